@@ -1,0 +1,14 @@
+/**
+ * @file cxm.h
+ * @brief libcxm: customer-experience management, measured.
+ *
+ * Include this header to use the whole library; each module also has its own
+ * header under cxm/. Link with `pkg-config --cflags --libs libcxm`.
+ */
+#ifndef CXM_H
+#define CXM_H
+
+#include "cxm/common.h"
+#include "cxm/clv.h"
+
+#endif /* CXM_H */

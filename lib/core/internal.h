@@ -1,0 +1,44 @@
+/* Internal helpers shared by every module. Not installed, not exported. */
+#ifndef CXM_CORE_INTERNAL_H
+#define CXM_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "cxm/common.h"
+
+#if defined(__GNUC__)
+#define CXM_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#define CXM_UNUSED __attribute__((unused))
+#else
+#define CXM_PRINTF(fmt_index, first_arg)
+#define CXM_UNUSED
+#endif
+
+/* Record a failure for cxm_error_message() and return status, so that
+ * callers can write `return cxm__fail(CXM_EINVAL, "...")`. */
+int cxm__fail(int status, const char *fmt, ...) CXM_PRINTF(2, 3);
+int cxm__vfail(int status, const char *fmt, va_list ap) CXM_PRINTF(2, 0);
+
+/* Put context in front of the current message ("element 3: " + message)
+ * and return the current status. Used when a scalar check fails inside a
+ * loop or a file reader. */
+int cxm__fail_prefix(const char *fmt, ...) CXM_PRINTF(1, 2);
+
+/* Allocation through the user's hooks. Every function sets CXM_ENOMEM's
+ * message when it returns NULL, so callers only propagate the status. */
+void *cxm__malloc(size_t size);
+void *cxm__calloc(size_t count, size_t size); /* zeroed, overflow-checked */
+void *cxm__realloc(void *ptr, size_t size);
+void *cxm__reallocarray(void *ptr, size_t count, size_t size); /* overflow-checked */
+void cxm__free(void *ptr);
+char *cxm__strdup(const char *s);
+
+/* Argument checks: return CXM_OK or fail with a message naming the argument. */
+int cxm__check_finite(double value, const char *name);
+int cxm__check_probability(double value, const char *name);  /* finite, in [0, 1] */
+int cxm__check_nonnegative(double value, const char *name);  /* finite, >= 0 */
+int cxm__check_positive(double value, const char *name);     /* finite, > 0 */
+int cxm__check_pointer(const void *ptr, const char *name);   /* not NULL */
+
+#endif /* CXM_CORE_INTERNAL_H */

@@ -1,0 +1,41 @@
+#!/bin/sh
+# The exported dynamic symbols of libcxm.so must be exactly the functions the
+# public headers declare with CXM_API, all under a LIBCXM_ version node, and
+# the version script must list exactly those functions. A function missing
+# from lib/libcxm.map is silently not exported; this test is what notices.
+set -eu
+lib="$top_builddir/lib/.libs/libcxm.so"
+map="$top_srcdir/lib/libcxm.map"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+[ -f "$lib" ] || { echo "exports: $lib not built"; exit 1; }
+
+cat "$top_srcdir"/include/cxm.h "$top_srcdir"/include/cxm/*.h | tr '\n' ' ' |
+  grep -o 'CXM_API[^;{}]*(' | sed -n 's/.*[^A-Za-z0-9_]\(cxm_[A-Za-z0-9_]*\)[[:space:]]*($/\1/p' |
+  sort -u >"$tmp/declared"
+
+${NM:-nm} -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' >"$tmp/raw"
+sed 's/@.*//' "$tmp/raw" | sort -u >"$tmp/exported"
+
+sed -n 's/^[[:space:]]*\(cxm_[A-Za-z0-9_]*\);.*/\1/p' "$map" | sort -u >"$tmp/mapped"
+
+status=0
+if ! diff -u "$tmp/declared" "$tmp/exported" >"$tmp/diff"; then
+  echo "exports: exported symbols differ from the CXM_API declarations in include/"
+  echo "         (- declared but not exported, + exported but not declared):"
+  sed -n '3,$p' "$tmp/diff" | grep '^[-+]'
+  status=1
+fi
+if ! diff -u "$tmp/declared" "$tmp/mapped" >"$tmp/diff"; then
+  echo "exports: lib/libcxm.map differs from the CXM_API declarations in include/:"
+  sed -n '3,$p' "$tmp/diff" | grep '^[-+]'
+  status=1
+fi
+unversioned=$(grep -v '@@\?LIBCXM_' "$tmp/raw" || true)
+if [ -n "$unversioned" ]; then
+  echo "exports: symbols without a LIBCXM_ version node: $unversioned"
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "exports: $(wc -l <"$tmp/declared") functions exported, all versioned"
+exit "$status"

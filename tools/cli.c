@@ -1,0 +1,86 @@
+/* Shared plumbing of the cxm program. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "cxm %s: ", command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'cxm %s --help')\n", command);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_library_error(const char *command, int status, bool usage_on_einval)
+{
+    fprintf(stderr, "cxm %s: %s\n", command, cxm_error_message());
+    return (usage_on_einval && status == CXM_EINVAL) ? CLI_EXIT_USAGE : CLI_EXIT_DATA;
+}
+
+bool cli_parse_double(const char *command, const char *option, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(value)) {
+        cli_usage_error(command, "--%s needs a finite number, got '%s'", option, text);
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+bool cli_parse_size(const char *command, const char *option, const char *text, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (end == text || *end != '\0' || errno == ERANGE || text[0] == '-') {
+        cli_usage_error(command, "--%s needs a whole number >= 0, got '%s'", option, text);
+        return false;
+    }
+    *out = (size_t)value;
+    return true;
+}
+
+void cli_print_number(FILE *stream, double value)
+{
+    fprintf(stream, "%.9g", value);
+}
+
+int cli_print_json(cJSON *document)
+{
+    char *text = document ? cJSON_Print(document) : NULL;
+    cJSON_Delete(document);
+    if (text == NULL) {
+        fprintf(stderr, "cxm: out of memory while writing JSON\n");
+        return CLI_EXIT_DATA;
+    }
+    puts(text);
+    cJSON_free(text);
+    return CLI_EXIT_OK;
+}
+
+bool cli_wants_help(const cli_command *command, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(command->usage, stdout);
+            return true;
+        }
+    }
+    return false;
+}

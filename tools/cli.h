@@ -1,0 +1,50 @@
+/* Shared plumbing of the cxm program: exit codes, option parsing, output. */
+#ifndef CXM_TOOLS_CLI_H
+#define CXM_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_DATA = 1,  /* the input data or the computation failed */
+    CLI_EXIT_USAGE = 2  /* the command line is wrong */
+};
+
+/* One subcommand: name, one-line summary for `cxm --help`, usage text for
+ * `cxm NAME --help`, and its entry point (argv[0] is the subcommand name). */
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Print "cxm NAME: reason" and a hint to stderr; return CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report a failed library call ("cxm NAME: message") and return the exit
+ * code for it: CLI_EXIT_USAGE when the status is CXM_EINVAL and the values
+ * came from the command line (usage_on_einval), CLI_EXIT_DATA otherwise. */
+int cli_library_error(const char *command, int status, bool usage_on_einval);
+
+/* Parse a finite number from an option value; false (after a usage message) if it is not one. */
+bool cli_parse_double(const char *command, const char *option, const char *text, double *out);
+/* Parse a non-negative integer. */
+bool cli_parse_size(const char *command, const char *option, const char *text, size_t *out);
+
+/* Print a number the way people read it: up to 9 significant digits, no trailing zeros. */
+void cli_print_number(FILE *stream, double value);
+
+/* Print a JSON document followed by a newline and free it; CLI_EXIT_DATA if it cannot be rendered. */
+int cli_print_json(cJSON *document);
+
+/* When argv holds -h or --help, print the usage and return true. */
+bool cli_wants_help(const cli_command *command, int argc, char **argv);
+
+extern const cli_command cli_command_clv;
+extern const cli_command cli_command_demo;
+
+#endif

@@ -1,0 +1,68 @@
+/* cxm: the command-line face of libcxm. Each subcommand lives in its own
+ * file and registers in the table below; main() only dispatches. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+    &cli_command_clv,
+    &cli_command_demo,
+};
+enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
+
+static void print_help(FILE *stream)
+{
+    fprintf(stream,
+            "usage: cxm [--version] [--help] COMMAND [ARGS]\n"
+            "\n"
+            "libcxm %s: customer-experience management, measured.\n"
+            "\n"
+            "Commands:\n",
+            cxm_version_string());
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(stream, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(stream,
+            "\n"
+            "'cxm COMMAND --help' describes a command. Exit status: 0 success,\n"
+            "1 the data or the computation failed, 2 the command line is wrong.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        if (argc > 2 && strcmp(name, "help") == 0) {
+            for (size_t i = 0; i < COMMAND_COUNT; i++)
+                if (strcmp(commands[i]->name, argv[2]) == 0) {
+                    fputs(commands[i]->usage, stdout);
+                    return CLI_EXIT_OK;
+                }
+            fprintf(stderr, "cxm: no command '%s' (see 'cxm --help')\n", argv[2]);
+            return CLI_EXIT_USAGE;
+        }
+        print_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("cxm (libcxm) %s\n", cxm_version_string());
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(commands[i]->name, name) == 0) {
+            if (cli_wants_help(commands[i], argc - 1, argv + 1))
+                return CLI_EXIT_OK;
+            return commands[i]->run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "cxm: no command '%s' (see 'cxm --help')\n", name);
+    return CLI_EXIT_USAGE;
+}
