@@ -9,3 +9,5 @@ if ! make -j"$(nproc)" check; then
   cat test-suite.log
   exit 1
 fi
+echo "Check runners:"
+grep -h '^[0-9]*%: Checks:' tests/*.log

@@ -52,7 +52,7 @@ static int run_demo(int argc, char **argv)
     for (int i = 0; i < N; i++)
         printf("  %8.0f%%   %9.2f   %13.2f   %10.2f   %10.2f\n", retention[i] * 100, end[i],
                prepaid[i], five_years[i], elasticity[i]);
-    printf("\nAt 80%% retention, one point more retention is worth %.1f%% more lifetime value:\n"
+    printf("\nAt 80%% retention, a 1%% rise in retention raises lifetime value by %.1f%%:\n"
            "keeping customers pays more than the margin table suggests.\n",
            elasticity[2]);
 
