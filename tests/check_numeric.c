@@ -1,0 +1,208 @@
+/* lib/numeric: random numbers, special functions, dense linear algebra. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "core/internal.h"
+#include "numeric/linalg.h"
+#include "numeric/rng.h"
+#include "numeric/special.h"
+
+START_TEST(rng_matches_reference_xoshiro)
+{
+    /* Reference: xoshiro256** seeded by splitmix64(42), computed independently in Python. */
+    cxm_rng rng;
+    cxm__rng_seed(&rng, 42);
+    ck_assert_uint_eq(cxm__rng_next(&rng), 0x15780b2e0c2ec716ULL);
+    ck_assert_uint_eq(cxm__rng_next(&rng), 0x6104d9866d113a7eULL);
+    ck_assert_uint_eq(cxm__rng_next(&rng), 0xae17533239e499a1ULL);
+}
+END_TEST
+
+START_TEST(uniform_is_open_interval_and_below_is_unbiased)
+{
+    cxm_rng rng;
+    cxm__rng_seed(&rng, 7);
+    long counts[6] = { 0 };
+    for (int i = 0; i < 600000; i++) {
+        double u = cxm__rng_uniform(&rng);
+        ck_assert(u > 0.0 && u < 1.0);
+        counts[cxm__rng_below(&rng, 6)]++;
+    }
+    for (int k = 0; k < 6; k++)
+        ck_assert_msg(labs(counts[k] - 100000) < 1500, "face %d: %ld", k, counts[k]);
+}
+END_TEST
+
+/* Sample mean and variance of n draws. */
+static void moments(double (*draw)(cxm_rng *, const double *), const double *params, long n,
+                    double *mean, double *var)
+{
+    cxm_rng rng;
+    cxm__rng_seed(&rng, 2024);
+    double s = 0, s2 = 0;
+    for (long i = 0; i < n; i++) {
+        double x = draw(&rng, params);
+        s += x;
+        s2 += x * x;
+    }
+    *mean = s / n;
+    *var = s2 / n - *mean * *mean;
+}
+
+static double draw_gamma(cxm_rng *r, const double *p) { return cxm__rng_gamma(r, p[0], p[1]); }
+static double draw_beta(cxm_rng *r, const double *p) { return cxm__rng_beta(r, p[0], p[1]); }
+static double draw_normal(cxm_rng *r, const double *p) { (void)p; return cxm__rng_normal(r); }
+static double draw_exponential(cxm_rng *r, const double *p) { return cxm__rng_exponential(r, p[0]); }
+static double draw_poisson(cxm_rng *r, const double *p) { return (double)cxm__rng_poisson(r, p[0]); }
+static double draw_geometric(cxm_rng *r, const double *p) { return (double)cxm__rng_geometric(r, p[0]); }
+
+START_TEST(samplers_have_the_right_moments)
+{
+    const long n = 400000;
+    double mean, var;
+    /* Tolerances are 5 standard errors of the sample mean. */
+    static const double gamma_params[][2] = { { 0.25, 2.0 }, { 0.8, 1.0 }, { 4.4, 0.5 } };
+    for (int i = 0; i < 3; i++) {
+        double a = gamma_params[i][0], b = gamma_params[i][1];
+        moments(draw_gamma, gamma_params[i], n, &mean, &var);
+        ck_assert_double_eq_tol(mean, a / b, 5 * sqrt(a / (b * b) / n));
+        ck_assert_double_eq_tol(var, a / (b * b), 0.05 * a / (b * b));
+    }
+    double beta_params[2] = { 0.79, 2.43 };
+    moments(draw_beta, beta_params, n, &mean, &var);
+    double bm = 0.79 / 3.22, bv = 0.79 * 2.43 / (3.22 * 3.22 * 4.22);
+    ck_assert_double_eq_tol(mean, bm, 5 * sqrt(bv / n));
+    ck_assert_double_eq_tol(var, bv, 0.03 * bv);
+    moments(draw_normal, NULL, n, &mean, &var);
+    ck_assert_double_eq_tol(mean, 0.0, 5 / sqrt((double)n));
+    ck_assert_double_eq_tol(var, 1.0, 0.02);
+    double rate = 3.0;
+    moments(draw_exponential, &rate, n, &mean, &var);
+    ck_assert_double_eq_tol(mean, 1 / 3.0, 5 * sqrt(1 / 9.0 / n));
+    static const double poisson_means[] = { 0.3, 5.0, 40.0, 1000.0 };
+    for (int i = 0; i < 4; i++) {
+        moments(draw_poisson, &poisson_means[i], n, &mean, &var);
+        ck_assert_double_eq_tol(mean, poisson_means[i], 5 * sqrt(poisson_means[i] / n));
+        ck_assert_double_eq_tol(var, poisson_means[i], 0.03 * poisson_means[i]);
+    }
+    double p = 0.2;
+    moments(draw_geometric, &p, n, &mean, &var);
+    ck_assert_double_eq_tol(mean, 0.8 / 0.2, 5 * sqrt(0.8 / 0.04 / n));
+}
+END_TEST
+
+START_TEST(special_functions)
+{
+    ck_assert_double_eq_tol(cxm__digamma(1.0), -0.57721566490153286, 1e-14);
+    ck_assert_double_eq_tol(cxm__digamma(0.5), -1.9635100260214235, 1e-13);
+    ck_assert_double_eq_tol(cxm__digamma(1e-6), -1000000.5772140199, 1e-6);
+    ck_assert_double_eq_tol(cxm__digamma(1000.0), 6.9072551956488132, 1e-13);
+    ck_assert_double_eq_tol(cxm__trigamma(1.0), M_PI * M_PI / 6, 1e-13);
+    ck_assert_double_eq_tol(cxm__trigamma(0.5), M_PI * M_PI / 2, 1e-12);
+    ck_assert_double_eq_tol(cxm__lbeta(2, 3), log(1.0 / 12), 1e-15);
+    /* B(0.5, 1e9) = Γ(0.5)Γ(1e9)/Γ(1e9+0.5) ≈ sqrt(π/1e9)·(1 − 1/(8e9)) */
+    ck_assert_double_eq_tol(cxm__lbeta(0.5, 1e9), 0.5 * log(M_PI / 1e9) + 1.0 / 8e9, 1e-13);
+    ck_assert_double_eq(cxm__lbeta(1e9, 0.5), cxm__lbeta(0.5, 1e9));
+    ck_assert_double_eq_tol(cxm__logaddexp(1000, 1000), 1000 + M_LN2, 1e-12);
+    ck_assert_double_eq(cxm__logaddexp(-INFINITY, 3), 3);
+    ck_assert_double_eq_tol(cxm__logsubexp(log(5), log(3)), log(2), 1e-15);
+    ck_assert(cxm__logsubexp(2, 2) == -INFINITY);
+    ck_assert_double_eq_tol(cxm__log1mexp(1e-20), log(1e-20), 1e-12);
+    ck_assert_double_eq_tol(cxm__log1mexp(50), -exp(-50), 1e-30);
+    double v[3] = { 1000, 1000, 1000 };
+    ck_assert_double_eq_tol(cxm__logsumexp(v, 3), 1000 + log(3), 1e-12);
+}
+END_TEST
+
+START_TEST(cholesky_and_spd_inverse)
+{
+    double a[9] = { 4, 2, 2, 2, 5, 3, 2, 3, 6 }, l[9], inv[9];
+    memcpy(l, a, sizeof a);
+    ck_assert_int_eq(cxm__cholesky(l, 3), CXM_OK);
+    double b[3] = { 8, 10, 11 }; /* A·(1,1,1) = (8,10,11) */
+    cxm__cholesky_solve(l, 3, b);
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_eq_tol(b[i], 1.0, 1e-14);
+    memcpy(inv, a, sizeof a);
+    ck_assert_int_eq(cxm__spd_invert(inv, 3), CXM_OK);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0;
+            for (int k = 0; k < 3; k++)
+                s += a[i * 3 + k] * inv[k * 3 + j];
+            ck_assert_double_eq_tol(s, i == j, 1e-14);
+        }
+    double not_pd[4] = { 1, 2, 2, 1 };
+    ck_assert_int_eq(cxm__cholesky(not_pd, 2), CXM_EDOMAIN);
+    ck_assert_ptr_nonnull(strstr(cxm_error_message(), "not positive definite"));
+}
+END_TEST
+
+START_TEST(lu_solve_and_invert)
+{
+    /* Needs pivoting: a zero in the first pivot position. */
+    double a[9] = { 0, 2, 1, 1, 1, 1, 2, 1, 3 }, copy[9], b[6] = { 3, 1, 3, 1, 6, 2 };
+    memcpy(copy, a, sizeof a);
+    ck_assert_int_eq(cxm__solve(copy, 3, b, 2), CXM_OK);
+    /* Column 0 solution x with A·x = (3,3,6): x = (1,1,1). */
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_eq_tol(b[i * 2], 1.0, 1e-14);
+    memcpy(copy, a, sizeof a);
+    ck_assert_int_eq(cxm__invert(copy, 3), CXM_OK);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0;
+            for (int k = 0; k < 3; k++)
+                s += a[i * 3 + k] * copy[k * 3 + j];
+            ck_assert_double_eq_tol(s, i == j, 1e-14);
+        }
+    double singular[4] = { 1, 2, 2, 4 };
+    ck_assert_int_eq(cxm__invert(singular, 2), CXM_EDOMAIN);
+}
+END_TEST
+
+START_TEST(least_squares_recovers_exact_and_noisy_fits)
+{
+    /* y = 1 + 2·x1 − 3·x2 exactly. */
+    double x[5 * 3], y[5], beta[3];
+    double x1[5] = { 0, 1, 2, 3, 4 }, x2[5] = { 1, 0, 2, 5, 3 };
+    for (int i = 0; i < 5; i++) {
+        x[i * 3] = 1;
+        x[i * 3 + 1] = x1[i];
+        x[i * 3 + 2] = x2[i];
+        y[i] = 1 + 2 * x1[i] - 3 * x2[i];
+    }
+    ck_assert_int_eq(cxm__least_squares(beta, x, 5, 3, y), CXM_OK);
+    ck_assert_double_eq_tol(beta[0], 1, 1e-12);
+    ck_assert_double_eq_tol(beta[1], 2, 1e-12);
+    ck_assert_double_eq_tol(beta[2], -3, 1e-12);
+    /* Simple regression against the textbook formulas. */
+    double xs[4 * 2] = { 1, 1, 1, 2, 1, 3, 1, 4 }, ys[4] = { 2, 3, 5, 4 };
+    ck_assert_int_eq(cxm__least_squares(beta, xs, 4, 2, ys), CXM_OK);
+    ck_assert_double_eq_tol(beta[1], 0.8, 1e-13);  /* Sxy/Sxx = 4/5 */
+    ck_assert_double_eq_tol(beta[0], 1.5, 1e-13);  /* ȳ − b·x̄ = 3.5 − 2 */
+    for (int i = 0; i < 5; i++)
+        x[i * 3 + 2] = 2 * x1[i]; /* collinear */
+    ck_assert_int_eq(cxm__least_squares(beta, x, 5, 3, y), CXM_EDOMAIN);
+    ck_assert_ptr_nonnull(strstr(cxm_error_message(), "collinear"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("numeric");
+    TCase *tc = tcase_create("numeric");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, rng_matches_reference_xoshiro);
+    tcase_add_test(tc, uniform_is_open_interval_and_below_is_unbiased);
+    tcase_add_test(tc, samplers_have_the_right_moments);
+    tcase_add_test(tc, special_functions);
+    tcase_add_test(tc, cholesky_and_spd_inverse);
+    tcase_add_test(tc, lu_solve_and_invert);
+    tcase_add_test(tc, least_squares_recovers_exact_and_noisy_fits);
+    suite_add_tcase(s, tc);
+    return cxm_check_run(s);
+}
