@@ -107,7 +107,7 @@ typedef enum cxm_fit_reason {
     CXM_FIT_NOT_DEFINITE = 6    /**< Converged to a point whose Hessian is not positive definite. */
 } cxm_fit_reason;
 
-/** Convergence report of the last fit. Set @c version before calling cxm_model_fit_report(). */
+/** Convergence report of the last fit. Initialise with #CXM_FIT_REPORT_INIT (it sets @c version). */
 typedef struct cxm_fit_report {
     unsigned version;         /**< #CXM_FIT_REPORT_VERSION. */
     int reason;               /**< A #cxm_fit_reason. */
@@ -121,6 +121,8 @@ typedef struct cxm_fit_report {
 
 /** The current version of #cxm_fit_report. */
 #define CXM_FIT_REPORT_VERSION 1
+/** An empty report of the current version, ready for cxm_model_fit_report(). */
+#define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0 }
 
 /** Options of cxm_model_lifetime_value(). Initialise with #CXM_VALUE_OPTIONS_INIT. */
 typedef struct cxm_value_options {

@@ -46,18 +46,18 @@ typedef struct q_context {
     double A, u;
 } q_context;
 
-static double q_log_g(void *context, double p, double log_p, double log_q)
+static double q_g(void *context, double p, double log_p, double log_q)
 {
     q_context *c = context;
+    (void)log_p;
     (void)log_q;
-    double sigma = -expm1(-c->A * log1p(c->u * p));
-    return log(sigma) - log_p;
+    return -expm1(-c->A * log1p(c->u * p)) / p;
 }
 
 /* Series terms allowed before integrating instead. */
 #define Q_SERIES_LIMIT 4000.0
 
-double cxm__bg_q(double A, double Bp, double a, double u)
+double cxm__bg_q_series(double A, double Bp, double a, double u)
 {
     if (!(u > 0.0))
         return 0.0;
@@ -66,47 +66,65 @@ double cxm__bg_q(double A, double Bp, double a, double u)
     double mean = A * u, sd = sqrt(A * u * (1.0 + u));
     double tail = 40.0 / log1p(1.0 / u); /* geometric decay at rate Z */
     double estimate = mean + 12.0 * sd + tail + 20.0;
-    if (estimate <= Q_SERIES_LIMIT) {
-        double Z = exp(lz);
-        double start = floor(mean - 12.0 * sd);
-        size_t n0 = start > 0.0 ? (size_t)start : 0;
-        double c = 1.0, S = 0.0;
-        for (size_t k = 0; k < n0; k++) {
-            S += c;
-            c *= (Bp + (double)k) / (a + Bp + (double)k);
-        }
-        double lp = A * l1z;
-        if (n0 > 0)
-            lp += cxm__lgamma(A + (double)n0) - cxm__lgamma(A) - cxm__lgamma((double)n0 + 1.0) +
-                  (double)n0 * lz;
-        double pmf = exp(lp);
-        if (pmf > 0.0) {
-            double mode = A > 1.0 ? floor((A - 1.0) * u) : 0.0;
-            double sum = pmf * S, n = (double)n0;
-            for (int guard = 0; guard < 4 * (int)Q_SERIES_LIMIT; guard++) {
-                S += c;
-                c *= (Bp + n) / (a + Bp + n);
-                pmf *= (A + n) * Z / (n + 1.0);
-                n += 1.0;
-                sum += pmf * S;
-                if (n > mode) {
-                    double rho = A >= 1.0 ? (A + n) * Z / (n + 1.0) : Z;
-                    if (rho < 1.0) {
-                        double rest = pmf * (S * rho / (1.0 - rho) +
-                                             c * rho / ((1.0 - rho) * (1.0 - rho)));
-                        if (rest <= 1e-17 * sum)
-                            return sum;
-                    }
-                }
+    if (!(estimate <= Q_SERIES_LIMIT))
+        return -1.0;
+    double Z = exp(lz);
+    double start = floor(mean - 12.0 * sd);
+    size_t n0 = start > 0.0 ? (size_t)start : 0;
+    double c = 1.0, S = 0.0;
+    for (size_t k = 0; k < n0; k++) {
+        S += c;
+        c *= (Bp + (double)k) / (a + Bp + (double)k);
+    }
+    double lp = A * l1z;
+    if (n0 > 0)
+        lp += cxm__lgamma(A + (double)n0) - cxm__lgamma(A) - cxm__lgamma((double)n0 + 1.0) +
+              (double)n0 * lz;
+    /* ln Γ differences of large arguments leave the starting probability
+     * with a relative error up to ~1e-12: the summed probabilities (1 up to
+     * a negligible left tail) renormalise it. */
+    double pmf = exp(lp);
+    if (!(pmf > 0.0))
+        return -1.0;
+    double mode = A > 1.0 ? floor((A - 1.0) * u) : 0.0;
+    double sum = pmf * S, mass = pmf, n = (double)n0;
+    for (int guard = 0; guard < 4 * (int)Q_SERIES_LIMIT; guard++) {
+        S += c;
+        c *= (Bp + n) / (a + Bp + n);
+        pmf *= (A + n) * Z / (n + 1.0);
+        n += 1.0;
+        sum += pmf * S;
+        mass += pmf;
+        if (n > mode) {
+            /* Beyond the mode the probabilities fall at least geometrically
+             * with ratio rho, and S grows by at most c per step. */
+            double rho = A >= 1.0 ? (A + n) * Z / (n + 1.0) : Z;
+            if (rho < 1.0) {
+                double rest =
+                    pmf * (S * rho / (1.0 - rho) + c * rho / ((1.0 - rho) * (1.0 - rho)));
+                if (rest <= 1e-17 * sum)
+                    return n0 > 0 ? sum / mass : sum;
             }
         }
     }
-    /* Long or underflowing series: integrate over p. */
+    return -1.0;
+}
+
+double cxm__bg_q_quadrature(double A, double Bp, double a, double u)
+{
+    if (!(u > 0.0))
+        return 0.0;
     q_context context = { A, u };
     double g0 = A * u;
     double g1 = -expm1(-A * log1p(u));
-    return cxm__beta_expectation(a, Bp, q_log_g, &context, g0, (A + 1.0) * u, g1,
+    return cxm__beta_expectation(a, Bp, q_g, &context, g0, (A + 1.0) * u, g1,
                                  1.0 + (A + 1.0) * u);
+}
+
+double cxm__bg_q(double A, double Bp, double a, double u)
+{
+    double q = cxm__bg_q_series(A, Bp, a, u);
+    return q >= 0.0 ? q : cxm__bg_q_quadrature(A, Bp, a, u);
 }
 
 /* ------------------------------------------------------------------ DERT kernel */
@@ -115,11 +133,12 @@ typedef struct dert_context {
     double A, kappa;
 } dert_context;
 
-static double dert_log_g(void *context, double p, double log_p, double log_q)
+static double dert_g(void *context, double p, double log_p, double log_q)
 {
     dert_context *c = context;
+    (void)log_p;
     (void)log_q;
-    return log(c->A) + log(cxm__expint_scaled(c->A + 1.0, c->kappa / p)) - log_p;
+    return c->A * cxm__expint_scaled(c->A + 1.0, c->kappa / p) / p;
 }
 
 /* E_{p~Beta(a,B)}[ E_{G~Gamma(A,1)}[G/(pG + κ)] ] = A·E_p[e^x E_{A+1}(x)/p], x = κ/p. */
@@ -127,7 +146,7 @@ double cxm__bg_dert_alive(double A, double Bp, double a, double kappa)
 {
     dert_context context = { A, kappa };
     double m = A + 1.0;
-    return cxm__beta_expectation(a, Bp, dert_log_g, &context, A / kappa, m / kappa,
+    return cxm__beta_expectation(a, Bp, dert_g, &context, A / kappa, m / kappa,
                                  A * cxm__expint_scaled(m, kappa), 1.0 + kappa + m);
 }
 

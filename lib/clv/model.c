@@ -1007,7 +1007,10 @@ int cxm__fit(cxm_model *model, size_t n, const double *const *column, const doub
                               "the likelihood or its Hessian is not finite at the solution");
             goto done;
         }
-        if (cxm__spd_invert(info, p) != CXM_OK) {
+        status = cxm__spd_invert(info, p);
+        if (status == CXM_ENOMEM)
+            goto done;
+        if (status != CXM_OK) {
             status = fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
                               "the Hessian at the solution is not positive definite, so it is "
                               "not a maximum (some parameters are not identified)");

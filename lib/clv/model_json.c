@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -31,10 +32,25 @@ static const char *state_name(int state)
     return state == CXM_MODEL_FITTED ? "fitted" : state == CXM_MODEL_GIVEN ? "given" : "empty";
 }
 
+/* A number as the shortest text that reads back to the same double (cJSON's
+ * own printer accepts 15 digits when they are merely close). JSON has no
+ * infinities or NaN: those become null. */
+static cJSON *exact_number(double value)
+{
+    char text[40];
+    if (!isfinite(value))
+        return cJSON_CreateNull();
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    return cJSON_CreateRaw(text);
+}
+
 static int add_number(cJSON *object, const char *name, double value)
 {
-    /* JSON has no infinities or NaN: write null (read back as missing). */
-    cJSON *item = isfinite(value) ? cJSON_CreateNumber(value) : cJSON_CreateNull();
+    cJSON *item = exact_number(value);
     if (item == NULL)
         return 0;
     cJSON_AddItemToObject(object, name, item);
@@ -74,10 +90,16 @@ static cJSON *build(const cxm_model *model)
         cJSON *cov = ok ? cJSON_AddArrayToObject(fit, "covariance") : NULL;
         ok = ok && cov != NULL;
         for (size_t i = 0; ok && i < p; i++) {
-            cJSON *row = cJSON_CreateDoubleArray(model->covariance + i * p, (int)p);
+            cJSON *row = cJSON_CreateArray();
             ok = row != NULL;
             if (ok)
                 cJSON_AddItemToArray(cov, row);
+            for (size_t j = 0; ok && j < p; j++) {
+                cJSON *item = exact_number(model->covariance[i * p + j]);
+                ok = item != NULL;
+                if (ok)
+                    cJSON_AddItemToArray(row, item);
+            }
         }
         ok = ok && add_number(fit, "iterations", model->report.iterations) &&
              add_number(fit, "evaluations", model->report.evaluations) &&

@@ -94,16 +94,22 @@ static double expint_series(double m, double x)
     double fact = exp(cxm__lgamma(n)); /* (n−1)! */
     double sign = (kstar % 2 == 0) ? 1.0 : -1.0;
     double front = sign * exp(kstar * log_x) / fact;
-    if (fabs(eps) < 1e-4) {
+    if (fabs(eps) < 1e-3) {
         double psi = -EULER_GAMMA, psi1 = M_PI * M_PI / 6.0, psi2 = -2.0 * ZETA3;
+        double psi3 = M_PI * M_PI * M_PI * M_PI / 15.0; /* 6 zeta(4) */
         for (int k = 1; k < (int)n; k++) {
+            double k2 = (double)k * k;
             psi += 1.0 / k;
-            psi1 -= 1.0 / ((double)k * k);
-            psi2 += 2.0 / ((double)k * k * k);
+            psi1 -= 1.0 / k2;
+            psi2 += 2.0 / (k2 * k);
+            psi3 -= 6.0 / (k2 * k2);
         }
-        /* L = ln g = ε(ln x − ψ(n)) + ε²(π²/6 − ψ'(n)/2) − ε³ψ''(n)/6 + O(ε⁴). */
-        double l_over_eps = (log_x - psi) + eps * (M_PI * M_PI / 6.0 - 0.5 * psi1) -
-                            eps * eps * psi2 / 6.0;
+        /* L = ln g = eps(ln x - psi(n)) + eps^2 (pi^2/6 - psi1(n)/2) - eps^3 psi2(n)/6
+         *          + eps^4 (pi^4/180 - psi3(n)/24) + O(eps^5), psiK = K-th polygamma. */
+        double pi2 = M_PI * M_PI;
+        double l_over_eps = (log_x - psi) +
+                            eps * (pi2 / 6.0 - 0.5 * psi1 +
+                                   eps * (-psi2 / 6.0 + eps * (pi2 * pi2 / 180.0 - psi3 / 24.0)));
         double l = eps * l_over_eps;
         double ratio = l == 0.0 ? 1.0 : expm1(l) / l;
         pair = front * (-l_over_eps * ratio);

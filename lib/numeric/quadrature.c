@@ -19,11 +19,13 @@ static void logit_logs(double s, double *log_p, double *log_q)
     }
 }
 
-double cxm__beta_expectation(double a, double b, cxm__log_fn log_g, void *context, double g0,
+double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, double g0,
                              double scale0, double g1, double scale1)
 {
     const double tol = 1e-17;
     const int max_nodes = 200000;
+    /* An approximate ln B(a, b) only keeps the numbers in range: the
+     * result is divided by the sum of the same weights. */
     double lb = cxm__lbeta(a, b);
     double spread = sqrt(cxm__trigamma(a) + cxm__trigamma(b));
     double h = fmin(0.25, 0.5 * spread);
@@ -35,49 +37,53 @@ double cxm__beta_expectation(double a, double b, cxm__log_fn log_g, void *contex
     /* Beyond these the tails are geometric to double precision. */
     double s_left = log(tol) - log(a + b + scale0 + 1.0);
     double s_right = -log(tol) + log(a + b + scale1 + 1.0);
-    double log_g0 = log(g0), log_g1 = log(g1);
 
     double lp, lq;
     logit_logs(center, &lp, &lq);
-    double sum = exp(a * lp + b * lq - lb + log_g(context, exp(lp), lp, lq));
+    double weight = exp(a * lp + b * lq - lb);
+    double mass = weight, sum = weight * g(context, exp(lp), lp, lq);
     int nodes = 1;
 
-    /* Left of the centre. */
+    /* Left of the centre: g <= g0. */
     for (int j = 1; nodes < max_nodes; j++, nodes++) {
         double s = center - j * h;
         if (s < s_left) {
-            sum += exp(a * s - lb + log_g0) / -expm1(-a * h);
+            double tail = exp(a * s - lb) / -expm1(-a * h);
+            mass += tail;
+            sum += g0 * tail;
             break;
         }
         logit_logs(s, &lp, &lq);
-        double beta_part = a * lp + b * lq - lb;
-        sum += exp(beta_part + log_g(context, exp(lp), lp, lq));
+        weight = exp(a * lp + b * lq - lb);
+        mass += weight;
+        sum += weight * g(context, exp(lp), lp, lq);
         double slope = a - (a + b) * exp(lp); /* d/ds ln p^a(1−p)^b, > 0 here */
         if (slope > 0.0) {
-            double rho = exp(-h * slope);
-            double rest = exp(beta_part + log_g0) * rho / -expm1(-h * slope);
-            if (rest < tol * sum)
+            double rest = weight * exp(-h * slope) / -expm1(-h * slope);
+            if (rest < tol * mass && g0 * rest < tol * sum)
                 break;
         }
     }
-    /* Right of the centre. */
+    /* Right of the centre: g <= g(p) of the last node. */
     for (int j = 1; nodes < max_nodes; j++, nodes++) {
         double s = center + j * h;
         if (s > s_right) {
-            sum += exp(-b * s - lb + log_g1) / -expm1(-b * h);
+            double tail = exp(-b * s - lb) / -expm1(-b * h);
+            mass += tail;
+            sum += g1 * tail;
             break;
         }
         logit_logs(s, &lp, &lq);
-        double beta_part = a * lp + b * lq - lb;
-        double log_value = log_g(context, exp(lp), lp, lq);
-        sum += exp(beta_part + log_value);
+        weight = exp(a * lp + b * lq - lb);
+        double value = g(context, exp(lp), lp, lq);
+        mass += weight;
+        sum += weight * value;
         double slope = (a + b) * exp(lp) - a;
         if (slope > 0.0) {
-            double rho = exp(-h * slope);
-            double rest = exp(beta_part + log_value) * rho / -expm1(-h * slope);
-            if (rest < tol * sum)
+            double rest = weight * exp(-h * slope) / -expm1(-h * slope);
+            if (rest < tol * mass && value * rest < tol * sum)
                 break;
         }
     }
-    return h * sum;
+    return sum / mass;
 }
