@@ -10,5 +10,6 @@
 
 #include "cxm/common.h"
 #include "cxm/clv.h"
+#include "cxm/chain.h"
 
 #endif /* CXM_H */
