@@ -10,5 +10,7 @@
 
 #include "cxm/common.h"
 #include "cxm/clv.h"
+#include "cxm/io.h"
+#include "cxm/rfm.h"
 
 #endif /* CXM_H */
