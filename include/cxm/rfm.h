@@ -74,13 +74,19 @@ typedef struct cxm_rfm_options {
     int include_first;       /**< 1: frequency counts the first purchase too and the monetary value
                                   averages all units (lifetimes' include_first_transaction);
                                   0 (default): repeat purchases only, as the models expect. */
+    unsigned threads;        /**< 1 (default): all work in the calling thread. 2: a helper thread
+                                  updates the customers while the calling thread reads the input
+                                  (the results are identical; the allocator set with
+                                  cxm_set_allocator() must then be thread-safe, as the C
+                                  library's is). 0: 2 when more than one processor is online.
+                                  More than 2 is the same as 2. */
 } cxm_rfm_options;
 
 /** Version of ::cxm_rfm_options that this header describes. */
 #define CXM_RFM_OPTIONS_VERSION 1
 /** Default ::cxm_rfm_options: daily units, no calibration split, up to the last purchase. */
 #define CXM_RFM_OPTIONS_INIT \
-    { CXM_RFM_OPTIONS_VERSION, 1.0, 0, -3.0, 1.0, CXM_RFM_NONE, CXM_RFM_NONE, 0 }
+    { CXM_RFM_OPTIONS_VERSION, 1.0, 0, -3.0, 1.0, CXM_RFM_NONE, CXM_RFM_NONE, 0, 1 }
 /** "Not given" for the calibration and observation ends: a quiet NaN. */
 #define CXM_RFM_NONE NAN
 

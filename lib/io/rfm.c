@@ -18,15 +18,19 @@
  * slots, resolve the customers and prefetch their records, then update. With
  * a million customers the table and the records exceed the caches, and this
  * keeps several memory loads in flight instead of one. */
+#define _DEFAULT_SOURCE 1
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "cxm/rfm.h"
@@ -34,7 +38,10 @@
 #include "io/date.h"
 #include "io/number.h"
 
-enum { BATCH = 32, ID_SCRATCH = 48, INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
+enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
+
+/* A helper thread may apply rows while the caller parses (options->threads). */
+#define CXM_RFM_THREADS 1
 
 #define META_LENGTH 0x3fffffffu
 #define META_HAS_CAL 0x40000000u
@@ -74,12 +81,14 @@ struct cxm_rfm {
     double unit_days, origin;
     unsigned months;
     bool whole_days;
+    unsigned threads;
     /* units: absolute indices; records hold them relative to base */
     bool have_base;
     int64_t base, cal_k, obs_k, end_k, max_k;
     double cal_time, obs_time, max_time;
-    /* customers */
+    /* customers: c is c_block aligned to a cache line */
     cust *c;
+    char *c_block;
     double *first_time;
     size_t n, cap;
     uint64_t *slots;
@@ -182,6 +191,13 @@ static int configure(cxm_rfm *r, const cxm_rfm_options *options)
         return status;
     if (r->has_obs && (status = check_time_value(o.observation_end, "observation_end")) != CXM_OK)
         return status;
+    if (o.threads > 64)
+        return cxm__fail(CXM_EINVAL, "threads %u is not in 0..64", o.threads);
+    r->threads = o.threads;
+    if (r->threads == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        r->threads = online > 1 ? 2 : 1;
+    }
     r->include_first = o.include_first;
     r->scale = o.scale;
     r->unit_days = o.unit_days;
@@ -229,12 +245,31 @@ void cxm_rfm_free(cxm_rfm *r)
     for (size_t i = 0; i < r->nmessages; i++)
         cxm__free(r->messages[i]);
     cxm__free(r->messages);
-    cxm__free(r->c);
+    cxm__free(r->c_block);
     cxm__free(r->first_time);
     cxm__free(r->slots);
     cxm__free(r->u);
     cxm__free(r->id_name);
     cxm__free(r);
+}
+
+/* Ask for transparent huge pages on a large table: random access to tens of
+ * megabytes otherwise misses the TLB on nearly every row. Only advice; any
+ * allocator's memory may receive it. */
+static void advise_huge(void *p, size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (size < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + size) & ~(huge - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
 }
 
 /* ------------------------------------------------------------------ hashing */
@@ -249,20 +284,36 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
+static inline uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+static inline uint64_t load32(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Reads only the n bytes: overlapping loads cover the tail without a byte loop. */
 static inline uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n * UINT64_C(0xbf58476d1ce4e5b9));
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
-        h ^= h >> 31;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            h = (h ^ load64(s + i)) * UINT64_C(0x94d049bb133111eb);
+            h ^= h >> 31;
+        }
+        h = (h ^ load64(s + n - 8)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n >= 4) {
+        h = (h ^ (load32(s) | load32(s + n - 4) << 32)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n > 0) {
+        uint64_t w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16;
         h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
     }
     return mix64(h);
@@ -280,24 +331,34 @@ static inline bool same_id(const cxm_rfm *r, const cust *c, const char *id, size
     return (c->meta & META_LENGTH) == len && memcmp(cust_id(c), id, len) == 0;
 }
 
-static uint64_t cust_hash(const cxm_rfm *r, const cust *c)
+/* A slot is (hash >> 32) << 32 | (index + 1); its position is taken from the
+ * same high bits, so that growing the table never reads the records. */
+#define TAG_MASK UINT64_C(0xffffffff00000000)
+
+static inline size_t slot_position(uint64_t h, size_t mask)
 {
-    return r->codes ? mix64((uint64_t)c->id.code) : hash_bytes(cust_id(c), c->meta & META_LENGTH);
+    return (size_t)(h >> 32) & mask;
 }
 
 static int grow_slots(cxm_rfm *r)
 {
-    size_t cap = r->slots ? (r->mask + 1) * 2 : 1024;
-    uint64_t *slots = cxm__calloc(cap, sizeof *slots);
+    size_t old_cap = r->slots ? r->mask + 1 : 0;
+    size_t cap = old_cap ? old_cap * 2 : 1024;
+    /* Advice before the first touch, or the pages are already small. */
+    uint64_t *slots = cxm__malloc(cap * sizeof *slots);
     if (slots == NULL)
         return CXM_ENOMEM;
+    advise_huge(slots, cap * sizeof *slots);
+    memset(slots, 0, cap * sizeof *slots);
     size_t mask = cap - 1;
-    for (size_t i = 0; i < r->n; i++) {
-        uint64_t h = cust_hash(r, &r->c[i]);
-        size_t pos = (size_t)h & mask;
+    for (size_t i = 0; i < old_cap; i++) {
+        uint64_t s = r->slots[i];
+        if (s == 0)
+            continue;
+        size_t pos = slot_position(s, mask);
         while (slots[pos])
             pos = (pos + 1) & mask;
-        slots[pos] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(i + 1);
+        slots[pos] = s;
     }
     cxm__free(r->slots);
     r->slots = slots;
@@ -332,16 +393,34 @@ static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
     return copy;
 }
 
+/* Resize the record array to cap records, keeping it aligned to 64 bytes
+ * (a record must not straddle two cache lines) whatever the allocator. */
+static int resize_customers(cxm_rfm *r, size_t cap)
+{
+    if (cap > (SIZE_MAX - 64) / sizeof(cust))
+        return cxm__fail(CXM_ENOMEM, "cannot allocate %zu customer records", cap);
+    size_t old_offset = r->c_block ? (size_t)((char *)r->c - r->c_block) : 0;
+    char *block = cxm__realloc(r->c_block, cap * sizeof(cust) + 64);
+    if (block == NULL)
+        return CXM_ENOMEM;
+    size_t offset = (size_t)((64 - ((uintptr_t)block & 63)) & 63);
+    if (offset != old_offset && r->n > 0)
+        memmove(block + offset, block + old_offset, r->n * sizeof(cust));
+    r->c_block = block;
+    r->c = (cust *)(void *)(block + offset);
+    return CXM_OK;
+}
+
 /* Find or add a customer; *index is its record. */
 static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code, uint32_t *index)
 {
-    size_t pos = (size_t)h & r->mask;
-    uint64_t tag = h & UINT64_C(0xffffffff00000000);
+    size_t pos = slot_position(h, r->mask);
+    uint64_t tag = h & TAG_MASK;
     for (;;) {
         uint64_t s = r->slots[pos];
         if (s == 0)
             break;
-        if ((s & UINT64_C(0xffffffff00000000)) == tag) {
+        if ((s & TAG_MASK) == tag) {
             uint32_t i = (uint32_t)s - 1;
             if (same_id(r, &r->c[i], id, len, code)) {
                 *index = i;
@@ -357,15 +436,15 @@ static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t co
         return cxm__fail(CXM_ERANGE, "a customer id of %zu bytes is too long", len);
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 1024;
-        cust *c = cxm__reallocarray(r->c, cap, sizeof *c);
-        if (c == NULL)
-            return CXM_ENOMEM;
-        r->c = c;
+        int status = resize_customers(r, cap);
+        if (status != CXM_OK)
+            return status;
         double *ft = cxm__reallocarray(r->first_time, cap, sizeof *ft);
         if (ft == NULL)
             return CXM_ENOMEM;
         r->first_time = ft;
         r->cap = cap;
+        advise_huge(r->c, cap * sizeof *r->c);
     }
     cust *c = &r->c[r->n];
     memset(c, 0, sizeof *c);
@@ -402,12 +481,6 @@ typedef struct row {
     double t, v;
     uint32_t index;
 } row;
-
-typedef struct batch {
-    row rows[BATCH];
-    size_t n;
-    char scratch[BATCH][ID_SCRATCH];
-} batch;
 
 static inline void update(cxm_rfm *r, const row *w)
 {
@@ -449,21 +522,280 @@ static inline void update(cxm_rfm *r, const row *w)
     }
 }
 
-static int flush(cxm_rfm *r, batch *b)
+/* ------------------------------------------------------------------ the feeder
+ *
+ * Parsed rows are collected in chunks. A full chunk is applied in sub-batches
+ * of SUB rows through three stages, so that the memory loads of a
+ * sub-batch overlap: compute and prefetch its slots; read the slots and
+ * prefetch the records they point to (a sub-batch later); find or add each
+ * customer and update it (a sub-batch later still). Rows are applied in input
+ * order.
+ *
+ * With two threads the calling thread parses and fills chunks while a helper
+ * thread applies them, through a ring of chunks; the helper does all the work
+ * on the customer table, the calling thread everything else. */
+enum { CHUNK_ROWS = 4096, CHUNK_IDS = CHUNK_ROWS * 24, SUB = 64, RING = 4 };
+
+typedef struct chunk {
+    size_t n, used;
+    char ids[CHUNK_IDS];      /* copies of the ids (the reader's buffer moves on) */
+    row rows[CHUNK_ROWS];
+} chunk;
+
+typedef struct feeder {
+    cxm_rfm *r;
+    chunk *ring[RING];
+    unsigned count;           /* chunks in the ring: 1 without a helper thread */
+    unsigned fill;            /* chunk being filled */
+    bool threaded;
+#if defined(CXM_RFM_THREADS)
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    bool full[RING];
+    bool done, stop;
+    int status;               /* the helper's failure */
+    char message[1024];
+#endif
+} feeder;
+
+/* Stage 1: each row's slot position (kept in the row), prefetched. A loop
+ * of bare prefetches would be deleted by the compiler: the stores keep it. */
+static void prefetch_slots(cxm_rfm *r, row *rows, size_t n)
 {
-    const size_t n = b->n;
-    row *rows = b->rows;
-    b->n = 0;
-    for (size_t i = 0; i < n; i++)
-        __builtin_prefetch(&r->slots[(size_t)rows[i].hash & r->mask]);
     for (size_t i = 0; i < n; i++) {
-        int status = lookup(r, rows[i].hash, rows[i].id, rows[i].len, rows[i].code, &rows[i].index);
+        size_t pos = slot_position(rows[i].hash, r->mask);
+        rows[i].index = (uint32_t)pos;
+        __builtin_prefetch(&r->slots[pos]);
+    }
+}
+
+/* Stage 2: read the slots and prefetch the records of the candidates. */
+static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        size_t pos = w->index & r->mask;
+        uint64_t tag = w->hash & TAG_MASK, s;
+        while ((s = r->slots[pos]) != 0) {
+            if ((s & TAG_MASK) == tag) {
+                __builtin_prefetch(&r->c[(uint32_t)s - 1], 1);
+                break;
+            }
+            pos = (pos + 1) & r->mask;
+        }
+        w->index = (uint32_t)pos;
+    }
+}
+
+/* Stage 3. */
+static int apply(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        int status = lookup(r, w->hash, w->id, w->len, w->code, &w->index);
         if (status != CXM_OK)
             return status;
-        __builtin_prefetch(&r->c[rows[i].index], 1);
+        update(r, w);
     }
-    for (size_t i = 0; i < n; i++)
-        update(r, &rows[i]);
+    return CXM_OK;
+}
+
+static int apply_chunk(cxm_rfm *r, chunk *ch)
+{
+    size_t batches = (ch->n + SUB - 1) / SUB;
+    for (size_t k = 0; k < batches + 2; k++) {
+        if (k < batches)
+            prefetch_slots(r, ch->rows + k * SUB, k + 1 < batches ? SUB : ch->n - k * SUB);
+        if (k >= 1 && k - 1 < batches)
+            prefetch_records(r, ch->rows + (k - 1) * SUB,
+                             k < batches ? SUB : ch->n - (k - 1) * SUB);
+        if (k >= 2) {
+            int status = apply(r, ch->rows + (k - 2) * SUB,
+                               k - 1 < batches ? SUB : ch->n - (k - 2) * SUB);
+            if (status != CXM_OK)
+                return status;
+        }
+    }
+    ch->n = ch->used = 0;
+    return CXM_OK;
+}
+
+#if defined(CXM_RFM_THREADS)
+static void *helper_main(void *arg)
+{
+    feeder *f = arg;
+    unsigned take = 0;
+    for (;;) {
+        pthread_mutex_lock(&f->lock);
+        while (!f->full[take] && !f->done && !f->stop)
+            pthread_cond_wait(&f->filled, &f->lock);
+        bool work = f->full[take] && !f->stop;
+        pthread_mutex_unlock(&f->lock);
+        if (!work)
+            break;
+        int status = apply_chunk(f->r, f->ring[take]);
+        pthread_mutex_lock(&f->lock);
+        f->full[take] = false;
+        if (status != CXM_OK) {
+            f->stop = true;
+            f->status = status;
+            snprintf(f->message, sizeof f->message, "%s", cxm_error_message());
+        }
+        pthread_cond_signal(&f->emptied);
+        pthread_mutex_unlock(&f->lock);
+        if (status != CXM_OK)
+            break;
+        take = (take + 1) % f->count;
+    }
+    return NULL;
+}
+#endif
+
+static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads)
+{
+    memset(f, 0, sizeof *f);
+    f->r = r;
+    f->count = 1;
+#if defined(CXM_RFM_THREADS)
+    if (threads >= 2) {
+        f->count = RING;
+        f->threaded = true;
+    }
+#else
+    (void)threads;
+#endif
+    for (unsigned i = 0; i < f->count; i++) {
+        f->ring[i] = cxm__malloc(sizeof *f->ring[i]);
+        if (f->ring[i] == NULL)
+            return CXM_ENOMEM;
+        f->ring[i]->n = f->ring[i]->used = 0;
+    }
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        bool ok = pthread_mutex_init(&f->lock, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->filled, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->emptied, NULL) == 0;
+        ok = ok && pthread_create(&f->thread, NULL, helper_main, f) == 0;
+        if (!ok) {
+            /* No thread to be had: do the work in this one. (The objects that
+             * were initialised hold no resources on Linux; destroy them anyway.) */
+            pthread_cond_destroy(&f->emptied);
+            pthread_cond_destroy(&f->filled);
+            pthread_mutex_destroy(&f->lock);
+            f->threaded = false;
+        }
+    }
+#endif
+    return CXM_OK;
+}
+
+/* The chunk being filled is full (or the input ended): apply it, or hand it
+ * to the helper and move to the next free chunk. */
+static int feeder_submit(feeder *f)
+{
+    if (!f->threaded)
+        return apply_chunk(f->r, f->ring[0]);
+#if defined(CXM_RFM_THREADS)
+    pthread_mutex_lock(&f->lock);
+    f->full[f->fill] = true;
+    pthread_cond_signal(&f->filled);
+    f->fill = (f->fill + 1) % f->count;
+    while (f->full[f->fill] && !f->stop)
+        pthread_cond_wait(&f->emptied, &f->lock);
+    int status = f->stop ? f->status : CXM_OK;
+    pthread_mutex_unlock(&f->lock);
+    return status;
+#else
+    return CXM_OK;
+#endif
+}
+
+/* Room for one more row with an id of len bytes; NULL and *status on failure. */
+static row *feeder_row(feeder *f, size_t len, int *status)
+{
+    chunk *ch = f->ring[f->fill];
+    if (ch->n == CHUNK_ROWS || ch->used + len > CHUNK_IDS) {
+        if ((*status = feeder_submit(f)) != CXM_OK)
+            return NULL;
+        ch = f->ring[f->fill];
+    }
+    return &ch->rows[ch->n];
+}
+
+/* Keep the row written at feeder_row(), with a copy of its id. */
+static void feeder_commit(feeder *f, row *w)
+{
+    chunk *ch = f->ring[f->fill];
+    if (w->id) {
+        memcpy(ch->ids + ch->used, w->id, w->len);
+        w->id = ch->ids + ch->used;
+        ch->used += w->len;
+    }
+    ch->n++;
+}
+
+/* One row. An id too long for a chunk waits until every chunk is applied and
+ * is then applied alone, from the caller's memory. */
+static int feeder_add(feeder *f, const row *w);
+
+/* Apply what is left, wait for the helper, release everything. With a
+ * failure (status != CXM_OK) only stop and clean up. */
+static int feeder_finish(feeder *f, int status)
+{
+    if (status == CXM_OK && f->ring[f->fill] && f->ring[f->fill]->n > 0)
+        status = feeder_submit(f);
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        pthread_mutex_lock(&f->lock);
+        f->done = true;
+        if (status != CXM_OK)
+            f->stop = true;
+        pthread_cond_signal(&f->filled);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->thread, NULL);
+        if (status == CXM_OK && f->status != CXM_OK)
+            status = cxm__fail(f->status, "%s", f->message);
+        pthread_cond_destroy(&f->emptied);
+        pthread_cond_destroy(&f->filled);
+        pthread_mutex_destroy(&f->lock);
+        f->threaded = false;
+    }
+#endif
+    for (unsigned i = 0; i < RING; i++)
+        cxm__free(f->ring[i]);
+    memset(f->ring, 0, sizeof f->ring);
+    return status;
+}
+
+static int feeder_add(feeder *f, const row *w)
+{
+    int status;
+    if (w->len > CHUNK_IDS / 4) {
+        /* Drain: submit what is there and let the helper finish it. */
+        chunk *ch = f->ring[f->fill];
+        if (ch->n > 0 && (status = feeder_submit(f)) != CXM_OK)
+            return status;
+#if defined(CXM_RFM_THREADS)
+        if (f->threaded) {
+            pthread_mutex_lock(&f->lock);
+            for (unsigned i = 0; i < f->count; i++)
+                while (f->full[i] && !f->stop)
+                    pthread_cond_wait(&f->emptied, &f->lock);
+            status = f->stop ? f->status : CXM_OK;
+            pthread_mutex_unlock(&f->lock);
+            if (status != CXM_OK)
+                return status;
+        }
+#endif
+        row alone = *w;
+        return apply(f->r, &alone, 1);
+    }
+    row *slot = feeder_row(f, w->len, &status);
+    if (slot == NULL)
+        return status;
+    *slot = *w;
+    feeder_commit(f, slot);
     return CXM_OK;
 }
 
@@ -563,13 +895,13 @@ static int recount(cxm_rfm *r, pair_set *set, const row *w0)
     w.k = unit_of(r, w.t);
     if (w.k > r->obs_k)
         return CXM_OK;
-    size_t pos = (size_t)w.hash & r->mask;
-    uint64_t tag = w.hash & UINT64_C(0xffffffff00000000);
+    size_t pos = slot_position(w.hash, r->mask);
+    uint64_t tag = w.hash & TAG_MASK;
     for (;; pos = (pos + 1) & r->mask) {
         uint64_t s = r->slots[pos];
         if (s == 0)
             return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
-        if ((s & UINT64_C(0xffffffff00000000)) == tag &&
+        if ((s & TAG_MASK) == tag &&
             same_id(r, &r->c[(uint32_t)s - 1], w.id, w.len, w.code))
             break;
     }
@@ -608,37 +940,56 @@ static inline uint32_t frequency_of(const cxm_rfm *r, const cust *c)
     return r->include_first ? c->ncal : c->ncal - 1;
 }
 
+static uint64_t urow_hash(const urow *u)
+{
+    return mix64((((uint64_t)u->x << 32) ^ (uint32_t)u->recency) * UINT64_C(0x9E3779B97F4A7C15) +
+                 (uint64_t)u->T);
+}
+
+/* Insert into an open-addressing table of distinct rows (weight 0 = empty). */
+static void urow_insert(urow *table, size_t mask, const urow *key, uint64_t weight)
+{
+    size_t pos = (size_t)urow_hash(key) & mask;
+    while (table[pos].weight && urow_compare(&table[pos], key) != 0)
+        pos = (pos + 1) & mask;
+    if (table[pos].weight == 0) {
+        table[pos] = *key;
+        table[pos].weight = 0;
+    }
+    table[pos].weight += weight;
+}
+
 static int build_unique(cxm_rfm *r)
 {
     size_t cap = 256, used = 0;
-    urow *table = NULL;
-    int status = CXM_OK;
-    for (;;) {
-        /* Insert every customer; start over with a table twice as large when half full. */
-        cxm__free(table);
-        table = cxm__calloc(cap, sizeof *table);
-        if (table == NULL)
-            return CXM_ENOMEM;
-        used = 0;
-        size_t i;
-        for (i = 0; i < r->n; i++) {
-            const cust *c = &r->c[i];
-            urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
-            uint64_t h = mix64(((uint64_t)key.x << 32 ^ (uint32_t)key.recency) * 31 + (uint64_t)key.T);
-            size_t pos = (size_t)h & (cap - 1);
-            while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
-                pos = (pos + 1) & (cap - 1);
-            if (table[pos].weight == 0) {
-                if ((used + 1) * 2 > cap)
-                    break;
-                table[pos] = key;
-                used++;
-            }
+    urow *table = cxm__calloc(cap, sizeof *table);
+    if (table == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        const cust *c = &r->c[i];
+        urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
+        size_t pos = (size_t)urow_hash(&key) & (cap - 1);
+        while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
+            pos = (pos + 1) & (cap - 1);
+        if (table[pos].weight) {
             table[pos].weight++;
+            continue;
         }
-        if (i == r->n)
-            break;
-        cap *= 2;
+        table[pos] = key;
+        table[pos].weight = 1;
+        if (++used * 2 > cap) {
+            urow *grown = cxm__calloc(cap * 2, sizeof *grown);
+            if (grown == NULL) {
+                cxm__free(table);
+                return CXM_ENOMEM;
+            }
+            for (size_t k = 0; k < cap; k++)
+                if (table[k].weight)
+                    urow_insert(grown, cap * 2 - 1, &table[k], table[k].weight);
+            cxm__free(table);
+            table = grown;
+            cap *= 2;
+        }
     }
     /* Squeeze out the empty slots and sort. */
     size_t w = 0;
@@ -653,7 +1004,7 @@ static int build_unique(cxm_rfm *r)
     }
     r->u = u;
     r->nu = w;
-    return status;
+    return CXM_OK;
 }
 
 static int finish(cxm_rfm *r, const char *source)
@@ -690,14 +1041,13 @@ static int finish(cxm_rfm *r, const char *source)
     r->slots = NULL;
     /* Give back the growth room of the arrays. */
     if (r->n < r->cap) {
-        cust *c = cxm__reallocarray(r->c, r->n ? r->n : 1, sizeof *c);
-        double *ft = c ? cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft) : NULL;
-        if (c)
-            r->c = c;
-        if (ft)
-            r->first_time = ft;
-        if (c == NULL || ft == NULL)
+        int status = resize_customers(r, r->n ? r->n : 1);
+        if (status != CXM_OK)
+            return status;
+        double *ft = cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft);
+        if (ft == NULL)
             return CXM_ENOMEM;
+        r->first_time = ft;
         r->cap = r->n;
     }
     return build_unique(r);
@@ -765,50 +1115,24 @@ static int csv_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, siz
     return 1;
 }
 
-static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col)
+static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col,
+                    unsigned threads)
 {
-    batch *b = cxm__malloc(sizeof *b);
-    if (b == NULL)
-        return CXM_ENOMEM;
-    b->n = 0;
-    int status = CXM_OK, more;
-    while ((more = cxm__csv_next(csv)) > 0) {
-        row *w = &b->rows[b->n];
-        int got = csv_row(r, csv, id_col, time_col, amount_col, w, false);
-        if (got < 0) {
-            status = got;
-            break;
-        }
-        if (got == 0)
-            continue;
-        got = place(r, w);
-        if (got < 0) {
-            status = got;
-            break;
-        }
+    feeder f;
+    int status = feeder_start(&f, r, threads), more = 0;
+    row w;
+    while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
+        int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
         if (got > 0)
-            continue;
-        if (w->len < ID_SCRATCH) {
-            /* The reader's buffer moves on: keep a copy of the id. */
-            memcpy(b->scratch[b->n], w->id, w->len);
-            w->id = b->scratch[b->n];
-            if (++b->n == BATCH && (status = flush(r, b)) != CXM_OK)
-                break;
-        } else {
-            /* A long id: handle the batch so far, then this row alone. */
-            if ((status = flush(r, b)) != CXM_OK)
-                break;
-            b->n = 1;
-            b->rows[0] = *w;
-            if ((status = flush(r, b)) != CXM_OK)
-                break;
-        }
+            got = place(r, &w);
+        if (got < 0)
+            status = got;
+        else if (got == 0)
+            status = feeder_add(&f, &w);
     }
     if (status == CXM_OK && more < 0)
         status = more;
-    if (status == CXM_OK)
-        status = flush(r, b);
-    cxm__free(b);
+    status = feeder_finish(&f, status);
     if (status != CXM_OK || !r->any_unsorted)
         return status;
 
@@ -817,7 +1141,6 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     status = cxm__csv_rewind(csv);
     pair_set set = { NULL, 0, 0 };
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
-        row w;
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, true);
         if (got > 0)
             status = recount(r, &set, &w);
@@ -868,7 +1191,7 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
     if (status == CXM_OK)
         status = grow_slots(r);
     if (status == CXM_OK)
-        status = read_csv(r, csv, id_col, time_col, amount_col);
+        status = read_csv(r, csv, id_col, time_col, amount_col, r->threads);
     if (status == CXM_OK) {
         r->skipped = cxm__csv_skipped(csv);
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
@@ -939,29 +1262,24 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
         return status;
     r->codes = codes != NULL;
     r->has_amount = amount != NULL;
-    batch *b = NULL;
+    feeder f;
+    memset(&f, 0, sizeof f);
     if (status == CXM_OK)
         status = grow_slots(r);
-    if (status == CXM_OK && (b = cxm__malloc(sizeof *b)) == NULL)
-        status = CXM_ENOMEM;
-    if (b)
-        b->n = 0;
+    if (status == CXM_OK)
+        status = feeder_start(&f, r, r->threads);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
-        row *w = &b->rows[b->n];
-        status = array_row(i, codes, ids, time, amount, w);
+        row w;
+        status = array_row(i, codes, ids, time, amount, &w);
         if (status != CXM_OK)
             break;
-        int got = place(r, w);
-        if (got < 0) {
+        int got = place(r, &w);
+        if (got < 0)
             status = cxm__fail_prefix("element %zu: ", i);
-            break;
-        }
-        if (got == 0 && ++b->n == BATCH)
-            status = flush(r, b);
+        else if (got == 0)
+            status = feeder_add(&f, &w);
     }
-    if (status == CXM_OK)
-        status = flush(r, b);
-    cxm__free(b);
+    status = feeder_finish(&f, status);
     if (status == CXM_OK && r->any_unsorted) {
         recount_begin(r);
         pair_set set = { NULL, 0, 0 };
