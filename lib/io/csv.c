@@ -486,6 +486,24 @@ static void unescape(cxm_csv *csv)
 
 /* Read one record into csv->fields: SCAN_RECORD, SCAN_BAD (record consumed,
  * message set), SCAN_END, or a negative status. */
+/* Bytes of the record that ended at next, without its line end. */
+static size_t record_length(const cxm_csv *csv, size_t next)
+{
+    size_t end = next;
+    if (end > csv->pos && csv->buf[end - 1] == '\n')
+        end--;
+    if (end > csv->pos && csv->buf[end - 1] == '\r')
+        end--;
+    return end - csv->pos;
+}
+
+static int too_long(cxm_csv *csv)
+{
+    return cxm__fail(CXM_EPARSE,
+                     "%s:%llu: a record is longer than %zu bytes (max_record_bytes); is a quote left open?",
+                     csv->name, csv->line, csv->opt.max_record_bytes);
+}
+
 static int read_record(cxm_csv *csv)
 {
     for (;;) {
@@ -494,6 +512,9 @@ static int read_record(cxm_csv *csv)
 #if defined(__SSE2__)
         if (!csv->whitespace) {
             s = scan_fast(csv, csv->pos, &r);
+            if (s == SCAN_RECORD && r.next - csv->pos > csv->opt.max_record_bytes &&
+                record_length(csv, r.next) > csv->opt.max_record_bytes)
+                return too_long(csv);
             if (s == SCAN_RECORD) {
                 csv->record_line = csv->line;
                 csv->line++;
@@ -507,24 +528,21 @@ static int read_record(cxm_csv *csv)
         if (s < 0)
             return s;
         if (s == SCAN_MORE) {
-            if (csv->end - csv->pos > csv->opt.max_record_bytes)
-                return cxm__fail(CXM_EPARSE,
-                                 "%s:%llu: a record is longer than %zu bytes (max_record_bytes); "
-                                 "is a quote left open?",
-                                 csv->name, csv->line, csv->opt.max_record_bytes);
+            if (csv->end - csv->pos > csv->opt.max_record_bytes + 2)
+                return too_long(csv);
             size_t before = csv->end - csv->pos;
             int status = refill(csv, csv->pos);
             if (status != CXM_OK)
                 return status;
             if (csv->end - csv->pos == before && !csv->eof)
-                return cxm__fail(CXM_EPARSE,
-                                 "%s:%llu: a record is longer than %zu bytes (max_record_bytes); "
-                                 "is a quote left open?",
-                                 csv->name, csv->line, csv->opt.max_record_bytes);
+                return too_long(csv);
             continue;
         }
         if (s == SCAN_END)
             return SCAN_END;
+        if ((s == SCAN_RECORD || s == SCAN_BAD) &&
+            record_length(csv, r.next) > csv->opt.max_record_bytes)
+            return too_long(csv);
         csv->record_line = csv->line;
         csv->line += r.newlines;
         csv->pos = r.next;

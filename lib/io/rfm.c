@@ -1011,7 +1011,7 @@ static int finish(cxm_rfm *r, const char *source)
 {
     if (!r->has_obs)
         r->obs_k = r->max_k;
-    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k < r->cal_k) {
+    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k <= r->cal_k) {
         char a[40], b[40];
         cxm__time_format_iso(a, sizeof a, r->cal_time);
         cxm__time_format_iso(b, sizeof b, r->max_time);
@@ -1123,11 +1123,13 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     row w;
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
-        if (got > 0)
-            got = place(r, &w);
+        if (got > 0) {
+            int placed = place(r, &w); /* 1: after the observation end, dropped */
+            got = placed < 0 ? placed : placed == 0;
+        }
         if (got < 0)
             status = got;
-        else if (got == 0)
+        else if (got > 0)
             status = feeder_add(&f, &w);
     }
     if (status == CXM_OK && more < 0)
