@@ -41,6 +41,7 @@
 #define CXM_MODEL_H
 
 #include "cxm/common.h"
+#include "cxm/io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -452,6 +453,55 @@ CXM_API int cxm_model_save(const cxm_model *model, const char *path);
 
 /** Read a model from a file written by cxm_model_save(). */
 CXM_API int cxm_model_load(cxm_model **out, const char *path);
+
+
+/* ------------------------------------------------------------------ reading data */
+
+/** A table read from a delimited text file: numeric columns and an optional
+ *  text column of ids (customer ids, to write predictions next to). */
+typedef struct cxm_table cxm_table;
+
+/**
+ * Read numeric columns, and optionally an id column, from a delimited text
+ * file (CSV and friends, with the strict reader of cxm/io.h).
+ *
+ * Each column spec is a header name or a 1-based number, or alternatives
+ * separated by '|' of which the first present is used ("frequency|x" reads
+ * lifetimes' and the papers' names alike). A spec starting with '?' is
+ * optional: when absent, cxm_table_values() gives NULL for it. Values must
+ * be finite numbers ("orders.csv:12: column 'T': 'abc' is not a number");
+ * with @c csv->skip_bad_rows bad rows are skipped instead.
+ *
+ * @param[out] out   the table, released with cxm_table_free().
+ * @param path       the file.
+ * @param id_column  spec of a text column of ids (non-empty text), or NULL.
+ * @param ncolumns   number of numeric columns.
+ * @param columns    @p ncolumns column specs.
+ * @param csv        the file's layout, NULL for comma-separated with a header.
+ * @return #CXM_OK, #CXM_EIO, #CXM_ENOTFOUND (a missing column; the message
+ *         lists the header), #CXM_EPARSE, #CXM_EINVAL, #CXM_ENOMEM.
+ */
+CXM_API int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
+                               size_t ncolumns, const char *const *columns,
+                               const cxm_csv_options *csv);
+
+/** Release a table (NULL is accepted). */
+CXM_API void cxm_table_free(cxm_table *table);
+
+/** Number of rows (0 for NULL). */
+CXM_API size_t cxm_table_rows(const cxm_table *table);
+
+/** Column @p column's values (cxm_table_rows() of them), or NULL for an absent optional column. */
+CXM_API const double *cxm_table_values(const cxm_table *table, size_t column);
+
+/** The header name (or number) that column @p column was read from, or NULL when absent. */
+CXM_API const char *cxm_table_column_name(const cxm_table *table, size_t column);
+
+/** The id of row @p row, or NULL without an id column or out of range. */
+CXM_API const char *cxm_table_id(const cxm_table *table, size_t row);
+
+/** The header name of the id column ("customer_id" without a header), or NULL without one. */
+CXM_API const char *cxm_table_id_name(const cxm_table *table);
 
 #ifdef __cplusplus
 }
