@@ -864,6 +864,89 @@ START_TEST(out_of_memory_is_clean)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ reading data */
+
+static const char *data_path(const char *name, char *buffer, size_t size)
+{
+    const char *top = getenv("top_srcdir");
+    snprintf(buffer, size, "%s/tests/data/%s", top ? top : "..", name);
+    return buffer;
+}
+
+START_TEST(table_reads_columns_by_name_number_and_alternative)
+{
+    char path[4096];
+    cxm_table *t;
+    const char *specs[] = { "frequency|x", "recency|t_x", "4", "?weight", "zbar" };
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, data_path("cdnow_customers_summary_with_transactions.csv",
+                                                      path, sizeof path),
+                                        "ID", 5, specs, NULL));
+    ck_assert_uint_eq(cxm_table_rows(t), 2357);
+    ck_assert_str_eq(cxm_table_column_name(t, 0), "x");
+    ck_assert_str_eq(cxm_table_column_name(t, 2), "T");
+    ck_assert_ptr_null(cxm_table_values(t, 3)); /* optional and absent */
+    ck_assert_ptr_null(cxm_table_column_name(t, 3));
+    ck_assert_double_eq(cxm_table_values(t, 0)[0], 2);
+    ck_assert_double_eq(cxm_table_values(t, 1)[0], 30.43);
+    ck_assert_double_eq(cxm_table_values(t, 4)[5], 73.74);
+    ck_assert_str_eq(cxm_table_id(t, 2356), "2357");
+    ck_assert_str_eq(cxm_table_id_name(t), "ID");
+    ck_assert_ptr_null(cxm_table_id(t, 2357));
+    ck_assert_ptr_null(cxm_table_values(t, 5));
+    cxm_table_free(t);
+    cxm_table_free(NULL);
+    ck_assert_uint_eq(cxm_table_rows(NULL), 0);
+}
+END_TEST
+
+START_TEST(table_errors_name_the_file_and_column)
+{
+    char path[] = "/tmp/cxm-table-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    const char *text = "id,frequency,recency,T\na,1,2,3\nb,1,x,3\nc,0,0,4\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    cxm_table *t = (cxm_table *)1;
+    const char *specs[] = { "frequency", "recency", "T" };
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, path, "id", 3, specs, NULL), CXM_EPARSE,
+                        "column 'recency': 'x' is not a number");
+    ck_assert_ptr_null(t);
+    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+    csv.skip_bad_rows = 1;
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, path, "id", 3, specs, &csv));
+    ck_assert_uint_eq(cxm_table_rows(t), 2);
+    ck_assert_str_eq(cxm_table_id(t, 1), "c");
+    cxm_table_free(t);
+    const char *missing[] = { "frequency|x", "nope|other" };
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, path, NULL, 2, missing, NULL), CXM_ENOTFOUND,
+                        "none of the columns 'nope|other' exists");
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, "/nonexistent/file.csv", NULL, 3, specs, NULL),
+                        CXM_EIO, "file.csv");
+    ck_assert_cxm_fails(cxm_table_read_csv(NULL, path, NULL, 3, specs, NULL), CXM_EINVAL, "out");
+    unlink(path);
+}
+END_TEST
+
+static int oom_table(void *context)
+{
+    const char *path = context;
+    cxm_table *t;
+    const char *specs[] = { "frequency|x", "recency|t_x", "T", "?weight" };
+    int status = cxm_table_read_csv(&t, path, "ID", 4, specs, NULL);
+    cxm_table_free(t);
+    return status;
+}
+
+START_TEST(table_out_of_memory_is_clean)
+{
+    char path[4096];
+    chaos_run(oom_table, (void *)data_path("cdnow_customers_summary.csv", path, sizeof path),
+              "table");
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -902,6 +985,9 @@ static Suite *model_suite(void)
     tcase_add_test(engine, lifetime_value_is_the_discounted_sum);
     tcase_add_test(engine, tracking_and_holdout_tables);
     tcase_add_test(engine, out_of_memory_is_clean);
+    tcase_add_test(engine, table_reads_columns_by_name_number_and_alternative);
+    tcase_add_test(engine, table_errors_name_the_file_and_column);
+    tcase_add_test(engine, table_out_of_memory_is_clean);
     suite_add_tcase(s, engine);
     return s;
 }
