@@ -955,8 +955,20 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
     for (size_t i = 0; i < kind->nparams && used < sizeof where; i++)
         used += (size_t)snprintf(where + used, sizeof where - used, "%s%s=%.4g", i ? ", " : "",
                                  kind->param_names[i], theta[i]);
-    set_fit_message(model, "%s fit failed (%s) after %u iterations: %s; last parameters %s",
-                    kind->title, reason_text(reason), result->iterations, detail, where);
+    /* Name parameters heading for a boundary: the usual cause (e.g. a, b → ∞
+     * with a/(a+b) fixed: no heterogeneity in dropout left to estimate). */
+    char edge[256];
+    size_t e = 0;
+    edge[0] = '\0';
+    for (size_t i = 0; i < kind->nparams && e < sizeof edge; i++) {
+        int high = kind->scales[i] == CXM__SCALE_LOG ? theta[i] > 1e5 : 0;
+        int low = kind->scales[i] == CXM__SCALE_LOG ? theta[i] < 1e-5 : 0;
+        if (high || low)
+            e += (size_t)snprintf(edge + e, sizeof edge - e, "%s%s → %s", e ? ", " : "; heading for a boundary: ",
+                                  kind->param_names[i], high ? "∞" : "0");
+    }
+    set_fit_message(model, "%s fit failed (%s) after %u iterations: %s; last parameters %s%s",
+                    kind->title, reason_text(reason), result->iterations, detail, where, edge);
     return cxm__fail(CXM_ECONVERGE, "%s", model->message);
 }
 
