@@ -65,6 +65,13 @@ class BetaGeo(unittest.TestCase):
         self.assertIsInstance(ey, np.ndarray)
         self.assertEqual(ey.shape, (2357,))
 
+    def test_alive_matrix(self):
+        m = self.bgf.conditional_probability_alive_matrix(max_frequency=10, max_recency=39)
+        self.assertEqual(m.shape, (40, 11))
+        self.assertTrue(np.all((m >= 0) & (m <= 1)))
+        self.assertTrue(np.all(m[:, 0] == 1.0))
+        self.assertTrue(np.all(np.diff(m[:, 5]) >= 0))  # more recent: more alive
+
     def test_probabilities_of_n_purchases(self):
         p = self.bgf.probability_of_n_purchases_up_to_time(39, np.arange(2000))
         self.assertAlmostEqual(p.sum(), 1.0, places=9)

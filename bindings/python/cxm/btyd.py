@@ -267,6 +267,18 @@ class _PurchaseFitter(_Fitter):
                                  index=index)
         return self._after_fit(verbose)
 
+    def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
+        """P(alive) over a grid: rows recency 0..max_recency, columns frequency
+        0..max_frequency, for customers observed for T = max_recency (lifetimes' layout)."""
+        if max_frequency is None:
+            max_frequency = int(self.data["frequency"].max())
+        if max_recency is None:
+            max_recency = int(self.data["T"].max())
+        x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
+                             np.arange(max_recency + 1, dtype=float))
+        t_x = np.where(x == 0, 0.0, t_x)
+        return self.conditional_probability_alive(x, t_x, float(max_recency))
+
     def predict(self, t, frequency, recency, T):
         """lifetimes' alias of conditional_expected_number_of_purchases_up_to_time."""
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
