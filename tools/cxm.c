@@ -29,7 +29,7 @@ static void print_help(FILE *stream)
             "Commands:\n",
             cxm_version_string());
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(stream, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(stream, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(stream,
             "\n"
             "'cxm COMMAND --help' describes a command. Exit status: 0 success,\n"
