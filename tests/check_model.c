@@ -852,6 +852,16 @@ static int oom_predict(void *context)
         status = cxm_model_tracking(m, curve, 2, times, 50, cd_T, NULL);
     if (status == CXM_OK)
         status = cxm_model_calibration_holdout(m, a, pr, c, 3, 50, cd_x, cd_tx, cd_T, dur, cd_x);
+    if (status == CXM_OK) {
+        double value[50];
+        cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
+        options.period = 4.0;
+        status = cxm_model_lifetime_value(m, value, 50, cd_x, cd_tx, cd_T, cd_m, &options);
+    }
+    if (status == CXM_OK) {
+        double ey[50];
+        status = cxm_model_conditional_purchases(m, ey, 50, dur, cd_x, cd_tx, cd_T);
+    }
     cxm_model_free(m);
     return status;
 }
@@ -860,7 +870,7 @@ START_TEST(out_of_memory_is_clean)
 {
     load_cdnow();
     chaos_run(oom_fit, NULL, "fit and JSON");
-    chaos_run(oom_predict, NULL, "tracking and holdout");
+    chaos_run(oom_predict, NULL, "tracking, holdout, value, predictions");
 }
 END_TEST
 
