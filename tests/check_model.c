@@ -412,6 +412,8 @@ START_TEST(iteration_cap_keeps_the_previous_fit)
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     double before[4], after[4];
     ck_assert_cxm_ok(cxm_model_params(m, before, 4));
+    double bic_before, bic_after;
+    ck_assert_cxm_ok(cxm_model_bic(m, &bic_before));
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.max_iterations = 1;
     ck_assert_cxm_fails(cxm_model_fit(m, 200, cd_x, cd_tx, cd_T, NULL, &options), CXM_ECONVERGE,
@@ -422,6 +424,13 @@ START_TEST(iteration_cap_keeps_the_previous_fit)
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_FITTED);
     ck_assert_cxm_ok(cxm_model_params(m, after, 4));
     ck_assert(memcmp(before, after, sizeof before) == 0);
+    /* The statistics still describe the fit the parameters come from. */
+    ck_assert_cxm_ok(cxm_model_bic(m, &bic_after));
+    ck_assert(bic_before == bic_after);
+    char *json;
+    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert(strstr(json, "\"observations\":\t2357") != NULL);
+    cxm_free(json);
     cxm_model_free(m);
 }
 END_TEST

@@ -261,7 +261,8 @@ int cxm_model_set_params(cxm_model *model, const double *params, size_t n)
     model->log_likelihood = 0.0;
     memset(model->covariance, 0, sizeof model->covariance);
     memset(&model->report, 0, sizeof model->report);
-    model->message[0] = '\0';
+    memset(&model->fitted, 0, sizeof model->fitted);
+    model->message[0] = model->fitted_message[0] = '\0';
     model->penalty = 0.0;
     return CXM_OK;
 }
@@ -1122,6 +1123,8 @@ int cxm__fit(cxm_model *model, size_t n, const double *const *column, const doub
                         "gradient component %.2g, log-likelihood %.6f",
                         result.iterations, result.evaluations, prep.data.n, result.gradient_norm,
                         acc[0]);
+        model->fitted = model->report;
+        memcpy(model->fitted_message, model->message, sizeof model->message);
     }
 
 done:
@@ -1247,7 +1250,7 @@ int cxm_model_bic(const cxm_model *model, double *out)
     if (status == CXM_OK)
         status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
-        *out = (double)model->kind->nparams * log(model->report.observations) -
+        *out = (double)model->kind->nparams * log(model->fitted.observations) -
                2.0 * model->log_likelihood;
     return status;
 }
