@@ -326,7 +326,7 @@ END_TEST
 
 /* x up to 10^4, t_x and T up to 10^4, every parameter from 1e-4 to 1e4:
  * P(alive) in [0, 1]; E[X(t)] and E[Y(t)] finite, >= 0 and non-decreasing
- * in t (to rounding). */
+ * in t (to rounding); DERT finite, >= 0, decreasing in the discount rate. */
 START_TEST(numerical_grid)
 {
     static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
@@ -374,6 +374,18 @@ START_TEST(numerical_grid)
                         checked++;
                     }
                 }
+            /* DERT: finite, >= 0, and smaller at a higher discount rate. */
+            static const double dx[] = { 0, 1, 100, 1e4 };
+            for (size_t xi = 0; xi < COUNT(dx); xi++) {
+                double x = dx[xi], tx = x > 0 ? 50 : 0, T = 100, low, high;
+                ck_assert_cxm_ok(cxm_model_dert(m, &low, 1, 1e-3, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_dert(m, &high, 1, 1.0, &x, &tx, &T));
+                ck_assert_msg(isfinite(low) && isfinite(high) && high >= 0 &&
+                                  high <= low * (1 + 1e-12),
+                              "%s (%g, %g, %g, %g), x=%g: DERT %g at rate 1e-3, %g at rate 1",
+                              cxm_model_kind_name((cxm_model_kind)kind), p[0], p[1], p[2], p[3], x,
+                              low, high);
+            }
         }
         cxm_model_free(m);
     }
