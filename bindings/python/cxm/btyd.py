@@ -28,6 +28,15 @@ Differences from lifetimes, on purpose:
   unit (``period=``); with ``freq`` only, a month is 365.2425/12 days (not 30).
 - ``save_model`` writes JSON (parameters, covariance, log-likelihood and the
   library version), not a pickle of the object; the fitted data are not saved.
+- ``generate_new_data(T, seed=...)`` takes the customers' observation lengths
+  and a seed (the same numbers on every platform) and returns frequency,
+  recency and T (lifetimes draws T from the fitted data and also returns the
+  latent lambda and p).
+
+Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
+``set_params``, ``discounted_expected_residual_transactions``,
+``expected_cumulative_transactions`` (the tracking curve),
+``calibration_holdout`` and ``to_json``.
 """
 
 import numpy as np
