@@ -11,5 +11,7 @@
 #include "cxm/common.h"
 #include "cxm/clv.h"
 #include "cxm/chain.h"
+#include "cxm/table.h"
+#include "cxm/journey.h"
 
 #endif /* CXM_H */
