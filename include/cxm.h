@@ -13,5 +13,7 @@
 #include "cxm/chain.h"
 #include "cxm/table.h"
 #include "cxm/journey.h"
+#include "cxm/io.h"
+#include "cxm/rfm.h"
 
 #endif /* CXM_H */
