@@ -89,6 +89,7 @@
 #define CXM_JOURNEY_H
 
 #include "cxm/common.h"
+#include "cxm/io.h"
 #include "cxm/table.h"
 
 #ifdef __cplusplus
@@ -210,14 +211,19 @@ CXM_API int cxm_journey_map_load_json(cxm_journey_map **out, const char *filenam
 
 /* ================================================================== paths */
 
-/** Aggregated journeys: identical untimed paths are merged (opaque). */
+/**
+ * Journeys as paths of touches with their conversions, nulls and value
+ * (opaque). Paths are kept as given: a path may appear on several rows,
+ * which gives the same results as one row with the summed counts.
+ */
 typedef struct cxm_paths cxm_paths;
 
 /**
  * An empty path set.
  *
- * @param separator  the text between touches in path strings (">" when NULL);
- *                   white space around touches is trimmed.
+ * @param separator  the text between touches in path strings (">" when NULL;
+ *                   blanks around it and around touches are trimmed, so
+ *                   " > " is the same as ">").
  */
 CXM_API int cxm_paths_create(cxm_paths **out, const char *separator);
 
@@ -239,7 +245,7 @@ CXM_API int cxm_paths_add(cxm_paths *paths, const char *path, double conversions
  * Add a path given as an array of touches.
  *
  * @param ages   NULL, or the time from each touch to the conversion (>= 0),
- *               needed by time-decay attribution. Timed paths are kept apart.
+ *               needed by time-decay attribution.
  */
 CXM_API int cxm_paths_add_touches(cxm_paths *paths, size_t n, const char *const *touches,
                                   const double *ages, double conversions, double nulls,
@@ -253,7 +259,35 @@ CXM_API int cxm_paths_add_many(cxm_paths *paths, size_t n, const char *const *te
                                const double *conversions, const double *nulls,
                                const double *values);
 
-/** Number of distinct paths stored (0 for NULL). */
+/**
+ * Read a path file such as ChannelAttribution's (`path;total_conversions;
+ * total_conversion_value;total_null`) with the shared CSV reader, adding
+ * its rows to @p paths.
+ *
+ * Columns are given by header name or 1-based number; NULL looks for the
+ * usual names (case-insensitive): path | paths; conversions |
+ * total_conversions | conversion; value | total_conversion_value |
+ * conversion_value; nulls | total_null | total_nulls | null. The value and
+ * nulls columns are optional (absent or empty cells count 0; "" means the
+ * file has none).
+ *
+ * @param csv_options  layout and strictness (cxm/io.h); NULL detects the
+ *                     delimiter and expects a header. With skip_bad_rows, bad
+ *                     rows are counted (cxm_paths_skipped()).
+ * @return #CXM_OK, #CXM_EIO, #CXM_EPARSE ("paths.csv:12: column 'path': touch
+ *         2 of 'a > > b' is empty"), #CXM_ENOTFOUND (no such column).
+ */
+CXM_API int cxm_paths_read_csv(cxm_paths *paths, const char *filename, const char *path_column,
+                               const char *conversions_column, const char *value_column,
+                               const char *nulls_column, const cxm_csv_options *csv_options);
+
+/** Bad rows skipped by cxm_paths_read_csv() with skip_bad_rows (0 for NULL). */
+CXM_API unsigned long long cxm_paths_skipped(const cxm_paths *paths);
+
+/** The message of the @p i-th skipped row (the first 10 are kept), or NULL. */
+CXM_API const char *cxm_paths_skipped_message(const cxm_paths *paths, size_t i);
+
+/** Number of paths added (rows, 0 for NULL). */
 CXM_API size_t cxm_paths_count(const cxm_paths *paths);
 
 /** Number of distinct channels seen (0 for NULL). */
@@ -281,8 +315,8 @@ CXM_API void cxm_markov_options_init(cxm_markov_options *options);
  * (attributed; the value columns are 0 and NaN when no path has value).
  * Scalars: order, conversion_probability, expected_value (per path),
  * total_conversions, total_nulls, total_value, paths (total journeys
- * counted), distinct_paths, states, transitions, self_loop_weight,
- * solver_error_bound.
+ * counted), path_rows (paths with weight > 0), states, transitions,
+ * self_loop_weight, solver_error_bound.
  *
  * @return #CXM_OK; #CXM_EDOMAIN when there are no conversions; #CXM_EINVAL
  *         for bad options; #CXM_ERANGE when order > 1 and there are more than
@@ -413,6 +447,36 @@ CXM_API int cxm_journeys_add_events(cxm_journeys *journeys, size_t n,
                                     const char *const *touchpoints, const double *values,
                                     const double *ratings, const double *valences,
                                     const char *const *segments);
+
+/**
+ * Read an event log with the shared CSV reader: one row per event with the
+ * customer, the time, the touchpoint id and optionally the value, the
+ * customer's rating, the emotional valence and a segment.
+ *
+ * Columns are given by header name or 1-based number; NULL looks for the
+ * usual names (case-insensitive): customer | customer_id | id; timestamp |
+ * time | date | datetime; touchpoint | touchpoint_id; value | amount;
+ * rating | customer_rating; valence | emotion. The segment column is used
+ * only when named. Optional columns may be absent ("" = ignore) and their
+ * cells empty. Times are parsed by csv_options->date_format (ISO 8601 by
+ * default, "epoch" for seconds...) and held as days since 1970-01-01: time
+ * results are in days.
+ *
+ * @return #CXM_OK, #CXM_EIO, #CXM_EPARSE naming file, line, column and value
+ *         ("events.csv:7: column 'touchpoint': touchpoint 'chekout' is not in
+ *         the journey map"), #CXM_ENOTFOUND (no such column).
+ */
+CXM_API int cxm_journeys_read_csv(cxm_journeys *journeys, const char *filename,
+                                  const char *customer_column, const char *time_column,
+                                  const char *touchpoint_column, const char *value_column,
+                                  const char *rating_column, const char *valence_column,
+                                  const char *segment_column, const cxm_csv_options *csv_options);
+
+/** Bad rows skipped by cxm_journeys_read_csv() with skip_bad_rows (0 for NULL). */
+CXM_API unsigned long long cxm_journeys_skipped(const cxm_journeys *journeys);
+
+/** The message of the @p i-th skipped row (the first 10 are kept), or NULL. */
+CXM_API const char *cxm_journeys_skipped_message(const cxm_journeys *journeys, size_t i);
 
 /** Number of customers seen (0 for NULL). */
 CXM_API size_t cxm_journeys_customer_count(const cxm_journeys *journeys);

@@ -61,30 +61,41 @@ int cxm__u64map_find(const cxm__u64map *m, uint64_t key, uint32_t *value);
 int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size);
 
 /* ------------------------------------------------------------------ paths */
+/* Channel names of up to 16 bytes are found through a small direct-mapped
+ * cache keyed by their bytes, so that parsing millions of paths rarely
+ * hashes a string. */
+typedef struct cxm__channel_cache {
+    uint64_t a, b;
+    uint32_t length, id;   /* length 0: empty entry */
+} cxm__channel_cache;
+
 struct cxm_paths {
     char *separator;
     size_t separator_length;
     cxm__strtab channels;
-    /* Distinct paths: touches[offsets[p] .. offsets[p+1]) are channel ids. */
+    cxm__channel_cache cache[256];
+    /* Paths in the order added: touches[offsets[p] .. offsets[p+1]) are channel ids. */
     uint32_t *touches;
     size_t touches_n, touches_cap;
     size_t *offsets;    /* count + 1 entries */
     double *conversions, *nulls, *values;
     double *ages;       /* NULL until a timed path is added; NaN for untimed touches */
     size_t ages_cap;
-    unsigned char *timed; /* per path: 1 when it carries ages (never merged) */
+    unsigned char *timed; /* per path: 1 when it carries ages */
     size_t count, capacity;
-    /* Deduplication of untimed paths: open addressing on path index + 1. */
-    uint32_t *slots;
-    uint64_t *slot_hashes;
-    size_t nslots;
     uint32_t *scratch;  /* one path's channel ids while it is parsed */
     size_t scratch_cap;
+    unsigned long long skipped; /* bad rows skipped by cxm_paths_read_csv() */
+    char **messages;
+    size_t nmessages, messages_cap;
 };
 
 /* Add a path given as channel ids (already interned). ages may be NULL. */
 int cxm__paths_add_ids(cxm_paths *paths, size_t n, const uint32_t *ids, const double *ages,
                        double conversions, double nulls, double value);
+/* Add a path written as text[0..length) (need not be NUL-terminated). */
+int cxm__paths_add_text(cxm_paths *paths, const char *text, size_t length, double conversions,
+                        double nulls, double value);
 int cxm__paths_check_counts(double conversions, double nulls, double value);
 
 /* ------------------------------------------------------------------ journey map */
@@ -107,6 +118,11 @@ struct cxm_journey_map {
     size_t conversion_touchpoints; /* how many touchpoints are flagged */
     double scale_min, scale_max;  /* NaN when unknown */
 };
+
+/* Events held by journeys, and the bad rows a reader skipped (takes the messages). */
+size_t cxm__journeys_event_count(const cxm_journeys *journeys);
+void cxm__journeys_note_skipped(cxm_journeys *journeys, unsigned long long skipped,
+                                char **messages, size_t n);
 
 int cxm__journey_map_clone(cxm_journey_map **out, const cxm_journey_map *map);
 /* 1 when touching touchpoint t counts as conversion under the map's rule. */

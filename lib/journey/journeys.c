@@ -21,7 +21,43 @@ struct cxm_journeys {
     cxm__strtab customers, segments;
     event *events;
     size_t n, cap;
+    unsigned long long skipped; /* bad rows skipped by cxm_journeys_read_csv() */
+    char **messages;
+    size_t nmessages;
 };
+
+size_t cxm__journeys_event_count(const cxm_journeys *j)
+{
+    return j->n;
+}
+
+void cxm__journeys_note_skipped(cxm_journeys *j, unsigned long long skipped, char **messages,
+                                size_t n)
+{
+    j->skipped += skipped;
+    for (size_t i = 0; i < n; i++) {
+        if (j->nmessages < 10) {
+            char **grown = cxm__reallocarray(j->messages, j->nmessages + 1, sizeof *grown);
+            if (grown != NULL) {
+                j->messages = grown;
+                j->messages[j->nmessages++] = messages[i];
+                continue;
+            }
+        }
+        cxm__free(messages[i]);
+    }
+    cxm__free(messages);
+}
+
+unsigned long long cxm_journeys_skipped(const cxm_journeys *j)
+{
+    return j ? j->skipped : 0;
+}
+
+const char *cxm_journeys_skipped_message(const cxm_journeys *j, size_t i)
+{
+    return (j && i < j->nmessages) ? j->messages[i] : NULL;
+}
 
 int cxm_journeys_create(cxm_journeys **out, const cxm_journey_map *map)
 {
@@ -56,6 +92,9 @@ void cxm_journeys_free(cxm_journeys *j)
     cxm__strtab_free(&j->customers);
     cxm__strtab_free(&j->segments);
     cxm__free(j->events);
+    for (size_t i = 0; i < j->nmessages; i++)
+        cxm__free(j->messages[i]);
+    cxm__free(j->messages);
     cxm__free(j);
 }
 

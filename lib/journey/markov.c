@@ -23,7 +23,7 @@ typedef struct chain {
     double *w;
     size_t nedges;
     double total_conv, total_nulls, total_value, total_weight, self_weight;
-    size_t distinct_paths;
+    size_t path_rows;
 } chain;
 
 static void chain_free(chain *c)
@@ -63,14 +63,19 @@ static int read_options(cxm_markov_options *o, const cxm_markov_options *given)
     return CXM_OK;
 }
 
-/* Per-state accumulators, grown as states appear. */
+/* Per-state accumulators, grown as states appear. Transitions are found
+ * by (state, next channel): through a dense table when the possible states
+ * times the channels are few (one array read per touch), else a hash map. */
 typedef struct builder {
-    size_t cap;
-    cxm__u64map states;      /* key -> state (order > 1) */
-    cxm__u64map edges;       /* from << 32 | to -> edge */
+    size_t cap;              /* capacity of the per-state arrays */
+    cxm__u64map states;      /* tuple key -> state (order > 1) */
     uint32_t *efrom, *eto;
     double *ew;
     size_t nedges, ecap;
+    size_t nch;
+    int dense;
+    uint32_t *succ;          /* dense: succ[state * nch + channel] = edge + 1, 0 = none */
+    cxm__u64map edges;       /* sparse: state << 32 | channel -> edge */
 } builder;
 
 static int add_state_arrays(chain *c, builder *b, size_t need)
@@ -95,44 +100,14 @@ static int add_state_arrays(chain *c, builder *b, size_t need)
             return CXM_ENOMEM;
         c->keys = grown;
     }
-    b->cap = cap;
-    return CXM_OK;
-}
-
-static int add_edge(builder *b, uint32_t from, uint32_t to, double weight)
-{
-    uint32_t e;
-    int added;
-    int status = cxm__u64map_upsert(&b->edges, ((uint64_t)from << 32) | to, (uint32_t)b->nedges,
-                                    &e, &added);
-    if (status != CXM_OK)
-        return status;
-    if (added) {
-        size_t cap = b->ecap;
-        status = cxm__grow((void **)&b->efrom, &cap, b->nedges + 1, sizeof *b->efrom);
-        if (status == CXM_OK) {
-            cap = b->ecap;
-            status = cxm__grow((void **)&b->eto, &cap, b->nedges + 1, sizeof *b->eto);
-        }
-        if (status == CXM_OK) {
-            cap = b->ecap;
-            status = cxm__grow((void **)&b->ew, &cap, b->nedges + 1, sizeof *b->ew);
-        }
-        if (status != CXM_OK) {
-            /* Forget the key: the map must not point past the arrays. */
-            b->edges.count--;
-            for (size_t i = 0; i < b->edges.nslots; i++)
-                if (b->edges.values[i] == e && b->edges.keys[i] == (((uint64_t)from << 32) | to))
-                    b->edges.values[i] = UINT32_MAX;
-            return status;
-        }
-        b->ecap = cap;
-        b->efrom[e] = from;
-        b->eto[e] = to;
-        b->ew[e] = 0.0;
-        b->nedges++;
+    if (b->dense) {
+        uint32_t *grown = cxm__reallocarray(b->succ, cap * b->nch, sizeof *grown);
+        if (grown == NULL)
+            return CXM_ENOMEM;
+        memset(grown + b->cap * b->nch, 0, (cap - b->cap) * b->nch * sizeof *grown);
+        b->succ = grown;
     }
-    b->ew[e] += weight;
+    b->cap = cap;
     return CXM_OK;
 }
 
@@ -143,6 +118,65 @@ static void builder_free(builder *b)
     cxm__free(b->efrom);
     cxm__free(b->eto);
     cxm__free(b->ew);
+    cxm__free(b->succ);
+}
+
+/* The transition out of state `from` on channel `ch`, created with its
+ * target state when new. */
+static int new_edge(chain *c, builder *b, uint32_t from, uint32_t ch, uint64_t mask, uint32_t *edge)
+{
+    uint32_t to;
+    if (c->order == 1) {
+        to = ch + 1;
+    } else {
+        uint64_t key = ((c->keys[from] << 16) | (uint64_t)(ch + 1)) & mask;
+        int added;
+        int status = cxm__u64map_upsert(&b->states, key, (uint32_t)c->nstates, &to, &added);
+        if (status != CXM_OK)
+            return status;
+        if (added) {
+            status = add_state_arrays(c, b, c->nstates + 1);
+            if (status != CXM_OK) {
+                /* keep the map consistent with the arrays */
+                for (size_t q = 0; q < b->states.nslots; q++)
+                    if (b->states.values[q] == to)
+                        b->states.values[q] = UINT32_MAX;
+                b->states.count--;
+                return status;
+            }
+            c->keys[to] = key;
+            c->nstates++;
+        }
+    }
+    size_t cap = b->ecap;
+    int status = cxm__grow((void **)&b->efrom, &cap, b->nedges + 1, sizeof *b->efrom);
+    if (status == CXM_OK) {
+        cap = b->ecap;
+        status = cxm__grow((void **)&b->eto, &cap, b->nedges + 1, sizeof *b->eto);
+    }
+    if (status == CXM_OK) {
+        cap = b->ecap;
+        status = cxm__grow((void **)&b->ew, &cap, b->nedges + 1, sizeof *b->ew);
+    }
+    if (status != CXM_OK)
+        return status;
+    b->ecap = cap;
+    uint32_t e = (uint32_t)b->nedges;
+    if (b->dense) {
+        b->succ[(size_t)from * b->nch + ch] = e + 1;
+    } else {
+        uint32_t got;
+        int added;
+        status = cxm__u64map_upsert(&b->edges, ((uint64_t)from << 32) | ch, e, &got, &added);
+        if (status != CXM_OK)
+            return status;
+    }
+    b->efrom[e] = from;
+    b->eto[e] = to;
+    b->ew[e] = 0.0;
+    b->nedges++;
+    *edge = e;
+    return CXM_OK;
 }
 
 static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_options *o)
@@ -155,6 +189,14 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
     cxm__u64map_init(&b.edges);
     const unsigned k = o->order;
     size_t nch = paths->channels.count;
+    b.nch = nch ? nch : 1;
+    /* the most states there can be, times the channels: small enough for a table? */
+    double bound = 1, power = 1;
+    for (unsigned j = 1; j <= k; j++) {
+        power *= (double)nch;
+        bound += power;
+    }
+    b.dense = bound * (double)b.nch <= 4194304.0;
     int status = CXM_OK;
     if (k > 1 && nch > 65535)
         status = cxm__fail(CXM_ERANGE, "order %u supports up to 65535 channels, the paths have %zu",
@@ -162,7 +204,10 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
     if (status == CXM_OK)
         status = add_state_arrays(c, &b, k == 1 ? nch + 1 : 1);
     c->nstates = k == 1 ? nch + 1 : 1;
+    if (status == CXM_OK && k > 1)
+        c->keys[0] = 0;
     const uint64_t mask = k >= 4 ? UINT64_MAX : ((UINT64_C(1) << (16 * k)) - 1);
+    const int keep = o->keep_self_loops;
     for (size_t p = 0; status == CXM_OK && p < paths->count; p++) {
         double conv = paths->conversions[p];
         double nulls = o->use_nulls ? paths->nulls[p] : 0.0;
@@ -172,44 +217,29 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
         c->total_value += paths->values[p];
         if (!(weight > 0))
             continue;
-        c->distinct_paths++;
+        c->path_rows++;
         c->total_weight += weight;
         uint32_t prev = 0;
-        uint64_t key = 0;
-        for (size_t i = paths->offsets[p]; status == CXM_OK && i < paths->offsets[p + 1]; i++) {
-            uint32_t id = paths->touches[i], s;
-            if (k == 1) {
-                s = id + 1;
-            } else {
-                key = ((key << 16) | (uint64_t)(id + 1)) & mask;
-                int added;
-                status = cxm__u64map_upsert(&b.states, key, (uint32_t)c->nstates, &s, &added);
-                if (status == CXM_OK && added) {
-                    status = add_state_arrays(c, &b, c->nstates + 1);
-                    if (status != CXM_OK) {
-                        /* Leave the map consistent with the arrays. */
-                        for (size_t q = 0; q < b.states.nslots; q++)
-                            if (b.states.values[q] == s)
-                                b.states.values[q] = UINT32_MAX;
-                        b.states.count--;
-                        break;
-                    }
-                    c->keys[s] = key;
-                    c->nstates++;
+        const uint32_t *t = paths->touches + paths->offsets[p];
+        const uint32_t *t_end = paths->touches + paths->offsets[p + 1];
+        for (; t < t_end; t++) {
+            uint32_t e, ch = *t;
+            if (b.dense) {
+                uint32_t known = b.succ[(size_t)prev * b.nch + ch];
+                if (known) {
+                    e = known - 1;
+                } else if ((status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK) {
+                    break;
                 }
+            } else if (!cxm__u64map_find(&b.edges, ((uint64_t)prev << 32) | ch, &e)) {
+                if ((status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK)
+                    break;
             }
-            if (status != CXM_OK)
-                break;
-            if (s == prev) {
-                c->self[s] += weight;
-                c->self_weight += weight;
-                if (o->keep_self_loops)
-                    c->out[s] += weight;
-            } else {
-                status = add_edge(&b, prev, s, weight);
+            b.ew[e] += weight;
+            uint32_t next = b.eto[e];
+            if (next != prev || keep)
                 c->out[prev] += weight;
-            }
-            prev = s;
+            prev = next;
         }
         if (status != CXM_OK)
             break;
@@ -220,17 +250,27 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
     }
     if (status == CXM_OK && c->total_conv > 0 && !(c->total_weight > 0))
         status = cxm__fail(CXM_EDOMAIN, "no path has a touch");
-    /* CSR by counting sort on the source state. */
+    /* CSR by counting sort on the source state; self-loops kept apart. */
+    size_t nedges = 0;
+    for (size_t e = 0; status == CXM_OK && e < b.nedges; e++) {
+        if (b.efrom[e] == b.eto[e]) {
+            c->self[b.efrom[e]] += b.ew[e];
+            c->self_weight += b.ew[e];
+        } else {
+            nedges++;
+        }
+    }
     if (status == CXM_OK) {
         c->row = cxm__calloc(c->nstates + 1, sizeof *c->row);
-        c->col = cxm__malloc((b.nedges ? b.nedges : 1) * sizeof *c->col);
-        c->w = cxm__malloc((b.nedges ? b.nedges : 1) * sizeof *c->w);
+        c->col = cxm__malloc((nedges ? nedges : 1) * sizeof *c->col);
+        c->w = cxm__malloc((nedges ? nedges : 1) * sizeof *c->w);
         if (c->row == NULL || c->col == NULL || c->w == NULL)
             status = CXM_ENOMEM;
     }
     if (status == CXM_OK) {
         for (size_t e = 0; e < b.nedges; e++)
-            c->row[b.efrom[e] + 1]++;
+            if (b.efrom[e] != b.eto[e])
+                c->row[b.efrom[e] + 1]++;
         for (size_t s = 0; s < c->nstates; s++)
             c->row[s + 1] += c->row[s];
         size_t *next = cxm__malloc((c->nstates + 1) * sizeof *next);
@@ -239,12 +279,14 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
         } else {
             memcpy(next, c->row, (c->nstates + 1) * sizeof *next);
             for (size_t e = 0; e < b.nedges; e++) {
+                if (b.efrom[e] == b.eto[e])
+                    continue;
                 size_t at = next[b.efrom[e]]++;
                 c->col[at] = b.eto[e];
                 c->w[at] = b.ew[e];
             }
             cxm__free(next);
-            c->nedges = b.nedges;
+            c->nedges = nedges;
         }
     }
     builder_free(&b);
@@ -252,7 +294,7 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
         c->loop = cxm__calloc(c->nstates, sizeof *c->loop);
         if (c->loop == NULL)
             status = CXM_ENOMEM;
-        for (size_t s = 0; status == CXM_OK && o->keep_self_loops && s < c->nstates; s++)
+        for (size_t s = 0; status == CXM_OK && keep && s < c->nstates; s++)
             if (c->out[s] > 0)
                 c->loop[s] = c->self[s] / c->out[s];
     }
@@ -632,7 +674,7 @@ static int add_common_scalars(cxm_table *t, const chain *c, const cxm_paths *pat
     if (status == CXM_OK)
         status = cxm__table_add_scalar(t, "paths", c->total_weight);
     if (status == CXM_OK)
-        status = cxm__table_add_scalar(t, "distinct_paths", (double)c->distinct_paths);
+        status = cxm__table_add_scalar(t, "path_rows", (double)c->path_rows);
     if (status == CXM_OK)
         status = cxm__table_add_scalar(t, "states", (double)c->nstates);
     size_t absorbing = 0;

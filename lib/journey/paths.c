@@ -1,6 +1,7 @@
 /* Aggregated paths: channel interning, parsing "a > b > c", deduplication. */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -15,19 +16,31 @@ int cxm_paths_create(cxm_paths **out, const char *separator)
     *out = NULL;
     if (separator == NULL)
         separator = ">";
-    if (separator[0] == '\0')
-        return cxm__fail(CXM_EINVAL, "the separator must not be empty");
+    /* blanks around the separator are trimmed like those around touches */
+    size_t seplen = strlen(separator);
+    while (seplen > 0 && (unsigned char)separator[seplen - 1] <= ' ')
+        seplen--;
+    while (seplen > 0 && (unsigned char)separator[0] <= ' ') {
+        separator++;
+        seplen--;
+    }
+    if (seplen == 0)
+        return cxm__fail(CXM_EINVAL, "the separator must contain a character other than blanks");
     cxm_paths *p = cxm__calloc(1, sizeof *p);
     if (p == NULL)
         return CXM_ENOMEM;
     cxm__strtab_init(&p->channels);
-    p->separator = cxm__strdup(separator);
+    p->separator = cxm__malloc(seplen + 1);
+    if (p->separator) {
+        memcpy(p->separator, separator, seplen);
+        p->separator[seplen] = '\0';
+    }
     p->offsets = cxm__malloc(8 * sizeof *p->offsets);
     if (p->separator == NULL || p->offsets == NULL) {
         cxm_paths_free(p);
         return CXM_ENOMEM;
     }
-    p->separator_length = strlen(separator);
+    p->separator_length = seplen;
     p->offsets[0] = 0;
     *out = p;
     return CXM_OK;
@@ -46,9 +59,10 @@ void cxm_paths_free(cxm_paths *p)
     cxm__free(p->values);
     cxm__free(p->ages);
     cxm__free(p->timed);
-    cxm__free(p->slots);
-    cxm__free(p->slot_hashes);
     cxm__free(p->scratch);
+    for (size_t i = 0; i < p->nmessages; i++)
+        cxm__free(p->messages[i]);
+    cxm__free(p->messages);
     cxm__free(p);
 }
 
@@ -72,39 +86,6 @@ int cxm__paths_check_counts(double conversions, double nulls, double value)
     if (status == CXM_OK && value > 0 && conversions == 0)
         status = cxm__fail(CXM_EINVAL, "value %g without conversions", value);
     return status;
-}
-
-static uint64_t hash_ids(const uint32_t *ids, size_t n)
-{
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
-    for (size_t i = 0; i < n; i++)
-        h = cxm__hash_u64(h ^ ids[i]) + i;
-    return cxm__hash_u64(h);
-}
-
-static int rehash_paths(cxm_paths *p, size_t nslots)
-{
-    uint32_t *slots = cxm__calloc(nslots, sizeof *slots);
-    uint64_t *hashes = slots ? cxm__malloc(nslots * sizeof *hashes) : NULL;
-    if (hashes == NULL) {
-        cxm__free(slots);
-        return CXM_ENOMEM;
-    }
-    for (size_t s = 0; s < p->nslots; s++) {
-        if (p->slots[s] == 0)
-            continue;
-        size_t i = (size_t)p->slot_hashes[s] & (nslots - 1);
-        while (slots[i] != 0)
-            i = (i + 1) & (nslots - 1);
-        slots[i] = p->slots[s];
-        hashes[i] = p->slot_hashes[s];
-    }
-    cxm__free(p->slots);
-    cxm__free(p->slot_hashes);
-    p->slots = slots;
-    p->slot_hashes = hashes;
-    p->nslots = nslots;
-    return CXM_OK;
 }
 
 /* Room for one more path of n touches. */
@@ -153,37 +134,11 @@ static int reserve(cxm_paths *p, size_t n, int timed)
 int cxm__paths_add_ids(cxm_paths *p, size_t n, const uint32_t *ids, const double *ages,
                        double conversions, double nulls, double value)
 {
-    uint64_t h = 0;
-    size_t slot = 0;
-    if (ages == NULL) {
-        h = hash_ids(ids, n);
-        if (p->nslots != 0) {
-            size_t i = (size_t)h & (p->nslots - 1);
-            while (p->slots[i] != 0) {
-                size_t q = p->slots[i] - 1;
-                if (p->slot_hashes[i] == h && !p->timed[q] &&
-                    p->offsets[q + 1] - p->offsets[q] == n &&
-                    memcmp(p->touches + p->offsets[q], ids, n * sizeof *ids) == 0) {
-                    p->conversions[q] += conversions;
-                    p->nulls[q] += nulls;
-                    p->values[q] += value;
-                    return CXM_OK;
-                }
-                i = (i + 1) & (p->nslots - 1);
-            }
-        }
-        if ((p->count + 1) * 2 > p->nslots) {
-            int status = rehash_paths(p, p->nslots ? p->nslots * 2 : 1024);
-            if (status != CXM_OK)
-                return status;
-        }
-        slot = (size_t)h & (p->nslots - 1);
-        while (p->slots[slot] != 0)
-            slot = (slot + 1) & (p->nslots - 1);
+    if (p->count >= p->capacity || p->touches_n + n > p->touches_cap || ages || p->ages) {
+        int status = reserve(p, n, ages != NULL);
+        if (status != CXM_OK)
+            return status;
     }
-    int status = reserve(p, n, ages != NULL);
-    if (status != CXM_OK)
-        return status;
     size_t q = p->count;
     memcpy(p->touches + p->touches_n, ids, n * sizeof *ids);
     if (p->ages) {
@@ -197,16 +152,7 @@ int cxm__paths_add_ids(cxm_paths *p, size_t n, const uint32_t *ids, const double
     p->values[q] = value;
     p->timed[q] = ages != NULL;
     p->count++;
-    if (ages == NULL) {
-        p->slots[slot] = (uint32_t)q + 1;
-        p->slot_hashes[slot] = h;
-    }
     return CXM_OK;
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 static int ensure_scratch(cxm_paths *p, size_t n)
@@ -214,39 +160,125 @@ static int ensure_scratch(cxm_paths *p, size_t n)
     return cxm__grow((void **)&p->scratch, &p->scratch_cap, n, sizeof *p->scratch);
 }
 
-/* Split text into channel ids in p->scratch. */
-static int parse_path(cxm_paths *p, const char *text, size_t *count)
+/* The id of the channel text[0..n), through the cache for short names. */
+static inline int channel_id(cxm_paths *p, const char *text, size_t n, uint32_t *id)
+{
+    if (n > 16)
+        return cxm__strtab_intern(&p->channels, text, n, id);
+    /* With the length, these loads cover every byte of a name of 1 to 16 bytes. */
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, text, 8);
+        memcpy(&b, text + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, text, 4);
+        memcpy(&y, text + n - 4, 4);
+        a = x;
+        b = y;
+    } else {
+        const unsigned char *u = (const unsigned char *)text;
+        a = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+        b = 0;
+    }
+    size_t slot = (size_t)(((a * UINT64_C(0x9e3779b97f4a7c15)) ^ (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^
+                            ((uint64_t)n << 40)) >> 56);
+    cxm__channel_cache *e = &p->cache[slot];
+    if (e->length == n && e->a == a && e->b == b) {
+        *id = e->id;
+        return CXM_OK;
+    }
+    int status = cxm__strtab_intern(&p->channels, text, n, id);
+    if (status == CXM_OK) {
+        e->a = a;
+        e->b = b;
+        e->length = (uint32_t)n;
+        e->id = *id;
+    }
+    return status;
+}
+
+static int empty_touch(size_t n, const char *text, size_t length, int at_end)
+{
+    if (at_end && n == 0)
+        return cxm__fail(CXM_EINVAL, "the path is empty");
+    return cxm__fail(CXM_EINVAL, "touch %zu of '%.*s' is empty", n + 1,
+                     (int)(length < 200 ? length : 200), text);
+}
+
+/* The first byte c in [s, end), or end: eight bytes at a time. */
+static inline const char *find_byte(const char *s, const char *end, char c)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    const uint64_t pattern = ones * (unsigned char)c;
+    while (end - s >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        w ^= pattern;
+        uint64_t zero = (w - ones) & ~w & highs; /* exact for the lowest zero byte */
+        if (zero)
+            return s + (__builtin_ctzll(zero) >> 3);
+        s += 8;
+    }
+#endif
+    while (s < end && *s != c)
+        s++;
+    return s;
+}
+
+/* Split text[0..length) into channel ids in p->scratch; blanks (bytes <=
+ * ' ') around touches are trimmed. */
+static int parse_path(cxm_paths *p, const char *text, size_t length, size_t *count)
 {
     size_t n = 0;
-    const char *s = text;
+    const char *s = text, *end = text + length;
     const char *sep = p->separator;
-    size_t seplen = p->separator_length;
+    const size_t seplen = p->separator_length;
     for (;;) {
-        const char *end = strstr(s, sep);
-        const char *stop = end ? end : s + strlen(s);
+        const char *stop = find_byte(s, end, sep[0]);
+        while (seplen > 1 && stop < end &&
+               ((size_t)(end - stop) < seplen || memcmp(stop, sep, seplen) != 0))
+            stop = find_byte(stop + 1, end, sep[0]);
         const char *a = s, *b = stop;
-        while (a < b && is_space(*a))
+        while (a < b && (unsigned char)*a <= ' ')
             a++;
-        while (b > a && is_space(b[-1]))
+        while (b > a && (unsigned char)b[-1] <= ' ')
             b--;
-        if (a == b) {
-            if (end == NULL && n == 0)
-                return cxm__fail(CXM_EINVAL, "the path is empty");
-            return cxm__fail(CXM_EINVAL, "touch %zu of '%s' is empty", n + 1, text);
+        if (a == b)
+            return empty_touch(n, text, length, stop == end);
+        if (n == p->scratch_cap) {
+            int status = ensure_scratch(p, n + 1);
+            if (status != CXM_OK)
+                return status;
         }
-        int status = ensure_scratch(p, n + 1);
-        uint32_t id;
-        if (status == CXM_OK)
-            status = cxm__strtab_intern(&p->channels, a, (size_t)(b - a), &id);
+        int status = channel_id(p, a, (size_t)(b - a), &p->scratch[n]);
         if (status != CXM_OK)
             return status;
-        p->scratch[n++] = id;
-        if (end == NULL)
+        n++;
+        if (stop == end)
             break;
-        s = end + seplen;
+        s = stop + seplen;
     }
     *count = n;
     return CXM_OK;
+}
+
+int cxm__paths_add_text(cxm_paths *paths, const char *text, size_t length, double conversions,
+                        double nulls, double value)
+{
+    /* the common case in one test; the checks name the problem otherwise */
+    if (!(conversions >= 0 && conversions <= DBL_MAX && nulls >= 0 && nulls <= DBL_MAX &&
+          value >= 0 && value <= DBL_MAX && (value == 0 || conversions > 0))) {
+        int status = cxm__paths_check_counts(conversions, nulls, value);
+        if (status != CXM_OK)
+            return status;
+    }
+    size_t n = 0;
+    int status = parse_path(paths, text, length, &n);
+    if (status == CXM_OK)
+        status = cxm__paths_add_ids(paths, n, paths->scratch, NULL, conversions, nulls, value);
+    return status;
 }
 
 int cxm_paths_add(cxm_paths *paths, const char *path, double conversions, double nulls,
@@ -256,12 +288,7 @@ int cxm_paths_add(cxm_paths *paths, const char *path, double conversions, double
     if (status == CXM_OK)
         status = cxm__check_pointer(path, "path");
     if (status == CXM_OK)
-        status = cxm__paths_check_counts(conversions, nulls, value);
-    size_t n = 0;
-    if (status == CXM_OK)
-        status = parse_path(paths, path, &n);
-    if (status == CXM_OK)
-        status = cxm__paths_add_ids(paths, n, paths->scratch, NULL, conversions, nulls, value);
+        status = cxm__paths_add_text(paths, path, strlen(path), conversions, nulls, value);
     return status;
 }
 
@@ -286,8 +313,7 @@ int cxm_paths_add_touches(cxm_paths *paths, size_t n, const char *const *touches
         if (touches[i] == NULL || touches[i][0] == '\0')
             status = cxm__fail(CXM_EINVAL, "touch %zu is empty", i + 1);
         else
-            status = cxm__strtab_intern(&paths->channels, touches[i], strlen(touches[i]),
-                                        &paths->scratch[i]);
+            status = channel_id(paths, touches[i], strlen(touches[i]), &paths->scratch[i]);
     }
     if (status == CXM_OK)
         status = cxm__paths_add_ids(paths, n, paths->scratch, ages, conversions, nulls, value);
