@@ -283,8 +283,29 @@ int cxm_journey_map_parse_json(cxm_journey_map **out, const char *text, size_t l
     if (root == NULL) {
         if (end == NULL)
             return cxm__fail(CXM_ENOMEM, "%s: out of memory while parsing JSON", c.source);
+        /* Unclosed brackets or strings mean a truncated file: say so at its end. */
+        int depth = 0, in_string = 0, escaped = 0;
+        for (size_t i = 0; i < length; i++) {
+            char ch = text[i];
+            if (in_string) {
+                if (escaped)
+                    escaped = 0;
+                else if (ch == '\\')
+                    escaped = 1;
+                else if (ch == '"')
+                    in_string = 0;
+            } else if (ch == '"') {
+                in_string = 1;
+            } else if (ch == '{' || ch == '[') {
+                depth++;
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            }
+        }
+        int truncated = in_string || depth > 0;
+        const char *at = truncated ? text + length : end;
         size_t line = 1, col = 1;
-        for (const char *p = text; p < end && p < text + length; p++) {
+        for (const char *p = text; p < at && p < text + length; p++) {
             if (*p == '\n') {
                 line++;
                 col = 1;
@@ -292,7 +313,7 @@ int cxm_journey_map_parse_json(cxm_journey_map **out, const char *text, size_t l
                 col++;
             }
         }
-        if (end >= text + length)
+        if (truncated || end >= text + length)
             return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: the JSON document ends too early", c.source,
                              line, col);
         return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: JSON syntax error at '%.20s'", c.source, line,
