@@ -17,6 +17,7 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
 from . import chain
+from . import journey
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -29,4 +30,5 @@ __all__ = [
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
     "chain",
+    "journey",
 ]
