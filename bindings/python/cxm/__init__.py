@@ -16,6 +16,8 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
                       ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
+from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
+                  summary_from_csv, RFMSummary)
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -27,4 +29,6 @@ __all__ = [
     "ParseError", "ConvergenceError", "StateError", "UnsupportedError", "RangeError",
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
+    "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
+    "RFMSummary",
 ]
