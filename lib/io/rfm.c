@@ -37,6 +37,7 @@
 #include "io/csv.h"
 #include "io/date.h"
 #include "io/number.h"
+#include "io/rfm.h"
 
 enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
 
@@ -1153,29 +1154,23 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     return status;
 }
 
-int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+/* The summary of an open reader (from a file, or from memory for tests and fuzzing). */
+static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *customer_column,
                      const char *time_column, const char *amount_column,
                      const cxm_csv_options *csv_options, const cxm_rfm_options *options)
 {
-    int status = cxm__check_pointer(out, "out");
+    cxm_rfm *r = NULL;
+    int status = open_status;
     if (status == CXM_OK)
-        status = cxm__check_pointer(path, "path");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(customer_column, "customer_column");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(time_column, "time_column");
-    if (status != CXM_OK)
+        status = create(&r, options);
+    if (status != CXM_OK) {
+        cxm__csv_close(csv);
         return status;
-    *out = NULL;
-    cxm_rfm *r;
-    if ((status = create(&r, options)) != CXM_OK)
-        return status;
+    }
+    const char *source = cxm__csv_name(csv);
     r->has_amount = amount_column != NULL;
-    cxm_csv *csv = NULL;
     size_t id_col = 0, time_col = 0, amount_col = 0;
-    status = cxm__csv_open(&csv, path, csv_options);
-    if (status == CXM_OK)
-        status = cxm__csv_find_column(csv, customer_column, &id_col);
+    status = cxm__csv_find_column(csv, customer_column, &id_col);
     if (status == CXM_OK)
         status = cxm__csv_find_column(csv, time_column, &time_col);
     if (status == CXM_OK && amount_column)
@@ -1199,16 +1194,16 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
         if (r->rows == 0) {
             if (r->after_end > 0)
-                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", path);
+                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", source);
             else if (r->skipped > 0)
                 status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
-                                   path, r->skipped, r->nmessages ? r->messages[0] : "?");
+                                   source, r->skipped, r->nmessages ? r->messages[0] : "?");
             else
-                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", path);
+                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", source);
         }
     }
     if (status == CXM_OK)
-        status = finish(r, path);
+        status = finish(r, source);
     cxm__csv_close(csv);
     if (status != CXM_OK) {
         cxm_rfm_free(r);
@@ -1216,6 +1211,47 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
     }
     *out = r;
     return CXM_OK;
+}
+
+static int check_columns(cxm_rfm **out, const char *customer_column, const char *time_column)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(customer_column, "customer_column");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(time_column, "time_column");
+    if (status == CXM_OK)
+        *out = NULL;
+    return status;
+}
+
+int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+                     const char *time_column, const char *amount_column,
+                     const cxm_csv_options *csv_options, const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open(&csv, path, csv_options);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
+}
+
+int cxm__rfm_read_memory(cxm_rfm **out, const void *data, size_t size, const char *name,
+                         size_t read_size, const char *customer_column, const char *time_column,
+                         const char *amount_column, const cxm_csv_options *csv_options,
+                         const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open_memory(&csv, data, size, name, csv_options, read_size);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
 }
 
 /* ------------------------------------------------------------------ from arrays */
