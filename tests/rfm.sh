@@ -52,6 +52,13 @@ head -1 "$tmp/unique.csv" | grep -qx 'frequency,recency,T,weight' || fail "--uni
 weights=$(awk -F, 'NR > 1 { w += $4 } END { print w }' "$tmp/unique.csv")
 [ "$weights" = 2357 ] || fail "--unique weights sum to $weights, not 2357"
 
+# One thread or two: the same bytes.
+"$CXM" rfm "$data/CDNOW_sample.txt" --no-header --customer 2 --date 3 --amount 5 --scale 7 \
+  --calibration-end 1997-09-30 --threads 1 >"$tmp/t1.csv" &&
+  "$CXM" rfm "$data/CDNOW_sample.txt" --no-header --customer 2 --date 3 --amount 5 --scale 7 \
+    --calibration-end 1997-09-30 --threads 2 >"$tmp/t2.csv" &&
+  cmp -s "$tmp/t1.csv" "$tmp/t2.csv" && cmp -s "$tmp/t1.csv" "$tmp/cdnow.csv" || fail "--threads 1 and 2 differ"
+
 # --- Small cases, computed by hand (see tests/check_rfm.c).
 printf 'customer;date;amount\nA;2015-01-01;10\nA;2015-01-01;5\nA;2015-01-05;20\nB;2015-01-04;7\nA;2015-01-08;40\nC;2015-01-10;1\nB;2015-01-30;3\n' >"$tmp/small.csv"
 expect() {
@@ -97,6 +104,7 @@ check_usage "--calibration-end needs a date such as 1997-09-30, got '1997-13-01'
 check_usage "--scale needs a finite number" "$tmp/small.csv" --customer customer --date date --scale x
 check_usage "scale 0 must be a finite number > 0" "$tmp/small.csv" --customer customer --date date --scale 0
 check_usage "unknown option '--bogus'" "$tmp/small.csv" --bogus
+check_usage "--threads needs 1 or 2, got '3'" "$tmp/small.csv" --customer customer --date date --threads 3
 check_usage "the calibration end 2015-01-10 is after the observation end 2015-01-05" "$tmp/small.csv" --customer customer --date date --calibration-end 2015-01-10 --observation-end 2015-01-05
 "$CXM" rfm --help | grep -q 'usage: cxm rfm FILE' || fail "--help"
 "$CXM" --help | grep -q 'rfm .*per-customer' || fail "cxm --help lists rfm"
