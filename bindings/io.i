@@ -120,9 +120,9 @@ static int cxmb_rfm_from_codes(cxm_rfm **out, const long long *codes, size_t cod
                               has_amount ? b : NULL, &o);
 }
 
-static int cxmb_rfm_codes(const cxm_rfm *rfm, long long *codes_dst, size_t codes_n)
+static int cxmb_rfm_codes(long long *codes_dst, size_t codes_n, const cxm_rfm *rfm)
 {
-    return cxm_rfm_codes(rfm, (int64_t *)(void *)codes_dst, codes_n);
+    return cxm_rfm_codes((int64_t *)(void *)codes_dst, codes_n, rfm);
 }
 
 /* All customer ids as a list of str (invalid UTF-8 kept as surrogates). */

@@ -38,7 +38,7 @@ static void exercise(cxm_rfm *rfm, const cxm_rfm_options *o, int has_amount)
     for (int f = 0; f < FIELDS; f++) {
         v[f] = malloc((n ? n : 1) * sizeof(double));
         require(v[f] != NULL);
-        int status = cxm_rfm_column(rfm, (cxm_rfm_field)f, v[f], n);
+        int status = cxm_rfm_column(v[f], n, rfm, (cxm_rfm_field)f);
         int expected_ok = 1;
         if (f == CXM_RFM_MONETARY_VALUE || f == CXM_RFM_MONETARY_VALUE_HOLDOUT)
             expected_ok = has_amount;
@@ -67,7 +67,7 @@ static void exercise(cxm_rfm *rfm, const cxm_rfm_options *o, int has_amount)
     require(u <= n);
     double *w = malloc((u ? u : 1) * sizeof *w), total = 0;
     require(w != NULL);
-    require(cxm_rfm_unique_column(rfm, CXM_RFM_WEIGHT, w, u) == CXM_OK);
+    require(cxm_rfm_unique_column(w, u, rfm, CXM_RFM_WEIGHT) == CXM_OK);
     for (size_t i = 0; i < u; i++)
         total += w[i];
     require(total == (double)n);
@@ -96,11 +96,11 @@ static void compare_with_direct(cxm_rfm *rfm, size_t n, const int64_t *codes, co
     double *T = malloc((customers ? customers : 1) * sizeof *T);
     double *m = malloc((customers ? customers : 1) * sizeof *m);
     require(out_codes && x && tx && T && m);
-    require(cxm_rfm_codes(rfm, out_codes, customers) == CXM_OK);
-    cxm_rfm_column(rfm, CXM_RFM_FREQUENCY, x, customers);
-    cxm_rfm_column(rfm, CXM_RFM_RECENCY, tx, customers);
-    cxm_rfm_column(rfm, CXM_RFM_T, T, customers);
-    cxm_rfm_column(rfm, CXM_RFM_MONETARY_VALUE, m, customers);
+    require(cxm_rfm_codes(out_codes, customers, rfm) == CXM_OK);
+    cxm_rfm_column(x, customers, rfm, CXM_RFM_FREQUENCY);
+    cxm_rfm_column(tx, customers, rfm, CXM_RFM_RECENCY);
+    cxm_rfm_column(T, customers, rfm, CXM_RFM_T);
+    cxm_rfm_column(m, customers, rfm, CXM_RFM_MONETARY_VALUE);
     const double L = o->unit_days;
 #define UNIT(day) ((int64_t)floor(((day) - o->unit_origin) / L))
     int64_t cal = isnan(o->calibration_end) ? INT64_MAX : UNIT(o->calibration_end);
@@ -243,8 +243,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double *q = malloc((customers ? customers : 1) * sizeof *q);
         require(p && q);
         for (int f = 0; f < 4; f++) {
-            cxm_rfm_column(rfm, (cxm_rfm_field)f, p, customers);
-            cxm_rfm_column(other, (cxm_rfm_field)f, q, customers);
+            cxm_rfm_column(p, customers, rfm, (cxm_rfm_field)f);
+            cxm_rfm_column(q, customers, other, (cxm_rfm_field)f);
             require(memcmp(p, q, customers * sizeof *p) == 0);
         }
         free(p);

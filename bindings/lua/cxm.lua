@@ -146,11 +146,11 @@ function cxm.rfm(path, opts)
     fields.duration_holdout = core.RFM_DURATION_HOLDOUT
     if opts.amount then fields.monetary_value_holdout = core.RFM_MONETARY_VALUE_HOLDOUT end
   end
-  for name, field in pairs(fields) do out[name] = core.rfm_column(handle, field, n) end
+  for name, field in pairs(fields) do out[name] = core.rfm_column(n, handle, field) end
   local m = core.rfm_unique_size(handle)
   for name, field in pairs({ frequency = core.RFM_FREQUENCY, recency = core.RFM_RECENCY,
                              T = core.RFM_T, weight = core.RFM_WEIGHT }) do
-    out.unique[name] = core.rfm_unique_column(handle, field, m)
+    out.unique[name] = core.rfm_unique_column(m, handle, field)
   end
   out.rows = core.rfm_stat(handle, core.RFM_ROWS)
   out.skipped = core.rfm_stat(handle, core.RFM_SKIPPED)

@@ -1417,7 +1417,7 @@ static double value_of(const cxm_rfm *r, const cust *c, size_t i, cxm_rfm_field 
     }
 }
 
-int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status == CXM_OK)
@@ -1441,7 +1441,7 @@ const char *cxm_rfm_id(const cxm_rfm *r, size_t i)
     return cust_id(&r->c[i]);
 }
 
-int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
+int cxm_rfm_codes(int64_t *dst, size_t dst_n, const cxm_rfm *r)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)
@@ -1463,7 +1463,7 @@ size_t cxm_rfm_unique_size(const cxm_rfm *r)
     return r ? r->nu : 0;
 }
 
-int cxm_rfm_unique_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_unique_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)

@@ -131,7 +131,7 @@ def _columns(handle, holdout, amounts):
     out = {}
     for name, field in fields:
         dst = np.empty(n, dtype=np.float64)
-        core.rfm_column(handle, field, dst)
+        core.rfm_column(dst, handle, field)
         out[name] = dst
     return out
 
@@ -172,7 +172,7 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
                                  monetary_value_col is not None, *options)
     columns = _columns(handle, calibration_period_end is not None, monetary_value_col is not None)
     ids = np.empty(core.rfm_size(handle), dtype=np.int64)
-    core.rfm_codes(handle, ids)
+    core.rfm_codes(ids, handle)
     index = pd.Index(uniques.take(ids), name=customer_id_col)
     frame = pd.DataFrame(columns, index=index)
     try:
@@ -252,7 +252,7 @@ class RFMSummary:
         self.monetary_value_holdout = columns.get("monetary_value_holdout")
         self.duration_holdout = columns.get("duration_holdout")
         first = np.empty(len(self.ids), dtype=np.float64)
-        core.rfm_column(handle, core.RFM_FIRST_PURCHASE, first)
+        core.rfm_column(first, handle, core.RFM_FIRST_PURCHASE)
         self.first_purchase = (np.round(first * 86_400e6).astype(np.int64)).astype("datetime64[us]")
         self.rows = int(core.rfm_stat(handle, core.RFM_ROWS))
         self.skipped = int(core.rfm_stat(handle, core.RFM_SKIPPED))
@@ -278,7 +278,7 @@ class RFMSummary:
         for name, field in (("frequency", core.RFM_FREQUENCY), ("recency", core.RFM_RECENCY),
                             ("T", core.RFM_T), ("weight", core.RFM_WEIGHT)):
             dst = np.empty(n, dtype=np.float64)
-            core.rfm_unique_column(self._handle, field, dst)
+            core.rfm_unique_column(dst, self._handle, field)
             out[name] = dst
         return out
 
