@@ -217,3 +217,4 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
 %include "clv.i"
 %include "chain.i"
 %include "journey.i"
+%include "io.i"

@@ -18,12 +18,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/internal.h"
 #include "io/csv.h"
 #include "io/number.h"
 
 enum { DEFAULT_CHUNK = 1 << 20, PROGRESS_STEP = 1 << 24 };
+/* Bytes allocated after the data's end (the sentinel and beyond), so that a
+ * field may be read 16 bytes at a time. */
+enum { PAD = 32 };
 
 /* Byte classes. TEXT bytes never stop a scan. */
 enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_LF, C_CR, C_NUL };
@@ -214,7 +220,7 @@ static int refill(cxm_csv *csv, size_t keep)
         size_t cap = csv->cap * 2 < limit ? csv->cap * 2 : limit;
         if (cap <= csv->cap)
             return CXM_OK; /* the caller finds the record too long */
-        char *grown = cxm__realloc(csv->buf, cap + 1);
+        char *grown = cxm__realloc(csv->buf, cap + PAD);
         if (grown == NULL)
             return CXM_ENOMEM;
         csv->buf = grown;
@@ -400,6 +406,66 @@ static int scan_record(cxm_csv *csv, size_t start, scan_result *r)
     return r->problem ? SCAN_BAD : SCAN_RECORD;
 }
 
+#if defined(__SSE2__)
+/* The common record, sixteen bytes at a time: fields separated by the
+ * delimiter, ended by LF or CRLF, without quotes, NUL or bare CR. Any of
+ * those, a blank line, or the end of the buffer within reach, sends the
+ * record to scan_record() (returns SCAN_MORE for "not handled here"). */
+static int scan_fast(cxm_csv *csv, size_t start, scan_result *r)
+{
+    const char *const base = csv->buf + start;
+    const char *const limit = csv->buf + csv->end;
+    const __m128i delim = _mm_set1_epi8((char)csv->delim), lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    const __m128i quote = _mm_set1_epi8((char)csv->opt.quote); /* 0: NUL, odd anyway */
+    cxm_csv_field *fields = csv->fields;
+    const size_t cap = csv->fields_cap;
+    size_t nf = 0;
+    const char *field = base;
+    if (*base == '\n' || *base == '\r')
+        return SCAN_MORE;
+    for (const char *chunk = base; chunk + 17 <= limit; chunk += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)chunk);
+        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(chunk + 1));
+        unsigned seps = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, delim),
+                                                                 _mm_cmpeq_epi8(x, lf)));
+        /* Quotes and NUL, and CRs not followed by LF, are for the careful scanner. */
+        unsigned odd = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, zero)),
+                         _mm_andnot_si128(_mm_cmpeq_epi8(next, lf), _mm_cmpeq_epi8(x, cr))));
+        for (;;) {
+            unsigned bit = seps ? (unsigned)__builtin_ctz(seps) : 16;
+            if (odd & ((1u << bit) - 1)) /* an odd byte before this separator */
+                return SCAN_MORE;
+            if (bit == 16)
+                break;
+            const char *q = chunk + bit;
+            if (nf == cap)
+                return SCAN_MORE;
+            size_t length = (size_t)(q - field);
+            if (*q == '\n') {
+                if (length > 0 && q[-1] == '\r')
+                    length--;
+                fields[nf].text = field;
+                fields[nf].length = length;
+                csv->escaped[nf] = 0;
+                r->nfields = nf + 1;
+                r->next = (size_t)(q + 1 - csv->buf);
+                r->newlines = 1;
+                return SCAN_RECORD;
+            }
+            fields[nf].text = field;
+            fields[nf].length = length;
+            csv->escaped[nf] = 0;
+            nf++;
+            field = q + 1;
+            seps &= seps - 1;
+        }
+    }
+    return SCAN_MORE;
+}
+#endif
+
 /* Undo doubled quotes in the fields that have them. */
 static void unescape(cxm_csv *csv)
 {
@@ -420,32 +486,63 @@ static void unescape(cxm_csv *csv)
 
 /* Read one record into csv->fields: SCAN_RECORD, SCAN_BAD (record consumed,
  * message set), SCAN_END, or a negative status. */
+/* Bytes of the record that ended at next, without its line end. */
+static size_t record_length(const cxm_csv *csv, size_t next)
+{
+    size_t end = next;
+    if (end > csv->pos && csv->buf[end - 1] == '\n')
+        end--;
+    if (end > csv->pos && csv->buf[end - 1] == '\r')
+        end--;
+    return end - csv->pos;
+}
+
+static int too_long(cxm_csv *csv)
+{
+    return cxm__fail(CXM_EPARSE,
+                     "%s:%llu: a record is longer than %zu bytes (max_record_bytes); is a quote left open?",
+                     csv->name, csv->line, csv->opt.max_record_bytes);
+}
+
 static int read_record(cxm_csv *csv)
 {
     for (;;) {
         scan_result r = { 0, 0, 0, NULL, 0, 0 };
-        int s = scan_record(csv, csv->pos, &r);
+        int s = SCAN_MORE;
+#if defined(__SSE2__)
+        if (!csv->whitespace) {
+            s = scan_fast(csv, csv->pos, &r);
+            if (s == SCAN_RECORD && r.next - csv->pos > csv->opt.max_record_bytes &&
+                record_length(csv, r.next) > csv->opt.max_record_bytes)
+                return too_long(csv);
+            if (s == SCAN_RECORD) {
+                csv->record_line = csv->line;
+                csv->line++;
+                csv->pos = r.next;
+                csv->nfields = r.nfields;
+                return SCAN_RECORD;
+            }
+        }
+#endif
+        s = scan_record(csv, csv->pos, &r);
         if (s < 0)
             return s;
         if (s == SCAN_MORE) {
-            if (csv->end - csv->pos > csv->opt.max_record_bytes)
-                return cxm__fail(CXM_EPARSE,
-                                 "%s:%llu: a record is longer than %zu bytes (max_record_bytes); "
-                                 "is a quote left open?",
-                                 csv->name, csv->line, csv->opt.max_record_bytes);
+            if (csv->end - csv->pos > csv->opt.max_record_bytes + 2)
+                return too_long(csv);
             size_t before = csv->end - csv->pos;
             int status = refill(csv, csv->pos);
             if (status != CXM_OK)
                 return status;
             if (csv->end - csv->pos == before && !csv->eof)
-                return cxm__fail(CXM_EPARSE,
-                                 "%s:%llu: a record is longer than %zu bytes (max_record_bytes); "
-                                 "is a quote left open?",
-                                 csv->name, csv->line, csv->opt.max_record_bytes);
+                return too_long(csv);
             continue;
         }
         if (s == SCAN_END)
             return SCAN_END;
+        if ((s == SCAN_RECORD || s == SCAN_BAD) &&
+            record_length(csv, r.next) > csv->opt.max_record_bytes)
+            return too_long(csv);
         csv->record_line = csv->line;
         csv->line += r.newlines;
         csv->pos = r.next;
@@ -607,7 +704,7 @@ static int open_common(cxm_csv **out, const char *name, const cxm_csv_options *o
     if (csv->name == NULL)
         return CXM_ENOMEM;
     size_t cap = csv->chunk < 64 ? 64 : csv->chunk;
-    csv->buf = cxm__malloc(cap + 1);
+    csv->buf = cxm__malloc(cap + PAD);
     if (csv->buf == NULL)
         return CXM_ENOMEM;
     csv->cap = cap;
@@ -876,9 +973,13 @@ unsigned long long cxm__csv_records(const cxm_csv *csv)
 
 /* ------------------------------------------------------------------ typed fields */
 
-static void trimmed(const cxm_csv *csv, size_t column, const char **text, size_t *length)
+static inline void trimmed(const cxm_csv *csv, size_t column, const char **text, size_t *length)
 {
     const char *a = cxm__csv_field(csv, column, length), *b = a + *length;
+    if (*length == 0 || (!blank(a[0]) && !blank(b[-1]))) {
+        *text = a;
+        return;
+    }
     while (a < b && blank(*a))
         a++;
     while (b > a && blank(b[-1]))
@@ -901,6 +1002,20 @@ int cxm__csv_get_double(cxm_csv *csv, size_t column, double *out)
     return cxm__csv_fail(csv, column, CXM_EPARSE, "'%s' is not a number", shown);
 }
 
+/* Compare a field of up to 16 bytes with a zero-padded copy: two loads each
+ * (the buffer has PAD bytes after the data, so the loads stay inside it). */
+static inline bool same_short(const char *field, size_t n, const char *padded)
+{
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, field, 8);
+    memcpy(&a1, field + 8, 8);
+    memcpy(&b0, padded, 8);
+    memcpy(&b1, padded + 8, 8);
+    uint64_t m0 = n >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+    uint64_t m1 = n >= 16 ? ~UINT64_C(0) : n <= 8 ? 0 : (UINT64_C(1) << (8 * (n - 8))) - 1;
+    return ((a0 & m0) == b0) & ((a1 & m1) == b1);
+}
+
 int cxm__csv_get_time(cxm_csv *csv, size_t column, double *days)
 {
     const char *text;
@@ -908,13 +1023,15 @@ int cxm__csv_get_time(cxm_csv *csv, size_t column, double *days)
     trimmed(csv, column, &text, &length);
     /* Logs repeat dates: remember the last one. */
     if (column == csv->last_time_column && length == csv->last_time_length &&
-        memcmp(text, csv->last_time_text, length) == 0) {
+        (length <= 16 ? same_short(text, length, csv->last_time_text)
+                      : memcmp(text, csv->last_time_text, length) == 0)) {
         *days = csv->last_time;
         return CXM_OK;
     }
     char reason[160];
     if (cxm__time_parse(&csv->time_format, text, length, days, reason, sizeof reason) == 0) {
         if (length <= sizeof csv->last_time_text) {
+            memset(csv->last_time_text, 0, sizeof csv->last_time_text);
             memcpy(csv->last_time_text, text, length);
             csv->last_time_length = length;
             csv->last_time_column = column;

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/internal.h"
 #include "cxm/io.h"
 #include "io/date.h"
 

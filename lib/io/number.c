@@ -46,6 +46,29 @@ static int parse_slow(const char *text, size_t n, double *out)
 
 int cxm__parse_double(const char *text, size_t n, double *out)
 {
+    /* The usual amount, "123.45": digits, an optional point and digits. */
+    if (n > 0 && n <= 16) {
+        const char *p = text, *end = text + n;
+        bool negative = *p == '-';
+        p += negative;
+        uint64_t m = 0;
+        const char *digits = p;
+        while (p < end && (unsigned)(*p - '0') < 10)
+            m = m * 10 + (uint64_t)(*p++ - '0');
+        size_t whole = (size_t)(p - digits), fraction = 0;
+        if (p < end && *p == '.') {
+            const char *f = ++p;
+            while (p < end && (unsigned)(*p - '0') < 10)
+                m = m * 10 + (uint64_t)(*p++ - '0');
+            fraction = (size_t)(p - f);
+        }
+        if (p == end && whole + fraction > 0) {
+            /* At most 15 digits: m < 2^53, and 10^fraction is exact. */
+            double v = (double)m / exact_powers[fraction];
+            *out = negative ? -v : v;
+            return 0;
+        }
+    }
     const char *p = text, *end = text + n;
     bool negative = false;
     if (p < end && (*p == '+' || *p == '-'))
@@ -151,7 +174,7 @@ size_t cxm__format_double(char *dst, size_t size, double value)
         return len > 0 && (size_t)len < size ? (size_t)len : 0;
     }
     /* Whole numbers below 2^53 print as integers. */
-    if (value == (double)(int64_t)value && fabs(value) < 9007199254740992.0) {
+    if (fabs(value) < 9007199254740992.0 && value == (double)(int64_t)value) {
         int len = snprintf(dst, size, "%lld", (long long)value);
         if (value == 0 && signbit(value))
             len = snprintf(dst, size, "-0");

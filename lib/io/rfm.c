@@ -18,23 +18,31 @@
  * slots, resolve the customers and prefetch their records, then update. With
  * a million customers the table and the records exceed the caches, and this
  * keeps several memory loads in flight instead of one. */
+#define _DEFAULT_SOURCE 1
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "cxm/rfm.h"
 #include "io/csv.h"
 #include "io/date.h"
 #include "io/number.h"
+#include "io/rfm.h"
 
-enum { BATCH = 32, ID_SCRATCH = 48, INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
+enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
+
+/* A helper thread may apply rows while the caller parses (options->threads). */
+#define CXM_RFM_THREADS 1
 
 #define META_LENGTH 0x3fffffffu
 #define META_HAS_CAL 0x40000000u
@@ -74,15 +82,20 @@ struct cxm_rfm {
     double unit_days, origin;
     unsigned months;
     bool whole_days;
+    unsigned threads;
     /* units: absolute indices; records hold them relative to base */
     bool have_base;
     int64_t base, cal_k, obs_k, end_k, max_k;
     double cal_time, obs_time, max_time;
-    /* customers */
-    cust *c;
+    /* customers: records in segments of SEGMENT records, each aligned to 2 MiB
+     * inside its block, never moved (see CUST) */
+    cust **segment;
+    char **segment_block;
+    size_t segments, segments_cap;
     double *first_time;
     size_t n, cap;
-    uint64_t *slots;
+    uint64_t *slots;          /* inside slots_block */
+    char *slots_block;
     size_t mask;
     char **blocks;
     size_t nblocks, blocks_cap;
@@ -182,6 +195,13 @@ static int configure(cxm_rfm *r, const cxm_rfm_options *options)
         return status;
     if (r->has_obs && (status = check_time_value(o.observation_end, "observation_end")) != CXM_OK)
         return status;
+    if (o.threads > 64)
+        return cxm__fail(CXM_EINVAL, "threads %u is not in 0..64", o.threads);
+    r->threads = o.threads;
+    if (r->threads == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        r->threads = online > 1 ? 2 : 1;
+    }
     r->include_first = o.include_first;
     r->scale = o.scale;
     r->unit_days = o.unit_days;
@@ -229,12 +249,48 @@ void cxm_rfm_free(cxm_rfm *r)
     for (size_t i = 0; i < r->nmessages; i++)
         cxm__free(r->messages[i]);
     cxm__free(r->messages);
-    cxm__free(r->c);
+    for (size_t k = 0; k < r->segments; k++)
+        cxm__free(r->segment_block[k]);
+    cxm__free(r->segment);
+    cxm__free(r->segment_block);
     cxm__free(r->first_time);
-    cxm__free(r->slots);
+    cxm__free(r->slots_block);
     cxm__free(r->u);
     cxm__free(r->id_name);
     cxm__free(r);
+}
+
+/* Ask for transparent huge pages on a large table: random access to tens of
+ * megabytes otherwise misses the TLB on nearly every row. Only advice; any
+ * allocator's memory may receive it. */
+static void advise_huge(void *p, size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (size < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + size) & ~(huge - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
+/* Large tables are placed on a 2 MiB boundary inside a block 2 MiB larger
+ * (the extra is address space, never touched), so that whole huge pages fit. */
+enum { HUGE_ALIGN = 2 << 20, SMALL_ALIGN = 64 };
+
+static size_t alignment_for(size_t bytes)
+{
+    return bytes >= 4 * (size_t)HUGE_ALIGN ? HUGE_ALIGN : SMALL_ALIGN;
+}
+
+static char *align_in(char *block, size_t alignment)
+{
+    return block + ((alignment - ((uintptr_t)block & (alignment - 1))) & (alignment - 1));
 }
 
 /* ------------------------------------------------------------------ hashing */
@@ -249,20 +305,36 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
+static inline uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+static inline uint64_t load32(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Reads only the n bytes: overlapping loads cover the tail without a byte loop. */
 static inline uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n * UINT64_C(0xbf58476d1ce4e5b9));
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
-        h ^= h >> 31;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            h = (h ^ load64(s + i)) * UINT64_C(0x94d049bb133111eb);
+            h ^= h >> 31;
+        }
+        h = (h ^ load64(s + n - 8)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n >= 4) {
+        h = (h ^ (load32(s) | load32(s + n - 4) << 32)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n > 0) {
+        uint64_t w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16;
         h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
     }
     return mix64(h);
@@ -280,26 +352,39 @@ static inline bool same_id(const cxm_rfm *r, const cust *c, const char *id, size
     return (c->meta & META_LENGTH) == len && memcmp(cust_id(c), id, len) == 0;
 }
 
-static uint64_t cust_hash(const cxm_rfm *r, const cust *c)
+/* A slot is (hash >> 32) << 32 | (index + 1); its position is taken from the
+ * same high bits, so that growing the table never reads the records. */
+#define TAG_MASK UINT64_C(0xffffffff00000000)
+
+static inline size_t slot_position(uint64_t h, size_t mask)
 {
-    return r->codes ? mix64((uint64_t)c->id.code) : hash_bytes(cust_id(c), c->meta & META_LENGTH);
+    return (size_t)(h >> 32) & mask;
 }
 
 static int grow_slots(cxm_rfm *r)
 {
-    size_t cap = r->slots ? (r->mask + 1) * 2 : 1024;
-    uint64_t *slots = cxm__calloc(cap, sizeof *slots);
-    if (slots == NULL)
+    size_t old_cap = r->slots ? r->mask + 1 : 0;
+    size_t cap = old_cap ? old_cap * 2 : 1024;
+    size_t bytes = cap * sizeof(uint64_t), alignment = alignment_for(bytes);
+    char *block = cxm__malloc(bytes + alignment);
+    if (block == NULL)
         return CXM_ENOMEM;
+    uint64_t *slots = (uint64_t *)(void *)align_in(block, alignment);
+    /* Advice before the first touch, or the pages are already small. */
+    advise_huge(slots, bytes);
+    memset(slots, 0, bytes);
     size_t mask = cap - 1;
-    for (size_t i = 0; i < r->n; i++) {
-        uint64_t h = cust_hash(r, &r->c[i]);
-        size_t pos = (size_t)h & mask;
+    for (size_t i = 0; i < old_cap; i++) {
+        uint64_t s = r->slots[i];
+        if (s == 0)
+            continue;
+        size_t pos = slot_position(s, mask);
         while (slots[pos])
             pos = (pos + 1) & mask;
-        slots[pos] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(i + 1);
+        slots[pos] = s;
     }
-    cxm__free(r->slots);
+    cxm__free(r->slots_block);
+    r->slots_block = block;
     r->slots = slots;
     r->mask = mask;
     return CXM_OK;
@@ -332,18 +417,52 @@ static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
     return copy;
 }
 
-/* Find or add a customer; *index is its record. */
-static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code, uint32_t *index)
+/* Records live in segments of SEGMENT (2^16) records, 4 MiB each, allocated
+ * as needed and never moved: growing copies nothing and touches no page
+ * twice, and each segment is placed on a 2 MiB boundary and advised before
+ * its first use, so that transparent huge pages can back it (with a million
+ * customers, 4 KiB pages cost a TLB miss and a page fault per few rows). */
+enum { SEGMENT_BITS = 16, SEGMENT = 1 << SEGMENT_BITS };
+#define CUST(r, i) (&(r)->segment[(size_t)(i) >> SEGMENT_BITS][(size_t)(i) & (SEGMENT - 1)])
+
+static int add_segment(cxm_rfm *r)
 {
-    size_t pos = (size_t)h & r->mask;
-    uint64_t tag = h & UINT64_C(0xffffffff00000000);
+    if (r->segments == r->segments_cap) {
+        size_t cap = r->segments_cap ? r->segments_cap * 2 : 8;
+        cust **segment = cxm__reallocarray(r->segment, cap, sizeof *segment);
+        if (segment == NULL)
+            return CXM_ENOMEM;
+        r->segment = segment;
+        char **block = cxm__reallocarray(r->segment_block, cap, sizeof *block);
+        if (block == NULL)
+            return CXM_ENOMEM;
+        r->segment_block = block;
+        r->segments_cap = cap;
+    }
+    const size_t bytes = (size_t)SEGMENT * sizeof(cust);
+    char *block = cxm__malloc(bytes + HUGE_ALIGN);
+    if (block == NULL)
+        return CXM_ENOMEM;
+    cust *records = (cust *)(void *)align_in(block, HUGE_ALIGN);
+    advise_huge(records, bytes);
+    r->segment_block[r->segments] = block;
+    r->segment[r->segments++] = records;
+    return CXM_OK;
+}
+
+/* Find or add a customer; *index is its record. */
+static inline int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code,
+                         uint32_t *index)
+{
+    size_t pos = slot_position(h, r->mask);
+    uint64_t tag = h & TAG_MASK;
     for (;;) {
         uint64_t s = r->slots[pos];
         if (s == 0)
             break;
-        if ((s & UINT64_C(0xffffffff00000000)) == tag) {
+        if ((s & TAG_MASK) == tag) {
             uint32_t i = (uint32_t)s - 1;
-            if (same_id(r, &r->c[i], id, len, code)) {
+            if (same_id(r, CUST(r, i), id, len, code)) {
                 *index = i;
                 return CXM_OK;
             }
@@ -357,17 +476,18 @@ static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t co
         return cxm__fail(CXM_ERANGE, "a customer id of %zu bytes is too long", len);
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 1024;
-        cust *c = cxm__reallocarray(r->c, cap, sizeof *c);
-        if (c == NULL)
-            return CXM_ENOMEM;
-        r->c = c;
         double *ft = cxm__reallocarray(r->first_time, cap, sizeof *ft);
         if (ft == NULL)
             return CXM_ENOMEM;
         r->first_time = ft;
         r->cap = cap;
     }
-    cust *c = &r->c[r->n];
+    if (r->n == r->segments * (size_t)SEGMENT) {
+        int status = add_segment(r);
+        if (status != CXM_OK)
+            return status;
+    }
+    cust *c = CUST(r, r->n);
     memset(c, 0, sizeof *c);
     if (r->codes) {
         c->id.code = code;
@@ -403,15 +523,9 @@ typedef struct row {
     uint32_t index;
 } row;
 
-typedef struct batch {
-    row rows[BATCH];
-    size_t n;
-    char scratch[BATCH][ID_SCRATCH];
-} batch;
-
 static inline void update(cxm_rfm *r, const row *w)
 {
-    cust *c = &r->c[w->index];
+    cust *c = CUST(r, w->index);
     int32_t p = (int32_t)(w->k - r->base);
     bool in_cal = w->k <= r->cal_k;
     if (!(c->meta & META_UNSORTED)) {
@@ -449,21 +563,280 @@ static inline void update(cxm_rfm *r, const row *w)
     }
 }
 
-static int flush(cxm_rfm *r, batch *b)
+/* ------------------------------------------------------------------ the feeder
+ *
+ * Parsed rows are collected in chunks. A full chunk is applied in sub-batches
+ * of SUB rows through three stages, so that the memory loads of a
+ * sub-batch overlap: compute and prefetch its slots; read the slots and
+ * prefetch the records they point to (a sub-batch later); find or add each
+ * customer and update it (a sub-batch later still). Rows are applied in input
+ * order.
+ *
+ * With two threads the calling thread parses and fills chunks while a helper
+ * thread applies them, through a ring of chunks; the helper does all the work
+ * on the customer table, the calling thread everything else. */
+enum { CHUNK_ROWS = 4096, CHUNK_IDS = CHUNK_ROWS * 24, SUB = 64, RING = 4 };
+
+typedef struct chunk {
+    size_t n, used;
+    char ids[CHUNK_IDS];      /* copies of the ids (the reader's buffer moves on) */
+    row rows[CHUNK_ROWS];
+} chunk;
+
+typedef struct feeder {
+    cxm_rfm *r;
+    chunk *ring[RING];
+    unsigned count;           /* chunks in the ring: 1 without a helper thread */
+    unsigned fill;            /* chunk being filled */
+    bool threaded;
+#if defined(CXM_RFM_THREADS)
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    bool full[RING];
+    bool done, stop;
+    int status;               /* the helper's failure */
+    char message[1024];
+#endif
+} feeder;
+
+/* Stage 1: each row's slot position (kept in the row), prefetched. A loop
+ * of bare prefetches would be deleted by the compiler: the stores keep it. */
+static void prefetch_slots(cxm_rfm *r, row *rows, size_t n)
 {
-    const size_t n = b->n;
-    row *rows = b->rows;
-    b->n = 0;
-    for (size_t i = 0; i < n; i++)
-        __builtin_prefetch(&r->slots[(size_t)rows[i].hash & r->mask]);
     for (size_t i = 0; i < n; i++) {
-        int status = lookup(r, rows[i].hash, rows[i].id, rows[i].len, rows[i].code, &rows[i].index);
+        size_t pos = slot_position(rows[i].hash, r->mask);
+        rows[i].index = (uint32_t)pos;
+        __builtin_prefetch(&r->slots[pos]);
+    }
+}
+
+/* Stage 2: read the slots and prefetch the records of the candidates. */
+static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        size_t pos = w->index & r->mask;
+        uint64_t tag = w->hash & TAG_MASK, s;
+        while ((s = r->slots[pos]) != 0) {
+            if ((s & TAG_MASK) == tag) {
+                __builtin_prefetch(CUST(r, (uint32_t)s - 1), 1);
+                break;
+            }
+            pos = (pos + 1) & r->mask;
+        }
+        w->index = (uint32_t)pos;
+    }
+}
+
+/* Stage 3. */
+static int apply(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        int status = lookup(r, w->hash, w->id, w->len, w->code, &w->index);
         if (status != CXM_OK)
             return status;
-        __builtin_prefetch(&r->c[rows[i].index], 1);
+        update(r, w);
     }
-    for (size_t i = 0; i < n; i++)
-        update(r, &rows[i]);
+    return CXM_OK;
+}
+
+static int apply_chunk(cxm_rfm *r, chunk *ch)
+{
+    size_t batches = (ch->n + SUB - 1) / SUB;
+    for (size_t k = 0; k < batches + 2; k++) {
+        if (k < batches)
+            prefetch_slots(r, ch->rows + k * SUB, k + 1 < batches ? SUB : ch->n - k * SUB);
+        if (k >= 1 && k - 1 < batches)
+            prefetch_records(r, ch->rows + (k - 1) * SUB,
+                             k < batches ? SUB : ch->n - (k - 1) * SUB);
+        if (k >= 2) {
+            int status = apply(r, ch->rows + (k - 2) * SUB,
+                               k - 1 < batches ? SUB : ch->n - (k - 2) * SUB);
+            if (status != CXM_OK)
+                return status;
+        }
+    }
+    ch->n = ch->used = 0;
+    return CXM_OK;
+}
+
+#if defined(CXM_RFM_THREADS)
+static void *helper_main(void *arg)
+{
+    feeder *f = arg;
+    unsigned take = 0;
+    for (;;) {
+        pthread_mutex_lock(&f->lock);
+        while (!f->full[take] && !f->done && !f->stop)
+            pthread_cond_wait(&f->filled, &f->lock);
+        bool work = f->full[take] && !f->stop;
+        pthread_mutex_unlock(&f->lock);
+        if (!work)
+            break;
+        int status = apply_chunk(f->r, f->ring[take]);
+        pthread_mutex_lock(&f->lock);
+        f->full[take] = false;
+        if (status != CXM_OK) {
+            f->stop = true;
+            f->status = status;
+            snprintf(f->message, sizeof f->message, "%s", cxm_error_message());
+        }
+        pthread_cond_signal(&f->emptied);
+        pthread_mutex_unlock(&f->lock);
+        if (status != CXM_OK)
+            break;
+        take = (take + 1) % f->count;
+    }
+    return NULL;
+}
+#endif
+
+static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads)
+{
+    memset(f, 0, sizeof *f);
+    f->r = r;
+    f->count = 1;
+#if defined(CXM_RFM_THREADS)
+    if (threads >= 2) {
+        f->count = RING;
+        f->threaded = true;
+    }
+#else
+    (void)threads;
+#endif
+    for (unsigned i = 0; i < f->count; i++) {
+        f->ring[i] = cxm__malloc(sizeof *f->ring[i]);
+        if (f->ring[i] == NULL)
+            return CXM_ENOMEM;
+        f->ring[i]->n = f->ring[i]->used = 0;
+    }
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        bool ok = pthread_mutex_init(&f->lock, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->filled, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->emptied, NULL) == 0;
+        ok = ok && pthread_create(&f->thread, NULL, helper_main, f) == 0;
+        if (!ok) {
+            /* No thread to be had: do the work in this one. (The objects that
+             * were initialised hold no resources on Linux; destroy them anyway.) */
+            pthread_cond_destroy(&f->emptied);
+            pthread_cond_destroy(&f->filled);
+            pthread_mutex_destroy(&f->lock);
+            f->threaded = false;
+        }
+    }
+#endif
+    return CXM_OK;
+}
+
+/* The chunk being filled is full (or the input ended): apply it, or hand it
+ * to the helper and move to the next free chunk. */
+static int feeder_submit(feeder *f)
+{
+    if (!f->threaded)
+        return apply_chunk(f->r, f->ring[0]);
+#if defined(CXM_RFM_THREADS)
+    pthread_mutex_lock(&f->lock);
+    f->full[f->fill] = true;
+    pthread_cond_signal(&f->filled);
+    f->fill = (f->fill + 1) % f->count;
+    while (f->full[f->fill] && !f->stop)
+        pthread_cond_wait(&f->emptied, &f->lock);
+    int status = f->stop ? f->status : CXM_OK;
+    pthread_mutex_unlock(&f->lock);
+    return status;
+#else
+    return CXM_OK;
+#endif
+}
+
+/* Room for one more row with an id of len bytes; NULL and *status on failure. */
+static row *feeder_row(feeder *f, size_t len, int *status)
+{
+    chunk *ch = f->ring[f->fill];
+    if (ch->n == CHUNK_ROWS || ch->used + len > CHUNK_IDS) {
+        if ((*status = feeder_submit(f)) != CXM_OK)
+            return NULL;
+        ch = f->ring[f->fill];
+    }
+    return &ch->rows[ch->n];
+}
+
+/* Keep the row written at feeder_row(), with a copy of its id. */
+static void feeder_commit(feeder *f, row *w)
+{
+    chunk *ch = f->ring[f->fill];
+    if (w->id) {
+        memcpy(ch->ids + ch->used, w->id, w->len);
+        w->id = ch->ids + ch->used;
+        ch->used += w->len;
+    }
+    ch->n++;
+}
+
+/* One row. An id too long for a chunk waits until every chunk is applied and
+ * is then applied alone, from the caller's memory. */
+static int feeder_add(feeder *f, const row *w);
+
+/* Apply what is left, wait for the helper, release everything. With a
+ * failure (status != CXM_OK) only stop and clean up. */
+static int feeder_finish(feeder *f, int status)
+{
+    if (status == CXM_OK && f->ring[f->fill] && f->ring[f->fill]->n > 0)
+        status = feeder_submit(f);
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        pthread_mutex_lock(&f->lock);
+        f->done = true;
+        if (status != CXM_OK)
+            f->stop = true;
+        pthread_cond_signal(&f->filled);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->thread, NULL);
+        if (status == CXM_OK && f->status != CXM_OK)
+            status = cxm__fail(f->status, "%s", f->message);
+        pthread_cond_destroy(&f->emptied);
+        pthread_cond_destroy(&f->filled);
+        pthread_mutex_destroy(&f->lock);
+        f->threaded = false;
+    }
+#endif
+    for (unsigned i = 0; i < RING; i++)
+        cxm__free(f->ring[i]);
+    memset(f->ring, 0, sizeof f->ring);
+    return status;
+}
+
+static int feeder_add(feeder *f, const row *w)
+{
+    int status;
+    if (w->len > CHUNK_IDS / 4) {
+        /* Drain: submit what is there and let the helper finish it. */
+        chunk *ch = f->ring[f->fill];
+        if (ch->n > 0 && (status = feeder_submit(f)) != CXM_OK)
+            return status;
+#if defined(CXM_RFM_THREADS)
+        if (f->threaded) {
+            pthread_mutex_lock(&f->lock);
+            for (unsigned i = 0; i < f->count; i++)
+                while (f->full[i] && !f->stop)
+                    pthread_cond_wait(&f->emptied, &f->lock);
+            status = f->stop ? f->status : CXM_OK;
+            pthread_mutex_unlock(&f->lock);
+            if (status != CXM_OK)
+                return status;
+        }
+#endif
+        row alone = *w;
+        return apply(f->r, &alone, 1);
+    }
+    row *slot = feeder_row(f, w->len, &status);
+    if (slot == NULL)
+        return status;
+    *slot = *w;
+    feeder_commit(f, slot);
     return CXM_OK;
 }
 
@@ -551,8 +924,8 @@ static int pair_set_add(pair_set *s, uint64_t key, bool *added)
 static void recount_begin(cxm_rfm *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (r->c[i].meta & META_UNSORTED)
-            r->c[i].ncal = r->c[i].nhold = 0;
+        if (CUST(r, i)->meta & META_UNSORTED)
+            CUST(r, i)->ncal = CUST(r, i)->nhold = 0;
     r->passes = 2;
 }
 
@@ -563,18 +936,18 @@ static int recount(cxm_rfm *r, pair_set *set, const row *w0)
     w.k = unit_of(r, w.t);
     if (w.k > r->obs_k)
         return CXM_OK;
-    size_t pos = (size_t)w.hash & r->mask;
-    uint64_t tag = w.hash & UINT64_C(0xffffffff00000000);
+    size_t pos = slot_position(w.hash, r->mask);
+    uint64_t tag = w.hash & TAG_MASK;
     for (;; pos = (pos + 1) & r->mask) {
         uint64_t s = r->slots[pos];
         if (s == 0)
             return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
-        if ((s & UINT64_C(0xffffffff00000000)) == tag &&
-            same_id(r, &r->c[(uint32_t)s - 1], w.id, w.len, w.code))
+        if ((s & TAG_MASK) == tag &&
+            same_id(r, CUST(r, (uint32_t)s - 1), w.id, w.len, w.code))
             break;
     }
     uint32_t i = (uint32_t)r->slots[pos] - 1;
-    cust *c = &r->c[i];
+    cust *c = CUST(r, i);
     if (!(c->meta & META_UNSORTED))
         return CXM_OK;
     uint32_t p = (uint32_t)(int32_t)(w.k - r->base);
@@ -608,39 +981,63 @@ static inline uint32_t frequency_of(const cxm_rfm *r, const cust *c)
     return r->include_first ? c->ncal : c->ncal - 1;
 }
 
-static int build_unique(cxm_rfm *r)
+static uint64_t urow_hash(const urow *u)
+{
+    return mix64((((uint64_t)u->x << 32) ^ (uint32_t)u->recency) * UINT64_C(0x9E3779B97F4A7C15) +
+                 (uint64_t)u->T);
+}
+
+/* Insert into an open-addressing table of distinct rows (weight 0 = empty). */
+static void urow_insert(urow *table, size_t mask, const urow *key, uint64_t weight)
+{
+    size_t pos = (size_t)urow_hash(key) & mask;
+    while (table[pos].weight && urow_compare(&table[pos], key) != 0)
+        pos = (pos + 1) & mask;
+    if (table[pos].weight == 0) {
+        table[pos] = *key;
+        table[pos].weight = 0;
+    }
+    table[pos].weight += weight;
+}
+
+static unsigned bit_width(uint64_t v)
+{
+    return v ? 64u - (unsigned)__builtin_clzll(v) : 0u;
+}
+
+/* The compressed form by hashing (any sizes): distinct rows, then qsort. */
+static int build_unique_hashed(cxm_rfm *r)
 {
     size_t cap = 256, used = 0;
-    urow *table = NULL;
-    int status = CXM_OK;
-    for (;;) {
-        /* Insert every customer; start over with a table twice as large when half full. */
-        cxm__free(table);
-        table = cxm__calloc(cap, sizeof *table);
-        if (table == NULL)
-            return CXM_ENOMEM;
-        used = 0;
-        size_t i;
-        for (i = 0; i < r->n; i++) {
-            const cust *c = &r->c[i];
-            urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
-            uint64_t h = mix64(((uint64_t)key.x << 32 ^ (uint32_t)key.recency) * 31 + (uint64_t)key.T);
-            size_t pos = (size_t)h & (cap - 1);
-            while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
-                pos = (pos + 1) & (cap - 1);
-            if (table[pos].weight == 0) {
-                if ((used + 1) * 2 > cap)
-                    break;
-                table[pos] = key;
-                used++;
-            }
+    urow *table = cxm__calloc(cap, sizeof *table);
+    if (table == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        const cust *c = CUST(r, i);
+        urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
+        size_t pos = (size_t)urow_hash(&key) & (cap - 1);
+        while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
+            pos = (pos + 1) & (cap - 1);
+        if (table[pos].weight) {
             table[pos].weight++;
+            continue;
         }
-        if (i == r->n)
-            break;
-        cap *= 2;
+        table[pos] = key;
+        table[pos].weight = 1;
+        if (++used * 2 > cap) {
+            urow *grown = cxm__calloc(cap * 2, sizeof *grown);
+            if (grown == NULL) {
+                cxm__free(table);
+                return CXM_ENOMEM;
+            }
+            for (size_t k = 0; k < cap; k++)
+                if (table[k].weight)
+                    urow_insert(grown, cap * 2 - 1, &table[k], table[k].weight);
+            cxm__free(table);
+            table = grown;
+            cap *= 2;
+        }
     }
-    /* Squeeze out the empty slots and sort. */
     size_t w = 0;
     for (size_t i = 0; i < cap; i++)
         if (table[i].weight)
@@ -653,14 +1050,82 @@ static int build_unique(cxm_rfm *r)
     }
     r->u = u;
     r->nu = w;
-    return status;
+    return CXM_OK;
+}
+
+/* The compressed form. Usually (x, t_x, T) packs into 64 bits: then sort the
+ * packed keys with a radix sort, in the slot table that is no longer needed
+ * (it holds at least 2n words), and count runs. Sequential, no new memory. */
+static int build_unique(cxm_rfm *r)
+{
+    const size_t n = r->n;
+    uint64_t max_x = 0, max_r = 0, max_t = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cust *c = CUST(r, i);
+        uint64_t x = frequency_of(r, c), rec = (uint64_t)(c->last - c->first);
+        uint64_t t = (uint64_t)(r->end_k - r->base - c->first);
+        max_x = x > max_x ? x : max_x;
+        max_r = rec > max_r ? rec : max_r;
+        max_t = t > max_t ? t : max_t;
+    }
+    unsigned bx = bit_width(max_x), br = bit_width(max_r), bt = bit_width(max_t);
+    if (bx + br + bt > 64 || r->slots == NULL || (r->mask + 1) < 2 * n)
+        return build_unique_hashed(r);
+    uint64_t *keys = r->slots, *tmp = r->slots + n;
+    for (size_t i = 0; i < n; i++) {
+        const cust *c = CUST(r, i);
+        keys[i] = ((uint64_t)frequency_of(r, c) << (br + bt)) |
+                  ((uint64_t)(c->last - c->first) << bt) |
+                  (uint64_t)(r->end_k - r->base - c->first);
+    }
+    /* LSD radix sort, 11 bits a pass, over the bits in use. */
+    enum { RADIX = 11, BUCKETS = 1 << RADIX };
+    size_t count[BUCKETS];
+    for (unsigned shift = 0; shift < bx + br + bt; shift += RADIX) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(keys[i] >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            size_t k = count[b];
+            count[b] = sum;
+            sum += k;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(keys[i] >> shift) & (BUCKETS - 1)]++] = keys[i];
+        uint64_t *swap = keys;
+        keys = tmp;
+        tmp = swap;
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        distinct += i == 0 || keys[i] != keys[i - 1];
+    urow *u = cxm__malloc((distinct ? distinct : 1) * sizeof *u);
+    if (u == NULL)
+        return CXM_ENOMEM;
+    size_t w = 0;
+    const uint64_t mr = br ? (UINT64_MAX >> (64 - br)) : 0, mt = bt ? (UINT64_MAX >> (64 - bt)) : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && keys[i] == keys[i - 1]) {
+            u[w - 1].weight++;
+            continue;
+        }
+        u[w].x = (uint32_t)(br + bt < 64 ? keys[i] >> (br + bt) : 0);
+        u[w].recency = (int32_t)(bt < 64 ? (keys[i] >> bt) & mr : 0);
+        u[w].T = (int64_t)(keys[i] & mt);
+        u[w].weight = 1;
+        w++;
+    }
+    r->u = u;
+    r->nu = w;
+    return CXM_OK;
 }
 
 static int finish(cxm_rfm *r, const char *source)
 {
     if (!r->has_obs)
         r->obs_k = r->max_k;
-    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k < r->cal_k) {
+    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k <= r->cal_k) {
         char a[40], b[40];
         cxm__time_format_iso(a, sizeof a, r->cal_time);
         cxm__time_format_iso(b, sizeof b, r->max_time);
@@ -675,32 +1140,35 @@ static int finish(cxm_rfm *r, const char *source)
     /* Keep the customers whose first purchase is in the calibration period. */
     size_t w = 0;
     for (size_t i = 0; i < r->n; i++) {
-        if (!(r->c[i].meta & META_HAS_CAL)) {
+        if (!(CUST(r, i)->meta & META_HAS_CAL)) {
             r->holdout_only++;
             continue;
         }
         if (w != i) {
-            r->c[w] = r->c[i];
+            *CUST(r, w) = *CUST(r, i);
             r->first_time[w] = r->first_time[i];
         }
         w++;
     }
     r->n = w;
-    cxm__free(r->slots);
-    r->slots = NULL;
     /* Give back the growth room of the arrays. */
-    if (r->n < r->cap) {
-        cust *c = cxm__reallocarray(r->c, r->n ? r->n : 1, sizeof *c);
-        double *ft = c ? cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft) : NULL;
-        if (c)
-            r->c = c;
+    int status = build_unique(r);
+    cxm__free(r->slots_block);
+    r->slots_block = NULL;
+    r->slots = NULL;
+    /* Give back the segments the compaction emptied, and the growth room. */
+    size_t used = (r->n + SEGMENT - 1) / SEGMENT;
+    while (r->segments > used)
+        cxm__free(r->segment_block[--r->segments]);
+    if (status == CXM_OK && r->n < r->cap) {
+        double *ft = cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft);
         if (ft)
             r->first_time = ft;
-        if (c == NULL || ft == NULL)
-            return CXM_ENOMEM;
+        else
+            status = CXM_ENOMEM;
         r->cap = r->n;
     }
-    return build_unique(r);
+    return status;
 }
 
 /* ------------------------------------------------------------------ from a CSV file */
@@ -765,50 +1233,26 @@ static int csv_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, siz
     return 1;
 }
 
-static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col)
+static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col,
+                    unsigned threads)
 {
-    batch *b = cxm__malloc(sizeof *b);
-    if (b == NULL)
-        return CXM_ENOMEM;
-    b->n = 0;
-    int status = CXM_OK, more;
-    while ((more = cxm__csv_next(csv)) > 0) {
-        row *w = &b->rows[b->n];
-        int got = csv_row(r, csv, id_col, time_col, amount_col, w, false);
-        if (got < 0) {
+    feeder f;
+    int status = feeder_start(&f, r, threads), more = 0;
+    row w;
+    while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
+        int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
+        if (got > 0) {
+            int placed = place(r, &w); /* 1: after the observation end, dropped */
+            got = placed < 0 ? placed : placed == 0;
+        }
+        if (got < 0)
             status = got;
-            break;
-        }
-        if (got == 0)
-            continue;
-        got = place(r, w);
-        if (got < 0) {
-            status = got;
-            break;
-        }
-        if (got > 0)
-            continue;
-        if (w->len < ID_SCRATCH) {
-            /* The reader's buffer moves on: keep a copy of the id. */
-            memcpy(b->scratch[b->n], w->id, w->len);
-            w->id = b->scratch[b->n];
-            if (++b->n == BATCH && (status = flush(r, b)) != CXM_OK)
-                break;
-        } else {
-            /* A long id: handle the batch so far, then this row alone. */
-            if ((status = flush(r, b)) != CXM_OK)
-                break;
-            b->n = 1;
-            b->rows[0] = *w;
-            if ((status = flush(r, b)) != CXM_OK)
-                break;
-        }
+        else if (got > 0)
+            status = feeder_add(&f, &w);
     }
     if (status == CXM_OK && more < 0)
         status = more;
-    if (status == CXM_OK)
-        status = flush(r, b);
-    cxm__free(b);
+    status = feeder_finish(&f, status);
     if (status != CXM_OK || !r->any_unsorted)
         return status;
 
@@ -817,7 +1261,6 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     status = cxm__csv_rewind(csv);
     pair_set set = { NULL, 0, 0 };
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
-        row w;
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, true);
         if (got > 0)
             status = recount(r, &set, &w);
@@ -828,29 +1271,23 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     return status;
 }
 
-int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+/* The summary of an open reader (from a file, or from memory for tests and fuzzing). */
+static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *customer_column,
                      const char *time_column, const char *amount_column,
                      const cxm_csv_options *csv_options, const cxm_rfm_options *options)
 {
-    int status = cxm__check_pointer(out, "out");
+    cxm_rfm *r = NULL;
+    int status = open_status;
     if (status == CXM_OK)
-        status = cxm__check_pointer(path, "path");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(customer_column, "customer_column");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(time_column, "time_column");
-    if (status != CXM_OK)
+        status = create(&r, options);
+    if (status != CXM_OK) {
+        cxm__csv_close(csv);
         return status;
-    *out = NULL;
-    cxm_rfm *r;
-    if ((status = create(&r, options)) != CXM_OK)
-        return status;
+    }
+    const char *source = cxm__csv_name(csv);
     r->has_amount = amount_column != NULL;
-    cxm_csv *csv = NULL;
     size_t id_col = 0, time_col = 0, amount_col = 0;
-    status = cxm__csv_open(&csv, path, csv_options);
-    if (status == CXM_OK)
-        status = cxm__csv_find_column(csv, customer_column, &id_col);
+    status = cxm__csv_find_column(csv, customer_column, &id_col);
     if (status == CXM_OK)
         status = cxm__csv_find_column(csv, time_column, &time_col);
     if (status == CXM_OK && amount_column)
@@ -868,22 +1305,22 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
     if (status == CXM_OK)
         status = grow_slots(r);
     if (status == CXM_OK)
-        status = read_csv(r, csv, id_col, time_col, amount_col);
+        status = read_csv(r, csv, id_col, time_col, amount_col, r->threads);
     if (status == CXM_OK) {
         r->skipped = cxm__csv_skipped(csv);
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
         if (r->rows == 0) {
             if (r->after_end > 0)
-                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", path);
+                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", source);
             else if (r->skipped > 0)
                 status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
-                                   path, r->skipped, r->nmessages ? r->messages[0] : "?");
+                                   source, r->skipped, r->nmessages ? r->messages[0] : "?");
             else
-                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", path);
+                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", source);
         }
     }
     if (status == CXM_OK)
-        status = finish(r, path);
+        status = finish(r, source);
     cxm__csv_close(csv);
     if (status != CXM_OK) {
         cxm_rfm_free(r);
@@ -891,6 +1328,47 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
     }
     *out = r;
     return CXM_OK;
+}
+
+static int check_columns(cxm_rfm **out, const char *customer_column, const char *time_column)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(customer_column, "customer_column");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(time_column, "time_column");
+    if (status == CXM_OK)
+        *out = NULL;
+    return status;
+}
+
+int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+                     const char *time_column, const char *amount_column,
+                     const cxm_csv_options *csv_options, const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open(&csv, path, csv_options);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
+}
+
+int cxm__rfm_read_memory(cxm_rfm **out, const void *data, size_t size, const char *name,
+                         size_t read_size, const char *customer_column, const char *time_column,
+                         const char *amount_column, const cxm_csv_options *csv_options,
+                         const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open_memory(&csv, data, size, name, csv_options, read_size);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
 }
 
 /* ------------------------------------------------------------------ from arrays */
@@ -939,29 +1417,24 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
         return status;
     r->codes = codes != NULL;
     r->has_amount = amount != NULL;
-    batch *b = NULL;
+    feeder f;
+    memset(&f, 0, sizeof f);
     if (status == CXM_OK)
         status = grow_slots(r);
-    if (status == CXM_OK && (b = cxm__malloc(sizeof *b)) == NULL)
-        status = CXM_ENOMEM;
-    if (b)
-        b->n = 0;
+    if (status == CXM_OK)
+        status = feeder_start(&f, r, r->threads);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
-        row *w = &b->rows[b->n];
-        status = array_row(i, codes, ids, time, amount, w);
+        row w;
+        status = array_row(i, codes, ids, time, amount, &w);
         if (status != CXM_OK)
             break;
-        int got = place(r, w);
-        if (got < 0) {
+        int got = place(r, &w);
+        if (got < 0)
             status = cxm__fail_prefix("element %zu: ", i);
-            break;
-        }
-        if (got == 0 && ++b->n == BATCH)
-            status = flush(r, b);
+        else if (got == 0)
+            status = feeder_add(&f, &w);
     }
-    if (status == CXM_OK)
-        status = flush(r, b);
-    cxm__free(b);
+    status = feeder_finish(&f, status);
     if (status == CXM_OK && r->any_unsorted) {
         recount_begin(r);
         pair_set set = { NULL, 0, 0 };
@@ -1061,7 +1534,7 @@ static double value_of(const cxm_rfm *r, const cust *c, size_t i, cxm_rfm_field 
     }
 }
 
-int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status == CXM_OK)
@@ -1074,7 +1547,7 @@ int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t ds
     if (r->n > 0 && (status = cxm__check_pointer(dst, "dst")) != CXM_OK)
         return status;
     for (size_t i = 0; i < r->n; i++)
-        dst[i] = value_of(r, &r->c[i], i, field);
+        dst[i] = value_of(r, CUST(r, i), i, field);
     return CXM_OK;
 }
 
@@ -1082,10 +1555,10 @@ const char *cxm_rfm_id(const cxm_rfm *r, size_t i)
 {
     if (r == NULL || r->codes || i >= r->n)
         return NULL;
-    return cust_id(&r->c[i]);
+    return cust_id(CUST(r, i));
 }
 
-int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
+int cxm_rfm_codes(int64_t *dst, size_t dst_n, const cxm_rfm *r)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)
@@ -1098,7 +1571,7 @@ int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
     if (r->n > 0 && (status = cxm__check_pointer(dst, "codes_dst")) != CXM_OK)
         return status;
     for (size_t i = 0; i < r->n; i++)
-        dst[i] = r->c[i].id.code;
+        dst[i] = CUST(r, i)->id.code;
     return CXM_OK;
 }
 
@@ -1107,7 +1580,7 @@ size_t cxm_rfm_unique_size(const cxm_rfm *r)
     return r ? r->nu : 0;
 }
 
-int cxm_rfm_unique_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_unique_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)
@@ -1279,7 +1752,7 @@ static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
     put(w, ",first_purchase\n", 16);
     char date[40];
     for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
-        const cust *c = &r->c[i];
+        const cust *c = CUST(r, i);
         if (r->codes) {
             int len = snprintf(date, sizeof date, "%lld", (long long)c->id.code);
             put(w, date, (size_t)len);

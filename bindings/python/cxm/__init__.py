@@ -18,6 +18,8 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
 from . import chain
 from . import journey
+from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
+                  summary_from_csv, RFMSummary)
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -31,4 +33,6 @@ __all__ = [
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
     "chain",
     "journey",
+    "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
+    "RFMSummary",
 ]
