@@ -214,9 +214,12 @@ static cxm_csv_options cxmb_csv(int delimiter, int header, int skip_bad_rows,
 static int cxmb_paths_read_csv(cxm_paths *paths, const char *filename, const char *path_column,
                                const char *conversions_column, const char *value_column,
                                const char *nulls_column, int delimiter, int header,
-                               int skip_bad_rows)
+                               int skip_bad_rows, unsigned threads)
 {
     cxm_csv_options o = cxmb_csv(delimiter, header, skip_bad_rows, NULL);
+    int status = cxm_paths_set_threads(paths, threads);
+    if (status != CXM_OK)
+        return status;
     return cxm_paths_read_csv(paths, filename, path_column, conversions_column, value_column,
                               nulls_column, &o);
 }

@@ -670,6 +670,72 @@ START_TEST(path_file)
 }
 END_TEST
 
+/* The same file read with and without the helper thread: same paths, same
+ * results, same errors and skipped-row messages. */
+START_TEST(path_file_threads)
+{
+    char path[] = "/tmp/cxm-paths-threads-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("path,conversions,value,nulls\n", f);
+    unsigned seed = 7;
+    for (int i = 0; i < 60000; i++) {
+        int n = 1 + (int)(rand_r(&seed) % 6);
+        for (int k = 0; k < n; k++)
+            fprintf(f, "%sch%u", k ? " > " : "", rand_r(&seed) % 9);
+        unsigned c = rand_r(&seed) % 3;
+        if (i == 12345)
+            fputs(" > ", f); /* an empty touch */
+        if (i == 40000)
+            fprintf(f, ",lots,0,1\n");
+        else
+            fprintf(f, ",%u,%g,%u\n", c, c ? c * 10 + 0.5 : 0.0, rand_r(&seed) % 4);
+    }
+    fclose(f);
+    double re[2][9];
+    const char *messages[2][3];
+    cxm_paths *kept[2];
+    for (unsigned t = 1; t <= 2; t++) {
+        cxm_paths *p;
+        ck_assert_int_eq(cxm_paths_create(&p, NULL), CXM_OK);
+        ck_assert_int_eq(cxm_paths_set_threads(p, t), CXM_OK);
+        ck_assert_int_eq(cxm_paths_read_csv(p, path, NULL, NULL, NULL, NULL, NULL), CXM_EPARSE);
+        ck_assert_msg(strstr(cxm_error_message(), ":12347: column 'path': touch ") != NULL, "threads %u: %s", t, cxm_error_message());
+        cxm_paths_free(p);
+        ck_assert_int_eq(cxm_paths_create(&p, NULL), CXM_OK);
+        ck_assert_int_eq(cxm_paths_set_threads(p, t), CXM_OK);
+        cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+        csv.skip_bad_rows = 1;
+        ck_assert_int_eq(cxm_paths_read_csv(p, path, NULL, NULL, NULL, NULL, &csv), CXM_OK);
+        ck_assert_uint_eq(cxm_paths_count(p), 59998);
+        ck_assert_uint_eq(cxm_paths_skipped(p), 2);
+        for (size_t i = 0; i < 3; i++)
+            messages[t - 1][i] = cxm_paths_skipped_message(p, i);
+        ck_assert_ptr_nonnull(strstr(messages[t - 1][0], ":12347: column 'path'"));
+        ck_assert_ptr_nonnull(strstr(messages[t - 1][1], ":40002: column 'conversions': 'lots'"));
+        ck_assert_ptr_null(messages[t - 1][2]);
+        cxm_markov_options o = CXM_MARKOV_OPTIONS_INIT;
+        o.order = 2;
+        cxm_table *tab;
+        ck_assert_int_eq(cxm_attribution_markov(&tab, p, &o), CXM_OK);
+        ck_assert_uint_eq(cxm_table_rows(tab), 9);
+        for (size_t r = 0; r < 9; r++)
+            re[t - 1][r] = number(tab, r, "removal_effect");
+        cxm_table_free(tab);
+        kept[t - 1] = p;
+    }
+    for (size_t r = 0; r < 9; r++)
+        ck_assert_double_eq(re[0][r], re[1][r]);
+    ck_assert_str_eq(messages[0][0], messages[1][0]);
+    ck_assert_str_eq(messages[0][1], messages[1][1]);
+    cxm_paths_free(kept[0]);
+    cxm_paths_free(kept[1]);
+    ck_assert_int_eq(cxm_paths_set_threads(NULL, 1), CXM_EINVAL);
+    remove(path);
+}
+END_TEST
+
 START_TEST(path_data)
 {
     /* ChannelAttribution's PathData (GPL: read where it lies, never copied). */
@@ -838,6 +904,7 @@ int main(void)
     tc = tcase_create("files");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, path_file);
+    tcase_add_test(tc, path_file_threads);
     tcase_add_test(tc, path_data);
     tcase_add_test(tc, out_of_memory);
     suite_add_tcase(s, tc);

@@ -120,13 +120,14 @@ local function paths_of(paths, conversions, opts)
 end
 
 --- Read a path file (path;conversions;value;nulls, ChannelAttribution's names too).
--- opts: path, conversions, value, nulls (column names), separator, delimiter, skip_bad_rows.
+-- opts: path, conversions, value, nulls (column names), separator, delimiter, skip_bad_rows,
+-- threads (0: a helper thread when there is a second processor; 1: none).
 function cxm.read_paths(filename, opts)
   opts = opts or {}
   local p = core.paths_create(opts.separator)
   core.paths_read_csv(p, filename, opts.path, opts.conversions, opts.value, opts.nulls,
     opts.delimiter and opts.delimiter:byte() or 0, opts.header == false and 0 or 1,
-    opts.skip_bad_rows and 1 or 0)
+    opts.skip_bad_rows and 1 or 0, opts.threads or 0)
   return p
 end
 

@@ -281,6 +281,18 @@ CXM_API int cxm_paths_read_csv(cxm_paths *paths, const char *filename, const cha
                                const char *conversions_column, const char *value_column,
                                const char *nulls_column, const cxm_csv_options *csv_options);
 
+/**
+ * Threads cxm_paths_read_csv() may use: 1 (the default) reads and parses in
+ * the calling thread; 2 lets a helper thread parse and add the paths while
+ * the calling thread reads the file (the result is identical, messages
+ * included; a custom allocator set with cxm_set_allocator() must then be
+ * thread-safe, as the C library's is); 0 means 2 when more than one
+ * processor is online. More than 2 is the same as 2.
+ *
+ * @return #CXM_OK, #CXM_EINVAL (more than 64).
+ */
+CXM_API int cxm_paths_set_threads(cxm_paths *paths, unsigned threads);
+
 /** Bad rows skipped by cxm_paths_read_csv() with skip_bad_rows (0 for NULL). */
 CXM_API unsigned long long cxm_paths_skipped(const cxm_paths *paths);
 

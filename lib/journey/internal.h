@@ -85,6 +85,7 @@ struct cxm_paths {
     size_t count, capacity;
     uint32_t *scratch;  /* one path's channel ids while it is parsed */
     size_t scratch_cap;
+    unsigned threads;           /* cxm_paths_set_threads() */
     unsigned long long skipped; /* bad rows skipped by cxm_paths_read_csv() */
     char **messages;
     size_t nmessages, messages_cap;

@@ -190,19 +190,21 @@ def _paths(paths, conversions, nulls=None, values=None, separator=">", ages=None
 
 
 def read_paths(filename, path=None, conversions=None, value=None, nulls=None, *, separator=">",
-               delimiter=None, header=True, skip_bad_rows=False):
+               delimiter=None, header=True, skip_bad_rows=False, threads=0):
     """Read a path file (e.g. ChannelAttribution's ``path;total_conversions;
     total_conversion_value;total_null``) with libcxm's CSV reader.
 
     Columns are header names or 1-based numbers; None finds the usual names
     (path; conversions or total_conversions; value or
     total_conversion_value; nulls or total_null), "" means the file has no
-    such optional column. ``delimiter`` None detects it.
+    such optional column. ``delimiter`` None detects it. ``threads`` 0 lets
+    a helper thread parse the paths when there is a second processor (same
+    result); 1 reads in the calling thread.
     """
     p = Paths(separator=separator)
     core.paths_read_csv(p._handle, str(filename), path, conversions, value, nulls,
                         ord(delimiter) if delimiter else 0, int(bool(header)),
-                        int(bool(skip_bad_rows)))
+                        int(bool(skip_bad_rows)), int(threads))
     return p
 
 
