@@ -438,6 +438,40 @@ START_TEST(remembered_gap)
 }
 END_TEST
 
+START_TEST(remembered_models)
+{
+    /* MODELS.md 2.5 through journeys: no rating scale, so ratings are used as they are */
+    cxm_journey_map *map;
+    ck_assert_int_eq(cxm_journey_map_create(&map), CXM_OK);
+    ck_assert_int_eq(cxm_journey_map_add_touchpoint(map, "visit", NULL, NULL, NULL,
+                                                    CXM_DECISION_EXPLORE, CXM_RUNG_KNOW),
+                     CXM_OK);
+    const double ratings[] = { 9, 1 };
+    ck_assert_int_eq(cxm_journey_map_add_employee_ratings(map, "visit", 2, ratings), CXM_OK);
+    cxm_journeys *j;
+    ck_assert_int_eq(cxm_journeys_create(&j, map), CXM_OK);
+    const double pain[] = { 2, 4, 6, 7, 8, 8, 7.5, 7, 6.5 };
+    for (int i = 0; i < 9; i++) {
+        if (i < 6)
+            ck_assert_int_eq(cxm_journeys_add_event(j, "short", i, "visit", NAN, pain[i], NAN, NULL),
+                             CXM_OK);
+        ck_assert_int_eq(cxm_journeys_add_event(j, "long", i, "visit", NAN, pain[i], NAN, NULL),
+                         CXM_OK);
+    }
+    cxm_table *t;
+    ck_assert_int_eq(cxm_journeys_customers(&t, j), CXM_OK);
+    EXACT(number(t, row_of(t, "customer", "short"), "remembered"), 8);
+    EXACT(number(t, row_of(t, "customer", "long"), "remembered"), 7.25);
+    cxm_table_free(t);
+    ck_assert_int_eq(cxm_journeys_remembered_gap(&t, j, NULL), CXM_OK);
+    EXACT(number(t, row_of(t, "customer", "long"), "parts_mean"), 5);
+    EXACT(number(t, row_of(t, "customer", "long"), "below_all"), 0);
+    cxm_table_free(t);
+    cxm_journeys_free(j);
+    cxm_journey_map_free(map);
+}
+END_TEST
+
 START_TEST(experience_map_and_ladder)
 {
     cxm_journeys *j = example_journeys();
@@ -896,6 +930,7 @@ int main(void)
     tcase_add_test(tc, decision_chain_from_journeys);
     tcase_add_test(tc, touchpoint_gap);
     tcase_add_test(tc, remembered_gap);
+    tcase_add_test(tc, remembered_models);
     tcase_add_test(tc, experience_map_and_ladder);
     tcase_add_test(tc, experience_map_models_and_derived);
     tcase_add_test(tc, paths_from_journeys);

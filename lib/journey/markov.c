@@ -74,7 +74,7 @@ typedef struct builder {
     size_t nedges, ecap;
     size_t nch;
     int dense;
-    uint32_t *succ;          /* dense: succ[state * nch + channel] = edge + 1, 0 = none */
+    uint64_t *succ;          /* dense: succ[state * nch + channel] = (edge + 1) | target << 32; 0 = none */
     cxm__u64map edges;       /* sparse: state << 32 | channel -> edge */
 } builder;
 
@@ -101,7 +101,7 @@ static int add_state_arrays(chain *c, builder *b, size_t need)
         c->keys = grown;
     }
     if (b->dense) {
-        uint32_t *grown = cxm__reallocarray(b->succ, cap * b->nch, sizeof *grown);
+        uint64_t *grown = cxm__reallocarray(b->succ, cap * b->nch, sizeof *grown);
         if (grown == NULL)
             return CXM_ENOMEM;
         memset(grown + b->cap * b->nch, 0, (cap - b->cap) * b->nch * sizeof *grown);
@@ -163,7 +163,7 @@ static int new_edge(chain *c, builder *b, uint32_t from, uint32_t ch, uint64_t m
     b->ecap = cap;
     uint32_t e = (uint32_t)b->nedges;
     if (b->dense) {
-        b->succ[(size_t)from * b->nch + ch] = e + 1;
+        b->succ[(size_t)from * b->nch + ch] = (uint64_t)(e + 1) | (uint64_t)to << 32;
     } else {
         uint32_t got;
         int added;
@@ -222,32 +222,44 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
         uint32_t prev = 0;
         const uint32_t *t = paths->touches + paths->offsets[p];
         const uint32_t *t_end = paths->touches + paths->offsets[p + 1];
-        for (; t < t_end; t++) {
-            uint32_t e, ch = *t;
-            if (b.dense) {
-                uint32_t known = b.succ[(size_t)prev * b.nch + ch];
+        if (b.dense) {
+            /* one load per touch on the dependency chain: edge and target together */
+            for (; t < t_end; t++) {
+                uint64_t known = b.succ[(size_t)prev * b.nch + *t];
+                uint32_t e;
                 if (known) {
-                    e = known - 1;
-                } else if ((status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK) {
-                    break;
+                    e = (uint32_t)known - 1;
+                    prev = (uint32_t)(known >> 32);
+                } else {
+                    if ((status = new_edge(c, &b, prev, *t, mask, &e)) != CXM_OK)
+                        break;
+                    prev = b.eto[e];
                 }
-            } else if (!cxm__u64map_find(&b.edges, ((uint64_t)prev << 32) | ch, &e)) {
-                if ((status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK)
-                    break;
+                b.ew[e] += weight;
             }
-            b.ew[e] += weight;
-            uint32_t next = b.eto[e];
-            if (next != prev || keep)
-                c->out[prev] += weight;
-            prev = next;
+        } else {
+            for (; t < t_end; t++) {
+                uint32_t e, ch = *t;
+                if (!cxm__u64map_find(&b.edges, ((uint64_t)prev << 32) | ch, &e) &&
+                    (status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK)
+                    break;
+                b.ew[e] += weight;
+                prev = b.eto[e];
+            }
         }
         if (status != CXM_OK)
             break;
         c->conv[prev] += conv;
         c->nulls[prev] += nulls;
         c->value[prev] += paths->values[p];
-        c->out[prev] += weight;
     }
+    /* weight out of each state: its transitions (self-loops only when kept),
+     * conversions and nulls */
+    for (size_t s = 0; status == CXM_OK && s < c->nstates; s++)
+        c->out[s] = c->conv[s] + c->nulls[s];
+    for (size_t e = 0; status == CXM_OK && e < b.nedges; e++)
+        if (b.efrom[e] != b.eto[e] || keep)
+            c->out[b.efrom[e]] += b.ew[e];
     if (status == CXM_OK && c->total_conv > 0 && !(c->total_weight > 0))
         status = cxm__fail(CXM_EDOMAIN, "no path has a touch");
     /* CSR by counting sort on the source state; self-loops kept apart. */

@@ -190,6 +190,17 @@ class JourneyModel(unittest.TestCase):
         self.assertEqual(c.loc["c1", "remembered"], 5)
         self.assertEqual(c.loc["c1", "valence_peak_end"], 2.5)  # MODELS.md 2.5
 
+    def test_remembered_models(self):
+        # MODELS.md 2.5 through journeys (no rating scale: ratings as they are)
+        m = cj.JourneyMap([{"id": "visit", "decision": "EXPLORE", "rung": "KNOW"}])
+        pain = [2, 4, 6, 7, 8, 8, 7.5, 7, 6.5]
+        events = pd.DataFrame({"customer": ["short"] * 6 + ["long"] * 9,
+                               "timestamp": list(range(6)) + list(range(9)),
+                               "touchpoint": "visit", "rating": pain[:6] + pain})
+        c = cj.Journeys(m, events).customers().set_index("customer")
+        self.assertEqual(c.loc["short", "remembered"], 8)
+        self.assertEqual(c.loc["long", "remembered"], 7.25)
+
     def test_funnel(self):
         f = self.journeys.funnel()
         overall = f[f["segment"] == "(all)"].set_index("decision")
