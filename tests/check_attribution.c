@@ -489,6 +489,47 @@ START_TEST(large_component_uses_the_iterative_solver)
 }
 END_TEST
 
+START_TEST(slow_mixing_falls_back_to_lu)
+{
+    /* 120 channels in a ring walked for hundreds of steps: the chain is
+     * absorbed about once in 300 steps, so the bracketing iteration would
+     * need tens of thousands of sweeps; the solver factorises instead
+     * (error bound 0) and the invariant P(conv) = conversions/paths holds. */
+    cxm_paths *p;
+    ck_assert_int_eq(cxm_paths_create(&p, NULL), CXM_OK);
+    const char *names[120];
+    char store[120][8];
+    for (int i = 0; i < 120; i++) {
+        snprintf(store[i], sizeof store[i], "r%d", i);
+        names[i] = store[i];
+    }
+    const char *touches[400];
+    double conv = 0, all = 0;
+    for (int q = 0; q < 240; q++) {
+        int n = 200 + q % 200;
+        for (int i = 0; i < n; i++)
+            touches[i] = names[(q + i) % 120];
+        double c = (q % 3) == 0;
+        conv += c;
+        all += 1;
+        ck_assert_int_eq(cxm_paths_add_touches(p, (size_t)n, touches, NULL, c, 1 - c, 0), CXM_OK);
+    }
+    cxm_table *t;
+    ck_assert_int_eq(cxm_attribution_markov(&t, p, NULL), CXM_OK);
+    ck_assert_double_eq_tol(scalar(t, "conversion_probability"), conv / all, 1e-12);
+    EXACT(scalar(t, "solver_error_bound"), 0);
+    double sum = 0;
+    for (size_t r = 0; r < cxm_table_rows(t); r++) {
+        double re = number(t, r, "removal_effect");
+        ck_assert(re > 0 && re <= 1);
+        sum += number(t, r, "conversions");
+    }
+    ck_assert_double_eq_tol(sum, conv, 1e-9);
+    cxm_table_free(t);
+    cxm_paths_free(p);
+}
+END_TEST
+
 START_TEST(paths_are_parsed)
 {
     cxm_paths *p;
@@ -659,6 +700,7 @@ int main(void)
     tcase_add_test(tc, transition_matrix);
     tcase_add_loop_test(tc, brute_force_removal_effects, 0, 4);
     tcase_add_test(tc, large_component_uses_the_iterative_solver);
+    tcase_add_test(tc, slow_mixing_falls_back_to_lu);
     suite_add_tcase(s, tc);
     tc = tcase_create("heuristics");
     tcase_add_test(tc, models_heuristics);

@@ -497,7 +497,7 @@ static int solve_component(const chain *c, const unsigned char *removed, solver 
         for (size_t i = 0; i < m; i++)
             nnz += c->row[comp[i] + 1] - c->row[comp[i]] + 1;
         double dense_work = (double)m * (double)m * (double)m / 3.0;
-        budget = (size_t)fmin(dense_work / (double)(2 * nrhs * nnz) + 50.0, 1e7);
+        budget = (size_t)fmin(dense_work / (double)(2 * nrhs * nnz) + 50.0, 1e6);
         for (int r = 0; r < nrhs; r++)
             for (size_t i = 0; i < m; i++) {
                 w->lo[r][comp[i]] = 0.0;
@@ -564,11 +564,11 @@ static int solve_component(const chain *c, const unsigned char *removed, solver 
                 break;
             }
             if (sweeps >= budget) {
-                if (m <= 4096) {
+                if (m <= 2048) {
                     dense = 1;
                     break;
                 }
-                if (sweeps >= 10000000) {
+                if (sweeps >= 1000000) {
                     status = cxm__fail(CXM_ECONVERGE,
                                        "the chain mixes too slowly: %zu states not solved after %zu sweeps",
                                        m, sweeps);
@@ -754,27 +754,58 @@ int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
         status = chain_solve(&c, removed, &w, nrhs, upper, base, &bound);
     if (status == CXM_OK && !(base[0] > 0))
         status = cxm__fail(CXM_EDOMAIN, "the conversion probability is 0: nothing to attribute");
-    /* One solve per channel with the states that contain it removed. */
+    /* One solve per channel with the states that contain it removed; the
+     * states of each channel come from an index built once. */
+    size_t *first = NULL;
+    uint32_t *members = NULL;
+    if (status == CXM_OK) {
+        first = cxm__calloc(nch + 1, sizeof *first);
+        members = cxm__malloc((c.nstates ? c.nstates : 1) * MAX_ORDER * sizeof *members);
+        if (first == NULL || members == NULL)
+            status = CXM_ENOMEM;
+    }
     uint32_t ids[MAX_ORDER];
-    for (size_t ch = 0; status == CXM_OK && ch < nch; ch++) {
-        int any = 0;
+    for (int pass = 0; status == CXM_OK && pass < 2; pass++) {
+        /* pass 0 counts, pass 1 fills: a state is listed once per distinct channel */
         for (size_t s = 1; s < c.nstates; s++) {
             unsigned n = state_channels(&c, s, ids);
-            removed[s] = 0;
-            for (unsigned i = 0; i < n; i++)
-                if (ids[i] == ch)
-                    removed[s] = 1;
-            any |= removed[s];
+            for (unsigned i = 0; i < n; i++) {
+                int seen = 0;
+                for (unsigned k = 0; k < i; k++)
+                    seen |= ids[k] == ids[i];
+                if (seen)
+                    continue;
+                if (pass == 0)
+                    first[ids[i] + 1]++;
+                else
+                    members[first[ids[i]]++] = (uint32_t)s;
+            }
         }
-        if (!any) {
-            re[ch] = rev[ch] = 0.0;
+        if (pass == 0)
+            for (size_t ch = 0; ch < nch; ch++)
+                first[ch + 1] += first[ch];
+        else
+            for (size_t ch = nch; ch > 0; ch--)
+                first[ch] = first[ch - 1]; /* undo the fill's advance */
+        if (pass == 1)
+            first[0] = 0;
+    }
+    for (size_t ch = 0; status == CXM_OK && ch < nch; ch++) {
+        if (first[ch + 1] == first[ch]) {
+            re[ch] = rev[ch] = 0.0; /* only on paths without weight */
             continue;
         }
+        for (size_t k = first[ch]; k < first[ch + 1]; k++)
+            removed[members[k]] = 1;
         double r[2];
         status = chain_solve(&c, removed, &w, nrhs, upper, r, &bound);
         re[ch] = 1.0 - r[0] / base[0];
         rev[ch] = nrhs > 1 ? 1.0 - r[1] / base[1] : NAN;
+        for (size_t k = first[ch]; k < first[ch + 1]; k++)
+            removed[members[k]] = 0;
     }
+    cxm__free(first);
+    cxm__free(members);
     double sum = 0.0, sumv = 0.0;
     for (size_t ch = 0; status == CXM_OK && ch < nch; ch++) {
         sum += re[ch];
