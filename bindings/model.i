@@ -85,14 +85,7 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_value_options;
 %ignore cxm_value_options_init;
 /* Python and Lua read files with their own tools (pandas, io). */
-%ignore cxm_table;
 %ignore cxm_table_read_csv;
-%ignore cxm_table_free;
-%ignore cxm_table_rows;
-%ignore cxm_table_values;
-%ignore cxm_table_column_name;
-%ignore cxm_table_id;
-%ignore cxm_table_id_name;
 %include "cxm/model.h"
 
 /* ---------------------------------------------------------------- adapters */

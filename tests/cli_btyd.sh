@@ -43,7 +43,7 @@ expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$full" --frequency x --recency t_x --T
 
 # Predictions: E[Y(39) | 2, 30.43, 38.86] = 1.226; E[M] of customer 1 = 24.6586.
 expect 0 '^1,2,30\.43,38\.86,0\.7266[0-9]*,1\.2259' '^$' -- predict "$tmp/bg.json" "$full" --horizon 39
-expect 0 '^ID,frequency,recency,T,p_alive,expected_purchases,value,clv$' '^$' -- \
+expect 0 '^customer_id,frequency,recency,T,p_alive,expected_purchases,value,clv$' '^$' -- \
   predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"
 expect 0 ',24\.6586[0-9]*,36\.' '^$' -- \
   predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"

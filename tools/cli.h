@@ -52,6 +52,8 @@ void cli_print_exact(FILE *stream, double value);
 extern const cli_command cli_command_clv;
 extern const cli_command cli_command_demo;
 extern const cli_command cli_command_rfm;
+extern const cli_command cli_command_attribution;
+extern const cli_command cli_command_journey;
 extern const cli_command cli_command_fit;
 extern const cli_command cli_command_predict;
 extern const cli_command cli_command_simulate;

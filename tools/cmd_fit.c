@@ -151,17 +151,19 @@ static int run_fit(int argc, char **argv)
         status = cxm_table_read_csv(&table, path, NULL, 4, specs, &csv);
     }
     int read_failed = status != CXM_OK; /* the reader's messages name the file */
+    double *col[4] = { NULL, NULL, NULL, NULL };
+    size_t ncol = spend ? 3 : 4;
+    for (size_t k = 0; status == CXM_OK && k < ncol; k++)
+        status = table_numbers(table, specs[k], &col[k]);
     if (status == CXM_OK) {
         size_t n = cxm_table_rows(table);
-        const double *w = cxm_table_values(table, spend ? 2 : 3);
         if (spend)
-            status = cxm_model_fit_spend(model, n, cxm_table_values(table, 0),
-                                         cxm_table_values(table, 1), w, &fit);
+            status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &fit);
         else
-            status = cxm_model_fit(model, n, cxm_table_values(table, 0),
-                                   cxm_table_values(table, 1), cxm_table_values(table, 2), w,
-                                   &fit);
+            status = cxm_model_fit(model, n, col[0], col[1], col[2], col[3], &fit);
     }
+    for (size_t k = 0; k < 4; k++)
+        free(col[k]);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         if (read_failed)

@@ -56,7 +56,7 @@ enum { O_OUTPUT = 'o', O_HORIZON = 2000, O_DERT, O_CLV, O_PERIOD, O_PERIODS, O_D
 
 static void print_id(FILE *out, const cxm_table *table, size_t i)
 {
-    const char *id = cxm_table_id(table, i);
+    const char *id = table_id(table, i);
     if (id == NULL) {
         fprintf(out, "%zu", i + 1);
         return;
@@ -168,7 +168,7 @@ static int run_predict(int argc, char **argv)
 
     cxm_model *model = NULL, *spend = NULL;
     cxm_table *table = NULL;
-    double *work = NULL;
+    double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
     FILE *out = NULL;
     int code = load_model_file("predict", model_path, &model);
     if (code != CLI_EXIT_OK)
@@ -199,9 +199,10 @@ static int run_predict(int argc, char **argv)
         goto done;
     }
     size_t n = cxm_table_rows(table);
-    const double *x = cxm_table_values(table, 0), *tx = cxm_table_values(table, 1),
-                 *T = cxm_table_values(table, 2), *money = cxm_table_values(table, 3);
-    work = malloc((n ? n : 1) * 5 * sizeof *work);
+    for (size_t k = 0; status == CXM_OK && k < 4; k++)
+        status = table_numbers(table, specs[k], &col[k]);
+    const double *x = col[0], *tx = col[1], *T = col[2], *money = col[3];
+    work = status == CXM_OK ? malloc((n ? n : 1) * 5 * sizeof *work) : NULL;
     if (work == NULL) {
         fprintf(stderr, "cxm predict: out of memory\n");
         code = CLI_EXIT_DATA;
@@ -241,8 +242,7 @@ static int run_predict(int argc, char **argv)
         code = CLI_EXIT_DATA;
         goto done;
     }
-    const char *id_name = cxm_table_id_name(table);
-    fputs(id_name ? id_name : "row", out);
+    fputs(table_id(table, 0) || n == 0 ? "customer_id" : "row", out);
     if (spend_model) {
         fputs(",frequency,monetary_value,expected_value\n", out);
         for (size_t i = 0; i < n; i++) {
@@ -273,6 +273,8 @@ static int run_predict(int argc, char **argv)
     code = close_output("predict", output, out);
 
 done:
+    for (size_t k = 0; k < 4; k++)
+        free(col[k]);
     free(work);
     cxm_table_free(table);
     cxm_model_free(spend);

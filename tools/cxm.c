@@ -13,6 +13,8 @@ static const cli_command *const commands[] = {
     &cli_command_clv,
     &cli_command_demo,
     &cli_command_rfm,
+    &cli_command_attribution,
+    &cli_command_journey,
     &cli_command_fit,
     &cli_command_predict,
     &cli_command_simulate,

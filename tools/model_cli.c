@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -73,4 +74,42 @@ int close_output(const char *command, const char *path, FILE *stream)
         return CLI_EXIT_DATA;
     }
     return CLI_EXIT_OK;
+}
+
+int table_numbers(const cxm_table *table, const char *spec, double **dst)
+{
+    char name[256];
+    size_t index, n = cxm_table_rows(table);
+    if (spec[0] == '?')
+        spec++;
+    size_t length = strcspn(spec, "|");
+    if (length >= sizeof name)
+        length = sizeof name - 1;
+    memcpy(name, spec, length);
+    name[length] = '\0';
+    *dst = NULL;
+    if (cxm_table_find(&index, table, name) != CXM_OK) {
+        cxm_error_clear();
+        return CXM_OK; /* an absent optional column */
+    }
+    double *values = malloc((n ? n : 1) * sizeof *values);
+    if (values == NULL)
+        return CXM_ENOMEM;
+    int status = cxm_table_numbers(values, n, table, name);
+    if (status != CXM_OK) {
+        free(values);
+        return status;
+    }
+    *dst = values;
+    return CXM_OK;
+}
+
+const char *table_id(const cxm_table *table, size_t i)
+{
+    size_t index;
+    if (cxm_table_find(&index, table, "id") != CXM_OK) {
+        cxm_error_clear();
+        return NULL;
+    }
+    return cxm_table_text(table, i, "id");
 }

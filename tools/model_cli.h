@@ -53,6 +53,14 @@ enum {
 int summary_option(const char *command, int option, const char *arg, summary_columns *columns,
                    cxm_csv_options *csv);
 
+/* The numbers of the column read for `spec` by cxm_table_read_csv (named
+ * after the spec's first alternative): a malloc'ed copy in *dst, or NULL in
+ * *dst when an optional column is absent. CXM_ENOMEM or CXM_OK. */
+int table_numbers(const cxm_table *table, const char *spec, double **dst);
+
+/* The id of row i, or NULL when the table has no ids. */
+const char *table_id(const cxm_table *table, size_t i);
+
 /* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
 int load_model_file(const char *command, const char *path, cxm_model **out);
 

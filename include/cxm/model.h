@@ -42,6 +42,7 @@
 
 #include "cxm/common.h"
 #include "cxm/io.h"
+#include "cxm/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -457,20 +458,20 @@ CXM_API int cxm_model_load(cxm_model **out, const char *path);
 
 /* ------------------------------------------------------------------ reading data */
 
-/** A table read from a delimited text file: numeric columns and an optional
- *  text column of ids (customer ids, to write predictions next to). */
-typedef struct cxm_table cxm_table;
-
 /**
  * Read numeric columns, and optionally an id column, from a delimited text
- * file (CSV and friends, with the strict reader of cxm/io.h).
+ * file (CSV and friends, with the strict reader of cxm/io.h) into a
+ * ::cxm_table (cxm/table.h), e.g. a customer summary to fit or predict on.
  *
  * Each column spec is a header name or a 1-based number, or alternatives
  * separated by '|' of which the first present is used ("frequency|x" reads
- * lifetimes' and the papers' names alike). A spec starting with '?' is
- * optional: when absent, cxm_table_values() gives NULL for it. Values must
- * be finite numbers ("orders.csv:12: column 'T': 'abc' is not a number");
- * with @c csv->skip_bad_rows bad rows are skipped instead.
+ * cxm rfm's and the papers' names alike). A spec starting with '?' is
+ * optional: when absent, the table has no such column. In the table, each
+ * column is named after the first alternative of its spec ("frequency" for
+ * "?frequency|x"), so that callers find it whatever the file calls it; the
+ * ids are the text column "id". Values must be finite numbers ("orders.csv:12:
+ * column 'T': 'abc' is not a number"); with @c csv->skip_bad_rows bad rows are
+ * skipped instead.
  *
  * @param[out] out   the table, released with cxm_table_free().
  * @param path       the file.
@@ -484,24 +485,6 @@ typedef struct cxm_table cxm_table;
 CXM_API int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
                                size_t ncolumns, const char *const *columns,
                                const cxm_csv_options *csv);
-
-/** Release a table (NULL is accepted). */
-CXM_API void cxm_table_free(cxm_table *table);
-
-/** Number of rows (0 for NULL). */
-CXM_API size_t cxm_table_rows(const cxm_table *table);
-
-/** Column @p column's values (cxm_table_rows() of them), or NULL for an absent optional column. */
-CXM_API const double *cxm_table_values(const cxm_table *table, size_t column);
-
-/** The header name (or number) that column @p column was read from, or NULL when absent. */
-CXM_API const char *cxm_table_column_name(const cxm_table *table, size_t column);
-
-/** The id of row @p row, or NULL without an id column or out of range. */
-CXM_API const char *cxm_table_id(const cxm_table *table, size_t row);
-
-/** The header name of the id column ("customer_id" without a header), or NULL without one. */
-CXM_API const char *cxm_table_id_name(const cxm_table *table);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-/* cxm_table: numeric columns (and ids) from a delimited file, for the cxm
+/* cxm_table_read_csv: numeric columns (and ids) from a delimited file into
+ * the shared result table (cxm/table.h, lib/journey/table.c), for the cxm
  * program and other C callers of the model engine. Reads with the shared
  * strict reader (lib/io/csv.h); nothing here parses text itself. */
 #include "config.h"
@@ -10,64 +11,24 @@
 #include "core/internal.h"
 #include "cxm/model.h"
 #include "io/csv.h"
+#include "journey/internal.h"
 
-struct cxm_table {
+/* The rows while they are read: the table needs its row count up front. */
+typedef struct buffers {
     size_t rows, capacity, ncolumns;
-    double **values;        /* ncolumns arrays, NULL for absent optional columns */
-    char **names;           /* the header name (or number) each column came from */
-    char *id_name;
-    size_t *id_offset;      /* rows offsets into id_text, or NULL */
+    double **values;       /* NULL for absent optional columns */
+    size_t *id_offset;     /* NULL without ids */
     char *id_text;
     size_t id_used, id_capacity;
-};
+} buffers;
 
-void cxm_table_free(cxm_table *table)
+static void buffers_free(buffers *b)
 {
-    if (table == NULL)
-        return;
-    for (size_t c = 0; c < table->ncolumns; c++) {
-        if (table->values)
-            cxm__free(table->values[c]);
-        if (table->names)
-            cxm__free(table->names[c]);
-    }
-    cxm__free(table->values);
-    cxm__free(table->names);
-    cxm__free(table->id_name);
-    cxm__free(table->id_offset);
-    cxm__free(table->id_text);
-    cxm__free(table);
-}
-
-size_t cxm_table_rows(const cxm_table *table)
-{
-    return table ? table->rows : 0;
-}
-
-const double *cxm_table_values(const cxm_table *table, size_t column)
-{
-    if (table == NULL || column >= table->ncolumns)
-        return NULL;
-    return table->values[column];
-}
-
-const char *cxm_table_column_name(const cxm_table *table, size_t column)
-{
-    if (table == NULL || column >= table->ncolumns)
-        return NULL;
-    return table->names[column];
-}
-
-const char *cxm_table_id(const cxm_table *table, size_t row)
-{
-    if (table == NULL || table->id_offset == NULL || row >= table->rows)
-        return NULL;
-    return table->id_text + table->id_offset[row];
-}
-
-const char *cxm_table_id_name(const cxm_table *table)
-{
-    return table ? table->id_name : NULL;
+    for (size_t c = 0; b->values && c < b->ncolumns; c++)
+        cxm__free(b->values[c]);
+    cxm__free(b->values);
+    cxm__free(b->id_offset);
+    cxm__free(b->id_text);
 }
 
 /* Resolve "a|b|3" (first present wins) and a leading '?' (optional). */
@@ -103,55 +64,85 @@ static int resolve(cxm_csv *csv, const char *spec, size_t *index, int *present)
     return status;
 }
 
-static int column_label(cxm_csv *csv, size_t index, char **out)
+/* The table's name for a spec: its first alternative, without '?'. */
+static void spec_name(const char *spec, char *name, size_t size)
 {
-    char label[512];
-    const char *name = cxm__csv_column_name(csv, index);
-    if (name)
-        snprintf(label, sizeof label, "%s", name);
-    else
-        snprintf(label, sizeof label, "%zu", index + 1);
-    *out = cxm__strdup(label);
-    return *out ? CXM_OK : CXM_ENOMEM;
+    if (spec[0] == '?')
+        spec++;
+    size_t length = strcspn(spec, "|");
+    if (length >= size)
+        length = size - 1;
+    memcpy(name, spec, length);
+    name[length] = '\0';
 }
 
-static int grow_rows(cxm_table *t, int with_ids)
+static int grow_rows(buffers *b, int with_ids)
 {
-    size_t capacity = t->capacity ? 2 * t->capacity : 1024;
-    for (size_t c = 0; c < t->ncolumns; c++) {
-        if (t->values[c] == NULL)
+    size_t capacity = b->capacity ? 2 * b->capacity : 1024;
+    for (size_t c = 0; c < b->ncolumns; c++) {
+        if (b->values[c] == NULL)
             continue;
-        double *bigger = cxm__reallocarray(t->values[c], capacity, sizeof *bigger);
+        double *bigger = cxm__reallocarray(b->values[c], capacity, sizeof *bigger);
         if (bigger == NULL)
             return CXM_ENOMEM;
-        t->values[c] = bigger;
+        b->values[c] = bigger;
     }
     if (with_ids) {
-        size_t *offsets = cxm__reallocarray(t->id_offset, capacity, sizeof *offsets);
+        size_t *offsets = cxm__reallocarray(b->id_offset, capacity, sizeof *offsets);
         if (offsets == NULL)
             return CXM_ENOMEM;
-        t->id_offset = offsets;
+        b->id_offset = offsets;
     }
-    t->capacity = capacity;
+    b->capacity = capacity;
     return CXM_OK;
 }
 
-static int append_id(cxm_table *t, const char *text, size_t length)
+static int append_id(buffers *b, const char *text, size_t length)
 {
-    if (t->id_used + length + 1 > t->id_capacity) {
-        size_t capacity = t->id_capacity ? t->id_capacity : 4096;
-        while (capacity < t->id_used + length + 1)
+    if (b->id_used + length + 1 > b->id_capacity) {
+        size_t capacity = b->id_capacity ? b->id_capacity : 4096;
+        while (capacity < b->id_used + length + 1)
             capacity *= 2;
-        char *bigger = cxm__realloc(t->id_text, capacity);
+        char *bigger = cxm__realloc(b->id_text, capacity);
         if (bigger == NULL)
             return CXM_ENOMEM;
-        t->id_text = bigger;
-        t->id_capacity = capacity;
+        b->id_text = bigger;
+        b->id_capacity = capacity;
     }
-    t->id_offset[t->rows] = t->id_used;
-    memcpy(t->id_text + t->id_used, text, length);
-    t->id_text[t->id_used + length] = '\0';
-    t->id_used += length + 1;
+    b->id_offset[b->rows] = b->id_used;
+    memcpy(b->id_text + b->id_used, text, length);
+    b->id_text[b->id_used + length] = '\0';
+    b->id_used += length + 1;
+    return CXM_OK;
+}
+
+/* The buffers as a result table: number columns named after their specs,
+ * the ids as text column "id". */
+static int build_table(cxm_table **out, const buffers *b, const char *const *columns)
+{
+    cxm_table *t = NULL;
+    int status = cxm__table_create(&t, b->rows);
+    for (size_t c = 0; status == CXM_OK && c < b->ncolumns; c++) {
+        if (b->values[c] == NULL)
+            continue;
+        char name[256];
+        double *data;
+        spec_name(columns[c], name, sizeof name);
+        status = cxm__table_add_numbers(t, name, &data);
+        if (status == CXM_OK)
+            memcpy(data, b->values[c], b->rows * sizeof *data);
+    }
+    if (status == CXM_OK && b->id_offset) {
+        size_t column;
+        status = cxm__table_add_texts(t, "id", &column);
+        for (size_t i = 0; status == CXM_OK && i < b->rows; i++)
+            status = cxm__table_set_text(t, column, i, b->id_text + b->id_offset[i]);
+    }
+    if (status != CXM_OK) {
+        cxm_table_free(t);
+        return status;
+    }
+    *out = t;
     return CXM_OK;
 }
 
@@ -166,23 +157,21 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
     if (status == CXM_OK && ncolumns > 0)
         status = cxm__check_pointer(columns, "columns");
     for (size_t c = 0; status == CXM_OK && c < ncolumns; c++)
-        if (columns[c] == NULL)
-            status = cxm__fail(CXM_EINVAL, "column %zu's name must not be NULL", c);
+        if (columns[c] == NULL || columns[c][0] == '\0' ||
+            (columns[c][0] == '?' && columns[c][1] == '\0'))
+            status = cxm__fail(CXM_EINVAL, "column %zu's name must not be empty", c);
     if (status != CXM_OK)
         return status;
 
-    cxm_table *t = cxm__calloc(1, sizeof *t);
+    buffers b;
+    memset(&b, 0, sizeof b);
     size_t *index = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *index);
     cxm_csv *reader = NULL;
     size_t id_index = 0;
-    if (t == NULL || index == NULL) {
-        status = CXM_ENOMEM;
-        goto done;
-    }
-    t->ncolumns = ncolumns;
-    t->values = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *t->values);
-    t->names = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *t->names);
-    if (t->values == NULL || t->names == NULL) {
+    int with_ids = 0;
+    b.ncolumns = ncolumns;
+    b.values = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *b.values);
+    if (index == NULL || b.values == NULL) {
         status = CXM_ENOMEM;
         goto done;
     }
@@ -193,32 +182,20 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
         int present;
         status = resolve(reader, columns[c], &index[c], &present);
         if (status == CXM_OK && present) {
-            status = column_label(reader, index[c], &t->names[c]);
-            if (status == CXM_OK) {
-                t->values[c] = cxm__malloc(sizeof(double));
-                if (t->values[c] == NULL)
-                    status = CXM_ENOMEM;
-            }
-        }
-    }
-    if (status == CXM_OK && id_column) {
-        int present;
-        status = resolve(reader, id_column, &id_index, &present);
-        if (status == CXM_OK && present) {
-            const char *name = cxm__csv_column_name(reader, id_index);
-            t->id_name = cxm__strdup(name ? name : "customer_id");
-            if (t->id_name == NULL)
+            b.values[c] = cxm__malloc(sizeof(double));
+            if (b.values[c] == NULL)
                 status = CXM_ENOMEM;
         }
     }
-    int with_ids = t->id_name != NULL;
+    if (status == CXM_OK && id_column)
+        status = resolve(reader, id_column, &id_index, &with_ids);
     while (status == CXM_OK && (status = cxm__csv_next(reader)) > 0) {
         status = CXM_OK;
-        if (t->rows == t->capacity && (status = grow_rows(t, with_ids)) != CXM_OK)
+        if (b.rows == b.capacity && (status = grow_rows(&b, with_ids)) != CXM_OK)
             break;
         int bad = 0;
         for (size_t c = 0; c < ncolumns && !bad; c++) {
-            if (t->values[c] == NULL)
+            if (b.values[c] == NULL)
                 continue;
             double v;
             if (cxm__csv_get_double(reader, index[c], &v) != CXM_OK) {
@@ -227,7 +204,7 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
                 cxm__csv_fail(reader, index[c], CXM_EPARSE, "'%g' is not a finite number", v);
                 bad = 1;
             } else {
-                t->values[c][t->rows] = v;
+                b.values[c][b.rows] = v;
             }
         }
         if (!bad && with_ids) {
@@ -235,7 +212,7 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
             size_t length;
             if (cxm__csv_get_text(reader, id_index, &text, &length) != CXM_OK)
                 bad = 1;
-            else if ((status = append_id(t, text, length)) != CXM_OK)
+            else if ((status = append_id(&b, text, length)) != CXM_OK)
                 break;
         }
         if (bad) {
@@ -246,15 +223,13 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
             status = cxm__csv_bad_row(reader); /* CXM_OK when skipping */
             continue;
         }
-        t->rows++;
+        b.rows++;
     }
+    if (status == CXM_OK)
+        status = build_table(out, &b, columns);
 done:
     cxm__csv_close(reader);
     cxm__free(index);
-    if (status != CXM_OK) {
-        cxm_table_free(t);
-        return status;
-    }
-    *out = t;
-    return CXM_OK;
+    buffers_free(&b);
+    return status;
 }
