@@ -480,8 +480,10 @@ static double p_alive_cached(bg_cache *cache, const double *params, double shift
     if (shift == 0.0 && x == 0.0)
         return 1.0;
     double alpha = params[PALPHA];
+    /* ln((α+T)/(α+t_x)): one log of the ratio (relative error 1e-16, so
+     * absolute in the log) instead of two. */
     double z = cached_log_odds(cache, params, shift, x) +
-               (params[PR] + x) * (log(alpha + T) - log(alpha + t_x));
+               (params[PR] + x) * log((alpha + T) / (alpha + t_x));
     return z > 0 ? exp(-z) / (1.0 + exp(-z)) : 1.0 / (1.0 + exp(z));
 }
 
@@ -575,11 +577,12 @@ static int conditional_shift(const double *params, double shift, double *dst, si
             dst[i] = 0.0;
             continue;
         }
-        /* P(alive) = 1/(1 + e^z) and W = ((α+T)/(α+T+t))^A share ln(α+T). */
-        double A = r + xi, Bp = b + xi + shift, aT = alpha + T[i], LT = log(aT);
+        /* P(alive) = 1/(1 + e^z) and W = ((α+T)/(α+T+t))^A, each from one
+         * log of a ratio. */
+        double A = r + xi, Bp = b + xi + shift, aT = alpha + T[i];
         double alive = 1.0;
         if (shift > 0.0 || xi > 0.0) {
-            double z = cached_log_odds(&cache, params, shift, xi) + A * (LT - log(alpha + t_x[i]));
+            double z = cached_log_odds(&cache, params, shift, xi) + A * log(aT / (alpha + t_x[i]));
             alive = 1.0 / (1.0 + exp(z));
         }
         if (alive == 0.0) {
@@ -589,7 +592,7 @@ static int conditional_shift(const double *params, double shift, double *dst, si
         double u = t[i] / aT;
         double q = -1.0;
         if (xi < CACHE_X)
-            q = q_cached(&cache.q[(int)xi], A, Bp, a, u, exp(-A * (log(aT + t[i]) - LT)));
+            q = q_cached(&cache.q[(int)xi], A, Bp, a, u, exp(-A * log((aT + t[i]) / aT)));
         if (q == -2.0) {
             cache_free(&cache);
             return CXM_ENOMEM;
