@@ -981,6 +981,65 @@ START_TEST(table_out_of_memory_is_clean)
 }
 END_TEST
 
+
+START_TEST(options_columns_and_threads)
+{
+    cxm_fit_options fit;
+    cxm_fit_options defaults = CXM_FIT_OPTIONS_INIT;
+    memset(&fit, 0xff, sizeof fit);
+    cxm_fit_options_init(&fit);
+    ck_assert(fit.version == defaults.version && fit.penalty == defaults.penalty &&
+              fit.max_iterations == defaults.max_iterations &&
+              fit.tolerance == defaults.tolerance && fit.threads == defaults.threads &&
+              fit.flags == defaults.flags);
+    cxm_fit_options_init(NULL);
+    cxm_value_options value, value_defaults = CXM_VALUE_OPTIONS_INIT;
+    memset(&value, 0xff, sizeof value);
+    cxm_value_options_init(&value);
+    ck_assert(value.version == value_defaults.version && value.period == 0.0 &&
+              value.periods == 12 && value.discount == 0.01 && value.margin == 1.0);
+    cxm_value_options_init(NULL);
+
+    /* Column after column is cxm_model_fit with the columns named. */
+    load_cdnow();
+    double *columns = malloc(3 * CDNOW_N * sizeof *columns);
+    memcpy(columns, cd_x, sizeof cd_x);
+    memcpy(columns + CDNOW_N, cd_tx, sizeof cd_tx);
+    memcpy(columns + 2 * CDNOW_N, cd_T, sizeof cd_T);
+    cxm_model *m = fitted(CXM_MODEL_BGNBD), *c;
+    ck_assert_cxm_ok(cxm_model_create(&c, CXM_MODEL_BGNBD));
+    ck_assert_str_eq(cxm_model_column_name(c, 0), "x");
+    ck_assert_str_eq(cxm_model_column_name(c, 2), "T");
+    ck_assert_ptr_null(cxm_model_column_name(c, 3));
+    ck_assert_cxm_ok(cxm_model_fit_columns(c, CDNOW_N, columns, NULL, NULL));
+    double a[4], b[4];
+    ck_assert_cxm_ok(cxm_model_params(m, a, 4));
+    ck_assert_cxm_ok(cxm_model_params(c, b, 4));
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    ck_assert_cxm_fails(cxm_model_fit_columns(c, CDNOW_N, NULL, NULL, NULL), CXM_EINVAL, "columns");
+
+    /* Predictions are the same numbers with one thread or several. */
+    enum { N = 150000 };
+    double *t = malloc(N * sizeof *t), *x = malloc(N * sizeof *x), *tx = malloc(N * sizeof *tx),
+           *T = malloc(N * sizeof *T), *one = malloc(N * sizeof *one), *two = malloc(N * sizeof *two);
+    for (size_t i = 0; i < N; i++) {
+        t[i] = 39;
+        x[i] = cd_x[i % CDNOW_N];
+        tx[i] = cd_tx[i % CDNOW_N];
+        T[i] = cd_T[i % CDNOW_N];
+    }
+    ck_assert_cxm_ok(cxm_model_set_threads(m, 1));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, one, N, t, x, tx, T));
+    ck_assert_cxm_ok(cxm_model_set_threads(m, 3));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, two, N, t, x, tx, T));
+    ck_assert(memcmp(one, two, N * sizeof *one) == 0);
+    ck_assert_cxm_fails(cxm_model_set_threads(NULL, 1), CXM_EINVAL, "model");
+    free(t), free(x), free(tx), free(T), free(one), free(two), free(columns);
+    cxm_model_free(m);
+    cxm_model_free(c);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -1022,6 +1081,7 @@ static Suite *model_suite(void)
     tcase_add_test(engine, table_reads_columns_by_name_number_and_alternative);
     tcase_add_test(engine, table_errors_name_the_file_and_column);
     tcase_add_test(engine, table_out_of_memory_is_clean);
+    tcase_add_test(engine, options_columns_and_threads);
     suite_add_tcase(s, engine);
     return s;
 }
