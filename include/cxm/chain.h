@@ -7,6 +7,7 @@
 #define CXM_CHAIN_H
 
 #include "cxm/common.h"
+#include "cxm/clv.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +42,548 @@ CXM_API int cxm_peak_end(double *out, size_t n, const double *values);
  */
 CXM_API int cxm_peak_end_many(double *dst, size_t n_experiences, const size_t *offsets,
                               const double *values);
+
+/* ------------------------------------------------------------------------
+ * Instruments: NPS, CSAT, CES, SERVQUAL, Kano (MODELS.md 3.2)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * A Net Promoter Score with its standard error and two confidence intervals
+ * (Reichheld 2003; Rocks 2016). Scores are on the −100..100 scale.
+ *
+ * With p and d the shares of promoters and detractors among n respondents,
+ * NPS = 100(p − d) and its standard error is 100·sqrt((p + d − (p − d)²)/n).
+ * The Wald interval is NPS ± z·SE. The adjusted-Wald interval (Rocks 2016,
+ * recommended) adds 3/4 of a promoter, 3/4 of a detractor and 3 respondents
+ * in all before computing the same quantities: it is centred on the
+ * adjusted score, not on the NPS, and keeps its coverage for small samples.
+ * Both intervals are clipped to [−100, 100].
+ *
+ * This struct's layout is part of the ABI and never changes.
+ */
+typedef struct cxm_nps_estimate {
+    double respondents;        /**< n: promoters + passives + detractors. */
+    double promoters;          /**< respondents who answered 9 or 10. */
+    double passives;           /**< respondents who answered 7 or 8. */
+    double detractors;         /**< respondents who answered 0 to 6. */
+    double nps;                /**< 100(p − d). */
+    double std_error;          /**< 100·sqrt((p + d − (p − d)²)/n). */
+    double level;              /**< confidence level of the intervals, e.g. 0.95. */
+    double wald_lower;         /**< NPS − z·SE (at least −100). */
+    double wald_upper;         /**< NPS + z·SE (at most 100). */
+    double adjusted;           /**< 100(p' − d'), p' = (promoters + 3/4)/(n + 3), d' likewise. */
+    double adjusted_std_error; /**< the standard error with p', d' and n + 3. */
+    double adjusted_lower;     /**< adjusted − z·adjusted SE (at least −100). */
+    double adjusted_upper;     /**< adjusted + z·adjusted SE (at most 100). */
+} cxm_nps_estimate;
+
+/**
+ * NPS from the number of promoters, passives and detractors.
+ *
+ * Counts may be fractional (weighted counts). (50, 30, 20) gives NPS 30,
+ * SE 7.8102, Wald [14.692, 45.308] and adjusted-Wald [14.051, 44.201] at 95%.
+ *
+ * @param[out] out   the estimate.
+ * @param promoters  number of promoters, finite and >= 0.
+ * @param passives   number of passives, finite and >= 0.
+ * @param detractors number of detractors, finite and >= 0.
+ * @param level      confidence level in (0, 1), e.g. 0.95.
+ * @return #CXM_OK or #CXM_EINVAL (a bad count, no respondents, a bad level).
+ */
+CXM_API int cxm_nps_from_counts(cxm_nps_estimate *out, double promoters, double passives,
+                                double detractors, double level);
+
+/**
+ * NPS from answers to the likelihood-to-recommend question (0..10).
+ *
+ * Answers of 9 or more are promoters, 6 or less detractors, the rest (7, 8
+ * and anything in between) passives. NaN marks a missing answer and is
+ * skipped.
+ *
+ * @param[out] out   the estimate.
+ * @param n          number of answers.
+ * @param scores     @p n answers in [0, 10] or NaN.
+ * @param level      confidence level in (0, 1).
+ * @return #CXM_OK, #CXM_EINVAL naming the first answer outside [0, 10], or
+ *         #CXM_EDOMAIN when every answer is missing.
+ */
+CXM_API int cxm_nps_from_scores(cxm_nps_estimate *out, size_t n, const double *scores,
+                                double level);
+
+/**
+ * The difference between two Net Promoter Scores from independent samples.
+ *
+ * The standard errors add in quadrature. The adjusted difference and its
+ * interval use each sample's adjusted-Wald estimate (3/4 promoter, 3/4
+ * detractor, 3 respondents added to each sample), the method Lewis & Sauro
+ * (MeasuringU) derived from Rocks (2016); z and the p-value test "no
+ * difference" with it. Intervals are clipped to [−200, 200].
+ */
+typedef struct cxm_nps_comparison {
+    double difference;         /**< NPS of a − NPS of b. */
+    double std_error;          /**< sqrt(SE_a² + SE_b²). */
+    double level;              /**< confidence level. */
+    double wald_lower;         /**< difference − z·SE. */
+    double wald_upper;         /**< difference + z·SE. */
+    double adjusted;           /**< adjusted NPS of a − adjusted NPS of b. */
+    double adjusted_std_error; /**< sqrt of the sum of the adjusted variances. */
+    double adjusted_lower;     /**< adjusted − z·adjusted SE. */
+    double adjusted_upper;     /**< adjusted + z·adjusted SE. */
+    double z;                  /**< adjusted / adjusted SE. */
+    double p_value;            /**< two-sided p-value of z under the normal distribution. */
+} cxm_nps_comparison;
+
+/**
+ * Compare two Net Promoter Scores (a − b).
+ *
+ * @param[out] out  the comparison.
+ * @param a         the first estimate (from cxm_nps_from_counts() or cxm_nps_from_scores()).
+ * @param b         the second estimate.
+ * @param level     confidence level in (0, 1).
+ * @return #CXM_OK or #CXM_EINVAL (NULL or inconsistent estimates, a bad level).
+ */
+CXM_API int cxm_nps_compare(cxm_nps_comparison *out, const cxm_nps_estimate *a,
+                            const cxm_nps_estimate *b, double level);
+
+/**
+ * Customer satisfaction (CSAT): the percentage of satisfied answers, with a
+ * Wilson score interval. The classic CSAT counts 4 and 5 on a 1–5 scale.
+ */
+typedef struct cxm_csat_estimate {
+    double respondents; /**< answers counted (missing answers skipped). */
+    double satisfied;   /**< answers at or above the threshold. */
+    double csat;        /**< 100·satisfied/respondents, in percent. */
+    double std_error;   /**< 100·sqrt(p(1 − p)/n), in percentage points. */
+    double level;       /**< confidence level of the interval. */
+    double lower;       /**< Wilson score interval, in percent. */
+    double upper;       /**< Wilson score interval, in percent. */
+} cxm_csat_estimate;
+
+/**
+ * CSAT from answers on a rating scale.
+ *
+ * @param[out] out        the estimate.
+ * @param n               number of answers.
+ * @param scores          @p n answers in [scale_min, scale_max], NaN for missing.
+ * @param scale_min       lowest point of the scale (1 for the classic 1–5 scale).
+ * @param scale_max       highest point, > scale_min (5).
+ * @param satisfied_from  answers >= this count as satisfied (4).
+ * @param level           confidence level in (0, 1).
+ * @return #CXM_OK, #CXM_EINVAL (an answer off the scale, bad scale or level),
+ *         #CXM_EDOMAIN when every answer is missing.
+ */
+CXM_API int cxm_csat_from_scores(cxm_csat_estimate *out, size_t n, const double *scores,
+                                 double scale_min, double scale_max, double satisfied_from,
+                                 double level);
+
+/**
+ * Customer effort score (CES, Dixon, Freeman & Toman 2010): the mean effort
+ * answer with a Student-t interval.
+ */
+typedef struct cxm_ces_estimate {
+    double respondents; /**< answers counted (missing answers skipped). */
+    double mean;        /**< mean answer: the CES. */
+    double std_dev;     /**< sample standard deviation (n − 1). */
+    double std_error;   /**< std_dev/sqrt(n). */
+    double level;       /**< confidence level of the interval. */
+    double lower;       /**< mean − t·SE, t with n − 1 degrees of freedom. */
+    double upper;       /**< mean + t·SE. */
+} cxm_ces_estimate;
+
+/**
+ * CES from answers on an effort scale (1–5 in the original, 1–7 in CES 2.0).
+ *
+ * @param[out] out   the estimate.
+ * @param n          number of answers.
+ * @param scores     @p n answers in [scale_min, scale_max], NaN for missing.
+ * @param scale_min  lowest point of the scale.
+ * @param scale_max  highest point, > scale_min.
+ * @param level      confidence level in (0, 1).
+ * @return #CXM_OK, #CXM_EINVAL (an answer off the scale), #CXM_EDOMAIN with
+ *         fewer than two answers.
+ */
+CXM_API int cxm_ces_from_scores(cxm_ces_estimate *out, size_t n, const double *scores,
+                                double scale_min, double scale_max, double level);
+
+/**
+ * SERVQUAL scores of each respondent (Parasuraman, Zeithaml & Berry 1988).
+ *
+ * Matrices are row-major, one row per respondent and one column per item.
+ * The item gap is perception − expectation; a dimension's gap is the mean of
+ * its items' gaps; the unweighted score is the mean of the dimension gaps
+ * (every dimension counts equally, whatever its number of items); the
+ * weighted score is Σ w_d·gap_d / Σ w_d with the respondent's importance
+ * points (the 100-point allocation). A NaN expectation or perception marks
+ * an unanswered item, left out of its dimension's mean; a dimension without
+ * any answered item makes that respondent's gap and scores NaN.
+ *
+ * @param[out] dimension_gaps  n_respondents × n_dimensions gaps, or NULL.
+ * @param[out] unweighted      n_respondents unweighted scores, or NULL.
+ * @param[out] weighted        n_respondents weighted scores, or NULL (must be NULL without weights).
+ * @param n_respondents        number of respondents.
+ * @param n_items              items per respondent (22 in the standard instrument).
+ * @param expectations         n_respondents × n_items expectation answers.
+ * @param perceptions          n_respondents × n_items perception answers.
+ * @param n_dimensions         number of dimensions (5 in the standard instrument).
+ * @param dimension_of_item    n_items dimension numbers (0-based, < n_dimensions), or
+ *                             NULL for the standard layout: items 1–4 tangibles,
+ *                             5–9 reliability, 10–13 responsiveness, 14–17 assurance,
+ *                             18–22 empathy (n_items 22, n_dimensions 5).
+ * @param n_weight_rows        0 (no weights), 1 (the same weights for everyone) or n_respondents.
+ * @param weights              n_weight_rows × n_dimensions importance points (>= 0, each
+ *                             row with a positive total), or NULL when n_weight_rows is 0.
+ * @return #CXM_OK or #CXM_EINVAL (sizes, a dimension without items, a bad weight or answer).
+ */
+CXM_API int cxm_servqual_respondents(double *dimension_gaps, double *unweighted, double *weighted,
+                                     size_t n_respondents, size_t n_items,
+                                     const double *expectations, const double *perceptions,
+                                     size_t n_dimensions, const size_t *dimension_of_item,
+                                     size_t n_weight_rows, const double *weights);
+
+/** The aggregate SERVQUAL scores of a sample. */
+typedef struct cxm_servqual_scores {
+    double respondents; /**< respondents with at least one answered item. */
+    double unweighted;  /**< mean over the dimensions of the dimension gaps (the SERVQUAL score). */
+    double weighted;    /**< importance-weighted score; NaN without weights. */
+    double item_mean;   /**< mean over the items of the item gaps (differs from unweighted
+                             when dimensions have different numbers of items). */
+} cxm_servqual_scores;
+
+/**
+ * Aggregate SERVQUAL of a sample.
+ *
+ * Item gaps are averaged over the respondents who answered the item; a
+ * dimension gap is the mean of its item gaps; the unweighted score is the
+ * mean of the dimension gaps. With one row of weights the weighted score is
+ * Σ w_d·gap_d / Σ w_d of the aggregate gaps; with a row per respondent it is
+ * the mean of the respondents' weighted scores (Parasuraman, Zeithaml &
+ * Berry 1991). The standard example (E = 6 except reliability 7; P = 5 except
+ * tangibles 6 and responsiveness 4) gives dimension gaps 0, −2, −2, −1, −1,
+ * unweighted −1.2, item mean −27/22 and, with weights 11, 32, 22, 19, 16,
+ * weighted −1.43.
+ *
+ * @param[out] out             the scores.
+ * @param[out] item_gaps       n_items mean item gaps, or NULL.
+ * @param[out] dimension_gaps  n_dimensions dimension gaps, or NULL.
+ * Other parameters as in cxm_servqual_respondents().
+ * @return #CXM_OK, #CXM_EINVAL, or #CXM_EDOMAIN when an item nobody answered
+ *         leaves a dimension without any answer.
+ */
+CXM_API int cxm_servqual_summary(cxm_servqual_scores *out, double *item_gaps,
+                                 double *dimension_gaps, size_t n_respondents, size_t n_items,
+                                 const double *expectations, const double *perceptions,
+                                 size_t n_dimensions, const size_t *dimension_of_item,
+                                 size_t n_weight_rows, const double *weights);
+
+/** Answers to a Kano question, in the order of Berger et al.'s (1993) table. */
+typedef enum cxm_kano_answer {
+    CXM_KANO_ANSWER_LIKE = 1,      /**< "I like it that way." */
+    CXM_KANO_ANSWER_MUST_BE = 2,   /**< "It must be that way." */
+    CXM_KANO_ANSWER_NEUTRAL = 3,   /**< "I am neutral." */
+    CXM_KANO_ANSWER_LIVE_WITH = 4, /**< "I can live with it that way." */
+    CXM_KANO_ANSWER_DISLIKE = 5    /**< "I dislike it that way." */
+} cxm_kano_answer;
+
+/** Kano categories. */
+typedef enum cxm_kano_category {
+    CXM_KANO_A = 0, /**< attractive (delighter). */
+    CXM_KANO_O = 1, /**< one-dimensional (performance). */
+    CXM_KANO_M = 2, /**< must-be (basic). */
+    CXM_KANO_I = 3, /**< indifferent. */
+    CXM_KANO_R = 4, /**< reverse. */
+    CXM_KANO_Q = 5  /**< questionable (contradictory answers). */
+} cxm_kano_category;
+
+/**
+ * Classify one pair of answers with Berger et al.'s (1993) evaluation table
+ * (rows: the functional answer; columns: the dysfunctional answer):
+ * like: Q A A A O; must-be, neutral, live-with: R I I I M; dislike: R R R R Q.
+ *
+ * @param[out] category    a #cxm_kano_category.
+ * @param functional       answer to "how do you feel if the feature is present" (1..5).
+ * @param dysfunctional    answer to "how do you feel if it is absent" (1..5).
+ * @return #CXM_OK or #CXM_EINVAL for an answer that is not a whole number in 1..5.
+ */
+CXM_API int cxm_kano_classify(int *category, double functional, double dysfunctional);
+
+/**
+ * cxm_kano_classify() for @p n answer pairs; a pair with a NaN answer is
+ * missing and classified as −1.
+ *
+ * @param[out] dst       @p n categories (or −1).
+ * @param n              number of respondents.
+ * @param functional     @p n functional answers.
+ * @param dysfunctional  @p n dysfunctional answers.
+ * @return #CXM_OK or #CXM_EINVAL naming the first bad answer.
+ */
+CXM_API int cxm_kano_classify_many(int *dst, size_t n, const double *functional,
+                                   const double *dysfunctional);
+
+/** How a sample classifies one feature. */
+typedef struct cxm_kano_summary {
+    double attractive;      /**< count of A. */
+    double one_dimensional; /**< count of O. */
+    double must_be;         /**< count of M. */
+    double indifferent;     /**< count of I. */
+    double reverse;         /**< count of R. */
+    double questionable;    /**< count of Q. */
+    double answered;        /**< pairs counted (missing pairs skipped). */
+    int category;           /**< the most frequent category; ties go M > O > A > I > R > Q. */
+    double better;          /**< (A + O)/(A + O + M + I); NaN when that sum is 0. */
+    double worse;           /**< −(O + M)/(A + O + M + I); NaN when that sum is 0. */
+} cxm_kano_summary;
+
+/**
+ * Classify every answer pair of one feature and summarise: counts, the
+ * category (the mode, ties broken M > O > A > I as Berger et al. advise, then
+ * R > Q), and the customer-satisfaction coefficients Better and Worse.
+ *
+ * @param[out] out       the summary.
+ * @param n              number of respondents.
+ * @param functional     @p n functional answers (1..5, NaN for missing).
+ * @param dysfunctional  @p n dysfunctional answers.
+ * @return #CXM_OK, #CXM_EINVAL for a bad answer, #CXM_EDOMAIN when no pair is answered.
+ */
+CXM_API int cxm_kano_evaluate(cxm_kano_summary *out, size_t n, const double *functional,
+                              const double *dysfunctional);
+
+/* ------------------------------------------------------------------------
+ * Chain primitives: disconfirmation, expectations, delight, valence
+ * (MODELS.md 3.1 and 2.5)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Disconfirmation D = P − E of each perception against its expectation
+ * (Oliver 1980): positive when the experience beat expectations.
+ *
+ * @param[out] dst       @p n disconfirmations.
+ * @param n              number of pairs.
+ * @param perceptions    @p n perceived performances.
+ * @param expectations   @p n expectations.
+ * @return #CXM_OK or #CXM_EINVAL naming the first non-finite value.
+ */
+CXM_API int cxm_disconfirmation(double *dst, size_t n, const double *perceptions,
+                                const double *expectations);
+
+/**
+ * Adaptive expectations: E_{t+1} = E_t + λ(P_t − E_t).
+ *
+ * With E_0 = 7, λ = 0.3 and perceptions 8, 8, 6 the expectations become 7.3,
+ * 7.51, 7.057.
+ *
+ * @param[out] dst       @p n expectations: dst[t] is E_{t+1}, formed after perception t.
+ * @param n              number of perceptions.
+ * @param perceptions    @p n perceptions in time order.
+ * @param initial        E_0.
+ * @param lambda         adaptation speed in [0, 1] (0: expectations never move).
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_adaptive_expectations(double *dst, size_t n, const double *perceptions,
+                                      double initial, double lambda);
+
+/** Emotional outcome of an experience, from worst to best. */
+typedef enum cxm_delight_class {
+    CXM_OUTRAGED = 0,     /**< expectations clearly missed and strong negative affect. */
+    CXM_DISSATISFIED = 1, /**< expectations missed (D < 0). */
+    CXM_SATISFIED = 2,    /**< expectations met or beaten (D >= 0). */
+    CXM_DELIGHTED = 3     /**< surprise (D >= threshold) together with positive affect. */
+} cxm_delight_class;
+
+/**
+ * Classify experiences as delighted, satisfied, dissatisfied or outraged
+ * (Oliver, Rust & Varki 1997: delight is a surprisingly positive
+ * disconfirmation experienced with joy; its mirror is outrage).
+ *
+ * A customer is delighted when D >= @p surprise and affect >= @p arousal,
+ * outraged when D <= −@p surprise and affect <= −@p arousal, otherwise
+ * satisfied when D >= 0 and dissatisfied when D < 0. Affect is measured on a
+ * bipolar scale centred on 0 (positive = joy, negative = anger). With
+ * @p affect NULL the classes follow from D alone.
+ *
+ * @param[out] dst           @p n #cxm_delight_class values (−1 for a NaN input).
+ * @param n                  number of experiences.
+ * @param disconfirmation    @p n disconfirmations P − E.
+ * @param affect             @p n affect scores, or NULL.
+ * @param surprise           disconfirmation threshold, > 0.
+ * @param arousal            affect threshold, >= 0.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_delight_classify(int *dst, size_t n, const double *disconfirmation,
+                                 const double *affect, double surprise, double arousal);
+
+/** How the emotional valence of a journey's moments adds up to one number. */
+typedef enum cxm_valence_rule {
+    CXM_VALENCE_MEAN = 0,       /**< duration-weighted mean. */
+    CXM_VALENCE_PEAK_END = 1,   /**< (peak + end)/2, durations ignored (Kahneman et al. 1993). */
+    CXM_VALENCE_PEAK = 2,       /**< the most intense moment (largest |v|, sign kept, first of ties). */
+    CXM_VALENCE_END = 3,        /**< the last moment. */
+    CXM_VALENCE_MIN = 4,        /**< the worst moment. */
+    CXM_VALENCE_MAX = 5,        /**< the best moment. */
+    CXM_VALENCE_SUM = 6,        /**< Σ duration·valence (the "total utility"). */
+    CXM_VALENCE_RECENCY = 7,    /**< weighted mean with weights duration·λ^(moments after it), λ = parameter in (0, 1]. */
+    CXM_VALENCE_NEGATIVITY = 8  /**< weighted mean in which negative moments weigh parameter (>= 1) times more. */
+} cxm_valence_rule;
+
+/**
+ * Aggregate the emotional valence of the moments of one journey.
+ *
+ * Valences [+1, −3, +2, +4, +1] give mean 1.0 and peak-end 2.5.
+ *
+ * @param[out] out       the aggregate.
+ * @param n              number of moments, at least 1.
+ * @param valences       @p n valences in time order.
+ * @param durations      @p n durations (>= 0, positive total), or NULL for 1 each.
+ * @param rule           a #cxm_valence_rule.
+ * @param parameter      λ for #CXM_VALENCE_RECENCY, the negativity weight for
+ *                       #CXM_VALENCE_NEGATIVITY; ignored otherwise.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_valence_aggregate(double *out, size_t n, const double *valences,
+                                  const double *durations, cxm_valence_rule rule, double parameter);
+
+/**
+ * cxm_valence_aggregate() for many journeys stored one after the other, as
+ * in cxm_peak_end_many().
+ *
+ * @param[out] dst       @p n_journeys aggregates.
+ * @param n_journeys     number of journeys.
+ * @param offsets        @p n_journeys + 1 non-decreasing offsets, offsets[0] = 0.
+ * @param valences       offsets[n_journeys] valences.
+ * @param durations      as many durations, or NULL.
+ * @param rule           a #cxm_valence_rule.
+ * @param parameter      the rule's parameter.
+ * @return #CXM_OK or #CXM_EINVAL naming the bad journey.
+ */
+CXM_API int cxm_valence_aggregate_many(double *dst, size_t n_journeys, const size_t *offsets,
+                                       const double *valences, const double *durations,
+                                       cxm_valence_rule rule, double parameter);
+
+/* ------------------------------------------------------------------------
+ * The value link: satisfaction → retention → lifetime value (MODELS.md 3.4)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * A logistic regression of retention on one predictor (usually
+ * satisfaction): P(retained | x) = 1/(1 + exp(−(intercept + slope·x)))
+ * (Rust & Zahorik 1993).
+ */
+typedef struct cxm_logit {
+    double intercept;      /**< β0. */
+    double slope;          /**< β1. */
+    double intercept_se;   /**< standard error of β0 (inverse Fisher information). */
+    double slope_se;       /**< standard error of β1. */
+    double covariance;     /**< covariance of β0 and β1. */
+    double log_likelihood; /**< at the estimate (binomial, without the constant of grouped data). */
+    double deviance;       /**< −2·(log-likelihood − saturated log-likelihood). */
+    double null_deviance;  /**< deviance of the intercept-only model. */
+    double observations;   /**< Σ weights. */
+    size_t iterations;     /**< IRLS iterations used. */
+} cxm_logit;
+
+/**
+ * Fit retention as a logistic function of x by iteratively reweighted least
+ * squares (Newton's method), with standard errors from the inverse Fisher
+ * information.
+ *
+ * @param[out] out      the fitted model (set only on success).
+ * @param n             number of observations.
+ * @param x             @p n predictor values (e.g. satisfaction).
+ * @param y             @p n outcomes in [0, 1]: 1 retained, 0 lost, or a share
+ *                      retained when @p weights holds group sizes.
+ * @param weights       @p n weights (>= 0), or NULL for 1 each.
+ * @return #CXM_OK; #CXM_EINVAL for bad data; #CXM_EDOMAIN when x does not vary or
+ *         perfectly separates the outcomes (the slope would be infinite);
+ *         #CXM_ECONVERGE when IRLS fails to converge.
+ */
+CXM_API int cxm_logit_fit(cxm_logit *out, size_t n, const double *x, const double *y,
+                          const double *weights);
+
+/**
+ * The probability predicted by a logistic model at x.
+ *
+ * @param[out] out   1/(1 + exp(−(intercept + slope·x))).
+ * @param model      the model (fitted, or written by hand).
+ * @param x          the predictor value.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_logit_predict(double *out, const cxm_logit *model, double x);
+
+/** What an improvement in satisfaction is worth. */
+typedef struct cxm_value_link {
+    double satisfaction;          /**< satisfaction now. */
+    double improved_satisfaction; /**< satisfaction after the improvement. */
+    double retention;             /**< retention now, from the logistic model. */
+    double improved_retention;    /**< retention after the improvement. */
+    double clv;                   /**< lifetime value now (closed form, MODELS.md 1.1). */
+    double improved_clv;          /**< lifetime value after the improvement. */
+    double gain_per_customer;     /**< improved_clv − clv. */
+    double customers;             /**< size of the customer base. */
+    double gain;                  /**< gain_per_customer × customers: the value for the base. */
+} cxm_value_link;
+
+/**
+ * The value of raising satisfaction: satisfaction → retention (a logistic
+ * model) → lifetime value (cxm_clv_retention()) before and after.
+ *
+ * With r(S) = 1/(1 + e^−(−2 + 0.5·S)), margin 100 and discount 0.12, raising
+ * S from 7 to 7.5 moves retention from 0.817574 to 0.851953 and lifetime
+ * value from 270.3391 to 317.8369: +47.4977 per customer.
+ *
+ * @param[out] out          the value link.
+ * @param retention         the retention model (see cxm_logit_fit()).
+ * @param satisfaction      satisfaction now, on the scale the model was fitted on.
+ * @param improvement       the change in satisfaction (may be negative).
+ * @param margin            margin per period.
+ * @param discount          discount rate per period, >= 0.
+ * @param timing            cash-flow timing (#cxm_cash_timing).
+ * @param customers         size of the customer base, >= 0.
+ * @return #CXM_OK, #CXM_EINVAL, or #CXM_EDOMAIN when a lifetime value is infinite.
+ */
+CXM_API int cxm_value_of_improvement(cxm_value_link *out, const cxm_logit *retention,
+                                     double satisfaction, double improvement, double margin,
+                                     double discount, cxm_cash_timing timing,
+                                     double customers);
+
+/** Return on quality (Rust, Zahorik & Keiningham 1995). */
+typedef struct cxm_roq {
+    double gain;              /**< present value of the gain the improvement brings. */
+    double cost;              /**< present value of its cost. */
+    double net_value;         /**< gain − cost. */
+    double return_on_quality; /**< gain / cost (> 1: the improvement pays for itself). */
+} cxm_roq;
+
+/**
+ * Return on quality: the present value of the gain over the present value of
+ * the cost of the quality programme.
+ *
+ * @param[out] out      the return.
+ * @param gain          present value of the gain (e.g. cxm_value_link.gain).
+ * @param n_periods     number of cost payments.
+ * @param costs         @p n_periods costs (>= 0); costs[t] is paid t periods from now.
+ * @param discount      discount rate per period, >= 0.
+ * @return #CXM_OK, #CXM_EINVAL, or #CXM_EDOMAIN when the cost is 0.
+ */
+CXM_API int cxm_return_on_quality(cxm_roq *out, double gain, size_t n_periods,
+                                  const double *costs, double discount);
+
+/**
+ * A construct's index on a 0–100 scale as ACSI reports it:
+ * Σ w̃_i(x̄_i − min)/(max − min)·100 with the unstandardized weights w_i
+ * normalised to w̃_i = w_i/Σw (Fornell et al. 1996).
+ *
+ * Weights 0.3885, 0.3190, 0.2925 and item means 8, 7, 7.5 on a 1–10 scale
+ * give 72.6083.
+ *
+ * @param[out] out       the index.
+ * @param n_items        number of items.
+ * @param weights        @p n_items unstandardized weights (their sum must not be 0).
+ * @param means          @p n_items item means.
+ * @param scale_min      the scale's lowest point.
+ * @param scale_max      its highest point, > scale_min.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_satisfaction_index(double *out, size_t n_items, const double *weights,
+                                   const double *means, double scale_min, double scale_max);
 
 #ifdef __cplusplus
 }
