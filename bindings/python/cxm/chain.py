@@ -1,11 +1,509 @@
-"""The expectation-to-results emotion chain: how customers remember, feel and judge."""
+"""The expectation-to-results emotion chain: how customers remember, feel and judge.
+
+Expectations > perceptions > behaviors > actions > results, all wrapped in
+emotions. This module measures each link with the libcxm C library:
+
+* instruments: :func:`nps` (with Wald and adjusted-Wald intervals),
+  :func:`nps_compare`, :func:`csat`, :func:`ces`, :func:`servqual`,
+  :func:`kano`;
+* chain primitives: :func:`disconfirmation`, :func:`adaptive_expectations`,
+  :func:`delight`, :func:`peak_end`, :func:`valence`;
+* the value link: :func:`fit_retention` (retention as a logistic function of
+  satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
+  :func:`satisfaction_index`.
+
+Inputs are numbers, sequences, numpy arrays or pandas objects; results are
+small frozen dataclasses (with ``to_series()``) or pandas objects.
+"""
+
+import dataclasses
 
 import numpy as np
 
 from . import core
 from ._arrays import as_float_array
 
-__all__ = ["peak_end"]
+__all__ = [
+    "peak_end", "valence", "nps", "nps_counts", "nps_compare", "csat", "ces", "servqual",
+    "kano", "kano_classify", "disconfirmation", "adaptive_expectations", "delight",
+    "fit_retention", "RetentionModel", "value_of_improvement", "return_on_quality",
+    "satisfaction_index", "NPS", "NPSComparison", "CSAT", "CES", "Servqual", "Kano",
+    "ValueLink", "ReturnOnQuality", "SERVQUAL_DIMENSIONS", "KANO_CATEGORIES",
+]
+
+#: The five SERVQUAL dimensions of the standard 22-item instrument, with their items (1-based).
+SERVQUAL_DIMENSIONS = {
+    "tangibles": range(1, 5), "reliability": range(5, 10), "responsiveness": range(10, 14),
+    "assurance": range(14, 18), "empathy": range(18, 23),
+}
+
+#: Kano category letters by category code (attractive, one-dimensional, must-be,
+#: indifferent, reverse, questionable).
+KANO_CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+
+_KANO_ANSWERS = {"like": 1, "must-be": 2, "must be": 2, "neutral": 3, "live-with": 4,
+                 "live with": 4, "dislike": 5}
+_DELIGHT_CLASSES = ("outraged", "dissatisfied", "satisfied", "delighted")
+_VALENCE_RULES = {"mean": core.VALENCE_MEAN, "peak-end": core.VALENCE_PEAK_END,
+                  "peak": core.VALENCE_PEAK, "end": core.VALENCE_END, "min": core.VALENCE_MIN,
+                  "max": core.VALENCE_MAX, "sum": core.VALENCE_SUM,
+                  "recency": core.VALENCE_RECENCY, "negativity": core.VALENCE_NEGATIVITY}
+
+
+def _is_pandas(value):
+    return type(value).__module__.startswith("pandas")
+
+
+def _vector(value, name):
+    return as_float_array(value, name).reshape(-1)
+
+
+def _invalid(message):
+    from ._errors import InvalidArgumentError
+    return InvalidArgumentError(message)
+
+
+class _Result:
+    """Shared helpers of the result dataclasses."""
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    def to_series(self):
+        """The fields as a pandas Series."""
+        import pandas as pd
+        return pd.Series(self.to_dict(), name=type(self).__name__)
+
+
+def _from_struct(cls, struct):
+    return cls(**{f.name: getattr(struct, f.name) for f in dataclasses.fields(cls)})
+
+
+# ------------------------------------------------------------------ NPS, CSAT, CES
+
+@dataclasses.dataclass(frozen=True)
+class NPS(_Result):
+    """A Net Promoter Score on the -100..100 scale with its uncertainty.
+
+    ``wald_*`` is NPS ± z·SE; ``adjusted_*`` is the adjusted-Wald interval of
+    Rocks (2016), centred on ``adjusted`` (3/4 promoter, 3/4 detractor and 3
+    respondents added), which keeps its coverage in small samples.
+    """
+    respondents: float
+    promoters: float
+    passives: float
+    detractors: float
+    nps: float
+    std_error: float
+    level: float
+    wald_lower: float
+    wald_upper: float
+    adjusted: float
+    adjusted_std_error: float
+    adjusted_lower: float
+    adjusted_upper: float
+
+
+@dataclasses.dataclass(frozen=True)
+class NPSComparison(_Result):
+    """The difference a − b between two Net Promoter Scores (independent samples).
+
+    ``z`` and ``p_value`` test "no difference" with the adjusted-Wald
+    difference and standard error.
+    """
+    difference: float
+    std_error: float
+    level: float
+    wald_lower: float
+    wald_upper: float
+    adjusted: float
+    adjusted_std_error: float
+    adjusted_lower: float
+    adjusted_upper: float
+    z: float
+    p_value: float
+
+
+def _grouped(function, scores, by, *args, **kwargs):
+    """Apply a one-sample instrument per column of a DataFrame or per group."""
+    import pandas as pd
+    if by is not None:
+        data = pd.Series(_vector(scores, "scores") if not _is_pandas(scores) else scores)
+        keys = by if _is_pandas(by) else pd.Series(np.asarray(by), index=data.index)
+        rows = {key: function(group, *args, **kwargs).to_dict()
+                for key, group in data.groupby(keys, sort=True)}
+        return pd.DataFrame.from_dict(rows, orient="index")
+    rows = {column: function(scores[column], *args, **kwargs).to_dict() for column in scores.columns}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def nps(scores, *, level=0.95, by=None):
+    """Net Promoter Score of answers to "how likely are you to recommend us?" (0..10).
+
+    Answers of 9 and 10 are promoters, 0 to 6 detractors, 7 and 8 passives;
+    NaN marks a missing answer and is skipped. Returns an :class:`NPS` with
+    the score, its standard error ``100*sqrt((p + d - (p - d)**2)/n)``, the
+    Wald interval and the adjusted-Wald interval (Rocks 2016).
+
+    ``scores`` may be a sequence, numpy array or pandas Series. A DataFrame
+    gives a DataFrame with one row per column; ``by`` (group labels, one per
+    answer) gives one row per group.
+
+    >>> cxm.chain.nps([10, 9, 9, 8, 7, 3, 10, 6, 9, 10]).nps
+    40.0
+
+    Raises InvalidArgumentError for an answer outside 0..10, DomainError when
+    every answer is missing.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(nps, scores, by, level=level)
+    return _from_struct(NPS, core.nps_from_scores(_vector(scores, "scores"), float(level)))
+
+
+def nps_counts(promoters, passives, detractors, *, level=0.95):
+    """NPS from the numbers of promoters, passives and detractors.
+
+    >>> r = cxm.chain.nps_counts(50, 30, 20)
+    >>> round(r.nps, 3), round(r.std_error, 4), round(r.adjusted_lower, 3)
+    (30.0, 7.8102, 14.051)
+    """
+    return _from_struct(NPS, core.nps_from_counts(float(promoters), float(passives),
+                                                  float(detractors), float(level)))
+
+
+def _as_nps_struct(value, level, name):
+    if isinstance(value, NPS):
+        return core.nps_from_counts(value.promoters, value.passives, value.detractors, level)
+    if isinstance(value, (tuple, list)) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
+        return core.nps_from_counts(*(float(v) for v in value), level)
+    return core.nps_from_scores(_vector(value, name), level)
+
+
+def nps_compare(a, b, *, level=0.95):
+    """Compare two Net Promoter Scores: a − b with Wald and adjusted-Wald intervals.
+
+    ``a`` and ``b`` are each answers (0..10), an :class:`NPS`, or a
+    ``(promoters, passives, detractors)`` tuple. The standard errors add in
+    quadrature; ``z`` and ``p_value`` use the adjusted-Wald estimates.
+    """
+    level = float(level)
+    return _from_struct(NPSComparison, core.nps_compare(_as_nps_struct(a, level, "a"),
+                                                        _as_nps_struct(b, level, "b"), level))
+
+
+@dataclasses.dataclass(frozen=True)
+class CSAT(_Result):
+    """Customer satisfaction: the percentage of satisfied answers, with a Wilson interval."""
+    respondents: float
+    satisfied: float
+    csat: float
+    std_error: float
+    level: float
+    lower: float
+    upper: float
+
+
+@dataclasses.dataclass(frozen=True)
+class CES(_Result):
+    """Customer effort score: the mean effort answer with a Student-t interval."""
+    respondents: float
+    mean: float
+    std_dev: float
+    std_error: float
+    level: float
+    lower: float
+    upper: float
+
+
+def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
+    """CSAT: the percentage of answers at or above ``satisfied_from`` (4 and 5 on 1–5).
+
+    Missing answers (NaN) are skipped; the interval is Wilson's score
+    interval. A DataFrame gives one row per column, ``by`` one row per group.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(csat, scores, by, scale=scale, satisfied_from=satisfied_from, level=level)
+    low, high = scale
+    return _from_struct(CSAT, core.csat_from_scores(_vector(scores, "scores"), float(low),
+                                                    float(high), float(satisfied_from),
+                                                    float(level)))
+
+
+def ces(scores, *, scale=(1, 7), level=0.95, by=None):
+    """CES (Dixon, Freeman & Toman 2010): the mean effort answer with a t interval.
+
+    ``scale`` is (1, 7) for CES 2.0 and (1, 5) for the original question.
+    Missing answers (NaN) are skipped. A DataFrame gives one row per column,
+    ``by`` one row per group.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(ces, scores, by, scale=scale, level=level)
+    low, high = scale
+    return _from_struct(CES, core.ces_from_scores(_vector(scores, "scores"), float(low),
+                                                  float(high), float(level)))
+
+
+# ------------------------------------------------------------------ SERVQUAL
+
+@dataclasses.dataclass(frozen=True)
+class Servqual(_Result):
+    """SERVQUAL of a sample (Parasuraman, Zeithaml & Berry 1988).
+
+    ``unweighted`` is the mean over the *dimensions* of the dimension gaps
+    (the SERVQUAL score: every dimension counts equally); ``item_mean`` is the
+    mean over the *items* of the item gaps, which differs when dimensions
+    have different numbers of items; ``weighted`` uses the importance points
+    (NaN without weights). ``respondents_table`` holds each respondent's
+    dimension gaps and scores.
+    """
+    respondents: float
+    unweighted: float
+    weighted: float
+    item_mean: float
+    item_gaps: object
+    dimension_gaps: object
+    respondents_table: object
+
+    def to_dict(self):
+        return {"respondents": self.respondents, "unweighted": self.unweighted,
+                "weighted": self.weighted, "item_mean": self.item_mean}
+
+
+def _servqual_layout(dimensions, items):
+    """Dimension names and the 0-based dimension of each item."""
+    if dimensions is None:
+        if len(items) != 22:
+            raise _invalid(f"the standard SERVQUAL layout has 22 items, got {len(items)}: "
+                           "pass dimensions")
+        names = list(SERVQUAL_DIMENSIONS)
+        return names, np.empty(0)
+    if isinstance(dimensions, dict):
+        names = list(dimensions)
+        layout = np.full(len(items), -1.0)
+        positions = {item: k for k, item in enumerate(items)}
+        for d, (name, members) in enumerate(dimensions.items()):
+            for member in members:
+                if member in positions:
+                    layout[positions[member]] = d
+                elif isinstance(member, (int, np.integer)) and 1 <= member <= len(items):
+                    layout[member - 1] = d
+                else:
+                    raise _invalid(f"dimension {name!r}: item {member!r} is not a column")
+        if (layout < 0).any():
+            missing = [items[k] for k in np.flatnonzero(layout < 0)]
+            raise _invalid(f"items without a dimension: {missing}")
+        return names, layout
+    labels = list(dimensions)
+    if len(labels) != len(items):
+        raise _invalid(f"dimensions has {len(labels)} labels for {len(items)} items")
+    names = list(dict.fromkeys(labels))
+    return names, np.array([names.index(label) for label in labels], dtype=float)
+
+
+def servqual(expectations, perceptions, *, dimensions=None, weights=None):
+    """SERVQUAL gaps and scores: perception − expectation, by item and dimension.
+
+    ``expectations`` and ``perceptions`` are respondents × items (DataFrames
+    with the same columns, or 2-D arrays; a 1-D sequence is one respondent).
+    ``dimensions`` is None for the standard 22-item layout (tangibles 1–4,
+    reliability 5–9, responsiveness 10–13, assurance 14–17, empathy 18–22), a
+    dict {dimension: [columns or 1-based item numbers]}, or one dimension
+    label per item. ``weights`` are importance points per dimension (a
+    sequence, Series or dict: the same for everyone; or a DataFrame / 2-D
+    array with one row per respondent). NaN marks an unanswered item.
+
+    >>> e = [6] * 4 + [7] * 5 + [6] * 13
+    >>> p = [6] * 4 + [5] * 5 + [4] * 4 + [5] * 9
+    >>> r = cxm.chain.servqual(e, p, weights=[11, 32, 22, 19, 16])
+    >>> r.unweighted, round(r.weighted, 10), round(r.item_mean * 22, 10)
+    (-1.2, -1.43, -27.0)
+    """
+    import pandas as pd
+    columns = list(expectations.columns) if _is_pandas(expectations) and expectations.ndim == 2 \
+        else None
+    index = expectations.index if columns is not None else None
+    if columns is not None and _is_pandas(perceptions):
+        perceptions = perceptions[columns]
+    e = np.atleast_2d(as_float_array(expectations, "expectations"))
+    p = np.atleast_2d(as_float_array(perceptions, "perceptions"))
+    if e.shape != p.shape:
+        raise _invalid(f"expectations {e.shape} and perceptions {p.shape} differ in shape")
+    rows, n_items = e.shape
+    items = columns if columns is not None else [f"item{k + 1}" for k in range(n_items)]
+    names, layout = _servqual_layout(dimensions, items)
+    n_dims = len(names)
+    if weights is None:
+        w = np.empty(0)
+    elif isinstance(weights, dict):
+        w = np.array([float(weights[name]) for name in names])
+    elif _is_pandas(weights) and weights.ndim == 1:
+        w = np.array([float(weights[name]) for name in names])
+    elif _is_pandas(weights):
+        w = as_float_array(weights[names] if set(names) <= set(weights.columns) else weights,
+                           "weights").reshape(-1)
+    else:
+        w = as_float_array(weights, "weights").reshape(-1)
+    e_flat, p_flat = np.ascontiguousarray(e.reshape(-1)), np.ascontiguousarray(p.reshape(-1))
+    item_gaps, dim_gaps = np.empty(n_items), np.empty(n_dims)
+    scores = core.servqual_summary(item_gaps, dim_gaps, e_flat, p_flat, n_items, n_dims, layout, w)
+    per_dim, unweighted = np.empty(rows * n_dims), np.empty(rows)
+    weighted = np.empty(rows if w.size else 0)
+    core.servqual_respondents(per_dim, unweighted, weighted, e_flat, p_flat, n_items, n_dims,
+                              layout, w)
+    table = pd.DataFrame(per_dim.reshape(rows, n_dims), columns=names, index=index)
+    table["unweighted"] = unweighted
+    if w.size:
+        table["weighted"] = weighted
+    return Servqual(respondents=scores.respondents, unweighted=scores.unweighted,
+                    weighted=scores.weighted, item_mean=scores.item_mean,
+                    item_gaps=pd.Series(item_gaps, index=items, name="gap"),
+                    dimension_gaps=pd.Series(dim_gaps, index=names, name="gap"),
+                    respondents_table=table)
+
+
+# ------------------------------------------------------------------ Kano
+
+@dataclasses.dataclass(frozen=True)
+class Kano(_Result):
+    """How a sample classifies one feature (Berger et al. 1993).
+
+    Counts of attractive (A), one-dimensional (O), must-be (M), indifferent
+    (I), reverse (R) and questionable (Q) answers; ``category`` is the mode
+    with ties broken M > O > A > I (then R > Q); ``better`` = (A+O)/(A+O+M+I)
+    and ``worse`` = −(O+M)/(A+O+M+I).
+    """
+    A: float
+    O: float
+    M: float
+    I: float
+    R: float
+    Q: float
+    answered: float
+    category: str
+    better: float
+    worse: float
+
+
+def _kano_answers(values, name):
+    if _is_pandas(values) and values.dtype == object or (
+            isinstance(values, (list, tuple)) and any(isinstance(v, str) for v in values)):
+        codes = []
+        for v in (values.tolist() if _is_pandas(values) else values):
+            if isinstance(v, str):
+                if v.strip().lower() not in _KANO_ANSWERS:
+                    raise _invalid(f"{name} answer {v!r} is not like, must-be, neutral, "
+                                   "live-with or dislike")
+                codes.append(_KANO_ANSWERS[v.strip().lower()])
+            else:
+                codes.append(np.nan if v is None else v)
+        return np.array(codes, dtype=float)
+    return _vector(values, name)
+
+
+def kano_classify(functional, dysfunctional):
+    """Kano category of each answer pair: an array (a Series for pandas input) of letters.
+
+    Answers are 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike, or
+    those words. A pair with a missing answer (NaN/None) gives None.
+    """
+    f, d = _kano_answers(functional, "functional"), _kano_answers(dysfunctional, "dysfunctional")
+    codes = np.empty(f.size)
+    core.kano_classify_many(codes, f, d)
+    letters = np.array([KANO_CATEGORIES[int(c)] if c >= 0 else None for c in codes], dtype=object)
+    if _is_pandas(functional):
+        import pandas as pd
+        return pd.Series(letters, index=functional.index, name="kano")
+    return letters
+
+
+def kano(functional, dysfunctional):
+    """Kano evaluation of a feature: counts, category, Better and Worse.
+
+    ``functional``/``dysfunctional`` are the answers to "how do you feel if
+    the feature is present / absent" (1..5 or words, see :func:`kano_classify`).
+    DataFrames with one column per feature give a DataFrame with one row per
+    feature.
+
+    >>> f = ["like"] * 20 + ["must-be"] * 5 + ["neutral"] * 3 + ["dislike", "like"]
+    >>> d = ["neutral"] * 12 + ["dislike"] * 13 + ["neutral"] * 3 + ["like", "like"]
+    >>> k = cxm.chain.kano(f, d)
+    >>> k.category, k.A, k.O, k.M, round(k.better * 7, 12), round(k.worse * 28, 12)
+    ('A', 12.0, 8.0, 5.0, 5.0, -13.0)
+    """
+    if _is_pandas(functional) and functional.ndim == 2:
+        import pandas as pd
+        rows = {column: kano(functional[column], dysfunctional[column]).to_dict()
+                for column in functional.columns}
+        return pd.DataFrame.from_dict(rows, orient="index")
+    s = core.kano_evaluate(_kano_answers(functional, "functional"),
+                           _kano_answers(dysfunctional, "dysfunctional"))
+    return Kano(A=s.attractive, O=s.one_dimensional, M=s.must_be, I=s.indifferent, R=s.reverse,
+                Q=s.questionable, answered=s.answered, category=KANO_CATEGORIES[s.category],
+                better=s.better, worse=s.worse)
+
+
+# ------------------------------------------------------------------ chain primitives
+
+def _shape_like(values, result, name):
+    if _is_pandas(values) and np.ndim(values) == 1:
+        import pandas as pd
+        return pd.Series(result, index=values.index, name=name)
+    return result
+
+
+def disconfirmation(perceptions, expectations):
+    """Disconfirmation D = P − E (Oliver 1980): positive when experience beat expectations."""
+    p, e = _vector(perceptions, "perceptions"), _vector(expectations, "expectations")
+    dst = np.empty(p.size)
+    core.disconfirmation(dst, p, e)
+    return _shape_like(perceptions, dst, "disconfirmation")
+
+
+def adaptive_expectations(perceptions, initial, lam):
+    """Expectations that adapt to experience: E[t+1] = E[t] + lam·(P[t] − E[t]).
+
+    Returns the expectation formed after each perception.
+
+    >>> cxm.chain.adaptive_expectations([8, 8, 6], initial=7, lam=0.3).round(3)
+    array([7.3  , 7.51 , 7.057])
+    """
+    p = _vector(perceptions, "perceptions")
+    dst = np.empty(p.size)
+    core.adaptive_expectations(dst, p, float(initial), float(lam))
+    return _shape_like(perceptions, dst, "expectation")
+
+
+def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
+    """Classify experiences as delighted, satisfied, dissatisfied or outraged.
+
+    Delight is surprise (D >= ``surprise``) experienced with joy (affect >=
+    ``arousal``), outrage its mirror (D <= −surprise with affect <=
+    −arousal) (Oliver, Rust & Varki 1997); otherwise satisfied when D >= 0 and
+    dissatisfied when D < 0. ``affect`` is a bipolar score (positive joy,
+    negative anger) or None to classify on D alone. Returns labels (None for
+    missing input); a pandas Series gives a categorical Series.
+    """
+    d = _vector(disconfirmation, "disconfirmation")
+    a = np.empty(0) if affect is None else _vector(affect, "affect")
+    codes = np.empty(d.size)
+    core.delight_classify(codes, d, a, float(surprise), float(arousal))
+    labels = np.array([_DELIGHT_CLASSES[int(c)] if c >= 0 else None for c in codes], dtype=object)
+    if _is_pandas(disconfirmation):
+        import pandas as pd
+        return pd.Series(pd.Categorical(labels, categories=_DELIGHT_CLASSES, ordered=True),
+                         index=disconfirmation.index, name="delight")
+    return labels
+
+
+def _journeys(moments):
+    """(flat values, offsets) of a list of journeys, or (values, None) for one journey."""
+    values = list(moments) if _is_pandas(moments) else moments
+    if not _is_nested(values):
+        return as_float_array(values, "moments").reshape(-1), None
+    journeys = [as_float_array(m, "moments").reshape(-1) for m in values]
+    offsets = np.zeros(len(journeys) + 1, dtype=np.uintp)
+    np.cumsum([len(m) for m in journeys], out=offsets[1:])
+    return (np.concatenate(journeys) if journeys else np.empty(0)), offsets
 
 
 def peak_end(moments):
@@ -20,20 +518,49 @@ def peak_end(moments):
     >>> cxm.chain.peak_end([2, 4, 6, 7, 8, 8, 7.5, 7, 6.5])
     7.25
     """
-    index = getattr(moments, "index", None) if type(moments).__module__.startswith("pandas") else None
-    values = list(moments) if index is not None else moments
-    if not _is_nested(values):
-        return core.peak_end(as_float_array(values, "moments").reshape(-1))
-    experiences = [as_float_array(m, "moments").reshape(-1) for m in values]
-    lengths = np.array([len(m) for m in experiences], dtype=np.uintp)
-    offsets = np.zeros(len(experiences) + 1, dtype=np.uintp)
-    np.cumsum(lengths, out=offsets[1:])
-    flat = np.concatenate(experiences) if experiences else np.empty(0)
-    dst = np.empty(len(experiences))
+    index = getattr(moments, "index", None) if _is_pandas(moments) else None
+    flat, offsets = _journeys(moments)
+    if offsets is None:
+        return core.peak_end(flat)
+    dst = np.empty(len(offsets) - 1)
     core.peak_end_many(dst, offsets, flat)
     if index is not None:
         import pandas as pd
         return pd.Series(dst, index=index, name="peak_end")
+    return dst
+
+
+def valence(moments, rule="mean", *, durations=None, parameter=None):
+    """Aggregate the emotional valence of a journey's moments into one number.
+
+    Rules: ``"mean"`` (duration-weighted), ``"peak-end"`` (durations ignored,
+    Kahneman et al. 1993), ``"peak"``, ``"end"``, ``"min"``, ``"max"``,
+    ``"sum"`` (Σ duration·valence), ``"recency"`` (weights decay by
+    ``parameter`` = λ in (0, 1] per later moment, default 0.8) and
+    ``"negativity"`` (negative moments weigh ``parameter`` >= 1 times more,
+    default 2). Like :func:`peak_end`, a list of journeys gives an array (a
+    Series for a pandas Series), with ``durations`` shaped like ``moments``.
+
+    >>> cxm.chain.valence([1, -3, 2, 4, 1]), cxm.chain.valence([1, -3, 2, 4, 1], "peak-end")
+    (1.0, 2.5)
+    """
+    if rule not in _VALENCE_RULES:
+        raise _invalid(f"unknown valence rule {rule!r}: use one of {', '.join(_VALENCE_RULES)}")
+    if parameter is None:
+        parameter = {"recency": 0.8, "negativity": 2.0}.get(rule, 0.0)
+    index = getattr(moments, "index", None) if _is_pandas(moments) else None
+    flat, offsets = _journeys(moments)
+    dur = np.empty(0) if durations is None else _journeys(durations)[0]
+    code = _VALENCE_RULES[rule]
+    if offsets is None:
+        dst = np.empty(1)
+        core.valence_aggregate(dst, flat, dur, np.empty(0), code, float(parameter))
+        return float(dst[0])
+    dst = np.empty(len(offsets) - 1)
+    core.valence_aggregate(dst, flat, dur, offsets.astype(float), code, float(parameter))
+    if index is not None:
+        import pandas as pd
+        return pd.Series(dst, index=index, name=f"valence_{rule}")
     return dst
 
 
@@ -46,3 +573,130 @@ def _is_nested(values):
     except (IndexError, KeyError, TypeError):
         return False
     return np.ndim(first) > 0 or isinstance(first, (list, tuple))
+
+
+# ------------------------------------------------------------------ the value link
+
+class RetentionModel:
+    """Retention as a logistic function of satisfaction: 1/(1 + exp(−(intercept + slope·S))).
+
+    Build one by hand (``RetentionModel(-2, 0.5)``) or fit it with
+    :func:`fit_retention`. Fitted models also carry ``intercept_se``,
+    ``slope_se``, ``covariance``, ``log_likelihood``, ``deviance``,
+    ``null_deviance``, ``observations`` and ``iterations``.
+    """
+
+    _FIELDS = ("intercept", "slope", "intercept_se", "slope_se", "covariance", "log_likelihood",
+               "deviance", "null_deviance", "observations", "iterations")
+
+    def __init__(self, intercept, slope, **fitted):
+        self._struct = core.logit()
+        self._struct.intercept = float(intercept)
+        self._struct.slope = float(slope)
+        for key in self._FIELDS[2:]:
+            setattr(self._struct, key, fitted.get(key, np.nan if key != "iterations" else 0))
+
+    @classmethod
+    def _from_struct(cls, struct):
+        model = cls.__new__(cls)
+        model._struct = struct
+        return model
+
+    def __getattr__(self, name):
+        if name in RetentionModel._FIELDS:
+            return getattr(self.__dict__["_struct"], name)
+        raise AttributeError(name)
+
+    def __repr__(self):
+        return f"RetentionModel(intercept={self.intercept!r}, slope={self.slope!r})"
+
+    def predict(self, satisfaction):
+        """Retention probability at each satisfaction level (a float for a number)."""
+        if np.ndim(satisfaction) == 0:
+            return core.logit_predict(self._struct, float(satisfaction))
+        s = _vector(satisfaction, "satisfaction")
+        result = np.array([core.logit_predict(self._struct, float(v)) for v in s])
+        return _shape_like(satisfaction, result, "retention")
+
+    def to_series(self):
+        import pandas as pd
+        return pd.Series({key: getattr(self, key) for key in self._FIELDS}, name="retention")
+
+
+def fit_retention(satisfaction, retained, weights=None):
+    """Fit retention as a logistic function of satisfaction (Rust & Zahorik 1993).
+
+    Maximum likelihood by IRLS with standard errors from the Fisher
+    information. ``retained`` is 1/0 (True/False) per customer, or the share
+    retained in a group when ``weights`` holds the group sizes.
+
+    Raises DomainError when satisfaction does not vary or separates the
+    outcomes perfectly (the slope would be infinite).
+    """
+    x = _vector(satisfaction, "satisfaction")
+    y = _vector(retained, "retained")
+    w = np.empty(0) if weights is None else _vector(weights, "weights")
+    return RetentionModel._from_struct(core.logit_fit(x, y, w))
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueLink(_Result):
+    """What an improvement in satisfaction is worth, per customer and for the base."""
+    satisfaction: float
+    improved_satisfaction: float
+    retention: float
+    improved_retention: float
+    clv: float
+    improved_clv: float
+    gain_per_customer: float
+    customers: float
+    gain: float
+
+
+def value_of_improvement(retention, satisfaction, improvement, *, margin, discount,
+                         customers=1.0, prepaid=False):
+    """Satisfaction → retention → lifetime value, before and after an improvement.
+
+    ``retention`` is a :class:`RetentionModel` (or an ``(intercept, slope)``
+    pair); lifetime value is the closed form ``m·r/(1+d−r)`` (``prepaid``:
+    ``m·(1+d)/(1+d−r)``).
+
+    >>> v = cxm.chain.value_of_improvement((-2, 0.5), 7, 0.5, margin=100, discount=0.12)
+    >>> round(v.clv, 4), round(v.improved_clv, 4), round(v.gain_per_customer, 4)
+    (270.3391, 317.8369, 47.4977)
+    """
+    model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
+    timing = core.CASH_START if prepaid else core.CASH_END
+    return _from_struct(ValueLink, core.value_of_improvement(
+        model._struct, float(satisfaction), float(improvement), float(margin), float(discount),
+        timing, float(customers)))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnOnQuality(_Result):
+    """Return on quality (Rust, Zahorik & Keiningham 1995): gain over cost, in present values."""
+    gain: float
+    cost: float
+    net_value: float
+    return_on_quality: float
+
+
+def return_on_quality(gain, costs, *, discount=0.0):
+    """Present value of the gain over the present value of the cost.
+
+    ``costs`` is one cost paid now, or a sequence where ``costs[t]`` is paid
+    ``t`` periods from now (discounted at ``discount`` per period).
+    """
+    c = np.atleast_1d(_vector(costs, "costs"))
+    return _from_struct(ReturnOnQuality, core.return_on_quality(float(gain), c, float(discount)))
+
+
+def satisfaction_index(weights, means, *, scale=(1, 10)):
+    """A 0–100 index as ACSI reports it: Σ w̃(x̄ − min)/(max − min)·100, w̃ = w/Σw.
+
+    >>> round(cxm.chain.satisfaction_index([0.3885, 0.3190, 0.2925], [8, 7, 7.5]), 4)
+    72.6083
+    """
+    low, high = scale
+    return core.satisfaction_index(_vector(weights, "weights"), _vector(means, "means"),
+                                   float(low), float(high))
