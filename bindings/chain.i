@@ -65,11 +65,74 @@ CXMB_RESULT_STRUCT(cxm_value_link)
 CXMB_RESULT_STRUCT(cxm_roq)
 
 %apply int *OUTPUT { int *category };
+
+/* ---------------------------------------------------------------- PLS handles */
+%ignore cxm_pls_options_init;
+%ignore cxm_pls_model_add_construct;
+%ignore cxm_pls_estimate;
+%ignore cxm_pls_result_model;
+%ignore cxm_pls_result_scores;
+%ignore cxm_pls_value_of_driver;
+%nodefaultctor cxm_pls_model;
+%nodefaultctor cxm_pls_result;
+struct cxm_pls_model {};
+struct cxm_pls_result {};
+%extend cxm_pls_model {
+    ~cxm_pls_model() { cxm_pls_model_free($self); }
+}
+%extend cxm_pls_result {
+    ~cxm_pls_result() { cxm_pls_result_free($self); }
+}
+CXMB_RESULT_STRUCT(cxm_pls_info)
+CXMB_RESULT_STRUCT(cxm_pls_options)
+
+%typemap(in, numinputs=0) cxm_pls_model **out (cxm_pls_model *temp = NULL) { $1 = &temp; }
+%typemap(in, numinputs=0) cxm_pls_result **out (cxm_pls_result *temp = NULL) { $1 = &temp; }
+%typemap(in, numinputs=0) char **out (char *temp = NULL) { $1 = &temp; }
+%typemap(in, numinputs=0) size_t *out (size_t temp = 0), size_t *from (size_t temp = 0),
+    size_t *to (size_t temp = 0) { $1 = &temp; }
+#if defined(SWIGPYTHON)
+%typemap(argout) cxm_pls_model **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_pls_model *), SWIG_POINTER_OWN));
+}
+%typemap(argout) cxm_pls_result **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_pls_result *), SWIG_POINTER_OWN));
+}
+%typemap(argout) char **out {
+    PyObject *text = PyUnicode_FromString(*$1 ? *$1 : "");
+    cxm_free(*$1);
+    if (text == NULL)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, text);
+}
+%typemap(argout) size_t *out, size_t *from, size_t *to {
+    $result = SWIG_Python_AppendOutput($result, PyLong_FromSize_t(*$1));
+}
+#elif defined(SWIGLUA)
+%typemap(argout) cxm_pls_model **out {
+    SWIG_NewPointerObj(L, *$1, $descriptor(cxm_pls_model *), 1);
+    SWIG_arg++;
+}
+%typemap(argout) cxm_pls_result **out {
+    SWIG_NewPointerObj(L, *$1, $descriptor(cxm_pls_result *), 1);
+    SWIG_arg++;
+}
+%typemap(argout) char **out {
+    lua_pushstring(L, *$1 ? *$1 : "");
+    cxm_free(*$1);
+    SWIG_arg++;
+}
+%typemap(argout) size_t *out, size_t *from, size_t *to {
+    lua_pushinteger(L, (lua_Integer)*$1);
+    SWIG_arg++;
+}
+#endif
+%apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst, size_t n) };
 /* A struct field, not a status: the status typemap of cxm.i must not apply. */
 #if defined(SWIGPYTHON)
-%typemap(out) int category { $result = PyLong_FromLong($1); }
+%typemap(out) int category, int scheme { $result = PyLong_FromLong($1); }
 #elif defined(SWIGLUA)
-%typemap(out) int category { lua_pushinteger(L, $1); SWIG_arg++; }
+%typemap(out) int category, int scheme { lua_pushinteger(L, $1); SWIG_arg++; }
 #endif
 
 /* More array names for the adapters below. */
@@ -333,6 +396,93 @@ static int cxmb_satisfaction_index(double *out, const double *a, size_t a_n, con
     return status ? status : cxm_satisfaction_index(out, a_n, a, b, scale_min, scale_max);
 }
 %}
+
+%rename(pls_model_add_construct) cxmb_pls_model_add_construct;
+%rename(pls_value_of_driver) cxmb_pls_value_of_driver;
+%inline %{
+static int cxmb_pls_model_add_construct(cxm_pls_model *model, const char *name, int mode)
+{
+    return cxm_pls_model_add_construct(model, name, (cxm_pls_mode)mode);
+}
+
+static int cxmb_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *result,
+                                    size_t driver, size_t target, double points,
+                                    const cxm_logit *retention, double margin, double discount,
+                                    int timing, double customers)
+{
+    return cxm_pls_value_of_driver(out, result, driver, target, points, retention, margin,
+                                   discount, (cxm_cash_timing)timing, customers);
+}
+
+static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
+                            size_t max_iterations, size_t bootstrap, unsigned long long seed,
+                            double level, size_t threads, int missing)
+{
+    cxm_pls_options_init(o);
+    o->scheme = (cxm_pls_scheme)scheme;
+    o->tolerance = tolerance;
+    o->max_iterations = max_iterations;
+    o->bootstrap = bootstrap;
+    o->seed = seed;
+    o->level = level;
+    o->threads = threads;
+    o->missing = (cxm_pls_missing)missing;
+    return CXM_OK;
+}
+%}
+
+#if defined(SWIGPYTHON)
+%apply (double *IN_ARRAY2, size_t DIM1, size_t DIM2) { (double *data, size_t rows, size_t columns) };
+%rename(pls_estimate) cxmb_pls_estimate;
+%rename(pls_result_scores) cxmb_pls_result_scores;
+%inline %{
+/* Data: a 2-D array whose columns are the model's items in order. */
+static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, double *data,
+                             size_t rows, size_t columns, int scheme, double tolerance,
+                             size_t max_iterations, size_t bootstrap, unsigned long long seed,
+                             double level, size_t threads, int missing)
+{
+    cxm_pls_options o;
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
+                     missing);
+    return cxm_pls_estimate(out, model, rows, columns, data, NULL, &o);
+}
+
+static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_result *result,
+                                  double *data, size_t rows, size_t columns, int rescaled)
+{
+    return cxm_pls_result_scores(dst, dst_n, result, rows, columns, data, NULL, rescaled);
+}
+%}
+#elif defined(SWIGLUA)
+%rename(pls_estimate) cxmb_pls_estimate;
+%rename(pls_result_scores) cxmb_pls_result_scores;
+%inline %{
+/* Data: a flat table, row after row, whose columns are the model's items in order. */
+static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, const double *a,
+                             size_t a_n, size_t rows, int scheme, double tolerance,
+                             size_t max_iterations, size_t bootstrap, unsigned long long seed,
+                             double level, size_t threads, int missing)
+{
+    cxm_pls_options o;
+    size_t columns = cxm_pls_model_item_count(model);
+    if (rows * columns != a_n)
+        return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
+                     missing);
+    return cxm_pls_estimate(out, model, rows, columns, a, NULL, &o);
+}
+
+static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_result *result,
+                                  const double *a, size_t a_n, size_t rows, int rescaled)
+{
+    size_t columns = cxm_pls_model_item_count(cxm_pls_result_model(result));
+    if (rows * columns != a_n)
+        return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
+    return cxm_pls_result_scores(dst, dst_n, result, rows, columns, a, NULL, rescaled);
+}
+%}
+#endif
 
 #if defined(SWIGPYTHON)
 %rename(peak_end_many) cxmb_peak_end_many;

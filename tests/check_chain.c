@@ -1,6 +1,8 @@
 /* The emotion chain: MODELS.md 2.5 (peak-end, Kahneman et al. 1993). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cxm.h>
@@ -621,6 +623,517 @@ START_TEST(logit_fit_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ PLS: models */
+
+static cxm_pls_model *small_model(void)
+{
+    cxm_pls_model *m = NULL;
+    ck_ok(cxm_pls_model_create(&m));
+    ck_ok(cxm_pls_model_add_construct(m, "Quality", CXM_PLS_MODE_A));
+    ck_ok(cxm_pls_model_add_construct(m, "Satisfaction", CXM_PLS_MODE_A));
+    ck_ok(cxm_pls_model_add_construct(m, "Loyalty", CXM_PLS_MODE_B));
+    ck_ok(cxm_pls_model_add_item(m, "Quality", "q1"));
+    ck_ok(cxm_pls_model_add_item(m, "Satisfaction", "s1"));
+    ck_ok(cxm_pls_model_add_item(m, "Quality", "q2"));
+    ck_ok(cxm_pls_model_add_item(m, "Satisfaction", "s2"));
+    ck_ok(cxm_pls_model_add_item(m, "Loyalty", "l1"));
+    ck_ok(cxm_pls_model_add_item(m, "Loyalty", "l2"));
+    ck_ok(cxm_pls_model_add_path(m, "Quality", "Satisfaction"));
+    ck_ok(cxm_pls_model_add_path(m, "Satisfaction", "Loyalty"));
+    ck_ok(cxm_pls_model_add_path(m, "Quality", "Loyalty"));
+    return m;
+}
+
+START_TEST(pls_model_building_and_names)
+{
+    cxm_pls_model *m = small_model();
+    ck_assert_uint_eq(cxm_pls_model_construct_count(m), 3);
+    ck_assert_uint_eq(cxm_pls_model_item_count(m), 6);
+    ck_assert_str_eq(cxm_pls_model_item_name(m, 1), "s1"); /* first-use order */
+    ck_assert_uint_eq(cxm_pls_model_indicator_count(m), 6);
+    ck_assert_str_eq(cxm_pls_model_indicator_name(m, 1), "q2"); /* construct order */
+    ck_assert_uint_eq(cxm_pls_model_indicator_construct(m, 2), 1);
+    ck_assert_uint_eq(cxm_pls_model_indicator_construct(m, 6), 3);
+    ck_assert_ptr_null(cxm_pls_model_indicator_name(m, 6));
+    ck_assert_ptr_null(cxm_pls_model_construct_name(m, 3));
+    size_t j, from, to;
+    ck_ok(cxm_pls_model_find(&j, m, "Loyalty"));
+    ck_assert_uint_eq(j, 2);
+    ck_ok(cxm_pls_model_path(&from, &to, m, 2));
+    ck_assert_uint_eq(from, 0);
+    ck_assert_uint_eq(to, 2);
+    ck_fails(cxm_pls_model_target(&j, m), CXM_ENOTFOUND, "no target");
+    ck_ok(cxm_pls_model_set_target(m, "Satisfaction"));
+    ck_ok(cxm_pls_model_target(&j, m));
+    ck_assert_uint_eq(j, 1);
+
+    ck_fails(cxm_pls_model_add_construct(m, "Quality", CXM_PLS_MODE_A), CXM_EINVAL, "already has a construct 'Quality'");
+    ck_fails(cxm_pls_model_add_construct(m, "", CXM_PLS_MODE_A), CXM_EINVAL, "must not be empty");
+    ck_fails(cxm_pls_model_add_construct(m, "X", (cxm_pls_mode)7), CXM_EINVAL, "mode 7");
+    ck_fails(cxm_pls_model_add_item(m, "Nope", "x"), CXM_ENOTFOUND, "no construct 'Nope'");
+    ck_fails(cxm_pls_model_add_item(m, "Quality", "q1"), CXM_EINVAL, "already has item 'q1'");
+    ck_fails(cxm_pls_model_add_path(m, "Loyalty", "Quality"), CXM_EINVAL, "would close a cycle");
+    ck_fails(cxm_pls_model_add_path(m, "Loyalty", "Loyalty"), CXM_EINVAL, "to itself");
+    ck_fails(cxm_pls_model_add_path(m, "Quality", "Loyalty"), CXM_EINVAL, "already in the model");
+    ck_fails(cxm_pls_model_set_scale(m, "Quality", 5, 1), CXM_EINVAL, "must exceed");
+    ck_fails(cxm_pls_model_path(&from, &to, m, 3), CXM_EINVAL, "path 3 does not exist");
+    ck_fails(cxm_pls_model_find(&j, m, "Value"), CXM_ENOTFOUND, "no construct 'Value'");
+    ck_assert_uint_eq(cxm_pls_model_construct_count(NULL), 0);
+    cxm_pls_model_free(m);
+    cxm_pls_model_free(NULL);
+}
+END_TEST
+
+START_TEST(pls_model_json_round_trip_and_errors)
+{
+    cxm_pls_model *m = NULL, *back = NULL;
+    const char *json =
+        "{\"name\": \"test\", \"scale\": [1, 7], \"target\": \"S\",\n"
+        " \"constructs\": [{\"name\": \"E\", \"items\": [\"e1\", \"e2\"]},\n"
+        "                {\"name\": \"P\", \"items\": [\"p1\"], \"mode\": \"B\", \"scale\": [0, 10]},\n"
+        "                {\"name\": \"S\", \"items\": [\"s1\", \"e1\"]}],\n"
+        " \"paths\": [{\"from\": [\"E\", \"P\"], \"to\": \"S\"}, [\"E\", \"P\"]],\n"
+        " \"estimation\": {\"scheme\": \"centroid\", \"bootstrap\": 200, \"seed\": 9,"
+        " \"missing\": \"mean\", \"level\": 0.9}}";
+    ck_ok(cxm_pls_model_from_json(&m, json));
+    ck_assert_uint_eq(cxm_pls_model_construct_count(m), 3);
+    ck_assert_uint_eq(cxm_pls_model_item_count(m), 4); /* e1 is shared by E and S */
+    ck_assert_uint_eq(cxm_pls_model_indicator_count(m), 5);
+    ck_assert_uint_eq(cxm_pls_model_path_count(m), 3);
+    cxm_pls_options o;
+    ck_ok(cxm_pls_model_options(&o, m));
+    ck_assert_int_eq(o.scheme, CXM_PLS_CENTROID);
+    ck_assert_uint_eq(o.bootstrap, 200);
+    ck_assert_uint_eq(o.seed, 9);
+    ck_assert_int_eq(o.missing, CXM_PLS_MEAN_REPLACEMENT);
+    ck_assert_double_eq(o.level, 0.9);
+    ck_assert_double_eq(o.tolerance, 1e-7);
+    char *text = NULL, *again = NULL;
+    ck_ok(cxm_pls_model_to_json(&text, m));
+    ck_ok(cxm_pls_model_from_json(&back, text));
+    ck_ok(cxm_pls_model_to_json(&again, back));
+    ck_assert_str_eq(text, again);
+    ck_assert_ptr_nonnull(strstr(text, "\"scale\":\t[0, 10]"));
+    ck_assert_ptr_nonnull(strstr(text, "\"mode\":\t\"B\""));
+    cxm_free(text);
+    cxm_free(again);
+    cxm_pls_model_free(back);
+    cxm_pls_model_free(m);
+
+    static const struct { const char *json; int status; const char *message; } bad[] = {
+        { "{\"constructs\": [", CXM_EPARSE, "line 1, column" },
+        { "{\n\"constructs\": [}\n", CXM_EPARSE, "line 2" },
+        { "[]", CXM_EINVAL, "must be an object" },
+        { "{\"constructs\": [], \"paths\": []}", CXM_EINVAL, "\"constructs\" must be a non-empty list" },
+        { "{\"construct\": []}", CXM_EINVAL, "unknown key 'construct'" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"], \"mode\": \"C\"}], \"paths\": []}",
+          CXM_EINVAL, "constructs[0].mode must be \"A\"" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": []}], \"paths\": []}", CXM_EINVAL,
+          "constructs[0].items must be a non-empty list" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}, {\"name\": \"B\", \"items\": [\"b\"]}],"
+          " \"paths\": [[\"A\", \"C\"]]}", CXM_EINVAL, "paths[0]: the model has no construct 'C'" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}, {\"name\": \"B\", \"items\": [\"b\"]}],"
+          " \"paths\": [[\"A\", \"B\"], [\"B\", \"A\"]]}", CXM_EINVAL, "paths[1]: the path 'B' -> 'A' would close a cycle" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}], \"paths\": [], \"estimation\": "
+          "{\"scheme\": \"best\"}}", CXM_EINVAL, "estimation.scheme must be one of \"path\"" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}], \"paths\": [], \"estimation\": "
+          "{\"bootstrap\": -1}}", CXM_EINVAL, "estimation.bootstrap must be a whole number" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}], \"paths\": [], \"scale\": [3, 1]}",
+          CXM_EINVAL, "\"scale\" must have max > min" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}], \"paths\": [], \"target\": \"Z\"}",
+          CXM_EINVAL, "\"target\": the model has no construct 'Z'" },
+        { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}]}", CXM_EINVAL, "needs \"paths\"" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        m = (cxm_pls_model *)&m; /* must be reset to NULL on failure */
+        int status = cxm_pls_model_from_json(&m, bad[k].json);
+        ck_assert_msg(status == bad[k].status, "case %zu: status %d (%s)", k, status, cxm_error_message());
+        ck_assert_msg(strstr(cxm_error_message(), bad[k].message) != NULL, "case %zu: '%s' lacks '%s'", k,
+                      cxm_error_message(), bad[k].message);
+        ck_assert_ptr_null(m);
+    }
+}
+END_TEST
+
+START_TEST(pls_presets)
+{
+    static const struct { const char *name; size_t constructs, items, paths; } presets[] = {
+        { "acsi", 6, 14, 9 }, { "ecsi", 7, 24, 12 }, { "chain", 7, 18, 10 } };
+    for (size_t k = 0; k < 3; k++) {
+        cxm_pls_model *m = NULL;
+        size_t target;
+        ck_ok(cxm_pls_model_preset(&m, presets[k].name));
+        ck_assert_uint_eq(cxm_pls_model_construct_count(m), presets[k].constructs);
+        ck_assert_uint_eq(cxm_pls_model_item_count(m), presets[k].items);
+        ck_assert_uint_eq(cxm_pls_model_path_count(m), presets[k].paths);
+        ck_ok(cxm_pls_model_target(&target, m));
+        ck_assert_str_eq(cxm_pls_model_construct_name(m, target), "Satisfaction");
+        cxm_pls_model_free(m);
+    }
+    cxm_pls_model *m = NULL;
+    ck_fails(cxm_pls_model_preset(&m, "scsi"), CXM_ENOTFOUND, "no preset model 'scsi'");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ PLS: simulation */
+
+/* A small self-contained generator so that the test does not depend on the
+ * library's RNG: xorshift64* and Box-Muller. */
+typedef struct test_rng { unsigned long long s; } test_rng;
+static double test_uniform(test_rng *r)
+{
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return ((double)((r->s * 2685821657736338717ULL) >> 11) + 0.5) * 0x1.0p-53;
+}
+static double test_normal(test_rng *r)
+{
+    return sqrt(-2 * log(test_uniform(r))) * cos(6.283185307179586 * test_uniform(r));
+}
+
+/* The libcxm chain with known standardized paths, as a composite model
+ * (Dijkstra 2017): each construct is exactly the equally weighted composite
+ * of its items, items within a block correlate 0.5. PLS is consistent for
+ * this population whatever the mode and scheme, so large samples must
+ * return the paths. */
+enum { CHAIN_C = 7 };
+static const char *const chain_names[CHAIN_C] = { "Expectations", "Perceptions", "Emotion",
+                                                  "Satisfaction", "Promote", "Complain", "Stay" };
+static const size_t chain_items[CHAIN_C] = { 3, 4, 3, 3, 2, 1, 2 };
+static void chain_paths(double beta[CHAIN_C][CHAIN_C])
+{
+    memset(beta, 0, sizeof(double) * CHAIN_C * CHAIN_C);
+    beta[0][1] = 0.5;
+    beta[0][3] = 0.15;
+    beta[1][3] = 0.35;
+    beta[2][3] = 0.3;
+    beta[1][2] = 0.6;
+    beta[2][4] = 0.3;
+    beta[3][4] = 0.4;
+    beta[3][5] = -0.4;
+    beta[3][6] = 0.5;
+    beta[5][6] = -0.2;
+}
+
+static double *simulate_chain(size_t n, unsigned long long seed, size_t *p_out)
+{
+    double beta[CHAIN_C][CHAIN_C], phi[CHAIN_C][CHAIN_C] = { { 0 } }, resid[CHAIN_C];
+    chain_paths(beta);
+    /* Implied construct correlations, in topological (= listed) order. */
+    for (int j = 0; j < CHAIN_C; j++) {
+        phi[j][j] = 1;
+        for (int k = 0; k < j; k++) {
+            double s = 0;
+            for (int q = 0; q < j; q++)
+                s += beta[q][j] * phi[q][k];
+            phi[j][k] = phi[k][j] = s;
+        }
+        double r2 = 0;
+        for (int q = 0; q < j; q++)
+            r2 += beta[q][j] * phi[q][j];
+        resid[j] = sqrt(1 - r2);
+    }
+    size_t p = 0;
+    for (int j = 0; j < CHAIN_C; j++)
+        p += chain_items[j];
+    double *x = malloc(n * p * sizeof *x);
+    test_rng rng = { seed };
+    for (size_t i = 0; i < n; i++) {
+        double y[CHAIN_C];
+        for (int j = 0; j < CHAIN_C; j++) {
+            y[j] = resid[j] * test_normal(&rng);
+            for (int q = 0; q < j; q++)
+                y[j] += beta[q][j] * y[q];
+        }
+        size_t at = 0;
+        for (int j = 0; j < CHAIN_C; j++) {
+            size_t k = chain_items[j];
+            double r = 0.5, w = 1 / sqrt(k + k * (k - 1) * r), a = w * (1 + (k - 1) * r);
+            double common = test_normal(&rng), e[4], we = 0;
+            for (size_t h = 0; h < k; h++) {
+                e[h] = k == 1 ? 0 : sqrt(r) * common + sqrt(1 - r) * test_normal(&rng);
+                we += w * e[h];
+            }
+            for (size_t h = 0; h < k; h++)
+                x[i * p + at + h] = 5 + a * y[j] + e[h] - a * we;
+            at += k;
+        }
+    }
+    *p_out = p;
+    return x;
+}
+
+static cxm_pls_model *chain_model(int mode_b)
+{
+    cxm_pls_model *m = NULL;
+    char item[32];
+    double beta[CHAIN_C][CHAIN_C];
+    chain_paths(beta);
+    ck_ok(cxm_pls_model_create(&m));
+    for (int j = 0; j < CHAIN_C; j++) {
+        ck_ok(cxm_pls_model_add_construct(m, chain_names[j], mode_b ? CXM_PLS_MODE_B : CXM_PLS_MODE_A));
+        for (size_t h = 0; h < chain_items[j]; h++) {
+            snprintf(item, sizeof item, "%s%zu", chain_names[j], h + 1);
+            ck_ok(cxm_pls_model_add_item(m, chain_names[j], item));
+        }
+    }
+    for (int i = 0; i < CHAIN_C; i++)
+        for (int j = 0; j < CHAIN_C; j++)
+            if (beta[i][j] != 0)
+                ck_ok(cxm_pls_model_add_path(m, chain_names[i], chain_names[j]));
+    return m;
+}
+
+START_TEST(pls_recovers_simulated_paths)
+{
+    size_t p, n = 40000;
+    double *x = simulate_chain(n, 20240611ULL, &p);
+    double beta[CHAIN_C][CHAIN_C];
+    chain_paths(beta);
+    for (int mode_b = 0; mode_b <= 1; mode_b++) {
+        cxm_pls_model *m = chain_model(mode_b);
+        for (int scheme = CXM_PLS_PATH; scheme <= CXM_PLS_FACTORIAL; scheme++) {
+            cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+            o.scheme = (cxm_pls_scheme)scheme;
+            cxm_pls_result *r = NULL;
+            ck_ok(cxm_pls_estimate(&r, m, n, p, x, NULL, &o));
+            double paths[CHAIN_C * CHAIN_C], w[18];
+            ck_ok(cxm_pls_result_get(paths, CHAIN_C * CHAIN_C, r, CXM_PLS_PATHS));
+            ck_ok(cxm_pls_result_get(w, 18, r, CXM_PLS_WEIGHTS));
+            for (int i = 0; i < CHAIN_C; i++)
+                for (int j = 0; j < CHAIN_C; j++)
+                    ck_assert_msg(fabs(paths[i * CHAIN_C + j] - beta[i][j]) < 0.02,
+                                  "mode %c, scheme %d: %s -> %s = %g, true %g", mode_b ? 'B' : 'A',
+                                  scheme, chain_names[i], chain_names[j], paths[i * CHAIN_C + j],
+                                  beta[i][j]);
+            /* Equal true weights within each block. */
+            ck_assert_msg(fabs(w[0] - w[1]) < 0.03 && fabs(w[3] - w[6]) < 0.03,
+                          "weights %g %g %g %g", w[0], w[1], w[3], w[6]);
+            cxm_pls_result_free(r);
+        }
+        cxm_pls_model_free(m);
+    }
+    free(x);
+}
+END_TEST
+
+START_TEST(pls_bootstrap_is_reproducible_across_threads)
+{
+    size_t p, n = 300;
+    double *x = simulate_chain(n, 5, &p);
+    cxm_pls_model *m = chain_model(0);
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    o.bootstrap = 70;
+    o.seed = 42;
+    size_t size = CHAIN_C * CHAIN_C;
+    double *draws[3];
+    for (int t = 0; t < 3; t++) {
+        cxm_pls_result *r = NULL;
+        o.threads = (size_t)t + 1;
+        ck_ok(cxm_pls_estimate(&r, m, n, p, x, NULL, &o));
+        cxm_pls_info info;
+        ck_ok(cxm_pls_result_info(&info, r));
+        ck_assert_uint_eq(info.resamples + info.resamples_failed, 70);
+        draws[t] = malloc(info.resamples * size * sizeof(double));
+        ck_ok(cxm_pls_result_bootstrap_draws(draws[t], info.resamples * size, r, CXM_PLS_PATHS));
+        double se[CHAIN_C * CHAIN_C], lo[CHAIN_C * CHAIN_C], hi[CHAIN_C * CHAIN_C], est[CHAIN_C * CHAIN_C];
+        ck_ok(cxm_pls_result_get(est, size, r, CXM_PLS_PATHS));
+        ck_ok(cxm_pls_result_bootstrap(se, size, r, CXM_PLS_PATHS, CXM_PLS_BOOT_STD_ERROR));
+        ck_ok(cxm_pls_result_bootstrap(lo, size, r, CXM_PLS_PATHS, CXM_PLS_BOOT_LOWER));
+        ck_ok(cxm_pls_result_bootstrap(hi, size, r, CXM_PLS_PATHS, CXM_PLS_BOOT_UPPER));
+        ck_assert(se[1] > 0.01 && se[1] < 0.2); /* Expectations -> Perceptions */
+        ck_assert(lo[1] < est[1] && est[1] < hi[1]);
+        ck_assert_double_eq(se[2], 0); /* no path: a structural zero */
+        cxm_pls_result_free(r);
+        if (t > 0)
+            ck_assert_msg(memcmp(draws[0], draws[t], info.resamples * size * sizeof(double)) == 0,
+                          "%d threads changed the bootstrap", t + 1);
+    }
+    for (int t = 0; t < 3; t++)
+        free(draws[t]);
+    cxm_pls_model_free(m);
+    free(x);
+}
+END_TEST
+
+START_TEST(pls_estimate_errors)
+{
+    cxm_pls_model *m = small_model();
+    const char *names[6] = { "q1", "q2", "s1", "s2", "l1", "l2" };
+    double x[5 * 6];
+    test_rng rng = { 3 };
+    for (int i = 0; i < 30; i++)
+        x[i] = floor(1 + 9 * test_uniform(&rng));
+    cxm_pls_result *r = NULL;
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    ck_ok(cxm_pls_estimate(&r, m, 5, 6, x, names, &o));
+    cxm_pls_info info;
+    ck_ok(cxm_pls_result_info(&info, r));
+    ck_assert_uint_eq(info.rows, 5);
+    double dst[6];
+    ck_fails(cxm_pls_result_get(dst, 5, r, CXM_PLS_WEIGHTS), CXM_EINVAL, "has 6 values, got room for 5");
+    ck_fails(cxm_pls_result_get(dst, 6, r, (cxm_pls_quantity)40), CXM_EINVAL, "quantity 40");
+    ck_fails(cxm_pls_result_bootstrap(dst, 6, r, CXM_PLS_WEIGHTS, CXM_PLS_BOOT_MEAN), CXM_ESTATE,
+             "no bootstrap resamples");
+    ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_PATHS), 9);
+    ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)12), 0);
+    cxm_pls_result_free(r);
+
+    /* Missing answers: listwise drops the row, mean replacement keeps it. */
+    x[7] = NAN;
+    ck_ok(cxm_pls_estimate(&r, m, 5, 6, x, names, &o));
+    ck_ok(cxm_pls_result_info(&info, r));
+    ck_assert_uint_eq(info.rows, 4);
+    ck_assert_uint_eq(info.rows_dropped, 1);
+    cxm_pls_result_free(r);
+    o.missing = CXM_PLS_MEAN_REPLACEMENT;
+    ck_ok(cxm_pls_estimate(&r, m, 5, 6, x, names, &o));
+    ck_ok(cxm_pls_result_info(&info, r));
+    ck_assert_uint_eq(info.rows, 5);
+    double scores[15];
+    ck_ok(cxm_pls_result_scores(scores, 15, r, 5, 6, x, names, 0));
+    ck_assert(isnan(scores[1 * 3 + 0])); /* row 1 lacks q2: its Quality score is missing */
+    ck_assert(!isnan(scores[1 * 3 + 1]));
+    cxm_pls_result_free(r);
+    o.missing = CXM_PLS_LISTWISE;
+    x[7] = 4;
+
+    const char *bad_names[6] = { "q1", "q2", "s1", "s2", "l1", "lx" };
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, x, bad_names, &o), CXM_ENOTFOUND, "no column 'l2'");
+    ck_assert_ptr_null(r);
+    ck_fails(cxm_pls_estimate(&r, m, 5, 5, x, NULL, &o), CXM_EINVAL, "one column per model item (6), got 5");
+    ck_fails(cxm_pls_estimate(&r, m, 3, 6, x, names, &o), CXM_EDOMAIN, "too few");
+    o.version = 99;
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, x, names, &o), CXM_EINVAL, "options version 99");
+    o.version = CXM_PLS_OPTIONS_VERSION;
+    o.tolerance = 0;
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, x, names, &o), CXM_EINVAL, "tolerance 0");
+    o.tolerance = 1e-7;
+    o.max_iterations = 1;
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, x, names, &o), CXM_ECONVERGE, "did not converge in 1 iterations");
+    o.max_iterations = 300;
+    double constant[30];
+    memcpy(constant, x, sizeof constant);
+    for (int i = 0; i < 5; i++)
+        constant[i * 6 + 4] = 3;
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, constant, names, &o), CXM_EDOMAIN, "column 'l1' does not vary");
+    ck_ok(cxm_pls_model_set_scale(m, "Quality", 1, 5));
+    ck_fails(cxm_pls_estimate(&r, m, 5, 6, x, names, &o), CXM_EINVAL, "is outside the scale [1, 5]");
+    cxm_pls_model_free(m);
+
+    cxm_pls_model *lonely = NULL;
+    ck_ok(cxm_pls_model_from_json(&lonely, "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]},"
+                                           "{\"name\": \"B\", \"items\": [\"b\"]}, {\"name\": \"C\", \"items\": [\"c\"]}],"
+                                           "\"paths\": [[\"A\", \"B\"]]}"));
+    ck_fails(cxm_pls_estimate(&r, lonely, 5, 3, x, NULL, &o), CXM_EINVAL, "construct 'C' is on no path");
+    cxm_pls_model_free(lonely);
+    ck_ok(cxm_pls_model_create(&lonely));
+    ck_fails(cxm_pls_estimate(&r, lonely, 5, 0, x, NULL, &o), CXM_EINVAL, "at least two constructs");
+    cxm_pls_model_free(lonely);
+}
+END_TEST
+
+START_TEST(pls_collinear_mode_b_block)
+{
+    cxm_pls_model *m = small_model();
+    const char *names[6] = { "q1", "q2", "s1", "s2", "l1", "l2" };
+    double x[8 * 6];
+    test_rng rng = { 9 };
+    for (int i = 0; i < 48; i++)
+        x[i] = test_normal(&rng);
+    for (int i = 0; i < 8; i++)
+        x[i * 6 + 5] = 2 * x[i * 6 + 4] + 1; /* l2 is a function of l1 */
+    cxm_pls_result *r = NULL;
+    ck_fails(cxm_pls_estimate(&r, m, 8, 6, x, names, NULL), CXM_EDOMAIN,
+             "items of Mode B construct 'Loyalty' are collinear");
+    cxm_pls_model_free(m);
+}
+END_TEST
+
+START_TEST(pls_json_report_and_value_of_driver)
+{
+    size_t p, n = 500;
+    double *x = simulate_chain(n, 77, &p);
+    cxm_pls_model *m = chain_model(0);
+    ck_ok(cxm_pls_model_set_target(m, "Satisfaction"));
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    o.bootstrap = 20;
+    cxm_pls_result *r = NULL;
+    ck_ok(cxm_pls_estimate(&r, m, n, p, x, NULL, &o));
+    char *json = NULL;
+    ck_ok(cxm_pls_result_to_json(&json, r));
+    ck_assert_ptr_nonnull(strstr(json, "\"importance_performance\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"resamples\":\t20"));
+    ck_assert_ptr_nonnull(strstr(json, "\"std_error\""));
+    cxm_free(json);
+    cxm_logit retention = { 0 };
+    retention.intercept = -3;
+    retention.slope = 0.08;
+    cxm_value_link v;
+    ck_ok(cxm_pls_value_of_driver(&v, r, 2, 3, 1, &retention, 100, 0.1, CXM_CASH_END, 1000));
+    double effects[CHAIN_C * CHAIN_C], indices[CHAIN_C];
+    ck_ok(cxm_pls_result_get(effects, CHAIN_C * CHAIN_C, r, CXM_PLS_TOTAL_EFFECTS_INDEX));
+    ck_ok(cxm_pls_result_get(indices, CHAIN_C, r, CXM_PLS_INDICES));
+    ck_assert_double_eq(v.satisfaction, indices[3]);
+    ck_near(v.improved_satisfaction - v.satisfaction, effects[2 * CHAIN_C + 3], 1e-12);
+    ck_assert(v.gain > 0);
+    ck_fails(cxm_pls_value_of_driver(&v, r, 9, 3, 1, &retention, 100, 0.1, CXM_CASH_END, 1),
+             CXM_EINVAL, "construct 9 does not exist");
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(m);
+    free(x);
+}
+END_TEST
+
+typedef struct pls_chaos { const double *x; size_t n, p; } pls_chaos;
+
+static int pls_scenario(void *context)
+{
+    const pls_chaos *c = context;
+    cxm_pls_model *m = NULL, *copy = NULL;
+    cxm_pls_result *r = NULL;
+    char *text = NULL, *report = NULL;
+    double scores[7 * 10];
+    int status = cxm_pls_model_preset(&m, "chain");
+    if (status == CXM_OK)
+        status = cxm_pls_model_to_json(&text, m);
+    if (status == CXM_OK)
+        status = cxm_pls_model_from_json(&copy, text);
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    o.bootstrap = 40;
+    o.threads = 2;
+    if (status == CXM_OK) {
+        /* The chain preset's items have other names: estimate by position. */
+        cxm_pls_model_free(copy);
+        copy = NULL;
+        status = cxm_pls_estimate(&r, m, c->n, c->p, c->x, NULL, &o);
+    }
+    if (status == CXM_OK)
+        status = cxm_pls_result_to_json(&report, r);
+    if (status == CXM_OK)
+        status = cxm_pls_result_scores(scores, 70, r, 10, c->p, c->x, NULL, 1);
+    cxm_free(text);
+    cxm_free(report);
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(copy);
+    cxm_pls_model_free(m);
+    return status;
+}
+
+START_TEST(pls_out_of_memory)
+{
+    size_t p, n = 200;
+    double *x = simulate_chain(n, 11, &p);
+    /* The preset's scale is 1-10: move the simulated answers into it. */
+    for (size_t i = 0; i < n * p; i++)
+        x[i] = fmin(10, fmax(1, x[i]));
+    pls_chaos context = { x, n, p };
+    ck_assert_int_gt(chaos_run(pls_scenario, &context, "pls"), 0);
+    free(x);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("chain");
@@ -658,6 +1171,19 @@ int main(void)
     tcase_add_test(tc, logit_fit_matches_reference);
     tcase_add_test(tc, logit_fit_recovers_simulated_parameters);
     tcase_add_test(tc, logit_fit_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("pls");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, pls_model_building_and_names);
+    tcase_add_test(tc, pls_model_json_round_trip_and_errors);
+    tcase_add_test(tc, pls_presets);
+    tcase_add_test(tc, pls_recovers_simulated_paths);
+    tcase_add_test(tc, pls_bootstrap_is_reproducible_across_threads);
+    tcase_add_test(tc, pls_estimate_errors);
+    tcase_add_test(tc, pls_collinear_mode_b_block);
+    tcase_add_test(tc, pls_json_report_and_value_of_driver);
+    tcase_add_test(tc, pls_out_of_memory);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

@@ -585,6 +585,389 @@ CXM_API int cxm_return_on_quality(cxm_roq *out, double gain, size_t n_periods,
 CXM_API int cxm_satisfaction_index(double *out, size_t n_items, const double *weights,
                                    const double *means, double scale_min, double scale_max);
 
+
+/* ------------------------------------------------------------------------
+ * The structural chain from survey data: PLS path modelling (MODELS.md 3.3)
+ * ------------------------------------------------------------------------ */
+
+/** A structural model: constructs measured by blocks of survey items and the paths between them. */
+typedef struct cxm_pls_model cxm_pls_model;
+/** An estimated model: weights, loadings, paths, R², effects, indices and bootstrap results. */
+typedef struct cxm_pls_result cxm_pls_result;
+
+/** How a construct relates to its items. */
+typedef enum cxm_pls_mode {
+    CXM_PLS_MODE_A = 0, /**< reflective: outer weights from covariances (correlation weights). */
+    CXM_PLS_MODE_B = 1  /**< formative: outer weights from a multiple regression (regression weights). */
+} cxm_pls_mode;
+
+/** Inner weighting scheme of the PLS algorithm (Lohmöller 1989). */
+typedef enum cxm_pls_scheme {
+    CXM_PLS_PATH = 0,      /**< predecessors: regression coefficients; successors: correlations. */
+    CXM_PLS_CENTROID = 1,  /**< signs of the correlations of adjacent constructs. */
+    CXM_PLS_FACTORIAL = 2  /**< correlations of adjacent constructs. */
+} cxm_pls_scheme;
+
+/** What to do with respondents who skipped an item of the model. */
+typedef enum cxm_pls_missing {
+    CXM_PLS_LISTWISE = 0,        /**< leave them out. */
+    CXM_PLS_MEAN_REPLACEMENT = 1 /**< replace each missing answer by the item's mean. */
+} cxm_pls_missing;
+
+/** Estimation settings. Initialise with #CXM_PLS_OPTIONS_INIT or cxm_pls_options_init(). */
+typedef struct cxm_pls_options {
+    unsigned version;          /**< #CXM_PLS_OPTIONS_VERSION. */
+    cxm_pls_scheme scheme;     /**< inner weighting scheme (path). */
+    double tolerance;          /**< stop when no standardized outer weight changes more (1e-7). */
+    size_t max_iterations;     /**< give up with #CXM_ECONVERGE after this many iterations (300). */
+    size_t bootstrap;          /**< resamples for bootstrap intervals; 0 for none (0). */
+    unsigned long long seed;   /**< seed of the bootstrap (1): the same seed gives the same numbers. */
+    double level;              /**< confidence level of the bootstrap percentile intervals (0.95). */
+    size_t threads;            /**< threads for the bootstrap; 0 = one per online processor (0). */
+    cxm_pls_missing missing;   /**< missing answers (listwise). */
+} cxm_pls_options;
+
+/** The version of cxm_pls_options that this header describes. */
+#define CXM_PLS_OPTIONS_VERSION 1
+/** Default estimation settings. */
+#define CXM_PLS_OPTIONS_INIT \
+    { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE }
+
+/** Set @p options to the defaults (#CXM_PLS_OPTIONS_INIT). */
+CXM_API void cxm_pls_options_init(cxm_pls_options *options);
+
+/**
+ * An empty model. Add constructs, their items and paths, then estimate it.
+ *
+ * @param[out] out  the model; release it with cxm_pls_model_free().
+ * @return #CXM_OK or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_create(cxm_pls_model **out);
+
+/** Release a model (NULL is accepted). */
+CXM_API void cxm_pls_model_free(cxm_pls_model *model);
+
+/**
+ * Add a construct (latent variable).
+ *
+ * @param model  the model.
+ * @param name   a name not used by another construct.
+ * @param mode   #CXM_PLS_MODE_A (reflective) or #CXM_PLS_MODE_B (formative).
+ * @return #CXM_OK, #CXM_EINVAL (empty or duplicate name, bad mode) or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_add_construct(cxm_pls_model *model, const char *name, cxm_pls_mode mode);
+
+/**
+ * Add a survey item (a data column) to a construct's block. An item may
+ * measure several constructs.
+ *
+ * @param model      the model.
+ * @param construct  the construct's name.
+ * @param item       the item's column name (not yet in this construct's block).
+ * @return #CXM_OK, #CXM_ENOTFOUND (no such construct), #CXM_EINVAL or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_add_item(cxm_pls_model *model, const char *construct, const char *item);
+
+/**
+ * The answer scale of a construct's items, for its 0–100 index. Without it
+ * the index uses each item's observed minimum and maximum.
+ *
+ * @param model      the model.
+ * @param construct  the construct's name.
+ * @param scale_min  the scale's lowest point (1 on a 1–10 scale).
+ * @param scale_max  its highest point, > scale_min.
+ * @return #CXM_OK, #CXM_ENOTFOUND or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_model_set_scale(cxm_pls_model *model, const char *construct, double scale_min,
+                                    double scale_max);
+
+/**
+ * Add a path (a structural relationship) from one construct to another.
+ * The inner model must stay recursive (no cycles).
+ *
+ * @return #CXM_OK, #CXM_ENOTFOUND, #CXM_EINVAL (a self-loop, a duplicate, a cycle) or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_add_path(cxm_pls_model *model, const char *from, const char *to);
+
+/**
+ * The construct whose drivers reports rank by importance–performance
+ * (e.g. satisfaction).
+ *
+ * @return #CXM_OK, #CXM_ENOTFOUND or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_set_target(cxm_pls_model *model, const char *construct);
+
+/**
+ * Read a model from JSON text:
+ *
+ *     {
+ *       "name": "ECSI",
+ *       "scale": [1, 10],                      (optional, default for every construct)
+ *       "constructs": [
+ *         {"name": "Image", "items": ["IMAG1", "IMAG2"], "mode": "A", "scale": [1, 10]},
+ *         ...
+ *       ],
+ *       "paths": [
+ *         {"from": "Image", "to": ["Expectation", "Satisfaction"]},   ("from"/"to": a name or a list)
+ *         ["Expectation", "Quality"],                                 (or a [from, to] pair)
+ *         ...
+ *       ],
+ *       "target": "Satisfaction",              (optional)
+ *       "estimation": {"scheme": "path", "tolerance": 1e-7, "max_iterations": 300,
+ *                      "bootstrap": 500, "seed": 1, "level": 0.95, "threads": 0,
+ *                      "missing": "listwise"}  (optional; scheme path|centroid|factorial,
+ *                                               missing listwise|mean)
+ *     }
+ *
+ * "mode" is "A" (default, reflective) or "B" (formative). Unknown keys are
+ * errors, so that a misspelt key does not go unnoticed.
+ *
+ * @param[out] out  the model; release it with cxm_pls_model_free().
+ * @param json      NUL-terminated JSON text.
+ * @return #CXM_OK, #CXM_EPARSE (malformed JSON: the message gives the line),
+ *         #CXM_EINVAL (a model that does not make sense: the message names the key),
+ *         #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_from_json(cxm_pls_model **out, const char *json);
+
+/**
+ * A ready-made model:
+ *
+ * - "acsi": the American Customer Satisfaction Index (Fornell et al. 1996):
+ *   Expectations (CUEX1–3) → Quality (PERQ1–3), Value (PERV1–2),
+ *   Satisfaction (CUSA1–3); Quality → Value, Satisfaction; Value →
+ *   Satisfaction; Satisfaction → Complaints (CUSCO), Loyalty (CUSL1–2);
+ *   Complaints → Loyalty.
+ * - "ecsi": the European index on the mobile-phone survey (Tenenhaus et al.
+ *   2005): Image (IMAG1–5) → Expectation (CUEX1–3), Satisfaction, Loyalty;
+ *   Expectation → Quality (PERQ1–7), Value (PERV1–2), Satisfaction; Quality →
+ *   Value, Satisfaction; Value → Satisfaction; Satisfaction → Complaints
+ *   (CUSCO), Loyalty (CUSL1–3); Complaints → Loyalty.
+ * - "chain": the libcxm emotion chain: Expectations (EXPE1–3) → Perceptions
+ *   (PERC1–4), Satisfaction; Perceptions → Emotion (EMOT1–3), Satisfaction;
+ *   Emotion → Satisfaction (SATI1–3), Promote (PROM1–2); Satisfaction →
+ *   Promote, Complain (COMP1), Stay (STAY1–2); Complain → Stay.
+ *
+ * Items are on 1–10 scales; the target is Satisfaction. Export a preset with
+ * cxm_pls_model_to_json() to rename its items.
+ *
+ * @return #CXM_OK, #CXM_ENOTFOUND (no such preset) or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_preset(cxm_pls_model **out, const char *name);
+
+/**
+ * The model as JSON text (the format cxm_pls_model_from_json() reads).
+ *
+ * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @return #CXM_OK or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_model_to_json(char **out, const cxm_pls_model *model);
+
+/**
+ * The estimation settings stored in the model's JSON ("estimation"), or the
+ * defaults.
+ *
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model);
+
+/** Number of constructs (0 for NULL). */
+CXM_API size_t cxm_pls_model_construct_count(const cxm_pls_model *model);
+/** Name of construct @p j, or NULL when there is no such construct. */
+CXM_API const char *cxm_pls_model_construct_name(const cxm_pls_model *model, size_t j);
+/**
+ * Index of the construct called @p name.
+ * @return #CXM_OK or #CXM_ENOTFOUND.
+ */
+CXM_API int cxm_pls_model_find(size_t *out, const cxm_pls_model *model, const char *name);
+/**
+ * The target construct (cxm_pls_model_set_target()).
+ * @return #CXM_OK or #CXM_ENOTFOUND when the model has none.
+ */
+CXM_API int cxm_pls_model_target(size_t *out, const cxm_pls_model *model);
+/** Number of distinct items (data columns) the model uses. */
+CXM_API size_t cxm_pls_model_item_count(const cxm_pls_model *model);
+/** Name of item @p i (the order in which items were first added), or NULL. */
+CXM_API const char *cxm_pls_model_item_name(const cxm_pls_model *model, size_t i);
+/**
+ * Number of indicators: (construct, item) pairs, in construct order and,
+ * within a construct, in the order its items were added. Weights and
+ * loadings come in this order.
+ */
+CXM_API size_t cxm_pls_model_indicator_count(const cxm_pls_model *model);
+/** Item name of indicator @p k, or NULL. */
+CXM_API const char *cxm_pls_model_indicator_name(const cxm_pls_model *model, size_t k);
+/** Construct of indicator @p k (cxm_pls_model_construct_count() when there is none). */
+CXM_API size_t cxm_pls_model_indicator_construct(const cxm_pls_model *model, size_t k);
+/** Number of paths. */
+CXM_API size_t cxm_pls_model_path_count(const cxm_pls_model *model);
+/**
+ * Path @p k: the constructs it leads from and to.
+ * @return #CXM_OK or #CXM_EINVAL when there is no such path.
+ */
+CXM_API int cxm_pls_model_path(size_t *from, size_t *to, const cxm_pls_model *model, size_t k);
+
+/**
+ * Estimate a model by PLS path modelling (Wold 1982; Lohmöller 1989).
+ *
+ * The items are standardized and the algorithm iterates outer estimation
+ * (Mode A: covariances with the inner proxy; Mode B: multiple regression on
+ * it) and inner estimation (the scheme) until no standardized weight moves
+ * more than the tolerance; path coefficients are then least squares on the
+ * construct scores. Every step needs only the items' correlation matrix, so
+ * each bootstrap resample costs one weighted cross-product of the data and
+ * small-matrix work; resamples are split over threads, each resample with
+ * its own random stream derived from the seed, so results do not depend on
+ * the number of threads or on timing.
+ *
+ * @param[out] out         the result; release it with cxm_pls_result_free().
+ * @param model            the model (it is copied; it may be changed or freed afterwards).
+ * @param n_rows           respondents.
+ * @param n_columns        columns of @p data.
+ * @param data             n_rows × n_columns answers, row-major; NaN marks a missing answer.
+ * @param column_names     n_columns names to find each item's column, or NULL when the
+ *                         columns are exactly the model's items in order
+ *                         (cxm_pls_model_item_name()).
+ * @param options          settings, or NULL for the defaults.
+ * @return #CXM_OK; #CXM_EINVAL (a model without paths, a construct without
+ *         items or paths, bad options); #CXM_ENOTFOUND (an item without a
+ *         column); #CXM_EDOMAIN (too few respondents, an item that does not
+ *         vary, collinear constructs or Mode B items); #CXM_ECONVERGE; #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_rows,
+                             size_t n_columns, const double *data,
+                             const char *const *column_names, const cxm_pls_options *options);
+
+/** Release a result (NULL is accepted). */
+CXM_API void cxm_pls_result_free(cxm_pls_result *result);
+
+/** The result's copy of the model: names of constructs, items and paths. */
+CXM_API const cxm_pls_model *cxm_pls_result_model(const cxm_pls_result *result);
+
+/** How an estimate went. This struct's layout is part of the ABI. */
+typedef struct cxm_pls_info {
+    size_t rows;             /**< respondents used. */
+    size_t rows_dropped;     /**< respondents left out for missing answers (listwise). */
+    size_t iterations;       /**< iterations of the PLS algorithm. */
+    size_t resamples;        /**< bootstrap resamples that converged and count. */
+    size_t resamples_failed; /**< resamples that did not converge or were degenerate. */
+    double level;            /**< confidence level of the bootstrap intervals. */
+    int scheme;              /**< the #cxm_pls_scheme used. */
+} cxm_pls_info;
+
+/** @return #CXM_OK or #CXM_EINVAL. */
+CXM_API int cxm_pls_result_info(cxm_pls_info *out, const cxm_pls_result *result);
+
+/** The estimated quantities. Matrices are constructs × constructs, row = from, column = to. */
+typedef enum cxm_pls_quantity {
+    CXM_PLS_WEIGHTS = 0,                /**< per indicator: standardized outer weights. */
+    CXM_PLS_WEIGHTS_UNSTANDARDIZED = 1, /**< per indicator: weights on the raw items (weight/sd). */
+    CXM_PLS_INDEX_WEIGHTS = 2,          /**< per indicator: index weights, summing to 1 per construct. */
+    CXM_PLS_LOADINGS = 3,               /**< per indicator: correlation of the item with its construct. */
+    CXM_PLS_PATHS = 4,                  /**< path coefficients (0 where there is no path). */
+    CXM_PLS_TOTAL_EFFECTS = 5,          /**< standardized total effects (direct + indirect). */
+    CXM_PLS_TOTAL_EFFECTS_INDEX = 6,    /**< total effects in index points per index point
+                                             (importance in importance–performance maps). */
+    CXM_PLS_R_SQUARED = 7,              /**< per construct; NaN for exogenous constructs. */
+    CXM_PLS_INDICES = 8,                /**< per construct: the 0–100 index (performance). */
+    CXM_PLS_CONSTRUCT_CORRELATIONS = 9, /**< correlations of the construct scores. */
+    CXM_PLS_INDICATOR_MEANS = 10,       /**< per indicator: the item's mean. */
+    CXM_PLS_INDICATOR_STD_DEVS = 11     /**< per indicator: the item's standard deviation (n − 1). */
+} cxm_pls_quantity;
+
+/** Bootstrap statistics of a quantity. */
+typedef enum cxm_pls_statistic {
+    CXM_PLS_BOOT_MEAN = 0,      /**< mean over the resamples. */
+    CXM_PLS_BOOT_STD_ERROR = 1, /**< standard deviation over the resamples (n − 1). */
+    CXM_PLS_BOOT_LOWER = 2,     /**< lower percentile bound at the options' level. */
+    CXM_PLS_BOOT_UPPER = 3      /**< upper percentile bound. */
+} cxm_pls_statistic;
+
+/** Number of values of a quantity (0 for an unknown quantity or NULL). */
+CXM_API size_t cxm_pls_result_size(const cxm_pls_result *result, cxm_pls_quantity quantity);
+
+/**
+ * Copy an estimated quantity.
+ *
+ * @param[out] dst   @p n values.
+ * @param n          must equal cxm_pls_result_size().
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_result_get(double *dst, size_t n, const cxm_pls_result *result,
+                               cxm_pls_quantity quantity);
+
+/**
+ * A bootstrap statistic of a quantity (percentile intervals).
+ *
+ * @return #CXM_OK, #CXM_EINVAL, or #CXM_ESTATE when the estimate has no
+ *         successful resamples.
+ */
+CXM_API int cxm_pls_result_bootstrap(double *dst, size_t n, const cxm_pls_result *result,
+                                     cxm_pls_quantity quantity, cxm_pls_statistic statistic);
+
+/**
+ * The bootstrap estimates of a quantity, resample after resample
+ * (info.resamples × cxm_pls_result_size() values, row-major).
+ *
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_ESTATE.
+ */
+CXM_API int cxm_pls_result_bootstrap_draws(double *dst, size_t n, const cxm_pls_result *result,
+                                           cxm_pls_quantity quantity);
+
+/**
+ * Construct scores of respondents (the estimation data or new data).
+ *
+ * @param[out] dst         n_rows × constructs scores, row-major; NaN for a respondent
+ *                         with a missing item in a construct's block.
+ * @param n                must be n_rows × constructs.
+ * @param result           the estimate.
+ * @param n_rows           respondents.
+ * @param n_columns        columns of @p data.
+ * @param data             n_rows × n_columns answers.
+ * @param column_names     as in cxm_pls_estimate().
+ * @param rescaled         0: standardized scores (estimation sample mean 0, sd 1);
+ *                         1: the 0–100 scale of the indices.
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOTFOUND.
+ */
+CXM_API int cxm_pls_result_scores(double *dst, size_t n, const cxm_pls_result *result,
+                                  size_t n_rows, size_t n_columns, const double *data,
+                                  const char *const *column_names, int rescaled);
+
+/**
+ * The result as JSON: model, estimation info, indicators (weights,
+ * loadings), constructs (R², index), paths and total effects, each with its
+ * bootstrap standard error and interval when there are resamples, and the
+ * importance–performance of the target's drivers when the model has a target.
+ *
+ * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_result_to_json(char **out, const cxm_pls_result *result);
+
+/**
+ * The value of improving a driver: raising construct @p driver by
+ * @p points index points raises the target's index by points × its total
+ * effect (#CXM_PLS_TOTAL_EFFECTS_INDEX); the retention model, fitted on the
+ * target's index (0–100 scores from cxm_pls_result_scores()), turns that into
+ * retention and lifetime value, as in cxm_value_of_improvement().
+ *
+ * @param[out] out      the value link; satisfaction is the target's index.
+ * @param result        the estimate.
+ * @param driver        the construct to improve.
+ * @param target        the outcome construct (usually satisfaction).
+ * @param points        index points of improvement of the driver.
+ * @param retention     retention as a logistic function of the target's index.
+ * @param margin        margin per period.
+ * @param discount      discount rate per period.
+ * @param timing        cash-flow timing.
+ * @param customers     size of the customer base.
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_EDOMAIN.
+ */
+CXM_API int cxm_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *result,
+                                    size_t driver, size_t target, double points,
+                                    const cxm_logit *retention, double margin, double discount,
+                                    cxm_cash_timing timing, double customers);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,9 +8,12 @@ emotions. This module measures each link with the libcxm C library:
   :func:`kano`;
 * chain primitives: :func:`disconfirmation`, :func:`adaptive_expectations`,
   :func:`delight`, :func:`peak_end`, :func:`valence`;
+* the structural chain from survey data: :class:`PathModel` (PLS path
+  modelling with ACSI, ECSI and libcxm-chain presets) and its
+  :class:`PathModelFit` (paths, R², indices, importance–performance);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
-  :func:`satisfaction_index`.
+  :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
 
 Inputs are numbers, sequences, numpy arrays or pandas objects; results are
 small frozen dataclasses (with ``to_series()``) or pandas objects.
@@ -29,6 +32,7 @@ __all__ = [
     "fit_retention", "RetentionModel", "value_of_improvement", "return_on_quality",
     "satisfaction_index", "NPS", "NPSComparison", "CSAT", "CES", "Servqual", "Kano",
     "ValueLink", "ReturnOnQuality", "SERVQUAL_DIMENSIONS", "KANO_CATEGORIES",
+    "PathModel", "PLSModel", "PathModelFit",
 ]
 
 #: The five SERVQUAL dimensions of the standard 22-item instrument, with their items (1-based).
@@ -700,3 +704,369 @@ def satisfaction_index(weights, means, *, scale=(1, 10)):
     low, high = scale
     return core.satisfaction_index(_vector(weights, "weights"), _vector(means, "means"),
                                    float(low), float(high))
+
+
+# ------------------------------------------------------------------ PLS path modelling
+
+_SCHEMES = {"path": 0, "centroid": 1, "factorial": 2}
+_MISSING = {"listwise": 0, "mean": 1}
+_QUANTITIES = {
+    "weights": 0, "weights_unstandardized": 1, "index_weights": 2, "loadings": 3, "paths": 4,
+    "total_effects": 5, "total_effects_index": 6, "r_squared": 7, "indices": 8,
+    "construct_correlations": 9, "indicator_means": 10, "indicator_std_devs": 11,
+}
+_QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
+              (False, False): "low priority", (False, True): "possible overkill"}
+
+
+class PathModel:
+    """A structural path model estimated by PLS path modelling (the ACSI/ECSI method).
+
+    Constructs (latent variables) are measured by blocks of survey items
+    (data columns); paths link constructs. Build one from Python::
+
+        model = cxm.chain.PathModel(
+            {"Quality": ["q1", "q2", "q3"], "Satisfaction": ["s1", "s2"],
+             "Loyalty": ["l1", "l2"]},
+            paths=[("Quality", "Satisfaction"), ("Satisfaction", "Loyalty")],
+            scale=(1, 10), target="Satisfaction")
+
+    or take a preset (:meth:`preset`: ``"acsi"``, ``"ecsi"``, ``"chain"``) or
+    JSON (:meth:`from_json`, the format of ``cxm survey``). ``modes`` maps
+    constructs to ``"A"`` (reflective, default) or ``"B"`` (formative);
+    ``scale``/``scales`` give the answer scale used for the 0–100 indices
+    (default: each item's observed range). ``paths`` is a list of
+    ``(from, to)`` pairs or a dict ``{from: [to, ...]}``.
+
+    :meth:`fit` estimates the model on a DataFrame (or a 2-D array whose
+    columns are :attr:`items` in order) and returns a :class:`PathModelFit`.
+    """
+
+    def __init__(self, constructs=None, paths=(), *, modes=None, scale=None, scales=None,
+                 target=None, name=None):
+        self._handle = core.pls_model_create()
+        self._name = name
+        modes = modes or {}
+        scales = scales or {}
+        for construct, items in (constructs or {}).items():
+            self.add_construct(construct, items, mode=modes.get(construct, "A"),
+                               scale=scales.get(construct, scale))
+        pairs = paths.items() if isinstance(paths, dict) else paths
+        for source, destination in pairs:
+            for d in ([destination] if isinstance(destination, str) else destination):
+                self.add_path(source, d)
+        if target is not None:
+            core.pls_model_set_target(self._handle, target)
+
+    @classmethod
+    def _wrap(cls, handle):
+        model = cls.__new__(cls)
+        model._handle = handle
+        model._name = None
+        return model
+
+    @classmethod
+    def preset(cls, name):
+        """A ready-made model: ``"acsi"`` (Fornell et al. 1996), ``"ecsi"`` (Tenenhaus et
+        al. 2005, the mobile-phone survey's item names) or ``"chain"`` (libcxm's expectations →
+        perceptions → emotion → satisfaction → promote / complain / stay)."""
+        return cls._wrap(core.pls_model_preset(name))
+
+    @classmethod
+    def from_json(cls, text):
+        """A model from JSON text (or a path to a JSON file); see ``cxm survey --help``."""
+        if not text.lstrip().startswith("{"):
+            with open(text, encoding="utf-8") as handle:
+                text = handle.read()
+        return cls._wrap(core.pls_model_from_json(text))
+
+    def to_json(self):
+        """The model as JSON text."""
+        return core.pls_model_to_json(self._handle)
+
+    def add_construct(self, name, items, *, mode="A", scale=None):
+        """Add a construct measured by ``items`` (column names)."""
+        if mode not in ("A", "B"):
+            raise _invalid(f"mode {mode!r} must be 'A' (reflective) or 'B' (formative)")
+        core.pls_model_add_construct(self._handle, name, 0 if mode == "A" else 1)
+        for item in ([items] if isinstance(items, str) else items):
+            core.pls_model_add_item(self._handle, name, str(item))
+        if scale is not None:
+            core.pls_model_set_scale(self._handle, name, float(scale[0]), float(scale[1]))
+        return self
+
+    def add_path(self, source, destination):
+        """Add the path ``source → destination``."""
+        core.pls_model_add_path(self._handle, source, destination)
+        return self
+
+    @property
+    def constructs(self):
+        """Construct names in model order."""
+        h = self._handle
+        return [core.pls_model_construct_name(h, j) for j in range(core.pls_model_construct_count(h))]
+
+    @property
+    def items(self):
+        """Distinct item (column) names, in the order a data array's columns must follow."""
+        h = self._handle
+        return [core.pls_model_item_name(h, i) for i in range(core.pls_model_item_count(h))]
+
+    @property
+    def indicators(self):
+        """``(construct, item)`` pairs in the order of weights and loadings."""
+        h = self._handle
+        names = self.constructs
+        return [(names[core.pls_model_indicator_construct(h, k)],
+                 core.pls_model_indicator_name(h, k))
+                for k in range(core.pls_model_indicator_count(h))]
+
+    @property
+    def paths(self):
+        """``(from, to)`` pairs."""
+        names = self.constructs
+        return [tuple(names[j] for j in core.pls_model_path(self._handle, k))
+                for k in range(core.pls_model_path_count(self._handle))]
+
+    @property
+    def target(self):
+        """The construct whose drivers reports rank, or None."""
+        try:
+            return self.constructs[core.pls_model_target(self._handle)]
+        except Exception:  # NotFoundError: no target
+            return None
+
+    def __repr__(self):
+        return (f"PathModel({len(self.constructs)} constructs, {len(self.items)} items, "
+                f"{len(self.paths)} paths)")
+
+    def _matrix(self, data):
+        items = self.items
+        if _is_pandas(data):
+            missing = [item for item in items if item not in data.columns]
+            if missing:
+                from ._errors import NotFoundError
+                raise NotFoundError(f"the data have no column {missing[0]!r} (an item of the model)")
+            frame = data[items]
+            return np.ascontiguousarray(frame.to_numpy(dtype=np.float64)), frame.index
+        x = np.ascontiguousarray(np.asarray(data, dtype=np.float64))
+        if x.ndim != 2 or x.shape[1] != len(items):
+            raise _invalid(f"the data must be a 2-D array with one column per item ({len(items)})")
+        return x, None
+
+    def fit(self, data, *, scheme="path", bootstrap=0, seed=1, level=0.95, tolerance=1e-7,
+            max_iterations=300, threads=0, missing="listwise"):
+        """Estimate the model by PLS path modelling.
+
+        ``scheme``: ``"path"``, ``"centroid"`` or ``"factorial"`` inner weighting;
+        ``bootstrap``: resamples for standard errors and percentile intervals at
+        ``level`` (reproducible with ``seed``; split over ``threads``, 0 = all
+        processors, without changing the numbers); ``missing``: ``"listwise"``
+        or ``"mean"`` replacement. Returns a :class:`PathModelFit`.
+        """
+        if scheme not in _SCHEMES:
+            raise _invalid(f"unknown scheme {scheme!r}: use path, centroid or factorial")
+        if missing not in _MISSING:
+            raise _invalid(f"unknown missing-data rule {missing!r}: use listwise or mean")
+        x, _ = self._matrix(data)
+        handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], float(tolerance),
+                                   int(max_iterations), int(bootstrap), int(seed), float(level),
+                                   int(threads), _MISSING[missing])
+        return PathModelFit(self, handle)
+
+
+#: Another name for :class:`PathModel`.
+PLSModel = PathModel
+
+
+class PathModelFit:
+    """An estimated :class:`PathModel`: weights, loadings, paths, R², effects, indices.
+
+    Tables are pandas objects; with bootstrap resamples the long tables carry
+    ``std_error``, ``lower`` and ``upper`` columns (percentile intervals).
+    """
+
+    def __init__(self, model, handle):
+        self.model = model
+        self._handle = handle
+        self._constructs = model.constructs
+        info = core.pls_result_info(handle)
+        #: rows, rows_dropped, iterations, resamples, resamples_failed, level, scheme
+        self.info = {key: getattr(info, key) for key in
+                     ("rows", "rows_dropped", "iterations", "resamples", "resamples_failed",
+                      "level")}
+        self.info["scheme"] = [k for k, v in _SCHEMES.items() if v == info.scheme][0]
+
+    def _get(self, quantity, statistic=None):
+        code = _QUANTITIES[quantity]
+        dst = np.empty(core.pls_result_size(self._handle, code))
+        if statistic is None:
+            core.pls_result_get(dst, self._handle, code)
+        else:
+            core.pls_result_bootstrap(dst, self._handle, code, statistic)
+        return dst
+
+    def _long(self, quantity, frame):
+        frame["estimate"] = self._get(quantity)
+        if self.info["resamples"]:
+            for name, statistic in (("std_error", 1), ("lower", 2), ("upper", 3)):
+                frame[name] = self._get(quantity, statistic)
+        return frame
+
+    def _square(self, quantity):
+        import pandas as pd
+        c = len(self._constructs)
+        return pd.DataFrame(self._get(quantity).reshape(c, c), index=self._constructs,
+                            columns=self._constructs)
+
+    @property
+    def weights(self):
+        """Outer weights by indicator: standardized (``estimate``), unstandardized (on the
+        raw items), index weights (summing to 1 per construct) and loadings."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        frame = self._long("weights", pd.DataFrame(index=index))
+        frame["unstandardized"] = self._get("weights_unstandardized")
+        frame["index_weight"] = self._get("index_weights")
+        frame["loading"] = self._get("loadings")
+        frame["mean"] = self._get("indicator_means")
+        frame["std_dev"] = self._get("indicator_std_devs")
+        return frame
+
+    @property
+    def loadings(self):
+        """Loadings by indicator (correlation of each item with its construct)."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        return self._long("loadings", pd.DataFrame(index=index))
+
+    @property
+    def paths(self):
+        """Path coefficients, one row per path (``from``, ``to``)."""
+        import pandas as pd
+        c = len(self._constructs)
+        pairs = self.model.paths
+        full = self._long("paths", pd.DataFrame(index=range(c * c)))
+        rows = [self._constructs.index(a) * c + self._constructs.index(b) for a, b in pairs]
+        frame = full.iloc[rows].reset_index(drop=True)
+        frame.insert(0, "to", [b for _, b in pairs])
+        frame.insert(0, "from", [a for a, _ in pairs])
+        return frame
+
+    @property
+    def path_matrix(self):
+        """Path coefficients as a constructs × constructs matrix (rows: from)."""
+        return self._square("paths")
+
+    @property
+    def total_effects(self):
+        """Standardized total (direct + indirect) effects, rows: from."""
+        return self._square("total_effects")
+
+    @property
+    def total_effects_index(self):
+        """Total effects in index points per index point (rows: from)."""
+        return self._square("total_effects_index")
+
+    @property
+    def construct_correlations(self):
+        return self._square("construct_correlations")
+
+    @property
+    def r_squared(self):
+        """R² of each endogenous construct (NaN for exogenous ones)."""
+        import pandas as pd
+        return pd.Series(self._get("r_squared"), index=self._constructs, name="r_squared")
+
+    @property
+    def indices(self):
+        """0–100 indices (ACSI-style, from normalised unstandardized weights)."""
+        import pandas as pd
+        return pd.Series(self._get("indices"), index=self._constructs, name="index")
+
+    def bootstrap(self, quantity="paths"):
+        """The bootstrap estimates of a quantity, one row per resample (a DataFrame)."""
+        import pandas as pd
+        code = _QUANTITIES[quantity]
+        size = core.pls_result_size(self._handle, code)
+        dst = np.empty(self.info["resamples"] * size)
+        core.pls_result_bootstrap_draws(dst, self._handle, code)
+        c = len(self._constructs)
+        if size == c * c:
+            columns = [f"{a} -> {b}" for a in self._constructs for b in self._constructs]
+        elif size == c:
+            columns = self._constructs
+        else:
+            columns = [f"{a}:{b}" for a, b in self.model.indicators]
+        return pd.DataFrame(dst.reshape(-1, size), columns=columns)
+
+    def importance_performance(self, target=None):
+        """Drivers of ``target`` (default: the model's target) by importance and performance.
+
+        Importance is the total effect in index points per index point of the
+        driver; performance is the driver's 0–100 index (Ringle & Sarstedt
+        2016). Quadrants split at the mean importance and performance
+        (Martilla & James 1977). Sorted by importance.
+        """
+        import pandas as pd
+        target = target or self.model.target
+        if target is None:
+            raise _invalid("the model has no target: pass target=")
+        if target not in self._constructs:
+            from ._errors import NotFoundError
+            raise NotFoundError(f"the model has no construct {target!r}")
+        effects = self.total_effects[target]
+        drivers = [name for name in self._constructs if name != target and effects[name] != 0]
+        frame = pd.DataFrame({
+            "importance": self.total_effects_index.loc[drivers, target],
+            "total_effect": effects[drivers],
+            "performance": self.indices[drivers]}, index=pd.Index(drivers, name="driver"))
+        high_i = frame["importance"] > frame["importance"].mean()
+        high_p = frame["performance"] > frame["performance"].mean()
+        frame["quadrant"] = [_QUADRANTS[(i, p)] for i, p in zip(high_i, high_p)]
+        return frame.sort_values("importance", ascending=False)
+
+    def scores(self, data, *, rescaled=False):
+        """Construct scores of respondents: standardized, or on the 0–100 index scale."""
+        import pandas as pd
+        x, index = self.model._matrix(data)
+        dst = np.empty(x.shape[0] * len(self._constructs))
+        core.pls_result_scores(dst, self._handle, x, int(bool(rescaled)))
+        return pd.DataFrame(dst.reshape(x.shape[0], -1), columns=self._constructs, index=index)
+
+    def value_of_driver(self, driver, retention, *, target=None, points=1.0, margin, discount,
+                        customers=1.0, prepaid=False):
+        """What +``points`` index points on ``driver`` are worth, per customer and for the base.
+
+        The target's index rises by points × the driver's total effect (index
+        scale); ``retention`` (a :class:`RetentionModel` fitted on the target's
+        0–100 scores, or an ``(intercept, slope)`` pair) turns that into
+        retention and lifetime value (see :func:`value_of_improvement`).
+        """
+        target = target or self.model.target
+        if target is None:
+            raise _invalid("the model has no target: pass target=")
+        model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
+        j, t = self._constructs.index(driver), self._constructs.index(target)
+        timing = core.CASH_START if prepaid else core.CASH_END
+        return _from_struct(ValueLink, core.pls_value_of_driver(
+            self._handle, j, t, float(points), model._struct, float(margin), float(discount),
+            timing, float(customers)))
+
+    def to_json(self):
+        """The estimate as JSON (the format of ``cxm survey -o``)."""
+        return core.pls_result_to_json(self._handle)
+
+    def summary(self):
+        """A readable report: paths, R², indices and drivers."""
+        lines = [f"PLS path model: {self.info['rows']} respondents, {self.info['scheme']} scheme, "
+                 f"{self.info['iterations']} iterations"]
+        lines.append(self.paths.to_string(index=False))
+        import pandas as pd
+        lines.append(pd.concat([self.r_squared, self.indices], axis=1).to_string())
+        if self.model.target:
+            lines.append(self.importance_performance().to_string())
+        return "\n\n".join(lines)
+
+    def __repr__(self):
+        return f"<PathModelFit {self.info}>"
