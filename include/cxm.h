@@ -11,5 +11,7 @@
 #include "cxm/common.h"
 #include "cxm/clv.h"
 #include "cxm/chain.h"
+#include "cxm/io.h"
+#include "cxm/rfm.h"
 
 #endif /* CXM_H */
