@@ -1,4 +1,5 @@
 /* The emotion chain: MODELS.md 2.5 (peak-end, Kahneman et al. 1993). */
+#define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -1134,6 +1135,155 @@ START_TEST(pls_out_of_memory)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ survey files */
+
+static void data_path(char *dst, size_t size, const char *name)
+{
+    const char *top = getenv("top_srcdir");
+    snprintf(dst, size, "%s/tests/data/chain/%s", top ? top : "..", name);
+}
+
+START_TEST(survey_nps_published_case)
+{
+    char path[4096];
+    data_path(path, sizeof path, "nps.csv");
+    cxm_survey *s = NULL;
+    const char *two[2] = { "id", "recommend" };
+    ck_ok(cxm_survey_read(&s, path, 2, two, NULL));
+    ck_assert_uint_eq(cxm_survey_rows(s), 103);
+    ck_assert_uint_eq(cxm_survey_columns(s), 2);
+    ck_assert_str_eq(cxm_survey_column_name(s, 1), "recommend");
+    ck_assert_ptr_null(cxm_survey_column_name(s, 2));
+    cxm_survey_free(s);
+    /* By number: the second column. */
+    const char *columns[1] = { "2" };
+    cxm_survey *answers = NULL;
+    ck_ok(cxm_survey_read(&answers, path, 1, columns, NULL));
+    cxm_nps_estimate e;
+    ck_ok(cxm_survey_nps(&e, answers, "recommend", 0.95));
+    ck_assert_double_eq(e.respondents, 100);
+    ck_near(e.nps, 30, 1e-12);
+    ck_near(e.std_error, 7.8102, 5e-5);
+    ck_near(e.adjusted_lower, 14.051, 5e-4);
+    double column[103];
+    ck_ok(cxm_survey_column(column, 103, answers, "recommend"));
+    size_t missing = 0;
+    for (int i = 0; i < 103; i++)
+        missing += isnan(column[i]);
+    ck_assert_uint_eq(missing, 3);
+    ck_fails(cxm_survey_column(column, 100, answers, "recommend"), CXM_EINVAL, "has 103 rows");
+    ck_fails(cxm_survey_nps(&e, answers, "channel", 0.95), CXM_ENOTFOUND, "no column 'channel'");
+    cxm_survey_free(answers);
+}
+END_TEST
+
+START_TEST(survey_read_errors)
+{
+    char path[4096];
+    cxm_survey *s = (cxm_survey *)&s;
+    data_path(path, sizeof path, "nps.csv");
+    ck_fails(cxm_survey_read(&s, path, 0, NULL, NULL), CXM_EPARSE,
+             "column 'channel': 'store' is not a number");
+    ck_assert_ptr_null(s);
+    const char *twice[2] = { "recommend", "2" };
+    ck_fails(cxm_survey_read(&s, path, 2, twice, NULL), CXM_EINVAL, "asked for twice");
+    const char *none[1] = { "likely" };
+    ck_fails(cxm_survey_read(&s, path, 1, none, NULL), CXM_ENOTFOUND, "no column 'likely'");
+    data_path(path, sizeof path, "no-such-file.csv");
+    ck_assert_int_eq(cxm_survey_read(&s, path, 0, NULL, NULL), CXM_EIO);
+    /* Skipping bad rows: the bad row goes, the count is kept. */
+    char copy[] = "/tmp/cxm-survey-XXXXXX";
+    int fd = mkstemp(copy);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("a;b\n1;2\nx;3\n4;NA\n", f);
+    fclose(f);
+    cxm_csv_options o = CXM_CSV_OPTIONS_INIT;
+    o.delimiter = ';';
+    ck_fails(cxm_survey_read(&s, copy, 0, NULL, &o), CXM_EPARSE, ":3: column 'a': 'x' is not a number");
+    o.skip_bad_rows = 1;
+    ck_ok(cxm_survey_read(&s, copy, 0, NULL, &o));
+    ck_assert_uint_eq(cxm_survey_rows(s), 2);
+    ck_assert_uint_eq(cxm_survey_skipped(s), 1);
+    double b[2];
+    ck_ok(cxm_survey_column(b, 2, s, "b"));
+    ck_assert_double_eq(b[0], 2);
+    ck_assert(isnan(b[1]));
+    cxm_survey_free(s);
+    remove(copy);
+}
+END_TEST
+
+START_TEST(survey_pls)
+{
+    char path[4096];
+    data_path(path, sizeof path, "survey.csv");
+    cxm_survey *s = NULL;
+    const char *items[5] = { "q1", "q2", "q3", "s1", "s2" };
+    ck_ok(cxm_survey_read(&s, path, 5, items, NULL));
+    cxm_pls_model *m = NULL;
+    ck_ok(cxm_pls_model_from_json(&m,
+        "{\"scale\": [1, 10], \"constructs\": [{\"name\": \"Q\", \"items\": [\"q1\", \"q2\", \"q3\"]},"
+        "{\"name\": \"S\", \"items\": [\"s1\", \"s2\"]}], \"paths\": [[\"Q\", \"S\"]]}"));
+    cxm_pls_result *r = NULL;
+    ck_ok(cxm_survey_pls(&r, m, s, NULL));
+    cxm_pls_info info;
+    ck_ok(cxm_pls_result_info(&info, r));
+    ck_assert_uint_eq(info.rows, 149);
+    /* One path: its coefficient is the correlation of the two composites. */
+    double paths[4], cor[4];
+    ck_ok(cxm_pls_result_get(paths, 4, r, CXM_PLS_PATHS));
+    ck_ok(cxm_pls_result_get(cor, 4, r, CXM_PLS_CONSTRUCT_CORRELATIONS));
+    ck_near(paths[1], cor[1], 1e-12);
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(m);
+    ck_ok(cxm_pls_model_preset(&m, "ecsi"));
+    ck_fails(cxm_survey_pls(&r, m, s, NULL), CXM_ENOTFOUND, "no column 'IMAG1'");
+    cxm_pls_model_free(m);
+    cxm_survey_free(s);
+}
+END_TEST
+
+static int survey_scenario(void *context)
+{
+    const char *path = context;
+    cxm_survey *s = NULL;
+    cxm_pls_model *m = NULL;
+    cxm_pls_result *r = NULL;
+    cxm_nps_estimate e;
+    int status = cxm_survey_read(&s, path, 0, NULL, NULL);
+    if (status == CXM_OK)
+        status = cxm_survey_nps(&e, s, "q1", 0.95);
+    if (status == CXM_OK)
+        status = cxm_pls_model_from_json(&m, "{\"constructs\": [{\"name\": \"Q\", \"items\": [\"q1\", \"q2\"]},"
+                                             "{\"name\": \"S\", \"items\": [\"s1\", \"s2\"]}], \"paths\": [[\"Q\", \"S\"]]}");
+    if (status == CXM_OK)
+        status = cxm_survey_pls(&r, m, s, NULL);
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(m);
+    cxm_survey_free(s);
+    return status;
+}
+
+START_TEST(survey_out_of_memory)
+{
+    char path[4096];
+    data_path(path, sizeof path, "survey.csv");
+    /* The respondent ids are text: read a copy without them. */
+    char copy[] = "/tmp/cxm-survey-XXXXXX";
+    int fd = mkstemp(copy);
+    ck_assert_int_ge(fd, 0);
+    FILE *in = fopen(path, "r"), *out = fdopen(fd, "w");
+    char line[256];
+    while (fgets(line, sizeof line, in))
+        fputs(strchr(line, ',') + 1, out);
+    fclose(in);
+    fclose(out);
+    ck_assert_int_gt(chaos_run(survey_scenario, copy, "survey"), 0);
+    remove(copy);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("chain");
@@ -1184,6 +1334,13 @@ int main(void)
     tcase_add_test(tc, pls_collinear_mode_b_block);
     tcase_add_test(tc, pls_json_report_and_value_of_driver);
     tcase_add_test(tc, pls_out_of_memory);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("survey files");
+    tcase_add_test(tc, survey_nps_published_case);
+    tcase_add_test(tc, survey_read_errors);
+    tcase_add_test(tc, survey_pls);
+    tcase_add_test(tc, survey_out_of_memory);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

@@ -13,6 +13,8 @@ static const cli_command *const commands[] = {
     &cli_command_clv,
     &cli_command_demo,
     &cli_command_rfm,
+    &cli_command_nps,
+    &cli_command_survey,
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 

@@ -8,6 +8,7 @@
 
 #include "cxm/common.h"
 #include "cxm/clv.h"
+#include "cxm/io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -967,6 +968,78 @@ CXM_API int cxm_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *r
                                     size_t driver, size_t target, double points,
                                     const cxm_logit *retention, double margin, double discount,
                                     cxm_cash_timing timing, double customers);
+
+
+/* ------------------------------------------------------------------------
+ * Survey files
+ * ------------------------------------------------------------------------ */
+
+/** Survey answers read from a file: numeric columns, NaN for missing answers. */
+typedef struct cxm_survey cxm_survey;
+
+/**
+ * Read survey answers from a delimited text file (one respondent per
+ * record) with the shared CSV reader (see cxm/io.h).
+ *
+ * Every selected column must hold numbers; an empty field, NA, N/A, NaN or
+ * NULL (any case) is a missing answer and becomes NaN. Anything else stops
+ * the read with a message naming the file, line, column and value
+ * ("survey.csv:17: column 'CUSA2': 'high' is not a number"), unless the
+ * options skip bad rows.
+ *
+ * @param[out] out      the survey; release it with cxm_survey_free().
+ * @param path          the file.
+ * @param n_columns     number of columns to read, 0 for all of them.
+ * @param columns       @p n_columns column names or 1-based numbers ("3"), or NULL.
+ * @param options       the file's layout, or NULL for the defaults (comma, header).
+ * @return #CXM_OK, #CXM_EIO, #CXM_EPARSE, #CXM_ENOTFOUND (a column), #CXM_ENOMEM.
+ */
+CXM_API int cxm_survey_read(cxm_survey **out, const char *path, size_t n_columns,
+                            const char *const *columns, const cxm_csv_options *options);
+
+/** Release a survey (NULL is accepted). */
+CXM_API void cxm_survey_free(cxm_survey *survey);
+
+/** Number of respondents (records read). */
+CXM_API size_t cxm_survey_rows(const cxm_survey *survey);
+
+/** Number of columns read. */
+CXM_API size_t cxm_survey_columns(const cxm_survey *survey);
+
+/** Name of column @p j: its header, or its 1-based number as text without a header; NULL if none. */
+CXM_API const char *cxm_survey_column_name(const cxm_survey *survey, size_t j);
+
+/** Records skipped as bad (with the skip_bad_rows option). */
+CXM_API size_t cxm_survey_skipped(const cxm_survey *survey);
+
+/**
+ * Copy one column's answers (NaN for missing).
+ *
+ * @param[out] dst   cxm_survey_rows() values.
+ * @param n          must equal cxm_survey_rows().
+ * @param survey     the survey.
+ * @param column     the column's name (or 1-based number).
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOTFOUND.
+ */
+CXM_API int cxm_survey_column(double *dst, size_t n, const cxm_survey *survey, const char *column);
+
+/**
+ * NPS of one column of a survey (answers 0..10; missing answers skipped).
+ *
+ * @return as cxm_nps_from_scores(); #CXM_ENOTFOUND for an unknown column.
+ *         Errors about answers name the column.
+ */
+CXM_API int cxm_survey_nps(cxm_nps_estimate *out, const cxm_survey *survey, const char *column,
+                           double level);
+
+/**
+ * Estimate a path model on a survey: the model's items are found among the
+ * survey's columns by name.
+ *
+ * @return as cxm_pls_estimate().
+ */
+CXM_API int cxm_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
+                           const cxm_survey *survey, const cxm_pls_options *options);
 
 #ifdef __cplusplus
 }

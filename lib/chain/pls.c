@@ -937,8 +937,9 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
             break;
         }
         ok &= cJSON_AddStringToObject(o, "name", m->constructs[j].name) != NULL;
-        ok &= (sub = cJSON_AddObjectToObject(o, "r_squared")) != NULL &&
-              add_estimate(sub, r, CXM_PLS_R_SQUARED, j, "estimate");
+        if (!isnan(r->estimate[r->layout.offset[CXM_PLS_R_SQUARED] + j]))
+            ok &= (sub = cJSON_AddObjectToObject(o, "r_squared")) != NULL &&
+                  add_estimate(sub, r, CXM_PLS_R_SQUARED, j, "estimate");
         ok &= (sub = cJSON_AddObjectToObject(o, "index")) != NULL &&
               add_estimate(sub, r, CXM_PLS_INDICES, j, "estimate");
     }
@@ -1002,6 +1003,16 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
         ok &= ipma != NULL && (arr = cJSON_AddArrayToObject(ipma, "drivers")) != NULL;
         unsigned char *used = ok ? cxm__calloc(c, 1) : NULL;
         ok &= used != NULL;
+        /* Quadrants split at the mean importance and performance (Martilla & James 1977). */
+        double mean_i = 0, mean_p = 0, drivers = 0;
+        for (size_t j = 0; ok && j < c; j++)
+            if (j != target && total[j * c + target] != 0) {
+                mean_i += total_index[j * c + target];
+                mean_p += indices[j];
+                drivers += 1;
+            }
+        mean_i /= drivers > 0 ? drivers : 1;
+        mean_p /= drivers > 0 ? drivers : 1;
         for (;;) {
             size_t best = c;
             for (size_t j = 0; ok && j < c; j++)
@@ -1017,10 +1028,17 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
                 cJSON_Delete(o);
                 break;
             }
+            double importance = total_index[best * c + target], performance = indices[best];
+            const char *quadrant = importance > mean_i
+                                       ? (performance > mean_p ? "keep up the good work"
+                                                               : "concentrate here")
+                                       : (performance > mean_p ? "possible overkill"
+                                                               : "low priority");
             ok &= cJSON_AddStringToObject(o, "construct", m->constructs[best].name) != NULL;
-            ok &= add_number(o, "importance", total_index[best * c + target]);
+            ok &= add_number(o, "importance", importance);
             ok &= add_number(o, "total_effect", total[best * c + target]);
-            ok &= add_number(o, "performance", indices[best]);
+            ok &= add_number(o, "performance", performance);
+            ok &= cJSON_AddStringToObject(o, "quadrant", quadrant) != NULL;
         }
         cxm__free(used);
     }
