@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,8 +525,8 @@ void cxm_pls_result_free(cxm_pls_result *result)
 /* Copy the model items out of the data (listwise or mean replacement),
  * compute moments and the correlation matrix; x receives the centred data. */
 static int prepare_data(cxm_pls_result *res, const size_t *column, size_t n_rows, size_t n_columns,
-                        const double *data, cxm_pls_missing missing, double **x_out, size_t *n_out,
-                        double *r)
+                        const double *data, cxm_pls_missing missing, int want_integers,
+                        double **x_out, int16_t **xi_out, size_t *n_out, double *r)
 {
     size_t p = res->plan.p;
     const cxm_pls_model *m = res->model;
@@ -585,6 +586,17 @@ static int prepare_data(cxm_pls_result *res, const size_t *column, size_t n_rows
         }
         res->mean[i] = sum[i] / count[i];
     }
+    /* Small whole numbers (and no replaced answers): the bootstrap can
+     * work on them exactly. An allocation failure here only loses speed. */
+    int16_t *xi = NULL;
+    int integers = want_integers;
+    for (size_t k = 0; integers && k < n * p; k++)
+        integers = x[k] == floor(x[k]) && fabs(x[k]) <= 181.0;
+    if (integers && (xi = cxm__malloc(n * p * sizeof *xi)) != NULL)
+        for (size_t k = 0; k < n * p; k++)
+            xi[k] = (int16_t)x[k];
+    else
+        cxm_error_clear();
     /* Mean replacement, then centre (two passes: exact means, no cancellation). */
     for (size_t row = 0; row < n; row++)
         for (size_t i = 0; i < p; i++) {
@@ -603,16 +615,17 @@ static int prepare_data(cxm_pls_result *res, const size_t *column, size_t n_rows
     for (size_t row = 0; row < n; row++) {
         const double *xr = x + row * p;
         for (size_t i = 0; i < p; i++) {
-            double xi = xr[i];
+            double xv = xr[i];
             double *ri = r + i * p;
             for (size_t k = 0; k <= i; k++)
-                ri[k] += xi * xr[k];
+                ri[k] += xv * xr[k];
         }
     }
     for (size_t i = 0; i < p; i++) {
         double var = r[i * p + i] / (double)(n - 1);
         if (!(var > 0)) {
             cxm__free(x);
+            cxm__free(xi);
             return cxm__fail(CXM_EDOMAIN, "column '%s' does not vary (every answer is %g)",
                              m->items[i], res->mean[i]);
         }
@@ -629,16 +642,19 @@ static int prepare_data(cxm_pls_result *res, const size_t *column, size_t n_rows
     for (size_t i = 0; i < p; i++) {
         if (!(res->range[i] > 0)) {
             cxm__free(x);
+            cxm__free(xi);
             return cxm__fail(CXM_EDOMAIN, "column '%s' does not vary", m->items[i]);
         }
         if (obs_min[i] < res->low[i] || obs_max[i] - res->low[i] > res->range[i]) {
             double bad = obs_min[i] < res->low[i] ? obs_min[i] : obs_max[i];
             cxm__free(x);
+            cxm__free(xi);
             return cxm__fail(CXM_EINVAL, "column '%s': answer %g is outside the scale [%g, %g]",
                              m->items[i], bad, res->low[i], res->low[i] + res->range[i]);
         }
     }
     *x_out = x;
+    *xi_out = xi;
     *n_out = n;
     return CXM_OK;
 }
@@ -672,6 +688,7 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
         status = plan_build(&res->plan, res->model, options);
     size_t p = model->n_items, c = model->n_constructs;
     double *x = NULL, *r = NULL;
+    int16_t *xi = NULL;
     size_t *column = NULL, n = 0;
     pls_work work = { 0 };
     if (status == CXM_OK) {
@@ -692,7 +709,8 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
         status = map_columns(column, model, n_columns, column_names);
     }
     if (status == CXM_OK)
-        status = prepare_data(res, column, n_rows, n_columns, data, options->missing, &x, &n, r);
+        status = prepare_data(res, column, n_rows, n_columns, data, options->missing,
+                              options->bootstrap > 0, &x, &xi, &n, r);
     if (status == CXM_OK)
         status = cxm__pls_work_alloc(&work, &res->plan);
     if (status == CXM_OK) {
@@ -707,7 +725,7 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
             status = CXM_ENOMEM;
         size_t ok = 0;
         if (status == CXM_OK)
-            status = cxm__pls_bootstrap(&res->plan, &res->layout, x, n, res->mean, res->low,
+            status = cxm__pls_bootstrap(&res->plan, &res->layout, x, xi, n, res->mean, res->low,
                                         res->range, options->bootstrap, options->seed,
                                         options->threads, res->draws, &ok);
         if (status == CXM_OK) {
@@ -718,6 +736,7 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
     }
     cxm__pls_work_free(&work);
     cxm__free(x);
+    cxm__free(xi);
     cxm__free(r);
     cxm__free(column);
     if (status != CXM_OK) {

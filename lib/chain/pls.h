@@ -89,10 +89,13 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
 /* The bootstrap: resamples rows with replacement (n_boot times, seeded),
  * runs the core on each and stores the successful estimates in draws
  * (n_boot × layout->total, the first *n_ok rows filled in resample order).
- * x is the n × p data (centred at the full-sample means `centre`). */
-int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const double *x, size_t n,
-                       const double *centre, const double *low, const double *range,
-                       size_t n_boot, uint64_t seed, size_t threads, double *draws, size_t *n_ok);
+ * x is the n × p data (centred at the full-sample means `centre`); xi, when
+ * not NULL, the same raw answers as integers of magnitude <= 181 (products
+ * fit 16 bits): the cross-products are then exact. */
+int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const double *x,
+                       const int16_t *xi, size_t n, const double *centre, const double *low,
+                       const double *range, size_t n_boot, uint64_t seed, size_t threads,
+                       double *draws, size_t *n_ok);
 
 /* JSON helpers (pls_model.c): the model as a cJSON tree (NULL when out of
  * memory), and a string printed by cJSON moved into memory released by

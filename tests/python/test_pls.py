@@ -211,6 +211,24 @@ class Bootstrap(unittest.TestCase):
         self.assertEqual(one.info["resamples"], 64)
 
 
+    def test_exact_integer_path_matches_the_double_path(self):
+        # Answers on a 1-10 scale take the exact integer kernel; the same answers
+        # times 1.5 (not whole numbers) take the floating-point one. Standardized
+        # results do not depend on the scale, so both bootstraps must agree.
+        data, blocks, paths = simulate(500, seed=8)
+        data = (data * 1.6 + 6).round().clip(1, 10)
+        names = list(data.columns)
+        model = cxm.chain.PathModel({f"C{j}": [names[i] for i in b] for j, b in enumerate(blocks)},
+                                    [(f"C{a}", f"C{b}") for a, b in paths])
+        exact = model.fit(data, bootstrap=48, seed=5, threads=2)
+        floating = model.fit(data * 1.5, bootstrap=48, seed=5, threads=1)
+        for quantity in ("paths", "weights", "loadings", "r_squared"):
+            np.testing.assert_allclose(exact.bootstrap(quantity).to_numpy(),
+                                       floating.bootstrap(quantity).to_numpy(), atol=1e-11)
+        one = model.fit(data, bootstrap=48, seed=5, threads=1)
+        pd.testing.assert_frame_equal(one.bootstrap("paths"), exact.bootstrap("paths"))
+
+
 class ValueOfDriver(unittest.TestCase):
     def test_matches_the_value_link(self):
         data, blocks, paths = simulate(400, seed=5)
