@@ -73,6 +73,15 @@ CXMB_RESULT_STRUCT(cxm_roq)
 %ignore cxm_pls_result_model;
 %ignore cxm_pls_result_scores;
 %ignore cxm_pls_value_of_driver;
+%ignore cxm_survey_read;
+%ignore cxm_survey_pls;
+%ignore cxm_survey_column;
+%nodefaultctor cxm_survey;
+struct cxm_survey {};
+%extend cxm_survey {
+    ~cxm_survey() { cxm_survey_free($self); }
+}
+%typemap(in, numinputs=0) cxm_survey **out (cxm_survey *temp = NULL) { $1 = &temp; }
 %nodefaultctor cxm_pls_model;
 %nodefaultctor cxm_pls_result;
 struct cxm_pls_model {};
@@ -98,6 +107,9 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 %typemap(argout) cxm_pls_result **out {
     $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_pls_result *), SWIG_POINTER_OWN));
 }
+%typemap(argout) cxm_survey **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_survey *), SWIG_POINTER_OWN));
+}
 %typemap(argout) char **out {
     PyObject *text = PyUnicode_FromString(*$1 ? *$1 : "");
     cxm_free(*$1);
@@ -115,6 +127,10 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 }
 %typemap(argout) cxm_pls_result **out {
     SWIG_NewPointerObj(L, *$1, $descriptor(cxm_pls_result *), 1);
+    SWIG_arg++;
+}
+%typemap(argout) cxm_survey **out {
+    SWIG_NewPointerObj(L, *$1, $descriptor(cxm_survey *), 1);
     SWIG_arg++;
 }
 %typemap(argout) char **out {
@@ -428,6 +444,59 @@ static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
     o->threads = threads;
     o->missing = (cxm_pls_missing)missing;
     return CXM_OK;
+}
+%}
+
+%rename(survey_read) cxmb_survey_read;
+%rename(survey_column) cxmb_survey_column;
+%rename(survey_pls) cxmb_survey_pls;
+%inline %{
+/* Columns as one string of names separated by newlines ("" for all); the
+ * file layout as plain values (delimiter 0: detect). */
+static int cxmb_survey_read(cxm_survey **out, const char *path, const char *columns,
+                            int delimiter, int header, int quote, int skip_bad_rows)
+{
+    cxm_csv_options o;
+    cxm_csv_options_init(&o);
+    o.delimiter = delimiter;
+    o.header = header;
+    o.quote = quote;
+    o.skip_bad_rows = skip_bad_rows;
+    size_t n = 0, length = strlen(columns);
+    char *copy = (char *)malloc(length + 1);
+    const char **names = (const char **)malloc((length + 1) * sizeof *names);
+    if (copy == NULL || names == NULL) {
+        free(copy);
+        free((void *)names);
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    }
+    memcpy(copy, columns, length + 1);
+    for (char *p = copy; length > 0 && p != NULL;) {
+        names[n++] = p;
+        p = strchr(p, '\n');
+        if (p != NULL)
+            *p++ = '\0';
+    }
+    int status = cxm_survey_read(out, path, n, n ? names : NULL, &o);
+    free(copy);
+    free((void *)names);
+    return status;
+}
+
+static int cxmb_survey_column(double *dst, size_t n, const cxm_survey *survey, const char *column)
+{
+    return cxm_survey_column(dst, n, survey, column);
+}
+
+static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
+                           const cxm_survey *survey, int scheme, double tolerance,
+                           size_t max_iterations, size_t bootstrap, unsigned long long seed,
+                           double level, size_t threads, int missing)
+{
+    cxm_pls_options o;
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
+                     missing);
+    return cxm_survey_pls(out, model, survey, &o);
 }
 %}
 

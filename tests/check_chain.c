@@ -602,6 +602,16 @@ START_TEST(logit_fit_recovers_simulated_parameters)
                   m.intercept_se);
     ck_assert_msg(fabs(m.slope - 0.5) < 4 * m.slope_se, "slope %g ± %g", m.slope, m.slope_se);
     ck_assert(m.slope_se < 0.02);
+    /* The same data on a 0-100 scale: IRLS must still converge (the
+     * log-likelihood is flat to rounding near the optimum) and give the
+     * same model in the new units. */
+    for (int i = 0; i < N; i++)
+        x[i] = 10 * x[i] + 3;
+    cxm_logit scaled;
+    ck_ok(cxm_logit_fit(&scaled, N, x, y, NULL));
+    ck_near(scaled.slope, m.slope / 10, 1e-12);
+    ck_near(scaled.intercept, m.intercept - 0.3 * m.slope, 1e-10);
+    ck_near(scaled.log_likelihood, m.log_likelihood, 1e-8);
 }
 END_TEST
 

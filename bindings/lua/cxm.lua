@@ -256,4 +256,124 @@ function cxm.satisfaction_index(weights, means, scale_min, scale_max)
   return core.satisfaction_index(weights, means, scale_min or 1, scale_max or 10)
 end
 
+-- ---------------------------------------------------------------- PLS path models
+local SCHEMES = { path = 0, centroid = 1, factorial = 2 }
+local MISSING = { listwise = 0, mean = 1 }
+
+local PathModel = {}
+PathModel.__index = PathModel
+
+--- A structural path model: a preset name ("acsi", "ecsi", "chain"), JSON text, or a table
+-- {constructs = {{name=, items={...}, mode="A"|"B", scale={min, max}}, ...},
+--  paths = {{from, to}, ...}, target = name}.
+function cxm.path_model(spec)
+  local handle
+  if type(spec) == "string" then
+    if spec:match("^%s*{") then handle = core.pls_model_from_json(spec)
+    else handle = core.pls_model_preset(spec) end
+  else
+    handle = core.pls_model_create()
+    for _, c in ipairs(spec.constructs or {}) do
+      core.pls_model_add_construct(handle, c.name, c.mode == "B" and 1 or 0)
+      for _, item in ipairs(c.items) do core.pls_model_add_item(handle, c.name, item) end
+      if c.scale then core.pls_model_set_scale(handle, c.name, c.scale[1], c.scale[2]) end
+    end
+    for _, path in ipairs(spec.paths or {}) do
+      core.pls_model_add_path(handle, path[1] or path.from, path[2] or path.to)
+    end
+    if spec.target then core.pls_model_set_target(handle, spec.target) end
+  end
+  return setmetatable({ handle = handle }, PathModel)
+end
+
+--- Construct names, item names (the column order of positional rows) and JSON.
+function PathModel:constructs()
+  local out = {}
+  for j = 0, core.pls_model_construct_count(self.handle) - 1 do
+    out[#out + 1] = core.pls_model_construct_name(self.handle, j)
+  end
+  return out
+end
+function PathModel:items()
+  local out = {}
+  for i = 0, core.pls_model_item_count(self.handle) - 1 do
+    out[#out + 1] = core.pls_model_item_name(self.handle, i)
+  end
+  return out
+end
+function PathModel:to_json() return core.pls_model_to_json(self.handle) end
+
+--- Estimate on rows: each row a table keyed by item name, or positional in items() order.
+-- opts: scheme, bootstrap, seed, level, tolerance, max_iterations, threads, missing.
+-- Returns a table: paths, r_squared, indices, weights, drivers (of the target), json.
+function PathModel:fit(rows, opts)
+  opts = opts or {}
+  local items = self:items()
+  local flat = {}
+  for r, row in ipairs(rows) do
+    for i, item in ipairs(items) do
+      local v = row[item]
+      if v == nil then v = row[i] end
+      if v == nil then error(("row %d has no value for '%s'"):format(r, item), 2) end
+      flat[#flat + 1] = v
+    end
+  end
+  local scheme = SCHEMES[opts.scheme or "path"]
+  if not scheme then error("unknown scheme '" .. tostring(opts.scheme) .. "'", 2) end
+  local missing = MISSING[opts.missing or "listwise"]
+  if not missing then error("unknown missing-data rule '" .. tostring(opts.missing) .. "'", 2) end
+  local r = core.pls_estimate(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
+    opts.max_iterations or 300, opts.bootstrap or 0, opts.seed or 1, opts.level or 0.95,
+    opts.threads or 0, missing)
+  local info = core.pls_result_info(r)
+  local names = self:constructs()
+  local c = #names
+  local function get(q) return core.pls_result_get(core.pls_result_size(r, q), r, q) end
+  local function boot(q, stat) return core.pls_result_bootstrap(core.pls_result_size(r, q), r, q, stat) end
+  local fit = { rows = info.rows, rows_dropped = info.rows_dropped, iterations = info.iterations,
+    resamples = info.resamples, paths = {}, r_squared = {}, indices = {}, weights = {}, drivers = {} }
+  local paths, total, total_index = get(core.PLS_PATHS), get(core.PLS_TOTAL_EFFECTS),
+    get(core.PLS_TOTAL_EFFECTS_INDEX)
+  local se, lo, hi
+  if info.resamples > 0 then
+    se, lo, hi = boot(core.PLS_PATHS, 1), boot(core.PLS_PATHS, 2), boot(core.PLS_PATHS, 3)
+  end
+  for k = 0, core.pls_model_path_count(self.handle) - 1 do
+    local from, to = core.pls_model_path(self.handle, k)
+    local at = from * c + to + 1
+    fit.paths[#fit.paths + 1] = { from = names[from + 1], to = names[to + 1], estimate = paths[at],
+      std_error = se and se[at], lower = lo and lo[at], upper = hi and hi[at] }
+  end
+  local r2, indices = get(core.PLS_R_SQUARED), get(core.PLS_INDICES)
+  for j, name in ipairs(names) do
+    if r2[j] == r2[j] then fit.r_squared[name] = r2[j] end -- NaN for exogenous constructs
+    fit.indices[name] = indices[j]
+  end
+  local w, loadings = get(core.PLS_WEIGHTS), get(core.PLS_LOADINGS)
+  for k = 0, core.pls_model_indicator_count(self.handle) - 1 do
+    fit.weights[k + 1] = { construct = names[core.pls_model_indicator_construct(self.handle, k) + 1],
+      item = core.pls_model_indicator_name(self.handle, k), weight = w[k + 1], loading = loadings[k + 1] }
+  end
+  local target = opts.target
+  if not target then
+    local ok, t = pcall(core.pls_model_target, self.handle)
+    if ok then target = names[t + 1] end
+  end
+  if target then
+    local t = core.pls_model_find(self.handle, target)
+    for j, name in ipairs(names) do
+      local effect = total[(j - 1) * c + t + 1]
+      if j - 1 ~= t and effect ~= 0 then
+        fit.drivers[#fit.drivers + 1] = { driver = name, importance = total_index[(j - 1) * c + t + 1],
+          total_effect = effect, performance = indices[j] }
+      end
+    end
+    table.sort(fit.drivers, function(a, b) return a.importance > b.importance end)
+    fit.target = target
+  end
+  fit.json = function() return core.pls_result_to_json(r) end
+  fit.handle = r
+  return fit
+end
+
 return cxm

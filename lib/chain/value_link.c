@@ -111,7 +111,7 @@ int cxm_logit_fit(cxm_logit *out, size_t n, const double *x, const double *y, co
     double ll = log_likelihood(n, x, y, weights, x_mean, a, b);
     double i00 = 0, i01 = 0, i11 = 0;
     size_t iteration = 0;
-    int converged = 0;
+    int converged = 0, whole_steps = 0;
     for (iteration = 1; iteration <= 100; iteration++) {
         double u0 = 0, u1 = 0;
         i00 = i01 = i11 = 0;
@@ -129,12 +129,20 @@ int cxm_logit_fit(cxm_logit *out, size_t n, const double *x, const double *y, co
             return cxm__fail(CXM_ECONVERGE, "the information matrix became singular at iteration %zu",
                              iteration);
         double da = (i11 * u0 - i01 * u1) / det, db = (i00 * u1 - i01 * u0) / det;
-        /* Newton decrement: twice the log-likelihood still to gain, about. */
-        if (u0 * da + u1 * db <= 1e-20 * (1.0 + fabs(ll))) {
+        /* Newton decrement: twice the log-likelihood still to gain, about.
+         * Close to the optimum that gain drowns in the rounding of the
+         * log-likelihood, so a line search cannot see it: there Newton
+         * steps are taken whole (they converge quadratically), and three of
+         * them reach the precision of the arithmetic. */
+        double decrement = u0 * da + u1 * db;
+        if (decrement <= 1e-6 * (1.0 + fabs(ll))) {
             a += da;
             b += db;
-            converged = 1;
-            break;
+            if (decrement <= 1e-24 * (1.0 + fabs(ll)) || ++whole_steps == 3) {
+                converged = 1;
+                break;
+            }
+            continue;
         }
         double step = 1.0, next_ll;
         for (int halving = 0;; halving++) {

@@ -72,6 +72,36 @@ check("bad score raises", not ok and tostring(err):find("element 1: score 11", 1
 ok, err = pcall(cxm.fit_retention, { 1, 2, 3, 4 }, { 0, 0, 1, 1 })
 check("separation raises", not ok and tostring(err):find("separates", 1, true), err)
 
+-- PLS path models: a two-construct model whose path is the composites' correlation.
+local model = cxm.path_model({
+  constructs = { { name = "Q", items = { "q1", "q2" } }, { name = "S", items = { "s1", "s2" } } },
+  paths = { { "Q", "S" } }, target = "S" })
+local rows, seed = {}, 12345
+local function rand()
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed / 2147483648
+end
+for i = 1, 200 do
+  local q = rand() * 4
+  rows[i] = { q1 = math.floor(3 + q + rand() * 3), q2 = math.floor(2 + q + rand() * 4),
+    s1 = math.floor(1 + q + rand() * 5), s2 = math.floor(2 + q * 0.8 + rand() * 4) }
+end
+local fit = model:fit(rows, { bootstrap = 40, seed = 3 })
+check("pls rows", fit.rows == 200 and fit.resamples == 40)
+check("pls one path", #fit.paths == 1 and fit.paths[1].from == "Q" and fit.paths[1].to == "S")
+check("pls path = sqrt(R2)", near(fit.paths[1].estimate ^ 2, fit.r_squared.S, 1e-12))
+check("pls interval", fit.paths[1].lower < fit.paths[1].estimate and fit.paths[1].estimate < fit.paths[1].upper)
+check("pls drivers", fit.target == "S" and fit.drivers[1].driver == "Q")
+check("pls weights", #fit.weights == 4 and fit.weights[1].item == "q1")
+check("pls json", fit.json():find('"importance_performance"', 1, true) ~= nil)
+local ecsi = cxm.path_model("ecsi")
+check("preset", #ecsi:constructs() == 7 and #ecsi:items() == 24)
+check("json round trip", #cxm.path_model(ecsi:to_json()):items() == 24)
+ok, err = pcall(cxm.path_model, "scsi")
+check("unknown preset raises", not ok and tostring(err):find("no preset model 'scsi'", 1, true), err)
+ok, err = pcall(model.fit, model, { { q1 = 1 } })
+check("missing item raises", not ok and tostring(err):find("no value for 'q2'", 1, true), err)
+
 if failures > 0 then
   print(failures .. " Lua checks failed")
   os.exit(1)

@@ -201,6 +201,19 @@ class ValueLink(unittest.TestCase):
             cxm.chain.fit_retention([1, 2, 3, 4], [0, 0, 1, 1])
 
 
+class Example(unittest.TestCase):
+    def test_chain_example_runs(self):
+        import os
+        import subprocess
+        import sys
+        src = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "..", ".."))
+        out = subprocess.run([sys.executable, os.path.join(src, "examples", "chain.py")],
+                             check=True, capture_output=True, text=True).stdout
+        self.assertIn("NPS 30.0, 95% adjusted-Wald [14.05, 44.20]", out)
+        self.assertIn("Emotion Satisfaction", out)
+        self.assertRegex(out, r"\+1 point of emotion: [0-9.]+ per customer")
+
+
 def load_tests(loader, tests, ignore):
     tests.addTests(doctest.DocTestSuite(cxm.chain, globs={"cxm": cxm, "np": np}))
     return tests

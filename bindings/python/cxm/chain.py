@@ -8,6 +8,7 @@ emotions. This module measures each link with the libcxm C library:
   :func:`kano`;
 * chain primitives: :func:`disconfirmation`, :func:`adaptive_expectations`,
   :func:`delight`, :func:`peak_end`, :func:`valence`;
+* survey files: :func:`read_survey` (libcxm's strict CSV reader);
 * the structural chain from survey data: :class:`PathModel` (PLS path
   modelling with ACSI, ECSI and libcxm-chain presets) and its
   :class:`PathModelFit` (paths, R², indices, importance–performance);
@@ -20,6 +21,7 @@ small frozen dataclasses (with ``to_series()``) or pandas objects.
 """
 
 import dataclasses
+import os
 
 import numpy as np
 
@@ -32,7 +34,7 @@ __all__ = [
     "fit_retention", "RetentionModel", "value_of_improvement", "return_on_quality",
     "satisfaction_index", "NPS", "NPSComparison", "CSAT", "CES", "Servqual", "Kano",
     "ValueLink", "ReturnOnQuality", "SERVQUAL_DIMENSIONS", "KANO_CATEGORIES",
-    "PathModel", "PLSModel", "PathModelFit",
+    "PathModel", "PLSModel", "PathModelFit", "read_survey",
 ]
 
 #: The five SERVQUAL dimensions of the standard 22-item instrument, with their items (1-based).
@@ -706,6 +708,47 @@ def satisfaction_index(weights, means, *, scale=(1, 10)):
                                    float(low), float(high))
 
 
+# ------------------------------------------------------------------ survey files
+
+def _csv_layout(delimiter, header, quote):
+    if delimiter is None or delimiter == "auto":
+        d = 0
+    elif delimiter in ("tab", "\t"):
+        d = 9
+    elif delimiter in ("space", "whitespace"):
+        d = 32
+    elif isinstance(delimiter, str) and len(delimiter) == 1:
+        d = ord(delimiter)
+    else:
+        raise _invalid(f"delimiter {delimiter!r} must be one character, 'tab', 'space' or None")
+    q = 0 if quote is None else ord(quote)
+    return d, 1 if header else 0, q
+
+
+def read_survey(path, columns=None, *, delimiter=None, header=True, quote='"',
+                skip_bad_rows=False):
+    """Read numeric survey answers with libcxm's strict CSV reader: a DataFrame.
+
+    ``columns`` selects columns by header name or 1-based number (default:
+    all, which must then all be numeric). Empty fields and NA, N/A, NaN,
+    NULL are missing (NaN); any other non-number stops the read with a
+    ParseError naming the file, line and column (``skip_bad_rows`` skips such
+    rows instead). ``delimiter`` is detected from the first line by default.
+    """
+    import pandas as pd
+    d, h, q = _csv_layout(delimiter, header, quote)
+    names = "" if columns is None else "\n".join(str(c) for c in columns)
+    survey = core.survey_read(str(path), names, d, h, q, int(bool(skip_bad_rows)))
+    rows = core.survey_rows(survey)
+    data = {}
+    for j in range(core.survey_columns(survey)):
+        name = core.survey_column_name(survey, j)
+        column = np.empty(rows)
+        core.survey_column(column, survey, name)
+        data[name] = column
+    return pd.DataFrame(data)
+
+
 # ------------------------------------------------------------------ PLS path modelling
 
 _SCHEMES = {"path": 0, "centroid": 1, "factorial": 2}
@@ -862,8 +905,13 @@ class PathModel:
         ``bootstrap``: resamples for standard errors and percentile intervals at
         ``level`` (reproducible with ``seed``; split over ``threads``, 0 = all
         processors, without changing the numbers); ``missing``: ``"listwise"``
-        or ``"mean"`` replacement. Returns a :class:`PathModelFit`.
+        or ``"mean"`` replacement. ``data`` is a DataFrame, a 2-D array whose
+        columns are :attr:`items` in order, or the path of a survey file (read
+        with :func:`read_survey`, only the model's items). Returns a
+        :class:`PathModelFit`.
         """
+        if isinstance(data, (str, os.PathLike)):
+            data = read_survey(data, self.items)
         if scheme not in _SCHEMES:
             raise _invalid(f"unknown scheme {scheme!r}: use path, centroid or factorial")
         if missing not in _MISSING:
