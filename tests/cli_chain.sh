@@ -61,6 +61,10 @@ if grep -q '"paths"' "$tmp/report.json" 2>/dev/null; then echo "ok: -o writes th
 expect 0 '"name":[[:space:]]*"ECSI"' '^$' -- survey --preset ecsi --print-model
 "$CXM" survey --preset chain --print-model > "$tmp/chain.json"
 expect 0 '"Emotion"' '^$' -- survey "$tmp/chain.json" --print-model
+expect 0 'Value of \+1 index point' '^$' -- survey "$data/model.json" "$data/survey.csv" --retention -3,0.07 --margin 100 --discount 0.12 --customers 1000
+expect 0 'Quality +0\.[0-9]{4}->0\.[0-9]{4} +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2}' '^$' -- survey "$data/model.json" "$data/survey.csv" --retention -3,0.07 --margin 100 --discount 0.12
+expect 2 '^$' '--retention, --margin and --discount go together' -- survey "$data/model.json" "$data/survey.csv" --margin 100
+expect 2 '^$' '--retention needs A,B' -- survey "$data/model.json" "$data/survey.csv" --retention 0.5 --margin 1 --discount 0.1
 expect 0 'usage: cxm survey' '^$' -- survey --help
 expect 2 '^$' 'give the model' -- survey "$data/survey.csv"
 expect 2 '^$' "--scheme must be path, centroid or factorial" -- survey "$data/model.json" "$data/survey.csv" --scheme best

@@ -62,6 +62,13 @@ const cli_command cli_command_survey = {
     "                          output instead of the text report)\n"
     "  --json                  same as -o -\n"
     "\n"
+    "The money (adds the value of +1 index point of each driver to the report):\n"
+    "  --retention A,B         retention = 1/(1 + exp(-(A + B*S))) with S the\n"
+    "                          target's 0-100 index (fit it with cxm_logit_fit)\n"
+    "  --margin M              margin per period\n"
+    "  --discount D            discount rate per period (lifetime value M*r/(1+D-r))\n"
+    "  --customers N           size of the customer base (default 1)\n"
+    "\n"
     "The file (see cxm nps --help): --delimiter C, --no-header, --quote C,\n"
     "--no-quote, --skip-bad-rows. Empty fields and NA, N/A, NaN, NULL are missing.\n"
     "\n"
@@ -98,7 +105,13 @@ static char *read_file(const char *path)
     return text;
 }
 
-static int print_text(const cxm_pls_result *r, const char *target_name)
+typedef struct money {
+    bool wanted;
+    cxm_logit retention;
+    double margin, discount, customers;
+} money;
+
+static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
 {
     const cxm_pls_model *m = cxm_pls_result_model(r);
     size_t c = cxm_pls_model_construct_count(m);
@@ -217,6 +230,28 @@ static int print_text(const cxm_pls_result *r, const char *target_name)
                        cxm_pls_model_construct_name(m, j), imp, perf, total[j * c + target],
                        quadrant);
             }
+            if (value->wanted) {
+                cxm_value_link v;
+                printf("\nValue of +1 index point (lifetime value, margin %g, discount %g)\n",
+                       value->margin, value->discount);
+                printf("  %-*s  %14s  %14s  %16s\n", w, "driver", "retention", "per customer",
+                       "for the base");
+                for (size_t k = 0; k < n; k++) {
+                    int rc = cxm_pls_value_of_driver(&v, r, drivers[k], target, 1.0,
+                                                     &value->retention, value->margin,
+                                                     value->discount, CXM_CASH_END,
+                                                     value->customers);
+                    if (rc != CXM_OK) {
+                        fprintf(stderr, "cxm survey: %s\n", cxm_error_message());
+                        free(total_index);
+                        free(paths);
+                        return CLI_EXIT_DATA;
+                    }
+                    printf("  %-*s  %6.4f->%6.4f  %14.2f  %16.2f\n", w,
+                           cxm_pls_model_construct_name(m, drivers[k]), v.retention,
+                           v.improved_retention, v.gain_per_customer, v.gain);
+                }
+            }
         }
     }
     free(total_index);
@@ -255,6 +290,10 @@ static int run_survey(int argc, char **argv)
         { "quote", required_argument, NULL, 'Q' },
         { "no-quote", no_argument, NULL, 'q' },
         { "skip-bad-rows", no_argument, NULL, 'S' },
+        { "retention", required_argument, NULL, 'R' },
+        { "margin", required_argument, NULL, 'M' },
+        { "discount", required_argument, NULL, 'd' },
+        { "customers", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
     static const char *const schemes[] = { "path", "centroid", "factorial" };
@@ -263,6 +302,8 @@ static int run_survey(int argc, char **argv)
     csv.delimiter = CXM_CSV_DETECT;
     const char *preset = NULL, *target = NULL, *output = NULL;
     bool print_model = false;
+    money value = { false, { 0 }, NAN, NAN, 1.0 };
+    bool has_retention = false;
     /* Command-line settings override the model's "estimation"; -1 = not given. */
     int scheme = -1, miss = -1;
     double level = NAN, tolerance = NAN, seed = NAN;
@@ -317,6 +358,33 @@ static int run_survey(int argc, char **argv)
         case 'g':
             target = optarg;
             break;
+        case 'R': {
+            char *end;
+            value.retention.intercept = strtod(optarg, &end);
+            if (end == optarg || *end != ',')
+                return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
+                                       optarg);
+            const char *slope = end + 1;
+            value.retention.slope = strtod(slope, &end);
+            if (end == slope || *end != '\0' || !isfinite(value.retention.intercept) ||
+                !isfinite(value.retention.slope))
+                return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
+                                       optarg);
+            has_retention = true;
+            break;
+        }
+        case 'M':
+            if (!cli_parse_double("survey", "margin", optarg, &value.margin))
+                return CLI_EXIT_USAGE;
+            break;
+        case 'd':
+            if (!cli_parse_double("survey", "discount", optarg, &value.discount))
+                return CLI_EXIT_USAGE;
+            break;
+        case 'C':
+            if (!cli_parse_double("survey", "customers", optarg, &value.customers))
+                return CLI_EXIT_USAGE;
+            break;
         case 'o':
             output = optarg;
             break;
@@ -340,6 +408,13 @@ static int run_survey(int argc, char **argv)
         return cli_usage_error("survey", "--tolerance must be positive, got %g", tolerance);
     if (iterations == 0)
         return cli_usage_error("survey", "--max-iterations must be at least 1");
+    value.wanted = has_retention || !isnan(value.margin) || !isnan(value.discount);
+    if (value.wanted && (!has_retention || isnan(value.margin) || isnan(value.discount)))
+        return cli_usage_error("survey", "--retention, --margin and --discount go together");
+    if (value.wanted && !(value.discount >= 0))
+        return cli_usage_error("survey", "--discount must not be negative");
+    if (value.wanted && !(value.customers >= 0))
+        return cli_usage_error("survey", "--customers must not be negative");
     size_t wanted = print_model ? (preset ? 0 : 1) : (preset ? 1 : 2);
     if ((size_t)(argc - optind) < wanted)
         return cli_usage_error("survey", preset ? "give the survey file"
@@ -448,7 +523,7 @@ static int run_survey(int argc, char **argv)
             return CLI_EXIT_OK;
         }
     }
-    status = print_text(result, target);
+    status = print_text(result, target, &value);
     cxm_pls_result_free(result);
     return status;
 }
