@@ -711,7 +711,14 @@ START_TEST(pls_model_json_round_trip_and_errors)
     ck_assert_uint_eq(cxm_pls_model_item_count(m), 4); /* e1 is shared by E and S */
     ck_assert_uint_eq(cxm_pls_model_indicator_count(m), 5);
     ck_assert_uint_eq(cxm_pls_model_path_count(m), 3);
-    cxm_pls_options o;
+    cxm_pls_options o, defaults = CXM_PLS_OPTIONS_INIT;
+    cxm_pls_options_init(&o);
+    ck_assert(o.version == defaults.version && o.scheme == defaults.scheme &&
+              o.tolerance == defaults.tolerance && o.max_iterations == defaults.max_iterations &&
+              o.bootstrap == defaults.bootstrap && o.seed == defaults.seed &&
+              o.level == defaults.level && o.threads == defaults.threads &&
+              o.missing == defaults.missing);
+    cxm_pls_options_init(NULL);
     ck_ok(cxm_pls_model_options(&o, m));
     ck_assert_int_eq(o.scheme, CXM_PLS_CENTROID);
     ck_assert_uint_eq(o.bootstrap, 200);
@@ -988,6 +995,8 @@ START_TEST(pls_estimate_errors)
     ck_fails(cxm_pls_result_bootstrap(dst, 6, r, CXM_PLS_WEIGHTS, CXM_PLS_BOOT_MEAN), CXM_ESTATE,
              "no bootstrap resamples");
     ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_PATHS), 9);
+    ck_assert_str_eq(cxm_pls_model_construct_name(cxm_pls_result_model(r), 2), "Loyalty");
+    ck_assert_ptr_null(cxm_pls_result_model(NULL));
     ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)12), 0);
     cxm_pls_result_free(r);
 

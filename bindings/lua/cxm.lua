@@ -372,6 +372,16 @@ function PathModel:fit(rows, opts)
     fit.target = target
   end
   fit.json = function() return core.pls_result_to_json(r) end
+  --- What +points index points of driver are worth: retention ({intercept=, slope=}) on the
+  -- target's 0-100 index; opts.margin, opts.discount, opts.customers, opts.points, opts.prepaid.
+  fit.value_of_driver = function(driver, retention, o)
+    local t = core.pls_model_find(self.handle, o.target or fit.target)
+    local j = core.pls_model_find(self.handle, driver)
+    local v = core.pls_value_of_driver(r, j, t, o.points or 1, logit_struct(retention), o.margin,
+      o.discount, timing(o), o.customers or 1)
+    return fields(v, { "satisfaction", "improved_satisfaction", "retention", "improved_retention",
+      "clv", "improved_clv", "gain_per_customer", "customers", "gain" })
+  end
   fit.handle = r
   return fit
 end

@@ -94,6 +94,11 @@ check("pls interval", fit.paths[1].lower < fit.paths[1].estimate and fit.paths[1
 check("pls drivers", fit.target == "S" and fit.drivers[1].driver == "Q")
 check("pls weights", #fit.weights == 4 and fit.weights[1].item == "q1")
 check("pls json", fit.json():find('"importance_performance"', 1, true) ~= nil)
+local worth = fit.value_of_driver("Q", { intercept = -3, slope = 0.07 },
+  { margin = 100, discount = 0.12, customers = 10 })
+check("pls value of driver", near(worth.satisfaction, fit.indices.S, 1e-12) and
+  near(worth.improved_satisfaction - worth.satisfaction, fit.drivers[1].importance, 1e-12) and
+  near(worth.gain, 10 * worth.gain_per_customer, 1e-9))
 local ecsi = cxm.path_model("ecsi")
 check("preset", #ecsi:constructs() == 7 and #ecsi:items() == 24)
 check("json round trip", #cxm.path_model(ecsi:to_json()):items() == 24)
