@@ -47,6 +47,8 @@ bool cli_wants_help(const cli_command *command, int argc, char **argv);
 extern const cli_command cli_command_clv;
 extern const cli_command cli_command_demo;
 extern const cli_command cli_command_rfm;
+extern const cli_command cli_command_attribution;
+extern const cli_command cli_command_journey;
 extern const cli_command cli_command_nps;
 extern const cli_command cli_command_survey;
 
