@@ -15,5 +15,6 @@
 #include "cxm/journey.h"
 #include "cxm/io.h"
 #include "cxm/rfm.h"
+#include "cxm/model.h"
 
 #endif /* CXM_H */

@@ -20,6 +20,8 @@ from . import chain
 from . import journey
 from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
                   summary_from_csv, RFMSummary)
+from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
+                   load_model)
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -35,4 +37,5 @@ __all__ = [
     "journey",
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
     "RFMSummary",
+    "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
 ]
