@@ -1,10 +1,10 @@
 /* The transaction-log summary (MODELS.md 1.3): per customer x, t_x, T, the
  * mean repeat value, the first purchase, and a holdout split.
  *
- * One pass, no sort of the log. Customers live in a dense array of 64-byte
- * records (one cache line) in order of first appearance, found through an
- * open-addressing table of (hash tag, index) slots. Each row updates its
- * customer's record:
+ * One pass, no sort of the log. Customers are 64-byte records (one cache
+ * line) numbered in order of first appearance and stored in fixed segments,
+ * found through an open-addressing table of (hash tag, index) slots. Each
+ * row updates its customer's record:
  *
  *   - first/last calibration unit, the amount of the first unit and the sum
  *     of the later ones: order-independent, exact for any row order;
@@ -14,10 +14,10 @@
  *     the customer, and a second pass over the input recounts only the marked
  *     customers with a set of (customer, unit) pairs.
  *
- * Rows are handled in batches: parse a batch, prefetch the batch's table
- * slots, resolve the customers and prefetch their records, then update. With
- * a million customers the table and the records exceed the caches, and this
- * keeps several memory loads in flight instead of one. */
+ * Rows are handled in batches (see "the feeder"): prefetch a batch's table
+ * slots, then read them and prefetch the records, then update. With a
+ * million customers the table and the records exceed the caches, and this
+ * keeps many memory loads in flight instead of one. */
 #define _DEFAULT_SOURCE 1
 #include "config.h"
 
