@@ -10,6 +10,9 @@
 
 #include "cxm/common.h"
 #include "cxm/clv.h"
+#include "cxm/chain.h"
+#include "cxm/table.h"
+#include "cxm/journey.h"
 #include "cxm/io.h"
 #include "cxm/rfm.h"
 

@@ -47,5 +47,7 @@ bool cli_wants_help(const cli_command *command, int argc, char **argv);
 extern const cli_command cli_command_clv;
 extern const cli_command cli_command_demo;
 extern const cli_command cli_command_rfm;
+extern const cli_command cli_command_attribution;
+extern const cli_command cli_command_journey;
 
 #endif

@@ -75,6 +75,127 @@ function cxm.customer_equity(sizes, clvs, acquisition_costs, discount)
   return core.customer_equity(sizes, clvs, acquisition_costs or {}, discount or 0)
 end
 
+--- Remembered score by the peak-end rule: (most intense moment + last moment)/2.
+-- A table of numbers gives a number; a table of tables gives a table.
+function cxm.peak_end(moments)
+  if type(moments[1]) == "table" then
+    local out = {}
+    for i, m in ipairs(moments) do out[i] = core.peak_end(m) end
+    return out
+  end
+  return core.peak_end(moments)
+end
+
+-- ------------------------------------------------------------------ the journey model
+-- Results are tables of columns: t.channel[1], t.removal_effect[1], ...,
+-- with t.n (rows), t.columns (names in order) and t.scalars (totals).
+
+local function result(handle)
+  local out = { n = core.table_rows(handle), columns = {}, scalars = {} }
+  for j = 0, core.table_columns(handle) - 1 do
+    local name = core.table_column_name(handle, j)
+    out.columns[#out.columns + 1] = name
+    if core.table_column_type(handle, j) == core.COLUMN_TEXT then
+      local col = {}
+      for i = 0, out.n - 1 do col[i + 1] = core.table_text(handle, i, name) end
+      out[name] = col
+    else
+      out[name] = core.table_numbers(out.n, handle, name)
+    end
+  end
+  for i = 0, core.table_scalars(handle) - 1 do
+    local name = core.table_scalar_name(handle, i)
+    out.scalars[name] = core.table_scalar(handle, name)
+  end
+  return out
+end
+cxm.result = result
+
+-- Paths: a paths object (cxm.read_paths) or a table of strings "a > b" with counts.
+local function paths_of(paths, conversions, opts)
+  if type(paths) == "userdata" then return paths end
+  local p = core.paths_create(opts and opts.separator or nil)
+  core.paths_add_many(p, paths, conversions or {}, (opts and opts.nulls) or {}, (opts and opts.values) or {})
+  return p
+end
+
+--- Read a path file (path;conversions;value;nulls, ChannelAttribution's names too).
+-- opts: path, conversions, value, nulls (column names), separator, delimiter, skip_bad_rows,
+-- threads (0: a helper thread when there is a second processor; 1: none).
+function cxm.read_paths(filename, opts)
+  opts = opts or {}
+  local p = core.paths_create(opts.separator)
+  core.paths_read_csv(p, filename, opts.path, opts.conversions, opts.value, opts.nulls,
+    opts.delimiter and opts.delimiter:byte() or 0, opts.header == false and 0 or 1,
+    opts.skip_bad_rows and 1 or 0, opts.threads or 0)
+  return p
+end
+
+--- Exact Markov attribution. opts: nulls, values (tables), order (1-4), self_loops.
+-- Without opts.nulls only converting paths shape the chain.
+function cxm.markov_attribution(paths, conversions, opts)
+  opts = opts or {}
+  local use_nulls = (opts.nulls ~= nil or type(paths) == "userdata") and 1 or 0
+  return result(core.attribution_markov(paths_of(paths, conversions, opts), opts.order or 1,
+    use_nulls, opts.self_loops and 1 or 0))
+end
+
+--- First/last touch, linear, position-based (opts.weights = {first, middle, last}) attribution.
+function cxm.heuristic_attribution(paths, conversions, opts)
+  opts = opts or {}
+  local w = opts.weights or { 0.4, 0.2, 0.4 }
+  return result(core.attribution_heuristic(paths_of(paths, conversions, opts), w[1], w[2], w[3],
+    opts.half_life or 7))
+end
+
+--- Shapley values of the channels.
+function cxm.shapley_attribution(paths, conversions, opts)
+  return result(core.attribution_shapley(paths_of(paths, conversions, opts)))
+end
+
+--- The absorbing decision chain from {{E,B,P,L} from EXPLORE, {E,B,P,L} from BUY}.
+function cxm.decision_chain(t)
+  local flat = t
+  if type(t[1]) == "table" then
+    flat = {}
+    for _, row in ipairs(t) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
+  end
+  return result(core.decision_chain(flat))
+end
+
+--- Importance-performance quadrants.
+function cxm.importance_performance(importance, performance, labels)
+  return result(core.importance_performance(importance, performance, labels or {}))
+end
+
+--- A journey map from a JSON file.
+function cxm.journey_map(filename)
+  return core.journey_map_load_json(filename)
+end
+
+--- Journeys from a map and an event-log CSV. opts: segment (column), date_format, skip_bad_rows.
+function cxm.journeys(map, filename, opts)
+  opts = opts or {}
+  local j = core.journeys_create(map)
+  core.journeys_read_csv(j, filename, opts.customer, opts.time, opts.touchpoint, opts.value,
+    opts.rating, opts.valence, opts.segment, opts.delimiter and opts.delimiter:byte() or 0,
+    opts.header == false and 0 or 1, opts.skip_bad_rows and 1 or 0, opts.date_format)
+  return j
+end
+
+--- One analysis of journeys: "customers", "funnel", "decision_chain", "touchpoint_gap",
+-- "remembered_gap", "experience_map", "ladder"; level for intervals (0.95).
+function cxm.journey_analysis(journeys, what, level)
+  level = level or 0.95
+  if what == "customers" then return result(core.journeys_customers(journeys)) end
+  if what == "decision_chain" then return result(core.journeys_decision_chain(journeys)) end
+  if what == "experience_map" then return result(core.journeys_experience_map(journeys, 0)) end
+  local f = ({ funnel = core.journeys_funnel, touchpoint_gap = core.journeys_touchpoint_gap,
+               remembered_gap = core.journeys_remembered_gap, ladder = core.journeys_ladder })[what]
+  if not f then error("unknown journey analysis '" .. tostring(what) .. "'", 2) end
+  return result(f(journeys, level))
+end
+
 -- Transaction-log summaries -------------------------------------------------
 
 local units = {

@@ -16,6 +16,8 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
                       ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
+from . import chain
+from . import journey
 from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
                   summary_from_csv, RFMSummary)
 
@@ -29,6 +31,8 @@ __all__ = [
     "ParseError", "ConvergenceError", "StateError", "UnsupportedError", "RangeError",
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
+    "chain",
+    "journey",
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
     "RFMSummary",
 ]
