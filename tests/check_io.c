@@ -252,6 +252,20 @@ START_TEST(numbers_parse_strictly_and_exactly)
 }
 END_TEST
 
+/* Digits of a number's text, without leading zeros and the exponent. */
+static int significant_digits(const char *text)
+{
+    int count = 0;
+    bool started = false;
+    for (const char *c = text; *c && *c != 'e'; c++) {
+        if (*c < '0' || *c > '9')
+            continue;
+        started = started || *c != '0';
+        count += started;
+    }
+    return count;
+}
+
 START_TEST(numbers_format_shortest)
 {
     char text[40];
@@ -272,6 +286,34 @@ START_TEST(numbers_format_shortest)
     cxm__format_double(text, sizeof text, NAN);
     ck_assert_str_eq(text, "nan");
     ck_assert_uint_eq(cxm__format_double(text, 3, 0.125), 0);
+    /* The shortest digits that read back, as brute force finds them: the
+     * fewest %.*g digits that round-trip (the formatter does exact integer
+     * arithmetic for 1e-4 <= |v| < 1e15 and falls back to snprintf). */
+    srand(4242);
+    for (int i = 0; i < 40000; i++) {
+        double v;
+        if (i % 4 == 0)
+            v = (double)(rand() % 1000000) / (1 + rand() % 997); /* means of amounts */
+        else if (i % 4 == 1)
+            v = (double)(rand() % 100000) / 7;                  /* days / 7 */
+        else
+            v = ((double)rand() / RAND_MAX - 0.3) * pow(10, rand() % 24 - 6);
+        char brute[40], fast[40];
+        int p = 1;
+        for (; p <= 17; p++) {
+            snprintf(brute, sizeof brute, "%.*g", p, v);
+            if (strtod(brute, NULL) == v)
+                break;
+        }
+        size_t n = cxm__format_double(fast, sizeof fast, v);
+        double back;
+        ck_assert_int_eq(cxm__parse_double(fast, n, &back), 0);
+        ck_assert_msg(back == v, "%.17g written as %s", v, fast);
+        /* (Whole numbers are written in full, 7880 rather than 7.88e+03.) */
+        ck_assert_msg(v == floor(v) || significant_digits(fast) <= p,
+                      "%.17g: %s has more digits than %s", v, fast, brute);
+        ck_assert_msg(strtod(fast, NULL) == v, "%.17g: %s", v, fast);
+    }
     srand(777);
     for (int i = 0; i < 20000; i++) {
         double v = ((double)rand() / RAND_MAX - 0.5) * pow(10, rand() % 40 - 20);
@@ -623,10 +665,12 @@ static Suite *io_suite(void)
     tcase_add_test(dates, patterns);
     tcase_add_test(dates, bad_formats_are_rejected);
     tcase_add_test(dates, iso_formatting);
+    tcase_set_timeout(dates, 60);
     suite_add_tcase(s, dates);
     TCase *numbers = tcase_create("numbers");
     tcase_add_test(numbers, numbers_parse_strictly_and_exactly);
     tcase_add_test(numbers, numbers_format_shortest);
+    tcase_set_timeout(numbers, 60);
     suite_add_tcase(s, numbers);
     TCase *csv = tcase_create("csv");
     tcase_add_test(csv, csv_plain_quoted_crlf_bom);
