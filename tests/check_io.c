@@ -570,6 +570,46 @@ START_TEST(csv_typed_fields_name_file_line_column)
 }
 END_TEST
 
+/* Dates out of order in two columns go through the reader's caches: every
+ * value must still be the date's own. */
+START_TEST(csv_date_caches_never_mix_values)
+{
+    enum { ROWS = 5000 };
+    char *text = malloc(ROWS * 48 + 32);
+    ck_assert_ptr_nonnull(text);
+    size_t w = (size_t)sprintf(text, "a,b\n");
+    int64_t expected_a[ROWS], expected_b[ROWS];
+    srand(31);
+    for (int i = 0; i < ROWS; i++) {
+        int64_t da = cxm__days_from_civil(1990 + rand() % 20, 1 + (unsigned)rand() % 12, 1 + (unsigned)rand() % 28);
+        int64_t db = i % 3 ? da : da + 1 + rand() % 400;
+        int64_t y;
+        unsigned m, d, m2, d2;
+        int64_t y2;
+        cxm__civil_from_days(da, &y, &m, &d);
+        cxm__civil_from_days(db, &y2, &m2, &d2);
+        /* Column b is sometimes padded with blanks or written in the basic form. */
+        w += (size_t)sprintf(text + w, i % 5 ? "%04lld-%02u-%02u,%04lld-%02u-%02u\n" : "%04lld-%02u-%02u,%04lld%02u%02u\n",
+                             (long long)y, m, d, (long long)y2, m2, d2);
+        expected_a[i] = da;
+        expected_b[i] = db;
+    }
+    cxm_csv *csv;
+    ck_assert_int_eq(cxm__csv_open_memory(&csv, text, w, "t.csv", NULL, 0), CXM_OK);
+    for (int i = 0; i < ROWS; i++) {
+        double a, b;
+        ck_assert_int_eq(cxm__csv_next(csv), 1);
+        ck_assert_int_eq(cxm__csv_get_time(csv, 0, &a), CXM_OK);
+        ck_assert_int_eq(cxm__csv_get_time(csv, 1, &b), CXM_OK);
+        if (a != (double)expected_a[i] || b != (double)expected_b[i])
+            ck_abort_msg("row %d: %g %g, expected %lld %lld", i, a, b, (long long)expected_a[i],
+                         (long long)expected_b[i]);
+    }
+    cxm__csv_close(csv);
+    free(text);
+}
+END_TEST
+
 START_TEST(csv_options_are_checked)
 {
     cxm_csv_options o = csv_defaults();
@@ -680,6 +720,7 @@ static Suite *io_suite(void)
     tcase_add_test(csv, csv_structural_errors);
     tcase_add_test(csv, csv_skips_bad_records_when_asked);
     tcase_add_test(csv, csv_typed_fields_name_file_line_column);
+    tcase_add_test(csv, csv_date_caches_never_mix_values);
     tcase_add_test(csv, csv_options_are_checked);
     tcase_add_test(csv, csv_files);
     tcase_add_test(csv, csv_out_of_memory);
