@@ -6,6 +6,7 @@
 
 #include "chaos.h"
 #include "core/internal.h"
+#include "core/pipeline.h"
 
 START_TEST(fail_formats_and_prefix_prepends)
 {
@@ -104,6 +105,67 @@ START_TEST(chaos_harness_walks_every_allocation)
 }
 END_TEST
 
+
+/* A chunk of numbers; apply appends them to a log so that order can be checked. */
+typedef struct { size_t n; int values[16]; } int_chunk;
+typedef struct { int log[1000]; size_t n; int fail_at; } int_sink;
+
+static int apply_ints(void *context, void *chunk)
+{
+    int_sink *sink = context;
+    int_chunk *c = chunk;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->values[i] == sink->fail_at)
+            return cxm__fail(CXM_EPARSE, "value %d is bad", c->values[i]);
+        sink->log[sink->n++] = c->values[i];
+    }
+    c->n = 0;
+    return CXM_OK;
+}
+
+static int feed_ints(int_sink *sink, unsigned threads, int count, int long_at)
+{
+    cxm__pipeline p;
+    int status = cxm__pipeline_start(&p, sizeof(int_chunk), threads, apply_ints, sink);
+    for (int v = 0; status == CXM_OK && v < count; v++) {
+        int_chunk *c = cxm__pipeline_chunk(&p);
+        if (v == long_at) {
+            /* A row too large for a chunk: applied here once everything before it is. */
+            if (c->n > 0)
+                status = cxm__pipeline_submit(&p);
+            if (status == CXM_OK)
+                status = cxm__pipeline_wait(&p);
+            if (status == CXM_OK)
+                sink->log[sink->n++] = v;
+            continue;
+        }
+        if (c->n == 16) {
+            if ((status = cxm__pipeline_submit(&p)) != CXM_OK)
+                break;
+            c = cxm__pipeline_chunk(&p);
+        }
+        c->values[c->n++] = v;
+    }
+    int_chunk *c = cxm__pipeline_chunk(&p);
+    return cxm__pipeline_finish(&p, status, status == CXM_OK, c && c->n > 0);
+}
+
+START_TEST(pipeline_keeps_input_order_with_and_without_a_helper)
+{
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        int_sink sink = { .n = 0, .fail_at = -1 };
+        ck_assert_int_eq(feed_ints(&sink, threads, 999, 500), CXM_OK);
+        ck_assert_uint_eq(sink.n, 999);
+        for (int v = 0; v < 999; v++)
+            ck_assert_int_eq(sink.log[v], v);
+        int_sink failing = { .n = 0, .fail_at = 700 };
+        ck_assert_int_eq(feed_ints(&failing, threads, 999, -1), CXM_EPARSE);
+        ck_assert_str_eq(cxm_error_message(), "value 700 is bad");
+        ck_assert_uint_eq(failing.n, 700);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("internal");
@@ -115,6 +177,7 @@ int main(void)
     tcase_add_test(tc, allocations_go_through_the_hooks);
     tcase_add_test(tc, failed_realloc_keeps_the_block);
     tcase_add_test(tc, chaos_harness_walks_every_allocation);
+    tcase_add_test(tc, pipeline_keeps_input_order_with_and_without_a_helper);
     suite_add_tcase(s, tc);
     SRunner *runner = srunner_create(s);
     srunner_run_all(runner, CK_NORMAL);

@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,12 +36,10 @@
 #include "io/csv.h"
 #include "io/date.h"
 #include "io/number.h"
+#include "core/pipeline.h"
 #include "io/rfm.h"
 
 enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
-
-/* A helper thread may apply rows while the caller parses (options->threads). */
-#define CXM_RFM_THREADS 1
 
 #define META_LENGTH 0x3fffffffu
 #define META_HAS_CAL 0x40000000u
@@ -712,19 +709,7 @@ typedef struct chunk {
 typedef struct feeder {
     cxm_rfm *r;
     pair_set *set;            /* the second pass: count units, do not update */
-    chunk *ring[RING];
-    unsigned count;           /* chunks in the ring: 1 without a helper thread */
-    unsigned fill;            /* chunk being filled */
-    bool threaded;
-#if defined(CXM_RFM_THREADS)
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t filled, emptied;
-    bool full[RING];
-    bool done, stop;
-    int status;               /* the helper's failure */
-    char message[1024];
-#endif
+    cxm__pipeline pipeline;   /* chunks, and the helper thread when there is one */
 } feeder;
 
 /* Stage 1: each row's slot position (kept in the row), prefetched. A loop
@@ -810,182 +795,54 @@ static int apply_chunk(cxm_rfm *r, chunk *ch, pair_set *set)
     return CXM_OK;
 }
 
-#if defined(CXM_RFM_THREADS)
-static void *helper_main(void *arg)
+static int apply_feeder_chunk(void *context, void *ch)
 {
-    feeder *f = arg;
-    unsigned take = 0;
-    for (;;) {
-        pthread_mutex_lock(&f->lock);
-        while (!f->full[take] && !f->done && !f->stop)
-            pthread_cond_wait(&f->filled, &f->lock);
-        bool work = f->full[take] && !f->stop;
-        pthread_mutex_unlock(&f->lock);
-        if (!work)
-            break;
-        int status = apply_chunk(f->r, f->ring[take], f->set);
-        pthread_mutex_lock(&f->lock);
-        f->full[take] = false;
-        if (status != CXM_OK) {
-            f->stop = true;
-            f->status = status;
-            snprintf(f->message, sizeof f->message, "%s", cxm_error_message());
-        }
-        pthread_cond_signal(&f->emptied);
-        pthread_mutex_unlock(&f->lock);
-        if (status != CXM_OK)
-            break;
-        take = (take + 1) % f->count;
-    }
-    return NULL;
+    feeder *f = context;
+    return apply_chunk(f->r, ch, f->set);
 }
-#endif
 
 static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads, pair_set *set)
 {
-    memset(f, 0, sizeof *f);
     f->r = r;
     f->set = set;
-    f->count = 1;
-#if defined(CXM_RFM_THREADS)
-    if (threads >= 2) {
-        f->count = RING;
-        f->threaded = true;
-    }
-#else
-    (void)threads;
-#endif
-    for (unsigned i = 0; i < f->count; i++) {
-        f->ring[i] = cxm__malloc(sizeof *f->ring[i]);
-        if (f->ring[i] == NULL)
-            return CXM_ENOMEM;
-        f->ring[i]->n = f->ring[i]->used = 0;
-    }
-#if defined(CXM_RFM_THREADS)
-    if (f->threaded) {
-        bool ok = pthread_mutex_init(&f->lock, NULL) == 0;
-        ok = ok && pthread_cond_init(&f->filled, NULL) == 0;
-        ok = ok && pthread_cond_init(&f->emptied, NULL) == 0;
-        ok = ok && pthread_create(&f->thread, NULL, helper_main, f) == 0;
-        if (!ok) {
-            /* No thread to be had: do the work in this one. (The objects that
-             * were initialised hold no resources on Linux; destroy them anyway.) */
-            pthread_cond_destroy(&f->emptied);
-            pthread_cond_destroy(&f->filled);
-            pthread_mutex_destroy(&f->lock);
-            f->threaded = false;
-        }
-    }
-#endif
-    return CXM_OK;
+    return cxm__pipeline_start(&f->pipeline, sizeof(chunk), threads, apply_feeder_chunk, f);
 }
-
-/* The chunk being filled is full (or the input ended): apply it, or hand it
- * to the helper and move to the next free chunk. */
-static int feeder_submit(feeder *f)
-{
-    if (!f->threaded)
-        return apply_chunk(f->r, f->ring[0], f->set);
-#if defined(CXM_RFM_THREADS)
-    pthread_mutex_lock(&f->lock);
-    f->full[f->fill] = true;
-    pthread_cond_signal(&f->filled);
-    f->fill = (f->fill + 1) % f->count;
-    while (f->full[f->fill] && !f->stop)
-        pthread_cond_wait(&f->emptied, &f->lock);
-    int status = f->stop ? f->status : CXM_OK;
-    pthread_mutex_unlock(&f->lock);
-    return status;
-#else
-    return CXM_OK;
-#endif
-}
-
-/* Room for one more row with an id of len bytes; NULL and *status on failure. */
-static row *feeder_row(feeder *f, size_t len, int *status)
-{
-    chunk *ch = f->ring[f->fill];
-    if (ch->n == CHUNK_ROWS || ch->used + len > CHUNK_IDS) {
-        if ((*status = feeder_submit(f)) != CXM_OK)
-            return NULL;
-        ch = f->ring[f->fill];
-    }
-    return &ch->rows[ch->n];
-}
-
-/* Keep the row written at feeder_row(), with a copy of its id. */
-static void feeder_commit(feeder *f, row *w)
-{
-    chunk *ch = f->ring[f->fill];
-    if (w->id) {
-        memcpy(ch->ids + ch->used, w->id, w->len);
-        w->id = ch->ids + ch->used;
-        ch->used += w->len;
-    }
-    ch->n++;
-}
-
-/* One row. An id too long for a chunk waits until every chunk is applied and
- * is then applied alone, from the caller's memory. */
-static int feeder_add(feeder *f, const row *w);
 
 /* Apply what is left, wait for the helper, release everything. With a
  * failure (status != CXM_OK) only stop and clean up. */
 static int feeder_finish(feeder *f, int status)
 {
-    if (status == CXM_OK && f->ring[f->fill] && f->ring[f->fill]->n > 0)
-        status = feeder_submit(f);
-#if defined(CXM_RFM_THREADS)
-    if (f->threaded) {
-        pthread_mutex_lock(&f->lock);
-        f->done = true;
-        if (status != CXM_OK)
-            f->stop = true;
-        pthread_cond_signal(&f->filled);
-        pthread_mutex_unlock(&f->lock);
-        pthread_join(f->thread, NULL);
-        if (status == CXM_OK && f->status != CXM_OK)
-            status = cxm__fail(f->status, "%s", f->message);
-        pthread_cond_destroy(&f->emptied);
-        pthread_cond_destroy(&f->filled);
-        pthread_mutex_destroy(&f->lock);
-        f->threaded = false;
-    }
-#endif
-    for (unsigned i = 0; i < RING; i++)
-        cxm__free(f->ring[i]);
-    memset(f->ring, 0, sizeof f->ring);
-    return status;
+    chunk *ch = cxm__pipeline_chunk(&f->pipeline);
+    return cxm__pipeline_finish(&f->pipeline, status, status == CXM_OK, ch && ch->n > 0);
 }
 
+/* One row. An id too long for a chunk waits until every chunk is applied and
+ * is then applied alone, from the caller's memory. */
 static int feeder_add(feeder *f, const row *w)
 {
     int status;
+    chunk *ch = cxm__pipeline_chunk(&f->pipeline);
     if (w->len > CHUNK_IDS / 4) {
-        /* Drain: submit what is there and let the helper finish it. */
-        chunk *ch = f->ring[f->fill];
-        if (ch->n > 0 && (status = feeder_submit(f)) != CXM_OK)
+        if (ch->n > 0 && (status = cxm__pipeline_submit(&f->pipeline)) != CXM_OK)
             return status;
-#if defined(CXM_RFM_THREADS)
-        if (f->threaded) {
-            pthread_mutex_lock(&f->lock);
-            for (unsigned i = 0; i < f->count; i++)
-                while (f->full[i] && !f->stop)
-                    pthread_cond_wait(&f->emptied, &f->lock);
-            status = f->stop ? f->status : CXM_OK;
-            pthread_mutex_unlock(&f->lock);
-            if (status != CXM_OK)
-                return status;
-        }
-#endif
+        if ((status = cxm__pipeline_wait(&f->pipeline)) != CXM_OK)
+            return status;
         row alone = *w;
         return apply(f->r, &alone, 1, f->set);
     }
-    row *slot = feeder_row(f, w->len, &status);
-    if (slot == NULL)
-        return status;
+    if (ch->n == CHUNK_ROWS || ch->used + w->len > CHUNK_IDS) {
+        if ((status = cxm__pipeline_submit(&f->pipeline)) != CXM_OK)
+            return status;
+        ch = cxm__pipeline_chunk(&f->pipeline);
+    }
+    row *slot = &ch->rows[ch->n++];
     *slot = *w;
-    feeder_commit(f, slot);
+    if (w->id) {
+        /* The reader's buffer moves on: keep a copy of the id in the chunk. */
+        memcpy(ch->ids + ch->used, w->id, w->len);
+        slot->id = ch->ids + ch->used;
+        ch->used += w->len;
+    }
     return CXM_OK;
 }
 

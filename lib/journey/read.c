@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "core/pipeline.h"
 #include "io/csv.h"
 #include "journey/internal.h"
 
@@ -153,7 +153,7 @@ static int count_field(cxm_csv *csv, size_t column, double *out, double absent)
  * the one of a single thread. Problems in path texts are reported with the
  * file, line and column the reader would give, and, in skip mode, merged with
  * the reader's by line. */
-enum { PCHUNK_ROWS = 8192, PCHUNK_TEXT = PCHUNK_ROWS * 48, PRING = 4, KEEP = 10 };
+enum { PCHUNK_ROWS = 8192, PCHUNK_TEXT = PCHUNK_ROWS * 48, KEEP = 10 };
 
 typedef struct prow {
     size_t offset, length;
@@ -172,16 +172,8 @@ typedef struct pfeeder {
     char where[600];          /* "file" for messages */
     char column[128];         /* "'path'" */
     bool skip;
-    pchunk *ring[PRING];
-    unsigned count, fill;
-    bool threaded;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t filled, emptied;
-    bool full[PRING], done, stop;
-    int status;               /* the helper's failure */
-    char message[1024];
-    unsigned long long skipped;           /* rows the helper skipped */
+    cxm__pipeline pipeline;   /* chunks, and the helper thread when there is one */
+    unsigned long long skipped;           /* rows skipped while applying */
     char *messages[KEEP];
     unsigned long long lines[KEEP];
     size_t nmessages;
@@ -210,8 +202,10 @@ static int feed_row(pfeeder *f, const char *text, size_t length, double conv, do
     return CXM_OK;
 }
 
-static int apply_pchunk(pfeeder *f, pchunk *ch)
+static int apply_pchunk(void *context, void *chunk)
 {
+    pfeeder *f = context;
+    pchunk *ch = chunk;
     int status = CXM_OK;
     for (size_t i = 0; status == CXM_OK && i < ch->n; i++) {
         const prow *r = &ch->rows[i];
@@ -219,35 +213,6 @@ static int apply_pchunk(pfeeder *f, pchunk *ch)
     }
     ch->n = ch->used = 0;
     return status;
-}
-
-static void *phelper_main(void *arg)
-{
-    pfeeder *f = arg;
-    unsigned take = 0;
-    for (;;) {
-        pthread_mutex_lock(&f->lock);
-        while (!f->full[take] && !f->done && !f->stop)
-            pthread_cond_wait(&f->filled, &f->lock);
-        bool work = f->full[take] && !f->stop;
-        pthread_mutex_unlock(&f->lock);
-        if (!work)
-            break;
-        int status = apply_pchunk(f, f->ring[take]);
-        pthread_mutex_lock(&f->lock);
-        f->full[take] = false;
-        if (status != CXM_OK) {
-            f->stop = true;
-            f->status = status;
-            snprintf(f->message, sizeof f->message, "%s", cxm_error_message());
-        }
-        pthread_cond_signal(&f->emptied);
-        pthread_mutex_unlock(&f->lock);
-        if (status != CXM_OK)
-            break;
-        take = (take + 1) % f->count;
-    }
-    return NULL;
 }
 
 static int pfeeder_start(pfeeder *f, cxm_paths *paths, cxm_csv *csv, size_t column, bool skip)
@@ -260,57 +225,26 @@ static int pfeeder_start(pfeeder *f, cxm_paths *paths, cxm_csv *csv, size_t colu
     unsigned threads = paths->threads;
     if (threads == 0)
         threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
-    if (threads < 2)
-        return CXM_OK;
-    f->count = PRING;
-    for (unsigned i = 0; i < f->count; i++) {
-        f->ring[i] = cxm__malloc(sizeof *f->ring[i]);
-        if (f->ring[i] == NULL)
-            return CXM_ENOMEM;
-        f->ring[i]->n = f->ring[i]->used = 0;
-    }
-    bool ok = pthread_mutex_init(&f->lock, NULL) == 0;
-    ok = ok && pthread_cond_init(&f->filled, NULL) == 0;
-    ok = ok && pthread_cond_init(&f->emptied, NULL) == 0;
-    ok = ok && pthread_create(&f->thread, NULL, phelper_main, f) == 0;
-    if (ok) {
-        f->threaded = true;
-    } else {
-        /* no thread to be had: do the work in this one */
-        pthread_cond_destroy(&f->emptied);
-        pthread_cond_destroy(&f->filled);
-        pthread_mutex_destroy(&f->lock);
-    }
-    return CXM_OK;
-}
-
-/* Hand the chunk being filled to the helper and move to the next free one. */
-static int pfeeder_submit(pfeeder *f)
-{
-    pthread_mutex_lock(&f->lock);
-    f->full[f->fill] = true;
-    pthread_cond_signal(&f->filled);
-    f->fill = (f->fill + 1) % f->count;
-    while (f->full[f->fill] && !f->stop)
-        pthread_cond_wait(&f->emptied, &f->lock);
-    int status = f->stop ? f->status : CXM_OK;
-    pthread_mutex_unlock(&f->lock);
-    if (status != CXM_OK)
-        cxm__fail(status, "%s", f->message);
-    return status;
+    return cxm__pipeline_start(&f->pipeline, sizeof(pchunk), threads, apply_pchunk, f);
 }
 
 static int pfeeder_add(pfeeder *f, const char *text, size_t length, double conv, double nulls,
                        double value, unsigned long long line)
 {
-    if (!f->threaded || length > PCHUNK_TEXT)
-        return feed_row(f, text, length, conv, nulls, value, line);
-    pchunk *ch = f->ring[f->fill];
-    if (ch->n == PCHUNK_ROWS || ch->used + length > PCHUNK_TEXT) {
-        int status = pfeeder_submit(f);
-        if (status != CXM_OK)
+    int status;
+    pchunk *ch = cxm__pipeline_chunk(&f->pipeline);
+    if (length > PCHUNK_TEXT) {
+        /* Too long for a chunk: once every earlier row is applied, apply it here. */
+        if (ch->n > 0 && (status = cxm__pipeline_submit(&f->pipeline)) != CXM_OK)
             return status;
-        ch = f->ring[f->fill];
+        if ((status = cxm__pipeline_wait(&f->pipeline)) != CXM_OK)
+            return status;
+        return feed_row(f, text, length, conv, nulls, value, line);
+    }
+    if (ch->n == PCHUNK_ROWS || ch->used + length > PCHUNK_TEXT) {
+        if ((status = cxm__pipeline_submit(&f->pipeline)) != CXM_OK)
+            return status;
+        ch = cxm__pipeline_chunk(&f->pipeline);
     }
     prow *r = &ch->rows[ch->n++];
     memcpy(ch->text + ch->used, text, length);
@@ -325,33 +259,13 @@ static int pfeeder_add(pfeeder *f, const char *text, size_t length, double conv,
 }
 
 /* Let the helper finish. With a failure of the calling thread at a row,
- * every earlier row has been handed over: an error the helper met first
- * wins, as it would without the helper. */
+ * every earlier row is still applied: an error met there first wins, as it
+ * would without the helper. */
 static int pfeeder_finish(pfeeder *f, int status)
 {
-    if (f->threaded) {
-        bool drain = status == CXM_OK || status == CXM_EPARSE;
-        pthread_mutex_lock(&f->lock);
-        if (drain && f->ring[f->fill]->n > 0) {
-            f->full[f->fill] = true;
-            pthread_cond_signal(&f->filled);
-        }
-        f->done = true;
-        if (!drain)
-            f->stop = true;
-        pthread_cond_signal(&f->filled);
-        pthread_mutex_unlock(&f->lock);
-        pthread_join(f->thread, NULL);
-        if (f->status != CXM_OK && (status == CXM_OK || status == CXM_EPARSE))
-            status = cxm__fail(f->status, "%s", f->message);
-        pthread_cond_destroy(&f->emptied);
-        pthread_cond_destroy(&f->filled);
-        pthread_mutex_destroy(&f->lock);
-        f->threaded = false;
-    }
-    for (unsigned i = 0; i < PRING; i++)
-        cxm__free(f->ring[i]);
-    return status;
+    pchunk *ch = cxm__pipeline_chunk(&f->pipeline);
+    bool drain = status == CXM_OK || status == CXM_EPARSE;
+    return cxm__pipeline_finish(&f->pipeline, status, drain, ch && ch->n > 0);
 }
 
 /* Merge the reader's and the helper's skipped rows into the path set, by line. */
