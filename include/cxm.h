@@ -10,5 +10,9 @@
 
 #include "cxm/common.h"
 #include "cxm/clv.h"
+#include "cxm/chain.h"
+#include "cxm/io.h"
+#include "cxm/rfm.h"
+#include "cxm/model.h"
 
 #endif /* CXM_H */

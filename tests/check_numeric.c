@@ -9,6 +9,7 @@
 #include "numeric/linalg.h"
 #include "numeric/rng.h"
 #include "numeric/special.h"
+#include "numeric/stats.h"
 
 START_TEST(rng_matches_reference_xoshiro)
 {
@@ -191,6 +192,54 @@ START_TEST(least_squares_recovers_exact_and_noisy_fits)
 }
 END_TEST
 
+
+START_TEST(distribution_functions_match_scipy)
+{
+    /* Reference values from scipy.stats / scipy.special (Debian python3-scipy). */
+    ck_assert_double_eq_tol(cxm__normal_quantile(0.975), 1.959963984540054, 1e-15);
+    ck_assert_double_eq_tol(cxm__normal_quantile(1e-10), -6.361340902404056, 1e-13);
+    ck_assert_double_eq_tol(cxm__normal_quantile(1 - 1e-10), 6.361340902404056, 1e-6);
+    ck_assert_double_eq_tol(cxm__normal_cdf(-3), 0.0013498980316300933, 1e-17);
+    ck_assert_double_eq_tol(cxm__incbeta(2.5, 3.5, 0.3), 0.2967529892956661, 1e-15);
+    ck_assert_double_eq_tol(cxm__incbeta(0.5, 20, 0.01), 0.4713699354850156, 1e-14);
+    ck_assert_double_eq_tol(cxm__student_t_cdf(2.1, 7.3), 0.9638766432875734, 1e-14);
+    /* Quantiles from mpmath.findroot on the incomplete beta at 40 digits (scipy's
+     * ppf is off in the 9th digit here). */
+    ck_assert_double_eq_tol(cxm__student_t_quantile(0.975, 3), 3.1824463052837096, 1e-13);
+    ck_assert_double_eq_tol(cxm__student_t_quantile(0.025, 1.5), -6.0166631044279319, 1e-12);
+}
+END_TEST
+
+START_TEST(wilson_interval_matches_newcombe_1998)
+{
+    /* Newcombe (1998), Statistics in Medicine 17, Table I, method 3. */
+    double lo, hi;
+    cxm__wilson_interval(81, 263, 0.95, &lo, &hi);
+    ck_assert_double_eq_tol(lo, 0.2553, 5e-5);
+    ck_assert_double_eq_tol(hi, 0.3662, 5e-5);
+    cxm__wilson_interval(15, 148, 0.95, &lo, &hi);
+    ck_assert_double_eq_tol(lo, 0.0624, 5e-5);
+    ck_assert_double_eq_tol(hi, 0.1605, 5e-5);
+    cxm__wilson_interval(0, 20, 0.95, &lo, &hi);
+    ck_assert_double_eq(lo, 0.0);
+    ck_assert_double_eq_tol(hi, 0.1611, 5e-5);
+}
+END_TEST
+
+START_TEST(welch_test_matches_scipy)
+{
+    /* [4,5,5,4,5] against [3,2,4,3]: scipy.stats.ttest_ind(equal_var=False). */
+    cxm_welch w;
+    ck_assert_int_eq(cxm__welch_test(&w, 4.6, 0.3, 5, 3.0, 2.0 / 3.0, 4, 0.95), CXM_OK);
+    ck_assert_double_eq_tol(w.t, 3.3606722016672226, 1e-12);
+    ck_assert_double_eq_tol(w.p_value, 0.019745913111644295, 1e-12);
+    ck_assert_double_eq_tol(w.df, 5.0572366022603, 1e-10);
+    ck_assert_double_eq_tol(w.upper - w.difference, 1.2196873479016448, 1e-9);
+    ck_assert_int_eq(cxm__welch_test(&w, 1, 0, 5, 1, 0, 5, 0.95), CXM_EDOMAIN);
+    ck_assert_int_eq(cxm__welch_test(&w, 1, 1, 1, 1, 1, 5, 0.95), CXM_EDOMAIN);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("numeric");
@@ -203,6 +252,9 @@ int main(void)
     tcase_add_test(tc, cholesky_and_spd_inverse);
     tcase_add_test(tc, lu_solve_and_invert);
     tcase_add_test(tc, least_squares_recovers_exact_and_noisy_fits);
+    tcase_add_test(tc, distribution_functions_match_scipy);
+    tcase_add_test(tc, wilson_interval_matches_newcombe_1998);
+    tcase_add_test(tc, welch_test_matches_scipy);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

@@ -46,5 +46,6 @@ bool cli_wants_help(const cli_command *command, int argc, char **argv);
 
 extern const cli_command cli_command_clv;
 extern const cli_command cli_command_demo;
+extern const cli_command cli_command_rfm;
 
 #endif

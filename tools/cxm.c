@@ -12,6 +12,7 @@
 static const cli_command *const commands[] = {
     &cli_command_clv,
     &cli_command_demo,
+    &cli_command_rfm,
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 

@@ -75,4 +75,15 @@ function cxm.customer_equity(sizes, clvs, acquisition_costs, discount)
   return core.customer_equity(sizes, clvs, acquisition_costs or {}, discount or 0)
 end
 
+--- Remembered score by the peak-end rule: (most intense moment + last moment)/2.
+-- A table of numbers gives a number; a table of tables gives a table.
+function cxm.peak_end(moments)
+  if type(moments[1]) == "table" then
+    local out = {}
+    for i, m in ipairs(moments) do out[i] = core.peak_end(m) end
+    return out
+  end
+  return core.peak_end(moments)
+end
+
 return cxm

@@ -2,12 +2,11 @@
  * @file cxm/clv.h
  * @brief Closed-form customer lifetime value (Gupta & Lehmann 2003).
  *
- * A customer yields margin @c m per period, stays from one period to the next
- * with probability @c r (retention) and money is discounted at rate @c d per
- * period. With cash at the end of each period
- * @f$ CLV = \sum_{t\ge1} m r^t/(1+d)^t = m r/(1+d-r) @f$; with cash at the
- * start of each period (prepaid) @f$ CLV = \sum_{t\ge0} m r^t/(1+d)^t =
- * m(1+d)/(1+d-r) @f$.
+ * A customer yields margin m per period, stays from one period to the next
+ * with probability r (retention) and money is discounted at rate d per
+ * period. With cash at the end of each period CLV = Σ_{t≥1} m·r^t/(1+d)^t =
+ * m·r/(1+d−r); with cash at the start of each period (prepaid)
+ * CLV = Σ_{t≥0} m·r^t/(1+d)^t = m·(1+d)/(1+d−r).
  *
  * Arguments: margins may be any finite number (a loss-making customer has a
  * negative margin); retention lies in [0, 1]; the discount rate is finite and

@@ -107,19 +107,27 @@ CXM_API int cxm_set_allocator(cxm_malloc_fn malloc_fn, cxm_realloc_fn realloc_fn
 
 /**
  * Release memory that a libcxm function allocated and handed to the caller
- * (the documentation of such functions says so). NULL is accepted.
+ * (the documentation of such functions says so).
+ *
+ * @param ptr  the memory, or NULL (then nothing happens).
  */
 CXM_API void cxm_free(void *ptr);
 
 /**
- * The library's version as major*10000 + minor*100 + patch.
+ * The library's version as one number.
  *
  * Compare with #CXM_VERSION_NUMBER to check that the headers a program was
  * built with match the library it runs with.
+ *
+ * @return major*10000 + minor*100 + patch, e.g. 100 for 0.1.0.
  */
 CXM_API long cxm_version_number(void);
 
-/** The library's version as a string, e.g. "0.1.0". */
+/**
+ * The library's version as a string.
+ *
+ * @return a static string such as "0.1.0".
+ */
 CXM_API const char *cxm_version_string(void);
 
 #ifdef __cplusplus

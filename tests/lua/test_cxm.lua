@@ -43,6 +43,12 @@ check("length mismatch raises", not ok and tostring(err):find("elements where", 
 ok, err = pcall(cxm.clv, { 1, "x" }, { 0.5, 0.5 }, 0.1)
 check("non-number raises", not ok and tostring(err):find("not a number", 1, true), err)
 
+check("peak-end", cxm.peak_end({ 2, 4, 6, 7, 8, 8, 7.5, 7, 6.5 }) == 7.25)
+local remembered = cxm.peak_end({ { 1, -3, 2, 4, 1 }, { -2 } })
+check("peak-end many", remembered[1] == 2.5 and remembered[2] == -2)
+ok, err = pcall(cxm.peak_end, {})
+check("peak-end empty raises", not ok and tostring(err):find("at least one moment", 1, true), err)
+
 if failures > 0 then
   print(failures .. " Lua checks failed")
   os.exit(1)

@@ -16,6 +16,7 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
                       ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
+from . import chain
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -27,4 +28,5 @@ __all__ = [
     "ParseError", "ConvergenceError", "StateError", "UnsupportedError", "RangeError",
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
+    "chain",
 ]

@@ -1,0 +1,460 @@
+/**
+ * @file cxm/model.h
+ * @brief Probabilistic customer-base models ("buy till you die"): one engine
+ *        for BG/NBD, MBG/NBD, Gamma-Gamma and, as they land, Pareto/NBD,
+ *        BG/BB and sBG.
+ *
+ * A model is an opaque handle created for one kind. It is either @e given
+ * (parameters set with cxm_model_set_params()) or @e fitted by maximum
+ * likelihood (cxm_model_fit(), cxm_model_fit_spend()), in which case it also
+ * holds the log-likelihood, the covariance of the estimates, AIC/BIC and a
+ * convergence report. Predictions, lifetime value and simulation work with
+ * either.
+ *
+ * Data. Non-contractual purchase models take one row per customer (or per
+ * distinct pattern, with a weight that counts the customers sharing it):
+ * x = number of repeat purchases, t_x = time of the last purchase measured
+ * from the first, T = time from the first purchase to the end of the
+ * calibration period, all in the caller's time unit (days, weeks, ...), which
+ * is then the unit of every time and rate of the model. Gamma-Gamma takes x
+ * and the mean value of the repeat purchases.
+ *
+ * Fitting. Positive parameters are optimised on the log scale by Newton's
+ * method with an analytic Hessian and a backtracking line search; the
+ * objective is the mean negative log-likelihood plus an optional L2 penalty
+ * (lifetimes' penalizer_coef: penalty·Σθ²). A fit that does not converge,
+ * diverges (a parameter beyond 1e10 or below 1e-10), meets non-finite values
+ * or ends at a point whose Hessian is not positive definite fails with
+ * #CXM_ECONVERGE and a message saying which; it never leaves parameters that
+ * look fitted. Standard errors come from the inverse of the observed
+ * information (the analytic Hessian of the total negative log-likelihood at
+ * the estimate, natural scale).
+ *
+ * Threads. A model that is not being modified may be used from many threads
+ * at once. Large fits and predictions split their rows into fixed blocks and
+ * may use several threads (see cxm_fit_options.threads and
+ * cxm_model_set_threads()); the blocks and the order in which their sums are
+ * added do not depend on the number of threads, so results are identical
+ * whatever it is.
+ */
+#ifndef CXM_MODEL_H
+#define CXM_MODEL_H
+
+#include "cxm/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An opaque model handle. */
+typedef struct cxm_model cxm_model;
+
+/** Model kinds. Values are stable; new kinds are added at the end. */
+typedef enum cxm_model_kind {
+    /** BG/NBD (Fader, Hardie & Lee 2005): parameters r, alpha, a, b; data x, t_x, T. */
+    CXM_MODEL_BGNBD = 1,
+    /** MBG/NBD (Batislam, Denizel & Filiztekin 2007): r, alpha, a, b; data x, t_x, T. */
+    CXM_MODEL_MBGNBD = 2,
+    /** Gamma-Gamma spend (Fader & Hardie 2013): p, q, gamma; data x, mean spend. */
+    CXM_MODEL_GAMMA_GAMMA = 3,
+    /** Pareto/NBD: r, alpha, s, beta; data x, t_x, T (not implemented yet). */
+    CXM_MODEL_PARETO_NBD = 4,
+    /** BG/BB, discrete time: alpha, beta, gamma, delta; data x, t_x, n (not implemented yet). */
+    CXM_MODEL_BGBB = 5,
+    /** Shifted-beta-geometric, contractual: alpha, beta (not implemented yet). */
+    CXM_MODEL_SBG = 6
+} cxm_model_kind;
+
+/** What a model holds. */
+typedef enum cxm_model_state {
+    CXM_MODEL_EMPTY = 0,  /**< Created, no parameters yet. */
+    CXM_MODEL_GIVEN = 1,  /**< Parameters set by the caller: predictions work, fit statistics do not. */
+    CXM_MODEL_FITTED = 2  /**< Fitted: parameters, log-likelihood, covariance, report. */
+} cxm_model_state;
+
+/** Flags of cxm_fit_options.flags. */
+enum {
+    /** Start the optimiser from the model's current parameters instead of the defaults. */
+    CXM_FIT_WARM_START = 1u << 0,
+    /** Do not merge identical rows before fitting (they are merged when it pays). */
+    CXM_FIT_NO_COMPRESS = 1u << 1
+};
+
+/** Options of a fit. Initialise with #CXM_FIT_OPTIONS_INIT or cxm_fit_options_init(). */
+typedef struct cxm_fit_options {
+    unsigned version;         /**< #CXM_FIT_OPTIONS_VERSION. */
+    double penalty;           /**< L2 penalty coefficient on the parameters, >= 0 (default 0). */
+    unsigned max_iterations;  /**< Newton iterations before giving up; 0 = default (100). */
+    double tolerance;         /**< Largest accepted gradient component of the mean negative
+                                   log-likelihood on the log scale; 0 = default (1e-9). */
+    unsigned threads;         /**< Threads for the likelihood sums; 0 = automatic. */
+    unsigned flags;           /**< CXM_FIT_* flags. */
+} cxm_fit_options;
+
+/** The current version of #cxm_fit_options. */
+#define CXM_FIT_OPTIONS_VERSION 1
+/** Default fit options. */
+#define CXM_FIT_OPTIONS_INIT { CXM_FIT_OPTIONS_VERSION, 0.0, 0, 0.0, 0, 0 }
+
+/** Why a fit stopped. */
+typedef enum cxm_fit_reason {
+    CXM_FIT_NOT_RUN = 0,        /**< No fit has run on this model. */
+    CXM_FIT_CONVERGED = 1,      /**< The gradient is below the tolerance and the Hessian is positive definite. */
+    CXM_FIT_MAX_ITERATIONS = 2, /**< The iteration cap was reached. */
+    CXM_FIT_DIVERGED = 3,       /**< A parameter ran off towards 0 or infinity. */
+    CXM_FIT_NOT_FINITE = 4,     /**< The likelihood or its derivatives are not finite. */
+    CXM_FIT_NO_PROGRESS = 5,    /**< The line search found no better point. */
+    CXM_FIT_NOT_DEFINITE = 6    /**< Converged to a point whose Hessian is not positive definite. */
+} cxm_fit_reason;
+
+/** Convergence report of the last fit. Initialise with #CXM_FIT_REPORT_INIT (it sets @c version). */
+typedef struct cxm_fit_report {
+    unsigned version;         /**< #CXM_FIT_REPORT_VERSION. */
+    int reason;               /**< A #cxm_fit_reason. */
+    unsigned iterations;      /**< Newton iterations. */
+    unsigned evaluations;     /**< Passes over the data (value, gradient and Hessian together). */
+    double gradient_norm;     /**< Largest gradient component at the end (mean objective, log scale). */
+    double log_likelihood;    /**< Total log-likelihood at the end. */
+    double observations;      /**< Customers: the sum of the weights of the rows used. */
+    double rows;              /**< Rows the likelihood was summed over (after merging identical rows). */
+} cxm_fit_report;
+
+/** The current version of #cxm_fit_report. */
+#define CXM_FIT_REPORT_VERSION 1
+/** An empty report of the current version, ready for cxm_model_fit_report(). */
+#define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0 }
+
+/** Options of cxm_model_lifetime_value(). Initialise with #CXM_VALUE_OPTIONS_INIT. */
+typedef struct cxm_value_options {
+    unsigned version;   /**< #CXM_VALUE_OPTIONS_VERSION. */
+    double period;      /**< Length of one period in the model's time unit (required, > 0):
+                             e.g. 365.25/12 for months when the model is in days. */
+    unsigned periods;   /**< Number of periods H summed (default 12). */
+    double discount;    /**< Discount rate per period, >= 0 (default 0.01). */
+    double margin;      /**< Share of each transaction's value that is profit (default 1). */
+} cxm_value_options;
+
+/** The current version of #cxm_value_options. */
+#define CXM_VALUE_OPTIONS_VERSION 1
+/** Default value options; @c period must still be set. */
+#define CXM_VALUE_OPTIONS_INIT { CXM_VALUE_OPTIONS_VERSION, 0.0, 12, 0.01, 1.0 }
+
+/* ------------------------------------------------------------------ life cycle */
+
+/** Fill @p options with the defaults (#CXM_FIT_OPTIONS_INIT). */
+CXM_API void cxm_fit_options_init(cxm_fit_options *options);
+
+/** Fill @p options with the defaults (#CXM_VALUE_OPTIONS_INIT). */
+CXM_API void cxm_value_options_init(cxm_value_options *options);
+
+/**
+ * Create an empty model of a kind.
+ *
+ * @param[out] out  the new model, released with cxm_model_free().
+ * @param kind      the model kind.
+ * @return #CXM_OK, #CXM_EINVAL for an unknown kind, #CXM_EUNSUPPORTED for a
+ *         kind this version does not implement, #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_create(cxm_model **out, cxm_model_kind kind);
+
+/**
+ * Create an empty model from the kind's short name: "bgnbd", "mbgnbd", "gg"
+ * (also "gamma-gamma"), "pareto-nbd", "bgbb", "sbg".
+ */
+CXM_API int cxm_model_create_named(cxm_model **out, const char *name);
+
+/** Release a model. NULL is accepted. */
+CXM_API void cxm_model_free(cxm_model *model);
+
+/** The kind of a model. */
+CXM_API cxm_model_kind cxm_model_get_kind(const cxm_model *model);
+
+/** The short name of a kind ("bgnbd", ...), or NULL for a value that is not a kind. */
+CXM_API const char *cxm_model_kind_name(cxm_model_kind kind);
+
+/** Whether the model is empty, given or fitted. */
+CXM_API cxm_model_state cxm_model_get_state(const cxm_model *model);
+
+/**
+ * Threads used by this model's predictions (0 = automatic: several for large
+ * inputs). Set it before sharing the model between threads.
+ */
+CXM_API int cxm_model_set_threads(cxm_model *model, unsigned threads);
+
+/* ------------------------------------------------------------------ parameters */
+
+/** Number of parameters of the model's kind (4 for BG/NBD). */
+CXM_API size_t cxm_model_param_count(const cxm_model *model);
+
+/** Name of parameter @p index ("r", "alpha", ...), or NULL when out of range. */
+CXM_API const char *cxm_model_param_name(const cxm_model *model, size_t index);
+
+/**
+ * Copy the parameters.
+ *
+ * @param[out] dst  cxm_model_param_count() values, in the order of cxm_model_param_name().
+ * @param n         length of @p dst; must equal the parameter count.
+ * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EINVAL.
+ */
+CXM_API int cxm_model_params(const cxm_model *model, double *dst, size_t n);
+
+/** One parameter by name: #CXM_ENOTFOUND when the kind has no such parameter. */
+CXM_API int cxm_model_param(const cxm_model *model, const char *name, double *out);
+
+/**
+ * Set the parameters of a given model. Any fit statistics are discarded and
+ * the model becomes #CXM_MODEL_GIVEN.
+ *
+ * @param params  the parameters in the order of cxm_model_param_name(); each
+ *                must be finite and in its domain (positive for BG/NBD).
+ * @param n       number of values; must equal the parameter count.
+ */
+CXM_API int cxm_model_set_params(cxm_model *model, const double *params, size_t n);
+
+/* ------------------------------------------------------------------ fitting */
+
+/**
+ * Fit a purchase model (BG/NBD, MBG/NBD; later Pareto/NBD, BG/BB) by maximum
+ * likelihood.
+ *
+ * Rows must have a whole number x >= 0, 0 <= t_x <= T, and t_x = 0 when
+ * x = 0; weights (NULL = 1 each) must be finite and >= 0 with a positive sum.
+ * On failure the model keeps its previous state and parameters, the report
+ * (cxm_model_fit_report()) says why, and the status is #CXM_EINVAL (bad
+ * data: the message names the row), #CXM_ECONVERGE or #CXM_ENOMEM.
+ *
+ * @param n        number of rows.
+ * @param x        repeat purchases.
+ * @param t_x      time of the last purchase since the first.
+ * @param T        time since the first purchase at the end of calibration.
+ * @param weights  customers per row, or NULL.
+ * @param options  NULL for the defaults.
+ */
+CXM_API int cxm_model_fit(cxm_model *model, size_t n, const double *x, const double *t_x,
+                          const double *T, const double *weights,
+                          const cxm_fit_options *options);
+
+/**
+ * Fit a Gamma-Gamma spend model on repeat customers. Rows with x = 0 carry
+ * no repeat spend and are skipped; the others need a whole number x and a
+ * positive mean spend.
+ *
+ * @param n           number of rows.
+ * @param x           repeat purchases.
+ * @param mean_spend  mean value of the repeat purchases.
+ * @param weights     customers per row, or NULL.
+ * @param options     NULL for the defaults.
+ */
+CXM_API int cxm_model_fit_spend(cxm_model *model, size_t n, const double *x,
+                                const double *mean_spend, const double *weights,
+                                const cxm_fit_options *options);
+
+/** Number of data columns of a kind (3 for BG/NBD: x, t_x, T; 2 for Gamma-Gamma). */
+CXM_API size_t cxm_model_column_count(const cxm_model *model);
+
+/** Name of data column @p index ("x", "t_x", "T", "mean_spend", ...), or NULL. */
+CXM_API const char *cxm_model_column_name(const cxm_model *model, size_t index);
+
+/**
+ * Fit on the kind's columns, given column after column: @p columns holds
+ * cxm_model_column_count() arrays of @p n values each, one after the other.
+ * cxm_model_fit() and cxm_model_fit_spend() are this with named arguments.
+ */
+CXM_API int cxm_model_fit_columns(cxm_model *model, size_t n, const double *columns,
+                                  const double *weights, const cxm_fit_options *options);
+
+/**
+ * Total log-likelihood of data (same layout as cxm_model_fit_columns()) at
+ * the model's parameters: Σ weight·ln L(row), as published in the papers.
+ */
+CXM_API int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
+                                        const double *columns, const double *weights);
+
+/** Total log-likelihood of the fitted data at the estimate. #CXM_ESTATE unless fitted. */
+CXM_API int cxm_model_log_likelihood(const cxm_model *model, double *out);
+
+/** Akaike information criterion 2k − 2 ln L of the fit. */
+CXM_API int cxm_model_aic(const cxm_model *model, double *out);
+
+/** Bayesian information criterion k ln N − 2 ln L (N = customers, the weight sum). */
+CXM_API int cxm_model_bic(const cxm_model *model, double *out);
+
+/** Standard errors of the estimates (@p n = parameter count). #CXM_ESTATE unless fitted. */
+CXM_API int cxm_model_standard_errors(const cxm_model *model, double *dst, size_t n);
+
+/** Covariance matrix of the estimates, row-major (@p n = count²). */
+CXM_API int cxm_model_covariance(const cxm_model *model, double *dst, size_t n);
+
+/** Convergence report of the last fit, also after a failed one. Set report->version first. */
+CXM_API int cxm_model_fit_report(const cxm_model *model, cxm_fit_report *report);
+
+/** The last fit's outcome in words ("converged after 7 iterations ..."); "" before any fit. */
+CXM_API const char *cxm_model_fit_message(const cxm_model *model);
+
+/* ------------------------------------------------------------------ purchase predictions */
+
+/**
+ * Probability that each customer is still alive at the end of calibration.
+ *
+ * @param[out] dst  @p n probabilities in [0, 1].
+ * @param x, t_x, T the customers' histories (as for cxm_model_fit()).
+ * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EUNSUPPORTED for a
+ *         spend model, #CXM_EINVAL (the message names the element).
+ */
+CXM_API int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const double *x,
+                              const double *t_x, const double *T);
+
+/** Expected repeat purchases E[X(t)] of a new customer in (0, t], for @p n values of t >= 0. */
+CXM_API int cxm_model_expected_purchases(const cxm_model *model, double *dst, size_t n,
+                                         const double *t);
+
+/**
+ * Expected purchases in the next t time units of customers with the given
+ * histories, E[Y(t) | x, t_x, T]. With t = the holdout length this is the
+ * expected number of holdout purchases.
+ */
+CXM_API int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t n,
+                                            const double *t, const double *x,
+                                            const double *t_x, const double *T);
+
+/**
+ * Probability of exactly @p count repeat purchases in (0, t] for a new
+ * customer, P(X(t) = count) (BG/NBD: equation 8 of Fader, Hardie & Lee 2005).
+ * Counts must be whole numbers >= 0.
+ */
+CXM_API int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n,
+                                           const double *count, const double *t);
+
+/**
+ * Discounted expected residual transactions: the expected number of future
+ * purchases of each customer, each discounted continuously at @p rate per
+ * time unit, ∫ e^(−rate·s) dE[Y(s)] over s ≥ 0. From a discount d per
+ * period of k time units, rate = ln(1+d)/k.
+ */
+CXM_API int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate,
+                           const double *x, const double *t_x, const double *T);
+
+/**
+ * Expected cumulative repeat purchases of a cohort over calendar time (the
+ * "tracking" curve): dst[j] = Σ_i w_i·E[X(times[j] − first[i])] over the
+ * customers whose first purchase first[i] is before times[j].
+ *
+ * @param[out] dst      @p n_times expected cumulative repeat purchases.
+ * @param n_times       number of calendar times.
+ * @param times         calendar times (same origin and unit as @p first).
+ * @param n             number of customers (or distinct first-purchase times).
+ * @param first         time of each customer's first purchase.
+ * @param weights       customers per entry, or NULL for 1.
+ */
+CXM_API int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times,
+                               const double *times, size_t n, const double *first,
+                               const double *weights);
+
+/**
+ * Calibration-versus-holdout table: customers are grouped by calibration
+ * frequency x = 0, 1, ..., bins−2 and x >= bins−1 (the last bin); for each
+ * group the mean actual holdout purchases and the mean predicted
+ * E[Y(duration) | x, t_x, T], and the number of customers.
+ *
+ * @param[out] dst_actual     @p bins means of @p x_holdout (0 for empty bins).
+ * @param[out] dst_predicted  @p bins means of the predictions.
+ * @param[out] dst_count      @p bins customer counts.
+ * @param bins                number of groups, >= 1.
+ * @param duration            holdout length of each customer.
+ * @param x_holdout           purchases each customer made in the holdout.
+ */
+CXM_API int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
+                                          double *dst_predicted, double *dst_count,
+                                          size_t bins, size_t n, const double *x,
+                                          const double *t_x, const double *T,
+                                          const double *duration, const double *x_holdout);
+
+/* ------------------------------------------------------------------ spend and value */
+
+/**
+ * Gamma-Gamma: expected value of a customer's transactions given x repeat
+ * purchases with mean value @p mean_spend, E[M | x, m̄] = p(γ + m̄x)/(px + q − 1).
+ * Customers with x = 0 get the population mean pγ/(q − 1). #CXM_EDOMAIN when
+ * the expectation is infinite (px + q <= 1, e.g. q <= 1 for x = 0): never a
+ * negative value.
+ */
+CXM_API int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n,
+                                     const double *x, const double *mean_spend);
+
+/** Gamma-Gamma population mean spend pγ/(q − 1); #CXM_EDOMAIN when q <= 1. */
+CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
+
+/**
+ * Lifetime value in money over H periods of length k (MODELS.md 1.9):
+ * Σ_{i=1..H} margin·value·(E[Y(ik)] − E[Y((i−1)k)]) / (1+d)^i per customer.
+ *
+ * @param model    a purchase model (BG/NBD, MBG/NBD, ...).
+ * @param[out] dst @p n lifetime values.
+ * @param x, t_x, T the customers' histories.
+ * @param value    expected value of each customer's transactions (e.g. from
+ *                 cxm_model_expected_spend()).
+ * @param options  period length (required), periods, discount, margin.
+ */
+CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n,
+                                     const double *x, const double *t_x, const double *T,
+                                     const double *value, const cxm_value_options *options);
+
+/* ------------------------------------------------------------------ simulation */
+
+/**
+ * Draw a synthetic customer base from a purchase model: customer i is
+ * observed for T[i] time units after a first purchase at time 0. The same
+ * seed gives the same customers on every platform, for any number of
+ * threads, and customer i does not depend on n.
+ *
+ * @param[out] dst_x    @p n repeat purchase counts.
+ * @param[out] dst_t_x  @p n times of the last purchase (0 when x = 0).
+ * @param n             number of customers.
+ * @param T             observation length of each customer, >= 0.
+ * @param seed          any 64-bit value.
+ */
+CXM_API int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x,
+                               size_t n, const double *T, unsigned long long seed);
+
+/**
+ * The repeat purchase times of the customers cxm_model_simulate() draws with
+ * the same @p T and @p seed: customer 0's x[0] times in increasing order,
+ * then customer 1's, ...
+ *
+ * @param[out] dst  the times; @p dst_n must equal Σ x from cxm_model_simulate().
+ */
+CXM_API int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n,
+                                     size_t n, const double *T, unsigned long long seed);
+
+/**
+ * Gamma-Gamma: draw the mean value of x repeat purchases for each customer
+ * (0 when x = 0).
+ */
+CXM_API int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t n,
+                                     const double *x, unsigned long long seed);
+
+/* ------------------------------------------------------------------ persistence */
+
+/**
+ * The model as a JSON document: kind, parameters, and for a fitted model the
+ * log-likelihood, covariance, standard errors and report, plus the library
+ * version that wrote it.
+ *
+ * @param[out] json  a NUL-terminated string released with cxm_free().
+ */
+CXM_API int cxm_model_to_json(const cxm_model *model, char **json);
+
+/** Read a model written by cxm_model_to_json(). #CXM_EPARSE names what is wrong. */
+CXM_API int cxm_model_from_json(cxm_model **out, const char *json);
+
+/** Write cxm_model_to_json() to a file. #CXM_EIO when it cannot be written. */
+CXM_API int cxm_model_save(const cxm_model *model, const char *path);
+
+/** Read a model from a file written by cxm_model_save(). */
+CXM_API int cxm_model_load(cxm_model **out, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CXM_MODEL_H */

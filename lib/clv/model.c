@@ -1,0 +1,1317 @@
+/* The model engine: handles, data preparation, maximum likelihood, standard
+ * errors, and the dispatch of predictions and simulation to the kinds. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clv/model_engine.h"
+#include "core/internal.h"
+#include "numeric/linalg.h"
+#include "numeric/optim.h"
+#include "numeric/parallel.h"
+
+/* ------------------------------------------------------------------ kinds */
+
+const cxm__kind *cxm__kind_of(cxm_model_kind kind)
+{
+    switch (kind) {
+    case CXM_MODEL_BGNBD: return &cxm__kind_bgnbd;
+    case CXM_MODEL_MBGNBD: return &cxm__kind_mbgnbd;
+    case CXM_MODEL_GAMMA_GAMMA: return &cxm__kind_gamma_gamma;
+    default: return NULL;
+    }
+}
+
+static const struct {
+    cxm_model_kind kind;
+    const char *name;
+} kind_names[] = {
+    { CXM_MODEL_BGNBD, "bgnbd" },       { CXM_MODEL_MBGNBD, "mbgnbd" },
+    { CXM_MODEL_GAMMA_GAMMA, "gg" },    { CXM_MODEL_PARETO_NBD, "pareto-nbd" },
+    { CXM_MODEL_BGBB, "bgbb" },         { CXM_MODEL_SBG, "sbg" },
+};
+
+const char *cxm_model_kind_name(cxm_model_kind kind)
+{
+    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (kind_names[i].kind == kind)
+            return kind_names[i].name;
+    return NULL;
+}
+
+int cxm__kind_from_name(const char *name, cxm_model_kind *kind)
+{
+    static const struct {
+        const char *alias;
+        cxm_model_kind kind;
+    } aliases[] = {
+        { "bg/nbd", CXM_MODEL_BGNBD },          { "mbg/nbd", CXM_MODEL_MBGNBD },
+        { "gamma-gamma", CXM_MODEL_GAMMA_GAMMA }, { "gamma_gamma", CXM_MODEL_GAMMA_GAMMA },
+        { "pareto/nbd", CXM_MODEL_PARETO_NBD }, { "pnbd", CXM_MODEL_PARETO_NBD },
+        { "bg/bb", CXM_MODEL_BGBB },
+    };
+    int status = cxm__check_pointer(name, "name");
+    if (status != CXM_OK)
+        return status;
+    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+        if (strcmp(kind_names[i].name, name) == 0) {
+            *kind = kind_names[i].kind;
+            return CXM_OK;
+        }
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(aliases[i].alias, name) == 0) {
+            *kind = aliases[i].kind;
+            return CXM_OK;
+        }
+    return cxm__fail(CXM_EINVAL,
+                     "unknown model '%s' (known: bgnbd, mbgnbd, gg, pareto-nbd, bgbb, sbg)", name);
+}
+
+/* ------------------------------------------------------------------ life cycle */
+
+void cxm_fit_options_init(cxm_fit_options *options)
+{
+    if (options) {
+        cxm_fit_options defaults = CXM_FIT_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
+
+void cxm_value_options_init(cxm_value_options *options)
+{
+    if (options) {
+        cxm_value_options defaults = CXM_VALUE_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
+
+int cxm_model_create(cxm_model **out, cxm_model_kind kind)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    const cxm__kind *k = cxm__kind_of(kind);
+    if (k == NULL) {
+        const char *name = cxm_model_kind_name(kind);
+        if (name)
+            return cxm__fail(CXM_EUNSUPPORTED, "the %s model is not implemented in libcxm %s",
+                             name, cxm_version_string());
+        return cxm__fail(CXM_EINVAL, "%d is not a model kind", (int)kind);
+    }
+    cxm_model *m = cxm__calloc(1, sizeof *m);
+    if (m == NULL)
+        return CXM_ENOMEM;
+    m->kind = k;
+    m->state = CXM_MODEL_EMPTY;
+    *out = m;
+    return CXM_OK;
+}
+
+int cxm_model_create_named(cxm_model **out, const char *name)
+{
+    cxm_model_kind kind;
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = NULL;
+    if (status == CXM_OK)
+        status = cxm__kind_from_name(name, &kind);
+    return status == CXM_OK ? cxm_model_create(out, kind) : status;
+}
+
+void cxm_model_free(cxm_model *model)
+{
+    cxm__free(model);
+}
+
+cxm_model_kind cxm_model_get_kind(const cxm_model *model)
+{
+    return model ? model->kind->kind : (cxm_model_kind)0;
+}
+
+cxm_model_state cxm_model_get_state(const cxm_model *model)
+{
+    return model ? (cxm_model_state)model->state : CXM_MODEL_EMPTY;
+}
+
+int cxm_model_set_threads(cxm_model *model, unsigned threads)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK)
+        model->threads = threads;
+    return status;
+}
+
+/* ------------------------------------------------------------------ parameters */
+
+size_t cxm_model_param_count(const cxm_model *model)
+{
+    return model ? model->kind->nparams : 0;
+}
+
+const char *cxm_model_param_name(const cxm_model *model, size_t index)
+{
+    if (model == NULL || index >= model->kind->nparams)
+        return NULL;
+    return model->kind->param_names[index];
+}
+
+static int check_length(size_t n, size_t expected, const char *what)
+{
+    if (n != expected)
+        return cxm__fail(CXM_EINVAL, "%s has %zu elements where %zu were expected", what, n,
+                         expected);
+    return CXM_OK;
+}
+
+static int require_params(const cxm_model *model)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->state == CXM_MODEL_EMPTY)
+        status = cxm__fail(CXM_ESTATE, "the %s model has no parameters: fit it or set them first",
+                           model->kind->title);
+    return status;
+}
+
+static int require_fitted(const cxm_model *model)
+{
+    int status = require_params(model);
+    if (status == CXM_OK && model->state != CXM_MODEL_FITTED)
+        status = cxm__fail(CXM_ESTATE,
+                           "the %s model's parameters were given, not fitted: it has no "
+                           "likelihood or standard errors",
+                           model->kind->title);
+    return status;
+}
+
+int cxm_model_params(const cxm_model *model, double *dst, size_t n)
+{
+    int status = require_params(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        status = check_length(n, model->kind->nparams, "dst");
+    if (status == CXM_OK)
+        memcpy(dst, model->params, n * sizeof *dst);
+    return status;
+}
+
+int cxm__param_index(const cxm__kind *kind, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < kind->nparams; i++)
+        if (strcmp(kind->param_names[i], name) == 0) {
+            *index = i;
+            return CXM_OK;
+        }
+    return cxm__fail(CXM_ENOTFOUND, "the %s model has no parameter '%s'", kind->title, name);
+}
+
+int cxm_model_param(const cxm_model *model, const char *name, double *out)
+{
+    size_t index = 0;
+    int status = require_params(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(name, "name");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__param_index(model->kind, name, &index);
+    if (status == CXM_OK)
+        *out = model->params[index];
+    return status;
+}
+
+int cxm__check_kind_params(const cxm__kind *kind, const double *params)
+{
+    for (size_t i = 0; i < kind->nparams; i++) {
+        double v = params[i];
+        const char *name = kind->param_names[i];
+        int status = cxm__check_finite(v, name);
+        if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOG && !(v > 0.0))
+            status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must be greater than 0",
+                               kind->title, name, v);
+        if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOGIT && !(v > 0.0 && v < 1.0))
+            status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must lie in (0, 1)", kind->title,
+                               name, v);
+        if (status != CXM_OK)
+            return status;
+    }
+    return kind->check_params ? kind->check_params(params) : CXM_OK;
+}
+
+int cxm_model_set_params(cxm_model *model, const double *params, size_t n)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(params, "params");
+    if (status == CXM_OK)
+        status = check_length(n, model->kind->nparams, "params");
+    if (status == CXM_OK)
+        status = cxm__check_kind_params(model->kind, params);
+    if (status != CXM_OK)
+        return status;
+    memset(model->params, 0, sizeof model->params);
+    memcpy(model->params, params, n * sizeof *params);
+    model->state = CXM_MODEL_GIVEN;
+    model->log_likelihood = 0.0;
+    memset(model->covariance, 0, sizeof model->covariance);
+    memset(&model->report, 0, sizeof model->report);
+    model->message[0] = '\0';
+    model->penalty = 0.0;
+    return CXM_OK;
+}
+
+size_t cxm_model_column_count(const cxm_model *model)
+{
+    return model ? model->kind->ncolumns : 0;
+}
+
+const char *cxm_model_column_name(const cxm_model *model, size_t index)
+{
+    if (model == NULL || index >= model->kind->ncolumns)
+        return NULL;
+    return model->kind->column_names[index];
+}
+
+/* ------------------------------------------------------------------ data preparation */
+
+void cxm__prepared_free(cxm__prepared *prep)
+{
+    cxm__free(prep->owned);
+    cxm__free(prep->group);
+    cxm__free(prep->group_value);
+    memset(prep, 0, sizeof *prep);
+}
+
+static uint64_t double_bits(double v)
+{
+    uint64_t bits;
+    if (v == 0.0)
+        v = 0.0; /* -0 and +0 are the same row */
+    memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t row_hash(const double *const *column, size_t ncolumns, size_t i)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t c = 0; c < ncolumns; c++)
+        h = mix64(h ^ double_bits(column[c][i]));
+    return h;
+}
+
+static int rows_equal(const double *const *column, size_t ncolumns, size_t i, size_t j)
+{
+    for (size_t c = 0; c < ncolumns; c++)
+        if (double_bits(column[c][i]) != double_bits(column[c][j]))
+            return 0;
+    return 1;
+}
+
+/* Distinct rows among rows[0..count) (indices into column), in order of
+ * first appearance: unique[k] is the first row of pattern k and pattern[i]
+ * the pattern of rows[i]. Returns the number of patterns, or 0 on ENOMEM. */
+static size_t distinct_rows(const double *const *column, size_t ncolumns, const size_t *rows,
+                            size_t count, size_t *unique, uint32_t *pattern)
+{
+    size_t capacity = 16;
+    while (capacity < 2 * count)
+        capacity *= 2;
+    uint32_t *slots = cxm__malloc(capacity * sizeof *slots);
+    if (slots == NULL)
+        return 0;
+    memset(slots, 0xff, capacity * sizeof *slots);
+    size_t patterns = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t i = rows[k];
+        size_t slot = (size_t)(row_hash(column, ncolumns, i) & (capacity - 1));
+        for (;;) {
+            uint32_t p = slots[slot];
+            if (p == UINT32_MAX) {
+                slots[slot] = (uint32_t)patterns;
+                unique[patterns] = i;
+                if (pattern)
+                    pattern[k] = (uint32_t)patterns;
+                patterns++;
+                break;
+            }
+            if (rows_equal(column, ncolumns, unique[p], i)) {
+                if (pattern)
+                    pattern[k] = p;
+                break;
+            }
+            slot = (slot + 1) & (capacity - 1);
+        }
+    }
+    cxm__free(slots);
+    return patterns;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Index every row by its value of the group column. */
+static int build_groups(cxm__prepared *prep, int group_column)
+{
+    cxm__data *d = &prep->data;
+    const double *values = d->column[group_column];
+    double max = 0.0;
+    for (size_t i = 0; i < d->n; i++)
+        if (values[i] > max)
+            max = values[i];
+    prep->group = cxm__malloc((d->n ? d->n : 1) * sizeof *prep->group);
+    if (prep->group == NULL)
+        return CXM_ENOMEM;
+    if (max <= 4.0 * (double)d->n + 65536.0) {
+        /* Whole numbers in a small range: a direct map. */
+        size_t range = (size_t)max + 1;
+        uint32_t *map = cxm__malloc(range * sizeof *map);
+        if (map == NULL)
+            return CXM_ENOMEM;
+        memset(map, 0xff, range * sizeof *map);
+        for (size_t i = 0; i < d->n; i++)
+            map[(size_t)values[i]] = 0;
+        size_t groups = 0;
+        for (size_t v = 0; v < range; v++)
+            if (map[v] == 0)
+                groups++;
+        prep->group_value = cxm__malloc((groups ? groups : 1) * sizeof *prep->group_value);
+        if (prep->group_value == NULL) {
+            cxm__free(map);
+            return CXM_ENOMEM;
+        }
+        groups = 0;
+        for (size_t v = 0; v < range; v++)
+            if (map[v] == 0) {
+                prep->group_value[groups] = (double)v;
+                map[v] = (uint32_t)groups++;
+            }
+        for (size_t i = 0; i < d->n; i++)
+            prep->group[i] = map[(size_t)values[i]];
+        cxm__free(map);
+        d->ngroups = groups;
+    } else {
+        double *sorted = cxm__malloc((d->n ? d->n : 1) * sizeof *sorted);
+        if (sorted == NULL)
+            return CXM_ENOMEM;
+        memcpy(sorted, values, d->n * sizeof *sorted);
+        qsort(sorted, d->n, sizeof *sorted, compare_doubles);
+        size_t groups = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (groups == 0 || sorted[i] != sorted[groups - 1])
+                sorted[groups++] = sorted[i];
+        for (size_t i = 0; i < d->n; i++) {
+            size_t lo = 0, hi = groups;
+            while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (sorted[mid] <= values[i])
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            prep->group[i] = (uint32_t)lo;
+        }
+        prep->group_value = sorted;
+        d->ngroups = groups;
+    }
+    d->group = prep->group;
+    d->group_value = prep->group_value;
+    return CXM_OK;
+}
+
+int cxm__check_weights(size_t n, const double *weights)
+{
+    if (weights == NULL)
+        return CXM_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(weights[i]) || weights[i] < 0.0)
+            return cxm__fail(CXM_EINVAL, "row %zu: weight %g must be a finite number >= 0", i,
+                             weights[i]);
+    }
+    return CXM_OK;
+}
+
+int cxm__check_rows(const cxm__kind *kind, size_t n, const double *const *column)
+{
+    double values[CXM__MAX_COLUMNS];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < kind->ncolumns; c++)
+            values[c] = column[c][i];
+        int status = kind->check_row(values, i);
+        if (status != CXM_OK)
+            return status;
+    }
+    return CXM_OK;
+}
+
+int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
+                 const double *const *column, const double *weights, int compress)
+{
+    size_t ncol = kind->ncolumns;
+    double values[CXM__MAX_COLUMNS];
+    size_t *rows = NULL, *unique = NULL;
+    uint32_t *pattern = NULL;
+    int status = CXM_OK;
+
+    memset(prep, 0, sizeof *prep);
+    status = cxm__check_rows(kind, n, column);
+    if (status == CXM_OK)
+        status = cxm__check_weights(n, weights);
+    if (status != CXM_OK)
+        return status;
+
+    /* Rows that count: positive weight, not skipped by the kind. */
+    rows = cxm__malloc((n ? n : 1) * sizeof *rows);
+    if (rows == NULL)
+        return CXM_ENOMEM;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (weights && !(weights[i] > 0.0))
+            continue;
+        if (kind->skip_row) {
+            for (size_t c = 0; c < ncol; c++)
+                values[c] = column[c][i];
+            if (kind->skip_row(values))
+                continue;
+        }
+        rows[kept++] = i;
+    }
+    if (kept == 0) {
+        cxm__free(rows);
+        return cxm__fail(CXM_EINVAL, "no rows to fit the %s model on%s", kind->title,
+                         kind->skip_row ? " (every row is skipped or has weight 0)"
+                                        : " (every row has weight 0)");
+    }
+
+    /* Merge identical rows when it pays: judged on a sample of up to 65536
+     * rows, so that data without repeats do not pay for a full hash pass. */
+    size_t patterns = kept;
+    if (compress && kept >= 64 && kept <= UINT32_MAX - 1) {
+        size_t sample = kept < 65536 ? kept : 65536;
+        unique = cxm__malloc(kept * sizeof *unique);
+        if (unique == NULL) {
+            status = CXM_ENOMEM;
+            goto done;
+        }
+        size_t sampled = distinct_rows(column, ncol, rows, sample, unique, NULL);
+        if (sampled == 0) {
+            status = CXM_ENOMEM;
+            goto done;
+        }
+        if (sampled * 10 <= sample * 7) {
+            pattern = cxm__malloc(kept * sizeof *pattern);
+            if (pattern == NULL) {
+                status = CXM_ENOMEM;
+                goto done;
+            }
+            patterns = distinct_rows(column, ncol, rows, kept, unique, pattern);
+            if (patterns == 0) {
+                status = CXM_ENOMEM;
+                goto done;
+            }
+        }
+    }
+
+    cxm__data *d = &prep->data;
+    if (pattern == NULL && kept == n) {
+        /* Every row counts as it is: use the caller's arrays. */
+        d->n = n;
+        for (size_t c = 0; c < ncol; c++)
+            d->column[c] = column[c];
+        d->weight = weights;
+    } else {
+        prep->owned = cxm__malloc((ncol + 1) * patterns * sizeof *prep->owned);
+        if (prep->owned == NULL) {
+            status = CXM_ENOMEM;
+            goto done;
+        }
+        double *w = prep->owned + ncol * patterns;
+        for (size_t c = 0; c < ncol; c++) {
+            double *dst = prep->owned + c * patterns;
+            for (size_t k = 0; k < patterns; k++)
+                dst[k] = column[c][pattern ? unique[k] : rows[k]];
+            d->column[c] = dst;
+        }
+        if (pattern) {
+            memset(w, 0, patterns * sizeof *w);
+            for (size_t k = 0; k < kept; k++)
+                w[pattern[k]] += weights ? weights[rows[k]] : 1.0;
+        } else {
+            for (size_t k = 0; k < kept; k++)
+                w[k] = weights ? weights[rows[k]] : 1.0;
+        }
+        d->n = patterns;
+        d->weight = w;
+    }
+    double total = 0.0;
+    for (size_t i = 0; i < d->n; i++)
+        total += d->weight ? d->weight[i] : 1.0;
+    d->total_weight = total;
+    if (kind->group_column >= 0)
+        status = build_groups(prep, kind->group_column);
+
+done:
+    cxm__free(rows);
+    cxm__free(unique);
+    cxm__free(pattern);
+    if (status != CXM_OK)
+        cxm__prepared_free(prep);
+    return status;
+}
+
+/* A deterministic subsample (every k-th row) of prepared data, for starting values. */
+static int subsample(cxm__prepared *sub, const cxm__kind *kind, const cxm__data *data,
+                     size_t stride)
+{
+    size_t ncol = kind->ncolumns;
+    size_t m = (data->n + stride - 1) / stride;
+    memset(sub, 0, sizeof *sub);
+    sub->owned = cxm__malloc((ncol + 1) * m * sizeof *sub->owned);
+    if (sub->owned == NULL)
+        return CXM_ENOMEM;
+    double *w = sub->owned + ncol * m;
+    for (size_t c = 0; c < ncol; c++) {
+        double *dst = sub->owned + c * m;
+        for (size_t k = 0; k < m; k++)
+            dst[k] = data->column[c][k * stride];
+        sub->data.column[c] = dst;
+    }
+    double total = 0.0;
+    for (size_t k = 0; k < m; k++) {
+        w[k] = data->weight ? data->weight[k * stride] : 1.0;
+        total += w[k];
+    }
+    sub->data.n = m;
+    sub->data.weight = w;
+    sub->data.total_weight = total;
+    int status = CXM_OK;
+    if (kind->group_column >= 0)
+        status = build_groups(sub, kind->group_column);
+    if (status != CXM_OK)
+        cxm__prepared_free(sub);
+    return status;
+}
+
+/* ------------------------------------------------------------------ likelihood */
+
+size_t cxm__acc_size(const cxm__kind *kind)
+{
+    return 1 + kind->nparams + kind->nparams * kind->nparams;
+}
+
+typedef struct loglik_job {
+    const cxm__kind *kind;
+    const cxm__data *data;
+    const double *params;
+    const double *table;
+    double *block_acc;
+    size_t acc_size;
+    int order;
+} loglik_job;
+
+static int loglik_block(void *context, size_t block, size_t begin, size_t end)
+{
+    loglik_job *job = context;
+    double *acc = job->block_acc + block * job->acc_size;
+    memset(acc, 0, job->acc_size * sizeof *acc);
+    job->kind->loglik(job->params, job->data, job->table, begin, end, job->order, acc);
+    return CXM_OK;
+}
+
+int cxm__evaluator_init(cxm__evaluator *ev, const cxm__kind *kind, const cxm__data *data,
+                        unsigned threads)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->data = data;
+    ev->threads = threads;
+    ev->blocks = cxm__block_count(data->n, CXM__BLOCK_ROWS);
+    size_t acc = cxm__acc_size(kind);
+    ev->block_acc = cxm__malloc((ev->blocks ? ev->blocks : 1) * acc * sizeof *ev->block_acc);
+    if (ev->block_acc == NULL)
+        return CXM_ENOMEM;
+    if (kind->table_width > 0 && data->ngroups > 0) {
+        ev->table = cxm__malloc(data->ngroups * kind->table_width * sizeof *ev->table);
+        if (ev->table == NULL) {
+            cxm__free(ev->block_acc);
+            ev->block_acc = NULL;
+            return CXM_ENOMEM;
+        }
+    }
+    return CXM_OK;
+}
+
+void cxm__evaluator_free(cxm__evaluator *ev)
+{
+    cxm__free(ev->block_acc);
+    cxm__free(ev->table);
+    memset(ev, 0, sizeof *ev);
+}
+
+int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *acc)
+{
+    const cxm__kind *kind = ev->kind;
+    size_t size = cxm__acc_size(kind);
+    if (ev->table)
+        kind->fill_table(params, ev->data->group_value, ev->data->ngroups, ev->table);
+    loglik_job job = { kind, ev->data, params, ev->table, ev->block_acc, size, order };
+    int status = cxm__parallel_blocks(ev->data->n, CXM__BLOCK_ROWS, ev->threads, loglik_block, &job);
+    if (status == CXM_ENOMEM && ev->threads > 1) /* threads could not start */
+        status = cxm__parallel_blocks(ev->data->n, CXM__BLOCK_ROWS, 1, loglik_block, &job);
+    if (status != CXM_OK)
+        return status;
+    memset(acc, 0, size * sizeof *acc);
+    for (size_t b = 0; b < ev->blocks; b++) {
+        const double *part = ev->block_acc + b * size;
+        for (size_t k = 0; k < size; k++)
+            acc[k] += part[k];
+    }
+    return CXM_OK;
+}
+
+/* Gradient and Hessian when the kind has no analytic Hessian: central
+ * differences of the analytic gradient in ln θ (or the logit), symmetrised. */
+static int finite_difference_hessian(cxm__evaluator *ev, const double *params, double *hess)
+{
+    const cxm__kind *kind = ev->kind;
+    size_t p = kind->nparams, size = cxm__acc_size(kind);
+    double acc_plus[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double acc_minus[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double shifted[CXM__MAX_PARAMS];
+    (void)size;
+    for (size_t j = 0; j < p; j++) {
+        double h = 1e-5 * fmax(fabs(params[j]), 1e-3);
+        if (kind->scales[j] == CXM__SCALE_LOGIT)
+            h = fmin(h, 0.5 * fmin(params[j], 1.0 - params[j]));
+        memcpy(shifted, params, p * sizeof *shifted);
+        shifted[j] = params[j] + h;
+        int status = cxm__evaluate(ev, shifted, 1, acc_plus);
+        if (status != CXM_OK)
+            return status;
+        shifted[j] = params[j] - h;
+        status = cxm__evaluate(ev, shifted, 1, acc_minus);
+        if (status != CXM_OK)
+            return status;
+        for (size_t i = 0; i < p; i++)
+            hess[i * p + j] = (acc_plus[1 + i] - acc_minus[1 + i]) / (2 * h);
+    }
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < i; j++) {
+            double mean = 0.5 * (hess[i * p + j] + hess[j * p + i]);
+            hess[i * p + j] = hess[j * p + i] = mean;
+        }
+    return CXM_OK;
+}
+
+/* Natural parameters from optimiser coordinates, with the first and second
+ * derivatives of the transform. */
+static void from_coordinates(const cxm__kind *kind, const double *phi, double *theta, double *d1,
+                             double *d2)
+{
+    for (size_t i = 0; i < kind->nparams; i++) {
+        switch (kind->scales[i]) {
+        case CXM__SCALE_LOG:
+            theta[i] = exp(phi[i]);
+            d1[i] = d2[i] = theta[i];
+            break;
+        case CXM__SCALE_LOGIT: {
+            double t = 1.0 / (1.0 + exp(-phi[i]));
+            theta[i] = t;
+            d1[i] = t * (1.0 - t);
+            d2[i] = d1[i] * (1.0 - 2.0 * t);
+            break;
+        }
+        default:
+            theta[i] = phi[i];
+            d1[i] = 1.0;
+            d2[i] = 0.0;
+        }
+    }
+}
+
+static double to_coordinate(cxm__scale scale, double theta)
+{
+    switch (scale) {
+    case CXM__SCALE_LOG: return log(theta);
+    case CXM__SCALE_LOGIT: return log(theta / (1.0 - theta));
+    default: return theta;
+    }
+}
+
+typedef struct objective_context {
+    cxm__evaluator *ev;
+    double penalty;
+} objective_context;
+
+/* f(φ) = −ln L(θ)/W + penalty·Σθ², with gradient and Hessian in φ. */
+static int objective(void *context, const double *phi, double *f, double *grad, double *hess)
+{
+    objective_context *oc = context;
+    const cxm__kind *kind = oc->ev->kind;
+    size_t p = kind->nparams;
+    double theta[CXM__MAX_PARAMS], d1[CXM__MAX_PARAMS], d2[CXM__MAX_PARAMS];
+    double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double W = oc->ev->data->total_weight;
+
+    from_coordinates(kind, phi, theta, d1, d2);
+    for (size_t i = 0; i < p; i++) {
+        if (!isfinite(theta[i]) || (kind->scales[i] == CXM__SCALE_LOG && !(theta[i] > 0.0)) ||
+            (kind->scales[i] == CXM__SCALE_LOGIT && !(theta[i] > 0.0 && theta[i] < 1.0))) {
+            *f = INFINITY;
+            return CXM_OK;
+        }
+    }
+    if (kind->check_params && kind->check_params(theta) != CXM_OK) {
+        cxm_error_clear();
+        *f = INFINITY;
+        return CXM_OK;
+    }
+    int order = hess ? 2 : grad ? 1 : 0;
+    int status = cxm__evaluate(oc->ev, theta, order, acc);
+    if (status != CXM_OK)
+        return status;
+    double pen = 0.0;
+    for (size_t i = 0; i < p; i++)
+        pen += theta[i] * theta[i];
+    *f = -acc[0] / W + oc->penalty * pen;
+    if (grad)
+        for (size_t i = 0; i < p; i++)
+            grad[i] = (-acc[1 + i] / W + 2.0 * oc->penalty * theta[i]) * d1[i];
+    if (hess) {
+        const double *h = acc + 1 + p;
+        for (size_t i = 0; i < p; i++)
+            for (size_t j = 0; j < p; j++) {
+                double hij = -h[i * p + j] / W + (i == j ? 2.0 * oc->penalty : 0.0);
+                hess[i * p + j] = hij * d1[i] * d1[j];
+            }
+        for (size_t i = 0; i < p; i++)
+            hess[i * p + i] += (-acc[1 + i] / W + 2.0 * oc->penalty * theta[i]) * d2[i];
+    }
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ fitting */
+
+/* ln θ within ±ln(1e10): beyond it a fit has run off (CLVTools returns 1e51). */
+#define DIVERGENCE_BOUND 23.02585092994046
+
+static const char *reason_text(int reason)
+{
+    switch (reason) {
+    case CXM_FIT_CONVERGED: return "converged";
+    case CXM_FIT_MAX_ITERATIONS: return "iteration limit reached";
+    case CXM_FIT_DIVERGED: return "diverged";
+    case CXM_FIT_NOT_FINITE: return "not finite";
+    case CXM_FIT_NO_PROGRESS: return "no progress";
+    case CXM_FIT_NOT_DEFINITE: return "Hessian not positive definite";
+    default: return "not run";
+    }
+}
+
+const char *cxm__fit_reason_name(int reason)
+{
+    return reason_text(reason);
+}
+
+static int map_reason(cxm__optim_reason reason)
+{
+    switch (reason) {
+    case CXM__OPTIM_CONVERGED: return CXM_FIT_CONVERGED;
+    case CXM__OPTIM_MAX_ITERATIONS: return CXM_FIT_MAX_ITERATIONS;
+    case CXM__OPTIM_DIVERGED: return CXM_FIT_DIVERGED;
+    case CXM__OPTIM_NOT_FINITE: return CXM_FIT_NOT_FINITE;
+    default: return CXM_FIT_NO_PROGRESS;
+    }
+}
+
+/* Run the optimiser on prepared data from start (natural parameters). */
+static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
+                    unsigned max_iterations, double tolerance, double *theta,
+                    cxm__optim_result *result)
+{
+    cxm__evaluator ev;
+    int status = cxm__evaluator_init(&ev, kind, data, threads);
+    if (status != CXM_OK)
+        return status;
+    double phi[CXM__MAX_PARAMS];
+    for (size_t i = 0; i < kind->nparams; i++)
+        phi[i] = to_coordinate(kind->scales[i], theta[i]);
+    objective_context oc = { &ev, penalty };
+    cxm__optim_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.use_hessian = kind->has_hessian;
+    opt.max_iterations = max_iterations ? max_iterations : (kind->has_hessian ? 100 : 500);
+    opt.gradient_tolerance = tolerance > 0 ? tolerance : (kind->has_hessian ? 1e-9 : 1e-7);
+    opt.max_step = 3.0;
+    opt.bound = DIVERGENCE_BOUND;
+    status = cxm__minimize(objective, &oc, phi, kind->nparams, &opt, result);
+    double d1[CXM__MAX_PARAMS], d2[CXM__MAX_PARAMS];
+    from_coordinates(kind, phi, theta, d1, d2);
+    cxm__evaluator_free(&ev);
+    return status;
+}
+
+static void set_fit_message(cxm_model *model, const char *fmt, ...) CXM_PRINTF(2, 3);
+static void set_fit_message(cxm_model *model, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(model->message, sizeof model->message, fmt, ap);
+    va_end(ap);
+}
+
+static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *result,
+                    const double *theta, const char *detail)
+{
+    const cxm__kind *kind = model->kind;
+    model->report.reason = reason;
+    model->report.iterations = result->iterations;
+    model->report.evaluations = result->evaluations;
+    model->report.gradient_norm = result->gradient_norm;
+    char where[512];
+    size_t used = 0;
+    where[0] = '\0';
+    for (size_t i = 0; i < kind->nparams && used < sizeof where; i++)
+        used += (size_t)snprintf(where + used, sizeof where - used, "%s%s=%.4g", i ? ", " : "",
+                                 kind->param_names[i], theta[i]);
+    set_fit_message(model, "%s fit failed (%s) after %u iterations: %s; last parameters %s",
+                    kind->title, reason_text(reason), result->iterations, detail, where);
+    return cxm__fail(CXM_ECONVERGE, "%s", model->message);
+}
+
+static int check_fit_options(const cxm_fit_options *options)
+{
+    if (options == NULL)
+        return CXM_OK;
+    if (options->version != CXM_FIT_OPTIONS_VERSION)
+        return cxm__fail(CXM_EINVAL, "fit options version %u is not supported (expected %u)",
+                         options->version, (unsigned)CXM_FIT_OPTIONS_VERSION);
+    int status = cxm__check_nonnegative(options->penalty, "penalty");
+    if (status == CXM_OK)
+        status = cxm__check_nonnegative(options->tolerance, "tolerance");
+    return status;
+}
+
+int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
+             const cxm_fit_options *options)
+{
+    cxm_fit_options opt = CXM_FIT_OPTIONS_INIT;
+    cxm__prepared prep, sub;
+    cxm__optim_result result;
+    const cxm__kind *kind = model->kind;
+    size_t p = kind->nparams;
+    double theta[CXM__MAX_PARAMS];
+    int status = check_fit_options(options);
+    if (status != CXM_OK)
+        return status;
+    if (options)
+        opt = *options;
+    if ((opt.flags & CXM_FIT_WARM_START) && model->state == CXM_MODEL_EMPTY)
+        return cxm__fail(CXM_ESTATE, "CXM_FIT_WARM_START needs parameters to start from: set them first");
+
+    status = cxm__prepare(&prep, kind, n, column, weights, !(opt.flags & CXM_FIT_NO_COMPRESS));
+    if (status != CXM_OK)
+        return status;
+    unsigned threads = cxm__thread_count(opt.threads, prep.data.n, 32768);
+
+    memset(&model->report, 0, sizeof model->report);
+    model->report.version = CXM_FIT_REPORT_VERSION;
+    model->report.observations = prep.data.total_weight;
+    model->report.rows = (double)prep.data.n;
+    model->message[0] = '\0';
+
+    if (opt.flags & CXM_FIT_WARM_START) {
+        memcpy(theta, model->params, p * sizeof *theta);
+    } else {
+        kind->default_start(&prep.data, theta);
+        /* Large data: a first fit on a deterministic subsample of ~20000 rows
+         * lands close to the optimum, so the full data need only a few
+         * Newton passes. A failure there only means no head start. */
+        if (prep.data.n > 60000) {
+            double start[CXM__MAX_PARAMS];
+            memcpy(start, theta, p * sizeof *start);
+            size_t stride = prep.data.n / 20000;
+            status = subsample(&sub, kind, &prep.data, stride);
+            if (status == CXM_ENOMEM)
+                goto done;
+            if (status == CXM_OK) {
+                status = optimise(kind, &sub.data, threads, opt.penalty, 0, 1e-7, start, &result);
+                cxm__prepared_free(&sub);
+                if (status == CXM_ENOMEM)
+                    goto done;
+                if (status == CXM_OK)
+                    memcpy(theta, start, p * sizeof *theta);
+                cxm_error_clear();
+            }
+        }
+    }
+
+    status = optimise(kind, &prep.data, threads, opt.penalty, opt.max_iterations, opt.tolerance,
+                      theta, &result);
+    if (status == CXM_ECONVERGE) {
+        char detail[256];
+        if (result.reason == CXM__OPTIM_DIVERGED) {
+            size_t i = result.diverged_index;
+            snprintf(detail, sizeof detail,
+                     "%s ran off to %g; the data do not identify the model (a penalty may help)",
+                     kind->param_names[i], theta[i]);
+        } else {
+            snprintf(detail, sizeof detail, "%s", cxm_error_message());
+        }
+        status = fail_fit(model, map_reason(result.reason), &result, theta, detail);
+        goto done;
+    }
+    if (status != CXM_OK)
+        goto done;
+
+    /* Observed information at the estimate: −∂²ln L/∂θ² (natural scale) plus
+     * the penalty's curvature. Not positive definite: not a maximum. */
+    {
+        cxm__evaluator ev;
+        double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+        double info[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+        status = cxm__evaluator_init(&ev, kind, &prep.data, threads);
+        if (status != CXM_OK)
+            goto done;
+        status = cxm__evaluate(&ev, theta, kind->has_hessian ? 2 : 1, acc);
+        if (status == CXM_OK && !kind->has_hessian)
+            status = finite_difference_hessian(&ev, theta, acc + 1 + p);
+        cxm__evaluator_free(&ev);
+        if (status != CXM_OK)
+            goto done;
+        result.evaluations += kind->has_hessian ? 1 : 1 + 2 * (unsigned)p;
+        double W = prep.data.total_weight;
+        for (size_t i = 0; i < p * p; i++)
+            info[i] = -acc[1 + p + i];
+        for (size_t i = 0; i < p; i++)
+            info[i * p + i] += 2.0 * opt.penalty * W;
+        int finite = isfinite(acc[0]);
+        for (size_t i = 0; i < p * p; i++)
+            finite = finite && isfinite(info[i]);
+        if (!finite) {
+            status = fail_fit(model, CXM_FIT_NOT_FINITE, &result, theta,
+                              "the likelihood or its Hessian is not finite at the solution");
+            goto done;
+        }
+        status = cxm__spd_invert(info, p);
+        if (status == CXM_ENOMEM)
+            goto done;
+        if (status != CXM_OK) {
+            status = fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
+                              "the Hessian at the solution is not positive definite, so it is "
+                              "not a maximum (some parameters are not identified)");
+            goto done;
+        }
+        for (size_t i = 0; i < p; i++)
+            if (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i])) {
+                status = fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
+                                  "the covariance of the estimates is not positive definite");
+                goto done;
+            }
+
+        memset(model->params, 0, sizeof model->params);
+        memcpy(model->params, theta, p * sizeof *theta);
+        memcpy(model->covariance, info, p * p * sizeof *info);
+        model->log_likelihood = acc[0];
+        model->penalty = opt.penalty;
+        model->state = CXM_MODEL_FITTED;
+        model->report.reason = CXM_FIT_CONVERGED;
+        model->report.iterations = result.iterations;
+        model->report.evaluations = result.evaluations;
+        model->report.gradient_norm = result.gradient_norm;
+        model->report.log_likelihood = acc[0];
+        set_fit_message(model,
+                        "converged after %u iterations (%u passes over %zu rows), largest "
+                        "gradient component %.2g, log-likelihood %.6f",
+                        result.iterations, result.evaluations, prep.data.n, result.gradient_norm,
+                        acc[0]);
+    }
+
+done:
+    cxm__prepared_free(&prep);
+    return status;
+}
+
+int cxm_model_fit_columns(cxm_model *model, size_t n, const double *columns,
+                          const double *weights, const cxm_fit_options *options)
+{
+    const double *column[CXM__MAX_COLUMNS];
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(columns, "columns");
+    if (status != CXM_OK)
+        return status;
+    for (size_t c = 0; c < model->kind->ncolumns; c++)
+        column[c] = columns ? columns + c * n : NULL;
+    return cxm__fit(model, n, column, weights, options);
+}
+
+static int require_columns(const cxm_model *model, size_t wanted, const char *function)
+{
+    if (model->kind->ncolumns != wanted || model->kind->loglik == NULL)
+        return cxm__fail(CXM_EUNSUPPORTED, "%s does not apply to the %s model", function,
+                         model->kind->title);
+    return CXM_OK;
+}
+
+int cxm_model_fit(cxm_model *model, size_t n, const double *x, const double *t_x,
+                  const double *T, const double *weights, const cxm_fit_options *options)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK)
+        status = require_columns(model, 3, "cxm_model_fit (x, t_x, T)");
+    if (status == CXM_OK && n > 0) {
+        status = cxm__check_pointer(x, "x");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(t_x, "t_x");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(T, "T");
+    }
+    if (status != CXM_OK)
+        return status;
+    const double *column[CXM__MAX_COLUMNS] = { x, t_x, T, NULL };
+    return cxm__fit(model, n, column, weights, options);
+}
+
+int cxm_model_fit_spend(cxm_model *model, size_t n, const double *x, const double *mean_spend,
+                        const double *weights, const cxm_fit_options *options)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->kind->kind != CXM_MODEL_GAMMA_GAMMA)
+        status = cxm__fail(CXM_EUNSUPPORTED,
+                           "cxm_model_fit_spend fits spend models (Gamma-Gamma), not %s",
+                           model->kind->title);
+    if (status == CXM_OK && n > 0) {
+        status = cxm__check_pointer(x, "x");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(mean_spend, "mean_spend");
+    }
+    if (status != CXM_OK)
+        return status;
+    const double *column[CXM__MAX_COLUMNS] = { x, mean_spend, NULL, NULL };
+    return cxm__fit(model, n, column, weights, options);
+}
+
+int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
+                                const double *columns, const double *weights)
+{
+    int status = require_params(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(columns, "columns");
+    if (status != CXM_OK)
+        return status;
+    const cxm__kind *kind = model->kind;
+    const double *column[CXM__MAX_COLUMNS];
+    for (size_t c = 0; c < kind->ncolumns; c++)
+        column[c] = columns ? columns + c * n : NULL;
+    cxm__prepared prep;
+    status = cxm__prepare(&prep, kind, n, column, weights, 1);
+    if (status != CXM_OK)
+        return status;
+    cxm__evaluator ev;
+    double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    status = cxm__evaluator_init(&ev, kind, &prep.data,
+                                 cxm__thread_count(model->threads, prep.data.n, 65536));
+    if (status == CXM_OK) {
+        status = cxm__evaluate(&ev, model->params, 0, acc);
+        cxm__evaluator_free(&ev);
+    }
+    cxm__prepared_free(&prep);
+    if (status == CXM_OK)
+        *out = acc[0];
+    return status;
+}
+
+int cxm_model_log_likelihood(const cxm_model *model, double *out)
+{
+    int status = require_fitted(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = model->log_likelihood;
+    return status;
+}
+
+int cxm_model_aic(const cxm_model *model, double *out)
+{
+    int status = require_fitted(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = 2.0 * (double)model->kind->nparams - 2.0 * model->log_likelihood;
+    return status;
+}
+
+int cxm_model_bic(const cxm_model *model, double *out)
+{
+    int status = require_fitted(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = (double)model->kind->nparams * log(model->report.observations) -
+               2.0 * model->log_likelihood;
+    return status;
+}
+
+int cxm_model_standard_errors(const cxm_model *model, double *dst, size_t n)
+{
+    int status = require_fitted(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        status = check_length(n, model->kind->nparams, "dst");
+    if (status == CXM_OK)
+        for (size_t i = 0; i < n; i++)
+            dst[i] = sqrt(model->covariance[i * n + i]);
+    return status;
+}
+
+int cxm_model_covariance(const cxm_model *model, double *dst, size_t n)
+{
+    int status = require_fitted(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        status = check_length(n, model->kind->nparams * model->kind->nparams, "dst");
+    if (status == CXM_OK)
+        memcpy(dst, model->covariance, n * sizeof *dst);
+    return status;
+}
+
+int cxm_model_fit_report(const cxm_model *model, cxm_fit_report *report)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(report, "report");
+    if (status == CXM_OK && report->version != CXM_FIT_REPORT_VERSION)
+        status = cxm__fail(CXM_EINVAL, "fit report version %u is not supported (expected %u)",
+                           report->version, (unsigned)CXM_FIT_REPORT_VERSION);
+    if (status == CXM_OK) {
+        *report = model->report;
+        report->version = CXM_FIT_REPORT_VERSION;
+    }
+    return status;
+}
+
+const char *cxm_model_fit_message(const cxm_model *model)
+{
+    return model ? model->message : "";
+}
+
+/* ------------------------------------------------------------------ prediction plumbing */
+
+unsigned cxm__model_threads(const cxm_model *model, size_t n)
+{
+    return cxm__thread_count(model->threads, n, 65536);
+}
+
+int cxm__require_hook(const cxm_model *model, const void *hook, const char *what)
+{
+    int status = require_params(model);
+    if (status == CXM_OK && hook == NULL)
+        status = cxm__fail(CXM_EUNSUPPORTED, "the %s model does not predict %s",
+                           model->kind->title, what);
+    return status;
+}
+
+int cxm__check_arrays(size_t n, int count, ...)
+{
+    va_list ap;
+    int status = CXM_OK;
+    if (n == 0)
+        return CXM_OK;
+    va_start(ap, count);
+    for (int i = 0; i < count && status == CXM_OK; i++) {
+        const void *ptr = va_arg(ap, const void *);
+        const char *name = va_arg(ap, const char *);
+        status = cxm__check_pointer(ptr, name);
+    }
+    va_end(ap);
+    return status;
+}
+
+int cxm__check_purchase_rows(size_t n, const double *x, const double *t_x, const double *T)
+{
+    for (size_t i = 0; i < n; i++) {
+        int status = cxm__check_purchase_row(x[i], t_x[i], T[i], i);
+        if (status != CXM_OK)
+            return status;
+    }
+    return CXM_OK;
+}
+
+int cxm__check_times(size_t n, const double *t, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(t[i]) || t[i] < 0.0)
+            return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a finite number >= 0", i,
+                             name, t[i]);
+    }
+    return CXM_OK;
+}
+
+int cxm__check_count(double value, const char *name, size_t i)
+{
+    if (!isfinite(value) || value < 0.0 || value != floor(value) || value > 9007199254740992.0)
+        return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a whole number >= 0", i, name,
+                         value);
+    return CXM_OK;
+}
+
+int cxm__check_purchase_row(double x, double t_x, double T, size_t i)
+{
+    int status = cxm__check_count(x, "x", i);
+    if (status != CXM_OK)
+        return status;
+    if (!isfinite(T) || T < 0.0)
+        return cxm__fail(CXM_EINVAL, "element %zu: T %g must be a finite number >= 0", i, T);
+    if (!isfinite(t_x) || t_x < 0.0)
+        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g must be a finite number >= 0", i, t_x);
+    if (t_x > T)
+        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g is greater than T %g", i, t_x, T);
+    if (x == 0.0 && t_x != 0.0)
+        return cxm__fail(CXM_EINVAL,
+                         "element %zu: t_x is %g but x is 0 (no repeat purchase, so t_x must be 0)",
+                         i, t_x);
+    return CXM_OK;
+}
+
+/* Threaded dispatch of a row-wise hook. */
+typedef struct rows_job {
+    const cxm_model *model;
+    cxm__rows_fn fn;
+    void *context;
+} rows_job;
+
+static int rows_block(void *context, size_t block, size_t begin, size_t end)
+{
+    rows_job *job = context;
+    (void)block;
+    return job->fn(job->model, job->context, begin, end);
+}
+
+int cxm__run_rows(const cxm_model *model, size_t n, cxm__rows_fn fn, void *context)
+{
+    rows_job job = { model, fn, context };
+    unsigned threads = cxm__model_threads(model, n);
+    int status = cxm__parallel_blocks(n, CXM__BLOCK_ROWS, threads, rows_block, &job);
+    if (status == CXM_ENOMEM && threads > 1)
+        status = cxm__parallel_blocks(n, CXM__BLOCK_ROWS, 1, rows_block, &job);
+    return status;
+}

@@ -1,0 +1,72 @@
+/* The model handle and the engine's helpers shared by its source files
+ * (model.c, model_predict.c, model_json.c). Internal. */
+#ifndef CXM_CLV_MODEL_ENGINE_H
+#define CXM_CLV_MODEL_ENGINE_H
+
+#include <stdarg.h>
+
+#include "clv/model_internal.h"
+
+struct cxm_model {
+    const cxm__kind *kind;
+    int state;                       /* cxm_model_state */
+    unsigned threads;                /* for predictions; 0 = automatic */
+    double params[CXM__MAX_PARAMS];
+    /* Fit results (state FITTED). */
+    double log_likelihood;
+    double covariance[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double penalty;
+    cxm_fit_report report;           /* also kept after a failed fit */
+    char message[768];
+};
+
+/* Rows ready for the likelihood: validated, filtered, possibly merged. */
+typedef struct cxm__prepared {
+    cxm__data data;
+    double *owned;                   /* copied columns and weights, or NULL */
+    uint32_t *group;
+    double *group_value;
+} cxm__prepared;
+
+int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
+                 const double *const *column, const double *weights, int compress);
+void cxm__prepared_free(cxm__prepared *prep);
+
+/* Likelihood sums over prepared data, block by block. */
+typedef struct cxm__evaluator {
+    const cxm__kind *kind;
+    const cxm__data *data;
+    unsigned threads;
+    size_t blocks;
+    double *block_acc;
+    double *table;
+} cxm__evaluator;
+
+size_t cxm__acc_size(const cxm__kind *kind);
+int cxm__evaluator_init(cxm__evaluator *ev, const cxm__kind *kind, const cxm__data *data,
+                        unsigned threads);
+void cxm__evaluator_free(cxm__evaluator *ev);
+/* acc (cxm__acc_size doubles) = total log-likelihood [, gradient [, Hessian]]. */
+int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *acc);
+
+int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
+             const cxm_fit_options *options);
+int cxm__check_kind_params(const cxm__kind *kind, const double *params);
+int cxm__param_index(const cxm__kind *kind, const char *name, size_t *index);
+int cxm__kind_from_name(const char *name, cxm_model_kind *kind);
+const char *cxm__fit_reason_name(int reason);
+int cxm__check_rows(const cxm__kind *kind, size_t n, const double *const *column);
+int cxm__check_weights(size_t n, const double *weights);
+
+/* Prediction plumbing. */
+unsigned cxm__model_threads(const cxm_model *model, size_t n);
+int cxm__require_hook(const cxm_model *model, const void *hook, const char *what);
+/* count pairs of (pointer, name): each must be non-NULL when n > 0. */
+int cxm__check_arrays(size_t n, int count, ...);
+int cxm__check_purchase_rows(size_t n, const double *x, const double *t_x, const double *T);
+int cxm__check_times(size_t n, const double *t, const char *name);
+/* Work on rows [begin, end) of a prediction. */
+typedef int (*cxm__rows_fn)(const cxm_model *model, void *context, size_t begin, size_t end);
+int cxm__run_rows(const cxm_model *model, size_t n, cxm__rows_fn fn, void *context);
+
+#endif

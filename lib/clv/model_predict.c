@@ -1,0 +1,434 @@
+/* Public predictions, lifetime value and simulation: argument checks here,
+ * the mathematics in each kind's hooks, large inputs split over threads. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clv/model_engine.h"
+#include "core/internal.h"
+
+/* ------------------------------------------------------------------ row-wise hooks */
+
+typedef struct predict_job {
+    const double *t, *x, *t_x, *T, *count;
+    double rate;
+    double *dst;
+    int which;
+} predict_job;
+
+enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT };
+
+static int predict_rows(const cxm_model *model, void *context, size_t begin, size_t end)
+{
+    predict_job *job = context;
+    const cxm__kind *k = model->kind;
+    const double *p = model->params;
+    size_t n = end - begin;
+    switch (job->which) {
+    case JOB_P_ALIVE:
+        return k->p_alive(p, job->dst + begin, n, job->x + begin, job->t_x + begin,
+                          job->T + begin);
+    case JOB_EXPECTED:
+        return k->expected_purchases(p, job->dst + begin, n, job->t + begin);
+    case JOB_CONDITIONAL:
+        return k->conditional_purchases(p, job->dst + begin, n, job->t + begin, job->x + begin,
+                                        job->t_x + begin, job->T + begin);
+    case JOB_PROBABILITY:
+        return k->purchase_probability(p, job->dst + begin, n, job->count + begin,
+                                       job->t + begin);
+    default:
+        return k->dert(p, job->dst + begin, n, job->rate, job->x + begin, job->t_x + begin,
+                       job->T + begin);
+    }
+}
+
+int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const double *x,
+                      const double *t_x, const double *T)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->p_alive : NULL,
+                                   "P(alive)");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(n, x, t_x, T);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { NULL, x, t_x, T, NULL, 0.0, dst, JOB_P_ALIVE };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_expected_purchases(const cxm_model *model, double *dst, size_t n, const double *t)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->expected_purchases : NULL, "expected purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 2, dst, "dst", t, "t");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, t, "t");
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { t, NULL, NULL, NULL, NULL, 0.0, dst, JOB_EXPECTED };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t n,
+                                    const double *t, const double *x, const double *t_x,
+                                    const double *T)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->conditional_purchases : NULL,
+        "conditional expected purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 5, dst, "dst", t, "t", x, "x", t_x, "t_x", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, t, "t");
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(n, x, t_x, T);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { t, x, t_x, T, NULL, 0.0, dst, JOB_CONDITIONAL };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n,
+                                   const double *count, const double *t)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->purchase_probability : NULL,
+        "purchase-count probabilities");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 3, dst, "dst", count, "count", t, "t");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, t, "t");
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        status = cxm__check_count(count[i], "count", i);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { t, NULL, NULL, NULL, count, 0.0, dst, JOB_PROBABILITY };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate, const double *x,
+                   const double *t_x, const double *T)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->dert : NULL,
+                                   "discounted expected residual transactions");
+    if (status == CXM_OK && !(isfinite(rate) && rate > 0.0))
+        status = cxm__fail(CXM_EINVAL,
+                           "discount rate %g must be a finite number greater than 0 (without "
+                           "discounting the expected residual transactions may be infinite)",
+                           rate);
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(n, x, t_x, T);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { NULL, x, t_x, T, NULL, rate, dst, JOB_DERT };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+/* ------------------------------------------------------------------ tracking and holdout */
+
+typedef struct birth {
+    double time, weight;
+} birth;
+
+static int compare_births(const void *a, const void *b)
+{
+    double x = ((const birth *)a)->time, y = ((const birth *)b)->time;
+    return (x > y) - (x < y);
+}
+
+int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times, const double *times,
+                       size_t n, const double *first, const double *weights)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->expected_purchases : NULL, "tracking curves");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n_times, 2, dst, "dst", times, "times");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 1, first, "first");
+    for (size_t j = 0; status == CXM_OK && j < n_times; j++)
+        status = cxm__check_finite(times[j], "times");
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        status = cxm__check_finite(first[i], "first");
+        if (status == CXM_OK && weights && (!isfinite(weights[i]) || weights[i] < 0.0))
+            status = cxm__fail(CXM_EINVAL, "element %zu: weight %g must be a finite number >= 0",
+                               i, weights[i]);
+        if (status != CXM_OK)
+            cxm__fail_prefix("element %zu: ", i);
+    }
+    if (status != CXM_OK || n_times == 0)
+        return status;
+
+    /* Customers who started at the same time share their expectations. */
+    birth *births = cxm__malloc((n ? n : 1) * sizeof *births);
+    if (births == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        births[i].time = first[i];
+        births[i].weight = weights ? weights[i] : 1.0;
+    }
+    qsort(births, n, sizeof *births, compare_births);
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (distinct > 0 && births[distinct - 1].time == births[i].time)
+            births[distinct - 1].weight += births[i].weight;
+        else
+            births[distinct++] = births[i];
+    }
+    for (size_t j = 0; j < n_times; j++) {
+        double total = 0.0;
+        for (size_t k = 0; k < distinct && births[k].time < times[j]; k++) {
+            double age = times[j] - births[k].time, value;
+            status = model->kind->expected_purchases(model->params, &value, 1, &age);
+            if (status != CXM_OK)
+                break;
+            total += births[k].weight * value;
+        }
+        if (status != CXM_OK)
+            break;
+        dst[j] = total;
+    }
+    cxm__free(births);
+    return status;
+}
+
+int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
+                                  double *dst_predicted, double *dst_count, size_t bins,
+                                  size_t n, const double *x, const double *t_x, const double *T,
+                                  const double *duration, const double *x_holdout)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->conditional_purchases : NULL,
+        "holdout purchases");
+    if (status == CXM_OK && bins == 0)
+        status = cxm__fail(CXM_EINVAL, "bins must be at least 1");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(bins, 3, dst_actual, "dst_actual", dst_predicted,
+                                   "dst_predicted", dst_count, "dst_count");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 5, x, "x", t_x, "t_x", T, "T", duration, "duration",
+                                   x_holdout, "x_holdout");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, duration, "duration");
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        status = cxm__check_count(x_holdout[i], "x_holdout", i);
+    if (status != CXM_OK)
+        return status;
+    double *predicted = cxm__malloc((n ? n : 1) * sizeof *predicted);
+    if (predicted == NULL)
+        return CXM_ENOMEM;
+    status = cxm_model_conditional_purchases(model, predicted, n, duration, x, t_x, T);
+    if (status == CXM_OK) {
+        for (size_t k = 0; k < bins; k++)
+            dst_actual[k] = dst_predicted[k] = dst_count[k] = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = x[i] >= (double)(bins - 1) ? bins - 1 : (size_t)x[i];
+            dst_actual[k] += x_holdout[i];
+            dst_predicted[k] += predicted[i];
+            dst_count[k] += 1.0;
+        }
+        for (size_t k = 0; k < bins; k++)
+            if (dst_count[k] > 0.0) {
+                dst_actual[k] /= dst_count[k];
+                dst_predicted[k] /= dst_count[k];
+            }
+    }
+    cxm__free(predicted);
+    return status;
+}
+
+/* ------------------------------------------------------------------ spend and value */
+
+int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n, const double *x,
+                             const double *mean_spend)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->expected_spend : NULL, "expected spend");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 3, dst, "dst", x, "x", mean_spend, "mean_spend");
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        double values[2] = { x[i], mean_spend[i] };
+        status = model->kind->check_row(values, i);
+    }
+    if (status != CXM_OK)
+        return status;
+    return model->kind->expected_spend(model->params, dst, n, x, mean_spend);
+}
+
+int cxm_model_mean_spend(const cxm_model *model, double *out)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->mean_spend : NULL,
+                                   "mean spend");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    return status == CXM_OK ? model->kind->mean_spend(model->params, out) : status;
+}
+
+typedef struct value_job {
+    const double *x, *t_x, *T, *value;
+    double *dst;
+    cxm_value_options options;
+} value_job;
+
+static int value_rows(const cxm_model *model, void *context, size_t begin, size_t end)
+{
+    value_job *job = context;
+    const cxm_value_options *o = &job->options;
+    for (size_t i = begin; i < end; i++) {
+        double previous = 0.0, total = 0.0, discount = 1.0;
+        for (unsigned period = 1; period <= o->periods; period++) {
+            double t = o->period * period, current;
+            int status = model->kind->conditional_purchases(model->params, &current, 1, &t,
+                                                            job->x + i, job->t_x + i, job->T + i);
+            if (status != CXM_OK)
+                return status;
+            discount /= 1.0 + o->discount;
+            total += (current - previous) * discount;
+            previous = current;
+        }
+        job->dst[i] = o->margin * job->value[i] * total;
+    }
+    return CXM_OK;
+}
+
+int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n, const double *x,
+                             const double *t_x, const double *T, const double *value,
+                             const cxm_value_options *options)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->conditional_purchases : NULL,
+        "lifetime value (it needs a purchase model)");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(options, "options");
+    if (status == CXM_OK && options->version != CXM_VALUE_OPTIONS_VERSION)
+        status = cxm__fail(CXM_EINVAL, "value options version %u is not supported (expected %u)",
+                           options->version, (unsigned)CXM_VALUE_OPTIONS_VERSION);
+    if (status == CXM_OK && !(isfinite(options->period) && options->period > 0.0))
+        status = cxm__fail(CXM_EINVAL,
+                           "period %g must be given: the length of one period in the model's "
+                           "time unit (e.g. 7 for weeks in a model fitted in days)",
+                           options->period);
+    if (status == CXM_OK)
+        status = cxm__check_nonnegative(options->discount, "discount");
+    if (status == CXM_OK)
+        status = cxm__check_finite(options->margin, "margin");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 5, dst, "dst", x, "x", t_x, "t_x", T, "T", value, "value");
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(n, x, t_x, T);
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        status = cxm__check_finite(value[i], "value");
+        if (status != CXM_OK)
+            cxm__fail_prefix("element %zu: ", i);
+    }
+    if (status != CXM_OK)
+        return status;
+    value_job job = { x, t_x, T, value, dst, *options };
+    return cxm__run_rows(model, n, value_rows, &job);
+}
+
+/* ------------------------------------------------------------------ simulation */
+
+/* Customer i's random stream: independent of n and of threads. */
+static void customer_rng(cxm_rng *rng, unsigned long long seed, size_t i)
+{
+    cxm__rng_seed(rng, (uint64_t)seed ^ (0x9e3779b97f4a7c15ULL * ((uint64_t)i + 1)));
+}
+
+typedef struct simulate_job {
+    const double *T;
+    double *x, *t_x;
+    unsigned long long seed;
+} simulate_job;
+
+static int simulate_rows(const cxm_model *model, void *context, size_t begin, size_t end)
+{
+    simulate_job *job = context;
+    for (size_t i = begin; i < end; i++) {
+        cxm_rng rng;
+        customer_rng(&rng, job->seed, i);
+        int status = model->kind->simulate(model->params, &rng, job->T[i], job->x + i,
+                                           job->t_x + i, NULL, 0);
+        if (status != CXM_OK)
+            return status;
+    }
+    return CXM_OK;
+}
+
+int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x, size_t n,
+                       const double *T, unsigned long long seed)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->simulate : NULL,
+                                   "simulated purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 3, dst_x, "dst_x", dst_t_x, "dst_t_x", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, T, "T");
+    if (status != CXM_OK)
+        return status;
+    simulate_job job = { T, dst_x, dst_t_x, seed };
+    return cxm__run_rows(model, n, simulate_rows, &job);
+}
+
+int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n, size_t n,
+                             const double *T, unsigned long long seed)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->simulate : NULL,
+                                   "simulated purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 1, T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(dst_n, 1, dst, "dst");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, T, "T");
+    if (status != CXM_OK)
+        return status;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        cxm_rng rng;
+        double x, t_x;
+        customer_rng(&rng, seed, i);
+        status = model->kind->simulate(model->params, &rng, T[i], &x, &t_x,
+                                       dst ? dst + used : NULL, dst_n - used);
+        if (status == CXM_ERANGE || (status == CXM_OK && dst == NULL && x > 0))
+            return cxm__fail(CXM_EINVAL,
+                             "dst has %zu places but the customers make more repeat purchases "
+                             "(customer %zu alone has %.0f): size it with the sum of x from "
+                             "cxm_model_simulate with the same T and seed",
+                             dst_n, i, x);
+        if (status != CXM_OK)
+            return status;
+        used += (size_t)x;
+    }
+    if (used != dst_n)
+        return cxm__fail(CXM_EINVAL,
+                         "dst has %zu places but the customers make %zu repeat purchases", dst_n,
+                         used);
+    return CXM_OK;
+}
+
+int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t n, const double *x,
+                             unsigned long long seed)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->simulate_spend : NULL, "simulated spend");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 2, dst, "dst", x, "x");
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        status = cxm__check_count(x[i], "x", i);
+    if (status != CXM_OK)
+        return status;
+    for (size_t i = 0; i < n; i++) {
+        cxm_rng rng;
+        customer_rng(&rng, seed, i);
+        status = model->kind->simulate_spend(model->params, &rng, x[i], dst + i);
+        if (status != CXM_OK)
+            return cxm__fail_prefix("element %zu: ", i);
+    }
+    return CXM_OK;
+}

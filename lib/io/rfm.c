@@ -1,0 +1,1674 @@
+/* The transaction-log summary (MODELS.md 1.3): per customer x, t_x, T, the
+ * mean repeat value, the first purchase, and a holdout split.
+ *
+ * One pass, no sort of the log. Customers live in a dense array of 64-byte
+ * records (one cache line) in order of first appearance, found through an
+ * open-addressing table of (hash tag, index) slots. Each row updates its
+ * customer's record:
+ *
+ *   - first/last calibration unit, the amount of the first unit and the sum
+ *     of the later ones: order-independent, exact for any row order;
+ *   - the count of distinct units: counted as "units greater than the
+ *     previous row's unit", exact while the customer's rows come in time
+ *     order (any log sorted by time or by customer). A row out of order marks
+ *     the customer, and a second pass over the input recounts only the marked
+ *     customers with a set of (customer, unit) pairs.
+ *
+ * Rows are handled in batches: parse a batch, prefetch the batch's table
+ * slots, resolve the customers and prefetch their records, then update. With
+ * a million customers the table and the records exceed the caches, and this
+ * keeps several memory loads in flight instead of one. */
+#define _DEFAULT_SOURCE 1
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "cxm/rfm.h"
+#include "io/csv.h"
+#include "io/date.h"
+#include "io/number.h"
+
+enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
+
+/* A helper thread may apply rows while the caller parses (options->threads). */
+#define CXM_RFM_THREADS 1
+
+#define META_LENGTH 0x3fffffffu
+#define META_HAS_CAL 0x40000000u
+#define META_UNSORTED 0x80000000u
+#define NO_PERIOD INT32_MIN
+/* Times are at most this many days from 1970: far beyond any calendar, and
+ * small enough that unit arithmetic stays exact in int64. */
+#define TIME_LIMIT 1e9
+
+typedef struct cust {
+    union {
+        char text[16];    /* ids up to 15 bytes, NUL-terminated */
+        const char *ptr;  /* longer ids, in the arena */
+        int64_t code;     /* cxm_rfm_from_codes() */
+    } id;
+    uint32_t meta;        /* id length | META_HAS_CAL | META_UNSORTED */
+    int32_t first, last;  /* calibration units (relative to base) */
+    int32_t prev;         /* unit of the previous row of this customer */
+    uint32_t ncal, nhold; /* distinct units */
+    double first_value, repeat_value, hold_value;
+} cust;
+
+_Static_assert(sizeof(cust) == 64, "a customer record is one cache line");
+
+typedef struct urow {
+    uint32_t x;
+    int32_t recency;
+    int64_t T;
+    uint64_t weight;
+} urow;
+
+struct cxm_rfm {
+    /* options */
+    bool codes, has_amount, has_cal, has_obs;
+    int include_first;
+    double scale;
+    double unit_days, origin;
+    unsigned months;
+    bool whole_days;
+    unsigned threads;
+    /* units: absolute indices; records hold them relative to base */
+    bool have_base;
+    int64_t base, cal_k, obs_k, end_k, max_k;
+    double cal_time, obs_time, max_time;
+    /* customers: c is c_block aligned to a cache line */
+    cust *c;
+    char *c_block;
+    double *first_time;
+    size_t n, cap;
+    uint64_t *slots;
+    size_t mask;
+    char **blocks;
+    size_t nblocks, blocks_cap;
+    char *arena;
+    size_t arena_left;
+    /* compressed form */
+    urow *u;
+    size_t nu;
+    /* input */
+    unsigned long long rows, skipped, after_end, holdout_only, passes;
+    bool any_unsorted;
+    char **messages;
+    size_t nmessages;
+    char *id_name;
+    /* months: cache of the last day's unit */
+    int64_t month_day;
+    int64_t month_k;
+};
+
+/* ------------------------------------------------------------------ options and units */
+
+void cxm_rfm_options_init(cxm_rfm_options *options)
+{
+    if (options) {
+        cxm_rfm_options defaults = CXM_RFM_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* The unit of time t (|t| <= TIME_LIMIT). */
+static int64_t unit_of(cxm_rfm *r, double t)
+{
+    if (r->months) {
+        double day = floor(t);
+        int64_t d = (int64_t)day;
+        if (d != r->month_day) {
+            int64_t y;
+            unsigned m, dd;
+            cxm__civil_from_days(d, &y, &m, &dd);
+            r->month_day = d;
+            r->month_k = floor_div(y * 12 + (int64_t)m - 1 - 1970 * 12, r->months);
+        }
+        return r->month_k;
+    }
+    if (r->whole_days)
+        return (int64_t)floor(t - r->origin);
+    int64_t k = (int64_t)floor((t - r->origin) / r->unit_days);
+    /* Division rounds: make origin + k*L <= t < origin + (k+1)*L hold as computed. */
+    if (r->origin + (double)(k + 1) * r->unit_days <= t)
+        k++;
+    else if (r->origin + (double)k * r->unit_days > t)
+        k--;
+    return k;
+}
+
+static int check_time_value(double t, const char *what)
+{
+    if (!(t >= -TIME_LIMIT && t <= TIME_LIMIT))
+        return cxm__fail(CXM_EINVAL, "%s %g is not a time within 1e9 days of 1970-01-01", what, t);
+    return CXM_OK;
+}
+
+static int configure(cxm_rfm *r, const cxm_rfm_options *options)
+{
+    cxm_rfm_options o;
+    cxm_rfm_options_init(&o);
+    if (options) {
+        if (options->version != CXM_RFM_OPTIONS_VERSION)
+            return cxm__fail(CXM_EINVAL, "cxm_rfm_options version %u is not supported (this library knows %d)",
+                             options->version, CXM_RFM_OPTIONS_VERSION);
+        o = *options;
+    }
+    if (o.unit_months == 0) {
+        if (!(o.unit_days > 0 && o.unit_days <= 1e6))
+            return cxm__fail(CXM_EINVAL, "unit_days %g must be a number of days in (0, 1e6]", o.unit_days);
+        if (o.unit_days < 1.0 / 86400 / 1000)
+            return cxm__fail(CXM_EINVAL, "unit_days %g is shorter than a millisecond", o.unit_days);
+    } else if (o.unit_months > 12000) {
+        return cxm__fail(CXM_EINVAL, "unit_months %u is more than 1000 years", o.unit_months);
+    }
+    int status = check_time_value(o.unit_origin, "unit_origin");
+    if (status != CXM_OK)
+        return status;
+    if (!(o.scale > 0 && isfinite(o.scale)))
+        return cxm__fail(CXM_EINVAL, "scale %g must be a finite number > 0", o.scale);
+    if (o.include_first != 0 && o.include_first != 1)
+        return cxm__fail(CXM_EINVAL, "include_first must be 0 or 1, got %d", o.include_first);
+    r->has_cal = !isnan(o.calibration_end);
+    r->has_obs = !isnan(o.observation_end);
+    if (r->has_cal && (status = check_time_value(o.calibration_end, "calibration_end")) != CXM_OK)
+        return status;
+    if (r->has_obs && (status = check_time_value(o.observation_end, "observation_end")) != CXM_OK)
+        return status;
+    if (o.threads > 64)
+        return cxm__fail(CXM_EINVAL, "threads %u is not in 0..64", o.threads);
+    r->threads = o.threads;
+    if (r->threads == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        r->threads = online > 1 ? 2 : 1;
+    }
+    r->include_first = o.include_first;
+    r->scale = o.scale;
+    r->unit_days = o.unit_days;
+    r->months = o.unit_months;
+    r->origin = o.unit_origin;
+    r->whole_days = o.unit_days == 1.0 && o.unit_origin == floor(o.unit_origin);
+    r->month_day = INT64_MIN;
+    r->cal_time = o.calibration_end;
+    r->obs_time = o.observation_end;
+    r->cal_k = r->has_cal ? unit_of(r, o.calibration_end) : INT64_MAX;
+    r->obs_k = r->has_obs ? unit_of(r, o.observation_end) : INT64_MAX;
+    if (r->has_cal && r->has_obs && r->cal_k > r->obs_k) {
+        char a[40], b[40];
+        cxm__time_format_iso(a, sizeof a, o.calibration_end);
+        cxm__time_format_iso(b, sizeof b, o.observation_end);
+        return cxm__fail(CXM_EINVAL, "the calibration end %s is after the observation end %s", a, b);
+    }
+    r->max_k = INT64_MIN;
+    r->max_time = -INFINITY;
+    r->passes = 1;
+    return CXM_OK;
+}
+
+static int create(cxm_rfm **out, const cxm_rfm_options *options)
+{
+    cxm_rfm *r = cxm__calloc(1, sizeof *r);
+    if (r == NULL)
+        return CXM_ENOMEM;
+    int status = configure(r, options);
+    if (status != CXM_OK) {
+        cxm__free(r);
+        return status;
+    }
+    *out = r;
+    return CXM_OK;
+}
+
+void cxm_rfm_free(cxm_rfm *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nblocks; i++)
+        cxm__free(r->blocks[i]);
+    cxm__free(r->blocks);
+    for (size_t i = 0; i < r->nmessages; i++)
+        cxm__free(r->messages[i]);
+    cxm__free(r->messages);
+    cxm__free(r->c_block);
+    cxm__free(r->first_time);
+    cxm__free(r->slots);
+    cxm__free(r->u);
+    cxm__free(r->id_name);
+    cxm__free(r);
+}
+
+/* Ask for transparent huge pages on a large table: random access to tens of
+ * megabytes otherwise misses the TLB on nearly every row. Only advice; any
+ * allocator's memory may receive it. */
+static void advise_huge(void *p, size_t size)
+{
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (size < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + size) & ~(huge - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
+/* ------------------------------------------------------------------ hashing */
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+static inline uint64_t load32(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Reads only the n bytes: overlapping loads cover the tail without a byte loop. */
+static inline uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n * UINT64_C(0xbf58476d1ce4e5b9));
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8) {
+            h = (h ^ load64(s + i)) * UINT64_C(0x94d049bb133111eb);
+            h ^= h >> 31;
+        }
+        h = (h ^ load64(s + n - 8)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n >= 4) {
+        h = (h ^ (load32(s) | load32(s + n - 4) << 32)) * UINT64_C(0x94d049bb133111eb);
+    } else if (n > 0) {
+        uint64_t w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16;
+        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
+    }
+    return mix64(h);
+}
+
+static inline const char *cust_id(const cust *c)
+{
+    return (c->meta & META_LENGTH) > INLINE_ID ? c->id.ptr : c->id.text;
+}
+
+static inline bool same_id(const cxm_rfm *r, const cust *c, const char *id, size_t len, int64_t code)
+{
+    if (r->codes)
+        return c->id.code == code;
+    return (c->meta & META_LENGTH) == len && memcmp(cust_id(c), id, len) == 0;
+}
+
+/* A slot is (hash >> 32) << 32 | (index + 1); its position is taken from the
+ * same high bits, so that growing the table never reads the records. */
+#define TAG_MASK UINT64_C(0xffffffff00000000)
+
+static inline size_t slot_position(uint64_t h, size_t mask)
+{
+    return (size_t)(h >> 32) & mask;
+}
+
+static int grow_slots(cxm_rfm *r)
+{
+    size_t old_cap = r->slots ? r->mask + 1 : 0;
+    size_t cap = old_cap ? old_cap * 2 : 1024;
+    /* Advice before the first touch, or the pages are already small. */
+    uint64_t *slots = cxm__malloc(cap * sizeof *slots);
+    if (slots == NULL)
+        return CXM_ENOMEM;
+    advise_huge(slots, cap * sizeof *slots);
+    memset(slots, 0, cap * sizeof *slots);
+    size_t mask = cap - 1;
+    for (size_t i = 0; i < old_cap; i++) {
+        uint64_t s = r->slots[i];
+        if (s == 0)
+            continue;
+        size_t pos = slot_position(s, mask);
+        while (slots[pos])
+            pos = (pos + 1) & mask;
+        slots[pos] = s;
+    }
+    cxm__free(r->slots);
+    r->slots = slots;
+    r->mask = mask;
+    return CXM_OK;
+}
+
+static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
+{
+    if (r->arena_left < len + 1) {
+        size_t size = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+        if (r->nblocks == r->blocks_cap) {
+            size_t cap = r->blocks_cap ? r->blocks_cap * 2 : 16;
+            char **blocks = cxm__reallocarray(r->blocks, cap, sizeof *blocks);
+            if (blocks == NULL)
+                return NULL;
+            r->blocks = blocks;
+            r->blocks_cap = cap;
+        }
+        char *block = cxm__malloc(size);
+        if (block == NULL)
+            return NULL;
+        r->blocks[r->nblocks++] = block;
+        r->arena = block;
+        r->arena_left = size;
+    }
+    char *copy = r->arena;
+    memcpy(copy, id, len);
+    copy[len] = '\0';
+    r->arena += len + 1;
+    r->arena_left -= len + 1;
+    return copy;
+}
+
+/* Resize the record array to cap records, keeping it aligned to 64 bytes
+ * (a record must not straddle two cache lines) whatever the allocator. */
+static int resize_customers(cxm_rfm *r, size_t cap)
+{
+    if (cap > (SIZE_MAX - 64) / sizeof(cust))
+        return cxm__fail(CXM_ENOMEM, "cannot allocate %zu customer records", cap);
+    size_t old_offset = r->c_block ? (size_t)((char *)r->c - r->c_block) : 0;
+    char *block = cxm__realloc(r->c_block, cap * sizeof(cust) + 64);
+    if (block == NULL)
+        return CXM_ENOMEM;
+    size_t offset = (size_t)((64 - ((uintptr_t)block & 63)) & 63);
+    if (offset != old_offset && r->n > 0)
+        memmove(block + offset, block + old_offset, r->n * sizeof(cust));
+    r->c_block = block;
+    r->c = (cust *)(void *)(block + offset);
+    return CXM_OK;
+}
+
+/* Find or add a customer; *index is its record. */
+static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code, uint32_t *index)
+{
+    size_t pos = slot_position(h, r->mask);
+    uint64_t tag = h & TAG_MASK;
+    for (;;) {
+        uint64_t s = r->slots[pos];
+        if (s == 0)
+            break;
+        if ((s & TAG_MASK) == tag) {
+            uint32_t i = (uint32_t)s - 1;
+            if (same_id(r, &r->c[i], id, len, code)) {
+                *index = i;
+                return CXM_OK;
+            }
+        }
+        pos = (pos + 1) & r->mask;
+    }
+    /* A new customer. */
+    if (r->n >= UINT32_MAX - 2)
+        return cxm__fail(CXM_ERANGE, "more than %u customers", UINT32_MAX - 2);
+    if (!r->codes && len > META_LENGTH)
+        return cxm__fail(CXM_ERANGE, "a customer id of %zu bytes is too long", len);
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 1024;
+        int status = resize_customers(r, cap);
+        if (status != CXM_OK)
+            return status;
+        double *ft = cxm__reallocarray(r->first_time, cap, sizeof *ft);
+        if (ft == NULL)
+            return CXM_ENOMEM;
+        r->first_time = ft;
+        r->cap = cap;
+        advise_huge(r->c, cap * sizeof *r->c);
+    }
+    cust *c = &r->c[r->n];
+    memset(c, 0, sizeof *c);
+    if (r->codes) {
+        c->id.code = code;
+    } else if (len <= INLINE_ID) {
+        memcpy(c->id.text, id, len);
+        c->id.text[len] = '\0';
+    } else {
+        const char *copy = arena_copy(r, id, len);
+        if (copy == NULL)
+            return CXM_ENOMEM;
+        c->id.ptr = copy;
+    }
+    c->meta = r->codes ? 0 : (uint32_t)len;
+    c->prev = NO_PERIOD;
+    r->first_time[r->n] = 0;
+    *index = (uint32_t)r->n;
+    r->slots[pos] = tag | (uint64_t)(r->n + 1);
+    r->n++;
+    if (r->n * 2 > r->mask + 1)
+        return grow_slots(r);
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ rows */
+
+typedef struct row {
+    uint64_t hash;
+    const char *id;
+    size_t len;
+    int64_t code;
+    int64_t k;
+    double t, v;
+    uint32_t index;
+} row;
+
+static inline void update(cxm_rfm *r, const row *w)
+{
+    cust *c = &r->c[w->index];
+    int32_t p = (int32_t)(w->k - r->base);
+    bool in_cal = w->k <= r->cal_k;
+    if (!(c->meta & META_UNSORTED)) {
+        if (p > c->prev) {
+            if (in_cal)
+                c->ncal++;
+            else
+                c->nhold++;
+            c->prev = p;
+        } else if (p < c->prev) {
+            c->meta |= META_UNSORTED;
+            r->any_unsorted = true;
+        }
+    }
+    if (!in_cal) {
+        c->hold_value += w->v;
+    } else if (!(c->meta & META_HAS_CAL)) {
+        c->meta |= META_HAS_CAL;
+        c->first = c->last = p;
+        c->first_value = w->v;
+        r->first_time[w->index] = w->t;
+    } else if (p > c->first) {
+        c->repeat_value += w->v;
+        if (p > c->last)
+            c->last = p;
+    } else if (p == c->first) {
+        c->first_value += w->v;
+        if (w->t < r->first_time[w->index])
+            r->first_time[w->index] = w->t;
+    } else {
+        c->repeat_value += c->first_value;
+        c->first_value = w->v;
+        c->first = p;
+        r->first_time[w->index] = w->t;
+    }
+}
+
+/* ------------------------------------------------------------------ the feeder
+ *
+ * Parsed rows are collected in chunks. A full chunk is applied in sub-batches
+ * of SUB rows through three stages, so that the memory loads of a
+ * sub-batch overlap: compute and prefetch its slots; read the slots and
+ * prefetch the records they point to (a sub-batch later); find or add each
+ * customer and update it (a sub-batch later still). Rows are applied in input
+ * order.
+ *
+ * With two threads the calling thread parses and fills chunks while a helper
+ * thread applies them, through a ring of chunks; the helper does all the work
+ * on the customer table, the calling thread everything else. */
+enum { CHUNK_ROWS = 4096, CHUNK_IDS = CHUNK_ROWS * 24, SUB = 64, RING = 4 };
+
+typedef struct chunk {
+    size_t n, used;
+    char ids[CHUNK_IDS];      /* copies of the ids (the reader's buffer moves on) */
+    row rows[CHUNK_ROWS];
+} chunk;
+
+typedef struct feeder {
+    cxm_rfm *r;
+    chunk *ring[RING];
+    unsigned count;           /* chunks in the ring: 1 without a helper thread */
+    unsigned fill;            /* chunk being filled */
+    bool threaded;
+#if defined(CXM_RFM_THREADS)
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    bool full[RING];
+    bool done, stop;
+    int status;               /* the helper's failure */
+    char message[1024];
+#endif
+} feeder;
+
+/* Stage 1: each row's slot position (kept in the row), prefetched. A loop
+ * of bare prefetches would be deleted by the compiler: the stores keep it. */
+static void prefetch_slots(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t pos = slot_position(rows[i].hash, r->mask);
+        rows[i].index = (uint32_t)pos;
+        __builtin_prefetch(&r->slots[pos]);
+    }
+}
+
+/* Stage 2: read the slots and prefetch the records of the candidates. */
+static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        size_t pos = w->index & r->mask;
+        uint64_t tag = w->hash & TAG_MASK, s;
+        while ((s = r->slots[pos]) != 0) {
+            if ((s & TAG_MASK) == tag) {
+                __builtin_prefetch(&r->c[(uint32_t)s - 1], 1);
+                break;
+            }
+            pos = (pos + 1) & r->mask;
+        }
+        w->index = (uint32_t)pos;
+    }
+}
+
+/* Stage 3. */
+static int apply(cxm_rfm *r, row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        int status = lookup(r, w->hash, w->id, w->len, w->code, &w->index);
+        if (status != CXM_OK)
+            return status;
+        update(r, w);
+    }
+    return CXM_OK;
+}
+
+static int apply_chunk(cxm_rfm *r, chunk *ch)
+{
+    size_t batches = (ch->n + SUB - 1) / SUB;
+    for (size_t k = 0; k < batches + 2; k++) {
+        if (k < batches)
+            prefetch_slots(r, ch->rows + k * SUB, k + 1 < batches ? SUB : ch->n - k * SUB);
+        if (k >= 1 && k - 1 < batches)
+            prefetch_records(r, ch->rows + (k - 1) * SUB,
+                             k < batches ? SUB : ch->n - (k - 1) * SUB);
+        if (k >= 2) {
+            int status = apply(r, ch->rows + (k - 2) * SUB,
+                               k - 1 < batches ? SUB : ch->n - (k - 2) * SUB);
+            if (status != CXM_OK)
+                return status;
+        }
+    }
+    ch->n = ch->used = 0;
+    return CXM_OK;
+}
+
+#if defined(CXM_RFM_THREADS)
+static void *helper_main(void *arg)
+{
+    feeder *f = arg;
+    unsigned take = 0;
+    for (;;) {
+        pthread_mutex_lock(&f->lock);
+        while (!f->full[take] && !f->done && !f->stop)
+            pthread_cond_wait(&f->filled, &f->lock);
+        bool work = f->full[take] && !f->stop;
+        pthread_mutex_unlock(&f->lock);
+        if (!work)
+            break;
+        int status = apply_chunk(f->r, f->ring[take]);
+        pthread_mutex_lock(&f->lock);
+        f->full[take] = false;
+        if (status != CXM_OK) {
+            f->stop = true;
+            f->status = status;
+            snprintf(f->message, sizeof f->message, "%s", cxm_error_message());
+        }
+        pthread_cond_signal(&f->emptied);
+        pthread_mutex_unlock(&f->lock);
+        if (status != CXM_OK)
+            break;
+        take = (take + 1) % f->count;
+    }
+    return NULL;
+}
+#endif
+
+static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads)
+{
+    memset(f, 0, sizeof *f);
+    f->r = r;
+    f->count = 1;
+#if defined(CXM_RFM_THREADS)
+    if (threads >= 2) {
+        f->count = RING;
+        f->threaded = true;
+    }
+#else
+    (void)threads;
+#endif
+    for (unsigned i = 0; i < f->count; i++) {
+        f->ring[i] = cxm__malloc(sizeof *f->ring[i]);
+        if (f->ring[i] == NULL)
+            return CXM_ENOMEM;
+        f->ring[i]->n = f->ring[i]->used = 0;
+    }
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        bool ok = pthread_mutex_init(&f->lock, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->filled, NULL) == 0;
+        ok = ok && pthread_cond_init(&f->emptied, NULL) == 0;
+        ok = ok && pthread_create(&f->thread, NULL, helper_main, f) == 0;
+        if (!ok) {
+            /* No thread to be had: do the work in this one. (The objects that
+             * were initialised hold no resources on Linux; destroy them anyway.) */
+            pthread_cond_destroy(&f->emptied);
+            pthread_cond_destroy(&f->filled);
+            pthread_mutex_destroy(&f->lock);
+            f->threaded = false;
+        }
+    }
+#endif
+    return CXM_OK;
+}
+
+/* The chunk being filled is full (or the input ended): apply it, or hand it
+ * to the helper and move to the next free chunk. */
+static int feeder_submit(feeder *f)
+{
+    if (!f->threaded)
+        return apply_chunk(f->r, f->ring[0]);
+#if defined(CXM_RFM_THREADS)
+    pthread_mutex_lock(&f->lock);
+    f->full[f->fill] = true;
+    pthread_cond_signal(&f->filled);
+    f->fill = (f->fill + 1) % f->count;
+    while (f->full[f->fill] && !f->stop)
+        pthread_cond_wait(&f->emptied, &f->lock);
+    int status = f->stop ? f->status : CXM_OK;
+    pthread_mutex_unlock(&f->lock);
+    return status;
+#else
+    return CXM_OK;
+#endif
+}
+
+/* Room for one more row with an id of len bytes; NULL and *status on failure. */
+static row *feeder_row(feeder *f, size_t len, int *status)
+{
+    chunk *ch = f->ring[f->fill];
+    if (ch->n == CHUNK_ROWS || ch->used + len > CHUNK_IDS) {
+        if ((*status = feeder_submit(f)) != CXM_OK)
+            return NULL;
+        ch = f->ring[f->fill];
+    }
+    return &ch->rows[ch->n];
+}
+
+/* Keep the row written at feeder_row(), with a copy of its id. */
+static void feeder_commit(feeder *f, row *w)
+{
+    chunk *ch = f->ring[f->fill];
+    if (w->id) {
+        memcpy(ch->ids + ch->used, w->id, w->len);
+        w->id = ch->ids + ch->used;
+        ch->used += w->len;
+    }
+    ch->n++;
+}
+
+/* One row. An id too long for a chunk waits until every chunk is applied and
+ * is then applied alone, from the caller's memory. */
+static int feeder_add(feeder *f, const row *w);
+
+/* Apply what is left, wait for the helper, release everything. With a
+ * failure (status != CXM_OK) only stop and clean up. */
+static int feeder_finish(feeder *f, int status)
+{
+    if (status == CXM_OK && f->ring[f->fill] && f->ring[f->fill]->n > 0)
+        status = feeder_submit(f);
+#if defined(CXM_RFM_THREADS)
+    if (f->threaded) {
+        pthread_mutex_lock(&f->lock);
+        f->done = true;
+        if (status != CXM_OK)
+            f->stop = true;
+        pthread_cond_signal(&f->filled);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->thread, NULL);
+        if (status == CXM_OK && f->status != CXM_OK)
+            status = cxm__fail(f->status, "%s", f->message);
+        pthread_cond_destroy(&f->emptied);
+        pthread_cond_destroy(&f->filled);
+        pthread_mutex_destroy(&f->lock);
+        f->threaded = false;
+    }
+#endif
+    for (unsigned i = 0; i < RING; i++)
+        cxm__free(f->ring[i]);
+    memset(f->ring, 0, sizeof f->ring);
+    return status;
+}
+
+static int feeder_add(feeder *f, const row *w)
+{
+    int status;
+    if (w->len > CHUNK_IDS / 4) {
+        /* Drain: submit what is there and let the helper finish it. */
+        chunk *ch = f->ring[f->fill];
+        if (ch->n > 0 && (status = feeder_submit(f)) != CXM_OK)
+            return status;
+#if defined(CXM_RFM_THREADS)
+        if (f->threaded) {
+            pthread_mutex_lock(&f->lock);
+            for (unsigned i = 0; i < f->count; i++)
+                while (f->full[i] && !f->stop)
+                    pthread_cond_wait(&f->emptied, &f->lock);
+            status = f->stop ? f->status : CXM_OK;
+            pthread_mutex_unlock(&f->lock);
+            if (status != CXM_OK)
+                return status;
+        }
+#endif
+        row alone = *w;
+        return apply(f->r, &alone, 1);
+    }
+    row *slot = feeder_row(f, w->len, &status);
+    if (slot == NULL)
+        return status;
+    *slot = *w;
+    feeder_commit(f, slot);
+    return CXM_OK;
+}
+
+/* Check a row's time and unit; set its unit. Rows after the observation end
+ * are counted and dropped (returns 1). */
+static int place(cxm_rfm *r, row *w)
+{
+    w->k = unit_of(r, w->t);
+    if (w->k > r->obs_k) {
+        r->after_end++;
+        return 1;
+    }
+    if (!r->have_base) {
+        r->have_base = true;
+        r->base = w->k;
+    }
+    int64_t rel = w->k - r->base;
+    if (rel <= -(int64_t)INT32_MAX || rel >= (int64_t)INT32_MAX) {
+        char a[40];
+        cxm__time_format_iso(a, sizeof a, w->t);
+        return cxm__fail(CXM_ERANGE,
+                         "time %s is more than 2^31 time units away from the first row's: use a longer unit",
+                         a);
+    }
+    if (w->k > r->max_k)
+        r->max_k = w->k;
+    if (w->t > r->max_time)
+        r->max_time = w->t;
+    r->rows++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ second pass */
+
+typedef struct pair_set {
+    uint64_t *keys;
+    size_t mask, n;
+} pair_set;
+
+#define PAIR_EMPTY UINT64_MAX
+
+static int pair_set_grow(pair_set *s)
+{
+    size_t cap = s->keys ? (s->mask + 1) * 2 : 1024;
+    uint64_t *keys = cxm__malloc(cap * sizeof *keys);
+    if (keys == NULL)
+        return CXM_ENOMEM;
+    memset(keys, 0xff, cap * sizeof *keys);
+    for (size_t i = 0; s->keys && i <= s->mask; i++) {
+        if (s->keys[i] == PAIR_EMPTY)
+            continue;
+        size_t pos = (size_t)mix64(s->keys[i]) & (cap - 1);
+        while (keys[pos] != PAIR_EMPTY)
+            pos = (pos + 1) & (cap - 1);
+        keys[pos] = s->keys[i];
+    }
+    cxm__free(s->keys);
+    s->keys = keys;
+    s->mask = cap - 1;
+    return CXM_OK;
+}
+
+/* Add key; *added tells whether it is new. */
+static int pair_set_add(pair_set *s, uint64_t key, bool *added)
+{
+    if (s->keys == NULL || (s->n + 1) * 2 > s->mask + 1) {
+        int status = pair_set_grow(s);
+        if (status != CXM_OK)
+            return status;
+    }
+    size_t pos = (size_t)mix64(key) & s->mask;
+    while (s->keys[pos] != PAIR_EMPTY) {
+        if (s->keys[pos] == key) {
+            *added = false;
+            return CXM_OK;
+        }
+        pos = (pos + 1) & s->mask;
+    }
+    s->keys[pos] = key;
+    s->n++;
+    *added = true;
+    return CXM_OK;
+}
+
+static void recount_begin(cxm_rfm *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->c[i].meta & META_UNSORTED)
+            r->c[i].ncal = r->c[i].nhold = 0;
+    r->passes = 2;
+}
+
+/* Second pass, one row: count the distinct units of out-of-order customers. */
+static int recount(cxm_rfm *r, pair_set *set, const row *w0)
+{
+    row w = *w0;
+    w.k = unit_of(r, w.t);
+    if (w.k > r->obs_k)
+        return CXM_OK;
+    size_t pos = slot_position(w.hash, r->mask);
+    uint64_t tag = w.hash & TAG_MASK;
+    for (;; pos = (pos + 1) & r->mask) {
+        uint64_t s = r->slots[pos];
+        if (s == 0)
+            return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
+        if ((s & TAG_MASK) == tag &&
+            same_id(r, &r->c[(uint32_t)s - 1], w.id, w.len, w.code))
+            break;
+    }
+    uint32_t i = (uint32_t)r->slots[pos] - 1;
+    cust *c = &r->c[i];
+    if (!(c->meta & META_UNSORTED))
+        return CXM_OK;
+    uint32_t p = (uint32_t)(int32_t)(w.k - r->base);
+    bool added;
+    int status = pair_set_add(set, ((uint64_t)i << 32) | p, &added);
+    if (status == CXM_OK && added) {
+        if (w.k <= r->cal_k)
+            c->ncal++;
+        else
+            c->nhold++;
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------------ finishing */
+
+static int urow_compare(const void *a, const void *b)
+{
+    const urow *x = a, *y = b;
+    if (x->x != y->x)
+        return x->x < y->x ? -1 : 1;
+    if (x->recency != y->recency)
+        return x->recency < y->recency ? -1 : 1;
+    if (x->T != y->T)
+        return x->T < y->T ? -1 : 1;
+    return 0;
+}
+
+static inline uint32_t frequency_of(const cxm_rfm *r, const cust *c)
+{
+    return r->include_first ? c->ncal : c->ncal - 1;
+}
+
+static uint64_t urow_hash(const urow *u)
+{
+    return mix64((((uint64_t)u->x << 32) ^ (uint32_t)u->recency) * UINT64_C(0x9E3779B97F4A7C15) +
+                 (uint64_t)u->T);
+}
+
+/* Insert into an open-addressing table of distinct rows (weight 0 = empty). */
+static void urow_insert(urow *table, size_t mask, const urow *key, uint64_t weight)
+{
+    size_t pos = (size_t)urow_hash(key) & mask;
+    while (table[pos].weight && urow_compare(&table[pos], key) != 0)
+        pos = (pos + 1) & mask;
+    if (table[pos].weight == 0) {
+        table[pos] = *key;
+        table[pos].weight = 0;
+    }
+    table[pos].weight += weight;
+}
+
+static int build_unique(cxm_rfm *r)
+{
+    size_t cap = 256, used = 0;
+    urow *table = cxm__calloc(cap, sizeof *table);
+    if (table == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        const cust *c = &r->c[i];
+        urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
+        size_t pos = (size_t)urow_hash(&key) & (cap - 1);
+        while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
+            pos = (pos + 1) & (cap - 1);
+        if (table[pos].weight) {
+            table[pos].weight++;
+            continue;
+        }
+        table[pos] = key;
+        table[pos].weight = 1;
+        if (++used * 2 > cap) {
+            urow *grown = cxm__calloc(cap * 2, sizeof *grown);
+            if (grown == NULL) {
+                cxm__free(table);
+                return CXM_ENOMEM;
+            }
+            for (size_t k = 0; k < cap; k++)
+                if (table[k].weight)
+                    urow_insert(grown, cap * 2 - 1, &table[k], table[k].weight);
+            cxm__free(table);
+            table = grown;
+            cap *= 2;
+        }
+    }
+    /* Squeeze out the empty slots and sort. */
+    size_t w = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (table[i].weight)
+            table[w++] = table[i];
+    qsort(table, w, sizeof *table, urow_compare);
+    urow *u = cxm__reallocarray(table, w ? w : 1, sizeof *u);
+    if (u == NULL) {
+        cxm__free(table);
+        return CXM_ENOMEM;
+    }
+    r->u = u;
+    r->nu = w;
+    return CXM_OK;
+}
+
+static int finish(cxm_rfm *r, const char *source)
+{
+    if (!r->has_obs)
+        r->obs_k = r->max_k;
+    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k <= r->cal_k) {
+        char a[40], b[40];
+        cxm__time_format_iso(a, sizeof a, r->cal_time);
+        cxm__time_format_iso(b, sizeof b, r->max_time);
+        return cxm__fail(CXM_EINVAL,
+                         "%s%sno purchase after the calibration end %s (the last is on %s): the holdout "
+                         "period is empty; give an observation end",
+                         source ? source : "", source ? ": " : "", a, b);
+    }
+    r->end_k = r->has_cal ? r->cal_k : r->obs_k;
+    if (!r->have_base)
+        r->base = 0;
+    /* Keep the customers whose first purchase is in the calibration period. */
+    size_t w = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!(r->c[i].meta & META_HAS_CAL)) {
+            r->holdout_only++;
+            continue;
+        }
+        if (w != i) {
+            r->c[w] = r->c[i];
+            r->first_time[w] = r->first_time[i];
+        }
+        w++;
+    }
+    r->n = w;
+    cxm__free(r->slots);
+    r->slots = NULL;
+    /* Give back the growth room of the arrays. */
+    if (r->n < r->cap) {
+        int status = resize_customers(r, r->n ? r->n : 1);
+        if (status != CXM_OK)
+            return status;
+        double *ft = cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft);
+        if (ft == NULL)
+            return CXM_ENOMEM;
+        r->first_time = ft;
+        r->cap = r->n;
+    }
+    return build_unique(r);
+}
+
+/* ------------------------------------------------------------------ from a CSV file */
+
+static bool all_digits(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* A column chosen by number whose header cell is a date or a number
+ * suggests that the first line is data: refuse rather than lose a row. */
+static int check_header_is_not_data(cxm_csv *csv, const char *spec, size_t column, bool is_time,
+                                    const cxm_csv_options *options)
+{
+    const char *name = cxm__csv_column_name(csv, column);
+    if (name == NULL || !all_digits(spec) || strcmp(name, spec) == 0)
+        return CXM_OK;
+    double v;
+    cxm__time_format f;
+    char reason[8];
+    bool data = false;
+    if (is_time) {
+        cxm__time_format_init(&f, options ? options->date_format : NULL);
+        data = cxm__time_parse(&f, name, strlen(name), &v, reason, sizeof reason) == 0;
+    } else {
+        data = cxm__parse_double(name, strlen(name), &v) == 0;
+    }
+    if (!data)
+        return CXM_OK;
+    return cxm__fail(CXM_EPARSE,
+                     "%s:1: column %s of the header line is '%.40s', a %s: is the first line data? "
+                     "Read the file without a header (header = 0, --no-header)",
+                     cxm__csv_name(csv), spec, name, is_time ? "date" : "number");
+}
+
+/* Read one row's fields; 1 = a row, 0 = skipped or after the end, < 0 error. */
+static int csv_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col,
+                   row *w, bool second_pass)
+{
+    int status = cxm__csv_get_text(csv, id_col, &w->id, &w->len);
+    if (status == CXM_OK)
+        status = cxm__csv_get_time(csv, time_col, &w->t);
+    if (status == CXM_OK && r->has_amount)
+        status = cxm__csv_get_double(csv, amount_col, &w->v);
+    if (status == CXM_OK && !(w->t >= -TIME_LIMIT && w->t <= TIME_LIMIT))
+        status = cxm__csv_fail(csv, time_col, CXM_EPARSE, "the time is out of range");
+    if (status != CXM_OK) {
+        if (second_pass)
+            return 0; /* skipped and counted in the first pass */
+        status = cxm__csv_bad_row(csv);
+        return status == CXM_OK ? 0 : status;
+    }
+    if (!r->has_amount)
+        w->v = 0;
+    w->code = 0;
+    w->hash = hash_bytes(w->id, w->len);
+    return 1;
+}
+
+static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col,
+                    unsigned threads)
+{
+    feeder f;
+    int status = feeder_start(&f, r, threads), more = 0;
+    row w;
+    while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
+        int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
+        if (got > 0) {
+            int placed = place(r, &w); /* 1: after the observation end, dropped */
+            got = placed < 0 ? placed : placed == 0;
+        }
+        if (got < 0)
+            status = got;
+        else if (got > 0)
+            status = feeder_add(&f, &w);
+    }
+    if (status == CXM_OK && more < 0)
+        status = more;
+    status = feeder_finish(&f, status);
+    if (status != CXM_OK || !r->any_unsorted)
+        return status;
+
+    /* Second pass for the customers whose rows came out of time order. */
+    recount_begin(r);
+    status = cxm__csv_rewind(csv);
+    pair_set set = { NULL, 0, 0 };
+    while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
+        int got = csv_row(r, csv, id_col, time_col, amount_col, &w, true);
+        if (got > 0)
+            status = recount(r, &set, &w);
+    }
+    if (status == CXM_OK && more < 0)
+        status = more;
+    cxm__free(set.keys);
+    return status;
+}
+
+int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+                     const char *time_column, const char *amount_column,
+                     const cxm_csv_options *csv_options, const cxm_rfm_options *options)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(customer_column, "customer_column");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(time_column, "time_column");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    cxm_rfm *r;
+    if ((status = create(&r, options)) != CXM_OK)
+        return status;
+    r->has_amount = amount_column != NULL;
+    cxm_csv *csv = NULL;
+    size_t id_col = 0, time_col = 0, amount_col = 0;
+    status = cxm__csv_open(&csv, path, csv_options);
+    if (status == CXM_OK)
+        status = cxm__csv_find_column(csv, customer_column, &id_col);
+    if (status == CXM_OK)
+        status = cxm__csv_find_column(csv, time_column, &time_col);
+    if (status == CXM_OK && amount_column)
+        status = cxm__csv_find_column(csv, amount_column, &amount_col);
+    if (status == CXM_OK)
+        status = check_header_is_not_data(csv, time_column, time_col, true, csv_options);
+    if (status == CXM_OK && amount_column)
+        status = check_header_is_not_data(csv, amount_column, amount_col, false, csv_options);
+    if (status == CXM_OK) {
+        const char *name = cxm__csv_column_name(csv, id_col);
+        r->id_name = cxm__strdup(name && name[0] ? name : "customer_id");
+        if (r->id_name == NULL)
+            status = CXM_ENOMEM;
+    }
+    if (status == CXM_OK)
+        status = grow_slots(r);
+    if (status == CXM_OK)
+        status = read_csv(r, csv, id_col, time_col, amount_col, r->threads);
+    if (status == CXM_OK) {
+        r->skipped = cxm__csv_skipped(csv);
+        r->messages = cxm__csv_take_messages(csv, &r->nmessages);
+        if (r->rows == 0) {
+            if (r->after_end > 0)
+                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", path);
+            else if (r->skipped > 0)
+                status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
+                                   path, r->skipped, r->nmessages ? r->messages[0] : "?");
+            else
+                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", path);
+        }
+    }
+    if (status == CXM_OK)
+        status = finish(r, path);
+    cxm__csv_close(csv);
+    if (status != CXM_OK) {
+        cxm_rfm_free(r);
+        return status;
+    }
+    *out = r;
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ from arrays */
+
+static int array_row(size_t i, const int64_t *codes, const char *const *ids,
+                     const double *time, const double *amount, row *w)
+{
+    if (codes) {
+        w->code = codes[i];
+        w->id = NULL;
+        w->len = 0;
+        w->hash = mix64((uint64_t)codes[i]);
+    } else {
+        if (ids[i] == NULL)
+            return cxm__fail(CXM_EINVAL, "element %zu: the customer id is NULL", i);
+        w->id = ids[i];
+        w->len = strlen(ids[i]);
+        if (w->len == 0)
+            return cxm__fail(CXM_EINVAL, "element %zu: the customer id is empty", i);
+        w->code = 0;
+        w->hash = hash_bytes(w->id, w->len);
+    }
+    w->t = time[i];
+    if (!(w->t >= -TIME_LIMIT && w->t <= TIME_LIMIT))
+        return cxm__fail(CXM_EINVAL, "element %zu: time %g is not a time within 1e9 days of 1970-01-01",
+                         i, w->t);
+    w->v = amount ? amount[i] : 0.0;
+    if (!isfinite(w->v))
+        return cxm__fail(CXM_EINVAL, "element %zu: amount %g is not a finite number", i, w->v);
+    return CXM_OK;
+}
+
+static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char *const *ids,
+                       const double *time, const double *amount, const cxm_rfm_options *options)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(codes ? (const void *)codes : (const void *)ids, "customer");
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(time, "time");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    cxm_rfm *r;
+    if ((status = create(&r, options)) != CXM_OK)
+        return status;
+    r->codes = codes != NULL;
+    r->has_amount = amount != NULL;
+    feeder f;
+    memset(&f, 0, sizeof f);
+    if (status == CXM_OK)
+        status = grow_slots(r);
+    if (status == CXM_OK)
+        status = feeder_start(&f, r, r->threads);
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        row w;
+        status = array_row(i, codes, ids, time, amount, &w);
+        if (status != CXM_OK)
+            break;
+        int got = place(r, &w);
+        if (got < 0)
+            status = cxm__fail_prefix("element %zu: ", i);
+        else if (got == 0)
+            status = feeder_add(&f, &w);
+    }
+    status = feeder_finish(&f, status);
+    if (status == CXM_OK && r->any_unsorted) {
+        recount_begin(r);
+        pair_set set = { NULL, 0, 0 };
+        for (size_t i = 0; status == CXM_OK && i < n; i++) {
+            row w;
+            status = array_row(i, codes, ids, time, amount, &w);
+            if (status == CXM_OK)
+                status = recount(r, &set, &w);
+        }
+        cxm__free(set.keys);
+    }
+    if (status == CXM_OK && !codes && (r->id_name = cxm__strdup("customer_id")) == NULL)
+        status = CXM_ENOMEM;
+    if (status == CXM_OK && codes && (r->id_name = cxm__strdup("customer_code")) == NULL)
+        status = CXM_ENOMEM;
+    if (status == CXM_OK)
+        status = finish(r, NULL);
+    if (status != CXM_OK) {
+        cxm_rfm_free(r);
+        return status;
+    }
+    *out = r;
+    return CXM_OK;
+}
+
+int cxm_rfm_from_codes(cxm_rfm **out, size_t n, const int64_t *customer, const double *time,
+                       const double *amount, const cxm_rfm_options *options)
+{
+    static const int64_t none[1] = { 0 };
+    return from_arrays(out, n, customer ? customer : (n ? NULL : none), NULL, time, amount,
+                       options);
+}
+
+int cxm_rfm_from_ids(cxm_rfm **out, size_t n, const char *const *customer, const double *time,
+                     const double *amount, const cxm_rfm_options *options)
+{
+    static const char *const none[1] = { NULL };
+    return from_arrays(out, n, NULL, customer ? customer : (n ? NULL : none), time, amount,
+                       options);
+}
+
+/* ------------------------------------------------------------------ results */
+
+size_t cxm_rfm_size(const cxm_rfm *r)
+{
+    return r ? r->n : 0;
+}
+
+static int check_field(const cxm_rfm *r, cxm_rfm_field field)
+{
+    switch (field) {
+    case CXM_RFM_FREQUENCY: case CXM_RFM_RECENCY: case CXM_RFM_T: case CXM_RFM_FIRST_PURCHASE:
+        return CXM_OK;
+    case CXM_RFM_MONETARY_VALUE:
+        return r->has_amount ? CXM_OK
+                             : cxm__fail(CXM_EINVAL, "the summary has no monetary value: no amounts were given");
+    case CXM_RFM_FREQUENCY_HOLDOUT:
+    case CXM_RFM_DURATION_HOLDOUT:
+        return r->has_cal ? CXM_OK
+                          : cxm__fail(CXM_EINVAL, "the summary has no holdout period: no calibration end was given");
+    case CXM_RFM_MONETARY_VALUE_HOLDOUT:
+        if (!r->has_cal)
+            return cxm__fail(CXM_EINVAL, "the summary has no holdout period: no calibration end was given");
+        return r->has_amount ? CXM_OK
+                             : cxm__fail(CXM_EINVAL, "the summary has no monetary value: no amounts were given");
+    case CXM_RFM_WEIGHT:
+    default:
+        return cxm__fail(CXM_EINVAL, "field %d is not a column of the summary", (int)field);
+    }
+}
+
+static double value_of(const cxm_rfm *r, const cust *c, size_t i, cxm_rfm_field field)
+{
+    switch (field) {
+    case CXM_RFM_FREQUENCY:
+        return (double)frequency_of(r, c);
+    case CXM_RFM_RECENCY:
+        return (double)(c->last - c->first) / r->scale;
+    case CXM_RFM_T:
+        return (double)(r->end_k - r->base - c->first) / r->scale;
+    case CXM_RFM_MONETARY_VALUE: {
+        if (r->include_first)
+            return (c->first_value + c->repeat_value) / (double)c->ncal;
+        uint32_t x = c->ncal - 1;
+        return x ? c->repeat_value / (double)x : 0.0;
+    }
+    case CXM_RFM_FIRST_PURCHASE:
+        return r->first_time[i];
+    case CXM_RFM_FREQUENCY_HOLDOUT:
+        return (double)c->nhold;
+    case CXM_RFM_MONETARY_VALUE_HOLDOUT:
+        return c->nhold ? c->hold_value / (double)c->nhold : 0.0;
+    case CXM_RFM_DURATION_HOLDOUT:
+        return (double)(r->obs_k - r->cal_k) / r->scale;
+    default:
+        return NAN;
+    }
+}
+
+int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status == CXM_OK)
+        status = check_field(r, field);
+    if (status != CXM_OK)
+        return status;
+    if (dst_n != r->n)
+        return cxm__fail(CXM_EINVAL, "dst has %zu elements where the summary has %zu customers",
+                         dst_n, r->n);
+    if (r->n > 0 && (status = cxm__check_pointer(dst, "dst")) != CXM_OK)
+        return status;
+    for (size_t i = 0; i < r->n; i++)
+        dst[i] = value_of(r, &r->c[i], i, field);
+    return CXM_OK;
+}
+
+const char *cxm_rfm_id(const cxm_rfm *r, size_t i)
+{
+    if (r == NULL || r->codes || i >= r->n)
+        return NULL;
+    return cust_id(&r->c[i]);
+}
+
+int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status != CXM_OK)
+        return status;
+    if (!r->codes)
+        return cxm__fail(CXM_EINVAL, "the summary was built from string ids, not codes: use cxm_rfm_id()");
+    if (dst_n != r->n)
+        return cxm__fail(CXM_EINVAL, "codes_dst has %zu elements where the summary has %zu customers",
+                         dst_n, r->n);
+    if (r->n > 0 && (status = cxm__check_pointer(dst, "codes_dst")) != CXM_OK)
+        return status;
+    for (size_t i = 0; i < r->n; i++)
+        dst[i] = r->c[i].id.code;
+    return CXM_OK;
+}
+
+size_t cxm_rfm_unique_size(const cxm_rfm *r)
+{
+    return r ? r->nu : 0;
+}
+
+int cxm_rfm_unique_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status != CXM_OK)
+        return status;
+    if (field != CXM_RFM_FREQUENCY && field != CXM_RFM_RECENCY && field != CXM_RFM_T &&
+        field != CXM_RFM_WEIGHT)
+        return cxm__fail(CXM_EINVAL,
+                         "field %d is not a column of the compressed form (frequency, recency, T, weight)",
+                         (int)field);
+    if (dst_n != r->nu)
+        return cxm__fail(CXM_EINVAL, "dst has %zu elements where the compressed form has %zu rows",
+                         dst_n, r->nu);
+    if (r->nu > 0 && (status = cxm__check_pointer(dst, "dst")) != CXM_OK)
+        return status;
+    for (size_t i = 0; i < r->nu; i++) {
+        const urow *u = &r->u[i];
+        switch (field) {
+        case CXM_RFM_FREQUENCY: dst[i] = (double)u->x; break;
+        case CXM_RFM_RECENCY: dst[i] = (double)u->recency / r->scale; break;
+        case CXM_RFM_T: dst[i] = (double)u->T / r->scale; break;
+        default: dst[i] = (double)u->weight; break;
+        }
+    }
+    return CXM_OK;
+}
+
+unsigned long long cxm_rfm_stat(const cxm_rfm *r, cxm_rfm_counter counter)
+{
+    if (r == NULL)
+        return 0;
+    switch (counter) {
+    case CXM_RFM_ROWS: return r->rows;
+    case CXM_RFM_SKIPPED: return r->skipped;
+    case CXM_RFM_AFTER_END: return r->after_end;
+    case CXM_RFM_HOLDOUT_ONLY: return r->holdout_only;
+    case CXM_RFM_PASSES: return r->passes;
+    default: return 0;
+    }
+}
+
+const char *cxm_rfm_skipped_message(const cxm_rfm *r, size_t i)
+{
+    return r && i < r->nmessages ? r->messages[i] : NULL;
+}
+
+int cxm_rfm_period_end(double *out, const cxm_rfm *r, int which)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(r, "rfm");
+    if (status != CXM_OK)
+        return status;
+    if (which == 0)
+        *out = r->has_cal ? r->cal_time : NAN;
+    else if (which == 1)
+        *out = r->has_obs ? r->obs_time : (r->rows ? r->max_time : NAN);
+    else
+        return cxm__fail(CXM_EINVAL, "which must be 0 (calibration end) or 1 (observation end), got %d",
+                         which);
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ CSV output */
+
+typedef struct writer {
+    FILE *stream;
+    const char *name;
+    char buf[1 << 16];
+    size_t used;
+    int status;
+    /* Summaries repeat the same few recency and T values: remember their text. */
+    struct { uint64_t bits; unsigned char len; char text[31]; } cache[1024];
+} writer;
+
+static void put(writer *w, const char *text, size_t len)
+{
+    if (w->status != CXM_OK)
+        return;
+    if (w->used + len > sizeof w->buf) {
+        if (fwrite(w->buf, 1, w->used, w->stream) != w->used)
+            w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+        w->used = 0;
+    }
+    if (len > sizeof w->buf) {
+        if (w->status == CXM_OK && fwrite(text, 1, len, w->stream) != len)
+            w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+        return;
+    }
+    memcpy(w->buf + w->used, text, len);
+    w->used += len;
+}
+
+static void put_number(writer *w, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    size_t slot = (size_t)(mix64(bits) & 1023);
+    if (w->cache[slot].len && w->cache[slot].bits == bits) {
+        put(w, w->cache[slot].text, w->cache[slot].len);
+        return;
+    }
+    char text[32];
+    size_t len = cxm__format_double(text, sizeof text, v);
+    put(w, text, len);
+    if (len > 0 && len < sizeof w->cache[slot].text) {
+        w->cache[slot].bits = bits;
+        w->cache[slot].len = (unsigned char)len;
+        memcpy(w->cache[slot].text, text, len);
+    }
+}
+
+/* A CSV field, quoted when it has to be. */
+static void put_text(writer *w, const char *text, size_t len)
+{
+    bool quote = len > 0 && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
+                             text[len - 1] == '\t');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = text[i] == ',' || text[i] == '"' || text[i] == '\n' || text[i] == '\r';
+    if (!quote) {
+        put(w, text, len);
+        return;
+    }
+    put(w, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        put(w, text + i, 1);
+        if (text[i] == '"')
+            put(w, "\"", 1);
+    }
+    put(w, "\"", 1);
+}
+
+static int finish_writer(writer *w)
+{
+    if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
+        w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+    if (w->status == CXM_OK && fflush(w->stream) != 0)
+        w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+    return w->status;
+}
+
+static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
+{
+    writer *w = cxm__calloc(1, sizeof *w);
+    if (w == NULL)
+        return CXM_ENOMEM;
+    w->stream = stream;
+    w->name = name;
+    static const cxm_rfm_field all[] = { CXM_RFM_FREQUENCY, CXM_RFM_RECENCY, CXM_RFM_T,
+                                         CXM_RFM_MONETARY_VALUE, CXM_RFM_FREQUENCY_HOLDOUT,
+                                         CXM_RFM_MONETARY_VALUE_HOLDOUT, CXM_RFM_DURATION_HOLDOUT };
+    static const char *const names[] = { "frequency", "recency", "T", "monetary_value",
+                                         "frequency_holdout", "monetary_value_holdout",
+                                         "duration_holdout" };
+    cxm_rfm_field fields[8];
+    size_t nfields = 0;
+    put_text(w, r->id_name, strlen(r->id_name));
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        bool wanted = true;
+        if (all[k] == CXM_RFM_MONETARY_VALUE || all[k] == CXM_RFM_MONETARY_VALUE_HOLDOUT)
+            wanted = r->has_amount;
+        if (all[k] >= CXM_RFM_FREQUENCY_HOLDOUT)
+            wanted = wanted && r->has_cal;
+        if (!wanted)
+            continue;
+        fields[nfields++] = all[k];
+        put(w, ",", 1);
+        put(w, names[k], strlen(names[k]));
+    }
+    put(w, ",first_purchase\n", 16);
+    char date[40];
+    for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
+        const cust *c = &r->c[i];
+        if (r->codes) {
+            int len = snprintf(date, sizeof date, "%lld", (long long)c->id.code);
+            put(w, date, (size_t)len);
+        } else {
+            put_text(w, cust_id(c), c->meta & META_LENGTH);
+        }
+        for (size_t k = 0; k < nfields; k++) {
+            put(w, ",", 1);
+            put_number(w, value_of(r, c, i, fields[k]));
+        }
+        put(w, ",", 1);
+        size_t len = cxm__time_format_iso(date, sizeof date, r->first_time[i]);
+        put(w, date, len);
+        put(w, "\n", 1);
+    }
+    int status = finish_writer(w);
+    cxm__free(w);
+    return status;
+}
+
+int cxm_rfm_write_csv_stream(const cxm_rfm *r, FILE *stream)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(stream, "stream");
+    return status == CXM_OK ? write_summary(r, stream, "<stream>") : status;
+}
+
+int cxm_rfm_write_csv(const cxm_rfm *r, const char *path)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status != CXM_OK)
+        return status;
+    FILE *stream = fopen(path, "w");
+    if (stream == NULL)
+        return cxm__fail(CXM_EIO, "%s: cannot create: %s", path, strerror(errno));
+    status = write_summary(r, stream, path);
+    if (fclose(stream) != 0 && status == CXM_OK)
+        status = cxm__fail(CXM_EIO, "%s: write error: %s", path, strerror(errno));
+    return status;
+}
+
+int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
+{
+    int status = cxm__check_pointer(r, "rfm");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(stream, "stream");
+    if (status != CXM_OK)
+        return status;
+    writer *w = cxm__calloc(1, sizeof *w);
+    if (w == NULL)
+        return CXM_ENOMEM;
+    w->stream = stream;
+    w->name = "<stream>";
+    static const char header[] = "frequency,recency,T,weight\n";
+    put(w, header, sizeof header - 1);
+    for (size_t i = 0; i < r->nu; i++) {
+        put_number(w, (double)r->u[i].x);
+        put(w, ",", 1);
+        put_number(w, (double)r->u[i].recency / r->scale);
+        put(w, ",", 1);
+        put_number(w, (double)r->u[i].T / r->scale);
+        put(w, ",", 1);
+        put_number(w, (double)r->u[i].weight);
+        put(w, "\n", 1);
+    }
+    status = finish_writer(w);
+    cxm__free(w);
+    return status;
+}

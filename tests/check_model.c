@@ -1,0 +1,912 @@
+/* The model engine through the public API: CDNOW (MODELS.md 1.4, 1.7), the
+ * MBG/NBD against direct integration (tests/ref/bgnbd_reference.py),
+ * recovery of known parameters from simulated customers, the numerical
+ * grid, failures that must never look like fits, persistence, simulation,
+ * lifetime value and out-of-memory behaviour. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cxm.h>
+
+#include "chaos.h"
+#include "check_run.h"
+#include "ref/bgnbd_reference.h"
+#include "suites.h"
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* ------------------------------------------------------------------ CDNOW */
+
+/* tests/data/cdnow_customers_summary_with_transactions.csv (lifetimes, MIT):
+ * ID, x, t_x, T, zbar; 2,357 customers, 39 weeks. */
+enum { CDNOW_N = 2357 };
+static double cd_x[CDNOW_N], cd_tx[CDNOW_N], cd_T[CDNOW_N], cd_m[CDNOW_N];
+
+static void load_cdnow(void)
+{
+    static int loaded = 0;
+    if (loaded)
+        return;
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/cdnow_customers_summary_with_transactions.csv",
+             top ? top : "..");
+    FILE *file = fopen(path, "r");
+    ck_assert_msg(file != NULL, "cannot open %s", path);
+    char line[256];
+    ck_assert(fgets(line, sizeof line, file) != NULL); /* header */
+    size_t n = 0;
+    while (fgets(line, sizeof line, file)) {
+        int id;
+        if (sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &cd_x[n], &cd_tx[n], &cd_T[n], &cd_m[n]) == 5)
+            n++;
+    }
+    fclose(file);
+    ck_assert_uint_eq(n, CDNOW_N);
+    loaded = 1;
+}
+
+static cxm_model *fitted(cxm_model_kind kind)
+{
+    cxm_model *m;
+    load_cdnow();
+    ck_assert_cxm_ok(cxm_model_create(&m, kind));
+    if (kind == CXM_MODEL_GAMMA_GAMMA)
+        ck_assert_cxm_ok(cxm_model_fit_spend(m, CDNOW_N, cd_x, cd_m, NULL, NULL));
+    else
+        ck_assert_cxm_ok(cxm_model_fit(m, CDNOW_N, cd_x, cd_tx, cd_T, NULL, NULL));
+    return m;
+}
+
+START_TEST(cdnow_bgnbd_published_estimates)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    double p[4], se[4], ll, aic, bic;
+    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    /* Published to three decimals: r=0.243, alpha=4.414, a=0.793, b=2.426. */
+    ck_assert_double_eq_tol(p[0], 0.243, 5e-4);
+    ck_assert_double_eq_tol(p[1], 4.414, 5e-4);
+    ck_assert_double_eq_tol(p[2], 0.793, 5e-4);
+    ck_assert_double_eq_tol(p[3], 2.426, 5e-4);
+    /* Hardie's unrounded MLE. */
+    ck_assert_double_eq_tol(p[0], 0.242593, 1e-6);
+    ck_assert_double_eq_tol(p[1], 4.413532, 1e-5);
+    ck_assert_double_eq_tol(p[2], 0.792886, 1e-5);
+    ck_assert_double_eq_tol(p[3], 2.425752, 1e-5);
+    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll));
+    ck_assert_double_eq_tol(ll, -9582.4, 0.1);
+    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    for (int i = 0; i < 4; i++)
+        ck_assert(se[i] > 0 && se[i] < p[i]);
+    ck_assert_cxm_ok(cxm_model_aic(m, &aic));
+    ck_assert_cxm_ok(cxm_model_bic(m, &bic));
+    ck_assert_double_eq_tol(aic, 8 - 2 * ll, 1e-9);
+    ck_assert_double_eq_tol(bic, 4 * log(2357.0) - 2 * ll, 1e-9);
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_int_eq(report.reason, CXM_FIT_CONVERGED);
+    ck_assert(report.iterations > 0 && report.iterations < 30);
+    ck_assert(report.gradient_norm < 1e-9);
+    ck_assert_double_eq(report.observations, 2357.0);
+    ck_assert(strstr(cxm_model_fit_message(m), "converged") != NULL);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(cdnow_bgnbd_published_predictions)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    /* Hardie's spreadsheet at the MLE: E[Y(39) | 2, 30.43, 38.86] = 1.226 and
+     * E[X(t)] (agreement to about 5e-4, MODELS.md 1.4). */
+    double t = 39, x = 2, tx = 30.43, T = 38.86, ey;
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, &x, &tx, &T));
+    ck_assert_double_eq_tol(ey, 1.226, 5e-4);
+    static const double times[] = { 0.1429, 1, 3, 31.8571, 32, 78 };
+    static const double published[] = { 0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576 };
+    double ex[6];
+    ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, 6, times));
+    for (int i = 0; i < 6; i++)
+        ck_assert_msg(fabs(ex[i] - published[i]) < 5e-4, "E[X(%g)] = %.5f, published %.4f",
+                      times[i], ex[i], published[i]);
+    /* mpmath at the same MLE (2F1 and direct quadrature agree): 1.857972105. */
+    double p[4];
+    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_double_eq_tol(ex[5], 1.857972105, 2e-5);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(cdnow_gamma_gamma_published_estimates)
+{
+    cxm_model *m = fitted(CXM_MODEL_GAMMA_GAMMA);
+    double p[3];
+    ck_assert_cxm_ok(cxm_model_params(m, p, 3));
+    ck_assert_double_eq_tol(p[0], 6.25, 0.01);
+    ck_assert_double_eq_tol(p[1], 3.74, 0.01);
+    ck_assert_double_eq_tol(p[2], 15.44, 0.01);
+    ck_assert_double_eq_tol(p[0], 6.2488, 1e-4);
+    ck_assert_double_eq_tol(p[1], 3.7446, 1e-4);
+    ck_assert_double_eq_tol(p[2], 15.4477, 1e-4);
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_double_eq(report.observations, 946.0); /* repeat customers only */
+    /* MODELS.md 1.7: the first ten customers (x = 0 gets the population mean). */
+    static const double published[] = { 24.65, 18.91, 35.17, 35.17, 35.17,
+                                        71.46, 18.91, 35.17, 27.28, 35.17 };
+    double em[10], mean;
+    ck_assert_cxm_ok(cxm_model_expected_spend(m, em, 10, cd_x, cd_m));
+    for (int i = 0; i < 10; i++)
+        ck_assert_msg(fabs(em[i] - published[i]) < 0.01, "E[M] of customer %d = %.4f, published %.2f",
+                      i + 1, em[i], published[i]);
+    ck_assert_cxm_ok(cxm_model_mean_spend(m, &mean));
+    ck_assert_double_eq_tol(mean, p[0] * p[2] / (p[1] - 1), 1e-12);
+    ck_assert_double_eq_tol(em[2], mean, 1e-12);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(gamma_gamma_q_at_most_one_is_an_error_never_negative)
+{
+    cxm_model *m;
+    double params[3] = { 2.0, 0.8, 10.0 }, x[2] = { 0, 3 }, spend[2] = { 0, 20 }, dst[2], mean;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_set_params(m, params, 3));
+    ck_assert_cxm_fails(cxm_model_mean_spend(m, &mean), CXM_EDOMAIN, "q = 0.8");
+    ck_assert_cxm_fails(cxm_model_expected_spend(m, dst, 2, x, spend), CXM_EDOMAIN, "element 0");
+    /* Repeat customers still have a finite, positive expectation (px + q > 1). */
+    ck_assert_cxm_ok(cxm_model_expected_spend(m, dst + 1, 1, x + 1, spend + 1));
+    ck_assert_double_eq_tol(dst[1], 2.0 * (10 + 60) / (6 + 0.8 - 1), 1e-12);
+    cxm_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ MBG/NBD, DERT: references */
+
+START_TEST(mbgnbd_matches_direct_integration)
+{
+    cxm_model *m;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_MBGNBD));
+    ck_assert_cxm_ok(cxm_model_set_params(m, mbg_params, 4));
+    for (size_t i = 0; i < COUNT(mbg_rows); i++) {
+        double cols[3] = { mbg_rows[i].x, mbg_rows[i].t_x, mbg_rows[i].T }, ll, pa, ey;
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+        ck_assert_msg(fabs(ll - mbg_rows[i].loglik) < 1e-11 * (1 + fabs(ll)),
+                      "row %zu: ln L %.15g, reference %.15g", i, ll, mbg_rows[i].loglik);
+        ck_assert_cxm_ok(cxm_model_p_alive(m, &pa, 1, cols, cols + 1, cols + 2));
+        ck_assert_double_eq_tol(pa, mbg_rows[i].p_alive, 1e-12);
+        ck_assert_cxm_ok(
+            cxm_model_conditional_purchases(m, &ey, 1, &mbg_rows[i].t, cols, cols + 1, cols + 2));
+        ck_assert_msg(fabs(ey / mbg_rows[i].conditional - 1) < 1e-10,
+                      "row %zu: E[Y] %.15g, reference %.15g", i, ey, mbg_rows[i].conditional);
+    }
+    for (size_t i = 0; i < COUNT(mbg_expected); i++) {
+        double ex;
+        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &mbg_expected[i].t));
+        ck_assert_msg(fabs(ex / mbg_expected[i].expected - 1) < 1e-10, "E[X(%g)] %.15g, reference %.15g",
+                      mbg_expected[i].t, ex, mbg_expected[i].expected);
+    }
+    for (size_t i = 0; i < COUNT(mbg_probability); i++) {
+        double pr;
+        ck_assert_cxm_ok(cxm_model_purchase_probability(m, &pr, 1, &mbg_probability[i].n,
+                                                        &mbg_probability[i].t));
+        ck_assert_msg(fabs(pr - mbg_probability[i].probability) < 1e-12,
+                      "P(X(%g) = %g) %.15g, reference %.15g", mbg_probability[i].t,
+                      mbg_probability[i].n, pr, mbg_probability[i].probability);
+    }
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(dert_matches_discounted_integral)
+{
+    for (size_t i = 0; i < COUNT(dert_reference); i++) {
+        cxm_model *m;
+        double params[4] = { dert_reference[i].r, dert_reference[i].alpha, dert_reference[i].a,
+                             dert_reference[i].b };
+        ck_assert_cxm_ok(cxm_model_create(&m, dert_reference[i].shift > 0 ? CXM_MODEL_MBGNBD
+                                                                         : CXM_MODEL_BGNBD));
+        ck_assert_cxm_ok(cxm_model_set_params(m, params, 4));
+        double d;
+        ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, dert_reference[i].rate, &dert_reference[i].x,
+                                        &dert_reference[i].t_x, &dert_reference[i].T));
+        ck_assert_msg(fabs(d / dert_reference[i].dert - 1) < 1e-10, "DERT %zu: %.15g, reference %.15g",
+                      i, d, dert_reference[i].dert);
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
+START_TEST(purchase_probabilities_sum_to_one_with_the_right_mean)
+{
+    for (int kind = CXM_MODEL_BGNBD; kind <= CXM_MODEL_MBGNBD; kind++) {
+        cxm_model *m;
+        double params[4] = { 0.242593, 4.413532, 0.792886, 2.425752 };
+        ck_assert_cxm_ok(cxm_model_create(&m, (cxm_model_kind)kind));
+        ck_assert_cxm_ok(cxm_model_set_params(m, params, 4));
+        static const double times[] = { 0.5, 39, 78 };
+        for (size_t j = 0; j < COUNT(times); j++) {
+            enum { N = 3000 };
+            double count[N], t[N], pr[N], total = 0, mean = 0, ex;
+            for (int k = 0; k < N; k++) {
+                count[k] = k;
+                t[k] = times[j];
+            }
+            ck_assert_cxm_ok(cxm_model_purchase_probability(m, pr, N, count, t));
+            for (int k = 0; k < N; k++) {
+                ck_assert(pr[k] >= 0 && pr[k] <= 1);
+                total += pr[k];
+                mean += k * pr[k];
+            }
+            ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, times + j));
+            ck_assert_double_eq_tol(total, 1.0, 1e-10);
+            ck_assert_double_eq_tol(mean, ex, 1e-8);
+        }
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ recovery */
+
+/* 10^5 customers simulated from known parameters with a fixed seed are
+ * fitted back: every parameter within three standard errors. */
+static void recover(cxm_model_kind kind, const double *truth, unsigned long long seed)
+{
+    enum { N = 100000 };
+    double *x = malloc(N * sizeof *x), *tx = malloc(N * sizeof *tx), *T = malloc(N * sizeof *T);
+    ck_assert(x && tx && T);
+    for (size_t i = 0; i < N; i++)
+        T[i] = 1.0 + 51.0 * (double)((i * 7919) % N) / N; /* first purchases spread over a year */
+    cxm_model *source, *fit;
+    ck_assert_cxm_ok(cxm_model_create(&source, kind));
+    ck_assert_cxm_ok(cxm_model_set_params(source, truth, 4));
+    ck_assert_cxm_ok(cxm_model_simulate(source, x, tx, N, T, seed));
+    ck_assert_cxm_ok(cxm_model_create(&fit, kind));
+    ck_assert_cxm_ok(cxm_model_fit(fit, N, x, tx, T, NULL, NULL));
+    double p[4], se[4];
+    ck_assert_cxm_ok(cxm_model_params(fit, p, 4));
+    ck_assert_cxm_ok(cxm_model_standard_errors(fit, se, 4));
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(fabs(p[i] - truth[i]) < 3 * se[i],
+                      "%s: %s = %g ± %g, true %g (%.1f standard errors)",
+                      cxm_model_kind_name(kind), cxm_model_param_name(fit, (size_t)i), p[i], se[i],
+                      truth[i], fabs(p[i] - truth[i]) / se[i]);
+    cxm_model_free(source);
+    cxm_model_free(fit);
+    free(x);
+    free(tx);
+    free(T);
+}
+
+START_TEST(recovery_bgnbd)
+{
+    static const double truth[4] = { 0.25, 4.4, 0.8, 2.4 };
+    recover(CXM_MODEL_BGNBD, truth, 20240501);
+}
+END_TEST
+
+START_TEST(recovery_mbgnbd)
+{
+    static const double truth[4] = { 0.6, 5.0, 0.9, 3.5 };
+    recover(CXM_MODEL_MBGNBD, truth, 77);
+}
+END_TEST
+
+START_TEST(recovery_gamma_gamma)
+{
+    enum { N = 100000 };
+    static const double truth[3] = { 6.0, 4.0, 15.0 };
+    double *x = malloc(N * sizeof *x), *m = malloc(N * sizeof *m);
+    for (size_t i = 0; i < N; i++)
+        x[i] = 1.0 + (double)(i % 9);
+    cxm_model *source, *fit;
+    ck_assert_cxm_ok(cxm_model_create(&source, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_set_params(source, truth, 3));
+    ck_assert_cxm_ok(cxm_model_simulate_spend(source, m, N, x, 99));
+    ck_assert_cxm_ok(cxm_model_create(&fit, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_fit_spend(fit, N, x, m, NULL, NULL));
+    double p[3], se[3];
+    ck_assert_cxm_ok(cxm_model_params(fit, p, 3));
+    ck_assert_cxm_ok(cxm_model_standard_errors(fit, se, 3));
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(fabs(p[i] - truth[i]) < 3 * se[i], "gg: %g ± %g, true %g", p[i], se[i],
+                      truth[i]);
+    cxm_model_free(source);
+    cxm_model_free(fit);
+    free(x);
+    free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ the grid */
+
+/* x up to 10^4, t_x and T up to 10^4, every parameter from 1e-4 to 1e4:
+ * P(alive) in [0, 1]; E[X(t)] and E[Y(t)] finite, >= 0 and non-decreasing
+ * in t (to rounding). */
+START_TEST(numerical_grid)
+{
+    static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
+    static const double xs[] = { 0, 1, 10, 1e3, 1e4 };
+    static const double histories[][2] = { { 0, 1e4 }, { 5e3, 1e4 }, { 1e4, 1e4 }, { 1, 1 },
+                                           { 0, 0 },   { 1e-4, 1e4 }, { 0.5, 3 } };
+    static const double ts[] = { 0, 1e-4, 1, 100, 1e4 };
+    enum { NT = sizeof ts / sizeof ts[0] };
+    long checked = 0;
+    for (int kind = CXM_MODEL_BGNBD; kind <= CXM_MODEL_MBGNBD; kind++) {
+        cxm_model *m;
+        ck_assert_cxm_ok(cxm_model_create(&m, (cxm_model_kind)kind));
+        for (int i = 0; i < 625; i++) {
+            double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
+            ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+            double ex[NT];
+            ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NT, ts));
+            for (int q = 0; q < NT; q++)
+                ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 &&
+                                  (q == 0 || ex[q] >= ex[q - 1] * (1 - 1e-12)),
+                              "%s (%g, %g, %g, %g): E[X(%g)] = %.17g after %.17g",
+                              cxm_model_kind_name((cxm_model_kind)kind), p[0], p[1], p[2], p[3],
+                              ts[q], ex[q], q ? ex[q - 1] : 0);
+            for (size_t xi = 0; xi < COUNT(xs); xi++)
+                for (size_t h = 0; h < COUNT(histories); h++) {
+                    double x = xs[xi], tx = x == 0 ? 0 : histories[h][0], T = histories[h][1];
+                    if (x > 0 && tx == 0)
+                        continue;
+                    double X[NT], TX[NT], TT[NT], ey[NT], alive;
+                    for (int q = 0; q < NT; q++) {
+                        X[q] = x;
+                        TX[q] = tx;
+                        TT[q] = T;
+                    }
+                    ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+                    ck_assert_msg(alive >= 0 && alive <= 1, "P(alive) = %g", alive);
+                    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NT, ts, X, TX, TT));
+                    for (int q = 0; q < NT; q++) {
+                        ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
+                                          (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
+                                      "%s (%g, %g, %g, %g), x=%g t_x=%g T=%g: E[Y(%g)] = %.17g "
+                                      "after %.17g",
+                                      cxm_model_kind_name((cxm_model_kind)kind), p[0], p[1], p[2],
+                                      p[3], x, tx, T, ts[q], ey[q], q ? ey[q - 1] : 0);
+                        checked++;
+                    }
+                }
+        }
+        cxm_model_free(m);
+    }
+    ck_assert_int_gt(checked, 100000);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ failures */
+
+START_TEST(fit_that_diverges_fails_and_leaves_no_parameters)
+{
+    /* Nobody ever buys again: r → 0, a fit cannot exist. */
+    double x[50], tx[50], T[50];
+    for (int i = 0; i < 50; i++) {
+        x[i] = 0;
+        tx[i] = 0;
+        T[i] = 10 + i;
+    }
+    cxm_model *m;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
+    ck_assert_cxm_fails(cxm_model_fit(m, 50, x, tx, T, NULL, NULL), CXM_ECONVERGE, "BG/NBD fit failed");
+    ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_EMPTY);
+    double p[4];
+    ck_assert_cxm_fails(cxm_model_params(m, p, 4), CXM_ESTATE, "no parameters");
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert(report.reason == CXM_FIT_DIVERGED || report.reason == CXM_FIT_NOT_DEFINITE ||
+              report.reason == CXM_FIT_NO_PROGRESS);
+    ck_assert(strstr(cxm_model_fit_message(m), "failed") != NULL);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(iteration_cap_keeps_the_previous_fit)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    double before[4], after[4];
+    ck_assert_cxm_ok(cxm_model_params(m, before, 4));
+    cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
+    options.max_iterations = 1;
+    ck_assert_cxm_fails(cxm_model_fit(m, 200, cd_x, cd_tx, cd_T, NULL, &options), CXM_ECONVERGE,
+                        "1 iterations");
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_int_eq(report.reason, CXM_FIT_MAX_ITERATIONS);
+    ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_FITTED);
+    ck_assert_cxm_ok(cxm_model_params(m, after, 4));
+    ck_assert(memcmp(before, after, sizeof before) == 0);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(bad_data_names_the_row)
+{
+    double x[3] = { 1, 2.5, 0 }, tx[3] = { 1, 2, 0 }, T[3] = { 5, 5, 5 };
+    cxm_model *m;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
+                        "element 1: x 2.5 must be a whole number");
+    x[1] = 2;
+    tx[2] = 1;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
+                        "element 2: t_x is 1 but x is 0");
+    tx[2] = 0;
+    tx[0] = 6;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
+                        "element 0: t_x 6 is greater than T 5");
+    tx[0] = 1;
+    T[1] = NAN;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "element 1: T");
+    T[1] = 5;
+    double w[3] = { 1, -1, 1 };
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "row 1: weight -1");
+    double zero[3] = { 0, 0, 0 };
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, zero, NULL), CXM_EINVAL, "no rows");
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, NULL, tx, T, NULL, NULL), CXM_EINVAL, "x must not be NULL");
+    ck_assert_cxm_fails(cxm_model_fit(NULL, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "model");
+    cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
+    options.version = 99;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, &options), CXM_EINVAL, "version 99");
+    options.version = CXM_FIT_OPTIONS_VERSION;
+    options.penalty = -1;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, &options), CXM_EINVAL, "penalty");
+    options.penalty = 0;
+    options.flags = CXM_FIT_WARM_START;
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, &options), CXM_ESTATE, "WARM_START");
+    ck_assert_cxm_fails(cxm_model_fit_spend(m, 3, x, tx, NULL, NULL), CXM_EUNSUPPORTED,
+                        "Gamma-Gamma");
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(handles_kinds_and_states)
+{
+    cxm_model *m = (cxm_model *)1;
+    ck_assert_cxm_fails(cxm_model_create(&m, (cxm_model_kind)99), CXM_EINVAL, "99 is not a model kind");
+    ck_assert_ptr_null(m);
+    ck_assert_cxm_fails(cxm_model_create(&m, CXM_MODEL_PARETO_NBD), CXM_EUNSUPPORTED, "pareto-nbd");
+    ck_assert_cxm_fails(cxm_model_create_named(&m, "frobnicate"), CXM_EINVAL, "unknown model");
+    ck_assert_cxm_ok(cxm_model_create_named(&m, "gamma-gamma"));
+    ck_assert_int_eq(cxm_model_get_kind(m), CXM_MODEL_GAMMA_GAMMA);
+    ck_assert_str_eq(cxm_model_kind_name(cxm_model_get_kind(m)), "gg");
+    ck_assert_uint_eq(cxm_model_param_count(m), 3);
+    ck_assert_str_eq(cxm_model_param_name(m, 2), "gamma");
+    ck_assert_ptr_null(cxm_model_param_name(m, 3));
+    ck_assert_uint_eq(cxm_model_column_count(m), 2);
+    ck_assert_str_eq(cxm_model_column_name(m, 1), "mean_spend");
+    double v, x = 1, tx = 0, T = 2, out;
+    ck_assert_cxm_fails(cxm_model_mean_spend(m, &v), CXM_ESTATE, "no parameters");
+    double bad[3] = { 1, -2, 3 };
+    ck_assert_cxm_fails(cxm_model_set_params(m, bad, 3), CXM_EINVAL, "q = -2 must be greater than 0");
+    ck_assert_cxm_fails(cxm_model_set_params(m, bad, 2), CXM_EINVAL, "params has 2 elements");
+    double good[3] = { 1, 2, 3 };
+    ck_assert_cxm_ok(cxm_model_set_params(m, good, 3));
+    ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_GIVEN);
+    ck_assert_cxm_fails(cxm_model_p_alive(m, &out, 1, &x, &tx, &T), CXM_EUNSUPPORTED, "P(alive)");
+    ck_assert_cxm_fails(cxm_model_log_likelihood(m, &v), CXM_ESTATE, "given, not fitted");
+    ck_assert_cxm_fails(cxm_model_param(m, "r", &v), CXM_ENOTFOUND, "no parameter 'r'");
+    ck_assert_cxm_ok(cxm_model_param(m, "q", &v));
+    ck_assert_double_eq(v, 2);
+    cxm_model_free(m);
+    cxm_model_free(NULL);
+}
+END_TEST
+
+START_TEST(prediction_inputs_are_checked)
+{
+    cxm_model *m;
+    double p[4] = { 0.25, 4.4, 0.8, 2.4 }, out[2], x[2] = { 1, 2 }, tx[2] = { 1, 9 },
+           T[2] = { 5, 5 }, t[2] = { 1, -1 };
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
+    ck_assert_cxm_fails(cxm_model_p_alive(m, out, 2, x, tx, T), CXM_ESTATE, "no parameters");
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+    ck_assert_cxm_fails(cxm_model_p_alive(m, out, 2, x, tx, T), CXM_EINVAL,
+                        "element 1: t_x 9 is greater than T 5");
+    ck_assert_cxm_fails(cxm_model_expected_purchases(m, out, 2, t), CXM_EINVAL, "element 1: t -1");
+    ck_assert_cxm_fails(cxm_model_dert(m, out, 1, 0.0, x, tx, T), CXM_EINVAL, "discount rate 0");
+    ck_assert_cxm_fails(cxm_model_expected_spend(m, out, 1, x, T), CXM_EUNSUPPORTED, "expected spend");
+    ck_assert_cxm_ok(cxm_model_p_alive(m, NULL, 0, NULL, NULL, NULL));
+    cxm_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ weights, penalty, warm start */
+
+START_TEST(weights_equal_repeated_rows)
+{
+    /* Merging identical rows by hand (weights) and automatically must give
+     * the fit of the raw rows. */
+    load_cdnow();
+    cxm_model *raw, *merged;
+    cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
+    options.flags = CXM_FIT_NO_COMPRESS;
+    ck_assert_cxm_ok(cxm_model_create(&raw, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_fit(raw, CDNOW_N, cd_x, cd_tx, cd_T, NULL, &options));
+    /* The same rows with explicit weights 1, merged automatically. */
+    double *x = malloc(3 * CDNOW_N * sizeof *x), *w = malloc(CDNOW_N * sizeof *w);
+    double *tx = x + CDNOW_N, *T = x + 2 * CDNOW_N;
+    size_t n = 0;
+    for (size_t i = 0; i < CDNOW_N; i++) {
+        x[n] = cd_x[i];
+        tx[n] = cd_tx[i];
+        T[n] = cd_T[i];
+        w[n++] = 1;
+    }
+    ck_assert_cxm_ok(cxm_model_create(&merged, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_fit(merged, n, x, tx, T, w, NULL));
+    double a[4], b[4], lla, llb;
+    ck_assert_cxm_ok(cxm_model_params(raw, a, 4));
+    ck_assert_cxm_ok(cxm_model_params(merged, b, 4));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(raw, &lla));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(merged, &llb));
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq_tol(a[i], b[i], 1e-8 * a[i]);
+    ck_assert_double_eq_tol(lla, llb, 1e-8);
+    /* Doubling every weight doubles the log-likelihood, keeps the estimate. */
+    for (size_t i = 0; i < n; i++)
+        w[i] = 2;
+    ck_assert_cxm_ok(cxm_model_fit(merged, n, x, tx, T, w, NULL));
+    ck_assert_cxm_ok(cxm_model_params(merged, b, 4));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(merged, &llb));
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq_tol(a[i], b[i], 1e-8 * a[i]);
+    ck_assert_double_eq_tol(llb, 2 * lla, 1e-7);
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(merged, &report));
+    ck_assert_double_eq(report.observations, 2 * 2357.0);
+    ck_assert(report.rows < 2357); /* identical rows merged */
+    free(x);
+    free(w);
+    cxm_model_free(raw);
+    cxm_model_free(merged);
+}
+END_TEST
+
+START_TEST(penalty_shrinks_and_warm_start_continues)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    double plain[4], shrunk[4], ll_plain, ll_shrunk;
+    ck_assert_cxm_ok(cxm_model_params(m, plain, 4));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll_plain));
+    cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
+    options.penalty = 0.01;
+    options.flags = CXM_FIT_WARM_START;
+    ck_assert_cxm_ok(cxm_model_fit(m, CDNOW_N, cd_x, cd_tx, cd_T, NULL, &options));
+    ck_assert_cxm_ok(cxm_model_params(m, shrunk, 4));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll_shrunk));
+    ck_assert(ll_shrunk < ll_plain);
+    double norm_plain = 0, norm_shrunk = 0;
+    for (int i = 0; i < 4; i++) {
+        norm_plain += plain[i] * plain[i];
+        norm_shrunk += shrunk[i] * shrunk[i];
+    }
+    ck_assert(norm_shrunk < norm_plain);
+    cxm_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ persistence */
+
+START_TEST(json_round_trip)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD), *back;
+    char *json;
+    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert(strstr(json, "\"library_version\"") != NULL);
+    ck_assert(strstr(json, "\"kind\":\t\"bgnbd\"") != NULL);
+    ck_assert_cxm_ok(cxm_model_from_json(&back, json));
+    cxm_free(json);
+    ck_assert_int_eq(cxm_model_get_state(back), CXM_MODEL_FITTED);
+    double a[4], b[4], ca[16], cb[16], lla, llb;
+    ck_assert_cxm_ok(cxm_model_params(m, a, 4));
+    ck_assert_cxm_ok(cxm_model_params(back, b, 4));
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    ck_assert_cxm_ok(cxm_model_covariance(m, ca, 16));
+    ck_assert_cxm_ok(cxm_model_covariance(back, cb, 16));
+    ck_assert(memcmp(ca, cb, sizeof ca) == 0);
+    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &lla));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(back, &llb));
+    ck_assert(lla == llb);
+    /* A file, and a given model. */
+    char path[] = "/tmp/cxm-model-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    close(fd);
+    ck_assert_cxm_ok(cxm_model_save(back, path));
+    cxm_model_free(back);
+    ck_assert_cxm_ok(cxm_model_load(&back, path));
+    ck_assert_cxm_ok(cxm_model_params(back, b, 4));
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    cxm_model_free(back);
+    double given[4] = { 1, 2, 3, 4 };
+    ck_assert_cxm_ok(cxm_model_set_params(m, given, 4));
+    ck_assert_cxm_ok(cxm_model_save(m, path));
+    ck_assert_cxm_ok(cxm_model_load(&back, path));
+    ck_assert_int_eq(cxm_model_get_state(back), CXM_MODEL_GIVEN);
+    cxm_model_free(back);
+    unlink(path);
+    ck_assert_cxm_fails(cxm_model_load(&back, path), CXM_EIO, "cannot open");
+    ck_assert_cxm_fails(cxm_model_save(m, "/nonexistent-dir/model.json"), CXM_EIO, "cannot write");
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(json_errors_are_parse_errors)
+{
+    cxm_model *m = (cxm_model *)1;
+    static const struct {
+        const char *json, *message;
+    } cases[] = {
+        { "{", "not a valid JSON" },
+        { "{\"format\": \"other\"}", "'format'" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 9, \"kind\": \"bgnbd\"}",
+          "format_version 9" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"xyz\"}", "unknown kind" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"bgnbd\", \"state\": "
+          "\"given\", \"parameters\": {\"r\": 1, \"alpha\": 1, \"a\": 1}}",
+          "lacks the number 'b'" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"bgnbd\", \"state\": "
+          "\"given\", \"parameters\": {\"r\": 1, \"alpha\": 1, \"a\": 1, \"b\": -1}}",
+          "b = -1" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"gg\", \"state\": "
+          "\"given\", \"parameters\": {\"p\": 1, \"q\": 1, \"gamma\": 1, \"v\": 2}}",
+          "no parameter 'v'" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"gg\", \"state\": "
+          "\"fitted\", \"parameters\": {\"p\": 1, \"q\": 1, \"gamma\": 1}}",
+          "needs a 'fit'" },
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        ck_assert_cxm_fails(cxm_model_from_json(&m, cases[i].json), CXM_EPARSE, cases[i].message);
+        ck_assert_ptr_null(m);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ simulation */
+
+START_TEST(simulation_is_reproducible_and_consistent)
+{
+    enum { N = 3000 };
+    static double T[N], x1[N], t1[N], x2[N], t2[N];
+    double params[4] = { 0.8, 3.0, 0.6, 2.0 };
+    for (int i = 0; i < N; i++)
+        T[i] = 5.0 + (i % 40);
+    for (int kind = CXM_MODEL_BGNBD; kind <= CXM_MODEL_MBGNBD; kind++) {
+        cxm_model *m;
+        ck_assert_cxm_ok(cxm_model_create(&m, (cxm_model_kind)kind));
+        ck_assert_cxm_ok(cxm_model_set_params(m, params, 4));
+        ck_assert_cxm_ok(cxm_model_simulate(m, x1, t1, N, T, 42));
+        ck_assert_cxm_ok(cxm_model_simulate(m, x2, t2, N / 2, T, 42));
+        ck_assert(memcmp(x1, x2, N / 2 * sizeof *x1) == 0); /* customer i does not depend on n */
+        ck_assert(memcmp(t1, t2, N / 2 * sizeof *t1) == 0);
+        ck_assert_cxm_ok(cxm_model_simulate(m, x2, t2, N, T, 43));
+        ck_assert(memcmp(x1, x2, N * sizeof *x1) != 0);
+        size_t total = 0;
+        for (int i = 0; i < N; i++) {
+            ck_assert(x1[i] >= 0 && x1[i] == floor(x1[i]));
+            ck_assert(t1[i] >= 0 && t1[i] <= T[i]);
+            ck_assert(x1[i] > 0 || t1[i] == 0);
+            total += (size_t)x1[i];
+        }
+        double *times = malloc((total ? total : 1) * sizeof *times);
+        ck_assert_cxm_ok(cxm_model_simulate_times(m, times, total, N, T, 42));
+        size_t k = 0;
+        for (int i = 0; i < N; i++) {
+            for (size_t j = 0; j < (size_t)x1[i]; j++, k++) {
+                ck_assert(times[k] > 0 && times[k] <= t1[i]);
+                if (j > 0)
+                    ck_assert(times[k] >= times[k - 1]);
+            }
+            if (x1[i] > 0)
+                ck_assert(times[k - 1] == t1[i]);
+        }
+        ck_assert_cxm_fails(cxm_model_simulate_times(m, times, total - 1, N, T, 42), CXM_EINVAL,
+                            "places");
+        free(times);
+        /* The simulated mean matches E[X(T)] (T = 39: 30000 customers). */
+        static double T39[30000], xs[30000], ts[30000];
+        for (int i = 0; i < 30000; i++)
+            T39[i] = 39;
+        ck_assert_cxm_ok(cxm_model_simulate(m, xs, ts, 30000, T39, 5));
+        double mean = 0, ex, t39 = 39;
+        for (int i = 0; i < 30000; i++)
+            mean += xs[i] / 30000;
+        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &t39));
+        ck_assert_msg(fabs(mean - ex) < 0.05 * ex, "simulated mean %g, E[X(39)] %g", mean, ex);
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ value, tracking, holdout */
+
+START_TEST(lifetime_value_is_the_discounted_sum)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    double x[3] = { 0, 2, 7 }, tx[3] = { 0, 30.43, 29.43 }, T[3] = { 38.86, 38.86, 38.86 };
+    double value[3] = { 35.17, 24.66, 71.46 }, clv[3];
+    cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
+    ck_assert_cxm_fails(cxm_model_lifetime_value(m, clv, 3, x, tx, T, value, &options), CXM_EINVAL,
+                        "period");
+    options.period = 52.0 / 12.0; /* months, for a model in weeks */
+    options.periods = 12;
+    options.discount = 0.01;
+    options.margin = 0.3;
+    ck_assert_cxm_ok(cxm_model_lifetime_value(m, clv, 3, x, tx, T, value, &options));
+    for (int i = 0; i < 3; i++) {
+        double expected = 0, previous = 0;
+        for (int k = 1; k <= 12; k++) {
+            double t = k * options.period, ey;
+            ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, x + i, tx + i, T + i));
+            expected += 0.3 * value[i] * (ey - previous) / pow(1.01, k);
+            previous = ey;
+        }
+        ck_assert_double_eq_tol(clv[i], expected, 1e-10 * expected);
+        ck_assert(clv[i] > 0);
+    }
+    /* The period is the caller's: weeks instead of months changes the value. */
+    double weekly[3];
+    options.period = 1.0;
+    ck_assert_cxm_ok(cxm_model_lifetime_value(m, weekly, 3, x, tx, T, value, &options));
+    ck_assert(weekly[1] < clv[1]);
+    cxm_model *gg = fitted(CXM_MODEL_GAMMA_GAMMA);
+    ck_assert_cxm_fails(cxm_model_lifetime_value(gg, clv, 3, x, tx, T, value, &options),
+                        CXM_EUNSUPPORTED, "purchase model");
+    cxm_model_free(gg);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(tracking_and_holdout_tables)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    /* First purchases in weeks 0..12 of the cohort (T = 39 − first). */
+    double first[CDNOW_N], times[3] = { 10, 39, 78 }, curve[3];
+    for (size_t i = 0; i < CDNOW_N; i++)
+        first[i] = 39.0 - cd_T[i];
+    ck_assert_cxm_ok(cxm_model_tracking(m, curve, 3, times, CDNOW_N, first, NULL));
+    for (int j = 0; j < 3; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < CDNOW_N; i++) {
+            if (first[i] >= times[j])
+                continue;
+            double age = times[j] - first[i], ex;
+            ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &age));
+            sum += ex;
+        }
+        ck_assert_double_eq_tol(curve[j], sum, 1e-9 * sum);
+    }
+    ck_assert(curve[0] < curve[1] && curve[1] < curve[2]);
+    /* At week 39 the curve predicts about the 1,359 repeat purchases of the calibration period. */
+    double actual = 0;
+    for (size_t i = 0; i < CDNOW_N; i++)
+        actual += cd_x[i];
+    ck_assert_msg(fabs(curve[1] - actual) < 0.05 * actual, "tracking %g, actual %g", curve[1], actual);
+
+    double dur[CDNOW_N], hold[CDNOW_N], a[7], p[7], c[7];
+    for (size_t i = 0; i < CDNOW_N; i++) {
+        dur[i] = 39;
+        hold[i] = cd_x[i] > 2 ? 2 : cd_x[i];
+    }
+    ck_assert_cxm_ok(
+        cxm_model_calibration_holdout(m, a, p, c, 7, CDNOW_N, cd_x, cd_tx, cd_T, dur, hold));
+    double counted = 0;
+    for (int k = 0; k < 7; k++) {
+        counted += c[k];
+        ck_assert(p[k] >= 0 && a[k] >= 0);
+    }
+    ck_assert_double_eq(counted, CDNOW_N);
+    ck_assert_double_eq_tol(c[0], 1411, 0.5); /* customers without a repeat purchase */
+    ck_assert(p[6] > p[1] && p[1] > p[0]);
+    ck_assert_cxm_fails(cxm_model_calibration_holdout(m, a, p, c, 0, CDNOW_N, cd_x, cd_tx, cd_T, dur,
+                                                      hold),
+                        CXM_EINVAL, "bins");
+    cxm_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ out of memory */
+
+static int oom_fit(void *context)
+{
+    (void)context;
+    cxm_model *m;
+    int status = cxm_model_create(&m, CXM_MODEL_BGNBD);
+    if (status != CXM_OK)
+        return status;
+    status = cxm_model_fit(m, 300, cd_x, cd_tx, cd_T, NULL, NULL);
+    if (status == CXM_OK) {
+        char *json;
+        status = cxm_model_to_json(m, &json);
+        if (status == CXM_OK) {
+            cxm_model *back;
+            status = cxm_model_from_json(&back, json);
+            cxm_free(json);
+            cxm_model_free(back);
+        }
+    }
+    cxm_model_free(m);
+    return status;
+}
+
+static int oom_predict(void *context)
+{
+    (void)context;
+    cxm_model *m;
+    double p[4] = { 0.25, 4.4, 0.8, 2.4 }, curve[2], times[2] = { 10, 20 }, dur[50], a[3], pr[3],
+           c[3];
+    int status = cxm_model_create(&m, CXM_MODEL_MBGNBD);
+    if (status != CXM_OK)
+        return status;
+    for (int i = 0; i < 50; i++)
+        dur[i] = 10;
+    status = cxm_model_set_params(m, p, 4);
+    if (status == CXM_OK)
+        status = cxm_model_tracking(m, curve, 2, times, 50, cd_T, NULL);
+    if (status == CXM_OK)
+        status = cxm_model_calibration_holdout(m, a, pr, c, 3, 50, cd_x, cd_tx, cd_T, dur, cd_x);
+    cxm_model_free(m);
+    return status;
+}
+
+START_TEST(out_of_memory_is_clean)
+{
+    load_cdnow();
+    chaos_run(oom_fit, NULL, "fit and JSON");
+    chaos_run(oom_predict, NULL, "tracking and holdout");
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *cdnow = tcase_create("cdnow");
+    tcase_add_test(cdnow, cdnow_bgnbd_published_estimates);
+    tcase_add_test(cdnow, cdnow_bgnbd_published_predictions);
+    tcase_add_test(cdnow, cdnow_gamma_gamma_published_estimates);
+    tcase_add_test(cdnow, gamma_gamma_q_at_most_one_is_an_error_never_negative);
+    suite_add_tcase(s, cdnow);
+    TCase *reference = tcase_create("references");
+    tcase_add_test(reference, mbgnbd_matches_direct_integration);
+    tcase_add_test(reference, dert_matches_discounted_integral);
+    tcase_add_test(reference, purchase_probabilities_sum_to_one_with_the_right_mean);
+    suite_add_tcase(s, reference);
+    TCase *slow = tcase_create("recovery and grid");
+    tcase_set_timeout(slow, 300);
+    tcase_add_test(slow, recovery_bgnbd);
+    tcase_add_test(slow, recovery_mbgnbd);
+    tcase_add_test(slow, recovery_gamma_gamma);
+    tcase_add_test(slow, numerical_grid);
+    suite_add_tcase(s, slow);
+    TCase *failures = tcase_create("failures");
+    tcase_add_test(failures, fit_that_diverges_fails_and_leaves_no_parameters);
+    tcase_add_test(failures, iteration_cap_keeps_the_previous_fit);
+    tcase_add_test(failures, bad_data_names_the_row);
+    tcase_add_test(failures, handles_kinds_and_states);
+    tcase_add_test(failures, prediction_inputs_are_checked);
+    suite_add_tcase(s, failures);
+    TCase *engine = tcase_create("engine");
+    tcase_set_timeout(engine, 120);
+    tcase_add_test(engine, weights_equal_repeated_rows);
+    tcase_add_test(engine, penalty_shrinks_and_warm_start_continues);
+    tcase_add_test(engine, json_round_trip);
+    tcase_add_test(engine, json_errors_are_parse_errors);
+    tcase_add_test(engine, simulation_is_reproducible_and_consistent);
+    tcase_add_test(engine, lifetime_value_is_the_discounted_sum);
+    tcase_add_test(engine, tracking_and_holdout_tables);
+    tcase_add_test(engine, out_of_memory_is_clean);
+    suite_add_tcase(s, engine);
+    return s;
+}
+
+int main(void)
+{
+    return cxm_check_run(model_suite());
+}

@@ -1,0 +1,290 @@
+/* cxm rfm: the per-customer summary of a transaction log (frequency,
+ * recency, T, monetary value; calibration and holdout). */
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+
+static int run_rfm(int argc, char **argv);
+
+const cli_command cli_command_rfm = {
+    "rfm",
+    "per-customer frequency, recency, T and value from a transaction log",
+    "usage: cxm rfm FILE --customer COL --date COL [--amount COL] [OPTIONS]\n"
+    "\n"
+    "Summarise a transaction log (one row per purchase) into one row per\n"
+    "customer: frequency (repeat purchases: time units with a purchase after\n"
+    "the first one's), recency (first to last purchase), T (first purchase to\n"
+    "the end of the calibration period), monetary_value (mean amount per\n"
+    "repeat unit) and first_purchase, as CSV. Purchases in one time unit are\n"
+    "merged and their amounts summed. With --calibration-end, purchases after\n"
+    "it up to the observation end give frequency_holdout,\n"
+    "monetary_value_holdout and duration_holdout. Rows may be in any order.\n"
+    "\n"
+    "Columns are given by header name or by 1-based number.\n"
+    "  --customer COL          customer id column (text of any length)\n"
+    "  --date COL              purchase date or time column\n"
+    "  --amount COL            amount column (adds the monetary value columns)\n"
+    "\n"
+    "The file:\n"
+    "  --delimiter C           field separator: one character, 'tab', or 'space'\n"
+    "                          (runs of blanks, as awk); default: detected from\n"
+    "                          the first line (, ; tab | or blanks)\n"
+    "  --no-header             the first line is data (columns by number)\n"
+    "  --quote C, --no-quote   quote character (default \") or none\n"
+    "  --date-format FMT       auto (ISO 8601 or YYYYMMDD, the default), epoch,\n"
+    "                          epoch_ms, or a strftime pattern such as %d/%m/%Y\n"
+    "  --skip-bad-rows         skip malformed rows (counted, the first reported\n"
+    "                          on stderr) instead of stopping at the first\n"
+    "\n"
+    "The summary:\n"
+    "  --unit U                time unit: day (default), week (Monday to\n"
+    "                          Sunday), month, quarter, year, hour, or a\n"
+    "                          number of days\n"
+    "  --scale S               give recency, T and durations in units of S time\n"
+    "                          units (lifetimes' freq_multiplier): --unit day\n"
+    "                          --scale 7 gives weeks as days/7\n"
+    "  --calibration-end DATE  end of the calibration period (its unit included)\n"
+    "  --observation-end DATE  ignore purchases after DATE (default: the last)\n"
+    "  --include-first         count the first purchase in frequency and value\n"
+    "  --unique                write the compressed form instead: distinct\n"
+    "                          frequency, recency, T with their customer counts\n"
+    "  -o, --output FILE       write to FILE instead of standard output\n"
+    "\n"
+    "Dates on the command line are ISO 8601 (1997-09-30) or in --date-format.\n"
+    "\n"
+    "Example, the CDNOW sample (whitespace-separated, no header, YYYYMMDD):\n"
+    "  cxm rfm CDNOW_sample.txt --no-header --customer 2 --date 3 --amount 5 \\\n"
+    "      --unit day --scale 7 --calibration-end 1997-09-30\n",
+    run_rfm,
+};
+
+/* ------------------------------------------------------------------ progress */
+
+typedef struct progress {
+    const char *path;
+    struct timespec last;
+    bool shown;
+} progress;
+
+static void show_progress(unsigned long long done, unsigned long long total, void *user_data)
+{
+    progress *p = user_data;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since = (double)(now.tv_sec - p->last.tv_sec) + (double)(now.tv_nsec - p->last.tv_nsec) * 1e-9;
+    if (p->shown && since < 0.25)
+        return;
+    p->last = now;
+    p->shown = true;
+    if (total > 0)
+        fprintf(stderr, "\rcxm rfm: %s: %3.0f%% (%llu of %llu MB)", p->path,
+                100.0 * (double)(done > total ? total : done) / (double)total, done >> 20, total >> 20);
+    else
+        fprintf(stderr, "\rcxm rfm: %s: %llu MB", p->path, done >> 20);
+    fflush(stderr);
+}
+
+/* ------------------------------------------------------------------ option values */
+
+static bool parse_delimiter(const char *text, int *out)
+{
+    if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
+        *out = '\t';
+    else if (strcmp(text, "space") == 0 || strcmp(text, "whitespace") == 0 || strcmp(text, " ") == 0)
+        *out = CXM_CSV_WHITESPACE;
+    else if (strcmp(text, "auto") == 0)
+        *out = CXM_CSV_DETECT;
+    else if (strlen(text) == 1 && text[0] != '\n' && text[0] != '\r')
+        *out = (unsigned char)text[0];
+    else
+        return false;
+    return true;
+}
+
+static bool parse_unit(const char *text, cxm_rfm_options *o)
+{
+    static const struct { const char *name; double days; unsigned months; } units[] = {
+        { "day", 1, 0 },      { "days", 1, 0 },     { "D", 1, 0 },       { "week", 7, 0 },
+        { "weeks", 7, 0 },    { "W", 7, 0 },        { "month", 0, 1 },   { "months", 0, 1 },
+        { "M", 0, 1 },        { "quarter", 0, 3 },  { "Q", 0, 3 },       { "year", 0, 12 },
+        { "years", 0, 12 },   { "Y", 0, 12 },       { "hour", 1.0 / 24, 0 }, { "hours", 1.0 / 24, 0 },
+        { "h", 1.0 / 24, 0 },
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(text, units[i].name) == 0) {
+            o->unit_days = units[i].days ? units[i].days : 1;
+            o->unit_months = units[i].months;
+            return true;
+        }
+    char *end;
+    double days = strtod(text, &end);
+    if (end == text || *end != '\0' || !(days > 0) || !isfinite(days))
+        return false;
+    o->unit_days = days;
+    o->unit_months = 0;
+    return true;
+}
+
+/* ISO 8601 (or YYYYMMDD) first, then the file's date format. */
+static bool parse_date(const char *option, const char *text, const char *format, double *out)
+{
+    if (cxm_time_parse(out, text, NULL) == CXM_OK)
+        return true;
+    if (format && cxm_time_parse(out, text, format) == CXM_OK)
+        return true;
+    cli_usage_error("rfm", "--%s needs a date such as 1997-09-30%s%s%s, got '%s'", option,
+                    format ? " or one in the format '" : "", format ? format : "", format ? "'" : "",
+                    text);
+    return false;
+}
+
+/* ------------------------------------------------------------------ the command */
+
+static int run_rfm(int argc, char **argv)
+{
+    enum { O_CUSTOMER = 256, O_DATE, O_AMOUNT, O_DELIMITER, O_NO_HEADER, O_QUOTE, O_NO_QUOTE,
+           O_DATE_FORMAT, O_SKIP, O_UNIT, O_SCALE, O_CAL, O_OBS, O_FIRST, O_UNIQUE };
+    static const struct option options[] = {
+        { "customer", required_argument, NULL, O_CUSTOMER },
+        { "date", required_argument, NULL, O_DATE },
+        { "amount", required_argument, NULL, O_AMOUNT },
+        { "delimiter", required_argument, NULL, O_DELIMITER },
+        { "no-header", no_argument, NULL, O_NO_HEADER },
+        { "quote", required_argument, NULL, O_QUOTE },
+        { "no-quote", no_argument, NULL, O_NO_QUOTE },
+        { "date-format", required_argument, NULL, O_DATE_FORMAT },
+        { "skip-bad-rows", no_argument, NULL, O_SKIP },
+        { "unit", required_argument, NULL, O_UNIT },
+        { "scale", required_argument, NULL, O_SCALE },
+        { "calibration-end", required_argument, NULL, O_CAL },
+        { "observation-end", required_argument, NULL, O_OBS },
+        { "include-first", no_argument, NULL, O_FIRST },
+        { "unique", no_argument, NULL, O_UNIQUE },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    cxm_csv_options csv;
+    cxm_csv_options_init(&csv);
+    csv.delimiter = CXM_CSV_DETECT;
+    cxm_rfm_options opt;
+    cxm_rfm_options_init(&opt);
+    const char *customer = NULL, *date = NULL, *amount = NULL, *output = NULL;
+    const char *cal_text = NULL, *obs_text = NULL;
+    bool unique = false;
+
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        switch (c) {
+        case O_CUSTOMER: customer = optarg; break;
+        case O_DATE: date = optarg; break;
+        case O_AMOUNT: amount = optarg; break;
+        case O_DELIMITER:
+            if (!parse_delimiter(optarg, &csv.delimiter))
+                return cli_usage_error("rfm", "--delimiter needs one character, 'tab' or 'space', got '%s'",
+                                       optarg);
+            break;
+        case O_NO_HEADER: csv.header = 0; break;
+        case O_QUOTE:
+            if (strlen(optarg) != 1)
+                return cli_usage_error("rfm", "--quote needs one character, got '%s'", optarg);
+            csv.quote = (unsigned char)optarg[0];
+            break;
+        case O_NO_QUOTE: csv.quote = 0; break;
+        case O_DATE_FORMAT: csv.date_format = optarg; break;
+        case O_SKIP: csv.skip_bad_rows = 1; break;
+        case O_UNIT:
+            if (!parse_unit(optarg, &opt))
+                return cli_usage_error("rfm", "--unit needs day, week, month, quarter, year, hour or a "
+                                              "number of days, got '%s'", optarg);
+            break;
+        case O_SCALE:
+            if (!cli_parse_double("rfm", "scale", optarg, &opt.scale))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_CAL: cal_text = optarg; break;
+        case O_OBS: obs_text = optarg; break;
+        case O_FIRST: opt.include_first = 1; break;
+        case O_UNIQUE: unique = true; break;
+        case 'o': output = optarg; break;
+        case ':':
+            return cli_usage_error("rfm", "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("rfm", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("rfm", "no transaction file given");
+    const char *path = argv[optind++];
+    if (optind < argc)
+        return cli_usage_error("rfm", "unexpected argument '%s'", argv[optind]);
+    if (!customer || !date)
+        return cli_usage_error("rfm", "--customer and --date are required");
+    if (cal_text && !parse_date("calibration-end", cal_text, csv.date_format, &opt.calibration_end))
+        return CLI_EXIT_USAGE;
+    if (obs_text && !parse_date("observation-end", obs_text, csv.date_format, &opt.observation_end))
+        return CLI_EXIT_USAGE;
+
+    /* A progress line only for long files, and only for a person watching. */
+    progress p = { path, { 0, 0 }, false };
+    struct stat st;
+    if (isatty(STDERR_FILENO) && stat(path, &st) == 0 && st.st_size >= (64 << 20)) {
+        csv.progress = show_progress;
+        csv.progress_data = &p;
+    }
+    cxm_rfm *rfm = NULL;
+    int status = cxm_rfm_read_csv(&rfm, path, customer, date, amount, &csv, &opt);
+    if (p.shown)
+        fprintf(stderr, "\r\033[K");
+    if (status != CXM_OK)
+        return cli_library_error("rfm", status, true);
+
+    unsigned long long skipped = cxm_rfm_stat(rfm, CXM_RFM_SKIPPED);
+    if (skipped > 0) {
+        fprintf(stderr, "cxm rfm: skipped %llu bad row%s:\n", skipped, skipped == 1 ? "" : "s");
+        const char *message;
+        for (size_t i = 0; (message = cxm_rfm_skipped_message(rfm, i)) != NULL; i++)
+            fprintf(stderr, "  %s\n", message);
+        if (skipped > 10)
+            fprintf(stderr, "  ...\n");
+    }
+
+    FILE *stream = stdout;
+    if (output && strcmp(output, "-") != 0) {
+        stream = fopen(output, "w");
+        if (stream == NULL) {
+            fprintf(stderr, "cxm rfm: %s: cannot create: %s\n", output, strerror(errno));
+            cxm_rfm_free(rfm);
+            return CLI_EXIT_DATA;
+        }
+    }
+    status = unique ? cxm_rfm_write_unique_csv_stream(rfm, stream)
+                    : cxm_rfm_write_csv_stream(rfm, stream);
+    int closed = stream != stdout ? fclose(stream) : 0;
+    cxm_rfm_free(rfm);
+    if (status != CXM_OK) {
+        fprintf(stderr, "cxm rfm: writing %s: %s\n", output ? output : "standard output",
+                cxm_error_message());
+        return CLI_EXIT_DATA;
+    }
+    if (closed != 0) {
+        fprintf(stderr, "cxm rfm: %s: write error: %s\n", output, strerror(errno));
+        return CLI_EXIT_DATA;
+    }
+    return CLI_EXIT_OK;
+}
