@@ -22,6 +22,7 @@ const cxm__kind *cxm__kind_of(cxm_model_kind kind)
     case CXM_MODEL_BGNBD: return &cxm__kind_bgnbd;
     case CXM_MODEL_MBGNBD: return &cxm__kind_mbgnbd;
     case CXM_MODEL_GAMMA_GAMMA: return &cxm__kind_gamma_gamma;
+    case CXM_MODEL_SBG: return &cxm__kind_sbg;
     default: return NULL;
     }
 }

@@ -119,6 +119,15 @@ static double lgamma_divdiff(double x, double h, int *sign)
     return acc + result;
 }
 
+double cxm__lgamma_divdiff(double x, double h, int *sign)
+{
+    int s = 1;
+    double d = lgamma_divdiff(x, h, &s);
+    if (sign)
+        *sign = s;
+    return d;
+}
+
 /* exp(u) − 1 over u, 1 at u = 0. */
 static double exprel(double u)
 {

@@ -51,4 +51,10 @@ int cxm__hyp2f1_log2(double a, double b, double c, double z, double zc, double *
  * outside the domain. */
 double cxm__hyp2f1(double a, double b, double c, double z);
 
+/* [ln|Γ(x+h)| − ln|Γ(x)|] / h, which is ψ(x) at h = 0, accurate relative to
+ * the result for any h (no cancellation of two large ln Γ values); *sign
+ * (may be NULL) gets the sign of Γ(x+h)/Γ(x). x and x+h are not poles.
+ * Sums like Σ_j Γ(d+j)/Γ(g+d+j) whose closed form divides by g − 1 use it. */
+double cxm__lgamma_divdiff(double x, double h, int *sign);
+
 #endif
