@@ -23,6 +23,7 @@ const cxm__kind *cxm__kind_of(cxm_model_kind kind)
     case CXM_MODEL_MBGNBD: return &cxm__kind_mbgnbd;
     case CXM_MODEL_GAMMA_GAMMA: return &cxm__kind_gamma_gamma;
     case CXM_MODEL_SBG: return &cxm__kind_sbg;
+    case CXM_MODEL_BGBB: return &cxm__kind_bgbb;
     default: return NULL;
     }
 }

@@ -121,6 +121,7 @@ extern const cxm__kind cxm__kind_bgnbd;
 extern const cxm__kind cxm__kind_mbgnbd;
 extern const cxm__kind cxm__kind_gamma_gamma;
 extern const cxm__kind cxm__kind_sbg;
+extern const cxm__kind cxm__kind_bgbb;
 
 /* Shared checks for (x, t_x, T) rows: x a whole number >= 0, 0 <= t_x <= T,
  * t_x = 0 when x = 0, all finite. Element i appears in the message. */
