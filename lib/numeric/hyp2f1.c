@@ -260,7 +260,11 @@ static double series_terms_estimate(double A, double B, double C, double x)
     double lx = -log(x), p = A + B - C - 1.0, n0 = peak + 1.0;
     double geometric = 40.0 / lx;
     if (p < 0.0) {
-        double power = n0 * expm1(40.0 / -p);
+        /* n^p describes the terms only once n is past the parameters:
+         * before that the ratio can stay close to 1 (e.g. (B+n)/(C+n) with
+         * C − B small against B). */
+        double onset = fmax(n0, fmax(fmax(fabs(A), fabs(B)), fabs(C)));
+        double power = onset * expm1(40.0 / -p);
         return peak + fmin(geometric, power);
     }
     double n = geometric;
@@ -489,6 +493,10 @@ static int eval_unit(const params *p, double x, double w, double lw, lval *out)
         int use_euler = (est_euler < est_direct) ^ pass;
         double est = use_euler ? est_euler : est_direct;
         if (!(est < 2.0 * SERIES_MAX_TERMS))
+            continue;
+        /* A long series drifts by about n·ε/2: not worth summing when the
+         * connection formula already did better. */
+        if (have && EPS * (2.0 + 0.5 * est) >= best.err)
             continue;
         lval r;
         int rc = use_euler ? gauss_series(p->ca, p->cb, c, x, SERIES_MAX_TERMS, &r)
