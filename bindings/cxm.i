@@ -216,3 +216,6 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
 /* One interface file per module. */
 %include "clv.i"
 %include "chain.i"
+%include "journey.i"
+%include "io.i"
+%include "model.i"

@@ -11,6 +11,8 @@
 #include "cxm/common.h"
 #include "cxm/clv.h"
 #include "cxm/chain.h"
+#include "cxm/table.h"
+#include "cxm/journey.h"
 #include "cxm/io.h"
 #include "cxm/rfm.h"
 #include "cxm/model.h"

@@ -267,6 +267,8 @@ START_TEST(numbers_format_shortest)
     ck_assert_str_eq(text, "-0");
     cxm__format_double(text, sizeof text, 1e300);
     ck_assert_str_eq(text, "1e+300");
+    cxm__format_double(text, sizeof text, -7.3e307); /* found by fuzz_csv: no int64 conversion */
+    ck_assert_str_eq(text, "-7.3e+307");
     cxm__format_double(text, sizeof text, NAN);
     ck_assert_str_eq(text, "nan");
     ck_assert_uint_eq(cxm__format_double(text, 3, 0.125), 0);

@@ -326,7 +326,7 @@ END_TEST
 
 /* x up to 10^4, t_x and T up to 10^4, every parameter from 1e-4 to 1e4:
  * P(alive) in [0, 1]; E[X(t)] and E[Y(t)] finite, >= 0 and non-decreasing
- * in t (to rounding). */
+ * in t (to rounding); DERT finite, >= 0, decreasing in the discount rate. */
 START_TEST(numerical_grid)
 {
     static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
@@ -374,6 +374,18 @@ START_TEST(numerical_grid)
                         checked++;
                     }
                 }
+            /* DERT: finite, >= 0, and smaller at a higher discount rate. */
+            static const double dx[] = { 0, 1, 100, 1e4 };
+            for (size_t xi = 0; xi < COUNT(dx); xi++) {
+                double x = dx[xi], tx = x > 0 ? 50 : 0, T = 100, low, high;
+                ck_assert_cxm_ok(cxm_model_dert(m, &low, 1, 1e-3, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_dert(m, &high, 1, 1.0, &x, &tx, &T));
+                ck_assert_msg(isfinite(low) && isfinite(high) && high >= 0 &&
+                                  high <= low * (1 + 1e-12),
+                              "%s (%g, %g, %g, %g), x=%g: DERT %g at rate 1e-3, %g at rate 1",
+                              cxm_model_kind_name((cxm_model_kind)kind), p[0], p[1], p[2], p[3], x,
+                              low, high);
+            }
         }
         cxm_model_free(m);
     }
@@ -412,6 +424,8 @@ START_TEST(iteration_cap_keeps_the_previous_fit)
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     double before[4], after[4];
     ck_assert_cxm_ok(cxm_model_params(m, before, 4));
+    double bic_before, bic_after;
+    ck_assert_cxm_ok(cxm_model_bic(m, &bic_before));
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.max_iterations = 1;
     ck_assert_cxm_fails(cxm_model_fit(m, 200, cd_x, cd_tx, cd_T, NULL, &options), CXM_ECONVERGE,
@@ -422,6 +436,13 @@ START_TEST(iteration_cap_keeps_the_previous_fit)
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_FITTED);
     ck_assert_cxm_ok(cxm_model_params(m, after, 4));
     ck_assert(memcmp(before, after, sizeof before) == 0);
+    /* The statistics still describe the fit the parameters come from. */
+    ck_assert_cxm_ok(cxm_model_bic(m, &bic_after));
+    ck_assert(bic_before == bic_after);
+    char *json;
+    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert(strstr(json, "\"observations\":\t2357") != NULL);
+    cxm_free(json);
     cxm_model_free(m);
 }
 END_TEST
@@ -854,6 +875,16 @@ static int oom_predict(void *context)
         status = cxm_model_tracking(m, curve, 2, times, 50, cd_T, NULL);
     if (status == CXM_OK)
         status = cxm_model_calibration_holdout(m, a, pr, c, 3, 50, cd_x, cd_tx, cd_T, dur, cd_x);
+    if (status == CXM_OK) {
+        double value[50];
+        cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
+        options.period = 4.0;
+        status = cxm_model_lifetime_value(m, value, 50, cd_x, cd_tx, cd_T, cd_m, &options);
+    }
+    if (status == CXM_OK) {
+        double ey[50];
+        status = cxm_model_conditional_purchases(m, ey, 50, dur, cd_x, cd_tx, cd_T);
+    }
     cxm_model_free(m);
     return status;
 }
@@ -862,7 +893,152 @@ START_TEST(out_of_memory_is_clean)
 {
     load_cdnow();
     chaos_run(oom_fit, NULL, "fit and JSON");
-    chaos_run(oom_predict, NULL, "tracking and holdout");
+    chaos_run(oom_predict, NULL, "tracking, holdout, value, predictions");
+}
+END_TEST
+
+
+/* ------------------------------------------------------------------ reading data */
+
+static const char *data_path(const char *name, char *buffer, size_t size)
+{
+    const char *top = getenv("top_srcdir");
+    snprintf(buffer, size, "%s/tests/data/%s", top ? top : "..", name);
+    return buffer;
+}
+
+START_TEST(table_reads_columns_by_name_number_and_alternative)
+{
+    char path[4096];
+    cxm_table *t;
+    const char *specs[] = { "frequency|x", "recency|t_x", "4", "?weight", "zbar" };
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, data_path("cdnow_customers_summary_with_transactions.csv",
+                                                      path, sizeof path),
+                                        "ID", 5, specs, NULL));
+    ck_assert_uint_eq(cxm_table_rows(t), 2357);
+    /* Named after the specs' first alternatives; the absent optional column is not there. */
+    ck_assert_uint_eq(cxm_table_columns(t), 5);
+    ck_assert_str_eq(cxm_table_column_name(t, 0), "frequency");
+    ck_assert_str_eq(cxm_table_column_name(t, 2), "4");
+    ck_assert_str_eq(cxm_table_column_name(t, 3), "zbar");
+    ck_assert_str_eq(cxm_table_column_name(t, 4), "id");
+    double v;
+    ck_assert_cxm_ok(cxm_table_number(&v, t, 0, "frequency"));
+    ck_assert_double_eq(v, 2);
+    ck_assert_cxm_ok(cxm_table_number(&v, t, 0, "recency"));
+    ck_assert_double_eq(v, 30.43);
+    ck_assert_cxm_ok(cxm_table_number(&v, t, 5, "zbar"));
+    ck_assert_double_eq(v, 73.74);
+    ck_assert_str_eq(cxm_table_text(t, 2356, "id"), "2357");
+    size_t index;
+    ck_assert_cxm_fails(cxm_table_find(&index, t, "weight"), CXM_ENOTFOUND, "weight");
+    cxm_table_free(t);
+}
+END_TEST
+
+START_TEST(table_errors_name_the_file_and_column)
+{
+    char path[] = "/tmp/cxm-table-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    const char *text = "id,frequency,recency,T\na,1,2,3\nb,1,x,3\nc,0,0,4\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    cxm_table *t = (cxm_table *)1;
+    const char *specs[] = { "frequency", "recency", "T" };
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, path, "id", 3, specs, NULL), CXM_EPARSE,
+                        "column 'recency': 'x' is not a number");
+    ck_assert_ptr_null(t);
+    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+    csv.skip_bad_rows = 1;
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, path, "id", 3, specs, &csv));
+    ck_assert_uint_eq(cxm_table_rows(t), 2);
+    ck_assert_str_eq(cxm_table_text(t, 1, "id"), "c");
+    cxm_table_free(t);
+    const char *missing[] = { "frequency|x", "nope|other" };
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, path, NULL, 2, missing, NULL), CXM_ENOTFOUND,
+                        "none of the columns 'nope|other' exists");
+    ck_assert_cxm_fails(cxm_table_read_csv(&t, "/nonexistent/file.csv", NULL, 3, specs, NULL),
+                        CXM_EIO, "file.csv");
+    ck_assert_cxm_fails(cxm_table_read_csv(NULL, path, NULL, 3, specs, NULL), CXM_EINVAL, "out");
+    unlink(path);
+}
+END_TEST
+
+static int oom_table(void *context)
+{
+    const char *path = context;
+    cxm_table *t;
+    const char *specs[] = { "frequency|x", "recency|t_x", "T", "?weight" };
+    int status = cxm_table_read_csv(&t, path, "ID", 4, specs, NULL);
+    cxm_table_free(t);
+    return status;
+}
+
+START_TEST(table_out_of_memory_is_clean)
+{
+    char path[4096];
+    chaos_run(oom_table, (void *)data_path("cdnow_customers_summary.csv", path, sizeof path),
+              "table");
+}
+END_TEST
+
+
+START_TEST(options_columns_and_threads)
+{
+    cxm_fit_options fit;
+    cxm_fit_options defaults = CXM_FIT_OPTIONS_INIT;
+    memset(&fit, 0xff, sizeof fit);
+    cxm_fit_options_init(&fit);
+    ck_assert(fit.version == defaults.version && fit.penalty == defaults.penalty &&
+              fit.max_iterations == defaults.max_iterations &&
+              fit.tolerance == defaults.tolerance && fit.threads == defaults.threads &&
+              fit.flags == defaults.flags);
+    cxm_fit_options_init(NULL);
+    cxm_value_options value, value_defaults = CXM_VALUE_OPTIONS_INIT;
+    memset(&value, 0xff, sizeof value);
+    cxm_value_options_init(&value);
+    ck_assert(value.version == value_defaults.version && value.period == 0.0 &&
+              value.periods == 12 && value.discount == 0.01 && value.margin == 1.0);
+    cxm_value_options_init(NULL);
+
+    /* Column after column is cxm_model_fit with the columns named. */
+    load_cdnow();
+    double *columns = malloc(3 * CDNOW_N * sizeof *columns);
+    memcpy(columns, cd_x, sizeof cd_x);
+    memcpy(columns + CDNOW_N, cd_tx, sizeof cd_tx);
+    memcpy(columns + 2 * CDNOW_N, cd_T, sizeof cd_T);
+    cxm_model *m = fitted(CXM_MODEL_BGNBD), *c;
+    ck_assert_cxm_ok(cxm_model_create(&c, CXM_MODEL_BGNBD));
+    ck_assert_str_eq(cxm_model_column_name(c, 0), "x");
+    ck_assert_str_eq(cxm_model_column_name(c, 2), "T");
+    ck_assert_ptr_null(cxm_model_column_name(c, 3));
+    ck_assert_cxm_ok(cxm_model_fit_columns(c, CDNOW_N, columns, NULL, NULL));
+    double a[4], b[4];
+    ck_assert_cxm_ok(cxm_model_params(m, a, 4));
+    ck_assert_cxm_ok(cxm_model_params(c, b, 4));
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    ck_assert_cxm_fails(cxm_model_fit_columns(c, CDNOW_N, NULL, NULL, NULL), CXM_EINVAL, "columns");
+
+    /* Predictions are the same numbers with one thread or several. */
+    enum { N = 150000 };
+    double *t = malloc(N * sizeof *t), *x = malloc(N * sizeof *x), *tx = malloc(N * sizeof *tx),
+           *T = malloc(N * sizeof *T), *one = malloc(N * sizeof *one), *two = malloc(N * sizeof *two);
+    for (size_t i = 0; i < N; i++) {
+        t[i] = 39;
+        x[i] = cd_x[i % CDNOW_N];
+        tx[i] = cd_tx[i % CDNOW_N];
+        T[i] = cd_T[i % CDNOW_N];
+    }
+    ck_assert_cxm_ok(cxm_model_set_threads(m, 1));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, one, N, t, x, tx, T));
+    ck_assert_cxm_ok(cxm_model_set_threads(m, 3));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, two, N, t, x, tx, T));
+    ck_assert(memcmp(one, two, N * sizeof *one) == 0);
+    ck_assert_cxm_fails(cxm_model_set_threads(NULL, 1), CXM_EINVAL, "model");
+    free(t), free(x), free(tx), free(T), free(one), free(two), free(columns);
+    cxm_model_free(m);
+    cxm_model_free(c);
 }
 END_TEST
 
@@ -904,6 +1080,10 @@ static Suite *model_suite(void)
     tcase_add_test(engine, lifetime_value_is_the_discounted_sum);
     tcase_add_test(engine, tracking_and_holdout_tables);
     tcase_add_test(engine, out_of_memory_is_clean);
+    tcase_add_test(engine, table_reads_columns_by_name_number_and_alternative);
+    tcase_add_test(engine, table_errors_name_the_file_and_column);
+    tcase_add_test(engine, table_out_of_memory_is_clean);
+    tcase_add_test(engine, options_columns_and_threads);
     suite_add_tcase(s, engine);
     return s;
 }

@@ -31,7 +31,7 @@ enum { N = 7 };
 
 static void column(const cxm_rfm *rfm, cxm_rfm_field field, double *dst)
 {
-    ck_assert_cxm_ok(cxm_rfm_column(rfm, field, dst, cxm_rfm_size(rfm)));
+    ck_assert_cxm_ok(cxm_rfm_column(dst, cxm_rfm_size(rfm), rfm, field));
 }
 
 static void expect3(const cxm_rfm *rfm, cxm_rfm_field field, double a, double b, double c)
@@ -115,7 +115,7 @@ START_TEST(weeks_months_and_scale)
     o.unit_days = 0.5;
     ck_assert_cxm_ok(cxm_rfm_from_ids(&rfm, 2, two, half, one, &o));
     double x;
-    ck_assert_cxm_ok(cxm_rfm_column(rfm, CXM_RFM_FREQUENCY, &x, 1));
+    ck_assert_cxm_ok(cxm_rfm_column(&x, 1, rfm, CXM_RFM_FREQUENCY));
     ck_assert_double_eq(x, 1);
     cxm_rfm_free(rfm);
 }
@@ -138,7 +138,7 @@ START_TEST(calibration_and_holdout_by_hand)
     ck_assert_uint_eq(cxm_rfm_size(rfm), 2);
     double v[2];
     int64_t c[2];
-    ck_assert_cxm_ok(cxm_rfm_codes(rfm, c, 2));
+    ck_assert_cxm_ok(cxm_rfm_codes(c, 2, rfm));
     ck_assert(c[0] == 1 && c[1] == 2);
     ck_assert_ptr_null(cxm_rfm_id(rfm, 0));
     column(rfm, CXM_RFM_FREQUENCY, v);
@@ -283,8 +283,8 @@ START_TEST(threads_and_order_agree_on_a_large_log)
     int64_t *k1 = malloc(n * sizeof *k1), *k3 = malloc(n * sizeof *k3);
     double *v1 = malloc(n * sizeof *v1), *v2 = malloc(n * sizeof *v2), *v3 = malloc(n * sizeof *v3);
     size_t *where = malloc(n * sizeof *where);
-    ck_assert_cxm_ok(cxm_rfm_codes(one, k1, n));
-    ck_assert_cxm_ok(cxm_rfm_codes(shuffled, k3, n));
+    ck_assert_cxm_ok(cxm_rfm_codes(k1, n, one));
+    ck_assert_cxm_ok(cxm_rfm_codes(k3, n, shuffled));
     /* Match the shuffled summary's customers to the sorted one's. */
     for (size_t i = 0; i < n; i++) {
         where[i] = n;
@@ -331,27 +331,27 @@ START_TEST(compressed_form)
     ck_assert_cxm_ok(cxm_rfm_from_ids(&rfm, 7, cid, t, NULL, &o));
     ck_assert_uint_eq(cxm_rfm_unique_size(rfm), 3);
     double x[3], r[3], T[3], w[3];
-    ck_assert_cxm_ok(cxm_rfm_unique_column(rfm, CXM_RFM_FREQUENCY, x, 3));
-    ck_assert_cxm_ok(cxm_rfm_unique_column(rfm, CXM_RFM_RECENCY, r, 3));
-    ck_assert_cxm_ok(cxm_rfm_unique_column(rfm, CXM_RFM_T, T, 3));
-    ck_assert_cxm_ok(cxm_rfm_unique_column(rfm, CXM_RFM_WEIGHT, w, 3));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(x, 3, rfm, CXM_RFM_FREQUENCY));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(r, 3, rfm, CXM_RFM_RECENCY));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(T, 3, rfm, CXM_RFM_T));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(w, 3, rfm, CXM_RFM_WEIGHT));
     /* Sorted by x, then t_x, then T. */
     ck_assert(x[0] == 0 && r[0] == 0 && T[0] == 3 && w[0] == 1);
     ck_assert(x[1] == 1 && r[1] == 2 && T[1] == 4 && w[1] == 1);
     ck_assert(x[2] == 1 && r[2] == 2 && T[2] == 5 && w[2] == 2);
-    ck_assert_cxm_fails(cxm_rfm_unique_column(rfm, CXM_RFM_MONETARY_VALUE, x, 3), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_rfm_unique_column(x, 3, rfm, CXM_RFM_MONETARY_VALUE), CXM_EINVAL,
                         "not a column of the compressed form");
-    ck_assert_cxm_fails(cxm_rfm_unique_column(rfm, CXM_RFM_WEIGHT, x, 2), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_rfm_unique_column(x, 2, rfm, CXM_RFM_WEIGHT), CXM_EINVAL,
                         "dst has 2 elements where the compressed form has 3 rows");
-    ck_assert_cxm_fails(cxm_rfm_column(rfm, CXM_RFM_MONETARY_VALUE, x, 4), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_rfm_column(x, 4, rfm, CXM_RFM_MONETARY_VALUE), CXM_EINVAL,
                         "no monetary value: no amounts were given");
-    ck_assert_cxm_fails(cxm_rfm_column(rfm, CXM_RFM_FREQUENCY_HOLDOUT, x, 4), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_rfm_column(x, 4, rfm, CXM_RFM_FREQUENCY_HOLDOUT), CXM_EINVAL,
                         "no holdout period");
-    ck_assert_cxm_fails(cxm_rfm_column(rfm, CXM_RFM_FREQUENCY, x, 3), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_rfm_column(x, 3, rfm, CXM_RFM_FREQUENCY), CXM_EINVAL,
                         "dst has 3 elements where the summary has 4 customers");
-    ck_assert_cxm_fails(cxm_rfm_column(rfm, CXM_RFM_WEIGHT, x, 4), CXM_EINVAL, "field 8");
+    ck_assert_cxm_fails(cxm_rfm_column(x, 4, rfm, CXM_RFM_WEIGHT), CXM_EINVAL, "field 8");
     int64_t k[4];
-    ck_assert_cxm_fails(cxm_rfm_codes(rfm, k, 4), CXM_EINVAL, "built from string ids");
+    ck_assert_cxm_fails(cxm_rfm_codes(k, 4, rfm), CXM_EINVAL, "built from string ids");
     cxm_rfm_free(rfm);
 }
 END_TEST

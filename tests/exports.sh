@@ -32,6 +32,16 @@ if ! diff -u "$tmp/declared" "$tmp/mapped" >"$tmp/diff"; then
   sed -n '3,$p' "$tmp/diff" | grep '^[-+]'
   status=1
 fi
+symbols="$top_srcdir/debian/libcxm0.symbols"
+if [ -f "$symbols" ]; then
+  sed -n 's/^ \(cxm_[A-Za-z0-9_]*\)@LIBCXM_.*/\1/p' "$symbols" | sort -u >"$tmp/debian"
+  if ! diff -u "$tmp/declared" "$tmp/debian" >"$tmp/diff"; then
+    echo "exports: debian/libcxm0.symbols differs from the CXM_API declarations"
+    echo "         (run 'make update-symbols' for new functions; a removed one breaks the ABI):"
+    sed -n '3,$p' "$tmp/diff" | grep '^[-+]'
+    status=1
+  fi
+fi
 unversioned=$(grep -v '@@\?LIBCXM_' "$tmp/raw" || true)
 if [ -n "$unversioned" ]; then
   echo "exports: symbols without a LIBCXM_ version node: $unversioned"

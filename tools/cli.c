@@ -84,3 +84,29 @@ bool cli_wants_help(const cli_command *command, int argc, char **argv)
     }
     return false;
 }
+
+bool cli_parse_delimiter(const char *text, int *out)
+{
+    if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
+        *out = '\t';
+    else if (strcmp(text, "space") == 0 || strcmp(text, "whitespace") == 0 || strcmp(text, " ") == 0)
+        *out = CXM_CSV_WHITESPACE;
+    else if (strcmp(text, "auto") == 0)
+        *out = CXM_CSV_DETECT;
+    else if (strlen(text) == 1 && text[0] != '\n' && text[0] != '\r')
+        *out = (unsigned char)text[0];
+    else
+        return false;
+    return true;
+}
+
+void cli_print_exact(FILE *stream, double value)
+{
+    char text[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    fputs(text, stream);
+}

@@ -44,8 +44,18 @@ int cli_print_json(cJSON *document);
 /* When argv holds -h or --help, print the usage and return true. */
 bool cli_wants_help(const cli_command *command, int argc, char **argv);
 
+/* A --delimiter value: one character, 'tab', 'space' (runs of blanks) or 'auto'. */
+bool cli_parse_delimiter(const char *text, int *out);
+/* Print a number with the fewest digits (15 to 17) that read back exactly. */
+void cli_print_exact(FILE *stream, double value);
+
 extern const cli_command cli_command_clv;
 extern const cli_command cli_command_demo;
 extern const cli_command cli_command_rfm;
+extern const cli_command cli_command_attribution;
+extern const cli_command cli_command_journey;
+extern const cli_command cli_command_fit;
+extern const cli_command cli_command_predict;
+extern const cli_command cli_command_simulate;
 
 #endif

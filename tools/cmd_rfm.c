@@ -60,6 +60,8 @@ const cli_command cli_command_rfm = {
     "  --calibration-end DATE  end of the calibration period (its unit included)\n"
     "  --observation-end DATE  ignore purchases after DATE (default: the last)\n"
     "  --include-first         count the first purchase in frequency and value\n"
+    "  --threads N             1: one thread; 2: parse and summarise in two\n"
+    "                          (default: 2 when there is a second processor)\n"
     "  --unique                write the compressed form instead: distinct\n"
     "                          frequency, recency, T with their customer counts\n"
     "  -o, --output FILE       write to FILE instead of standard output\n"
@@ -157,7 +159,7 @@ static bool parse_date(const char *option, const char *text, const char *format,
 static int run_rfm(int argc, char **argv)
 {
     enum { O_CUSTOMER = 256, O_DATE, O_AMOUNT, O_DELIMITER, O_NO_HEADER, O_QUOTE, O_NO_QUOTE,
-           O_DATE_FORMAT, O_SKIP, O_UNIT, O_SCALE, O_CAL, O_OBS, O_FIRST, O_UNIQUE };
+           O_DATE_FORMAT, O_SKIP, O_UNIT, O_SCALE, O_CAL, O_OBS, O_FIRST, O_UNIQUE, O_THREADS };
     static const struct option options[] = {
         { "customer", required_argument, NULL, O_CUSTOMER },
         { "date", required_argument, NULL, O_DATE },
@@ -174,6 +176,7 @@ static int run_rfm(int argc, char **argv)
         { "observation-end", required_argument, NULL, O_OBS },
         { "include-first", no_argument, NULL, O_FIRST },
         { "unique", no_argument, NULL, O_UNIQUE },
+        { "threads", required_argument, NULL, O_THREADS },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
@@ -182,6 +185,7 @@ static int run_rfm(int argc, char **argv)
     csv.delimiter = CXM_CSV_DETECT;
     cxm_rfm_options opt;
     cxm_rfm_options_init(&opt);
+    opt.threads = 0; /* a helper thread when there is a second processor */
     const char *customer = NULL, *date = NULL, *amount = NULL, *output = NULL;
     const char *cal_text = NULL, *obs_text = NULL;
     bool unique = false;
@@ -221,6 +225,15 @@ static int run_rfm(int argc, char **argv)
         case O_OBS: obs_text = optarg; break;
         case O_FIRST: opt.include_first = 1; break;
         case O_UNIQUE: unique = true; break;
+        case O_THREADS: {
+            size_t threads;
+            if (!cli_parse_size("rfm", "threads", optarg, &threads))
+                return CLI_EXIT_USAGE;
+            if (threads < 1 || threads > 2)
+                return cli_usage_error("rfm", "--threads needs 1 or 2, got '%s'", optarg);
+            opt.threads = (unsigned)threads;
+            break;
+        }
         case 'o': output = optarg; break;
         case ':':
             return cli_usage_error("rfm", "%s needs a value", argv[optind - 1]);

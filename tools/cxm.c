@@ -13,6 +13,11 @@ static const cli_command *const commands[] = {
     &cli_command_clv,
     &cli_command_demo,
     &cli_command_rfm,
+    &cli_command_attribution,
+    &cli_command_journey,
+    &cli_command_fit,
+    &cli_command_predict,
+    &cli_command_simulate,
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
@@ -26,7 +31,7 @@ static void print_help(FILE *stream)
             "Commands:\n",
             cxm_version_string());
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(stream, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(stream, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(stream,
             "\n"
             "'cxm COMMAND --help' describes a command. Exit status: 0 success,\n"

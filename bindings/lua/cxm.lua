@@ -86,4 +86,369 @@ function cxm.peak_end(moments)
   return core.peak_end(moments)
 end
 
+-- ------------------------------------------------------------------ the journey model
+-- Results are tables of columns: t.channel[1], t.removal_effect[1], ...,
+-- with t.n (rows), t.columns (names in order) and t.scalars (totals).
+
+local function result(handle)
+  local out = { n = core.table_rows(handle), columns = {}, scalars = {} }
+  for j = 0, core.table_columns(handle) - 1 do
+    local name = core.table_column_name(handle, j)
+    out.columns[#out.columns + 1] = name
+    if core.table_column_type(handle, j) == core.COLUMN_TEXT then
+      local col = {}
+      for i = 0, out.n - 1 do col[i + 1] = core.table_text(handle, i, name) end
+      out[name] = col
+    else
+      out[name] = core.table_numbers(out.n, handle, name)
+    end
+  end
+  for i = 0, core.table_scalars(handle) - 1 do
+    local name = core.table_scalar_name(handle, i)
+    out.scalars[name] = core.table_scalar(handle, name)
+  end
+  return out
+end
+cxm.result = result
+
+-- Paths: a paths object (cxm.read_paths) or a table of strings "a > b" with counts.
+local function paths_of(paths, conversions, opts)
+  if type(paths) == "userdata" then return paths end
+  local p = core.paths_create(opts and opts.separator or nil)
+  core.paths_add_many(p, paths, conversions or {}, (opts and opts.nulls) or {}, (opts and opts.values) or {})
+  return p
+end
+
+--- Read a path file (path;conversions;value;nulls, ChannelAttribution's names too).
+-- opts: path, conversions, value, nulls (column names), separator, delimiter, skip_bad_rows,
+-- threads (0: a helper thread when there is a second processor; 1: none).
+function cxm.read_paths(filename, opts)
+  opts = opts or {}
+  local p = core.paths_create(opts.separator)
+  core.paths_read_csv(p, filename, opts.path, opts.conversions, opts.value, opts.nulls,
+    opts.delimiter and opts.delimiter:byte() or 0, opts.header == false and 0 or 1,
+    opts.skip_bad_rows and 1 or 0, opts.threads or 0)
+  return p
+end
+
+--- Exact Markov attribution. opts: nulls, values (tables), order (1-4), self_loops.
+-- Without opts.nulls only converting paths shape the chain.
+function cxm.markov_attribution(paths, conversions, opts)
+  opts = opts or {}
+  local use_nulls = (opts.nulls ~= nil or type(paths) == "userdata") and 1 or 0
+  return result(core.attribution_markov(paths_of(paths, conversions, opts), opts.order or 1,
+    use_nulls, opts.self_loops and 1 or 0))
+end
+
+--- First/last touch, linear, position-based (opts.weights = {first, middle, last}) attribution.
+function cxm.heuristic_attribution(paths, conversions, opts)
+  opts = opts or {}
+  local w = opts.weights or { 0.4, 0.2, 0.4 }
+  return result(core.attribution_heuristic(paths_of(paths, conversions, opts), w[1], w[2], w[3],
+    opts.half_life or 7))
+end
+
+--- Shapley values of the channels.
+function cxm.shapley_attribution(paths, conversions, opts)
+  return result(core.attribution_shapley(paths_of(paths, conversions, opts)))
+end
+
+--- The absorbing decision chain from {{E,B,P,L} from EXPLORE, {E,B,P,L} from BUY}.
+function cxm.decision_chain(t)
+  local flat = t
+  if type(t[1]) == "table" then
+    flat = {}
+    for _, row in ipairs(t) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
+  end
+  return result(core.decision_chain(flat))
+end
+
+--- Importance-performance quadrants.
+function cxm.importance_performance(importance, performance, labels)
+  return result(core.importance_performance(importance, performance, labels or {}))
+end
+
+--- A journey map from a JSON file.
+function cxm.journey_map(filename)
+  return core.journey_map_load_json(filename)
+end
+
+--- Journeys from a map and an event-log CSV. opts: segment (column), date_format, skip_bad_rows.
+function cxm.journeys(map, filename, opts)
+  opts = opts or {}
+  local j = core.journeys_create(map)
+  core.journeys_read_csv(j, filename, opts.customer, opts.time, opts.touchpoint, opts.value,
+    opts.rating, opts.valence, opts.segment, opts.delimiter and opts.delimiter:byte() or 0,
+    opts.header == false and 0 or 1, opts.skip_bad_rows and 1 or 0, opts.date_format)
+  return j
+end
+
+--- One analysis of journeys: "customers", "funnel", "decision_chain", "touchpoint_gap",
+-- "remembered_gap", "experience_map", "ladder"; level for intervals (0.95).
+function cxm.journey_analysis(journeys, what, level)
+  level = level or 0.95
+  if what == "customers" then return result(core.journeys_customers(journeys)) end
+  if what == "decision_chain" then return result(core.journeys_decision_chain(journeys)) end
+  if what == "experience_map" then return result(core.journeys_experience_map(journeys, 0)) end
+  local f = ({ funnel = core.journeys_funnel, touchpoint_gap = core.journeys_touchpoint_gap,
+               remembered_gap = core.journeys_remembered_gap, ladder = core.journeys_ladder })[what]
+  if not f then error("unknown journey analysis '" .. tostring(what) .. "'", 2) end
+  return result(f(journeys, level))
+end
+
+-- Transaction-log summaries -------------------------------------------------
+
+local units = {
+  day = { 1, 0 }, week = { 7, 0 }, month = { 1, 1 }, quarter = { 1, 3 }, year = { 1, 12 },
+  hour = { 1 / 24, 0 },
+}
+
+local function rfm_date(value, format, name)
+  if value == nil then return 0 / 0 end
+  if type(value) == "number" then return value end
+  local ok, days = pcall(core.time_parse, value, nil)
+  if ok then return days end
+  if format then return core.time_parse(value, format) end
+  error(("%s: %s"):format(name, days), 3)
+end
+
+--- Summarise a transaction log file: frequency, recency, T, monetary value.
+-- opts.customer, opts.date: columns (header names or 1-based numbers), required;
+-- opts.amount: amount column; opts.delimiter: one character, "space" (runs of
+-- blanks) or nil to detect it; opts.header (default true); opts.date_format
+-- (nil: ISO 8601 or YYYYMMDD, "epoch", or a pattern such as "%d/%m/%Y");
+-- opts.unit: "day" (default), "week", "month", "quarter", "year", "hour" or a
+-- number of days; opts.scale (lifetimes' freq_multiplier); opts.calibration_end,
+-- opts.observation_end: dates (text, or days since 1970-01-01);
+-- opts.include_first, opts.skip_bad_rows, opts.threads; opts.output: also write
+-- the summary as CSV to this path.
+-- Returns a table of columns (ids, frequency, recency, T, monetary_value,
+-- first_purchase in days since 1970, and with a calibration end
+-- frequency_holdout, monetary_value_holdout, duration_holdout), the
+-- compressed form `unique` {frequency, recency, T, weight}, and rows, skipped,
+-- skipped_messages.
+function cxm.rfm(path, opts)
+  opts = opts or {}
+  if not opts.customer or not opts.date then
+    error("cxm.rfm needs opts.customer and opts.date (column names or numbers)", 2)
+  end
+  local delimiter = 0
+  if opts.delimiter == "space" or opts.delimiter == " " then
+    delimiter = 32
+  elseif opts.delimiter == "tab" then
+    delimiter = 9
+  elseif opts.delimiter ~= nil then
+    if #opts.delimiter ~= 1 then error("opts.delimiter must be one character, 'tab' or 'space'", 2) end
+    delimiter = opts.delimiter:byte()
+  end
+  local unit = opts.unit or "day"
+  local unit_days, unit_months
+  if type(unit) == "number" then
+    unit_days, unit_months = unit, 0
+  elseif units[unit] then
+    unit_days, unit_months = units[unit][1], units[unit][2]
+  else
+    error(("opts.unit %q is not day, week, month, quarter, year, hour or a number of days"):format(tostring(unit)), 2)
+  end
+  local cal = rfm_date(opts.calibration_end, opts.date_format, "calibration_end")
+  local obs = rfm_date(opts.observation_end, opts.date_format, "observation_end")
+  local handle = core.rfm_read_csv(path, tostring(opts.customer), tostring(opts.date),
+    opts.amount and tostring(opts.amount) or "", delimiter, 34, opts.header == false and 0 or 1,
+    opts.skip_bad_rows and 1 or 0, opts.date_format or "", unit_days, unit_months, -3,
+    opts.scale or 1, cal, obs, opts.include_first and 1 or 0, opts.threads or 0)
+  local n = core.rfm_size(handle)
+  local out = { ids = {}, unique = {}, skipped_messages = {} }
+  for i = 1, n do out.ids[i] = core.rfm_id(handle, i - 1) end
+  local fields = { frequency = core.RFM_FREQUENCY, recency = core.RFM_RECENCY, T = core.RFM_T,
+                   first_purchase = core.RFM_FIRST_PURCHASE }
+  if opts.amount then fields.monetary_value = core.RFM_MONETARY_VALUE end
+  if cal == cal then
+    fields.frequency_holdout = core.RFM_FREQUENCY_HOLDOUT
+    fields.duration_holdout = core.RFM_DURATION_HOLDOUT
+    if opts.amount then fields.monetary_value_holdout = core.RFM_MONETARY_VALUE_HOLDOUT end
+  end
+  for name, field in pairs(fields) do out[name] = core.rfm_column(n, handle, field) end
+  local m = core.rfm_unique_size(handle)
+  for name, field in pairs({ frequency = core.RFM_FREQUENCY, recency = core.RFM_RECENCY,
+                             T = core.RFM_T, weight = core.RFM_WEIGHT }) do
+    out.unique[name] = core.rfm_unique_column(m, handle, field)
+  end
+  out.rows = core.rfm_stat(handle, core.RFM_ROWS)
+  out.skipped = core.rfm_stat(handle, core.RFM_SKIPPED)
+  local i = 0
+  while true do
+    local message = core.rfm_skipped_message(handle, i)
+    if not message then break end
+    i = i + 1
+    out.skipped_messages[i] = message
+  end
+  if opts.output then core.rfm_write_csv(handle, opts.output) end
+  return out
+end
+
+--- Days since 1970-01-01 of a date: ISO 8601 by default, or in a format such as "%d/%m/%Y".
+function cxm.time_parse(text, format)
+  return core.time_parse(text, format)
+end
+
+--- Buy-till-you-die models (BG/NBD, MBG/NBD, Gamma-Gamma): the model engine.
+--
+--   local m = cxm.model("bgnbd")                   -- or cxm.model("gg"), cxm.model("mbgnbd")
+--   m:fit(x, t_x, T)                               -- tables; opts.weights, opts.penalty
+--   m:params()                                      --> { r = 0.2426, alpha = 4.4135, ... }
+--   m:p_alive(x, t_x, T)                            -- numbers or tables (broadcast)
+--   m:conditional_purchases(39, x, t_x, T)
+--   local gg = cxm.model("gg"); gg:fit_spend(x, mean_spend)
+--   gg:lifetime_value(m, x, t_x, T, mean_spend, { period = 52 / 12, periods = 12, discount = 0.01 })
+local Model = {}
+Model.__index = Model
+
+local function wrap_model(handle)
+  return setmetatable({ handle = handle }, Model)
+end
+
+--- A new model of a kind ("bgnbd", "mbgnbd", "gg"), optionally with given parameters.
+function cxm.model(kind, params)
+  local m = wrap_model(core.model_create_named(kind))
+  if params then m:set_params(params) end
+  return m
+end
+
+--- A model from JSON text (as written by m:to_json()).
+function cxm.model_from_json(text) return wrap_model(core.model_from_json(text)) end
+--- A model from a file written by m:save(path) or `cxm fit -o`.
+function cxm.load_model(path) return wrap_model(core.model_load(path)) end
+
+function Model:kind() return core.model_kind_name(core.model_get_kind(self.handle)) end
+
+function Model:param_names()
+  local names = {}
+  for i = 0, core.model_param_count(self.handle) - 1 do
+    names[#names + 1] = core.model_param_name(self.handle, i)
+  end
+  return names
+end
+
+--- Parameters by name ({ r = ..., alpha = ... }) or in order ({ 0.24, 4.4, 0.79, 2.4 }).
+function Model:set_params(params)
+  local values = {}
+  for i, name in ipairs(self:param_names()) do
+    local v = params[name] or params[i]
+    if v == nil then error("parameter '" .. name .. "' is missing", 2) end
+    values[i] = v
+  end
+  core.model_set_params(self.handle, values)
+  return self
+end
+
+local function named(names, values)
+  local out = {}
+  for i, name in ipairs(names) do out[name] = values[i] end
+  return out
+end
+
+function Model:params()
+  return named(self:param_names(), core.model_params(self.handle, #self:param_names()))
+end
+
+function Model:standard_errors()
+  return named(self:param_names(), core.model_standard_errors(self.handle, #self:param_names()))
+end
+
+function Model:log_likelihood() return core.model_log_likelihood(self.handle) end
+function Model:aic() return core.model_aic(self.handle) end
+function Model:bic() return core.model_bic(self.handle) end
+function Model:message() return core.model_fit_message(self.handle) end
+
+--- How the last fit ended: reason (number, see cxm/model.h), iterations, evaluations, ...
+function Model:report()
+  local r = core.model_fit_report(self.handle, 7)
+  return { reason = r[1], iterations = r[2], evaluations = r[3], gradient_norm = r[4],
+           log_likelihood = r[5], observations = r[6], rows = r[7] }
+end
+
+local function fit_options(opts)
+  opts = opts or {}
+  return opts.weights or {}, opts.penalty or 0, opts.max_iterations or 0, opts.tolerance or 0,
+    opts.threads or 0, opts.warm_start and core.FIT_WARM_START or 0
+end
+
+--- Fit a purchase model on tables x, t_x, T. opts: weights, penalty, max_iterations,
+-- tolerance, threads, warm_start. Errors (no convergence, a bad row) are raised.
+function Model:fit(x, t_x, T, opts)
+  core.model_fit(self.handle, x, t_x, T, fit_options(opts))
+  return self
+end
+
+--- Fit a Gamma-Gamma model on tables x and mean_spend (rows with x = 0 are skipped).
+function Model:fit_spend(x, mean_spend, opts)
+  core.model_fit_spend(self.handle, x, mean_spend, fit_options(opts))
+  return self
+end
+
+-- A prediction over broadcast arguments: numbers give a number, tables a table.
+local function predict(fn, ...)
+  local count = select("#", ...)
+  local packed = table.pack(broadcast(...))
+  if not packed[1] then
+    local args = table.pack(...)
+    for i = 1, count do args[i] = { args[i] } end
+    return fn(1, table.unpack(args, 1, count))[1]
+  end
+  return fn(packed[1], table.unpack(packed, 2, count + 1))
+end
+
+function Model:p_alive(x, t_x, T)
+  return predict(function(n, ...) return core.model_p_alive(self.handle, n, ...) end, x, t_x, T)
+end
+
+function Model:expected_purchases(t)
+  return predict(function(n, ...) return core.model_expected_purchases(self.handle, n, ...) end, t)
+end
+
+function Model:conditional_purchases(t, x, t_x, T)
+  return predict(function(n, ...) return core.model_conditional_purchases(self.handle, n, ...) end,
+    t, x, t_x, T)
+end
+
+function Model:purchase_probability(count, t)
+  return predict(function(n, ...) return core.model_purchase_probability(self.handle, n, ...) end,
+    count, t)
+end
+
+--- Discounted expected residual transactions at a continuous rate per time unit.
+function Model:dert(rate, x, t_x, T)
+  return predict(function(n, ...) return core.model_dert(self.handle, n, rate, ...) end,
+    x, t_x, T)
+end
+
+function Model:expected_spend(x, mean_spend)
+  return predict(function(n, ...) return core.model_expected_spend(self.handle, n, ...) end,
+    x, mean_spend)
+end
+
+function Model:mean_spend() return core.model_mean_spend(self.handle) end
+
+--- Lifetime value with this Gamma-Gamma model's expected spend and a purchase model:
+-- opts.period (required, in the purchase model's time unit), periods, discount, margin.
+function Model:lifetime_value(purchases, x, t_x, T, mean_spend, opts)
+  opts = opts or {}
+  if not opts.period then error("opts.period (the period length in model time units) is required", 2) end
+  local value = self:expected_spend(x, mean_spend)
+  local scalar = type(x) ~= "table" and type(t_x) ~= "table" and type(T) ~= "table"
+  local n, a, b, c, d = broadcast(x, t_x, T, value)
+  if not n then n, a, b, c, d = 1, { x }, { t_x }, { T }, { value } end
+  local out = core.model_lifetime_value(purchases.handle, n, a, b, c, d, opts.period,
+    opts.periods or 12, opts.discount or 0.01, opts.margin or 1)
+  return scalar and out[1] or out
+end
+
+--- Simulated customers observed for T (a table): returns tables x and t_x.
+function Model:simulate(T, seed)
+  return core.model_simulate(self.handle, #T, #T, T, seed)
+end
+
+function Model:to_json() return core.model_to_json(self.handle) end
+function Model:save(path) core.model_save(self.handle, path) end
+
 return cxm

@@ -171,14 +171,14 @@ typedef enum cxm_rfm_field {
  * Copy a column of the summary into @p dst, in customer order (the order in
  * which customers first appear in the input).
  *
- * @param rfm     a summary.
- * @param field   the column (not #CXM_RFM_WEIGHT).
  * @param[out] dst   cxm_rfm_size() values.
  * @param dst_n   size of @p dst; must equal cxm_rfm_size().
+ * @param rfm     a summary.
+ * @param field   the column (not #CXM_RFM_WEIGHT).
  * @return #CXM_OK, or #CXM_EINVAL for a wrong size, a monetary column without amounts or
  *         a holdout column without a calibration end.
  */
-CXM_API int cxm_rfm_column(const cxm_rfm *rfm, cxm_rfm_field field, double *dst, size_t dst_n);
+CXM_API int cxm_rfm_column(double *dst, size_t dst_n, const cxm_rfm *rfm, cxm_rfm_field field);
 
 /**
  * The id of customer @p i (0-based) as read from a file or given to
@@ -190,12 +190,12 @@ CXM_API const char *cxm_rfm_id(const cxm_rfm *rfm, size_t i);
 /**
  * Copy the customer codes of a summary built with cxm_rfm_from_codes().
  *
- * @param rfm      a summary.
  * @param[out] codes_dst  cxm_rfm_size() codes.
  * @param codes_n  size of @p codes_dst; must equal cxm_rfm_size().
+ * @param rfm      a summary.
  * @return #CXM_OK, or #CXM_EINVAL for a wrong size or a summary built from ids.
  */
-CXM_API int cxm_rfm_codes(const cxm_rfm *rfm, int64_t *codes_dst, size_t codes_n);
+CXM_API int cxm_rfm_codes(int64_t *codes_dst, size_t codes_n, const cxm_rfm *rfm);
 
 /** Number of distinct (frequency, recency, T) rows: the compressed form's size. */
 CXM_API size_t cxm_rfm_unique_size(const cxm_rfm *rfm);
@@ -206,14 +206,14 @@ CXM_API size_t cxm_rfm_unique_size(const cxm_rfm *rfm);
  * customers having each (#CXM_RFM_WEIGHT). Likelihoods summed over the
  * compressed rows times their weights equal those over all customers.
  *
- * @param rfm      a summary.
- * @param field    #CXM_RFM_FREQUENCY, #CXM_RFM_RECENCY, #CXM_RFM_T or #CXM_RFM_WEIGHT.
  * @param[out] dst cxm_rfm_unique_size() values.
  * @param dst_n    size of @p dst; must equal cxm_rfm_unique_size().
+ * @param rfm      a summary.
+ * @param field    #CXM_RFM_FREQUENCY, #CXM_RFM_RECENCY, #CXM_RFM_T or #CXM_RFM_WEIGHT.
  * @return #CXM_OK or #CXM_EINVAL.
  */
-CXM_API int cxm_rfm_unique_column(const cxm_rfm *rfm, cxm_rfm_field field, double *dst,
-                                  size_t dst_n);
+CXM_API int cxm_rfm_unique_column(double *dst, size_t dst_n, const cxm_rfm *rfm,
+                                  cxm_rfm_field field);
 
 /** Counters of a summary's input, for cxm_rfm_stat(). */
 typedef enum cxm_rfm_counter {

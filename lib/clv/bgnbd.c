@@ -229,12 +229,15 @@ static void fill_table_mbg(const double *params, const double *xs, size_t ngroup
     fill_table_shift(params, xs, ngroups, table, 1.0);
 }
 
-/* ln(1 + e^z) and the logistic e^z/(1+e^z) without overflow. */
+/* ln(1 + e^z) and the logistic e^z/(1+e^z) without overflow. ln(1 + e)
+ * for e = e^(−|z|) in (0, 1] has an absolute error of ~1e-16, all a sum of
+ * log-likelihoods needs, and log is cheaper than log1p. */
 static void softplus(double z, double *value, double *logistic)
 {
     double e = exp(-fabs(z));
-    *value = (z > 0 ? z : 0.0) + log1p(e);
-    *logistic = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    double one_e = 1.0 + e;
+    *value = (z > 0 ? z : 0.0) + log(one_e);
+    *logistic = (z >= 0 ? 1.0 : e) / one_e;
 }
 
 static void loglik(const double *params, const cxm__data *data, const double *table,
@@ -273,7 +276,9 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
             continue;
         }
         double atx = alpha + txs[i];
-        double D = log1p((Ts[i] - txs[i]) / atx); /* ln((α+T)/(α+t_x)) */
+        /* ln((α+T)/(α+t_x)) as a difference of logarithms: its absolute
+         * error (what z needs) is ~1e-16·ln(α+T), and log is cheaper than log1p. */
+        double D = LT - log(atx);
         double z = t[TAB_LZ] + rx * D;
         double sp, lw;
         softplus(z, &sp, &lw);
@@ -335,6 +340,153 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
 
 /* ------------------------------------------------------------------ predictions */
 
+/* Per-call caches for the customers of one block, who share few distinct x:
+ * ln(a/(B−1)) for P(alive), and for Q's series, with W = (1−Z)^A,
+ *   Q = W·Σ_n d_n Z^n,  d_n = f_n S_n,  f_n = (A)_n/n!,  S_n = Σ_{k<n} c_k,
+ *   c_k = E(1−p)^k = (B)_k/(a+B)_k,
+ * tables of x only. Each customer is then a polynomial in Z, evaluated 8
+ * terms at a time by Estrin's scheme (independent multiply-adds), with the
+ * series' tail bound looked at after each block. */
+enum { CACHE_X = 64 };
+
+typedef struct x_tables {
+    size_t length, capacity;
+    double *S, *c, *f, *d;      /* indices 0..length */
+} x_tables;
+
+typedef struct bg_cache {
+    double log_odds[CACHE_X];   /* ln a − ln(B − 1); NAN until computed */
+    x_tables q[CACHE_X];
+} bg_cache;
+
+static void cache_init(bg_cache *cache)
+{
+    for (int i = 0; i < CACHE_X; i++) {
+        cache->log_odds[i] = NAN;
+        cache->q[i].length = cache->q[i].capacity = 0;
+        cache->q[i].S = NULL;
+    }
+}
+
+static void cache_free(bg_cache *cache)
+{
+    for (int i = 0; i < CACHE_X; i++)
+        cxm__free(cache->q[i].S);
+}
+
+/* Extend the tables of one x (A = r+x, Bp = b+x+s) to `length` terms;
+ * 0 when memory is short (CXM_ENOMEM's message is set). */
+static int tables_extend(x_tables *t, double A, double Bp, double a, size_t length)
+{
+    if (length <= t->length && t->S != NULL)
+        return 1;
+    if (length + 1 > t->capacity) {
+        size_t capacity = t->capacity ? t->capacity : 64;
+        while (capacity < length + 1)
+            capacity *= 2;
+        double *block = cxm__malloc(4 * capacity * sizeof *block);
+        if (block == NULL)
+            return 0;
+        if (t->S != NULL) {
+            for (int k = 0; k < 4; k++)
+                memcpy(block + k * capacity, t->S + k * t->capacity,
+                       (t->length + 1) * sizeof *block);
+            cxm__free(t->S);
+        } else {
+            block[0] = 0.0;            /* S_0 */
+            block[capacity] = 1.0;     /* c_0 */
+            block[2 * capacity] = 1.0; /* f_0 */
+            block[3 * capacity] = 0.0; /* d_0 */
+            t->length = 0;
+        }
+        t->S = block;
+        t->c = block + capacity;
+        t->f = block + 2 * capacity;
+        t->d = block + 3 * capacity;
+        t->capacity = capacity;
+    }
+    for (size_t k = t->length; k < length; k++) {
+        double kk = (double)k;
+        t->S[k + 1] = t->S[k] + t->c[k];
+        t->c[k + 1] = t->c[k] * (Bp + kk) / (a + Bp + kk);
+        t->f[k + 1] = t->f[k] * (A + kk) / (kk + 1.0);
+        t->d[k + 1] = t->f[k + 1] * t->S[k + 1];
+    }
+    t->length = length;
+    return 1;
+}
+
+/* Q(A, Bp, a; u) from the tables of x when the series starts at 0 and is
+ * short; −1 when it does not apply, −2 when memory is short. The same sum
+ * and tail bound as cxm__bg_q_series. */
+static double q_cached(x_tables *t, double A, double Bp, double a, double u, double W)
+{
+    if (!(u > 0.0))
+        return 0.0;
+    /* f_n = (A)_n/n! ~ n^(A−1)/Γ(A) stays below 1e230 for A <= 64, n <= 4000. */
+    if (!(A <= 64.0))
+        return -1.0;
+    double mean = A * u, var = A * u * (1.0 + u);
+    if (mean * mean > 144.0 * var) /* the series would start above 0 */
+        return -1.0;
+    /* As cxm__bg_q_series's estimate, with 40(1+u) >= 40/ln(1 + 1/u). */
+    double estimate = mean + 12.0 * sqrt(var) + 40.0 * (1.0 + u) + 20.0;
+    if (!(estimate <= Q_SERIES_LIMIT))
+        return -1.0;
+    if (!(W > 0.0)) /* W = (1 − Z)^A = P(N = 0), from the caller */
+        return -1.0;
+    size_t want = ((size_t)estimate / 8 + 2) * 8;
+    if (!tables_extend(t, A, Bp, a, want))
+        return -2.0;
+    double Z = u / (1.0 + u), Z2 = Z * Z, Z4 = Z2 * Z2, Z7 = Z4 * Z2 * Z, Z8 = Z4 * Z4;
+    double mode = A > 1.0 ? floor((A - 1.0) * u) : 0.0;
+    const double *d = t->d;
+    double sum = 0.0, power = 1.0; /* Z^n at the block's first term */
+    for (size_t n = 0; n + 8 <= t->length; n += 8, power *= Z8) {
+        double p01 = d[n] + d[n + 1] * Z, p23 = d[n + 2] + d[n + 3] * Z;
+        double p45 = d[n + 4] + d[n + 5] * Z, p67 = d[n + 6] + d[n + 7] * Z;
+        double block = (p01 + p23 * Z2) + (p45 + p67 * Z2) * Z4;
+        sum += power * block;
+        size_t last = n + 7;
+        if ((double)last > mode && sum > 0.0) {
+            double rho = A >= 1.0 ? t->f[last + 1] / t->f[last] * Z : Z;
+            if (rho < 1.0) {
+                double inv = 1.0 / (1.0 - rho);
+                double term = t->f[last] * power * Z7; /* P(N = last)/W */
+                double rest = term * rho * inv * (t->S[last] + t->c[last] * inv);
+                if (rest <= 1e-17 * sum)
+                    return W * sum;
+            }
+        }
+    }
+    return -1.0;
+}
+
+static double cached_log_odds(bg_cache *cache, const double *params, double shift, double x)
+{
+    if (x < CACHE_X) {
+        double *slot = &cache->log_odds[(int)x];
+        if (isnan(*slot))
+            *slot = log(params[PA]) - log(params[PB] + x + shift - 1.0);
+        return *slot;
+    }
+    return log(params[PA]) - log(params[PB] + x + shift - 1.0);
+}
+
+/* P(alive) with the per-x part cached; see dead_log_odds. */
+static double p_alive_cached(bg_cache *cache, const double *params, double shift, double x,
+                             double t_x, double T)
+{
+    if (shift == 0.0 && x == 0.0)
+        return 1.0;
+    double alpha = params[PALPHA];
+    /* ln((α+T)/(α+t_x)): one log of the ratio (relative error 1e-16, so
+     * absolute in the log) instead of two. */
+    double z = cached_log_odds(cache, params, shift, x) +
+               (params[PR] + x) * log((alpha + T) / (alpha + t_x));
+    return z > 0 ? exp(-z) / (1.0 + exp(-z)) : 1.0 / (1.0 + exp(z));
+}
+
 /* ln of the odds that a customer with this history is dead: the second
  * likelihood term over the first; P(alive) = 1/(1 + e^z). */
 static double dead_log_odds(const double *params, double shift, double x, double t_x, double T,
@@ -359,8 +511,10 @@ static double p_alive_one(const double *params, double shift, double x, double t
 static int p_alive_shift(const double *params, double shift, double *dst, size_t n,
                          const double *x, const double *t_x, const double *T)
 {
+    bg_cache cache;
+    cache_init(&cache);
     for (size_t i = 0; i < n; i++)
-        dst[i] = p_alive_one(params, shift, x[i], t_x[i], T[i]);
+        dst[i] = p_alive_cached(&cache, params, shift, x[i], t_x[i], T[i]);
     return CXM_OK;
 }
 
@@ -414,8 +568,40 @@ static int conditional_shift(const double *params, double shift, double *dst, si
                              const double *t, const double *x, const double *t_x,
                              const double *T)
 {
-    for (size_t i = 0; i < n; i++)
-        dst[i] = cxm__bg_conditional(params, shift, t[i], x[i], t_x[i], T[i]);
+    double r = params[PR], alpha = params[PALPHA], a = params[PA], b = params[PB];
+    bg_cache cache;
+    cache_init(&cache);
+    for (size_t i = 0; i < n; i++) {
+        double xi = x[i];
+        if (!(t[i] > 0.0)) {
+            dst[i] = 0.0;
+            continue;
+        }
+        /* P(alive) = 1/(1 + e^z) and W = ((α+T)/(α+T+t))^A, each from one
+         * log of a ratio. */
+        double A = r + xi, Bp = b + xi + shift, aT = alpha + T[i];
+        double alive = 1.0;
+        if (shift > 0.0 || xi > 0.0) {
+            double z = cached_log_odds(&cache, params, shift, xi) + A * log(aT / (alpha + t_x[i]));
+            alive = 1.0 / (1.0 + exp(z));
+        }
+        if (alive == 0.0) {
+            dst[i] = 0.0;
+            continue;
+        }
+        double u = t[i] / aT;
+        double q = -1.0;
+        if (xi < CACHE_X)
+            q = q_cached(&cache.q[(int)xi], A, Bp, a, u, exp(-A * log((aT + t[i]) / aT)));
+        if (q == -2.0) {
+            cache_free(&cache);
+            return CXM_ENOMEM;
+        }
+        if (q < 0.0)
+            q = cxm__bg_q(A, Bp, a, u);
+        dst[i] = alive * q;
+    }
+    cache_free(&cache);
     return CXM_OK;
 }
 

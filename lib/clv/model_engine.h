@@ -16,8 +16,10 @@ struct cxm_model {
     double log_likelihood;
     double covariance[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
     double penalty;
-    cxm_fit_report report;           /* also kept after a failed fit */
+    cxm_fit_report report;           /* the last fit attempt, also a failed one */
     char message[768];
+    cxm_fit_report fitted;           /* the fit the parameters come from (state FITTED) */
+    char fitted_message[768];
 };
 
 /* Rows ready for the likelihood: validated, filtered, possibly merged. */

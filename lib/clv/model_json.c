@@ -77,10 +77,10 @@ static cJSON *build(const cxm_model *model)
         cJSON *fit = cJSON_AddObjectToObject(root, "fit");
         ok = fit != NULL;
         double aic = 2.0 * (double)p - 2.0 * model->log_likelihood;
-        double bic = (double)p * log(model->report.observations) - 2.0 * model->log_likelihood;
+        double bic = (double)p * log(model->fitted.observations) - 2.0 * model->log_likelihood;
         ok = ok && add_number(fit, "log_likelihood", model->log_likelihood) &&
-             add_number(fit, "observations", model->report.observations) &&
-             add_number(fit, "rows", model->report.rows) &&
+             add_number(fit, "observations", model->fitted.observations) &&
+             add_number(fit, "rows", model->fitted.rows) &&
              add_number(fit, "penalty", model->penalty) && add_number(fit, "aic", aic) &&
              add_number(fit, "bic", bic);
         cJSON *se = ok ? cJSON_AddObjectToObject(fit, "standard_errors") : NULL;
@@ -101,12 +101,12 @@ static cJSON *build(const cxm_model *model)
                     cJSON_AddItemToArray(row, item);
             }
         }
-        ok = ok && add_number(fit, "iterations", model->report.iterations) &&
-             add_number(fit, "evaluations", model->report.evaluations) &&
-             add_number(fit, "gradient_norm", model->report.gradient_norm) &&
-             cJSON_AddStringToObject(fit, "reason", cxm__fit_reason_name(model->report.reason)) !=
+        ok = ok && add_number(fit, "iterations", model->fitted.iterations) &&
+             add_number(fit, "evaluations", model->fitted.evaluations) &&
+             add_number(fit, "gradient_norm", model->fitted.gradient_norm) &&
+             cJSON_AddStringToObject(fit, "reason", cxm__fit_reason_name(model->fitted.reason)) !=
                  NULL &&
-             cJSON_AddStringToObject(fit, "message", model->message) != NULL;
+             cJSON_AddStringToObject(fit, "message", model->fitted_message) != NULL;
     }
     if (!ok) {
         cJSON_Delete(root);
@@ -241,6 +241,8 @@ static int parse(cxm_model *model, const cJSON *root)
     model->report.log_likelihood = ll;
     model->report.observations = observations;
     model->report.rows = rows;
+    model->fitted = model->report;
+    memcpy(model->fitted_message, model->message, sizeof model->message);
     model->state = CXM_MODEL_FITTED;
     return CXM_OK;
 }

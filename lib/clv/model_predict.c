@@ -275,25 +275,38 @@ typedef struct value_job {
     cxm_value_options options;
 } value_job;
 
+/* One block of customers: E[Y] at each period's end for the whole block at
+ * once (so that the kind's per-call tables serve every customer), then the
+ * discounted differences. */
 static int value_rows(const cxm_model *model, void *context, size_t begin, size_t end)
 {
     value_job *job = context;
     const cxm_value_options *o = &job->options;
-    for (size_t i = begin; i < end; i++) {
-        double previous = 0.0, total = 0.0, discount = 1.0;
-        for (unsigned period = 1; period <= o->periods; period++) {
-            double t = o->period * period, current;
-            int status = model->kind->conditional_purchases(model->params, &current, 1, &t,
-                                                            job->x + i, job->t_x + i, job->T + i);
-            if (status != CXM_OK)
-                return status;
-            discount /= 1.0 + o->discount;
-            total += (current - previous) * discount;
-            previous = current;
+    size_t m = end - begin;
+    double *work = cxm__malloc(4 * (m ? m : 1) * sizeof *work);
+    if (work == NULL)
+        return CXM_ENOMEM;
+    double *t = work, *current = work + m, *previous = work + 2 * m, *total = work + 3 * m;
+    for (size_t i = 0; i < m; i++)
+        previous[i] = total[i] = 0.0;
+    double discount = 1.0;
+    int status = CXM_OK;
+    for (unsigned period = 1; period <= o->periods && status == CXM_OK; period++) {
+        for (size_t i = 0; i < m; i++)
+            t[i] = o->period * period;
+        status = model->kind->conditional_purchases(model->params, current, m, t, job->x + begin,
+                                                    job->t_x + begin, job->T + begin);
+        discount /= 1.0 + o->discount;
+        for (size_t i = 0; i < m; i++) {
+            total[i] += (current[i] - previous[i]) * discount;
+            previous[i] = current[i];
         }
-        job->dst[i] = o->margin * job->value[i] * total;
     }
-    return CXM_OK;
+    if (status == CXM_OK)
+        for (size_t i = 0; i < m; i++)
+            job->dst[begin + i] = o->margin * job->value[begin + i] * total[i];
+    cxm__free(work);
+    return status;
 }
 
 int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n, const double *x,

@@ -174,7 +174,7 @@ size_t cxm__format_double(char *dst, size_t size, double value)
         return len > 0 && (size_t)len < size ? (size_t)len : 0;
     }
     /* Whole numbers below 2^53 print as integers. */
-    if (value == (double)(int64_t)value && fabs(value) < 9007199254740992.0) {
+    if (fabs(value) < 9007199254740992.0 && value == (double)(int64_t)value) {
         int len = snprintf(dst, size, "%lld", (long long)value);
         if (value == 0 && signbit(value))
             len = snprintf(dst, size, "-0");

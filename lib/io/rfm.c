@@ -37,6 +37,7 @@
 #include "io/csv.h"
 #include "io/date.h"
 #include "io/number.h"
+#include "io/rfm.h"
 
 enum { INLINE_ID = 15, ARENA_BLOCK = 1 << 16 };
 
@@ -86,12 +87,15 @@ struct cxm_rfm {
     bool have_base;
     int64_t base, cal_k, obs_k, end_k, max_k;
     double cal_time, obs_time, max_time;
-    /* customers: c is c_block aligned to a cache line */
-    cust *c;
-    char *c_block;
+    /* customers: records in segments of SEGMENT records, each aligned to 2 MiB
+     * inside its block, never moved (see CUST) */
+    cust **segment;
+    char **segment_block;
+    size_t segments, segments_cap;
     double *first_time;
     size_t n, cap;
-    uint64_t *slots;
+    uint64_t *slots;          /* inside slots_block */
+    char *slots_block;
     size_t mask;
     char **blocks;
     size_t nblocks, blocks_cap;
@@ -245,9 +249,12 @@ void cxm_rfm_free(cxm_rfm *r)
     for (size_t i = 0; i < r->nmessages; i++)
         cxm__free(r->messages[i]);
     cxm__free(r->messages);
-    cxm__free(r->c_block);
+    for (size_t k = 0; k < r->segments; k++)
+        cxm__free(r->segment_block[k]);
+    cxm__free(r->segment);
+    cxm__free(r->segment_block);
     cxm__free(r->first_time);
-    cxm__free(r->slots);
+    cxm__free(r->slots_block);
     cxm__free(r->u);
     cxm__free(r->id_name);
     cxm__free(r);
@@ -270,6 +277,20 @@ static void advise_huge(void *p, size_t size)
     (void)p;
     (void)size;
 #endif
+}
+
+/* Large tables are placed on a 2 MiB boundary inside a block 2 MiB larger
+ * (the extra is address space, never touched), so that whole huge pages fit. */
+enum { HUGE_ALIGN = 2 << 20, SMALL_ALIGN = 64 };
+
+static size_t alignment_for(size_t bytes)
+{
+    return bytes >= 4 * (size_t)HUGE_ALIGN ? HUGE_ALIGN : SMALL_ALIGN;
+}
+
+static char *align_in(char *block, size_t alignment)
+{
+    return block + ((alignment - ((uintptr_t)block & (alignment - 1))) & (alignment - 1));
 }
 
 /* ------------------------------------------------------------------ hashing */
@@ -344,12 +365,14 @@ static int grow_slots(cxm_rfm *r)
 {
     size_t old_cap = r->slots ? r->mask + 1 : 0;
     size_t cap = old_cap ? old_cap * 2 : 1024;
-    /* Advice before the first touch, or the pages are already small. */
-    uint64_t *slots = cxm__malloc(cap * sizeof *slots);
-    if (slots == NULL)
+    size_t bytes = cap * sizeof(uint64_t), alignment = alignment_for(bytes);
+    char *block = cxm__malloc(bytes + alignment);
+    if (block == NULL)
         return CXM_ENOMEM;
-    advise_huge(slots, cap * sizeof *slots);
-    memset(slots, 0, cap * sizeof *slots);
+    uint64_t *slots = (uint64_t *)(void *)align_in(block, alignment);
+    /* Advice before the first touch, or the pages are already small. */
+    advise_huge(slots, bytes);
+    memset(slots, 0, bytes);
     size_t mask = cap - 1;
     for (size_t i = 0; i < old_cap; i++) {
         uint64_t s = r->slots[i];
@@ -360,7 +383,8 @@ static int grow_slots(cxm_rfm *r)
             pos = (pos + 1) & mask;
         slots[pos] = s;
     }
-    cxm__free(r->slots);
+    cxm__free(r->slots_block);
+    r->slots_block = block;
     r->slots = slots;
     r->mask = mask;
     return CXM_OK;
@@ -393,26 +417,42 @@ static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
     return copy;
 }
 
-/* Resize the record array to cap records, keeping it aligned to 64 bytes
- * (a record must not straddle two cache lines) whatever the allocator. */
-static int resize_customers(cxm_rfm *r, size_t cap)
+/* Records live in segments of SEGMENT (2^16) records, 4 MiB each, allocated
+ * as needed and never moved: growing copies nothing and touches no page
+ * twice, and each segment is placed on a 2 MiB boundary and advised before
+ * its first use, so that transparent huge pages can back it (with a million
+ * customers, 4 KiB pages cost a TLB miss and a page fault per few rows). */
+enum { SEGMENT_BITS = 16, SEGMENT = 1 << SEGMENT_BITS };
+#define CUST(r, i) (&(r)->segment[(size_t)(i) >> SEGMENT_BITS][(size_t)(i) & (SEGMENT - 1)])
+
+static int add_segment(cxm_rfm *r)
 {
-    if (cap > (SIZE_MAX - 64) / sizeof(cust))
-        return cxm__fail(CXM_ENOMEM, "cannot allocate %zu customer records", cap);
-    size_t old_offset = r->c_block ? (size_t)((char *)r->c - r->c_block) : 0;
-    char *block = cxm__realloc(r->c_block, cap * sizeof(cust) + 64);
+    if (r->segments == r->segments_cap) {
+        size_t cap = r->segments_cap ? r->segments_cap * 2 : 8;
+        cust **segment = cxm__reallocarray(r->segment, cap, sizeof *segment);
+        if (segment == NULL)
+            return CXM_ENOMEM;
+        r->segment = segment;
+        char **block = cxm__reallocarray(r->segment_block, cap, sizeof *block);
+        if (block == NULL)
+            return CXM_ENOMEM;
+        r->segment_block = block;
+        r->segments_cap = cap;
+    }
+    const size_t bytes = (size_t)SEGMENT * sizeof(cust);
+    char *block = cxm__malloc(bytes + HUGE_ALIGN);
     if (block == NULL)
         return CXM_ENOMEM;
-    size_t offset = (size_t)((64 - ((uintptr_t)block & 63)) & 63);
-    if (offset != old_offset && r->n > 0)
-        memmove(block + offset, block + old_offset, r->n * sizeof(cust));
-    r->c_block = block;
-    r->c = (cust *)(void *)(block + offset);
+    cust *records = (cust *)(void *)align_in(block, HUGE_ALIGN);
+    advise_huge(records, bytes);
+    r->segment_block[r->segments] = block;
+    r->segment[r->segments++] = records;
     return CXM_OK;
 }
 
 /* Find or add a customer; *index is its record. */
-static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code, uint32_t *index)
+static inline int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code,
+                         uint32_t *index)
 {
     size_t pos = slot_position(h, r->mask);
     uint64_t tag = h & TAG_MASK;
@@ -422,7 +462,7 @@ static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t co
             break;
         if ((s & TAG_MASK) == tag) {
             uint32_t i = (uint32_t)s - 1;
-            if (same_id(r, &r->c[i], id, len, code)) {
+            if (same_id(r, CUST(r, i), id, len, code)) {
                 *index = i;
                 return CXM_OK;
             }
@@ -436,17 +476,18 @@ static int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t co
         return cxm__fail(CXM_ERANGE, "a customer id of %zu bytes is too long", len);
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 1024;
-        int status = resize_customers(r, cap);
-        if (status != CXM_OK)
-            return status;
         double *ft = cxm__reallocarray(r->first_time, cap, sizeof *ft);
         if (ft == NULL)
             return CXM_ENOMEM;
         r->first_time = ft;
         r->cap = cap;
-        advise_huge(r->c, cap * sizeof *r->c);
     }
-    cust *c = &r->c[r->n];
+    if (r->n == r->segments * (size_t)SEGMENT) {
+        int status = add_segment(r);
+        if (status != CXM_OK)
+            return status;
+    }
+    cust *c = CUST(r, r->n);
     memset(c, 0, sizeof *c);
     if (r->codes) {
         c->id.code = code;
@@ -484,7 +525,7 @@ typedef struct row {
 
 static inline void update(cxm_rfm *r, const row *w)
 {
-    cust *c = &r->c[w->index];
+    cust *c = CUST(r, w->index);
     int32_t p = (int32_t)(w->k - r->base);
     bool in_cal = w->k <= r->cal_k;
     if (!(c->meta & META_UNSORTED)) {
@@ -579,7 +620,7 @@ static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
         uint64_t tag = w->hash & TAG_MASK, s;
         while ((s = r->slots[pos]) != 0) {
             if ((s & TAG_MASK) == tag) {
-                __builtin_prefetch(&r->c[(uint32_t)s - 1], 1);
+                __builtin_prefetch(CUST(r, (uint32_t)s - 1), 1);
                 break;
             }
             pos = (pos + 1) & r->mask;
@@ -883,8 +924,8 @@ static int pair_set_add(pair_set *s, uint64_t key, bool *added)
 static void recount_begin(cxm_rfm *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (r->c[i].meta & META_UNSORTED)
-            r->c[i].ncal = r->c[i].nhold = 0;
+        if (CUST(r, i)->meta & META_UNSORTED)
+            CUST(r, i)->ncal = CUST(r, i)->nhold = 0;
     r->passes = 2;
 }
 
@@ -902,11 +943,11 @@ static int recount(cxm_rfm *r, pair_set *set, const row *w0)
         if (s == 0)
             return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
         if ((s & TAG_MASK) == tag &&
-            same_id(r, &r->c[(uint32_t)s - 1], w.id, w.len, w.code))
+            same_id(r, CUST(r, (uint32_t)s - 1), w.id, w.len, w.code))
             break;
     }
     uint32_t i = (uint32_t)r->slots[pos] - 1;
-    cust *c = &r->c[i];
+    cust *c = CUST(r, i);
     if (!(c->meta & META_UNSORTED))
         return CXM_OK;
     uint32_t p = (uint32_t)(int32_t)(w.k - r->base);
@@ -959,14 +1000,20 @@ static void urow_insert(urow *table, size_t mask, const urow *key, uint64_t weig
     table[pos].weight += weight;
 }
 
-static int build_unique(cxm_rfm *r)
+static unsigned bit_width(uint64_t v)
+{
+    return v ? 64u - (unsigned)__builtin_clzll(v) : 0u;
+}
+
+/* The compressed form by hashing (any sizes): distinct rows, then qsort. */
+static int build_unique_hashed(cxm_rfm *r)
 {
     size_t cap = 256, used = 0;
     urow *table = cxm__calloc(cap, sizeof *table);
     if (table == NULL)
         return CXM_ENOMEM;
     for (size_t i = 0; i < r->n; i++) {
-        const cust *c = &r->c[i];
+        const cust *c = CUST(r, i);
         urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
         size_t pos = (size_t)urow_hash(&key) & (cap - 1);
         while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
@@ -991,7 +1038,6 @@ static int build_unique(cxm_rfm *r)
             cap *= 2;
         }
     }
-    /* Squeeze out the empty slots and sort. */
     size_t w = 0;
     for (size_t i = 0; i < cap; i++)
         if (table[i].weight)
@@ -1001,6 +1047,74 @@ static int build_unique(cxm_rfm *r)
     if (u == NULL) {
         cxm__free(table);
         return CXM_ENOMEM;
+    }
+    r->u = u;
+    r->nu = w;
+    return CXM_OK;
+}
+
+/* The compressed form. Usually (x, t_x, T) packs into 64 bits: then sort the
+ * packed keys with a radix sort, in the slot table that is no longer needed
+ * (it holds at least 2n words), and count runs. Sequential, no new memory. */
+static int build_unique(cxm_rfm *r)
+{
+    const size_t n = r->n;
+    uint64_t max_x = 0, max_r = 0, max_t = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cust *c = CUST(r, i);
+        uint64_t x = frequency_of(r, c), rec = (uint64_t)(c->last - c->first);
+        uint64_t t = (uint64_t)(r->end_k - r->base - c->first);
+        max_x = x > max_x ? x : max_x;
+        max_r = rec > max_r ? rec : max_r;
+        max_t = t > max_t ? t : max_t;
+    }
+    unsigned bx = bit_width(max_x), br = bit_width(max_r), bt = bit_width(max_t);
+    if (bx + br + bt > 64 || r->slots == NULL || (r->mask + 1) < 2 * n)
+        return build_unique_hashed(r);
+    uint64_t *keys = r->slots, *tmp = r->slots + n;
+    for (size_t i = 0; i < n; i++) {
+        const cust *c = CUST(r, i);
+        keys[i] = ((uint64_t)frequency_of(r, c) << (br + bt)) |
+                  ((uint64_t)(c->last - c->first) << bt) |
+                  (uint64_t)(r->end_k - r->base - c->first);
+    }
+    /* LSD radix sort, 11 bits a pass, over the bits in use. */
+    enum { RADIX = 11, BUCKETS = 1 << RADIX };
+    size_t count[BUCKETS];
+    for (unsigned shift = 0; shift < bx + br + bt; shift += RADIX) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(keys[i] >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            size_t k = count[b];
+            count[b] = sum;
+            sum += k;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(keys[i] >> shift) & (BUCKETS - 1)]++] = keys[i];
+        uint64_t *swap = keys;
+        keys = tmp;
+        tmp = swap;
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        distinct += i == 0 || keys[i] != keys[i - 1];
+    urow *u = cxm__malloc((distinct ? distinct : 1) * sizeof *u);
+    if (u == NULL)
+        return CXM_ENOMEM;
+    size_t w = 0;
+    const uint64_t mr = br ? (UINT64_MAX >> (64 - br)) : 0, mt = bt ? (UINT64_MAX >> (64 - bt)) : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && keys[i] == keys[i - 1]) {
+            u[w - 1].weight++;
+            continue;
+        }
+        u[w].x = (uint32_t)(br + bt < 64 ? keys[i] >> (br + bt) : 0);
+        u[w].recency = (int32_t)(bt < 64 ? (keys[i] >> bt) & mr : 0);
+        u[w].T = (int64_t)(keys[i] & mt);
+        u[w].weight = 1;
+        w++;
     }
     r->u = u;
     r->nu = w;
@@ -1026,31 +1140,35 @@ static int finish(cxm_rfm *r, const char *source)
     /* Keep the customers whose first purchase is in the calibration period. */
     size_t w = 0;
     for (size_t i = 0; i < r->n; i++) {
-        if (!(r->c[i].meta & META_HAS_CAL)) {
+        if (!(CUST(r, i)->meta & META_HAS_CAL)) {
             r->holdout_only++;
             continue;
         }
         if (w != i) {
-            r->c[w] = r->c[i];
+            *CUST(r, w) = *CUST(r, i);
             r->first_time[w] = r->first_time[i];
         }
         w++;
     }
     r->n = w;
-    cxm__free(r->slots);
-    r->slots = NULL;
     /* Give back the growth room of the arrays. */
-    if (r->n < r->cap) {
-        int status = resize_customers(r, r->n ? r->n : 1);
-        if (status != CXM_OK)
-            return status;
+    int status = build_unique(r);
+    cxm__free(r->slots_block);
+    r->slots_block = NULL;
+    r->slots = NULL;
+    /* Give back the segments the compaction emptied, and the growth room. */
+    size_t used = (r->n + SEGMENT - 1) / SEGMENT;
+    while (r->segments > used)
+        cxm__free(r->segment_block[--r->segments]);
+    if (status == CXM_OK && r->n < r->cap) {
         double *ft = cxm__reallocarray(r->first_time, r->n ? r->n : 1, sizeof *ft);
-        if (ft == NULL)
-            return CXM_ENOMEM;
-        r->first_time = ft;
+        if (ft)
+            r->first_time = ft;
+        else
+            status = CXM_ENOMEM;
         r->cap = r->n;
     }
-    return build_unique(r);
+    return status;
 }
 
 /* ------------------------------------------------------------------ from a CSV file */
@@ -1153,29 +1271,23 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
     return status;
 }
 
-int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+/* The summary of an open reader (from a file, or from memory for tests and fuzzing). */
+static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *customer_column,
                      const char *time_column, const char *amount_column,
                      const cxm_csv_options *csv_options, const cxm_rfm_options *options)
 {
-    int status = cxm__check_pointer(out, "out");
+    cxm_rfm *r = NULL;
+    int status = open_status;
     if (status == CXM_OK)
-        status = cxm__check_pointer(path, "path");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(customer_column, "customer_column");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(time_column, "time_column");
-    if (status != CXM_OK)
+        status = create(&r, options);
+    if (status != CXM_OK) {
+        cxm__csv_close(csv);
         return status;
-    *out = NULL;
-    cxm_rfm *r;
-    if ((status = create(&r, options)) != CXM_OK)
-        return status;
+    }
+    const char *source = cxm__csv_name(csv);
     r->has_amount = amount_column != NULL;
-    cxm_csv *csv = NULL;
     size_t id_col = 0, time_col = 0, amount_col = 0;
-    status = cxm__csv_open(&csv, path, csv_options);
-    if (status == CXM_OK)
-        status = cxm__csv_find_column(csv, customer_column, &id_col);
+    status = cxm__csv_find_column(csv, customer_column, &id_col);
     if (status == CXM_OK)
         status = cxm__csv_find_column(csv, time_column, &time_col);
     if (status == CXM_OK && amount_column)
@@ -1199,16 +1311,16 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
         if (r->rows == 0) {
             if (r->after_end > 0)
-                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", path);
+                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", source);
             else if (r->skipped > 0)
                 status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
-                                   path, r->skipped, r->nmessages ? r->messages[0] : "?");
+                                   source, r->skipped, r->nmessages ? r->messages[0] : "?");
             else
-                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", path);
+                status = cxm__fail(CXM_EPARSE, "%s: no transactions after the header", source);
         }
     }
     if (status == CXM_OK)
-        status = finish(r, path);
+        status = finish(r, source);
     cxm__csv_close(csv);
     if (status != CXM_OK) {
         cxm_rfm_free(r);
@@ -1216,6 +1328,47 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
     }
     *out = r;
     return CXM_OK;
+}
+
+static int check_columns(cxm_rfm **out, const char *customer_column, const char *time_column)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(customer_column, "customer_column");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(time_column, "time_column");
+    if (status == CXM_OK)
+        *out = NULL;
+    return status;
+}
+
+int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_column,
+                     const char *time_column, const char *amount_column,
+                     const cxm_csv_options *csv_options, const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open(&csv, path, csv_options);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
+}
+
+int cxm__rfm_read_memory(cxm_rfm **out, const void *data, size_t size, const char *name,
+                         size_t read_size, const char *customer_column, const char *time_column,
+                         const char *amount_column, const cxm_csv_options *csv_options,
+                         const cxm_rfm_options *options)
+{
+    int status = check_columns(out, customer_column, time_column);
+    if (status != CXM_OK)
+        return status;
+    cxm_csv *csv = NULL;
+    status = cxm__csv_open_memory(&csv, data, size, name, csv_options, read_size);
+    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+                     options);
 }
 
 /* ------------------------------------------------------------------ from arrays */
@@ -1381,7 +1534,7 @@ static double value_of(const cxm_rfm *r, const cust *c, size_t i, cxm_rfm_field 
     }
 }
 
-int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status == CXM_OK)
@@ -1394,7 +1547,7 @@ int cxm_rfm_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t ds
     if (r->n > 0 && (status = cxm__check_pointer(dst, "dst")) != CXM_OK)
         return status;
     for (size_t i = 0; i < r->n; i++)
-        dst[i] = value_of(r, &r->c[i], i, field);
+        dst[i] = value_of(r, CUST(r, i), i, field);
     return CXM_OK;
 }
 
@@ -1402,10 +1555,10 @@ const char *cxm_rfm_id(const cxm_rfm *r, size_t i)
 {
     if (r == NULL || r->codes || i >= r->n)
         return NULL;
-    return cust_id(&r->c[i]);
+    return cust_id(CUST(r, i));
 }
 
-int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
+int cxm_rfm_codes(int64_t *dst, size_t dst_n, const cxm_rfm *r)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)
@@ -1418,7 +1571,7 @@ int cxm_rfm_codes(const cxm_rfm *r, int64_t *dst, size_t dst_n)
     if (r->n > 0 && (status = cxm__check_pointer(dst, "codes_dst")) != CXM_OK)
         return status;
     for (size_t i = 0; i < r->n; i++)
-        dst[i] = r->c[i].id.code;
+        dst[i] = CUST(r, i)->id.code;
     return CXM_OK;
 }
 
@@ -1427,7 +1580,7 @@ size_t cxm_rfm_unique_size(const cxm_rfm *r)
     return r ? r->nu : 0;
 }
 
-int cxm_rfm_unique_column(const cxm_rfm *r, cxm_rfm_field field, double *dst, size_t dst_n)
+int cxm_rfm_unique_column(double *dst, size_t dst_n, const cxm_rfm *r, cxm_rfm_field field)
 {
     int status = cxm__check_pointer(r, "rfm");
     if (status != CXM_OK)
@@ -1599,7 +1752,7 @@ static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
     put(w, ",first_purchase\n", 16);
     char date[40];
     for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
-        const cust *c = &r->c[i];
+        const cust *c = CUST(r, i);
         if (r->codes) {
             int len = snprintf(date, sizeof date, "%lld", (long long)c->id.code);
             put(w, date, (size_t)len);

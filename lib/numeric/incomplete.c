@@ -35,7 +35,7 @@ static double beta_cf(double a, double b, double x)
             c = TINY;
         double delta = d * c;
         h *= delta;
-        if (fabs(delta - 1.0) < 1e-16)
+        if (fabs(delta - 1.0) < 4e-16) /* a few ulps: 1e-16 is below the spacing near 1 */
             break;
     }
     return h;
@@ -73,7 +73,7 @@ static double expint_cf(double m, double x)
         c = b + an / c;
         double delta = c * d;
         h *= delta;
-        if (fabs(delta - 1.0) < 1e-16)
+        if (fabs(delta - 1.0) < 4e-16) /* a few ulps: 1e-16 is below the spacing near 1 */
             break;
     }
     return h;

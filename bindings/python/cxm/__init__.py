@@ -17,6 +17,11 @@ from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
 from . import chain
+from . import journey
+from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
+                  summary_from_csv, RFMSummary)
+from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
+                   load_model)
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -29,4 +34,8 @@ __all__ = [
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",
     "chain",
+    "journey",
+    "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
+    "RFMSummary",
+    "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
 ]

@@ -1,0 +1,38 @@
+"""libcxm for Python: customer-experience management, measured.
+
+Lifetime value (closed forms today; BTYD models with lifetimes' names as they
+land), the two-perspective journey model and the expectation-to-results
+emotion chain, computed by the libcxm C library. Inputs are numbers, numpy
+arrays or pandas Series; errors raise subclasses of :class:`cxm.Error` that
+carry the library's message.
+
+>>> import cxm
+>>> round(cxm.clv(margin=100, retention=0.8, discount=0.12), 9)
+250.0
+"""
+
+from . import core
+from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError, FileError,
+                      ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,
+                      NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
+from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
+from . import chain
+from . import journey
+from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
+                  summary_from_csv, RFMSummary)
+
+core.register_error_classes(_ERROR_CLASSES)
+
+__version__ = core.version_string()
+version_info = (core.VERSION_MAJOR, core.VERSION_MINOR, core.VERSION_PATCH)
+
+__all__ = [
+    "Error", "InvalidArgumentError", "OutOfMemoryError", "DomainError", "FileError",
+    "ParseError", "ConvergenceError", "StateError", "UnsupportedError", "RangeError",
+    "NotFoundError",
+    "clv", "clv_elasticity", "clv_schedule", "customer_equity",
+    "chain",
+    "journey",
+    "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
+    "RFMSummary",
+]

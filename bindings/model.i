@@ -1,0 +1,345 @@
+/* The BTYD model engine (cxm/model.h). Included by cxm.i.
+ *
+ * cxm_model is an opaque handle owned by the target language: created by
+ * model_create / model_create_named / model_from_json / model_load, freed by
+ * the garbage collector. The C functions that take one length for several
+ * arrays are bound through cxmb_* adapters taking (pointer, length) pairs;
+ * an empty weights array means "no weights". The friendly APIs are
+ * bindings/python/cxm/btyd.py and bindings/lua/cxm.lua. */
+
+/* ---------------------------------------------------------------- the handle */
+%nodefaultctor cxm_model;
+typedef struct cxm_model {} cxm_model;
+%extend cxm_model {
+    ~cxm_model() { cxm_model_free($self); }
+}
+
+#if defined(SWIGPYTHON)
+%typemap(in, numinputs=0) cxm_model **out (cxm_model *temp = NULL) { $1 = &temp; }
+%typemap(argout) cxm_model **out {
+    $result = SWIG_Python_AppendOutput($result,
+        SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+}
+%typemap(in, numinputs=0) char **json (char *temp = NULL) { $1 = &temp; }
+%typemap(argout) char **json {
+    PyObject *text = PyUnicode_FromString(*$1 ? *$1 : "");
+    cxm_free(*$1);
+    if (text == NULL)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, text);
+}
+#elif defined(SWIGLUA)
+%typemap(in, numinputs=0) cxm_model **out (cxm_model *temp = NULL) { $1 = &temp; }
+%typemap(argout) cxm_model **out {
+    SWIG_NewPointerObj(L, *$1, $*1_descriptor, 1);
+    SWIG_arg++;
+}
+%typemap(in, numinputs=0) char **json (char *temp = NULL) { $1 = &temp; }
+%typemap(argout) char **json {
+    lua_pushstring(L, *$1 ? *$1 : "");
+    cxm_free(*$1);
+    SWIG_arg++;
+}
+#endif
+
+/* More array names than cxm.i's a, b, c. */
+%apply (double *INPLACE_ARRAY1, size_t DIM1) {
+    (double *dst2, size_t dst2_n), (double *dst3, size_t dst3_n)
+};
+%apply (const double *IN_ARRAY1, size_t DIM1) {
+    (const double *d, size_t d_n), (const double *e, size_t e_n), (const double *w, size_t w_n)
+};
+#if defined(SWIGPYTHON)
+%apply (double *IN_ARRAY1, size_t DIM1) {
+    (const double *d, size_t d_n), (const double *e, size_t e_n), (const double *w, size_t w_n)
+};
+#endif
+
+/* ---------------------------------------------------------------- what is bound as is */
+%ignore cxm_model_free;
+%ignore cxm_model_create;
+%ignore cxm_model_params;
+%ignore cxm_model_set_params;
+%ignore cxm_model_fit;
+%ignore cxm_model_fit_spend;
+%ignore cxm_model_fit_columns;
+%ignore cxm_model_log_likelihood_of;
+%ignore cxm_model_standard_errors;
+%ignore cxm_model_covariance;
+%ignore cxm_model_fit_report;
+%ignore cxm_model_p_alive;
+%ignore cxm_model_expected_purchases;
+%ignore cxm_model_conditional_purchases;
+%ignore cxm_model_purchase_probability;
+%ignore cxm_model_dert;
+%ignore cxm_model_tracking;
+%ignore cxm_model_calibration_holdout;
+%ignore cxm_model_expected_spend;
+%ignore cxm_model_lifetime_value;
+%ignore cxm_model_simulate;
+%ignore cxm_model_simulate_times;
+%ignore cxm_model_simulate_spend;
+%ignore cxm_fit_options;
+%ignore cxm_fit_options_init;
+%ignore cxm_fit_report;
+%ignore cxm_value_options;
+%ignore cxm_value_options_init;
+/* Python and Lua read files with their own tools (pandas, io). */
+%ignore cxm_table_read_csv;
+%include "cxm/model.h"
+
+/* ---------------------------------------------------------------- adapters */
+%rename(model_create) cxmb_model_create;
+%rename(model_params) cxmb_model_params;
+%rename(model_set_params) cxmb_model_set_params;
+%rename(model_fit) cxmb_model_fit;
+%rename(model_fit_spend) cxmb_model_fit_spend;
+%rename(model_log_likelihood_of) cxmb_model_log_likelihood_of;
+%rename(model_standard_errors) cxmb_model_standard_errors;
+%rename(model_covariance) cxmb_model_covariance;
+%rename(model_fit_report) cxmb_model_fit_report;
+%rename(model_p_alive) cxmb_model_p_alive;
+%rename(model_expected_purchases) cxmb_model_expected_purchases;
+%rename(model_conditional_purchases) cxmb_model_conditional_purchases;
+%rename(model_purchase_probability) cxmb_model_purchase_probability;
+%rename(model_dert) cxmb_model_dert;
+%rename(model_tracking) cxmb_model_tracking;
+%rename(model_calibration_holdout) cxmb_model_calibration_holdout;
+%rename(model_expected_spend) cxmb_model_expected_spend;
+%rename(model_lifetime_value) cxmb_model_lifetime_value;
+%rename(model_simulate) cxmb_model_simulate;
+%rename(model_simulate_times) cxmb_model_simulate_times;
+%rename(model_simulate_spend) cxmb_model_simulate_spend;
+%inline %{
+static int cxmb_model_create(cxm_model **out, int kind)
+{
+    return cxm_model_create(out, (cxm_model_kind)kind);
+}
+
+static int cxmb_model_params(const cxm_model *model, double *dst, size_t dst_n)
+{
+    return cxm_model_params(model, dst, dst_n);
+}
+
+static int cxmb_model_set_params(cxm_model *model, const double *a, size_t a_n)
+{
+    return cxm_model_set_params(model, a, a_n);
+}
+
+static int cxmb_fit_options(cxm_fit_options *o, double penalty, unsigned max_iterations,
+                            double tolerance, unsigned threads, unsigned flags)
+{
+    cxm_fit_options_init(o);
+    o->penalty = penalty;
+    o->max_iterations = max_iterations;
+    o->tolerance = tolerance;
+    o->threads = threads;
+    o->flags = flags;
+    return CXM_OK;
+}
+
+static int cxmb_weights(size_t n, size_t w_n)
+{
+    return w_n == 0 ? CXM_OK : cxmb_same_length(n, w_n, "weights");
+}
+
+/* x, t_x, T[, weights] (an empty weights array: none). */
+static int cxmb_model_fit(cxm_model *model, const double *a, size_t a_n, const double *b,
+                          size_t b_n, const double *c, size_t c_n, const double *w, size_t w_n,
+                          double penalty, unsigned max_iterations, double tolerance,
+                          unsigned threads, unsigned flags)
+{
+    cxm_fit_options o;
+    int status = cxmb_same_length(a_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    return status ? status : cxm_model_fit(model, a_n, a, b, c, w_n ? w : NULL, &o);
+}
+
+static int cxmb_model_fit_spend(cxm_model *model, const double *a, size_t a_n, const double *b,
+                                size_t b_n, const double *w, size_t w_n, double penalty,
+                                unsigned max_iterations, double tolerance, unsigned threads,
+                                unsigned flags)
+{
+    cxm_fit_options o;
+    int status = cxmb_same_length(a_n, b_n, "mean_spend");
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    return status ? status : cxm_model_fit_spend(model, a_n, a, b, w_n ? w : NULL, &o);
+}
+
+/* Columns a, b[, c] (c empty for two-column kinds) and optional weights. */
+static int cxmb_model_log_likelihood_of(const cxm_model *model, double *out, const double *a,
+                                        size_t a_n, const double *b, size_t b_n, const double *c,
+                                        size_t c_n, const double *w, size_t w_n)
+{
+    size_t columns = cxm_model_column_count(model);
+    int status = cxmb_same_length(a_n, b_n, "second column");
+    if (status == CXM_OK && columns == 3) status = cxmb_same_length(a_n, c_n, "third column");
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status != CXM_OK)
+        return status;
+    double *data = malloc((a_n ? a_n : 1) * (columns ? columns : 1) * sizeof *data);
+    if (data == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    memcpy(data, a, a_n * sizeof *data);
+    memcpy(data + a_n, b, a_n * sizeof *data);
+    if (columns == 3)
+        memcpy(data + 2 * a_n, c, a_n * sizeof *data);
+    status = cxm_model_log_likelihood_of(model, out, a_n, data, w_n ? w : NULL);
+    free(data);
+    return status;
+}
+
+static int cxmb_model_standard_errors(const cxm_model *model, double *dst, size_t dst_n)
+{
+    return cxm_model_standard_errors(model, dst, dst_n);
+}
+
+static int cxmb_model_covariance(const cxm_model *model, double *dst, size_t dst_n)
+{
+    return cxm_model_covariance(model, dst, dst_n);
+}
+
+/* reason, iterations, evaluations, gradient norm, log-likelihood, observations, rows. */
+static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst_n)
+{
+    cxm_fit_report r = CXM_FIT_REPORT_INIT;
+    int status = cxmb_same_length(7, dst_n, "dst");
+    if (status == CXM_OK) status = cxm_model_fit_report(model, &r);
+    if (status != CXM_OK)
+        return status;
+    dst[0] = r.reason;
+    dst[1] = r.iterations;
+    dst[2] = r.evaluations;
+    dst[3] = r.gradient_norm;
+    dst[4] = r.log_likelihood;
+    dst[5] = r.observations;
+    dst[6] = r.rows;
+    return CXM_OK;
+}
+
+static int cxmb_model_p_alive(const cxm_model *model, double *dst, size_t dst_n, const double *a,
+                              size_t a_n, const double *b, size_t b_n, const double *c, size_t c_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    return status ? status : cxm_model_p_alive(model, dst, dst_n, a, b, c);
+}
+
+static int cxmb_model_expected_purchases(const cxm_model *model, double *dst, size_t dst_n,
+                                         const double *a, size_t a_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "t");
+    return status ? status : cxm_model_expected_purchases(model, dst, dst_n, a);
+}
+
+static int cxmb_model_conditional_purchases(const cxm_model *model, double *dst, size_t dst_n,
+                                            const double *a, size_t a_n, const double *b,
+                                            size_t b_n, const double *c, size_t c_n,
+                                            const double *d, size_t d_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "t");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "T");
+    return status ? status : cxm_model_conditional_purchases(model, dst, dst_n, a, b, c, d);
+}
+
+static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, size_t dst_n,
+                                           const double *a, size_t a_n, const double *b,
+                                           size_t b_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "n");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t");
+    return status ? status : cxm_model_purchase_probability(model, dst, dst_n, a, b);
+}
+
+static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, double rate,
+                           const double *a, size_t a_n, const double *b, size_t b_n,
+                           const double *c, size_t c_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    return status ? status : cxm_model_dert(model, dst, dst_n, rate, a, b, c);
+}
+
+static int cxmb_model_tracking(const cxm_model *model, double *dst, size_t dst_n,
+                               const double *a, size_t a_n, const double *b, size_t b_n,
+                               const double *w, size_t w_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "times");
+    if (status == CXM_OK) status = cxmb_weights(b_n, w_n);
+    return status ? status : cxm_model_tracking(model, dst, dst_n, a, b_n, b, w_n ? w : NULL);
+}
+
+/* Outputs: actual, predicted, count per bin (dst_n bins). */
+static int cxmb_model_calibration_holdout(const cxm_model *model, double *dst, size_t dst_n,
+                                          double *dst2, size_t dst2_n, double *dst3,
+                                          size_t dst3_n, const double *a, size_t a_n,
+                                          const double *b, size_t b_n, const double *c,
+                                          size_t c_n, const double *d, size_t d_n,
+                                          const double *e, size_t e_n)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "predicted");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, dst3_n, "count");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, d_n, "duration");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, e_n, "x_holdout");
+    return status ? status : cxm_model_calibration_holdout(model, dst, dst2, dst3, dst_n, a_n, a, b, c, d, e);
+}
+
+static int cxmb_model_expected_spend(const cxm_model *model, double *dst, size_t dst_n,
+                                     const double *a, size_t a_n, const double *b, size_t b_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "mean_spend");
+    return status ? status : cxm_model_expected_spend(model, dst, dst_n, a, b);
+}
+
+static int cxmb_model_lifetime_value(const cxm_model *model, double *dst, size_t dst_n,
+                                     const double *a, size_t a_n, const double *b, size_t b_n,
+                                     const double *c, size_t c_n, const double *d, size_t d_n,
+                                     double period, unsigned periods, double discount,
+                                     double margin)
+{
+    cxm_value_options o;
+    cxm_value_options_init(&o);
+    o.period = period;
+    o.periods = periods;
+    o.discount = discount;
+    o.margin = margin;
+    int status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "value");
+    return status ? status : cxm_model_lifetime_value(model, dst, dst_n, a, b, c, d, &o);
+}
+
+/* x into dst, t_x into dst2, for the observation lengths in a. */
+static int cxmb_model_simulate(const cxm_model *model, double *dst, size_t dst_n, double *dst2,
+                               size_t dst2_n, const double *a, size_t a_n,
+                               unsigned long long seed)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "T");
+    return status ? status : cxm_model_simulate(model, dst, dst2, dst_n, a, seed);
+}
+
+static int cxmb_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n,
+                                     const double *a, size_t a_n, unsigned long long seed)
+{
+    return cxm_model_simulate_times(model, dst, dst_n, a_n, a, seed);
+}
+
+static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t dst_n,
+                                     const double *a, size_t a_n, unsigned long long seed)
+{
+    int status = cxmb_same_length(dst_n, a_n, "x");
+    return status ? status : cxm_model_simulate_spend(model, dst, dst_n, a, seed);
+}
+%}

@@ -1,0 +1,507 @@
+"""Buy-till-you-die models with lifetimes' names: switch by changing an import.
+
+    from lifetimes import BetaGeoFitter, GammaGammaFitter    # before
+    from cxm import BetaGeoFitter, GammaGammaFitter          # after
+
+    bgf = BetaGeoFitter(penalizer_coef=0.0)
+    bgf.fit(summary["frequency"], summary["recency"], summary["T"])
+    bgf.summary                          # coef, se(coef), lower/upper 95% bound
+    bgf.conditional_probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    bgf.conditional_expected_number_of_purchases_up_to_time(39, f, r, T)
+
+The numbers come from libcxm's C engine: Newton's method with the analytic
+Hessian (a fit that does not converge raises :class:`cxm.ConvergenceError`,
+never returns garbage), standard errors from the observed information,
+expectations without the hypergeometric function's cancellations. Inputs
+are numbers, numpy arrays or pandas Series (broadcast against each other);
+outputs are numpy arrays, or pandas Series indexed like a Series input.
+
+Differences from lifetimes, on purpose:
+
+- ``initial_params`` are the parameters themselves (r, alpha, ...), not
+  their logarithms.
+- ``tol`` is the largest accepted gradient component of the mean negative
+  log-likelihood on the log scale (default 1e-9), not scipy's tolerance.
+- The 95% bounds of ``summary`` are computed on the log scale
+  (``coef * exp(±1.96 se/coef)``), so they are never negative.
+- ``customer_lifetime_value`` takes the period length in the model's time
+  unit (``period=``); with ``freq`` only, a month is 365.2425/12 days (not 30).
+- ``save_model`` writes JSON (parameters, covariance, log-likelihood and the
+  library version), not a pickle of the object; the fitted data are not saved.
+- ``generate_new_data(T, seed=...)`` takes the customers' observation lengths
+  and a seed (the same numbers on every platform) and returns frequency,
+  recency and T (lifetimes draws T from the fitted data and also returns the
+  latent lambda and p).
+
+Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
+``set_params``, ``discounted_expected_residual_transactions``,
+``expected_cumulative_transactions`` (the tracking curve),
+``calibration_holdout`` and ``to_json``.
+"""
+
+import numpy as np
+
+from . import core
+from ._arrays import as_float_array, elementwise, _pandas_index
+from ._errors import InvalidArgumentError, ConvergenceError, StateError
+
+__all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model"]
+
+_REASONS = {0: "not run", 1: "converged", 2: "iteration limit reached", 3: "diverged",
+            4: "not finite", 5: "no progress", 6: "Hessian not positive definite"}
+
+# Length of a month in a time unit, from the mean Gregorian year (365.2425 days).
+_MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 12 * 24}
+
+
+def _elementwise(call, named_inputs, name):
+    """_arrays.elementwise, with a float for all-scalar inputs (lifetimes returns numbers)."""
+    result = elementwise(call, named_inputs, name)
+    if all(np.ndim(v) == 0 for v in named_inputs.values()) and np.ndim(result) > 0:
+        return float(np.asarray(result).reshape(-1)[0])
+    return result
+
+
+def _flat(value, name):
+    return np.ascontiguousarray(as_float_array(value, name).reshape(-1))
+
+
+def _pandas():
+    import pandas as pd
+    return pd
+
+
+class _Fitter:
+    """What every fitter shares: the C model, parameters, statistics, persistence."""
+
+    _kind = None            # core.MODEL_*
+    _names = ()             # parameter names in libcxm's order
+    _public_names = ()      # the names in params_ (lifetimes')
+
+    def __init__(self, penalizer_coef=0.0):
+        self.penalizer_coef = penalizer_coef
+        self._model = core.model_create(self._kind)
+
+    # ------------------------------------------------------------------ state
+    def __repr__(self):
+        cls = type(self).__name__
+        state = core.model_get_state(self._model)
+        if state == core.MODEL_EMPTY:
+            return f"<cxm.{cls}>"
+        params = ", ".join(f"{n}: {v:.2f}" for n, v in zip(self._public_names, self._values()))
+        fitted = ""
+        if state == core.MODEL_FITTED:
+            fitted = f" fitted with {self._report()['observations']:.0f} subjects,"
+        return f"<cxm.{cls}:{fitted} {params}>"
+
+    def _values(self):
+        dst = np.empty(len(self._names))
+        core.model_params(self._model, dst)
+        return dst
+
+    def _require_params(self):
+        if core.model_get_state(self._model) == core.MODEL_EMPTY:
+            raise StateError(f"{type(self).__name__} has not been fitted: call fit() first, "
+                             "or set the parameters with set_params()")
+
+    def _report(self):
+        dst = np.empty(7)
+        core.model_fit_report(self._model, dst)
+        keys = ("reason", "iterations", "evaluations", "gradient_norm", "log_likelihood",
+                "observations", "rows")
+        report = dict(zip(keys, dst.tolist()))
+        report["reason"] = _REASONS.get(int(report["reason"]), "unknown")
+        report["iterations"] = int(report["iterations"])
+        report["evaluations"] = int(report["evaluations"])
+        report["message"] = core.model_fit_message(self._model)
+        return report
+
+    @property
+    def params_(self):
+        """The parameters as a pandas Series (lifetimes' names)."""
+        self._require_params()
+        return _pandas().Series(self._values(), index=list(self._public_names))
+
+    def set_params(self, *values, **named):
+        """Use given parameters instead of fitting: ``set_params(r=0.24, alpha=4.4, a=0.79, b=2.4)``.
+
+        Positional values follow ``params_``'s order. Returns self.
+        """
+        if values and named:
+            raise InvalidArgumentError("give the parameters by position or by name, not both")
+        if named:
+            lookup = dict(zip(self._public_names, self._names))
+            unknown = [k for k in named if k not in lookup and k not in self._names]
+            if unknown:
+                raise InvalidArgumentError(
+                    f"unknown parameter {unknown[0]!r}; {type(self).__name__} has "
+                    + ", ".join(self._public_names))
+            values = []
+            for public, name in zip(self._public_names, self._names):
+                if public in named:
+                    values.append(named[public])
+                elif name in named:
+                    values.append(named[name])
+                else:
+                    raise InvalidArgumentError(f"parameter {public!r} is missing")
+        if len(values) == 1 and np.ndim(values[0]) == 1:
+            values = values[0]
+        core.model_set_params(self._model, _flat(values, "params"))
+        return self
+
+    @property
+    def log_likelihood_(self):
+        """Total log-likelihood at the estimate, comparable to the papers (CDNOW BG/NBD: -9582.4)."""
+        value = core.model_log_likelihood(self._model)
+        return value
+
+    @property
+    def _negative_log_likelihood_(self):
+        """lifetimes' attribute: the mean negative log-likelihood."""
+        return -self.log_likelihood_ / self._report()["observations"]
+
+    @property
+    def AIC_(self):
+        """Akaike information criterion of the fit."""
+        return core.model_aic(self._model)
+
+    @property
+    def BIC_(self):
+        """Bayesian information criterion of the fit (N = number of customers)."""
+        return core.model_bic(self._model)
+
+    @property
+    def variance_matrix_(self):
+        """Covariance of the estimates (inverse observed information), a DataFrame."""
+        p = len(self._names)
+        cov = np.empty(p * p)
+        core.model_covariance(self._model, cov)
+        names = list(self._public_names)
+        return _pandas().DataFrame(cov.reshape(p, p), index=names, columns=names)
+
+    @property
+    def standard_errors_(self):
+        """Standard errors of the estimates, a Series."""
+        se = np.empty(len(self._names))
+        core.model_standard_errors(self._model, se)
+        return _pandas().Series(se, index=list(self._public_names))
+
+    @property
+    def confidence_intervals_(self):
+        """95% intervals, computed on the log scale so that they stay positive."""
+        coef, se = self._values(), self.standard_errors_.values
+        spread = np.exp(1.96 * se / coef)
+        return _pandas().DataFrame({"lower 95% bound": coef / spread,
+                                    "upper 95% bound": coef * spread},
+                                   index=list(self._public_names))
+
+    @property
+    def summary(self):
+        """coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
+        df = _pandas().DataFrame(index=list(self._public_names))
+        df["coef"] = self._values()
+        df["se(coef)"] = self.standard_errors_.values
+        ci = self.confidence_intervals_
+        df["lower 95% bound"] = ci["lower 95% bound"].values
+        df["upper 95% bound"] = ci["upper 95% bound"].values
+        return df
+
+    @property
+    def fit_report_(self):
+        """How the last fit ended: reason, iterations, passes over the data, gradient norm, ..."""
+        return self._report()
+
+    # ------------------------------------------------------------------ fitting
+    def _fit_options(self, tol, max_iterations, threads, warm):
+        flags = core.FIT_WARM_START if warm else 0
+        return (float(self.penalizer_coef), int(max_iterations or 0),
+                float(tol) if tol is not None else 0.0, int(threads or 0), flags)
+
+    def _after_fit(self, verbose):
+        if verbose:
+            print(core.model_fit_message(self._model))
+        return self
+
+    def _initial(self, initial_params):
+        if initial_params is None:
+            return False
+        self.set_params(*np.asarray(initial_params, dtype=float).reshape(-1))
+        return True
+
+    # ------------------------------------------------------------------ persistence
+    def to_json(self):
+        """The model as libcxm's JSON document (a str)."""
+        return core.model_to_json(self._model)
+
+    def save_model(self, path, save_data=True, save_generate_data_method=True,
+                   values_to_save=None):
+        """Write the model as JSON. lifetimes' other arguments are accepted and ignored."""
+        core.model_save(self._model, str(path))
+
+    def load_model(self, path):
+        """Read a model written by save_model() (or cxm.load_model's files) into this fitter."""
+        model = core.model_load(str(path))
+        if core.model_get_kind(model) != self._kind:
+            raise InvalidArgumentError(
+                f"{path}: holds a {core.model_kind_name(core.model_get_kind(model))} model, "
+                f"not a {core.model_kind_name(self._kind)} model")
+        self._model = model
+        return self
+
+
+class _PurchaseFitter(_Fitter):
+    """BG/NBD and MBG/NBD: the (frequency, recency, T) models."""
+
+    _names = ("r", "alpha", "a", "b")
+    _public_names = ("r", "alpha", "a", "b")
+
+    def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
+            tol=None, index=None, max_iterations=None, threads=None, **kwargs):
+        """Fit by maximum likelihood.
+
+        ``frequency`` (x, repeat purchases), ``recency`` (t_x) and ``T`` are one value per
+        customer, or per distinct pattern with ``weights`` counting its customers. Returns
+        self. Raises :class:`cxm.ConvergenceError` with the reason when the fit fails
+        (e.g. nobody ever buys again) and :class:`cxm.InvalidArgumentError` naming the row
+        for bad data.
+        """
+        x, t_x, big_t = _flat(frequency, "frequency"), _flat(recency, "recency"), _flat(T, "T")
+        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        warm = self._initial(initial_params)
+        core.model_fit(self._model, x, t_x, big_t, w,
+                       *self._fit_options(tol, max_iterations, threads, warm))
+        pd = _pandas()
+        self.data = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t,
+                                  "weights": np.ones_like(x) if weights is None else w},
+                                 index=index)
+        return self._after_fit(verbose)
+
+    def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
+        """P(alive) over a grid: rows recency 0..max_recency, columns frequency
+        0..max_frequency, for customers observed for T = max_recency (lifetimes' layout)."""
+        if max_frequency is None:
+            max_frequency = int(self.data["frequency"].max())
+        if max_recency is None:
+            max_recency = int(self.data["T"].max())
+        x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
+                             np.arange(max_recency + 1, dtype=float))
+        t_x = np.where(x == 0, 0.0, t_x)
+        return self.conditional_probability_alive(x, t_x, float(max_recency))
+
+    def predict(self, t, frequency, recency, T):
+        """lifetimes' alias of conditional_expected_number_of_purchases_up_to_time."""
+        return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
+
+    def conditional_probability_alive(self, frequency, recency, T):
+        """P(alive) of customers with the given histories, in [0, 1]."""
+        return _elementwise(lambda dst, x, r, t: core.model_p_alive(self._model, dst, x, r, t),
+                           {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
+
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+        """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
+        return _elementwise(
+            lambda dst, tt, x, r, big: core.model_conditional_purchases(self._model, dst, tt, x, r, big),
+            {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
+
+    def expected_number_of_purchases_up_to_time(self, t):
+        """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
+        return _elementwise(lambda dst, tt: core.model_expected_purchases(self._model, dst, tt),
+                           {"t": t}, "expected_purchases")
+
+    def probability_of_n_purchases_up_to_time(self, t, n):
+        """P(X(t) = n) for a new customer (BG/NBD: equation 8 of Fader, Hardie & Lee 2005)."""
+        return _elementwise(
+            lambda dst, nn, tt: core.model_purchase_probability(self._model, dst, nn, tt),
+            {"n": n, "t": t}, "probability")
+
+    def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
+        """DERT: future purchases each discounted continuously at ``discount_rate`` per time
+        unit (from a rate d per period of k units: log(1 + d)/k)."""
+        rate = float(discount_rate)
+        return _elementwise(
+            lambda dst, x, r, big: core.model_dert(self._model, dst, rate, x, r, big),
+            {"frequency": frequency, "recency": recency, "T": T}, "dert")
+
+    def log_likelihood_of(self, frequency, recency, T, weights=None):
+        """Total log-likelihood of other data at the current parameters."""
+        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        return core.model_log_likelihood_of(self._model, _flat(frequency, "frequency"),
+                                            _flat(recency, "recency"), _flat(T, "T"), w)
+
+    def expected_cumulative_transactions(self, first_purchase, times, weights=None):
+        """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
+        ``times``, its customers having made their first purchase at ``first_purchase``
+        (same origin and unit). Returns an array like ``times``."""
+        times_arr = _flat(times, "times")
+        first = _flat(first_purchase, "first_purchase")
+        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        dst = np.empty(times_arr.size)
+        core.model_tracking(self._model, dst, times_arr, first, w)
+        index = _pandas_index([times])
+        if index is not None:
+            return _pandas().Series(dst, index=index[0], name="predicted")
+        return dst
+
+    def calibration_holdout(self, frequency, recency, T, duration_holdout, frequency_holdout,
+                            bins=7):
+        """Mean holdout purchases by calibration frequency, actual and predicted.
+
+        A DataFrame indexed by frequency 0, 1, ..., bins-2 and "bins-1+" with columns
+        ``actual``, ``predicted`` and ``customers``.
+        """
+        arrays = [_flat(v, n) for v, n in ((frequency, "frequency"), (recency, "recency"),
+                                           (T, "T"), (duration_holdout, "duration_holdout"),
+                                           (frequency_holdout, "frequency_holdout"))]
+        n = arrays[0].size
+        arrays = [np.ascontiguousarray(np.broadcast_to(a, (n,))) for a in arrays]
+        bins = int(bins)
+        actual, predicted, count = np.empty(bins), np.empty(bins), np.empty(bins)
+        core.model_calibration_holdout(self._model, actual, predicted, count, *arrays)
+        labels = [str(k) for k in range(bins - 1)] + [f"{bins - 1}+"]
+        return _pandas().DataFrame({"actual": actual, "predicted": predicted,
+                                    "customers": count.astype(int)}, index=labels)
+
+    def generate_new_data(self, T, seed=None, size=None, transactions=False):
+        """Simulate customers observed for ``T`` time units each (an array, or one number with
+        ``size``). Returns a DataFrame frequency, recency, T; with ``transactions=True`` also
+        a DataFrame of (customer, time) repeat purchases. The same seed gives the same data
+        on every platform."""
+        big_t = _flat(T, "T")
+        if size is not None:
+            big_t = np.ascontiguousarray(np.broadcast_to(big_t, (int(size),)))
+        seed = np.random.SeedSequence().entropy % (1 << 64) if seed is None else int(seed)
+        x, t_x = np.empty(big_t.size), np.empty(big_t.size)
+        core.model_simulate(self._model, x, t_x, big_t, seed)
+        pd = _pandas()
+        customers = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t})
+        if not transactions:
+            return customers
+        times = np.empty(int(x.sum()))
+        core.model_simulate_times(self._model, times, big_t, seed)
+        who = np.repeat(np.arange(big_t.size), x.astype(np.int64))
+        return customers, pd.DataFrame({"customer": who, "time": times})
+
+
+class BetaGeoFitter(_PurchaseFitter):
+    """BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
+
+    Purchases follow a Poisson process with rate lambda ~ Gamma(r, alpha); after each
+    purchase a customer drops out with probability p ~ Beta(a, b).
+    """
+
+    _kind = core.MODEL_BGNBD
+
+
+class ModifiedBetaGeoFitter(_PurchaseFitter):
+    """MBG/NBD (Batislam, Denizel & Filiztekin 2007): as BG/NBD, but a customer may also
+    drop out right after the first purchase."""
+
+    _kind = core.MODEL_MBGNBD
+
+
+class GammaGammaFitter(_Fitter):
+    """Gamma-Gamma model of the value of transactions (Fader & Hardie 2013).
+
+    Parameters in ``params_`` are lifetimes' ``p``, ``q``, ``v`` (``v`` is libcxm's
+    gamma). Fitted on customers with at least one repeat purchase: rows with
+    frequency 0 are skipped.
+    """
+
+    _kind = core.MODEL_GAMMA_GAMMA
+    _names = ("p", "q", "gamma")
+    _public_names = ("p", "q", "v")
+
+    def fit(self, frequency, monetary_value, weights=None, initial_params=None, verbose=False,
+            tol=None, index=None, q_constraint=False, max_iterations=None, threads=None,
+            **kwargs):
+        """Fit p, q, v on repeat customers' frequency and mean repeat value.
+
+        With ``q_constraint`` a fitted q <= 1 (an infinite population mean spend) raises
+        :class:`cxm.ConvergenceError` instead of being kept.
+        """
+        x, m = _flat(frequency, "frequency"), _flat(monetary_value, "monetary_value")
+        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        warm = self._initial(initial_params)
+        core.model_fit_spend(self._model, x, m, w,
+                             *self._fit_options(tol, max_iterations, threads, warm))
+        if q_constraint and self._values()[1] <= 1.0:
+            q = self._values()[1]
+            self._model = core.model_create(self._kind)
+            raise ConvergenceError(
+                f"the fitted q = {q:.4g} is not above 1: the population mean spend is infinite")
+        self.data = _pandas().DataFrame(
+            {"monetary_value": m, "frequency": x,
+             "weights": np.ones_like(x) if weights is None else w}, index=index)
+        return self._after_fit(verbose)
+
+    def conditional_expected_average_profit(self, frequency=None, monetary_value=None):
+        """E[M | frequency, monetary_value]; customers with frequency 0 get the population
+        mean. Raises :class:`cxm.DomainError` when it is infinite (q <= 1), never a negative
+        number. Without arguments, for the fitted data."""
+        if frequency is None:
+            frequency = self.data["frequency"]
+        if monetary_value is None:
+            monetary_value = self.data["monetary_value"]
+        return _elementwise(lambda dst, x, m: core.model_expected_spend(self._model, dst, x, m),
+                           {"frequency": frequency, "monetary_value": monetary_value},
+                           "expected_average_profit")
+
+    def population_mean_spend(self):
+        """p·v/(q − 1); :class:`cxm.DomainError` when q <= 1."""
+        return core.model_mean_spend(self._model)
+
+    def log_likelihood_of(self, frequency, monetary_value, weights=None):
+        """Total log-likelihood of other data at the current parameters."""
+        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        return core.model_log_likelihood_of(self._model, _flat(frequency, "frequency"),
+                                            _flat(monetary_value, "monetary_value"), np.empty(0), w)
+
+    def generate_new_data(self, frequency, seed=None):
+        """Simulate each customer's mean repeat value given their frequency (0 for 0)."""
+        x = _flat(frequency, "frequency")
+        seed = np.random.SeedSequence().entropy % (1 << 64) if seed is None else int(seed)
+        dst = np.empty(x.size)
+        core.model_simulate_spend(self._model, dst, x, seed)
+        return dst
+
+    def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,
+                                monetary_value, time=12, discount_rate=0.01, freq="D",
+                                period=None, margin=1.0):
+        """Lifetime value of each customer over ``time`` periods.
+
+        sum over i = 1..time of margin * E[M] * (E[Y(i k)] - E[Y((i-1) k)]) / (1+d)^i, with E[M]
+        from this model and E[Y] from ``transaction_prediction_model`` (a fitted BG/NBD or
+        MBG/NBD). The period length k is ``period`` time units of that model; without it,
+        one month of the unit ``freq`` ('D' days, 'W' weeks, 'M' months, 'H' hours), from
+        the mean Gregorian year: 30.436875 days, not lifetimes' 30. ``discount_rate`` is per
+        period.
+        """
+        if period is None:
+            if freq not in _MONTH:
+                raise InvalidArgumentError(
+                    f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
+                    "model's time unit with period=")
+            period = _MONTH[freq]
+        spend = self.conditional_expected_average_profit(frequency, monetary_value)
+        model = transaction_prediction_model._model
+        return _elementwise(
+            lambda dst, x, r, big, v: core.model_lifetime_value(
+                model, dst, x, r, big, v, float(period), int(time), float(discount_rate),
+                float(margin)),
+            {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
+
+
+_FITTERS = {core.MODEL_BGNBD: BetaGeoFitter, core.MODEL_MBGNBD: ModifiedBetaGeoFitter,
+            core.MODEL_GAMMA_GAMMA: GammaGammaFitter}
+
+
+def load_model(path):
+    """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter."""
+    model = core.model_load(str(path))
+    kind = core.model_get_kind(model)
+    if kind not in _FITTERS:
+        raise InvalidArgumentError(f"{path}: no Python class for the "
+                                   f"{core.model_kind_name(kind)} model yet")
+    fitter = _FITTERS[kind]()
+    fitter._model = model
+    return fitter

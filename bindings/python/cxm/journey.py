@@ -1,0 +1,539 @@
+"""The two-perspective journey model: attribution, funnel, decision chain,
+the inside-out/outside-in gap, the experience map and ladder coverage.
+
+The organization climbs Know -> Do -> Suggest -> Create (inside out); the
+customer decides Explore -> Buy -> Promote or leaves (outside in); they meet
+at touchpoints. Results are pandas DataFrames; totals and diagnostics of a
+result are in ``frame.attrs`` (for example ``attrs["conversion_probability"]``).
+
+Attribution from aggregated paths::
+
+    >>> import cxm.journey as cj
+    >>> cj.markov_attribution(["A > B", "B", "A > C", "C > B > C", "A > A > C"],
+    ...                       conversions=[3, 1, 2, 1, 1], nulls=[2, 4, 1, 1, 1])
+      channel  removal_effect  conversions  value_removal_effect  value
+    0       A        0.600962     2.677774                   NaN    0.0
+    ...
+
+Journeys from an event log::
+
+    >>> m = cj.JourneyMap.load("map.json")
+    >>> j = cj.Journeys(m, events)            # a DataFrame: customer, timestamp, touchpoint, ...
+    >>> j.funnel(); j.experience_map(); j.touchpoint_gap()
+
+The rules (order-k states, self-loops, null paths, value, the exact solver)
+are documented in the C header ``cxm/journey.h``.
+"""
+
+import numpy as np
+
+from . import core
+from ._arrays import as_float_array
+from ._errors import InvalidArgumentError
+
+__all__ = [
+    "Paths", "read_paths", "markov_attribution", "heuristic_attribution",
+    "shapley_attribution", "transition_matrix", "decision_chain", "importance_performance",
+    "JourneyMap", "Journeys", "funnel",
+    "DECISIONS", "RUNGS",
+]
+
+DECISIONS = ("EXPLORE", "BUY", "PROMOTE")
+RUNGS = ("KNOW", "DO", "SUGGEST", "CREATE")
+_IMPORTANCE = {"auto": core.IMPORTANCE_AUTO, "stated": core.IMPORTANCE_STATED,
+               "buy": core.IMPORTANCE_BUY, "promote": core.IMPORTANCE_PROMOTE}
+
+
+def _frame(table, index=None):
+    """A cxm table as a pandas DataFrame; its scalars go to ``attrs``."""
+    import pandas as pd
+    rows = core.table_rows(table)
+    data = {}
+    for j in range(core.table_columns(table)):
+        name = core.table_column_name(table, j)
+        if core.table_column_type(table, j) == core.COLUMN_TEXT:
+            data[name] = [core.table_text(table, i, name) for i in range(rows)]
+        else:
+            values = np.empty(rows)
+            core.table_numbers(values, table, name)
+            data[name] = values
+    frame = pd.DataFrame(data)
+    if index is not None:
+        frame = frame.set_index(index)
+    for i in range(core.table_scalars(table)):
+        name = core.table_scalar_name(table, i)
+        frame.attrs[name] = core.table_scalar(table, name)
+    return frame
+
+
+def _strings(values, name):
+    if isinstance(values, str):
+        raise InvalidArgumentError(f"{name} must be a sequence of strings, not one string")
+    return [None if v is None else str(v) for v in values]
+
+
+def _optional(values, name, n):
+    if values is None:
+        return np.empty(0)
+    array = as_float_array(values, name).reshape(-1)
+    if array.size != n:
+        raise InvalidArgumentError(f"{name} has {array.size} elements where {n} were expected")
+    return array
+
+
+class Paths:
+    """Journeys as paths of touches with conversions, nulls and value.
+
+    Build one from arrays (``Paths(paths, conversions, nulls, values)``), a
+    file (:func:`read_paths`) or an event log (:meth:`Journeys.paths`), then
+    attribute it with the methods below or the module functions. Paths are
+    strings "a > b > c" (``separator`` between touches; blanks around
+    touches are ignored) or sequences of touch names.
+    """
+
+    def __init__(self, paths=None, conversions=None, nulls=None, values=None, *, separator=">",
+                 ages=None):
+        self._handle = core.paths_create(separator)
+        self._separator = separator
+        if paths is not None:
+            self.add(paths, conversions, nulls, values, ages=ages)
+
+    @classmethod
+    def _wrap(cls, handle):
+        self = cls.__new__(cls)
+        self._handle = handle
+        self._separator = ">"
+        return self
+
+    def add(self, paths, conversions, nulls=None, values=None, *, ages=None):
+        """Add paths with their conversions (and optional nulls, values).
+
+        ``ages``, for time decay, is one sequence per path of the time from
+        each touch to the conversion; it needs paths given as sequences of
+        touches.
+        """
+        paths = list(paths)
+        n = len(paths)
+        if conversions is None:
+            raise InvalidArgumentError("conversions are required")
+        conv = as_float_array(conversions, "conversions").reshape(-1)
+        if conv.size != n:
+            raise InvalidArgumentError(f"conversions has {conv.size} elements where {n} were expected")
+        null = _optional(nulls, "nulls", n)
+        value = _optional(values, "values", n)
+        if ages is None and all(isinstance(p, str) for p in paths):
+            core.paths_add_many(self._handle, paths, conv, null, value)
+            return self
+        ages = list(ages) if ages is not None else [None] * n
+        if len(ages) != n:
+            raise InvalidArgumentError(f"ages has {len(ages)} elements where {n} were expected")
+        for i, path in enumerate(paths):
+            touches = [t.strip() for t in path.split(self.separator)] if isinstance(path, str) \
+                else _strings(path, "touches")
+            age = np.empty(0) if ages[i] is None else as_float_array(ages[i], "ages").reshape(-1)
+            try:
+                core.paths_add_touches(self._handle, touches, age, float(conv[i]),
+                                       float(null[i]) if null.size else 0.0,
+                                       float(value[i]) if value.size else 0.0)
+            except Exception as error:
+                raise type(error)(f"path {i}: {error}") from None
+        return self
+
+    @property
+    def separator(self):
+        """The text between touches in path strings."""
+        return self._separator
+
+    def __len__(self):
+        return core.paths_count(self._handle)
+
+    @property
+    def channels(self):
+        """Number of distinct channels."""
+        return core.paths_channel_count(self._handle)
+
+    @property
+    def skipped(self):
+        """Bad rows skipped while reading with ``skip_bad_rows=True`` (and their messages)."""
+        messages = []
+        i = 0
+        while (m := core.paths_skipped_message(self._handle, i)) is not None:
+            messages.append(m)
+            i += 1
+        return core.paths_skipped(self._handle), messages
+
+    def markov(self, order=1, nulls=True, self_loops=False):
+        """Exact Markov removal effects; see :func:`markov_attribution`."""
+        return _frame(core.attribution_markov(self._handle, int(order), int(bool(nulls)),
+                                              int(bool(self_loops))))
+
+    def transitions(self, order=1, nulls=True, self_loops=False):
+        """The estimated transition matrix (long form: from, to, weight, probability)."""
+        return _frame(core.attribution_transitions(self._handle, int(order), int(bool(nulls)),
+                                                   int(bool(self_loops))))
+
+    def heuristic(self, weights=(0.4, 0.2, 0.4), half_life=7.0):
+        """First/last touch, linear, position-based and time-decay attribution."""
+        first, middle, last = weights
+        return _frame(core.attribution_heuristic(self._handle, float(first), float(middle),
+                                                 float(last), float(half_life or 0.0)))
+
+    def shapley(self):
+        """Shapley values of the channels (v(S) = conversions of paths inside S)."""
+        return _frame(core.attribution_shapley(self._handle))
+
+
+def _paths(paths, conversions, nulls=None, values=None, separator=">", ages=None):
+    if isinstance(paths, Paths):
+        return paths
+    return Paths(separator=separator).add(paths, conversions, nulls, values, ages=ages)
+
+
+def read_paths(filename, path=None, conversions=None, value=None, nulls=None, *, separator=">",
+               delimiter=None, header=True, skip_bad_rows=False, threads=0):
+    """Read a path file (e.g. ChannelAttribution's ``path;total_conversions;
+    total_conversion_value;total_null``) with libcxm's CSV reader.
+
+    Columns are header names or 1-based numbers; None finds the usual names
+    (path; conversions or total_conversions; value or
+    total_conversion_value; nulls or total_null), "" means the file has no
+    such optional column. ``delimiter`` None detects it. ``threads`` 0 lets
+    a helper thread parse the paths when there is a second processor (same
+    result); 1 reads in the calling thread.
+    """
+    p = Paths(separator=separator)
+    core.paths_read_csv(p._handle, str(filename), path, conversions, value, nulls,
+                        ord(delimiter) if delimiter else 0, int(bool(header)),
+                        int(bool(skip_bad_rows)), int(threads))
+    return p
+
+
+def markov_attribution(paths, conversions=None, nulls=None, values=None, order=1, *,
+                       self_loops=False, separator=">"):
+    """Exact Markov-chain attribution by removal effects (Anderl et al. 2016).
+
+    ``paths`` are strings "a > b > c" (or a :class:`Paths`), with their
+    ``conversions`` and optionally ``nulls`` (journeys that did not convert)
+    and ``values``. ``order`` is 1 to 4. ``nulls=None`` means converting
+    paths only. ``self_loops=True`` keeps repeated touches as self-loops
+    (the removal effects are the same: it only changes the transition
+    matrix).
+
+    Returns a DataFrame with columns channel, removal_effect, conversions
+    (attributed), value_removal_effect, value (attributed) and, in
+    ``attrs``, conversion_probability, expected_value, total_conversions,
+    states, self_loop_weight, solver_error_bound, ...
+
+    Unlike ChannelAttribution, which simulates, the chain is solved exactly:
+    results agree with a dense solve to about 1e-15.
+    """
+    use_nulls = nulls is not None or isinstance(paths, Paths)
+    p = _paths(paths, conversions, nulls, values, separator)
+    return p.markov(order=order, nulls=use_nulls, self_loops=self_loops)
+
+
+def transition_matrix(paths, conversions=None, nulls=None, order=1, *, self_loops=False,
+                      wide=False, separator=">"):
+    """The transition matrix of the attribution chain.
+
+    Long form (from, to, weight, probability), or ``wide=True`` for a
+    from × to matrix of probabilities (0 where there is no transition).
+    """
+    use_nulls = nulls is not None or isinstance(paths, Paths)
+    frame = _paths(paths, conversions, nulls, None, separator).transitions(
+        order=order, nulls=use_nulls, self_loops=self_loops)
+    if wide:
+        matrix = frame.pivot(index="from", columns="to", values="probability").fillna(0.0)
+        matrix.attrs = dict(frame.attrs)
+        return matrix
+    return frame
+
+
+def heuristic_attribution(paths, conversions=None, values=None, *, ages=None,
+                          weights=(0.4, 0.2, 0.4), half_life=7.0, separator=">"):
+    """Rule-based attribution, repeated touches counting.
+
+    Columns: channel, first_touch, last_touch, linear, position_based
+    (``weights`` = first, middle, last shares; a two-touch path splits
+    first:last), time_decay (weight 2^(-age/half_life); needs ``ages``, one
+    sequence per path of the time from each touch to the conversion) and the
+    same with ``_value``.
+    """
+    return _paths(paths, conversions, None, values, separator, ages).heuristic(weights, half_life)
+
+
+def shapley_attribution(paths, conversions=None, values=None, *, separator=">"):
+    """Shapley values with v(S) = conversions (values) of the paths whose
+    channels all lie in S: exactly Σ over channel sets T ∋ j of conv(T)/|T|.
+
+    Columns: channel, shapley, shapley_value.
+    """
+    return _paths(paths, conversions, None, values, separator).shapley()
+
+
+def decision_chain(transitions):
+    """The absorbing decision chain EXPLORE, BUY -> PROMOTE, LEAVE (MODELS.md 2.2).
+
+    ``transitions`` is 2×4 (rows EXPLORE, BUY; columns EXPLORE, BUY,
+    PROMOTE, LEAVE): probabilities or counts, as nested lists, an array or a
+    DataFrame. Returns one row per transient state (index ``from``) with the
+    transition probabilities, the fundamental matrix (n_explore, n_buy),
+    absorption probabilities (promote, leave) and expected steps.
+    """
+    array = as_float_array(transitions, "transitions")
+    if array.shape not in ((2, 4), (8,)):
+        raise InvalidArgumentError(f"transitions must be 2x4, got shape {array.shape}")
+    return _frame(core.decision_chain(np.ascontiguousarray(array.reshape(-1))), index="from")
+
+
+def importance_performance(importance, performance, labels=None):
+    """Importance-performance quadrants (Martilla & James 1977).
+
+    Split at the mean importance and mean performance: pain point, bright
+    spot, low priority, possible overkill; ``priority`` (standardized
+    importance minus standardized performance) and ``rank`` within the
+    quadrant. A pandas Series' index is used for labels.
+    """
+    if labels is None and hasattr(importance, "index"):
+        labels = [str(v) for v in importance.index]
+    imp = as_float_array(importance, "importance").reshape(-1)
+    perf = as_float_array(performance, "performance").reshape(-1)
+    names = [] if labels is None else _strings(labels, "labels")
+    return _frame(core.importance_performance(imp, perf, names))
+
+
+# ------------------------------------------------------------------ journey maps
+
+class JourneyMap:
+    """Touchpoints with the customer decision and the ladder rung they serve.
+
+    ``JourneyMap.load("map.json")`` reads the JSON schema of
+    docs/journey-map.md; or build one::
+
+        m = JourneyMap(conversion="BUY", rating_scale=(1, 5))
+        m.add_touchpoint("ad", "EXPLORE", "KNOW", channel="display", department="Marketing",
+                         importance=4.5, employee_ratings=[4, 5])
+    """
+
+    def __init__(self, touchpoints=None, *, conversion="BUY", rating_scale=None):
+        self._handle = core.journey_map_create()
+        for tp in _records(touchpoints):
+            tp = dict(tp)
+            self.add_touchpoint(tp.pop("id"), tp.pop("decision"), tp.pop("rung"), **tp)
+        if touchpoints is not None or conversion != "BUY":
+            self.set_conversion(conversion)
+        if rating_scale is not None:
+            core.journey_map_set_rating_scale(self._handle, float(rating_scale[0]),
+                                              float(rating_scale[1]))
+
+    @classmethod
+    def load(cls, filename):
+        """Read a journey map from a JSON file."""
+        self = cls.__new__(cls)
+        self._handle = core.journey_map_load_json(str(filename))
+        return self
+
+    @classmethod
+    def parse(cls, text, source="journey map"):
+        """Read a journey map from JSON text."""
+        self = cls.__new__(cls)
+        self._handle = core.journey_map_parse_json(text, source)
+        return self
+
+    def add_touchpoint(self, id, decision, rung, name=None, channel=None, department=None,
+                       importance=None, employee_ratings=None, conversion=None, description=None):
+        """Add a touchpoint; decision EXPLORE/BUY/PROMOTE, rung KNOW/DO/SUGGEST/CREATE."""
+        core.journey_map_add_touchpoint(self._handle, str(id), name, channel, department,
+                                        _enum(decision, DECISIONS, "decision"),
+                                        _enum(rung, RUNGS, "rung"))
+        if importance is not None and not _missing(importance):
+            core.journey_map_set_importance(self._handle, str(id), float(importance))
+        if employee_ratings is not None and not _missing(employee_ratings):
+            core.journey_map_add_employee_ratings(
+                self._handle, str(id), as_float_array(employee_ratings, "employee_ratings").reshape(-1))
+        if conversion:
+            core.journey_map_set_conversion_touchpoint(self._handle, str(id), 1)
+        return self
+
+    def set_conversion(self, conversion):
+        """Conversion is reaching a decision ("BUY") or touching one of the given ids."""
+        if isinstance(conversion, str):
+            core.journey_map_set_conversion_decision(self._handle,
+                                                     _enum(conversion, DECISIONS, "conversion"))
+        else:
+            for tp in conversion:
+                core.journey_map_set_conversion_touchpoint(self._handle, str(tp), 1)
+        return self
+
+    def add_employee_ratings(self, id, ratings):
+        """Employees' self-ratings of a touchpoint (the inside-out view)."""
+        core.journey_map_add_employee_ratings(self._handle, str(id),
+                                              as_float_array(ratings, "ratings").reshape(-1))
+        return self
+
+    def __len__(self):
+        return core.journey_map_count(self._handle)
+
+    @property
+    def touchpoints(self):
+        """The touchpoints as a DataFrame."""
+        return _frame(core.journey_map_touchpoints(self._handle))
+
+
+def _records(touchpoints):
+    if touchpoints is None:
+        return []
+    if hasattr(touchpoints, "to_dict"):
+        return touchpoints.to_dict("records")
+    return list(touchpoints)
+
+
+def _missing(x):
+    return isinstance(x, float) and np.isnan(x)
+
+
+def _enum(value, names, what):
+    if isinstance(value, (int, np.integer)) and 0 <= value < len(names):
+        return int(value)
+    text = str(value).upper()
+    if text not in names:
+        raise InvalidArgumentError(f"{what} must be one of {', '.join(names)}, got {value!r}")
+    return names.index(text)
+
+
+# ------------------------------------------------------------------ journeys
+
+def _times(column):
+    """Event times as numbers: datetimes become days since 1970-01-01."""
+    import pandas as pd
+    series = pd.Series(column)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        return (series - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
+    return series
+
+
+class Journeys:
+    """Customers' journeys through a :class:`JourneyMap`, from an event log.
+
+    ``events`` is a DataFrame (or a dict of columns) with one row per event:
+    customer, timestamp (numbers, or datetimes which become days since
+    1970-01-01), touchpoint (an id of the map) and optionally value, rating
+    (the customer's rating of the touchpoint), valence (emotion) and a
+    segment column (give its name). Column names are configurable.
+    """
+
+    def __init__(self, journey_map, events=None, *, customer="customer", time="timestamp",
+                 touchpoint="touchpoint", value="value", rating="rating", valence="valence",
+                 segment=None):
+        self.map = journey_map
+        self._handle = core.journeys_create(journey_map._handle)
+        if events is not None:
+            self.add_events(events, customer=customer, time=time, touchpoint=touchpoint,
+                            value=value, rating=rating, valence=valence, segment=segment)
+
+    @classmethod
+    def read_csv(cls, journey_map, filename, *, customer=None, time=None, touchpoint=None,
+                 value=None, rating=None, valence=None, segment=None, delimiter=None,
+                 header=True, date_format=None, skip_bad_rows=False):
+        """Read an event log with libcxm's CSV reader (times become days since 1970-01-01)."""
+        self = cls(journey_map)
+        core.journeys_read_csv(self._handle, str(filename), customer, time, touchpoint, value,
+                               rating, valence, segment, ord(delimiter) if delimiter else 0,
+                               int(bool(header)), int(bool(skip_bad_rows)), date_format)
+        return self
+
+    def add_events(self, events, *, customer="customer", time="timestamp",
+                   touchpoint="touchpoint", value="value", rating="rating", valence="valence",
+                   segment=None):
+        """Add events from a DataFrame or a dict of columns."""
+        def column(name, required):
+            if name is not None and name in events:
+                return events[name]
+            if required:
+                raise InvalidArgumentError(f"the events have no column {name!r}")
+            return None
+
+        customers = _strings(column(customer, True), "customers")
+        n = len(customers)
+        times = as_float_array(_times(column(time, True)), "times").reshape(-1)
+        touchpoints = _strings(column(touchpoint, True), "touchpoints")
+
+        def numbers(name):
+            data = column(name, False)
+            return np.empty(0) if data is None else _optional(
+                np.asarray(data, dtype=float), name, n)
+
+        segments = column(segment, segment is not None)
+        segments = [] if segments is None else [
+            None if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
+            for s in segments]
+        core.journeys_add_events(self._handle, customers, times, touchpoints, numbers(value),
+                                 numbers(rating), numbers(valence), segments)
+        return self
+
+    def __len__(self):
+        return core.journeys_customer_count(self._handle)
+
+    @property
+    def skipped(self):
+        """Bad rows skipped by :meth:`read_csv` with ``skip_bad_rows=True``, and their messages."""
+        messages = []
+        i = 0
+        while (m := core.journeys_skipped_message(self._handle, i)) is not None:
+            messages.append(m)
+            i += 1
+        return core.journeys_skipped(self._handle), messages
+
+    def customers(self):
+        """Per customer: ordered journey, furthest decision, times between decisions,
+        highest rung, conversion, value, remembered (peak-end) score."""
+        return _frame(core.journeys_customers(self._handle))
+
+    def funnel(self, level=0.95):
+        """EXPLORE -> BUY -> PROMOTE overall and by segment, with Wilson intervals,
+        drop-off and the time to the next decision (mean and quantiles)."""
+        return _frame(core.journeys_funnel(self._handle, float(level)))
+
+    def decision_chain(self):
+        """The absorbing decision chain estimated from the journeys (MODELS.md 2.2)."""
+        return _frame(core.journeys_decision_chain(self._handle), index="from")
+
+    def paths(self, by_channel=False):
+        """Paths for attribution: touches before each customer's conversion, with ages."""
+        return Paths._wrap(core.journeys_paths(self._handle, int(bool(by_channel))))
+
+    def markov_attribution(self, order=1, by_channel=False):
+        """Exact Markov attribution of the journeys' conversions."""
+        return self.paths(by_channel).markov(order=order)
+
+    def touchpoint_gap(self, level=0.95):
+        """Employees' self-ratings against customers' ratings per touchpoint (Welch)."""
+        return _frame(core.journeys_touchpoint_gap(self._handle, float(level)))
+
+    def remembered_gap(self, level=0.95):
+        """Each customer's remembered journey (peak-end) against the employees'
+        ratings of its parts; ``attrs["share_below_all"]`` is the share of
+        customers whose memory is below what every touchpoint owner claims."""
+        return _frame(core.journeys_remembered_gap(self._handle, float(level)))
+
+    def experience_map(self, importance="auto"):
+        """Importance-performance per touchpoint with traffic and drop-off:
+        pain points and bright spots. ``importance``: "auto", "stated",
+        "buy" or "promote" (derived from the effect of ratings on the decision)."""
+        if importance not in _IMPORTANCE:
+            raise InvalidArgumentError(
+                f"importance must be one of {', '.join(_IMPORTANCE)}, got {importance!r}")
+        return _frame(core.journeys_experience_map(self._handle, _IMPORTANCE[importance]))
+
+    def ladder(self, level=0.95):
+        """Per rung KNOW..CREATE: customers reached and their buy and promote rates."""
+        return _frame(core.journeys_ladder(self._handle, float(level)), index="rung")
+
+
+def funnel(events, journey_map, *, segment=None, level=0.95, **columns):
+    """The funnel of an event log: ``Journeys(journey_map, events, segment=...).funnel()``."""
+    if not isinstance(journey_map, JourneyMap):
+        journey_map = JourneyMap.load(journey_map)
+    return Journeys(journey_map, events, segment=segment, **columns).funnel(level)

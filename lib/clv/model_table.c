@@ -1,0 +1,235 @@
+/* cxm_table_read_csv: numeric columns (and ids) from a delimited file into
+ * the shared result table (cxm/table.h, lib/journey/table.c), for the cxm
+ * program and other C callers of the model engine. Reads with the shared
+ * strict reader (lib/io/csv.h); nothing here parses text itself. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "cxm/model.h"
+#include "io/csv.h"
+#include "journey/internal.h"
+
+/* The rows while they are read: the table needs its row count up front. */
+typedef struct buffers {
+    size_t rows, capacity, ncolumns;
+    double **values;       /* NULL for absent optional columns */
+    size_t *id_offset;     /* NULL without ids */
+    char *id_text;
+    size_t id_used, id_capacity;
+} buffers;
+
+static void buffers_free(buffers *b)
+{
+    for (size_t c = 0; b->values && c < b->ncolumns; c++)
+        cxm__free(b->values[c]);
+    cxm__free(b->values);
+    cxm__free(b->id_offset);
+    cxm__free(b->id_text);
+}
+
+/* Resolve "a|b|3" (first present wins) and a leading '?' (optional). */
+static int resolve(cxm_csv *csv, const char *spec, size_t *index, int *present)
+{
+    int optional = spec[0] == '?';
+    const char *alternatives = optional ? spec + 1 : spec;
+    char one[256];
+    *present = 0;
+    for (const char *p = alternatives;;) {
+        const char *bar = strchr(p, '|');
+        size_t length = bar ? (size_t)(bar - p) : strlen(p);
+        if (length >= sizeof one)
+            return cxm__fail(CXM_EINVAL, "column name '%.40s...' is too long", p);
+        memcpy(one, p, length);
+        one[length] = '\0';
+        if (length > 0 && cxm__csv_find_column(csv, one, index) == CXM_OK) {
+            *present = 1;
+            cxm_error_clear();
+            return CXM_OK;
+        }
+        if (bar == NULL)
+            break;
+        p = bar + 1;
+    }
+    if (optional)
+        return CXM_OK;
+    /* Say what was looked for and what the file has. */
+    const char *last = strrchr(alternatives, '|');
+    int status = cxm__csv_find_column(csv, last ? last + 1 : alternatives, index);
+    if (last && status == CXM_ENOTFOUND)
+        cxm__fail_prefix("none of the columns '%s' exists: ", alternatives);
+    return status;
+}
+
+/* The table's name for a spec: its first alternative, without '?'. */
+static void spec_name(const char *spec, char *name, size_t size)
+{
+    if (spec[0] == '?')
+        spec++;
+    size_t length = strcspn(spec, "|");
+    if (length >= size)
+        length = size - 1;
+    memcpy(name, spec, length);
+    name[length] = '\0';
+}
+
+static int grow_rows(buffers *b, int with_ids)
+{
+    size_t capacity = b->capacity ? 2 * b->capacity : 1024;
+    for (size_t c = 0; c < b->ncolumns; c++) {
+        if (b->values[c] == NULL)
+            continue;
+        double *bigger = cxm__reallocarray(b->values[c], capacity, sizeof *bigger);
+        if (bigger == NULL)
+            return CXM_ENOMEM;
+        b->values[c] = bigger;
+    }
+    if (with_ids) {
+        size_t *offsets = cxm__reallocarray(b->id_offset, capacity, sizeof *offsets);
+        if (offsets == NULL)
+            return CXM_ENOMEM;
+        b->id_offset = offsets;
+    }
+    b->capacity = capacity;
+    return CXM_OK;
+}
+
+static int append_id(buffers *b, const char *text, size_t length)
+{
+    if (b->id_used + length + 1 > b->id_capacity) {
+        size_t capacity = b->id_capacity ? b->id_capacity : 4096;
+        while (capacity < b->id_used + length + 1)
+            capacity *= 2;
+        char *bigger = cxm__realloc(b->id_text, capacity);
+        if (bigger == NULL)
+            return CXM_ENOMEM;
+        b->id_text = bigger;
+        b->id_capacity = capacity;
+    }
+    b->id_offset[b->rows] = b->id_used;
+    memcpy(b->id_text + b->id_used, text, length);
+    b->id_text[b->id_used + length] = '\0';
+    b->id_used += length + 1;
+    return CXM_OK;
+}
+
+/* The buffers as a result table: number columns named after their specs,
+ * the ids as text column "id". */
+static int build_table(cxm_table **out, const buffers *b, const char *const *columns)
+{
+    cxm_table *t = NULL;
+    int status = cxm__table_create(&t, b->rows);
+    for (size_t c = 0; status == CXM_OK && c < b->ncolumns; c++) {
+        if (b->values[c] == NULL)
+            continue;
+        char name[256];
+        double *data;
+        spec_name(columns[c], name, sizeof name);
+        status = cxm__table_add_numbers(t, name, &data);
+        if (status == CXM_OK)
+            memcpy(data, b->values[c], b->rows * sizeof *data);
+    }
+    if (status == CXM_OK && b->id_offset) {
+        size_t column;
+        status = cxm__table_add_texts(t, "id", &column);
+        for (size_t i = 0; status == CXM_OK && i < b->rows; i++)
+            status = cxm__table_set_text(t, column, i, b->id_text + b->id_offset[i]);
+    }
+    if (status != CXM_OK) {
+        cxm_table_free(t);
+        return status;
+    }
+    *out = t;
+    return CXM_OK;
+}
+
+int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
+                       size_t ncolumns, const char *const *columns, const cxm_csv_options *csv)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = NULL;
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status == CXM_OK && ncolumns > 0)
+        status = cxm__check_pointer(columns, "columns");
+    for (size_t c = 0; status == CXM_OK && c < ncolumns; c++)
+        if (columns[c] == NULL || columns[c][0] == '\0' ||
+            (columns[c][0] == '?' && columns[c][1] == '\0'))
+            status = cxm__fail(CXM_EINVAL, "column %zu's name must not be empty", c);
+    if (status != CXM_OK)
+        return status;
+
+    buffers b;
+    memset(&b, 0, sizeof b);
+    size_t *index = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *index);
+    cxm_csv *reader = NULL;
+    size_t id_index = 0;
+    int with_ids = 0;
+    b.ncolumns = ncolumns;
+    b.values = cxm__calloc(ncolumns ? ncolumns : 1, sizeof *b.values);
+    if (index == NULL || b.values == NULL) {
+        status = CXM_ENOMEM;
+        goto done;
+    }
+    status = cxm__csv_open(&reader, path, csv);
+    if (status != CXM_OK)
+        goto done;
+    for (size_t c = 0; c < ncolumns && status == CXM_OK; c++) {
+        int present;
+        status = resolve(reader, columns[c], &index[c], &present);
+        if (status == CXM_OK && present) {
+            b.values[c] = cxm__malloc(sizeof(double));
+            if (b.values[c] == NULL)
+                status = CXM_ENOMEM;
+        }
+    }
+    if (status == CXM_OK && id_column)
+        status = resolve(reader, id_column, &id_index, &with_ids);
+    while (status == CXM_OK && (status = cxm__csv_next(reader)) > 0) {
+        status = CXM_OK;
+        if (b.rows == b.capacity && (status = grow_rows(&b, with_ids)) != CXM_OK)
+            break;
+        int bad = 0;
+        for (size_t c = 0; c < ncolumns && !bad; c++) {
+            if (b.values[c] == NULL)
+                continue;
+            double v;
+            if (cxm__csv_get_double(reader, index[c], &v) != CXM_OK) {
+                bad = 1;
+            } else if (!isfinite(v)) {
+                cxm__csv_fail(reader, index[c], CXM_EPARSE, "'%g' is not a finite number", v);
+                bad = 1;
+            } else {
+                b.values[c][b.rows] = v;
+            }
+        }
+        if (!bad && with_ids) {
+            const char *text;
+            size_t length;
+            if (cxm__csv_get_text(reader, id_index, &text, &length) != CXM_OK)
+                bad = 1;
+            else if ((status = append_id(&b, text, length)) != CXM_OK)
+                break;
+        }
+        if (bad) {
+            if (cxm_error_status() == CXM_ENOMEM) {
+                status = CXM_ENOMEM;
+                break;
+            }
+            status = cxm__csv_bad_row(reader); /* CXM_OK when skipping */
+            continue;
+        }
+        b.rows++;
+    }
+    if (status == CXM_OK)
+        status = build_table(out, &b, columns);
+done:
+    cxm__csv_close(reader);
+    cxm__free(index);
+    buffers_free(&b);
+    return status;
+}

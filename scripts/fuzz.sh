@@ -1,0 +1,46 @@
+#!/bin/sh
+# Build the libFuzzer targets (fuzz/fuzz_csv.c, fuzz/fuzz_rfm.c) with clang,
+# AddressSanitizer and UndefinedBehaviorSanitizer, and run each for SECONDS
+# (default 60) in one process, one core.
+#
+#   scripts/fuzz.sh [SECONDS] [BUILD_DIR]        (or: make fuzz FUZZ_SECONDS=600)
+#
+# BUILD_DIR is a configured build tree (default _build) for config.h and
+# cxm/version.h. Work files go to BUILD_DIR/fuzz: the growing corpora
+# (corpus-csv/, corpus-rfm/, seeded from fuzz/corpus/), the logs and any
+# crash artifacts. Exit status 1 when a target found a problem.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-60}
+build=$(cd "${2:-$top/_build}" && pwd)
+out="$build/fuzz"
+clang=${CLANG:-clang}
+mkdir -p "$out"
+[ -f "$build/config.h" ] || { echo "fuzz: $build is not a configured build tree" >&2; exit 2; }
+
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+includes="-I$build -I$build/include -I$top/include -I$top/lib"
+sources="$top/lib/core/error.c $top/lib/core/alloc.c $top/lib/core/version.c $top/lib/io/csv.c
+  $top/lib/io/date.c $top/lib/io/number.c $top/lib/io/io.c $top/lib/io/rfm.c"
+for target in csv rfm; do
+  echo "fuzz: building fuzz_$target"
+  # shellcheck disable=SC2086
+  $clang $cflags $includes -pthread -o "$out/fuzz_$target" "$top/fuzz/fuzz_$target.c" $sources -lm
+done
+
+status=0
+for target in csv rfm; do
+  mkdir -p "$out/corpus-$target"
+  echo "fuzz: running fuzz_$target for $seconds s (log: $out/fuzz_$target.log)"
+  if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "./fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -dict="$top/fuzz/$target.dict" -artifact_prefix="$out/$target-" -print_final_stats=1 \
+      "corpus-$target" "$top/fuzz/corpus/$target" >"fuzz_$target.log" 2>&1); then
+    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::new_units_added)' "$out/fuzz_$target.log" | sed 's/^/  /'
+  else
+    echo "fuzz: fuzz_$target FOUND A PROBLEM; see $out/fuzz_$target.log and $out/$target-*"
+    tail -40 "$out/fuzz_$target.log"
+    status=1
+  fi
+done
+exit "$status"

@@ -1,0 +1,87 @@
+#!/bin/sh
+# cxm fit, cxm predict, cxm simulate: CDNOW numbers, outputs, exit codes, messages.
+set -u
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+err=$tmp/err
+data=$top_srcdir/tests/data
+summary=$data/cdnow_customers_summary.csv
+full=$data/cdnow_customers_summary_with_transactions.csv
+
+matches() {
+  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
+}
+
+# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
+expect() {
+  code=$1 stdout_pattern=$2 stderr_pattern=$3
+  shift 4
+  "$CXM" "$@" >"$out" 2>"$err"
+  got=$?
+  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
+     ! matches "$stderr_pattern" "$err"; then
+    echo "FAIL: cxm $*"
+    echo "  exit $got (expected $code)"
+    echo "  stdout: $(head -5 "$out")"
+    echo "  stderr: $(cat "$err")"
+    failures=$((failures + 1))
+  else
+    echo "ok: cxm $*"
+  fi
+}
+
+# MODELS.md 1.4: r=0.243, alpha=4.414, a=0.793, b=2.426, LL -9582.4.
+expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$summary" -o "$tmp/bg.json"
+expect 0 '^alpha +4\.4135' '^$' -- fit bgnbd "$summary"
+expect 0 'log-likelihood -9582\.4' '^$' -- fit bgnbd "$summary"
+expect 0 '"kind":[[:space:]]*"bgnbd"' '^$' -- fit bgnbd "$summary" --json
+expect 0 '^gamma +15\.447' '^$' -- fit gg "$full" -o "$tmp/gg.json"
+expect 0 'mbgnbd fitted on 2357' '^$' -- fit mbgnbd "$full"
+expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$full" --frequency x --recency t_x --T-column 4
+
+# Predictions: E[Y(39) | 2, 30.43, 38.86] = 1.226; E[M] of customer 1 = 24.6586.
+expect 0 '^1,2,30\.43,38\.86,0\.7266[0-9]*,1\.2259' '^$' -- predict "$tmp/bg.json" "$full" --horizon 39
+expect 0 '^customer_id,frequency,recency,T,p_alive,expected_purchases,value,clv$' '^$' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"
+expect 0 ',24\.6586[0-9]*,36\.' '^$' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"
+expect 0 ',dert$' '^$' -- predict "$tmp/bg.json" "$full" --horizon 39 --dert-rate 0.0027
+expect 0 '^1,2,22\.35,24\.6586' '^$' -- predict "$tmp/gg.json" "$full"
+"$CXM" predict "$tmp/bg.json" "$summary" --horizon 52 -o "$tmp/pred.csv" >"$out" 2>"$err"
+lines=$(wc -l <"$tmp/pred.csv")
+if [ "$lines" -ne 2358 ]; then echo "FAIL: predict -o wrote $lines lines"; failures=$((failures + 1)); else echo "ok: predict -o"; fi
+
+# Simulation: reproducible, and fitted back.
+"$CXM" simulate "$tmp/bg.json" --customers 20000 --seed 7 --T-min 27 --T-max 39 >"$tmp/sim1.csv"
+"$CXM" simulate "$tmp/bg.json" --customers 20000 --seed 7 --T-min 27 --T-max 39 >"$tmp/sim2.csv"
+if cmp -s "$tmp/sim1.csv" "$tmp/sim2.csv"; then echo "ok: same seed, same customers"; else
+  echo "FAIL: simulation not reproducible"; failures=$((failures + 1)); fi
+expect 0 '^r +0\.2' '^$' -- fit bgnbd "$tmp/sim1.csv"
+expect 0 '^customer_id,time$' '^$' -- simulate "$tmp/bg.json" --customers 3 --seed 1 --T 39 --transactions
+expect 0 '^customer_id,frequency,monetary_value$' '^$' -- simulate "$tmp/gg.json" --customers 3 --seed 1 --frequency 4
+
+# Usage errors: exit 2; data and computation failures: exit 1.
+expect 0 'usage: cxm fit' '^$' -- fit --help
+expect 0 'usage: cxm predict' '^$' -- help predict
+expect 2 '^$' 'MODEL and SUMMARY\.csv are required' -- fit bgnbd
+expect 2 '^$' "unknown model 'pareto'" -- fit pareto "$summary"
+expect 2 '^$' '--clv needs --period' -- predict "$tmp/bg.json" "$summary" --horizon 39 --clv
+expect 2 '^$' '--horizon is required' -- predict "$tmp/bg.json" "$summary"
+expect 2 '^$' '--customers and --seed are required' -- simulate "$tmp/bg.json" --T 39
+expect 2 '^$' "unknown option '--bogus'" -- fit bgnbd "$summary" --bogus
+expect 1 '^$' 'cannot open' -- fit bgnbd "$tmp/none.csv"
+expect 1 '^$' "no column 'nope' in the header" -- fit bgnbd "$summary" --frequency nope
+printf 'frequency,recency,T\n1,5,3\n' >"$tmp/bad.csv"
+expect 1 '^$' 'element 0: t_x 5 is greater than T 3' -- fit bgnbd "$tmp/bad.csv"
+printf 'frequency,recency,T\n0,0,10\n0,0,20\n0,0,30\n' >"$tmp/flat.csv"
+expect 1 '^$' 'BG/NBD fit failed' -- fit bgnbd "$tmp/flat.csv"
+printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "given",\n"parameters": {"p": 2, "q": 0.8, "gamma": 10}}\n' >"$tmp/q.json"
+expect 1 '^$' 'q = 0\.8' -- predict "$tmp/q.json" "$full"
+expect 1 '^$' 'not a valid JSON' -- predict "$summary" "$summary" --horizon 1
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures CLI checks failed"
+  exit 1
+fi

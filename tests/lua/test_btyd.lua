@@ -1,0 +1,77 @@
+-- The BTYD models from Lua: CDNOW (MODELS.md 1.4, 1.7), errors, persistence.
+local cxm = require "cxm"
+
+local failures = 0
+local function check(name, condition, detail)
+  if condition then
+    print("ok: " .. name)
+  else
+    failures = failures + 1
+    print("FAIL: " .. name .. (detail and (": " .. tostring(detail)) or ""))
+  end
+end
+local function near(a, b, tol) return math.abs(a - b) <= (tol or 1e-9) end
+
+local top = os.getenv("top_srcdir") or ".."
+local x, t_x, T, m = {}, {}, {}, {}
+local file = assert(io.open(top .. "/tests/data/cdnow_customers_summary_with_transactions.csv"))
+file:read("l")
+for line in file:lines() do
+  local _, a, b, c, d = line:match("^(%d+),([^,]+),([^,]+),([^,]+),([^,\r]+)")
+  if a then
+    x[#x + 1], t_x[#t_x + 1], T[#T + 1], m[#m + 1] = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+  end
+end
+file:close()
+check("CDNOW rows", #x == 2357, #x)
+
+local bg = cxm.model("bgnbd"):fit(x, t_x, T)
+local p = bg:params()
+check("r", near(p.r, 0.243, 5e-4), p.r)
+check("alpha", near(p.alpha, 4.414, 5e-4), p.alpha)
+check("a", near(p.a, 0.793, 5e-4), p.a)
+check("b", near(p.b, 2.426, 5e-4), p.b)
+check("log-likelihood", near(bg:log_likelihood(), -9582.4, 0.1), bg:log_likelihood())
+check("standard errors", bg:standard_errors().r > 0)
+check("converged", bg:report().reason == 1)
+check("E[Y(39)]", near(bg:conditional_purchases(39, 2, 30.43, 38.86), 1.226, 5e-4))
+local ex = bg:expected_purchases({ 1, 78 })
+check("E[X(t)] table", near(ex[1], 0.0532, 5e-4) and near(ex[2], 1.8576, 5e-4))
+local alive = bg:p_alive(x, t_x, T)
+check("P(alive) table", #alive == 2357 and alive[3] == 1)
+check("P(X=0)", bg:purchase_probability(0, 39) > 0.5)
+check("dert", bg:dert(0.01, 2, 30.43, 38.86) > 0)
+
+local gg = cxm.model("gg"):fit_spend(x, m)
+local q = gg:params()
+check("gg p", near(q.p, 6.2488, 1e-4), q.p)
+check("gg q", near(q.q, 3.7446, 1e-4), q.q)
+check("gg gamma", near(q.gamma, 15.4477, 1e-4), q.gamma)
+check("E[M]", near(gg:expected_spend(2, 22.35), 24.6586, 1e-3))
+local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+check("lifetime value", value > 0, value)
+check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
+
+local ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
+check("bad row is an error", not ok and message:find("t_x 6 is greater than T 5"), message)
+ok, message = pcall(function()
+  local zeros, zero_t, lengths = {}, {}, {}
+  for i = 1, 40 do zeros[i], zero_t[i], lengths[i] = 0, 0, 10 + i end
+  cxm.model("bgnbd"):fit(zeros, zero_t, lengths)
+end)
+check("divergence is an error", not ok and message:find("fit failed"), message)
+ok, message = pcall(function() return cxm.model("gg", { p = 2, q = 0.8, gamma = 10 }):mean_spend() end)
+check("q <= 1 is an error", not ok and message:find("q = 0.8"), message)
+
+local back = cxm.model_from_json(bg:to_json())
+check("JSON round trip", back:params().b == p.b and back:log_likelihood() == bg:log_likelihood())
+local lengths = {}
+for i = 1, 1000 do lengths[i] = 39 end
+local sx, stx = bg:simulate(lengths, 42)
+local sx2 = bg:simulate(lengths, 42)
+check("simulation", #sx == 1000 and #stx == 1000 and sx[17] == sx2[17])
+
+if failures > 0 then
+  print(failures .. " checks failed")
+  os.exit(1)
+end

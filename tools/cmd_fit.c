@@ -1,0 +1,194 @@
+/* cxm fit: fit a BTYD model (BG/NBD, MBG/NBD, Gamma-Gamma) to a summary file. */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+#include "model_cli.h"
+
+static int run_fit(int argc, char **argv);
+
+const cli_command cli_command_fit = {
+    "fit",
+    "fit BG/NBD, MBG/NBD or Gamma-Gamma to a customer summary",
+    "usage: cxm fit MODEL SUMMARY.csv [-o MODEL.json] [OPTIONS]\n"
+    "\n"
+    "Fit a model by maximum likelihood and print its parameters, their\n"
+    "standard errors and 95% intervals (on the log scale), the log-likelihood,\n"
+    "AIC and BIC. MODEL is bgnbd (Fader, Hardie & Lee 2005), mbgnbd (Batislam\n"
+    "et al. 2007) or gg (Gamma-Gamma spend, fitted on customers with at least\n"
+    "one repeat purchase). A fit that does not converge fails with the reason\n"
+    "(exit 1); it never prints numbers as if it had.\n"
+    "\n"
+    "  -o, --output FILE       also write the fitted model as JSON (for cxm predict)\n"
+    "  --json                  print the model as JSON instead of a table\n"
+    "  --penalty P             L2 penalty on the parameters (lifetimes' penalizer_coef)\n"
+    "  --max-iterations N      Newton iterations before giving up (default 100)\n"
+    "  --tolerance E           largest accepted gradient component (default 1e-9)\n"
+    "  --threads N             threads for the likelihood sums (default: automatic)\n"
+    "\n" MODEL_CLI_USAGE
+    "\n"
+    "Example: cxm fit bgnbd cdnow_customers_summary.csv -o bgnbd.json\n",
+    run_fit,
+};
+
+enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS };
+
+static int print_table(cxm_model *model)
+{
+    size_t p = cxm_model_param_count(model);
+    double values[8], se[8], ll, aic, bic;
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    int status = cxm_model_params(model, values, p);
+    if (status == CXM_OK) status = cxm_model_standard_errors(model, se, p);
+    if (status == CXM_OK) status = cxm_model_log_likelihood(model, &ll);
+    if (status == CXM_OK) status = cxm_model_aic(model, &aic);
+    if (status == CXM_OK) status = cxm_model_bic(model, &bic);
+    if (status == CXM_OK) status = cxm_model_fit_report(model, &report);
+    if (status != CXM_OK)
+        return cli_library_error("fit", status, false);
+    printf("%s fitted on %.0f customers (%.0f distinct rows): %s\n\n",
+           cxm_model_kind_name(cxm_model_get_kind(model)), report.observations, report.rows,
+           cxm_model_fit_message(model));
+    printf("%-10s %14s %14s %14s %14s\n", "parameter", "estimate", "std. error", "lower 95%",
+           "upper 95%");
+    for (size_t i = 0; i < p; i++) {
+        double spread = exp(1.96 * se[i] / values[i]);
+        printf("%-10s %14.6f %14.6f %14.6f %14.6f\n", cxm_model_param_name(model, i), values[i],
+               se[i], values[i] / spread, values[i] * spread);
+    }
+    printf("\nlog-likelihood %.4f   AIC %.4f   BIC %.4f\n", ll, aic, bic);
+    return CLI_EXIT_OK;
+}
+
+static int run_fit(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "json", no_argument, NULL, O_JSON },
+        { "penalty", required_argument, NULL, O_PENALTY },
+        { "max-iterations", required_argument, NULL, O_MAXIT },
+        { "tolerance", required_argument, NULL, O_TOL },
+        { "threads", required_argument, NULL, O_THREADS },
+        MODEL_CLI_LONG_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    summary_columns columns;
+    cxm_csv_options csv;
+    cxm_fit_options fit;
+    summary_columns_init(&columns);
+    cxm_csv_options_init(&csv);
+    csv.delimiter = CXM_CSV_DETECT;
+    cxm_fit_options_init(&fit);
+    const char *output = NULL;
+    bool json = false;
+    size_t number;
+
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        int handled = summary_option("fit", c, optarg, &columns, &csv);
+        if (handled < 0)
+            return CLI_EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (c) {
+        case O_OUTPUT:
+            output = optarg;
+            break;
+        case O_JSON:
+            json = true;
+            break;
+        case O_PENALTY:
+            if (!cli_parse_double("fit", "penalty", optarg, &fit.penalty))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_MAXIT:
+            if (!cli_parse_size("fit", "max-iterations", optarg, &number))
+                return CLI_EXIT_USAGE;
+            fit.max_iterations = (unsigned)number;
+            break;
+        case O_TOL:
+            if (!cli_parse_double("fit", "tolerance", optarg, &fit.tolerance))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_THREADS:
+            if (!cli_parse_size("fit", "threads", optarg, &number))
+                return CLI_EXIT_USAGE;
+            fit.threads = (unsigned)number;
+            break;
+        case ':':
+            return cli_usage_error("fit", "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("fit", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage_error("fit", "MODEL and SUMMARY.csv are required");
+    if (argc - optind > 2)
+        return cli_usage_error("fit", "unexpected argument '%s'", argv[optind + 2]);
+    const char *kind = argv[optind], *path = argv[optind + 1];
+
+    cxm_model *model = NULL;
+    cxm_table *table = NULL;
+    int status = cxm_model_create_named(&model, kind);
+    if (status != CXM_OK)
+        return cli_library_error("fit", status, true);
+    int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    const char *specs[4] = { columns.frequency, spend ? columns.monetary : columns.recency,
+                             columns.T, columns.weights };
+    if (spend) {
+        specs[2] = columns.weights;
+        status = cxm_table_read_csv(&table, path, NULL, 3, specs, &csv);
+    } else {
+        status = cxm_table_read_csv(&table, path, NULL, 4, specs, &csv);
+    }
+    int read_failed = status != CXM_OK; /* the reader's messages name the file */
+    double *col[4] = { NULL, NULL, NULL, NULL };
+    size_t ncol = spend ? 3 : 4;
+    for (size_t k = 0; status == CXM_OK && k < ncol; k++)
+        status = table_numbers(table, specs[k], &col[k]);
+    if (status == CXM_OK) {
+        size_t n = cxm_table_rows(table);
+        if (spend)
+            status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &fit);
+        else
+            status = cxm_model_fit(model, n, col[0], col[1], col[2], col[3], &fit);
+    }
+    for (size_t k = 0; k < 4; k++)
+        free(col[k]);
+    int code = CLI_EXIT_OK;
+    if (status != CXM_OK) {
+        if (read_failed)
+            fprintf(stderr, "cxm fit: %s\n", cxm_error_message());
+        else
+            fprintf(stderr, "cxm fit: %s: %s\n", path, cxm_error_message());
+        code = CLI_EXIT_DATA;
+    } else if (json) {
+        char *text;
+        status = cxm_model_to_json(model, &text);
+        if (status != CXM_OK) {
+            code = cli_library_error("fit", status, false);
+        } else {
+            fputs(text, stdout);
+            cxm_free(text);
+        }
+    } else {
+        code = print_table(model);
+    }
+    if (code == CLI_EXIT_OK && output) {
+        status = cxm_model_save(model, output);
+        if (status != CXM_OK)
+            code = cli_library_error("fit", status, false);
+    }
+    cxm_table_free(table);
+    cxm_model_free(model);
+    return code;
+}

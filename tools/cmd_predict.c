@@ -1,0 +1,283 @@
+/* cxm predict: per-customer predictions and lifetime value from a fitted model. */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+#include "model_cli.h"
+
+static int run_predict(int argc, char **argv);
+
+const cli_command cli_command_predict = {
+    "predict",
+    "P(alive), expected purchases and lifetime value per customer",
+    "usage: cxm predict MODEL.json SUMMARY.csv --horizon T [OPTIONS]\n"
+    "       cxm predict GG.json SUMMARY.csv                (expected spend)\n"
+    "\n"
+    "For each customer of the summary, with a purchase model (from cxm fit\n"
+    "bgnbd or mbgnbd): the probability of being alive, the expected purchases\n"
+    "in the next T time units (the model's unit), optionally the discounted\n"
+    "expected residual transactions and the lifetime value in money. With a\n"
+    "Gamma-Gamma model: the expected value of the customer's transactions.\n"
+    "CSV on standard output (or -o), one row per customer, with the id column\n"
+    "when the summary has one.\n"
+    "\n"
+    "  --horizon T             prediction window, in the model's time unit\n"
+    "  --dert-rate R           add the discounted expected residual transactions,\n"
+    "                          discounted continuously at R per time unit\n"
+    "  --clv                   add the lifetime value:\n"
+    "                          sum over periods i of margin * value *\n"
+    "                          (E[Y(i P)] - E[Y((i-1) P)]) / (1+D)^i\n"
+    "  --period P              length of a period in the model's time unit\n"
+    "                          (required with --clv: e.g. 365.25/12/7 for months\n"
+    "                          in a model fitted in weeks; there is no default month)\n"
+    "  --periods H             number of periods (default 12)\n"
+    "  --discount D            discount rate per period (default 0.01)\n"
+    "  --margin M              share of a transaction's value that is profit (default 1)\n"
+    "  --spend-model GG.json   value per transaction from a Gamma-Gamma model\n"
+    "                          (E[M | frequency, monetary value]); without it the\n"
+    "                          monetary column is used as it is\n"
+    "  -o, --output FILE       write the CSV to FILE\n"
+    "\n" MODEL_CLI_USAGE
+    "\n"
+    "Example: cxm predict bgnbd.json summary.csv --horizon 52 --clv --period 4.348 \\\n"
+    "           --spend-model gg.json -o predictions.csv\n",
+    run_predict,
+};
+
+enum { O_OUTPUT = 'o', O_HORIZON = 2000, O_DERT, O_CLV, O_PERIOD, O_PERIODS, O_DISCOUNT,
+       O_MARGIN, O_SPEND };
+
+static void print_id(FILE *out, const cxm_table *table, size_t i)
+{
+    const char *id = table_id(table, i);
+    if (id == NULL) {
+        fprintf(out, "%zu", i + 1);
+        return;
+    }
+    /* Quote ids that would break the CSV. */
+    if (strpbrk(id, ",\"\n\r") == NULL) {
+        fputs(id, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = id; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void print_row(FILE *out, const double *values, size_t count)
+{
+    for (size_t k = 0; k < count; k++) {
+        fputc(',', out);
+        cli_print_exact(out, values[k]);
+    }
+    fputc('\n', out);
+}
+
+static int run_predict(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "horizon", required_argument, NULL, O_HORIZON },
+        { "dert-rate", required_argument, NULL, O_DERT },
+        { "clv", no_argument, NULL, O_CLV },
+        { "period", required_argument, NULL, O_PERIOD },
+        { "periods", required_argument, NULL, O_PERIODS },
+        { "discount", required_argument, NULL, O_DISCOUNT },
+        { "margin", required_argument, NULL, O_MARGIN },
+        { "spend-model", required_argument, NULL, O_SPEND },
+        MODEL_CLI_LONG_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    summary_columns columns;
+    cxm_csv_options csv;
+    cxm_value_options value_options;
+    summary_columns_init(&columns);
+    cxm_csv_options_init(&csv);
+    csv.delimiter = CXM_CSV_DETECT;
+    cxm_value_options_init(&value_options);
+    const char *output = NULL, *spend_path = NULL;
+    double horizon = NAN, dert_rate = NAN;
+    bool clv = false, has_period = false;
+    size_t number;
+
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        int handled = summary_option("predict", c, optarg, &columns, &csv);
+        if (handled < 0)
+            return CLI_EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (c) {
+        case O_OUTPUT: output = optarg; break;
+        case O_HORIZON:
+            if (!cli_parse_double("predict", "horizon", optarg, &horizon))
+                return CLI_EXIT_USAGE;
+            if (horizon < 0)
+                return cli_usage_error("predict", "--horizon %s must not be negative", optarg);
+            break;
+        case O_DERT:
+            if (!cli_parse_double("predict", "dert-rate", optarg, &dert_rate))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_CLV: clv = true; break;
+        case O_PERIOD:
+            if (!cli_parse_double("predict", "period", optarg, &value_options.period))
+                return CLI_EXIT_USAGE;
+            has_period = true;
+            break;
+        case O_PERIODS:
+            if (!cli_parse_size("predict", "periods", optarg, &number))
+                return CLI_EXIT_USAGE;
+            value_options.periods = (unsigned)number;
+            break;
+        case O_DISCOUNT:
+            if (!cli_parse_double("predict", "discount", optarg, &value_options.discount))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_MARGIN:
+            if (!cli_parse_double("predict", "margin", optarg, &value_options.margin))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_SPEND: spend_path = optarg; break;
+        case ':': return cli_usage_error("predict", "%s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
+    if (argc - optind > 2)
+        return cli_usage_error("predict", "unexpected argument '%s'", argv[optind + 2]);
+    if (clv && !has_period)
+        return cli_usage_error("predict",
+                               "--clv needs --period: the length of one period in the model's "
+                               "time unit (there is no default month)");
+    const char *model_path = argv[optind], *path = argv[optind + 1];
+
+    cxm_model *model = NULL, *spend = NULL;
+    cxm_table *table = NULL;
+    double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
+    FILE *out = NULL;
+    int code = load_model_file("predict", model_path, &model);
+    if (code != CLI_EXIT_OK)
+        return code;
+    int spend_model = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    if (!spend_model && isnan(horizon)) {
+        cxm_model_free(model);
+        return cli_usage_error("predict", "--horizon is required for a purchase model");
+    }
+    if (spend_path && (code = load_model_file("predict", spend_path, &spend)) != CLI_EXIT_OK)
+        goto done;
+    if (spend && cxm_model_get_kind(spend) != CXM_MODEL_GAMMA_GAMMA) {
+        fprintf(stderr, "cxm predict: %s: is not a Gamma-Gamma model\n", spend_path);
+        code = CLI_EXIT_USAGE;
+        goto done;
+    }
+
+    /* frequency, recency, T, monetary (optional unless needed). */
+    int need_money = spend_model || clv;
+    char monetary_spec[512];
+    snprintf(monetary_spec, sizeof monetary_spec, "%s%s", need_money ? "" : "?",
+             columns.monetary[0] == '?' ? columns.monetary + 1 : columns.monetary);
+    const char *specs[4] = { columns.frequency, spend_model ? "?recency|t_x" : columns.recency,
+                             spend_model ? "?T" : columns.T, monetary_spec };
+    int status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
+    if (status != CXM_OK) {
+        code = cli_library_error("predict", status, false);
+        goto done;
+    }
+    size_t n = cxm_table_rows(table);
+    for (size_t k = 0; status == CXM_OK && k < 4; k++)
+        status = table_numbers(table, specs[k], &col[k]);
+    const double *x = col[0], *tx = col[1], *T = col[2], *money = col[3];
+    work = status == CXM_OK ? malloc((n ? n : 1) * 5 * sizeof *work) : NULL;
+    if (work == NULL) {
+        fprintf(stderr, "cxm predict: out of memory\n");
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    double *alive = work, *expected = work + n, *dert = work + 2 * n, *value = work + 3 * n,
+           *lifetime = work + 4 * n;
+
+    if (spend_model) {
+        status = cxm_model_expected_spend(model, value, n, x, money);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            expected[i] = horizon; /* the horizon per customer, then the predictions */
+        status = cxm_model_p_alive(model, alive, n, x, tx, T);
+        if (status == CXM_OK)
+            status = cxm_model_conditional_purchases(model, expected, n, expected, x, tx, T);
+        if (status == CXM_OK && !isnan(dert_rate))
+            status = cxm_model_dert(model, dert, n, dert_rate, x, tx, T);
+        if (status == CXM_OK && clv) {
+            if (spend)
+                status = cxm_model_expected_spend(spend, value, n, x, money);
+            else
+                memcpy(value, money, n * sizeof *value);
+            if (status == CXM_OK)
+                status = cxm_model_lifetime_value(model, lifetime, n, x, tx, T, value,
+                                                  &value_options);
+        }
+    }
+    if (status != CXM_OK) {
+        fprintf(stderr, "cxm predict: %s: %s\n", path, cxm_error_message());
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+
+    out = open_output("predict", output);
+    if (out == NULL) {
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    fputs(table_id(table, 0) || n == 0 ? "customer_id" : "row", out);
+    if (spend_model) {
+        fputs(",frequency,monetary_value,expected_value\n", out);
+        for (size_t i = 0; i < n; i++) {
+            double row[3] = { x[i], money[i], value[i] };
+            print_id(out, table, i);
+            print_row(out, row, 3);
+        }
+    } else {
+        fputs(",frequency,recency,T,p_alive,expected_purchases", out);
+        if (!isnan(dert_rate))
+            fputs(",dert", out);
+        if (clv)
+            fputs(",value,clv", out);
+        fputc('\n', out);
+        for (size_t i = 0; i < n; i++) {
+            double row[8] = { x[i], tx[i], T[i], alive[i], expected[i] };
+            size_t k = 5;
+            if (!isnan(dert_rate))
+                row[k++] = dert[i];
+            if (clv) {
+                row[k++] = value[i];
+                row[k++] = lifetime[i];
+            }
+            print_id(out, table, i);
+            print_row(out, row, k);
+        }
+    }
+    code = close_output("predict", output, out);
+
+done:
+    for (size_t k = 0; k < 4; k++)
+        free(col[k]);
+    free(work);
+    cxm_table_free(table);
+    cxm_model_free(spend);
+    cxm_model_free(model);
+    return code;
+}

@@ -1,0 +1,214 @@
+/* cxm simulate: a synthetic customer base from a model, with a seed. */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+#include "model_cli.h"
+
+static int run_simulate(int argc, char **argv);
+
+const cli_command cli_command_simulate = {
+    "simulate",
+    "a synthetic customer base from a model, reproducible by seed",
+    "usage: cxm simulate MODEL.json --customers N --seed S --T LENGTH [OPTIONS]\n"
+    "       cxm simulate GG.json --customers N --seed S --frequency X\n"
+    "\n"
+    "Draw customers from a purchase model (bgnbd, mbgnbd), each observed for\n"
+    "LENGTH time units after a first purchase at time 0, and print their\n"
+    "summary as CSV: customer_id, frequency, recency, T. The same seed gives\n"
+    "the same customers on every platform. From a Gamma-Gamma model: the\n"
+    "mean value of X repeat purchases per customer.\n"
+    "\n"
+    "  --customers N           number of customers\n"
+    "  --seed S                random seed (any whole number below 2^64)\n"
+    "  --T LENGTH              observation length in the model's time unit\n"
+    "  --T-min A, --T-max B    observation lengths spread evenly over [A, B]\n"
+    "                          instead (first purchases over a period)\n"
+    "  --transactions          print the transaction log instead: customer_id,\n"
+    "                          time (the first purchase at 0, then the repeats)\n"
+    "  --frequency X           Gamma-Gamma: repeat purchases per customer\n"
+    "  -o, --output FILE       write the CSV to FILE\n"
+    "\n"
+    "Example: cxm simulate bgnbd.json --customers 10000 --seed 42 --T 39\n",
+    run_simulate,
+};
+
+enum { O_OUTPUT = 'o', O_CUSTOMERS = 2000, O_SEED, O_T, O_TMIN, O_TMAX, O_TRANSACTIONS,
+       O_FREQUENCY };
+
+static int run_simulate(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "customers", required_argument, NULL, O_CUSTOMERS },
+        { "seed", required_argument, NULL, O_SEED },
+        { "T", required_argument, NULL, O_T },
+        { "T-min", required_argument, NULL, O_TMIN },
+        { "T-max", required_argument, NULL, O_TMAX },
+        { "transactions", no_argument, NULL, O_TRANSACTIONS },
+        { "frequency", required_argument, NULL, O_FREQUENCY },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *output = NULL;
+    size_t customers = 0, seed_value = 0;
+    bool has_customers = false, has_seed = false, transactions = false;
+    double length = NAN, t_min = NAN, t_max = NAN, frequency = NAN;
+
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        switch (c) {
+        case O_OUTPUT: output = optarg; break;
+        case O_CUSTOMERS:
+            if (!cli_parse_size("simulate", "customers", optarg, &customers))
+                return CLI_EXIT_USAGE;
+            has_customers = true;
+            break;
+        case O_SEED:
+            if (!cli_parse_size("simulate", "seed", optarg, &seed_value))
+                return CLI_EXIT_USAGE;
+            has_seed = true;
+            break;
+        case O_T:
+            if (!cli_parse_double("simulate", "T", optarg, &length))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_TMIN:
+            if (!cli_parse_double("simulate", "T-min", optarg, &t_min))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_TMAX:
+            if (!cli_parse_double("simulate", "T-max", optarg, &t_max))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_TRANSACTIONS: transactions = true; break;
+        case O_FREQUENCY:
+            if (!cli_parse_double("simulate", "frequency", optarg, &frequency))
+                return CLI_EXIT_USAGE;
+            break;
+        case ':': return cli_usage_error("simulate", "%s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind < 1)
+        return cli_usage_error("simulate", "MODEL.json is required");
+    if (argc - optind > 1)
+        return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind + 1]);
+    if (!has_customers || !has_seed)
+        return cli_usage_error("simulate", "--customers and --seed are required");
+
+    cxm_model *model = NULL;
+    int code = load_model_file("simulate", argv[optind], &model);
+    if (code != CLI_EXIT_OK)
+        return code;
+    int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    if (spend && isnan(frequency)) {
+        cxm_model_free(model);
+        return cli_usage_error("simulate", "a Gamma-Gamma model needs --frequency");
+    }
+    if (!spend) {
+        bool range = !isnan(t_min) || !isnan(t_max);
+        if (range && (isnan(t_min) || isnan(t_max) || !isnan(length) || t_min > t_max)) {
+            cxm_model_free(model);
+            return cli_usage_error("simulate",
+                                   "give either --T, or both --T-min and --T-max with T-min <= T-max");
+        }
+        if (!range && isnan(length)) {
+            cxm_model_free(model);
+            return cli_usage_error("simulate", "--T (or --T-min and --T-max) is required");
+        }
+        if (isnan(length))
+            length = t_min;
+        else
+            t_min = t_max = length;
+    }
+    unsigned long long seed = (unsigned long long)seed_value;
+    size_t n = customers;
+    double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b),
+           *lengths = malloc((n ? n : 1) * sizeof *lengths), *times = NULL;
+    FILE *out = NULL;
+    int status = CXM_OK;
+    if (a == NULL || b == NULL || lengths == NULL) {
+        fprintf(stderr, "cxm simulate: out of memory for %zu customers\n", n);
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    if (spend) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = frequency;
+        status = cxm_model_simulate_spend(model, b, n, a, seed);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            lengths[i] = n > 1 ? t_min + (t_max - t_min) * (double)i / (double)(n - 1) : t_max;
+        status = cxm_model_simulate(model, a, b, n, lengths, seed);
+        if (status == CXM_OK && transactions) {
+            double total = 0;
+            for (size_t i = 0; i < n; i++)
+                total += a[i];
+            times = malloc(((size_t)total ? (size_t)total : 1) * sizeof *times);
+            if (times == NULL) {
+                fprintf(stderr, "cxm simulate: out of memory for %.0f purchases\n", total);
+                code = CLI_EXIT_DATA;
+                goto done;
+            }
+            status = cxm_model_simulate_times(model, times, (size_t)total, n, lengths, seed);
+        }
+    }
+    if (status != CXM_OK) {
+        code = cli_library_error("simulate", status, true);
+        goto done;
+    }
+    out = open_output("simulate", output);
+    if (out == NULL) {
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    if (spend) {
+        fputs("customer_id,frequency,monetary_value\n", out);
+        for (size_t i = 0; i < n; i++) {
+            fprintf(out, "%zu,", i + 1);
+            cli_print_exact(out, a[i]);
+            fputc(',', out);
+            cli_print_exact(out, b[i]);
+            fputc('\n', out);
+        }
+    } else if (transactions) {
+        fputs("customer_id,time\n", out);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            fprintf(out, "%zu,0\n", i + 1);
+            for (size_t j = 0; j < (size_t)a[i]; j++, k++) {
+                fprintf(out, "%zu,", i + 1);
+                cli_print_exact(out, times[k]);
+                fputc('\n', out);
+            }
+        }
+    } else {
+        fputs("customer_id,frequency,recency,T\n", out);
+        for (size_t i = 0; i < n; i++) {
+            fprintf(out, "%zu,", i + 1);
+            cli_print_exact(out, a[i]);
+            fputc(',', out);
+            cli_print_exact(out, b[i]);
+            fputc(',', out);
+            cli_print_exact(out, lengths[i]);
+            fputc('\n', out);
+        }
+    }
+    code = close_output("simulate", output, out);
+done:
+    free(a);
+    free(b);
+    free(lengths);
+    free(times);
+    cxm_model_free(model);
+    return code;
+}

@@ -1,0 +1,71 @@
+/* Shared by cxm fit, cxm predict and cxm simulate: the summary file's
+ * columns and layout, and writing CSV numbers. */
+#ifndef CXM_TOOLS_MODEL_CLI_H
+#define CXM_TOOLS_MODEL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cxm.h>
+
+/* Column specs of a summary file; defaults read both cxm rfm's and the
+ * papers' names ("frequency|x", ...). */
+typedef struct summary_columns {
+    const char *frequency, *recency, *T, *monetary, *weights, *id;
+} summary_columns;
+
+void summary_columns_init(summary_columns *columns);
+
+/* Options every command that reads a summary understands. Returns 1 when
+ * the option was one of them (and was valid), 0 when it was not, -1 after a
+ * usage message. */
+enum {
+    MODEL_CLI_FREQUENCY = 1000, MODEL_CLI_RECENCY, MODEL_CLI_T, MODEL_CLI_MONETARY,
+    MODEL_CLI_WEIGHTS, MODEL_CLI_ID, MODEL_CLI_DELIMITER, MODEL_CLI_NO_HEADER,
+    MODEL_CLI_SKIP
+};
+#define MODEL_CLI_LONG_OPTIONS                                                                \
+    { "frequency", required_argument, NULL, MODEL_CLI_FREQUENCY },                          \
+    { "recency", required_argument, NULL, MODEL_CLI_RECENCY },                              \
+    { "T-column", required_argument, NULL, MODEL_CLI_T },                                   \
+    { "monetary", required_argument, NULL, MODEL_CLI_MONETARY },                            \
+    { "weights", required_argument, NULL, MODEL_CLI_WEIGHTS },                              \
+    { "id", required_argument, NULL, MODEL_CLI_ID },                                        \
+    { "delimiter", required_argument, NULL, MODEL_CLI_DELIMITER },                          \
+    { "no-header", no_argument, NULL, MODEL_CLI_NO_HEADER },                                \
+    { "skip-bad-rows", no_argument, NULL, MODEL_CLI_SKIP }
+#define MODEL_CLI_USAGE                                                                       \
+    "The summary file (CSV, e.g. from cxm rfm; columns by header name or\n"                  \
+    "1-based number, alternatives separated by '|'):\n"                                      \
+    "  --frequency COL         repeat purchases (default frequency|x)\n"                     \
+    "  --recency COL           time of the last purchase (default recency|t_x)\n"            \
+    "  --T-column COL          time since the first purchase (default T)\n"                  \
+    "  --monetary COL          mean repeat value (default\n"                                 \
+    "                          monetary_value|zbar|mean_spend|m)\n"                          \
+    "  --weights COL           customers per row (default: weight|weights if present)\n"    \
+    "  --id COL                customer id column (default customer_id|customer|ID|id\n"    \
+    "                          if present)\n"                                                \
+    "  --delimiter C           field separator: one character, 'tab', 'space'\n"             \
+    "                          (default: detected)\n"                                        \
+    "  --no-header             the first line is data (give columns by number)\n"            \
+    "  --skip-bad-rows         skip malformed rows instead of stopping\n"
+
+int summary_option(const char *command, int option, const char *arg, summary_columns *columns,
+                   cxm_csv_options *csv);
+
+/* The numbers of the column read for `spec` by cxm_table_read_csv (named
+ * after the spec's first alternative): a malloc'ed copy in *dst, or NULL in
+ * *dst when an optional column is absent. CXM_ENOMEM or CXM_OK. */
+int table_numbers(const cxm_table *table, const char *spec, double **dst);
+
+/* The id of row i, or NULL when the table has no ids. */
+const char *table_id(const cxm_table *table, size_t i);
+
+/* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
+int load_model_file(const char *command, const char *path, cxm_model **out);
+
+/* Open an output file ("-" or NULL for stdout). */
+FILE *open_output(const char *command, const char *path);
+int close_output(const char *command, const char *path, FILE *stream);
+
+#endif
