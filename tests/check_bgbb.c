@@ -226,6 +226,58 @@ START_TEST(bad_rows_and_inputs)
 }
 END_TEST
 
+START_TEST(numerical_grid)
+{
+    /* Parameters 1e-4..1e4, histories up to 10^4 opportunities and transactions: every
+     * value finite, probabilities in [0, 1], expectations monotone in the horizon. */
+    static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
+    static const double rows[][3] = { { 0, 0, 6 },         { 3, 5, 6 },        { 6, 6, 6 },
+                                      { 1, 1, 1e4 },       { 100, 9000, 1e4 }, { 1e4, 1e4, 1e4 },
+                                      { 0, 0, 1e4 },       { 5000, 9999, 1e4 } };
+    static const double horizons[] = { 0, 1, 5, 100, 1e4 };
+    enum { NH = sizeof horizons / sizeof horizons[0] };
+    long checked = 0;
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGBB));
+    for (int i = 0; i < 625; i++) {
+        double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+        double ex[NH];
+        ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NH, horizons));
+        for (int q = 0; q < NH; q++)
+            ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 && (q == 0 || ex[q] >= ex[q - 1] * (1 - 1e-12)),
+                          "(%g %g %g %g) E[X(%g)] %g", p[0], p[1], p[2], p[3], horizons[q], ex[q]);
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            double x = rows[r][0], tx = rows[r][1], n = rows[r][2], ll, alive, d;
+            double cols[3] = { x, tx, n }, X[NH], TX[NH], N[NH], ey[NH];
+            ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+            /* a probability: ln L <= 0 up to the rounding of ln Gamma at 1e4 */
+            ck_assert_msg(isfinite(ll) && ll <= 1e-9, "(%g %g %g %g) %g %g %g: ln L %g", p[0],
+                          p[1], p[2], p[3], x, tx, n, ll);
+            ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &n));
+            ck_assert_msg(alive >= 0 && alive <= 1, "P(alive) %g", alive);
+            ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.1, &x, &tx, &n));
+            ck_assert_msg(isfinite(d) && d >= 0, "(%g %g %g %g) DERT %g", p[0], p[1], p[2], p[3], d);
+            for (int q = 0; q < NH; q++) {
+                X[q] = x;
+                TX[q] = tx;
+                N[q] = n;
+            }
+            ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NH, horizons, X, TX, N));
+            for (int q = 0; q < NH; q++) {
+                ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
+                                  (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
+                              "(%g %g %g %g) %g %g %g: E[X(n, n+%g)] %g", p[0], p[1], p[2], p[3],
+                              x, tx, n, horizons[q], ey[q]);
+                checked++;
+            }
+        }
+    }
+    cxm_model_free(m);
+    ck_assert_int_gt(checked, 20000);
+}
+END_TEST
+
 static int oom_fit(void *context)
 {
     (void)context;
@@ -258,6 +310,7 @@ int main(void)
     tcase_add_test(tc, closed_forms_match_direct_sums);
     tcase_add_test(tc, recovers_simulated_parameters);
     tcase_add_test(tc, bad_rows_and_inputs);
+    tcase_add_test(tc, numerical_grid);
     tcase_add_test(tc, out_of_memory_is_clean);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);

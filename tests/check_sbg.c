@@ -228,6 +228,46 @@ START_TEST(json_round_trip_keeps_the_fit)
 }
 END_TEST
 
+START_TEST(numerical_grid)
+{
+    /* alpha, beta 1e-4..1e4, tenures to 10^4, discount rates 1e-4..10: every value
+     * finite, probabilities in [0, 1], survival decreasing, DEL >= 1. */
+    static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
+    static const double ts[] = { 1, 2, 10, 1e3, 1e4 };
+    static const double ds[] = { 1e-4, 0.1, 10 };
+    static const double renewals[] = { 0, 1, 100, 1e4 };
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_SBG));
+    for (int i = 0; i < 25; i++) {
+        double p[2] = { values[i % 5], values[i / 5] };
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
+        double s[5], r[5], c[5];
+        ck_assert_cxm_ok(cxm_model_survival(m, s, 5, ts));
+        ck_assert_cxm_ok(cxm_model_retention(m, r, 5, ts));
+        ck_assert_cxm_ok(cxm_model_churn_probability(m, c, 5, ts));
+        for (int k = 0; k < 5; k++) {
+            ck_assert_msg(s[k] >= 0 && s[k] <= 1 && (k == 0 || s[k] <= s[k - 1]),
+                          "(%g, %g) S(%g) %g", p[0], p[1], ts[k], s[k]);
+            ck_assert(r[k] >= 0 && r[k] <= 1 && c[k] >= 0 && c[k] <= 1);
+        }
+        for (int j = 0; j < 3; j++) {
+            double del, derl[4];
+            ck_assert_cxm_ok(cxm_model_del(m, &del, ds[j]));
+            ck_assert_msg(isfinite(del) && del >= 1, "(%g, %g) DEL(%g) %g", p[0], p[1], ds[j], del);
+            ck_assert_cxm_ok(cxm_model_derl(m, derl, 4, ds[j], renewals));
+            for (int k = 0; k < 4; k++)
+                ck_assert_msg(isfinite(derl[k]) && derl[k] >= 0, "(%g, %g) DERL(%g, %g) %g", p[0],
+                              p[1], ds[j], renewals[k], derl[k]);
+        }
+        double cols[4] = { 1e4, 3, 1, 0 }, ll; /* (periods, active) rows: 1e4 censored, 3 cancelled */
+        double rows[4] = { cols[0], cols[1], cols[2], cols[3] };
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 2, rows, NULL));
+        ck_assert_msg(isfinite(ll) && ll <= 0, "(%g, %g) ln L %g", p[0], p[1], ll);
+    }
+    cxm_model_free(m);
+}
+END_TEST
+
 static int oom_fit(void *context)
 {
     (void)context;
@@ -255,6 +295,7 @@ int main(void)
     tcase_add_test(tc, closed_forms_match_direct_sums);
     tcase_add_test(tc, errors_name_the_problem);
     tcase_add_test(tc, json_round_trip_keeps_the_fit);
+    tcase_add_test(tc, numerical_grid);
     tcase_add_test(tc, out_of_memory_is_clean);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);

@@ -394,11 +394,15 @@ static int conditional(const double *params, double *dst, size_t n, const double
         return status;
     bgbb_common c;
     common_init(&c, params, 0);
+    double p = 0.0;
     for (size_t i = 0; i < n; i++) {
-        double alive_l, ll = history(&c, x[i], t_x[i], N[i], &alive_l);
-        double p = exp(alive_l - ll);
-        if (p > 1.0)
-            p = 1.0;
+        /* Several horizons for one history: its likelihood once. */
+        if (i == 0 || x[i] != x[i - 1] || t_x[i] != t_x[i - 1] || N[i] != N[i - 1]) {
+            double alive_l, ll = history(&c, x[i], t_x[i], N[i], &alive_l);
+            p = exp(alive_l - ll);
+            if (p > 1.0)
+                p = 1.0;
+        }
         dst[i] = p * (c.a + x[i]) / (c.a + c.b + N[i]) * alive_sum(c.g, c.d + N[i], t[i]);
     }
     return CXM_OK;
