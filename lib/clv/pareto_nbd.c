@@ -347,6 +347,9 @@ typedef struct jval {
     double h[16];
 } jval;
 
+/* The row cache stores jvals as plain doubles. */
+_Static_assert(sizeof(jval) == 21 * sizeof(double), "jval has padding");
+
 enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
 
 static int log_j(double p, double q, double alpha, double beta, double t, int order,
@@ -616,9 +619,11 @@ static uint64_t key_hash(double x, double t)
     return z ^ (z >> 31);
 }
 
-/* Distinct (x, column[c]) pairs: their count, and when map/keys are given the
- * row → entry map and the entries' keys. Returns (size_t)−1 on ENOMEM. */
-static size_t distinct_pairs(const cxm__data *data, int c, uint32_t *map, double *entries)
+/* Distinct (x, column[c]) pairs: their count (counting stops past limit),
+ * and when map/keys are given the row → entry map and the entries' keys.
+ * Returns (size_t)−1 on ENOMEM. */
+static size_t distinct_pairs(const cxm__data *data, int c, uint32_t *map, double *entries,
+                             size_t limit)
 {
     size_t n = data->n, capacity = 16;
     while (capacity < 2 * n)
@@ -633,7 +638,7 @@ static size_t distinct_pairs(const cxm__data *data, int c, uint32_t *map, double
     memset(slots, 0xff, capacity * sizeof *slots);
     size_t count = 0;
     const double *xs = data->column[0], *ts = data->column[c];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && count <= limit; i++) {
         double x = xs[i], t = ts[i];
         size_t slot = (size_t)(key_hash(x, t) & (capacity - 1));
         for (;;) {
@@ -674,7 +679,9 @@ static size_t aux_size(const cxm__data *data)
 {
     if (data->n < 64 || data->n > UINT32_MAX - 1)
         return 2;
-    size_t nk = distinct_pairs(data, 2, NULL, NULL), ng = distinct_pairs(data, 1, NULL, NULL);
+    size_t half = data->n / 2;
+    size_t nk = distinct_pairs(data, 2, NULL, NULL, half);
+    size_t ng = nk == (size_t)-1 ? 0 : distinct_pairs(data, 1, NULL, NULL, half);
     if (nk == (size_t)-1 || ng == (size_t)-1)
         return (size_t)-1; /* out of memory */
     if (2 * ng > data->n)
@@ -689,7 +696,9 @@ static int aux_index(const cxm__data *data, double *aux)
     aux[0] = aux[1] = 0.0;
     if (data->n < 64 || data->n > UINT32_MAX - 1)
         return CXM_OK;
-    size_t nk = distinct_pairs(data, 2, NULL, NULL), ng = distinct_pairs(data, 1, NULL, NULL);
+    size_t half = data->n / 2;
+    size_t nk = distinct_pairs(data, 2, NULL, NULL, half);
+    size_t ng = nk == (size_t)-1 ? 0 : distinct_pairs(data, 1, NULL, NULL, half);
     if (nk == (size_t)-1 || ng == (size_t)-1)
         return CXM_ENOMEM;
     if (2 * nk > data->n)
@@ -699,9 +708,9 @@ static int aux_index(const cxm__data *data, double *aux)
     double *entries = aux + 2;
     uint32_t *kmap = (uint32_t *)(entries + (nk + ng) * ENTRY);
     uint32_t *gmap = (uint32_t *)(entries + (nk + ng) * ENTRY + map_doubles(data->n));
-    if (distinct_pairs(data, 2, kmap, entries) == (size_t)-1)
+    if (distinct_pairs(data, 2, kmap, entries, data->n) == (size_t)-1)
         return CXM_ENOMEM;
-    if (ng && distinct_pairs(data, 1, gmap, entries + nk * ENTRY) == (size_t)-1)
+    if (ng && distinct_pairs(data, 1, gmap, entries + nk * ENTRY, data->n) == (size_t)-1)
         return CXM_ENOMEM;
     aux[0] = (double)nk;
     aux[1] = (double)ng;
@@ -744,24 +753,26 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
     for (size_t i = begin; i < end; i++) {
         const double *t = table + (size_t)data->group[i] * TAB_WIDTH;
         double w = ws ? ws[i] : 1.0;
-        jval K, G, u;
+        /* Cached entries are read in place: an entry's ln J and derivatives are
+         * laid out as a jval (21 doubles). */
+        jval Kv, Gv, u;
+        const jval *K = &Kv, *G = &Gv;
         int status = CXM_OK;
-        if (nk) {
-            jval_copy(&K, entries + (size_t)kmap[i] * ENTRY + 3);
-        } else {
-            status = k_term(params, xs[i], Ts[i], t, order, &K);
-        }
+        if (nk)
+            K = (const jval *)(entries + (size_t)kmap[i] * ENTRY + 3);
+        else
+            status = k_term(params, xs[i], Ts[i], t, order, &Kv);
         if (status == CXM_OK) {
             if (ng)
-                jval_copy(&G, entries + (nk + (size_t)gmap[i]) * ENTRY + 3);
+                G = (const jval *)(entries + (nk + (size_t)gmap[i]) * ENTRY + 3);
             else
-                status = g_term(params, xs[i], txs[i], t, order, &G);
+                status = g_term(params, xs[i], txs[i], t, order, &Gv);
         }
-        if (status != CXM_OK || !isfinite(K.l) || !isfinite(G.l)) {
+        if (status != CXM_OK || !isfinite(K->l) || !isfinite(G->l)) {
             acc[0] = NAN; /* the optimiser treats it as outside the domain */
             return;
         }
-        combine(params, xs[i], t[TAB_LOGM], ls, &K, &G, order, &u);
+        combine(params, xs[i], t[TAB_LOGM], ls, K, G, order, &u);
         acc[0] += w * (t[TAB_LG] + r * la + s * lb + u.l);
         if (order < 1)
             continue;
