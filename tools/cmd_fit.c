@@ -16,14 +16,19 @@ static int run_fit(int argc, char **argv);
 
 const cli_command cli_command_fit = {
     "fit",
-    "fit BG/NBD, MBG/NBD or Gamma-Gamma to a customer summary",
+    "fit BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma or sBG to customer data",
     "usage: cxm fit MODEL SUMMARY.csv [-o MODEL.json] [OPTIONS]\n"
     "\n"
     "Fit a model by maximum likelihood and print its parameters, their\n"
     "standard errors and 95% intervals (on the log scale), the log-likelihood,\n"
     "AIC and BIC. MODEL is bgnbd (Fader, Hardie & Lee 2005), mbgnbd (Batislam\n"
-    "et al. 2007) or gg (Gamma-Gamma spend, fitted on customers with at least\n"
-    "one repeat purchase). A fit that does not converge fails with the reason\n"
+    "et al. 2007), pnbd (Pareto/NBD, Schmittlein et al. 1987), bgbb (BG/BB,\n"
+    "discrete opportunities: T is the number of opportunities, read from a\n"
+    "column T, n_periods, periods or n), gg (Gamma-Gamma spend, fitted on\n"
+    "customers with at least one repeat purchase) or sbg (shifted-beta-geometric\n"
+    "subscriptions: a column of survivor counts, survivors, one row per period\n"
+    "from the start; or tenures, columns periods and active (1 still subscribed,\n"
+    "0 cancelled) with optional weights). A fit that does not converge fails with the reason\n"
     "(exit 1); it never prints numbers as if it had.\n"
     "\n"
     "  -o, --output FILE       also write the fitted model as JSON (for cxm predict)\n"
@@ -65,6 +70,42 @@ static int print_table(cxm_model *model)
     }
     printf("\nlog-likelihood %.4f   AIC %.4f   BIC %.4f\n", ll, aic, bic);
     return CLI_EXIT_OK;
+}
+
+/* sBG: a column of survivor counts, or tenures (periods, active[, weights]).
+ * *read_failed tells whether the failure was the reader's (its messages
+ * name the file). */
+static int fit_sbg(cxm_model *model, const char *path, const cxm_csv_options *csv,
+                   const char *weights, const cxm_fit_options *fit, int *read_failed)
+{
+    const char *specs[4] = { "?survivors|survivor|count", "?periods|tenure", "?active|alive",
+                             weights };
+    cxm_table *table = NULL;
+    double *v[4] = { NULL, NULL, NULL, NULL };
+    int status = cxm_table_read_csv(&table, path, NULL, 4, specs, csv);
+    *read_failed = status != CXM_OK;
+    for (size_t k = 0; status == CXM_OK && k < 4; k++)
+        status = table_numbers(table, specs[k], &v[k]);
+    if (status == CXM_OK) {
+        size_t n = cxm_table_rows(table);
+        if (v[0])
+            status = cxm_model_fit_survivors(model, v[0], n, fit);
+        else if (v[1] && v[2])
+            status = cxm_model_fit_durations(model, n, v[1], v[2], v[3], fit);
+        else
+            status = CXM_ENOTFOUND;
+    }
+    for (size_t k = 0; k < 4; k++)
+        free(v[k]);
+    cxm_table_free(table);
+    if (status == CXM_ENOTFOUND && !*read_failed) {
+        fprintf(stderr,
+                "cxm fit: %s: an sBG fit needs a column 'survivors' (counts per period), or "
+                "columns 'periods' and 'active'\n",
+                path);
+        return -1000; /* reported */
+    }
+    return status;
 }
 
 static int run_fit(int argc, char **argv)
@@ -141,21 +182,35 @@ static int run_fit(int argc, char **argv)
     int status = cxm_model_create_named(&model, kind);
     if (status != CXM_OK)
         return cli_library_error("fit", status, true);
+    int sbg = cxm_model_get_kind(model) == CXM_MODEL_SBG;
     int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
     const char *specs[4] = { columns.frequency, spend ? columns.monetary : columns.recency,
                              columns.T, columns.weights };
-    if (spend) {
+    if (sbg) {
+        int sbg_read_failed = 0;
+        status = fit_sbg(model, path, &csv, columns.weights, &fit, &sbg_read_failed);
+        if (status == -1000) {
+            cxm_model_free(model);
+            return CLI_EXIT_DATA;
+        }
+        /* Report as the other kinds do, below (no table to read). */
+        if (status != CXM_OK && sbg_read_failed) {
+            fprintf(stderr, "cxm fit: %s\n", cxm_error_message());
+            cxm_model_free(model);
+            return CLI_EXIT_DATA;
+        }
+    } else if (spend) {
         specs[2] = columns.weights;
         status = cxm_table_read_csv(&table, path, NULL, 3, specs, &csv);
     } else {
         status = cxm_table_read_csv(&table, path, NULL, 4, specs, &csv);
     }
-    int read_failed = status != CXM_OK; /* the reader's messages name the file */
+    int read_failed = !sbg && status != CXM_OK; /* the reader's messages name the file */
     double *col[4] = { NULL, NULL, NULL, NULL };
     size_t ncol = spend ? 3 : 4;
-    for (size_t k = 0; status == CXM_OK && k < ncol; k++)
+    for (size_t k = 0; !sbg && status == CXM_OK && k < ncol; k++)
         status = table_numbers(table, specs[k], &col[k]);
-    if (status == CXM_OK) {
+    if (status == CXM_OK && !sbg) {
         size_t n = cxm_table_rows(table);
         if (spend)
             status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &fit);

@@ -19,12 +19,19 @@ const cli_command cli_command_predict = {
     "P(alive), expected purchases and lifetime value per customer",
     "usage: cxm predict MODEL.json SUMMARY.csv --horizon T [OPTIONS]\n"
     "       cxm predict GG.json SUMMARY.csv                (expected spend)\n"
+    "       cxm predict SBG.json [--periods H] [--discount D] [--margin M]\n"
     "\n"
     "For each customer of the summary, with a purchase model (from cxm fit\n"
     "bgnbd or mbgnbd): the probability of being alive, the expected purchases\n"
     "in the next T time units (the model's unit), optionally the discounted\n"
     "expected residual transactions and the lifetime value in money. With a\n"
     "Gamma-Gamma model: the expected value of the customer's transactions.\n"
+    "With an sBG subscription model (cxm fit sbg) no summary is needed: a table\n"
+    "for t = 0..H periods of survival S(t), retention r_t, the probability of\n"
+    "cancelling in period t, DERL (discounted expected residual lifetime, in\n"
+    "payments, of a customer who has made t renewals, at the --discount rate\n"
+    "per period) and its value at --margin per payment; a new customer's DEL is\n"
+    "1 + DERL(0)/(1+D).\n"
     "CSV on standard output (or -o), one row per customer, with the id column\n"
     "when the summary has one.\n"
     "\n"
@@ -82,6 +89,64 @@ static void print_row(FILE *out, const double *values, size_t count)
         cli_print_exact(out, values[k]);
     }
     fputc('\n', out);
+}
+
+/* cxm predict SBG.json: survival, retention and residual value by tenure. */
+static int predict_sbg(cxm_model *model, unsigned periods, double discount, double margin,
+                       const char *output)
+{
+    size_t n = (size_t)periods + 1;
+    double *t = malloc(n * sizeof *t), *v = malloc(5 * n * sizeof *v);
+    FILE *out = NULL;
+    int code = CLI_EXIT_OK;
+    if (t == NULL || v == NULL) {
+        free(t);
+        free(v);
+        fprintf(stderr, "cxm predict: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    double *surv = v, *ret = v + n, *churn = v + 2 * n, *derl = v + 3 * n, *value = v + 4 * n;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (double)i;
+    int status = cxm_model_survival(model, surv, n, t);
+    if (status == CXM_OK && n > 1)
+        status = cxm_model_retention(model, ret + 1, n - 1, t + 1);
+    if (status == CXM_OK && n > 1)
+        status = cxm_model_churn_probability(model, churn + 1, n - 1, t + 1);
+    if (status == CXM_OK)
+        status = cxm_model_derl(model, derl, n, discount, t);
+    if (status == CXM_OK)
+        status = cxm_model_subscription_value(model, value, n, margin, discount, t);
+    if (status != CXM_OK) {
+        code = cli_library_error("predict", status, true);
+        goto done;
+    }
+    out = open_output("predict", output);
+    if (out == NULL) {
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    fputs("t,survival,retention,churn_probability,derl,value\n", out);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "%zu,", i);
+        cli_print_exact(out, surv[i]);
+        fputc(',', out);
+        if (i > 0)
+            cli_print_exact(out, ret[i]);
+        fputc(',', out);
+        if (i > 0)
+            cli_print_exact(out, churn[i]);
+        fputc(',', out);
+        cli_print_exact(out, derl[i]);
+        fputc(',', out);
+        cli_print_exact(out, value[i]);
+        fputc('\n', out);
+    }
+    code = close_output("predict", output, out);
+done:
+    free(t);
+    free(v);
+    return code;
 }
 
 static int run_predict(int argc, char **argv)
@@ -155,6 +220,21 @@ static int run_predict(int argc, char **argv)
         case ':': return cli_usage_error("predict", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
         }
+    }
+    if (argc - optind == 1) {
+        /* An sBG model needs no customer summary. */
+        cxm_model *sbg = NULL;
+        int loaded = load_model_file("predict", argv[optind], &sbg);
+        if (loaded != CLI_EXIT_OK)
+            return loaded;
+        if (cxm_model_get_kind(sbg) != CXM_MODEL_SBG) {
+            cxm_model_free(sbg);
+            return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
+        }
+        loaded = predict_sbg(sbg, value_options.periods, value_options.discount,
+                             value_options.margin, output);
+        cxm_model_free(sbg);
+        return loaded;
     }
     if (argc - optind < 2)
         return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");

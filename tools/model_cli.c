@@ -13,7 +13,7 @@ void summary_columns_init(summary_columns *c)
 {
     c->frequency = "frequency|x";
     c->recency = "recency|t_x";
-    c->T = "T";
+    c->T = "T|n_periods|periods|n"; /* BG/BB: the number of opportunities */
     c->monetary = "monetary_value|zbar|mean_spend|m";
     c->weights = "?weight|weights";
     c->id = "?customer_id|customer|ID|id|Id";

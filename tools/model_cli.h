@@ -39,7 +39,8 @@ enum {
     "1-based number, alternatives separated by '|'):\n"                                      \
     "  --frequency COL         repeat purchases (default frequency|x)\n"                     \
     "  --recency COL           time of the last purchase (default recency|t_x)\n"            \
-    "  --T-column COL          time since the first purchase (default T)\n"                  \
+    "  --T-column COL          time since the first purchase, or BG/BB's number of\n"        \
+    "                          opportunities (default T|n_periods|periods|n)\n"                  \
     "  --monetary COL          mean repeat value (default\n"                                 \
     "                          monetary_value|zbar|mean_spend|m)\n"                          \
     "  --weights COL           customers per row (default: weight|weights if present)\n"    \

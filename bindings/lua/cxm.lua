@@ -751,4 +751,47 @@ end
 function Model:to_json() return core.model_to_json(self.handle) end
 function Model:save(path) core.model_save(self.handle, path) end
 
+--- Subscriptions (sBG, a model of kind "sbg"): fit on survivor counts of a cohort or on
+-- tenures with right-censoring, then survival, retention, DEL and DERL.
+--
+--   local sbg = cxm.model("sbg"):fit_survivors({ 1000, 631, 468, 382, 326, 289, 262, 241 })
+--   sbg:survival(12) * 1000                         --> about 170
+--   sbg:del(0.1)                                    -- discounted expected lifetime
+--   sbg:derl(0.1, { 0, 4 })                          -- after 0 and 4 renewals
+function Model:fit_survivors(counts, opts)
+  core.model_fit_survivors(self.handle, counts, select(2, fit_options(opts)))
+  return self
+end
+
+--- periods (tenure in whole periods) and active (1 still subscribed, 0 cancelled) tables.
+function Model:fit_durations(periods, active, opts)
+  core.model_fit_durations(self.handle, periods, active, fit_options(opts))
+  return self
+end
+
+function Model:survival(t)
+  return predict(function(n, ...) return core.model_survival(self.handle, n, ...) end, t)
+end
+
+function Model:retention(t)
+  return predict(function(n, ...) return core.model_retention(self.handle, n, ...) end, t)
+end
+
+function Model:churn_probability(t)
+  return predict(function(n, ...) return core.model_churn_probability(self.handle, n, ...) end, t)
+end
+
+function Model:del(discount) return core.model_del(self.handle, discount) end
+
+function Model:derl(discount, renewals)
+  return predict(function(n, ...) return core.model_derl(self.handle, n, discount, ...) end,
+    renewals)
+end
+
+function Model:subscription_value(margin, discount, renewals)
+  return predict(function(n, ...)
+    return core.model_subscription_value(self.handle, n, margin, discount, ...)
+  end, renewals)
+end
+
 return cxm

@@ -23,6 +23,9 @@ const cxm__kind *cxm__kind_of(cxm_model_kind kind)
     case CXM_MODEL_BGNBD: return &cxm__kind_bgnbd;
     case CXM_MODEL_MBGNBD: return &cxm__kind_mbgnbd;
     case CXM_MODEL_GAMMA_GAMMA: return &cxm__kind_gamma_gamma;
+    case CXM_MODEL_SBG: return &cxm__kind_sbg;
+    case CXM_MODEL_BGBB: return &cxm__kind_bgbb;
+    case CXM_MODEL_PARETO_NBD: return &cxm__kind_pareto_nbd;
     default: return NULL;
     }
 }
@@ -691,12 +694,24 @@ int cxm__evaluator_init(cxm__evaluator *ev, const cxm__kind *kind, const cxm__da
     ev->block_acc = cxm__malloc((ev->blocks ? ev->blocks : 1) * acc * sizeof *ev->block_acc);
     if (ev->block_acc == NULL)
         return CXM_ENOMEM;
-    if (kind->table_width > 0 && data->ngroups > 0) {
-        ev->table = cxm__malloc(data->ngroups * kind->table_width * sizeof *ev->table);
-        if (ev->table == NULL) {
+    size_t table = kind->table_width > 0 ? data->ngroups * kind->table_width : 0;
+    size_t aux = kind->aux_size ? kind->aux_size(data) : 0;
+    if (aux == (size_t)-1) {
+        cxm__free(ev->block_acc);
+        ev->block_acc = NULL;
+        return CXM_ENOMEM;
+    }
+    if (table + aux > 0) {
+        ev->table = cxm__malloc((table + aux) * sizeof *ev->table);
+        int status = ev->table == NULL ? CXM_ENOMEM : CXM_OK;
+        if (status == CXM_OK && aux > 0)
+            status = kind->aux_index(data, ev->table + table);
+        if (status != CXM_OK) {
+            cxm__free(ev->table);
             cxm__free(ev->block_acc);
+            ev->table = NULL;
             ev->block_acc = NULL;
-            return CXM_ENOMEM;
+            return status;
         }
     }
     return CXM_OK;
@@ -713,8 +728,10 @@ int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *a
 {
     const cxm__kind *kind = ev->kind;
     size_t size = cxm__acc_size(kind);
-    if (ev->table)
+    if (ev->table && kind->table_width > 0)
         kind->fill_table(params, ev->data->group_value, ev->data->ngroups, ev->table);
+    if (ev->table && kind->aux_fill)
+        kind->aux_fill(params, ev->data, ev->table + ev->data->ngroups * kind->table_width, order);
     loglik_job job = { kind, ev->data, params, ev->table, ev->block_acc, size, order };
     int status = cxm__parallel_blocks(ev->data->n, CXM__BLOCK_ROWS, ev->threads, loglik_block, &job);
     if (status == CXM_ENOMEM && ev->threads > 1) /* threads could not start */

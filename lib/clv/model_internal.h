@@ -111,6 +111,18 @@ struct cxm__kind {
     int (*simulate)(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
                     double *times, size_t times_capacity);
     int (*simulate_spend)(const double *params, cxm_rng *rng, double x, double *mean_spend);
+
+    /* Optional cache of per-row terms that depend on columns other than the
+     * group column (Pareto/NBD: one term per distinct (x, T) and (x, t_x)).
+     * aux_size returns the doubles needed ((size_t)−1: out of memory, with
+     * the CXM_ENOMEM message set); the engine places them right after the group table
+     * (loglik finds them at table + ngroups·table_width); aux_index fills
+     * them once per prepared data (row maps; may allocate temporary memory,
+     * returns CXM_OK or CXM_ENOMEM); aux_fill, after fill_table, brings them
+     * up to date with the parameters of each evaluation. NULL: no cache. */
+    size_t (*aux_size)(const cxm__data *data);
+    int (*aux_index)(const cxm__data *data, double *aux);
+    void (*aux_fill)(const double *params, const cxm__data *data, double *aux, int order);
 };
 
 /* The table of a kind, or NULL when this version does not implement it. */
@@ -120,6 +132,9 @@ const cxm__kind *cxm__kind_of(cxm_model_kind kind);
 extern const cxm__kind cxm__kind_bgnbd;
 extern const cxm__kind cxm__kind_mbgnbd;
 extern const cxm__kind cxm__kind_gamma_gamma;
+extern const cxm__kind cxm__kind_sbg;
+extern const cxm__kind cxm__kind_bgbb;
+extern const cxm__kind cxm__kind_pareto_nbd;
 
 /* Shared checks for (x, t_x, T) rows: x a whole number >= 0, 0 <= t_x <= T,
  * t_x = 0 when x = 0, all finite. Element i appears in the message. */

@@ -22,6 +22,7 @@ from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_da
                   summary_from_csv, RFMSummary)
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
                    load_model)
+from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -38,4 +39,5 @@ __all__ = [
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
+    "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
 ]

@@ -1,0 +1,998 @@
+/* Pareto/NBD (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005,
+ * "A note on deriving the Pareto/NBD model and related expressions").
+ * While alive a customer buys at rate λ ~ Gamma(r, α); the lifetime is
+ * exponential with rate μ ~ Gamma(s, β).
+ *
+ * The likelihood is usually written
+ *   L = Γ(r+x)α^r β^s/Γ(r) · [(α+T)^−(r+x) (β+T)^−s + s·(G(t_x) − G(T))],
+ *   G(t) = ∫_t^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ,
+ * and the difference G(t_x) − G(T) (the paper's A0, a difference of two
+ * 2F1 terms) cancels catastrophically for heavy buyers (x = 221, t_x = 103.4,
+ * T = 103.6 makes CLVTools return NaN). Integrating the first term by parts,
+ *   (α+T)^−m (β+T)^−s = m·K(T) + s·G(T),  K(T) = ∫_T^∞ (α+τ)^−(m+1) (β+τ)^−s dτ,
+ * with m = r+x, turns the likelihood into a sum of two positive terms:
+ *   L = Γ(r+x)α^r β^s/Γ(r) · [m·K(T) + s·G(t_x)],
+ *   P(alive) = (α+T)^−m (β+T)^−s / (m·K(T) + s·G(t_x)).
+ * No subtraction is left anywhere.
+ *
+ * Both K and G are J(p, q; t) = ∫_t^∞ (α+τ)^−p (β+τ)^−q dτ. With the larger
+ * of α, β first (A = max+t, B = min+t, P and Q its exponent and the other):
+ *   J = A^−P B^(1−Q) S,  S = Σ_n y^n (P)_n/(P+Q−1)_(n+1),  y = |α−β|/A,
+ * a series of positive terms (S = 2F1(1, P; P+Q; y)/(P+Q−1)) whose
+ * derivatives in P, Q and y are summed alongside, so the gradient and the
+ * Hessian in (r, α, s, β) are analytic. When y is close to 1 (very unequal
+ * α and β with small t) the series is slow: ln S then comes from
+ * lib/numeric/hyp2f1 (the 1 − y connection formula, with 1 − y = B/A
+ * exact) and its derivatives from central differences of it. */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "clv/model_internal.h"
+#include "core/internal.h"
+#include "numeric/expint.h"
+#include "numeric/hyp2f1.h"
+#include "numeric/special.h"
+
+enum { PR, PALPHA, PS, PBETA }; /* parameter order: r, alpha, s, beta */
+
+static const char *const param_names[] = { "r", "alpha", "s", "beta" };
+static const cxm__scale scales[] = { CXM__SCALE_LOG, CXM__SCALE_LOG, CXM__SCALE_LOG,
+                                     CXM__SCALE_LOG };
+static const char *const column_names[] = { "x", "t_x", "T" };
+
+/* Above this y the series would need more than ~800 terms. */
+#define Y_SERIES_MAX 0.95
+
+/* ------------------------------------------------------------------ S(P, Q, y) */
+
+/* ln S and its derivatives in v = (P, Q, y): g[3], h[3×3]. */
+typedef struct sval {
+    double l;
+    double g[3];
+    double h[9];
+} sval;
+
+/* Returns 0, or −1 when max_terms did not suffice. */
+static int s_series(double P, double Q, double y, int order, long max_terms, sval *out)
+{
+    double k = P + Q - 1.0;
+    /* t_n = y^n (P)_n/(k)_(n+1); r_n = t_n/y (n >= 1); u_n = t_n/y² (n >= 2). */
+    double t = 1.0 / k, r = 0.0, u = 0.0;
+    double h1 = 0.0, h2 = 1.0 / k, g1 = 0.0, g2 = 1.0 / (k * k);
+    double S = 0, SP = 0, SQ = 0, Sy = 0, SPP = 0, SPQ = 0, SQQ = 0, SPy = 0, SQy = 0, Syy = 0;
+    long n;
+    if (order < 1) {
+        /* The value alone: one division per term; the ratio y(P+n)/(k+n+1)
+         * rises towards y, so the tail after t is below t·ρ/(1−ρ) with ρ = y. */
+        for (n = 0; n < max_terms; n++) {
+            S += t;
+            t *= y * (P + n) / (k + n + 1.0);
+            if (t <= 1e-17 * S * (1.0 - y) || t == 0.0)
+                break;
+        }
+        if (n >= max_terms)
+            return -1;
+        out->l = log(S);
+        return 0;
+    }
+    for (n = 0; n < max_terms; n++) {
+        double dn = n;
+        double dp = h1 - h2, dq = -h2;
+        S += t;
+        if (order >= 1) {
+            SP += t * dp;
+            SQ += t * dq;
+            if (n >= 1)
+                Sy += dn * r;
+            if (order >= 2) {
+                SPP += t * (dp * dp - g1 + g2);
+                SPQ += t * (dp * dq + g2);
+                SQQ += t * (dq * dq + g2);
+                if (n >= 1) {
+                    SPy += dn * r * dp;
+                    SQy += dn * r * dq;
+                }
+                if (n >= 2)
+                    Syy += dn * (dn - 1.0) * u;
+            }
+        }
+        /* next term */
+        double f = (P + dn) / (k + dn + 1.0);
+        if (n >= 1)
+            u = n == 1 ? f * (P / (k * (k + 1.0))) / 1.0 : u * y * f;
+        /* u_2 = (P)_2/(k)_3 = [P/(k(k+1))]·(P+1)/(k+2) = r_1·f at n = 1 */
+        r = n == 0 ? P / (k * (k + 1.0)) : r * y * f;
+        double t_next = t * y * f;
+        double inv_p = 1.0 / (P + dn), inv_k = 1.0 / (k + dn + 1.0);
+        h1 += inv_p;
+        g1 += inv_p * inv_p;
+        h2 += inv_k;
+        g2 += inv_k * inv_k;
+        t = t_next;
+        /* The ratio y(P+n)/(k+n+1) < y: the tail is below t·(n+2)²/(1−y). */
+        /* The tail of Σ n^j t_n (j <= 2, the y-derivatives) after n is below
+         * t·(n + 1/(1−y))²/(1−y); the P, Q factors grow like ln n. */
+        double lead = dn + 2.0 + 1.0 / (1.0 - y);
+        if (n >= 2 && (t == 0.0 || t * lead * lead * (1.0 + h2 * h2 + h1 * h1) <=
+                                        1e-17 * S * (1.0 - y)))
+            break;
+    }
+    if (n >= max_terms)
+        return -1;
+    out->l = log(S);
+    if (order < 1)
+        return 0;
+    double lP = SP / S, lQ = SQ / S, ly = Sy / S;
+    out->g[0] = lP;
+    out->g[1] = lQ;
+    out->g[2] = ly;
+    if (order < 2)
+        return 0;
+    out->h[0] = SPP / S - lP * lP;
+    out->h[1] = out->h[3] = SPQ / S - lP * lQ;
+    out->h[2] = out->h[6] = SPy / S - lP * ly;
+    out->h[4] = SQQ / S - lQ * lQ;
+    out->h[5] = out->h[7] = SQy / S - lQ * ly;
+    out->h[8] = Syy / S - ly * ly;
+    return 0;
+}
+
+/* The fast path: S and its P, Q derivatives are power series in y whose
+ * coefficients depend only on (P, Q), i.e. on x and the parameters. They are
+ * built once per distinct x and evaluation (fill_table) and summed by Horner's
+ * rule, derivatives in y included, for every row with y <= Y_HORNER_MAX. */
+enum { NMAX = 32, NCOEF = NMAX + 1, COEF_SETS = 6, COEF_WIDTH = COEF_SETS * NCOEF };
+enum { CS, CP, CQ, CPP, CPQ, CQQ };
+#define Y_HORNER_MAX 0.27 /* y^32 < 1e-18 */
+
+static void build_coefs(double P, double Q, double *c)
+{
+    double k = P + Q - 1.0;
+    double t = 1.0 / k, h1 = 0.0, h2 = 1.0 / k, g1 = 0.0, g2 = 1.0 / (k * k);
+    for (int n = 0; n < NCOEF; n++) {
+        double dp = h1 - h2, dq = -h2;
+        c[CS * NCOEF + n] = t;
+        c[CP * NCOEF + n] = t * dp;
+        c[CQ * NCOEF + n] = t * dq;
+        c[CPP * NCOEF + n] = t * (dp * dp - g1 + g2);
+        c[CPQ * NCOEF + n] = t * (dp * dq + g2);
+        c[CQQ * NCOEF + n] = t * (dq * dq + g2);
+        double inv_p = 1.0 / (P + n), inv_k = 1.0 / (k + n + 1.0);
+        t *= (P + n) * inv_k;
+        h1 += inv_p;
+        g1 += inv_p * inv_p;
+        h2 += inv_k;
+        g2 += inv_k * inv_k;
+    }
+}
+
+static void s_horner(const double *c, double y, int order, sval *out)
+{
+    /* Terms needed: y^N below 1e-18 (at least 2, for the y-derivatives). */
+    int N = y < 1e-4 ? 5 : y < 1e-3 ? 7 : y < 0.01 ? 10 : y < 0.03 ? 13 : y < 0.1 ? 19
+          : y < 0.2 ? 27 : NMAX;
+    const double *a = c + CS * NCOEF;
+    double v = a[N], d1 = 0.0, d2 = 0.0;
+    if (order < 1) {
+        for (int n = N - 1; n >= 0; n--)
+            v = v * y + a[n];
+        out->l = log(v);
+        return;
+    }
+    const double *ap = c + CP * NCOEF, *aq = c + CQ * NCOEF;
+    double vp = ap[N], vq = aq[N], dp1 = 0.0, dq1 = 0.0;
+    for (int n = N - 1; n >= 0; n--) {
+        d2 = d2 * y + d1;
+        d1 = d1 * y + v;
+        v = v * y + a[n];
+        dp1 = dp1 * y + vp;
+        vp = vp * y + ap[n];
+        dq1 = dq1 * y + vq;
+        vq = vq * y + aq[n];
+    }
+    d2 *= 2.0;
+    out->l = log(v);
+    double lP = vp / v, lQ = vq / v, ly = d1 / v;
+    out->g[0] = lP;
+    out->g[1] = lQ;
+    out->g[2] = ly;
+    if (order < 2)
+        return;
+    const double *app = c + CPP * NCOEF, *apq = c + CPQ * NCOEF, *aqq = c + CQQ * NCOEF;
+    double vpp = app[N], vpq = apq[N], vqq = aqq[N];
+    for (int n = N - 1; n >= 0; n--) {
+        vpp = vpp * y + app[n];
+        vpq = vpq * y + apq[n];
+        vqq = vqq * y + aqq[n];
+    }
+    out->h[0] = vpp / v - lP * lP;
+    out->h[1] = out->h[3] = vpq / v - lP * lQ;
+    out->h[2] = out->h[6] = dp1 / v - lP * ly;
+    out->h[4] = vqq / v - lQ * lQ;
+    out->h[5] = out->h[7] = dq1 / v - lQ * ly;
+    out->h[8] = d2 / v - ly * ly;
+}
+
+/* Large P·(1−y): J = ∫_0^∞ (A+u)^−P (B+u)^−Q du with (B+u)^−Q expanded in u/B
+ * and integrated term by term, S = Σ_j (−1)^j (Q)_j w^−(j+1) / Π_{i=1..j+1} (P−i),
+ * w = 1 − y. The series is asymptotic; its remainder is below the first term
+ * left out (the Taylor remainder of (1+v)^−Q alternates), and its terms
+ * shrink like ((Q+j)/(P·w))^j: with P·w >= 40(1+Q) a dozen terms give 1e-17. */
+static int s_asymptotic(double P, double Q, double w, int order, sval *out)
+{
+    double S = 0, SP = 0, SQ = 0, Sw = 0, SPP = 0, SQQ = 0, Sww = 0, SPQ = 0, SPw = 0, SQw = 0;
+    double t = 1.0 / (w * (P - 1.0)); /* j = 0 */
+    double hq = 0.0, gq = 0.0, hp = 1.0 / (P - 1.0), gp = hp * hp;
+    for (int j = 0; j < 200; j++) {
+        double dj = j;
+        /* ln|T_j| derivatives: Q: hq, P: −hp, w: −(j+1)/w */
+        double dq = hq, dp = -hp, dw = -(dj + 1.0) / w;
+        S += t;
+        if (order >= 1) {
+            SP += t * dp;
+            SQ += t * dq;
+            Sw += t * dw;
+            if (order >= 2) {
+                SPP += t * (dp * dp + gp);
+                SQQ += t * (dq * dq - gq);
+                Sww += t * (dw * dw + (dj + 1.0) / (w * w));
+                SPQ += t * dp * dq;
+                SPw += t * dp * dw;
+                SQw += t * dq * dw;
+            }
+        }
+        double next = -t * (Q + dj) / (w * (P - dj - 2.0));
+        if (!(P - dj - 2.0 > 0.0) || fabs(next) > fabs(t))
+            return CXM_EDOMAIN; /* the caller checked P·w: not expected */
+        hq += 1.0 / (Q + dj);
+        gq += 1.0 / ((Q + dj) * (Q + dj));
+        hp += 1.0 / (P - dj - 2.0);
+        gp += 1.0 / ((P - dj - 2.0) * (P - dj - 2.0));
+        t = next;
+        /* relative to each sum: the derivative factors grow like j (w: (j+1)/w
+         * against the sum's 1/w) and ln j (P, Q) */
+        if (fabs(t) * (dj + 2.0) * (dj + 2.0) <= 1e-17 * fabs(S))
+            break;
+    }
+    if (!(S > 0.0))
+        return CXM_EDOMAIN;
+    out->l = log(S);
+    if (order < 1)
+        return CXM_OK;
+    /* y = 1 − w: ∂y = −∂w, ∂yy = ∂ww */
+    double lP = SP / S, lQ = SQ / S, lw = Sw / S;
+    out->g[0] = lP;
+    out->g[1] = lQ;
+    out->g[2] = -lw;
+    if (order < 2)
+        return CXM_OK;
+    out->h[0] = SPP / S - lP * lP;
+    out->h[1] = out->h[3] = SPQ / S - lP * lQ;
+    out->h[2] = out->h[6] = -(SPw / S - lP * lw);
+    out->h[4] = SQQ / S - lQ * lQ;
+    out->h[5] = out->h[7] = -(SQw / S - lQ * lw);
+    out->h[8] = Sww / S - lw * lw;
+    return CXM_OK;
+}
+
+/* ln S from the 2F1 (y close to 1; 1 − y = yc exactly). */
+static int s_hyp(double P, double Q, double y, double yc, double *out)
+{
+    double l;
+    int sign;
+    double err;
+    int status = cxm__hyp2f1_log2(1.0, P, P + Q, y, yc, &l, &sign, &err);
+    if (status != CXM_OK || sign <= 0 || !(err <= 1e-12))
+        return CXM_EDOMAIN;
+    *out = l - log(P + Q - 1.0);
+    return CXM_OK;
+}
+
+/* y close to 1, where the series would need thousands of terms: ln S from
+ * the 2F1's connection formula and its derivatives by central differences
+ * (relative steps 2e-4: about 1e-9 relative error in the gradient and 1e-7
+ * in the Hessian, ample for Newton steps and standard errors). Rows get here
+ * only for very unequal alpha and beta with small t. */
+static int s_fallback(double P, double Q, double y, double yc, int order, sval *out)
+{
+    int status = s_hyp(P, Q, y, yc, &out->l);
+    if (status != CXM_OK || order < 1)
+        return status;
+    double v[3] = { P, Q, y }, step[3] = { 2e-4 * P, 2e-4 * Q, 2e-4 * yc };
+    double fp[3], fm[3];
+    for (int i = 0; i < 3; i++) {
+        double a[3] = { v[0], v[1], v[2] };
+        a[i] = v[i] + step[i];
+        if ((status = s_hyp(a[0], a[1], a[2], i == 2 ? yc - step[2] : yc, &fp[i])) != CXM_OK)
+            return status;
+        a[i] = v[i] - step[i];
+        if ((status = s_hyp(a[0], a[1], a[2], i == 2 ? yc + step[2] : yc, &fm[i])) != CXM_OK)
+            return status;
+        out->g[i] = (fp[i] - fm[i]) / (2.0 * step[i]);
+        if (order >= 2)
+            out->h[i * 3 + i] = (fp[i] - 2.0 * out->l + fm[i]) / (step[i] * step[i]);
+    }
+    if (order < 2)
+        return CXM_OK;
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++) {
+            double f[4];
+            int idx = 0;
+            for (int si = 1; si >= -1; si -= 2)
+                for (int sj = 1; sj >= -1; sj -= 2) {
+                    double a[3] = { v[0], v[1], v[2] }, ac = yc;
+                    a[i] += si * step[i];
+                    a[j] += sj * step[j];
+                    if (j == 2)
+                        ac -= sj * step[j];
+                    if ((status = s_hyp(a[0], a[1], a[2], ac, &f[idx++])) != CXM_OK)
+                        return status;
+                }
+            out->h[i * 3 + j] = out->h[j * 3 + i] =
+                (f[0] - f[1] - f[2] + f[3]) / (4.0 * step[i] * step[j]);
+        }
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ J(p, q; t) */
+
+/* ln J and its derivatives in w = (p, alpha, q, beta) (the parameter order,
+ * with p in r's place and q in s's): g[4], h[16]. */
+typedef struct jval {
+    double l;
+    double g[4];
+    double h[16];
+} jval;
+
+/* The row cache stores jvals as plain doubles. */
+_Static_assert(sizeof(jval) == 21 * sizeof(double), "jval has padding");
+
+enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
+
+static int log_j(double p, double q, double alpha, double beta, double t, int order,
+                 const double *coef, jval *out)
+{
+    int alpha_big = alpha >= beta;
+    double P = alpha_big ? p : q, Q = alpha_big ? q : p;
+    double A = (alpha_big ? alpha : beta) + t, B = (alpha_big ? beta : alpha) + t;
+    double y = fabs(alpha - beta) / A, yc = B / A;
+    sval s;
+    memset(&s, 0, sizeof s);
+    int status = CXM_OK;
+    if (coef && y <= Y_HORNER_MAX)
+        s_horner(coef, y, order, &s);
+    else if (y <= Y_SERIES_MAX)
+        status = s_series(P, Q, y, order, 100000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
+    else if (P * yc >= 40.0 * (1.0 + Q) && P > 50.0 && s_asymptotic(P, Q, yc, order, &s) == CXM_OK)
+        status = CXM_OK;
+    else if (s_series(P, Q, y, order, 20000L, &s) == 0) /* fast when Q is large */
+        status = CXM_OK;
+    else if (P * yc <= 8.0 && s_fallback(P, Q, y, yc, order, &s) == CXM_OK)
+        status = CXM_OK;
+    else /* in between: up to ~5·P terms */
+        status = s_series(P, Q, y, order, 100000000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
+    if (status != CXM_OK)
+        return status;
+    double lA = log(A), lB = log(B);
+    out->l = -P * lA + (1.0 - Q) * lB + s.l;
+    if (order < 1)
+        return CXM_OK;
+    /* Derivatives in (P, Q, A, B): y = 1 − B/A, ∂y/∂A = B/A², ∂y/∂B = −1/A. */
+    double yA = B / (A * A), yB = -1.0 / A;
+    double g[4], h[16];
+    g[0] = -lA + s.g[0];
+    g[1] = -lB + s.g[1];
+    g[2] = -P / A + s.g[2] * yA;
+    g[3] = (1.0 - Q) / B + s.g[2] * yB;
+    if (order >= 2) {
+        double yAA = -2.0 * B / (A * A * A), yAB = 1.0 / (A * A);
+        /* order (P, Q, A, B) */
+        h[0] = s.h[0];
+        h[1] = s.h[1];
+        h[2] = -1.0 / A + s.h[2] * yA;
+        h[3] = s.h[2] * yB;
+        h[5] = s.h[4];
+        h[6] = s.h[5] * yA;
+        h[7] = -1.0 / B + s.h[5] * yB;
+        h[10] = P / (A * A) + s.h[8] * yA * yA + s.g[2] * yAA;
+        h[11] = s.h[8] * yA * yB + s.g[2] * yAB;
+        h[15] = -(1.0 - Q) / (B * B) + s.h[8] * yB * yB;
+        h[4] = h[1];
+        h[8] = h[2];
+        h[12] = h[3];
+        h[9] = h[6];
+        h[13] = h[7];
+        h[14] = h[11];
+    }
+    /* Map (P, Q, A, B) to (p, alpha, q, beta). */
+    int map[4];
+    map[0] = alpha_big ? JP : JQ; /* P */
+    map[1] = alpha_big ? JQ : JP; /* Q */
+    map[2] = alpha_big ? JA : JB; /* A */
+    map[3] = alpha_big ? JB : JA; /* B */
+    for (int i = 0; i < 4; i++)
+        out->g[map[i]] = g[i];
+    if (order >= 2)
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                out->h[map[i] * 4 + map[j]] = h[i * 4 + j];
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ likelihood */
+
+static int check_row(const double *values, size_t i)
+{
+    return cxm__check_purchase_row(values[0], values[1], values[2], i);
+}
+
+static int log_u(const double *params, double x, double t_x, double T, const double *tab,
+                 int order, jval *out, double *log_first);
+
+/* Starting values: Newton's method from a poor start can step far into the
+ * flat (s, beta) directions, where every evaluation is slow (very unequal
+ * alpha and beta). The best of a small grid of candidates, judged on up to
+ * 512 rows, starts it in the right basin for a few milliseconds. */
+static void default_start(const cxm__data *data, double *params)
+{
+    double sx = 0.0, sT = 0.0;
+    for (size_t i = 0; i < data->n; i++) {
+        double w = data->weight ? data->weight[i] : 1.0;
+        sx += w * data->column[0][i];
+        sT += w * data->column[2][i];
+    }
+    double scale = (sx > 0.0 && sT > 0.0) ? sT / sx : 1.0;
+    if (!(scale > 1e-6 && scale < 1e6))
+        scale = 1.0;
+    params[PR] = 1.0;
+    params[PALPHA] = scale;
+    params[PS] = 1.0;
+    params[PBETA] = scale;
+    size_t stride = data->n > 512 ? data->n / 512 : 1;
+    double best = -INFINITY;
+    static const double rs[] = { 0.5, 1.0 }, as[] = { 0.5, 1.0 }, ss[] = { 0.3, 1.0, 3.0 },
+                        bs[] = { 0.3, 1.0, 3.0 };
+    for (int ir = 0; ir < 2; ir++)
+        for (int ia = 0; ia < 2; ia++)
+            for (int is = 0; is < 3; is++)
+                for (int ib = 0; ib < 3; ib++) {
+                    double p[4] = { rs[ir], as[ia] * scale, ss[is], bs[ib] * as[ia] * scale };
+                    double total = 0.0;
+                    for (size_t i = 0; i < data->n; i += stride) {
+                        double w = data->weight ? data->weight[i] : 1.0, x = data->column[0][i];
+                        jval u;
+                        if (log_u(p, x, data->column[1][i], data->column[2][i], NULL, 0, &u,
+                                  NULL) != CXM_OK) {
+                            total = -INFINITY;
+                            break;
+                        }
+                        total += w * (cxm__lgamma(p[PR] + x) - cxm__lgamma(p[PR]) +
+                                      p[PR] * log(p[PALPHA]) + p[PS] * log(p[PBETA]) + u.l);
+                    }
+                    if (total > best) {
+                        best = total;
+                        memcpy(params, p, sizeof p);
+                    }
+                }
+}
+
+/* Per distinct x: ln Γ(r+x) − ln Γ(r), ψ and ψ' differences, the series
+ * coefficients of K and G (in the orientation of this evaluation's α, β);
+ * for x = 0 also G(0) = J(r, s+1; 0) with its derivatives (every x = 0 row
+ * has t_x = 0). */
+enum {
+    TAB_LG, TAB_PSI, TAB_TRI, TAB_LOGM, TAB_G0_OK, TAB_G0,
+    TAB_KCOEF = TAB_G0 + 21,             /* series coefficients of K = J(m+1, s; T) */
+    TAB_GCOEF = TAB_KCOEF + COEF_WIDTH,  /* and of G = J(m, s+1; t_x) */
+    TAB_WIDTH = TAB_GCOEF + COEF_WIDTH
+};
+
+static void fill_table(const double *params, const double *xs, size_t ngroups, double *table)
+{
+    double r = params[PR];
+    double lg = cxm__lgamma(r), psi = cxm__digamma(r), tri = cxm__trigamma(r);
+    for (size_t g = 0; g < ngroups; g++) {
+        double x = xs[g];
+        double *t = table + g * TAB_WIDTH;
+        t[TAB_LG] = x > 0 ? cxm__lgamma(r + x) - lg : 0.0;
+        t[TAB_PSI] = x > 0 ? cxm__digamma(r + x) - psi : 0.0;
+        t[TAB_TRI] = x > 0 ? cxm__trigamma(r + x) - tri : 0.0;
+        double m = r + x, s = params[PS];
+        t[TAB_LOGM] = log(m);
+        int alpha_big = params[PALPHA] >= params[PBETA];
+        build_coefs(alpha_big ? m + 1.0 : s, alpha_big ? s : m + 1.0, t + TAB_KCOEF);
+        build_coefs(alpha_big ? m : s + 1.0, alpha_big ? s + 1.0 : m, t + TAB_GCOEF);
+        t[TAB_G0_OK] = 0.0;
+        if (x == 0.0) {
+            jval j;
+            if (log_j(r, s + 1.0, params[PALPHA], params[PBETA], 0.0, 2, t + TAB_GCOEF, &j) ==
+                CXM_OK) {
+                t[TAB_G0_OK] = 1.0;
+                t[TAB_G0] = j.l;
+                memcpy(t + TAB_G0 + 1, j.g, 4 * sizeof(double));
+                memcpy(t + TAB_G0 + 5, j.h, 16 * sizeof(double));
+            }
+        }
+    }
+}
+
+/* ln U = ln(m·K(T) + s·G(t_x)) and its derivatives in (r, alpha, s, beta). */
+/* ln U = ln(m·K(T) + s·G(t_x)) and its derivatives in (r, alpha, s, beta)
+ * from ln K and ln G. */
+static void combine(const double *params, double x, double log_m, double log_s, const jval *K,
+                    const jval *G, int order, jval *out)
+{
+    double m = params[PR] + x, s = params[PS];
+    double u1 = log_m + K->l, u2 = log_s + G->l;
+    /* ln(e^u1 + e^u2) and the two shares with one exp and one log1p */
+    double e = exp(-fabs(u1 - u2));
+    out->l = fmax(u1, u2) + log1p(e);
+    if (order < 1)
+        return;
+    double big = 1.0 / (1.0 + e), small = e * big;
+    double w1 = u1 >= u2 ? big : small, w2 = u1 >= u2 ? small : big;
+    double d1[4], d2[4];
+    for (int i = 0; i < 4; i++) {
+        d1[i] = K->g[i];
+        d2[i] = G->g[i];
+    }
+    d1[PR] += 1.0 / m;
+    d2[PS] += 1.0 / s;
+    for (int i = 0; i < 4; i++)
+        out->g[i] = w1 * d1[i] + w2 * d2[i];
+    if (order < 2)
+        return;
+    double ww = w1 * w2;
+    for (int i = 0; i < 4; i++) {
+        double di = d1[i] - d2[i];
+        for (int j = 0; j < 4; j++)
+            out->h[i * 4 + j] = w1 * K->h[i * 4 + j] + w2 * G->h[i * 4 + j] + ww * di * (d1[j] - d2[j]);
+    }
+    out->h[PR * 4 + PR] -= w1 / (m * m);
+    out->h[PS * 4 + PS] -= w2 / (s * s);
+}
+
+static void jval_copy(jval *dst, const double *src)
+{
+    dst->l = src[0];
+    memcpy(dst->g, src + 1, 4 * sizeof(double));
+    memcpy(dst->h, src + 5, 16 * sizeof(double));
+}
+
+/* K = J(m+1, s; T) and G = J(m, s+1; t_x) of one row (tab: the group's table, or NULL). */
+static int k_term(const double *params, double x, double T, const double *tab, int order, jval *K)
+{
+    return log_j(params[PR] + x + 1.0, params[PS], params[PALPHA], params[PBETA], T, order,
+                 tab ? tab + TAB_KCOEF : NULL, K);
+}
+
+static int g_term(const double *params, double x, double t_x, const double *tab, int order,
+                  jval *G)
+{
+    if (tab && t_x == 0.0 && tab[TAB_G0_OK] != 0.0) {
+        jval_copy(G, tab + TAB_G0);
+        return CXM_OK;
+    }
+    return log_j(params[PR] + x, params[PS] + 1.0, params[PALPHA], params[PBETA], t_x, order,
+                 tab ? tab + TAB_GCOEF : NULL, G);
+}
+
+static int log_u(const double *params, double x, double t_x, double T, const double *tab,
+                 int order, jval *out, double *log_first)
+{
+    jval K, G;
+    int status = k_term(params, x, T, tab, order, &K);
+    if (status == CXM_OK)
+        status = g_term(params, x, t_x, tab, order, &G);
+    if (status != CXM_OK)
+        return status;
+    combine(params, x, log(params[PR] + x), log(params[PS]), &K, &G, order, out);
+    if (log_first)
+        *log_first = -(params[PR] + x) * log(params[PALPHA] + T) - params[PS] * log(params[PBETA] + T);
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ row cache
+ *
+ * K depends on a row only through (x, T) and G through (x, t_x). Customers
+ * recorded to the day share a few thousand such pairs among hundreds of
+ * thousands of rows, so each pair's term is computed once per evaluation
+ * (aux_fill) and the rows look it up. The cache of a term is skipped when
+ * it would hold more than half as many entries as there are rows.
+ *
+ * Layout of the aux area (doubles): nk, ng, then nk K entries and ng G
+ * entries of ENTRY doubles (x, t, group, ln J and its 4 + 16 derivatives),
+ * then the row → entry maps as uint32 (K's, then G's when ng > 0). */
+enum { ENTRY = 3 + 21 };
+
+static uint64_t key_hash(double x, double t)
+{
+    uint64_t a, b;
+    memcpy(&a, &x, sizeof a);
+    memcpy(&b, &t, sizeof b);
+    uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x7f4a7c159e3779b9ULL + (a << 6) + (a >> 2));
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Distinct (x, column[c]) pairs: their count (counting stops past limit),
+ * and when map/keys are given the row → entry map and the entries' keys.
+ * Returns (size_t)−1 on ENOMEM. */
+static size_t distinct_pairs(const cxm__data *data, int c, uint32_t *map, double *entries,
+                             size_t limit)
+{
+    size_t n = data->n, capacity = 16;
+    while (capacity < 2 * n)
+        capacity *= 2;
+    uint32_t *slots = cxm__malloc(capacity * sizeof *slots);
+    double *keys = cxm__malloc((n ? n : 1) * 2 * sizeof *keys);
+    if (slots == NULL || keys == NULL) {
+        cxm__free(slots);
+        cxm__free(keys);
+        return (size_t)-1;
+    }
+    memset(slots, 0xff, capacity * sizeof *slots);
+    size_t count = 0;
+    const double *xs = data->column[0], *ts = data->column[c];
+    for (size_t i = 0; i < n && count <= limit; i++) {
+        double x = xs[i], t = ts[i];
+        size_t slot = (size_t)(key_hash(x, t) & (capacity - 1));
+        for (;;) {
+            uint32_t e = slots[slot];
+            if (e == UINT32_MAX) {
+                slots[slot] = (uint32_t)count;
+                keys[2 * count] = x;
+                keys[2 * count + 1] = t;
+                if (entries) {
+                    entries[count * ENTRY] = x;
+                    entries[count * ENTRY + 1] = t;
+                    entries[count * ENTRY + 2] = (double)data->group[i];
+                }
+                if (map)
+                    map[i] = (uint32_t)count;
+                count++;
+                break;
+            }
+            if (keys[2 * e] == x && keys[2 * e + 1] == t) {
+                if (map)
+                    map[i] = e;
+                break;
+            }
+            slot = (slot + 1) & (capacity - 1);
+        }
+    }
+    cxm__free(slots);
+    cxm__free(keys);
+    return count;
+}
+
+static size_t map_doubles(size_t n)
+{
+    return (n + 1) / 2; /* uint32 entries in doubles */
+}
+
+static size_t aux_size(const cxm__data *data)
+{
+    if (data->n < 64 || data->n > UINT32_MAX - 1)
+        return 2;
+    size_t half = data->n / 2;
+    size_t nk = distinct_pairs(data, 2, NULL, NULL, half);
+    size_t ng = nk == (size_t)-1 ? 0 : distinct_pairs(data, 1, NULL, NULL, half);
+    if (nk == (size_t)-1 || ng == (size_t)-1)
+        return (size_t)-1; /* out of memory */
+    if (2 * ng > data->n)
+        ng = 0;
+    if (2 * nk > data->n)
+        return 2; /* nothing worth caching */
+    return 2 + (nk + ng) * ENTRY + map_doubles(data->n) * (ng ? 2 : 1);
+}
+
+static int aux_index(const cxm__data *data, double *aux)
+{
+    aux[0] = aux[1] = 0.0;
+    if (data->n < 64 || data->n > UINT32_MAX - 1)
+        return CXM_OK;
+    size_t half = data->n / 2;
+    size_t nk = distinct_pairs(data, 2, NULL, NULL, half);
+    size_t ng = nk == (size_t)-1 ? 0 : distinct_pairs(data, 1, NULL, NULL, half);
+    if (nk == (size_t)-1 || ng == (size_t)-1)
+        return CXM_ENOMEM;
+    if (2 * nk > data->n)
+        return CXM_OK;
+    if (2 * ng > data->n)
+        ng = 0;
+    double *entries = aux + 2;
+    uint32_t *kmap = (uint32_t *)(entries + (nk + ng) * ENTRY);
+    uint32_t *gmap = (uint32_t *)(entries + (nk + ng) * ENTRY + map_doubles(data->n));
+    if (distinct_pairs(data, 2, kmap, entries, data->n) == (size_t)-1)
+        return CXM_ENOMEM;
+    if (ng && distinct_pairs(data, 1, gmap, entries + nk * ENTRY, data->n) == (size_t)-1)
+        return CXM_ENOMEM;
+    aux[0] = (double)nk;
+    aux[1] = (double)ng;
+    return CXM_OK;
+}
+
+static void aux_fill(const double *params, const cxm__data *data, double *aux, int order)
+{
+    size_t nk = (size_t)aux[0], ng = (size_t)aux[1];
+    const double *table = aux - data->ngroups * TAB_WIDTH;
+    double *entries = aux + 2;
+    for (size_t e = 0; e < nk + ng; e++) {
+        double *en = entries + e * ENTRY;
+        const double *tab = table + (size_t)en[2] * TAB_WIDTH;
+        jval j;
+        int status = e < nk ? k_term(params, en[0], en[1], tab, order, &j)
+                            : g_term(params, en[0], en[1], tab, order, &j);
+        if (status != CXM_OK)
+            j.l = NAN;
+        en[3] = j.l;
+        if (order >= 1)
+            memcpy(en + 4, j.g, 4 * sizeof(double));
+        if (order >= 2)
+            memcpy(en + 8, j.h, 16 * sizeof(double));
+    }
+}
+
+static void loglik(const double *params, const cxm__data *data, const double *table,
+                   size_t begin, size_t end, int order, double *acc)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    double la = log(alpha), lb = log(beta), ls = log(s);
+    const double *xs = data->column[0], *txs = data->column[1], *Ts = data->column[2];
+    const double *ws = data->weight;
+    const double *aux = table + data->ngroups * TAB_WIDTH;
+    size_t nk = (size_t)aux[0], ng = (size_t)aux[1];
+    const double *entries = aux + 2;
+    const uint32_t *kmap = (const uint32_t *)(entries + (nk + ng) * ENTRY);
+    const uint32_t *gmap = (const uint32_t *)(entries + (nk + ng) * ENTRY + map_doubles(data->n));
+    for (size_t i = begin; i < end; i++) {
+        const double *t = table + (size_t)data->group[i] * TAB_WIDTH;
+        double w = ws ? ws[i] : 1.0;
+        /* Cached entries are read in place: an entry's ln J and derivatives are
+         * laid out as a jval (21 doubles). */
+        jval Kv, Gv, u;
+        const jval *K = &Kv, *G = &Gv;
+        int status = CXM_OK;
+        if (nk)
+            K = (const jval *)(entries + (size_t)kmap[i] * ENTRY + 3);
+        else
+            status = k_term(params, xs[i], Ts[i], t, order, &Kv);
+        if (status == CXM_OK) {
+            if (ng)
+                G = (const jval *)(entries + (nk + (size_t)gmap[i]) * ENTRY + 3);
+            else
+                status = g_term(params, xs[i], txs[i], t, order, &Gv);
+        }
+        if (status != CXM_OK || !isfinite(K->l) || !isfinite(G->l)) {
+            acc[0] = NAN; /* the optimiser treats it as outside the domain */
+            return;
+        }
+        combine(params, xs[i], t[TAB_LOGM], ls, K, G, order, &u);
+        acc[0] += w * (t[TAB_LG] + r * la + s * lb + u.l);
+        if (order < 1)
+            continue;
+        acc[1 + PR] += w * (t[TAB_PSI] + la + u.g[PR]);
+        acc[1 + PALPHA] += w * (r / alpha + u.g[PALPHA]);
+        acc[1 + PS] += w * (lb + u.g[PS]);
+        acc[1 + PBETA] += w * (s / beta + u.g[PBETA]);
+        if (order < 2)
+            continue;
+        double *h = acc + 5;
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+                h[a * 4 + b] += w * u.h[a * 4 + b];
+        h[PR * 4 + PR] += w * t[TAB_TRI];
+        h[PR * 4 + PALPHA] += w / alpha;
+        h[PALPHA * 4 + PR] += w / alpha;
+        h[PALPHA * 4 + PALPHA] -= w * r / (alpha * alpha);
+        h[PS * 4 + PBETA] += w / beta;
+        h[PBETA * 4 + PS] += w / beta;
+        h[PBETA * 4 + PBETA] -= w * s / (beta * beta);
+    }
+}
+
+/* ------------------------------------------------------------------ predictions */
+
+static double p_alive_one(const double *params, double x, double t_x, double T, int *status)
+{
+    jval u;
+    double first;
+    *status = log_u(params, x, t_x, T, NULL, 0, &u, &first);
+    if (*status != CXM_OK)
+        return NAN;
+    double v = exp(first - u.l);
+    return v > 1.0 ? 1.0 : v;
+}
+
+static int p_alive(const double *params, double *dst, size_t n, const double *x,
+                   const double *t_x, const double *T)
+{
+    for (size_t i = 0; i < n; i++) {
+        int status;
+        dst[i] = p_alive_one(params, x[i], t_x[i], T[i], &status);
+        if (status != CXM_OK)
+            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+    }
+    return CXM_OK;
+}
+
+/* [1 − (b/(b+t))^(s−1)]/(s−1) = L·(1 − e^(−(s−1)L))/((s−1)L), L = ln(1 + t/b). */
+static double decay_integral(double s, double b, double t)
+{
+    double L = log1p(t / b), u = (s - 1.0) * L;
+    return u == 0.0 ? L : -expm1(-u) / (s - 1.0);
+}
+
+static int expected(const double *params, double *dst, size_t n, const double *t)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    for (size_t i = 0; i < n; i++)
+        dst[i] = r / alpha * beta * decay_integral(s, beta, t[i]);
+    return CXM_OK;
+}
+
+static int conditional(const double *params, double *dst, size_t n, const double *t,
+                       const double *x, const double *t_x, const double *T)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    double pa = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        /* Several horizons for one customer: P(alive) once. */
+        if (i == 0 || x[i] != x[i - 1] || t_x[i] != t_x[i - 1] || T[i] != T[i - 1]) {
+            int status;
+            pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
+            if (status != CXM_OK)
+                return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+        }
+        double bT = beta + T[i];
+        dst[i] = (r + x[i]) / (alpha + T[i]) * bT * decay_integral(s, bT, t[i]) * pa;
+    }
+    return CXM_OK;
+}
+
+static int dert(const double *params, double *dst, size_t n, double rate, const double *x,
+                const double *t_x, const double *T)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    for (size_t i = 0; i < n; i++) {
+        int status;
+        double pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
+        if (status != CXM_OK)
+            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+        double bT = beta + T[i], z = rate * bT;
+        /* E[1/(μ+δ)] for μ ~ Gamma(s, β+T) is (β+T)·e^z E_s(z). */
+        dst[i] = pa * (r + x[i]) / (alpha + T[i]) * bT * cxm__expint_scaled_any(s, z);
+    }
+    return CXM_OK;
+}
+
+/* ∫_0^t τ^k (α+τ)^−(r+k) (β+τ)^−(s+1) dτ in log space, by the tanh-sinh rule
+ * on τ = t·u, halving the step until the sum settles. */
+typedef struct prob_integrand {
+    double k, rk, s1, alpha, beta, t;
+} prob_integrand;
+
+static double prob_log_f(const prob_integrand *c, double u, double one_minus_u)
+{
+    (void)one_minus_u;
+    double tau = c->t * u;
+    return c->k * log(tau) - c->rk * log(c->alpha + tau) - c->s1 * log(c->beta + tau);
+}
+
+static double log_integral(const prob_integrand *c)
+{
+    /* Nodes u = (1 + tanh(π/2·sinh v))/2 with weights, accumulated in log
+     * space relative to the largest term seen. */
+    double prev = -INFINITY;
+    double h = 0.5;
+    for (int level = 0; level < 10; level++, h *= 0.5) {
+        double top = -INFINITY, sum = 0.0;
+        int jmax = (int)ceil(6.5 / h);
+        for (int j = -jmax; j <= jmax; j++) {
+            double v = j * h;
+            double sh = sinh(v), ch = cosh(v);
+            double e = exp(-M_PI * fabs(sh)); /* u or 1 − u = e/(1+e) */
+            double small = e / (1.0 + e), large = 1.0 / (1.0 + e);
+            double u = sh < 0 ? small : large, um = sh < 0 ? large : small;
+            if (!(u > 0.0) || !(um > 0.0))
+                continue;
+            /* du/dv = π/4·cosh v·sech²(π/2·sinh v) = π·cosh v·u·(1−u) */
+            double lw = log(M_PI * ch) + log(u) + log(um) + log(h);
+            double l = prob_log_f(c, u, um) + lw;
+            if (l > top) {
+                sum = sum * exp(top - l) + 1.0;
+                top = l;
+            } else {
+                sum += exp(l - top);
+            }
+        }
+        double value = top + log(sum) + log(c->t);
+        if (level > 1 && fabs(value - prev) < 1e-14 * (1.0 + fabs(value)))
+            return value;
+        prev = value;
+    }
+    return prev;
+}
+
+static int probability(const double *params, double *dst, size_t n, const double *count,
+                       const double *t)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    for (size_t i = 0; i < n; i++) {
+        double k = count[i], tt = t[i];
+        double lc = cxm__lgamma(r + k) - cxm__lgamma(r) - cxm__lgamma(k + 1.0);
+        if (tt == 0.0) {
+            dst[i] = k == 0.0 ? 1.0 : 0.0;
+            continue;
+        }
+        /* Alive through t with k purchases, plus death at τ < t after k purchases. */
+        double l1 = lc + r * log(alpha / (alpha + tt)) + k * log(tt / (alpha + tt)) +
+                    s * log(beta / (beta + tt));
+        prob_integrand c = { k, r + k, s + 1.0, alpha, beta, tt };
+        double l2 = lc + r * log(alpha) + log(s) + s * log(beta) + log_integral(&c);
+        double v = exp(cxm__logaddexp(l1, l2));
+        dst[i] = v > 1.0 ? 1.0 : v;
+    }
+    return CXM_OK;
+}
+
+static int simulate(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
+                    double *times, size_t capacity)
+{
+    double lambda = cxm__rng_gamma(rng, params[PR], params[PALPHA]);
+    double mu = cxm__rng_gamma(rng, params[PS], params[PBETA]);
+    double death = mu > 0.0 ? cxm__rng_exponential(rng, mu) : INFINITY;
+    double span = death < T ? death : T;
+    double N = (double)cxm__rng_poisson(rng, lambda * span);
+    double last = N > 0.0 ? span * exp(log(cxm__rng_uniform(rng)) / N) : 0.0;
+    *x = N;
+    *t_x = last;
+    if (times == NULL || N == 0.0)
+        return CXM_OK;
+    if (N > (double)capacity)
+        return cxm__fail(CXM_ERANGE, "%.0f purchase times do not fit in the %zu places left", N,
+                         capacity);
+    size_t k = (size_t)N;
+    double total = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        total += cxm__rng_exponential(rng, 1.0);
+        times[j] = total;
+    }
+    total += cxm__rng_exponential(rng, 1.0);
+    for (size_t j = 0; j + 1 < k; j++)
+        times[j] = last * times[j] / total;
+    times[k - 1] = last;
+    return CXM_OK;
+}
+
+const cxm__kind cxm__kind_pareto_nbd = {
+    .kind = CXM_MODEL_PARETO_NBD,
+    .name = "pareto-nbd",
+    .title = "Pareto/NBD",
+    .nparams = 4,
+    .param_names = param_names,
+    .scales = scales,
+    .ncolumns = 3,
+    .column_names = column_names,
+    .group_column = 0,
+    .table_width = TAB_WIDTH,
+    .has_hessian = 1,
+    .check_row = check_row,
+    .default_start = default_start,
+    .fill_table = fill_table,
+    .loglik = loglik,
+    .aux_size = aux_size,
+    .aux_index = aux_index,
+    .aux_fill = aux_fill,
+    .p_alive = p_alive,
+    .expected_purchases = expected,
+    .conditional_purchases = conditional,
+    .purchase_probability = probability,
+    .dert = dert,
+    .simulate = simulate,
+};

@@ -1,0 +1,288 @@
+/* Pareto/NBD through the public API: CDNOW (MODELS.md 1.6), the heavy
+ * buyer, direct numerical integration of the likelihood at grid points
+ * (tests/ref/pnbd_reference.py), DERT and P(X(t) = n) references, the
+ * numerical grid, recovery from simulation and out-of-memory behaviour. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxm.h>
+
+#include "chaos.h"
+#include "check_run.h"
+#include "ref/pnbd_reference.h"
+#include "suites.h"
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+enum { CDNOW_N = 2357 };
+static double cd_x[CDNOW_N], cd_tx[CDNOW_N], cd_T[CDNOW_N];
+
+static void load_cdnow(void)
+{
+    static int loaded = 0;
+    if (loaded)
+        return;
+    const char *top = getenv("top_srcdir");
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/tests/data/cdnow_customers_summary.csv", top ? top : "..");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    int k = 0, id;
+    while (k < CDNOW_N && fgets(line, sizeof line, f))
+        if (sscanf(line, "%d,%lf,%lf,%lf", &id, &cd_x[k], &cd_tx[k], &cd_T[k]) == 4)
+            k++;
+    fclose(f);
+    ck_assert_int_eq(k, CDNOW_N);
+    loaded = 1;
+}
+
+static cxm_model *given(const double *p)
+{
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+    return m;
+}
+
+START_TEST(cdnow_published_estimates)
+{
+    load_cdnow();
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create_named(&m, "pareto-nbd"));
+    ck_assert_cxm_ok(cxm_model_fit(m, CDNOW_N, cd_x, cd_tx, cd_T, NULL, NULL));
+    double p[4], se[4], ll;
+    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_msg(fabs(p[0] - 0.553) <= 0.0005, "r %.6f", p[0]);
+    ck_assert_msg(fabs(p[1] - 10.578) <= 0.0005, "alpha %.6f", p[1]);
+    ck_assert_msg(fabs(p[2] - 0.606) <= 0.0005, "s %.6f", p[2]);
+    /* The likelihood is flat in beta: the published 11.669 within 0.02. */
+    ck_assert_msg(fabs(p[3] - 11.669) <= 0.02, "beta %.6f", p[3]);
+    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll));
+    ck_assert_msg(fabs(ll - -9595.0) <= 0.1, "LL %.4f", ll);
+    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    for (int i = 0; i < 4; i++)
+        ck_assert(isfinite(se[i]) && se[i] > 0);
+    /* beta's standard error is large: the flat direction of the likelihood. */
+    ck_assert(se[3] > 3 * se[1]);
+    cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_int_eq(report.reason, CXM_FIT_CONVERGED);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(likelihood_matches_direct_integration)
+{
+    double worst = 0, worst_alive = 0;
+    for (size_t i = 0; i < COUNT(pnbd_loglik_ref); i++) {
+        const double *r = pnbd_loglik_ref[i];
+        cxm_model *m = given(r);
+        double cols[3] = { r[4], r[5], r[6] }, ll, alive;
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+        ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &cols[0], &cols[1], &cols[2]));
+        double err = fabs(ll - r[7]) / (1 + fabs(r[7]));
+        /* The reference is ln P(alive): below the doubles' range P(alive) must be 0 or tiny. */
+        double want_alive = exp(r[8]);
+        double err_alive = r[8] < -700 ? (alive <= 1e-290 ? 0.0 : 1.0)
+                                       : fabs(alive - want_alive) / want_alive;
+        ck_assert_msg(err <= 1e-11 && err_alive <= 1e-10,
+                      "row %zu (%g %g %g %g; %g %g %g): ln L %.17g vs %.17g, P(alive) %.17g vs e^%.17g",
+                      i, r[0], r[1], r[2], r[3], r[4], r[5], r[6], ll, r[7], alive, r[8]);
+        worst = fmax(worst, err);
+        worst_alive = fmax(worst_alive, err_alive);
+        cxm_model_free(m);
+    }
+    for (size_t i = 0; i < COUNT(pnbd_loglik_2d_ref); i++) {
+        const double *r = pnbd_loglik_2d_ref[i];
+        cxm_model *m = given(r);
+        double cols[3] = { r[4], r[5], r[6] }, ll;
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+        ck_assert_msg(fabs(ll - r[7]) <= 1e-11 * (1 + fabs(r[7])), "2-D row %zu: %.17g vs %.17g",
+                      i, ll, r[7]);
+        cxm_model_free(m);
+    }
+    fprintf(stderr, "Pareto/NBD vs integration: worst relative error of ln L %.2g, of P(alive) %.2g\n",
+            worst, worst_alive);
+}
+END_TEST
+
+START_TEST(heavy_buyer_is_finite)
+{
+    /* CLVTools returns NaN here (its issue 100). */
+    const double *r = pnbd_loglik_ref[0];
+    ck_assert_double_eq(r[4], 221);
+    cxm_model *m = given(r);
+    double x = 221, tx = 103.4, T = 103.6, alive, ey, t = 52, d;
+    ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+    ck_assert(isfinite(alive) && alive >= 0 && alive <= 1);
+    ck_assert_double_eq_tol(alive, exp(r[8]), 1e-10);
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, &x, &tx, &T));
+    ck_assert(isfinite(ey) && ey > 0);
+    ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.01, &x, &tx, &T));
+    ck_assert(isfinite(d) && d > 0);
+    cxm_model_free(m);
+}
+END_TEST
+
+START_TEST(dert_and_probabilities_match_references)
+{
+    for (size_t i = 0; i < COUNT(pnbd_dert_ref); i++) {
+        const double *r = pnbd_dert_ref[i];
+        cxm_model *m = given(r);
+        double d;
+        ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, r[7], &r[4], &r[5], &r[6]));
+        ck_assert_msg(fabs(d - r[8]) <= 1e-10 * r[8], "DERT row %zu: %.17g vs %.17g", i, d, r[8]);
+        cxm_model_free(m);
+    }
+    for (size_t i = 0; i < COUNT(pnbd_prob_ref); i++) {
+        const double *r = pnbd_prob_ref[i];
+        cxm_model *m = given(r);
+        double pr;
+        ck_assert_cxm_ok(cxm_model_purchase_probability(m, &pr, 1, &r[4], &r[5]));
+        ck_assert_msg(fabs(pr - r[6]) <= 1e-11 * r[6], "P(X(%g)=%g): %.17g vs %.17g", r[5], r[4],
+                      pr, r[6]);
+        cxm_model_free(m);
+    }
+    /* P(X(t) = n) sums to 1 with mean E[X(t)]. */
+    static const double params[][4] = { { 0.553, 10.578, 0.606, 11.669 }, { 2, 10, 0.5, 30 },
+                                        { 0.5, 2, 3, 1 } };
+    for (size_t k = 0; k < COUNT(params); k++) {
+        cxm_model *m = given(params[k]);
+        enum { NMAX = 400 };
+        static double counts[NMAX], times[NMAX], probs[NMAX];
+        double t = 39, mean = 0, total = 0, ex;
+        for (int n = 0; n < NMAX; n++) {
+            counts[n] = n;
+            times[n] = t;
+        }
+        ck_assert_cxm_ok(cxm_model_purchase_probability(m, probs, NMAX, counts, times));
+        for (int n = 0; n < NMAX; n++) {
+            total += probs[n];
+            mean += n * probs[n];
+        }
+        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &t));
+        ck_assert_msg(fabs(total - 1) <= 1e-10, "set %zu: total %.15g", k, total);
+        ck_assert_msg(fabs(mean - ex) <= 1e-9 * ex, "set %zu: mean %.15g vs E[X] %.15g", k, mean, ex);
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
+START_TEST(numerical_grid)
+{
+    static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
+    static const double xs[] = { 0, 1, 10, 221, 1e3, 1e4 };
+    static const double histories[][2] = { { 0, 1e4 }, { 5e3, 1e4 }, { 1e4, 1e4 }, { 1, 1 },
+                                           { 0, 0 },   { 1e-4, 1e4 }, { 0.5, 3 }, { 103.4, 103.6 } };
+    static const double ts[] = { 0, 1e-4, 1, 100, 1e4 };
+    enum { NT = COUNT(ts) };
+    long checked = 0;
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+    for (int i = 0; i < 625; i++) {
+        double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+        double ex[NT];
+        ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NT, ts));
+        for (int q = 0; q < NT; q++)
+            ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 && (q == 0 || ex[q] >= ex[q - 1]),
+                          "(%g, %g, %g, %g): E[X(%g)] = %g", p[0], p[1], p[2], p[3], ts[q], ex[q]);
+        for (size_t xi = 0; xi < COUNT(xs); xi++)
+            for (size_t h = 0; h < COUNT(histories); h++) {
+                double x = xs[xi], tx = x == 0 ? 0 : histories[h][0], T = histories[h][1];
+                double cols[3] = { x, tx, T }, ll, alive, d, X[NT], TX[NT], TT[NT], ey[NT];
+                ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+                ck_assert_msg(isfinite(ll), "(%g, %g, %g, %g) x=%g t_x=%g T=%g: ln L %g", p[0],
+                              p[1], p[2], p[3], x, tx, T, ll);
+                ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+                ck_assert_msg(alive >= 0 && alive <= 1, "(%g, %g, %g, %g) x=%g t_x=%g T=%g: P(alive) %g",
+                              p[0], p[1], p[2], p[3], x, tx, T, alive);
+                ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.01, &x, &tx, &T));
+                ck_assert_msg(isfinite(d) && d >= 0, "DERT %g", d);
+                for (int q = 0; q < NT; q++) {
+                    X[q] = x;
+                    TX[q] = tx;
+                    TT[q] = T;
+                }
+                ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NT, ts, X, TX, TT));
+                for (int q = 0; q < NT; q++) {
+                    ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
+                                      (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
+                                  "(%g, %g, %g, %g) x=%g t_x=%g T=%g: E[Y(%g)] = %.17g", p[0],
+                                  p[1], p[2], p[3], x, tx, T, ts[q], ey[q]);
+                    checked++;
+                }
+            }
+    }
+    cxm_model_free(m);
+    ck_assert_int_gt(checked, 100000);
+}
+END_TEST
+
+START_TEST(recovers_simulated_parameters)
+{
+    static const double truth[4] = { 0.55, 10.6, 0.61, 11.7 };
+    enum { N = 50000 };
+    static double x[N], tx[N], T[N];
+    cxm_model *sim = given(truth), *m = NULL;
+    for (int i = 0; i < N; i++)
+        T[i] = 26 + (i % 13); /* cohorts over 13 weeks, as in CDNOW */
+    ck_assert_cxm_ok(cxm_model_simulate(sim, x, tx, N, T, 11));
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_ok(cxm_model_fit(m, N, x, tx, T, NULL, NULL));
+    double p[4], se[4];
+    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(fabs(p[i] - truth[i]) <= 4 * se[i], "%s %.4f ± %.4f, truth %g",
+                      cxm_model_param_name(m, i), p[i], se[i], truth[i]);
+    cxm_model_free(sim);
+    cxm_model_free(m);
+}
+END_TEST
+
+static int oom_fit(void *context)
+{
+    (void)context;
+    cxm_model *m = NULL;
+    int status = cxm_model_create(&m, CXM_MODEL_PARETO_NBD);
+    if (status == CXM_OK)
+        status = cxm_model_fit(m, 300, cd_x, cd_tx, cd_T, NULL, NULL);
+    cxm_model_free(m);
+    return status;
+}
+
+START_TEST(out_of_memory_is_clean)
+{
+    load_cdnow();
+    chaos_run(oom_fit, NULL, "Pareto/NBD fit");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pnbd");
+    struct {
+        const char *name;
+        const TTest *test;
+    } tests[] = {
+        { "cdnow", cdnow_published_estimates },
+        { "integration", likelihood_matches_direct_integration },
+        { "heavy", heavy_buyer_is_finite },
+        { "references", dert_and_probabilities_match_references },
+        { "grid", numerical_grid },
+        { "recovery", recovers_simulated_parameters },
+        { "oom", out_of_memory_is_clean },
+    };
+    for (size_t i = 0; i < COUNT(tests); i++) {
+        TCase *tc = tcase_create(tests[i].name);
+        tcase_set_timeout(tc, 300);
+        tcase_add_test(tc, tests[i].test);
+        suite_add_tcase(s, tc);
+    }
+    return cxm_check_run(s);
+}

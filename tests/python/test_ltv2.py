@@ -1,0 +1,148 @@
+"""Pareto/NBD, BG/BB and sBG from Python: the published numbers (MODELS.md 1.2, 1.6,
+1.8), lifetimes' method names, pandas in and out, persistence and errors."""
+import math
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import pandas as pd
+
+import cxm
+
+DATA = os.path.join(os.environ.get("top_srcdir", ".."), "tests", "data")
+
+
+class ParetoNBD(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.data = pd.read_csv(os.path.join(DATA, "cdnow_customers_summary.csv"))
+        cls.pnbd = cxm.ParetoNBDFitter().fit(cls.data["frequency"], cls.data["recency"],
+                                             cls.data["T"])
+
+    def test_cdnow_published_estimates(self):
+        p = self.pnbd.params_
+        self.assertEqual(list(p.index), ["r", "alpha", "s", "beta"])
+        self.assertAlmostEqual(p["r"], 0.553, delta=5e-4)
+        self.assertAlmostEqual(p["alpha"], 10.578, delta=5e-4)
+        self.assertAlmostEqual(p["s"], 0.606, delta=5e-4)
+        self.assertAlmostEqual(p["beta"], 11.669, delta=0.02)
+        self.assertAlmostEqual(self.pnbd.log_likelihood_, -9595.0, delta=0.1)
+        self.assertTrue((self.pnbd.summary["se(coef)"] > 0).all())
+
+    def test_heavy_buyer_and_series(self):
+        alive = self.pnbd.conditional_probability_alive(221, 103.4, 103.6)
+        self.assertIsInstance(alive, float)
+        self.assertTrue(0.0 <= alive <= 1.0 and math.isfinite(alive))
+        s = self.pnbd.conditional_probability_alive(self.data["frequency"], self.data["recency"],
+                                                    self.data["T"])
+        self.assertIsInstance(s, pd.Series)
+        self.assertTrue(((s >= 0) & (s <= 1)).all())
+        ey = self.pnbd.conditional_expected_number_of_purchases_up_to_time(
+            39, self.data["frequency"], self.data["recency"], self.data["T"])
+        self.assertTrue(np.isfinite(ey).all() and (ey >= 0).all())
+        dert = self.pnbd.discounted_expected_residual_transactions(2, 30.43, 38.86,
+                                                                   math.log(1.15) / 52)
+        self.assertTrue(dert > 0)
+        # P(X(t) = n) sums to 1 with mean E[X(t)].
+        n = np.arange(200)
+        probs = self.pnbd.probability_of_n_purchases_up_to_time(39, n)
+        self.assertAlmostEqual(probs.sum(), 1.0, delta=1e-9)
+        self.assertAlmostEqual((n * probs).sum(),
+                               self.pnbd.expected_number_of_purchases_up_to_time(39), delta=1e-8)
+
+    def test_round_trip(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "pnbd.json")
+            self.pnbd.save_model(path)
+            back = cxm.load_model(path)
+            self.assertIsInstance(back, cxm.ParetoNBDFitter)
+            pd.testing.assert_series_equal(back.params_, self.pnbd.params_)
+
+
+class BetaGeoBetaBinom(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = pd.read_csv(os.path.join(DATA, "donations.csv"))
+        cls.bgbb = cxm.BetaGeoBetaBinomFitter().fit(cls.d["frequency"], cls.d["recency"],
+                                                    cls.d["periods"], weights=cls.d["weights"])
+
+    def test_donations_published_estimates(self):
+        p = self.bgbb.params_
+        for name, value in (("alpha", 1.204), ("beta", 0.750), ("gamma", 0.657),
+                            ("delta", 2.783)):
+            self.assertAlmostEqual(p[name], value, delta=5e-4)
+        self.assertAlmostEqual(self.bgbb.log_likelihood_, -33225.6, delta=0.1)
+
+    def test_next_five_opportunities_and_alive(self):
+        e = self.bgbb.conditional_expected_number_of_purchases_up_to_time(
+            5, self.d["frequency"], self.d["recency"], self.d["periods"])
+        self.assertAlmostEqual((e * self.d["weights"]).sum(), 12884.2, delta=0.5)
+        alive = self.bgbb.conditional_probability_alive(1, [0, 2, 6], [0, 4, 6], 6)
+        np.testing.assert_allclose(alive, [0.11, 0.59, 0.93], atol=0.005)
+        # Later opportunities: survival keeps shrinking it.
+        later = self.bgbb.conditional_probability_alive(5, 6, 6, 6)
+        self.assertLess(later, alive[2])
+        table = self.bgbb.expected_number_of_transactions_in_first_n_periods(6)
+        self.assertAlmostEqual(table["model"].sum(), self.d["weights"].sum(), delta=1e-6)
+        self.assertTrue(self.bgbb.discounted_expected_residual_transactions(6, 6, 6, 0.1) > 0)
+
+    def test_bad_rows_raise(self):
+        with self.assertRaises(cxm.InvalidArgumentError):
+            cxm.BetaGeoBetaBinomFitter().fit([3], [2], [6])
+
+
+class ShiftedBetaGeometricTests(unittest.TestCase):
+    REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
+
+    def test_regular_cohort(self):
+        sbg = cxm.ShiftedBetaGeometric().fit_survivors(self.REGULAR[:8])
+        p = sbg.params_
+        self.assertAlmostEqual(p["alpha"], 0.704, delta=5e-4)
+        self.assertAlmostEqual(p["beta"], 1.182, delta=5e-4)
+        self.assertAlmostEqual(sbg.log_likelihood_, -1680.27, delta=0.005)
+        self.assertAlmostEqual(1000 * sbg.survival(12), 170.0, delta=0.5)
+        table = sbg.projection(12)
+        self.assertEqual(len(table), 13)
+        self.assertAlmostEqual(table.loc[12, "survivors"], 1000 * sbg.survival(12))
+        # Retention rises with tenure (heterogeneity, not loyalty).
+        r = sbg.retention(np.arange(1, 13))
+        self.assertTrue((np.diff(r) > 0).all())
+
+    def test_del_and_derl_against_sums(self):
+        sbg = cxm.ShiftedBetaGeometric().set_params(alpha=0.668, beta=3.806)
+        d = 0.1
+        t = np.arange(0, 4000)
+        direct = (sbg.survival(t) / (1 + d) ** t).sum()
+        self.assertAlmostEqual(sbg.discounted_expected_lifetime(d), direct, delta=1e-9 * direct)
+        self.assertAlmostEqual(sbg.del_(d), direct, delta=1e-9 * direct)
+        renewals = np.array([0.0, 3.0])
+        derl = sbg.derl(d, renewals)
+        for k, value in zip(renewals, derl):
+            n = k + 1
+            tt = np.arange(n, n + 4000)
+            want = (sbg.survival(tt) / sbg.survival(n - 1) / (1 + d) ** (tt - n)).sum()
+            self.assertAlmostEqual(value, want, delta=1e-9 * want)
+        self.assertAlmostEqual(sbg.customer_lifetime_value(100, d), 100 * direct,
+                               delta=1e-7 * direct)
+        np.testing.assert_allclose(sbg.customer_lifetime_value(100, d, renewals), 100 * derl)
+
+    def test_durations_equal_survivors(self):
+        counts = self.REGULAR[:8]
+        periods, active, weights = [], [], []
+        for t in range(1, 8):
+            periods.append(t), active.append(0), weights.append(counts[t - 1] - counts[t])
+        periods.append(7), active.append(1), weights.append(counts[7])
+        a = cxm.ShiftedBetaGeometric().fit(counts)
+        b = cxm.ShiftedBetaGeometric().fit(periods=periods, active=active, weights=weights)
+        pd.testing.assert_series_equal(a.params_, b.params_, rtol=1e-7)
+
+    def test_errors(self):
+        with self.assertRaises(cxm.InvalidArgumentError):
+            cxm.ShiftedBetaGeometric().fit_survivors([100, 120])
+        with self.assertRaises(cxm.StateError):
+            cxm.ShiftedBetaGeometric().survival(1)
+
+
+if __name__ == "__main__":
+    unittest.main()
