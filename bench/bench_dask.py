@@ -162,16 +162,19 @@ def main():
     t = time.perf_counter()
     bgf = cd.fit(cxm.BetaGeoFitter(), stored, persist=False)
     times["fit BG/NBD"] = time.perf_counter() - t
-    report = bgf.fit_report_
-    print(f"fit BG/NBD: {times['fit BG/NBD']:.1f} s, {report['iterations']} iterations, "
-          f"{report['evaluations']} passes ({times['fit BG/NBD'] / report['evaluations']:.2f} s "
-          f"a pass, sampled start included); {bgf}", flush=True)
+    report, timing = bgf.fit_report_, bgf.dask_report_
+    print(f"fit BG/NBD: {times['fit BG/NBD']:.1f} s: start from {timing['sample_rows']} sampled "
+          f"rows {timing['start_seconds']:.1f} s, {report['iterations']} iterations, "
+          f"{report['evaluations']} passes of " +
+          " ".join(f"{s:.2f}" for s in timing["pass_seconds"]) + f" s; {bgf}", flush=True)
     print(bgf.summary.to_string(), flush=True)
     t = time.perf_counter()
     ggf = cd.fit(cxm.GammaGammaFitter(), stored, persist=False)
     times["fit Gamma-Gamma"] = time.perf_counter() - t
-    print(f"fit Gamma-Gamma: {times['fit Gamma-Gamma']:.1f} s, "
-          f"{ggf.fit_report_['evaluations']} passes; {ggf}", flush=True)
+    timing = ggf.dask_report_
+    print(f"fit Gamma-Gamma: {times['fit Gamma-Gamma']:.1f} s: start "
+          f"{timing['start_seconds']:.1f} s, {ggf.fit_report_['evaluations']} passes of " +
+          " ".join(f"{s:.2f}" for s in timing["pass_seconds"]) + f" s; {ggf}", flush=True)
 
     # 4. Scores.
     t = time.perf_counter()
@@ -214,7 +217,7 @@ def main():
           f"summarise {len(reduced) / c_summary:.3g} rows/s, likelihood pass with Hessian "
           f"{len(one) / c_pass:.3g} customers/s", flush=True)
 
-    print(f"\nTotal {sum(times.values()):.1f} s: " +
+    print(f"\nLoad average at the end {os.getloadavg()[0]:.1f}. Total {sum(times.values()):.1f} s: " +
           ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
     print("Peak resident memory: " +
           ", ".join(f"worker {i + 1} {mib(v)}" for i, v in enumerate(peaks.values())) +

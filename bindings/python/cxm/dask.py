@@ -41,6 +41,7 @@ default); nothing here starts or manages a cluster.
 """
 
 import math
+import time
 
 import numpy as np
 
@@ -187,7 +188,9 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
     ``persist`` the summary is kept in the workers' memory between passes.
     ``threads`` is the C threads per partition (1: Dask's workers already
     run in parallel). ``tol`` and ``max_iterations`` are as for
-    ``fitter.fit``; ``fit_report_`` counts the passes.
+    ``fitter.fit``; ``fit_report_`` counts the passes, and ``dask_report_``
+    gives the partitions, rows, sample rows, the seconds spent finding the
+    start and each pass's seconds.
     """
     fitter = _as_fitter(model)
     handle = fitter._model
@@ -205,6 +208,7 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
     parts = frame.to_delayed()
 
     # The start: from every row of a small summary, else from a sample.
+    clock = time.perf_counter()
     lengths = [int(n) for n in dask.compute(*[delayed(len)(p) for p in parts])]
     total = sum(lengths)
     if total == 0:
@@ -218,18 +222,23 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
     start = np.empty(core.model_param_count(handle))
     penalty = float(fitter.penalizer_coef)
     core.model_start(handle, start, *cols, w, penalty, 0, 0)
+    report = {"partitions": len(parts), "rows": total, "sample_rows": len(sample),
+              "start_seconds": time.perf_counter() - clock, "pass_seconds": []}
 
     size = core.model_chunk_size(handle)
 
     def evaluate(params, order):
+        clock = time.perf_counter()
         params = np.array(params)  # a copy the tasks own
         tasks = [delayed(_chunk_loglik, pure=True)(p, kind, names, weights, params, order, threads)
                  for p in parts]
         sums = np.zeros(size)
         for part in dask.compute(*tasks):
             sums += part
+        report["pass_seconds"].append(time.perf_counter() - clock)
         return sums
 
+    fitter.dask_report_ = report
     core.model_fit_chunked(handle, evaluate, start, penalty, int(max_iterations or 0),
                            float(tol) if tol is not None else 0.0, 0)
     if verbose:
