@@ -70,12 +70,20 @@ typedef enum cxm_param_scale {
     CXM_SCALE_LINEAR = 3  /**< Any real: optimised as φ = θ. */
 } cxm_param_scale;
 
-/** The scale on which parameter @p index of the model's kind is optimised. */
+/**
+ * The scale on which a parameter of the model's kind is optimised.
+ *
+ * @param model  a model.
+ * @param index  the parameter (0 to cxm_model_param_count() − 1).
+ * @return its scale, or #CXM_SCALE_NONE for an index out of range or NULL.
+ */
 CXM_API cxm_param_scale cxm_model_param_scale(const cxm_model *model, size_t index);
 
 /**
- * Length of a chunk result for the model's kind: 3 + p + p² (p parameters).
- * 0 for NULL.
+ * Length of a chunk result for the model's kind.
+ *
+ * @param model  a model.
+ * @return 3 + p + p² for p parameters, 0 for NULL.
  */
 CXM_API size_t cxm_model_chunk_size(const cxm_model *model);
 
@@ -118,9 +126,12 @@ CXM_API int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t d
  * small data set to start exactly where a fit in one piece does, or an
  * evenly spaced sample of a large one.
  *
+ * @param model     a model of the kind (its parameters are not used).
  * @param[out] dst  cxm_model_param_count() starting values (natural scale).
  * @param dst_n     length of @p dst.
- * @param n, columns, weights  rows as for cxm_model_chunk_loglik().
+ * @param n         rows, as for cxm_model_chunk_loglik().
+ * @param columns   one pointer per column, as for cxm_model_chunk_loglik().
+ * @param weights   customers per row, or NULL.
  * @param options   the penalty, threads and #CXM_FIT_NO_COMPRESS are used;
  *                  NULL for the defaults.
  * @return #CXM_OK, #CXM_EINVAL (bad data, or no row that counts), #CXM_ENOMEM.
@@ -151,6 +162,7 @@ typedef int (*cxm_chunk_loglik_fn)(void *context, double *dst, size_t dst_n,
  * Every call must see the same data: a weight sum that changes between
  * calls (a chunk lost or counted twice) fails the fit with #CXM_EINVAL.
  *
+ * @param model     the model to fit (any kind with a likelihood).
  * @param evaluate  the summing callback; called from this thread only.
  * @param context   passed to @p evaluate.
  * @param start     starting parameters (e.g. from cxm_model_start()), or
@@ -170,6 +182,7 @@ CXM_API int cxm_model_fit_chunked(cxm_model *model, cxm_chunk_loglik_fn evaluate
  * optimiser): afterwards it predicts, reports and saves as after
  * cxm_model_fit().
  *
+ * @param model       the model.
  * @param params      the estimates (valid for the kind).
  * @param n           parameter count.
  * @param covariance  their covariance, n×n row-major, symmetric with
@@ -203,7 +216,9 @@ CXM_API int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
  * @param[out] amount_dst    @p dst_n amounts, or NULL when @p amount is NULL.
  * @param dst_n              length of each output array, >= n.
  * @param n                  transactions in the chunk.
- * @param customer, time, amount  as for cxm_rfm_from_codes() (amount may be NULL).
+ * @param customer          @p n customer codes (any int64 values).
+ * @param time              @p n times in days since 1970-01-01.
+ * @param amount            @p n amounts (finite), or NULL.
  * @param options            the time unit (unit_days, unit_months,
  *                           unit_origin); the other fields are checked and
  *                           otherwise not used. NULL: daily units.
@@ -224,6 +239,8 @@ typedef struct cxm_markov_counts cxm_markov_counts;
  * self-loop rules of @p options) over a chunk of paths.
  *
  * @param[out] out  the counts, released with cxm_markov_counts_free().
+ * @param paths     the paths of the chunk.
+ * @param options   order, use of nulls, self-loops; NULL for the defaults.
  * @return #CXM_OK, #CXM_EINVAL (bad options), #CXM_ERANGE (order > 1 with
  *         more than 65535 channels), #CXM_ENOMEM. Paths without conversions
  *         are fine here (the solve needs some).
@@ -231,7 +248,11 @@ typedef struct cxm_markov_counts cxm_markov_counts;
 CXM_API int cxm_markov_counts_create(cxm_markov_counts **out, const cxm_paths *paths,
                                      const cxm_markov_options *options);
 
-/** Release counts. NULL is accepted. */
+/**
+ * Release counts.
+ *
+ * @param counts  the counts, or NULL.
+ */
 CXM_API void cxm_markov_counts_free(cxm_markov_counts *counts);
 
 /**
@@ -241,6 +262,8 @@ CXM_API void cxm_markov_counts_free(cxm_markov_counts *counts);
  * attribution equals that of the paths in one piece up to the order of
  * additions.
  *
+ * @param dst  the counts to add to (of the same order and use of nulls).
+ * @param src  the counts added (unchanged).
  * @return #CXM_OK, #CXM_EINVAL when the order or the use of nulls differ,
  *         #CXM_ERANGE, #CXM_ENOMEM (then @p dst is unchanged).
  */
@@ -250,26 +273,45 @@ CXM_API int cxm_markov_counts_merge(cxm_markov_counts *dst, const cxm_markov_cou
  * Serialise counts as bytes (a versioned, platform-independent format) to
  * move them between processes or store them as an aggregate's state.
  *
+ * @param counts     the counts.
  * @param[out] data  the bytes, released with cxm_free().
  * @param[out] size  their number.
+ * @return #CXM_OK, #CXM_EINVAL, #CXM_ENOMEM.
  */
 CXM_API int cxm_markov_counts_save(const cxm_markov_counts *counts, unsigned char **data,
                                    size_t *size);
 
 /**
- * Read counts written by cxm_markov_counts_save(). The bytes are checked:
- * #CXM_EPARSE says what is wrong with them.
+ * Read counts written by cxm_markov_counts_save(). The bytes are checked.
+ *
+ * @param[out] out  the counts, released with cxm_markov_counts_free().
+ * @param data      the bytes.
+ * @param size      their number.
+ * @return #CXM_OK, #CXM_EPARSE saying what is wrong with the bytes,
+ *         #CXM_EINVAL, #CXM_ENOMEM.
  */
 CXM_API int cxm_markov_counts_load(cxm_markov_counts **out, const unsigned char *data,
                                    size_t size);
 
 /**
- * Exact Markov attribution from counts: the table of
- * cxm_attribution_markov() on the paths counted.
+ * Exact Markov attribution from counts.
+ *
+ * @param[out] out  the table of cxm_attribution_markov() on the paths
+ *                  counted, released with cxm_table_free().
+ * @param counts    the (merged) counts.
+ * @return as cxm_attribution_markov(); #CXM_EDOMAIN without paths or
+ *         conversions.
  */
 CXM_API int cxm_attribution_markov_counts(cxm_table **out, const cxm_markov_counts *counts);
 
-/** The transition matrix from counts: the table of cxm_attribution_transitions(). */
+/**
+ * The transition matrix from counts.
+ *
+ * @param[out] out  the table of cxm_attribution_transitions() on the paths
+ *                  counted, released with cxm_table_free().
+ * @param counts    the (merged) counts.
+ * @return as cxm_attribution_transitions(); #CXM_EDOMAIN without paths.
+ */
 CXM_API int cxm_attribution_transitions_counts(cxm_table **out,
                                                const cxm_markov_counts *counts);
 

@@ -4,6 +4,7 @@ results, and predictions survive a worker killed while they run.
 
 Skipped (exit 77, with the reason printed) only when python3-distributed is
 not installed; CI installs it (scripts/install-deps.sh)."""
+import faulthandler
 import glob
 import logging
 import os
@@ -36,12 +37,18 @@ PURCHASE_TRUTH = {"bgnbd": (0.5, 20.0, 0.8, 2.5), "mbgnbd": (0.5, 20.0, 0.8, 2.5
 RELATIVE = 1e-9
 
 CLUSTER = CLIENT = None
+# Small workers; a sanitizer runtime (make check in an --enable-sanitizers
+# build preloads ASan into the interpreters) doubles an idle worker's memory.
+SANITIZED = "asan" in os.environ.get("LD_PRELOAD", "")
+MEMORY_LIMIT = "1.5GiB" if SANITIZED else "400MiB"
 
 
 def setUpModule():
     global CLUSTER, CLIENT
+    # A cluster that cannot work must fail the test, never hang make check.
+    faulthandler.dump_traceback_later(600, exit=True)
     CLUSTER = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           memory_limit="400MiB", dashboard_address=None,
+                           memory_limit=MEMORY_LIMIT, dashboard_address=None,
                            silence_logs=logging.ERROR)
     CLIENT = Client(CLUSTER)
 
@@ -49,6 +56,7 @@ def setUpModule():
 def tearDownModule():
     CLIENT.close()
     CLUSTER.close()
+    faulthandler.cancel_dump_traceback_later()
 
 
 def make_log(customers, seed):
