@@ -237,13 +237,15 @@ class Predictions(unittest.TestCase):
         p_alive = cd.conditional_probability_alive(bgf, frame)
         future = CLIENT.compute(dd.concat([clv, p_alive], axis=1, ignore_unknown_divisions=True))
 
+        # Kill a worker process while it is making a partition (its mark is there).
         pids = CLIENT.run(os.getpid)
-        victim = sorted(pids)[0]
-        deadline = time.time() + 30
-        while not CLIENT.processing().get(victim) and time.time() < deadline:
-            time.sleep(0.02)
-        self.assertTrue(CLIENT.processing().get(victim), "the victim never got work")
-        os.kill(pids[victim], signal.SIGKILL)
+        victim = pids[sorted(pids)[0]]
+        deadline = time.time() + 60
+        while not glob.glob(os.path.join(marks, f"*-{victim}-*")) and time.time() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(glob.glob(os.path.join(marks, f"*-{victim}-*")),
+                        "the victim never made a partition")
+        os.kill(victim, signal.SIGKILL)
 
         result = future.result(timeout=120)
         made = glob.glob(os.path.join(marks, "*"))
