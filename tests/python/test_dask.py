@@ -300,6 +300,10 @@ class Attribution(unittest.TestCase):
             for column in ("removal_effect", "conversions", "value_removal_effect", "value"):
                 self.assertTrue(close(got[column], local[column], 1e-11), (order, column))
             self.assertEqual(got.attrs["states"], local.attrs["states"])
+        bad = frame.copy()
+        bad.loc[17, "path"] = None
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "path is missing in row 17"):
+            cd.markov_attribution(dd.from_pandas(bad, npartitions=3))
         local = cxm.journey.transition_matrix(frame["path"], frame["conversions"], order=2)
         got = cd.transition_matrix(dframe, order=2)
         self.assertEqual(list(got["from"]), list(local["from"]))

@@ -501,6 +501,9 @@ def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
 def _count_paths(frame, path, conversions, nulls, values, separator, options):
     """Transition counts of one partition's paths, as bytes (runs on a worker)."""
     handle = core.paths_create(separator)
+    missing = frame[path].isna().to_numpy()
+    if missing.any():
+        raise InvalidArgumentError(f"{path} is missing in row {frame.index[missing.argmax()]!r}")
     texts = [str(p) for p in frame[path].tolist()]
     conv = np.ascontiguousarray(frame[conversions].to_numpy(dtype=np.float64))
     null = (np.ascontiguousarray(frame[nulls].to_numpy(dtype=np.float64))
