@@ -220,3 +220,4 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
 %include "io.i"
 %include "model.i"
 %include "subscription.i"
+%include "chunk.i"

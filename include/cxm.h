@@ -17,5 +17,6 @@
 #include "cxm/rfm.h"
 #include "cxm/model.h"
 #include "cxm/subscription.h"
+#include "cxm/chunk.h"
 
 #endif /* CXM_H */

@@ -794,4 +794,61 @@ function Model:subscription_value(margin, discount, renewals)
   end, renewals)
 end
 
+-- ------------------------------------------------------------------ chunked work (cxm/chunk.h)
+-- What an engine that cuts data into chunks needs (docs/chunked.md).
+
+local function four(columns)
+  return columns[1] or {}, columns[2] or {}, columns[3] or {}, columns[4] or {}
+end
+
+--- The chunk results of some rows at params (a list in param_names() order): a list
+-- {weight, rows, log-likelihood, gradient..., Hessian...} that adds up over chunks.
+-- columns: a list of the kind's column tables (x, t_x, T; x, mean_spend; ...).
+-- opts: weights (a table), order (0, 1 or 2; default 2).
+function Model:chunk_loglik(params, columns, opts)
+  opts = opts or {}
+  local a, b, c, d = four(columns)
+  return core.model_chunk_loglik(self.handle, core.model_chunk_size(self.handle), params,
+    opts.order or 2, a, b, c, d, opts.weights or {})
+end
+
+--- Where a fit of these rows starts (a table by parameter name). opts: weights, penalty.
+function Model:start(columns, opts)
+  opts = opts or {}
+  local a, b, c, d = four(columns)
+  return named(self:param_names(), core.model_start(self.handle, #self:param_names(), a, b, c, d,
+    opts.weights or {}, opts.penalty or 0, opts.threads or 0, 0))
+end
+
+--- Make the model fitted with estimates found elsewhere: params and covariance (p*p,
+-- row-major) as lists; report: log_likelihood, observations, rows, iterations,
+-- evaluations, gradient_norm, penalty.
+function Model:set_fit(params, covariance, report)
+  core.model_set_fit(self.handle, params, covariance, report.penalty or 0, report.log_likelihood,
+    report.observations, report.rows or 0, report.iterations or 0, report.evaluations or 0,
+    report.gradient_norm or 0)
+  return self
+end
+
+--- Transition counts of paths (arguments as cxm.markov_attribution), as a string of bytes
+-- that cxm.merge_markov_counts and cxm.markov_attribution_counts read.
+function cxm.markov_counts(paths, conversions, opts)
+  opts = opts or {}
+  local use_nulls = (opts.nulls ~= nil or type(paths) == "userdata") and 1 or 0
+  return core.markov_counts_save(core.markov_counts_create(paths_of(paths, conversions, opts),
+    opts.order or 1, use_nulls, opts.self_loops and 1 or 0))
+end
+
+--- Counts strings merged in their order, as one counts string.
+function cxm.merge_markov_counts(first, ...)
+  local merged = core.markov_counts_load(first)
+  for _, more in ipairs({ ... }) do core.markov_counts_merge(merged, core.markov_counts_load(more)) end
+  return core.markov_counts_save(merged)
+end
+
+--- Exact Markov attribution of counted paths (a counts string).
+function cxm.markov_attribution_counts(counts)
+  return result(core.attribution_markov_counts(core.markov_counts_load(counts)))
+end
+
 return cxm

@@ -724,10 +724,56 @@ void cxm__evaluator_free(cxm__evaluator *ev)
     memset(ev, 0, sizeof *ev);
 }
 
+void cxm__evaluator_external(cxm__evaluator *ev, const cxm__kind *kind, cxm__data *outside,
+                             cxm_chunk_loglik_fn fn, void *context)
+{
+    memset(ev, 0, sizeof *ev);
+    memset(outside, 0, sizeof *outside);
+    ev->kind = kind;
+    ev->data = outside;
+    ev->external = fn;
+    ev->external_context = context;
+    ev->outside = outside;
+}
+
+/* The caller's sums: [weight, rows, ln L, gradient, Hessian]. */
+static int evaluate_external(cxm__evaluator *ev, const double *params, int order, double *acc)
+{
+    const cxm__kind *kind = ev->kind;
+    size_t p = kind->nparams, size = 2 + cxm__acc_size(kind);
+    double sums[2 + 1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    memset(sums, 0, sizeof sums);
+    int status = ev->external(ev->external_context, sums, size, params, p, order);
+    if (status != CXM_OK)
+        return status < 0 ? status
+                          : cxm__fail(CXM_EINVAL, "the chunk callback returned %d, not a status",
+                                      status);
+    double weight = sums[CXM_CHUNK_WEIGHT], rows = sums[CXM_CHUNK_ROWS];
+    if (!(weight > 0.0) || !isfinite(weight) || !(rows >= 0.0) || !isfinite(rows))
+        return cxm__fail(CXM_EINVAL,
+                         "the chunk results add up to a weight of %g and %g rows: no data to fit "
+                         "the %s model on",
+                         weight, rows, kind->title);
+    cxm__data *d = ev->outside;
+    if (d->total_weight == 0.0) {
+        d->total_weight = weight;
+        d->n = (size_t)rows;
+    } else if (fabs(weight - d->total_weight) > 1e-9 * d->total_weight) {
+        return cxm__fail(CXM_EINVAL,
+                         "the chunk results add up to a weight of %.17g where the first pass "
+                         "had %.17g: a chunk was lost or counted twice",
+                         weight, d->total_weight);
+    }
+    memcpy(acc, sums + CXM_CHUNK_LOGLIK, cxm__acc_size(kind) * sizeof *acc);
+    return CXM_OK;
+}
+
 int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *acc)
 {
     const cxm__kind *kind = ev->kind;
     size_t size = cxm__acc_size(kind);
+    if (ev->external)
+        return evaluate_external(ev, params, order, acc);
     if (ev->table && kind->table_width > 0)
         kind->fill_table(params, ev->data->group_value, ev->data->ngroups, ev->table);
     if (ev->table && kind->aux_fill)
@@ -749,7 +795,7 @@ int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *a
 
 /* Gradient and Hessian when the kind has no analytic Hessian: central
  * differences of the analytic gradient in ln θ (or the logit), symmetrised. */
-static int finite_difference_hessian(cxm__evaluator *ev, const double *params, double *hess)
+int cxm__fd_hessian(cxm__evaluator *ev, const double *params, double *hess)
 {
     const cxm__kind *kind = ev->kind;
     size_t p = kind->nparams, size = cxm__acc_size(kind);
@@ -834,7 +880,6 @@ static int objective(void *context, const double *phi, double *f, double *grad, 
     size_t p = kind->nparams;
     double theta[CXM__MAX_PARAMS], d1[CXM__MAX_PARAMS], d2[CXM__MAX_PARAMS];
     double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
-    double W = oc->ev->data->total_weight;
 
     from_coordinates(kind, phi, theta, d1, d2);
     for (size_t i = 0; i < p; i++) {
@@ -853,6 +898,8 @@ static int objective(void *context, const double *phi, double *f, double *grad, 
     int status = cxm__evaluate(oc->ev, theta, order, acc);
     if (status != CXM_OK)
         return status;
+    /* After the evaluation: a chunked fit learns the weight from its first. */
+    double W = oc->ev->data->total_weight;
     if (order == 2) {
         oc->have_last = 1;
         memcpy(oc->last_theta, theta, p * sizeof *theta);
@@ -916,20 +963,18 @@ static int map_reason(cxm__optim_reason reason)
  * last_acc is not NULL and the optimiser's last evaluation was at the point
  * it returns, its likelihood, gradient and Hessian are copied there and
  * *have_last is set. */
-static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
-                    unsigned max_iterations, double tolerance, double *theta,
-                    cxm__optim_result *result, double *last_acc, int *have_last)
+static int optimise_with(cxm__evaluator *ev, double penalty, unsigned max_iterations,
+                         double tolerance, double *theta, cxm__optim_result *result,
+                         double *last_acc, int *have_last)
 {
-    cxm__evaluator ev;
-    int status = cxm__evaluator_init(&ev, kind, data, threads);
-    if (status != CXM_OK)
-        return status;
+    const cxm__kind *kind = ev->kind;
+    int status;
     double phi[CXM__MAX_PARAMS];
     for (size_t i = 0; i < kind->nparams; i++)
         phi[i] = to_coordinate(kind->scales[i], theta[i]);
     objective_context oc;
     memset(&oc, 0, sizeof oc);
-    oc.ev = &ev;
+    oc.ev = ev;
     oc.penalty = penalty;
     cxm__optim_options opt;
     memset(&opt, 0, sizeof opt);
@@ -946,6 +991,19 @@ static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threa
         if (*have_last)
             memcpy(last_acc, oc.last_acc, cxm__acc_size(kind) * sizeof *last_acc);
     }
+    return status;
+}
+
+static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
+                    unsigned max_iterations, double tolerance, double *theta,
+                    cxm__optim_result *result, double *last_acc, int *have_last)
+{
+    cxm__evaluator ev;
+    int status = cxm__evaluator_init(&ev, kind, data, threads);
+    if (status != CXM_OK)
+        return status;
+    status = optimise_with(&ev, penalty, max_iterations, tolerance, theta, result, last_acc,
+                           have_last);
     cxm__evaluator_free(&ev);
     return status;
 }
@@ -990,7 +1048,7 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
     return cxm__fail(CXM_ECONVERGE, "%s", model->message);
 }
 
-static int check_fit_options(const cxm_fit_options *options)
+int cxm__check_fit_options(const cxm_fit_options *options)
 {
     if (options == NULL)
         return CXM_OK;
@@ -1003,16 +1061,132 @@ static int check_fit_options(const cxm_fit_options *options)
     return status;
 }
 
+int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
+                   double *theta)
+{
+    kind->default_start(data, theta);
+    /* Large data: a first fit on a deterministic subsample of ~20000 rows
+     * lands close to the optimum, so the full data need only a few Newton
+     * passes. A failure there only means no head start. */
+    if (data->n <= 60000)
+        return CXM_OK;
+    cxm__prepared sub;
+    cxm__optim_result result;
+    double start[CXM__MAX_PARAMS];
+    memcpy(start, theta, kind->nparams * sizeof *start);
+    int status = subsample(&sub, kind, data, data->n / 20000);
+    if (status == CXM_OK) {
+        status = optimise(kind, &sub.data, threads, penalty, 0, 1e-7, start, &result, NULL, NULL);
+        cxm__prepared_free(&sub);
+        if (status == CXM_OK)
+            memcpy(theta, start, kind->nparams * sizeof *theta);
+    }
+    if (status == CXM_ENOMEM)
+        return status;
+    cxm_error_clear();
+    return CXM_OK;
+}
+
+int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *options,
+                 double *theta)
+{
+    const cxm__kind *kind = model->kind;
+    const cxm_fit_options opt = *options;
+    size_t p = kind->nparams;
+    cxm__optim_result result;
+
+    memset(&model->report, 0, sizeof model->report);
+    model->report.version = CXM_FIT_REPORT_VERSION;
+    model->report.observations = ev->data->total_weight;
+    model->report.rows = (double)ev->data->n;
+    model->message[0] = '\0';
+
+    double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    int have_last = 0;
+    int status = optimise_with(ev, opt.penalty, opt.max_iterations, opt.tolerance, theta, &result,
+                               acc, &have_last);
+    /* A chunked fit knows its data after the first evaluation. */
+    model->report.observations = ev->data->total_weight;
+    model->report.rows = (double)ev->data->n;
+    if (status == CXM_ECONVERGE) {
+        char detail[256];
+        if (result.reason == CXM__OPTIM_DIVERGED) {
+            size_t i = result.diverged_index;
+            snprintf(detail, sizeof detail,
+                     "%s ran off to %g; the data do not identify the model (a penalty may help)",
+                     kind->param_names[i], theta[i]);
+        } else {
+            snprintf(detail, sizeof detail, "%s", cxm_error_message());
+        }
+        return fail_fit(model, map_reason(result.reason), &result, theta, detail);
+    }
+    if (status != CXM_OK)
+        return status;
+
+    /* Observed information at the estimate: −∂²ln L/∂θ² (natural scale) plus
+     * the penalty's curvature. Not positive definite: not a maximum. */
+    double info[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    if (!have_last) {
+        status = cxm__evaluate(ev, theta, kind->has_hessian ? 2 : 1, acc);
+        if (status == CXM_OK && !kind->has_hessian)
+            status = cxm__fd_hessian(ev, theta, acc + 1 + p);
+        if (status != CXM_OK)
+            return status;
+        result.evaluations += kind->has_hessian ? 1 : 1 + 2 * (unsigned)p;
+    }
+    double W = ev->data->total_weight;
+    for (size_t i = 0; i < p * p; i++)
+        info[i] = -acc[1 + p + i];
+    for (size_t i = 0; i < p; i++)
+        info[i * p + i] += 2.0 * opt.penalty * W;
+    int finite = isfinite(acc[0]);
+    for (size_t i = 0; i < p * p; i++)
+        finite = finite && isfinite(info[i]);
+    if (!finite)
+        return fail_fit(model, CXM_FIT_NOT_FINITE, &result, theta,
+                        "the likelihood or its Hessian is not finite at the solution");
+    status = cxm__spd_invert(info, p);
+    if (status == CXM_ENOMEM)
+        return status;
+    if (status != CXM_OK)
+        return fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
+                        "the Hessian at the solution is not positive definite, so it is "
+                        "not a maximum (some parameters are not identified)");
+    for (size_t i = 0; i < p; i++)
+        if (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i]))
+            return fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
+                            "the covariance of the estimates is not positive definite");
+
+    memset(model->params, 0, sizeof model->params);
+    memcpy(model->params, theta, p * sizeof *theta);
+    memcpy(model->covariance, info, p * p * sizeof *info);
+    model->log_likelihood = acc[0];
+    model->penalty = opt.penalty;
+    model->state = CXM_MODEL_FITTED;
+    model->report.reason = CXM_FIT_CONVERGED;
+    model->report.iterations = result.iterations;
+    model->report.evaluations = result.evaluations;
+    model->report.gradient_norm = result.gradient_norm;
+    model->report.log_likelihood = acc[0];
+    set_fit_message(model,
+                    "converged after %u iterations (%u passes over %zu rows), largest "
+                    "gradient component %.2g, log-likelihood %.6f",
+                    result.iterations, result.evaluations, ev->data->n, result.gradient_norm,
+                    acc[0]);
+    model->fitted = model->report;
+    memcpy(model->fitted_message, model->message, sizeof model->message);
+    return CXM_OK;
+}
+
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options)
 {
     cxm_fit_options opt = CXM_FIT_OPTIONS_INIT;
-    cxm__prepared prep, sub;
-    cxm__optim_result result;
+    cxm__prepared prep;
     const cxm__kind *kind = model->kind;
     size_t p = kind->nparams;
     double theta[CXM__MAX_PARAMS];
-    int status = check_fit_options(options);
+    int status = cxm__check_fit_options(options);
     if (status != CXM_OK)
         return status;
     if (options)
@@ -1025,126 +1199,17 @@ int cxm__fit(cxm_model *model, size_t n, const double *const *column, const doub
         return status;
     unsigned threads = cxm__thread_count(opt.threads, prep.data.n, 32768);
 
-    memset(&model->report, 0, sizeof model->report);
-    model->report.version = CXM_FIT_REPORT_VERSION;
-    model->report.observations = prep.data.total_weight;
-    model->report.rows = (double)prep.data.n;
-    model->message[0] = '\0';
-
-    if (opt.flags & CXM_FIT_WARM_START) {
+    if (opt.flags & CXM_FIT_WARM_START)
         memcpy(theta, model->params, p * sizeof *theta);
-    } else {
-        kind->default_start(&prep.data, theta);
-        /* Large data: a first fit on a deterministic subsample of ~20000 rows
-         * lands close to the optimum, so the full data need only a few
-         * Newton passes. A failure there only means no head start. */
-        if (prep.data.n > 60000) {
-            double start[CXM__MAX_PARAMS];
-            memcpy(start, theta, p * sizeof *start);
-            size_t stride = prep.data.n / 20000;
-            status = subsample(&sub, kind, &prep.data, stride);
-            if (status == CXM_ENOMEM)
-                goto done;
-            if (status == CXM_OK) {
-                status = optimise(kind, &sub.data, threads, opt.penalty, 0, 1e-7, start, &result, NULL,
-                                  NULL);
-                cxm__prepared_free(&sub);
-                if (status == CXM_ENOMEM)
-                    goto done;
-                if (status == CXM_OK)
-                    memcpy(theta, start, p * sizeof *theta);
-                cxm_error_clear();
-            }
-        }
+    else
+        status = cxm__fit_start(kind, &prep.data, threads, opt.penalty, theta);
+    cxm__evaluator ev;
+    if (status == CXM_OK)
+        status = cxm__evaluator_init(&ev, kind, &prep.data, threads);
+    if (status == CXM_OK) {
+        status = cxm__fit_run(model, &ev, &opt, theta);
+        cxm__evaluator_free(&ev);
     }
-
-    double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
-    int have_last = 0;
-    status = optimise(kind, &prep.data, threads, opt.penalty, opt.max_iterations, opt.tolerance,
-                      theta, &result, acc, &have_last);
-    if (status == CXM_ECONVERGE) {
-        char detail[256];
-        if (result.reason == CXM__OPTIM_DIVERGED) {
-            size_t i = result.diverged_index;
-            snprintf(detail, sizeof detail,
-                     "%s ran off to %g; the data do not identify the model (a penalty may help)",
-                     kind->param_names[i], theta[i]);
-        } else {
-            snprintf(detail, sizeof detail, "%s", cxm_error_message());
-        }
-        status = fail_fit(model, map_reason(result.reason), &result, theta, detail);
-        goto done;
-    }
-    if (status != CXM_OK)
-        goto done;
-
-    /* Observed information at the estimate: −∂²ln L/∂θ² (natural scale) plus
-     * the penalty's curvature. Not positive definite: not a maximum. */
-    {
-        double info[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
-        if (!have_last) {
-            cxm__evaluator ev;
-            status = cxm__evaluator_init(&ev, kind, &prep.data, threads);
-            if (status != CXM_OK)
-                goto done;
-            status = cxm__evaluate(&ev, theta, kind->has_hessian ? 2 : 1, acc);
-            if (status == CXM_OK && !kind->has_hessian)
-                status = finite_difference_hessian(&ev, theta, acc + 1 + p);
-            cxm__evaluator_free(&ev);
-            if (status != CXM_OK)
-                goto done;
-            result.evaluations += kind->has_hessian ? 1 : 1 + 2 * (unsigned)p;
-        }
-        double W = prep.data.total_weight;
-        for (size_t i = 0; i < p * p; i++)
-            info[i] = -acc[1 + p + i];
-        for (size_t i = 0; i < p; i++)
-            info[i * p + i] += 2.0 * opt.penalty * W;
-        int finite = isfinite(acc[0]);
-        for (size_t i = 0; i < p * p; i++)
-            finite = finite && isfinite(info[i]);
-        if (!finite) {
-            status = fail_fit(model, CXM_FIT_NOT_FINITE, &result, theta,
-                              "the likelihood or its Hessian is not finite at the solution");
-            goto done;
-        }
-        status = cxm__spd_invert(info, p);
-        if (status == CXM_ENOMEM)
-            goto done;
-        if (status != CXM_OK) {
-            status = fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
-                              "the Hessian at the solution is not positive definite, so it is "
-                              "not a maximum (some parameters are not identified)");
-            goto done;
-        }
-        for (size_t i = 0; i < p; i++)
-            if (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i])) {
-                status = fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
-                                  "the covariance of the estimates is not positive definite");
-                goto done;
-            }
-
-        memset(model->params, 0, sizeof model->params);
-        memcpy(model->params, theta, p * sizeof *theta);
-        memcpy(model->covariance, info, p * p * sizeof *info);
-        model->log_likelihood = acc[0];
-        model->penalty = opt.penalty;
-        model->state = CXM_MODEL_FITTED;
-        model->report.reason = CXM_FIT_CONVERGED;
-        model->report.iterations = result.iterations;
-        model->report.evaluations = result.evaluations;
-        model->report.gradient_norm = result.gradient_norm;
-        model->report.log_likelihood = acc[0];
-        set_fit_message(model,
-                        "converged after %u iterations (%u passes over %zu rows), largest "
-                        "gradient component %.2g, log-likelihood %.6f",
-                        result.iterations, result.evaluations, prep.data.n, result.gradient_norm,
-                        acc[0]);
-        model->fitted = model->report;
-        memcpy(model->fitted_message, model->message, sizeof model->message);
-    }
-
-done:
     cxm__prepared_free(&prep);
     return status;
 }

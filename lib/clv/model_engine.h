@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "clv/model_internal.h"
+#include "cxm/chunk.h"
 
 struct cxm_model {
     const cxm__kind *kind;
@@ -42,6 +43,12 @@ typedef struct cxm__evaluator {
     size_t blocks;
     double *block_acc;
     double *table;
+    /* A chunked fit (cxm_model_fit_chunked): the caller's sums over its
+     * chunks replace the data. `outside` has no rows; its total_weight and n
+     * are taken from the first evaluation, and later evaluations must agree. */
+    cxm_chunk_loglik_fn external;
+    void *external_context;
+    cxm__data *outside;
 } cxm__evaluator;
 
 size_t cxm__acc_size(const cxm__kind *kind);
@@ -50,6 +57,22 @@ int cxm__evaluator_init(cxm__evaluator *ev, const cxm__kind *kind, const cxm__da
 void cxm__evaluator_free(cxm__evaluator *ev);
 /* acc (cxm__acc_size doubles) = total log-likelihood [, gradient [, Hessian]]. */
 int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *acc);
+
+/* An evaluator that asks the caller for the sums (chunk results summed over
+ * every chunk, cxm/chunk.h layout) instead of reading data. */
+void cxm__evaluator_external(cxm__evaluator *ev, const cxm__kind *kind, cxm__data *outside,
+                             cxm_chunk_loglik_fn fn, void *context);
+/* Hessian by central differences of the analytic gradient (kinds without one). */
+int cxm__fd_hessian(cxm__evaluator *ev, const double *params, double *hess);
+/* Where Newton starts on prepared data: the kind's default, refined by a fit
+ * on a subsample for more than 60000 rows. Fails only with CXM_ENOMEM. */
+int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
+                   double *theta);
+/* Optimise from theta with the evaluator, then the covariance; the model
+ * gets the estimate, or keeps its state and gets the failure report. opt is
+ * checked and complete. */
+int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *opt, double *theta);
+int cxm__check_fit_options(const cxm_fit_options *options);
 
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options);

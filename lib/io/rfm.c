@@ -1753,3 +1753,20 @@ int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
     cxm__free(w);
     return status;
 }
+
+/* ------------------------------------------------------------------ units for other files */
+
+int cxm__rfm_units(int64_t *dst, size_t n, const double *time, const cxm_rfm_options *options)
+{
+    cxm_rfm r;
+    memset(&r, 0, sizeof r);
+    int status = configure(&r, options);
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        if (!(time[i] >= -TIME_LIMIT && time[i] <= TIME_LIMIT))
+            return cxm__fail(CXM_EINVAL,
+                             "element %zu: time %g is not a time within 1e9 days of 1970-01-01", i,
+                             time[i]);
+        dst[i] = unit_of(&r, time[i]);
+    }
+    return status;
+}

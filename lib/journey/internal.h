@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cxm/chunk.h"
 #include "cxm/journey.h"
 #include "core/table.h"
 #include "cxm/table.h"
@@ -97,6 +98,29 @@ int cxm__paths_add_ids(cxm_paths *paths, size_t n, const uint32_t *ids, const do
 int cxm__paths_add_text(cxm_paths *paths, const char *text, size_t length, double conversions,
                         double nulls, double value);
 int cxm__paths_check_counts(double conversions, double nulls, double value);
+
+/* ------------------------------------------------------------------ attribution counts
+ * The counted chain of cxm_attribution_markov() before it is solved
+ * (cxm/chunk.h): states and transitions in order of first appearance. */
+struct cxm_markov_counts {
+    cxm_markov_options options;
+    cxm__strtab channels;      /* channel names; ids index them */
+    size_t nstates, cap;       /* state 0 is (start); order 1: state s is channel s - 1 */
+    uint64_t *keys;            /* order > 1: the state's channel ids + 1, 16 bits each, newest lowest */
+    double *conv, *nulls, *value;
+    uint32_t *efrom, *eto;     /* transitions between states, self-loops included */
+    double *ew;
+    size_t nedges, ecap;
+    double total_conv, total_nulls, total_value, total_weight;
+    size_t path_rows;          /* paths with weight > 0 */
+    size_t paths;              /* paths counted */
+};
+
+void cxm__markov_counts_clear(cxm_markov_counts *m);
+/* Room for `need` states (zeroed). */
+int cxm__markov_counts_reserve(cxm_markov_counts *m, size_t need);
+/* Append a transition (room grown as needed). */
+int cxm__markov_counts_add_edge(cxm_markov_counts *m, uint32_t from, uint32_t to, double w);
 
 /* ------------------------------------------------------------------ journey map */
 typedef struct cxm__touchpoint {

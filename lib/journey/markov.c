@@ -12,11 +12,14 @@
 
 enum { DENSE_MAX = 96, MAX_ORDER = 4 };
 
+/* The chain to solve: the counts (not owned) with flows, self-loops apart
+ * and transitions in CSR form. */
 typedef struct chain {
     unsigned order;
     size_t nstates;          /* state 0 is (start) */
-    uint64_t *keys;          /* packed tuple per state (order > 1) */
-    double *conv, *nulls, *value, *self, *out;
+    const uint64_t *keys;    /* packed tuple per state (order > 1) */
+    const double *conv, *nulls, *value;
+    double *self, *out;
     double *loop;            /* kept self-loop probability per state (0 when collapsed) */
     size_t *row;             /* CSR of transitions between states, self-loops apart */
     uint32_t *col;
@@ -28,10 +31,6 @@ typedef struct chain {
 
 static void chain_free(chain *c)
 {
-    cxm__free(c->keys);
-    cxm__free(c->conv);
-    cxm__free(c->nulls);
-    cxm__free(c->value);
     cxm__free(c->self);
     cxm__free(c->out);
     cxm__free(c->loop);
@@ -63,79 +62,127 @@ static int read_options(cxm_markov_options *o, const cxm_markov_options *given)
     return CXM_OK;
 }
 
-/* Per-state accumulators, grown as states appear. Transitions are found
- * by (state, next channel): through a dense table when the possible states
- * times the channels are few (one array read per touch), else a hash map. */
-typedef struct builder {
-    size_t cap;              /* capacity of the per-state arrays */
-    cxm__u64map states;      /* tuple key -> state (order > 1) */
-    uint32_t *efrom, *eto;
-    double *ew;
-    size_t nedges, ecap;
-    size_t nch;
-    int dense;
-    uint64_t *succ;          /* dense: succ[state * nch + channel] = (edge + 1) | target << 32; 0 = none */
-    cxm__u64map edges;       /* sparse: state << 32 | channel -> edge */
-} builder;
+/* ------------------------------------------------------------------ counting */
 
-static int add_state_arrays(chain *c, builder *b, size_t need)
+void cxm__markov_counts_clear(cxm_markov_counts *m)
 {
-    if (need <= b->cap)
+    cxm__strtab_free(&m->channels);
+    cxm__free(m->keys);
+    cxm__free(m->conv);
+    cxm__free(m->nulls);
+    cxm__free(m->value);
+    cxm__free(m->efrom);
+    cxm__free(m->eto);
+    cxm__free(m->ew);
+    memset(m, 0, sizeof *m);
+    cxm__strtab_init(&m->channels);
+}
+
+void cxm_markov_counts_free(cxm_markov_counts *counts)
+{
+    if (counts == NULL)
+        return;
+    cxm__markov_counts_clear(counts);
+    cxm__free(counts);
+}
+
+int cxm__markov_counts_reserve(cxm_markov_counts *m, size_t need)
+{
+    if (need <= m->cap)
         return CXM_OK;
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = m->cap ? m->cap : 64;
     while (cap < need)
         cap *= 2;
-    double **arrays[] = { &c->conv, &c->nulls, &c->value, &c->self, &c->out };
+    double **arrays[] = { &m->conv, &m->nulls, &m->value };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         double *grown = cxm__reallocarray(*arrays[i], cap, sizeof(double));
         if (grown == NULL)
             return CXM_ENOMEM;
-        for (size_t s = b->cap; s < cap; s++)
+        for (size_t s = m->cap; s < cap; s++)
             grown[s] = 0.0;
         *arrays[i] = grown;
     }
-    if (c->order > 1) {
-        uint64_t *grown = cxm__reallocarray(c->keys, cap, sizeof *c->keys);
+    if (m->options.order > 1) {
+        uint64_t *grown = cxm__reallocarray(m->keys, cap, sizeof *m->keys);
         if (grown == NULL)
             return CXM_ENOMEM;
-        c->keys = grown;
+        m->keys = grown;
     }
-    if (b->dense) {
-        uint64_t *grown = cxm__reallocarray(b->succ, cap * b->nch, sizeof *grown);
-        if (grown == NULL)
-            return CXM_ENOMEM;
-        memset(grown + b->cap * b->nch, 0, (cap - b->cap) * b->nch * sizeof *grown);
-        b->succ = grown;
-    }
-    b->cap = cap;
+    m->cap = cap;
     return CXM_OK;
 }
+
+int cxm__markov_counts_add_edge(cxm_markov_counts *m, uint32_t from, uint32_t to, double w)
+{
+    size_t cap = m->ecap;
+    int status = cxm__grow((void **)&m->efrom, &cap, m->nedges + 1, sizeof *m->efrom);
+    if (status == CXM_OK) {
+        cap = m->ecap;
+        status = cxm__grow((void **)&m->eto, &cap, m->nedges + 1, sizeof *m->eto);
+    }
+    if (status == CXM_OK) {
+        cap = m->ecap;
+        status = cxm__grow((void **)&m->ew, &cap, m->nedges + 1, sizeof *m->ew);
+    }
+    if (status != CXM_OK)
+        return status;
+    m->ecap = cap;
+    m->efrom[m->nedges] = from;
+    m->eto[m->nedges] = to;
+    m->ew[m->nedges] = w;
+    m->nedges++;
+    return CXM_OK;
+}
+
+/* Transitions are found by (state, next channel): through a dense table
+ * when the possible states times the channels are few (one array read per
+ * touch), else a hash map. */
+typedef struct builder {
+    cxm__u64map states;      /* tuple key -> state (order > 1) */
+    size_t nch;
+    int dense;
+    size_t succ_cap;         /* states the dense table has rows for */
+    uint64_t *succ;          /* dense: succ[state * nch + channel] = (edge + 1) | target << 32; 0 = none */
+    cxm__u64map edges;       /* sparse: state << 32 | channel -> edge */
+} builder;
 
 static void builder_free(builder *b)
 {
     cxm__u64map_free(&b->states);
     cxm__u64map_free(&b->edges);
-    cxm__free(b->efrom);
-    cxm__free(b->eto);
-    cxm__free(b->ew);
     cxm__free(b->succ);
+}
+
+static int reserve_states(cxm_markov_counts *m, builder *b, size_t need)
+{
+    int status = cxm__markov_counts_reserve(m, need);
+    if (status != CXM_OK || !b->dense || m->cap <= b->succ_cap)
+        return status;
+    uint64_t *grown = cxm__reallocarray(b->succ, m->cap * b->nch, sizeof *grown);
+    if (grown == NULL)
+        return CXM_ENOMEM;
+    memset(grown + b->succ_cap * b->nch, 0, (m->cap - b->succ_cap) * b->nch * sizeof *grown);
+    b->succ = grown;
+    b->succ_cap = m->cap;
+    return CXM_OK;
 }
 
 /* The transition out of state `from` on channel `ch`, created with its
  * target state when new. */
-static int new_edge(chain *c, builder *b, uint32_t from, uint32_t ch, uint64_t mask, uint32_t *edge)
+static int new_edge(cxm_markov_counts *m, builder *b, uint32_t from, uint32_t ch, uint64_t mask,
+                    uint32_t *edge)
 {
     uint32_t to;
-    if (c->order == 1) {
+    if (m->options.order == 1) {
         to = ch + 1;
     } else {
-        uint64_t key = ((c->keys[from] << 16) | (uint64_t)(ch + 1)) & mask;
+        uint64_t key = ((m->keys[from] << 16) | (uint64_t)(ch + 1)) & mask;
         int added;
-        int status = cxm__u64map_upsert(&b->states, key, (uint32_t)c->nstates, &to, &added);
+        int status = cxm__u64map_upsert(&b->states, key, (uint32_t)m->nstates, &to, &added);
         if (status != CXM_OK)
             return status;
         if (added) {
-            status = add_state_arrays(c, b, c->nstates + 1);
+            status = reserve_states(m, b, m->nstates + 1);
             if (status != CXM_OK) {
                 /* keep the map consistent with the arrays */
                 for (size_t q = 0; q < b->states.nslots; q++)
@@ -144,45 +191,35 @@ static int new_edge(chain *c, builder *b, uint32_t from, uint32_t ch, uint64_t m
                 b->states.count--;
                 return status;
             }
-            c->keys[to] = key;
-            c->nstates++;
+            m->keys[to] = key;
+            m->nstates++;
         }
     }
-    size_t cap = b->ecap;
-    int status = cxm__grow((void **)&b->efrom, &cap, b->nedges + 1, sizeof *b->efrom);
-    if (status == CXM_OK) {
-        cap = b->ecap;
-        status = cxm__grow((void **)&b->eto, &cap, b->nedges + 1, sizeof *b->eto);
-    }
-    if (status == CXM_OK) {
-        cap = b->ecap;
-        status = cxm__grow((void **)&b->ew, &cap, b->nedges + 1, sizeof *b->ew);
-    }
+    uint32_t e = (uint32_t)m->nedges;
+    int status = cxm__markov_counts_add_edge(m, from, to, 0.0);
     if (status != CXM_OK)
         return status;
-    b->ecap = cap;
-    uint32_t e = (uint32_t)b->nedges;
     if (b->dense) {
         b->succ[(size_t)from * b->nch + ch] = (uint64_t)(e + 1) | (uint64_t)to << 32;
     } else {
         uint32_t got;
         int added;
         status = cxm__u64map_upsert(&b->edges, ((uint64_t)from << 32) | ch, e, &got, &added);
-        if (status != CXM_OK)
+        if (status != CXM_OK) {
+            m->nedges--;
             return status;
+        }
     }
-    b->efrom[e] = from;
-    b->eto[e] = to;
-    b->ew[e] = 0.0;
-    b->nedges++;
     *edge = e;
     return CXM_OK;
 }
 
-static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_options *o)
+/* Count the transitions of the paths into m (cleared first). */
+static int counts_build(cxm_markov_counts *m, const cxm_paths *paths, const cxm_markov_options *o)
 {
-    memset(c, 0, sizeof *c);
-    c->order = o->order;
+    memset(m, 0, sizeof *m);
+    cxm__strtab_init(&m->channels);
+    m->options = *o;
     builder b;
     memset(&b, 0, sizeof b);
     cxm__u64map_init(&b.states);
@@ -202,23 +239,25 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
         status = cxm__fail(CXM_ERANGE, "order %u supports up to 65535 channels, the paths have %zu",
                            k, nch);
     if (status == CXM_OK)
-        status = add_state_arrays(c, &b, k == 1 ? nch + 1 : 1);
-    c->nstates = k == 1 ? nch + 1 : 1;
+        status = cxm__strtab_copy(&m->channels, &paths->channels);
+    if (status == CXM_OK)
+        status = reserve_states(m, &b, k == 1 ? nch + 1 : 1);
+    m->nstates = k == 1 ? nch + 1 : 1;
     if (status == CXM_OK && k > 1)
-        c->keys[0] = 0;
+        m->keys[0] = 0;
     const uint64_t mask = k >= 4 ? UINT64_MAX : ((UINT64_C(1) << (16 * k)) - 1);
-    const int keep = o->keep_self_loops;
     for (size_t p = 0; status == CXM_OK && p < paths->count; p++) {
         double conv = paths->conversions[p];
         double nulls = o->use_nulls ? paths->nulls[p] : 0.0;
         double weight = conv + nulls;
-        c->total_conv += conv;
-        c->total_nulls += nulls;
-        c->total_value += paths->values[p];
+        m->total_conv += conv;
+        m->total_nulls += nulls;
+        m->total_value += paths->values[p];
+        m->paths++;
         if (!(weight > 0))
             continue;
-        c->path_rows++;
-        c->total_weight += weight;
+        m->path_rows++;
+        m->total_weight += weight;
         uint32_t prev = 0;
         const uint32_t *t = paths->touches + paths->offsets[p];
         const uint32_t *t_end = paths->touches + paths->offsets[p + 1];
@@ -231,43 +270,70 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
                     e = (uint32_t)known - 1;
                     prev = (uint32_t)(known >> 32);
                 } else {
-                    if ((status = new_edge(c, &b, prev, *t, mask, &e)) != CXM_OK)
+                    if ((status = new_edge(m, &b, prev, *t, mask, &e)) != CXM_OK)
                         break;
-                    prev = b.eto[e];
+                    prev = m->eto[e];
                 }
-                b.ew[e] += weight;
+                m->ew[e] += weight;
             }
         } else {
             for (; t < t_end; t++) {
                 uint32_t e, ch = *t;
                 if (!cxm__u64map_find(&b.edges, ((uint64_t)prev << 32) | ch, &e) &&
-                    (status = new_edge(c, &b, prev, ch, mask, &e)) != CXM_OK)
+                    (status = new_edge(m, &b, prev, ch, mask, &e)) != CXM_OK)
                     break;
-                b.ew[e] += weight;
-                prev = b.eto[e];
+                m->ew[e] += weight;
+                prev = m->eto[e];
             }
         }
         if (status != CXM_OK)
             break;
-        c->conv[prev] += conv;
-        c->nulls[prev] += nulls;
-        c->value[prev] += paths->values[p];
+        m->conv[prev] += conv;
+        m->nulls[prev] += nulls;
+        m->value[prev] += paths->values[p];
     }
+    builder_free(&b);
+    if (status != CXM_OK)
+        cxm__markov_counts_clear(m);
+    return status;
+}
+
+/* The chain of counted transitions, ready for the solver. */
+static int chain_from_counts(chain *c, const cxm_markov_counts *m)
+{
+    memset(c, 0, sizeof *c);
+    c->order = m->options.order;
+    c->nstates = m->nstates;
+    c->keys = m->keys;
+    c->conv = m->conv;
+    c->nulls = m->nulls;
+    c->value = m->value;
+    c->total_conv = m->total_conv;
+    c->total_nulls = m->total_nulls;
+    c->total_value = m->total_value;
+    c->total_weight = m->total_weight;
+    c->path_rows = m->path_rows;
+    const int keep = m->options.keep_self_loops;
+    int status = CXM_OK;
+    c->self = cxm__calloc(c->nstates ? c->nstates : 1, sizeof *c->self);
+    c->out = cxm__calloc(c->nstates ? c->nstates : 1, sizeof *c->out);
+    if (c->self == NULL || c->out == NULL)
+        status = CXM_ENOMEM;
     /* weight out of each state: its transitions (self-loops only when kept),
      * conversions and nulls */
     for (size_t s = 0; status == CXM_OK && s < c->nstates; s++)
         c->out[s] = c->conv[s] + c->nulls[s];
-    for (size_t e = 0; status == CXM_OK && e < b.nedges; e++)
-        if (b.efrom[e] != b.eto[e] || keep)
-            c->out[b.efrom[e]] += b.ew[e];
+    for (size_t e = 0; status == CXM_OK && e < m->nedges; e++)
+        if (m->efrom[e] != m->eto[e] || keep)
+            c->out[m->efrom[e]] += m->ew[e];
     if (status == CXM_OK && c->total_conv > 0 && !(c->total_weight > 0))
         status = cxm__fail(CXM_EDOMAIN, "no path has a touch");
     /* CSR by counting sort on the source state; self-loops kept apart. */
     size_t nedges = 0;
-    for (size_t e = 0; status == CXM_OK && e < b.nedges; e++) {
-        if (b.efrom[e] == b.eto[e]) {
-            c->self[b.efrom[e]] += b.ew[e];
-            c->self_weight += b.ew[e];
+    for (size_t e = 0; status == CXM_OK && e < m->nedges; e++) {
+        if (m->efrom[e] == m->eto[e]) {
+            c->self[m->efrom[e]] += m->ew[e];
+            c->self_weight += m->ew[e];
         } else {
             nedges++;
         }
@@ -280,9 +346,9 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
             status = CXM_ENOMEM;
     }
     if (status == CXM_OK) {
-        for (size_t e = 0; e < b.nedges; e++)
-            if (b.efrom[e] != b.eto[e])
-                c->row[b.efrom[e] + 1]++;
+        for (size_t e = 0; e < m->nedges; e++)
+            if (m->efrom[e] != m->eto[e])
+                c->row[m->efrom[e] + 1]++;
         for (size_t s = 0; s < c->nstates; s++)
             c->row[s + 1] += c->row[s];
         size_t *next = cxm__malloc((c->nstates + 1) * sizeof *next);
@@ -290,20 +356,19 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
             status = CXM_ENOMEM;
         } else {
             memcpy(next, c->row, (c->nstates + 1) * sizeof *next);
-            for (size_t e = 0; e < b.nedges; e++) {
-                if (b.efrom[e] == b.eto[e])
+            for (size_t e = 0; e < m->nedges; e++) {
+                if (m->efrom[e] == m->eto[e])
                     continue;
-                size_t at = next[b.efrom[e]]++;
-                c->col[at] = b.eto[e];
-                c->w[at] = b.ew[e];
+                size_t at = next[m->efrom[e]]++;
+                c->col[at] = m->eto[e];
+                c->w[at] = m->ew[e];
             }
             cxm__free(next);
             c->nedges = nedges;
         }
     }
-    builder_free(&b);
     if (status == CXM_OK) {
-        c->loop = cxm__calloc(c->nstates, sizeof *c->loop);
+        c->loop = cxm__calloc(c->nstates ? c->nstates : 1, sizeof *c->loop);
         if (c->loop == NULL)
             status = CXM_ENOMEM;
         for (size_t s = 0; status == CXM_OK && keep && s < c->nstates; s++)
@@ -313,6 +378,31 @@ static int chain_build(chain *c, const cxm_paths *paths, const cxm_markov_option
     if (status != CXM_OK)
         chain_free(c);
     return status;
+}
+
+int cxm_markov_counts_create(cxm_markov_counts **out, const cxm_paths *paths,
+                             const cxm_markov_options *options)
+{
+    cxm_markov_options o;
+    int status = cxm__check_pointer(out, "out");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    status = cxm__check_pointer(paths, "paths");
+    if (status == CXM_OK)
+        status = read_options(&o, options);
+    if (status != CXM_OK)
+        return status;
+    cxm_markov_counts *m = cxm__malloc(sizeof *m);
+    if (m == NULL)
+        return CXM_ENOMEM;
+    status = counts_build(m, paths, &o);
+    if (status != CXM_OK) {
+        cxm__free(m);
+        return status;
+    }
+    *out = m;
+    return CXM_OK;
 }
 
 /* Channel ids of state s (order > 1): count returned, ids in dst. */
@@ -646,7 +736,7 @@ static int chain_solve(const chain *c, const unsigned char *removed, solver *w, 
 
 /* ------------------------------------------------------------------ state names */
 
-static int state_name(const chain *c, const cxm_paths *paths, size_t s, char **out)
+static int state_name(const chain *c, const cxm__strtab *channels, size_t s, char **out)
 {
     if (s == 0) {
         *out = cxm__strdup("(start)");
@@ -656,7 +746,7 @@ static int state_name(const chain *c, const cxm_paths *paths, size_t s, char **o
     unsigned n = state_channels(c, s, ids);
     size_t len = 1;
     for (unsigned i = 0; i < n; i++)
-        len += paths->channels.lengths[ids[i]] + 3;
+        len += channels->lengths[ids[i]] + 3;
     char *name = cxm__malloc(len);
     if (name == NULL)
         return CXM_ENOMEM;
@@ -666,15 +756,15 @@ static int state_name(const chain *c, const cxm_paths *paths, size_t s, char **o
             memcpy(name + at, " > ", 3);
             at += 3;
         }
-        memcpy(name + at, paths->channels.names[ids[i]], paths->channels.lengths[ids[i]]);
-        at += paths->channels.lengths[ids[i]];
+        memcpy(name + at, channels->names[ids[i]], channels->lengths[ids[i]]);
+        at += channels->lengths[ids[i]];
     }
     name[at] = '\0';
     *out = name;
     return CXM_OK;
 }
 
-static int add_common_scalars(cxm_table *t, const chain *c, const cxm_paths *paths)
+static int add_common_scalars(cxm_table *t, const chain *c)
 {
     int status = cxm__table_add_scalar(t, "order", c->order);
     if (status == CXM_OK)
@@ -696,7 +786,6 @@ static int add_common_scalars(cxm_table *t, const chain *c, const cxm_paths *pat
         status = cxm__table_add_scalar(t, "transitions", (double)(c->nedges + absorbing));
     if (status == CXM_OK)
         status = cxm__table_add_scalar(t, "self_loop_weight", c->self_weight);
-    (void)paths;
     return status;
 }
 
@@ -708,28 +797,18 @@ static int check_paths(const cxm_paths *paths)
     return status;
 }
 
-int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
-                           const cxm_markov_options *options)
+/* Attribution of counted paths. */
+static int markov_solve(cxm_table **out, const cxm_markov_counts *m)
 {
-    cxm_markov_options o;
-    int status = cxm__check_pointer(out, "out");
-    if (status != CXM_OK)
-        return status;
-    *out = NULL;
-    status = check_paths(paths);
-    if (status == CXM_OK)
-        status = read_options(&o, options);
-    if (status != CXM_OK)
-        return status;
     chain c;
-    status = chain_build(&c, paths, &o);
+    int status = chain_from_counts(&c, m);
     if (status != CXM_OK)
         return status;
     if (!(c.total_conv > 0)) {
         chain_free(&c);
         return cxm__fail(CXM_EDOMAIN, "the paths have no conversions: nothing to attribute");
     }
-    size_t nch = paths->channels.count;
+    size_t nch = m->channels.count;
     solver w;
     unsigned char *removed = NULL;
     double *re = NULL, *rev = NULL;
@@ -827,14 +906,14 @@ int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
     if (status == CXM_OK)
         status = cxm__table_add_numbers(t, "value", &d_val);
     for (size_t ch = 0; status == CXM_OK && ch < nch; ch++) {
-        status = cxm__table_set_text(t, col_channel, ch, paths->channels.names[ch]);
+        status = cxm__table_set_text(t, col_channel, ch, m->channels.names[ch]);
         d_re[ch] = re[ch];
         d_conv[ch] = sum > 0 ? re[ch] / sum * c.total_conv : 0.0;
         d_rev[ch] = rev[ch];
         d_val[ch] = (nrhs > 1 && sumv > 0) ? rev[ch] / sumv * c.total_value : 0.0;
     }
     if (status == CXM_OK)
-        status = add_common_scalars(t, &c, paths);
+        status = add_common_scalars(t, &c);
     if (status == CXM_OK)
         status = cxm__table_add_scalar(t, "conversion_probability", base[0]);
     if (status == CXM_OK)
@@ -853,8 +932,8 @@ int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
     return CXM_OK;
 }
 
-int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
-                                const cxm_markov_options *options)
+int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
+                           const cxm_markov_options *options)
 {
     cxm_markov_options o;
     int status = cxm__check_pointer(out, "out");
@@ -866,10 +945,41 @@ int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
         status = read_options(&o, options);
     if (status != CXM_OK)
         return status;
-    chain c;
-    status = chain_build(&c, paths, &o);
+    cxm_markov_counts m;
+    status = counts_build(&m, paths, &o);
     if (status != CXM_OK)
         return status;
+    status = markov_solve(out, &m);
+    cxm__markov_counts_clear(&m);
+    return status;
+}
+
+static int check_counts(cxm_table **out, const cxm_markov_counts *counts)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    status = cxm__check_pointer(counts, "counts");
+    if (status == CXM_OK && counts->paths == 0)
+        status = cxm__fail(CXM_EDOMAIN, "there are no paths");
+    return status;
+}
+
+int cxm_attribution_markov_counts(cxm_table **out, const cxm_markov_counts *counts)
+{
+    int status = check_counts(out, counts);
+    return status == CXM_OK ? markov_solve(out, counts) : status;
+}
+
+/* The transition matrix of counted paths. */
+static int transitions_table(cxm_table **out, const cxm_markov_counts *m)
+{
+    chain c;
+    int status = chain_from_counts(&c, m);
+    if (status != CXM_OK)
+        return status;
+    const cxm_markov_options o = m->options;
     size_t rows = c.nedges;
     for (size_t s = 0; s < c.nstates; s++)
         rows += (c.conv[s] > 0) + (c.nulls[s] > 0) + (o.keep_self_loops && c.self[s] > 0);
@@ -879,7 +989,7 @@ int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
         status = CXM_ENOMEM;
     for (size_t s = 0; status == CXM_OK && s < c.nstates; s++)
         if (s == 0 || c.out[s] > 0)
-            status = state_name(&c, paths, s, &names[s]);
+            status = state_name(&c, &m->channels, s, &names[s]);
     size_t cf = 0, ct = 0;
     double *weight = NULL, *prob = NULL;
     if (status == CXM_OK)
@@ -919,7 +1029,7 @@ int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
         }
     }
     if (status == CXM_OK)
-        status = add_common_scalars(t, &c, paths);
+        status = add_common_scalars(t, &c);
     if (names)
         for (size_t s = 0; s < c.nstates; s++)
             cxm__free(names[s]);
@@ -931,4 +1041,32 @@ int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
     }
     *out = t;
     return CXM_OK;
+}
+
+int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
+                                const cxm_markov_options *options)
+{
+    cxm_markov_options o;
+    int status = cxm__check_pointer(out, "out");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    status = check_paths(paths);
+    if (status == CXM_OK)
+        status = read_options(&o, options);
+    if (status != CXM_OK)
+        return status;
+    cxm_markov_counts m;
+    status = counts_build(&m, paths, &o);
+    if (status != CXM_OK)
+        return status;
+    status = transitions_table(out, &m);
+    cxm__markov_counts_clear(&m);
+    return status;
+}
+
+int cxm_attribution_transitions_counts(cxm_table **out, const cxm_markov_counts *counts)
+{
+    int status = check_counts(out, counts);
+    return status == CXM_OK ? transitions_table(out, counts) : status;
 }

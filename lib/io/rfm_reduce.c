@@ -1,0 +1,107 @@
+/* cxm_rfm_reduce (cxm/chunk.h): a chunk of transactions as one row per
+ * (customer, time unit), the partial state of the summary. The units are
+ * the summary's own (cxm__rfm_units), so that the summary of reduced rows
+ * equals the summary of the rows. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "cxm/chunk.h"
+#include "io/rfm.h"
+
+static inline uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, double *amount_dst,
+                   size_t dst_n, size_t n, const int64_t *customer, const double *time,
+                   const double *amount, const cxm_rfm_options *options)
+{
+    int status = cxm__check_pointer(count, "count");
+    if (status != CXM_OK)
+        return status;
+    *count = 0;
+    if (dst_n < n)
+        return cxm__fail(CXM_EINVAL, "the output arrays have %zu elements where %zu rows may come "
+                         "out",
+                         dst_n, n);
+    if (n > 0) {
+        status = cxm__check_pointer(customer_dst, "customer_dst");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(time_dst, "time_dst");
+        if (status == CXM_OK && amount)
+            status = cxm__check_pointer(amount_dst, "amount_dst");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(customer, "customer");
+        if (status == CXM_OK)
+            status = cxm__check_pointer(time, "time");
+        if (status != CXM_OK)
+            return status;
+    }
+    for (size_t i = 0; amount && i < n; i++)
+        if (!isfinite(amount[i]))
+            return cxm__fail(CXM_EINVAL, "element %zu: amount %g is not a finite number", i,
+                             amount[i]);
+
+    size_t capacity = 16;
+    while (capacity < 2 * n)
+        capacity *= 2;
+    int64_t *units = cxm__malloc((n ? n : 1) * sizeof *units);
+    int64_t *key_unit = cxm__malloc((n ? n : 1) * sizeof *key_unit);
+    size_t *slots = cxm__calloc(capacity, sizeof *slots);
+    if (units == NULL || key_unit == NULL || slots == NULL) {
+        status = CXM_ENOMEM;
+        goto done;
+    }
+    /* Checks the options (and the times) even when there are no rows. */
+    status = cxm__rfm_units(units, n, time, options);
+    if (status != CXM_OK)
+        goto done;
+
+    /* Rows are read before any output is written at their position, and
+     * keys are compared against the outputs: the outputs may be the inputs. */
+    size_t rows = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = customer[i], u = units[i];
+        double t = time[i], a = amount ? amount[i] : 0.0;
+        size_t pos = (size_t)(mix((uint64_t)c ^ mix((uint64_t)u + UINT64_C(0x9e3779b97f4a7c15))) &
+                              (capacity - 1));
+        for (;;) {
+            size_t s = slots[pos];
+            if (s == 0) {
+                slots[pos] = rows + 1;
+                customer_dst[rows] = c;
+                key_unit[rows] = u;
+                time_dst[rows] = t;
+                if (amount)
+                    amount_dst[rows] = a;
+                rows++;
+                break;
+            }
+            if (customer_dst[s - 1] == c && key_unit[s - 1] == u) {
+                if (t < time_dst[s - 1])
+                    time_dst[s - 1] = t;
+                if (amount)
+                    amount_dst[s - 1] += a;
+                break;
+            }
+            pos = (pos + 1) & (capacity - 1);
+        }
+    }
+    *count = rows;
+
+done:
+    cxm__free(units);
+    cxm__free(key_unit);
+    cxm__free(slots);
+    return status;
+}
