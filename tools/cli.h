@@ -57,5 +57,7 @@ extern const cli_command cli_command_journey;
 extern const cli_command cli_command_fit;
 extern const cli_command cli_command_predict;
 extern const cli_command cli_command_simulate;
+extern const cli_command cli_command_nps;
+extern const cli_command cli_command_survey;
 
 #endif

@@ -18,6 +18,8 @@ static const cli_command *const commands[] = {
     &cli_command_fit,
     &cli_command_predict,
     &cli_command_simulate,
+    &cli_command_nps,
+    &cli_command_survey,
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 

@@ -86,6 +86,306 @@ function cxm.peak_end(moments)
   return core.peak_end(moments)
 end
 
+-- ---------------------------------------------------------------- the emotion chain
+local function fields(struct, names)
+  local t = {}
+  for _, name in ipairs(names) do t[name] = struct[name] end
+  return t
+end
+local NPS_FIELDS = { "respondents", "promoters", "passives", "detractors", "nps", "std_error",
+  "level", "wald_lower", "wald_upper", "adjusted", "adjusted_std_error", "adjusted_lower",
+  "adjusted_upper" }
+
+local function nps_struct(value, level)
+  if value.promoters then
+    return core.nps_from_counts(value.promoters, value.passives or 0, value.detractors or 0, level)
+  end
+  return core.nps_from_scores(value, level)
+end
+
+--- Net Promoter Score of 0..10 answers (a table; 0/0 marks a missing answer), or of
+-- {promoters=, passives=, detractors=} counts: a table with nps, std_error and the Wald
+-- and adjusted-Wald (Rocks 2016) intervals.
+function cxm.nps(scores, level)
+  return fields(nps_struct(scores, level or 0.95), NPS_FIELDS)
+end
+
+--- The difference between two NPS (answers or counts tables), with Wald and adjusted-Wald intervals.
+function cxm.nps_compare(a, b, level)
+  level = level or 0.95
+  return fields(core.nps_compare(nps_struct(a, level), nps_struct(b, level), level),
+    { "difference", "std_error", "level", "wald_lower", "wald_upper", "adjusted",
+      "adjusted_std_error", "adjusted_lower", "adjusted_upper", "z", "p_value" })
+end
+
+--- CSAT: percent of answers >= opts.satisfied_from (4) on opts.scale ({1, 5}), Wilson interval.
+function cxm.csat(scores, opts)
+  opts = opts or {}
+  local scale = opts.scale or { 1, 5 }
+  return fields(core.csat_from_scores(scores, scale[1], scale[2], opts.satisfied_from or 4,
+    opts.level or 0.95), { "respondents", "satisfied", "csat", "std_error", "level", "lower", "upper" })
+end
+
+--- CES: mean effort answer on opts.scale ({1, 7}) with a t interval.
+function cxm.ces(scores, opts)
+  opts = opts or {}
+  local scale = opts.scale or { 1, 7 }
+  return fields(core.ces_from_scores(scores, scale[1], scale[2], opts.level or 0.95),
+    { "respondents", "mean", "std_dev", "std_error", "level", "lower", "upper" })
+end
+
+local function flatten(rows)
+  if type(rows[1]) ~= "table" then return rows, #rows end
+  local flat, width = {}, #rows[1]
+  for _, row in ipairs(rows) do
+    for k = 1, width do flat[#flat + 1] = row[k] end
+  end
+  return flat, width
+end
+
+--- SERVQUAL: expectations and perceptions are tables of rows (respondents x items).
+-- opts.dimensions: the dimension (1-based) of each item, default the standard 22-item layout;
+-- opts.weights: importance points per dimension. Returns unweighted (mean over dimensions),
+-- weighted, item_mean, item_gaps, dimension_gaps.
+function cxm.servqual(expectations, perceptions, opts)
+  opts = opts or {}
+  local e, items = flatten(expectations)
+  local p = flatten(perceptions)
+  local layout, dims = {}, 5
+  if opts.dimensions then
+    dims = 0
+    for k, d in ipairs(opts.dimensions) do
+      layout[k] = d - 1
+      if d > dims then dims = d end
+    end
+  end
+  local weights = opts.weights and flatten(opts.weights) or {}
+  local s, item_gaps, dimension_gaps = core.servqual_summary(items, dims, e, p, items, dims, layout, weights)
+  local r = fields(s, { "respondents", "unweighted", "weighted", "item_mean" })
+  r.item_gaps, r.dimension_gaps = item_gaps, dimension_gaps
+  return r
+end
+
+local KANO = { [0] = "A", "O", "M", "I", "R", "Q" }
+local KANO_ANSWERS = { like = 1, ["must-be"] = 2, neutral = 3, ["live-with"] = 4, dislike = 5 }
+local function kano_codes(answers)
+  local codes = {}
+  for i, a in ipairs(answers) do codes[i] = KANO_ANSWERS[a] or a end
+  return codes
+end
+
+--- Kano evaluation of a feature from functional and dysfunctional answers (1..5 or words):
+-- counts A, O, M, I, R, Q, the category (ties M > O > A > I), better and worse.
+function cxm.kano(functional, dysfunctional)
+  local s = core.kano_evaluate(kano_codes(functional), kano_codes(dysfunctional))
+  return { A = s.attractive, O = s.one_dimensional, M = s.must_be, I = s.indifferent,
+    R = s.reverse, Q = s.questionable, answered = s.answered, category = KANO[s.category],
+    better = s.better, worse = s.worse }
+end
+
+--- Disconfirmation P - E of each pair.
+function cxm.disconfirmation(perceptions, expectations)
+  return core.disconfirmation(#perceptions, perceptions, expectations)
+end
+
+--- Adaptive expectations E[t+1] = E[t] + lambda (P[t] - E[t]): the expectation after each perception.
+function cxm.adaptive_expectations(perceptions, initial, lambda)
+  return core.adaptive_expectations(#perceptions, perceptions, initial, lambda)
+end
+
+local DELIGHT = { [0] = "outraged", "dissatisfied", "satisfied", "delighted" }
+--- Delight classes from disconfirmation and (optional) bipolar affect.
+function cxm.delight(disconfirmation, affect, surprise, arousal)
+  local codes = core.delight_classify(#disconfirmation, disconfirmation, affect or {},
+    surprise or 1, arousal or 1)
+  local out = {}
+  for i, c in ipairs(codes) do out[i] = DELIGHT[c] end
+  return out
+end
+
+local VALENCE = { mean = 0, ["peak-end"] = 1, peak = 2, ["end"] = 3, min = 4, max = 5, sum = 6,
+  recency = 7, negativity = 8 }
+--- Valence of a journey's moments by a rule ("mean", "peak-end", "peak", "end", "min", "max",
+-- "sum", "recency", "negativity"); opts.durations, opts.parameter.
+function cxm.valence(moments, rule, opts)
+  opts = opts or {}
+  rule = rule or "mean"
+  local code = VALENCE[rule]
+  if not code then error("unknown valence rule '" .. tostring(rule) .. "'", 2) end
+  local parameter = opts.parameter or (rule == "recency" and 0.8) or (rule == "negativity" and 2) or 0
+  return core.valence_aggregate(1, moments, opts.durations or {}, {}, code, parameter)[1]
+end
+
+local LOGIT_FIELDS = { "intercept", "slope", "intercept_se", "slope_se", "covariance",
+  "log_likelihood", "deviance", "null_deviance", "observations", "iterations" }
+--- Retention as a logistic function of satisfaction, fitted by IRLS: a table with the
+-- coefficients, their standard errors and fit statistics.
+function cxm.fit_retention(satisfaction, retained, weights)
+  return fields(core.logit_fit(satisfaction, retained, weights or {}), LOGIT_FIELDS)
+end
+
+local function logit_struct(model)
+  local m = core.logit()
+  m.intercept, m.slope = model.intercept or model[1], model.slope or model[2]
+  return m
+end
+
+--- Retention probability of a model ({intercept=, slope=}) at satisfaction s.
+function cxm.retention(model, s)
+  return core.logit_predict(logit_struct(model), s)
+end
+
+--- Value of raising satisfaction by `improvement`: retention and lifetime value before and
+-- after, per customer and for opts.customers; opts.margin, opts.discount, opts.prepaid.
+function cxm.value_of_improvement(model, satisfaction, improvement, opts)
+  local v = core.value_of_improvement(logit_struct(model), satisfaction, improvement, opts.margin,
+    opts.discount, timing(opts), opts.customers or 1)
+  return fields(v, { "satisfaction", "improved_satisfaction", "retention", "improved_retention",
+    "clv", "improved_clv", "gain_per_customer", "customers", "gain" })
+end
+
+--- Return on quality: present value of the gain over the present value of the costs.
+function cxm.return_on_quality(gain, costs, discount)
+  if type(costs) ~= "table" then costs = { costs } end
+  return fields(core.return_on_quality(gain, costs, discount or 0),
+    { "gain", "cost", "net_value", "return_on_quality" })
+end
+
+--- ACSI-style 0-100 index from unstandardized weights and item means on a scale.
+function cxm.satisfaction_index(weights, means, scale_min, scale_max)
+  return core.satisfaction_index(weights, means, scale_min or 1, scale_max or 10)
+end
+
+-- ---------------------------------------------------------------- PLS path models
+local SCHEMES = { path = 0, centroid = 1, factorial = 2 }
+local MISSING = { listwise = 0, mean = 1 }
+
+local PathModel = {}
+PathModel.__index = PathModel
+
+--- A structural path model: a preset name ("acsi", "ecsi", "chain"), JSON text, or a table
+-- {constructs = {{name=, items={...}, mode="A"|"B", scale={min, max}}, ...},
+--  paths = {{from, to}, ...}, target = name}.
+function cxm.path_model(spec)
+  local handle
+  if type(spec) == "string" then
+    if spec:match("^%s*{") then handle = core.pls_model_from_json(spec)
+    else handle = core.pls_model_preset(spec) end
+  else
+    handle = core.pls_model_create()
+    for _, c in ipairs(spec.constructs or {}) do
+      core.pls_model_add_construct(handle, c.name, c.mode == "B" and 1 or 0)
+      for _, item in ipairs(c.items) do core.pls_model_add_item(handle, c.name, item) end
+      if c.scale then core.pls_model_set_scale(handle, c.name, c.scale[1], c.scale[2]) end
+    end
+    for _, path in ipairs(spec.paths or {}) do
+      core.pls_model_add_path(handle, path[1] or path.from, path[2] or path.to)
+    end
+    if spec.target then core.pls_model_set_target(handle, spec.target) end
+  end
+  return setmetatable({ handle = handle }, PathModel)
+end
+
+--- Construct names, item names (the column order of positional rows) and JSON.
+function PathModel:constructs()
+  local out = {}
+  for j = 0, core.pls_model_construct_count(self.handle) - 1 do
+    out[#out + 1] = core.pls_model_construct_name(self.handle, j)
+  end
+  return out
+end
+function PathModel:items()
+  local out = {}
+  for i = 0, core.pls_model_item_count(self.handle) - 1 do
+    out[#out + 1] = core.pls_model_item_name(self.handle, i)
+  end
+  return out
+end
+function PathModel:to_json() return core.pls_model_to_json(self.handle) end
+
+--- Estimate on rows: each row a table keyed by item name, or positional in items() order.
+-- opts: scheme, bootstrap, seed, level, tolerance, max_iterations, threads, missing.
+-- Returns a table: paths, r_squared, indices, weights, drivers (of the target), json.
+function PathModel:fit(rows, opts)
+  opts = opts or {}
+  local items = self:items()
+  local flat = {}
+  for r, row in ipairs(rows) do
+    for i, item in ipairs(items) do
+      local v = row[item]
+      if v == nil then v = row[i] end
+      if v == nil then error(("row %d has no value for '%s'"):format(r, item), 2) end
+      flat[#flat + 1] = v
+    end
+  end
+  local scheme = SCHEMES[opts.scheme or "path"]
+  if not scheme then error("unknown scheme '" .. tostring(opts.scheme) .. "'", 2) end
+  local missing = MISSING[opts.missing or "listwise"]
+  if not missing then error("unknown missing-data rule '" .. tostring(opts.missing) .. "'", 2) end
+  local r = core.pls_estimate(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
+    opts.max_iterations or 300, opts.bootstrap or 0, opts.seed or 1, opts.level or 0.95,
+    opts.threads or 0, missing)
+  local info = core.pls_result_info(r)
+  local names = self:constructs()
+  local c = #names
+  local function get(q) return core.pls_result_get(core.pls_result_size(r, q), r, q) end
+  local function boot(q, stat) return core.pls_result_bootstrap(core.pls_result_size(r, q), r, q, stat) end
+  local fit = { rows = info.rows, rows_dropped = info.rows_dropped, iterations = info.iterations,
+    resamples = info.resamples, paths = {}, r_squared = {}, indices = {}, weights = {}, drivers = {} }
+  local paths, total, total_index = get(core.PLS_PATHS), get(core.PLS_TOTAL_EFFECTS),
+    get(core.PLS_TOTAL_EFFECTS_INDEX)
+  local se, lo, hi
+  if info.resamples > 0 then
+    se, lo, hi = boot(core.PLS_PATHS, 1), boot(core.PLS_PATHS, 2), boot(core.PLS_PATHS, 3)
+  end
+  for k = 0, core.pls_model_path_count(self.handle) - 1 do
+    local from, to = core.pls_model_path(self.handle, k)
+    local at = from * c + to + 1
+    fit.paths[#fit.paths + 1] = { from = names[from + 1], to = names[to + 1], estimate = paths[at],
+      std_error = se and se[at], lower = lo and lo[at], upper = hi and hi[at] }
+  end
+  local r2, indices = get(core.PLS_R_SQUARED), get(core.PLS_INDICES)
+  for j, name in ipairs(names) do
+    if r2[j] == r2[j] then fit.r_squared[name] = r2[j] end -- NaN for exogenous constructs
+    fit.indices[name] = indices[j]
+  end
+  local w, loadings = get(core.PLS_WEIGHTS), get(core.PLS_LOADINGS)
+  for k = 0, core.pls_model_indicator_count(self.handle) - 1 do
+    fit.weights[k + 1] = { construct = names[core.pls_model_indicator_construct(self.handle, k) + 1],
+      item = core.pls_model_indicator_name(self.handle, k), weight = w[k + 1], loading = loadings[k + 1] }
+  end
+  local target = opts.target
+  if not target then
+    local ok, t = pcall(core.pls_model_target, self.handle)
+    if ok then target = names[t + 1] end
+  end
+  if target then
+    local t = core.pls_model_find(self.handle, target)
+    for j, name in ipairs(names) do
+      local effect = total[(j - 1) * c + t + 1]
+      if j - 1 ~= t and effect ~= 0 then
+        fit.drivers[#fit.drivers + 1] = { driver = name, importance = total_index[(j - 1) * c + t + 1],
+          total_effect = effect, performance = indices[j] }
+      end
+    end
+    table.sort(fit.drivers, function(a, b) return a.importance > b.importance end)
+    fit.target = target
+  end
+  fit.json = function() return core.pls_result_to_json(r) end
+  --- What +points index points of driver are worth: retention ({intercept=, slope=}) on the
+  -- target's 0-100 index; opts.margin, opts.discount, opts.customers, opts.points, opts.prepaid.
+  fit.value_of_driver = function(driver, retention, o)
+    local t = core.pls_model_find(self.handle, o.target or fit.target)
+    local j = core.pls_model_find(self.handle, driver)
+    local v = core.pls_value_of_driver(r, j, t, o.points or 1, logit_struct(retention), o.margin,
+      o.discount, timing(o), o.customers or 1)
+    return fields(v, { "satisfaction", "improved_satisfaction", "retention", "improved_retention",
+      "clv", "improved_clv", "gain_per_customer", "customers", "gain" })
+  end
+  fit.handle = r
+  return fit
+end
+
 -- ------------------------------------------------------------------ the journey model
 -- Results are tables of columns: t.channel[1], t.removal_effect[1], ...,
 -- with t.n (rows), t.columns (names in order) and t.scalars (totals).

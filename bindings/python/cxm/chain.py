@@ -1,11 +1,515 @@
-"""The expectation-to-results emotion chain: how customers remember, feel and judge."""
+"""The expectation-to-results emotion chain: how customers remember, feel and judge.
+
+Expectations > perceptions > behaviors > actions > results, all wrapped in
+emotions. This module measures each link with the libcxm C library:
+
+* instruments: :func:`nps` (with Wald and adjusted-Wald intervals),
+  :func:`nps_compare`, :func:`csat`, :func:`ces`, :func:`servqual`,
+  :func:`kano`;
+* chain primitives: :func:`disconfirmation`, :func:`adaptive_expectations`,
+  :func:`delight`, :func:`peak_end`, :func:`valence`;
+* survey files: :func:`read_survey` (libcxm's strict CSV reader);
+* the structural chain from survey data: :class:`PathModel` (PLS path
+  modelling with ACSI, ECSI and libcxm-chain presets) and its
+  :class:`PathModelFit` (paths, R², indices, importance–performance);
+* the value link: :func:`fit_retention` (retention as a logistic function of
+  satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
+  :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
+
+Inputs are numbers, sequences, numpy arrays or pandas objects; results are
+small frozen dataclasses (with ``to_series()``) or pandas objects.
+"""
+
+import dataclasses
+import os
 
 import numpy as np
 
 from . import core
 from ._arrays import as_float_array
 
-__all__ = ["peak_end"]
+__all__ = [
+    "peak_end", "valence", "nps", "nps_counts", "nps_compare", "csat", "ces", "servqual",
+    "kano", "kano_classify", "disconfirmation", "adaptive_expectations", "delight",
+    "fit_retention", "RetentionModel", "value_of_improvement", "return_on_quality",
+    "satisfaction_index", "NPS", "NPSComparison", "CSAT", "CES", "Servqual", "Kano",
+    "ValueLink", "ReturnOnQuality", "SERVQUAL_DIMENSIONS", "KANO_CATEGORIES",
+    "PathModel", "PLSModel", "PathModelFit", "read_survey",
+]
+
+#: The five SERVQUAL dimensions of the standard 22-item instrument, with their items (1-based).
+SERVQUAL_DIMENSIONS = {
+    "tangibles": range(1, 5), "reliability": range(5, 10), "responsiveness": range(10, 14),
+    "assurance": range(14, 18), "empathy": range(18, 23),
+}
+
+#: Kano category letters by category code (attractive, one-dimensional, must-be,
+#: indifferent, reverse, questionable).
+KANO_CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+
+_KANO_ANSWERS = {"like": 1, "must-be": 2, "must be": 2, "neutral": 3, "live-with": 4,
+                 "live with": 4, "dislike": 5}
+_DELIGHT_CLASSES = ("outraged", "dissatisfied", "satisfied", "delighted")
+_VALENCE_RULES = {"mean": core.VALENCE_MEAN, "peak-end": core.VALENCE_PEAK_END,
+                  "peak": core.VALENCE_PEAK, "end": core.VALENCE_END, "min": core.VALENCE_MIN,
+                  "max": core.VALENCE_MAX, "sum": core.VALENCE_SUM,
+                  "recency": core.VALENCE_RECENCY, "negativity": core.VALENCE_NEGATIVITY}
+
+
+def _is_pandas(value):
+    return type(value).__module__.startswith("pandas")
+
+
+def _vector(value, name):
+    return as_float_array(value, name).reshape(-1)
+
+
+def _invalid(message):
+    from ._errors import InvalidArgumentError
+    return InvalidArgumentError(message)
+
+
+class _Result:
+    """Shared helpers of the result dataclasses."""
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    def to_series(self):
+        """The fields as a pandas Series."""
+        import pandas as pd
+        return pd.Series(self.to_dict(), name=type(self).__name__)
+
+
+def _from_struct(cls, struct):
+    return cls(**{f.name: getattr(struct, f.name) for f in dataclasses.fields(cls)})
+
+
+# ------------------------------------------------------------------ NPS, CSAT, CES
+
+@dataclasses.dataclass(frozen=True)
+class NPS(_Result):
+    """A Net Promoter Score on the -100..100 scale with its uncertainty.
+
+    ``wald_*`` is NPS ± z·SE; ``adjusted_*`` is the adjusted-Wald interval of
+    Rocks (2016), centred on ``adjusted`` (3/4 promoter, 3/4 detractor and 3
+    respondents added), which keeps its coverage in small samples.
+    """
+    respondents: float
+    promoters: float
+    passives: float
+    detractors: float
+    nps: float
+    std_error: float
+    level: float
+    wald_lower: float
+    wald_upper: float
+    adjusted: float
+    adjusted_std_error: float
+    adjusted_lower: float
+    adjusted_upper: float
+
+
+@dataclasses.dataclass(frozen=True)
+class NPSComparison(_Result):
+    """The difference a − b between two Net Promoter Scores (independent samples).
+
+    ``z`` and ``p_value`` test "no difference" with the adjusted-Wald
+    difference and standard error.
+    """
+    difference: float
+    std_error: float
+    level: float
+    wald_lower: float
+    wald_upper: float
+    adjusted: float
+    adjusted_std_error: float
+    adjusted_lower: float
+    adjusted_upper: float
+    z: float
+    p_value: float
+
+
+def _grouped(function, scores, by, *args, **kwargs):
+    """Apply a one-sample instrument per column of a DataFrame or per group."""
+    import pandas as pd
+    if by is not None:
+        data = pd.Series(_vector(scores, "scores") if not _is_pandas(scores) else scores)
+        keys = by if _is_pandas(by) else pd.Series(np.asarray(by), index=data.index)
+        rows = {key: function(group, *args, **kwargs).to_dict()
+                for key, group in data.groupby(keys, sort=True)}
+        return pd.DataFrame.from_dict(rows, orient="index")
+    rows = {column: function(scores[column], *args, **kwargs).to_dict() for column in scores.columns}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def nps(scores, *, level=0.95, by=None):
+    """Net Promoter Score of answers to "how likely are you to recommend us?" (0..10).
+
+    Answers of 9 and 10 are promoters, 0 to 6 detractors, 7 and 8 passives;
+    NaN marks a missing answer and is skipped. Returns an :class:`NPS` with
+    the score, its standard error ``100*sqrt((p + d - (p - d)**2)/n)``, the
+    Wald interval and the adjusted-Wald interval (Rocks 2016).
+
+    ``scores`` may be a sequence, numpy array or pandas Series. A DataFrame
+    gives a DataFrame with one row per column; ``by`` (group labels, one per
+    answer) gives one row per group.
+
+    >>> cxm.chain.nps([10, 9, 9, 8, 7, 3, 10, 6, 9, 10]).nps
+    40.0
+
+    Raises InvalidArgumentError for an answer outside 0..10, DomainError when
+    every answer is missing.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(nps, scores, by, level=level)
+    return _from_struct(NPS, core.nps_from_scores(_vector(scores, "scores"), float(level)))
+
+
+def nps_counts(promoters, passives, detractors, *, level=0.95):
+    """NPS from the numbers of promoters, passives and detractors.
+
+    >>> r = cxm.chain.nps_counts(50, 30, 20)
+    >>> round(r.nps, 3), round(r.std_error, 4), round(r.adjusted_lower, 3)
+    (30.0, 7.8102, 14.051)
+    """
+    return _from_struct(NPS, core.nps_from_counts(float(promoters), float(passives),
+                                                  float(detractors), float(level)))
+
+
+def _as_nps_struct(value, level, name):
+    if isinstance(value, NPS):
+        return core.nps_from_counts(value.promoters, value.passives, value.detractors, level)
+    if isinstance(value, (tuple, list)) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
+        return core.nps_from_counts(*(float(v) for v in value), level)
+    return core.nps_from_scores(_vector(value, name), level)
+
+
+def nps_compare(a, b, *, level=0.95):
+    """Compare two Net Promoter Scores: a − b with Wald and adjusted-Wald intervals.
+
+    ``a`` and ``b`` are each answers (0..10), an :class:`NPS`, or a
+    ``(promoters, passives, detractors)`` tuple. The standard errors add in
+    quadrature; ``z`` and ``p_value`` use the adjusted-Wald estimates.
+    """
+    level = float(level)
+    return _from_struct(NPSComparison, core.nps_compare(_as_nps_struct(a, level, "a"),
+                                                        _as_nps_struct(b, level, "b"), level))
+
+
+@dataclasses.dataclass(frozen=True)
+class CSAT(_Result):
+    """Customer satisfaction: the percentage of satisfied answers, with a Wilson interval."""
+    respondents: float
+    satisfied: float
+    csat: float
+    std_error: float
+    level: float
+    lower: float
+    upper: float
+
+
+@dataclasses.dataclass(frozen=True)
+class CES(_Result):
+    """Customer effort score: the mean effort answer with a Student-t interval."""
+    respondents: float
+    mean: float
+    std_dev: float
+    std_error: float
+    level: float
+    lower: float
+    upper: float
+
+
+def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
+    """CSAT: the percentage of answers at or above ``satisfied_from`` (4 and 5 on 1–5).
+
+    Missing answers (NaN) are skipped; the interval is Wilson's score
+    interval. A DataFrame gives one row per column, ``by`` one row per group.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(csat, scores, by, scale=scale, satisfied_from=satisfied_from, level=level)
+    low, high = scale
+    return _from_struct(CSAT, core.csat_from_scores(_vector(scores, "scores"), float(low),
+                                                    float(high), float(satisfied_from),
+                                                    float(level)))
+
+
+def ces(scores, *, scale=(1, 7), level=0.95, by=None):
+    """CES (Dixon, Freeman & Toman 2010): the mean effort answer with a t interval.
+
+    ``scale`` is (1, 7) for CES 2.0 and (1, 5) for the original question.
+    Missing answers (NaN) are skipped. A DataFrame gives one row per column,
+    ``by`` one row per group.
+    """
+    if by is not None or _is_pandas(scores) and scores.ndim == 2:
+        return _grouped(ces, scores, by, scale=scale, level=level)
+    low, high = scale
+    return _from_struct(CES, core.ces_from_scores(_vector(scores, "scores"), float(low),
+                                                  float(high), float(level)))
+
+
+# ------------------------------------------------------------------ SERVQUAL
+
+@dataclasses.dataclass(frozen=True)
+class Servqual(_Result):
+    """SERVQUAL of a sample (Parasuraman, Zeithaml & Berry 1988).
+
+    ``unweighted`` is the mean over the *dimensions* of the dimension gaps
+    (the SERVQUAL score: every dimension counts equally); ``item_mean`` is the
+    mean over the *items* of the item gaps, which differs when dimensions
+    have different numbers of items; ``weighted`` uses the importance points
+    (NaN without weights). ``respondents_table`` holds each respondent's
+    dimension gaps and scores.
+    """
+    respondents: float
+    unweighted: float
+    weighted: float
+    item_mean: float
+    item_gaps: object
+    dimension_gaps: object
+    respondents_table: object
+
+    def to_dict(self):
+        return {"respondents": self.respondents, "unweighted": self.unweighted,
+                "weighted": self.weighted, "item_mean": self.item_mean}
+
+
+def _servqual_layout(dimensions, items):
+    """Dimension names and the 0-based dimension of each item."""
+    if dimensions is None:
+        if len(items) != 22:
+            raise _invalid(f"the standard SERVQUAL layout has 22 items, got {len(items)}: "
+                           "pass dimensions")
+        names = list(SERVQUAL_DIMENSIONS)
+        return names, np.empty(0)
+    if isinstance(dimensions, dict):
+        names = list(dimensions)
+        layout = np.full(len(items), -1.0)
+        positions = {item: k for k, item in enumerate(items)}
+        for d, (name, members) in enumerate(dimensions.items()):
+            for member in members:
+                if member in positions:
+                    layout[positions[member]] = d
+                elif isinstance(member, (int, np.integer)) and 1 <= member <= len(items):
+                    layout[member - 1] = d
+                else:
+                    raise _invalid(f"dimension {name!r}: item {member!r} is not a column")
+        if (layout < 0).any():
+            missing = [items[k] for k in np.flatnonzero(layout < 0)]
+            raise _invalid(f"items without a dimension: {missing}")
+        return names, layout
+    labels = list(dimensions)
+    if len(labels) != len(items):
+        raise _invalid(f"dimensions has {len(labels)} labels for {len(items)} items")
+    names = list(dict.fromkeys(labels))
+    return names, np.array([names.index(label) for label in labels], dtype=float)
+
+
+def servqual(expectations, perceptions, *, dimensions=None, weights=None):
+    """SERVQUAL gaps and scores: perception − expectation, by item and dimension.
+
+    ``expectations`` and ``perceptions`` are respondents × items (DataFrames
+    with the same columns, or 2-D arrays; a 1-D sequence is one respondent).
+    ``dimensions`` is None for the standard 22-item layout (tangibles 1–4,
+    reliability 5–9, responsiveness 10–13, assurance 14–17, empathy 18–22), a
+    dict {dimension: [columns or 1-based item numbers]}, or one dimension
+    label per item. ``weights`` are importance points per dimension (a
+    sequence, Series or dict: the same for everyone; or a DataFrame / 2-D
+    array with one row per respondent). NaN marks an unanswered item.
+
+    >>> e = [6] * 4 + [7] * 5 + [6] * 13
+    >>> p = [6] * 4 + [5] * 5 + [4] * 4 + [5] * 9
+    >>> r = cxm.chain.servqual(e, p, weights=[11, 32, 22, 19, 16])
+    >>> r.unweighted, round(r.weighted, 10), round(r.item_mean * 22, 10)
+    (-1.2, -1.43, -27.0)
+    """
+    import pandas as pd
+    columns = list(expectations.columns) if _is_pandas(expectations) and expectations.ndim == 2 \
+        else None
+    index = expectations.index if columns is not None else None
+    if columns is not None and _is_pandas(perceptions):
+        perceptions = perceptions[columns]
+    e = np.atleast_2d(as_float_array(expectations, "expectations"))
+    p = np.atleast_2d(as_float_array(perceptions, "perceptions"))
+    if e.shape != p.shape:
+        raise _invalid(f"expectations {e.shape} and perceptions {p.shape} differ in shape")
+    rows, n_items = e.shape
+    items = columns if columns is not None else [f"item{k + 1}" for k in range(n_items)]
+    names, layout = _servqual_layout(dimensions, items)
+    n_dims = len(names)
+    if weights is None:
+        w = np.empty(0)
+    elif isinstance(weights, dict):
+        w = np.array([float(weights[name]) for name in names])
+    elif _is_pandas(weights) and weights.ndim == 1:
+        w = np.array([float(weights[name]) for name in names])
+    elif _is_pandas(weights):
+        w = as_float_array(weights[names] if set(names) <= set(weights.columns) else weights,
+                           "weights").reshape(-1)
+    else:
+        w = as_float_array(weights, "weights").reshape(-1)
+    e_flat, p_flat = np.ascontiguousarray(e.reshape(-1)), np.ascontiguousarray(p.reshape(-1))
+    item_gaps, dim_gaps = np.empty(n_items), np.empty(n_dims)
+    scores = core.servqual_summary(item_gaps, dim_gaps, e_flat, p_flat, n_items, n_dims, layout, w)
+    per_dim, unweighted = np.empty(rows * n_dims), np.empty(rows)
+    weighted = np.empty(rows if w.size else 0)
+    core.servqual_respondents(per_dim, unweighted, weighted, e_flat, p_flat, n_items, n_dims,
+                              layout, w)
+    table = pd.DataFrame(per_dim.reshape(rows, n_dims), columns=names, index=index)
+    table["unweighted"] = unweighted
+    if w.size:
+        table["weighted"] = weighted
+    return Servqual(respondents=scores.respondents, unweighted=scores.unweighted,
+                    weighted=scores.weighted, item_mean=scores.item_mean,
+                    item_gaps=pd.Series(item_gaps, index=items, name="gap"),
+                    dimension_gaps=pd.Series(dim_gaps, index=names, name="gap"),
+                    respondents_table=table)
+
+
+# ------------------------------------------------------------------ Kano
+
+@dataclasses.dataclass(frozen=True)
+class Kano(_Result):
+    """How a sample classifies one feature (Berger et al. 1993).
+
+    Counts of attractive (A), one-dimensional (O), must-be (M), indifferent
+    (I), reverse (R) and questionable (Q) answers; ``category`` is the mode
+    with ties broken M > O > A > I (then R > Q); ``better`` = (A+O)/(A+O+M+I)
+    and ``worse`` = −(O+M)/(A+O+M+I).
+    """
+    A: float
+    O: float
+    M: float
+    I: float
+    R: float
+    Q: float
+    answered: float
+    category: str
+    better: float
+    worse: float
+
+
+def _kano_answers(values, name):
+    if _is_pandas(values) and values.dtype == object or (
+            isinstance(values, (list, tuple)) and any(isinstance(v, str) for v in values)):
+        codes = []
+        for v in (values.tolist() if _is_pandas(values) else values):
+            if isinstance(v, str):
+                if v.strip().lower() not in _KANO_ANSWERS:
+                    raise _invalid(f"{name} answer {v!r} is not like, must-be, neutral, "
+                                   "live-with or dislike")
+                codes.append(_KANO_ANSWERS[v.strip().lower()])
+            else:
+                codes.append(np.nan if v is None else v)
+        return np.array(codes, dtype=float)
+    return _vector(values, name)
+
+
+def kano_classify(functional, dysfunctional):
+    """Kano category of each answer pair: an array (a Series for pandas input) of letters.
+
+    Answers are 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike, or
+    those words. A pair with a missing answer (NaN/None) gives None.
+    """
+    f, d = _kano_answers(functional, "functional"), _kano_answers(dysfunctional, "dysfunctional")
+    codes = np.empty(f.size)
+    core.kano_classify_many(codes, f, d)
+    letters = np.array([KANO_CATEGORIES[int(c)] if c >= 0 else None for c in codes], dtype=object)
+    if _is_pandas(functional):
+        import pandas as pd
+        return pd.Series(letters, index=functional.index, name="kano")
+    return letters
+
+
+def kano(functional, dysfunctional):
+    """Kano evaluation of a feature: counts, category, Better and Worse.
+
+    ``functional``/``dysfunctional`` are the answers to "how do you feel if
+    the feature is present / absent" (1..5 or words, see :func:`kano_classify`).
+    DataFrames with one column per feature give a DataFrame with one row per
+    feature.
+
+    >>> f = ["like"] * 20 + ["must-be"] * 5 + ["neutral"] * 3 + ["dislike", "like"]
+    >>> d = ["neutral"] * 12 + ["dislike"] * 13 + ["neutral"] * 3 + ["like", "like"]
+    >>> k = cxm.chain.kano(f, d)
+    >>> k.category, k.A, k.O, k.M, round(k.better * 7, 12), round(k.worse * 28, 12)
+    ('A', 12.0, 8.0, 5.0, 5.0, -13.0)
+    """
+    if _is_pandas(functional) and functional.ndim == 2:
+        import pandas as pd
+        rows = {column: kano(functional[column], dysfunctional[column]).to_dict()
+                for column in functional.columns}
+        return pd.DataFrame.from_dict(rows, orient="index")
+    s = core.kano_evaluate(_kano_answers(functional, "functional"),
+                           _kano_answers(dysfunctional, "dysfunctional"))
+    return Kano(A=s.attractive, O=s.one_dimensional, M=s.must_be, I=s.indifferent, R=s.reverse,
+                Q=s.questionable, answered=s.answered, category=KANO_CATEGORIES[s.category],
+                better=s.better, worse=s.worse)
+
+
+# ------------------------------------------------------------------ chain primitives
+
+def _shape_like(values, result, name):
+    if _is_pandas(values) and np.ndim(values) == 1:
+        import pandas as pd
+        return pd.Series(result, index=values.index, name=name)
+    return result
+
+
+def disconfirmation(perceptions, expectations):
+    """Disconfirmation D = P − E (Oliver 1980): positive when experience beat expectations."""
+    p, e = _vector(perceptions, "perceptions"), _vector(expectations, "expectations")
+    dst = np.empty(p.size)
+    core.disconfirmation(dst, p, e)
+    return _shape_like(perceptions, dst, "disconfirmation")
+
+
+def adaptive_expectations(perceptions, initial, lam):
+    """Expectations that adapt to experience: E[t+1] = E[t] + lam·(P[t] − E[t]).
+
+    Returns the expectation formed after each perception.
+
+    >>> cxm.chain.adaptive_expectations([8, 8, 6], initial=7, lam=0.3).round(3)
+    array([7.3  , 7.51 , 7.057])
+    """
+    p = _vector(perceptions, "perceptions")
+    dst = np.empty(p.size)
+    core.adaptive_expectations(dst, p, float(initial), float(lam))
+    return _shape_like(perceptions, dst, "expectation")
+
+
+def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
+    """Classify experiences as delighted, satisfied, dissatisfied or outraged.
+
+    Delight is surprise (D >= ``surprise``) experienced with joy (affect >=
+    ``arousal``), outrage its mirror (D <= −surprise with affect <=
+    −arousal) (Oliver, Rust & Varki 1997); otherwise satisfied when D >= 0 and
+    dissatisfied when D < 0. ``affect`` is a bipolar score (positive joy,
+    negative anger) or None to classify on D alone. Returns labels (None for
+    missing input); a pandas Series gives a categorical Series.
+    """
+    d = _vector(disconfirmation, "disconfirmation")
+    a = np.empty(0) if affect is None else _vector(affect, "affect")
+    codes = np.empty(d.size)
+    core.delight_classify(codes, d, a, float(surprise), float(arousal))
+    labels = np.array([_DELIGHT_CLASSES[int(c)] if c >= 0 else None for c in codes], dtype=object)
+    if _is_pandas(disconfirmation):
+        import pandas as pd
+        return pd.Series(pd.Categorical(labels, categories=_DELIGHT_CLASSES, ordered=True),
+                         index=disconfirmation.index, name="delight")
+    return labels
+
+
+def _journeys(moments):
+    """(flat values, offsets) of a list of journeys, or (values, None) for one journey."""
+    values = list(moments) if _is_pandas(moments) else moments
+    if not _is_nested(values):
+        return as_float_array(values, "moments").reshape(-1), None
+    journeys = [as_float_array(m, "moments").reshape(-1) for m in values]
+    offsets = np.zeros(len(journeys) + 1, dtype=np.uintp)
+    np.cumsum([len(m) for m in journeys], out=offsets[1:])
+    return (np.concatenate(journeys) if journeys else np.empty(0)), offsets
 
 
 def peak_end(moments):
@@ -20,20 +524,49 @@ def peak_end(moments):
     >>> cxm.chain.peak_end([2, 4, 6, 7, 8, 8, 7.5, 7, 6.5])
     7.25
     """
-    index = getattr(moments, "index", None) if type(moments).__module__.startswith("pandas") else None
-    values = list(moments) if index is not None else moments
-    if not _is_nested(values):
-        return core.peak_end(as_float_array(values, "moments").reshape(-1))
-    experiences = [as_float_array(m, "moments").reshape(-1) for m in values]
-    lengths = np.array([len(m) for m in experiences], dtype=np.uintp)
-    offsets = np.zeros(len(experiences) + 1, dtype=np.uintp)
-    np.cumsum(lengths, out=offsets[1:])
-    flat = np.concatenate(experiences) if experiences else np.empty(0)
-    dst = np.empty(len(experiences))
+    index = getattr(moments, "index", None) if _is_pandas(moments) else None
+    flat, offsets = _journeys(moments)
+    if offsets is None:
+        return core.peak_end(flat)
+    dst = np.empty(len(offsets) - 1)
     core.peak_end_many(dst, offsets, flat)
     if index is not None:
         import pandas as pd
         return pd.Series(dst, index=index, name="peak_end")
+    return dst
+
+
+def valence(moments, rule="mean", *, durations=None, parameter=None):
+    """Aggregate the emotional valence of a journey's moments into one number.
+
+    Rules: ``"mean"`` (duration-weighted), ``"peak-end"`` (durations ignored,
+    Kahneman et al. 1993), ``"peak"``, ``"end"``, ``"min"``, ``"max"``,
+    ``"sum"`` (Σ duration·valence), ``"recency"`` (weights decay by
+    ``parameter`` = λ in (0, 1] per later moment, default 0.8) and
+    ``"negativity"`` (negative moments weigh ``parameter`` >= 1 times more,
+    default 2). Like :func:`peak_end`, a list of journeys gives an array (a
+    Series for a pandas Series), with ``durations`` shaped like ``moments``.
+
+    >>> cxm.chain.valence([1, -3, 2, 4, 1]), cxm.chain.valence([1, -3, 2, 4, 1], "peak-end")
+    (1.0, 2.5)
+    """
+    if rule not in _VALENCE_RULES:
+        raise _invalid(f"unknown valence rule {rule!r}: use one of {', '.join(_VALENCE_RULES)}")
+    if parameter is None:
+        parameter = {"recency": 0.8, "negativity": 2.0}.get(rule, 0.0)
+    index = getattr(moments, "index", None) if _is_pandas(moments) else None
+    flat, offsets = _journeys(moments)
+    dur = np.empty(0) if durations is None else _journeys(durations)[0]
+    code = _VALENCE_RULES[rule]
+    if offsets is None:
+        dst = np.empty(1)
+        core.valence_aggregate(dst, flat, dur, np.empty(0), code, float(parameter))
+        return float(dst[0])
+    dst = np.empty(len(offsets) - 1)
+    core.valence_aggregate(dst, flat, dur, offsets.astype(float), code, float(parameter))
+    if index is not None:
+        import pandas as pd
+        return pd.Series(dst, index=index, name=f"valence_{rule}")
     return dst
 
 
@@ -46,3 +579,542 @@ def _is_nested(values):
     except (IndexError, KeyError, TypeError):
         return False
     return np.ndim(first) > 0 or isinstance(first, (list, tuple))
+
+
+# ------------------------------------------------------------------ the value link
+
+class RetentionModel:
+    """Retention as a logistic function of satisfaction: 1/(1 + exp(−(intercept + slope·S))).
+
+    Build one by hand (``RetentionModel(-2, 0.5)``) or fit it with
+    :func:`fit_retention`. Fitted models also carry ``intercept_se``,
+    ``slope_se``, ``covariance``, ``log_likelihood``, ``deviance``,
+    ``null_deviance``, ``observations`` and ``iterations``.
+    """
+
+    _FIELDS = ("intercept", "slope", "intercept_se", "slope_se", "covariance", "log_likelihood",
+               "deviance", "null_deviance", "observations", "iterations")
+
+    def __init__(self, intercept, slope, **fitted):
+        self._struct = core.logit()
+        self._struct.intercept = float(intercept)
+        self._struct.slope = float(slope)
+        for key in self._FIELDS[2:]:
+            setattr(self._struct, key, fitted.get(key, np.nan if key != "iterations" else 0))
+
+    @classmethod
+    def _from_struct(cls, struct):
+        model = cls.__new__(cls)
+        model._struct = struct
+        return model
+
+    def __getattr__(self, name):
+        if name in RetentionModel._FIELDS:
+            return getattr(self.__dict__["_struct"], name)
+        raise AttributeError(name)
+
+    def __repr__(self):
+        return f"RetentionModel(intercept={self.intercept!r}, slope={self.slope!r})"
+
+    def predict(self, satisfaction):
+        """Retention probability at each satisfaction level (a float for a number)."""
+        if np.ndim(satisfaction) == 0:
+            return core.logit_predict(self._struct, float(satisfaction))
+        s = _vector(satisfaction, "satisfaction")
+        result = np.array([core.logit_predict(self._struct, float(v)) for v in s])
+        return _shape_like(satisfaction, result, "retention")
+
+    def to_series(self):
+        import pandas as pd
+        return pd.Series({key: getattr(self, key) for key in self._FIELDS}, name="retention")
+
+
+def fit_retention(satisfaction, retained, weights=None):
+    """Fit retention as a logistic function of satisfaction (Rust & Zahorik 1993).
+
+    Maximum likelihood by IRLS with standard errors from the Fisher
+    information. ``retained`` is 1/0 (True/False) per customer, or the share
+    retained in a group when ``weights`` holds the group sizes.
+
+    Raises DomainError when satisfaction does not vary or separates the
+    outcomes perfectly (the slope would be infinite).
+    """
+    x = _vector(satisfaction, "satisfaction")
+    y = _vector(retained, "retained")
+    w = np.empty(0) if weights is None else _vector(weights, "weights")
+    return RetentionModel._from_struct(core.logit_fit(x, y, w))
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueLink(_Result):
+    """What an improvement in satisfaction is worth, per customer and for the base."""
+    satisfaction: float
+    improved_satisfaction: float
+    retention: float
+    improved_retention: float
+    clv: float
+    improved_clv: float
+    gain_per_customer: float
+    customers: float
+    gain: float
+
+
+def value_of_improvement(retention, satisfaction, improvement, *, margin, discount,
+                         customers=1.0, prepaid=False):
+    """Satisfaction → retention → lifetime value, before and after an improvement.
+
+    ``retention`` is a :class:`RetentionModel` (or an ``(intercept, slope)``
+    pair); lifetime value is the closed form ``m·r/(1+d−r)`` (``prepaid``:
+    ``m·(1+d)/(1+d−r)``).
+
+    >>> v = cxm.chain.value_of_improvement((-2, 0.5), 7, 0.5, margin=100, discount=0.12)
+    >>> round(v.clv, 4), round(v.improved_clv, 4), round(v.gain_per_customer, 4)
+    (270.3391, 317.8369, 47.4977)
+    """
+    model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
+    timing = core.CASH_START if prepaid else core.CASH_END
+    return _from_struct(ValueLink, core.value_of_improvement(
+        model._struct, float(satisfaction), float(improvement), float(margin), float(discount),
+        timing, float(customers)))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnOnQuality(_Result):
+    """Return on quality (Rust, Zahorik & Keiningham 1995): gain over cost, in present values."""
+    gain: float
+    cost: float
+    net_value: float
+    return_on_quality: float
+
+
+def return_on_quality(gain, costs, *, discount=0.0):
+    """Present value of the gain over the present value of the cost.
+
+    ``costs`` is one cost paid now, or a sequence where ``costs[t]`` is paid
+    ``t`` periods from now (discounted at ``discount`` per period).
+    """
+    c = np.atleast_1d(_vector(costs, "costs"))
+    return _from_struct(ReturnOnQuality, core.return_on_quality(float(gain), c, float(discount)))
+
+
+def satisfaction_index(weights, means, *, scale=(1, 10)):
+    """A 0–100 index as ACSI reports it: Σ w̃(x̄ − min)/(max − min)·100, w̃ = w/Σw.
+
+    >>> round(cxm.chain.satisfaction_index([0.3885, 0.3190, 0.2925], [8, 7, 7.5]), 4)
+    72.6083
+    """
+    low, high = scale
+    return core.satisfaction_index(_vector(weights, "weights"), _vector(means, "means"),
+                                   float(low), float(high))
+
+
+# ------------------------------------------------------------------ survey files
+
+def _csv_layout(delimiter, header, quote):
+    if delimiter is None or delimiter == "auto":
+        d = 0
+    elif delimiter in ("tab", "\t"):
+        d = 9
+    elif delimiter in ("space", "whitespace"):
+        d = 32
+    elif isinstance(delimiter, str) and len(delimiter) == 1:
+        d = ord(delimiter)
+    else:
+        raise _invalid(f"delimiter {delimiter!r} must be one character, 'tab', 'space' or None")
+    q = 0 if quote is None else ord(quote)
+    return d, 1 if header else 0, q
+
+
+def read_survey(path, columns=None, *, delimiter=None, header=True, quote='"',
+                skip_bad_rows=False):
+    """Read numeric survey answers with libcxm's strict CSV reader: a DataFrame.
+
+    ``columns`` selects columns by header name or 1-based number (default:
+    all, which must then all be numeric). Empty fields and NA, N/A, NaN,
+    NULL are missing (NaN); any other non-number stops the read with a
+    ParseError naming the file, line and column (``skip_bad_rows`` skips such
+    rows instead). ``delimiter`` is detected from the first line by default.
+    """
+    import pandas as pd
+    d, h, q = _csv_layout(delimiter, header, quote)
+    names = "" if columns is None else "\n".join(str(c) for c in columns)
+    survey = core.survey_read(str(path), names, d, h, q, int(bool(skip_bad_rows)))
+    rows = core.survey_rows(survey)
+    data = {}
+    for j in range(core.survey_columns(survey)):
+        name = core.survey_column_name(survey, j)
+        column = np.empty(rows)
+        core.survey_column(column, survey, name)
+        data[name] = column
+    return pd.DataFrame(data)
+
+
+# ------------------------------------------------------------------ PLS path modelling
+
+_SCHEMES = {"path": 0, "centroid": 1, "factorial": 2}
+_MISSING = {"listwise": 0, "mean": 1}
+_QUANTITIES = {
+    "weights": 0, "weights_unstandardized": 1, "index_weights": 2, "loadings": 3, "paths": 4,
+    "total_effects": 5, "total_effects_index": 6, "r_squared": 7, "indices": 8,
+    "construct_correlations": 9, "indicator_means": 10, "indicator_std_devs": 11,
+}
+_QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
+              (False, False): "low priority", (False, True): "possible overkill"}
+
+
+class PathModel:
+    """A structural path model estimated by PLS path modelling (the ACSI/ECSI method).
+
+    Constructs (latent variables) are measured by blocks of survey items
+    (data columns); paths link constructs. Build one from Python::
+
+        model = cxm.chain.PathModel(
+            {"Quality": ["q1", "q2", "q3"], "Satisfaction": ["s1", "s2"],
+             "Loyalty": ["l1", "l2"]},
+            paths=[("Quality", "Satisfaction"), ("Satisfaction", "Loyalty")],
+            scale=(1, 10), target="Satisfaction")
+
+    or take a preset (:meth:`preset`: ``"acsi"``, ``"ecsi"``, ``"chain"``) or
+    JSON (:meth:`from_json`, the format of ``cxm survey``). ``modes`` maps
+    constructs to ``"A"`` (reflective, default) or ``"B"`` (formative);
+    ``scale``/``scales`` give the answer scale used for the 0–100 indices
+    (default: each item's observed range). ``paths`` is a list of
+    ``(from, to)`` pairs or a dict ``{from: [to, ...]}``.
+
+    :meth:`fit` estimates the model on a DataFrame (or a 2-D array whose
+    columns are :attr:`items` in order) and returns a :class:`PathModelFit`.
+    """
+
+    def __init__(self, constructs=None, paths=(), *, modes=None, scale=None, scales=None,
+                 target=None, name=None):
+        self._handle = core.pls_model_create()
+        self._name = name
+        modes = modes or {}
+        scales = scales or {}
+        for construct, items in (constructs or {}).items():
+            self.add_construct(construct, items, mode=modes.get(construct, "A"),
+                               scale=scales.get(construct, scale))
+        pairs = paths.items() if isinstance(paths, dict) else paths
+        for source, destination in pairs:
+            for d in ([destination] if isinstance(destination, str) else destination):
+                self.add_path(source, d)
+        if target is not None:
+            core.pls_model_set_target(self._handle, target)
+
+    @classmethod
+    def _wrap(cls, handle):
+        model = cls.__new__(cls)
+        model._handle = handle
+        model._name = None
+        return model
+
+    @classmethod
+    def preset(cls, name):
+        """A ready-made model: ``"acsi"`` (Fornell et al. 1996), ``"ecsi"`` (Tenenhaus et
+        al. 2005, the mobile-phone survey's item names) or ``"chain"`` (libcxm's expectations →
+        perceptions → emotion → satisfaction → promote / complain / stay)."""
+        return cls._wrap(core.pls_model_preset(name))
+
+    @classmethod
+    def from_json(cls, text):
+        """A model from JSON text (or a path to a JSON file); see ``cxm survey --help``."""
+        if not text.lstrip().startswith("{"):
+            with open(text, encoding="utf-8") as handle:
+                text = handle.read()
+        return cls._wrap(core.pls_model_from_json(text))
+
+    def to_json(self):
+        """The model as JSON text."""
+        return core.pls_model_to_json(self._handle)
+
+    def add_construct(self, name, items, *, mode="A", scale=None):
+        """Add a construct measured by ``items`` (column names)."""
+        if mode not in ("A", "B"):
+            raise _invalid(f"mode {mode!r} must be 'A' (reflective) or 'B' (formative)")
+        core.pls_model_add_construct(self._handle, name, 0 if mode == "A" else 1)
+        for item in ([items] if isinstance(items, str) else items):
+            core.pls_model_add_item(self._handle, name, str(item))
+        if scale is not None:
+            core.pls_model_set_scale(self._handle, name, float(scale[0]), float(scale[1]))
+        return self
+
+    def add_path(self, source, destination):
+        """Add the path ``source → destination``."""
+        core.pls_model_add_path(self._handle, source, destination)
+        return self
+
+    @property
+    def constructs(self):
+        """Construct names in model order."""
+        h = self._handle
+        return [core.pls_model_construct_name(h, j) for j in range(core.pls_model_construct_count(h))]
+
+    @property
+    def items(self):
+        """Distinct item (column) names, in the order a data array's columns must follow."""
+        h = self._handle
+        return [core.pls_model_item_name(h, i) for i in range(core.pls_model_item_count(h))]
+
+    @property
+    def indicators(self):
+        """``(construct, item)`` pairs in the order of weights and loadings."""
+        h = self._handle
+        names = self.constructs
+        return [(names[core.pls_model_indicator_construct(h, k)],
+                 core.pls_model_indicator_name(h, k))
+                for k in range(core.pls_model_indicator_count(h))]
+
+    @property
+    def paths(self):
+        """``(from, to)`` pairs."""
+        names = self.constructs
+        return [tuple(names[j] for j in core.pls_model_path(self._handle, k))
+                for k in range(core.pls_model_path_count(self._handle))]
+
+    @property
+    def target(self):
+        """The construct whose drivers reports rank, or None."""
+        try:
+            return self.constructs[core.pls_model_target(self._handle)]
+        except Exception:  # NotFoundError: no target
+            return None
+
+    def __repr__(self):
+        return (f"PathModel({len(self.constructs)} constructs, {len(self.items)} items, "
+                f"{len(self.paths)} paths)")
+
+    def _matrix(self, data):
+        items = self.items
+        if _is_pandas(data):
+            missing = [item for item in items if item not in data.columns]
+            if missing:
+                from ._errors import NotFoundError
+                raise NotFoundError(f"the data have no column {missing[0]!r} (an item of the model)")
+            frame = data[items]
+            return np.ascontiguousarray(frame.to_numpy(dtype=np.float64)), frame.index
+        x = np.ascontiguousarray(np.asarray(data, dtype=np.float64))
+        if x.ndim != 2 or x.shape[1] != len(items):
+            raise _invalid(f"the data must be a 2-D array with one column per item ({len(items)})")
+        return x, None
+
+    def fit(self, data, *, scheme="path", bootstrap=0, seed=1, level=0.95, tolerance=1e-7,
+            max_iterations=300, threads=0, missing="listwise"):
+        """Estimate the model by PLS path modelling.
+
+        ``scheme``: ``"path"``, ``"centroid"`` or ``"factorial"`` inner weighting;
+        ``bootstrap``: resamples for standard errors and percentile intervals at
+        ``level`` (reproducible with ``seed``; split over ``threads``, 0 = all
+        processors, without changing the numbers); ``missing``: ``"listwise"``
+        or ``"mean"`` replacement. ``data`` is a DataFrame, a 2-D array whose
+        columns are :attr:`items` in order, or the path of a survey file (read
+        with :func:`read_survey`, only the model's items). Returns a
+        :class:`PathModelFit`.
+        """
+        if isinstance(data, (str, os.PathLike)):
+            data = read_survey(data, self.items)
+        if scheme not in _SCHEMES:
+            raise _invalid(f"unknown scheme {scheme!r}: use path, centroid or factorial")
+        if missing not in _MISSING:
+            raise _invalid(f"unknown missing-data rule {missing!r}: use listwise or mean")
+        x, _ = self._matrix(data)
+        handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], float(tolerance),
+                                   int(max_iterations), int(bootstrap), int(seed), float(level),
+                                   int(threads), _MISSING[missing])
+        return PathModelFit(self, handle)
+
+
+#: Another name for :class:`PathModel`.
+PLSModel = PathModel
+
+
+class PathModelFit:
+    """An estimated :class:`PathModel`: weights, loadings, paths, R², effects, indices.
+
+    Tables are pandas objects; with bootstrap resamples the long tables carry
+    ``std_error``, ``lower`` and ``upper`` columns (percentile intervals).
+    """
+
+    def __init__(self, model, handle):
+        self.model = model
+        self._handle = handle
+        self._constructs = model.constructs
+        info = core.pls_result_info(handle)
+        #: rows, rows_dropped, iterations, resamples, resamples_failed, level, scheme
+        self.info = {key: getattr(info, key) for key in
+                     ("rows", "rows_dropped", "iterations", "resamples", "resamples_failed",
+                      "level")}
+        self.info["scheme"] = [k for k, v in _SCHEMES.items() if v == info.scheme][0]
+
+    def _get(self, quantity, statistic=None):
+        code = _QUANTITIES[quantity]
+        dst = np.empty(core.pls_result_size(self._handle, code))
+        if statistic is None:
+            core.pls_result_get(dst, self._handle, code)
+        else:
+            core.pls_result_bootstrap(dst, self._handle, code, statistic)
+        return dst
+
+    def _long(self, quantity, frame):
+        frame["estimate"] = self._get(quantity)
+        if self.info["resamples"]:
+            for name, statistic in (("std_error", 1), ("lower", 2), ("upper", 3)):
+                frame[name] = self._get(quantity, statistic)
+        return frame
+
+    def _square(self, quantity):
+        import pandas as pd
+        c = len(self._constructs)
+        return pd.DataFrame(self._get(quantity).reshape(c, c), index=self._constructs,
+                            columns=self._constructs)
+
+    @property
+    def weights(self):
+        """Outer weights by indicator: standardized (``estimate``), unstandardized (on the
+        raw items), index weights (summing to 1 per construct) and loadings."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        frame = self._long("weights", pd.DataFrame(index=index))
+        frame["unstandardized"] = self._get("weights_unstandardized")
+        frame["index_weight"] = self._get("index_weights")
+        frame["loading"] = self._get("loadings")
+        frame["mean"] = self._get("indicator_means")
+        frame["std_dev"] = self._get("indicator_std_devs")
+        return frame
+
+    @property
+    def loadings(self):
+        """Loadings by indicator (correlation of each item with its construct)."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        return self._long("loadings", pd.DataFrame(index=index))
+
+    @property
+    def paths(self):
+        """Path coefficients, one row per path (``from``, ``to``)."""
+        import pandas as pd
+        c = len(self._constructs)
+        pairs = self.model.paths
+        full = self._long("paths", pd.DataFrame(index=range(c * c)))
+        rows = [self._constructs.index(a) * c + self._constructs.index(b) for a, b in pairs]
+        frame = full.iloc[rows].reset_index(drop=True)
+        frame.insert(0, "to", [b for _, b in pairs])
+        frame.insert(0, "from", [a for a, _ in pairs])
+        return frame
+
+    @property
+    def path_matrix(self):
+        """Path coefficients as a constructs × constructs matrix (rows: from)."""
+        return self._square("paths")
+
+    @property
+    def total_effects(self):
+        """Standardized total (direct + indirect) effects, rows: from."""
+        return self._square("total_effects")
+
+    @property
+    def total_effects_index(self):
+        """Total effects in index points per index point (rows: from)."""
+        return self._square("total_effects_index")
+
+    @property
+    def construct_correlations(self):
+        return self._square("construct_correlations")
+
+    @property
+    def r_squared(self):
+        """R² of each endogenous construct (NaN for exogenous ones)."""
+        import pandas as pd
+        return pd.Series(self._get("r_squared"), index=self._constructs, name="r_squared")
+
+    @property
+    def indices(self):
+        """0–100 indices (ACSI-style, from normalised unstandardized weights)."""
+        import pandas as pd
+        return pd.Series(self._get("indices"), index=self._constructs, name="index")
+
+    def bootstrap(self, quantity="paths"):
+        """The bootstrap estimates of a quantity, one row per resample (a DataFrame)."""
+        import pandas as pd
+        code = _QUANTITIES[quantity]
+        size = core.pls_result_size(self._handle, code)
+        dst = np.empty(self.info["resamples"] * size)
+        core.pls_result_bootstrap_draws(dst, self._handle, code)
+        c = len(self._constructs)
+        if size == c * c:
+            columns = [f"{a} -> {b}" for a in self._constructs for b in self._constructs]
+        elif size == c:
+            columns = self._constructs
+        else:
+            columns = [f"{a}:{b}" for a, b in self.model.indicators]
+        return pd.DataFrame(dst.reshape(-1, size), columns=columns)
+
+    def importance_performance(self, target=None):
+        """Drivers of ``target`` (default: the model's target) by importance and performance.
+
+        Importance is the total effect in index points per index point of the
+        driver; performance is the driver's 0–100 index (Ringle & Sarstedt
+        2016). Quadrants split at the mean importance and performance
+        (Martilla & James 1977). Sorted by importance.
+        """
+        import pandas as pd
+        target = target or self.model.target
+        if target is None:
+            raise _invalid("the model has no target: pass target=")
+        if target not in self._constructs:
+            from ._errors import NotFoundError
+            raise NotFoundError(f"the model has no construct {target!r}")
+        effects = self.total_effects[target]
+        drivers = [name for name in self._constructs if name != target and effects[name] != 0]
+        frame = pd.DataFrame({
+            "importance": self.total_effects_index.loc[drivers, target],
+            "total_effect": effects[drivers],
+            "performance": self.indices[drivers]}, index=pd.Index(drivers, name="driver"))
+        high_i = frame["importance"] > frame["importance"].mean()
+        high_p = frame["performance"] > frame["performance"].mean()
+        frame["quadrant"] = [_QUADRANTS[(i, p)] for i, p in zip(high_i, high_p)]
+        return frame.sort_values("importance", ascending=False)
+
+    def scores(self, data, *, rescaled=False):
+        """Construct scores of respondents: standardized, or on the 0–100 index scale."""
+        import pandas as pd
+        x, index = self.model._matrix(data)
+        dst = np.empty(x.shape[0] * len(self._constructs))
+        core.pls_result_scores(dst, self._handle, x, int(bool(rescaled)))
+        return pd.DataFrame(dst.reshape(x.shape[0], -1), columns=self._constructs, index=index)
+
+    def value_of_driver(self, driver, retention, *, target=None, points=1.0, margin, discount,
+                        customers=1.0, prepaid=False):
+        """What +``points`` index points on ``driver`` are worth, per customer and for the base.
+
+        The target's index rises by points × the driver's total effect (index
+        scale); ``retention`` (a :class:`RetentionModel` fitted on the target's
+        0–100 scores, or an ``(intercept, slope)`` pair) turns that into
+        retention and lifetime value (see :func:`value_of_improvement`).
+        """
+        target = target or self.model.target
+        if target is None:
+            raise _invalid("the model has no target: pass target=")
+        model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
+        j, t = self._constructs.index(driver), self._constructs.index(target)
+        timing = core.CASH_START if prepaid else core.CASH_END
+        return _from_struct(ValueLink, core.pls_value_of_driver(
+            self._handle, j, t, float(points), model._struct, float(margin), float(discount),
+            timing, float(customers)))
+
+    def to_json(self):
+        """The estimate as JSON (the format of ``cxm survey -o``)."""
+        return core.pls_result_to_json(self._handle)
+
+    def summary(self):
+        """A readable report: paths, R², indices and drivers."""
+        lines = [f"PLS path model: {self.info['rows']} respondents, {self.info['scheme']} scheme, "
+                 f"{self.info['iterations']} iterations"]
+        lines.append(self.paths.to_string(index=False))
+        import pandas as pd
+        lines.append(pd.concat([self.r_squared, self.indices], axis=1).to_string())
+        if self.model.target:
+            lines.append(self.importance_performance().to_string())
+        return "\n\n".join(lines)
+
+    def __repr__(self):
+        return f"<PathModelFit {self.info}>"
