@@ -16,5 +16,6 @@
 #include "cxm/io.h"
 #include "cxm/rfm.h"
 #include "cxm/model.h"
+#include "cxm/sim.h"
 
 #endif /* CXM_H */
