@@ -22,7 +22,8 @@ static const char style[] =
     "figure.chart{margin:1em 0}figcaption{font-weight:bold;margin-bottom:0.3em}"
     ".grid{display:flex;flex-wrap:wrap;gap:1em}"
     ".note{color:#4a5568;font-size:0.9em}"
-    ".big{font-size:1.3em;font-weight:bold;color:#2b6cb0}";
+    ".big{font-size:1.3em;font-weight:bold;color:#2b6cb0}"
+    "table.tp td:nth-child(2),table.tp th:nth-child(2){text-align:left}";
 
 static void money(FILE *f, double v)
 {
@@ -130,7 +131,7 @@ static void world_section(FILE *f, const demo_world *w)
                           "customer rating)",
                        w->ntp, labels, w->importance, w->performance, "importance",
                        "performance", w->importance_mean, w->performance_mean, quadrants);
-    fprintf(f, "<table><tr><th>touchpoint</th><th>quadrant</th><th>importance</th>"
+    fprintf(f, "<table class=tp><tr><th>touchpoint</th><th>quadrant</th><th>importance</th>"
                "<th>performance</th><th>employees</th><th>gap</th></tr>\n");
     for (size_t i = 0; i < w->ntp; i++) {
         fprintf(f, "<tr><td>");
