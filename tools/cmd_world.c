@@ -129,7 +129,7 @@ static int run_world(int argc, char **argv)
         status = cxm_sim_settings_set_quality(settings, id, q);
         if (status != CXM_OK) {
             cxm_sim_settings_free(settings);
-            return cli_library_error("world", status, true);
+            return cli_usage_error("world", "--quality %s: %s", quality[i], cxm_error_message());
         }
     }
     if (status != CXM_OK) {
