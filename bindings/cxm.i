@@ -219,3 +219,4 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
 %include "journey.i"
 %include "io.i"
 %include "model.i"
+%include "sim.i"

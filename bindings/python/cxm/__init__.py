@@ -22,6 +22,9 @@ from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_da
                   summary_from_csv, RFMSummary)
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
                    load_model)
+from . import sim
+from .sim import simulate
+from . import plotting
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -38,4 +41,5 @@ __all__ = [
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
+    "sim", "simulate", "plotting",
 ]
