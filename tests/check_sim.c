@@ -561,7 +561,7 @@ END_TEST
 
 static int oom_scenario(void *context)
 {
-    (void)context;
+    const char *dir = context; /* files are written here, settings read back */
     cxm_sim_settings *s = NULL;
     cxm_sim *w = NULL;
     cxm_table *t = NULL;
@@ -593,6 +593,14 @@ static int oom_scenario(void *context)
     text = NULL;
     if (status == CXM_OK && (status = cxm_sim_journey_map_json(&text, w)) == CXM_OK)
         cxm_free(text);
+    if (status == CXM_OK)
+        status = cxm_sim_write(w, dir); /* cxm_table_write_csv() for every table */
+    cxm_sim_settings *loaded = NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/settings.json", dir);
+    if (status == CXM_OK)
+        status = cxm_sim_settings_load_json(&loaded, path);
+    cxm_sim_settings_free(loaded);
     cxm_sim_free(w);
     cxm_sim_settings_free(s);
     return status;
@@ -600,8 +608,18 @@ static int oom_scenario(void *context)
 
 START_TEST(test_out_of_memory)
 {
-    long allocations = chaos_run(oom_scenario, NULL, "simulated world");
+    char dir[] = "/tmp/cxm-oom-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    long allocations = chaos_run(oom_scenario, dir, "simulated world");
     ck_assert_int_gt(allocations, 50);
+    static const char *const files[] = { "events.csv", "transactions.csv", "survey.csv",
+                                         "customers.csv", "map.json", "settings.json" };
+    for (size_t k = 0; k < 6; k++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, files[k]);
+        unlink(path);
+    }
+    rmdir(dir);
 }
 END_TEST
 
