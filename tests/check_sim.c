@@ -90,6 +90,7 @@ START_TEST(test_default_settings)
     OK(cxm_sim_settings_set_customers(s, 25));
     ck_assert_uint_eq(cxm_sim_settings_customers(s), 25);
     OK(cxm_sim_settings_set_seed(s, 7));
+    ck_assert_int_eq(cxm_sim_settings_set_seed(s, 1ULL << 53), CXM_EINVAL);
     ck_assert_uint_eq(cxm_sim_settings_customers(NULL), 0);
     cxm_sim_settings_free(s);
     cxm_sim_settings_free(NULL);

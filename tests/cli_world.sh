@@ -35,6 +35,8 @@ CXM_DATA_DIR="$tmp/nowhere" "$CXM" demo >/dev/null 2>"$tmp/err"; code=$?
 [ $code -eq 1 ] && grep -q "$tmp/nowhere/cdnow/CDNOW_sample.txt" "$tmp/err" || fail "CXM_DATA_DIR missing: exit $code"
 "$CXM" demo --customers 0 >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "demo --customers 0 is not a usage error"
 "$CXM" demo extra >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "demo extra is not a usage error"
+"$CXM" demo --seed 9007199254740992 >/dev/null 2>"$tmp/err"; code=$?
+[ $code -eq 2 ] && grep -q 'not below 2^53' "$tmp/err" || fail "demo --seed 2^53: exit $code $(cat "$tmp/err")"
 "$CXM" demo --html /nonexistent/dir/r.html >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "demo --html into a missing directory"
 
 # --- a smaller world through --settings, --customers, --seed

@@ -794,9 +794,9 @@ static int run_demo(int argc, char **argv)
         status = cxm_sim_settings_set_customers(settings, customers);
     if (status == CXM_OK && has_seed)
         status = cxm_sim_settings_set_seed(settings, seed);
-    if (status != CXM_OK) {
+    if (status != CXM_OK) { /* EINVAL: --customers or --seed out of range */
         cxm_sim_settings_free(settings);
-        return cli_library_error("demo", status, false);
+        return cli_library_error("demo", status, true);
     }
 
     demo_report *report = calloc(1, sizeof *report);

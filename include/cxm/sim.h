@@ -115,7 +115,7 @@ CXM_API int cxm_sim_settings_to_json(char **out, const cxm_sim_settings *setting
 /** Set the number of customers (at least 1). */
 CXM_API int cxm_sim_settings_set_customers(cxm_sim_settings *settings, size_t customers);
 
-/** Set the seed. */
+/** Set the seed: any whole number below 2^53 (so that settings.json holds it exactly). */
 CXM_API int cxm_sim_settings_set_seed(cxm_sim_settings *settings, unsigned long long seed);
 
 /**

@@ -971,6 +971,8 @@ int cxm_sim_settings_set_seed(cxm_sim_settings *settings, unsigned long long see
     int status = cxm__check_pointer(settings, "settings");
     if (status != CXM_OK)
         return status;
+    if (seed >= (1ULL << 53)) /* JSON numbers hold it exactly below 2^53 */
+        return cxm__fail(CXM_EINVAL, "seed %llu is not below 2^53", seed);
     settings->seed = seed;
     return CXM_OK;
 }
