@@ -174,10 +174,11 @@ static int run(const char *path, const char *out_path)
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
     printf("%-28s %9llu rows %8zu customers %6.0f MB: read+summary %.3f s = %5.1f M rows/s "
-           "(%4.0f MB/s), threads %u, passes %llu",
+           "(%4.0f MB/s), threads %s, passes %llu",
            strrchr(path, '/') ? strrchr(path, '/') + 1 : path, rows, cxm_rfm_size(rfm),
            (double)st.st_size / 1e6, t1 - t0, (double)rows / (t1 - t0) / 1e6,
-           (double)st.st_size / (t1 - t0) / 1e6, opt.threads, cxm_rfm_stat(rfm, CXM_RFM_PASSES));
+           (double)st.st_size / (t1 - t0) / 1e6, opt.threads == 0 ? "auto" : opt.threads == 1 ? "1" : "2",
+           cxm_rfm_stat(rfm, CXM_RFM_PASSES));
     if (out_path)
         printf(", CSV out %.3f s, end to end %5.1f M rows/s", t2 - t1, (double)rows / (t2 - t0) / 1e6);
     printf(", peak RSS %.0f MB, CPU %.3f s (%.1f M rows per CPU second)\n",
@@ -233,14 +234,15 @@ static int scan(const char *path, int fields)
     return 0;
 }
 
-/* Run a measurement in a child process. */
-static int measure(const char *self, const char *path, const char *out_path)
+/* Run a measurement in a child process (threads: "1" or "0" for automatic). */
+static int measure(const char *self, const char *path, const char *out_path, const char *threads)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0)
         return 1;
     if (pid == 0) {
+        setenv("BENCH_THREADS", threads, 1);
         execl(self, self, "run", path, out_path, (char *)NULL);
         _exit(127);
     }
@@ -281,8 +283,18 @@ int main(int argc, char **argv)
         snprintf(self, sizeof self, "%s", argv[0]);
     else
         self[len] = '\0';
-    for (int i = 0; i < 3 && !failed; i++)
-        failed = measure(self, a, out) || measure(self, b, out);
+    double load[3] = { 0, 0, 0 };
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+            load[0] = load[1] = load[2] = 0;
+        fclose(f);
+    }
+    printf("%ld processors online, load average %.2f %.2f %.2f (wall times suffer from other work; "
+           "CPU times much less)\n", sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2]);
+    for (int i = 0; i < 2 && !failed; i++)
+        failed = measure(self, a, out, "1") || measure(self, a, out, "0") ||
+                 measure(self, b, out, "1") || measure(self, b, out, "0");
     unlink(a);
     unlink(b);
     unlink(out);

@@ -38,8 +38,10 @@ struct cxm_rfm {};
 %apply (long long *IN_ARRAY1, size_t DIM1) { (const long long *codes, size_t codes_n) };
 %apply (long long *INPLACE_ARRAY1, size_t DIM1) { (long long *codes_dst, size_t codes_n) };
 %ignore cxm_rfm_codes;
-/* Builds Python objects: must keep the GIL that -threads releases elsewhere. */
+/* Build or read Python objects: they keep the GIL that -threads releases
+ * elsewhere (cxmb_rfm_from_strings releases it around the summary itself). */
 %nothread cxmb_rfm_ids;
+%nothread cxmb_rfm_from_strings;
 #elif defined(SWIGLUA)
 %typemap(in, numinputs=0) cxm_rfm **out (cxm_rfm *created = NULL) { $1 = &created; }
 %typemap(argout) cxm_rfm **out {
@@ -56,6 +58,7 @@ struct cxm_rfm {};
 %rename(rfm_from_codes) cxmb_rfm_from_codes;
 %rename(rfm_ids) cxmb_rfm_ids;
 %rename(rfm_codes) cxmb_rfm_codes;
+%rename(rfm_from_strings) cxmb_rfm_from_strings;
 %{
 static int cxmb_rfm_options(cxm_rfm_options *o, double unit_days, unsigned unit_months,
                             double unit_origin, double scale, double calibration_end,
@@ -123,6 +126,60 @@ static int cxmb_rfm_from_codes(cxm_rfm **out, const long long *codes, size_t cod
 static int cxmb_rfm_codes(long long *codes_dst, size_t codes_n, const cxm_rfm *rfm)
 {
     return cxm_rfm_codes((int64_t *)(void *)codes_dst, codes_n, rfm);
+}
+
+/* The summary of arrays with string ids: a 1-D numpy object array or a
+ * sequence of str, read in place (UTF-8 pointers into the str objects, no
+ * factorize). Fails with CXM_EINVAL at the first element that is not a str
+ * (the caller then falls back to codes). */
+static int cxmb_rfm_from_strings(cxm_rfm **out, PyObject *ids, const double *a, size_t a_n,
+                                 const double *b, size_t b_n, int has_amount, double unit_days,
+                                 unsigned unit_months, double unit_origin, double scale,
+                                 double calibration_end, double observation_end,
+                                 int include_first, unsigned threads)
+{
+    PyObject *fast = NULL, **items;
+    size_t n;
+    if (PyArray_Check(ids) && PyArray_TYPE((PyArrayObject *)ids) == NPY_OBJECT &&
+        PyArray_NDIM((PyArrayObject *)ids) == 1 && PyArray_IS_C_CONTIGUOUS((PyArrayObject *)ids)) {
+        items = (PyObject **)PyArray_DATA((PyArrayObject *)ids);
+        n = (size_t)PyArray_DIM((PyArrayObject *)ids, 0);
+    } else {
+        fast = PySequence_Fast(ids, "customer ids must be a sequence");
+        if (fast == NULL) {
+            PyErr_Clear();
+            return cxmb_fail(CXM_EINVAL, "customer ids must be a sequence of str");
+        }
+        items = PySequence_Fast_ITEMS(fast);
+        n = (size_t)PySequence_Fast_GET_SIZE(fast);
+    }
+    int status = cxmb_same_length(n, a_n, "the times");
+    if (status == CXM_OK && has_amount)
+        status = cxmb_same_length(n, b_n, "the amounts");
+    const char **text = status == CXM_OK ? malloc((n ? n : 1) * sizeof *text) : NULL;
+    if (status == CXM_OK && text == NULL)
+        status = cxmb_fail(CXM_ENOMEM, "out of memory for the customer ids");
+    for (size_t i = 0; status == CXM_OK && i < n; i++) {
+        Py_ssize_t length;
+        text[i] = PyUnicode_Check(items[i]) ? PyUnicode_AsUTF8AndSize(items[i], &length) : NULL;
+        if (text[i] == NULL || strlen(text[i]) != (size_t)length) {
+            char message[96];
+            PyErr_Clear();
+            snprintf(message, sizeof message, "element %zu is not a str without NUL characters", i);
+            status = cxmb_fail(CXM_EINVAL, message);
+        }
+    }
+    if (status == CXM_OK) {
+        cxm_rfm_options o;
+        cxmb_rfm_options(&o, unit_days, unit_months, unit_origin, scale, calibration_end,
+                         observation_end, include_first, threads);
+        Py_BEGIN_ALLOW_THREADS
+        status = cxm_rfm_from_ids(out, n, text, a, has_amount ? b : NULL, &o);
+        Py_END_ALLOW_THREADS
+    }
+    free(text);
+    Py_XDECREF(fast);
+    return status;
 }
 
 /* All customer ids as a list of str (invalid UTF-8 kept as surrogates). */

@@ -9,12 +9,14 @@
 # cxm/version.h. Work files go to BUILD_DIR/fuzz: the growing corpora
 # (corpus-csv/, corpus-rfm/, seeded from fuzz/corpus/), the logs and any
 # crash artifacts. Exit status 1 when a target found a problem.
+# FUZZ_TARGETS="csv rfm" (the default) chooses the targets.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 build=$(cd "${2:-$top/_build}" && pwd)
 out="$build/fuzz"
 clang=${CLANG:-clang}
+targets=${FUZZ_TARGETS:-csv rfm}
 mkdir -p "$out"
 [ -f "$build/config.h" ] || { echo "fuzz: $build is not a configured build tree" >&2; exit 2; }
 
@@ -22,14 +24,14 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fn
 includes="-I$build -I$build/include -I$top/include -I$top/lib"
 sources="$top/lib/core/error.c $top/lib/core/alloc.c $top/lib/core/version.c $top/lib/io/csv.c
   $top/lib/io/date.c $top/lib/io/number.c $top/lib/io/io.c $top/lib/io/rfm.c"
-for target in csv rfm; do
+for target in $targets; do
   echo "fuzz: building fuzz_$target"
   # shellcheck disable=SC2086
   $clang $cflags $includes -pthread -o "$out/fuzz_$target" "$top/fuzz/fuzz_$target.c" $sources -lm
 done
 
 status=0
-for target in csv rfm; do
+for target in $targets; do
   mkdir -p "$out/corpus-$target"
   echo "fuzz: running fuzz_$target for $seconds s (log: $out/fuzz_$target.log)"
   if (cd "$out" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -252,6 +252,20 @@ START_TEST(numbers_parse_strictly_and_exactly)
 }
 END_TEST
 
+/* Digits of a number's text, without leading zeros and the exponent. */
+static int significant_digits(const char *text)
+{
+    int count = 0;
+    bool started = false;
+    for (const char *c = text; *c && *c != 'e'; c++) {
+        if (*c < '0' || *c > '9')
+            continue;
+        started = started || *c != '0';
+        count += started;
+    }
+    return count;
+}
+
 START_TEST(numbers_format_shortest)
 {
     char text[40];
@@ -272,6 +286,34 @@ START_TEST(numbers_format_shortest)
     cxm__format_double(text, sizeof text, NAN);
     ck_assert_str_eq(text, "nan");
     ck_assert_uint_eq(cxm__format_double(text, 3, 0.125), 0);
+    /* The shortest digits that read back, as brute force finds them: the
+     * fewest %.*g digits that round-trip (the formatter does exact integer
+     * arithmetic for 1e-4 <= |v| < 1e15 and falls back to snprintf). */
+    srand(4242);
+    for (int i = 0; i < 40000; i++) {
+        double v;
+        if (i % 4 == 0)
+            v = (double)(rand() % 1000000) / (1 + rand() % 997); /* means of amounts */
+        else if (i % 4 == 1)
+            v = (double)(rand() % 100000) / 7;                  /* days / 7 */
+        else
+            v = ((double)rand() / RAND_MAX - 0.3) * pow(10, rand() % 24 - 6);
+        char brute[40], fast[40];
+        int p = 1;
+        for (; p <= 17; p++) {
+            snprintf(brute, sizeof brute, "%.*g", p, v);
+            if (strtod(brute, NULL) == v)
+                break;
+        }
+        size_t n = cxm__format_double(fast, sizeof fast, v);
+        double back;
+        ck_assert_int_eq(cxm__parse_double(fast, n, &back), 0);
+        ck_assert_msg(back == v, "%.17g written as %s", v, fast);
+        /* (Whole numbers are written in full, 7880 rather than 7.88e+03.) */
+        ck_assert_msg(v == floor(v) || significant_digits(fast) <= p,
+                      "%.17g: %s has more digits than %s", v, fast, brute);
+        ck_assert_msg(strtod(fast, NULL) == v, "%.17g: %s", v, fast);
+    }
     srand(777);
     for (int i = 0; i < 20000; i++) {
         double v = ((double)rand() / RAND_MAX - 0.5) * pow(10, rand() % 40 - 20);
@@ -528,6 +570,46 @@ START_TEST(csv_typed_fields_name_file_line_column)
 }
 END_TEST
 
+/* Dates out of order in two columns go through the reader's caches: every
+ * value must still be the date's own. */
+START_TEST(csv_date_caches_never_mix_values)
+{
+    enum { ROWS = 5000 };
+    char *text = malloc(ROWS * 48 + 32);
+    ck_assert_ptr_nonnull(text);
+    size_t w = (size_t)sprintf(text, "a,b\n");
+    int64_t expected_a[ROWS], expected_b[ROWS];
+    srand(31);
+    for (int i = 0; i < ROWS; i++) {
+        int64_t da = cxm__days_from_civil(1990 + rand() % 20, 1 + (unsigned)rand() % 12, 1 + (unsigned)rand() % 28);
+        int64_t db = i % 3 ? da : da + 1 + rand() % 400;
+        int64_t y;
+        unsigned m, d, m2, d2;
+        int64_t y2;
+        cxm__civil_from_days(da, &y, &m, &d);
+        cxm__civil_from_days(db, &y2, &m2, &d2);
+        /* Column b is sometimes padded with blanks or written in the basic form. */
+        w += (size_t)sprintf(text + w, i % 5 ? "%04lld-%02u-%02u,%04lld-%02u-%02u\n" : "%04lld-%02u-%02u,%04lld%02u%02u\n",
+                             (long long)y, m, d, (long long)y2, m2, d2);
+        expected_a[i] = da;
+        expected_b[i] = db;
+    }
+    cxm_csv *csv;
+    ck_assert_int_eq(cxm__csv_open_memory(&csv, text, w, "t.csv", NULL, 0), CXM_OK);
+    for (int i = 0; i < ROWS; i++) {
+        double a, b;
+        ck_assert_int_eq(cxm__csv_next(csv), 1);
+        ck_assert_int_eq(cxm__csv_get_time(csv, 0, &a), CXM_OK);
+        ck_assert_int_eq(cxm__csv_get_time(csv, 1, &b), CXM_OK);
+        if (a != (double)expected_a[i] || b != (double)expected_b[i])
+            ck_abort_msg("row %d: %g %g, expected %lld %lld", i, a, b, (long long)expected_a[i],
+                         (long long)expected_b[i]);
+    }
+    cxm__csv_close(csv);
+    free(text);
+}
+END_TEST
+
 START_TEST(csv_options_are_checked)
 {
     cxm_csv_options o = csv_defaults();
@@ -623,10 +705,12 @@ static Suite *io_suite(void)
     tcase_add_test(dates, patterns);
     tcase_add_test(dates, bad_formats_are_rejected);
     tcase_add_test(dates, iso_formatting);
+    tcase_set_timeout(dates, 60);
     suite_add_tcase(s, dates);
     TCase *numbers = tcase_create("numbers");
     tcase_add_test(numbers, numbers_parse_strictly_and_exactly);
     tcase_add_test(numbers, numbers_format_shortest);
+    tcase_set_timeout(numbers, 60);
     suite_add_tcase(s, numbers);
     TCase *csv = tcase_create("csv");
     tcase_add_test(csv, csv_plain_quoted_crlf_bom);
@@ -636,6 +720,7 @@ static Suite *io_suite(void)
     tcase_add_test(csv, csv_structural_errors);
     tcase_add_test(csv, csv_skips_bad_records_when_asked);
     tcase_add_test(csv, csv_typed_fields_name_file_line_column);
+    tcase_add_test(csv, csv_date_caches_never_mix_values);
     tcase_add_test(csv, csv_options_are_checked);
     tcase_add_test(csv, csv_files);
     tcase_add_test(csv, csv_out_of_memory);

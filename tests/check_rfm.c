@@ -237,6 +237,35 @@ START_TEST(row_order_does_not_matter)
 }
 END_TEST
 
+/* Out of order with hourly units over four years: a bitmap per customer
+ * would be larger than the (customer, unit) pairs, so the second pass
+ * counts pairs. By hand: customer 1 buys at hours 0, 5, 5 (merged) and
+ * 30000; customer 2 at hours 7 and 7. */
+START_TEST(second_pass_with_pairs)
+{
+    static const int64_t c[] = { 1, 2, 1, 1, 2, 1 };
+    const double h = 1.0 / 24;
+    double t[] = { 9862 + 30000 * h, 9862 + 7 * h, 9862 + 5 * h, 9862, 9862 + 7 * h + 0.01 * h,
+                   9862 + 5 * h };
+    double a[] = { 4, 1, 2, 1, 1, 3 };
+    cxm_rfm_options o;
+    cxm_rfm_options_init(&o);
+    o.unit_days = h;
+    o.unit_origin = 0;
+    cxm_rfm *rfm;
+    ck_assert_cxm_ok(cxm_rfm_from_codes(&rfm, 6, c, t, a, &o));
+    ck_assert_uint_eq(cxm_rfm_stat(rfm, CXM_RFM_PASSES), 2);
+    double x[2], r[2], m[2];
+    column(rfm, CXM_RFM_FREQUENCY, x);
+    column(rfm, CXM_RFM_RECENCY, r);
+    column(rfm, CXM_RFM_MONETARY_VALUE, m);
+    ck_assert(x[0] == 2 && x[1] == 0);
+    ck_assert(r[0] == 30000 && r[1] == 0);
+    ck_assert(m[0] == (2 + 3 + 4) / 2.0 && m[1] == 0);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
 /* A larger random log: one and two threads agree exactly, and so do the
  * log sorted by time and shuffled (up to the rounding of sums). */
 START_TEST(threads_and_order_agree_on_a_large_log)
@@ -691,6 +720,7 @@ static Suite *rfm_suite(void)
     tcase_add_test(tc, include_first_transaction);
     tcase_add_test(tc, row_order_does_not_matter);
     tcase_add_test(tc, threads_and_order_agree_on_a_large_log);
+    tcase_add_test(tc, second_pass_with_pairs);
     tcase_add_test(tc, compressed_form);
     tcase_add_test(tc, bad_arguments);
     tcase_add_test(tc, public_date_functions);

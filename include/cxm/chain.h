@@ -266,6 +266,14 @@ typedef struct cxm_servqual_scores {
  * @param[out] out             the scores.
  * @param[out] item_gaps       n_items mean item gaps, or NULL.
  * @param[out] dimension_gaps  n_dimensions dimension gaps, or NULL.
+ * @param n_respondents number of respondents (rows of the matrices).
+ * @param n_items number of items (columns of the matrices).
+ * @param expectations n_respondents × n_items expectation ratings, row-major; NaN for no answer.
+ * @param perceptions n_respondents × n_items perception ratings, row-major; NaN for no answer.
+ * @param n_dimensions number of dimensions.
+ * @param dimension_of_item the dimension (0-based) of each item.
+ * @param n_weight_rows 0 (no weights), 1 (one allocation for everyone) or n_respondents.
+ * @param weights n_weight_rows × n_dimensions importance points, or NULL.
  * Other parameters as in cxm_servqual_respondents().
  * @return #CXM_OK, #CXM_EINVAL, or #CXM_EDOMAIN when an item nobody answered
  *         leaves a dimension without any answer.
@@ -760,6 +768,7 @@ CXM_API int cxm_pls_model_preset(cxm_pls_model **out, const char *name);
  * The model as JSON text (the format cxm_pls_model_from_json() reads).
  *
  * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @param model the model.
  * @return #CXM_OK or #CXM_ENOMEM.
  */
 CXM_API int cxm_pls_model_to_json(char **out, const cxm_pls_model *model);
@@ -892,6 +901,8 @@ CXM_API size_t cxm_pls_result_size(const cxm_pls_result *result, cxm_pls_quantit
  *
  * @param[out] dst   @p n values.
  * @param n          must equal cxm_pls_result_size().
+ * @param result an estimate from cxm_pls_estimate().
+ * @param quantity which quantity to copy.
  * @return #CXM_OK or #CXM_EINVAL.
  */
 CXM_API int cxm_pls_result_get(double *dst, size_t n, const cxm_pls_result *result,
@@ -941,6 +952,7 @@ CXM_API int cxm_pls_result_scores(double *dst, size_t n, const cxm_pls_result *r
  * importance–performance of the target's drivers when the model has a target.
  *
  * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @param result an estimate from cxm_pls_estimate().
  * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOMEM.
  */
 CXM_API int cxm_pls_result_to_json(char **out, const cxm_pls_result *result);

@@ -140,6 +140,7 @@ CXM_API void cxm_journey_map_free(cxm_journey_map *map);
  * @param department  owning department; NULL means "".
  * @param decision    the customer decision it serves: EXPLORE, BUY or PROMOTE.
  * @param rung        the ladder rung it serves.
+ * @param map the map.
  * @return #CXM_OK, #CXM_EINVAL (duplicate or empty id, LEAVE, unknown enum value).
  */
 CXM_API int cxm_journey_map_add_touchpoint(cxm_journey_map *map, const char *id, const char *name,
@@ -198,6 +199,8 @@ CXM_API int cxm_journey_map_touchpoints(cxm_table **out, const cxm_journey_map *
  *
  * @param text     the JSON document, @p length bytes (need not be NUL-terminated).
  * @param source   name used in error messages (e.g. the file name), or NULL.
+ * @param out the map, released with cxm_journey_map_free().
+ * @param length length of @p text in bytes.
  * @return #CXM_OK, #CXM_EPARSE with a message naming the place
  *         ("map.json:3:14: ..." for syntax, "map.json: touchpoints[2] ('cart'):
  *         key 'rung' must be one of KNOW, DO, SUGGEST, CREATE, got 'BUY'"), #CXM_ENOMEM.
@@ -224,6 +227,7 @@ typedef struct cxm_paths cxm_paths;
  * @param separator  the text between touches in path strings (">" when NULL;
  *                   blanks around it and around touches are trimmed, so
  *                   " > " is the same as ">").
+ * @param out the empty path set, released with cxm_paths_free().
  */
 CXM_API int cxm_paths_create(cxm_paths **out, const char *separator);
 
@@ -236,6 +240,8 @@ CXM_API void cxm_paths_free(cxm_paths *paths);
  * @param conversions  conversions of this path (finite, >= 0; need not be whole).
  * @param nulls        journeys of this path that did not convert (finite, >= 0).
  * @param value        total conversion value (finite, >= 0; 0 when conversions is 0).
+ * @param paths the path set.
+ * @param path the touches separated by the set's separator, e.g. "search > email".
  * @return #CXM_OK, #CXM_EINVAL naming the problem (an empty touch, a bad count).
  */
 CXM_API int cxm_paths_add(cxm_paths *paths, const char *path, double conversions, double nulls,
@@ -246,6 +252,12 @@ CXM_API int cxm_paths_add(cxm_paths *paths, const char *path, double conversions
  *
  * @param ages   NULL, or the time from each touch to the conversion (>= 0),
  *               needed by time-decay attribution.
+ * @param paths the path set.
+ * @param n number of touches, >= 1.
+ * @param touches @p n touch names in order.
+ * @param conversions conversions of this path (finite, >= 0).
+ * @param nulls journeys of this path that did not convert (finite, >= 0).
+ * @param value total conversion value (finite, >= 0).
  */
 CXM_API int cxm_paths_add_touches(cxm_paths *paths, size_t n, const char *const *touches,
                                   const double *ages, double conversions, double nulls,
@@ -274,6 +286,12 @@ CXM_API int cxm_paths_add_many(cxm_paths *paths, size_t n, const char *const *te
  * @param csv_options  layout and strictness (cxm/io.h); NULL detects the
  *                     delimiter and expects a header. With skip_bad_rows, bad
  *                     rows are counted (cxm_paths_skipped()).
+ * @param paths the path set the rows are added to.
+ * @param filename the file.
+ * @param path_column column of the paths (header name or 1-based number).
+ * @param conversions_column column of the conversions.
+ * @param value_column column of the conversion value, or NULL/"" for none.
+ * @param nulls_column column of the nulls, or NULL/"" for none.
  * @return #CXM_OK, #CXM_EIO, #CXM_EPARSE ("paths.csv:12: column 'path': touch
  *         2 of 'a > > b' is empty"), #CXM_ENOTFOUND (no such column).
  */
@@ -314,7 +332,9 @@ typedef struct cxm_markov_options {
     int use_nulls;       /**< 1 (default): null paths shape the chain; 0: converting paths only */
     int keep_self_loops; /**< 0 (default): collapse self-loops; 1: keep them (same removal effects) */
 } cxm_markov_options;
+/** The version of ::cxm_markov_options this header describes. */
 #define CXM_MARKOV_OPTIONS_VERSION 1
+/** Initializer of ::cxm_markov_options with the defaults. */
 #define CXM_MARKOV_OPTIONS_INIT { CXM_MARKOV_OPTIONS_VERSION, 1, 1, 0 }
 /** Fill @p options with the defaults. */
 CXM_API void cxm_markov_options_init(cxm_markov_options *options);
@@ -355,7 +375,9 @@ typedef struct cxm_heuristic_options {
     double last_weight;   /**< position-based share of the last touch (0.4) */
     double half_life;     /**< time-decay half-life in the ages' unit; 0 = no time decay (7) */
 } cxm_heuristic_options;
+/** The version of ::cxm_heuristic_options this header describes. */
 #define CXM_HEURISTIC_OPTIONS_VERSION 1
+/** Initializer of ::cxm_heuristic_options with the defaults. */
 #define CXM_HEURISTIC_OPTIONS_INIT { CXM_HEURISTIC_OPTIONS_VERSION, 0.4, 0.2, 0.4, 7.0 }
 /** Fill @p options with the defaults. */
 CXM_API void cxm_heuristic_options_init(cxm_heuristic_options *options);
@@ -390,6 +412,7 @@ CXM_API int cxm_attribution_shapley(cxm_table **out, const cxm_paths *paths);
  * @param transitions  8 numbers, row-major: from EXPLORE, then from BUY, to
  *                     EXPLORE, BUY, PROMOTE, LEAVE. Counts or probabilities
  *                     (each row is divided by its sum; a row must not be all 0).
+ * @param out the table, released with cxm_table_free().
  *
  * Columns, rows EXPLORE and BUY: from; p_explore, p_buy, p_promote, p_leave
  * (transition probabilities); n_explore, n_buy (fundamental matrix N =
@@ -410,6 +433,10 @@ CXM_API int cxm_decision_chain(cxm_table **out, const double *transitions);
  * (below, above). A value equal to its mean counts as high.
  *
  * @param labels  NULL (labels "1", "2", ...) or @p n names.
+ * @param out the table, released with cxm_table_free().
+ * @param n number of touchpoints.
+ * @param importance @p n importance values.
+ * @param performance @p n performance values.
  *
  * Columns: label, quadrant (text); importance, performance, priority
  * (standardized importance − standardized performance: larger = more
@@ -444,6 +471,9 @@ CXM_API void cxm_journeys_free(cxm_journeys *journeys);
  * @param valence   the customer's emotional valence here (e.g. −5..+5), or NaN.
  * @param segment   the customer's segment, or NULL/"" (a customer's segment is
  *                  the one on their earliest event that has one).
+ * @param journeys the journeys.
+ * @param customer customer id (non-empty text).
+ * @param touchpoint id of a touchpoint of the map.
  * @return #CXM_OK, #CXM_ENOTFOUND (touchpoint not in the map), #CXM_EINVAL.
  */
 CXM_API int cxm_journeys_add_event(cxm_journeys *journeys, const char *customer, double time,
@@ -508,7 +538,9 @@ typedef struct cxm_journey_options {
     cxm_importance_source importance; /**< experience map importance (AUTO) */
     int by_channel;                   /**< cxm_journeys_paths(): states are channels (1) or touchpoints (0, default) */
 } cxm_journey_options;
+/** The version of ::cxm_journey_options this header describes. */
 #define CXM_JOURNEY_OPTIONS_VERSION 1
+/** Initializer of ::cxm_journey_options with the defaults. */
 #define CXM_JOURNEY_OPTIONS_INIT { CXM_JOURNEY_OPTIONS_VERSION, 0.95, CXM_IMPORTANCE_AUTO, 0 }
 /** Fill @p options with the defaults. */
 CXM_API void cxm_journey_options_init(cxm_journey_options *options);

@@ -196,6 +196,7 @@ CXM_API const char *cxm_model_param_name(const cxm_model *model, size_t index);
  *
  * @param[out] dst  cxm_model_param_count() values, in the order of cxm_model_param_name().
  * @param n         length of @p dst; must equal the parameter count.
+ * @param model the model.
  * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EINVAL.
  */
 CXM_API int cxm_model_params(const cxm_model *model, double *dst, size_t n);
@@ -210,6 +211,7 @@ CXM_API int cxm_model_param(const cxm_model *model, const char *name, double *ou
  * @param params  the parameters in the order of cxm_model_param_name(); each
  *                must be finite and in its domain (positive for BG/NBD).
  * @param n       number of values; must equal the parameter count.
+ * @param model the model.
  */
 CXM_API int cxm_model_set_params(cxm_model *model, const double *params, size_t n);
 
@@ -231,6 +233,7 @@ CXM_API int cxm_model_set_params(cxm_model *model, const double *params, size_t 
  * @param T        time since the first purchase at the end of calibration.
  * @param weights  customers per row, or NULL.
  * @param options  NULL for the defaults.
+ * @param model the model.
  */
 CXM_API int cxm_model_fit(cxm_model *model, size_t n, const double *x, const double *t_x,
                           const double *T, const double *weights,
@@ -246,6 +249,7 @@ CXM_API int cxm_model_fit(cxm_model *model, size_t n, const double *x, const dou
  * @param mean_spend  mean value of the repeat purchases.
  * @param weights     customers per row, or NULL.
  * @param options     NULL for the defaults.
+ * @param model the model.
  */
 CXM_API int cxm_model_fit_spend(cxm_model *model, size_t n, const double *x,
                                 const double *mean_spend, const double *weights,
@@ -299,7 +303,9 @@ CXM_API const char *cxm_model_fit_message(const cxm_model *model);
  * Probability that each customer is still alive at the end of calibration.
  *
  * @param[out] dst  @p n probabilities in [0, 1].
- * @param x, t_x, T the customers' histories (as for cxm_model_fit()).
+ * @param x,t_x,T the customers' histories (as for cxm_model_fit()).
+ * @param model the model.
+ * @param n number of customers.
  * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EUNSUPPORTED for a
  *         spend model, #CXM_EINVAL (the message names the element).
  */
@@ -347,6 +353,7 @@ CXM_API int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double
  * @param n             number of customers (or distinct first-purchase times).
  * @param first         time of each customer's first purchase.
  * @param weights       customers per entry, or NULL for 1.
+ * @param model the model.
  */
 CXM_API int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times,
                                const double *times, size_t n, const double *first,
@@ -364,6 +371,11 @@ CXM_API int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_tim
  * @param bins                number of groups, >= 1.
  * @param duration            holdout length of each customer.
  * @param x_holdout           purchases each customer made in the holdout.
+ * @param model the model.
+ * @param n number of customers.
+ * @param x repeat purchases in the calibration period.
+ * @param t_x time of the last calibration purchase.
+ * @param T length of each customer's calibration period.
  */
 CXM_API int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
                                           double *dst_predicted, double *dst_count,
@@ -392,10 +404,11 @@ CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
  *
  * @param model    a purchase model (BG/NBD, MBG/NBD, ...).
  * @param[out] dst @p n lifetime values.
- * @param x, t_x, T the customers' histories.
+ * @param x,t_x,T the customers' histories.
  * @param value    expected value of each customer's transactions (e.g. from
  *                 cxm_model_expected_spend()).
  * @param options  period length (required), periods, discount, margin.
+ * @param n number of customers.
  */
 CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n,
                                      const double *x, const double *t_x, const double *T,
@@ -414,6 +427,7 @@ CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t
  * @param n             number of customers.
  * @param T             observation length of each customer, >= 0.
  * @param seed          any 64-bit value.
+ * @param model the model.
  */
 CXM_API int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x,
                                size_t n, const double *T, unsigned long long seed);
@@ -424,6 +438,11 @@ CXM_API int cxm_model_simulate(const cxm_model *model, double *dst_x, double *ds
  * then customer 1's, ...
  *
  * @param[out] dst  the times; @p dst_n must equal Σ x from cxm_model_simulate().
+ * @param model the model.
+ * @param dst_n length of @p dst.
+ * @param n number of customers, as given to cxm_model_simulate().
+ * @param T the observation lengths given to cxm_model_simulate().
+ * @param seed the seed given to cxm_model_simulate().
  */
 CXM_API int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n,
                                      size_t n, const double *T, unsigned long long seed);
@@ -443,6 +462,7 @@ CXM_API int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t
  * version that wrote it.
  *
  * @param[out] json  a NUL-terminated string released with cxm_free().
+ * @param model the model.
  */
 CXM_API int cxm_model_to_json(const cxm_model *model, char **json);
 

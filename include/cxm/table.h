@@ -71,6 +71,9 @@ CXM_API int cxm_table_number(double *out, const cxm_table *table, size_t row, co
  * A whole number column copied into @p dst.
  *
  * @param dst    caller-allocated, @p dst_n = cxm_table_rows() doubles.
+ * @param dst_n length of @p dst; must equal cxm_table_rows().
+ * @param table the table.
+ * @param column the column's name.
  * @return #CXM_OK, #CXM_ENOTFOUND, or #CXM_EINVAL (text column, wrong @p dst_n).
  */
 CXM_API int cxm_table_numbers(double *dst, size_t dst_n, const cxm_table *table,

@@ -1,5 +1,5 @@
 /* cxm_table_read_csv: numeric columns (and ids) from a delimited file into
- * the shared result table (cxm/table.h, lib/journey/table.c), for the cxm
+ * the shared result table (cxm/table.h, lib/core/table.c), for the cxm
  * program and other C callers of the model engine. Reads with the shared
  * strict reader (lib/io/csv.h); nothing here parses text itself. */
 #include "config.h"
@@ -11,7 +11,7 @@
 #include "core/internal.h"
 #include "cxm/model.h"
 #include "io/csv.h"
-#include "journey/internal.h"
+#include "core/table.h"
 
 /* The rows while they are read: the table needs its row count up front. */
 typedef struct buffers {

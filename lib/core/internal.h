@@ -33,6 +33,10 @@ void *cxm__realloc(void *ptr, size_t size);
 void *cxm__reallocarray(void *ptr, size_t count, size_t size); /* overflow-checked */
 void cxm__free(void *ptr);
 char *cxm__strdup(const char *s);
+/* Grow a dynamic array to hold at least `need` elements (capacity doubles):
+ * CXM_OK, CXM_ENOMEM, or CXM_ERANGE when the count cannot be represented.
+ * On failure the array and its capacity are unchanged. */
+int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size);
 
 /* Argument checks: return CXM_OK or fail with a message naming the argument. */
 int cxm__check_finite(double value, const char *name);

@@ -75,6 +75,14 @@ struct cxm_csv {
     size_t last_time_length;
     size_t last_time_column;
     double last_time;
+    /* Recent dates of up to 16 bytes, direct-mapped: logs out of time order
+     * still repeat a few thousand dates. */
+    struct time_entry {
+        uint64_t text[2];     /* zero-padded */
+        uint32_t length;      /* 0: empty entry */
+        uint32_t column;
+        double days;
+    } time_cache[256];
     unsigned long long progress_next;
 };
 
@@ -803,6 +811,7 @@ int cxm__csv_rewind(cxm_csv *csv)
     csv->progress_next = PROGRESS_STEP;
     csv->replay = true;
     csv->last_time_column = SIZE_MAX;
+    memset(csv->time_cache, 0, sizeof csv->time_cache);
     int status = start(csv, false);
     if (status == CXM_OK && csv->pending && csv->nfields != csv->columns)
         status = cxm__fail(CXM_EIO, "%s changed while it was being read", csv->name);
@@ -1021,12 +1030,29 @@ int cxm__csv_get_time(cxm_csv *csv, size_t column, double *days)
     const char *text;
     size_t length;
     trimmed(csv, column, &text, &length);
-    /* Logs repeat dates: remember the last one. */
+    /* Logs repeat dates: remember the last one, and recent short ones. */
     if (column == csv->last_time_column && length == csv->last_time_length &&
         (length <= 16 ? same_short(text, length, csv->last_time_text)
                       : memcmp(text, csv->last_time_text, length) == 0)) {
         *days = csv->last_time;
         return CXM_OK;
+    }
+    struct time_entry *entry = NULL;
+    uint64_t key[2] = { 0, 0 };
+    if (length > 0 && length <= 16) {
+        uint64_t m0 = length >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * length)) - 1;
+        uint64_t m1 = length >= 16 ? ~UINT64_C(0) : length <= 8 ? 0 : (UINT64_C(1) << (8 * (length - 8))) - 1;
+        memcpy(&key[0], text, 8); /* the buffer has PAD bytes after the data */
+        memcpy(&key[1], text + 8, 8);
+        key[0] &= m0;
+        key[1] &= m1;
+        uint64_t h = (key[0] ^ (key[1] * UINT64_C(0x9E3779B97F4A7C15)) ^ column) * UINT64_C(0xff51afd7ed558ccd);
+        entry = &csv->time_cache[h >> 56];
+        if (entry->length == length && entry->column == column && entry->text[0] == key[0] &&
+            entry->text[1] == key[1]) {
+            *days = entry->days;
+            return CXM_OK;
+        }
     }
     char reason[160];
     if (cxm__time_parse(&csv->time_format, text, length, days, reason, sizeof reason) == 0) {
@@ -1036,6 +1062,13 @@ int cxm__csv_get_time(cxm_csv *csv, size_t column, double *days)
             csv->last_time_length = length;
             csv->last_time_column = column;
             csv->last_time = *days;
+        }
+        if (entry) {
+            entry->text[0] = key[0];
+            entry->text[1] = key[1];
+            entry->length = (uint32_t)length;
+            entry->column = (uint32_t)column;
+            entry->days = *days;
         }
         return CXM_OK;
     }

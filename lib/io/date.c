@@ -555,6 +555,17 @@ size_t cxm__time_format_iso(char *dst, size_t size, double days)
         date++;
     }
     cxm__civil_from_days(date, &year, &month, &day);
+    if (micros == 0 && year >= 0 && year <= 9999) {
+        /* The common case, without snprintf (summaries write a date per customer). */
+        if (size < 11)
+            return 0;
+        unsigned y = (unsigned)year;
+        char text[11] = { (char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                          (char)('0' + y % 10), '-', (char)('0' + month / 10), (char)('0' + month % 10),
+                          '-', (char)('0' + day / 10), (char)('0' + day % 10), '\0' };
+        memcpy(dst, text, sizeof text);
+        return 10;
+    }
     if (micros == 0) {
         written = snprintf(dst, size, "%04lld-%02u-%02u", (long long)year, month, day);
     } else {

@@ -166,6 +166,94 @@ static size_t print_g(char *dst, size_t size, int precision, double value)
     return w;
 }
 
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 u128;
+
+/* Shortest round-trip digits, exactly, for 1e-4 <= |value| < 1e15 (not a
+ * whole number): the doubles that round to value form an interval; scaled by
+ * 10^k (17 + k significant digits) its bounds are exact rationals with a
+ * power-of-two denominator, computed in 128-bit integers. The decimal with
+ * the most trailing zeros inside the interval, nearest to value, is the
+ * answer (the method of Ryu and Grisu, without their tables, for a limited
+ * range). Returns the length, or 0 outside the range. */
+static size_t shortest(char *dst, size_t size, double value)
+{
+    double v = fabs(value);
+    if (!(v >= 1e-4 && v < 1e15))
+        return 0;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int exponent = (int)(bits >> 52) - 1075;               /* v = f * 2^exponent */
+    uint64_t f = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    int e10 = -4;                                          /* 10^e10 <= v < 10^(e10+1), about */
+    static const double tens[] = { 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    while (e10 < 14 && v >= tens[e10 + 4])
+        e10++;
+    int k = 17 - e10;                                      /* 3..21 */
+    unsigned shift = (unsigned)(2 - exponent);             /* 5..70 */
+    u128 p10 = 1;
+    for (int i = 0; i < k; i++)
+        p10 *= 10;
+    /* The value and the interval's bounds in units of 2^(exponent-2), times 10^k. */
+    u128 mv = (u128)(4 * f) * p10;
+    u128 mp = (u128)(4 * f + 2) * p10;
+    u128 mm = (u128)(4 * f - (f == (UINT64_C(1) << 52) ? 1 : 2)) * p10;
+    const u128 low_mask = ((u128)1 << shift) - 1;
+    bool inclusive = (f & 1) == 0;                         /* ties round to even */
+    uint64_t lo = (uint64_t)(mm >> shift) + ((mm & low_mask) != 0 || !inclusive);
+    uint64_t hi = (uint64_t)(mp >> shift) - ((mp & low_mask) == 0 && !inclusive);
+    uint64_t vfloor = (uint64_t)(mv >> shift);
+    bool vfrac = (mv & low_mask) != 0;
+    /* The most trailing zeros that a number in [lo, hi] can have. */
+    uint64_t q = 1;
+    int t = 0;
+    while (t < 18 && (hi / (q * 10)) * (q * 10) >= lo) {
+        q *= 10;
+        t++;
+    }
+    /* The multiple of q nearest to the value, within the interval. */
+    uint64_t c = vfloor / q, rem = vfloor % q;
+    if (2 * rem > q || (2 * rem == q && (vfrac || (c & 1))))
+        c++;
+    if (c * q > hi)
+        c--;
+    if (c * q < lo)
+        c++;
+    /* Write c * 10^(t - k) in fixed notation. */
+    char digits[24];
+    int nd = 0;
+    for (uint64_t x = c; x; x /= 10)
+        digits[nd++] = (char)('0' + x % 10);
+    int point = nd - (k - t); /* digits before the decimal point */
+    size_t w = 0;
+    char out[48];
+    if (value < 0)
+        out[w++] = '-';
+    if (point <= 0) {
+        out[w++] = '0';
+        out[w++] = '.';
+        for (int i = 0; i < -point; i++)
+            out[w++] = '0';
+        for (int i = nd - 1; i >= 0; i--)
+            out[w++] = digits[i];
+    } else {
+        for (int i = nd - 1; i >= 0; i--) {
+            out[w++] = digits[i];
+            if (nd - 1 - i == point - 1 && i > 0)
+                out[w++] = '.';
+        }
+        for (int i = nd; i < point; i++)
+            out[w++] = '0';
+    }
+    if (w + 1 > size)
+        return 0;
+    memcpy(dst, out, w);
+    dst[w] = '\0';
+    return w;
+}
+#endif
+
 size_t cxm__format_double(char *dst, size_t size, double value)
 {
     if (!isfinite(value)) {
@@ -175,11 +263,30 @@ size_t cxm__format_double(char *dst, size_t size, double value)
     }
     /* Whole numbers below 2^53 print as integers. */
     if (fabs(value) < 9007199254740992.0 && value == (double)(int64_t)value) {
-        int len = snprintf(dst, size, "%lld", (long long)value);
-        if (value == 0 && signbit(value))
-            len = snprintf(dst, size, "-0");
-        return len > 0 && (size_t)len < size ? (size_t)len : 0;
+        char digits[24];
+        int64_t i = (int64_t)value;
+        uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
+        size_t n = 0;
+        do {
+            digits[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        bool minus = i < 0 || signbit(value);
+        if (n + minus + 1 > size)
+            return 0;
+        size_t w = 0;
+        if (minus)
+            dst[w++] = '-';
+        while (n)
+            dst[w++] = digits[--n];
+        dst[w] = '\0';
+        return w;
     }
+#if defined(__SIZEOF_INT128__)
+    size_t exact = shortest(dst, size, value);
+    if (exact > 0)
+        return exact;
+#endif
     for (int precision = 15; precision <= 17; precision++) {
         size_t len = print_g(dst, size, precision, value);
         double back;

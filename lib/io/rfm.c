@@ -1,10 +1,10 @@
 /* The transaction-log summary (MODELS.md 1.3): per customer x, t_x, T, the
  * mean repeat value, the first purchase, and a holdout split.
  *
- * One pass, no sort of the log. Customers live in a dense array of 64-byte
- * records (one cache line) in order of first appearance, found through an
- * open-addressing table of (hash tag, index) slots. Each row updates its
- * customer's record:
+ * One pass, no sort of the log. Customers are 64-byte records (one cache
+ * line) numbered in order of first appearance and stored in fixed segments,
+ * found through an open-addressing table of (hash tag, index) slots. Each
+ * row updates its customer's record:
  *
  *   - first/last calibration unit, the amount of the first unit and the sum
  *     of the later ones: order-independent, exact for any row order;
@@ -14,10 +14,10 @@
  *     the customer, and a second pass over the input recounts only the marked
  *     customers with a set of (customer, unit) pairs.
  *
- * Rows are handled in batches: parse a batch, prefetch the batch's table
- * slots, resolve the customers and prefetch their records, then update. With
- * a million customers the table and the records exceed the caches, and this
- * keeps several memory loads in flight instead of one. */
+ * Rows are handled in batches (see "the feeder"): prefetch a batch's table
+ * slots, then read them and prefetch the records, then update. With a
+ * million customers the table and the records exceed the caches, and this
+ * keeps many memory loads in flight instead of one. */
 #define _DEFAULT_SOURCE 1
 #include "config.h"
 
@@ -85,7 +85,7 @@ struct cxm_rfm {
     unsigned threads;
     /* units: absolute indices; records hold them relative to base */
     bool have_base;
-    int64_t base, cal_k, obs_k, end_k, max_k;
+    int64_t base, cal_k, obs_k, end_k, max_k, min_k;
     double cal_time, obs_time, max_time;
     /* customers: records in segments of SEGMENT records, each aligned to 2 MiB
      * inside its block, never moved (see CUST) */
@@ -220,6 +220,7 @@ static int configure(cxm_rfm *r, const cxm_rfm_options *options)
         return cxm__fail(CXM_EINVAL, "the calibration end %s is after the observation end %s", a, b);
     }
     r->max_k = INT64_MIN;
+    r->min_k = INT64_MAX;
     r->max_time = -INFINITY;
     r->passes = 1;
     return CXM_OK;
@@ -563,6 +564,131 @@ static inline void update(cxm_rfm *r, const row *w)
     }
 }
 
+/* ------------------------------------------------------------------ second pass */
+
+/* The second pass counts the distinct units of the customers whose rows
+ * came out of order, either with a bitmap of the log's units per such
+ * customer (when the log spans few units: days over a few years) or with a
+ * hash set of (customer, unit) pairs, whichever needs less memory. */
+typedef struct pair_set {
+    uint64_t *keys;
+    size_t mask, n;
+    /* bitmap mode */
+    uint64_t *bits;           /* words per customer, for the customers with a slot */
+    uint32_t *slot_of;        /* customer -> its bitmap, UINT32_MAX for none */
+    size_t words;
+} pair_set;
+
+#define PAIR_EMPTY UINT64_MAX
+
+static int pair_set_grow(pair_set *s)
+{
+    size_t cap = s->keys ? (s->mask + 1) * 2 : 1024;
+    uint64_t *keys = cxm__malloc(cap * sizeof *keys);
+    if (keys == NULL)
+        return CXM_ENOMEM;
+    memset(keys, 0xff, cap * sizeof *keys);
+    for (size_t i = 0; s->keys && i <= s->mask; i++) {
+        if (s->keys[i] == PAIR_EMPTY)
+            continue;
+        size_t pos = (size_t)mix64(s->keys[i]) & (cap - 1);
+        while (keys[pos] != PAIR_EMPTY)
+            pos = (pos + 1) & (cap - 1);
+        keys[pos] = s->keys[i];
+    }
+    cxm__free(s->keys);
+    s->keys = keys;
+    s->mask = cap - 1;
+    return CXM_OK;
+}
+
+/* Add key; *added tells whether it is new. */
+static int pair_set_add(pair_set *s, uint64_t key, bool *added)
+{
+    if (s->keys == NULL || (s->n + 1) * 2 > s->mask + 1) {
+        int status = pair_set_grow(s);
+        if (status != CXM_OK)
+            return status;
+    }
+    size_t pos = (size_t)mix64(key) & s->mask;
+    while (s->keys[pos] != PAIR_EMPTY) {
+        if (s->keys[pos] == key) {
+            *added = false;
+            return CXM_OK;
+        }
+        pos = (pos + 1) & s->mask;
+    }
+    s->keys[pos] = key;
+    s->n++;
+    *added = true;
+    return CXM_OK;
+}
+
+static int recount_begin(cxm_rfm *r, pair_set *set)
+{
+    memset(set, 0, sizeof *set);
+    size_t marked = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (CUST(r, i)->meta & META_UNSORTED) {
+            CUST(r, i)->ncal = CUST(r, i)->nhold = 0;
+            marked++;
+        }
+    r->passes = 2;
+    /* Bitmaps: marked customers x span / 8 bytes; pairs: about 32 bytes a row. */
+    uint64_t span = (uint64_t)(r->max_k - r->min_k) + 1;
+    uint64_t words = (span + 63) / 64;
+    if (marked == 0 || words > ((uint64_t)1 << 20) || marked > SIZE_MAX / 8 / words ||
+        (double)marked * (double)words * 8 > 32.0 * (double)r->rows)
+        return CXM_OK;
+    set->slot_of = cxm__malloc(r->n * sizeof *set->slot_of);
+    set->bits = cxm__calloc(marked * (size_t)words, sizeof *set->bits);
+    if (set->slot_of == NULL || set->bits == NULL)
+        return CXM_ENOMEM;
+    set->words = (size_t)words;
+    uint32_t next = 0;
+    for (size_t i = 0; i < r->n; i++)
+        set->slot_of[i] = (CUST(r, i)->meta & META_UNSORTED) ? next++ : UINT32_MAX;
+    return CXM_OK;
+}
+
+static void recount_end(pair_set *set)
+{
+    cxm__free(set->keys);
+    cxm__free(set->bits);
+    cxm__free(set->slot_of);
+    memset(set, 0, sizeof *set);
+}
+
+/* Second pass, one row whose customer is resolved (w->index): count the
+ * distinct units of a customer whose rows came out of order. */
+static int recount_row(cxm_rfm *r, pair_set *set, const row *w)
+{
+    cust *c = CUST(r, w->index);
+    if (!(c->meta & META_UNSORTED))
+        return CXM_OK;
+    bool added;
+    int status = CXM_OK;
+    if (set->bits) {
+        if (w->k < r->min_k || w->k > r->max_k)
+            return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
+        uint64_t bit = (uint64_t)(w->k - r->min_k);
+        uint64_t *word = set->bits + (size_t)set->slot_of[w->index] * set->words + bit / 64;
+        uint64_t mask = UINT64_C(1) << (bit % 64);
+        added = (*word & mask) == 0;
+        *word |= mask;
+    } else {
+        uint32_t p = (uint32_t)(int32_t)(w->k - r->base);
+        status = pair_set_add(set, ((uint64_t)w->index << 32) | p, &added);
+    }
+    if (status == CXM_OK && added) {
+        if (w->k <= r->cal_k)
+            c->ncal++;
+        else
+            c->nhold++;
+    }
+    return status;
+}
+
 /* ------------------------------------------------------------------ the feeder
  *
  * Parsed rows are collected in chunks. A full chunk is applied in sub-batches
@@ -585,6 +711,7 @@ typedef struct chunk {
 
 typedef struct feeder {
     cxm_rfm *r;
+    pair_set *set;            /* the second pass: count units, do not update */
     chunk *ring[RING];
     unsigned count;           /* chunks in the ring: 1 without a helper thread */
     unsigned fill;            /* chunk being filled */
@@ -629,20 +756,41 @@ static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
     }
 }
 
-/* Stage 3. */
-static int apply(cxm_rfm *r, row *rows, size_t n)
+/* Stage 3: find or add each customer and update it; in the second pass
+ * (set != NULL) find it, prefetch its bitmap word, then count. */
+static int apply(cxm_rfm *r, row *rows, size_t n, pair_set *set)
 {
+    if (set == NULL) {
+        for (size_t i = 0; i < n; i++) {
+            row *w = &rows[i];
+            int status = lookup(r, w->hash, w->id, w->len, w->code, &w->index);
+            if (status != CXM_OK)
+                return status;
+            update(r, w);
+        }
+        return CXM_OK;
+    }
+    const size_t known = r->n;
     for (size_t i = 0; i < n; i++) {
         row *w = &rows[i];
         int status = lookup(r, w->hash, w->id, w->len, w->code, &w->index);
         if (status != CXM_OK)
             return status;
-        update(r, w);
+        if (w->index >= known)
+            return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
+        if (set->bits && (CUST(r, w->index)->meta & META_UNSORTED) && w->k >= r->min_k)
+            __builtin_prefetch(set->bits + (size_t)set->slot_of[w->index] * set->words +
+                                   (uint64_t)(w->k - r->min_k) / 64, 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int status = recount_row(r, set, &rows[i]);
+        if (status != CXM_OK)
+            return status;
     }
     return CXM_OK;
 }
 
-static int apply_chunk(cxm_rfm *r, chunk *ch)
+static int apply_chunk(cxm_rfm *r, chunk *ch, pair_set *set)
 {
     size_t batches = (ch->n + SUB - 1) / SUB;
     for (size_t k = 0; k < batches + 2; k++) {
@@ -653,7 +801,7 @@ static int apply_chunk(cxm_rfm *r, chunk *ch)
                              k < batches ? SUB : ch->n - (k - 1) * SUB);
         if (k >= 2) {
             int status = apply(r, ch->rows + (k - 2) * SUB,
-                               k - 1 < batches ? SUB : ch->n - (k - 2) * SUB);
+                               k - 1 < batches ? SUB : ch->n - (k - 2) * SUB, set);
             if (status != CXM_OK)
                 return status;
         }
@@ -675,7 +823,7 @@ static void *helper_main(void *arg)
         pthread_mutex_unlock(&f->lock);
         if (!work)
             break;
-        int status = apply_chunk(f->r, f->ring[take]);
+        int status = apply_chunk(f->r, f->ring[take], f->set);
         pthread_mutex_lock(&f->lock);
         f->full[take] = false;
         if (status != CXM_OK) {
@@ -693,10 +841,11 @@ static void *helper_main(void *arg)
 }
 #endif
 
-static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads)
+static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads, pair_set *set)
 {
     memset(f, 0, sizeof *f);
     f->r = r;
+    f->set = set;
     f->count = 1;
 #if defined(CXM_RFM_THREADS)
     if (threads >= 2) {
@@ -736,7 +885,7 @@ static int feeder_start(feeder *f, cxm_rfm *r, unsigned threads)
 static int feeder_submit(feeder *f)
 {
     if (!f->threaded)
-        return apply_chunk(f->r, f->ring[0]);
+        return apply_chunk(f->r, f->ring[0], f->set);
 #if defined(CXM_RFM_THREADS)
     pthread_mutex_lock(&f->lock);
     f->full[f->fill] = true;
@@ -830,7 +979,7 @@ static int feeder_add(feeder *f, const row *w)
         }
 #endif
         row alone = *w;
-        return apply(f->r, &alone, 1);
+        return apply(f->r, &alone, 1, f->set);
     }
     row *slot = feeder_row(f, w->len, &status);
     if (slot == NULL)
@@ -863,103 +1012,12 @@ static int place(cxm_rfm *r, row *w)
     }
     if (w->k > r->max_k)
         r->max_k = w->k;
+    if (w->k < r->min_k)
+        r->min_k = w->k;
     if (w->t > r->max_time)
         r->max_time = w->t;
     r->rows++;
     return 0;
-}
-
-/* ------------------------------------------------------------------ second pass */
-
-typedef struct pair_set {
-    uint64_t *keys;
-    size_t mask, n;
-} pair_set;
-
-#define PAIR_EMPTY UINT64_MAX
-
-static int pair_set_grow(pair_set *s)
-{
-    size_t cap = s->keys ? (s->mask + 1) * 2 : 1024;
-    uint64_t *keys = cxm__malloc(cap * sizeof *keys);
-    if (keys == NULL)
-        return CXM_ENOMEM;
-    memset(keys, 0xff, cap * sizeof *keys);
-    for (size_t i = 0; s->keys && i <= s->mask; i++) {
-        if (s->keys[i] == PAIR_EMPTY)
-            continue;
-        size_t pos = (size_t)mix64(s->keys[i]) & (cap - 1);
-        while (keys[pos] != PAIR_EMPTY)
-            pos = (pos + 1) & (cap - 1);
-        keys[pos] = s->keys[i];
-    }
-    cxm__free(s->keys);
-    s->keys = keys;
-    s->mask = cap - 1;
-    return CXM_OK;
-}
-
-/* Add key; *added tells whether it is new. */
-static int pair_set_add(pair_set *s, uint64_t key, bool *added)
-{
-    if (s->keys == NULL || (s->n + 1) * 2 > s->mask + 1) {
-        int status = pair_set_grow(s);
-        if (status != CXM_OK)
-            return status;
-    }
-    size_t pos = (size_t)mix64(key) & s->mask;
-    while (s->keys[pos] != PAIR_EMPTY) {
-        if (s->keys[pos] == key) {
-            *added = false;
-            return CXM_OK;
-        }
-        pos = (pos + 1) & s->mask;
-    }
-    s->keys[pos] = key;
-    s->n++;
-    *added = true;
-    return CXM_OK;
-}
-
-static void recount_begin(cxm_rfm *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        if (CUST(r, i)->meta & META_UNSORTED)
-            CUST(r, i)->ncal = CUST(r, i)->nhold = 0;
-    r->passes = 2;
-}
-
-/* Second pass, one row: count the distinct units of out-of-order customers. */
-static int recount(cxm_rfm *r, pair_set *set, const row *w0)
-{
-    row w = *w0;
-    w.k = unit_of(r, w.t);
-    if (w.k > r->obs_k)
-        return CXM_OK;
-    size_t pos = slot_position(w.hash, r->mask);
-    uint64_t tag = w.hash & TAG_MASK;
-    for (;; pos = (pos + 1) & r->mask) {
-        uint64_t s = r->slots[pos];
-        if (s == 0)
-            return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
-        if ((s & TAG_MASK) == tag &&
-            same_id(r, CUST(r, (uint32_t)s - 1), w.id, w.len, w.code))
-            break;
-    }
-    uint32_t i = (uint32_t)r->slots[pos] - 1;
-    cust *c = CUST(r, i);
-    if (!(c->meta & META_UNSORTED))
-        return CXM_OK;
-    uint32_t p = (uint32_t)(int32_t)(w.k - r->base);
-    bool added;
-    int status = pair_set_add(set, ((uint64_t)i << 32) | p, &added);
-    if (status == CXM_OK && added) {
-        if (w.k <= r->cal_k)
-            c->ncal++;
-        else
-            c->nhold++;
-    }
-    return status;
 }
 
 /* ------------------------------------------------------------------ finishing */
@@ -1237,7 +1295,7 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
                     unsigned threads)
 {
     feeder f;
-    int status = feeder_start(&f, r, threads), more = 0;
+    int status = feeder_start(&f, r, threads, NULL), more = 0;
     row w;
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
@@ -1257,17 +1315,24 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
         return status;
 
     /* Second pass for the customers whose rows came out of time order. */
-    recount_begin(r);
-    status = cxm__csv_rewind(csv);
-    pair_set set = { NULL, 0, 0 };
+    pair_set set;
+    status = recount_begin(r, &set);
+    if (status == CXM_OK)
+        status = cxm__csv_rewind(csv);
+    if (status == CXM_OK)
+        status = feeder_start(&f, r, threads, &set);
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, true);
-        if (got > 0)
-            status = recount(r, &set, &w);
+        if (got <= 0)
+            continue; /* skipped (and counted) in the first pass */
+        w.k = unit_of(r, w.t);
+        if (w.k <= r->obs_k)
+            status = feeder_add(&f, &w);
     }
     if (status == CXM_OK && more < 0)
         status = more;
-    cxm__free(set.keys);
+    status = feeder_finish(&f, status);
+    recount_end(&set);
     return status;
 }
 
@@ -1422,7 +1487,7 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
     if (status == CXM_OK)
         status = grow_slots(r);
     if (status == CXM_OK)
-        status = feeder_start(&f, r, r->threads);
+        status = feeder_start(&f, r, r->threads, NULL);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         row w;
         status = array_row(i, codes, ids, time, amount, &w);
@@ -1436,15 +1501,21 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
     }
     status = feeder_finish(&f, status);
     if (status == CXM_OK && r->any_unsorted) {
-        recount_begin(r);
-        pair_set set = { NULL, 0, 0 };
+        pair_set set;
+        status = recount_begin(r, &set);
+        if (status == CXM_OK)
+            status = feeder_start(&f, r, r->threads, &set);
         for (size_t i = 0; status == CXM_OK && i < n; i++) {
             row w;
             status = array_row(i, codes, ids, time, amount, &w);
-            if (status == CXM_OK)
-                status = recount(r, &set, &w);
+            if (status != CXM_OK)
+                break;
+            w.k = unit_of(r, w.t);
+            if (w.k <= r->obs_k)
+                status = feeder_add(&f, &w);
         }
-        cxm__free(set.keys);
+        status = feeder_finish(&f, status);
+        recount_end(&set);
     }
     if (status == CXM_OK && !codes && (r->id_name = cxm__strdup("customer_id")) == NULL)
         status = CXM_ENOMEM;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cxm/journey.h"
+#include "core/table.h"
 #include "cxm/table.h"
 
 /* ------------------------------------------------------------------ hashing */
@@ -57,8 +58,6 @@ int cxm__u64map_upsert(cxm__u64map *m, uint64_t key, uint32_t fresh, uint32_t *v
 /* 1 and *value when present. */
 int cxm__u64map_find(const cxm__u64map *m, uint64_t key, uint32_t *value);
 
-/* Grow an array so that it holds at least `need` elements (amortised doubling). */
-int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size);
 
 /* ------------------------------------------------------------------ paths */
 /* Channel names of up to 16 bytes are found through a small direct-mapped
@@ -128,33 +127,6 @@ void cxm__journeys_note_skipped(cxm_journeys *journeys, unsigned long long skipp
 int cxm__journey_map_clone(cxm_journey_map **out, const cxm_journey_map *map);
 /* 1 when touching touchpoint t counts as conversion under the map's rule. */
 int cxm__journey_map_converts(const cxm_journey_map *map, size_t t);
-
-/* ------------------------------------------------------------------ tables */
-typedef struct cxm__column {
-    char *name;
-    cxm_column_type type;
-    double *numbers;
-    char **texts;
-} cxm__column;
-
-struct cxm_table {
-    size_t rows;
-    cxm__column *columns;
-    size_t ncolumns, columns_cap;
-    char **scalar_names;
-    double *scalar_values;
-    size_t nscalars, scalars_cap;
-};
-
-/* A table with `rows` rows and no columns yet. */
-int cxm__table_create(cxm_table **out, size_t rows);
-/* Add a number column (NaN-filled) and return its storage in *data. */
-int cxm__table_add_numbers(cxm_table *t, const char *name, double **data);
-/* Add a text column (all "") ; set cells with cxm__table_set_text. */
-int cxm__table_add_texts(cxm_table *t, const char *name, size_t *column);
-int cxm__table_set_text(cxm_table *t, size_t column, size_t row, const char *text);
-int cxm__table_set_text_n(cxm_table *t, size_t column, size_t row, const char *text, size_t n);
-int cxm__table_add_scalar(cxm_table *t, const char *name, double value);
 
 /* ------------------------------------------------------------------ closed forms */
 /* The decision chain table from 2x4 transition weights; allow_empty lets a

@@ -109,23 +109,37 @@ static const cxm_csv_options *path_file_options(const cxm_csv_options *given,
     return local;
 }
 
-/* A count: plain digits are converted here (exactly, up to 15 digits), anything
- * else by the reader, which also words the error. */
+/* A count or a value. Plain decimals of up to 15 digits ("3", "12.50") are
+ * converted here: the digits are an exact integer m and 10^k is exact, so
+ * m / 10^k is the correctly rounded value, as the reader would give.
+ * Anything else goes to the reader, which also words the error. */
 static int count_field(cxm_csv *csv, size_t column, double *out, double absent)
 {
+    static const double powers[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                       1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
     if (column == SIZE_MAX) {
         *out = absent;
         return CXM_OK;
     }
     size_t length;
     const char *text = cxm__csv_field(csv, column, &length);
-    if (length > 0 && length <= 15) {
-        uint64_t v = 0;
-        size_t i = 0;
-        while (i < length && text[i] >= '0' && text[i] <= '9')
-            v = v * 10 + (uint64_t)(text[i++] - '0');
-        if (i == length) {
-            *out = (double)v;
+    if (length > 0 && length <= 16) {
+        uint64_t m = 0;
+        size_t i = 0, digits = 0, point = SIZE_MAX;
+        for (; i < length; i++) {
+            char ch = text[i];
+            if (ch >= '0' && ch <= '9') {
+                m = m * 10 + (uint64_t)(ch - '0');
+                digits++;
+            } else if (ch == '.' && point == SIZE_MAX && digits > 0) {
+                point = i;
+            } else {
+                break;
+            }
+        }
+        if (i == length && digits > 0 && digits <= 15 && point != length - 1) {
+            size_t decimals = point == SIZE_MAX ? 0 : length - 1 - point;
+            *out = (double)m / powers[decimals];
             return CXM_OK;
         }
     }

@@ -28,24 +28,6 @@ uint64_t cxm__hash_bytes(const void *data, size_t n)
     return cxm__hash_u64(h);
 }
 
-int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size)
-{
-    if (need <= *capacity)
-        return CXM_OK;
-    size_t cap = *capacity ? *capacity : 8;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2)
-            return cxm__fail(CXM_ERANGE, "cannot hold %zu elements", need);
-        cap *= 2;
-    }
-    void *grown = cxm__reallocarray(*array, cap, element_size);
-    if (grown == NULL)
-        return CXM_ENOMEM;
-    *array = grown;
-    *capacity = cap;
-    return CXM_OK;
-}
-
 /* ------------------------------------------------------------------ interned strings */
 
 void cxm__strtab_init(cxm__strtab *t)

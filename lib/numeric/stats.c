@@ -1,10 +1,9 @@
 #include "config.h"
 
-#include <float.h>
 #include <math.h>
 
 #include "core/internal.h"
-#include "numeric/special.h"
+#include "numeric/incomplete.h"
 #include "numeric/stats.h"
 
 double cxm__normal_cdf(double x)
@@ -50,61 +49,13 @@ double cxm__normal_quantile(double p)
     return x - u / (1 + x * u / 2);
 }
 
-/* Continued fraction for I_x(a, b) (modified Lentz), valid for x < (a+1)/(a+b+2). */
-static double incbeta_fraction(double a, double b, double x)
-{
-    const double tiny = 1e-300;
-    double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
-    if (fabs(d) < tiny)
-        d = tiny;
-    d = 1.0 / d;
-    double h = d;
-    for (int m = 1; m <= 10000; m++) {
-        double m2 = 2.0 * m;
-        double num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + num * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + num / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        h *= d * c;
-        num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + num * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1.0 + num / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1.0 / d;
-        double delta = d * c;
-        h *= delta;
-        if (fabs(delta - 1.0) < 4 * DBL_EPSILON)
-            break;
-    }
-    return h;
-}
-
-double cxm__incbeta(double a, double b, double x)
-{
-    if (x <= 0.0)
-        return 0.0;
-    if (x >= 1.0)
-        return 1.0;
-    double log_front = a * log(x) + b * log1p(-x) - cxm__lbeta(a, b);
-    if (x < (a + 1.0) / (a + b + 2.0))
-        return exp(log_front) * incbeta_fraction(a, b, x) / a;
-    return 1.0 - exp(log_front) * incbeta_fraction(b, a, 1.0 - x) / b;
-}
-
 double cxm__student_t_cdf(double t, double df)
 {
     if (isinf(t))
         return t > 0 ? 1.0 : 0.0;
     /* P(T <= t) through I_{df/(df+t²)}(df/2, 1/2), computed on the small tail. */
     double x = df / (df + t * t);
-    double tail = 0.5 * cxm__incbeta(df / 2.0, 0.5, x);
+    double tail = 0.5 * cxm__beta_inc(df / 2.0, 0.5, x);
     return t > 0 ? 1.0 - tail : tail;
 }
 

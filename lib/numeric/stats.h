@@ -6,8 +6,6 @@
 /* Standard normal CDF Φ(x) and quantile Φ⁻¹(p), p in (0, 1); full double precision. */
 double cxm__normal_cdf(double x);
 double cxm__normal_quantile(double p);
-/* Regularized incomplete beta I_x(a, b), a, b > 0, x in [0, 1]. */
-double cxm__incbeta(double a, double b, double x);
 /* Student t CDF and quantile with df > 0 degrees of freedom (df may be fractional). */
 double cxm__student_t_cdf(double t, double df);
 double cxm__student_t_quantile(double p, double df);

@@ -10,7 +10,7 @@
 #include "core/internal.h"
 #include "cxm/io.h"
 #include "cxm/sim.h"
-#include "journey/internal.h"
+#include "core/table.h"
 
 static void write_text(FILE *f, const char *text)
 {

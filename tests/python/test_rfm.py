@@ -92,6 +92,25 @@ class LifetimesNames(unittest.TestCase):
                                                    "who", "when", freq="D", freq_multiplier=7)
         self.assertAlmostEqual(s.loc["x", "recency"], 2 / 7)
 
+    def test_id_types_agree(self):
+        # str ids go to C directly, integer ids are their own codes, anything
+        # else (categorical, mixed) through pandas.factorize: the same summary.
+        by_int = cxm.summary_data_from_transaction_data(README, "id", "date")
+        by_str = cxm.summary_data_from_transaction_data(README.assign(id=README["id"].astype(str)),
+                                                        "id", "date")
+        by_cat = cxm.summary_data_from_transaction_data(README.assign(id=README["id"].astype("category")),
+                                                        "id", "date")
+        np.testing.assert_array_equal(by_int.to_numpy(), by_str.to_numpy())
+        np.testing.assert_array_equal(by_int.to_numpy(), by_cat.to_numpy())
+        self.assertEqual(list(by_str.index), ["1", "2", "3"])
+        mixed = README.assign(id=[1, 1, 1, "b", "b", 3.5, 3.5, 3.5])
+        s = cxm.summary_data_from_transaction_data(mixed, "id", "date")
+        self.assertEqual(list(s.index), [1, "b", 3.5])  # no order between types: as they come
+        np.testing.assert_array_equal(s["frequency"], [2, 1, 2])
+        self.assertEqual(list(cxm.summary_data_from_transaction_data(
+            README.assign(id=["b", "b", "b", "a", "a", "c", "c", "c"]), "id", "date").index),
+            ["a", "b", "c"])
+
     def test_errors(self):
         with self.assertRaises(cxm.InvalidArgumentError):
             cxm.summary_data_from_transaction_data(README, "id", "date", freq="fortnight")

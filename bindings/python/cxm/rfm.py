@@ -146,10 +146,6 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
         if col is not None and col not in transactions.columns:
             raise InvalidArgumentError(f"no column {col!r} in the transactions "
                                        f"({', '.join(map(str, transactions.columns))})")
-    codes, uniques = pd.factorize(transactions[customer_id_col], sort=False)
-    if len(codes) and codes.min() < 0:
-        row = int(np.flatnonzero(codes < 0)[0])
-        raise InvalidArgumentError(f"row {row}: {customer_id_col} is missing")
     column = transactions[datetime_col]
     if not pd.api.types.is_datetime64_any_dtype(column):
         try:
@@ -168,18 +164,48 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
                        _time(calibration_period_end, datetime_format, "calibration_period_end"),
                        _time(observation_period_end, datetime_format, "observation_period_end"),
                        include_first_transaction, threads)
-    handle = core.rfm_from_codes(np.ascontiguousarray(codes, dtype=np.int64), days, amounts,
-                                 monetary_value_col is not None, *options)
-    columns = _columns(handle, calibration_period_end is not None, monetary_value_col is not None)
-    ids = np.empty(core.rfm_size(handle), dtype=np.int64)
-    core.rfm_codes(ids, handle)
-    index = pd.Index(uniques.take(ids), name=customer_id_col)
-    frame = pd.DataFrame(columns, index=index)
-    try:
-        frame = frame.sort_index()  # lifetimes' order: by customer id
-    except TypeError:
-        pass
-    return frame
+    has_amount = monetary_value_col is not None
+    ids = transactions[customer_id_col].to_numpy()
+    handle = order = index = None
+    if ids.dtype.kind in "iu" and (ids.dtype.kind == "i" or len(ids) == 0 or ids.max() <= 2**63 - 1):
+        # Integer ids are their own codes.
+        handle = core.rfm_from_codes(np.ascontiguousarray(ids, dtype=np.int64), days, amounts,
+                                     has_amount, *options)
+        codes = np.empty(core.rfm_size(handle), dtype=np.int64)
+        core.rfm_codes(codes, handle)
+        index = pd.Index(codes.astype(ids.dtype), name=customer_id_col)
+        order = np.argsort(codes, kind="stable")
+    elif ids.dtype == object:
+        # str ids go to C as they are; anything else is factorized below.
+        try:
+            handle = core.rfm_from_strings(ids, days, amounts, has_amount, *options)
+        except InvalidArgumentError as exc:
+            if "is not a str" not in str(exc):
+                raise
+        if handle is not None:
+            names = np.array(core.rfm_ids(handle), dtype=object)
+            index = pd.Index(names, name=customer_id_col)
+            # lifetimes' order (by id), sorted as unicode arrays: far faster than objects.
+            order = np.argsort(names.astype(str), kind="stable")
+    if handle is None:
+        codes, uniques = pd.factorize(transactions[customer_id_col], sort=False)
+        if len(codes) and codes.min() < 0:
+            row = int(np.flatnonzero(codes < 0)[0])
+            raise InvalidArgumentError(f"row {row}: {customer_id_col} is missing")
+        handle = core.rfm_from_codes(np.ascontiguousarray(codes, dtype=np.int64), days, amounts,
+                                     has_amount, *options)
+        ids = np.empty(core.rfm_size(handle), dtype=np.int64)
+        core.rfm_codes(ids, handle)
+        index = pd.Index(uniques.take(ids), name=customer_id_col)
+        try:
+            order = np.argsort(index.to_numpy(), kind="stable")
+        except TypeError:
+            order = None  # ids that do not compare: first-appearance order
+    columns = _columns(handle, calibration_period_end is not None, has_amount)
+    if order is not None:
+        columns = {name: values[order] for name, values in columns.items()}
+        index = index[order]
+    return pd.DataFrame(columns, index=index)
 
 
 def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,

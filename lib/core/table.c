@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "journey/internal.h"
+#include "core/table.h"
 
 static char empty_text[] = "";
 
