@@ -97,25 +97,49 @@ CXM_API int cxm_sim_settings_default(cxm_sim_settings **out);
 CXM_API int cxm_sim_settings_parse_json(cxm_sim_settings **out, const char *text, size_t length,
                                         const char *source);
 
-/** cxm_sim_settings_parse_json() on a file's content; #CXM_EIO when it cannot be read. */
+/**
+ * cxm_sim_settings_parse_json() on a file's content.
+ *
+ * @param[out] out    the settings; release them with cxm_sim_settings_free().
+ * @param filename    the JSON file (also the source named in error messages).
+ * @return #CXM_OK, #CXM_EIO when the file cannot be read, or as
+ *         cxm_sim_settings_parse_json().
+ */
 CXM_API int cxm_sim_settings_load_json(cxm_sim_settings **out, const char *filename);
 
-/** Release settings. NULL is accepted. */
+/**
+ * Release settings.
+ *
+ * @param settings  the settings, or NULL (then nothing happens).
+ */
 CXM_API void cxm_sim_settings_free(cxm_sim_settings *settings);
 
 /**
  * The complete settings as JSON (every key, defaults included), in the
  * format cxm_sim_settings_parse_json() reads.
  *
- * @param[out] out  NUL-terminated text; release it with cxm_free().
- * @return #CXM_OK or #CXM_ENOMEM.
+ * @param[out] out   NUL-terminated text; release it with cxm_free().
+ * @param settings   the settings.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_settings_to_json(char **out, const cxm_sim_settings *settings);
 
-/** Set the number of customers (at least 1). */
+/**
+ * Set the number of customers.
+ *
+ * @param settings   the settings.
+ * @param customers  1 to 10^9.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
 CXM_API int cxm_sim_settings_set_customers(cxm_sim_settings *settings, size_t customers);
 
-/** Set the seed: any whole number below 2^53 (so that settings.json holds it exactly). */
+/**
+ * Set the seed.
+ *
+ * @param settings  the settings.
+ * @param seed      any whole number below 2^53 (so that settings.json holds it exactly).
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
 CXM_API int cxm_sim_settings_set_seed(cxm_sim_settings *settings, unsigned long long seed);
 
 /**
@@ -123,16 +147,31 @@ CXM_API int cxm_sim_settings_set_seed(cxm_sim_settings *settings, unsigned long 
  * perceive on average. Its designed quality, which employees rate, is
  * unchanged. The "what if we fixed it" of the demo.
  *
+ * @param settings    the settings.
+ * @param touchpoint  the touchpoint's id in the journey map.
+ * @param quality     the quality delivered (finite).
  * @return #CXM_OK, #CXM_ENOTFOUND (no such touchpoint), #CXM_EINVAL.
  */
 CXM_API int cxm_sim_settings_set_quality(cxm_sim_settings *settings, const char *touchpoint,
                                          double quality);
 
-/** The quality a touchpoint delivers. #CXM_ENOTFOUND when there is no such touchpoint. */
+/**
+ * The quality a touchpoint delivers.
+ *
+ * @param[out] out    the quality (0–10 scale).
+ * @param settings    the settings.
+ * @param touchpoint  the touchpoint's id.
+ * @return #CXM_OK, #CXM_ENOTFOUND (no such touchpoint) or #CXM_EINVAL.
+ */
 CXM_API int cxm_sim_settings_quality(double *out, const cxm_sim_settings *settings,
                                      const char *touchpoint);
 
-/** Number of customers of the settings (0 for NULL). */
+/**
+ * The number of customers the settings simulate.
+ *
+ * @param settings  the settings, or NULL.
+ * @return the number of customers, 0 for NULL.
+ */
 CXM_API size_t cxm_sim_settings_customers(const cxm_sim_settings *settings);
 
 /* ------------------------------------------------------------------ running */
@@ -149,7 +188,11 @@ typedef struct cxm_sim_options {
 /** Default options: no progress callback. */
 #define CXM_SIM_OPTIONS_INIT { CXM_SIM_OPTIONS_VERSION, NULL, NULL }
 
-/** Fill @p options with the defaults (#CXM_SIM_OPTIONS_INIT). */
+/**
+ * Fill @p options with the defaults (#CXM_SIM_OPTIONS_INIT).
+ *
+ * @param options  the options to fill, or NULL (then nothing happens).
+ */
 CXM_API void cxm_sim_options_init(cxm_sim_options *options);
 
 /** A simulated world (opaque, read-only once made). */
@@ -166,10 +209,19 @@ typedef struct cxm_sim cxm_sim;
 CXM_API int cxm_sim_run(cxm_sim **out, const cxm_sim_settings *settings,
                         const cxm_sim_options *options);
 
-/** Release a world. NULL is accepted. */
+/**
+ * Release a world.
+ *
+ * @param sim  the world, or NULL (then nothing happens).
+ */
 CXM_API void cxm_sim_free(cxm_sim *sim);
 
-/** The settings the world was made from (owned by the world). */
+/**
+ * The settings the world was made from.
+ *
+ * @param sim  the world, or NULL.
+ * @return the settings, owned by the world (valid until cxm_sim_free()), or NULL.
+ */
 CXM_API const cxm_sim_settings *cxm_sim_get_settings(const cxm_sim *sim);
 
 /* ------------------------------------------------------------------ outputs */
@@ -179,6 +231,8 @@ CXM_API const cxm_sim_settings *cxm_sim_get_settings(const cxm_sim *sim);
  * touchpoint (the inside-out view).
  *
  * @param[out] out  a new map; release it with cxm_journey_map_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_journey_map(cxm_journey_map **out, const cxm_sim *sim);
 
@@ -186,6 +240,8 @@ CXM_API int cxm_sim_journey_map(cxm_journey_map **out, const cxm_sim *sim);
  * The same map as JSON (docs/journey-map.md), as written to map.json.
  *
  * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_journey_map_json(char **out, const cxm_sim *sim);
 
@@ -197,6 +253,10 @@ CXM_API int cxm_sim_journey_map_json(char **out, const cxm_sim *sim);
  * 1970-01-01), value (the first purchase's amount at the first BUY touch,
  * else NaN), rating (the customer's rating on the map's scale, NaN when the
  * touch was not rated), valence (emotion at the touch, −5..+5).
+ *
+ * @param[out] out  the table; release it with cxm_table_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_events(cxm_table **out, const cxm_sim *sim);
 
@@ -206,6 +266,10 @@ CXM_API int cxm_sim_events(cxm_table **out, const cxm_sim *sim);
  *
  * Columns: customer_id (text); date (days since 1970-01-01, whole seconds),
  * amount (rounded to cents).
+ *
+ * @param[out] out  the table; release it with cxm_table_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_transactions(cxm_table **out, const cxm_sim *sim);
 
@@ -217,6 +281,10 @@ CXM_API int cxm_sim_transactions(cxm_table **out, const cxm_sim *sim);
  * COMP1, STAY1–2 (1–10, the items of the "chain" PLS preset); then
  * rate_ID per touchpoint ID (the customer's rating on the map's scale, NaN
  * when they did not meet it).
+ *
+ * @param[out] out  the table; release it with cxm_table_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_survey(cxm_table **out, const cxm_sim *sim);
 
@@ -235,12 +303,20 @@ CXM_API int cxm_sim_survey(cxm_table **out, const cxm_sim *sim);
  * spend_p, spend_q, spend_gamma, start, calibration_end, observation_end
  * (days since 1970-01-01), time_unit_days, customers, buyers, promoters,
  * respondents.
+ *
+ * @param[out] out  the table; release it with cxm_table_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_customers(cxm_table **out, const cxm_sim *sim);
 
 /**
  * The event log loaded into journeys over cxm_sim_journey_map(), ready for
  * the funnel, attribution, gaps and the experience map (cxm/journey.h).
+ *
+ * @param[out] out  the journeys; release them with cxm_journeys_free().
+ * @param sim       the world.
+ * @return #CXM_OK, #CXM_EINVAL (NULL argument) or #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_journeys(cxm_journeys **out, const cxm_sim *sim);
 
@@ -248,9 +324,13 @@ CXM_API int cxm_sim_journeys(cxm_journeys **out, const cxm_sim *sim);
  * The transaction log summarised (cxm_rfm_from_ids()), ready for the
  * lifetime-value models.
  *
- * @param options  NULL for the defaults; with NULL, the time unit is the
- *                 settings' time_unit_days and the observation end is the
- *                 settings' one (not the last purchase).
+ * @param[out] out  the summary; release it with cxm_rfm_free().
+ * @param sim       the world.
+ * @param options   how to summarise, or NULL: minutes as units (only
+ *                  purchases in the same minute merge), times in the
+ *                  settings' time_unit_days, observed to the settings'
+ *                  observation end (not the last purchase).
+ * @return #CXM_OK, #CXM_EINVAL, #CXM_ERANGE or #CXM_ENOMEM (as cxm_rfm_from_ids()).
  */
 CXM_API int cxm_sim_rfm(cxm_rfm **out, const cxm_sim *sim, const cxm_rfm_options *options);
 
@@ -262,7 +342,9 @@ CXM_API int cxm_sim_rfm(cxm_rfm **out, const cxm_sim *sim, const cxm_rfm_options
  * settings.json (the complete settings). Times are ISO 8601; missing
  * numbers are empty fields.
  *
- * @return #CXM_OK, #CXM_EIO naming the file, #CXM_ENOMEM.
+ * @param sim        the world.
+ * @param directory  an existing directory; files there are replaced.
+ * @return #CXM_OK, #CXM_EIO naming the file, #CXM_EINVAL, #CXM_ENOMEM.
  */
 CXM_API int cxm_sim_write(const cxm_sim *sim, const char *directory);
 
