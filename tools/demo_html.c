@@ -99,11 +99,11 @@ static void world_section(FILE *f, const demo_world *w)
     fprintf(f, "<h2>2. A simulated business: ");
     svg_text(f, w->title);
     fprintf(f, "</h2>\n<p>%s simulated customers (seed %llu) with their own expectations walk "
-               "through nine touchpoints, perceive and feel each one, decide to explore, buy, "
+               "through %zu touchpoints, perceive and feel each one, decide to explore, buy, "
                "promote or leave, answer a survey and keep buying until they drop out. "
                "Employees rate their own touchpoints. Everything below is computed from the "
                "data the simulation produced, as it would be from real logs.</p>\n",
-            demo_thousands(a, sizeof a, (double)w->customers), w->seed);
+            demo_thousands(a, sizeof a, (double)w->customers), w->seed, w->ntp);
 
     fprintf(f, "<h3>The customer's decisions (outside in)</h3>\n");
     static const char *const stages[] = { "EXPLORE", "BUY", "PROMOTE" };
