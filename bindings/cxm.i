@@ -221,3 +221,4 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
 %include "model.i"
 %include "subscription.i"
 %include "chunk.i"
+%include "sim.i"

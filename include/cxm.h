@@ -18,5 +18,6 @@
 #include "cxm/model.h"
 #include "cxm/subscription.h"
 #include "cxm/chunk.h"
+#include "cxm/sim.h"
 
 #endif /* CXM_H */

@@ -59,5 +59,6 @@ extern const cli_command cli_command_predict;
 extern const cli_command cli_command_simulate;
 extern const cli_command cli_command_nps;
 extern const cli_command cli_command_survey;
+extern const cli_command cli_command_world;
 
 #endif

@@ -10,6 +10,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "model_cli.h"
 
 static int run_fit(int argc, char **argv);
@@ -184,6 +185,12 @@ static int run_fit(int argc, char **argv)
         return cli_library_error("fit", status, true);
     int sbg = cxm_model_get_kind(model) == CXM_MODEL_SBG;
     int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    /* A progress line while reading and fitting, on a terminal only (progress.h). */
+    cli_progress progress;
+    cli_progress_start(&progress, "fit");
+    cli_progress_step(&progress, "reading %s", path);
+    csv.progress = cli_progress_update;
+    csv.progress_data = &progress;
     const char *specs[4] = { columns.frequency, spend ? columns.monetary : columns.recency,
                              columns.T, columns.weights };
     if (sbg) {
@@ -210,6 +217,9 @@ static int run_fit(int argc, char **argv)
     size_t ncol = spend ? 3 : 4;
     for (size_t k = 0; !sbg && status == CXM_OK && k < ncol; k++)
         status = table_numbers(table, specs[k], &col[k]);
+    if (status == CXM_OK && !sbg)
+        cli_progress_step(&progress, "fitting %s to %zu rows",
+                          cxm_model_kind_name(cxm_model_get_kind(model)), cxm_table_rows(table));
     if (status == CXM_OK && !sbg) {
         size_t n = cxm_table_rows(table);
         if (spend)
@@ -219,6 +229,7 @@ static int run_fit(int argc, char **argv)
     }
     for (size_t k = 0; k < 4; k++)
         free(col[k]);
+    cli_progress_end(&progress);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         if (read_failed)

@@ -17,6 +17,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "progress.h"
 
 static int run_rfm(int argc, char **argv);
 
@@ -260,6 +261,8 @@ static int run_rfm(int argc, char **argv)
         csv.progress = show_progress;
         csv.progress_data = &p;
     }
+    if (cli_quiet) /* --quiet (tools/cxm.c) */
+        csv.progress = NULL;
     cxm_rfm *rfm = NULL;
     int status = cxm_rfm_read_csv(&rfm, path, customer, date, amount, &csv, &opt);
     if (p.shown)

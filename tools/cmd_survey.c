@@ -13,6 +13,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "progress.h"
 
 bool cli_chain_file_option(const char *command, int option, const char *value,
                            cxm_csv_options *csv, int *status);
@@ -493,10 +494,18 @@ static int run_survey(int argc, char **argv)
         items[i] = cxm_pls_model_item_name(model, i);
     cxm_survey *survey = NULL;
     cxm_pls_result *result = NULL;
+    /* A progress line while reading and estimating, on a terminal only (progress.h). */
+    cli_progress progress;
+    cli_progress_start(&progress, "survey");
+    cli_progress_step(&progress, "reading %s", argv[optind]);
     rc = cxm_survey_read(&survey, argv[optind], p, items, &csv);
     free(items);
+    if (rc == CXM_OK && o.bootstrap > 0)
+        cli_progress_step(&progress, "estimating the path model with %zu bootstrap resamples",
+                          o.bootstrap);
     if (rc == CXM_OK)
         rc = cxm_survey_pls(&result, model, survey, &o);
+    cli_progress_end(&progress);
     size_t skipped = cxm_survey_skipped(survey);
     cxm_survey_free(survey);
     cxm_pls_model_free(model);

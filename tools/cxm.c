@@ -8,6 +8,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "progress.h"
 
 static const cli_command *const commands[] = {
     &cli_command_clv,
@@ -20,13 +21,14 @@ static const cli_command *const commands[] = {
     &cli_command_simulate,
     &cli_command_nps,
     &cli_command_survey,
+    &cli_command_world,
 };
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
 static void print_help(FILE *stream)
 {
     fprintf(stream,
-            "usage: cxm [--version] [--help] COMMAND [ARGS]\n"
+            "usage: cxm [--version] [--help] [--quiet] COMMAND [ARGS]\n"
             "\n"
             "libcxm %s: customer-experience management, measured.\n"
             "\n"
@@ -36,12 +38,34 @@ static void print_help(FILE *stream)
         fprintf(stream, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(stream,
             "\n"
-            "'cxm COMMAND --help' describes a command. Exit status: 0 success,\n"
-            "1 the data or the computation failed, 2 the command line is wrong.\n");
+            "'cxm COMMAND --help' describes a command. Long steps show a progress\n"
+            "line on stderr when it is a terminal; --quiet (with any command)\n"
+            "silences it. Exit status: 0 success, 1 the data or the computation\n"
+            "failed, 2 the command line is wrong.\n");
+}
+
+/* `--quiet` anywhere before `--` silences progress lines: remove it so that
+ * no command has to know about it. */
+static int strip_quiet(int argc, char **argv)
+{
+    int kept = 1;
+    bool literal = false;
+    for (int i = 1; i < argc; i++) {
+        if (!literal && strcmp(argv[i], "--") == 0)
+            literal = true;
+        if (!literal && strcmp(argv[i], "--quiet") == 0) {
+            cli_quiet = true;
+            continue;
+        }
+        argv[kept++] = argv[i];
+    }
+    argv[kept] = NULL;
+    return kept;
 }
 
 int main(int argc, char **argv)
 {
+    argc = strip_quiet(argc, argv);
     if (argc < 2) {
         print_help(stderr);
         return CLI_EXIT_USAGE;

@@ -55,8 +55,47 @@ static void number_label(FILE *out, double x, double y, const char *anchor, int 
 static void axis_label(FILE *out, double x, double y, const char *anchor, double value)
 {
     char text[64];
-    snprintf(text, sizeof text, "%.3g", value);
+    snprintf(text, sizeof text, "%.6g", value);
     label(out, x, y, anchor, text);
+}
+
+/* Round numbers (1, 2 or 5 times a power of ten) between lo and hi, at most max_ticks. */
+static size_t nice_ticks(double lo, double hi, double *ticks, size_t max_ticks)
+{
+    if (!(hi > lo) || !isfinite(lo) || !isfinite(hi))
+        return 0;
+    double raw = (hi - lo) / 5.0, power = pow(10.0, floor(log10(raw))), step = power;
+    if (raw / power > 5)
+        step = 10 * power;
+    else if (raw / power > 2)
+        step = 5 * power;
+    else if (raw / power > 1)
+        step = 2 * power;
+    size_t n = 0;
+    for (double t = ceil(lo / step) * step; t <= hi + step * 1e-9 && n < max_ticks; t += step)
+        ticks[n++] = fabs(t) < step * 1e-9 ? 0.0 : t;
+    return n;
+}
+
+/* Tick labels and faint grid lines on both axes of a plot area. */
+static void axes(FILE *out, int left, int top, int width, int height, double xlo, double xhi,
+                 double ylo, double yhi)
+{
+    double ticks[16];
+    size_t n = nice_ticks(xlo, xhi, ticks, 16);
+    for (size_t i = 0; i < n; i++) {
+        double x = left + (ticks[i] - xlo) / (xhi - xlo) * width;
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>\n", x,
+                top, x, top + height);
+        axis_label(out, x, top + height + 16, "middle", ticks[i]);
+    }
+    n = nice_ticks(ylo, yhi, ticks, 16);
+    for (size_t i = 0; i < n; i++) {
+        double y = top + height - (ticks[i] - ylo) / (yhi - ylo) * height;
+        fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e2e8f0\"/>\n",
+                left, y, left + width, y);
+        axis_label(out, left - 4, y + 4, "end", ticks[i]);
+    }
 }
 
 /* Data range including zero, never empty. */
@@ -167,6 +206,7 @@ void svg_quadrant_chart(FILE *out, const char *title, size_t n, const char *cons
 #define PX(v) (left + ((v) - xlo) * sx)
 #define PY(v) (height - bottom - ((v) - ylo) * sy)
     chart_open(out, title, width, height);
+    axes(out, left, top, width - left - right, height - top - bottom, xlo, xhi, ylo, yhi);
     fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
             left, top, width - left - right, height - top - bottom);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
@@ -182,17 +222,17 @@ void svg_quadrant_chart(FILE *out, const char *title, size_t n, const char *cons
             continue;
         fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n", PX(x[i]), PY(y[i]),
                 palette[0]);
-        label(out, PX(x[i]) + 7, PY(y[i]) - 6, "start", labels[i]);
+        /* Labels of points near the right edge go to their left. */
+        if (PX(x[i]) > width - right - 130)
+            label(out, PX(x[i]) - 7, PY(y[i]) - 6, "end", labels[i]);
+        else
+            label(out, PX(x[i]) + 7, PY(y[i]) - 6, "start", labels[i]);
     }
     label(out, (left + width - right) / 2.0, height - 12, "middle", x_name);
     fprintf(out, "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">",
             (top + height - bottom) / 2.0, (top + height - bottom) / 2.0);
     svg_text(out, y_name);
     fputs("</text>\n", out);
-    axis_label(out, left, height - bottom + 16, "start", xlo);
-    axis_label(out, width - right, height - bottom + 16, "end", xhi);
-    axis_label(out, left - 4, height - bottom, "end", ylo);
-    axis_label(out, left - 4, top + 10, "end", yhi);
 #undef PX
 #undef PY
     chart_close(out);
@@ -241,8 +281,15 @@ void svg_line_chart(FILE *out, const char *title, size_t n, const double *x, siz
     double xlo, xhi, ylo, yhi;
     axis_range(n, x, &xlo, &xhi);
     axis_range(n * n_series, y, &ylo, &yhi);
+    double ymin = INFINITY;
+    for (size_t i = 0; i < n * n_series; i++)
+        if (isfinite(y[i]) && y[i] < ymin)
+            ymin = y[i];
+    if (ymin >= 0 && ylo < 0)
+        ylo = 0; /* counts: the axis starts at zero */
     double sx = (width - left - right) / (xhi - xlo), sy = (height - top - bottom) / (yhi - ylo);
     chart_open(out, title, width, height);
+    axes(out, left, top, width - left - right, height - top - bottom, xlo, xhi, ylo, yhi);
     fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
             left, top, width - left - right, height - top - bottom);
     for (size_t k = 0; k < n_series; k++) {
@@ -262,10 +309,6 @@ void svg_line_chart(FILE *out, const char *title, size_t n, const double *x, siz
             (top + height - bottom) / 2.0, (top + height - bottom) / 2.0);
     svg_text(out, y_name);
     fputs("</text>\n", out);
-    axis_label(out, left, height - bottom + 16, "start", xlo);
-    axis_label(out, width - right, height - bottom + 16, "end", xhi);
-    axis_label(out, left - 4, height - bottom, "end", ylo);
-    axis_label(out, left - 4, top + 10, "end", yhi);
     chart_close(out);
 }
 

@@ -851,4 +851,37 @@ function cxm.markov_attribution_counts(counts)
   return result(core.attribution_markov_counts(core.markov_counts_load(counts)))
 end
 
+-- The simulated world (cxm/sim.h) --------------------------------------------
+
+--- Simulate a world. opts: settings (JSON text changing the built-in world, or
+-- nil), settings_file, customers, seed, quality ({touchpoint = q}). Returns a
+-- world w: w:events(), w:transactions(), w:survey(), w:customers() (tables of
+-- columns, as cxm.result), w:journeys() (for cxm.journey_analysis),
+-- w:journey_map(), w:write(directory), w:settings() (JSON text).
+function cxm.simulate(opts)
+  opts = opts or {}
+  local s
+  if opts.settings_file then
+    s = core.sim_settings_load_json(opts.settings_file)
+  elseif opts.settings then
+    s = core.sim_settings_parse_json(opts.settings, "settings")
+  else
+    s = core.sim_settings_default()
+  end
+  if opts.customers then core.sim_settings_set_customers(s, opts.customers) end
+  if opts.seed then core.sim_settings_set_seed(s, opts.seed) end
+  for id, q in pairs(opts.quality or {}) do core.sim_settings_set_quality(s, id, q) end
+  local handle = core.sim_run(s)
+  local world = { handle = handle, settings_handle = s }
+  function world:events() return result(core.sim_events(self.handle)) end
+  function world:transactions() return result(core.sim_transactions(self.handle)) end
+  function world:survey() return result(core.sim_survey(self.handle)) end
+  function world:customers() return result(core.sim_customers(self.handle)) end
+  function world:journeys() return core.sim_journeys(self.handle) end
+  function world:journey_map() return core.sim_journey_map(self.handle) end
+  function world:write(directory) core.sim_write(self.handle, directory) end
+  function world:settings() return core.sim_settings_to_json(self.settings_handle) end
+  return world
+end
+
 return cxm

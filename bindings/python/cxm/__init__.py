@@ -23,6 +23,9 @@ from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_da
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
                    load_model)
 from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
+from . import sim
+from .sim import simulate
+from . import plotting
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -40,4 +43,5 @@ __all__ = [
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
     "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
+    "sim", "simulate", "plotting",
 ]

@@ -1,0 +1,165 @@
+"""A simulated customer base where the three models of libcxm live together.
+
+Customers with their own expectations walk through the touchpoints of a
+journey map, perceive and feel each one, decide to explore, buy, promote or
+leave, rate touchpoints and answer a survey; buyers keep buying by a BG/NBD
+process until they drop out (satisfaction moves the dropout) and spend by
+the Gamma-Gamma model; employees rate their own touchpoints. The process and
+the settings are documented in ``docs/simulation.md`` and ``cxm/sim.h``::
+
+    >>> import cxm
+    >>> world = cxm.simulate(customers=2000, seed=7)
+    >>> world.events.head()                 # customer, timestamp, touchpoint, ...
+    >>> world.journeys().experience_map()   # the journey model on the events
+    >>> world.summary()                     # frequency, recency, T, monetary_value
+    >>> cxm.chain.PathModel.preset("chain").fit(world.survey)
+    >>> world.customers.attrs["r"]          # the truth behind the data
+
+The same seed gives the same world on every platform; ``quality=`` changes
+what touchpoints deliver for the same customers (a what-if).
+"""
+
+import json
+import os
+
+import numpy as np
+
+from . import core
+from ._errors import InvalidArgumentError
+
+__all__ = ["simulate", "default_settings", "World"]
+
+
+def _frame(table, times=()):
+    from .journey import _frame as frame
+    import pandas as pd
+    df = frame(table)
+    for name in times:
+        if name in df:
+            df[name] = pd.to_datetime(df[name], unit="D").dt.round("s")
+    return df
+
+
+def default_settings():
+    """The built-in world's complete settings as a dict (what ``cxm world
+    --print-settings`` prints)."""
+    return json.loads(core.sim_settings_to_json(core.sim_settings_default()))
+
+
+def _settings(settings):
+    if settings is None:
+        return core.sim_settings_default()
+    if isinstance(settings, dict):
+        return core.sim_settings_parse_json(json.dumps(settings), "settings")
+    if isinstance(settings, (str, os.PathLike)):
+        text = os.fspath(settings)
+        if text.lstrip().startswith("{"):
+            return core.sim_settings_parse_json(text, "settings")
+        return core.sim_settings_load_json(text)
+    raise InvalidArgumentError(
+        f"settings must be a dict, JSON text or a file name, not {type(settings).__name__}")
+
+
+class World:
+    """A simulated world. Its data, as pandas DataFrames:
+
+    * ``events``: the event log (customer, timestamp, touchpoint, value,
+      rating, valence, segment), what :class:`cxm.journey.Journeys` reads;
+    * ``transactions``: customer_id, date, amount (first and repeat purchases);
+    * ``survey``: one row per responding buyer: recommend (0-10), csat (1-5),
+      the items of the "chain" path model (EXPE1..STAY2, 1-10) and rate_ID
+      per touchpoint;
+    * ``customers``: the truth behind the data (latent constructs, decisions,
+      purchases); ``customers.attrs`` holds the true model parameters;
+    * ``journey_map``: a :class:`cxm.journey.JourneyMap` with the employees'
+      self-ratings; ``settings``: the complete settings as a dict.
+    """
+
+    def __init__(self, handle, settings_handle):
+        self._handle = handle
+        self._settings = settings_handle
+        self._cache = {}
+
+    def _get(self, name, make):
+        if name not in self._cache:
+            self._cache[name] = make()
+        return self._cache[name]
+
+    @property
+    def events(self):
+        return self._get("events", lambda: _frame(core.sim_events(self._handle), ["timestamp"]))
+
+    @property
+    def transactions(self):
+        return self._get("transactions",
+                         lambda: _frame(core.sim_transactions(self._handle), ["date"]))
+
+    @property
+    def survey(self):
+        return self._get("survey", lambda: _frame(core.sim_survey(self._handle), ["date"]))
+
+    @property
+    def customers(self):
+        return self._get("customers", lambda: _frame(core.sim_customers(self._handle),
+                                                     ["arrival", "first_purchase"]))
+
+    @property
+    def journey_map(self):
+        from .journey import JourneyMap
+        m = JourneyMap.__new__(JourneyMap)
+        m._handle = core.sim_journey_map(self._handle)
+        return m
+
+    @property
+    def settings(self):
+        return json.loads(core.sim_settings_to_json(self._settings))
+
+    def journeys(self):
+        """The events as :class:`cxm.journey.Journeys` (segments included)."""
+        from .journey import Journeys
+        j = Journeys.__new__(Journeys)
+        j.map = self.journey_map
+        j._handle = core.sim_journeys(self._handle)
+        return j
+
+    def summary(self):
+        """The transactions summarised per customer in the model's time unit
+        (weeks by default): frequency, recency, T, monetary_value,
+        first_purchase; indexed by customer id. What BetaGeoFitter and
+        GammaGammaFitter fit on."""
+        from .rfm import RFMSummary
+        summary = RFMSummary(core.sim_rfm(self._handle), False, True, "customer_id")
+        frame = summary.to_dataframe()
+        frame["first_purchase"] = summary.first_purchase
+        return frame
+
+    def write(self, directory):
+        """Write events.csv, transactions.csv, survey.csv, customers.csv,
+        map.json and settings.json into ``directory`` (created if needed)."""
+        os.makedirs(directory, exist_ok=True)
+        core.sim_write(self._handle, os.fspath(directory))
+
+    def __repr__(self):
+        a = self.customers.attrs
+        return (f"<cxm.sim.World: {int(a['customers'])} customers, {int(a['buyers'])} buyers, "
+                f"{int(a['promoters'])} promoters, {int(a['respondents'])} survey answers>")
+
+
+def simulate(settings=None, *, customers=None, seed=None, quality=None):
+    """Simulate a world and return it as a :class:`World` of DataFrames.
+
+    settings: None (the built-in world), a dict or JSON text changing it
+        (every key optional; see ``default_settings()`` and
+        docs/simulation.md), or the name of a JSON file.
+    customers, seed: override the settings' values.
+    quality: {touchpoint id: quality delivered (0-10)}, a what-if for the
+        same customers.
+    """
+    s = _settings(settings)
+    if customers is not None:
+        core.sim_settings_set_customers(s, int(customers))
+    if seed is not None:
+        core.sim_settings_set_seed(s, int(seed))
+    for tp, q in (quality or {}).items():
+        core.sim_settings_set_quality(s, str(tp), float(q))
+    return World(core.sim_run(s), s)

@@ -1,0 +1,185 @@
+/* cxm world: simulate a customer base (cxm/sim.h) and write its files. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cxm.h>
+
+#include "cli.h"
+#include "progress.h"
+
+static int run_world(int argc, char **argv);
+
+const cli_command cli_command_world = {
+    "world",
+    "simulate customers whose journeys, emotions and purchases the models can study",
+    "usage: cxm world [SETTINGS.json] -o DIR [OPTIONS]\n"
+    "       cxm world [SETTINGS.json] --print-settings\n"
+    "\n"
+    "Simulate a customer base where all three models of libcxm live: customers\n"
+    "with their own expectations walk through the touchpoints of a journey map,\n"
+    "perceive and feel each one, decide to explore, buy, promote or leave, rate\n"
+    "touchpoints and answer a survey; buyers keep buying over calendar time by\n"
+    "a BG/NBD process until they drop out (satisfaction moves the dropout) and\n"
+    "spend by the Gamma-Gamma model; employees rate their own touchpoints. The\n"
+    "same seed gives the same world on every platform.\n"
+    "\n"
+    "SETTINGS.json changes the built-in world (docs/simulation.md); every key\n"
+    "is optional. Files written to DIR (created if needed):\n"
+    "  events.csv        customer,timestamp,touchpoint,value,rating,valence,segment\n"
+    "  transactions.csv  customer_id,date,amount\n"
+    "  survey.csv        respondent, segment, date, recommend (0-10), csat (1-5),\n"
+    "                    the chain preset's items EXPE1..STAY2 (1-10), rate_ID\n"
+    "  customers.csv     the truth: latent constructs, decisions, purchases\n"
+    "  map.json          the journey map with the employees' self-ratings\n"
+    "  settings.json     the complete settings\n"
+    "which the other commands read:\n"
+    "  cxm journey DIR/map.json DIR/events.csv --segment segment\n"
+    "  cxm rfm DIR/transactions.csv --customer customer_id --date date --amount amount\n"
+    "  cxm nps DIR/survey.csv --column recommend\n"
+    "  cxm survey --preset chain DIR/survey.csv\n"
+    "\n"
+    "  -o, --output DIR      directory for the files\n"
+    "  --customers N         number of customers\n"
+    "  --seed S              random seed (a whole number below 2^53)\n"
+    "  --quality ID=Q        the quality touchpoint ID delivers (0-10); repeatable:\n"
+    "                        the same customers, with one thing changed\n"
+    "  --print-settings      print the complete settings as JSON and stop\n"
+    "  --quiet               no progress line on stderr\n"
+    "\n"
+    "Example: cxm world -o world --customers 10000 --seed 7\n",
+    run_world,
+};
+
+enum { O_OUTPUT = 'o', O_CUSTOMERS = 4000, O_SEED, O_QUALITY, O_PRINT };
+
+static int run_world(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "output", required_argument, NULL, O_OUTPUT },
+        { "customers", required_argument, NULL, O_CUSTOMERS },
+        { "seed", required_argument, NULL, O_SEED },
+        { "quality", required_argument, NULL, O_QUALITY },
+        { "print-settings", no_argument, NULL, O_PRINT },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *output = NULL;
+    size_t customers = 0, seed = 0, nquality = 0;
+    bool has_seed = false, print = false;
+    const char *quality[64];
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        switch (ch) {
+        case O_OUTPUT: output = optarg; break;
+        case O_CUSTOMERS:
+            if (!cli_parse_size("world", "customers", optarg, &customers))
+                return CLI_EXIT_USAGE;
+            if (customers == 0)
+                return cli_usage_error("world", "--customers must be at least 1");
+            break;
+        case O_SEED:
+            if (!cli_parse_size("world", "seed", optarg, &seed))
+                return CLI_EXIT_USAGE;
+            has_seed = true;
+            break;
+        case O_QUALITY:
+            if (nquality == 64)
+                return cli_usage_error("world", "at most 64 --quality options");
+            if (strchr(optarg, '=') == NULL)
+                return cli_usage_error("world", "--quality needs ID=Q, got '%s'", optarg);
+            quality[nquality++] = optarg;
+            break;
+        case O_PRINT: print = true; break;
+        case ':': return cli_usage_error("world", "%s needs a value", argv[optind - 1]);
+        default: return cli_usage_error("world", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("world", "unexpected argument '%s'", argv[optind + 1]);
+    if (!print && output == NULL)
+        return cli_usage_error("world", "-o DIR is required (or --print-settings)");
+
+    cxm_sim_settings *settings = NULL;
+    int status = optind < argc ? cxm_sim_settings_load_json(&settings, argv[optind])
+                               : cxm_sim_settings_default(&settings);
+    if (status != CXM_OK)
+        return cli_library_error("world", status, false);
+    if (customers)
+        status = cxm_sim_settings_set_customers(settings, customers);
+    if (status == CXM_OK && has_seed)
+        status = cxm_sim_settings_set_seed(settings, seed);
+    for (size_t i = 0; status == CXM_OK && i < nquality; i++) {
+        char id[256];
+        const char *eq = strchr(quality[i], '=');
+        snprintf(id, sizeof id, "%.*s", (int)(eq - quality[i]), quality[i]);
+        double q;
+        if (!cli_parse_double("world", "quality", eq + 1, &q)) {
+            cxm_sim_settings_free(settings);
+            return CLI_EXIT_USAGE;
+        }
+        status = cxm_sim_settings_set_quality(settings, id, q);
+        if (status != CXM_OK) {
+            cxm_sim_settings_free(settings);
+            return cli_usage_error("world", "--quality %s: %s", quality[i], cxm_error_message());
+        }
+    }
+    if (status != CXM_OK) {
+        cxm_sim_settings_free(settings);
+        return cli_library_error("world", status, true);
+    }
+    if (print) {
+        char *json = NULL;
+        status = cxm_sim_settings_to_json(&json, settings);
+        if (status == CXM_OK)
+            puts(json);
+        cxm_free(json);
+        cxm_sim_settings_free(settings);
+        return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("world", status, false);
+    }
+    if (mkdir(output, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cxm world: cannot create %s: %s\n", output, strerror(errno));
+        cxm_sim_settings_free(settings);
+        return CLI_EXIT_DATA;
+    }
+    cli_progress progress;
+    cli_progress_start(&progress, "world");
+    cli_progress_step(&progress, "simulating %zu customers", cxm_sim_settings_customers(settings));
+    cxm_sim_options run_options = CXM_SIM_OPTIONS_INIT;
+    run_options.progress = cli_progress_update;
+    run_options.progress_data = &progress;
+    cxm_sim *world = NULL;
+    status = cxm_sim_run(&world, settings, &run_options);
+    if (status == CXM_OK) {
+        cli_progress_step(&progress, "writing %s", output);
+        status = cxm_sim_write(world, output);
+    }
+    cli_progress_end(&progress);
+    int code = CLI_EXIT_OK;
+    if (status != CXM_OK) {
+        code = cli_library_error("world", status, false);
+    } else {
+        cxm_table *truth = NULL;
+        if (cxm_sim_customers(&truth, world) == CXM_OK) {
+            double buyers = NAN, promoters = NAN, respondents = NAN;
+            cxm_table_scalar(&buyers, truth, "buyers");
+            cxm_table_scalar(&promoters, truth, "promoters");
+            cxm_table_scalar(&respondents, truth, "respondents");
+            printf("%zu customers, %.0f buyers, %.0f promoters, %.0f survey answers: files "
+                   "in %s\n",
+                    cxm_sim_settings_customers(settings), buyers, promoters, respondents, output);
+        }
+        cxm_table_free(truth);
+    }
+    cxm_sim_free(world);
+    cxm_sim_settings_free(settings);
+    return code;
+}
