@@ -73,6 +73,7 @@ class _Result:
     """Shared helpers of the result dataclasses."""
 
     def to_dict(self):
+        """The fields as a plain dict."""
         return dataclasses.asdict(self)
 
     def to_series(self):
@@ -271,6 +272,7 @@ class Servqual(_Result):
     respondents_table: object
 
     def to_dict(self):
+        """The scalar results as a plain dict (the tables are attributes)."""
         return {"respondents": self.respondents, "unweighted": self.unweighted,
                 "weighted": self.weighted, "item_mean": self.item_mean}
 
@@ -625,6 +627,7 @@ class RetentionModel:
         return _shape_like(satisfaction, result, "retention")
 
     def to_series(self):
+        """The coefficients and fit statistics as a pandas Series."""
         import pandas as pd
         return pd.Series({key: getattr(self, key) for key in self._FIELDS}, name="retention")
 
@@ -1018,6 +1021,7 @@ class PathModelFit:
 
     @property
     def construct_correlations(self):
+        """Correlations of the construct scores, as a DataFrame."""
         return self._square("construct_correlations")
 
     @property

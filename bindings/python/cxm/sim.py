@@ -87,24 +87,29 @@ class World:
 
     @property
     def events(self):
+        """The event log: customer, timestamp, touchpoint, value, rating, valence, segment."""
         return self._get("events", lambda: _frame(core.sim_events(self._handle), ["timestamp"]))
 
     @property
     def transactions(self):
+        """The transaction log: customer_id, date, amount (purchases of the buyers)."""
         return self._get("transactions",
                          lambda: _frame(core.sim_transactions(self._handle), ["date"]))
 
     @property
     def survey(self):
+        """The survey answers of the buyers who responded: recommend, csat, the chain preset's items, a rating per touchpoint."""
         return self._get("survey", lambda: _frame(core.sim_survey(self._handle), ["date"]))
 
     @property
     def customers(self):
+        """The truth beside the data: one row per customer with the latent constructs, decisions and purchases."""
         return self._get("customers", lambda: _frame(core.sim_customers(self._handle),
                                                      ["arrival", "first_purchase"]))
 
     @property
     def journey_map(self):
+        """The journey map the world ran on, employees' self-ratings included (:class:`cxm.journey.JourneyMap`)."""
         from .journey import JourneyMap
         m = JourneyMap.__new__(JourneyMap)
         m._handle = core.sim_journey_map(self._handle)
@@ -112,6 +117,7 @@ class World:
 
     @property
     def settings(self):
+        """The complete settings of this world as a dict."""
         return json.loads(core.sim_settings_to_json(self._settings))
 
     def journeys(self):
