@@ -1,33 +1,7 @@
 #!/bin/sh
 # The cxm program: output, exit codes and messages.
 set -u
-failures=0
-out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-
-# matches PATTERN FILE: the pattern '^$' means the file must be empty.
-matches() {
-  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
-}
-
-# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
-expect() {
-  code=$1 stdout_pattern=$2 stderr_pattern=$3
-  shift 4
-  "$CXM" "$@" >"$out" 2>"$err"
-  got=$?
-  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
-     ! matches "$stderr_pattern" "$err"; then
-    echo "FAIL: cxm $*"
-    echo "  exit $got (expected $code)"
-    echo "  stdout: $(cat "$out")"
-    echo "  stderr: $(cat "$err")"
-    failures=$((failures + 1))
-  else
-    echo "ok: cxm $*"
-  fi
-}
+. "$top_srcdir/tests/cli_lib.sh"
 
 expect 0 '^cxm \(libcxm\) [0-9]+\.[0-9]+\.[0-9]+$' '^$' -- --version
 expect 0 'clv +closed-form' '^$' -- --help
@@ -58,7 +32,4 @@ expect 1 '^$' 'infinite' -- clv --margin 100 --retention 1 --discount 0
 expect 0 'Lifetime value' '^$' -- demo
 expect 2 '^$' "unexpected argument" -- demo extra
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures CLI checks failed"
-  exit 1
-fi
+finish

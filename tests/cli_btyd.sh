@@ -1,36 +1,10 @@
 #!/bin/sh
 # cxm fit, cxm predict, cxm simulate: CDNOW numbers, outputs, exit codes, messages.
 set -u
-failures=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
+. "$top_srcdir/tests/cli_lib.sh"
 data=$top_srcdir/tests/data
 summary=$data/cdnow_customers_summary.csv
 full=$data/cdnow_customers_summary_with_transactions.csv
-
-matches() {
-  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
-}
-
-# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
-expect() {
-  code=$1 stdout_pattern=$2 stderr_pattern=$3
-  shift 4
-  "$CXM" "$@" >"$out" 2>"$err"
-  got=$?
-  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
-     ! matches "$stderr_pattern" "$err"; then
-    echo "FAIL: cxm $*"
-    echo "  exit $got (expected $code)"
-    echo "  stdout: $(head -5 "$out")"
-    echo "  stderr: $(cat "$err")"
-    failures=$((failures + 1))
-  else
-    echo "ok: cxm $*"
-  fi
-}
 
 # MODELS.md 1.4: r=0.243, alpha=4.414, a=0.793, b=2.426, LL -9582.4.
 expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$summary" -o "$tmp/bg.json"
@@ -81,7 +55,4 @@ printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "
 expect 1 '^$' 'q = 0\.8' -- predict "$tmp/q.json" "$full"
 expect 1 '^$' 'not a valid JSON' -- predict "$summary" "$summary" --horizon 1
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures CLI checks failed"
-  exit 1
-fi
+finish

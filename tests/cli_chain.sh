@@ -1,34 +1,8 @@
 #!/bin/sh
 # cxm nps and cxm survey: output, exit codes and messages.
 set -u
-failures=0
-out=$(mktemp)
-err=$(mktemp)
-tmp=$(mktemp -d)
-trap 'rm -rf "$out" "$err" "$tmp"' EXIT
+. "$top_srcdir/tests/cli_lib.sh"
 data="$top_srcdir/tests/data/chain"
-
-matches() {
-  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
-}
-
-# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
-expect() {
-  code=$1 stdout_pattern=$2 stderr_pattern=$3
-  shift 4
-  "$CXM" "$@" >"$out" 2>"$err"
-  got=$?
-  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
-     ! matches "$stderr_pattern" "$err"; then
-    echo "FAIL: cxm $*"
-    echo "  exit $got (expected $code)"
-    echo "  stdout: $(head -c 2000 "$out")"
-    echo "  stderr: $(cat "$err")"
-    failures=$((failures + 1))
-  else
-    echo "ok: cxm $*"
-  fi
-}
 
 # MODELS.md 3.2: 50 promoters, 30 passives, 20 detractors (and 3 missing answers).
 expect 0 '^NPS 30\.000 \(100 answers: 50 promoters, 30 passives, 20 detractors\)' '^$' -- nps "$data/nps.csv" --column recommend
@@ -76,7 +50,4 @@ expect 1 '^$' 'bad\.json: model JSON: constructs\[0\]\.mode must be "A"' -- surv
 printf '{"constructs": [\n' > "$tmp/broken.json"
 expect 1 '^$' 'broken\.json: model JSON: line 2' -- survey "$tmp/broken.json" "$data/survey.csv"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures CLI checks failed"
-  exit 1
-fi
+finish

@@ -1,34 +1,9 @@
 #!/bin/sh
 # cxm journey and cxm attribution: output, JSON, exit codes and messages.
 set -u
-failures=0
-out=$(mktemp)
-err=$(mktemp)
-json=$(mktemp)
-trap 'rm -f "$out" "$err" "$json"' EXIT
+. "$top_srcdir/tests/cli_lib.sh"
 ex="$top_srcdir/examples/journey"
-
-matches() {
-  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
-}
-
-# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
-expect() {
-  code=$1 stdout_pattern=$2 stderr_pattern=$3
-  shift 4
-  "$CXM" "$@" >"$out" 2>"$err"
-  got=$?
-  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
-     ! matches "$stderr_pattern" "$err"; then
-    echo "FAIL: cxm $*"
-    echo "  exit $got (expected $code)"
-    echo "  stdout: $(head -c 2000 "$out")"
-    echo "  stderr: $(cat "$err")"
-    failures=$((failures + 1))
-  else
-    echo "ok: cxm $*"
-  fi
-}
+json=$tmp/out.json
 
 expect 0 'attribution +exact Markov' '^$' -- --help
 expect 0 'usage: cxm attribution' '^$' -- attribution --help
@@ -73,7 +48,4 @@ printf '{"touchpoints": [{"id": "site", "decision": "EXPLORE", "rung": "DO"}]}' 
 expect 1 '^$' "events\.csv:2: column 'touchpoint': touchpoint 'ad' is not in the journey map" -- journey "$json" "$ex/events.csv"
 expect 1 '^$' "the JSON document ends too early" -- journey /dev/null "$ex/events.csv"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures CLI checks failed"
-  exit 1
-fi
+finish

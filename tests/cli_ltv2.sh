@@ -1,36 +1,10 @@
 #!/bin/sh
 # cxm fit / cxm predict with Pareto/NBD, BG/BB and sBG: published numbers, outputs, errors.
 set -u
-failures=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
+. "$top_srcdir/tests/cli_lib.sh"
 data=$top_srcdir/tests/data
 summary=$data/cdnow_customers_summary.csv
 donations=$data/donations.csv
-
-matches() {
-  if [ "$1" = '^$' ]; then [ ! -s "$2" ]; else grep -Eq -- "$1" "$2"; fi
-}
-
-# expect EXIT_CODE STDOUT_PATTERN STDERR_PATTERN -- ARGS...
-expect() {
-  code=$1 stdout_pattern=$2 stderr_pattern=$3
-  shift 4
-  "$CXM" "$@" >"$out" 2>"$err"
-  got=$?
-  if [ "$got" -ne "$code" ] || ! matches "$stdout_pattern" "$out" ||
-     ! matches "$stderr_pattern" "$err"; then
-    echo "FAIL: cxm $*"
-    echo "  exit $got (expected $code)"
-    echo "  stdout: $(head -5 "$out")"
-    echo "  stderr: $(cat "$err")"
-    failures=$((failures + 1))
-  else
-    echo "ok: cxm $*"
-  fi
-}
 
 # MODELS.md 1.6: r=0.553, alpha=10.578, s=0.606, beta=11.669, LL -9595.0.
 expect 0 '^r +0\.553' '^$' -- fit pnbd "$summary" -o "$tmp/pnbd.json"
@@ -61,4 +35,4 @@ printf 'x\n1\n' >"$tmp/none.csv"
 expect 1 '^$' "needs a column 'survivors'" -- fit sbg "$tmp/none.csv"
 expect 2 '^$' 'SUMMARY.csv are required' -- predict "$tmp/pnbd.json"
 
-[ "$failures" -eq 0 ]
+finish
