@@ -356,14 +356,27 @@ static size_t distinct_rows(const double *const *column, size_t ncolumns, const 
         goto fail;
     for (size_t i = 0; i < capacity; i++)
         slots[i].pattern = UINT32_MAX;
+    /* Rows are hashed a block ahead and their slots prefetched: a large
+     * table misses the cache on nearly every probe, and the misses of one
+     * block then overlap instead of following one another. */
+    enum { AHEAD = 32 };
+    uint64_t hashes[AHEAD];
     for (size_t k = 0; k < count; k++) {
         size_t i = rows[k];
-        uint64_t bits[CXM__MAX_COLUMNS], hash = 0x9e3779b97f4a7c15ULL;
-        for (size_t c = 0; c < ncolumns; c++) {
-            bits[c] = double_bits(column[c][i]);
-            hash = (hash ^ bits[c]) * 0xbf58476d1ce4e5b9ULL;
+        uint64_t bits[CXM__MAX_COLUMNS];
+        if (k % AHEAD == 0) {
+            size_t block = count - k < AHEAD ? count - k : AHEAD;
+            for (size_t b = 0; b < block; b++) {
+                uint64_t h = 0x9e3779b97f4a7c15ULL;
+                for (size_t c = 0; c < ncolumns; c++)
+                    h = (h ^ double_bits(column[c][rows[k + b]])) * 0xbf58476d1ce4e5b9ULL;
+                hashes[b] = mix64(h);
+                __builtin_prefetch(&slots[hashes[b] & (capacity - 1)]);
+            }
         }
-        hash = mix64(hash);
+        for (size_t c = 0; c < ncolumns; c++)
+            bits[c] = double_bits(column[c][i]);
+        uint64_t hash = hashes[k % AHEAD];
         size_t s = (size_t)(hash & (capacity - 1));
         for (;;) {
             uint32_t p = slots[s].pattern;
@@ -567,8 +580,20 @@ int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
                 status = CXM_ENOMEM;
                 goto done;
             }
-            patterns = distinct_rows(column, ncol, rows, kept,
-                                     sampled, unique, pattern);
+            /* Size the table once: growing it in steps rehashes every
+             * pattern each time. Distinct rows grow like a power of the rows
+             * read; its exponent comes from the sample and its first half. */
+            size_t half = distinct_rows(column, ncol, rows, sample / 2, sample / 4, unique, NULL);
+            if (half == 0) {
+                status = CXM_ENOMEM;
+                goto done;
+            }
+            double growth = log2((double)sampled / (double)half); /* sampled >= half */
+            if (growth > 1.0)
+                growth = 1.0;
+            double estimate = (double)sampled * pow((double)kept / (double)sample, growth);
+            size_t expected = estimate < (double)kept ? (size_t)estimate : kept;
+            patterns = distinct_rows(column, ncol, rows, kept, expected, unique, pattern);
             if (patterns == 0) {
                 status = CXM_ENOMEM;
                 goto done;
