@@ -96,6 +96,12 @@ typedef void (*cxm_free_fn)(void *ptr, void *user_data);
  * memory must be released by the allocator that made it. Passing NULL for all
  * three functions restores the C library's malloc, realloc and free.
  *
+ * Two kinds of memory stay outside these hooks, both released before the
+ * call that made them returns: the temporary document trees of JSON reading
+ * and writing (cJSON allocates them with its own global hooks, which libcxm
+ * leaves alone so as not to change them under a program that also uses
+ * cJSON), and the C library's own buffers for open files and threads.
+ *
  * @param malloc_fn   allocation function.
  * @param realloc_fn  reallocation function.
  * @param free_fn     release function.
