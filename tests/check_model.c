@@ -1035,6 +1035,21 @@ START_TEST(options_columns_and_threads)
     ck_assert_cxm_ok(cxm_model_set_threads(m, 3));
     ck_assert_cxm_ok(cxm_model_conditional_purchases(m, two, N, t, x, tx, T));
     ck_assert(memcmp(one, two, N * sizeof *one) == 0);
+
+    /* Rows are checked on the threads too: the first bad row is named
+     * whichever thread meets it first, and nothing is written. */
+    x[140000] = 0.5;
+    tx[9000] = T[9000] + 1;
+    for (size_t i = 0; i < N; i++)
+        two[i] = -1;
+    ck_assert_cxm_fails(cxm_model_conditional_purchases(m, two, N, t, x, tx, T), CXM_EINVAL,
+                        "element 9000: t_x");
+    ck_assert_cxm_fails(cxm_model_p_alive(m, two, N, x, tx, T), CXM_EINVAL, "element 9000: t_x");
+    for (size_t i = 0; i < N; i++)
+        ck_assert(two[i] == -1);
+    tx[9000] = cd_tx[9000 % CDNOW_N];
+    ck_assert_cxm_fails(cxm_model_p_alive(m, two, N, x, tx, T), CXM_EINVAL,
+                        "element 140000: x 0.5");
     ck_assert_cxm_fails(cxm_model_set_threads(NULL, 1), CXM_EINVAL, "model");
     free(t), free(x), free(tx), free(T), free(one), free(two), free(columns);
     cxm_model_free(m);

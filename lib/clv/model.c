@@ -1439,12 +1439,18 @@ int cxm__check_arrays(size_t n, int count, ...)
     return status;
 }
 
-int cxm__check_purchase_rows(size_t n, const double *x, const double *t_x, const double *T)
+typedef struct purchase_rows {
+    const double *x, *t_x, *T;
+} purchase_rows;
+
+static int check_purchase_block(void *context, size_t block, size_t begin, size_t end)
 {
-    for (size_t i = 0; i < n; i++) {
+    const purchase_rows *rows = context;
+    (void)block;
+    for (size_t i = begin; i < end; i++) {
         /* The common case in one test (NaN fails every comparison); the
          * detailed check finds the message. */
-        double xi = x[i], ti = t_x[i], Ti = T[i];
+        double xi = rows->x[i], ti = rows->t_x[i], Ti = rows->T[i];
         if (xi >= 0.0 && xi <= 9007199254740992.0 && (double)(long long)xi == xi && ti >= 0.0 &&
             ti <= Ti && Ti <= DBL_MAX && (xi > 0.0 || ti == 0.0))
             continue;
@@ -1453,6 +1459,21 @@ int cxm__check_purchase_rows(size_t n, const double *x, const double *t_x, const
             return status;
     }
     return CXM_OK;
+}
+
+int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
+                             const double *t_x, const double *T)
+{
+    /* Checked in blocks on the model's threads, before anything is written:
+     * on 10^7 customers one thread alone made the check a tenth of a
+     * prediction. The lowest failing block reports, so the message names
+     * the first bad row whatever the threads. */
+    purchase_rows rows = { x, t_x, T };
+    unsigned threads = cxm__model_threads(model, n);
+    int status = cxm__parallel_blocks(n, CXM__BLOCK_ROWS, threads, check_purchase_block, &rows);
+    if (status == CXM_ENOMEM && threads > 1)
+        status = cxm__parallel_blocks(n, CXM__BLOCK_ROWS, 1, check_purchase_block, &rows);
+    return status;
 }
 
 int cxm__check_times(size_t n, const double *t, const char *name)

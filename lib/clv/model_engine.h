@@ -88,7 +88,8 @@ unsigned cxm__model_threads(const cxm_model *model, size_t n);
 int cxm__require_hook(const cxm_model *model, const void *hook, const char *what);
 /* count pairs of (pointer, name): each must be non-NULL when n > 0. */
 int cxm__check_arrays(size_t n, int count, ...);
-int cxm__check_purchase_rows(size_t n, const double *x, const double *t_x, const double *T);
+int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
+                             const double *t_x, const double *T);
 int cxm__check_times(size_t n, const double *t, const char *name);
 /* Work on rows [begin, end) of a prediction. */
 typedef int (*cxm__rows_fn)(const cxm_model *model, void *context, size_t begin, size_t end);

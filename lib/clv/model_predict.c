@@ -52,7 +52,7 @@ int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const doubl
     if (status == CXM_OK)
         status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
     if (status == CXM_OK)
-        status = cxm__check_purchase_rows(n, x, t_x, T);
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
     predict_job job = { NULL, x, t_x, T, NULL, 0.0, dst, JOB_P_ALIVE };
@@ -85,7 +85,7 @@ int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t 
     if (status == CXM_OK)
         status = cxm__check_times(n, t, "t");
     if (status == CXM_OK)
-        status = cxm__check_purchase_rows(n, x, t_x, T);
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
     predict_job job = { t, x, t_x, T, NULL, 0.0, dst, JOB_CONDITIONAL };
@@ -123,7 +123,7 @@ int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate, c
     if (status == CXM_OK)
         status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
     if (status == CXM_OK)
-        status = cxm__check_purchase_rows(n, x, t_x, T);
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
     predict_job job = { NULL, x, t_x, T, NULL, rate, dst, JOB_DERT };
@@ -333,7 +333,7 @@ int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n, cons
     if (status == CXM_OK)
         status = cxm__check_arrays(n, 5, dst, "dst", x, "x", t_x, "t_x", T, "T", value, "value");
     if (status == CXM_OK)
-        status = cxm__check_purchase_rows(n, x, t_x, T);
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_finite(value[i], "value");
         if (status != CXM_OK)
