@@ -680,6 +680,37 @@ static int oom_attribution(void *context)
     return status;
 }
 
+/* The run-time initializers give what the compile-time ones give (for
+ * bindings and programs that cannot use the macros), and accept NULL. */
+START_TEST(options_initializers)
+{
+    cxm_markov_options markov, markov_defaults = CXM_MARKOV_OPTIONS_INIT;
+    memset(&markov, 0xff, sizeof markov);
+    cxm_markov_options_init(&markov);
+    ck_assert(markov.version == CXM_MARKOV_OPTIONS_VERSION && markov.order == 1 &&
+              markov.use_nulls == 1 && markov.keep_self_loops == 0);
+    ck_assert(markov.order == markov_defaults.order &&
+              markov.use_nulls == markov_defaults.use_nulls &&
+              markov.keep_self_loops == markov_defaults.keep_self_loops);
+    cxm_markov_options_init(NULL);
+
+    cxm_heuristic_options heuristic;
+    memset(&heuristic, 0xff, sizeof heuristic);
+    cxm_heuristic_options_init(&heuristic);
+    ck_assert(heuristic.version == CXM_HEURISTIC_OPTIONS_VERSION &&
+              heuristic.first_weight == 0.4 && heuristic.middle_weight == 0.2 &&
+              heuristic.last_weight == 0.4 && heuristic.half_life == 7.0);
+    cxm_heuristic_options_init(NULL);
+
+    cxm_journey_options journey;
+    memset(&journey, 0xff, sizeof journey);
+    cxm_journey_options_init(&journey);
+    ck_assert(journey.version == CXM_JOURNEY_OPTIONS_VERSION && journey.level == 0.95 &&
+              journey.importance == CXM_IMPORTANCE_AUTO && journey.by_channel == 0);
+    cxm_journey_options_init(NULL);
+}
+END_TEST
+
 START_TEST(out_of_memory)
 {
     for (unsigned order = 1; order <= 3; order += 2)
@@ -712,6 +743,7 @@ int main(void)
     tcase_add_test(tc, paths_are_parsed);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, table_access);
+    tcase_add_test(tc, options_initializers);
     tcase_add_test(tc, out_of_memory);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);

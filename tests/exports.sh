@@ -3,6 +3,7 @@
 # public headers declare with CXM_API, all under a LIBCXM_ version node, and
 # the version script must list exactly those functions. A function missing
 # from lib/libcxm.map is silently not exported; this test is what notices.
+# It also asks that every public function be called by some C test.
 set -eu
 lib="$top_builddir/lib/.libs/libcxm.so"
 map="$top_srcdir/lib/libcxm.map"
@@ -45,6 +46,15 @@ fi
 unversioned=$(grep -v '@@\?LIBCXM_' "$tmp/raw" || true)
 if [ -n "$unversioned" ]; then
   echo "exports: symbols without a LIBCXM_ version node: $unversioned"
+  status=1
+fi
+# Every public function is called by a C test (the project's rule: a doc
+# comment, a test, and the bindings where they make sense).
+untested=$(for f in $(cat "$tmp/declared"); do
+  grep -qw "$f" "$top_srcdir"/tests/*.c "$top_srcdir"/tests/*.h || echo "$f"
+done)
+if [ -n "$untested" ]; then
+  echo "exports: public functions no C test in tests/ calls:" $untested
   status=1
 fi
 [ "$status" -eq 0 ] && echo "exports: $(wc -l <"$tmp/declared") functions exported, all versioned"
