@@ -761,6 +761,8 @@ START_TEST(pls_model_json_round_trip_and_errors)
         { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}], \"paths\": [], \"target\": \"Z\"}",
           CXM_EINVAL, "\"target\": the model has no construct 'Z'" },
         { "{\"constructs\": [{\"name\": \"A\", \"items\": [\"a\"]}]}", CXM_EINVAL, "needs \"paths\"" },
+        { "{\"constructs\": [{\"name\": \"A\", \"name\": \"B\", \"items\": [\"a\"]}], \"paths\": []}",
+          CXM_EPARSE, "model JSON: constructs[0]: key 'name' appears twice" },
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         m = (cxm_pls_model *)&m; /* must be reset to NULL on failure */

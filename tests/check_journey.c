@@ -190,6 +190,11 @@ START_TEST(map_json_errors)
                CXM_EPARSE,
                "map.json: touchpoints[1] ('cart'): key 'rung' must be one of KNOW, DO, SUGGEST, "
                "CREATE, got 'BUY'");
+    json_fails("{\"touchpoints\": [{\"id\": \"a\", \"decision\": \"BUY\", \"rung\": \"DO\", "
+               "\"id\": \"b\"}]}",
+               CXM_EPARSE, "map.json: touchpoints[0]: key 'id' appears twice");
+    json_fails("{\"name\": \"a\", \"name\": \"b\", \"touchpoints\": []}", CXM_EPARSE,
+               "map.json: key 'name' appears twice");
     json_fails("{\"touchpoints\": [{\"name\": \"x\"}]}", CXM_EPARSE,
                "map.json: touchpoints[0]: key 'id' is missing");
     json_fails("{\"touchpoints\": [{\"id\": 7}]}", CXM_EPARSE,

@@ -669,6 +669,9 @@ START_TEST(json_errors_are_parse_errors)
     } cases[] = {
         { "{", "not a valid JSON" },
         { "{\"format\": \"other\"}", "'format'" },
+        { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"bgnbd\", \"state\": "
+          "\"given\", \"parameters\": {\"r\": 1, \"alpha\": 1, \"a\": 1, \"b\": 1, \"r\": 2}}",
+          "model JSON: parameters: key 'r' appears twice" },
         { "{\"format\": \"libcxm-model\", \"format_version\": 9, \"kind\": \"bgnbd\"}",
           "format_version 9" },
         { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"xyz\"}", "unknown kind" },

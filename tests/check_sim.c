@@ -188,6 +188,13 @@ START_TEST(test_settings_errors)
     expect_error("{\"segments\": [{\"share\": 1}]}", CXM_EPARSE, "segments[0]: key 'name' is missing");
     expect_error("{\"segments\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}", CXM_EPARSE,
                  "already defined");
+    /* cJSON keeps both members of a repeated key; the reader refuses the document. */
+    expect_error("{\"segments\": [{\"name\": \"a\", \"name\": \"b\"}]}", CXM_EPARSE,
+                 "w.json: segments[0]: key 'name' appears twice");
+    expect_error("{\"customers\": 10, \"customers\": 20}", CXM_EPARSE,
+                 "w.json: key 'customers' appears twice");
+    expect_error("{\"touchpoints\": {\"checkout\": {\"quality\": 5, \"quality\": 6}}}", CXM_EPARSE,
+                 "w.json: touchpoints.checkout: key 'quality' appears twice");
     expect_error("{\"calibration_days\": 900}", CXM_EPARSE, "calibration_days (900) is after");
     expect_error("{\"spend\": {\"q\": 0.5}}", CXM_EPARSE, "key 'q' must be > 1");
     expect_error("{\"touchpoints\": {\"checkout\": {\"entry\": 0}}}", CXM_EPARSE,

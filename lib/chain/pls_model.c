@@ -10,6 +10,7 @@
 
 #include "chain/pls.h"
 #include "core/internal.h"
+#include "core/json.h"
 
 void cxm_pls_options_init(cxm_pls_options *options)
 {
@@ -687,6 +688,14 @@ int cxm_pls_model_from_json(cxm_pls_model **out, const char *json)
         line_column(json, offset, &line, &column);
         return cxm__fail(CXM_EPARSE, "model JSON: line %zu, column %zu: malformed JSON", line,
                          column);
+    }
+    char where[256];
+    const char *key;
+    if (cxm__json_duplicate_key(root, where, sizeof where, &key)) {
+        status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
+                           where[0] ? ": " : "", key);
+        cJSON_Delete(root);
+        return status;
     }
     cxm_pls_model *m = NULL;
     status = cxm_pls_model_create(&m);

@@ -23,6 +23,7 @@
 
 #include "clv/model_engine.h"
 #include "core/internal.h"
+#include "core/json.h"
 
 #define FORMAT_NAME "libcxm-model"
 #define FORMAT_VERSION 1
@@ -259,6 +260,14 @@ int cxm_model_from_json(cxm_model **out, const char *json)
     cJSON *root = cJSON_Parse(json);
     if (root == NULL) /* (cJSON_GetErrorPtr is a shared global: not used) */
         return cxm__fail(CXM_EPARSE, "model JSON: not a valid JSON document");
+    char where[256];
+    const char *key;
+    if (cxm__json_duplicate_key(root, where, sizeof where, &key)) {
+        status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
+                           where[0] ? ": " : "", key);
+        cJSON_Delete(root);
+        return status;
+    }
     cxm_model *model = NULL;
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "format_version");

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/internal.h"
+#include "core/json.h"
 #include "journey/internal.h"
 
 typedef struct ctx {
@@ -59,9 +60,6 @@ static int check_keys(const ctx *c, const cJSON *obj, const char *const *allowed
                                          allowed[i]);
             return bad(c, "unknown key '%s' (allowed: %s)", item->string, list);
         }
-        for (const cJSON *other = obj->child; other != item; other = other->next)
-            if (strcmp(other->string, item->string) == 0)
-                return bad(c, "key '%s' appears twice", item->string);
     }
     return CXM_OK;
 }
@@ -325,6 +323,12 @@ int cxm_journey_map_parse_json(cxm_journey_map **out, const char *text, size_t l
             cJSON_Delete(root);
             return cxm__fail(CXM_EPARSE, "%s: text after the JSON document: '%.20s'", c.source, p);
         }
+    }
+    const char *key;
+    if (cxm__json_duplicate_key(root, c.where, sizeof c.where, &key)) {
+        status = bad(&c, "key '%s' appears twice", key);
+        cJSON_Delete(root);
+        return status;
     }
     cxm_journey_map *map = NULL;
     status = cxm_journey_map_create(&map);

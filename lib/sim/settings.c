@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/internal.h"
+#include "core/json.h"
 #include "cxm/model.h"
 #include "journey/internal.h"
 #include "sim/internal.h"
@@ -279,9 +280,6 @@ static int apply_section(cxm__sim_params *p, const ctx *c, const char *section, 
     if (!cJSON_IsObject(obj))
         return bad(c, "", "key '%s' must be an object, got %s", section, type_name(obj));
     for (const cJSON *item = obj->child; item; item = item->next) {
-        for (const cJSON *other = obj->child; other != item; other = other->next)
-            if (strcmp(other->string, item->string) == 0)
-                return bad(c, where, "key '%s' appears twice", item->string);
         int handled = 0;
         for (size_t i = 0; special && special[i]; i++)
             if (strcmp(special[i], item->string) == 0)
@@ -705,7 +703,11 @@ static int parse_into(cxm_sim_settings *s, const char *text, size_t length, cons
         return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: JSON syntax error at '%.12s'", c.source, line,
                          column, text + offset);
     }
-    int status = apply_document(s, &c, doc);
+    char where[256];
+    const char *key;
+    int status = cxm__json_duplicate_key(doc, where, sizeof where, &key)
+                     ? bad(&c, where, "key '%s' appears twice", key)
+                     : apply_document(s, &c, doc);
     cJSON_Delete(doc);
     return status;
 }
