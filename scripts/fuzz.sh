@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build the libFuzzer targets (fuzz/fuzz_csv.c, fuzz/fuzz_rfm.c) with clang,
+# Build the libFuzzer targets (fuzz/fuzz_*.c) with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer, and run each for SECONDS
 # (default 60) in one process, one core.
 #
@@ -9,25 +9,33 @@
 # cxm/version.h. Work files go to BUILD_DIR/fuzz: the growing corpora
 # (corpus-csv/, corpus-rfm/, seeded from fuzz/corpus/), the logs and any
 # crash artifacts. Exit status 1 when a target found a problem.
-# FUZZ_TARGETS="csv rfm" (the default) chooses the targets.
+# FUZZ_TARGETS="csv rfm json paths" (the default) chooses the targets.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 build=$(cd "${2:-$top/_build}" && pwd)
 out="$build/fuzz"
 clang=${CLANG:-clang}
-targets=${FUZZ_TARGETS:-csv rfm}
+targets=${FUZZ_TARGETS:-csv rfm json paths}
 mkdir -p "$out"
 [ -f "$build/config.h" ] || { echo "fuzz: $build is not a configured build tree" >&2; exit 2; }
 
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 includes="-I$build -I$build/include -I$top/include -I$top/lib"
-sources="$top/lib/core/error.c $top/lib/core/alloc.c $top/lib/core/version.c $top/lib/io/csv.c
+io_sources="$top/lib/core/error.c $top/lib/core/alloc.c $top/lib/core/version.c $top/lib/io/csv.c
   $top/lib/io/date.c $top/lib/io/number.c $top/lib/io/io.c $top/lib/io/rfm.c $top/lib/core/pipeline.c"
 for target in $targets; do
   echo "fuzz: building fuzz_$target"
+  case $target in
+    json | paths) # these reach most of the library
+      sources=$(ls "$top"/lib/*/*.c)
+      libs="$(pkg-config --libs libcjson) -lm" ;;
+    *) sources=$io_sources
+      libs=-lm ;;
+  esac
   # shellcheck disable=SC2086
-  $clang $cflags $includes -pthread -o "$out/fuzz_$target" "$top/fuzz/fuzz_$target.c" $sources -lm
+  $clang $cflags $includes $(pkg-config --cflags libcjson) -pthread -o "$out/fuzz_$target" \
+    "$top/fuzz/fuzz_$target.c" $sources $libs
 done
 
 status=0
