@@ -932,8 +932,9 @@ static int markov_solve(cxm_table **out, const cxm_markov_counts *m)
     return CXM_OK;
 }
 
-int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
-                           const cxm_markov_options *options)
+/* Count the paths' transitions, then make the table from the counts. */
+static int from_paths(cxm_table **out, const cxm_paths *paths, const cxm_markov_options *options,
+                      int (*make_table)(cxm_table **, const cxm_markov_counts *))
 {
     cxm_markov_options o;
     int status = cxm__check_pointer(out, "out");
@@ -949,9 +950,15 @@ int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
     status = counts_build(&m, paths, &o);
     if (status != CXM_OK)
         return status;
-    status = markov_solve(out, &m);
+    status = make_table(out, &m);
     cxm__markov_counts_clear(&m);
     return status;
+}
+
+int cxm_attribution_markov(cxm_table **out, const cxm_paths *paths,
+                           const cxm_markov_options *options)
+{
+    return from_paths(out, paths, options, markov_solve);
 }
 
 static int check_counts(cxm_table **out, const cxm_markov_counts *counts)
@@ -1046,23 +1053,7 @@ static int transitions_table(cxm_table **out, const cxm_markov_counts *m)
 int cxm_attribution_transitions(cxm_table **out, const cxm_paths *paths,
                                 const cxm_markov_options *options)
 {
-    cxm_markov_options o;
-    int status = cxm__check_pointer(out, "out");
-    if (status != CXM_OK)
-        return status;
-    *out = NULL;
-    status = check_paths(paths);
-    if (status == CXM_OK)
-        status = read_options(&o, options);
-    if (status != CXM_OK)
-        return status;
-    cxm_markov_counts m;
-    status = counts_build(&m, paths, &o);
-    if (status != CXM_OK)
-        return status;
-    status = transitions_table(out, &m);
-    cxm__markov_counts_clear(&m);
-    return status;
+    return from_paths(out, paths, options, transitions_table);
 }
 
 int cxm_attribution_transitions_counts(cxm_table **out, const cxm_markov_counts *counts)
