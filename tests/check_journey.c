@@ -195,6 +195,13 @@ START_TEST(map_json_errors)
                CXM_EPARSE, "map.json: touchpoints[0]: key 'id' appears twice");
     json_fails("{\"name\": \"a\", \"name\": \"b\", \"touchpoints\": []}", CXM_EPARSE,
                "map.json: key 'name' appears twice");
+    /* A large object is checked by sorting its keys: same answer. */
+    char large[2048];
+    size_t used = (size_t)snprintf(large, sizeof large, "{\"touchpoints\": [{\"k5\": 0");
+    for (int k = 0; k < 60; k++)
+        used += (size_t)snprintf(large + used, sizeof large - used, ", \"k%d\": %d", k, k);
+    snprintf(large + used, sizeof large - used, "}]}");
+    json_fails(large, CXM_EPARSE, "map.json: touchpoints[0]: key 'k5' appears twice");
     json_fails("{\"touchpoints\": [{\"name\": \"x\"}]}", CXM_EPARSE,
                "map.json: touchpoints[0]: key 'id' is missing");
     json_fails("{\"touchpoints\": [{\"id\": 7}]}", CXM_EPARSE,

@@ -262,9 +262,11 @@ int cxm_model_from_json(cxm_model **out, const char *json)
         return cxm__fail(CXM_EPARSE, "model JSON: not a valid JSON document");
     char where[256];
     const char *key;
-    if (cxm__json_duplicate_key(root, where, sizeof where, &key)) {
-        status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
-                           where[0] ? ": " : "", key);
+    status = cxm__json_duplicate_key(root, where, sizeof where, &key);
+    if (status != CXM_OK || key != NULL) {
+        if (key != NULL)
+            status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
+                               where[0] ? ": " : "", key);
         cJSON_Delete(root);
         return status;
     }

@@ -2,17 +2,16 @@
 #ifndef CXM_CORE_JSON_H
 #define CXM_CORE_JSON_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
 
 /* Find a key that appears twice in one object anywhere in the document:
  * cJSON keeps both members, and a reader looking keys up would silently use
- * one of them. Returns true and writes the object's place ("segments[0]",
- * "touchpoints.checkout"; "" for the top level) to where and the key to
- * *key. */
-bool cxm__json_duplicate_key(const cJSON *root, char *where, size_t where_size,
-                             const char **key);
+ * one of them. Sets *key to the first such key found (NULL when there is
+ * none) and writes the object's place to where ("segments[0]",
+ * "touchpoints.checkout"; "" for the top level). Returns CXM_OK or
+ * CXM_ENOMEM. */
+int cxm__json_duplicate_key(const cJSON *root, char *where, size_t where_size, const char **key);
 
 #endif

@@ -325,8 +325,10 @@ int cxm_journey_map_parse_json(cxm_journey_map **out, const char *text, size_t l
         }
     }
     const char *key;
-    if (cxm__json_duplicate_key(root, c.where, sizeof c.where, &key)) {
-        status = bad(&c, "key '%s' appears twice", key);
+    status = cxm__json_duplicate_key(root, c.where, sizeof c.where, &key);
+    if (status != CXM_OK || key != NULL) {
+        if (key != NULL)
+            status = bad(&c, "key '%s' appears twice", key);
         cJSON_Delete(root);
         return status;
     }

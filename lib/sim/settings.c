@@ -705,9 +705,9 @@ static int parse_into(cxm_sim_settings *s, const char *text, size_t length, cons
     }
     char where[256];
     const char *key;
-    int status = cxm__json_duplicate_key(doc, where, sizeof where, &key)
-                     ? bad(&c, where, "key '%s' appears twice", key)
-                     : apply_document(s, &c, doc);
+    int status = cxm__json_duplicate_key(doc, where, sizeof where, &key);
+    if (status == CXM_OK)
+        status = key ? bad(&c, where, "key '%s' appears twice", key) : apply_document(s, &c, doc);
     cJSON_Delete(doc);
     return status;
 }
