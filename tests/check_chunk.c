@@ -14,6 +14,7 @@
 
 #include "chaos.h"
 #include "check_run.h"
+#include "cdnow.h"
 #include "suites.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
@@ -24,34 +25,6 @@ static int close_to(double a, double b, double rel)
 }
 
 /* ------------------------------------------------------------------ data */
-
-/* tests/data/cdnow_customers_summary_with_transactions.csv (lifetimes, MIT). */
-enum { CDNOW_N = 2357 };
-static double cd_x[CDNOW_N], cd_tx[CDNOW_N], cd_T[CDNOW_N], cd_m[CDNOW_N];
-
-static void load_cdnow(void)
-{
-    static int loaded = 0;
-    if (loaded)
-        return;
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/data/cdnow_customers_summary_with_transactions.csv",
-             top ? top : "..");
-    FILE *file = fopen(path, "r");
-    ck_assert_msg(file != NULL, "cannot open %s", path);
-    char line[256];
-    ck_assert(fgets(line, sizeof line, file) != NULL);
-    size_t n = 0;
-    while (fgets(line, sizeof line, file) && n < CDNOW_N) {
-        int id;
-        if (sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &cd_x[n], &cd_tx[n], &cd_T[n], &cd_m[n]) == 5)
-            n++;
-    }
-    fclose(file);
-    ck_assert_uint_eq(n, CDNOW_N);
-    loaded = 1;
-}
 
 /* Rows as chunks: each chunk is a range of the columns. */
 typedef struct chunks {

@@ -15,40 +15,12 @@
 #include "chaos.h"
 #include "check_run.h"
 #include "ref/bgnbd_reference.h"
+#include "cdnow.h"
 #include "suites.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* ------------------------------------------------------------------ CDNOW */
-
-/* tests/data/cdnow_customers_summary_with_transactions.csv (lifetimes, MIT):
- * ID, x, t_x, T, zbar; 2,357 customers, 39 weeks. */
-enum { CDNOW_N = 2357 };
-static double cd_x[CDNOW_N], cd_tx[CDNOW_N], cd_T[CDNOW_N], cd_m[CDNOW_N];
-
-static void load_cdnow(void)
-{
-    static int loaded = 0;
-    if (loaded)
-        return;
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/data/cdnow_customers_summary_with_transactions.csv",
-             top ? top : "..");
-    FILE *file = fopen(path, "r");
-    ck_assert_msg(file != NULL, "cannot open %s", path);
-    char line[256];
-    ck_assert(fgets(line, sizeof line, file) != NULL); /* header */
-    size_t n = 0;
-    while (fgets(line, sizeof line, file)) {
-        int id;
-        if (sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &cd_x[n], &cd_tx[n], &cd_T[n], &cd_m[n]) == 5)
-            n++;
-    }
-    fclose(file);
-    ck_assert_uint_eq(n, CDNOW_N);
-    loaded = 1;
-}
 
 static cxm_model *fitted(cxm_model_kind kind)
 {
@@ -900,7 +872,6 @@ START_TEST(out_of_memory_is_clean)
 }
 END_TEST
 
-
 /* ------------------------------------------------------------------ reading data */
 
 static const char *data_path(const char *name, char *buffer, size_t size)
@@ -985,7 +956,6 @@ START_TEST(table_out_of_memory_is_clean)
               "table");
 }
 END_TEST
-
 
 START_TEST(options_columns_and_threads)
 {

@@ -13,32 +13,10 @@
 #include "chaos.h"
 #include "check_run.h"
 #include "ref/pnbd_reference.h"
+#include "cdnow.h"
 #include "suites.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-enum { CDNOW_N = 2357 };
-static double cd_x[CDNOW_N], cd_tx[CDNOW_N], cd_T[CDNOW_N];
-
-static void load_cdnow(void)
-{
-    static int loaded = 0;
-    if (loaded)
-        return;
-    const char *top = getenv("top_srcdir");
-    char path[4096], line[256];
-    snprintf(path, sizeof path, "%s/tests/data/cdnow_customers_summary.csv", top ? top : "..");
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    int k = 0, id;
-    while (k < CDNOW_N && fgets(line, sizeof line, f))
-        if (sscanf(line, "%d,%lf,%lf,%lf", &id, &cd_x[k], &cd_tx[k], &cd_T[k]) == 4)
-            k++;
-    fclose(f);
-    ck_assert_int_eq(k, CDNOW_N);
-    loaded = 1;
-}
 
 static cxm_model *given(const double *p)
 {
