@@ -739,8 +739,9 @@ START_TEST(pls_model_json_round_trip_and_errors)
     cxm_pls_model_free(m);
 
     static const struct { const char *json; int status; const char *message; } bad[] = {
-        { "{\"constructs\": [", CXM_EPARSE, "line 1, column" },
-        { "{\n\"constructs\": [}\n", CXM_EPARSE, "line 2" },
+        { "{\"constructs\": [", CXM_EPARSE, "model JSON:1:17: the JSON document ends too early" },
+        { "{\n\"constructs\": [}\n", CXM_EPARSE, "model JSON:2:16: JSON syntax error at '}" },
+        { "{\"constructs\": []} []", CXM_EPARSE, "model JSON: text after the JSON document: '[]'" },
         { "[]", CXM_EINVAL, "must be an object" },
         { "{\"constructs\": [], \"paths\": []}", CXM_EINVAL, "\"constructs\" must be a non-empty list" },
         { "{\"construct\": []}", CXM_EINVAL, "unknown key 'construct'" },

@@ -171,7 +171,7 @@ class ModelApi(unittest.TestCase):
         self.assertEqual(doc["name"], "ACSI")
         with self.assertRaisesRegex(cxm.NotFoundError, "no preset model 'nope'"):
             cxm.chain.PathModel.preset("nope")
-        with self.assertRaisesRegex(cxm.ParseError, "line 2"):
+        with self.assertRaisesRegex(cxm.ParseError, "model JSON:2:"):
             cxm.chain.PathModel.from_json('{"constructs":\n [,]}')
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "unknown key 'constructz'"):
             cxm.chain.PathModel.from_json('{"constructz": []}')
