@@ -222,7 +222,7 @@ static void expect_exact(const char *json, int status, const char *message)
 }
 
 /* Issue 14: library messages are prefixed, never formatted into a copy of
- * themselves; nothing may follow the document. */
+ * themselves; the quality scale is 0-10; nothing may follow the document. */
 START_TEST(test_settings_hostile_documents)
 {
     char expected[1200];
@@ -238,6 +238,26 @@ START_TEST(test_settings_hostile_documents)
 
     expect_exact("{\"seed\": 3} trailing", CXM_EPARSE,
                  "w.json: text after the JSON document: 'trailing'");
+    expect_exact("{\"touchpoints\": {\"checkout\": {\"quality\": 11}}}", CXM_EPARSE,
+                 "w.json: touchpoints.checkout: key 'quality' must be in [0, 10] (the quality "
+                 "scale), got 11");
+    expect_exact("{\"touchpoints\": {\"checkout\": {\"designed\": -0.5}}}", CXM_EPARSE,
+                 "w.json: touchpoints.checkout: key 'designed' must be in [0, 10] (the quality "
+                 "scale), got -0.5");
+
+    cxm_sim_settings *s;
+    OK(cxm_sim_settings_default(&s));
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", 11), CXM_EINVAL);
+    ck_assert_str_eq(cxm_error_message(),
+                     "quality 11 of touchpoint 'checkout' is outside the 0-10 scale");
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", -1e-9), CXM_EINVAL);
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", INFINITY), CXM_EINVAL);
+    double q;
+    OK(cxm_sim_settings_quality(&q, s, "checkout"));
+    ck_assert_double_eq(q, 5.2); /* refusals leave the settings as they were */
+    OK(cxm_sim_settings_set_quality(s, "checkout", 0));
+    OK(cxm_sim_settings_set_quality(s, "checkout", 10));
+    cxm_sim_settings_free(s);
 }
 END_TEST
 

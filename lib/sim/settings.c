@@ -82,7 +82,8 @@ static const char default_settings[] =
 
 /* ------------------------------------------------------------------ the descriptor table */
 
-enum check { ANY, POSITIVE, NONNEG, PROB, PROB_OPEN, COUNT, COUNT_POSITIVE };
+/* QUALITY: the 0-10 scale of what a touchpoint delivers (docs/simulation.md). */
+enum check { ANY, POSITIVE, NONNEG, PROB, PROB_OPEN, COUNT, COUNT_POSITIVE, QUALITY };
 
 typedef struct field {
     const char *section; /* "" for the top level, "decisions.explore", ... */
@@ -151,7 +152,7 @@ typedef struct tp_field {
 } tp_field;
 #define T(key, member, check) { key, offsetof(cxm__sim_touchpoint, member), check }
 static const tp_field tp_fields[] = {
-    T("quality", quality, ANY),       T("designed", designed, ANY),
+    T("quality", quality, QUALITY),   T("designed", designed, QUALITY),
     T("noise", noise, NONNEG),        T("weight", weight, NONNEG),
     T("entry", entry, NONNEG),        T("follow", follow, NONNEG),
     T("employee_bias", employee_bias, ANY), T("employees", employees, COUNT),
@@ -233,6 +234,10 @@ static int check_value(const ctx *c, const char *where, const char *key, enum ch
     case PROB_OPEN:
         if (!(v >= 0 && v < 1))
             return bad(c, where, "key '%s' must be in [0, 1), got %g", key, v);
+        break;
+    case QUALITY:
+        if (!(v >= 0 && v <= 10))
+            return bad(c, where, "key '%s' must be in [0, 10] (the quality scale), got %g", key, v);
         break;
     case COUNT:
     case COUNT_POSITIVE:
@@ -992,6 +997,9 @@ int cxm_sim_settings_set_quality(cxm_sim_settings *settings, const char *touchpo
         status = cxm__check_finite(quality, "quality");
     if (status != CXM_OK)
         return status;
+    if (!(quality >= 0.0 && quality <= 10.0))
+        return cxm__fail(CXM_EINVAL, "quality %g of touchpoint '%s' is outside the 0-10 scale",
+                         quality, touchpoint);
     if (isnan(settings->tp[i].designed))
         settings->tp[i].designed = settings->tp[i].quality; /* employees keep the design */
     settings->tp[i].quality = quality;
