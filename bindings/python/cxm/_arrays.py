@@ -76,7 +76,7 @@ def _real(value, name):
         return _object_elements(raw, name)
     if kind not in "biuf":
         raise ArgumentTypeError(f"{name} must be numbers, got {raw.dtype}")
-    return raw.astype(np.float64)
+    return raw.astype(np.float64, copy=False)
 
 
 def _check_values(array, name, finite, minimum, whole, positive):
