@@ -56,16 +56,15 @@ static int cxmb_same_length(size_t expected, size_t got, const char *name)
 /* ---------------------------------------------------------------- status returns */
 #if defined(SWIGPYTHON)
 %{
-/* status -> exception class, registered by cxm/__init__.py. */
+/* status -> exception class, registered by cxm/__init__.py; the key "type"
+ * is the class of arguments of the wrong type (a cxm.Error and a TypeError). */
 static PyObject *cxmb_error_classes = NULL;
 
-static void cxmb_raise(int status)
+static void cxmb_raise_with(PyObject *key, int status, const char *message)
 {
-    const char *message = cxmb_take_message();
-    PyObject *cls = NULL, *key = PyLong_FromLong(status);
+    PyObject *cls = NULL;
     if (key && cxmb_error_classes)
         cls = PyDict_GetItem(cxmb_error_classes, key); /* borrowed */
-    Py_XDECREF(key);
     if (cls == NULL && cxmb_error_classes)
         cls = PyDict_GetItemString(cxmb_error_classes, "default");
     if (cls == NULL) {
@@ -83,6 +82,28 @@ static void cxmb_raise(int status)
     PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_DECREF(exc);
 }
+
+static void cxmb_raise(int status)
+{
+    const char *message = cxmb_take_message();
+    PyObject *key = PyLong_FromLong(status);
+    cxmb_raise_with(key, status, message);
+    Py_XDECREF(key);
+}
+
+/* An argument the wrapper refuses before calling the library. */
+static void cxmb_raise_argument(int type_error, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    PyObject *key = type_error ? PyUnicode_FromString("type") : PyLong_FromLong(CXM_EINVAL);
+    cxmb_raise_with(key, CXM_EINVAL, message);
+    Py_XDECREF(key);
+}
+
 %}
 
 %typemap(out) int {
@@ -125,6 +146,151 @@ void register_error_classes(PyObject *classes)
     import_array();
 %}
 %numpy_typemaps(double, NPY_DOUBLE, size_t)
+
+/* Arguments are converted here so that a wrong one raises a cxm.Error
+ * naming it (SWIG's own conversions raise OverflowError for a negative
+ * unsigned and silently cut a string at a NUL byte). */
+%{
+#include <math.h>
+
+/* An int, a numpy integer or a float without a fraction as a Python int
+ * (a new reference), for an integer argument of the C API; NULL with a
+ * cxm.Error raised otherwise. */
+static PyObject *cxmb_py_whole(PyObject *obj, const char *name)
+{
+    if (PyFloat_Check(obj) || PyArray_IsScalar(obj, Floating)) {
+        double d = PyFloat_AsDouble(obj);
+        if (isfinite(d) && d == floor(d))
+            return PyLong_FromDouble(d);
+        cxmb_raise_argument(0, "argument '%s' must be a whole number, got %g", name, d);
+        return NULL;
+    }
+    if (PyIndex_Check(obj) && !PyArray_IsScalar(obj, ComplexFloating))
+        return PyNumber_Index(obj);
+    cxmb_raise_argument(1, "argument '%s' must be a whole number, not %s", name,
+                        Py_TYPE(obj)->tp_name);
+    return NULL;
+}
+
+static void cxmb_py_range_error(PyObject *number, const char *name, const char *range)
+{
+    PyErr_Clear();
+    PyObject *text = PyObject_Str(number);
+    const char *shown = text ? PyUnicode_AsUTF8(text) : NULL;
+    cxmb_raise_argument(0, "argument '%s' must be a whole number in %s, got %s", name, range,
+                        shown ? shown : "?");
+    Py_XDECREF(text);
+}
+
+/* [0, max] */
+static int cxmb_py_unsigned(PyObject *obj, const char *name, unsigned long long max,
+                            const char *range, unsigned long long *out)
+{
+    PyObject *number = cxmb_py_whole(obj, name);
+    if (number == NULL)
+        return -1;
+    unsigned long long value = PyLong_AsUnsignedLongLong(number);
+    int bad = (value == (unsigned long long)-1 && PyErr_Occurred()) || value > max;
+    if (bad)
+        cxmb_py_range_error(number, name, range);
+    Py_DECREF(number);
+    *out = value;
+    return bad ? -1 : 0;
+}
+
+/* [min, max] */
+static int cxmb_py_signed(PyObject *obj, const char *name, long long min, long long max,
+                          const char *range, long long *out)
+{
+    PyObject *number = cxmb_py_whole(obj, name);
+    if (number == NULL)
+        return -1;
+    long long value = PyLong_AsLongLong(number);
+    int bad = (value == -1 && PyErr_Occurred()) || value < min || value > max;
+    if (bad)
+        cxmb_py_range_error(number, name, range);
+    Py_DECREF(number);
+    *out = value;
+    return bad ? -1 : 0;
+}
+
+/* A real number (NaN and infinities included: the library checks values). */
+static int cxmb_py_double(PyObject *obj, const char *name, double *out)
+{
+    int refused = obj == Py_None || PyUnicode_Check(obj) || PyBytes_Check(obj) ||
+                  PyComplex_Check(obj) || PyArray_IsScalar(obj, ComplexFloating);
+    double value = refused ? 0.0 : PyFloat_AsDouble(obj);
+    if (refused || (value == -1.0 && PyErr_Occurred())) {
+        PyErr_Clear();
+        cxmb_raise_argument(1, "argument '%s' must be a real number, not %s", name,
+                            Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+/* UTF-8 text without NUL bytes (a C string would silently end there). */
+static int cxmb_py_text(PyObject *obj, const char *name, const char **out)
+{
+    if (obj == Py_None) {
+        *out = NULL;
+        return 0;
+    }
+    if (!PyUnicode_Check(obj)) {
+        cxmb_raise_argument(1, "argument '%s' must be a string, not %s", name,
+                            Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    Py_ssize_t size;
+    const char *text = PyUnicode_AsUTF8AndSize(obj, &size);
+    if (text == NULL) {
+        PyErr_Clear();
+        cxmb_raise_argument(0, "argument '%s' is not valid Unicode text", name);
+        return -1;
+    }
+    size_t nul = strlen(text);
+    if (nul != (size_t)size) {
+        cxmb_raise_argument(0, "argument '%s' contains a NUL byte at position %zu: '%.40s'", name,
+                            nul, text);
+        return -1;
+    }
+    *out = text;
+    return 0;
+}
+%}
+
+%define CXMB_UNSIGNED(TYPE, MAX, RANGE)
+%typemap(in) TYPE {
+    unsigned long long value;
+    if (cxmb_py_unsigned($input, "$1_name", MAX, RANGE, &value) != 0)
+        SWIG_fail;
+    $1 = ($1_ltype)value;
+}
+%enddef
+%define CXMB_SIGNED(TYPE, MIN, MAX, RANGE)
+%typemap(in) TYPE {
+    long long value;
+    if (cxmb_py_signed($input, "$1_name", MIN, MAX, RANGE, &value) != 0)
+        SWIG_fail;
+    $1 = ($1_ltype)value;
+}
+%enddef
+CXMB_UNSIGNED(unsigned, UINT_MAX, "[0, 2^32 - 1]")
+CXMB_UNSIGNED(unsigned int, UINT_MAX, "[0, 2^32 - 1]")
+CXMB_UNSIGNED(size_t, SIZE_MAX, "[0, 2^64 - 1]")
+CXMB_UNSIGNED(unsigned long long, ULLONG_MAX, "[0, 2^64 - 1]")
+CXMB_SIGNED(int, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
+CXMB_SIGNED(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
+%typemap(in) double {
+    if (cxmb_py_double($input, "$1_name", &$1) != 0)
+        SWIG_fail;
+}
+%typemap(in) const char * {
+    if (cxmb_py_text($input, "$1_name", (const char **)&$1) != 0)
+        SWIG_fail;
+}
+%typemap(freearg) const char * "";
 #elif defined(SWIGLUA)
 %{
 /* A Lua table (sequence) of numbers as a C array, freed by freearg. On
@@ -192,6 +358,78 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
     SWIG_arg++;
 }
 %typemap(freearg) (double *INPLACE_ARRAY1, size_t DIM1) { free($1); }
+
+/* Scalars are converted here so that a wrong one raises an error naming it:
+ * SWIG's own conversions cut 1.5 to 1 (a Markov order), wrap -1 around an
+ * unsigned and end a string at a NUL byte. */
+%{
+#include <math.h>
+
+/* A whole number in [min, max] (max up to 2^64 - 1) as a double's worth of
+ * range checks; *value receives it. */
+static int cxmb_lua_whole(lua_State *L, int index, const char *name, double min, double max,
+                          const char *range, long double *value)
+{
+    if (lua_type(L, index) != LUA_TNUMBER) {
+        lua_pushfstring(L, "argument '%s' must be a whole number, got %s", name,
+                        luaL_typename(L, index));
+        return -1;
+    }
+    long double v = lua_isinteger(L, index) ? (long double)lua_tointeger(L, index)
+                                            : (long double)lua_tonumber(L, index);
+    if (!(v == floorl(v)) || !isfinite((double)v)) {
+        lua_pushfstring(L, "argument '%s' must be a whole number, got %s", name,
+                        lua_tostring(L, index));
+        return -1;
+    }
+    if (v < (long double)min || v > (long double)max) {
+        lua_pushfstring(L, "argument '%s' must be a whole number in %s, got %s", name, range,
+                        lua_tostring(L, index));
+        return -1;
+    }
+    *value = v;
+    return 0;
+}
+%}
+%define CXMB_LUA_WHOLE(TYPE, MIN, MAX, RANGE)
+%typemap(in) TYPE {
+    long double value;
+    if (cxmb_lua_whole(L, $input, "$1_name", MIN, MAX, RANGE, &value) != 0)
+        SWIG_fail;
+    $1 = ($1_ltype)value;
+}
+%enddef
+CXMB_LUA_WHOLE(unsigned, 0, UINT_MAX, "[0, 2^32 - 1]")
+CXMB_LUA_WHOLE(unsigned int, 0, UINT_MAX, "[0, 2^32 - 1]")
+CXMB_LUA_WHOLE(size_t, 0, 9007199254740992.0, "[0, 2^53]")
+CXMB_LUA_WHOLE(unsigned long long, 0, 18446744073709549568.0, "[0, 2^64)")
+CXMB_LUA_WHOLE(int, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
+CXMB_LUA_WHOLE(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
+%typemap(in) double {
+    if (lua_type(L, $input) != LUA_TNUMBER) {
+        lua_pushfstring(L, "argument '$1_name' must be a number, got %s", luaL_typename(L, $input));
+        SWIG_fail;
+    }
+    $1 = lua_tonumber(L, $input);
+}
+/* nil gives NULL; a number is taken as its text, as Lua does. */
+%typemap(in) const char * {
+    size_t length = 0;
+    int type = lua_type(L, $input);
+    if (type == LUA_TNIL || type == LUA_TNONE) {
+        $1 = NULL;
+    } else if (type != LUA_TSTRING && type != LUA_TNUMBER) {
+        lua_pushfstring(L, "argument '$1_name' must be a string, got %s", luaL_typename(L, $input));
+        SWIG_fail;
+    } else {
+        $1 = (char *)lua_tolstring(L, $input, &length);
+        if (strlen($1) != length) {
+            lua_pushfstring(L, "argument '$1_name' contains a NUL byte at position %d: '%s'",
+                            (int)strlen($1), $1);
+            SWIG_fail;
+        }
+    }
+}
 #endif
 
 %apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst, size_t dst_n) };

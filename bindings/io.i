@@ -131,7 +131,7 @@ static int cxmb_rfm_codes(long long *codes_dst, size_t codes_n, const cxm_rfm *r
 /* The summary of arrays with string ids: a 1-D numpy object array or a
  * sequence of str, read in place (UTF-8 pointers into the str objects, no
  * factorize). Fails with CXM_EINVAL at the first element that is not a str
- * (the caller then falls back to codes). */
+ * (the caller then falls back to codes) or that holds a NUL byte. */
 static int cxmb_rfm_from_strings(cxm_rfm **out, PyObject *ids, const double *a, size_t a_n,
                                  const double *b, size_t b_n, int has_amount, double unit_days,
                                  unsigned unit_months, double unit_origin, double scale,
@@ -163,9 +163,13 @@ static int cxmb_rfm_from_strings(cxm_rfm **out, PyObject *ids, const double *a, 
         Py_ssize_t length;
         text[i] = PyUnicode_Check(items[i]) ? PyUnicode_AsUTF8AndSize(items[i], &length) : NULL;
         if (text[i] == NULL || strlen(text[i]) != (size_t)length) {
-            char message[96];
+            char message[128];
             PyErr_Clear();
-            snprintf(message, sizeof message, "element %zu is not a str without NUL characters", i);
+            if (text[i] == NULL)
+                snprintf(message, sizeof message, "element %zu is not a str", i);
+            else /* pandas' factorize would cut it there too: refused, not merged */
+                snprintf(message, sizeof message, "row %zu: the id contains a NUL byte at "
+                         "position %zu", i, strlen(text[i]));
             status = cxmb_fail(CXM_EINVAL, message);
         }
     }

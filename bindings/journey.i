@@ -44,8 +44,12 @@ CXM_HANDLE(cxm_journeys, cxm_journeys_free)
  * str objects, which the fast sequence keeps alive during the call. */
 %typemap(in) (const char *const *STRINGS, size_t NSTRINGS) (PyObject *seq = NULL) {
     seq = PySequence_Fast($input, "expected a sequence of strings");
-    if (seq == NULL)
+    if (seq == NULL) {
+        PyErr_Clear();
+        cxmb_raise_argument(1, "'$1_name' must be a sequence of strings, not %s",
+                            Py_TYPE($input)->tp_name);
         SWIG_fail;
+    }
     Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
     $1 = ($1_ltype)calloc(count ? (size_t)count : 1, sizeof(char *));
@@ -57,13 +61,22 @@ CXM_HANDLE(cxm_journeys, cxm_journeys_free)
         if (items[i] == Py_None)
             continue;
         if (!PyUnicode_Check(items[i])) {
-            PyErr_Format(PyExc_TypeError, "element %zd is %s, not a string", i,
-                         Py_TYPE(items[i])->tp_name);
+            cxmb_raise_argument(1, "element %zd of '$1_name' is %s, not a string", i,
+                                Py_TYPE(items[i])->tp_name);
             SWIG_fail;
         }
-        ((const char **)$1)[i] = PyUnicode_AsUTF8(items[i]);
-        if ($1[i] == NULL)
+        Py_ssize_t size;
+        ((const char **)$1)[i] = PyUnicode_AsUTF8AndSize(items[i], &size);
+        if ($1[i] == NULL) {
+            PyErr_Clear();
+            cxmb_raise_argument(0, "element %zd of '$1_name' is not valid Unicode text", i);
             SWIG_fail;
+        }
+        if (strlen($1[i]) != (size_t)size) {
+            cxmb_raise_argument(0, "element %zd of '$1_name' contains a NUL byte at position "
+                                "%zu: '%.40s'", i, strlen($1[i]), $1[i]);
+            SWIG_fail;
+        }
     }
     $2 = (size_t)count;
 }
@@ -85,7 +98,13 @@ CXM_HANDLE(cxm_journeys, cxm_journeys_free)
         int type = lua_type(L, -1);
         if (type == LUA_TSTRING) {
             /* the table keeps the string alive during the call */
-            ((const char **)$1)[i] = lua_tostring(L, -1);
+            size_t length;
+            ((const char **)$1)[i] = lua_tolstring(L, -1, &length);
+            if (strlen($1[i]) != length) {
+                lua_pushfstring(L, "element %d of the table contains a NUL byte at position %d: '%s'",
+                                (int)i + 1, (int)strlen($1[i]), $1[i]);
+                SWIG_fail;
+            }
         } else if (type != LUA_TNIL && !(type == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
             lua_pushfstring(L, "element %d of the table is not a string", (int)i + 1);
             SWIG_fail;

@@ -739,8 +739,9 @@ START_TEST(pls_model_json_round_trip_and_errors)
     cxm_pls_model_free(m);
 
     static const struct { const char *json; int status; const char *message; } bad[] = {
-        { "{\"constructs\": [", CXM_EPARSE, "line 1, column" },
-        { "{\n\"constructs\": [}\n", CXM_EPARSE, "line 2" },
+        { "{\"constructs\": [", CXM_EPARSE, "model JSON:1:17: the JSON document ends too early" },
+        { "{\n\"constructs\": [}\n", CXM_EPARSE, "model JSON:2:16: JSON syntax error at '}" },
+        { "{\"constructs\": []} []", CXM_EPARSE, "model JSON: text after the JSON document: '[]'" },
         { "[]", CXM_EINVAL, "must be an object" },
         { "{\"constructs\": [], \"paths\": []}", CXM_EINVAL, "\"constructs\" must be a non-empty list" },
         { "{\"construct\": []}", CXM_EINVAL, "unknown key 'construct'" },
@@ -1073,6 +1074,52 @@ START_TEST(pls_collinear_mode_b_block)
 }
 END_TEST
 
+/* Issue 14: identical items left a rounding-sized positive pivot (1 − r² ≈ 4e-16)
+ * in about one sample in four, and the block was fitted with arbitrary
+ * weights. Every sample, every kind of dependence must be refused, naming the
+ * items. */
+START_TEST(pls_mode_b_dependence_is_always_found)
+{
+    const char *names[7] = { "q1", "q2", "s1", "s2", "l1", "l2", "l3" };
+    enum { N = 40, P = 7 };
+    double x[N * P];
+    for (int kind = 0; kind < 3; kind++) {
+        cxm_pls_model *m = small_model();
+        ck_ok(cxm_pls_model_add_item(m, "Loyalty", "l3"));
+        for (unsigned seed = 1; seed <= 60; seed++) {
+            test_rng rng = { seed };
+            for (int i = 0; i < N * P; i++)
+                x[i] = test_normal(&rng);
+            for (int i = 0; i < N; i++) {
+                double *row = x + i * P;
+                if (kind == 0)
+                    row[5] = row[4]; /* l2 repeats l1 */
+                else if (kind == 1)
+                    row[5] = 0.1 * row[4] + 7; /* l2 rescales l1 */
+                else
+                    row[6] = row[4] - 3 * row[5]; /* l3 from l1 and l2 */
+            }
+            cxm_pls_result *r = NULL;
+            ck_assert_int_eq(cxm_pls_estimate(&r, m, N, P, x, names, NULL), CXM_EDOMAIN);
+            ck_assert_ptr_null(r);
+            ck_assert_str_eq(cxm_error_message(),
+                             kind < 2 ? "the items of Mode B construct 'Loyalty' are collinear: "
+                                        "'l2' is a linear combination of 'l1'"
+                                      : "the items of Mode B construct 'Loyalty' are collinear: "
+                                        "'l3' is a linear combination of 'l1', 'l2'");
+        }
+        /* Independent items still fit. */
+        test_rng rng = { 99 };
+        for (int i = 0; i < N * P; i++)
+            x[i] = test_normal(&rng);
+        cxm_pls_result *r = NULL;
+        ck_ok(cxm_pls_estimate(&r, m, N, P, x, names, NULL));
+        cxm_pls_result_free(r);
+        cxm_pls_model_free(m);
+    }
+}
+END_TEST
+
 START_TEST(pls_json_report_and_value_of_driver)
 {
     size_t p, n = 500;
@@ -1353,6 +1400,7 @@ int main(void)
     tcase_add_test(tc, pls_bootstrap_is_reproducible_across_threads);
     tcase_add_test(tc, pls_estimate_errors);
     tcase_add_test(tc, pls_collinear_mode_b_block);
+    tcase_add_test(tc, pls_mode_b_dependence_is_always_found);
     tcase_add_test(tc, pls_json_report_and_value_of_driver);
     tcase_add_test(tc, pls_out_of_memory);
     suite_add_tcase(s, tc);

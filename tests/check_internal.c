@@ -17,6 +17,17 @@ START_TEST(fail_formats_and_prefix_prepends)
 }
 END_TEST
 
+START_TEST(prefix_with_a_new_status)
+{
+    cxm__fail(CXM_EINVAL, "parameter r = -1 must be greater than 0");
+    ck_assert_int_eq(cxm__fail_prefix_status(CXM_EPARSE, "model JSON: %s: ", "'parameters'"),
+                     CXM_EPARSE);
+    ck_assert_int_eq(cxm_error_status(), CXM_EPARSE);
+    ck_assert_str_eq(cxm_error_message(),
+                     "model JSON: 'parameters': parameter r = -1 must be greater than 0");
+}
+END_TEST
+
 START_TEST(long_messages_are_truncated_not_overflowed)
 {
     char big[4000];
@@ -171,6 +182,7 @@ int main(void)
     Suite *s = suite_create("internal");
     TCase *tc = tcase_create("internal");
     tcase_add_test(tc, fail_formats_and_prefix_prepends);
+    tcase_add_test(tc, prefix_with_a_new_status);
     tcase_add_test(tc, long_messages_are_truncated_not_overflowed);
     tcase_add_test(tc, argument_checks);
     tcase_add_test(tc, size_overflow_is_out_of_memory);

@@ -639,7 +639,8 @@ START_TEST(json_errors_are_parse_errors)
     static const struct {
         const char *json, *message;
     } cases[] = {
-        { "{", "not a valid JSON" },
+        { "{", "model JSON:1:2: the JSON document ends too early" },
+        { "{\"format\": \"libcxm-model\"} x", "model JSON: text after the JSON document: 'x'" },
         { "{\"format\": \"other\"}", "'format'" },
         { "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"bgnbd\", \"state\": "
           "\"given\", \"parameters\": {\"r\": 1, \"alpha\": 1, \"a\": 1, \"b\": 1, \"r\": 2}}",
@@ -664,6 +665,90 @@ START_TEST(json_errors_are_parse_errors)
         ck_assert_cxm_fails(cxm_model_from_json(&m, cases[i].json), CXM_EPARSE, cases[i].message);
         ck_assert_ptr_null(m);
     }
+}
+END_TEST
+
+/* A fitted BG/NBD document whose "fit" object holds `fit` before the covariance. */
+static int load_fitted(cxm_model **m, const char *fit, const char *after)
+{
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": \"bgnbd\", "
+             "\"state\": \"fitted\", \"parameters\": {\"r\": 0.25, \"alpha\": 4.4, \"a\": 0.8, "
+             "\"b\": 2.4}, \"fit\": {%s, \"covariance\": [[1, 0, 0, 0], [0, 1, 0, 0], "
+             "[0, 0, 1, 0], [0, 0, 0, 1]]}}%s",
+             fit, after);
+    return cxm_model_from_json(m, json);
+}
+
+static void fitted_fails(const char *fit, const char *after, const char *message)
+{
+    cxm_model *m = (cxm_model *)1;
+    int status = load_fitted(&m, fit, after);
+    ck_assert_msg(status == CXM_EPARSE, "%s%s: status %d (%s)", fit, after, status,
+                  cxm_error_message());
+    ck_assert_str_eq(cxm_error_message(), message);
+    ck_assert_ptr_null(m);
+}
+
+/* Issue 14: the reader formatted cxm_error_message() into itself ("model JSON:
+ * model JSON: eter r = -1 ..."), and took trailing garbage and impossible fit
+ * numbers. */
+START_TEST(json_reader_refuses_hostile_documents)
+{
+    cxm_model *m;
+    /* The inner message, exactly as the parameter check words it. */
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
+    double bad[4] = { -1, 4.4, 0.8, 2.4 };
+    ck_assert_int_eq(cxm_model_set_params(m, bad, 4), CXM_EINVAL);
+    char expected[1100];
+    snprintf(expected, sizeof expected, "model JSON: 'parameters': %s", cxm_error_message());
+    cxm_model_free(m);
+    const char *negative = "{\"format\": \"libcxm-model\", \"format_version\": 1, \"kind\": "
+                           "\"bgnbd\", \"state\": \"given\", \"parameters\": {\"r\": -1, "
+                           "\"alpha\": 4.4, \"a\": 0.8, \"b\": 2.4}}";
+    ck_assert_int_eq(cxm_model_from_json(&m, negative), CXM_EPARSE);
+    ck_assert_str_eq(cxm_error_message(), expected);
+    ck_assert_str_eq(cxm_error_message(),
+                     "model JSON: 'parameters': BG/NBD parameter r = -1 must be greater than 0");
+
+    const char *good = "\"log_likelihood\": -9582.4, \"observations\": 2357, \"rows\": 1200, "
+                       "\"iterations\": 7, \"evaluations\": 9, \"penalty\": 0, "
+                       "\"gradient_norm\": 1e-12";
+    ck_assert_cxm_ok(load_fitted(&m, good, "\n  \n"));
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_double_eq(report.observations, 2357);
+    ck_assert_uint_eq(report.iterations, 7);
+    cxm_model_free(m);
+
+    fitted_fails(good, " garbage", "model JSON: text after the JSON document: 'garbage'");
+    fitted_fails(good, "{}", "model JSON: text after the JSON document: '{}'");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": -3, \"rows\": 1200", "",
+                 "model JSON: 'fit': observations -3 must be a finite number > 0");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": 0, \"rows\": 1200", "",
+                 "model JSON: 'fit': observations 0 must be a finite number > 0");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": 1e999, \"rows\": 1200", "",
+                 "model JSON: 'fit' lacks the number 'observations'");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": \"many\", \"rows\": 1200", "",
+                 "model JSON: 'fit' lacks the number 'observations'");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": 10, \"rows\": 2.5", "",
+                 "model JSON: 'fit': rows 2.5 must be a whole number >= 0");
+    fitted_fails("\"log_likelihood\": -9582.4, \"observations\": 10, \"rows\": -1", "",
+                 "model JSON: 'fit': rows -1 must be a whole number >= 0");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, \"iterations\": -1",
+                 "", "model JSON: 'fit': iterations -1 must be a whole number >= 0");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, \"evaluations\": 1.5",
+                 "", "model JSON: 'fit': evaluations 1.5 must be a whole number >= 0");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, \"iterations\": 1e10",
+                 "", "model JSON: 'fit': iterations 1e+10 must be a whole number >= 0");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, \"penalty\": -1", "",
+                 "model JSON: 'fit': penalty -1 must not be negative");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, \"penalty\": null", "",
+                 "model JSON: 'fit' lacks the number 'penalty'");
+    fitted_fails("\"log_likelihood\": -1, \"observations\": 10, \"rows\": 5, "
+                 "\"gradient_norm\": -1e-9",
+                 "", "model JSON: 'fit': gradient_norm -1e-09 must be a finite number >= 0");
 }
 END_TEST
 
@@ -1064,6 +1149,7 @@ static Suite *model_suite(void)
     tcase_add_test(engine, penalty_shrinks_and_warm_start_continues);
     tcase_add_test(engine, json_round_trip);
     tcase_add_test(engine, json_errors_are_parse_errors);
+    tcase_add_test(engine, json_reader_refuses_hostile_documents);
     tcase_add_test(engine, simulation_is_reproducible_and_consistent);
     tcase_add_test(engine, lifetime_value_is_the_discounted_sum);
     tcase_add_test(engine, tracking_and_holdout_tables);

@@ -211,6 +211,56 @@ START_TEST(test_settings_errors)
 }
 END_TEST
 
+static void expect_exact(const char *json, int status, const char *message)
+{
+    cxm_sim_settings *s = (cxm_sim_settings *)1;
+    int got = cxm_sim_settings_parse_json(&s, json, strlen(json), "w.json");
+    ck_assert_msg(got == status, "%s: status %d, expected %d (%s)", json, got, status,
+                  cxm_error_message());
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(cxm_error_message(), message);
+}
+
+/* Issue 14: library messages are prefixed, never formatted into a copy of
+ * themselves; the quality scale is 0-10; nothing may follow the document. */
+START_TEST(test_settings_hostile_documents)
+{
+    char expected[1200];
+    double t;
+    ck_assert_int_ne(cxm_time_parse(&t, "2024-13-01", NULL), CXM_OK);
+    snprintf(expected, sizeof expected, "w.json: key 'start': %s", cxm_error_message());
+    expect_exact("{\"start\": \"2024-13-01\"}", CXM_EPARSE, expected);
+    cxm_model *m;
+    ck_assert_int_ne(cxm_model_create_named(&m, "bgnbdx"), CXM_OK);
+    snprintf(expected, sizeof expected, "w.json: purchases: key 'model': %s", cxm_error_message());
+    expect_exact("{\"purchases\": {\"model\": \"bgnbdx\", \"params\": {\"r\": 1}}}", CXM_EPARSE,
+                 expected);
+
+    expect_exact("{\"seed\": 3} trailing", CXM_EPARSE,
+                 "w.json: text after the JSON document: 'trailing'");
+    expect_exact("{\"touchpoints\": {\"checkout\": {\"quality\": 11}}}", CXM_EPARSE,
+                 "w.json: touchpoints.checkout: key 'quality' must be in [0, 10] (the quality "
+                 "scale), got 11");
+    expect_exact("{\"touchpoints\": {\"checkout\": {\"designed\": -0.5}}}", CXM_EPARSE,
+                 "w.json: touchpoints.checkout: key 'designed' must be in [0, 10] (the quality "
+                 "scale), got -0.5");
+
+    cxm_sim_settings *s;
+    OK(cxm_sim_settings_default(&s));
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", 11), CXM_EINVAL);
+    ck_assert_str_eq(cxm_error_message(),
+                     "quality 11 of touchpoint 'checkout' is outside the 0-10 scale");
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", -1e-9), CXM_EINVAL);
+    ck_assert_int_eq(cxm_sim_settings_set_quality(s, "checkout", INFINITY), CXM_EINVAL);
+    double q;
+    OK(cxm_sim_settings_quality(&q, s, "checkout"));
+    ck_assert_double_eq(q, 5.2); /* refusals leave the settings as they were */
+    OK(cxm_sim_settings_set_quality(s, "checkout", 0));
+    OK(cxm_sim_settings_set_quality(s, "checkout", 10));
+    cxm_sim_settings_free(s);
+}
+END_TEST
+
 START_TEST(test_settings_load_file)
 {
     char path[] = "/tmp/cxm-sim-XXXXXX";
@@ -640,6 +690,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_settings_json_round_trip);
     tcase_add_test(tc, test_settings_partial_documents);
     tcase_add_test(tc, test_settings_errors);
+    tcase_add_test(tc, test_settings_hostile_documents);
     tcase_add_test(tc, test_settings_load_file);
     tcase_add_test(tc, test_same_seed_same_world);
     tcase_add_test(tc, test_reference_world);

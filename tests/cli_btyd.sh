@@ -53,6 +53,6 @@ printf 'frequency,recency,T\n0,0,10\n0,0,20\n0,0,30\n' >"$tmp/flat.csv"
 expect 1 '^$' 'BG/NBD fit failed' -- fit bgnbd "$tmp/flat.csv"
 printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "given",\n"parameters": {"p": 2, "q": 0.8, "gamma": 10}}\n' >"$tmp/q.json"
 expect 1 '^$' 'q = 0\.8' -- predict "$tmp/q.json" "$full"
-expect 1 '^$' 'not a valid JSON' -- predict "$summary" "$summary" --horizon 1
+expect 1 '^$' 'summary\.csv: model JSON:1:1: JSON syntax error at' -- predict "$summary" "$summary" --horizon 1
 
 finish

@@ -48,6 +48,6 @@ expect 1 '^$' "no column 'CUEX1'" -- survey --preset acsi "$data/survey.csv"
 printf '{"constructs": [\n  {"name": "A", "items": ["q1"], "mode": "C"}], "paths": []}\n' > "$tmp/bad.json"
 expect 1 '^$' 'bad\.json: model JSON: constructs\[0\]\.mode must be "A"' -- survey "$tmp/bad.json" "$data/survey.csv"
 printf '{"constructs": [\n' > "$tmp/broken.json"
-expect 1 '^$' 'broken\.json: model JSON: line 2' -- survey "$tmp/broken.json" "$data/survey.csv"
+expect 1 '^$' 'broken\.json: model JSON:2:1: the JSON document ends too early' -- survey "$tmp/broken.json" "$data/survey.csv"
 
 finish

@@ -79,6 +79,10 @@ cmp -s "$tmp/w1/settings.json" "$tmp/s1.json" && fail "settings.json ignores --c
 "$CXM" world >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "world without -o"
 "$CXM" world -o "$tmp/w4" --quality nope=3 >/dev/null 2>"$tmp/err"; code=$?
 [ $code -eq 2 ] && grep -q "'nope' is not a touchpoint" "$tmp/err" || fail "world --quality nope: exit $code"
+"$CXM" world -o "$tmp/w5" --quality checkout=11 >/dev/null 2>"$tmp/err"; code=$?
+[ $code -eq 2 ] && grep -q "^cxm world: --quality checkout=11: quality 11 of touchpoint 'checkout' is outside the 0-10 scale (see 'cxm world --help')$" "$tmp/err" ||
+  fail "world --quality checkout=11: exit $code: $(cat "$tmp/err")"
+[ -e "$tmp/w5" ] && fail "world --quality checkout=11 wrote $tmp/w5"
 printf '{"decisions": {"explore": {"continue": 2}}}' >"$tmp/bad.json"
 "$CXM" world "$tmp/bad.json" -o "$tmp/w5" >/dev/null 2>"$tmp/err"; code=$?
 [ $code -eq 1 ] && grep -q "bad.json: decisions.explore: key 'continue' must be in \[0, 1)" "$tmp/err" ||

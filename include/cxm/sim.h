@@ -149,7 +149,7 @@ CXM_API int cxm_sim_settings_set_seed(cxm_sim_settings *settings, unsigned long 
  *
  * @param settings    the settings.
  * @param touchpoint  the touchpoint's id in the journey map.
- * @param quality     the quality delivered (finite).
+ * @param quality     the quality delivered, in [0, 10].
  * @return #CXM_OK, #CXM_ENOTFOUND (no such touchpoint), #CXM_EINVAL.
  */
 CXM_API int cxm_sim_settings_set_quality(cxm_sim_settings *settings, const char *touchpoint,

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ static int plan_build(pls_plan *plan, const cxm_pls_model *m, const cxm_pls_opti
     plan->c = c;
     plan->q = q;
     plan->p = m->n_items;
+    plan->item_names = m->items;
     plan->scheme = o->scheme;
     plan->tolerance = o->tolerance;
     plan->max_iterations = o->max_iterations;
@@ -203,6 +205,38 @@ static int normalize_block(const pls_plan *plan, const double *r, double *w, siz
     return CXM_OK;
 }
 
+/* A Mode B item whose squared multiple correlation with the block's earlier
+ * items exceeds 1 − 1e-10 (variance inflation above 1e10) is collinear with
+ * them: rounding leaves identical items a pivot near 1e-16, and the outer
+ * weights of such a block are arbitrary. */
+#define MODE_B_RTOL 1e-10
+
+/* Name the dependent item and the items it is a combination of. */
+static int mode_b_collinear(const pls_plan *plan, size_t j, size_t column, const double *coef)
+{
+    size_t first = plan->start[j];
+    double largest = 0.0;
+    for (size_t k = 0; k < column; k++)
+        largest = fmax(largest, fabs(coef[k]));
+    char others[512] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < column && used < sizeof others; k++) {
+        if (!(fabs(coef[k]) > 1e-6 * largest))
+            continue;
+        int added = snprintf(others + used, sizeof others - used, "%s'%s'", used ? ", " : "",
+                             plan->item_names[plan->item[first + k]]);
+        used += added > 0 ? (size_t)added : 0;
+    }
+    const char *item = plan->item_names[plan->item[first + column]];
+    if (used == 0)
+        return cxm__fail(CXM_EDOMAIN, "the items of Mode B construct '%s' are collinear: '%s' "
+                         "does not vary",
+                         plan->names[j], item);
+    return cxm__fail(CXM_EDOMAIN, "the items of Mode B construct '%s' are collinear: '%s' is a "
+                     "linear combination of %s",
+                     plan->names[j], item, others);
+}
+
 int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *moments,
                   pls_work *work, const pls_layout *layout, double *estimate, size_t *iterations,
                   int quiet)
@@ -220,10 +254,9 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
                 for (size_t v = 0; v < n; v++)
                     factor[u * n + v] = r[plan->item[plan->start[j] + u] * p +
                                           plan->item[plan->start[j] + v]];
-            if (cxm__cholesky(factor, n) != CXM_OK)
-                return core_fail(quiet, CXM_EDOMAIN,
-                                 "the items of Mode B construct '%s' are collinear",
-                                 plan->names[j]);
+            size_t column;
+            if (cxm__cholesky_rank(factor, n, MODE_B_RTOL, &column, w_old) != CXM_OK)
+                return quiet ? CXM_EDOMAIN : mode_b_collinear(plan, j, column, w_old);
         }
         factor += n * n;
     }

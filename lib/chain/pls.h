@@ -42,6 +42,7 @@ typedef struct pls_plan {
     size_t *n_pred;     /* c: number of predecessors */
     size_t *pred;       /* c × c: pred[j*c + k], k < n_pred[j] */
     const char **names; /* c: construct names (owned by the model), for messages */
+    char *const *item_names; /* p: item names (owned by the model), for messages */
     cxm_pls_scheme scheme;
     double tolerance;
     size_t max_iterations;

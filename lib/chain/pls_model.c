@@ -374,21 +374,6 @@ int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model)
 static const char *const scheme_names[] = { "path", "centroid", "factorial" };
 static const char *const missing_names[] = { "listwise", "mean" };
 
-/* Line and column of an offset in text, for parse errors. */
-static void line_column(const char *text, size_t offset, size_t *line, size_t *column)
-{
-    *line = 1;
-    *column = 1;
-    for (size_t i = 0; i < offset && text[i]; i++) {
-        if (text[i] == '\n') {
-            (*line)++;
-            *column = 1;
-        } else {
-            (*column)++;
-        }
-    }
-}
-
 static int json_error(const char *where, const char *what)
 {
     return cxm__fail(CXM_EINVAL, "model JSON: %s %s", where, what);
@@ -678,27 +663,10 @@ int cxm_pls_model_from_json(cxm_pls_model **out, const char *json)
     if (status != CXM_OK)
         return status;
     *out = NULL;
-    const char *end = NULL;
-    /* cJSON_ParseWithOpts reports where parsing stopped through `end`, not
-     * through its global error pointer (which races between threads). */
-    cJSON *root = cJSON_ParseWithOpts(json, &end, 1);
-    if (root == NULL) {
-        size_t line, column;
-        size_t offset = end && end >= json ? (size_t)(end - json) : 0;
-        line_column(json, offset, &line, &column);
-        return cxm__fail(CXM_EPARSE, "model JSON: line %zu, column %zu: malformed JSON", line,
-                         column);
-    }
-    char where[256];
-    const char *key;
-    status = cxm__json_duplicate_key(root, where, sizeof where, &key);
-    if (status != CXM_OK || key != NULL) {
-        if (key != NULL)
-            status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
-                               where[0] ? ": " : "", key);
-        cJSON_Delete(root);
+    cJSON *root;
+    status = cxm__json_parse(&root, json, strlen(json), "model JSON");
+    if (status != CXM_OK)
         return status;
-    }
     cxm_pls_model *m = NULL;
     status = cxm_pls_model_create(&m);
     if (status == CXM_OK)

@@ -208,6 +208,21 @@ int cxm_model_fit_chunked(cxm_model *model, cxm_chunk_loglik_fn evaluate, void *
     return cxm__fit_run(model, &ev, &opt, theta);
 }
 
+int cxm__check_fit_numbers(const cxm_fit_report *report)
+{
+    if (!isfinite(report->log_likelihood))
+        return cxm__fail(CXM_EINVAL, "log_likelihood %g is not finite", report->log_likelihood);
+    if (!(report->observations > 0.0) || !isfinite(report->observations))
+        return cxm__fail(CXM_EINVAL, "observations %g must be a finite number > 0",
+                         report->observations);
+    if (!(report->rows >= 0.0) || !isfinite(report->rows) || report->rows != floor(report->rows))
+        return cxm__fail(CXM_EINVAL, "rows %g must be a whole number >= 0", report->rows);
+    if (!(report->gradient_norm >= 0.0) || !isfinite(report->gradient_norm))
+        return cxm__fail(CXM_EINVAL, "gradient_norm %g must be a finite number >= 0",
+                         report->gradient_norm);
+    return CXM_OK;
+}
+
 int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
                       const double *covariance, size_t cov_n, double penalty,
                       const cxm_fit_report *report)
@@ -241,16 +256,8 @@ int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
         return cxm__fail(CXM_EINVAL, "the report's reason is %d, not CXM_FIT_CONVERGED: only a "
                          "converged fit gives a fitted model",
                          report->reason);
-    if (!isfinite(report->log_likelihood))
-        return cxm__fail(CXM_EINVAL, "the report's log-likelihood %g is not finite",
-                         report->log_likelihood);
-    if (!(report->observations > 0.0) || !isfinite(report->observations))
-        return cxm__fail(CXM_EINVAL, "the report's observations %g must be a finite number > 0",
-                         report->observations);
-    if (!(report->rows >= 0.0) || !isfinite(report->rows) || !(report->gradient_norm >= 0.0))
-        return cxm__fail(CXM_EINVAL, "the report's rows %g and gradient norm %g must be finite "
-                         "and >= 0",
-                         report->rows, report->gradient_norm);
+    if (cxm__check_fit_numbers(report) != CXM_OK)
+        return cxm__fail_prefix("the report's ");
     for (size_t i = 0; i < p; i++) {
         double v = covariance[i * p + i];
         if (!(v > 0.0) || !isfinite(v))

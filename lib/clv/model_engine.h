@@ -77,6 +77,9 @@ int cxm__check_fit_options(const cxm_fit_options *options);
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options);
 int cxm__check_kind_params(const cxm__kind *kind, const double *params);
+/* The numbers of a fit made elsewhere (cxm_model_set_fit(), a model file):
+ * messages name the field ("observations -3 must be ..."). */
+int cxm__check_fit_numbers(const cxm_fit_report *report);
 int cxm__param_index(const cxm__kind *kind, const char *name, size_t *index);
 int cxm__kind_from_name(const char *name, cxm_model_kind *kind);
 const char *cxm__fit_reason_name(int reason);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,87 @@ static int number_field(const cJSON *object, const char *name, const char *where
     return CXM_OK;
 }
 
+/* A key that may be absent (then *out keeps its default), but when present
+ * is a number. */
+static int optional_number(const cJSON *object, const char *name, const char *where, double *out)
+{
+    if (cJSON_GetObjectItemCaseSensitive(object, name) == NULL)
+        return CXM_OK;
+    return number_field(object, name, where, out);
+}
+
+/* Iterations and evaluations are counted in unsigned integers. */
+static int count_field(const cJSON *fit, const char *name, unsigned *out)
+{
+    double value = 0.0;
+    int status = optional_number(fit, name, "'fit'", &value);
+    if (status != CXM_OK)
+        return status;
+    if (!(value >= 0.0 && value <= UINT_MAX) || value != floor(value))
+        return cxm__fail(CXM_EPARSE, "model JSON: 'fit': %s %g must be a whole number >= 0", name,
+                         value);
+    *out = (unsigned)value;
+    return CXM_OK;
+}
+
+/* The "fit" object: the report, the penalty and the covariance. */
+static int parse_fit(cxm_model *model, const cJSON *fit)
+{
+    const cxm__kind *kind = model->kind;
+    size_t p = kind->nparams;
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    double penalty = 0.0;
+    report.reason = CXM_FIT_CONVERGED;
+    int status = number_field(fit, "log_likelihood", "'fit'", &report.log_likelihood);
+    if (status == CXM_OK)
+        status = number_field(fit, "observations", "'fit'", &report.observations);
+    if (status == CXM_OK)
+        status = number_field(fit, "rows", "'fit'", &report.rows);
+    if (status == CXM_OK)
+        status = optional_number(fit, "penalty", "'fit'", &penalty);
+    if (status == CXM_OK)
+        status = optional_number(fit, "gradient_norm", "'fit'", &report.gradient_norm);
+    if (status == CXM_OK)
+        status = count_field(fit, "iterations", &report.iterations);
+    if (status == CXM_OK)
+        status = count_field(fit, "evaluations", &report.evaluations);
+    if (status != CXM_OK)
+        return status;
+    if (cxm__check_fit_numbers(&report) != CXM_OK ||
+        cxm__check_nonnegative(penalty, "penalty") != CXM_OK)
+        return cxm__fail_prefix_status(CXM_EPARSE, "model JSON: 'fit': ");
+    const cJSON *cov = cJSON_GetObjectItemCaseSensitive(fit, "covariance");
+    if (!cJSON_IsArray(cov) || (size_t)cJSON_GetArraySize(cov) != p)
+        return cxm__fail(CXM_EPARSE, "model JSON: 'covariance' must be a %zu×%zu array", p, p);
+    for (size_t i = 0; i < p; i++) {
+        const cJSON *row = cJSON_GetArrayItem(cov, (int)i);
+        if (!cJSON_IsArray(row) || (size_t)cJSON_GetArraySize(row) != p)
+            return cxm__fail(CXM_EPARSE, "model JSON: 'covariance' row %zu must have %zu numbers",
+                             i, p);
+        for (size_t j = 0; j < p; j++) {
+            const cJSON *v = cJSON_GetArrayItem(row, (int)j);
+            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+                return cxm__fail(CXM_EPARSE, "model JSON: 'covariance'[%zu][%zu] is not a number",
+                                 i, j);
+            model->covariance[i * p + j] = v->valuedouble;
+        }
+    }
+    for (size_t i = 0; i < p; i++)
+        if (!(model->covariance[i * p + i] >= 0.0))
+            return cxm__fail(CXM_EPARSE, "model JSON: the variance of %s is negative",
+                             kind->param_names[i]);
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(fit, "message");
+    if (cJSON_IsString(message))
+        snprintf(model->message, sizeof model->message, "%s", message->valuestring);
+    model->log_likelihood = report.log_likelihood;
+    model->penalty = penalty;
+    model->report = report;
+    model->fitted = report;
+    memcpy(model->fitted_message, model->message, sizeof model->message);
+    model->state = CXM_MODEL_FITTED;
+    return CXM_OK;
+}
+
 static int parse(cxm_model *model, const cJSON *root)
 {
     const cxm__kind *kind = model->kind;
@@ -186,66 +268,16 @@ static int parse(cxm_model *model, const cJSON *root)
             return cxm__fail(CXM_EPARSE, "model JSON: the %s model has no parameter '%s'",
                              kind->title, item->string ? item->string : "");
     }
-    int status = cxm__check_kind_params(kind, theta);
-    if (status != CXM_OK)
-        return cxm__fail(CXM_EPARSE, "model JSON: %s", cxm_error_message());
-    status = cxm_model_set_params(model, theta, p);
+    if (cxm__check_kind_params(kind, theta) != CXM_OK)
+        return cxm__fail_prefix_status(CXM_EPARSE, "model JSON: 'parameters': ");
+    int status = cxm_model_set_params(model, theta, p);
     if (status != CXM_OK || target == CXM_MODEL_GIVEN)
         return status;
 
     const cJSON *fit = cJSON_GetObjectItemCaseSensitive(root, "fit");
     if (!cJSON_IsObject(fit))
         return cxm__fail(CXM_EPARSE, "model JSON: a fitted model needs a 'fit' object");
-    double ll = 0.0, observations = 0.0, rows = 0.0, penalty = 0.0, iterations = 0, evaluations = 0, gnorm = 0;
-    status = number_field(fit, "log_likelihood", "'fit'", &ll);
-    if (status == CXM_OK)
-        status = number_field(fit, "observations", "'fit'", &observations);
-    if (status == CXM_OK)
-        status = number_field(fit, "rows", "'fit'", &rows);
-    if (status != CXM_OK)
-        return status;
-    number_field(fit, "penalty", "'fit'", &penalty);
-    number_field(fit, "iterations", "'fit'", &iterations);
-    number_field(fit, "evaluations", "'fit'", &evaluations);
-    number_field(fit, "gradient_norm", "'fit'", &gnorm);
-    cxm_error_clear();
-    const cJSON *cov = cJSON_GetObjectItemCaseSensitive(fit, "covariance");
-    if (!cJSON_IsArray(cov) || (size_t)cJSON_GetArraySize(cov) != p)
-        return cxm__fail(CXM_EPARSE, "model JSON: 'covariance' must be a %zu×%zu array", p, p);
-    for (size_t i = 0; i < p; i++) {
-        const cJSON *row = cJSON_GetArrayItem(cov, (int)i);
-        if (!cJSON_IsArray(row) || (size_t)cJSON_GetArraySize(row) != p)
-            return cxm__fail(CXM_EPARSE, "model JSON: 'covariance' row %zu must have %zu numbers",
-                             i, p);
-        for (size_t j = 0; j < p; j++) {
-            const cJSON *v = cJSON_GetArrayItem(row, (int)j);
-            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-                return cxm__fail(CXM_EPARSE, "model JSON: 'covariance'[%zu][%zu] is not a number",
-                                 i, j);
-            model->covariance[i * p + j] = v->valuedouble;
-        }
-    }
-    for (size_t i = 0; i < p; i++)
-        if (!(model->covariance[i * p + i] >= 0.0))
-            return cxm__fail(CXM_EPARSE, "model JSON: the variance of %s is negative",
-                             kind->param_names[i]);
-    const cJSON *message = cJSON_GetObjectItemCaseSensitive(fit, "message");
-    if (cJSON_IsString(message))
-        snprintf(model->message, sizeof model->message, "%s", message->valuestring);
-    model->log_likelihood = ll;
-    model->penalty = penalty;
-    model->report.version = CXM_FIT_REPORT_VERSION;
-    model->report.reason = CXM_FIT_CONVERGED;
-    model->report.iterations = (unsigned)iterations;
-    model->report.evaluations = (unsigned)evaluations;
-    model->report.gradient_norm = gnorm;
-    model->report.log_likelihood = ll;
-    model->report.observations = observations;
-    model->report.rows = rows;
-    model->fitted = model->report;
-    memcpy(model->fitted_message, model->message, sizeof model->message);
-    model->state = CXM_MODEL_FITTED;
-    return CXM_OK;
+    return parse_fit(model, fit);
 }
 
 int cxm_model_from_json(cxm_model **out, const char *json)
@@ -257,19 +289,10 @@ int cxm_model_from_json(cxm_model **out, const char *json)
         status = cxm__check_pointer(json, "json");
     if (status != CXM_OK)
         return status;
-    cJSON *root = cJSON_Parse(json);
-    if (root == NULL) /* (cJSON_GetErrorPtr is a shared global: not used) */
-        return cxm__fail(CXM_EPARSE, "model JSON: not a valid JSON document");
-    char where[256];
-    const char *key;
-    status = cxm__json_duplicate_key(root, where, sizeof where, &key);
-    if (status != CXM_OK || key != NULL) {
-        if (key != NULL)
-            status = cxm__fail(CXM_EPARSE, "model JSON: %s%skey '%s' appears twice", where,
-                               where[0] ? ": " : "", key);
-        cJSON_Delete(root);
+    cJSON *root;
+    status = cxm__json_parse(&root, json, strlen(json), "model JSON");
+    if (status != CXM_OK)
         return status;
-    }
     cxm_model *model = NULL;
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "format_version");

@@ -63,14 +63,14 @@ int cxm__fail(int status, const char *fmt, ...)
     return status;
 }
 
-int cxm__fail_prefix(const char *fmt, ...)
+/* The message is copied before it is rewritten: formatting
+ * cxm_error_message() into the buffer it lives in is undefined behaviour
+ * (and garbles the text). */
+static int vfail_prefix(int status, const char *fmt, va_list ap)
 {
     char prefix[CXM_MESSAGE_CAPACITY];
     char previous[CXM_MESSAGE_CAPACITY];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
-    va_end(ap);
     memcpy(previous, last_message, sizeof previous);
     /* Truncation is intended: the message buffer is bounded. */
     size_t used = strlen(prefix);
@@ -82,7 +82,26 @@ int cxm__fail_prefix(const char *fmt, ...)
         rest = sizeof last_message - 1 - used;
     memcpy(last_message + used, previous, rest);
     last_message[used + rest] = '\0';
-    return last_status;
+    last_status = status;
+    return status;
+}
+
+int cxm__fail_prefix(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int status = vfail_prefix(last_status, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int cxm__fail_prefix_status(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_prefix(status, fmt, ap);
+    va_end(ap);
+    return status;
 }
 
 int cxm__check_pointer(const void *ptr, const char *name)

@@ -24,6 +24,10 @@ int cxm__vfail(int status, const char *fmt, va_list ap) CXM_PRINTF(2, 0);
  * and return the current status. Used when a scalar check fails inside a
  * loop or a file reader. */
 int cxm__fail_prefix(const char *fmt, ...) CXM_PRINTF(1, 2);
+/* The same with a new status: a reader that reports a failed value check
+ * (CXM_EINVAL) as malformed input (CXM_EPARSE). Never format
+ * cxm_error_message() into a new message: prefix it with these. */
+int cxm__fail_prefix_status(int status, const char *fmt, ...) CXM_PRINTF(2, 3);
 
 /* Allocation through the user's hooks. Every function sets CXM_ENOMEM's
  * message when it returns NULL, so callers only propagate the status. */

@@ -83,3 +83,92 @@ int cxm__json_duplicate_key(const cJSON *root, char *where, size_t where_size, c
     where[0] = '\0';
     return walk(root, where, where_size, 0, key);
 }
+
+/* Line and column (1-based) of text + offset. */
+static void line_column(const char *text, size_t length, size_t offset, size_t *line,
+                        size_t *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < offset && i < length; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *column = 1;
+        } else {
+            (*column)++;
+        }
+    }
+}
+
+/* Unclosed brackets or strings, and no bracket closed by the wrong kind:
+ * the document was cut short. */
+static int truncated(const char *text, size_t length)
+{
+    char open[1024]; /* cJSON refuses nesting deeper than 1000 */
+    size_t depth = 0;
+    int in_string = 0, escaped = 0;
+    for (size_t i = 0; i < length; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (escaped)
+                escaped = 0;
+            else if (ch == '\\')
+                escaped = 1;
+            else if (ch == '"')
+                in_string = 0;
+        } else if (ch == '"') {
+            in_string = 1;
+        } else if (ch == '{' || ch == '[') {
+            if (depth == sizeof open)
+                return 0;
+            open[depth++] = ch;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == 0 || open[depth - 1] != (ch == '}' ? '{' : '['))
+                return 0;
+            depth--;
+        }
+    }
+    return in_string || depth > 0;
+}
+
+static int syntax_error(const char *text, size_t length, const char *end, const char *source)
+{
+    if (end == NULL)
+        return cxm__fail(CXM_ENOMEM, "%s: out of memory while parsing JSON", source);
+    int cut = truncated(text, length);
+    size_t offset = cut ? length : (size_t)(end - text), line, column;
+    line_column(text, length, offset, &line, &column);
+    if (cut || offset >= length)
+        return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: the JSON document ends too early", source, line,
+                         column);
+    return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: JSON syntax error at '%.20s'", source, line, column,
+                     end);
+}
+
+int cxm__json_parse(cJSON **root, const char *text, size_t length, const char *source)
+{
+    *root = NULL;
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, length, &end, 0);
+    if (doc == NULL)
+        return syntax_error(text, length, end, source);
+    /* Only white space may follow the document: "{...} garbage" is not a document. */
+    for (const char *p = end; p && p < text + length; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '\0') {
+            cJSON_Delete(doc);
+            return cxm__fail(CXM_EPARSE, "%s: text after the JSON document: '%.20s'", source, p);
+        }
+    }
+    char where[256];
+    const char *key;
+    int status = cxm__json_duplicate_key(doc, where, sizeof where, &key);
+    if (status == CXM_OK && key != NULL)
+        status = cxm__fail(CXM_EPARSE, "%s: %s%skey '%s' appears twice", source, where,
+                           where[0] ? ": " : "", key);
+    if (status != CXM_OK) {
+        cJSON_Delete(doc);
+        return status;
+    }
+    *root = doc;
+    return CXM_OK;
+}

@@ -14,4 +14,12 @@
  * CXM_ENOMEM. */
 int cxm__json_duplicate_key(const cJSON *root, char *where, size_t where_size, const char **key);
 
+/* Parse a whole JSON document of `length` bytes (a trailing NUL may be
+ * counted) and check it for repeated keys. Errors name the source and the
+ * place: "SOURCE:LINE:COLUMN: JSON syntax error at '...'", "...: the JSON
+ * document ends too early", "SOURCE: text after the JSON document: '...'",
+ * "SOURCE: PLACE: key 'k' appears twice". On success *root is the document
+ * (release it with cJSON_Delete); otherwise NULL. */
+int cxm__json_parse(cJSON **root, const char *text, size_t length, const char *source);
+
 #endif

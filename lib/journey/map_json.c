@@ -237,8 +237,8 @@ static int parse_document(cxm_journey_map *map, ctx *c, const cJSON *root)
             return bad(c, "key 'rating_scale' must be [min, max], two numbers");
         status = cxm_journey_map_set_rating_scale(map, scale->child->valuedouble,
                                                   scale->child->next->valuedouble);
-        if (status != CXM_OK)
-            return bad(c, "key 'rating_scale': %s", cxm_error_message());
+        if (status != CXM_OK) /* the map's own check says what is wrong */
+            return cxm__fail_prefix_status(CXM_EPARSE, "%s: key 'rating_scale': ", c->source);
     }
     const cJSON *tps = cJSON_GetObjectItemCaseSensitive(root, "touchpoints");
     if (tps == NULL)
@@ -276,62 +276,10 @@ int cxm_journey_map_parse_json(cxm_journey_map **out, const char *text, size_t l
     ctx c;
     c.source = source ? source : "journey map";
     c.where[0] = '\0';
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, length, &end, 0);
-    if (root == NULL) {
-        if (end == NULL)
-            return cxm__fail(CXM_ENOMEM, "%s: out of memory while parsing JSON", c.source);
-        /* Unclosed brackets or strings mean a truncated file: say so at its end. */
-        int depth = 0, in_string = 0, escaped = 0;
-        for (size_t i = 0; i < length; i++) {
-            char ch = text[i];
-            if (in_string) {
-                if (escaped)
-                    escaped = 0;
-                else if (ch == '\\')
-                    escaped = 1;
-                else if (ch == '"')
-                    in_string = 0;
-            } else if (ch == '"') {
-                in_string = 1;
-            } else if (ch == '{' || ch == '[') {
-                depth++;
-            } else if (ch == '}' || ch == ']') {
-                depth--;
-            }
-        }
-        int truncated = in_string || depth > 0;
-        const char *at = truncated ? text + length : end;
-        size_t line = 1, col = 1;
-        for (const char *p = text; p < at && p < text + length; p++) {
-            if (*p == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        if (truncated || end >= text + length)
-            return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: the JSON document ends too early", c.source,
-                             line, col);
-        return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: JSON syntax error at '%.20s'", c.source, line,
-                         col, end);
-    }
-    /* Only white space may follow the document. */
-    for (const char *p = end; p && p < text + length; p++) {
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '\0') {
-            cJSON_Delete(root);
-            return cxm__fail(CXM_EPARSE, "%s: text after the JSON document: '%.20s'", c.source, p);
-        }
-    }
-    const char *key;
-    status = cxm__json_duplicate_key(root, c.where, sizeof c.where, &key);
-    if (status != CXM_OK || key != NULL) {
-        if (key != NULL)
-            status = bad(&c, "key '%s' appears twice", key);
-        cJSON_Delete(root);
+    cJSON *root;
+    status = cxm__json_parse(&root, text, length, c.source);
+    if (status != CXM_OK)
         return status;
-    }
     cxm_journey_map *map = NULL;
     status = cxm_journey_map_create(&map);
     if (status == CXM_OK)

@@ -8,12 +8,33 @@
 
 int cxm__cholesky(double *a, size_t n)
 {
+    size_t column;
+    return cxm__cholesky_rank(a, n, 0.0, &column, NULL);
+}
+
+/* The pivot of column j is a_jj·(1 − R²_j), R²_j the squared multiple
+ * correlation of column j with the columns before it: comparing it with
+ * rtol·a_jj finds a column that is a linear combination of the earlier ones
+ * even when rounding leaves a tiny positive pivot. */
+int cxm__cholesky_rank(double *a, size_t n, double rtol, size_t *column, double *coef)
+{
     for (size_t j = 0; j < n; j++) {
-        double d = a[j * n + j];
+        double diagonal = a[j * n + j];
+        double d = diagonal;
         for (size_t k = 0; k < j; k++)
             d -= a[j * n + k] * a[j * n + k];
-        if (!(d > 0.0) || !isfinite(d))
-            return cxm__fail(CXM_EDOMAIN, "matrix is not positive definite (pivot %zu is %g)", j, d);
+        if (!(d > 0.0) || !isfinite(d) || !(d > rtol * diagonal)) {
+            *column = j;
+            /* Lᵀ_{<j}·c = L[j][<j] gives A_{<j,<j}·c = A_{<j,j}. */
+            for (size_t i = j; coef != NULL && i-- > 0;) {
+                double s = a[j * n + i];
+                for (size_t k = i + 1; k < j; k++)
+                    s -= a[k * n + i] * coef[k];
+                coef[i] = s / a[i * n + i];
+            }
+            return cxm__fail(CXM_EDOMAIN, "matrix is not positive definite (pivot %zu is %g)", j,
+                             d);
+        }
         double root = sqrt(d);
         a[j * n + j] = root;
         for (size_t i = j + 1; i < n; i++) {

@@ -8,6 +8,13 @@
 /* Cholesky factor A = L·Lᵀ in place (lower triangle; the upper is zeroed).
  * CXM_EDOMAIN when A is not positive definite. */
 int cxm__cholesky(double *a, size_t n);
+/* The same for a matrix that may be singular to working precision (a
+ * covariance of collinear variables): a pivot at most rtol times its
+ * diagonal element stops the factorisation with CXM_EDOMAIN. Then *column
+ * is the first column that depends on the ones before it and, when coef is
+ * not NULL (n doubles), coef[0..*column-1] its coefficients: A[<j][j] =
+ * A[<j][<j]·coef, i.e. variable j ≈ Σ coef[k]·variable k. */
+int cxm__cholesky_rank(double *a, size_t n, double rtol, size_t *column, double *coef);
 /* Solve L·Lᵀ·x = b in place, with L from cxm__cholesky. */
 void cxm__cholesky_solve(const double *l, size_t n, double *b);
 /* Invert a symmetric positive definite matrix in place. CXM_EDOMAIN if it is not SPD. */

@@ -82,7 +82,8 @@ static const char default_settings[] =
 
 /* ------------------------------------------------------------------ the descriptor table */
 
-enum check { ANY, POSITIVE, NONNEG, PROB, PROB_OPEN, COUNT, COUNT_POSITIVE };
+/* QUALITY: the 0-10 scale of what a touchpoint delivers (docs/simulation.md). */
+enum check { ANY, POSITIVE, NONNEG, PROB, PROB_OPEN, COUNT, COUNT_POSITIVE, QUALITY };
 
 typedef struct field {
     const char *section; /* "" for the top level, "decisions.explore", ... */
@@ -151,7 +152,7 @@ typedef struct tp_field {
 } tp_field;
 #define T(key, member, check) { key, offsetof(cxm__sim_touchpoint, member), check }
 static const tp_field tp_fields[] = {
-    T("quality", quality, ANY),       T("designed", designed, ANY),
+    T("quality", quality, QUALITY),   T("designed", designed, QUALITY),
     T("noise", noise, NONNEG),        T("weight", weight, NONNEG),
     T("entry", entry, NONNEG),        T("follow", follow, NONNEG),
     T("employee_bias", employee_bias, ANY), T("employees", employees, COUNT),
@@ -186,6 +187,15 @@ static int bad(const ctx *c, const char *where, const char *fmt, ...)
     if (where && where[0])
         return cxm__fail(CXM_EPARSE, "%s: %s: %s", c->source, where, text);
     return cxm__fail(CXM_EPARSE, "%s: %s", c->source, text);
+}
+
+/* A failed library check inside the settings: its message, with the source
+ * and the place in front. */
+static int bad_prefix(const ctx *c, const char *where, const char *key)
+{
+    if (where && where[0])
+        return cxm__fail_prefix_status(CXM_EPARSE, "%s: %s: key '%s': ", c->source, where, key);
+    return cxm__fail_prefix_status(CXM_EPARSE, "%s: key '%s': ", c->source, key);
 }
 
 static const char *type_name(const cJSON *item)
@@ -224,6 +234,10 @@ static int check_value(const ctx *c, const char *where, const char *key, enum ch
     case PROB_OPEN:
         if (!(v >= 0 && v < 1))
             return bad(c, where, "key '%s' must be in [0, 1), got %g", key, v);
+        break;
+    case QUALITY:
+        if (!(v >= 0 && v <= 10))
+            return bad(c, where, "key '%s' must be in [0, 10] (the quality scale), got %g", key, v);
         break;
     case COUNT:
     case COUNT_POSITIVE:
@@ -510,7 +524,7 @@ static int apply_purchases_model(cxm_sim_settings *s, const ctx *c, const cJSON 
     cxm_model *m = NULL;
     int status = cxm_model_create_named(&m, name);
     if (status == CXM_EINVAL || status == CXM_ENOTFOUND)
-        return bad(c, "purchases", "key 'model': %s", cxm_error_message());
+        return bad_prefix(c, "purchases", "model");
     if (status != CXM_OK)
         return status;
     cxm_model_kind kind = cxm_model_get_kind(m);
@@ -550,7 +564,7 @@ static int apply_purchases_model(cxm_sim_settings *s, const ctx *c, const cJSON 
     if (status == CXM_OK) {
         status = cxm_model_set_params(m, values, np);
         if (status != CXM_OK)
-            status = bad(c, "purchases.params", "%s", cxm_error_message());
+            status = status == CXM_ENOMEM ? status : bad_prefix(c, "purchases", "params");
     }
     const char *link_name = link ? link->valuestring
                             : changed || s->link_parameter == NULL
@@ -631,7 +645,7 @@ static int apply_document(cxm_sim_settings *s, const ctx *c, const cJSON *doc)
         if (!cJSON_IsString(item))
             return bad(c, "", "key 'start' must be a date string, got %s", type_name(item));
         if (cxm_time_parse(&t, item->valuestring, NULL) != CXM_OK)
-            return bad(c, "", "key 'start': %s", cxm_error_message());
+            return bad_prefix(c, "", "start");
         s->start = t;
     }
     item = cJSON_GetObjectItemCaseSensitive(doc, "segments");
@@ -685,29 +699,10 @@ static int validate(const cxm_sim_settings *s, const ctx *c)
 static int parse_into(cxm_sim_settings *s, const char *text, size_t length, const char *source)
 {
     ctx c = { source ? source : "settings" };
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(text, length, &end, 0);
-    if (doc == NULL) {
-        size_t offset = end && end >= text ? (size_t)(end - text) : 0, line = 1, column = 1;
-        for (size_t i = 0; i < offset && i < length; i++) {
-            if (text[i] == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        if (offset >= length)
-            return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: the JSON document ends too early", c.source,
-                             line, column);
-        return cxm__fail(CXM_EPARSE, "%s:%zu:%zu: JSON syntax error at '%.12s'", c.source, line,
-                         column, text + offset);
-    }
-    char where[256];
-    const char *key;
-    int status = cxm__json_duplicate_key(doc, where, sizeof where, &key);
+    cJSON *doc;
+    int status = cxm__json_parse(&doc, text, length, c.source);
     if (status == CXM_OK)
-        status = key ? bad(&c, where, "key '%s' appears twice", key) : apply_document(s, &c, doc);
+        status = apply_document(s, &c, doc);
     cJSON_Delete(doc);
     return status;
 }
@@ -1002,6 +997,9 @@ int cxm_sim_settings_set_quality(cxm_sim_settings *settings, const char *touchpo
         status = cxm__check_finite(quality, "quality");
     if (status != CXM_OK)
         return status;
+    if (!(quality >= 0.0 && quality <= 10.0))
+        return cxm__fail(CXM_EINVAL, "quality %g of touchpoint '%s' is outside the 0-10 scale",
+                         quality, touchpoint);
     if (isnan(settings->tp[i].designed))
         settings->tp[i].designed = settings->tp[i].quality; /* employees keep the design */
     settings->tp[i].quality = quality;

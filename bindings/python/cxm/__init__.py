@@ -12,7 +12,8 @@ carry the library's message.
 """
 
 from . import core
-from ._errors import (Error, InvalidArgumentError, OutOfMemoryError, DomainError, FileError,
+from ._errors import (Error, InvalidArgumentError, ArgumentTypeError, OutOfMemoryError,
+                      DomainError, FileError,
                       ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,
                       NotFoundError, ERROR_CLASSES as _ERROR_CLASSES)
 from .closed_form import clv, clv_elasticity, clv_schedule, customer_equity
@@ -33,7 +34,8 @@ __version__ = core.version_string()
 version_info = (core.VERSION_MAJOR, core.VERSION_MINOR, core.VERSION_PATCH)
 
 __all__ = [
-    "Error", "InvalidArgumentError", "OutOfMemoryError", "DomainError", "FileError",
+    "Error", "InvalidArgumentError", "ArgumentTypeError", "OutOfMemoryError", "DomainError",
+    "FileError",
     "ParseError", "ConvergenceError", "StateError", "UnsupportedError", "RangeError",
     "NotFoundError",
     "clv", "clv_elasticity", "clv_schedule", "customer_equity",

@@ -1,6 +1,19 @@
-"""numpy and pandas at the edges: broadcast inputs, call C once, shape the result."""
+"""numpy and pandas at the edges: check and convert arguments, broadcast, call C once, shape
+the result.
+
+Every argument a user gives goes through one of the converters below, which
+refuse it with a :class:`cxm.Error` naming it (lifetimes' names where they
+exist): :class:`cxm.ArgumentTypeError` (also a TypeError) for None, text,
+complex numbers and other non-numbers, :class:`cxm.InvalidArgumentError` for
+values (NaN, infinities, negative or fractional counts, empty arrays,
+mismatched lengths, NUL bytes in text).
+"""
+
+import numbers
 
 import numpy as np
+
+from ._errors import ArgumentTypeError, Error, InvalidArgumentError
 
 
 def _pandas_index(values):
@@ -11,27 +24,223 @@ def _pandas_index(values):
     return None
 
 
-def as_float_array(value, name):
-    """A contiguous float64 numpy array, with a clear error for non-numbers."""
+def _describe(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _object_elements(raw, name):
+    """Object arrays (pandas columns of mixed Python values): text and complex
+    numbers are refused; None and pandas.NA are missing values (NaN)."""
+    flat = [None if type(item).__name__ == "NAType" else item for item in raw.reshape(-1)]
+    for i, item in enumerate(flat):
+        if isinstance(item, (str, bytes)):
+            raise ArgumentTypeError(f"{name}{_at(raw.shape, i)} is text ({_describe(item)}), "
+                                    "not a number")
+        if isinstance(item, complex) or np.iscomplexobj(item):
+            raise ArgumentTypeError(f"{name}{_at(raw.shape, i)} is a complex number "
+                                    f"({_describe(item)}), not a real number")
+        if item is not None and not isinstance(item, (numbers.Real, np.generic)):
+            raise ArgumentTypeError(f"{name}{_at(raw.shape, i)} is a {type(item).__name__}, "
+                                    "not a number")
+    return np.array([np.nan if item is None else item for item in flat],
+                    dtype=np.float64).reshape(raw.shape)
+
+
+def _at(shape, flat_index):
+    """'[3]' or '[1, 2]' for an element, '' for a scalar."""
+    if not shape:
+        return ""
+    position = np.unravel_index(flat_index, shape)
+    return "[" + ", ".join(str(int(k)) for k in position) + "]"
+
+
+def _real(value, name):
+    """value as a float64 array of real numbers, or ArgumentTypeError."""
+    if value is None:
+        raise ArgumentTypeError(f"{name} must be numbers, got None")
+    if isinstance(value, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be numbers, got text ({_describe(value)})")
     try:
-        return np.ascontiguousarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        from ._errors import InvalidArgumentError
-        raise InvalidArgumentError(f"{name} must be numbers: {exc}") from None
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # e.g. ragged nested lists
+        raise ArgumentTypeError(f"{name} must be numbers: {exc}") from None
+    kind = raw.dtype.kind
+    if kind == "c":
+        raise ArgumentTypeError(f"{name} must be real numbers, got complex numbers")
+    if kind in "USa":
+        raise ArgumentTypeError(f"{name} must be numbers, got text")
+    if kind in "mM":
+        raise ArgumentTypeError(f"{name} must be numbers, got dates or durations")
+    if kind == "O":
+        return _object_elements(raw, name)
+    if kind not in "biuf":
+        raise ArgumentTypeError(f"{name} must be numbers, got {raw.dtype}")
+    return raw.astype(np.float64, copy=False)
 
 
-def elementwise(call, named_inputs, name="value"):
+def _check_values(array, name, finite, minimum, whole, positive):
+    """The first element that is not finite, below minimum, not positive or
+    fractional: a message naming it."""
+    rule = "a whole number" if whole else "a finite number" if finite or positive else "a number"
+    if positive:
+        rule += " > 0"
+    elif minimum is not None:
+        rule += f" >= {minimum:g}"
+    bad = np.zeros(array.shape, dtype=bool)
+    if finite or whole or positive:
+        bad |= ~np.isfinite(array)
+    with np.errstate(invalid="ignore"):
+        if minimum is not None:
+            bad |= array < minimum
+        if positive:
+            bad |= ~(array > 0)
+        if whole:
+            bad |= array != np.floor(array)
+    if bad.any():
+        i = int(np.flatnonzero(bad.reshape(-1))[0])
+        value = array.reshape(-1)[i]
+        if np.isnan(value):
+            raise InvalidArgumentError(f"{name}{_at(array.shape, i)} is missing (NaN): it must "
+                                       f"be {rule}")
+        raise InvalidArgumentError(f"{name}{_at(array.shape, i)} = {value:g} must be {rule}")
+
+
+def as_float_array(value, name, *, finite=False, minimum=None, whole=False, positive=False,
+                   empty=True):
+    """A contiguous float64 numpy array of ``value`` (a number, sequence,
+    numpy array or pandas object), refused with a message naming ``name``
+    when it is not real numbers. ``finite``: no NaN or infinity; ``minimum``:
+    no smaller element; ``positive``: finite and > 0; ``whole``: whole numbers
+    (finite); ``empty=False``: at least one element."""
+    array = np.ascontiguousarray(_real(value, name))
+    if not empty and array.size == 0:
+        raise InvalidArgumentError(f"{name} is empty: give at least one value")
+    if finite or whole or positive or minimum is not None:
+        _check_values(array, name, finite, minimum, whole, positive)
+    return array
+
+
+def as_vector(value, name, **checks):
+    """as_float_array flattened to one dimension."""
+    return np.ascontiguousarray(as_float_array(value, name, **checks).reshape(-1))
+
+
+def as_float(value, name, *, finite=True, minimum=None, positive=False):
+    """One real number (finite unless ``finite=False``) as a float."""
+    array = as_float_array(value, name, finite=finite, minimum=minimum, positive=positive)
+    if array.size != 1:
+        raise InvalidArgumentError(f"{name} must be one number, got {array.size} values")
+    return float(array.reshape(-1)[0])
+
+
+def as_count(value, name, *, minimum=0, maximum=None):
+    """A whole number in [minimum, maximum] as an int (exact for large
+    Python and numpy integers, e.g. 64-bit seeds)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)) \
+            or isinstance(value, (complex, np.complexfloating)) \
+            or not isinstance(value, (numbers.Real, np.generic)):
+        raise ArgumentTypeError(f"{name} must be a whole number, got {_describe(value)}")
+    if isinstance(value, (numbers.Integral, np.integer)):
+        number = int(value)
+    else:
+        number = float(value)
+        if not np.isfinite(number) or number != np.floor(number):
+            raise InvalidArgumentError(f"{name} = {number:g} must be a whole number")
+        number = int(number)
+    if number < minimum or (maximum is not None and number > maximum):
+        upper = f" and <= {maximum}" if maximum is not None else ""
+        raise InvalidArgumentError(f"{name} = {number} must be a whole number >= {minimum}"
+                                   f"{upper}")
+    return number
+
+
+def as_seed(value, name="seed"):
+    """A random seed: a whole number in [0, 2^64)."""
+    return as_count(value, name, maximum=2**64 - 1)
+
+
+def as_text(value, name, *, optional=False):
+    """A str without NUL bytes (a C string would end there); None when
+    ``optional``."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{name} must be a string, got {_describe(value)}")
+    if "\0" in value:
+        raise InvalidArgumentError(f"{name} contains a NUL byte at position {value.index(chr(0))}:"
+                                   f" {_describe(value)}")
+    return value
+
+
+def as_path(value, name):
+    """A file or directory name (str or os.PathLike) as a str."""
+    import os
+    if not isinstance(value, (str, os.PathLike)):
+        raise ArgumentTypeError(f"{name} must be a file name, got {_describe(value)}")
+    path = os.fspath(value)
+    if isinstance(path, bytes):
+        raise ArgumentTypeError(f"{name} must be a str file name, got bytes")
+    return as_text(path, name)
+
+
+def as_choice(value, choices, name):
+    """One of the strings ``choices`` (a dict or a sequence)."""
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidArgumentError(f"{name} must be one of {', '.join(map(str, choices))}, got "
+                                   f"{_describe(value)}")
+    return value
+
+
+def as_texts(values, name, *, optional=True):
+    """A list of str (None kept when ``optional``) from a sequence, each
+    without NUL bytes."""
+    if values is None:
+        raise ArgumentTypeError(f"{name} must be a sequence of strings, got None")
+    if isinstance(values, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a sequence of strings, not one string")
+    try:
+        items = list(values)
+    except TypeError:
+        raise ArgumentTypeError(f"{name} must be a sequence of strings, got "
+                                f"{_describe(values)}") from None
+    return [as_text(item, f"{name}[{i}]", optional=optional) for i, item in enumerate(items)]
+
+
+def same_length(*named_arrays):
+    """Every (name, array) pair has as many elements as the first."""
+    first_name, first = named_arrays[0]
+    for name, array in named_arrays[1:]:
+        if np.size(array) != np.size(first):
+            raise InvalidArgumentError(f"{name} has {np.size(array)} elements where "
+                                       f"{first_name} has {np.size(first)}")
+
+
+def named(name, call, *args):
+    """``call(*args)``, with ``name: `` in front of a cxm.Error's message: the library
+    names the element ("element 3: score 11 is outside ..."), the caller the argument."""
+    try:
+        return call(*args)
+    except Error as error:
+        renamed = type(error)(f"{name}: {error}")
+        renamed.code = error.code
+        raise renamed from None
+
+
+def elementwise(call, named_inputs, name="value", checks=None):
     """Broadcast the inputs, call ``call(dst, *flat_inputs)`` once, reshape.
 
-    Returns a float when every input is a scalar, a pandas Series when an input
-    is a Series (with its index), and a numpy array otherwise.
+    ``checks`` maps an input's name to as_float_array's keywords (finite,
+    minimum, whole). Returns a float when every input is a scalar, a pandas
+    Series when an input is a Series (with its index), and a numpy array
+    otherwise.
     """
     names = list(named_inputs)
-    arrays = [as_float_array(named_inputs[key], key) for key in names]
+    checks = checks or {}
+    arrays = [as_float_array(named_inputs[key], key, **checks.get(key, {})) for key in names]
     try:
         broadcast = np.broadcast_arrays(*arrays)
     except ValueError:
-        from ._errors import InvalidArgumentError
         shapes = ", ".join(f"{key} {arr.shape}" for key, arr in zip(names, arrays))
         raise InvalidArgumentError(f"shapes do not broadcast: {shapes}") from None
     shape = broadcast[0].shape

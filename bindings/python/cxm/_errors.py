@@ -21,6 +21,12 @@ class InvalidArgumentError(Error, ValueError):
     code = -1
 
 
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument has the wrong type: None, text or complex numbers where real
+    numbers belong, a number where text belongs. Also a TypeError."""
+    code = -1
+
+
 class OutOfMemoryError(Error, MemoryError):
     """libcxm could not allocate memory."""
     code = -2
@@ -70,3 +76,4 @@ ERROR_CLASSES = {cls.code: cls for cls in (
     InvalidArgumentError, OutOfMemoryError, DomainError, FileError, ParseError,
     ConvergenceError, StateError, UnsupportedError, RangeError, NotFoundError)}
 ERROR_CLASSES["default"] = Error
+ERROR_CLASSES["type"] = ArgumentTypeError

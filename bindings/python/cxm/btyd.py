@@ -42,8 +42,9 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 import numpy as np
 
 from . import core
-from ._arrays import as_float_array, elementwise, _pandas_index
-from ._errors import InvalidArgumentError, ConvergenceError, StateError
+from ._arrays import (as_count, as_float, as_path, as_seed, as_vector, elementwise, same_length,
+                      _pandas_index)
+from ._errors import ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model"]
 
@@ -54,16 +55,53 @@ _REASONS = {0: "not run", 1: "converged", 2: "iteration limit reached", 3: "dive
 _MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 12 * 24}
 
 
+# What each named input of the models must be (as_float_array's keywords): counts are whole
+# numbers >= 0, times and amounts finite numbers >= 0.
+COUNT = {"whole": True, "minimum": 0}
+NONNEGATIVE = {"finite": True, "minimum": 0}
+_CHECKS = {"frequency": COUNT, "n": COUNT, "n_periods": COUNT, "m_periods_in_future": COUNT,
+           "renewals": COUNT, "periods": {"whole": True, "minimum": 1},
+           "active": NONNEGATIVE, "survivors": NONNEGATIVE, "recency": NONNEGATIVE, "T": NONNEGATIVE, "t": NONNEGATIVE,
+           "monetary_value": NONNEGATIVE, "weights": NONNEGATIVE, "times": {"finite": True},
+           "first_purchase": {"finite": True}, "duration_holdout": NONNEGATIVE,
+           "frequency_holdout": COUNT}
+
+
 def _elementwise(call, named_inputs, name):
     """_arrays.elementwise, with a float for all-scalar inputs (lifetimes returns numbers)."""
-    result = elementwise(call, named_inputs, name)
+    result = elementwise(call, named_inputs, name, _CHECKS)
     if all(np.ndim(v) == 0 for v in named_inputs.values()) and np.ndim(result) > 0:
         return float(np.asarray(result).reshape(-1)[0])
     return result
 
 
-def _flat(value, name):
-    return np.ascontiguousarray(as_float_array(value, name).reshape(-1))
+def _flat(value, name, **checks):
+    """A 1-D float64 array, checked as _CHECKS says for ``name`` unless told otherwise."""
+    return as_vector(value, name, **(checks or _CHECKS.get(name, {"finite": True})))
+
+
+def _columns(*named):
+    """(value, name) pairs as 1-D arrays of one length; the first must not be empty."""
+    arrays = [_flat(value, name) for value, name in named]
+    if arrays[0].size == 0:
+        raise InvalidArgumentError(f"{named[0][1]} is empty: give at least one customer")
+    same_length(*[(name, array) for (_, name), array in zip(named, arrays)])
+    return arrays
+
+
+def _weights(weights, n):
+    """Optional weights: an empty array for None, else n finite numbers >= 0."""
+    if weights is None:
+        return np.empty(0)
+    w = _flat(weights, "weights")
+    if w.size != n:
+        raise InvalidArgumentError(f"weights has {w.size} elements where there are {n} rows")
+    return w
+
+
+def _seed(seed):
+    """A seed for the simulators: random for None."""
+    return np.random.SeedSequence().entropy % (1 << 64) if seed is None else as_seed(seed)
 
 
 def _pandas():
@@ -103,6 +141,14 @@ class _Fitter:
         if core.model_get_state(self._model) == core.MODEL_EMPTY:
             raise StateError(f"{type(self).__name__} has not been fitted: call fit() first, "
                              "or set the parameters with set_params()")
+
+    def _fitted_data(self, what):
+        """The data of the last fit (lifetimes' ``data``), for methods that default to it."""
+        data = getattr(self, "data", None)
+        if data is None:
+            raise StateError(f"{type(self).__name__} has no fitted data for {what}: call fit() "
+                             "first, or give the data")
+        return data
 
     def _report(self):
         dst = np.empty(7)
@@ -145,15 +191,25 @@ class _Fitter:
                 else:
                     raise InvalidArgumentError(f"parameter {public!r} is missing")
         if len(values) == 1 and np.ndim(values[0]) == 1:
-            values = values[0]
-        core.model_set_params(self._model, _flat(values, "params"))
+            values = list(values[0])
+        if len(values) != len(self._names):
+            raise InvalidArgumentError(
+                f"params: {len(values)} values given where {type(self).__name__} has "
+                f"{len(self._names)} ({', '.join(self._public_names)})")
+        params = np.array([as_float(v, name) for v, name in zip(values, self._public_names)])
+        core.model_set_params(self._model, params)
         return self
 
     @property
     def log_likelihood_(self):
         """Total log-likelihood at the estimate, comparable to the papers (CDNOW BG/NBD: -9582.4)."""
-        value = core.model_log_likelihood(self._model)
-        return value
+        self._require_fit()
+        return core.model_log_likelihood(self._model)
+
+    def _require_fit(self):
+        if core.model_get_state(self._model) != core.MODEL_FITTED:
+            raise StateError(f"{type(self).__name__} has not been fitted: call fit() first "
+                             "(set_params() gives no likelihood or standard errors)")
 
     @property
     def _negative_log_likelihood_(self):
@@ -163,16 +219,19 @@ class _Fitter:
     @property
     def AIC_(self):
         """Akaike information criterion of the fit."""
+        self._require_fit()
         return core.model_aic(self._model)
 
     @property
     def BIC_(self):
         """Bayesian information criterion of the fit (N = number of customers)."""
+        self._require_fit()
         return core.model_bic(self._model)
 
     @property
     def variance_matrix_(self):
         """Covariance of the estimates (inverse observed information), a DataFrame."""
+        self._require_fit()
         p = len(self._names)
         cov = np.empty(p * p)
         core.model_covariance(self._model, cov)
@@ -182,6 +241,7 @@ class _Fitter:
     @property
     def standard_errors_(self):
         """Standard errors of the estimates, a Series."""
+        self._require_fit()
         se = np.empty(len(self._names))
         core.model_standard_errors(self._model, se)
         return _pandas().Series(se, index=list(self._public_names))
@@ -198,6 +258,7 @@ class _Fitter:
     @property
     def summary(self):
         """coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
+        self._require_fit()
         df = _pandas().DataFrame(index=list(self._public_names))
         df["coef"] = self._values()
         df["se(coef)"] = self.standard_errors_.values
@@ -214,8 +275,10 @@ class _Fitter:
     # ------------------------------------------------------------------ fitting
     def _fit_options(self, tol, max_iterations, threads, warm):
         flags = core.FIT_WARM_START if warm else 0
-        return (float(self.penalizer_coef), int(max_iterations or 0),
-                float(tol) if tol is not None else 0.0, int(threads or 0), flags)
+        return (as_float(self.penalizer_coef, "penalizer_coef", minimum=0),
+                0 if max_iterations is None else as_count(max_iterations, "max_iterations"),
+                0.0 if tol is None else as_float(tol, "tol", minimum=0),
+                0 if threads is None else as_count(threads, "threads"), flags)
 
     def _after_fit(self, verbose):
         if verbose:
@@ -225,7 +288,7 @@ class _Fitter:
     def _initial(self, initial_params):
         if initial_params is None:
             return False
-        self.set_params(*np.asarray(initial_params, dtype=float).reshape(-1))
+        self.set_params(*_flat(initial_params, "initial_params", finite=True))
         return True
 
     # ------------------------------------------------------------------ persistence
@@ -236,11 +299,11 @@ class _Fitter:
     def save_model(self, path, save_data=True, save_generate_data_method=True,
                    values_to_save=None):
         """Write the model as JSON. lifetimes' other arguments are accepted and ignored."""
-        core.model_save(self._model, str(path))
+        core.model_save(self._model, as_path(path, "path"))
 
     def load_model(self, path):
         """Read a model written by save_model() (or cxm.load_model's files) into this fitter."""
-        model = core.model_load(str(path))
+        model = core.model_load(as_path(path, "path"))
         if core.model_get_kind(model) != self._kind:
             raise InvalidArgumentError(
                 f"{path}: holds a {core.model_kind_name(core.model_get_kind(model))} model, "
@@ -265,8 +328,9 @@ class _PurchaseFitter(_Fitter):
         (e.g. nobody ever buys again) and :class:`cxm.InvalidArgumentError` naming the row
         for bad data.
         """
-        x, t_x, big_t = _flat(frequency, "frequency"), _flat(recency, "recency"), _flat(T, "T")
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
+        w = _weights(weights, x.size)
+        self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
         warm = self._initial(initial_params)
         core.model_fit(self._model, x, t_x, big_t, w,
                        *self._fit_options(tol, max_iterations, threads, warm))
@@ -280,9 +344,11 @@ class _PurchaseFitter(_Fitter):
         """P(alive) over a grid: rows recency 0..max_recency, columns frequency
         0..max_frequency, for customers observed for T = max_recency (lifetimes' layout)."""
         if max_frequency is None:
-            max_frequency = int(self.data["frequency"].max())
+            max_frequency = int(self._fitted_data("max_frequency")["frequency"].max())
         if max_recency is None:
-            max_recency = int(self.data["T"].max())
+            max_recency = int(self._fitted_data("max_recency")["T"].max())
+        max_frequency = as_count(max_frequency, "max_frequency")
+        max_recency = as_count(max_recency, "max_recency")
         x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
                              np.arange(max_recency + 1, dtype=float))
         t_x = np.where(x == 0, 0.0, t_x)
@@ -317,16 +383,15 @@ class _PurchaseFitter(_Fitter):
     def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
         unit (from a rate d per period of k units: log(1 + d)/k)."""
-        rate = float(discount_rate)
+        rate = as_float(discount_rate, "discount_rate")
         return _elementwise(
             lambda dst, x, r, big: core.model_dert(self._model, dst, rate, x, r, big),
             {"frequency": frequency, "recency": recency, "T": T}, "dert")
 
     def log_likelihood_of(self, frequency, recency, T, weights=None):
         """Total log-likelihood of other data at the current parameters."""
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
-        return core.model_log_likelihood_of(self._model, _flat(frequency, "frequency"),
-                                            _flat(recency, "recency"), _flat(T, "T"), w)
+        x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
+        return core.model_log_likelihood_of(self._model, x, t_x, big_t, _weights(weights, x.size))
 
     def expected_cumulative_transactions(self, first_purchase, times, weights=None):
         """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
@@ -334,7 +399,7 @@ class _PurchaseFitter(_Fitter):
         (same origin and unit). Returns an array like ``times``."""
         times_arr = _flat(times, "times")
         first = _flat(first_purchase, "first_purchase")
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        w = _weights(weights, first.size)
         dst = np.empty(times_arr.size)
         core.model_tracking(self._model, dst, times_arr, first, w)
         index = _pandas_index([times])
@@ -353,8 +418,13 @@ class _PurchaseFitter(_Fitter):
                                            (T, "T"), (duration_holdout, "duration_holdout"),
                                            (frequency_holdout, "frequency_holdout"))]
         n = arrays[0].size
+        names = ("frequency", "recency", "T", "duration_holdout", "frequency_holdout")
+        for name, array in zip(names[1:], arrays[1:]):
+            if array.size not in (1, n):
+                raise InvalidArgumentError(f"{name} has {array.size} elements where frequency "
+                                           f"has {n}")
         arrays = [np.ascontiguousarray(np.broadcast_to(a, (n,))) for a in arrays]
-        bins = int(bins)
+        bins = as_count(bins, "bins", minimum=1)
         actual, predicted, count = np.empty(bins), np.empty(bins), np.empty(bins)
         core.model_calibration_holdout(self._model, actual, predicted, count, *arrays)
         labels = [str(k) for k in range(bins - 1)] + [f"{bins - 1}+"]
@@ -368,8 +438,8 @@ class _PurchaseFitter(_Fitter):
         on every platform."""
         big_t = _flat(T, "T")
         if size is not None:
-            big_t = np.ascontiguousarray(np.broadcast_to(big_t, (int(size),)))
-        seed = np.random.SeedSequence().entropy % (1 << 64) if seed is None else int(seed)
+            big_t = np.ascontiguousarray(np.broadcast_to(big_t, (as_count(size, "size"),)))
+        seed = _seed(seed)
         x, t_x = np.empty(big_t.size), np.empty(big_t.size)
         core.model_simulate(self._model, x, t_x, big_t, seed)
         pd = _pandas()
@@ -419,8 +489,9 @@ class GammaGammaFitter(_Fitter):
         With ``q_constraint`` a fitted q <= 1 (an infinite population mean spend) raises
         :class:`cxm.ConvergenceError` instead of being kept.
         """
-        x, m = _flat(frequency, "frequency"), _flat(monetary_value, "monetary_value")
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
+        w = _weights(weights, x.size)
+        self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
         core.model_fit_spend(self._model, x, m, w,
                              *self._fit_options(tol, max_iterations, threads, warm))
@@ -439,9 +510,9 @@ class GammaGammaFitter(_Fitter):
         mean. Raises :class:`cxm.DomainError` when it is infinite (q <= 1), never a negative
         number. Without arguments, for the fitted data."""
         if frequency is None:
-            frequency = self.data["frequency"]
+            frequency = self._fitted_data("frequency")["frequency"]
         if monetary_value is None:
-            monetary_value = self.data["monetary_value"]
+            monetary_value = self._fitted_data("monetary_value")["monetary_value"]
         return _elementwise(lambda dst, x, m: core.model_expected_spend(self._model, dst, x, m),
                            {"frequency": frequency, "monetary_value": monetary_value},
                            "expected_average_profit")
@@ -452,14 +523,14 @@ class GammaGammaFitter(_Fitter):
 
     def log_likelihood_of(self, frequency, monetary_value, weights=None):
         """Total log-likelihood of other data at the current parameters."""
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
-        return core.model_log_likelihood_of(self._model, _flat(frequency, "frequency"),
-                                            _flat(monetary_value, "monetary_value"), np.empty(0), w)
+        x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
+        return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
+                                            _weights(weights, x.size))
 
     def generate_new_data(self, frequency, seed=None):
         """Simulate each customer's mean repeat value given their frequency (0 for 0)."""
         x = _flat(frequency, "frequency")
-        seed = np.random.SeedSequence().entropy % (1 << 64) if seed is None else int(seed)
+        seed = _seed(seed)
         dst = np.empty(x.size)
         core.model_simulate_spend(self._model, dst, x, seed)
         return dst
@@ -476,18 +547,22 @@ class GammaGammaFitter(_Fitter):
         the mean Gregorian year: 30.436875 days, not lifetimes' 30. ``discount_rate`` is per
         period.
         """
+        if not isinstance(transaction_prediction_model, _PurchaseFitter):
+            raise ArgumentTypeError(
+                "transaction_prediction_model must be a fitted purchase model (BetaGeoFitter, "
+                f"ModifiedBetaGeoFitter, ParetoNBDFitter), got {type(transaction_prediction_model).__name__}")
         if period is None:
-            if freq not in _MONTH:
+            if not isinstance(freq, str) or freq not in _MONTH:
                 raise InvalidArgumentError(
                     f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
                     "model's time unit with period=")
             period = _MONTH[freq]
+        options = (as_float(period, "period", positive=True), as_count(time, "time"),
+                   as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
         model = transaction_prediction_model._model
         return _elementwise(
-            lambda dst, x, r, big, v: core.model_lifetime_value(
-                model, dst, x, r, big, v, float(period), int(time), float(discount_rate),
-                float(margin)),
+            lambda dst, x, r, big, v: core.model_lifetime_value(model, dst, x, r, big, v, *options),
             {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
 
 
@@ -497,7 +572,7 @@ _FITTERS = {core.MODEL_BGNBD: BetaGeoFitter, core.MODEL_MBGNBD: ModifiedBetaGeoF
 
 def load_model(path):
     """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter."""
-    model = core.model_load(str(path))
+    model = core.model_load(as_path(path, "path"))
     kind = core.model_get_kind(model)
     if kind not in _FITTERS:
         raise InvalidArgumentError(f"{path}: no Python class for the "

@@ -26,7 +26,9 @@ import os
 import numpy as np
 
 from . import core
-from ._arrays import as_float_array
+from ._arrays import (as_choice, as_count, as_float, as_float_array, as_path, as_seed, as_text,
+                      as_vector, named, same_length, _describe)
+from ._errors import ArgumentTypeError, FileError, ParseError
 
 __all__ = [
     "peak_end", "valence", "nps", "nps_counts", "nps_compare", "csat", "ces", "servqual",
@@ -60,8 +62,16 @@ def _is_pandas(value):
     return type(value).__module__.startswith("pandas")
 
 
-def _vector(value, name):
-    return as_float_array(value, name).reshape(-1)
+def _vector(value, name, **checks):
+    return as_vector(value, name, **checks)
+
+
+def _scale(scale, name="scale"):
+    """An answer scale (min, max) as two finite floats."""
+    values = as_vector(scale, name, finite=True)
+    if values.size != 2:
+        raise _invalid(f"{name} must be (min, max), got {values.size} numbers")
+    return float(values[0]), float(values[1])
 
 
 def _invalid(message):
@@ -164,7 +174,9 @@ def nps(scores, *, level=0.95, by=None):
     """
     if by is not None or _is_pandas(scores) and scores.ndim == 2:
         return _grouped(nps, scores, by, level=level)
-    return _from_struct(NPS, core.nps_from_scores(_vector(scores, "scores"), float(level)))
+    return _from_struct(NPS, named("scores", core.nps_from_scores,
+                                   _vector(scores, "scores", empty=False),
+                                   as_float(level, "level")))
 
 
 def nps_counts(promoters, passives, detractors, *, level=0.95):
@@ -174,16 +186,18 @@ def nps_counts(promoters, passives, detractors, *, level=0.95):
     >>> round(r.nps, 3), round(r.std_error, 4), round(r.adjusted_lower, 3)
     (30.0, 7.8102, 14.051)
     """
-    return _from_struct(NPS, core.nps_from_counts(float(promoters), float(passives),
-                                                  float(detractors), float(level)))
+    counts = [as_float(v, name, minimum=0) for v, name in
+              ((promoters, "promoters"), (passives, "passives"), (detractors, "detractors"))]
+    return _from_struct(NPS, core.nps_from_counts(*counts, as_float(level, "level")))
 
 
 def _as_nps_struct(value, level, name):
     if isinstance(value, NPS):
         return core.nps_from_counts(value.promoters, value.passives, value.detractors, level)
-    if isinstance(value, (tuple, list)) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
-        return core.nps_from_counts(*(float(v) for v in value), level)
-    return core.nps_from_scores(_vector(value, name), level)
+    if isinstance(value, tuple) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
+        counts = [as_float(v, f"{name}[{k}]", minimum=0) for k, v in enumerate(value)]
+        return core.nps_from_counts(*counts, level)
+    return named(name, core.nps_from_scores, _vector(value, name, empty=False), level)
 
 
 def nps_compare(a, b, *, level=0.95):
@@ -193,7 +207,7 @@ def nps_compare(a, b, *, level=0.95):
     ``(promoters, passives, detractors)`` tuple. The standard errors add in
     quadrature; ``z`` and ``p_value`` use the adjusted-Wald estimates.
     """
-    level = float(level)
+    level = as_float(level, "level")
     return _from_struct(NPSComparison, core.nps_compare(_as_nps_struct(a, level, "a"),
                                                         _as_nps_struct(b, level, "b"), level))
 
@@ -230,10 +244,11 @@ def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
     """
     if by is not None or _is_pandas(scores) and scores.ndim == 2:
         return _grouped(csat, scores, by, scale=scale, satisfied_from=satisfied_from, level=level)
-    low, high = scale
-    return _from_struct(CSAT, core.csat_from_scores(_vector(scores, "scores"), float(low),
-                                                    float(high), float(satisfied_from),
-                                                    float(level)))
+    low, high = _scale(scale)
+    return _from_struct(CSAT, named("scores", core.csat_from_scores,
+                                    _vector(scores, "scores", empty=False), low, high,
+                                    as_float(satisfied_from, "satisfied_from"),
+                                    as_float(level, "level")))
 
 
 def ces(scores, *, scale=(1, 7), level=0.95, by=None):
@@ -245,9 +260,10 @@ def ces(scores, *, scale=(1, 7), level=0.95, by=None):
     """
     if by is not None or _is_pandas(scores) and scores.ndim == 2:
         return _grouped(ces, scores, by, scale=scale, level=level)
-    low, high = scale
-    return _from_struct(CES, core.ces_from_scores(_vector(scores, "scores"), float(low),
-                                                  float(high), float(level)))
+    low, high = _scale(scale)
+    return _from_struct(CES, named("scores", core.ces_from_scores,
+                                   _vector(scores, "scores", empty=False), low, high,
+                                   as_float(level, "level")))
 
 
 # ------------------------------------------------------------------ SERVQUAL
@@ -342,15 +358,16 @@ def servqual(expectations, perceptions, *, dimensions=None, weights=None):
     n_dims = len(names)
     if weights is None:
         w = np.empty(0)
-    elif isinstance(weights, dict):
-        w = np.array([float(weights[name]) for name in names])
-    elif _is_pandas(weights) and weights.ndim == 1:
-        w = np.array([float(weights[name]) for name in names])
+    elif isinstance(weights, dict) or _is_pandas(weights) and weights.ndim == 1:
+        missing = [name for name in names if name not in weights]
+        if missing:
+            raise _invalid(f"weights has no value for the dimension {missing[0]!r}")
+        w = np.array([as_float(weights[name], f"weights[{name!r}]") for name in names])
     elif _is_pandas(weights):
-        w = as_float_array(weights[names] if set(names) <= set(weights.columns) else weights,
-                           "weights").reshape(-1)
+        w = _vector(weights[names] if set(names) <= set(weights.columns) else weights,
+                    "weights", finite=True)
     else:
-        w = as_float_array(weights, "weights").reshape(-1)
+        w = _vector(weights, "weights", finite=True)
     e_flat, p_flat = np.ascontiguousarray(e.reshape(-1)), np.ascontiguousarray(p.reshape(-1))
     item_gaps, dim_gaps = np.empty(n_items), np.empty(n_dims)
     scores = core.servqual_summary(item_gaps, dim_gaps, e_flat, p_flat, n_items, n_dims, layout, w)
@@ -405,7 +422,18 @@ def _kano_answers(values, name):
             else:
                 codes.append(np.nan if v is None else v)
         return np.array(codes, dtype=float)
-    return _vector(values, name)
+    return _kano_codes(_vector(values, name), name)
+
+
+def _kano_codes(codes, name):
+    """Answers 1..5, NaN for none."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(codes) & ((codes < 1) | (codes > 5) | (codes != np.floor(codes)))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise _invalid(f"{name}[{i}] = {codes[i]:g} is not an answer 1 to 5 (like, must-be, "
+                       "neutral, live-with, dislike)")
+    return codes
 
 
 def kano_classify(functional, dysfunctional):
@@ -415,6 +443,7 @@ def kano_classify(functional, dysfunctional):
     those words. A pair with a missing answer (NaN/None) gives None.
     """
     f, d = _kano_answers(functional, "functional"), _kano_answers(dysfunctional, "dysfunctional")
+    same_length(("functional", f), ("dysfunctional", d))
     codes = np.empty(f.size)
     core.kano_classify_many(codes, f, d)
     letters = np.array([KANO_CATEGORIES[int(c)] if c >= 0 else None for c in codes], dtype=object)
@@ -443,8 +472,9 @@ def kano(functional, dysfunctional):
         rows = {column: kano(functional[column], dysfunctional[column]).to_dict()
                 for column in functional.columns}
         return pd.DataFrame.from_dict(rows, orient="index")
-    s = core.kano_evaluate(_kano_answers(functional, "functional"),
-                           _kano_answers(dysfunctional, "dysfunctional"))
+    f, d = _kano_answers(functional, "functional"), _kano_answers(dysfunctional, "dysfunctional")
+    same_length(("functional", f), ("dysfunctional", d))
+    s = core.kano_evaluate(f, d)
     return Kano(A=s.attractive, O=s.one_dimensional, M=s.must_be, I=s.indifferent, R=s.reverse,
                 Q=s.questionable, answered=s.answered, category=KANO_CATEGORIES[s.category],
                 better=s.better, worse=s.worse)
@@ -461,7 +491,9 @@ def _shape_like(values, result, name):
 
 def disconfirmation(perceptions, expectations):
     """Disconfirmation D = P − E (Oliver 1980): positive when experience beat expectations."""
-    p, e = _vector(perceptions, "perceptions"), _vector(expectations, "expectations")
+    p = _vector(perceptions, "perceptions", finite=True)
+    e = _vector(expectations, "expectations", finite=True)
+    same_length(("perceptions", p), ("expectations", e))
     dst = np.empty(p.size)
     core.disconfirmation(dst, p, e)
     return _shape_like(perceptions, dst, "disconfirmation")
@@ -475,9 +507,9 @@ def adaptive_expectations(perceptions, initial, lam):
     >>> cxm.chain.adaptive_expectations([8, 8, 6], initial=7, lam=0.3).round(3)
     array([7.3  , 7.51 , 7.057])
     """
-    p = _vector(perceptions, "perceptions")
+    p = _vector(perceptions, "perceptions", finite=True)
     dst = np.empty(p.size)
-    core.adaptive_expectations(dst, p, float(initial), float(lam))
+    core.adaptive_expectations(dst, p, as_float(initial, "initial"), as_float(lam, "lam"))
     return _shape_like(perceptions, dst, "expectation")
 
 
@@ -493,8 +525,11 @@ def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
     """
     d = _vector(disconfirmation, "disconfirmation")
     a = np.empty(0) if affect is None else _vector(affect, "affect")
+    if a.size:
+        same_length(("disconfirmation", d), ("affect", a))
     codes = np.empty(d.size)
-    core.delight_classify(codes, d, a, float(surprise), float(arousal))
+    core.delight_classify(codes, d, a, as_float(surprise, "surprise"),
+                          as_float(arousal, "arousal"))
     labels = np.array([_DELIGHT_CLASSES[int(c)] if c >= 0 else None for c in codes], dtype=object)
     if _is_pandas(disconfirmation):
         import pandas as pd
@@ -503,12 +538,13 @@ def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
     return labels
 
 
-def _journeys(moments):
+def _journeys(moments, name="moments"):
     """(flat values, offsets) of a list of journeys, or (values, None) for one journey."""
     values = list(moments) if _is_pandas(moments) else moments
     if not _is_nested(values):
-        return as_float_array(values, "moments").reshape(-1), None
-    journeys = [as_float_array(m, "moments").reshape(-1) for m in values]
+        return _vector(values, name, finite=True, empty=False), None
+    journeys = [_vector(m, f"{name}[{i}]", finite=True, empty=False)
+                for i, m in enumerate(values)]
     offsets = np.zeros(len(journeys) + 1, dtype=np.uintp)
     np.cumsum([len(m) for m in journeys], out=offsets[1:])
     return (np.concatenate(journeys) if journeys else np.empty(0)), offsets
@@ -552,20 +588,22 @@ def valence(moments, rule="mean", *, durations=None, parameter=None):
     >>> cxm.chain.valence([1, -3, 2, 4, 1]), cxm.chain.valence([1, -3, 2, 4, 1], "peak-end")
     (1.0, 2.5)
     """
-    if rule not in _VALENCE_RULES:
-        raise _invalid(f"unknown valence rule {rule!r}: use one of {', '.join(_VALENCE_RULES)}")
+    rule = as_choice(rule, _VALENCE_RULES, "rule")
     if parameter is None:
         parameter = {"recency": 0.8, "negativity": 2.0}.get(rule, 0.0)
+    parameter = as_float(parameter, "parameter")
     index = getattr(moments, "index", None) if _is_pandas(moments) else None
     flat, offsets = _journeys(moments)
-    dur = np.empty(0) if durations is None else _journeys(durations)[0]
+    dur = np.empty(0) if durations is None else _journeys(durations, "durations")[0]
+    if dur.size:
+        same_length(("moments", flat), ("durations", dur))
     code = _VALENCE_RULES[rule]
     if offsets is None:
         dst = np.empty(1)
-        core.valence_aggregate(dst, flat, dur, np.empty(0), code, float(parameter))
+        core.valence_aggregate(dst, flat, dur, np.empty(0), code, parameter)
         return float(dst[0])
     dst = np.empty(len(offsets) - 1)
-    core.valence_aggregate(dst, flat, dur, offsets.astype(float), code, float(parameter))
+    core.valence_aggregate(dst, flat, dur, offsets.astype(float), code, parameter)
     if index is not None:
         import pandas as pd
         return pd.Series(dst, index=index, name=f"valence_{rule}")
@@ -599,8 +637,8 @@ class RetentionModel:
 
     def __init__(self, intercept, slope, **fitted):
         self._struct = core.logit()
-        self._struct.intercept = float(intercept)
-        self._struct.slope = float(slope)
+        self._struct.intercept = as_float(intercept, "intercept")
+        self._struct.slope = as_float(slope, "slope")
         for key in self._FIELDS[2:]:
             setattr(self._struct, key, fitted.get(key, np.nan if key != "iterations" else 0))
 
@@ -621,8 +659,8 @@ class RetentionModel:
     def predict(self, satisfaction):
         """Retention probability at each satisfaction level (a float for a number)."""
         if np.ndim(satisfaction) == 0:
-            return core.logit_predict(self._struct, float(satisfaction))
-        s = _vector(satisfaction, "satisfaction")
+            return core.logit_predict(self._struct, as_float(satisfaction, "satisfaction"))
+        s = _vector(satisfaction, "satisfaction", finite=True)
         result = np.array([core.logit_predict(self._struct, float(v)) for v in s])
         return _shape_like(satisfaction, result, "retention")
 
@@ -642,9 +680,12 @@ def fit_retention(satisfaction, retained, weights=None):
     Raises DomainError when satisfaction does not vary or separates the
     outcomes perfectly (the slope would be infinite).
     """
-    x = _vector(satisfaction, "satisfaction")
-    y = _vector(retained, "retained")
-    w = np.empty(0) if weights is None else _vector(weights, "weights")
+    x = _vector(satisfaction, "satisfaction", finite=True, empty=False)
+    y = _vector(retained, "retained", finite=True)
+    same_length(("satisfaction", x), ("retained", y))
+    w = np.empty(0) if weights is None else _vector(weights, "weights", finite=True, minimum=0)
+    if weights is not None:
+        same_length(("satisfaction", x), ("weights", w))
     return RetentionModel._from_struct(core.logit_fit(x, y, w))
 
 
@@ -674,11 +715,22 @@ def value_of_improvement(retention, satisfaction, improvement, *, margin, discou
     >>> round(v.clv, 4), round(v.improved_clv, 4), round(v.gain_per_customer, 4)
     (270.3391, 317.8369, 47.4977)
     """
-    model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
+    model = _retention_model(retention)
     timing = core.CASH_START if prepaid else core.CASH_END
     return _from_struct(ValueLink, core.value_of_improvement(
-        model._struct, float(satisfaction), float(improvement), float(margin), float(discount),
-        timing, float(customers)))
+        model._struct, as_float(satisfaction, "satisfaction"),
+        as_float(improvement, "improvement"), as_float(margin, "margin"),
+        as_float(discount, "discount"), timing, as_float(customers, "customers")))
+
+
+def _retention_model(retention):
+    """A RetentionModel, or one made from an (intercept, slope) pair."""
+    if isinstance(retention, RetentionModel):
+        return retention
+    if isinstance(retention, (tuple, list)) and len(retention) == 2:
+        return RetentionModel(*retention)
+    raise ArgumentTypeError("retention must be a RetentionModel or an (intercept, slope) pair, "
+                            f"got {_describe(retention)}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -696,8 +748,9 @@ def return_on_quality(gain, costs, *, discount=0.0):
     ``costs`` is one cost paid now, or a sequence where ``costs[t]`` is paid
     ``t`` periods from now (discounted at ``discount`` per period).
     """
-    c = np.atleast_1d(_vector(costs, "costs"))
-    return _from_struct(ReturnOnQuality, core.return_on_quality(float(gain), c, float(discount)))
+    c = np.atleast_1d(_vector(costs, "costs", finite=True, empty=False))
+    return _from_struct(ReturnOnQuality, core.return_on_quality(
+        as_float(gain, "gain"), c, as_float(discount, "discount")))
 
 
 def satisfaction_index(weights, means, *, scale=(1, 10)):
@@ -706,9 +759,11 @@ def satisfaction_index(weights, means, *, scale=(1, 10)):
     >>> round(cxm.chain.satisfaction_index([0.3885, 0.3190, 0.2925], [8, 7, 7.5]), 4)
     72.6083
     """
-    low, high = scale
-    return core.satisfaction_index(_vector(weights, "weights"), _vector(means, "means"),
-                                   float(low), float(high))
+    low, high = _scale(scale)
+    w = _vector(weights, "weights", finite=True, empty=False)
+    m = _vector(means, "means", finite=True)
+    same_length(("weights", w), ("means", m))
+    return core.satisfaction_index(w, m, low, high)
 
 
 # ------------------------------------------------------------------ survey files
@@ -720,10 +775,12 @@ def _csv_layout(delimiter, header, quote):
         d = 9
     elif delimiter in ("space", "whitespace"):
         d = 32
-    elif isinstance(delimiter, str) and len(delimiter) == 1:
+    elif isinstance(delimiter, str) and len(delimiter) == 1 and delimiter != "\0":
         d = ord(delimiter)
     else:
         raise _invalid(f"delimiter {delimiter!r} must be one character, 'tab', 'space' or None")
+    if quote is not None and (not isinstance(quote, str) or len(quote) != 1 or quote == "\0"):
+        raise _invalid(f"quote {quote!r} must be one character or None")
     q = 0 if quote is None else ord(quote)
     return d, 1 if header else 0, q
 
@@ -740,8 +797,14 @@ def read_survey(path, columns=None, *, delimiter=None, header=True, quote='"',
     """
     import pandas as pd
     d, h, q = _csv_layout(delimiter, header, quote)
-    names = "" if columns is None else "\n".join(str(c) for c in columns)
-    survey = core.survey_read(str(path), names, d, h, q, int(bool(skip_bad_rows)))
+    if columns is not None and (isinstance(columns, (str, bytes)) or
+                                not hasattr(columns, "__iter__")):
+        raise ArgumentTypeError(f"columns must be a sequence of names or numbers, got "
+                                f"{_describe(columns)}")
+    names = "" if columns is None else "\n".join(
+        as_text(c if isinstance(c, str) else str(c), f"columns[{i}]")
+        for i, c in enumerate(columns))
+    survey = core.survey_read(as_path(path, "path"), names, d, h, q, int(bool(skip_bad_rows)))
     rows = core.survey_rows(survey)
     data = {}
     for j in range(core.survey_columns(survey)):
@@ -802,7 +865,7 @@ class PathModel:
             for d in ([destination] if isinstance(destination, str) else destination):
                 self.add_path(source, d)
         if target is not None:
-            core.pls_model_set_target(self._handle, target)
+            core.pls_model_set_target(self._handle, as_text(target, "target"))
 
     @classmethod
     def _wrap(cls, handle):
@@ -816,15 +879,25 @@ class PathModel:
         """A ready-made model: ``"acsi"`` (Fornell et al. 1996), ``"ecsi"`` (Tenenhaus et
         al. 2005, the mobile-phone survey's item names) or ``"chain"`` (libcxm's expectations →
         perceptions → emotion → satisfaction → promote / complain / stay)."""
-        return cls._wrap(core.pls_model_preset(name))
+        return cls._wrap(core.pls_model_preset(as_text(name, "name")))
 
     @classmethod
     def from_json(cls, text):
         """A model from JSON text (or a path to a JSON file); see ``cxm survey --help``."""
-        if not text.lstrip().startswith("{"):
-            with open(text, encoding="utf-8") as handle:
-                text = handle.read()
-        return cls._wrap(core.pls_model_from_json(text))
+        if not isinstance(text, (str, os.PathLike)):
+            raise ArgumentTypeError(f"text must be JSON text or a file name, got "
+                                    f"{_describe(text)}")
+        if not (isinstance(text, str) and text.lstrip().startswith("{")):
+            path = as_path(text, "text")
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except OSError as exc:
+                raise FileError(f"{path}: not JSON text (which starts with '{{') and not a "
+                                f"readable file: {exc.strerror}") from None
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"{path}: not UTF-8 text: {exc.reason}") from None
+        return cls._wrap(core.pls_model_from_json(as_text(text, "text")))
 
     def to_json(self):
         """The model as JSON text."""
@@ -834,16 +907,24 @@ class PathModel:
         """Add a construct measured by ``items`` (column names)."""
         if mode not in ("A", "B"):
             raise _invalid(f"mode {mode!r} must be 'A' (reflective) or 'B' (formative)")
+        name = as_text(name, "construct name")
+        items = [items] if isinstance(items, str) else items
+        if items is None or not hasattr(items, "__iter__"):
+            raise ArgumentTypeError(f"items of {name!r} must be a sequence of column names, got "
+                                    f"{_describe(items)}")
+        items = [as_text(item if isinstance(item, str) else str(item), f"items of {name!r}")
+                 for item in items]
         core.pls_model_add_construct(self._handle, name, 0 if mode == "A" else 1)
-        for item in ([items] if isinstance(items, str) else items):
-            core.pls_model_add_item(self._handle, name, str(item))
+        for item in items:
+            core.pls_model_add_item(self._handle, name, item)
         if scale is not None:
-            core.pls_model_set_scale(self._handle, name, float(scale[0]), float(scale[1]))
+            core.pls_model_set_scale(self._handle, name, *_scale(scale))
         return self
 
     def add_path(self, source, destination):
         """Add the path ``source → destination``."""
-        core.pls_model_add_path(self._handle, source, destination)
+        core.pls_model_add_path(self._handle, as_text(source, "source"),
+                                as_text(destination, "destination"))
         return self
 
     @property
@@ -888,16 +969,18 @@ class PathModel:
 
     def _matrix(self, data):
         items = self.items
-        if _is_pandas(data):
+        if _is_pandas(data) and data.ndim == 2:
             missing = [item for item in items if item not in data.columns]
             if missing:
                 from ._errors import NotFoundError
                 raise NotFoundError(f"the data have no column {missing[0]!r} (an item of the model)")
-            frame = data[items]
-            return np.ascontiguousarray(frame.to_numpy(dtype=np.float64)), frame.index
-        x = np.ascontiguousarray(np.asarray(data, dtype=np.float64))
+            columns = [as_float_array(data[item], f"data[{item!r}]") for item in items]
+            x = np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((0, 0))
+            return x, data.index
+        x = as_float_array(data, "data")
         if x.ndim != 2 or x.shape[1] != len(items):
-            raise _invalid(f"the data must be a 2-D array with one column per item ({len(items)})")
+            raise _invalid(f"the data must be a 2-D array with one column per item "
+                           f"({len(items)}), got shape {x.shape}")
         return x, None
 
     def fit(self, data, *, scheme="path", bootstrap=0, seed=1, level=0.95, tolerance=1e-7,
@@ -915,14 +998,14 @@ class PathModel:
         """
         if isinstance(data, (str, os.PathLike)):
             data = read_survey(data, self.items)
-        if scheme not in _SCHEMES:
-            raise _invalid(f"unknown scheme {scheme!r}: use path, centroid or factorial")
-        if missing not in _MISSING:
-            raise _invalid(f"unknown missing-data rule {missing!r}: use listwise or mean")
+        scheme = as_choice(scheme, _SCHEMES, "scheme")
+        missing = as_choice(missing, _MISSING, "missing")
+        settings = (as_float(tolerance, "tolerance", positive=True),
+                    as_count(max_iterations, "max_iterations"), as_count(bootstrap, "bootstrap"),
+                    as_seed(seed), as_float(level, "level"), as_count(threads, "threads"))
         x, _ = self._matrix(data)
-        handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], float(tolerance),
-                                   int(max_iterations), int(bootstrap), int(seed), float(level),
-                                   int(threads), _MISSING[missing])
+        handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], *settings,
+                                   _MISSING[missing])
         return PathModelFit(self, handle)
 
 
@@ -1039,7 +1122,7 @@ class PathModelFit:
     def bootstrap(self, quantity="paths"):
         """The bootstrap estimates of a quantity, one row per resample (a DataFrame)."""
         import pandas as pd
-        code = _QUANTITIES[quantity]
+        code = _QUANTITIES[as_choice(quantity, _QUANTITIES, "quantity")]
         size = core.pls_result_size(self._handle, code)
         dst = np.empty(self.info["resamples"] * size)
         core.pls_result_bootstrap_draws(dst, self._handle, code)
@@ -1064,9 +1147,7 @@ class PathModelFit:
         target = target or self.model.target
         if target is None:
             raise _invalid("the model has no target: pass target=")
-        if target not in self._constructs:
-            from ._errors import NotFoundError
-            raise NotFoundError(f"the model has no construct {target!r}")
+        self._construct(target, "target")
         effects = self.total_effects[target]
         drivers = [name for name in self._constructs if name != target and effects[name] != 0]
         frame = pd.DataFrame({
@@ -1098,12 +1179,19 @@ class PathModelFit:
         target = target or self.model.target
         if target is None:
             raise _invalid("the model has no target: pass target=")
-        model = retention if isinstance(retention, RetentionModel) else RetentionModel(*retention)
-        j, t = self._constructs.index(driver), self._constructs.index(target)
+        model = _retention_model(retention)
+        j, t = self._construct(driver, "driver"), self._construct(target, "target")
         timing = core.CASH_START if prepaid else core.CASH_END
         return _from_struct(ValueLink, core.pls_value_of_driver(
-            self._handle, j, t, float(points), model._struct, float(margin), float(discount),
-            timing, float(customers)))
+            self._handle, j, t, as_float(points, "points"), model._struct,
+            as_float(margin, "margin"), as_float(discount, "discount"), timing,
+            as_float(customers, "customers")))
+
+    def _construct(self, name, what):
+        if not isinstance(name, str) or name not in self._constructs:
+            from ._errors import NotFoundError
+            raise NotFoundError(f"{what}: the model has no construct {name!r}")
+        return self._constructs.index(name)
 
     def to_json(self):
         """The estimate as JSON (the format of ``cxm survey -o``)."""

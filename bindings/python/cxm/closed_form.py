@@ -3,13 +3,17 @@
 import numpy as np
 
 from . import core
-from ._arrays import as_float_array, elementwise
+from ._arrays import as_count, as_float, as_vector, elementwise, same_length
 
 __all__ = ["clv", "clv_elasticity", "clv_schedule", "customer_equity"]
 
 
 def _timing(prepaid):
     return core.CASH_START if prepaid else core.CASH_END
+
+
+_FINITE = {"margin": {"finite": True}, "retention": {"finite": True},
+           "discount": {"finite": True}}
 
 
 def clv(margin, retention, discount, *, prepaid=False, horizon=None):
@@ -32,19 +36,22 @@ def clv(margin, retention, discount, *, prepaid=False, horizon=None):
     (retention 1 with discount 0 over an infinite horizon).
     """
     timing = _timing(prepaid)
+    inputs = {"margin": margin, "retention": retention, "discount": discount}
+    scalar = np.ndim(margin) == np.ndim(retention) == np.ndim(discount) == 0
     if horizon is not None:
-        horizon = _whole_number(horizon, "horizon")
-        if np.ndim(margin) == np.ndim(retention) == np.ndim(discount) == 0:
-            return core.clv_horizon(float(margin), float(retention), float(discount),
-                                    horizon, timing)
+        horizon = as_count(horizon, "horizon")
+        if scalar:
+            return core.clv_horizon(as_float(margin, "margin"), as_float(retention, "retention"),
+                                    as_float(discount, "discount"), horizon, timing)
         return elementwise(
             lambda dst, m, r, d: core.clv_horizon_many(dst, m, r, d, horizon, timing),
-            {"margin": margin, "retention": retention, "discount": discount}, "clv")
-    if np.ndim(margin) == np.ndim(retention) == np.ndim(discount) == 0:
-        return core.clv_retention(float(margin), float(retention), float(discount), timing)
+            inputs, "clv", _FINITE)
+    if scalar:
+        return core.clv_retention(as_float(margin, "margin"), as_float(retention, "retention"),
+                                  as_float(discount, "discount"), timing)
     return elementwise(
-        lambda dst, m, r, d: core.clv_retention_many(dst, m, r, d, timing),
-        {"margin": margin, "retention": retention, "discount": discount}, "clv")
+        lambda dst, m, r, d: core.clv_retention_many(dst, m, r, d, timing), inputs, "clv",
+        _FINITE)
 
 
 def clv_elasticity(retention, discount, *, prepaid=False):
@@ -59,10 +66,11 @@ def clv_elasticity(retention, discount, *, prepaid=False):
     """
     timing = _timing(prepaid)
     if np.ndim(retention) == np.ndim(discount) == 0:
-        return core.clv_elasticity(float(retention), float(discount), timing)
+        return core.clv_elasticity(as_float(retention, "retention"),
+                                   as_float(discount, "discount"), timing)
     return elementwise(
         lambda dst, r, d: core.clv_elasticity_many(dst, r, d, timing),
-        {"retention": retention, "discount": discount}, "elasticity")
+        {"retention": retention, "discount": discount}, "elasticity", _FINITE)
 
 
 def clv_schedule(margins, retentions, discount, *, prepaid=False):
@@ -73,9 +81,10 @@ def clv_schedule(margins, retentions, discount, *, prepaid=False):
     each period ``CLV = sum_t m_t * r_1...r_t / (1+d)^t``. Prepaid, the margin of
     a period comes from customers who reached its start.
     """
-    m = as_float_array(margins, "margins").reshape(-1)
-    r = as_float_array(retentions, "retentions").reshape(-1)
-    return core.clv_schedule(m, r, float(discount), _timing(prepaid))
+    m = as_vector(margins, "margins", finite=True, empty=False)
+    r = as_vector(retentions, "retentions", finite=True)
+    same_length(("margins", m), ("retentions", r))
+    return core.clv_schedule(m, r, as_float(discount, "discount"), _timing(prepaid))
 
 
 def customer_equity(sizes, clvs, acquisition_costs=None, discount=0.0):
@@ -85,22 +94,14 @@ def customer_equity(sizes, clvs, acquisition_costs=None, discount=0.0):
     cohort k is acquired k periods from now. ``acquisition_costs`` is per
     customer (None for none); ``discount`` 0 values all cohorts today.
     """
-    s = as_float_array(sizes, "sizes").reshape(-1)
-    v = as_float_array(clvs, "clvs").reshape(-1)
+    s = as_vector(sizes, "sizes", finite=True, empty=False)
+    v = as_vector(clvs, "clvs", finite=True)
+    same_length(("sizes", s), ("clvs", v))
     if acquisition_costs is None:
         c = np.empty(0)
     else:
-        c = np.broadcast_to(as_float_array(acquisition_costs, "acquisition_costs"), s.shape)
-        c = np.ascontiguousarray(c)
-    return core.customer_equity(s, v, c, float(discount))
-
-
-def _whole_number(value, name):
-    from ._errors import InvalidArgumentError
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"{name} must be a whole number, got {value!r}") from None
-    if number != value or number < 0:
-        raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {value!r}")
-    return number
+        c = as_vector(acquisition_costs, "acquisition_costs", finite=True)
+        if c.size == 1:
+            c = np.full(s.shape, c[0])
+        same_length(("sizes", s), ("acquisition_costs", c))
+    return core.customer_equity(s, v, c, as_float(discount, "discount"))

@@ -25,11 +25,14 @@ The rules (order-k states, self-loops, null paths, value, the exact solver)
 are documented in the C header ``cxm/journey.h``.
 """
 
+import numbers
+
 import numpy as np
 
 from . import core
-from ._arrays import as_float_array
-from ._errors import InvalidArgumentError
+from ._arrays import (as_choice, as_count, as_float, as_float_array, as_path, as_text, as_texts,
+                      as_vector, same_length, _describe, _pandas_index)
+from ._errors import ArgumentTypeError, Error, InvalidArgumentError
 
 __all__ = [
     "Paths", "read_paths", "markov_attribution", "heuristic_attribution",
@@ -66,19 +69,36 @@ def _frame(table, index=None):
     return frame
 
 
-def _strings(values, name):
-    if isinstance(values, str):
-        raise InvalidArgumentError(f"{name} must be a sequence of strings, not one string")
-    return [None if v is None else str(v) for v in values]
+def _labels(values, name):
+    """Labels (customer ids, touchpoint ids, ...) as str: numbers become their text; a
+    missing value (None, NaN) or a NUL byte is refused, naming the element."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a sequence of labels, got {_describe(values)}")
+    out = []
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            raise InvalidArgumentError(f"{name}[{i}] is missing")
+        out.append(as_text(v if isinstance(v, str) else str(v), f"{name}[{i}]"))
+    return out
 
 
-def _optional(values, name, n):
+def _optional(values, name, n, **checks):
     if values is None:
         return np.empty(0)
-    array = as_float_array(values, name).reshape(-1)
+    array = as_vector(values, name, **checks)
     if array.size != n:
         raise InvalidArgumentError(f"{name} has {array.size} elements where {n} were expected")
     return array
+
+
+def _touches(path, i, separator):
+    """One path: a string split at the separator, or a sequence of touch names."""
+    if isinstance(path, str):
+        return [t.strip() for t in as_text(path, f"paths[{i}]").split(separator)]
+    if isinstance(path, (bytes, numbers.Number)) or not hasattr(path, "__iter__"):
+        raise ArgumentTypeError(f"paths[{i}] must be a path string or a sequence of touches, "
+                                f"got {_describe(path)}")
+    return as_texts(path, f"paths[{i}]", optional=False)
 
 
 class Paths:
@@ -93,7 +113,7 @@ class Paths:
 
     def __init__(self, paths=None, conversions=None, nulls=None, values=None, *, separator=">",
                  ages=None):
-        self._handle = core.paths_create(separator)
+        self._handle = core.paths_create(as_text(separator, "separator"))
         self._separator = separator
         if paths is not None:
             self.add(paths, conversions, nulls, values, ages=ages)
@@ -112,30 +132,32 @@ class Paths:
         each touch to the conversion; it needs paths given as sequences of
         touches.
         """
+        if paths is None or isinstance(paths, (str, bytes)) or not hasattr(paths, "__iter__"):
+            raise ArgumentTypeError("paths must be a sequence of paths (strings or sequences of "
+                                    f"touches), got {_describe(paths)}")
         paths = list(paths)
         n = len(paths)
         if conversions is None:
-            raise InvalidArgumentError("conversions are required")
-        conv = as_float_array(conversions, "conversions").reshape(-1)
-        if conv.size != n:
-            raise InvalidArgumentError(f"conversions has {conv.size} elements where {n} were expected")
-        null = _optional(nulls, "nulls", n)
-        value = _optional(values, "values", n)
+            raise ArgumentTypeError("conversions must be numbers (one per path), got None")
+        conv = _optional(conversions, "conversions", n, finite=True, minimum=0)
+        null = _optional(nulls, "nulls", n, finite=True, minimum=0)
+        value = _optional(values, "values", n, finite=True)
         if ages is None and all(isinstance(p, str) for p in paths):
-            core.paths_add_many(self._handle, paths, conv, null, value)
+            core.paths_add_many(self._handle, as_texts(paths, "paths", optional=False), conv,
+                                null, value)
             return self
         ages = list(ages) if ages is not None else [None] * n
         if len(ages) != n:
             raise InvalidArgumentError(f"ages has {len(ages)} elements where {n} were expected")
         for i, path in enumerate(paths):
-            touches = [t.strip() for t in path.split(self.separator)] if isinstance(path, str) \
-                else _strings(path, "touches")
-            age = np.empty(0) if ages[i] is None else as_float_array(ages[i], "ages").reshape(-1)
+            touches = _touches(path, i, self.separator)
+            age = np.empty(0) if ages[i] is None else as_vector(ages[i], f"ages[{i}]",
+                                                                finite=True, minimum=0)
             try:
                 core.paths_add_touches(self._handle, touches, age, float(conv[i]),
                                        float(null[i]) if null.size else 0.0,
                                        float(value[i]) if value.size else 0.0)
-            except Exception as error:
+            except Error as error:
                 raise type(error)(f"path {i}: {error}") from None
         return self
 
@@ -164,23 +186,31 @@ class Paths:
 
     def markov(self, order=1, nulls=True, self_loops=False):
         """Exact Markov removal effects; see :func:`markov_attribution`."""
-        return _frame(core.attribution_markov(self._handle, int(order), int(bool(nulls)),
+        return _frame(core.attribution_markov(self._handle, _order(order), int(bool(nulls)),
                                               int(bool(self_loops))))
 
     def transitions(self, order=1, nulls=True, self_loops=False):
         """The estimated transition matrix (long form: from, to, weight, probability)."""
-        return _frame(core.attribution_transitions(self._handle, int(order), int(bool(nulls)),
+        return _frame(core.attribution_transitions(self._handle, _order(order), int(bool(nulls)),
                                                    int(bool(self_loops))))
 
     def heuristic(self, weights=(0.4, 0.2, 0.4), half_life=7.0):
         """First/last touch, linear, position-based and time-decay attribution."""
-        first, middle, last = weights
-        return _frame(core.attribution_heuristic(self._handle, float(first), float(middle),
-                                                 float(last), float(half_life or 0.0)))
+        shares = as_vector(weights, "weights", finite=True, minimum=0)
+        if shares.size != 3:
+            raise InvalidArgumentError(f"weights must be three shares (first, middle, last), "
+                                       f"got {shares.size}")
+        half_life = 0.0 if half_life is None else as_float(half_life, "half_life", minimum=0)
+        return _frame(core.attribution_heuristic(self._handle, *map(float, shares), half_life))
 
     def shapley(self):
         """Shapley values of the channels (v(S) = conversions of paths inside S)."""
         return _frame(core.attribution_shapley(self._handle))
+
+
+def _order(order):
+    """A Markov order: a whole number (the library says which ones it supports)."""
+    return as_count(order, "order", maximum=2**32 - 1)
 
 
 def _paths(paths, conversions, nulls=None, values=None, separator=">", ages=None):
@@ -202,10 +232,22 @@ def read_paths(filename, path=None, conversions=None, value=None, nulls=None, *,
     result); 1 reads in the calling thread.
     """
     p = Paths(separator=separator)
-    core.paths_read_csv(p._handle, str(filename), path, conversions, value, nulls,
-                        ord(delimiter) if delimiter else 0, int(bool(header)),
-                        int(bool(skip_bad_rows)), int(threads))
+    columns = [as_text(c, n, optional=True) for c, n in ((path, "path"), (conversions, "conversions"),
+                                                        (value, "value"), (nulls, "nulls"))]
+    core.paths_read_csv(p._handle, as_path(filename, "filename"), *columns,
+                        _delimiter(delimiter), int(bool(header)), int(bool(skip_bad_rows)),
+                        as_count(threads, "threads"))
     return p
+
+
+def _delimiter(delimiter):
+    """A one-character delimiter as its code (0: detect it)."""
+    if delimiter is None:
+        return 0
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter == "\0":
+        raise InvalidArgumentError(f"delimiter must be one character or None, got "
+                                   f"{_describe(delimiter)}")
+    return ord(delimiter)
 
 
 def markov_attribution(paths, conversions=None, nulls=None, values=None, order=1, *,
@@ -280,7 +322,7 @@ def decision_chain(transitions):
     transition probabilities, the fundamental matrix (n_explore, n_buy),
     absorption probabilities (promote, leave) and expected steps.
     """
-    array = as_float_array(transitions, "transitions")
+    array = as_float_array(transitions, "transitions", finite=True, minimum=0)
     if array.shape not in ((2, 4), (8,)):
         raise InvalidArgumentError(f"transitions must be 2x4, got shape {array.shape}")
     return _frame(core.decision_chain(np.ascontiguousarray(array.reshape(-1))), index="from")
@@ -294,11 +336,15 @@ def importance_performance(importance, performance, labels=None):
     importance minus standardized performance) and ``rank`` within the
     quadrant. A pandas Series' index is used for labels.
     """
-    if labels is None and hasattr(importance, "index"):
-        labels = [str(v) for v in importance.index]
-    imp = as_float_array(importance, "importance").reshape(-1)
-    perf = as_float_array(performance, "performance").reshape(-1)
-    names = [] if labels is None else _strings(labels, "labels")
+    index = _pandas_index([importance])
+    if labels is None and index is not None:
+        labels = [str(v) for v in index[0]]
+    imp = as_vector(importance, "importance", finite=True, empty=False)
+    perf = as_vector(performance, "performance", finite=True)
+    same_length(("importance", imp), ("performance", perf))
+    names = [] if labels is None else as_texts(labels, "labels", optional=False)
+    if labels is not None:
+        same_length(("importance", imp), ("labels", names))
     return _frame(core.importance_performance(imp, perf, names))
 
 
@@ -323,36 +369,44 @@ class JourneyMap:
         if touchpoints is not None or conversion != "BUY":
             self.set_conversion(conversion)
         if rating_scale is not None:
-            core.journey_map_set_rating_scale(self._handle, float(rating_scale[0]),
-                                              float(rating_scale[1]))
+            scale = as_vector(rating_scale, "rating_scale", finite=True)
+            if scale.size != 2:
+                raise InvalidArgumentError(f"rating_scale must be (min, max), got {scale.size} "
+                                           "numbers")
+            core.journey_map_set_rating_scale(self._handle, float(scale[0]), float(scale[1]))
 
     @classmethod
     def load(cls, filename):
         """Read a journey map from a JSON file."""
         self = cls.__new__(cls)
-        self._handle = core.journey_map_load_json(str(filename))
+        self._handle = core.journey_map_load_json(as_path(filename, "filename"))
         return self
 
     @classmethod
     def parse(cls, text, source="journey map"):
         """Read a journey map from JSON text."""
         self = cls.__new__(cls)
-        self._handle = core.journey_map_parse_json(text, source)
+        self._handle = core.journey_map_parse_json(as_text(text, "text"), as_text(source, "source"))
         return self
 
     def add_touchpoint(self, id, decision, rung, name=None, channel=None, department=None,
                        importance=None, employee_ratings=None, conversion=None, description=None):
         """Add a touchpoint; decision EXPLORE/BUY/PROMOTE, rung KNOW/DO/SUGGEST/CREATE."""
-        core.journey_map_add_touchpoint(self._handle, str(id), name, channel, department,
-                                        _enum(decision, DECISIONS, "decision"),
-                                        _enum(rung, RUNGS, "rung"))
-        if importance is not None and not _missing(importance):
-            core.journey_map_set_importance(self._handle, str(id), float(importance))
-        if employee_ratings is not None and not _missing(employee_ratings):
-            core.journey_map_add_employee_ratings(
-                self._handle, str(id), as_float_array(employee_ratings, "employee_ratings").reshape(-1))
+        id = as_text(id if isinstance(id, str) else str(id), "id")
+        texts = [as_text(v, k, optional=True) if not _missing(v) else None
+                 for v, k in ((name, "name"), (channel, "channel"), (department, "department"))]
+        stages = _enum(decision, DECISIONS, "decision"), _enum(rung, RUNGS, "rung")
+        importance = None if importance is None or _missing(importance) else \
+            as_float(importance, "importance")
+        ratings = None if employee_ratings is None or _missing(employee_ratings) else \
+            as_vector(employee_ratings, "employee_ratings", finite=True)
+        core.journey_map_add_touchpoint(self._handle, id, *texts, *stages)
+        if importance is not None:
+            core.journey_map_set_importance(self._handle, id, importance)
+        if ratings is not None:
+            core.journey_map_add_employee_ratings(self._handle, id, ratings)
         if conversion:
-            core.journey_map_set_conversion_touchpoint(self._handle, str(id), 1)
+            core.journey_map_set_conversion_touchpoint(self._handle, id, 1)
         return self
 
     def set_conversion(self, conversion):
@@ -361,14 +415,14 @@ class JourneyMap:
             core.journey_map_set_conversion_decision(self._handle,
                                                      _enum(conversion, DECISIONS, "conversion"))
         else:
-            for tp in conversion:
-                core.journey_map_set_conversion_touchpoint(self._handle, str(tp), 1)
+            for tp in as_texts(conversion, "conversion", optional=False):
+                core.journey_map_set_conversion_touchpoint(self._handle, tp, 1)
         return self
 
     def add_employee_ratings(self, id, ratings):
         """Employees' self-ratings of a touchpoint (the inside-out view)."""
-        core.journey_map_add_employee_ratings(self._handle, str(id),
-                                              as_float_array(ratings, "ratings").reshape(-1))
+        core.journey_map_add_employee_ratings(self._handle, as_text(str(id), "id"),
+                                              as_vector(ratings, "ratings", finite=True))
         return self
 
     def __len__(self):
@@ -393,9 +447,12 @@ def _missing(x):
 
 
 def _enum(value, names, what):
-    if isinstance(value, (int, np.integer)) and 0 <= value < len(names):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
+            and 0 <= value < len(names):
         return int(value)
-    text = str(value).upper()
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{what} must be one of {', '.join(names)}, got {value!r}")
+    text = value.upper()
     if text not in names:
         raise InvalidArgumentError(f"{what} must be one of {', '.join(names)}, got {value!r}")
     return names.index(text)
@@ -439,9 +496,12 @@ class Journeys:
                  header=True, date_format=None, skip_bad_rows=False):
         """Read an event log with libcxm's CSV reader (times become days since 1970-01-01)."""
         self = cls(journey_map)
-        core.journeys_read_csv(self._handle, str(filename), customer, time, touchpoint, value,
-                               rating, valence, segment, ord(delimiter) if delimiter else 0,
-                               int(bool(header)), int(bool(skip_bad_rows)), date_format)
+        columns = [as_text(c, n, optional=True) for c, n in (
+            (customer, "customer"), (time, "time"), (touchpoint, "touchpoint"), (value, "value"),
+            (rating, "rating"), (valence, "valence"), (segment, "segment"))]
+        core.journeys_read_csv(self._handle, as_path(filename, "filename"), *columns,
+                               _delimiter(delimiter), int(bool(header)), int(bool(skip_bad_rows)),
+                               as_text(date_format, "date_format", optional=True))
         return self
 
     def add_events(self, events, *, customer="customer", time="timestamp",
@@ -455,20 +515,20 @@ class Journeys:
                 raise InvalidArgumentError(f"the events have no column {name!r}")
             return None
 
-        customers = _strings(column(customer, True), "customers")
+        customers = _labels(column(customer, True), customer)
         n = len(customers)
-        times = as_float_array(_times(column(time, True)), "times").reshape(-1)
-        touchpoints = _strings(column(touchpoint, True), "touchpoints")
+        times = as_vector(_times(column(time, True)), time, finite=True)
+        touchpoints = _labels(column(touchpoint, True), touchpoint)
+        same_length((customer, customers), (time, times), (touchpoint, touchpoints))
 
         def numbers(name):
             data = column(name, False)
-            return np.empty(0) if data is None else _optional(
-                np.asarray(data, dtype=float), name, n)
+            return np.empty(0) if data is None else _optional(data, name, n)
 
         segments = column(segment, segment is not None)
         segments = [] if segments is None else [
-            None if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
-            for s in segments]
+            None if s is None or (isinstance(s, float) and np.isnan(s)) else
+            as_text(str(s), f"{segment}[{i}]") for i, s in enumerate(segments)]
         core.journeys_add_events(self._handle, customers, times, touchpoints, numbers(value),
                                  numbers(rating), numbers(valence), segments)
         return self
@@ -494,7 +554,7 @@ class Journeys:
     def funnel(self, level=0.95):
         """EXPLORE -> BUY -> PROMOTE overall and by segment, with Wilson intervals,
         drop-off and the time to the next decision (mean and quantiles)."""
-        return _frame(core.journeys_funnel(self._handle, float(level)))
+        return _frame(core.journeys_funnel(self._handle, as_float(level, "level")))
 
     def decision_chain(self):
         """The absorbing decision chain estimated from the journeys (MODELS.md 2.2)."""
@@ -510,26 +570,24 @@ class Journeys:
 
     def touchpoint_gap(self, level=0.95):
         """Employees' self-ratings against customers' ratings per touchpoint (Welch)."""
-        return _frame(core.journeys_touchpoint_gap(self._handle, float(level)))
+        return _frame(core.journeys_touchpoint_gap(self._handle, as_float(level, "level")))
 
     def remembered_gap(self, level=0.95):
         """Each customer's remembered journey (peak-end) against the employees'
         ratings of its parts; ``attrs["share_below_all"]`` is the share of
         customers whose memory is below what every touchpoint owner claims."""
-        return _frame(core.journeys_remembered_gap(self._handle, float(level)))
+        return _frame(core.journeys_remembered_gap(self._handle, as_float(level, "level")))
 
     def experience_map(self, importance="auto"):
         """Importance-performance per touchpoint with traffic and drop-off:
         pain points and bright spots. ``importance``: "auto", "stated",
         "buy" or "promote" (derived from the effect of ratings on the decision)."""
-        if importance not in _IMPORTANCE:
-            raise InvalidArgumentError(
-                f"importance must be one of {', '.join(_IMPORTANCE)}, got {importance!r}")
+        importance = as_choice(importance, _IMPORTANCE, "importance")
         return _frame(core.journeys_experience_map(self._handle, _IMPORTANCE[importance]))
 
     def ladder(self, level=0.95):
         """Per rung KNOW..CREATE: customers reached and their buy and promote rates."""
-        return _frame(core.journeys_ladder(self._handle, float(level)), index="rung")
+        return _frame(core.journeys_ladder(self._handle, as_float(level, "level")), index="rung")
 
 
 def funnel(events, journey_map, *, segment=None, level=0.95, **columns):

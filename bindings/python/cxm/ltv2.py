@@ -31,7 +31,9 @@ import numpy as np
 
 from . import core
 from . import btyd
-from .btyd import _Fitter, _PurchaseFitter, _elementwise, _flat, _pandas
+from .btyd import (COUNT, _Fitter, _PurchaseFitter, _columns, _elementwise, _flat, _pandas,
+                   _seed, _weights)
+from ._arrays import as_count, as_float, as_float_array
 from ._errors import InvalidArgumentError
 
 __all__ = ["ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric"]
@@ -71,9 +73,10 @@ class BetaGeoBetaBinomFitter(_Fitter):
         Rows must have whole numbers with frequency <= recency <= n_periods (and
         recency 0 when frequency is 0); :class:`cxm.InvalidArgumentError` names a bad row.
         """
-        x, t_x, n = _flat(frequency, "frequency"), _flat(recency, "recency"), _flat(
-            n_periods, "n_periods")
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
+                             (n_periods, "n_periods"))
+        w = _weights(weights, x.size)
+        self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
         core.model_fit(self._model, x, t_x, n, w,
                        *self._fit_options(tol, max_iterations, threads, warm))
@@ -90,13 +93,11 @@ class BetaGeoBetaBinomFitter(_Fitter):
     def conditional_probability_alive(self, m_periods_in_future, frequency, recency, n_periods):
         """P(alive at opportunity n_periods + m_periods_in_future | history) (lifetimes'
         signature). ``m_periods_in_future=1`` is the paper's P(alive in the next period)."""
+        m = as_float_array(m_periods_in_future, "m_periods_in_future", **COUNT)
+        n = as_float_array(n_periods, "n_periods", **COUNT)
         self._require_params()
         alpha, beta, gamma, delta = self._values()
         alive = np.asarray(self._alive_next(frequency, recency, n_periods), dtype=float)
-        m = np.asarray(m_periods_in_future, dtype=float)
-        n = np.asarray(n_periods, dtype=float)
-        if np.any(m < 0) or np.any(m != np.floor(m)):
-            raise InvalidArgumentError("m_periods_in_future must be whole numbers >= 0")
         lg = np.vectorize(math.lgamma, otypes=[float])
         # Survive m - 1 more opportunities: B(gamma, delta+n+m) / B(gamma, delta+n+1).
         ratio = np.exp(lg(delta + n + m) - lg(delta + n + 1) - lg(gamma + delta + n + m)
@@ -126,8 +127,8 @@ class BetaGeoBetaBinomFitter(_Fitter):
     def expected_number_of_transactions_in_first_n_periods(self, n):
         """lifetimes' table: expected number of the fitted customers with each frequency
         x = 0..n over the first n opportunities, P(X(n) = x) times the customers."""
+        n = as_count(n, "n")
         self._require_params()
-        n = int(n)
         x = np.arange(n + 1, dtype=float)
         probs = np.empty(n + 1)
         core.model_purchase_probability(self._model, probs, x, np.full(n + 1, float(n)))
@@ -150,25 +151,24 @@ class BetaGeoBetaBinomFitter(_Fitter):
     def discounted_expected_residual_transactions(self, frequency, recency, n_periods, discount):
         """DERT: the future transactions, the one at opportunity n+j discounted by
         (1 + discount)^-j (Fader, Hardie & Shang 2010)."""
-        rate = math.log1p(float(discount))
+        rate = math.log1p(as_float(discount, "discount", minimum=0))
         return _elementwise(
             lambda dst, x, r, n: core.model_dert(self._model, dst, rate, x, r, n),
             {"frequency": frequency, "recency": recency, "n_periods": n_periods}, "dert")
 
     def log_likelihood_of(self, frequency, recency, n_periods, weights=None):
         """Total log-likelihood of other data at the current parameters."""
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
-        return core.model_log_likelihood_of(self._model, _flat(frequency, "frequency"),
-                                            _flat(recency, "recency"),
-                                            _flat(n_periods, "n_periods"), w)
+        x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
+                             (n_periods, "n_periods"))
+        return core.model_log_likelihood_of(self._model, x, t_x, n, _weights(weights, x.size))
 
     def generate_new_data(self, n_periods, seed=None, size=None):
         """Simulate donors observed for ``n_periods`` opportunities each; a DataFrame of
         frequency, recency, n_periods. The same seed gives the same data everywhere."""
         n = _flat(n_periods, "n_periods")
         if size is not None:
-            n = np.ascontiguousarray(np.broadcast_to(n, (int(size),)))
-        seed = np.random.SeedSequence().entropy % (1 << 64) if seed is None else int(seed)
+            n = np.ascontiguousarray(np.broadcast_to(n, (as_count(size, "size"),)))
+        seed = _seed(seed)
         x, t_x = np.empty(n.size), np.empty(n.size)
         core.model_simulate(self._model, x, t_x, n, seed)
         return _pandas().DataFrame({"frequency": x, "recency": t_x, "n_periods": n})
@@ -203,7 +203,8 @@ class ShiftedBetaGeometric(_Fitter):
         """Fit on survivor counts n_0 >= n_1 >= ... (customers still active after
         0, 1, ... periods). Regular cohort of Fader & Hardie (2007), years 0..7:
         alpha=0.704, beta=1.182."""
-        counts = _flat(survivors, "survivors")
+        counts = _flat(survivors, "survivors", finite=True, minimum=0, empty=False)
+        self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
         core.model_fit_survivors(self._model, counts,
                                  *self._fit_options(tol, max_iterations, threads, warm))
@@ -215,8 +216,9 @@ class ShiftedBetaGeometric(_Fitter):
         """Fit on tenures: ``periods`` a customer has been with you (the period in which they
         cancelled, or the periods observed so far) and ``active`` (1 still subscribed,
         0 cancelled), one per customer or per pattern with ``weights``."""
-        p, a = _flat(periods, "periods"), _flat(active, "active")
-        w = np.empty(0) if weights is None else _flat(weights, "weights")
+        p, a = _columns((periods, "periods"), (active, "active"))
+        w = _weights(weights, p.size)
+        self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
         core.model_fit_durations(self._model, p, a, w,
                                  *self._fit_options(tol, max_iterations, threads, warm))
@@ -240,13 +242,14 @@ class ShiftedBetaGeometric(_Fitter):
     def discounted_expected_lifetime(self, discount):
         """DEL = sum_t S(t)/(1+d)^t: the present value, in payments, of a new customer who
         pays at the start of every period while active."""
-        return core.model_del(self._model, float(discount))
+        return core.model_del(self._model, as_float(discount, "discount", minimum=0))
 
     def discounted_expected_residual_lifetime(self, discount, renewals):
         """DERL of customers who have made ``renewals`` renewals (Fader & Hardie 2010's
         n - 1): the expected discounted number of payments still to come."""
+        discount = as_float(discount, "discount", minimum=0)
         return _elementwise(
-            lambda dst, k: core.model_derl(self._model, dst, float(discount), k),
+            lambda dst, k: core.model_derl(self._model, dst, discount, k),
             {"renewals": renewals}, "derl")
 
     del_ = discounted_expected_lifetime
@@ -255,17 +258,19 @@ class ShiftedBetaGeometric(_Fitter):
     def customer_lifetime_value(self, margin, discount, renewals=None):
         """Value of a subscriber paying ``margin`` per period: margin * DEL for a new one
         (``renewals=None``), margin * DERL for existing ones with the given renewals."""
+        margin = as_float(margin, "margin")
+        discount = as_float(discount, "discount", minimum=0)
         if renewals is None:
-            return float(margin) * self.discounted_expected_lifetime(discount)
+            return margin * self.discounted_expected_lifetime(discount)
         return _elementwise(
-            lambda dst, k: core.model_subscription_value(self._model, dst, float(margin),
-                                                         float(discount), k),
+            lambda dst, k: core.model_subscription_value(self._model, dst, margin, discount, k),
             {"renewals": renewals}, "value")
 
     def projection(self, periods, cohort=1000.0):
         """A DataFrame indexed by t = 0..periods: survival, expected survivors of a cohort,
         retention rate (from t = 1) and the probability of cancelling in period t."""
-        t = np.arange(int(periods) + 1, dtype=float)
+        cohort = as_float(cohort, "cohort", minimum=0)
+        t = np.arange(as_count(periods, "periods") + 1, dtype=float)
         surv = self.survival(t)
         retention = np.full(t.size, np.nan)
         churn = np.full(t.size, np.nan)
@@ -273,7 +278,7 @@ class ShiftedBetaGeometric(_Fitter):
             retention[1:] = self.retention(t[1:])
             churn[1:] = self.churn_probability(t[1:])
         pd = _pandas()
-        return pd.DataFrame({"survival": surv, "survivors": surv * float(cohort),
+        return pd.DataFrame({"survival": surv, "survivors": surv * cohort,
                              "retention": retention, "churn_probability": churn},
                             index=pd.Index(t.astype(int), name="t"))
 

@@ -26,7 +26,8 @@ import re
 import numpy as np
 
 from . import core
-from ._errors import Error, InvalidArgumentError
+from ._arrays import as_count, as_float, as_float_array, as_path, as_text, _describe
+from ._errors import ArgumentTypeError, Error, InvalidArgumentError
 
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data",
            "summary_from_csv", "RFMSummary"]
@@ -109,12 +110,9 @@ def _time(value, datetime_format, name):
 
 def _options(freq, freq_multiplier, calibration_end, observation_end, include_first, threads):
     unit_days, unit_months, origin = _unit(freq)
-    try:
-        scale = float(freq_multiplier)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(f"freq_multiplier must be a number, got {freq_multiplier!r}") from None
+    scale = as_float(freq_multiplier, "freq_multiplier", positive=True)
     return (unit_days, unit_months, origin, scale, calibration_end, observation_end,
-            1 if include_first else 0, int(threads))
+            1 if include_first else 0, as_count(threads, "threads"))
 
 
 def _columns(handle, holdout, amounts):
@@ -141,7 +139,8 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
                 include_first_transaction, threads):
     import pandas as pd
     if not isinstance(transactions, pd.DataFrame):
-        raise InvalidArgumentError("transactions must be a pandas DataFrame")
+        raise ArgumentTypeError(f"transactions must be a pandas DataFrame, got "
+                                f"{_describe(transactions)}")
     for col in (customer_id_col, datetime_col, monetary_value_col):
         if col is not None and col not in transactions.columns:
             raise InvalidArgumentError(f"no column {col!r} in the transactions "
@@ -154,10 +153,8 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
             raise InvalidArgumentError(f"{datetime_col}: {exc}") from None
     days = np.ascontiguousarray(_days(column, datetime_col))
     if monetary_value_col is not None:
-        try:
-            amounts = np.ascontiguousarray(transactions[monetary_value_col].to_numpy(dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgumentError(f"{monetary_value_col} must be numbers: {exc}") from None
+        amounts = as_float_array(transactions[monetary_value_col], str(monetary_value_col),
+                                 finite=True)
     else:
         amounts = np.empty(0)
     options = _options(freq, freq_multiplier,
@@ -180,6 +177,8 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
         try:
             handle = core.rfm_from_strings(ids, days, amounts, has_amount, *options)
         except InvalidArgumentError as exc:
+            if "NUL byte" in str(exc):
+                raise InvalidArgumentError(f"{customer_id_col}: {exc}") from None
             if "is not a str" not in str(exc):
                 raise
         if handle is not None:
@@ -188,6 +187,7 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
             # lifetimes' order (by id), sorted as unicode arrays: far faster than objects.
             order = np.argsort(names.astype(str), kind="stable")
     if handle is None:
+        _refuse_nul_ids(ids, customer_id_col)
         codes, uniques = pd.factorize(transactions[customer_id_col], sort=False)
         if len(codes) and codes.min() < 0:
             row = int(np.flatnonzero(codes < 0)[0])
@@ -206,6 +206,15 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
         columns = {name: values[order] for name, values in columns.items()}
         index = index[order]
     return pd.DataFrame(columns, index=index)
+
+
+def _refuse_nul_ids(ids, name):
+    """pandas' factorize cuts text ids at a NUL byte ("a\\0b" would become "a")."""
+    if ids.dtype == object:
+        for row, value in enumerate(ids):
+            if isinstance(value, str) and "\0" in value:
+                raise InvalidArgumentError(f"{name}: row {row}: the id contains a NUL byte at "
+                                           f"position {value.index(chr(0))}")
 
 
 def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,
@@ -324,7 +333,7 @@ class RFMSummary:
 
     def to_csv(self, path):
         """Write the summary as CSV (see cxm_rfm_write_csv)."""
-        core.rfm_write_csv(self._handle, str(path))
+        core.rfm_write_csv(self._handle, as_path(path, "path"))
 
 
 def summary_from_csv(path, customer_id_col, datetime_col, monetary_value_col=None, *,
@@ -349,8 +358,8 @@ def summary_from_csv(path, customer_id_col, datetime_col, monetary_value_col=Non
         if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
             return str(int(spec))
         if not isinstance(spec, str):
-            raise InvalidArgumentError(f"{name} must be a column name or number, got {spec!r}")
-        return spec
+            raise ArgumentTypeError(f"{name} must be a column name or number, got {spec!r}")
+        return as_text(spec, name)
 
     def date(value, name):
         if value is None:
@@ -366,25 +375,25 @@ def summary_from_csv(path, customer_id_col, datetime_col, monetary_value_col=Non
 
     if delimiter is None:
         delim = 0
-    elif isinstance(delimiter, str) and len(delimiter) == 1:
+    elif isinstance(delimiter, str) and len(delimiter) == 1 and delimiter != "\0":
         delim = ord(delimiter)
     else:
         raise InvalidArgumentError(f"delimiter must be one character or None, got {delimiter!r}")
     if quotechar is None:
         quote = 0
-    elif isinstance(quotechar, str) and len(quotechar) == 1:
+    elif isinstance(quotechar, str) and len(quotechar) == 1 and quotechar != "\0":
         quote = ord(quotechar)
     else:
         raise InvalidArgumentError(f"quotechar must be one character or None, got {quotechar!r}")
     options = _options(freq, freq_multiplier, date(calibration_period_end, "calibration_period_end"),
                        date(observation_period_end, "observation_period_end"),
                        include_first_transaction, threads)
-    handle = core.rfm_read_csv(str(path), column(customer_id_col, "customer_id_col"),
+    handle = core.rfm_read_csv(as_path(path, "path"), column(customer_id_col, "customer_id_col"),
                                column(datetime_col, "datetime_col"),
                                "" if monetary_value_col is None else column(monetary_value_col,
                                                                             "monetary_value_col"),
                                delim, quote, 1 if header else 0, 1 if skip_bad_rows else 0,
-                               datetime_format or "", *options)
+                               as_text(datetime_format or "", "datetime_format"), *options)
     name = customer_id_col if isinstance(customer_id_col, str) and header else "customer_id"
     return RFMSummary(handle, calibration_period_end is not None, monetary_value_col is not None,
                       name)

@@ -25,7 +25,8 @@ import os
 import numpy as np
 
 from . import core
-from ._errors import InvalidArgumentError
+from ._arrays import as_count, as_float, as_path, as_seed, as_text, _describe
+from ._errors import ArgumentTypeError, FileError
 
 __all__ = ["simulate", "default_settings", "World"]
 
@@ -50,13 +51,16 @@ def _settings(settings):
     if settings is None:
         return core.sim_settings_default()
     if isinstance(settings, dict):
-        return core.sim_settings_parse_json(json.dumps(settings), "settings")
+        try:
+            text = json.dumps(settings, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ArgumentTypeError(f"settings cannot be written as JSON: {exc}") from None
+        return core.sim_settings_parse_json(text, "settings")
+    if isinstance(settings, str) and settings.lstrip().startswith("{"):
+        return core.sim_settings_parse_json(as_text(settings, "settings"), "settings")
     if isinstance(settings, (str, os.PathLike)):
-        text = os.fspath(settings)
-        if text.lstrip().startswith("{"):
-            return core.sim_settings_parse_json(text, "settings")
-        return core.sim_settings_load_json(text)
-    raise InvalidArgumentError(
+        return core.sim_settings_load_json(as_path(settings, "settings"))
+    raise ArgumentTypeError(
         f"settings must be a dict, JSON text or a file name, not {type(settings).__name__}")
 
 
@@ -142,8 +146,12 @@ class World:
     def write(self, directory):
         """Write events.csv, transactions.csv, survey.csv, customers.csv,
         map.json and settings.json into ``directory`` (created if needed)."""
-        os.makedirs(directory, exist_ok=True)
-        core.sim_write(self._handle, os.fspath(directory))
+        directory = as_path(directory, "directory")
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise FileError(f"{directory}: cannot create the directory: {exc.strerror}") from None
+        core.sim_write(self._handle, directory)
 
     def __repr__(self):
         a = self.customers.attrs
@@ -163,9 +171,13 @@ def simulate(settings=None, *, customers=None, seed=None, quality=None):
     """
     s = _settings(settings)
     if customers is not None:
-        core.sim_settings_set_customers(s, int(customers))
+        core.sim_settings_set_customers(s, as_count(customers, "customers", minimum=1))
     if seed is not None:
-        core.sim_settings_set_seed(s, int(seed))
+        core.sim_settings_set_seed(s, as_seed(seed))
+    if quality is not None and not isinstance(quality, dict):
+        raise ArgumentTypeError(f"quality must be a dict {{touchpoint id: quality}}, got "
+                                f"{_describe(quality)}")
     for tp, q in (quality or {}).items():
-        core.sim_settings_set_quality(s, str(tp), float(q))
+        tp = as_text(tp if isinstance(tp, str) else str(tp), "quality: touchpoint id")
+        core.sim_settings_set_quality(s, tp, as_float(q, f"quality[{tp!r}]"))
     return World(core.sim_run(s), s)
