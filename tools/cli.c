@@ -11,6 +11,29 @@
 
 #include "cli.h"
 
+const cli_command *const cli_commands[] = {
+    &cli_command_clv,
+    &cli_command_demo,
+    &cli_command_rfm,
+    &cli_command_attribution,
+    &cli_command_journey,
+    &cli_command_fit,
+    &cli_command_predict,
+    &cli_command_simulate,
+    &cli_command_nps,
+    &cli_command_survey,
+    &cli_command_world,
+};
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
+
+const cli_command *cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < cli_command_count; i++)
+        if (strcmp(cli_commands[i]->name, name) == 0)
+            return cli_commands[i];
+    return NULL;
+}
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;

@@ -61,4 +61,10 @@ extern const cli_command cli_command_nps;
 extern const cli_command cli_command_survey;
 extern const cli_command cli_command_world;
 
+/* Every subcommand, in the order of 'cxm --help'. */
+extern const cli_command *const cli_commands[];
+extern const size_t cli_command_count;
+/* The subcommand called name, or NULL. */
+const cli_command *cli_find_command(const char *name);
+
 #endif

@@ -833,10 +833,8 @@ static int run_demo(int argc, char **argv)
         code = CLI_EXIT_DATA;
     } else {
         print_report(report);
-        if (html && demo_write_html(html, report) != 0) {
-            fprintf(stderr, "cxm demo: cannot write %s: %s\n", html, strerror(errno));
-            code = CLI_EXIT_DATA;
-        }
+        if (html)
+            code = demo_write_html(html, report);
     }
     free(report);
     cxm_sim_settings_free(settings);

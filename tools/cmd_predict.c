@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "model_cli.h"
+#include "output.h"
 
 static int run_predict(int argc, char **argv);
 
@@ -98,6 +99,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
     size_t n = (size_t)periods + 1;
     double *t = malloc(n * sizeof *t), *v = malloc(5 * n * sizeof *v);
     FILE *out = NULL;
+    cli_output file;
     int code = CLI_EXIT_OK;
     if (t == NULL || v == NULL) {
         free(t);
@@ -121,7 +123,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         code = cli_library_error("predict", status, true);
         goto done;
     }
-    out = open_output("predict", output);
+    out = cli_output_open(&file, "predict", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -142,7 +144,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         cli_print_exact(out, value[i]);
         fputc('\n', out);
     }
-    code = close_output("predict", output, out);
+    code = cli_output_close(&file);
 done:
     free(t);
     free(v);
@@ -250,6 +252,7 @@ static int run_predict(int argc, char **argv)
     cxm_table *table = NULL;
     double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
     FILE *out = NULL;
+    cli_output file;
     int code = load_model_file("predict", model_path, &model);
     if (code != CLI_EXIT_OK)
         return code;
@@ -317,7 +320,7 @@ static int run_predict(int argc, char **argv)
         goto done;
     }
 
-    out = open_output("predict", output);
+    out = cli_output_open(&file, "predict", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -350,7 +353,7 @@ static int run_predict(int argc, char **argv)
             print_row(out, row, k);
         }
     }
-    code = close_output("predict", output, out);
+    code = cli_output_close(&file);
 
 done:
     for (size_t k = 0; k < 4; k++)

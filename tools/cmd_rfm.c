@@ -17,6 +17,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "output.h"
 #include "progress.h"
 
 static int run_rfm(int argc, char **argv);
@@ -280,27 +281,31 @@ static int run_rfm(int argc, char **argv)
             fprintf(stderr, "  ...\n");
     }
 
-    FILE *stream = stdout;
-    if (output && strcmp(output, "-") != 0) {
-        stream = fopen(output, "w");
-        if (stream == NULL) {
-            fprintf(stderr, "cxm rfm: %s: cannot create: %s\n", output, strerror(errno));
-            cxm_rfm_free(rfm);
-            return CLI_EXIT_DATA;
-        }
+    if (!unique && output && strcmp(output, "-") != 0) {
+        status = cxm_rfm_write_csv(rfm, output);
+        cxm_rfm_free(rfm);
+        return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("rfm", status, false);
+    }
+    cli_output out;
+    FILE *stream = cli_output_open(&out, "rfm", output);
+    if (stream == NULL) {
+        cxm_rfm_free(rfm);
+        return CLI_EXIT_DATA;
     }
     status = unique ? cxm_rfm_write_unique_csv_stream(rfm, stream)
                     : cxm_rfm_write_csv_stream(rfm, stream);
-    int closed = stream != stdout ? fclose(stream) : 0;
     cxm_rfm_free(rfm);
+    if (status == CXM_EIO && ferror(stream)) {
+        /* The stream failed: cli_output_close says so, naming the file (for
+         * standard output, main() does). */
+        cli_output_close(&out);
+        return CLI_EXIT_DATA;
+    }
     if (status != CXM_OK) {
+        cli_output_abort(&out);
         fprintf(stderr, "cxm rfm: writing %s: %s\n", output ? output : "standard output",
                 cxm_error_message());
         return CLI_EXIT_DATA;
     }
-    if (closed != 0) {
-        fprintf(stderr, "cxm rfm: %s: write error: %s\n", output, strerror(errno));
-        return CLI_EXIT_DATA;
-    }
-    return CLI_EXIT_OK;
+    return cli_output_close(&out);
 }

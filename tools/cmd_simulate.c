@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "model_cli.h"
+#include "output.h"
 
 static int run_simulate(int argc, char **argv);
 
@@ -135,6 +136,7 @@ static int run_simulate(int argc, char **argv)
     double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b),
            *lengths = malloc((n ? n : 1) * sizeof *lengths), *times = NULL;
     FILE *out = NULL;
+    cli_output file;
     int status = CXM_OK;
     if (a == NULL || b == NULL || lengths == NULL) {
         fprintf(stderr, "cxm simulate: out of memory for %zu customers\n", n);
@@ -166,7 +168,7 @@ static int run_simulate(int argc, char **argv)
         code = cli_library_error("simulate", status, true);
         goto done;
     }
-    out = open_output("simulate", output);
+    out = cli_output_open(&file, "simulate", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -203,7 +205,7 @@ static int run_simulate(int argc, char **argv)
             fputc('\n', out);
         }
     }
-    code = close_output("simulate", output, out);
+    code = cli_output_close(&file);
 done:
     free(a);
     free(b);

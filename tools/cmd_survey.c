@@ -13,6 +13,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "output.h"
 #include "progress.h"
 
 bool cli_chain_file_option(const char *command, int option, const char *value,
@@ -521,19 +522,11 @@ static int run_survey(int argc, char **argv)
             cxm_pls_result_free(result);
             return cli_library_error("survey", rc, false);
         }
-        FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(output, "w");
-        bool ok = f != NULL && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
-        if (f != NULL && f != stdout)
-            ok &= fclose(f) == 0;
+        int code = cli_output_text("survey", output, json);
         cxm_free(json);
-        if (!ok) {
-            fprintf(stderr, "cxm survey: %s: %s\n", output, strerror(errno));
+        if (code != CLI_EXIT_OK || strcmp(output, "-") == 0) {
             cxm_pls_result_free(result);
-            return CLI_EXIT_DATA;
-        }
-        if (f == stdout) {
-            cxm_pls_result_free(result);
-            return CLI_EXIT_OK;
+            return code;
         }
     }
     status = print_text(result, target, &value);

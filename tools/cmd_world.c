@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cxm.h>
 
@@ -32,7 +33,8 @@ const cli_command cli_command_world = {
     "same seed gives the same world on every platform.\n"
     "\n"
     "SETTINGS.json changes the built-in world (docs/simulation.md); every key\n"
-    "is optional. Files written to DIR (created if needed):\n"
+    "is optional. Files written to DIR (created if needed; they replace those\n"
+    "there together once all are complete, so a failed run leaves DIR as it was):\n"
     "  events.csv        customer,timestamp,touchpoint,value,rating,valence,segment\n"
     "  transactions.csv  customer_id,date,amount\n"
     "  survey.csv        respondent, segment, date, recommend (0-10), csat (1-5),\n"
@@ -145,7 +147,8 @@ static int run_world(int argc, char **argv)
         cxm_sim_settings_free(settings);
         return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("world", status, false);
     }
-    if (mkdir(output, 0777) != 0 && errno != EEXIST) {
+    bool created = mkdir(output, 0777) == 0;
+    if (!created && errno != EEXIST) {
         fprintf(stderr, "cxm world: cannot create %s: %s\n", output, strerror(errno));
         cxm_sim_settings_free(settings);
         return CLI_EXIT_DATA;
@@ -166,6 +169,8 @@ static int run_world(int argc, char **argv)
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         code = cli_library_error("world", status, false);
+        if (created) /* a failed run leaves no trace (cxm_sim_write left it empty) */
+            rmdir(output);
     } else {
         cxm_table *truth = NULL;
         if (cxm_sim_customers(&truth, world) == CXM_OK) {

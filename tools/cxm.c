@@ -1,7 +1,9 @@
 /* cxm: the command-line face of libcxm. Each subcommand lives in its own
- * file and registers in the table below; main() only dispatches. */
+ * file and registers in the table of tools/cli.c; main() only dispatches,
+ * and checks that standard output was written. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,21 +11,6 @@
 
 #include "cli.h"
 #include "progress.h"
-
-static const cli_command *const commands[] = {
-    &cli_command_clv,
-    &cli_command_demo,
-    &cli_command_rfm,
-    &cli_command_attribution,
-    &cli_command_journey,
-    &cli_command_fit,
-    &cli_command_predict,
-    &cli_command_simulate,
-    &cli_command_nps,
-    &cli_command_survey,
-    &cli_command_world,
-};
-enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
 
 static void print_help(FILE *stream)
 {
@@ -34,14 +21,14 @@ static void print_help(FILE *stream)
             "\n"
             "Commands:\n",
             cxm_version_string());
-    for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(stream, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+    for (size_t i = 0; i < cli_command_count; i++)
+        fprintf(stream, "  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
     fprintf(stream,
             "\n"
             "'cxm COMMAND --help' describes a command. Long steps show a progress\n"
             "line on stderr when it is a terminal; --quiet (with any command)\n"
             "silences it. Exit status: 0 success, 1 the data or the computation\n"
-            "failed, 2 the command line is wrong.\n");
+            "failed or the output could not be written, 2 the command line is wrong.\n");
 }
 
 /* `--quiet` anywhere before `--` silences progress lines: remove it so that
@@ -63,9 +50,8 @@ static int strip_quiet(int argc, char **argv)
     return kept;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv, const char **command)
 {
-    argc = strip_quiet(argc, argv);
     if (argc < 2) {
         print_help(stderr);
         return CLI_EXIT_USAGE;
@@ -73,11 +59,11 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         if (argc > 2 && strcmp(name, "help") == 0) {
-            for (size_t i = 0; i < COMMAND_COUNT; i++)
-                if (strcmp(commands[i]->name, argv[2]) == 0) {
-                    fputs(commands[i]->usage, stdout);
-                    return CLI_EXIT_OK;
-                }
+            const cli_command *c = cli_find_command(argv[2]);
+            if (c != NULL) {
+                fputs(c->usage, stdout);
+                return CLI_EXIT_OK;
+            }
             fprintf(stderr, "cxm: no command '%s' (see 'cxm --help')\n", argv[2]);
             return CLI_EXIT_USAGE;
         }
@@ -88,13 +74,40 @@ int main(int argc, char **argv)
         printf("cxm (libcxm) %s\n", cxm_version_string());
         return CLI_EXIT_OK;
     }
-    for (size_t i = 0; i < COMMAND_COUNT; i++) {
-        if (strcmp(commands[i]->name, name) == 0) {
-            if (cli_wants_help(commands[i], argc - 1, argv + 1))
-                return CLI_EXIT_OK;
-            return commands[i]->run(argc - 1, argv + 1);
-        }
+    const cli_command *c = cli_find_command(name);
+    if (c == NULL) {
+        fprintf(stderr, "cxm: no command '%s' (see 'cxm --help')\n", name);
+        return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "cxm: no command '%s' (see 'cxm --help')\n", name);
-    return CLI_EXIT_USAGE;
+    *command = c->name;
+    if (cli_wants_help(c, argc - 1, argv + 1))
+        return CLI_EXIT_OK;
+    return c->run(argc - 1, argv + 1);
+}
+
+/* Output lost to a full disk or a closed descriptor must not exit 0. Every
+ * command prints to standard output freely; this is the one place that
+ * checks that it all arrived. */
+static int finish_stdout(const char *command, int code)
+{
+    int error = 0;
+    if (fflush(stdout) != 0)
+        error = errno;
+    else if (ferror(stdout))
+        error = errno ? errno : EIO;
+    if (fclose(stdout) != 0 && error == 0)
+        error = errno;
+    if (error == 0)
+        return code;
+    fprintf(stderr, "cxm%s%s: cannot write to standard output: %s\n", command ? " " : "",
+            command ? command : "", strerror(error));
+    return code != CLI_EXIT_OK ? code : CLI_EXIT_DATA;
+}
+
+int main(int argc, char **argv)
+{
+    argc = strip_quiet(argc, argv);
+    const char *command = NULL;
+    int code = dispatch(argc, argv, &command);
+    return finish_stdout(command, code);
 }
