@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -178,6 +179,20 @@ int cli_print_json(cJSON *document)
     puts(text);
     cJSON_free(text);
     return CLI_EXIT_OK;
+}
+
+void cli_getopt_reset(void)
+{
+    opterr = 0;
+    /* optind = 1 is POSIX's restart, but glibc and musl then resume inside
+     * the cluster of short options ("-xyz") where the previous parse
+     * stopped, reading the old argv (fuzz/fuzz_cli.c found it); optind = 0
+     * resets them completely. */
+#if defined(__GLIBC__) || defined(__linux__)
+    optind = 0;
+#else
+    optind = 1;
+#endif
 }
 
 bool cli_wants_help(const cli_command *command, int argc, char **argv)

@@ -48,6 +48,10 @@ void cli_print_number(FILE *stream, double value);
 /* Print a JSON document followed by a newline and free it; CLI_EXIT_DATA if it cannot be rendered. */
 int cli_print_json(cJSON *document);
 
+/* Call before a command's first getopt_long(): a fresh start, silent (the
+ * command reports '?' and ':' itself). */
+void cli_getopt_reset(void);
+
 /* When argv holds -h or --help, print the usage and return true. */
 bool cli_wants_help(const cli_command *command, int argc, char **argv);
 

@@ -111,8 +111,7 @@ static int parse_attribution(void *args, int argc, char **argv)
     a->ho = (cxm_heuristic_options)CXM_HEURISTIC_OPTIONS_INIT;
     cxm_csv_options_init(&a->csv);
     a->csv.delimiter = CXM_CSV_DETECT;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         size_t k;

@@ -54,8 +54,7 @@ static int parse_clv(void *args, int argc, char **argv)
     bool has_margin = false, has_retention = false, has_discount = false;
     a->timing = CXM_CASH_END;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":m:r:d:pH:j", options, NULL)) != -1) {
         switch (c) {

@@ -754,8 +754,7 @@ static int parse_demo(void *args, int argc, char **argv)
     };
     demo_args *a = args;
     a->bootstrap = 200;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int ch;
     while ((ch = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         switch (ch) {

@@ -137,8 +137,7 @@ static int parse_fit(void *args, int argc, char **argv)
     cxm_fit_options_init(&a->fit);
     size_t number;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         int handled = summary_option("fit", c, optarg, &a->columns, &a->csv);

@@ -247,8 +247,7 @@ static int parse_journey(void *args, int argc, char **argv)
     a->csv.delimiter = CXM_CSV_DETECT;
     cxm_journey_options *jo = &a->jo;
     cxm_csv_options *csv = &a->csv;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         size_t k;

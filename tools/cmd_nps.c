@@ -106,8 +106,7 @@ static int parse_nps(void *args, int argc, char **argv)
     a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
     a->csv.delimiter = CXM_CSV_DETECT;
     a->level = 0.95;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, ":c:l:j", options, NULL)) != -1) {
         switch (c) {

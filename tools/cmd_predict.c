@@ -185,8 +185,7 @@ static int parse_predict(void *args, int argc, char **argv)
     bool has_period = false;
     size_t number;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         int handled = summary_option("predict", c, optarg, &a->columns, &a->csv);

@@ -184,8 +184,7 @@ static int parse_rfm(void *args, int argc, char **argv)
     opt->threads = 0; /* a helper thread when there is a second processor */
     const char *cal_text = NULL, *obs_text = NULL;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (c) {

@@ -69,8 +69,7 @@ static int parse_simulate(void *args, int argc, char **argv)
     bool has_customers = false, has_seed = false;
     a->length = a->t_min = a->t_max = a->frequency = NAN;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (c) {

@@ -325,8 +325,7 @@ static int parse_survey(void *args, int argc, char **argv)
     a->bootstrap = a->threads = a->iterations = (size_t)-1;
     money *value = &a->value;
     bool has_retention = false;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, ":p:o:j", options, NULL)) != -1) {
         switch (c) {

@@ -87,8 +87,7 @@ static int parse_world(void *args, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     world_args *a = args;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int ch;
     while ((ch = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (ch) {
