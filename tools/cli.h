@@ -14,12 +14,19 @@ enum {
 };
 
 /* One subcommand: name, one-line summary for `cxm --help`, usage text for
- * `cxm NAME --help`, and its entry point (argv[0] is the subcommand name). */
+ * `cxm NAME --help`, and its two steps. parse fills the command's arguments
+ * (a zeroed struct of args_size bytes) from argv (argv[0] is the subcommand
+ * name) and returns CLI_EXIT_OK, or CLI_EXIT_USAGE after a message; it reads
+ * and writes no file and computes nothing, so that fuzz/fuzz_cli.c can run it
+ * on any command line. run does the work and prints the result: the exit
+ * code. */
 typedef struct cli_command {
     const char *name;
     const char *summary;
     const char *usage;
-    int (*run)(int argc, char **argv);
+    size_t args_size;
+    int (*parse)(void *args, int argc, char **argv);
+    int (*run)(const void *args);
 } cli_command;
 
 /* Print "cxm NAME: reason" and a hint to stderr; return CLI_EXIT_USAGE. */
@@ -41,6 +48,10 @@ void cli_print_number(FILE *stream, double value);
 /* Print a JSON document followed by a newline and free it; CLI_EXIT_DATA if it cannot be rendered. */
 int cli_print_json(cJSON *document);
 
+/* Call before a command's first getopt_long(): a fresh start, silent (the
+ * command reports '?' and ':' itself). */
+void cli_getopt_reset(void);
+
 /* When argv holds -h or --help, print the usage and return true. */
 bool cli_wants_help(const cli_command *command, int argc, char **argv);
 
@@ -60,5 +71,17 @@ extern const cli_command cli_command_simulate;
 extern const cli_command cli_command_nps;
 extern const cli_command cli_command_survey;
 extern const cli_command cli_command_world;
+
+/* Every subcommand, in the order of 'cxm --help'. */
+extern const cli_command *const cli_commands[];
+extern const size_t cli_command_count;
+/* The subcommand called name, or NULL. */
+const cli_command *cli_find_command(const char *name);
+
+/* The whole command line of cxm (argv[0] the program): --quiet, --help,
+ * --version, help COMMAND, COMMAND --help, and the command's parse and (unless
+ * parse_only) run steps. The exit code; *command is the subcommand's name
+ * once one was found, else NULL. */
+int cli_dispatch(int argc, char **argv, bool parse_only, const char **command);
 
 #endif

@@ -13,7 +13,17 @@
 #include "cli.h"
 #include "table_out.h"
 
-static int run_attribution(int argc, char **argv);
+typedef struct attribution_args {
+    cxm_markov_options mo;
+    cxm_heuristic_options ho;
+    cxm_csv_options csv;
+    const char *file, *output, *path_col, *conv_col, *value_col, *nulls_col, *separator;
+    bool heuristics, transitions, json;
+    size_t threads;
+} attribution_args;
+
+static int parse_attribution(void *args, int argc, char **argv);
+static int run_attribution(const void *args);
 
 const cli_command cli_command_attribution = {
     "attribution",
@@ -52,7 +62,7 @@ const cli_command cli_command_attribution = {
     "                     the paths (same results); 0 (default): 2 with a second processor\n"
     "\n"
     "Example: cxm attribution PathData.csv --order 2 --heuristics\n",
-    run_attribution,
+    sizeof(attribution_args), parse_attribution, run_attribution,
 };
 
 static bool parse_weights(const char *text, double w[3])
@@ -72,7 +82,7 @@ static bool parse_weights(const char *text, double w[3])
     return *end == '\0';
 }
 
-static int run_attribution(int argc, char **argv)
+static int parse_attribution(void *args, int argc, char **argv)
 {
     enum { O_ORDER = 256, O_NO_NULLS, O_SELF, O_HEUR, O_WEIGHTS, O_TRANS, O_JSON, O_PATH,
            O_CONV, O_VALUE, O_NULLS, O_SEP, O_DELIM, O_NO_HEADER, O_SKIP, O_THREADS };
@@ -96,17 +106,12 @@ static int run_attribution(int argc, char **argv)
         { "threads", required_argument, NULL, O_THREADS },
         { NULL, 0, NULL, 0 },
     };
-    cxm_markov_options mo = CXM_MARKOV_OPTIONS_INIT;
-    cxm_heuristic_options ho = CXM_HEURISTIC_OPTIONS_INIT;
-    cxm_csv_options csv;
-    cxm_csv_options_init(&csv);
-    csv.delimiter = CXM_CSV_DETECT;
-    const char *output = NULL, *path_col = NULL, *conv_col = NULL, *value_col = NULL;
-    const char *nulls_col = NULL, *separator = NULL;
-    bool heuristics = false, transitions = false, json = false;
-    size_t threads = 0;
-    opterr = 0;
-    optind = 1;
+    attribution_args *a = args;
+    a->mo = (cxm_markov_options)CXM_MARKOV_OPTIONS_INIT;
+    a->ho = (cxm_heuristic_options)CXM_HEURISTIC_OPTIONS_INIT;
+    cxm_csv_options_init(&a->csv);
+    a->csv.delimiter = CXM_CSV_DETECT;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         size_t k;
@@ -117,45 +122,45 @@ static int run_attribution(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             if (k < 1 || k > 4)
                 return cli_usage_error("attribution", "--order must be 1 to 4, got %zu", k);
-            mo.order = (unsigned)k;
+            a->mo.order = (unsigned)k;
             break;
-        case O_NO_NULLS: mo.use_nulls = 0; break;
-        case O_SELF: mo.keep_self_loops = 1; break;
-        case O_HEUR: heuristics = true; break;
+        case O_NO_NULLS: a->mo.use_nulls = 0; break;
+        case O_SELF: a->mo.keep_self_loops = 1; break;
+        case O_HEUR: a->heuristics = true; break;
         case O_WEIGHTS:
             if (!parse_weights(optarg, w))
                 return cli_usage_error("attribution",
                                        "--weights needs three numbers >= 0 like 0.4,0.2,0.4, got '%s'",
                                        optarg);
-            ho.first_weight = w[0];
-            ho.middle_weight = w[1];
-            ho.last_weight = w[2];
-            heuristics = true;
+            a->ho.first_weight = w[0];
+            a->ho.middle_weight = w[1];
+            a->ho.last_weight = w[2];
+            a->heuristics = true;
             break;
-        case O_TRANS: transitions = true; break;
-        case O_JSON: json = true; break;
-        case 'o': output = optarg; break;
-        case O_PATH: path_col = optarg; break;
-        case O_CONV: conv_col = optarg; break;
-        case O_VALUE: value_col = optarg; break;
-        case O_NULLS: nulls_col = optarg; break;
-        case O_SEP: separator = optarg; break;
+        case O_TRANS: a->transitions = true; break;
+        case O_JSON: a->json = true; break;
+        case 'o': a->output = optarg; break;
+        case O_PATH: a->path_col = optarg; break;
+        case O_CONV: a->conv_col = optarg; break;
+        case O_VALUE: a->value_col = optarg; break;
+        case O_NULLS: a->nulls_col = optarg; break;
+        case O_SEP: a->separator = optarg; break;
         case O_DELIM:
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                csv.delimiter = '\t';
+                a->csv.delimiter = '\t';
             else if (strlen(optarg) == 1 && optarg[0] != '"')
-                csv.delimiter = (unsigned char)optarg[0];
+                a->csv.delimiter = (unsigned char)optarg[0];
             else
                 return cli_usage_error("attribution", "--delimiter needs one character or 'tab', got '%s'",
                                        optarg);
             break;
-        case O_NO_HEADER: csv.header = 0; break;
-        case O_SKIP: csv.skip_bad_rows = 1; break;
+        case O_NO_HEADER: a->csv.header = 0; break;
+        case O_SKIP: a->csv.skip_bad_rows = 1; break;
         case O_THREADS:
-            if (!cli_parse_size("attribution", "threads", optarg, &threads))
+            if (!cli_parse_size("attribution", "threads", optarg, &a->threads))
                 return CLI_EXIT_USAGE;
-            if (threads > 64)
-                return cli_usage_error("attribution", "--threads must be 0 to 64, got %zu", threads);
+            if (a->threads > 64)
+                return cli_usage_error("attribution", "--threads must be 0 to 64, got %zu", a->threads);
             break;
         case ':':
             return cli_usage_error("attribution", "%s needs a value", argv[optind - 1]);
@@ -165,17 +170,28 @@ static int run_attribution(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("attribution", "no path file given");
-    const char *file = argv[optind++];
+    a->file = argv[optind++];
     if (optind < argc)
         return cli_usage_error("attribution", "unexpected argument '%s'", argv[optind]);
+    return CLI_EXIT_OK;
+}
+
+static int run_attribution(const void *args)
+{
+    const attribution_args *a = args;
+    const cxm_markov_options mo = a->mo;
+    const cxm_heuristic_options ho = a->ho;
+    bool heuristics = a->heuristics, transitions = a->transitions, json = a->json;
+    const char *output = a->output;
 
     cxm_paths *paths = NULL;
-    int status = cxm_paths_create(&paths, separator);
+    int status = cxm_paths_create(&paths, a->separator);
     if (status == CXM_OK)
-        status = cxm_paths_set_threads(paths, (unsigned)threads);
+        status = cxm_paths_set_threads(paths, (unsigned)a->threads);
     if (status != CXM_OK)
         return cli_library_error("attribution", status, true);
-    status = cxm_paths_read_csv(paths, file, path_col, conv_col, value_col, nulls_col, &csv);
+    status = cxm_paths_read_csv(paths, a->file, a->path_col, a->conv_col, a->value_col,
+                                a->nulls_col, &a->csv);
     if (status != CXM_OK) {
         cxm_paths_free(paths);
         return cli_library_error("attribution", status, false);

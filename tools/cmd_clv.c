@@ -9,7 +9,15 @@
 
 #include "cli.h"
 
-static int run_clv(int argc, char **argv);
+typedef struct clv_args {
+    double margin, retention, discount;
+    bool has_horizon, json;
+    size_t horizon;
+    cxm_cash_timing timing;
+} clv_args;
+
+static int parse_clv(void *args, int argc, char **argv);
+static int run_clv(const void *args);
 
 const cli_command cli_command_clv = {
     "clv",
@@ -28,10 +36,10 @@ const cli_command cli_command_clv = {
     "  --json          print a JSON object with the value, the elasticity and the inputs\n"
     "\n"
     "Example: cxm clv --margin 100 --retention 0.8 --discount 0.12   prints 250\n",
-    run_clv,
+    sizeof(clv_args), parse_clv, run_clv,
 };
 
-static int run_clv(int argc, char **argv)
+static int parse_clv(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "margin", required_argument, NULL, 'm' },
@@ -42,42 +50,39 @@ static int run_clv(int argc, char **argv)
         { "json", no_argument, NULL, 'j' },
         { NULL, 0, NULL, 0 },
     };
-    double margin = 0, retention = 0, discount = 0;
-    bool has_margin = false, has_retention = false, has_discount = false, json = false;
-    bool has_horizon = false;
-    size_t horizon = 0;
-    cxm_cash_timing timing = CXM_CASH_END;
+    clv_args *a = args;
+    bool has_margin = false, has_retention = false, has_discount = false;
+    a->timing = CXM_CASH_END;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":m:r:d:pH:j", options, NULL)) != -1) {
         switch (c) {
         case 'm':
-            if (!cli_parse_double("clv", "margin", optarg, &margin))
+            if (!cli_parse_double("clv", "margin", optarg, &a->margin))
                 return CLI_EXIT_USAGE;
             has_margin = true;
             break;
         case 'r':
-            if (!cli_parse_double("clv", "retention", optarg, &retention))
+            if (!cli_parse_double("clv", "retention", optarg, &a->retention))
                 return CLI_EXIT_USAGE;
             has_retention = true;
             break;
         case 'd':
-            if (!cli_parse_double("clv", "discount", optarg, &discount))
+            if (!cli_parse_double("clv", "discount", optarg, &a->discount))
                 return CLI_EXIT_USAGE;
             has_discount = true;
             break;
         case 'p':
-            timing = CXM_CASH_START;
+            a->timing = CXM_CASH_START;
             break;
         case 'H':
-            if (!cli_parse_size("clv", "horizon", optarg, &horizon))
+            if (!cli_parse_size("clv", "horizon", optarg, &a->horizon))
                 return CLI_EXIT_USAGE;
-            has_horizon = true;
+            a->has_horizon = true;
             break;
         case 'j':
-            json = true;
+            a->json = true;
             break;
         case ':':
             return cli_usage_error("clv", "%s needs a value", argv[optind - 1]);
@@ -89,6 +94,16 @@ static int run_clv(int argc, char **argv)
         return cli_usage_error("clv", "unexpected argument '%s'", argv[optind]);
     if (!has_margin || !has_retention || !has_discount)
         return cli_usage_error("clv", "--margin, --retention and --discount are all required");
+    return CLI_EXIT_OK;
+}
+
+static int run_clv(const void *args)
+{
+    const clv_args *a = args;
+    double margin = a->margin, retention = a->retention, discount = a->discount;
+    bool has_horizon = a->has_horizon;
+    size_t horizon = a->horizon;
+    cxm_cash_timing timing = a->timing;
 
     double value, elasticity = 0;
     int status = has_horizon
@@ -99,7 +114,7 @@ static int run_clv(int argc, char **argv)
     if (status != CXM_OK)
         return cli_library_error("clv", status, true);
 
-    if (!json) {
+    if (!a->json) {
         cli_print_number(stdout, value);
         putchar('\n');
         return CLI_EXIT_OK;

@@ -24,7 +24,14 @@
 #define CXM_PKGDATADIR "/usr/local/share/libcxm"
 #endif
 
-static int run_demo(int argc, char **argv);
+typedef struct demo_args {
+    const char *html, *settings, *cdnow;
+    size_t customers, seed, bootstrap;
+    bool has_seed;
+} demo_args;
+
+static int parse_demo(void *args, int argc, char **argv);
+static int run_demo(const void *args);
 
 const cli_command cli_command_demo = {
     "demo",
@@ -60,7 +67,7 @@ const cli_command cli_command_demo = {
     "  --quiet              no progress line on stderr\n"
     "\n"
     "Example: cxm demo --html report.html\n",
-    run_demo,
+    sizeof(demo_args), parse_demo, run_demo,
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -734,7 +741,7 @@ static void print_report(const demo_report *r)
 
 enum { O_HTML = 3000, O_SETTINGS, O_CUSTOMERS, O_SEED, O_CDNOW, O_BOOTSTRAP };
 
-static int run_demo(int argc, char **argv)
+static int parse_demo(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "html", required_argument, NULL, O_HTML },
@@ -745,30 +752,28 @@ static int run_demo(int argc, char **argv)
         { "bootstrap", required_argument, NULL, O_BOOTSTRAP },
         { NULL, 0, NULL, 0 },
     };
-    const char *html = NULL, *settings_path = NULL, *cdnow = NULL;
-    size_t customers = 0, seed = 0, bootstrap = 200;
-    bool has_seed = false;
-    opterr = 0;
-    optind = 1;
+    demo_args *a = args;
+    a->bootstrap = 200;
+    cli_getopt_reset();
     int ch;
     while ((ch = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         switch (ch) {
-        case O_HTML: html = optarg; break;
-        case O_SETTINGS: settings_path = optarg; break;
-        case O_CDNOW: cdnow = optarg; break;
+        case O_HTML: a->html = optarg; break;
+        case O_SETTINGS: a->settings = optarg; break;
+        case O_CDNOW: a->cdnow = optarg; break;
         case O_CUSTOMERS:
-            if (!cli_parse_size("demo", "customers", optarg, &customers))
+            if (!cli_parse_size("demo", "customers", optarg, &a->customers))
                 return CLI_EXIT_USAGE;
-            if (customers == 0)
+            if (a->customers == 0)
                 return cli_usage_error("demo", "--customers must be at least 1");
             break;
         case O_SEED:
-            if (!cli_parse_size("demo", "seed", optarg, &seed))
+            if (!cli_parse_size("demo", "seed", optarg, &a->seed))
                 return CLI_EXIT_USAGE;
-            has_seed = true;
+            a->has_seed = true;
             break;
         case O_BOOTSTRAP:
-            if (!cli_parse_size("demo", "bootstrap", optarg, &bootstrap))
+            if (!cli_parse_size("demo", "bootstrap", optarg, &a->bootstrap))
                 return CLI_EXIT_USAGE;
             break;
         case ':': return cli_usage_error("demo", "%s needs a value", argv[optind - 1]);
@@ -777,9 +782,14 @@ static int run_demo(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
+    return CLI_EXIT_OK;
+}
 
+static int run_demo(const void *args)
+{
+    const demo_args *a = args;
     char path_buf[4096];
-    const char *cdnow_path = find_cdnow(cdnow, path_buf, sizeof path_buf);
+    const char *cdnow_path = find_cdnow(a->cdnow, path_buf, sizeof path_buf);
     if (!file_exists(cdnow_path)) {
         fprintf(stderr,
                 "cxm demo: cannot read the CDNOW sample at %s: %s (give --cdnow FILE, or set "
@@ -788,12 +798,12 @@ static int run_demo(int argc, char **argv)
         return CLI_EXIT_DATA;
     }
     cxm_sim_settings *settings = NULL;
-    int status = settings_path ? cxm_sim_settings_load_json(&settings, settings_path)
-                               : cxm_sim_settings_default(&settings);
-    if (status == CXM_OK && customers)
-        status = cxm_sim_settings_set_customers(settings, customers);
-    if (status == CXM_OK && has_seed)
-        status = cxm_sim_settings_set_seed(settings, seed);
+    int status = a->settings ? cxm_sim_settings_load_json(&settings, a->settings)
+                             : cxm_sim_settings_default(&settings);
+    if (status == CXM_OK && a->customers)
+        status = cxm_sim_settings_set_customers(settings, a->customers);
+    if (status == CXM_OK && a->has_seed)
+        status = cxm_sim_settings_set_seed(settings, a->seed);
     if (status != CXM_OK) { /* EINVAL: --customers or --seed out of range */
         cxm_sim_settings_free(settings);
         return cli_library_error("demo", status, true);
@@ -825,7 +835,7 @@ static int run_demo(int argc, char **argv)
         cxm_free(json);
         if (report->world.title[0] == '\0')
             snprintf(report->world.title, sizeof report->world.title, "a simulated business");
-        compute_world(&c, &report->world, settings, bootstrap);
+        compute_world(&c, &report->world, settings, a->bootstrap);
     }
     cli_progress_end(&c.progress);
     int code = CLI_EXIT_OK;
@@ -833,10 +843,8 @@ static int run_demo(int argc, char **argv)
         code = CLI_EXIT_DATA;
     } else {
         print_report(report);
-        if (html && demo_write_html(html, report) != 0) {
-            fprintf(stderr, "cxm demo: cannot write %s: %s\n", html, strerror(errno));
-            code = CLI_EXIT_DATA;
-        }
+        if (a->html)
+            code = demo_write_html(a->html, report);
     }
     free(report);
     cxm_sim_settings_free(settings);

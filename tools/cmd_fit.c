@@ -13,7 +13,16 @@
 #include "progress.h"
 #include "model_cli.h"
 
-static int run_fit(int argc, char **argv);
+typedef struct fit_args {
+    summary_columns columns;
+    cxm_csv_options csv;
+    cxm_fit_options fit;
+    const char *output, *kind, *path;
+    bool json;
+} fit_args;
+
+static int parse_fit(void *args, int argc, char **argv);
+static int run_fit(const void *args);
 
 const cli_command cli_command_fit = {
     "fit",
@@ -41,7 +50,7 @@ const cli_command cli_command_fit = {
     "\n" MODEL_CLI_USAGE
     "\n"
     "Example: cxm fit bgnbd cdnow_customers_summary.csv -o bgnbd.json\n",
-    run_fit,
+    sizeof(fit_args), parse_fit, run_fit,
 };
 
 enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS };
@@ -109,7 +118,7 @@ static int fit_sbg(cxm_model *model, const char *path, const cxm_csv_options *cs
     return status;
 }
 
-static int run_fit(int argc, char **argv)
+static int parse_fit(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "output", required_argument, NULL, O_OUTPUT },
@@ -121,50 +130,45 @@ static int run_fit(int argc, char **argv)
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
-    summary_columns columns;
-    cxm_csv_options csv;
-    cxm_fit_options fit;
-    summary_columns_init(&columns);
-    cxm_csv_options_init(&csv);
-    csv.delimiter = CXM_CSV_DETECT;
-    cxm_fit_options_init(&fit);
-    const char *output = NULL;
-    bool json = false;
+    fit_args *a = args;
+    summary_columns_init(&a->columns);
+    cxm_csv_options_init(&a->csv);
+    a->csv.delimiter = CXM_CSV_DETECT;
+    cxm_fit_options_init(&a->fit);
     size_t number;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
-        int handled = summary_option("fit", c, optarg, &columns, &csv);
+        int handled = summary_option("fit", c, optarg, &a->columns, &a->csv);
         if (handled < 0)
             return CLI_EXIT_USAGE;
         if (handled)
             continue;
         switch (c) {
         case O_OUTPUT:
-            output = optarg;
+            a->output = optarg;
             break;
         case O_JSON:
-            json = true;
+            a->json = true;
             break;
         case O_PENALTY:
-            if (!cli_parse_double("fit", "penalty", optarg, &fit.penalty))
+            if (!cli_parse_double("fit", "penalty", optarg, &a->fit.penalty))
                 return CLI_EXIT_USAGE;
             break;
         case O_MAXIT:
             if (!cli_parse_size("fit", "max-iterations", optarg, &number))
                 return CLI_EXIT_USAGE;
-            fit.max_iterations = (unsigned)number;
+            a->fit.max_iterations = (unsigned)number;
             break;
         case O_TOL:
-            if (!cli_parse_double("fit", "tolerance", optarg, &fit.tolerance))
+            if (!cli_parse_double("fit", "tolerance", optarg, &a->fit.tolerance))
                 return CLI_EXIT_USAGE;
             break;
         case O_THREADS:
             if (!cli_parse_size("fit", "threads", optarg, &number))
                 return CLI_EXIT_USAGE;
-            fit.threads = (unsigned)number;
+            a->fit.threads = (unsigned)number;
             break;
         case ':':
             return cli_usage_error("fit", "%s needs a value", argv[optind - 1]);
@@ -176,7 +180,18 @@ static int run_fit(int argc, char **argv)
         return cli_usage_error("fit", "MODEL and SUMMARY.csv are required");
     if (argc - optind > 2)
         return cli_usage_error("fit", "unexpected argument '%s'", argv[optind + 2]);
-    const char *kind = argv[optind], *path = argv[optind + 1];
+    a->kind = argv[optind];
+    a->path = argv[optind + 1];
+    return CLI_EXIT_OK;
+}
+
+static int run_fit(const void *args)
+{
+    const fit_args *a = args;
+    summary_columns columns = a->columns;
+    cxm_csv_options csv = a->csv;
+    cxm_fit_options fit = a->fit;
+    const char *kind = a->kind, *path = a->path, *output = a->output;
 
     cxm_model *model = NULL;
     cxm_table *table = NULL;
@@ -237,7 +252,7 @@ static int run_fit(int argc, char **argv)
         else
             fprintf(stderr, "cxm fit: %s: %s\n", path, cxm_error_message());
         code = CLI_EXIT_DATA;
-    } else if (json) {
+    } else if (a->json) {
         char *text;
         status = cxm_model_to_json(model, &text);
         if (status != CXM_OK) {

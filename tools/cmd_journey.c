@@ -13,7 +13,17 @@
 #include "cli.h"
 #include "table_out.h"
 
-static int run_journey(int argc, char **argv);
+typedef struct journey_args {
+    cxm_journey_options jo;
+    cxm_markov_options mo;
+    cxm_csv_options csv;
+    const char *map_file, *events_file, *segment, *output, *customer, *time_col, *touchpoint,
+        *value, *rating, *valence;
+    bool json;
+} journey_args;
+
+static int parse_journey(void *args, int argc, char **argv);
+static int run_journey(const void *args);
 
 const cli_command cli_command_journey = {
     "journey",
@@ -54,7 +64,7 @@ const cli_command cli_command_journey = {
     "  --skip-bad-rows      skip malformed rows (counted and reported) instead of stopping\n"
     "\n"
     "Example: cxm journey examples/journey/map.json examples/journey/events.csv --segment segment\n",
-    run_journey,
+    sizeof(journey_args), parse_journey, run_journey,
 };
 
 typedef struct report {
@@ -205,7 +215,7 @@ static cJSON *report_json(const report *r)
     return doc;
 }
 
-static int run_journey(int argc, char **argv)
+static int parse_journey(void *args, int argc, char **argv)
 {
     enum { O_SEGMENT = 256, O_ORDER, O_BY_CHANNEL, O_IMPORTANCE, O_LEVEL, O_JSON, O_CUSTOMER,
            O_TIME, O_TOUCHPOINT, O_VALUE, O_RATING, O_VALENCE, O_DATE_FORMAT, O_DELIM,
@@ -230,68 +240,66 @@ static int run_journey(int argc, char **argv)
         { "skip-bad-rows", no_argument, NULL, O_SKIP },
         { NULL, 0, NULL, 0 },
     };
-    cxm_journey_options jo = CXM_JOURNEY_OPTIONS_INIT;
-    cxm_markov_options mo = CXM_MARKOV_OPTIONS_INIT;
-    cxm_csv_options csv;
-    cxm_csv_options_init(&csv);
-    csv.delimiter = CXM_CSV_DETECT;
-    const char *segment = NULL, *output = NULL, *customer = NULL, *time_col = NULL;
-    const char *touchpoint = NULL, *value = NULL, *rating = NULL, *valence = NULL;
-    bool json = false;
-    opterr = 0;
-    optind = 1;
+    journey_args *a = args;
+    a->jo = (cxm_journey_options)CXM_JOURNEY_OPTIONS_INIT;
+    a->mo = (cxm_markov_options)CXM_MARKOV_OPTIONS_INIT;
+    cxm_csv_options_init(&a->csv);
+    a->csv.delimiter = CXM_CSV_DETECT;
+    cxm_journey_options *jo = &a->jo;
+    cxm_csv_options *csv = &a->csv;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         size_t k;
         switch (c) {
-        case O_SEGMENT: segment = optarg; break;
+        case O_SEGMENT: a->segment = optarg; break;
         case O_ORDER:
             if (!cli_parse_size("journey", "order", optarg, &k))
                 return CLI_EXIT_USAGE;
             if (k < 1 || k > 4)
                 return cli_usage_error("journey", "--order must be 1 to 4, got %zu", k);
-            mo.order = (unsigned)k;
+            a->mo.order = (unsigned)k;
             break;
-        case O_BY_CHANNEL: jo.by_channel = 1; break;
+        case O_BY_CHANNEL: jo->by_channel = 1; break;
         case O_IMPORTANCE:
             if (strcmp(optarg, "auto") == 0)
-                jo.importance = CXM_IMPORTANCE_AUTO;
+                jo->importance = CXM_IMPORTANCE_AUTO;
             else if (strcmp(optarg, "stated") == 0)
-                jo.importance = CXM_IMPORTANCE_STATED;
+                jo->importance = CXM_IMPORTANCE_STATED;
             else if (strcmp(optarg, "buy") == 0)
-                jo.importance = CXM_IMPORTANCE_BUY;
+                jo->importance = CXM_IMPORTANCE_BUY;
             else if (strcmp(optarg, "promote") == 0)
-                jo.importance = CXM_IMPORTANCE_PROMOTE;
+                jo->importance = CXM_IMPORTANCE_PROMOTE;
             else
                 return cli_usage_error("journey", "--importance needs auto, stated, buy or promote, got '%s'",
                                        optarg);
             break;
         case O_LEVEL:
-            if (!cli_parse_double("journey", "level", optarg, &jo.level))
+            if (!cli_parse_double("journey", "level", optarg, &jo->level))
                 return CLI_EXIT_USAGE;
-            if (!(jo.level > 0 && jo.level < 1))
+            if (!(jo->level > 0 && jo->level < 1))
                 return cli_usage_error("journey", "--level must be between 0 and 1, got '%s'", optarg);
             break;
-        case O_JSON: json = true; break;
-        case 'o': output = optarg; break;
-        case O_CUSTOMER: customer = optarg; break;
-        case O_TIME: time_col = optarg; break;
-        case O_TOUCHPOINT: touchpoint = optarg; break;
-        case O_VALUE: value = optarg; break;
-        case O_RATING: rating = optarg; break;
-        case O_VALENCE: valence = optarg; break;
-        case O_DATE_FORMAT: csv.date_format = optarg; break;
+        case O_JSON: a->json = true; break;
+        case 'o': a->output = optarg; break;
+        case O_CUSTOMER: a->customer = optarg; break;
+        case O_TIME: a->time_col = optarg; break;
+        case O_TOUCHPOINT: a->touchpoint = optarg; break;
+        case O_VALUE: a->value = optarg; break;
+        case O_RATING: a->rating = optarg; break;
+        case O_VALENCE: a->valence = optarg; break;
+        case O_DATE_FORMAT: csv->date_format = optarg; break;
         case O_DELIM:
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                csv.delimiter = '\t';
+                csv->delimiter = '\t';
             else if (strlen(optarg) == 1 && optarg[0] != '"')
-                csv.delimiter = (unsigned char)optarg[0];
+                csv->delimiter = (unsigned char)optarg[0];
             else
                 return cli_usage_error("journey", "--delimiter needs one character or 'tab', got '%s'",
                                        optarg);
             break;
-        case O_NO_HEADER: csv.header = 0; break;
-        case O_SKIP: csv.skip_bad_rows = 1; break;
+        case O_NO_HEADER: csv->header = 0; break;
+        case O_SKIP: csv->skip_bad_rows = 1; break;
         case ':':
             return cli_usage_error("journey", "%s needs a value", argv[optind - 1]);
         default:
@@ -300,21 +308,30 @@ static int run_journey(int argc, char **argv)
     }
     if (argc - optind < 2)
         return cli_usage_error("journey", "a journey map and an event log are required");
-    const char *map_file = argv[optind], *events_file = argv[optind + 1];
+    a->map_file = argv[optind];
+    a->events_file = argv[optind + 1];
     if (argc - optind > 2)
         return cli_usage_error("journey", "unexpected argument '%s'", argv[optind + 2]);
+    return CLI_EXIT_OK;
+}
+
+static int run_journey(const void *args)
+{
+    const journey_args *a = args;
+    const cxm_journey_options *jo = &a->jo;
 
     cxm_journey_map *map = NULL;
     cxm_journeys *journeys = NULL;
     cxm_paths *paths = NULL;
     report r;
     memset(&r, 0, sizeof r);
-    int status = cxm_journey_map_load_json(&map, map_file);
+    int status = cxm_journey_map_load_json(&map, a->map_file);
     if (status == CXM_OK)
         status = cxm_journeys_create(&journeys, map);
     if (status == CXM_OK)
-        status = cxm_journeys_read_csv(journeys, events_file, customer, time_col, touchpoint, value,
-                                       rating, valence, segment, &csv);
+        status = cxm_journeys_read_csv(journeys, a->events_file, a->customer, a->time_col,
+                                       a->touchpoint, a->value, a->rating, a->valence,
+                                       a->segment, &a->csv);
     if (status == CXM_OK && cxm_journeys_skipped(journeys) > 0) {
         unsigned long long skipped = cxm_journeys_skipped(journeys);
         fprintf(stderr, "cxm journey: skipped %llu bad row%s:\n", skipped, skipped == 1 ? "" : "s");
@@ -327,31 +344,31 @@ static int run_journey(int argc, char **argv)
     if (status == CXM_OK)
         status = cxm_journeys_customers(&r.customers, journeys);
     if (status == CXM_OK)
-        status = cxm_journeys_funnel(&r.funnel, journeys, &jo);
+        status = cxm_journeys_funnel(&r.funnel, journeys, jo);
     if (status == CXM_OK)
         status = cxm_journeys_decision_chain(&r.chain, journeys);
     if (status == CXM_OK)
-        status = cxm_journeys_paths(&paths, journeys, &jo);
+        status = cxm_journeys_paths(&paths, journeys, jo);
     if (status == CXM_OK)
-        status = cxm_attribution_markov(&r.markov, paths, &mo);
+        status = cxm_attribution_markov(&r.markov, paths, &a->mo);
     if (status == CXM_OK)
         status = cxm_attribution_heuristic(&r.heuristics, paths, NULL);
     if (status == CXM_OK)
-        status = cxm_journeys_touchpoint_gap(&r.gap, journeys, &jo);
+        status = cxm_journeys_touchpoint_gap(&r.gap, journeys, jo);
     if (status == CXM_OK)
-        status = cxm_journeys_remembered_gap(&r.remembered, journeys, &jo);
+        status = cxm_journeys_remembered_gap(&r.remembered, journeys, jo);
     if (status == CXM_OK)
-        status = cxm_journeys_experience_map(&r.map, journeys, &jo);
+        status = cxm_journeys_experience_map(&r.map, journeys, jo);
     if (status == CXM_OK)
-        status = cxm_journeys_ladder(&r.ladder, journeys, &jo);
+        status = cxm_journeys_ladder(&r.ladder, journeys, jo);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         code = cli_library_error("journey", status, false);
     } else {
-        if (!json)
-            print_report(&r, journeys, mo.order, jo.level);
-        if (json || output)
-            code = json_write("journey", report_json(&r), output, json);
+        if (!a->json)
+            print_report(&r, journeys, a->mo.order, jo->level);
+        if (a->json || a->output)
+            code = json_write("journey", report_json(&r), a->output, a->json);
     }
     report_free(&r);
     cxm_paths_free(paths);

@@ -11,7 +11,15 @@
 
 #include "cli.h"
 
-static int run_nps(int argc, char **argv);
+typedef struct nps_args {
+    cxm_csv_options csv;
+    const char *file, *column;
+    double level;
+    bool json;
+} nps_args;
+
+static int parse_nps(void *args, int argc, char **argv);
+static int run_nps(const void *args);
 
 const cli_command cli_command_nps = {
     "nps",
@@ -38,7 +46,7 @@ const cli_command cli_command_nps = {
     "  --skip-bad-rows     skip malformed rows instead of stopping at the first\n"
     "\n"
     "Example: cxm nps survey.csv --column recommend\n",
-    run_nps,
+    sizeof(nps_args), parse_nps, run_nps,
 };
 
 /* Shared by cxm nps and cxm survey: the file-layout options. */
@@ -81,7 +89,7 @@ bool cli_chain_file_option(const char *command, int option, const char *value,
     }
 }
 
-static int run_nps(int argc, char **argv)
+static int parse_nps(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "column", required_argument, NULL, 'c' },
@@ -94,30 +102,28 @@ static int run_nps(int argc, char **argv)
         { "skip-bad-rows", no_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
-    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
-    csv.delimiter = CXM_CSV_DETECT;
-    const char *column = NULL;
-    double level = 0.95;
-    bool json = false;
-    opterr = 0;
-    optind = 1;
+    nps_args *a = args;
+    a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
+    a->csv.delimiter = CXM_CSV_DETECT;
+    a->level = 0.95;
+    cli_getopt_reset();
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, ":c:l:j", options, NULL)) != -1) {
         switch (c) {
         case 'c':
-            column = optarg;
+            a->column = optarg;
             break;
         case 'l':
-            if (!cli_parse_double("nps", "level", optarg, &level))
+            if (!cli_parse_double("nps", "level", optarg, &a->level))
                 return CLI_EXIT_USAGE;
             break;
         case 'j':
-            json = true;
+            a->json = true;
             break;
         case ':':
             return cli_usage_error("nps", "%s needs a value", argv[optind - 1]);
         default:
-            if (cli_chain_file_option("nps", c, optarg, &csv, &status)) {
+            if (cli_chain_file_option("nps", c, optarg, &a->csv, &status)) {
                 if (status != CLI_EXIT_OK)
                     return status;
                 break;
@@ -129,14 +135,22 @@ static int run_nps(int argc, char **argv)
         return cli_usage_error("nps", "give the survey file");
     if (optind + 1 < argc)
         return cli_usage_error("nps", "unexpected argument '%s'", argv[optind + 1]);
-    if (column == NULL)
+    if (a->column == NULL)
         return cli_usage_error("nps", "--column is required");
-    if (!(level > 0 && level < 1))
-        return cli_usage_error("nps", "--level %g is outside (0, 1)", level);
+    if (!(a->level > 0 && a->level < 1))
+        return cli_usage_error("nps", "--level %g is outside (0, 1)", a->level);
+    a->file = argv[optind];
+    return CLI_EXIT_OK;
+}
 
+static int run_nps(const void *args)
+{
+    const nps_args *a = args;
+    const char *column = a->column;
+    double level = a->level;
     cxm_survey *survey = NULL;
     cxm_nps_estimate e;
-    int rc = cxm_survey_read(&survey, argv[optind], 1, &column, &csv);
+    int rc = cxm_survey_read(&survey, a->file, 1, &column, &a->csv);
     if (rc == CXM_OK)
         rc = cxm_survey_nps(&e, survey, cxm_survey_column_name(survey, 0), level);
     size_t skipped = cxm_survey_skipped(survey);
@@ -146,7 +160,7 @@ static int run_nps(int argc, char **argv)
     if (skipped > 0)
         fprintf(stderr, "cxm nps: %zu malformed rows skipped\n", skipped);
 
-    if (json) {
+    if (a->json) {
         cJSON *doc = cJSON_CreateObject();
         if (doc) {
             cJSON_AddStringToObject(doc, "column", column);

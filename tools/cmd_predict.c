@@ -11,8 +11,19 @@
 
 #include "cli.h"
 #include "model_cli.h"
+#include "output.h"
 
-static int run_predict(int argc, char **argv);
+typedef struct predict_args {
+    summary_columns columns;
+    cxm_csv_options csv;
+    cxm_value_options value_options;
+    const char *output, *spend_path, *model_path, *path; /* path: NULL for an sBG model */
+    double horizon, dert_rate;                           /* NaN when not given */
+    bool clv;
+} predict_args;
+
+static int parse_predict(void *args, int argc, char **argv);
+static int run_predict(const void *args);
 
 const cli_command cli_command_predict = {
     "predict",
@@ -55,7 +66,7 @@ const cli_command cli_command_predict = {
     "\n"
     "Example: cxm predict bgnbd.json summary.csv --horizon 52 --clv --period 4.348 \\\n"
     "           --spend-model gg.json -o predictions.csv\n",
-    run_predict,
+    sizeof(predict_args), parse_predict, run_predict,
 };
 
 enum { O_OUTPUT = 'o', O_HORIZON = 2000, O_DERT, O_CLV, O_PERIOD, O_PERIODS, O_DISCOUNT,
@@ -98,6 +109,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
     size_t n = (size_t)periods + 1;
     double *t = malloc(n * sizeof *t), *v = malloc(5 * n * sizeof *v);
     FILE *out = NULL;
+    cli_output file;
     int code = CLI_EXIT_OK;
     if (t == NULL || v == NULL) {
         free(t);
@@ -121,7 +133,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         code = cli_library_error("predict", status, true);
         goto done;
     }
-    out = open_output("predict", output);
+    out = cli_output_open(&file, "predict", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -142,14 +154,14 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         cli_print_exact(out, value[i]);
         fputc('\n', out);
     }
-    code = close_output("predict", output, out);
+    code = cli_output_close(&file);
 done:
     free(t);
     free(v);
     return code;
 }
 
-static int run_predict(int argc, char **argv)
+static int parse_predict(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "output", required_argument, NULL, O_OUTPUT },
@@ -164,67 +176,85 @@ static int run_predict(int argc, char **argv)
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
-    summary_columns columns;
-    cxm_csv_options csv;
-    cxm_value_options value_options;
-    summary_columns_init(&columns);
-    cxm_csv_options_init(&csv);
-    csv.delimiter = CXM_CSV_DETECT;
-    cxm_value_options_init(&value_options);
-    const char *output = NULL, *spend_path = NULL;
-    double horizon = NAN, dert_rate = NAN;
-    bool clv = false, has_period = false;
+    predict_args *a = args;
+    summary_columns_init(&a->columns);
+    cxm_csv_options_init(&a->csv);
+    a->csv.delimiter = CXM_CSV_DETECT;
+    cxm_value_options_init(&a->value_options);
+    a->horizon = a->dert_rate = NAN;
+    bool has_period = false;
     size_t number;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
-        int handled = summary_option("predict", c, optarg, &columns, &csv);
+        int handled = summary_option("predict", c, optarg, &a->columns, &a->csv);
         if (handled < 0)
             return CLI_EXIT_USAGE;
         if (handled)
             continue;
         switch (c) {
-        case O_OUTPUT: output = optarg; break;
+        case O_OUTPUT: a->output = optarg; break;
         case O_HORIZON:
-            if (!cli_parse_double("predict", "horizon", optarg, &horizon))
+            if (!cli_parse_double("predict", "horizon", optarg, &a->horizon))
                 return CLI_EXIT_USAGE;
-            if (horizon < 0)
+            if (a->horizon < 0)
                 return cli_usage_error("predict", "--horizon %s must not be negative", optarg);
             break;
         case O_DERT:
-            if (!cli_parse_double("predict", "dert-rate", optarg, &dert_rate))
+            if (!cli_parse_double("predict", "dert-rate", optarg, &a->dert_rate))
                 return CLI_EXIT_USAGE;
             break;
-        case O_CLV: clv = true; break;
+        case O_CLV: a->clv = true; break;
         case O_PERIOD:
-            if (!cli_parse_double("predict", "period", optarg, &value_options.period))
+            if (!cli_parse_double("predict", "period", optarg, &a->value_options.period))
                 return CLI_EXIT_USAGE;
             has_period = true;
             break;
         case O_PERIODS:
             if (!cli_parse_size("predict", "periods", optarg, &number))
                 return CLI_EXIT_USAGE;
-            value_options.periods = (unsigned)number;
+            a->value_options.periods = (unsigned)number;
             break;
         case O_DISCOUNT:
-            if (!cli_parse_double("predict", "discount", optarg, &value_options.discount))
+            if (!cli_parse_double("predict", "discount", optarg, &a->value_options.discount))
                 return CLI_EXIT_USAGE;
             break;
         case O_MARGIN:
-            if (!cli_parse_double("predict", "margin", optarg, &value_options.margin))
+            if (!cli_parse_double("predict", "margin", optarg, &a->value_options.margin))
                 return CLI_EXIT_USAGE;
             break;
-        case O_SPEND: spend_path = optarg; break;
+        case O_SPEND: a->spend_path = optarg; break;
         case ':': return cli_usage_error("predict", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (argc - optind == 1) {
+    if (argc - optind < 1)
+        return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
+    if (argc - optind > 2)
+        return cli_usage_error("predict", "unexpected argument '%s'", argv[optind + 2]);
+    a->model_path = argv[optind];
+    a->path = argc - optind == 2 ? argv[optind + 1] : NULL;
+    if (a->path && a->clv && !has_period)
+        return cli_usage_error("predict",
+                               "--clv needs --period: the length of one period in the model's "
+                               "time unit (there is no default month)");
+    return CLI_EXIT_OK;
+}
+
+static int run_predict(const void *args)
+{
+    const predict_args *a = args;
+    summary_columns columns = a->columns;
+    cxm_csv_options csv = a->csv;
+    cxm_value_options value_options = a->value_options;
+    const char *output = a->output, *spend_path = a->spend_path;
+    double horizon = a->horizon, dert_rate = a->dert_rate;
+    bool clv = a->clv;
+    if (a->path == NULL) {
         /* An sBG model needs no customer summary. */
         cxm_model *sbg = NULL;
-        int loaded = load_model_file("predict", argv[optind], &sbg);
+        int loaded = load_model_file("predict", a->model_path, &sbg);
         if (loaded != CLI_EXIT_OK)
             return loaded;
         if (cxm_model_get_kind(sbg) != CXM_MODEL_SBG) {
@@ -236,20 +266,13 @@ static int run_predict(int argc, char **argv)
         cxm_model_free(sbg);
         return loaded;
     }
-    if (argc - optind < 2)
-        return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
-    if (argc - optind > 2)
-        return cli_usage_error("predict", "unexpected argument '%s'", argv[optind + 2]);
-    if (clv && !has_period)
-        return cli_usage_error("predict",
-                               "--clv needs --period: the length of one period in the model's "
-                               "time unit (there is no default month)");
-    const char *model_path = argv[optind], *path = argv[optind + 1];
+    const char *model_path = a->model_path, *path = a->path;
 
     cxm_model *model = NULL, *spend = NULL;
     cxm_table *table = NULL;
     double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
     FILE *out = NULL;
+    cli_output file;
     int code = load_model_file("predict", model_path, &model);
     if (code != CLI_EXIT_OK)
         return code;
@@ -317,7 +340,7 @@ static int run_predict(int argc, char **argv)
         goto done;
     }
 
-    out = open_output("predict", output);
+    out = cli_output_open(&file, "predict", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -350,7 +373,7 @@ static int run_predict(int argc, char **argv)
             print_row(out, row, k);
         }
     }
-    code = close_output("predict", output, out);
+    code = cli_output_close(&file);
 
 done:
     for (size_t k = 0; k < 4; k++)

@@ -17,9 +17,18 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "output.h"
 #include "progress.h"
 
-static int run_rfm(int argc, char **argv);
+typedef struct rfm_args {
+    cxm_csv_options csv;
+    cxm_rfm_options opt;
+    const char *path, *customer, *date, *amount, *output;
+    bool unique;
+} rfm_args;
+
+static int parse_rfm(void *args, int argc, char **argv);
+static int run_rfm(const void *args);
 
 const cli_command cli_command_rfm = {
     "rfm",
@@ -72,7 +81,7 @@ const cli_command cli_command_rfm = {
     "Example, the CDNOW sample (whitespace-separated, no header, YYYYMMDD):\n"
     "  cxm rfm CDNOW_sample.txt --no-header --customer 2 --date 3 --amount 5 \\\n"
     "      --unit day --scale 7 --calibration-end 1997-09-30\n",
-    run_rfm,
+    sizeof(rfm_args), parse_rfm, run_rfm,
 };
 
 /* ------------------------------------------------------------------ progress */
@@ -102,21 +111,6 @@ static void show_progress(unsigned long long done, unsigned long long total, voi
 }
 
 /* ------------------------------------------------------------------ option values */
-
-static bool parse_delimiter(const char *text, int *out)
-{
-    if (strcmp(text, "tab") == 0 || strcmp(text, "\\t") == 0 || strcmp(text, "\t") == 0)
-        *out = '\t';
-    else if (strcmp(text, "space") == 0 || strcmp(text, "whitespace") == 0 || strcmp(text, " ") == 0)
-        *out = CXM_CSV_WHITESPACE;
-    else if (strcmp(text, "auto") == 0)
-        *out = CXM_CSV_DETECT;
-    else if (strlen(text) == 1 && text[0] != '\n' && text[0] != '\r')
-        *out = (unsigned char)text[0];
-    else
-        return false;
-    return true;
-}
 
 static bool parse_unit(const char *text, cxm_rfm_options *o)
 {
@@ -157,7 +151,7 @@ static bool parse_date(const char *option, const char *text, const char *format,
 
 /* ------------------------------------------------------------------ the command */
 
-static int run_rfm(int argc, char **argv)
+static int parse_rfm(void *args, int argc, char **argv)
 {
     enum { O_CUSTOMER = 256, O_DATE, O_AMOUNT, O_DELIMITER, O_NO_HEADER, O_QUOTE, O_NO_QUOTE,
            O_DATE_FORMAT, O_SKIP, O_UNIT, O_SCALE, O_CAL, O_OBS, O_FIRST, O_UNIQUE, O_THREADS };
@@ -181,61 +175,59 @@ static int run_rfm(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
     };
-    cxm_csv_options csv;
-    cxm_csv_options_init(&csv);
-    csv.delimiter = CXM_CSV_DETECT;
-    cxm_rfm_options opt;
-    cxm_rfm_options_init(&opt);
-    opt.threads = 0; /* a helper thread when there is a second processor */
-    const char *customer = NULL, *date = NULL, *amount = NULL, *output = NULL;
+    rfm_args *a = args;
+    cxm_csv_options *csv = &a->csv;
+    cxm_rfm_options *opt = &a->opt;
+    cxm_csv_options_init(csv);
+    csv->delimiter = CXM_CSV_DETECT;
+    cxm_rfm_options_init(opt);
+    opt->threads = 0; /* a helper thread when there is a second processor */
     const char *cal_text = NULL, *obs_text = NULL;
-    bool unique = false;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (c) {
-        case O_CUSTOMER: customer = optarg; break;
-        case O_DATE: date = optarg; break;
-        case O_AMOUNT: amount = optarg; break;
+        case O_CUSTOMER: a->customer = optarg; break;
+        case O_DATE: a->date = optarg; break;
+        case O_AMOUNT: a->amount = optarg; break;
         case O_DELIMITER:
-            if (!parse_delimiter(optarg, &csv.delimiter))
+            if (!cli_parse_delimiter(optarg, &csv->delimiter))
                 return cli_usage_error("rfm", "--delimiter needs one character, 'tab' or 'space', got '%s'",
                                        optarg);
             break;
-        case O_NO_HEADER: csv.header = 0; break;
+        case O_NO_HEADER: csv->header = 0; break;
         case O_QUOTE:
             if (strlen(optarg) != 1)
                 return cli_usage_error("rfm", "--quote needs one character, got '%s'", optarg);
-            csv.quote = (unsigned char)optarg[0];
+            csv->quote = (unsigned char)optarg[0];
             break;
-        case O_NO_QUOTE: csv.quote = 0; break;
-        case O_DATE_FORMAT: csv.date_format = optarg; break;
-        case O_SKIP: csv.skip_bad_rows = 1; break;
+        case O_NO_QUOTE: csv->quote = 0; break;
+        case O_DATE_FORMAT: csv->date_format = optarg; break;
+        case O_SKIP: csv->skip_bad_rows = 1; break;
         case O_UNIT:
-            if (!parse_unit(optarg, &opt))
+            if (!parse_unit(optarg, opt))
                 return cli_usage_error("rfm", "--unit needs day, week, month, quarter, year, hour or a "
                                               "number of days, got '%s'", optarg);
             break;
         case O_SCALE:
-            if (!cli_parse_double("rfm", "scale", optarg, &opt.scale))
+            if (!cli_parse_double("rfm", "scale", optarg, &opt->scale))
                 return CLI_EXIT_USAGE;
             break;
         case O_CAL: cal_text = optarg; break;
         case O_OBS: obs_text = optarg; break;
-        case O_FIRST: opt.include_first = 1; break;
-        case O_UNIQUE: unique = true; break;
+        case O_FIRST: opt->include_first = 1; break;
+        case O_UNIQUE: a->unique = true; break;
         case O_THREADS: {
             size_t threads;
             if (!cli_parse_size("rfm", "threads", optarg, &threads))
                 return CLI_EXIT_USAGE;
             if (threads < 1 || threads > 2)
                 return cli_usage_error("rfm", "--threads needs 1 or 2, got '%s'", optarg);
-            opt.threads = (unsigned)threads;
+            opt->threads = (unsigned)threads;
             break;
         }
-        case 'o': output = optarg; break;
+        case 'o': a->output = optarg; break;
         case ':':
             return cli_usage_error("rfm", "%s needs a value", argv[optind - 1]);
         default:
@@ -244,15 +236,24 @@ static int run_rfm(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("rfm", "no transaction file given");
-    const char *path = argv[optind++];
+    a->path = argv[optind++];
     if (optind < argc)
         return cli_usage_error("rfm", "unexpected argument '%s'", argv[optind]);
-    if (!customer || !date)
+    if (!a->customer || !a->date)
         return cli_usage_error("rfm", "--customer and --date are required");
-    if (cal_text && !parse_date("calibration-end", cal_text, csv.date_format, &opt.calibration_end))
+    if (cal_text && !parse_date("calibration-end", cal_text, csv->date_format, &opt->calibration_end))
         return CLI_EXIT_USAGE;
-    if (obs_text && !parse_date("observation-end", obs_text, csv.date_format, &opt.observation_end))
+    if (obs_text && !parse_date("observation-end", obs_text, csv->date_format, &opt->observation_end))
         return CLI_EXIT_USAGE;
+    return CLI_EXIT_OK;
+}
+
+static int run_rfm(const void *args)
+{
+    const rfm_args *a = args;
+    cxm_csv_options csv = a->csv;
+    const char *path = a->path, *output = a->output;
+    bool unique = a->unique;
 
     /* A progress line only for long files, and only for a person watching. */
     progress p = { path, { 0, 0 }, false };
@@ -264,7 +265,7 @@ static int run_rfm(int argc, char **argv)
     if (cli_quiet) /* --quiet (tools/cxm.c) */
         csv.progress = NULL;
     cxm_rfm *rfm = NULL;
-    int status = cxm_rfm_read_csv(&rfm, path, customer, date, amount, &csv, &opt);
+    int status = cxm_rfm_read_csv(&rfm, path, a->customer, a->date, a->amount, &csv, &a->opt);
     if (p.shown)
         fprintf(stderr, "\r\033[K");
     if (status != CXM_OK)
@@ -280,27 +281,31 @@ static int run_rfm(int argc, char **argv)
             fprintf(stderr, "  ...\n");
     }
 
-    FILE *stream = stdout;
-    if (output && strcmp(output, "-") != 0) {
-        stream = fopen(output, "w");
-        if (stream == NULL) {
-            fprintf(stderr, "cxm rfm: %s: cannot create: %s\n", output, strerror(errno));
-            cxm_rfm_free(rfm);
-            return CLI_EXIT_DATA;
-        }
+    if (!unique && output && strcmp(output, "-") != 0) {
+        status = cxm_rfm_write_csv(rfm, output);
+        cxm_rfm_free(rfm);
+        return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("rfm", status, false);
+    }
+    cli_output out;
+    FILE *stream = cli_output_open(&out, "rfm", output);
+    if (stream == NULL) {
+        cxm_rfm_free(rfm);
+        return CLI_EXIT_DATA;
     }
     status = unique ? cxm_rfm_write_unique_csv_stream(rfm, stream)
                     : cxm_rfm_write_csv_stream(rfm, stream);
-    int closed = stream != stdout ? fclose(stream) : 0;
     cxm_rfm_free(rfm);
+    if (status == CXM_EIO && ferror(stream)) {
+        /* The stream failed: cli_output_close says so, naming the file (for
+         * standard output, main() does). */
+        cli_output_close(&out);
+        return CLI_EXIT_DATA;
+    }
     if (status != CXM_OK) {
+        cli_output_abort(&out);
         fprintf(stderr, "cxm rfm: writing %s: %s\n", output ? output : "standard output",
                 cxm_error_message());
         return CLI_EXIT_DATA;
     }
-    if (closed != 0) {
-        fprintf(stderr, "cxm rfm: %s: write error: %s\n", output, strerror(errno));
-        return CLI_EXIT_DATA;
-    }
-    return CLI_EXIT_OK;
+    return cli_output_close(&out);
 }

@@ -11,8 +11,17 @@
 
 #include "cli.h"
 #include "model_cli.h"
+#include "output.h"
 
-static int run_simulate(int argc, char **argv);
+typedef struct simulate_args {
+    const char *output, *model_path;
+    size_t customers, seed;
+    bool transactions;
+    double length, t_min, t_max, frequency; /* NaN when not given */
+} simulate_args;
+
+static int parse_simulate(void *args, int argc, char **argv);
+static int run_simulate(const void *args);
 
 const cli_command cli_command_simulate = {
     "simulate",
@@ -37,13 +46,13 @@ const cli_command cli_command_simulate = {
     "  -o, --output FILE       write the CSV to FILE\n"
     "\n"
     "Example: cxm simulate bgnbd.json --customers 10000 --seed 42 --T 39\n",
-    run_simulate,
+    sizeof(simulate_args), parse_simulate, run_simulate,
 };
 
 enum { O_OUTPUT = 'o', O_CUSTOMERS = 2000, O_SEED, O_T, O_TMIN, O_TMAX, O_TRANSACTIONS,
        O_FREQUENCY };
 
-static int run_simulate(int argc, char **argv)
+static int parse_simulate(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "output", required_argument, NULL, O_OUTPUT },
@@ -56,42 +65,40 @@ static int run_simulate(int argc, char **argv)
         { "frequency", required_argument, NULL, O_FREQUENCY },
         { NULL, 0, NULL, 0 },
     };
-    const char *output = NULL;
-    size_t customers = 0, seed_value = 0;
-    bool has_customers = false, has_seed = false, transactions = false;
-    double length = NAN, t_min = NAN, t_max = NAN, frequency = NAN;
+    simulate_args *a = args;
+    bool has_customers = false, has_seed = false;
+    a->length = a->t_min = a->t_max = a->frequency = NAN;
 
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (c) {
-        case O_OUTPUT: output = optarg; break;
+        case O_OUTPUT: a->output = optarg; break;
         case O_CUSTOMERS:
-            if (!cli_parse_size("simulate", "customers", optarg, &customers))
+            if (!cli_parse_size("simulate", "customers", optarg, &a->customers))
                 return CLI_EXIT_USAGE;
             has_customers = true;
             break;
         case O_SEED:
-            if (!cli_parse_size("simulate", "seed", optarg, &seed_value))
+            if (!cli_parse_size("simulate", "seed", optarg, &a->seed))
                 return CLI_EXIT_USAGE;
             has_seed = true;
             break;
         case O_T:
-            if (!cli_parse_double("simulate", "T", optarg, &length))
+            if (!cli_parse_double("simulate", "T", optarg, &a->length))
                 return CLI_EXIT_USAGE;
             break;
         case O_TMIN:
-            if (!cli_parse_double("simulate", "T-min", optarg, &t_min))
+            if (!cli_parse_double("simulate", "T-min", optarg, &a->t_min))
                 return CLI_EXIT_USAGE;
             break;
         case O_TMAX:
-            if (!cli_parse_double("simulate", "T-max", optarg, &t_max))
+            if (!cli_parse_double("simulate", "T-max", optarg, &a->t_max))
                 return CLI_EXIT_USAGE;
             break;
-        case O_TRANSACTIONS: transactions = true; break;
+        case O_TRANSACTIONS: a->transactions = true; break;
         case O_FREQUENCY:
-            if (!cli_parse_double("simulate", "frequency", optarg, &frequency))
+            if (!cli_parse_double("simulate", "frequency", optarg, &a->frequency))
                 return CLI_EXIT_USAGE;
             break;
         case ':': return cli_usage_error("simulate", "%s needs a value", argv[optind - 1]);
@@ -104,9 +111,18 @@ static int run_simulate(int argc, char **argv)
         return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind + 1]);
     if (!has_customers || !has_seed)
         return cli_usage_error("simulate", "--customers and --seed are required");
+    a->model_path = argv[optind];
+    return CLI_EXIT_OK;
+}
 
+static int run_simulate(const void *args)
+{
+    const simulate_args *in = args;
+    const char *output = in->output;
+    bool transactions = in->transactions;
+    double length = in->length, t_min = in->t_min, t_max = in->t_max, frequency = in->frequency;
     cxm_model *model = NULL;
-    int code = load_model_file("simulate", argv[optind], &model);
+    int code = load_model_file("simulate", in->model_path, &model);
     if (code != CLI_EXIT_OK)
         return code;
     int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
@@ -130,11 +146,12 @@ static int run_simulate(int argc, char **argv)
         else
             t_min = t_max = length;
     }
-    unsigned long long seed = (unsigned long long)seed_value;
-    size_t n = customers;
+    unsigned long long seed = (unsigned long long)in->seed;
+    size_t n = in->customers;
     double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b),
            *lengths = malloc((n ? n : 1) * sizeof *lengths), *times = NULL;
     FILE *out = NULL;
+    cli_output file;
     int status = CXM_OK;
     if (a == NULL || b == NULL || lengths == NULL) {
         fprintf(stderr, "cxm simulate: out of memory for %zu customers\n", n);
@@ -166,7 +183,7 @@ static int run_simulate(int argc, char **argv)
         code = cli_library_error("simulate", status, true);
         goto done;
     }
-    out = open_output("simulate", output);
+    out = cli_output_open(&file, "simulate", output);
     if (out == NULL) {
         code = CLI_EXIT_DATA;
         goto done;
@@ -203,7 +220,7 @@ static int run_simulate(int argc, char **argv)
             fputc('\n', out);
         }
     }
-    code = close_output("simulate", output, out);
+    code = cli_output_close(&file);
 done:
     free(a);
     free(b);

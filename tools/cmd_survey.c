@@ -13,12 +13,31 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "output.h"
 #include "progress.h"
 
 bool cli_chain_file_option(const char *command, int option, const char *value,
                            cxm_csv_options *csv, int *status);
 
-static int run_survey(int argc, char **argv);
+typedef struct money {
+    bool wanted;
+    cxm_logit retention;
+    double margin, discount, customers;
+} money;
+
+typedef struct survey_args {
+    cxm_csv_options csv;
+    const char *preset, *target, *output, *model_path, *file; /* file: NULL with --print-model */
+    bool print_model;
+    money value;
+    /* Command-line settings override the model's "estimation"; -1 (NaN) = not given. */
+    int scheme, miss;
+    double level, tolerance, seed;
+    size_t bootstrap, threads, iterations;
+} survey_args;
+
+static int parse_survey(void *args, int argc, char **argv);
+static int run_survey(const void *args);
 
 const cli_command cli_command_survey = {
     "survey",
@@ -78,7 +97,7 @@ const cli_command cli_command_survey = {
     "--no-quote, --skip-bad-rows. Empty fields and NA, N/A, NaN, NULL are missing.\n"
     "\n"
     "Example: cxm survey --preset ecsi mobi.csv --bootstrap 500\n",
-    run_survey,
+    sizeof(survey_args), parse_survey, run_survey,
 };
 
 static char *read_file(const char *path)
@@ -109,12 +128,6 @@ static char *read_file(const char *path)
     fclose(f);
     return text;
 }
-
-typedef struct money {
-    bool wanted;
-    cxm_logit retention;
-    double margin, discount, customers;
-} money;
 
 static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
 {
@@ -274,7 +287,7 @@ static bool parse_choice(const char *value, const char *const *names, size_t n, 
     return false;
 }
 
-static int run_survey(int argc, char **argv)
+static int parse_survey(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "preset", required_argument, NULL, 'p' },
@@ -303,103 +316,101 @@ static int run_survey(int argc, char **argv)
     };
     static const char *const schemes[] = { "path", "centroid", "factorial" };
     static const char *const missing[] = { "listwise", "mean" };
-    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
-    csv.delimiter = CXM_CSV_DETECT;
-    const char *preset = NULL, *target = NULL, *output = NULL;
-    bool print_model = false;
-    money value = { false, { 0 }, NAN, NAN, 1.0 };
+    survey_args *a = args;
+    a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
+    a->csv.delimiter = CXM_CSV_DETECT;
+    a->value = (money){ false, { 0 }, NAN, NAN, 1.0 };
+    a->scheme = a->miss = -1;
+    a->level = a->tolerance = a->seed = NAN;
+    a->bootstrap = a->threads = a->iterations = (size_t)-1;
+    money *value = &a->value;
     bool has_retention = false;
-    /* Command-line settings override the model's "estimation"; -1 = not given. */
-    int scheme = -1, miss = -1;
-    double level = NAN, tolerance = NAN, seed = NAN;
-    size_t bootstrap = (size_t)-1, threads = (size_t)-1, iterations = (size_t)-1;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, ":p:o:j", options, NULL)) != -1) {
         switch (c) {
         case 'p':
-            preset = optarg;
+            a->preset = optarg;
             break;
         case 'P':
-            print_model = true;
+            a->print_model = true;
             break;
         case 's':
-            if (!parse_choice(optarg, schemes, 3, &scheme))
+            if (!parse_choice(optarg, schemes, 3, &a->scheme))
                 return cli_usage_error("survey", "--scheme must be path, centroid or factorial, "
                                                  "got '%s'", optarg);
             break;
         case 'm':
-            if (!parse_choice(optarg, missing, 2, &miss))
+            if (!parse_choice(optarg, missing, 2, &a->miss))
                 return cli_usage_error("survey", "--missing must be listwise or mean, got '%s'",
                                        optarg);
             break;
         case 'b':
-            if (!cli_parse_size("survey", "bootstrap", optarg, &bootstrap))
+            if (!cli_parse_size("survey", "bootstrap", optarg, &a->bootstrap))
                 return CLI_EXIT_USAGE;
             break;
         case 't':
-            if (!cli_parse_size("survey", "threads", optarg, &threads))
+            if (!cli_parse_size("survey", "threads", optarg, &a->threads))
                 return CLI_EXIT_USAGE;
             break;
         case 'i':
-            if (!cli_parse_size("survey", "max-iterations", optarg, &iterations))
+            if (!cli_parse_size("survey", "max-iterations", optarg, &a->iterations))
                 return CLI_EXIT_USAGE;
             break;
         case 'e':
-            if (!cli_parse_double("survey", "seed", optarg, &seed))
+            if (!cli_parse_double("survey", "seed", optarg, &a->seed))
                 return CLI_EXIT_USAGE;
-            if (!(seed >= 0 && seed == floor(seed) && seed < 1.8e19))
+            if (!(a->seed >= 0 && a->seed == floor(a->seed) && a->seed < 1.8e19))
                 return cli_usage_error("survey", "--seed needs a whole number >= 0, got '%s'", optarg);
             break;
         case 'l':
-            if (!cli_parse_double("survey", "level", optarg, &level))
+            if (!cli_parse_double("survey", "level", optarg, &a->level))
                 return CLI_EXIT_USAGE;
             break;
         case 'T':
-            if (!cli_parse_double("survey", "tolerance", optarg, &tolerance))
+            if (!cli_parse_double("survey", "tolerance", optarg, &a->tolerance))
                 return CLI_EXIT_USAGE;
             break;
         case 'g':
-            target = optarg;
+            a->target = optarg;
             break;
         case 'R': {
             char *end;
-            value.retention.intercept = strtod(optarg, &end);
+            value->retention.intercept = strtod(optarg, &end);
             if (end == optarg || *end != ',')
                 return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
                                        optarg);
             const char *slope = end + 1;
-            value.retention.slope = strtod(slope, &end);
-            if (end == slope || *end != '\0' || !isfinite(value.retention.intercept) ||
-                !isfinite(value.retention.slope))
+            value->retention.slope = strtod(slope, &end);
+            if (end == slope || *end != '\0' || !isfinite(value->retention.intercept) ||
+                !isfinite(value->retention.slope))
                 return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
                                        optarg);
             has_retention = true;
             break;
         }
         case 'M':
-            if (!cli_parse_double("survey", "margin", optarg, &value.margin))
+            if (!cli_parse_double("survey", "margin", optarg, &value->margin))
                 return CLI_EXIT_USAGE;
             break;
         case 'd':
-            if (!cli_parse_double("survey", "discount", optarg, &value.discount))
+            if (!cli_parse_double("survey", "discount", optarg, &value->discount))
                 return CLI_EXIT_USAGE;
             break;
         case 'C':
-            if (!cli_parse_double("survey", "customers", optarg, &value.customers))
+            if (!cli_parse_double("survey", "customers", optarg, &value->customers))
                 return CLI_EXIT_USAGE;
             break;
         case 'o':
-            output = optarg;
+            a->output = optarg;
             break;
         case 'j':
-            output = "-";
+            a->output = "-";
             break;
         case ':':
             return cli_usage_error("survey", "%s needs a value", argv[optind - 1]);
         default:
-            if (cli_chain_file_option("survey", c, optarg, &csv, &status)) {
+            if (cli_chain_file_option("survey", c, optarg, &a->csv, &status)) {
                 if (status != CLI_EXIT_OK)
                     return status;
                 break;
@@ -407,27 +418,37 @@ static int run_survey(int argc, char **argv)
             return cli_usage_error("survey", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (!isnan(level) && !(level > 0 && level < 1))
-        return cli_usage_error("survey", "--level %g is outside (0, 1)", level);
-    if (!isnan(tolerance) && !(tolerance > 0))
-        return cli_usage_error("survey", "--tolerance must be positive, got %g", tolerance);
-    if (iterations == 0)
+    if (!isnan(a->level) && !(a->level > 0 && a->level < 1))
+        return cli_usage_error("survey", "--level %g is outside (0, 1)", a->level);
+    if (!isnan(a->tolerance) && !(a->tolerance > 0))
+        return cli_usage_error("survey", "--tolerance must be positive, got %g", a->tolerance);
+    if (a->iterations == 0)
         return cli_usage_error("survey", "--max-iterations must be at least 1");
-    value.wanted = has_retention || !isnan(value.margin) || !isnan(value.discount);
-    if (value.wanted && (!has_retention || isnan(value.margin) || isnan(value.discount)))
+    value->wanted = has_retention || !isnan(value->margin) || !isnan(value->discount);
+    if (value->wanted && (!has_retention || isnan(value->margin) || isnan(value->discount)))
         return cli_usage_error("survey", "--retention, --margin and --discount go together");
-    if (value.wanted && !(value.discount >= 0))
+    if (value->wanted && !(value->discount >= 0))
         return cli_usage_error("survey", "--discount must not be negative");
-    if (value.wanted && !(value.customers >= 0))
+    if (value->wanted && !(value->customers >= 0))
         return cli_usage_error("survey", "--customers must not be negative");
-    size_t wanted = print_model ? (preset ? 0 : 1) : (preset ? 1 : 2);
+    size_t wanted = a->print_model ? (a->preset ? 0 : 1) : (a->preset ? 1 : 2);
     if ((size_t)(argc - optind) < wanted)
-        return cli_usage_error("survey", preset ? "give the survey file"
-                                                : "give the model (MODEL.json or --preset) and "
-                                                  "the survey file");
+        return cli_usage_error("survey", a->preset ? "give the survey file"
+                                                   : "give the model (MODEL.json or --preset) and "
+                                                     "the survey file");
     if ((size_t)(argc - optind) > wanted)
         return cli_usage_error("survey", "unexpected argument '%s'", argv[optind + wanted]);
+    if (a->preset == NULL)
+        a->model_path = argv[optind++];
+    if (!a->print_model)
+        a->file = argv[optind];
+    return CLI_EXIT_OK;
+}
 
+static int run_survey(const void *args)
+{
+    const survey_args *a = args;
+    const char *preset = a->preset, *target = a->target, *output = a->output;
     cxm_pls_model *model = NULL;
     int rc;
     if (preset != NULL) {
@@ -435,7 +456,7 @@ static int run_survey(int argc, char **argv)
         if (rc != CXM_OK) /* an unknown preset is a command-line mistake */
             return cli_library_error("survey", rc == CXM_ENOTFOUND ? CXM_EINVAL : rc, true);
     } else {
-        const char *path = argv[optind++];
+        const char *path = a->model_path;
         char *text = read_file(path);
         if (text == NULL) {
             fprintf(stderr, "cxm survey: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
@@ -452,7 +473,7 @@ static int run_survey(int argc, char **argv)
         cxm_pls_model_free(model);
         return cli_library_error("survey", rc == CXM_ENOTFOUND ? CXM_EINVAL : rc, true);
     }
-    if (print_model) {
+    if (a->print_model) {
         char *json = NULL;
         rc = cxm_pls_model_to_json(&json, model);
         cxm_pls_model_free(model);
@@ -465,22 +486,22 @@ static int run_survey(int argc, char **argv)
 
     cxm_pls_options o;
     cxm_pls_model_options(&o, model);
-    if (scheme >= 0)
-        o.scheme = (cxm_pls_scheme)scheme;
-    if (miss >= 0)
-        o.missing = (cxm_pls_missing)miss;
-    if (bootstrap != (size_t)-1)
-        o.bootstrap = bootstrap;
-    if (threads != (size_t)-1)
-        o.threads = threads;
-    if (iterations != (size_t)-1)
-        o.max_iterations = iterations;
-    if (!isnan(seed))
-        o.seed = (unsigned long long)seed;
-    if (!isnan(level))
-        o.level = level;
-    if (!isnan(tolerance))
-        o.tolerance = tolerance;
+    if (a->scheme >= 0)
+        o.scheme = (cxm_pls_scheme)a->scheme;
+    if (a->miss >= 0)
+        o.missing = (cxm_pls_missing)a->miss;
+    if (a->bootstrap != (size_t)-1)
+        o.bootstrap = a->bootstrap;
+    if (a->threads != (size_t)-1)
+        o.threads = a->threads;
+    if (a->iterations != (size_t)-1)
+        o.max_iterations = a->iterations;
+    if (!isnan(a->seed))
+        o.seed = (unsigned long long)a->seed;
+    if (!isnan(a->level))
+        o.level = a->level;
+    if (!isnan(a->tolerance))
+        o.tolerance = a->tolerance;
 
     /* Read only the model's items. */
     size_t p = cxm_pls_model_item_count(model);
@@ -497,8 +518,8 @@ static int run_survey(int argc, char **argv)
     /* A progress line while reading and estimating, on a terminal only (progress.h). */
     cli_progress progress;
     cli_progress_start(&progress, "survey");
-    cli_progress_step(&progress, "reading %s", argv[optind]);
-    rc = cxm_survey_read(&survey, argv[optind], p, items, &csv);
+    cli_progress_step(&progress, "reading %s", a->file);
+    rc = cxm_survey_read(&survey, a->file, p, items, &a->csv);
     free(items);
     if (rc == CXM_OK && o.bootstrap > 0)
         cli_progress_step(&progress, "estimating the path model with %zu bootstrap resamples",
@@ -521,22 +542,14 @@ static int run_survey(int argc, char **argv)
             cxm_pls_result_free(result);
             return cli_library_error("survey", rc, false);
         }
-        FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(output, "w");
-        bool ok = f != NULL && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
-        if (f != NULL && f != stdout)
-            ok &= fclose(f) == 0;
+        int code = cli_output_text("survey", output, json);
         cxm_free(json);
-        if (!ok) {
-            fprintf(stderr, "cxm survey: %s: %s\n", output, strerror(errno));
+        if (code != CLI_EXIT_OK || strcmp(output, "-") == 0) {
             cxm_pls_result_free(result);
-            return CLI_EXIT_DATA;
-        }
-        if (f == stdout) {
-            cxm_pls_result_free(result);
-            return CLI_EXIT_OK;
+            return code;
         }
     }
-    status = print_text(result, target, &value);
+    int status = print_text(result, target, &a->value);
     cxm_pls_result_free(result);
     return status;
 }

@@ -9,13 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cxm.h>
 
 #include "cli.h"
 #include "progress.h"
 
-static int run_world(int argc, char **argv);
+enum { MAX_QUALITY = 64 };
+
+typedef struct world_args {
+    const char *output, *settings; /* settings: NULL for the built-in world */
+    size_t customers, seed, nquality;
+    bool has_seed, print;
+    struct {
+        const char *spec; /* ID=Q as given */
+        char id[256];
+        double value;
+    } quality[MAX_QUALITY];
+} world_args;
+
+static int parse_world(void *args, int argc, char **argv);
+static int run_world(const void *args);
 
 const cli_command cli_command_world = {
     "world",
@@ -32,7 +47,8 @@ const cli_command cli_command_world = {
     "same seed gives the same world on every platform.\n"
     "\n"
     "SETTINGS.json changes the built-in world (docs/simulation.md); every key\n"
-    "is optional. Files written to DIR (created if needed):\n"
+    "is optional. Files written to DIR (created if needed; they replace those\n"
+    "there together once all are complete, so a failed run leaves DIR as it was):\n"
     "  events.csv        customer,timestamp,touchpoint,value,rating,valence,segment\n"
     "  transactions.csv  customer_id,date,amount\n"
     "  survey.csv        respondent, segment, date, recommend (0-10), csat (1-5),\n"
@@ -55,12 +71,12 @@ const cli_command cli_command_world = {
     "  --quiet               no progress line on stderr\n"
     "\n"
     "Example: cxm world -o world --customers 10000 --seed 7\n",
-    run_world,
+    sizeof(world_args), parse_world, run_world,
 };
 
 enum { O_OUTPUT = 'o', O_CUSTOMERS = 4000, O_SEED, O_QUALITY, O_PRINT };
 
-static int run_world(int argc, char **argv)
+static int parse_world(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
         { "output", required_argument, NULL, O_OUTPUT },
@@ -70,73 +86,79 @@ static int run_world(int argc, char **argv)
         { "print-settings", no_argument, NULL, O_PRINT },
         { NULL, 0, NULL, 0 },
     };
-    const char *output = NULL;
-    size_t customers = 0, seed = 0, nquality = 0;
-    bool has_seed = false, print = false;
-    const char *quality[64];
-    opterr = 0;
-    optind = 1;
+    world_args *a = args;
+    cli_getopt_reset();
     int ch;
     while ((ch = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
         switch (ch) {
-        case O_OUTPUT: output = optarg; break;
+        case O_OUTPUT: a->output = optarg; break;
         case O_CUSTOMERS:
-            if (!cli_parse_size("world", "customers", optarg, &customers))
+            if (!cli_parse_size("world", "customers", optarg, &a->customers))
                 return CLI_EXIT_USAGE;
-            if (customers == 0)
+            if (a->customers == 0)
                 return cli_usage_error("world", "--customers must be at least 1");
             break;
         case O_SEED:
-            if (!cli_parse_size("world", "seed", optarg, &seed))
+            if (!cli_parse_size("world", "seed", optarg, &a->seed))
                 return CLI_EXIT_USAGE;
-            has_seed = true;
+            a->has_seed = true;
             break;
-        case O_QUALITY:
-            if (nquality == 64)
-                return cli_usage_error("world", "at most 64 --quality options");
-            if (strchr(optarg, '=') == NULL)
+        case O_QUALITY: {
+            const char *eq = strchr(optarg, '=');
+            if (a->nquality == MAX_QUALITY)
+                return cli_usage_error("world", "at most %d --quality options", MAX_QUALITY);
+            if (eq == NULL)
                 return cli_usage_error("world", "--quality needs ID=Q, got '%s'", optarg);
-            quality[nquality++] = optarg;
+            if ((size_t)(eq - optarg) >= sizeof a->quality[0].id)
+                return cli_usage_error("world", "--quality: the touchpoint id of '%s' is too long",
+                                       optarg);
+            a->quality[a->nquality].spec = optarg;
+            snprintf(a->quality[a->nquality].id, sizeof a->quality[0].id, "%.*s",
+                     (int)(eq - optarg), optarg);
+            if (!cli_parse_double("world", "quality", eq + 1, &a->quality[a->nquality].value))
+                return CLI_EXIT_USAGE;
+            a->nquality++;
             break;
-        case O_PRINT: print = true; break;
+        }
+        case O_PRINT: a->print = true; break;
         case ':': return cli_usage_error("world", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("world", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind > 1)
         return cli_usage_error("world", "unexpected argument '%s'", argv[optind + 1]);
-    if (!print && output == NULL)
+    if (!a->print && a->output == NULL)
         return cli_usage_error("world", "-o DIR is required (or --print-settings)");
+    a->settings = optind < argc ? argv[optind] : NULL;
+    return CLI_EXIT_OK;
+}
 
+static int run_world(const void *args)
+{
+    const world_args *a = args;
+    const char *output = a->output;
     cxm_sim_settings *settings = NULL;
-    int status = optind < argc ? cxm_sim_settings_load_json(&settings, argv[optind])
-                               : cxm_sim_settings_default(&settings);
+    int status = a->settings ? cxm_sim_settings_load_json(&settings, a->settings)
+                             : cxm_sim_settings_default(&settings);
     if (status != CXM_OK)
         return cli_library_error("world", status, false);
-    if (customers)
-        status = cxm_sim_settings_set_customers(settings, customers);
-    if (status == CXM_OK && has_seed)
-        status = cxm_sim_settings_set_seed(settings, seed);
-    for (size_t i = 0; status == CXM_OK && i < nquality; i++) {
-        char id[256];
-        const char *eq = strchr(quality[i], '=');
-        snprintf(id, sizeof id, "%.*s", (int)(eq - quality[i]), quality[i]);
-        double q;
-        if (!cli_parse_double("world", "quality", eq + 1, &q)) {
-            cxm_sim_settings_free(settings);
-            return CLI_EXIT_USAGE;
-        }
-        status = cxm_sim_settings_set_quality(settings, id, q);
+    if (a->customers)
+        status = cxm_sim_settings_set_customers(settings, a->customers);
+    if (status == CXM_OK && a->has_seed)
+        status = cxm_sim_settings_set_seed(settings, a->seed);
+    for (size_t i = 0; status == CXM_OK && i < a->nquality; i++) {
+        status = cxm_sim_settings_set_quality(settings, a->quality[i].id, a->quality[i].value);
         if (status != CXM_OK) {
             cxm_sim_settings_free(settings);
-            return cli_usage_error("world", "--quality %s: %s", quality[i], cxm_error_message());
+            return cli_usage_error("world", "--quality %s: %s", a->quality[i].spec,
+                                   cxm_error_message());
         }
     }
     if (status != CXM_OK) {
         cxm_sim_settings_free(settings);
         return cli_library_error("world", status, true);
     }
-    if (print) {
+    if (a->print) {
         char *json = NULL;
         status = cxm_sim_settings_to_json(&json, settings);
         if (status == CXM_OK)
@@ -145,7 +167,8 @@ static int run_world(int argc, char **argv)
         cxm_sim_settings_free(settings);
         return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("world", status, false);
     }
-    if (mkdir(output, 0777) != 0 && errno != EEXIST) {
+    bool created = mkdir(output, 0777) == 0;
+    if (!created && errno != EEXIST) {
         fprintf(stderr, "cxm world: cannot create %s: %s\n", output, strerror(errno));
         cxm_sim_settings_free(settings);
         return CLI_EXIT_DATA;
@@ -166,6 +189,8 @@ static int run_world(int argc, char **argv)
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         code = cli_library_error("world", status, false);
+        if (created) /* a failed run leaves no trace (cxm_sim_write left it empty) */
+            rmdir(output);
     } else {
         cxm_table *truth = NULL;
         if (cxm_sim_customers(&truth, world) == CXM_OK) {

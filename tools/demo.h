@@ -68,7 +68,8 @@ typedef struct demo_report {
     demo_world world;
 } demo_report;
 
-/* Write the report as a self-contained HTML page. 0 on success. */
+/* Write the report as a self-contained HTML page: an exit code, after a
+ * message naming the file on failure. */
 int demo_write_html(const char *path, const demo_report *report);
 
 /* "12,345" (no decimals) into buf. */

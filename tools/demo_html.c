@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "demo.h"
+#include "output.h"
 #include "svg.h"
 
 static const char style[] =
@@ -192,9 +194,10 @@ static void world_section(FILE *f, const demo_world *w)
 
 int demo_write_html(const char *path, const demo_report *report)
 {
-    FILE *f = fopen(path, "w");
+    cli_output out;
+    FILE *f = cli_output_open(&out, "demo", path);
     if (f == NULL)
-        return -1;
+        return CLI_EXIT_DATA;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<title>libcxm demo: customer experience, measured</title>\n<style>%s</style>"
@@ -210,8 +213,5 @@ int demo_write_html(const char *path, const demo_report *report)
     fprintf(f, "<p class=note>Made by libcxm %s. Every number was computed by the library; the "
                "page has no scripts and loads nothing.</p>\n</body></html>\n",
             cxm_version_string());
-    int failed = ferror(f);
-    if (fclose(f) != 0)
-        failed = 1;
-    return failed ? -1 : 0;
+    return cli_output_close(&out);
 }

@@ -1,7 +1,6 @@
 /* Shared by cxm fit, cxm predict and cxm simulate (see model_cli.h). */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,31 +47,6 @@ int load_model_file(const char *command, const char *path, cxm_model **out)
     int status = cxm_model_load(out, path);
     if (status != CXM_OK)
         return cli_library_error(command, status, false);
-    return CLI_EXIT_OK;
-}
-
-FILE *open_output(const char *command, const char *path)
-{
-    if (path == NULL || strcmp(path, "-") == 0)
-        return stdout;
-    FILE *stream = fopen(path, "w");
-    if (stream == NULL)
-        fprintf(stderr, "cxm %s: %s: cannot write: %s\n", command, path, strerror(errno));
-    return stream;
-}
-
-int close_output(const char *command, const char *path, FILE *stream)
-{
-    int failed = ferror(stream);
-    if (stream != stdout)
-        failed |= fclose(stream) != 0;
-    else
-        failed |= fflush(stream) != 0;
-    if (failed) {
-        fprintf(stderr, "cxm %s: %s: write failed\n", command,
-                path && strcmp(path, "-") != 0 ? path : "standard output");
-        return CLI_EXIT_DATA;
-    }
     return CLI_EXIT_OK;
 }
 

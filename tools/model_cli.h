@@ -65,8 +65,4 @@ const char *table_id(const cxm_table *table, size_t i);
 /* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
 int load_model_file(const char *command, const char *path, cxm_model **out);
 
-/* Open an output file ("-" or NULL for stdout). */
-FILE *open_output(const char *command, const char *path);
-int close_output(const char *command, const char *path, FILE *stream);
-
 #endif

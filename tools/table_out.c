@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "output.h"
 #include "table_out.h"
 
 enum { CELL = 64 };
@@ -148,16 +150,7 @@ int json_write(const char *command, cJSON *doc, const char *output, int to_stdou
         fprintf(stderr, "cxm %s: out of memory while writing JSON\n", command);
         return 1;
     }
-    int code = 0;
-    if (output) {
-        FILE *f = fopen(output, "w");
-        if (f == NULL || fputs(text, f) < 0 || fputc('\n', f) == EOF)
-            code = 1;
-        if (f && fclose(f) != 0)
-            code = 1;
-        if (code)
-            fprintf(stderr, "cxm %s: cannot write %s\n", command, output);
-    }
+    int code = output ? cli_output_text(command, output, text) : CLI_EXIT_OK;
     if (to_stdout)
         puts(text);
     cJSON_free(text);

@@ -469,7 +469,9 @@ CXM_API int cxm_model_to_json(const cxm_model *model, char **json);
 /** Read a model written by cxm_model_to_json(). #CXM_EPARSE names what is wrong. */
 CXM_API int cxm_model_from_json(cxm_model **out, const char *json);
 
-/** Write cxm_model_to_json() to a file. #CXM_EIO when it cannot be written. */
+/** Write cxm_model_to_json() to a file, complete or untouched (docs/io.md):
+ * #CXM_EIO naming the file and the reason when it cannot be written, an
+ * earlier file then left as it was. */
 CXM_API int cxm_model_save(const cxm_model *model, const char *path);
 
 /** Read a model from a file written by cxm_model_save(). */

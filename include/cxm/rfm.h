@@ -252,11 +252,14 @@ CXM_API int cxm_rfm_period_end(double *out, const cxm_rfm *rfm, int which);
  * [frequency_holdout, [monetary_value_holdout,] duration_holdout,]
  * first_purchase (ISO 8601). The id column is named after the input's
  * customer column when it had a header, else "customer_id". Numbers are
- * written with the fewest digits that read back exactly.
+ * written with the fewest digits that read back exactly. The file is
+ * complete or untouched: it is replaced only once fully written
+ * (docs/io.md).
  *
  * @param rfm     a summary.
  * @param path    the file to create or replace.
- * @return #CXM_OK, #CXM_EIO (the message names the file), #CXM_EINVAL.
+ * @return #CXM_OK, #CXM_EIO (the message names the file and the reason; an
+ *         earlier file is left as it was), #CXM_EINVAL.
  */
 CXM_API int cxm_rfm_write_csv(const cxm_rfm *rfm, const char *path);
 

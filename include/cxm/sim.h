@@ -340,7 +340,9 @@ CXM_API int cxm_sim_rfm(cxm_rfm **out, const cxm_sim *sim, const cxm_rfm_options
  * transactions.csv (customer_id,date,amount), survey.csv, customers.csv
  * (the truth), map.json (the journey map with employees' ratings) and
  * settings.json (the complete settings). Times are ISO 8601; missing
- * numbers are empty fields.
+ * numbers are empty fields. The six files replace those in @p directory
+ * together, once all are written: a failure leaves the directory as it was
+ * (docs/simulation.md).
  *
  * @param sim        the world.
  * @param directory  an existing directory; files there are replaced.

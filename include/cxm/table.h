@@ -103,12 +103,15 @@ CXM_API int cxm_table_scalar(double *out, const cxm_table *table, const char *na
 /**
  * Write one result table as CSV (a header, then the rows; columns named
  * in @p time_columns are written as ISO 8601 times, NaN as an empty field).
+ * The file is complete or untouched: it is replaced only once fully written
+ * (docs/io.md).
  *
  * @param table         a table (e.g. from cxm_sim_events(), cxm/sim.h).
  * @param path          the file to create or replace.
  * @param time_columns  NULL-terminated names of columns holding days since
  *                      1970-01-01, or NULL.
- * @return #CXM_OK, #CXM_EIO, #CXM_EINVAL.
+ * @return #CXM_OK, #CXM_EIO (naming the file and the reason; an earlier
+ *         file is left as it was), #CXM_EINVAL.
  */
 CXM_API int cxm_table_write_csv(const cxm_table *table, const char *path,
                                 const char *const *time_columns);

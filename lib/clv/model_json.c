@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "clv/model_engine.h"
+#include "core/file.h"
 #include "core/internal.h"
 #include "core/json.h"
 
@@ -333,15 +334,11 @@ int cxm_model_save(const cxm_model *model, const char *path)
         status = cxm_model_to_json(model, &json);
     if (status != CXM_OK)
         return status;
-    FILE *file = fopen(path, "w");
-    if (file == NULL) {
-        status = cxm__fail(CXM_EIO, "%s: cannot write: %s", path, strerror(errno));
-    } else {
-        size_t length = strlen(json);
-        int failed = fwrite(json, 1, length, file) != length;
-        failed |= fclose(file) != 0;
-        if (failed)
-            status = cxm__fail(CXM_EIO, "%s: write failed: %s", path, strerror(errno));
+    cxm__file file;
+    status = cxm__file_open(&file, path);
+    if (status == CXM_OK) {
+        fputs(json, file.stream);
+        status = cxm__file_commit(&file);
     }
     cxm__free(json);
     return status;

@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/internal.h"
 #include "cxm/rfm.h"
 #include "io/csv.h"
@@ -1589,12 +1590,12 @@ static void put(writer *w, const char *text, size_t len)
         return;
     if (w->used + len > sizeof w->buf) {
         if (fwrite(w->buf, 1, w->used, w->stream) != w->used)
-            w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
         w->used = 0;
     }
     if (len > sizeof w->buf) {
         if (w->status == CXM_OK && fwrite(text, 1, len, w->stream) != len)
-            w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
         return;
     }
     memcpy(w->buf + w->used, text, len);
@@ -1643,9 +1644,9 @@ static void put_text(writer *w, const char *text, size_t len)
 static int finish_writer(writer *w)
 {
     if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
-        w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
     if (w->status == CXM_OK && fflush(w->stream) != 0)
-        w->status = cxm__fail(CXM_EIO, "%s: write error: %s", w->name, strerror(errno));
+        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
     return w->status;
 }
 
@@ -1716,13 +1717,16 @@ int cxm_rfm_write_csv(const cxm_rfm *r, const char *path)
         status = cxm__check_pointer(path, "path");
     if (status != CXM_OK)
         return status;
-    FILE *stream = fopen(path, "w");
-    if (stream == NULL)
-        return cxm__fail(CXM_EIO, "%s: cannot create: %s", path, strerror(errno));
-    status = write_summary(r, stream, path);
-    if (fclose(stream) != 0 && status == CXM_OK)
-        status = cxm__fail(CXM_EIO, "%s: write error: %s", path, strerror(errno));
-    return status;
+    cxm__file file;
+    status = cxm__file_open(&file, path);
+    if (status != CXM_OK)
+        return status;
+    status = write_summary(r, file.stream, path);
+    if (status != CXM_OK) {
+        cxm__file_abort(&file);
+        return status;
+    }
+    return cxm__file_commit(&file);
 }
 
 int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
