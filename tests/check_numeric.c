@@ -1,4 +1,5 @@
-/* lib/numeric: random numbers, special functions, dense linear algebra. */
+/* lib/numeric: random numbers, special functions, dense linear algebra,
+ * quadrature. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include "check_run.h"
 #include "core/internal.h"
 #include "numeric/linalg.h"
+#include "numeric/quadrature.h"
 #include "numeric/rng.h"
 #include "numeric/special.h"
 #include "numeric/incomplete.h"
@@ -241,6 +243,54 @@ START_TEST(welch_test_matches_scipy)
 }
 END_TEST
 
+/* (1 + z)^−q, or e^−q·z when exponential is set; the feature is ln(1 + z),
+ * or z. */
+typedef struct test_integrand {
+    double q;
+    int exponential;
+} test_integrand;
+
+static void test_point(void *context, double z, double log_z, cxm__halfline_point *out)
+{
+    const test_integrand *c = context;
+    if (c->exponential) {
+        out->log_f = -c->q * z;
+        out->slope = 1.0 - c->q * z;
+        out->feature[0] = z;
+    } else {
+        double l = z < 1e300 ? log1p(z) : log_z;
+        out->log_f = -c->q * l;
+        out->slope = 1.0 - c->q * (z < 1e300 ? z / (1.0 + z) : 1.0);
+        out->feature[0] = l;
+    }
+}
+
+START_TEST(halfline_moments_match_closed_forms)
+{
+    /* ∫(1+z)^−q dz = 1/(q−1), and ln(1+z) is then exponential with rate
+     * q − 1; ∫e^(−qz) dz = 1/q, and z is exponential with rate q. */
+    static const double qs[] = { 1.3, 2.0, 5.0, 1e3, 1e6 }, rates[] = { 1e-8, 0.3, 1.0, 1e8 };
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0] + sizeof rates / sizeof rates[0]; k++) {
+        int algebraic = k < sizeof qs / sizeof qs[0];
+        test_integrand c = { algebraic ? qs[k] : rates[k - sizeof qs / sizeof qs[0]], !algebraic };
+        double rate = algebraic ? c.q - 1.0 : c.q, scale = 1.0 / c.q;
+        cxm__halfline_result r;
+        ck_assert_int_eq(cxm__halfline_moments(test_point, &c, scale, 1, 20000, &r), CXM_OK);
+        ck_assert_msg(fabs(r.log_integral + log(rate)) <= 2e-15 * (1.0 + fabs(log(rate))),
+                      "q %g: ln I %.17g, want %.17g", c.q, r.log_integral, -log(rate));
+        ck_assert_msg(fabs(r.mean[0] * rate - 1.0) <= 1e-14, "q %g: mean %.17g", c.q, r.mean[0]);
+        ck_assert_msg(fabs(r.cov[0] * rate * rate - 1.0) <= 1e-13, "q %g: variance %.17g", c.q,
+                      r.cov[0]);
+        /* The cost: a few dozen nodes, plus ~45/(0.18·rate) for a slow algebraic tail. */
+        ck_assert_uint_le(r.nodes, 100 + (algebraic ? 250.0 / fmin(1.0, rate) : 0.0));
+    }
+    /* A tail too slow for the node budget is refused, not truncated. */
+    test_integrand slow = { 1.0001, 0 };
+    cxm__halfline_result r;
+    ck_assert_int_eq(cxm__halfline_moments(test_point, &slow, 1.0, 1, 500, &r), CXM_EDOMAIN);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("numeric");
@@ -256,6 +306,7 @@ int main(void)
     tcase_add_test(tc, distribution_functions_match_scipy);
     tcase_add_test(tc, wilson_interval_matches_newcombe_1998);
     tcase_add_test(tc, welch_test_matches_scipy);
+    tcase_add_test(tc, halfline_moments_match_closed_forms);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

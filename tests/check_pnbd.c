@@ -4,9 +4,11 @@
  * numerical grid, recovery from simulation and out-of-memory behaviour. */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cxm.h>
 
@@ -223,6 +225,77 @@ START_TEST(recovers_simulated_parameters)
 }
 END_TEST
 
+/* xorshift64*: the test's own reproducible draws. */
+static double draw(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return (double)((*state * 0x2545F4914F6CDD1DULL) >> 11) * 0x1p-53;
+}
+
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+START_TEST(unidentified_data_fail_fast)
+{
+    /* Small data sets with no structure (frequency 0-9, T uniform in [30, 60],
+     * recency uniform in [0, T]) usually push s and beta (or r and alpha)
+     * towards infinity; such a fit once ran for minutes in series of 10^8
+     * terms. Every fit must end with an estimate or CXM_ECONVERGE, after a
+     * bounded number of passes. */
+    enum { NMAX = 500 };
+    static double x[NMAX], tx[NMAX], T[NMAX];
+    static const size_t sizes[] = { 1, 2, 5, 20, 50, 200, 500 };
+    uint64_t state = 0x9E3779B97F4A7C15ULL;
+    unsigned worst_passes = 0, failures = 0;
+    double worst_seconds = 0;
+    for (int set = 0; set < 42; set++) {
+        size_t n = sizes[set % COUNT(sizes)];
+        for (size_t i = 0; i < n; i++) {
+            x[i] = floor(10 * draw(&state));
+            T[i] = 30 + 30 * draw(&state);
+            tx[i] = x[i] > 0 ? T[i] * draw(&state) : 0;
+        }
+        cxm_model *m = NULL;
+        ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+        double start = cpu_seconds();
+        int status = cxm_model_fit(m, n, x, tx, T, NULL, NULL);
+        double seconds = cpu_seconds() - start;
+        ck_assert_msg(status == CXM_OK || status == CXM_ECONVERGE, "set %d: %s", set,
+                      cxm_error_message());
+        cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
+        ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+        if (status == CXM_ECONVERGE) {
+            failures++;
+            ck_assert_int_ne(report.reason, CXM_FIT_CONVERGED);
+        } else {
+            double p[4], se[4];
+            ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+            ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+            for (int i = 0; i < 4; i++) /* an estimate, not a point on a plateau */
+                ck_assert_msg(p[i] < 1e5 || se[i] < p[i], "set %d: %s %g ± %g", set,
+                              cxm_model_param_name(m, i), p[i], se[i]);
+        }
+        worst_passes = report.evaluations > worst_passes ? report.evaluations : worst_passes;
+        worst_seconds = fmax(worst_seconds, seconds);
+        cxm_model_free(m);
+    }
+    fprintf(stderr, "42 small fits: %u failed to converge; at most %u passes, %.3f s CPU\n",
+            failures, worst_passes, worst_seconds);
+    /* Newton's 100 iterations with line searches that stop at the rounding
+     * of the parameters bound the passes; each pass is bounded too (every
+     * series and quadrature has a term budget). Seconds are CPU time, with
+     * room for sanitizers and a busy machine: the fits took 0.1 s at most. */
+    ck_assert_uint_le(worst_passes, 600);
+    ck_assert_msg(worst_seconds < 1.0, "a fit took %.3f s of CPU time", worst_seconds);
+}
+END_TEST
+
 static int oom_fit(void *context)
 {
     (void)context;
@@ -254,6 +327,7 @@ int main(void)
         { "references", dert_and_probabilities_match_references },
         { "grid", numerical_grid },
         { "recovery", recovers_simulated_parameters },
+        { "unidentified", unidentified_data_fail_fast },
         { "oom", out_of_memory_is_clean },
     };
     for (size_t i = 0; i < COUNT(tests); i++) {

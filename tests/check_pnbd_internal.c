@@ -103,6 +103,10 @@ START_TEST(pareto_nbd_derivatives)
         { 0.8, 500.0, 1.2, 2.0 },         /* y close to 1: the 2F1 fallback for small t */
         { 0.3, 0.05, 3.0, 20.0 },
         { 5.0, 1.0, 1.0, 1.0 },           /* alpha = beta, s = 1 */
+        { 0.8, 3.0, 2e4, 5e4 },           /* y near 1, large s: S by quadrature */
+        { 0.97, 3.3, 1.3e7, 4.9e8 },      /* s, beta heading for infinity */
+        { 2.7e7, 8.4e7, 0.99, 1.7e9 },    /* r, alpha and beta heading for infinity */
+        { 0.3, 1e4, 0.2, 0.5 },           /* y near 1, P + Q < 2: the 2F1 fallback */
     };
     char label[64];
     for (size_t i = 0; i < COUNT(params); i++) {

@@ -1033,6 +1033,31 @@ static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threa
     return status;
 }
 
+/* A positive parameter beyond these is "heading for a boundary" when the
+ * data do not pin it down: a shape of 1e5 already means no heterogeneity. */
+#define FAR_HIGH 1e5
+#define FAR_LOW 1e-5
+
+/* The first parameter at a boundary: far out on its log scale and with a
+ * standard error of ln θ above 1, so that the likelihood is flat towards
+ * 0 or ∞ there (e.g. Pareto/NBD's s, β → ∞ with s/β fixed: every customer
+ * drops out at the same rate). Newton's method can meet its gradient
+ * tolerance on such a plateau; that is not an estimate. Returns nparams
+ * when there is none; *log_se receives the standard error of ln θ. */
+static size_t boundary_parameter(const cxm__kind *kind, const double *theta,
+                                 const double *covariance, double *log_se)
+{
+    size_t p = kind->nparams;
+    for (size_t i = 0; i < p; i++) {
+        if (kind->scales[i] != CXM__SCALE_LOG || (theta[i] <= FAR_HIGH && theta[i] >= FAR_LOW))
+            continue;
+        *log_se = sqrt(covariance[i * p + i]) / theta[i];
+        if (*log_se > 1.0)
+            return i;
+    }
+    return p;
+}
+
 static void set_fit_message(cxm_model *model, const char *fmt, ...) CXM_PRINTF(2, 3);
 static void set_fit_message(cxm_model *model, const char *fmt, ...)
 {
@@ -1062,8 +1087,8 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
     size_t e = 0;
     edge[0] = '\0';
     for (size_t i = 0; i < kind->nparams && e < sizeof edge; i++) {
-        int high = kind->scales[i] == CXM__SCALE_LOG ? theta[i] > 1e5 : 0;
-        int low = kind->scales[i] == CXM__SCALE_LOG ? theta[i] < 1e-5 : 0;
+        int high = kind->scales[i] == CXM__SCALE_LOG ? theta[i] > FAR_HIGH : 0;
+        int low = kind->scales[i] == CXM__SCALE_LOG ? theta[i] < FAR_LOW : 0;
         if (high || low)
             e += (size_t)snprintf(edge + e, sizeof edge - e, "%s%s → %s", e ? ", " : "; heading for a boundary: ",
                                   kind->param_names[i], high ? "∞" : "0");
@@ -1181,6 +1206,16 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
         if (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i]))
             return fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
                             "the covariance of the estimates is not positive definite");
+    double log_se = 0.0;
+    size_t edge = boundary_parameter(kind, theta, info, &log_se);
+    if (edge < p) {
+        char detail[256];
+        snprintf(detail, sizeof detail,
+                 "the likelihood is flat towards a boundary (%s = %g, standard error of ln %s "
+                 "%.3g); the data do not identify the model (a penalty may help)",
+                 kind->param_names[edge], theta[edge], kind->param_names[edge], log_se);
+        return fail_fit(model, CXM_FIT_DIVERGED, &result, theta, detail);
+    }
 
     memset(model->params, 0, sizeof model->params);
     memcpy(model->params, theta, p * sizeof *theta);

@@ -34,6 +34,7 @@
 #include "core/internal.h"
 #include "numeric/expint.h"
 #include "numeric/hyp2f1.h"
+#include "numeric/quadrature.h"
 #include "numeric/special.h"
 
 enum { PR, PALPHA, PS, PBETA }; /* parameter order: r, alpha, s, beta */
@@ -337,6 +338,105 @@ static int s_fallback(double P, double Q, double y, double yc, int order, sval *
     return CXM_OK;
 }
 
+/* ------------------------------------------------------------------ S by quadrature
+ *
+ * S = ∫_0^∞ (1 + εz)^−P (1 + z)^−Q dz with ε = 1 − y (substitute u = B·z in
+ * J), so that with a density ∝ the integrand and L1 = ln(1 + εz),
+ * L2 = ln(1 + z), v = z/(1 + εz):
+ *   ∂P ln S = −E[L1],  ∂Q ln S = −E[L2],  ∂y ln S = P·E[v],
+ * and the Hessian is E[∇² ln f] + Cov[∇ ln f]. The integrand is positive,
+ * falls from 1, and z·f is log-concave in ln z: lib/numeric/quadrature.h's
+ * half-line rule applies, with a cost of a few dozen nodes when P + Q is
+ * large (the regime where the series needs ~40/ε terms). */
+typedef struct s_integrand {
+    double P, Q, eps, log_eps;
+} s_integrand;
+
+/* ln(1 + e^a) without overflow or loss of accuracy. */
+static double log1p_exp(double a)
+{
+    return a > 0.0 ? a + log1p(exp(-a)) : log1p(exp(a));
+}
+
+static void s_point(void *context, double z, double log_z, cxm__halfline_point *out)
+{
+    const s_integrand *c = context;
+    double l1, l2, share1, share2, v;
+    if (z < 1e300) {
+        double ez = c->eps * z;
+        l1 = log1p(ez);
+        l2 = log1p(z);
+        share1 = ez / (1.0 + ez);
+        share2 = z / (1.0 + z);
+        v = z / (1.0 + ez);
+    } else { /* far in the tail: only the logarithms are representable */
+        l1 = log1p_exp(log_z + c->log_eps);
+        l2 = log_z;
+        share1 = 1.0;
+        share2 = 1.0;
+        v = 1.0 / c->eps;
+    }
+    out->log_f = -c->P * l1 - c->Q * l2;
+    out->slope = 1.0 - c->P * share1 - c->Q * share2; /* d ln(z·f)/d ln z */
+    out->feature[0] = l1;
+    out->feature[1] = l2;
+    out->feature[2] = v;
+}
+
+static int s_quadrature(double P, double Q, double yc, int order, unsigned max_nodes, sval *out)
+{
+    s_integrand c = { P, Q, yc, log(yc) };
+    cxm__halfline_result m;
+    /* f falls like e^−(Pε + Q)z near 0. */
+    int status = cxm__halfline_moments(s_point, &c, 1.0 / (P * yc + Q), 3, max_nodes, &m);
+    if (status != CXM_OK)
+        return status;
+    out->l = m.log_integral;
+    if (order < 1)
+        return CXM_OK;
+    const double *mean = m.mean, *cov = m.cov; /* features L1, L2, v */
+    out->g[0] = -mean[0];
+    out->g[1] = -mean[1];
+    out->g[2] = P * mean[2];
+    if (order < 2)
+        return CXM_OK;
+    out->h[0] = cov[0];
+    out->h[1] = out->h[3] = cov[1];
+    out->h[2] = out->h[6] = mean[2] - P * cov[2];
+    out->h[4] = cov[4];
+    out->h[5] = out->h[7] = -P * cov[5];
+    out->h[8] = P * (cov[8] + mean[2] * mean[2]) + P * P * cov[8];
+    return CXM_OK;
+}
+
+/* Whether the series reaches 1e-17 within `terms` terms: its terms fall like
+ * y^n·((P+Q)/(P+Q+n))^Q, and the y-derivatives weigh them by up to
+ * (n + 1/(1−y))². */
+static int series_fits(double P, double Q, double y, double terms)
+{
+    double fall = terms * -log(y) + Q * log1p(terms / (P + Q));
+    return fall >= 45.0 + 2.0 * log(terms + 1.0 / (1.0 - y));
+}
+
+/* S for y > Y_SERIES_MAX, where the plain series needs ~40/(1−y) terms:
+ * an asymptotic series when P(1−y) is large, the plain series when Q is
+ * large enough to make it short, quadrature otherwise. When P + Q is
+ * near 1 the quadrature's algebraic tail is slow, and the 2F1 connection
+ * formula (cheap for small parameters) comes first. Every branch is
+ * bounded; CXM_EDOMAIN when none applies. */
+static int s_near_one(double P, double Q, double y, double yc, int order, sval *out)
+{
+    if (P * yc >= 40.0 * (1.0 + Q) && P > 50.0 && s_asymptotic(P, Q, yc, order, out) == CXM_OK)
+        return CXM_OK;
+    if (series_fits(P, Q, y, 500.0) && s_series(P, Q, y, order, 1000L, out) == 0)
+        return CXM_OK;
+    if (P + Q >= 2.0)
+        return s_quadrature(P, Q, yc, order, 4000u, out);
+    if (s_fallback(P, Q, y, yc, order, out) == CXM_OK)
+        return CXM_OK;
+    return s_quadrature(P, Q, yc, order, 40000u, out);
+}
+
 /* ------------------------------------------------------------------ J(p, q; t) */
 
 /* ln J and its derivatives in w = (p, alpha, q, beta) (the parameter order,
@@ -352,54 +452,57 @@ _Static_assert(sizeof(jval) == 21 * sizeof(double), "jval has padding");
 
 enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
 
+/* ln J̃ = ln J + p·ln α + q·ln β and its derivatives. J itself holds
+ * (β+t)^−q, and the likelihood multiplies it by β^s: for s and β of 1e8
+ * (a fit heading for the boundary where dropout rates are all equal) each
+ * is e^(±2e9), and their product lost every digit of the 1e-8 changes that
+ * Newton's steps make there. J̃ carries only (1 + t/β)^−q. */
 static int log_j(double p, double q, double alpha, double beta, double t, int order,
                  const double *coef, jval *out)
 {
     int alpha_big = alpha >= beta;
     double P = alpha_big ? p : q, Q = alpha_big ? q : p;
-    double A = (alpha_big ? alpha : beta) + t, B = (alpha_big ? beta : alpha) + t;
+    double A0 = alpha_big ? alpha : beta, B0 = alpha_big ? beta : alpha;
+    double A = A0 + t, B = B0 + t;
     double y = fabs(alpha - beta) / A, yc = B / A;
     sval s;
     memset(&s, 0, sizeof s);
     int status = CXM_OK;
     if (coef && y <= Y_HORNER_MAX)
         s_horner(coef, y, order, &s);
-    else if (y <= Y_SERIES_MAX)
-        status = s_series(P, Q, y, order, 100000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
-    else if (P * yc >= 40.0 * (1.0 + Q) && P > 50.0 && s_asymptotic(P, Q, yc, order, &s) == CXM_OK)
-        status = CXM_OK;
-    else if (s_series(P, Q, y, order, 20000L, &s) == 0) /* fast when Q is large */
-        status = CXM_OK;
-    else if (P * yc <= 8.0 && s_fallback(P, Q, y, yc, order, &s) == CXM_OK)
-        status = CXM_OK;
-    else /* in between: up to ~5·P terms */
-        status = s_series(P, Q, y, order, 100000000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
+    else if (y <= Y_SERIES_MAX) /* at most ~45/(1 − y) < 1000 terms */
+        status = s_series(P, Q, y, order, 2000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
+    else
+        status = s_near_one(P, Q, y, yc, order, &s);
     if (status != CXM_OK)
         return status;
-    double lA = log(A), lB = log(B);
-    out->l = -P * lA + (1.0 - Q) * lB + s.l;
+    /* J = A^−P B^(1−Q) S, so J̃ = J·A0^P·B0^Q = (1 + t/A0)^−P (1 + t/B0)^−Q B S. */
+    double lA = log1p(t / A0), lB = log1p(t / B0);
+    out->l = -P * lA - Q * lB + log(B) + s.l;
     if (order < 1)
         return CXM_OK;
-    /* Derivatives in (P, Q, A, B): y = 1 − B/A, ∂y/∂A = B/A², ∂y/∂B = −1/A. */
+    /* Derivatives in (P, Q, A0, B0): y = 1 − B/A, ∂y/∂A0 = B/A², ∂y/∂B0 = −1/A;
+     * ∂/∂A0 of −P·ln(1 + t/A0) is P·t/(A0·A). */
     double yA = B / (A * A), yB = -1.0 / A;
+    double dA = t / (A0 * A), dB = t / (B0 * B);
     double g[4], h[16];
     g[0] = -lA + s.g[0];
     g[1] = -lB + s.g[1];
-    g[2] = -P / A + s.g[2] * yA;
-    g[3] = (1.0 - Q) / B + s.g[2] * yB;
+    g[2] = P * dA + s.g[2] * yA;
+    g[3] = 1.0 / B + Q * dB + s.g[2] * yB;
     if (order >= 2) {
         double yAA = -2.0 * B / (A * A * A), yAB = 1.0 / (A * A);
-        /* order (P, Q, A, B) */
+        /* order (P, Q, A0, B0); 1/A² − 1/A0² = −t(2·A0 + t)/(A0²·A²) */
         h[0] = s.h[0];
         h[1] = s.h[1];
-        h[2] = -1.0 / A + s.h[2] * yA;
+        h[2] = dA + s.h[2] * yA;
         h[3] = s.h[2] * yB;
         h[5] = s.h[4];
         h[6] = s.h[5] * yA;
-        h[7] = -1.0 / B + s.h[5] * yB;
-        h[10] = P / (A * A) + s.h[8] * yA * yA + s.g[2] * yAA;
+        h[7] = dB + s.h[5] * yB;
+        h[10] = -P * dA * (2.0 * A0 + t) / (A0 * A) + s.h[8] * yA * yA + s.g[2] * yAA;
         h[11] = s.h[8] * yA * yB + s.g[2] * yAB;
-        h[15] = -(1.0 - Q) / (B * B) + s.h[8] * yB * yB;
+        h[15] = -1.0 / (B * B) - Q * dB * (2.0 * B0 + t) / (B0 * B) + s.h[8] * yB * yB;
         h[4] = h[1];
         h[8] = h[2];
         h[12] = h[3];
@@ -469,8 +572,8 @@ static void default_start(const cxm__data *data, double *params)
                             total = -INFINITY;
                             break;
                         }
-                        total += w * (cxm__lgamma(p[PR] + x) - cxm__lgamma(p[PR]) +
-                                      p[PR] * log(p[PALPHA]) + p[PS] * log(p[PBETA]) + u.l);
+                        total += w * (cxm__lgamma(p[PR] + x) - cxm__lgamma(p[PR]) -
+                                      x * log(p[PALPHA]) + u.l);
                     }
                     if (total > best) {
                         best = total;
@@ -493,11 +596,13 @@ enum {
 static void fill_table(const double *params, const double *xs, size_t ngroups, double *table)
 {
     double r = params[PR];
-    double lg = cxm__lgamma(r), psi = cxm__digamma(r), tri = cxm__trigamma(r);
+    double psi = cxm__digamma(r), tri = cxm__trigamma(r);
     for (size_t g = 0; g < ngroups; g++) {
         double x = xs[g];
         double *t = table + g * TAB_WIDTH;
-        t[TAB_LG] = x > 0 ? cxm__lgamma(r + x) - lg : 0.0;
+        /* ln Γ(r+x) − ln Γ(r) without the cancellation of two values of
+         * 4e8 when r heads for infinity */
+        t[TAB_LG] = x > 0 ? x * cxm__lgamma_divdiff(r, x, NULL) : 0.0;
         t[TAB_PSI] = x > 0 ? cxm__digamma(r + x) - psi : 0.0;
         t[TAB_TRI] = x > 0 ? cxm__trigamma(r + x) - tri : 0.0;
         double m = r + x, s = params[PS];
@@ -519,14 +624,14 @@ static void fill_table(const double *params, const double *xs, size_t ngroups, d
     }
 }
 
-/* ln U = ln(m·K(T) + s·G(t_x)) and its derivatives in (r, alpha, s, beta). */
-/* ln U = ln(m·K(T) + s·G(t_x)) and its derivatives in (r, alpha, s, beta)
- * from ln K and ln G. */
-static void combine(const double *params, double x, double log_m, double log_s, const jval *K,
+/* ln Ũ = ln(m·K̃(T)/α + s·G̃(t_x)/β) and its derivatives in (r, alpha, s,
+ * beta), from ln K̃ and ln G̃; log_ma = ln(m/α), log_sb = ln(s/β). With
+ * U = m·K + s·G, Ũ = U·α^m·β^s, and ln L = ln Γ(r+x) − ln Γ(r) − x·ln α + ln Ũ. */
+static void combine(const double *params, double x, double log_ma, double log_sb, const jval *K,
                     const jval *G, int order, jval *out)
 {
-    double m = params[PR] + x, s = params[PS];
-    double u1 = log_m + K->l, u2 = log_s + G->l;
+    double m = params[PR] + x, s = params[PS], alpha = params[PALPHA], beta = params[PBETA];
+    double u1 = log_ma + K->l, u2 = log_sb + G->l;
     /* ln(e^u1 + e^u2) and the two shares with one exp and one log1p */
     double e = exp(-fabs(u1 - u2));
     out->l = fmax(u1, u2) + log1p(e);
@@ -540,7 +645,9 @@ static void combine(const double *params, double x, double log_m, double log_s, 
         d2[i] = G->g[i];
     }
     d1[PR] += 1.0 / m;
+    d1[PALPHA] -= 1.0 / alpha;
     d2[PS] += 1.0 / s;
+    d2[PBETA] -= 1.0 / beta;
     for (int i = 0; i < 4; i++)
         out->g[i] = w1 * d1[i] + w2 * d2[i];
     if (order < 2)
@@ -552,7 +659,9 @@ static void combine(const double *params, double x, double log_m, double log_s, 
             out->h[i * 4 + j] = w1 * K->h[i * 4 + j] + w2 * G->h[i * 4 + j] + ww * di * (d1[j] - d2[j]);
     }
     out->h[PR * 4 + PR] -= w1 / (m * m);
+    out->h[PALPHA * 4 + PALPHA] += w1 / (alpha * alpha);
     out->h[PS * 4 + PS] -= w2 / (s * s);
+    out->h[PBETA * 4 + PBETA] += w2 / (beta * beta);
 }
 
 static void jval_copy(jval *dst, const double *src)
@@ -589,9 +698,11 @@ static int log_u(const double *params, double x, double t_x, double T, const dou
         status = g_term(params, x, t_x, tab, order, &G);
     if (status != CXM_OK)
         return status;
-    combine(params, x, log(params[PR] + x), log(params[PS]), &K, &G, order, out);
+    double alpha = params[PALPHA], beta = params[PBETA], m = params[PR] + x;
+    combine(params, x, log(m / alpha), log(params[PS] / beta), &K, &G, order, out);
+    /* (α+T)^−m (β+T)^−s·α^m·β^s, the numerator of P(alive) = e^first/Ũ */
     if (log_first)
-        *log_first = -(params[PR] + x) * log(params[PALPHA] + T) - params[PS] * log(params[PBETA] + T);
+        *log_first = -m * log1p(T / alpha) - params[PS] * log1p(T / beta);
     return CXM_OK;
 }
 
@@ -741,8 +852,8 @@ static void aux_fill(const double *params, const cxm__data *data, double *aux, i
 static void loglik(const double *params, const cxm__data *data, const double *table,
                    size_t begin, size_t end, int order, double *acc)
 {
-    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
-    double la = log(alpha), lb = log(beta), ls = log(s);
+    double alpha = params[PALPHA];
+    double la = log(alpha), lb = log(params[PBETA]), ls = log(params[PS]);
     const double *xs = data->column[0], *txs = data->column[1], *Ts = data->column[2];
     const double *ws = data->weight;
     const double *aux = table + data->ngroups * TAB_WIDTH;
@@ -772,14 +883,15 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
             acc[0] = NAN; /* the optimiser treats it as outside the domain */
             return;
         }
-        combine(params, xs[i], t[TAB_LOGM], ls, K, G, order, &u);
-        acc[0] += w * (t[TAB_LG] + r * la + s * lb + u.l);
+        double x = xs[i];
+        combine(params, x, t[TAB_LOGM] - la, ls - lb, K, G, order, &u);
+        acc[0] += w * (t[TAB_LG] - x * la + u.l);
         if (order < 1)
             continue;
-        acc[1 + PR] += w * (t[TAB_PSI] + la + u.g[PR]);
-        acc[1 + PALPHA] += w * (r / alpha + u.g[PALPHA]);
-        acc[1 + PS] += w * (lb + u.g[PS]);
-        acc[1 + PBETA] += w * (s / beta + u.g[PBETA]);
+        acc[1 + PR] += w * (t[TAB_PSI] + u.g[PR]);
+        acc[1 + PALPHA] += w * (u.g[PALPHA] - x / alpha);
+        acc[1 + PS] += w * u.g[PS];
+        acc[1 + PBETA] += w * u.g[PBETA];
         if (order < 2)
             continue;
         double *h = acc + 5;
@@ -787,12 +899,7 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
             for (int b = 0; b < 4; b++)
                 h[a * 4 + b] += w * u.h[a * 4 + b];
         h[PR * 4 + PR] += w * t[TAB_TRI];
-        h[PR * 4 + PALPHA] += w / alpha;
-        h[PALPHA * 4 + PR] += w / alpha;
-        h[PALPHA * 4 + PALPHA] -= w * r / (alpha * alpha);
-        h[PS * 4 + PBETA] += w / beta;
-        h[PBETA * 4 + PS] += w / beta;
-        h[PBETA * 4 + PBETA] -= w * s / (beta * beta);
+        h[PALPHA * 4 + PALPHA] += w * x / (alpha * alpha);
     }
 }
 

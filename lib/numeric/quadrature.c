@@ -1,8 +1,10 @@
-/* Beta expectations by the trapezoidal rule in logit space (quadrature.h). */
+/* Quadrature (quadrature.h): Beta expectations by the trapezoidal rule in
+ * logit space; integrals over (0, ∞) after a double-exponential map. */
 #include "config.h"
 
 #include <math.h>
 
+#include "core/internal.h"
 #include "numeric/quadrature.h"
 #include "numeric/special.h"
 
@@ -86,4 +88,105 @@ double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, 
         }
     }
     return sum / mass;
+}
+
+/* ------------------------------------------------------------------ (0, ∞) */
+
+/* Weighted sums of the features and of their products, taken about the
+ * first point's features (an assumed mean, so that a feature far from 0
+ * with a small spread keeps its covariance). The weights are relative to
+ * e^ref and are rescaled when a point is far above it. */
+typedef struct moment_sums {
+    size_t n;
+    double ref, weight;
+    double shift[CXM__MOMENTS_MAX];
+    double sum[CXM__MOMENTS_MAX];
+    double product[CXM__MOMENTS_MAX * CXM__MOMENTS_MAX];
+} moment_sums;
+
+/* Adds a point of log-weight log_w; returns its weight relative to e^ref. */
+static double moments_add(moment_sums *acc, double log_w, const double *x)
+{
+    size_t n = acc->n;
+    if (acc->weight == 0.0) {
+        acc->ref = log_w;
+        for (size_t i = 0; i < n; i++)
+            acc->shift[i] = x[i];
+    }
+    if (log_w - acc->ref > 600.0) {
+        double shrink = exp(acc->ref - log_w);
+        acc->weight *= shrink;
+        for (size_t i = 0; i < n; i++)
+            acc->sum[i] *= shrink;
+        for (size_t i = 0; i < n * n; i++)
+            acc->product[i] *= shrink;
+        acc->ref = log_w;
+    }
+    double w = exp(log_w - acc->ref), d[CXM__MOMENTS_MAX];
+    acc->weight += w;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = x[i] - acc->shift[i];
+        acc->sum[i] += w * d[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++)
+            acc->product[i * n + j] += w * d[i] * d[j];
+    return w;
+}
+
+int cxm__halfline_moments(cxm__halfline_fn fn, void *context, double scale, size_t nfeatures,
+                          unsigned max_nodes, cxm__halfline_result *out)
+{
+    const double h = 0.18, tol = 1e-17;
+    if (!(scale > 0.0) || !isfinite(scale) || nfeatures > CXM__MOMENTS_MAX)
+        return CXM_EDOMAIN;
+    double log_scale = log(scale);
+    moment_sums acc = { .n = nfeatures };
+    unsigned nodes = 0;
+    /* Right of t = 0 (z >= scale/e), then left of it. */
+    for (int direction = 1; direction >= -1; direction -= 2) {
+        for (long j = direction > 0 ? 0 : -1;; j += direction) {
+            if (nodes++ >= max_nodes)
+                return CXM_EDOMAIN;
+            double t = (double)j * h, et = exp(-t);
+            if (et > 700.0)
+                break; /* z below e^−700·scale: nothing left */
+            cxm__halfline_point p;
+            double log_z = log_scale + t - et;
+            fn(context, exp(log_z), log_z, &p);
+            /* F(t) = z·f(z)·dz/dt / z, ln F = ln(z f) + ln(1 + e^−t) */
+            double log_node = p.log_f + log_scale + t - et + log1p(et);
+            if (isnan(log_node))
+                return CXM_EDOMAIN;
+            if (log_node == -INFINITY)
+                break;
+            double node = moments_add(&acc, log_node, p.feature);
+            if (direction > 0) {
+                /* Beyond here ln F falls at least at the rate −slope, so the
+                 * rest is below node·q/(1 − q), q = e^(h·slope) (tested only
+                 * once the node is small: it costs two exponentials). */
+                if (p.slope < 0.0 && node < 1e-6 * acc.weight) {
+                    double q = exp(h * p.slope);
+                    if (node * q / -expm1(h * p.slope) < tol * acc.weight)
+                        break;
+                }
+            } else if (t <= -1.0 && node < tol * acc.weight) {
+                break;
+            }
+        }
+    }
+    if (!(acc.weight > 0.0) || !isfinite(acc.weight))
+        return CXM_EDOMAIN;
+    out->log_integral = acc.ref + log(acc.weight * h);
+    double centre[CXM__MOMENTS_MAX];
+    for (size_t i = 0; i < nfeatures; i++) {
+        centre[i] = acc.sum[i] / acc.weight;
+        out->mean[i] = acc.shift[i] + centre[i];
+    }
+    for (size_t i = 0; i < nfeatures; i++)
+        for (size_t j = i; j < nfeatures; j++)
+            out->cov[i * nfeatures + j] = out->cov[j * nfeatures + i] =
+                acc.product[i * nfeatures + j] / acc.weight - centre[i] * centre[j];
+    out->nodes = nodes;
+    return CXM_OK;
 }

@@ -1,4 +1,5 @@
-/* Expectations over a Beta distribution by quadrature (internal). */
+/* Quadrature (internal): expectations over a Beta distribution, and
+ * integrals over (0, ∞) with the moments of their integrand. */
 #ifndef CXM_NUMERIC_QUADRATURE_H
 #define CXM_NUMERIC_QUADRATURE_H
 
@@ -20,5 +21,51 @@ typedef double (*cxm__beta_fn)(void *context, double p, double log_p, double log
  * near 1e4) cancels. Relative accuracy ~1e-14; a few hundred evaluations. */
 double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, double g0,
                              double scale0, double g1, double scale1);
+
+/* ------------------------------------------------------------------ (0, ∞) */
+
+enum { CXM__MOMENTS_MAX = 4 };
+
+/* One point of a positive integrand f on (0, ∞): ln f(z), the slope
+ * d ln(z·f(z))/d ln z, and the features whose f-weighted moments are wanted. */
+typedef struct cxm__halfline_point {
+    double log_f;
+    double slope;
+    double feature[CXM__MOMENTS_MAX];
+} cxm__halfline_point;
+
+/* Fills *out at z; log_z = ln z is exact, while z = e^log_z may have
+ * overflowed to +inf. */
+typedef void (*cxm__halfline_fn)(void *context, double z, double log_z, cxm__halfline_point *out);
+
+/* ln I, I = ∫_0^∞ f(z) dz, and under the density f/I the means and the
+ * covariance matrix (nfeatures × nfeatures, row-major) of the features. */
+typedef struct cxm__halfline_result {
+    double log_integral;
+    double mean[CXM__MOMENTS_MAX];
+    double cov[CXM__MOMENTS_MAX * CXM__MOMENTS_MAX];
+    unsigned nodes;
+} cxm__halfline_result;
+
+/* Integrates f over (0, ∞) where f is positive, finite and non-increasing,
+ * analytic in a neighbourhood of the positive axis, and z·f(z) is
+ * log-concave in ln z (so the slope decreases; it must turn negative: the
+ * integral converges). scale is the length over which f first falls by
+ * about e (1/|d ln f/dz| at 0).
+ *
+ * Method: the trapezoidal rule with step 0.18 after z = scale·e^(t − e^(−t))
+ * (Takahasi & Mori's double-exponential map for exponentially decaying
+ * integrands): the left tail falls double-exponentially; on the right,
+ * log-concavity bounds what is left after a node by a geometric series,
+ * and the sum stops when that bound is below 1e-17 of it. The moments are
+ * accumulated in one pass about the first node's features (an assumed mean),
+ * so a covariance loses accuracy only when the features' spread is tiny
+ * against their distance from that node (never for a non-increasing f). Relative accuracy of I ~1e-15 (checked against mpmath for
+ * Pareto/NBD's integrand in tests/check_numeric.c); the cost is a few dozen
+ * nodes when f falls fast and grows like 1/(rate·0.18) for a slow algebraic
+ * tail of rate `rate`. Returns CXM_OK, or CXM_EDOMAIN (no message) when
+ * max_nodes would be exceeded or the sum is not finite. */
+int cxm__halfline_moments(cxm__halfline_fn fn, void *context, double scale, size_t nfeatures,
+                          unsigned max_nodes, cxm__halfline_result *out);
 
 #endif

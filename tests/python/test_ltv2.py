@@ -3,6 +3,7 @@
 import math
 import os
 import tempfile
+import time
 import unittest
 
 import numpy as np
@@ -58,6 +59,69 @@ class ParetoNBD(unittest.TestCase):
             back = cxm.load_model(path)
             self.assertIsInstance(back, cxm.ParetoNBDFitter)
             pd.testing.assert_series_equal(back.params_, self.pnbd.params_)
+
+
+def unstructured(rng, n, vectorised):
+    """Customers with no structure: frequency 0-9, T uniform in [30, 60] and
+    recency uniform in [0, T] for repeat buyers, drawn column by column or
+    customer by customer (the order a user's loop would use)."""
+    if vectorised:
+        f = rng.integers(0, 10, n).astype(float)
+        T = rng.uniform(30, 60, n)
+        return f, np.where(f > 0, rng.uniform(0, T), 0.0), T
+    rows = []
+    for _ in range(n):
+        f = float(rng.integers(0, 10))
+        T = rng.uniform(30, 60)
+        rows.append((f, rng.uniform(0, T) if f > 0 else 0.0, T))
+    return tuple(np.array(column) for column in zip(*rows))
+
+
+class UnidentifiedFitsEnd(unittest.TestCase):
+    """Data that identify no model must fail fast: 200 such customers once
+    kept ParetoNBDFitter().fit busy for minutes (BG/NBD failed in 0.03 s)."""
+
+    # Sanitizer builds run the library several times slower.
+    LIMIT = 0.5 * (10 if "asan" in os.environ.get("LD_PRELOAD", "") else 1)
+
+    def timed_fit(self, fitter, data):
+        start = time.perf_counter()
+        try:
+            fitter.fit(*data)
+            outcome = None
+        except cxm.ConvergenceError as error:
+            outcome = error
+        elapsed = time.perf_counter() - start
+        self.assertLess(elapsed, self.LIMIT, "%s on %d customers took %.2f s"
+                        % (type(fitter).__name__, len(data[0]), elapsed))
+        return outcome
+
+    def test_the_reported_case(self):
+        for vectorised in (False, True):
+            data = unstructured(np.random.default_rng(0), 200, vectorised)
+            for fitter in (cxm.ParetoNBDFitter(), cxm.BetaGeoFitter()):
+                error = self.timed_fit(fitter, data)
+                self.assertIsInstance(error, cxm.ConvergenceError, type(fitter).__name__)
+                self.assertIn("heading for a boundary", str(error))
+            self.assertRegex(str(self.timed_fit(cxm.ParetoNBDFitter(), data)),
+                             r"(s|r) → ∞.*(beta|alpha) → ∞")
+
+    def test_random_small_data_sets(self):
+        outcomes = {"fitted": 0, "failed": 0}
+        for seed in range(1, 41):
+            rng = np.random.default_rng(seed)
+            data = unstructured(rng, int(rng.choice([1, 2, 5, 20, 50, 200])), seed % 2 == 0)
+            for fitter in (cxm.ParetoNBDFitter(), cxm.BetaGeoFitter(),
+                           cxm.ModifiedBetaGeoFitter()):
+                error = self.timed_fit(fitter, data)
+                if error is None:
+                    outcomes["fitted"] += 1
+                    self.assertTrue(np.isfinite(fitter.params_).all())
+                    self.assertTrue(np.isfinite(fitter.standard_errors_).all())
+                else:
+                    outcomes["failed"] += 1
+                    self.assertIn("fit failed", str(error))
+        self.assertEqual(sum(outcomes.values()), 120)
 
 
 class BetaGeoBetaBinom(unittest.TestCase):
