@@ -96,9 +96,12 @@ local negative = json:gsub('"r":%s*[%d.e+-]+', '"r": -1', 1)
 local ok, err = pcall(cxm.model_from_json, negative)
 check("model JSON message is whole", not ok and tostring(err) ==
   "model JSON: 'parameters': BG/NBD parameter r = -1 must be greater than 0", err)
-local fitted = cxm.model("bgnbd"):fit({ 2, 1, 0, 0, 1, 7, 1, 0, 2, 0, 5, 0 },
-  { 30.4, 1.7, 0, 0, 20, 29.9, 5.3, 0, 25, 0, 33, 0 },
-  { 38.9, 38.9, 38.9, 38.9, 38.8, 38.7, 38.6, 38.6, 38.5, 38.4, 38.3, 38.3 })
+-- A model fitted on data that identify it (12 customers do not).
+local weeks = {}
+for i = 1, 2000 do weeks[i] = 39 end
+local sim_x, sim_tx = cxm.model("bgnbd", { r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 })
+  :simulate(weeks, 3)
+local fitted = cxm.model("bgnbd"):fit(sim_x, sim_tx, weeks)
 local observations = fitted:to_json():gsub('"observations":%s*[%d.e+-]+', '"observations": -3', 1)
 refuses("model JSON negative observations", "observations -3", cxm.model_from_json, observations)
 
