@@ -12,6 +12,7 @@
 #include "cxm/clv.h"
 #include "cxm/chain.h"
 #include "cxm/table.h"
+#include "cxm/output.h"
 #include "cxm/journey.h"
 #include "cxm/io.h"
 #include "cxm/rfm.h"

@@ -377,6 +377,66 @@ typedef struct oom_context {
     cxm_table *table;
 } oom_context;
 
+/* ------------------------------------------------------------------ cxm/output.h */
+
+/* A caller's own file through cxm_output: `text` written in 64-byte pieces. */
+static int write_text(const void *text, const char *path)
+{
+    cxm_output *o;
+    int status = cxm_output_open(&o, path);
+    if (status != CXM_OK)
+        return status;
+    const char *t = text;
+    for (size_t done = 0, n = strlen(t); done < n; done += 64)
+        fwrite(t + done, 1, n - done < 64 ? n - done : 64, cxm_output_stream(o));
+    return cxm_output_commit(o);
+}
+
+START_TEST(output_is_complete_or_untouched)
+{
+    static char before[20000], after[30000];
+    memset(before, 'b', sizeof before - 1);
+    memset(after, 'a', sizeof after - 1);
+    check_untouched(write_text, before, after, 0);
+    check_untouched(write_text, before, after, 10000);
+
+    /* Abort: the target as it was, no temporary file; NULL accepted. */
+    char dir[] = "/tmp/cxm-write-XXXXXX", path[64], names[1024];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    ck_assert_cxm_ok(write_text("kept\n", path));
+    cxm_output *o;
+    ck_assert_cxm_ok(cxm_output_open(&o, path));
+    fputs("lost\n", cxm_output_stream(o));
+    cxm_output_abort(o);
+    cxm_output_abort(NULL);
+    size_t n;
+    char *kept = slurp(path, &n);
+    ck_assert_uint_eq(n, 5);
+    ck_assert(memcmp(kept, "kept\n", 5) == 0);
+    free(kept);
+    listing(names, sizeof names, dir);
+    ck_assert_str_eq(names, "out.txt");
+
+    /* Errors name the path; nothing is returned. */
+    snprintf(path, sizeof path, "%s/missing/out.txt", dir);
+    o = (cxm_output *)1;
+    ck_assert_int_eq(cxm_output_open(&o, path), CXM_EIO);
+    ck_assert_ptr_null(o);
+    ck_assert_ptr_nonnull(strstr(cxm_error_message(), "missing/out.txt: cannot create"));
+    ck_assert_int_eq(cxm_output_open(NULL, path), CXM_EINVAL);
+    ck_assert_int_eq(cxm_output_open(&o, NULL), CXM_EINVAL);
+    ck_assert_int_eq(cxm_output_commit(NULL), CXM_EINVAL);
+    ck_assert_ptr_null(cxm_output_stream(NULL));
+    remove_tree(dir);
+}
+END_TEST
+
+static int oom_output(void *context)
+{
+    return write_text("text\n", context);
+}
+
 static int oom_writers(void *context)
 {
     const oom_context *c = context;
@@ -397,6 +457,7 @@ START_TEST(writers_out_of_memory)
     oom_context c = { path, given_model(0.2), summary(5), NULL };
     ck_assert_cxm_ok(cxm_sim_customers(&c.table, w));
     ck_assert_int_gt(chaos_run(oom_writers, &c, "model, rfm and table writers"), 3);
+    ck_assert_int_gt(chaos_run(oom_output, path, "cxm_output"), 1);
     listing(names, sizeof names, dir);
     ck_assert_str_eq(names, "out"); /* no temporary file left by a failed run */
     cxm_model_free(c.model);
@@ -417,6 +478,7 @@ Suite *write_suite(void)
     tcase_add_test(tc, table_write_csv_is_complete_or_untouched);
     tcase_add_test(tc, sim_write_is_complete_or_untouched);
     tcase_add_test(tc, links_modes_and_devices);
+    tcase_add_test(tc, output_is_complete_or_untouched);
     tcase_add_test(tc, writers_out_of_memory);
     suite_add_tcase(s, tc);
     return s;

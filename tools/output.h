@@ -1,27 +1,26 @@
 /* The output files of the cxm program: complete or untouched.
  *
  * What a command writes itself (cxm predict's CSV, JSON reports, cxm demo's
- * HTML) goes to a temporary file beside the target, which replaces the
- * target only once everything was written; a failure removes it and leaves
- * an earlier file as it was. Files the library writes (cxm_model_save,
- * cxm_sim_write, ...) do the same in lib/core/file.c, which the program
- * cannot link: this is its one counterpart for the commands. Standard
- * output is checked once, at exit, by main() (tools/cxm.c). */
+ * HTML) goes through the library's cxm_output (cxm/output.h): a temporary
+ * file beside the target, which replaces the target only once everything
+ * was written; a failure removes it and leaves an earlier file as it was.
+ * These wrappers add standard output ("-") and the command's messages.
+ * Standard output is checked once, at exit, by main() (tools/cxm.c). */
 #ifndef CXM_TOOLS_OUTPUT_H
 #define CXM_TOOLS_OUTPUT_H
 
 #include <stdio.h>
 
+#include <cxm.h>
+
 typedef struct cli_output {
     FILE *stream;        /* write here */
     const char *command; /* for messages: "cxm COMMAND: PATH: ..." */
-    const char *path;    /* NULL for standard output */
-    char *target;        /* the file the temporary one replaces */
-    char *temp;          /* NULL when writing in place (standard output, a device) */
+    cxm_output *file;    /* NULL for standard output */
 } cli_output;
 
 /* Open PATH (NULL or "-": standard output) for writing: the stream, or NULL
- * after printing "cxm COMMAND: PATH: cannot write: reason". */
+ * after printing "cxm COMMAND: PATH: cannot create: reason". */
 FILE *cli_output_open(cli_output *out, const char *command, const char *path);
 
 /* Put the file in place: CLI_EXIT_OK, or CLI_EXIT_DATA after a message

@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "core/internal.h"
+#include "cxm/output.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -140,4 +141,51 @@ void cxm__file_abort(cxm__file *file)
     if (file->temp != NULL)
         unlink(file->temp);
     release(file);
+}
+
+/* ------------------------------------------------------------------ cxm/output.h */
+
+struct cxm_output {
+    cxm__file file;
+};
+
+int cxm_output_open(cxm_output **out, const char *path)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status != CXM_OK)
+        return status;
+    *out = NULL;
+    cxm_output *output = cxm__malloc(sizeof *output);
+    if (output == NULL)
+        return CXM_ENOMEM;
+    status = cxm__file_open(&output->file, path);
+    if (status != CXM_OK) {
+        cxm__free(output);
+        return status;
+    }
+    *out = output;
+    return CXM_OK;
+}
+
+FILE *cxm_output_stream(const cxm_output *output)
+{
+    return output ? output->file.stream : NULL;
+}
+
+int cxm_output_commit(cxm_output *output)
+{
+    int status = cxm__check_pointer(output, "output");
+    if (status != CXM_OK)
+        return status;
+    status = cxm__file_commit(&output->file);
+    cxm__free(output);
+    return status;
+}
+
+void cxm_output_abort(cxm_output *output)
+{
+    if (output == NULL)
+        return;
+    cxm__file_abort(&output->file);
+    cxm__free(output);
 }
