@@ -124,6 +124,12 @@ def main():
         if x == "0":
             tx = "0"
         rows.append(p + (x, tx, T))
+    # Very unequal alpha and beta with large s (or r): S by quadrature, and fits
+    # heading for the boundary where s, beta (or r, alpha) -> infinity.
+    for p in (("0.8", "3", "2e4", "5e4"), ("0.9653", "3.311", "1.344e7", "4.93e8"),
+              ("2.7e7", "8.4e7", "0.99", "1.7e9"), ("0.3", "1e4", "0.2", "0.5")):
+        for h in (("0", "0", "38.86"), ("2", "30.43", "38.86"), ("9", "1.5", "55"), ("221", "103.4", "103.6")):
+            rows.append(p + h)
     print("/* r, alpha, s, beta, x, t_x, T, ln L, ln P(alive) (P(alive) itself can be below 1e-300) */")
     print("static const double pnbd_loglik_ref[][9] = {")
     for row in rows:
