@@ -452,13 +452,22 @@ _Static_assert(sizeof(jval) == 21 * sizeof(double), "jval has padding");
 
 enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
 
+/* ln(1 + x) for x >= 0: log1p where 1 + x would round, the cheaper log
+ * where it is exact enough (x >= 0.5: the result is above 0.4, and the
+ * rounding of 1 + x costs 2e-16 of it). */
+static double log_one_plus(double x)
+{
+    return x < 0.5 ? log1p(x) : log(1.0 + x);
+}
+
 /* ln J̃ = ln J + p·ln α + q·ln β and its derivatives. J itself holds
  * (β+t)^−q, and the likelihood multiplies it by β^s: for s and β of 1e8
  * (a fit heading for the boundary where dropout rates are all equal) each
  * is e^(±2e9), and their product lost every digit of the 1e-8 changes that
- * Newton's steps make there. J̃ carries only (1 + t/β)^−q. */
-static int log_j(double p, double q, double alpha, double beta, double t, int order,
-                 const double *coef, jval *out)
+ * Newton's steps make there. J̃ carries only (1 + t/β)^−q. log_min is
+ * ln min(α, β). */
+static int log_j(double p, double q, double alpha, double beta, double log_min, double t,
+                 int order, const double *coef, jval *out)
 {
     int alpha_big = alpha >= beta;
     double P = alpha_big ? p : q, Q = alpha_big ? q : p;
@@ -477,8 +486,8 @@ static int log_j(double p, double q, double alpha, double beta, double t, int or
     if (status != CXM_OK)
         return status;
     /* J = A^−P B^(1−Q) S, so J̃ = J·A0^P·B0^Q = (1 + t/A0)^−P (1 + t/B0)^−Q B S. */
-    double lA = log1p(t / A0), lB = log1p(t / B0);
-    out->l = -P * lA - Q * lB + log(B) + s.l;
+    double lA = log_one_plus(t / A0), lB = log_one_plus(t / B0); /* ln B = log_min + lB */
+    out->l = -P * lA + (1.0 - Q) * lB + log_min + s.l;
     if (order < 1)
         return CXM_OK;
     /* Derivatives in (P, Q, A0, B0): y = 1 − B/A, ∂y/∂A0 = B/A², ∂y/∂B0 = −1/A;
@@ -587,7 +596,7 @@ static void default_start(const cxm__data *data, double *params)
  * for x = 0 also G(0) = J(r, s+1; 0) with its derivatives (every x = 0 row
  * has t_x = 0). */
 enum {
-    TAB_LG, TAB_PSI, TAB_TRI, TAB_LOGM, TAB_G0_OK, TAB_G0,
+    TAB_LG, TAB_PSI, TAB_TRI, TAB_LOGM, TAB_LOGMIN, TAB_G0_OK, TAB_G0,
     TAB_KCOEF = TAB_G0 + 21,             /* series coefficients of K = J(m+1, s; T) */
     TAB_GCOEF = TAB_KCOEF + COEF_WIDTH,  /* and of G = J(m, s+1; t_x) */
     TAB_WIDTH = TAB_GCOEF + COEF_WIDTH
@@ -597,6 +606,7 @@ static void fill_table(const double *params, const double *xs, size_t ngroups, d
 {
     double r = params[PR];
     double psi = cxm__digamma(r), tri = cxm__trigamma(r);
+    double log_min = log(fmin(params[PALPHA], params[PBETA]));
     for (size_t g = 0; g < ngroups; g++) {
         double x = xs[g];
         double *t = table + g * TAB_WIDTH;
@@ -607,13 +617,15 @@ static void fill_table(const double *params, const double *xs, size_t ngroups, d
         t[TAB_TRI] = x > 0 ? cxm__trigamma(r + x) - tri : 0.0;
         double m = r + x, s = params[PS];
         t[TAB_LOGM] = log(m);
+        t[TAB_LOGMIN] = log_min;
         int alpha_big = params[PALPHA] >= params[PBETA];
         build_coefs(alpha_big ? m + 1.0 : s, alpha_big ? s : m + 1.0, t + TAB_KCOEF);
         build_coefs(alpha_big ? m : s + 1.0, alpha_big ? s + 1.0 : m, t + TAB_GCOEF);
         t[TAB_G0_OK] = 0.0;
         if (x == 0.0) {
             jval j;
-            if (log_j(r, s + 1.0, params[PALPHA], params[PBETA], 0.0, 2, t + TAB_GCOEF, &j) ==
+            if (log_j(r, s + 1.0, params[PALPHA], params[PBETA], t[TAB_LOGMIN], 0.0, 2,
+                      t + TAB_GCOEF, &j) ==
                 CXM_OK) {
                 t[TAB_G0_OK] = 1.0;
                 t[TAB_G0] = j.l;
@@ -671,10 +683,17 @@ static void jval_copy(jval *dst, const double *src)
     memcpy(dst->h, src + 5, 16 * sizeof(double));
 }
 
+/* ln min(alpha, beta), which every J needs (the group tables hold it). */
+static double log_min_of(const double *params)
+{
+    return log(fmin(params[PALPHA], params[PBETA]));
+}
+
 /* K = J(m+1, s; T) and G = J(m, s+1; t_x) of one row (tab: the group's table, or NULL). */
 static int k_term(const double *params, double x, double T, const double *tab, int order, jval *K)
 {
-    return log_j(params[PR] + x + 1.0, params[PS], params[PALPHA], params[PBETA], T, order,
+    return log_j(params[PR] + x + 1.0, params[PS], params[PALPHA], params[PBETA],
+                 tab ? tab[TAB_LOGMIN] : log_min_of(params), T, order,
                  tab ? tab + TAB_KCOEF : NULL, K);
 }
 
@@ -685,7 +704,8 @@ static int g_term(const double *params, double x, double t_x, const double *tab,
         jval_copy(G, tab + TAB_G0);
         return CXM_OK;
     }
-    return log_j(params[PR] + x, params[PS] + 1.0, params[PALPHA], params[PBETA], t_x, order,
+    return log_j(params[PR] + x, params[PS] + 1.0, params[PALPHA], params[PBETA],
+                 tab ? tab[TAB_LOGMIN] : log_min_of(params), t_x, order,
                  tab ? tab + TAB_GCOEF : NULL, G);
 }
 
