@@ -178,19 +178,13 @@ static int new_edge(cxm_markov_counts *m, builder *b, uint32_t from, uint32_t ch
     } else {
         uint64_t key = ((m->keys[from] << 16) | (uint64_t)(ch + 1)) & mask;
         int added;
-        int status = cxm__u64map_upsert(&b->states, key, (uint32_t)m->nstates, &to, &added);
+        /* Room first, so that a state the map gains always has its arrays. */
+        int status = reserve_states(m, b, m->nstates + 1);
+        if (status == CXM_OK)
+            status = cxm__u64map_upsert(&b->states, key, (uint32_t)m->nstates, &to, &added);
         if (status != CXM_OK)
             return status;
         if (added) {
-            status = reserve_states(m, b, m->nstates + 1);
-            if (status != CXM_OK) {
-                /* keep the map consistent with the arrays */
-                for (size_t q = 0; q < b->states.nslots; q++)
-                    if (b->states.values[q] == to)
-                        b->states.values[q] = UINT32_MAX;
-                b->states.count--;
-                return status;
-            }
             m->keys[to] = key;
             m->nstates++;
         }
