@@ -3,8 +3,8 @@
  *
  * One pass, no sort of the log. Customers are 64-byte records (one cache
  * line) numbered in order of first appearance and stored in fixed segments,
- * found through an open-addressing table of (hash tag, index) slots. Each
- * row updates its customer's record:
+ * found through the library's hash table (lib/core/hash.h). Each row
+ * updates its customer's record:
  *
  *   - first/last calibration unit, the amount of the first unit and the sum
  *     of the later ones: order-independent, exact for any row order;
@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "core/hash.h"
 #include "core/internal.h"
 #include "cxm/rfm.h"
 #include "io/csv.h"
@@ -92,9 +93,7 @@ struct cxm_rfm {
     size_t segments, segments_cap;
     double *first_time;
     size_t n, cap;
-    uint64_t *slots;          /* inside slots_block */
-    char *slots_block;
-    size_t mask;
+    cxm__hash ids;            /* id -> record */
     char **blocks;
     size_t nblocks, blocks_cap;
     char *arena;
@@ -229,6 +228,7 @@ static int create(cxm_rfm **out, const cxm_rfm_options *options)
     cxm_rfm *r = cxm__calloc(1, sizeof *r);
     if (r == NULL)
         return CXM_ENOMEM;
+    cxm__hash_init(&r->ids);
     int status = configure(r, options);
     if (status != CXM_OK) {
         cxm__free(r);
@@ -253,90 +253,10 @@ void cxm_rfm_free(cxm_rfm *r)
     cxm__free(r->segment);
     cxm__free(r->segment_block);
     cxm__free(r->first_time);
-    cxm__free(r->slots_block);
+    cxm__hash_free(&r->ids);
     cxm__free(r->u);
     cxm__free(r->id_name);
     cxm__free(r);
-}
-
-/* Ask for transparent huge pages on a large table: random access to tens of
- * megabytes otherwise misses the TLB on nearly every row. Only advice; any
- * allocator's memory may receive it. */
-static void advise_huge(void *p, size_t size)
-{
-#if defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (size < 2 * huge)
-        return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + size) & ~(huge - 1);
-    if (b > a)
-        madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)size;
-#endif
-}
-
-/* Large tables are placed on a 2 MiB boundary inside a block 2 MiB larger
- * (the extra is address space, never touched), so that whole huge pages fit. */
-enum { HUGE_ALIGN = 2 << 20, SMALL_ALIGN = 64 };
-
-static size_t alignment_for(size_t bytes)
-{
-    return bytes >= 4 * (size_t)HUGE_ALIGN ? HUGE_ALIGN : SMALL_ALIGN;
-}
-
-static char *align_in(char *block, size_t alignment)
-{
-    return block + ((alignment - ((uintptr_t)block & (alignment - 1))) & (alignment - 1));
-}
-
-/* ------------------------------------------------------------------ hashing */
-
-static inline uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
-
-static inline uint64_t load64(const char *s)
-{
-    uint64_t w;
-    memcpy(&w, s, sizeof w);
-    return w;
-}
-
-static inline uint64_t load32(const char *s)
-{
-    uint32_t w;
-    memcpy(&w, s, sizeof w);
-    return w;
-}
-
-/* Reads only the n bytes: overlapping loads cover the tail without a byte loop. */
-static inline uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)n * UINT64_C(0xbf58476d1ce4e5b9));
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8) {
-            h = (h ^ load64(s + i)) * UINT64_C(0x94d049bb133111eb);
-            h ^= h >> 31;
-        }
-        h = (h ^ load64(s + n - 8)) * UINT64_C(0x94d049bb133111eb);
-    } else if (n >= 4) {
-        h = (h ^ (load32(s) | load32(s + n - 4) << 32)) * UINT64_C(0x94d049bb133111eb);
-    } else if (n > 0) {
-        uint64_t w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
-                     (uint64_t)(unsigned char)s[n - 1] << 16;
-        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
-    }
-    return mix64(h);
 }
 
 static inline const char *cust_id(const cust *c)
@@ -349,44 +269,6 @@ static inline bool same_id(const cxm_rfm *r, const cust *c, const char *id, size
     if (r->codes)
         return c->id.code == code;
     return (c->meta & META_LENGTH) == len && memcmp(cust_id(c), id, len) == 0;
-}
-
-/* A slot is (hash >> 32) << 32 | (index + 1); its position is taken from the
- * same high bits, so that growing the table never reads the records. */
-#define TAG_MASK UINT64_C(0xffffffff00000000)
-
-static inline size_t slot_position(uint64_t h, size_t mask)
-{
-    return (size_t)(h >> 32) & mask;
-}
-
-static int grow_slots(cxm_rfm *r)
-{
-    size_t old_cap = r->slots ? r->mask + 1 : 0;
-    size_t cap = old_cap ? old_cap * 2 : 1024;
-    size_t bytes = cap * sizeof(uint64_t), alignment = alignment_for(bytes);
-    char *block = cxm__malloc(bytes + alignment);
-    if (block == NULL)
-        return CXM_ENOMEM;
-    uint64_t *slots = (uint64_t *)(void *)align_in(block, alignment);
-    /* Advice before the first touch, or the pages are already small. */
-    advise_huge(slots, bytes);
-    memset(slots, 0, bytes);
-    size_t mask = cap - 1;
-    for (size_t i = 0; i < old_cap; i++) {
-        uint64_t s = r->slots[i];
-        if (s == 0)
-            continue;
-        size_t pos = slot_position(s, mask);
-        while (slots[pos])
-            pos = (pos + 1) & mask;
-        slots[pos] = s;
-    }
-    cxm__free(r->slots_block);
-    r->slots_block = block;
-    r->slots = slots;
-    r->mask = mask;
-    return CXM_OK;
 }
 
 static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
@@ -418,9 +300,9 @@ static char *arena_copy(cxm_rfm *r, const char *id, size_t len)
 
 /* Records live in segments of SEGMENT (2^16) records, 4 MiB each, allocated
  * as needed and never moved: growing copies nothing and touches no page
- * twice, and each segment is placed on a 2 MiB boundary and advised before
- * its first use, so that transparent huge pages can back it (with a million
- * customers, 4 KiB pages cost a TLB miss and a page fault per few rows). */
+ * twice, and each segment can be backed by transparent huge pages
+ * (cxm__malloc_large: with a million customers, 4 KiB pages cost a TLB miss
+ * and a page fault per few rows). */
 enum { SEGMENT_BITS = 16, SEGMENT = 1 << SEGMENT_BITS };
 #define CUST(r, i) (&(r)->segment[(size_t)(i) >> SEGMENT_BITS][(size_t)(i) & (SEGMENT - 1)])
 
@@ -438,37 +320,18 @@ static int add_segment(cxm_rfm *r)
         r->segment_block = block;
         r->segments_cap = cap;
     }
-    const size_t bytes = (size_t)SEGMENT * sizeof(cust);
-    char *block = cxm__malloc(bytes + HUGE_ALIGN);
-    if (block == NULL)
+    void *block;
+    cust *records = cxm__malloc_large((size_t)SEGMENT * sizeof(cust), &block);
+    if (records == NULL)
         return CXM_ENOMEM;
-    cust *records = (cust *)(void *)align_in(block, HUGE_ALIGN);
-    advise_huge(records, bytes);
     r->segment_block[r->segments] = block;
     r->segment[r->segments++] = records;
     return CXM_OK;
 }
 
-/* Find or add a customer; *index is its record. */
-static inline int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code,
-                         uint32_t *index)
+/* Add the customer at the end of probe p: its record is index r->n. */
+static int add_customer(cxm_rfm *r, cxm__hash_probe *p, const char *id, size_t len, int64_t code)
 {
-    size_t pos = slot_position(h, r->mask);
-    uint64_t tag = h & TAG_MASK;
-    for (;;) {
-        uint64_t s = r->slots[pos];
-        if (s == 0)
-            break;
-        if ((s & TAG_MASK) == tag) {
-            uint32_t i = (uint32_t)s - 1;
-            if (same_id(r, CUST(r, i), id, len, code)) {
-                *index = i;
-                return CXM_OK;
-            }
-        }
-        pos = (pos + 1) & r->mask;
-    }
-    /* A new customer. */
     if (r->n >= UINT32_MAX - 2)
         return cxm__fail(CXM_ERANGE, "more than %u customers", UINT32_MAX - 2);
     if (!r->codes && len > META_LENGTH)
@@ -502,12 +365,25 @@ static inline int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int
     c->meta = r->codes ? 0 : (uint32_t)len;
     c->prev = NO_PERIOD;
     r->first_time[r->n] = 0;
+    int status = cxm__hash_insert(&r->ids, p, r->n);
+    if (status == CXM_OK)
+        r->n++;
+    return status;
+}
+
+/* Find or add a customer; *index is its record. */
+static inline int lookup(cxm_rfm *r, uint64_t h, const char *id, size_t len, int64_t code,
+                         uint32_t *index)
+{
+    cxm__hash_probe p = cxm__hash_start(&r->ids, h);
+    size_t i;
+    while (cxm__hash_next(&r->ids, &p, &i))
+        if (same_id(r, CUST(r, i), id, len, code)) {
+            *index = (uint32_t)i;
+            return CXM_OK;
+        }
     *index = (uint32_t)r->n;
-    r->slots[pos] = tag | (uint64_t)(r->n + 1);
-    r->n++;
-    if (r->n * 2 > r->mask + 1)
-        return grow_slots(r);
-    return CXM_OK;
+    return add_customer(r, &p, id, len, code);
 }
 
 /* ------------------------------------------------------------------ rows */
@@ -569,62 +445,17 @@ static inline void update(cxm_rfm *r, const row *w)
  * customer (when the log spans few units: days over a few years) or with a
  * hash set of (customer, unit) pairs, whichever needs less memory. */
 typedef struct pair_set {
-    uint64_t *keys;
-    size_t mask, n;
+    cxm__u64map pairs;        /* customer << 32 | unit */
     /* bitmap mode */
     uint64_t *bits;           /* words per customer, for the customers with a slot */
     uint32_t *slot_of;        /* customer -> its bitmap, UINT32_MAX for none */
     size_t words;
 } pair_set;
 
-#define PAIR_EMPTY UINT64_MAX
-
-static int pair_set_grow(pair_set *s)
-{
-    size_t cap = s->keys ? (s->mask + 1) * 2 : 1024;
-    uint64_t *keys = cxm__malloc(cap * sizeof *keys);
-    if (keys == NULL)
-        return CXM_ENOMEM;
-    memset(keys, 0xff, cap * sizeof *keys);
-    for (size_t i = 0; s->keys && i <= s->mask; i++) {
-        if (s->keys[i] == PAIR_EMPTY)
-            continue;
-        size_t pos = (size_t)mix64(s->keys[i]) & (cap - 1);
-        while (keys[pos] != PAIR_EMPTY)
-            pos = (pos + 1) & (cap - 1);
-        keys[pos] = s->keys[i];
-    }
-    cxm__free(s->keys);
-    s->keys = keys;
-    s->mask = cap - 1;
-    return CXM_OK;
-}
-
-/* Add key; *added tells whether it is new. */
-static int pair_set_add(pair_set *s, uint64_t key, bool *added)
-{
-    if (s->keys == NULL || (s->n + 1) * 2 > s->mask + 1) {
-        int status = pair_set_grow(s);
-        if (status != CXM_OK)
-            return status;
-    }
-    size_t pos = (size_t)mix64(key) & s->mask;
-    while (s->keys[pos] != PAIR_EMPTY) {
-        if (s->keys[pos] == key) {
-            *added = false;
-            return CXM_OK;
-        }
-        pos = (pos + 1) & s->mask;
-    }
-    s->keys[pos] = key;
-    s->n++;
-    *added = true;
-    return CXM_OK;
-}
-
 static int recount_begin(cxm_rfm *r, pair_set *set)
 {
     memset(set, 0, sizeof *set);
+    cxm__u64map_init(&set->pairs);
     size_t marked = 0;
     for (size_t i = 0; i < r->n; i++)
         if (CUST(r, i)->meta & META_UNSORTED) {
@@ -651,7 +482,7 @@ static int recount_begin(cxm_rfm *r, pair_set *set)
 
 static void recount_end(pair_set *set)
 {
-    cxm__free(set->keys);
+    cxm__u64map_free(&set->pairs);
     cxm__free(set->bits);
     cxm__free(set->slot_of);
     memset(set, 0, sizeof *set);
@@ -664,8 +495,7 @@ static int recount_row(cxm_rfm *r, pair_set *set, const row *w)
     cust *c = CUST(r, w->index);
     if (!(c->meta & META_UNSORTED))
         return CXM_OK;
-    bool added;
-    int status = CXM_OK;
+    int added, status = CXM_OK;
     if (set->bits) {
         if (w->k < r->min_k || w->k > r->max_k)
             return cxm__fail(CXM_EIO, "the input changed between the two passes over it");
@@ -675,8 +505,8 @@ static int recount_row(cxm_rfm *r, pair_set *set, const row *w)
         added = (*word & mask) == 0;
         *word |= mask;
     } else {
-        uint32_t p = (uint32_t)(int32_t)(w->k - r->base);
-        status = pair_set_add(set, ((uint64_t)w->index << 32) | p, &added);
+        uint32_t p = (uint32_t)(int32_t)(w->k - r->base), ignored;
+        status = cxm__u64map_upsert(&set->pairs, ((uint64_t)w->index << 32) | p, 0, &ignored, &added);
     }
     if (status == CXM_OK && added) {
         if (w->k <= r->cal_k)
@@ -713,32 +543,21 @@ typedef struct feeder {
     cxm__pipeline pipeline;   /* chunks, and the helper thread when there is one */
 } feeder;
 
-/* Stage 1: each row's slot position (kept in the row), prefetched. A loop
- * of bare prefetches would be deleted by the compiler: the stores keep it. */
-static void prefetch_slots(cxm_rfm *r, row *rows, size_t n)
+/* Stage 1: prefetch each row's first slot. */
+static void prefetch_slots(cxm_rfm *r, const row *rows, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t pos = slot_position(rows[i].hash, r->mask);
-        rows[i].index = (uint32_t)pos;
-        __builtin_prefetch(&r->slots[pos]);
-    }
+    for (size_t i = 0; i < n; i++)
+        cxm__hash_prefetch(&r->ids, rows[i].hash);
 }
 
-/* Stage 2: read the slots and prefetch the records of the candidates. */
-static void prefetch_records(cxm_rfm *r, row *rows, size_t n)
+/* Stage 2: read the slots and prefetch the record of each first candidate. */
+static void prefetch_records(cxm_rfm *r, const row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        row *w = &rows[i];
-        size_t pos = w->index & r->mask;
-        uint64_t tag = w->hash & TAG_MASK, s;
-        while ((s = r->slots[pos]) != 0) {
-            if ((s & TAG_MASK) == tag) {
-                __builtin_prefetch(CUST(r, (uint32_t)s - 1), 1);
-                break;
-            }
-            pos = (pos + 1) & r->mask;
-        }
-        w->index = (uint32_t)pos;
+        cxm__hash_probe p = cxm__hash_start(&r->ids, rows[i].hash);
+        size_t candidate;
+        if (cxm__hash_next(&r->ids, &p, &candidate))
+            __builtin_prefetch(CUST(r, candidate), 1);
     }
 }
 
@@ -897,25 +716,6 @@ static inline uint32_t frequency_of(const cxm_rfm *r, const cust *c)
     return r->include_first ? c->ncal : c->ncal - 1;
 }
 
-static uint64_t urow_hash(const urow *u)
-{
-    return mix64((((uint64_t)u->x << 32) ^ (uint32_t)u->recency) * UINT64_C(0x9E3779B97F4A7C15) +
-                 (uint64_t)u->T);
-}
-
-/* Insert into an open-addressing table of distinct rows (weight 0 = empty). */
-static void urow_insert(urow *table, size_t mask, const urow *key, uint64_t weight)
-{
-    size_t pos = (size_t)urow_hash(key) & mask;
-    while (table[pos].weight && urow_compare(&table[pos], key) != 0)
-        pos = (pos + 1) & mask;
-    if (table[pos].weight == 0) {
-        table[pos] = *key;
-        table[pos].weight = 0;
-    }
-    table[pos].weight += weight;
-}
-
 static unsigned bit_width(uint64_t v)
 {
     return v ? 64u - (unsigned)__builtin_clzll(v) : 0u;
@@ -924,47 +724,40 @@ static unsigned bit_width(uint64_t v)
 /* The compressed form by hashing (any sizes): distinct rows, then qsort. */
 static int build_unique_hashed(cxm_rfm *r)
 {
-    size_t cap = 256, used = 0;
-    urow *table = cxm__calloc(cap, sizeof *table);
-    if (table == NULL)
-        return CXM_ENOMEM;
-    for (size_t i = 0; i < r->n; i++) {
+    cxm__hash table;
+    cxm__hash_init(&table);
+    urow *u = NULL;
+    size_t cap = 0, w = 0;
+    int status = CXM_OK;
+    for (size_t i = 0; status == CXM_OK && i < r->n; i++) {
         const cust *c = CUST(r, i);
-        urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 0 };
-        size_t pos = (size_t)urow_hash(&key) & (cap - 1);
-        while (table[pos].weight && urow_compare(&table[pos], &key) != 0)
-            pos = (pos + 1) & (cap - 1);
-        if (table[pos].weight) {
-            table[pos].weight++;
+        urow key = { frequency_of(r, c), c->last - c->first, r->end_k - r->base - c->first, 1 };
+        uint64_t h = cxm__hash_step(table.seed, (uint64_t)key.x << 32 | (uint32_t)key.recency);
+        cxm__hash_probe p = cxm__hash_start(&table, cxm__hash_step(h, (uint64_t)key.T));
+        size_t k;
+        bool found = false;
+        while (!found && cxm__hash_next(&table, &p, &k))
+            found = urow_compare(&u[k], &key) == 0;
+        if (found) {
+            u[k].weight++;
             continue;
         }
-        table[pos] = key;
-        table[pos].weight = 1;
-        if (++used * 2 > cap) {
-            urow *grown = cxm__calloc(cap * 2, sizeof *grown);
-            if (grown == NULL) {
-                cxm__free(table);
-                return CXM_ENOMEM;
-            }
-            for (size_t k = 0; k < cap; k++)
-                if (table[k].weight)
-                    urow_insert(grown, cap * 2 - 1, &table[k], table[k].weight);
-            cxm__free(table);
-            table = grown;
-            cap *= 2;
+        status = cxm__grow((void **)&u, &cap, w + 1, sizeof *u);
+        if (status == CXM_OK) {
+            u[w] = key;
+            status = cxm__hash_insert(&table, &p, w);
         }
+        if (status == CXM_OK)
+            w++;
     }
-    size_t w = 0;
-    for (size_t i = 0; i < cap; i++)
-        if (table[i].weight)
-            table[w++] = table[i];
-    qsort(table, w, sizeof *table, urow_compare);
-    urow *u = cxm__reallocarray(table, w ? w : 1, sizeof *u);
-    if (u == NULL) {
-        cxm__free(table);
-        return CXM_ENOMEM;
+    cxm__hash_free(&table);
+    urow *shrunk = status == CXM_OK ? cxm__reallocarray(u, w ? w : 1, sizeof *u) : NULL;
+    if (shrunk == NULL) {
+        cxm__free(u);
+        return status == CXM_OK ? CXM_ENOMEM : status;
     }
-    r->u = u;
+    qsort(shrunk, w, sizeof *shrunk, urow_compare);
+    r->u = shrunk;
     r->nu = w;
     return CXM_OK;
 }
@@ -985,9 +778,9 @@ static int build_unique(cxm_rfm *r)
         max_t = t > max_t ? t : max_t;
     }
     unsigned bx = bit_width(max_x), br = bit_width(max_r), bt = bit_width(max_t);
-    if (bx + br + bt > 64 || r->slots == NULL || (r->mask + 1) < 2 * n)
+    if (bx + br + bt > 64 || r->ids.block == NULL || r->ids.mask + 1 < 2 * n)
         return build_unique_hashed(r);
-    uint64_t *keys = r->slots, *tmp = r->slots + n;
+    uint64_t *keys = r->ids.slots, *tmp = r->ids.slots + n;
     for (size_t i = 0; i < n; i++) {
         const cust *c = CUST(r, i);
         keys[i] = ((uint64_t)frequency_of(r, c) << (br + bt)) |
@@ -1069,9 +862,7 @@ static int finish(cxm_rfm *r, const char *source)
     r->n = w;
     /* Give back the growth room of the arrays. */
     int status = build_unique(r);
-    cxm__free(r->slots_block);
-    r->slots_block = NULL;
-    r->slots = NULL;
+    cxm__hash_free(&r->ids);
     /* Give back the segments the compaction emptied, and the growth room. */
     size_t used = (r->n + SEGMENT - 1) / SEGMENT;
     while (r->segments > used)
@@ -1145,7 +936,7 @@ static int csv_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, siz
     if (!r->has_amount)
         w->v = 0;
     w->code = 0;
-    w->hash = hash_bytes(w->id, w->len);
+    w->hash = cxm__hash_bytes(r->ids.seed, w->id, w->len);
     return 1;
 }
 
@@ -1226,7 +1017,7 @@ static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *c
             status = CXM_ENOMEM;
     }
     if (status == CXM_OK)
-        status = grow_slots(r);
+        status = cxm__hash_reserve(&r->ids, 512);
     if (status == CXM_OK)
         status = read_csv(r, csv, id_col, time_col, amount_col, r->threads);
     if (status == CXM_OK) {
@@ -1296,14 +1087,14 @@ int cxm__rfm_read_memory(cxm_rfm **out, const void *data, size_t size, const cha
 
 /* ------------------------------------------------------------------ from arrays */
 
-static int array_row(size_t i, const int64_t *codes, const char *const *ids,
+static int array_row(uint64_t seed, size_t i, const int64_t *codes, const char *const *ids,
                      const double *time, const double *amount, row *w)
 {
     if (codes) {
         w->code = codes[i];
         w->id = NULL;
         w->len = 0;
-        w->hash = mix64((uint64_t)codes[i]);
+        w->hash = cxm__hash_step(seed, (uint64_t)codes[i]);
     } else {
         if (ids[i] == NULL)
             return cxm__fail(CXM_EINVAL, "element %zu: the customer id is NULL", i);
@@ -1312,7 +1103,7 @@ static int array_row(size_t i, const int64_t *codes, const char *const *ids,
         if (w->len == 0)
             return cxm__fail(CXM_EINVAL, "element %zu: the customer id is empty", i);
         w->code = 0;
-        w->hash = hash_bytes(w->id, w->len);
+        w->hash = cxm__hash_bytes(seed, w->id, w->len);
     }
     w->t = time[i];
     if (!(w->t >= -TIME_LIMIT && w->t <= TIME_LIMIT))
@@ -1343,12 +1134,12 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
     feeder f;
     memset(&f, 0, sizeof f);
     if (status == CXM_OK)
-        status = grow_slots(r);
+        status = cxm__hash_reserve(&r->ids, 512);
     if (status == CXM_OK)
         status = feeder_start(&f, r, r->threads, NULL);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         row w;
-        status = array_row(i, codes, ids, time, amount, &w);
+        status = array_row(r->ids.seed, i, codes, ids, time, amount, &w);
         if (status != CXM_OK)
             break;
         int got = place(r, &w);
@@ -1365,7 +1156,7 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
             status = feeder_start(&f, r, r->threads, &set);
         for (size_t i = 0; status == CXM_OK && i < n; i++) {
             row w;
-            status = array_row(i, codes, ids, time, amount, &w);
+            status = array_row(r->ids.seed, i, codes, ids, time, amount, &w);
             if (status != CXM_OK)
                 break;
             w.k = unit_of(r, w.t);
@@ -1606,7 +1397,7 @@ static void put_number(writer *w, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    size_t slot = (size_t)(mix64(bits) & 1023);
+    size_t slot = (size_t)(cxm__mix64(bits) & 1023);
     if (w->cache[slot].len && w->cache[slot].bits == bits) {
         put(w, w->cache[slot].text, w->cache[slot].len);
         return;
