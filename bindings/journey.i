@@ -156,6 +156,8 @@ CXM_HANDLE(cxm_journeys, cxm_journeys_free)
 %ignore cxm_markov_options;
 %ignore cxm_heuristic_options;
 %ignore cxm_journey_options;
+/* Python and Lua read files with their own tools (pandas, io). */
+%ignore cxm_table_read_csv;
 
 %include "cxm/table.h"
 %include "cxm/journey.h"

@@ -84,8 +84,6 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_fit_report;
 %ignore cxm_value_options;
 %ignore cxm_value_options_init;
-/* Python and Lua read files with their own tools (pandas, io). */
-%ignore cxm_table_read_csv;
 %include "cxm/model.h"
 
 /* ---------------------------------------------------------------- adapters */

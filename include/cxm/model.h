@@ -477,37 +477,6 @@ CXM_API int cxm_model_save(const cxm_model *model, const char *path);
 /** Read a model from a file written by cxm_model_save(). */
 CXM_API int cxm_model_load(cxm_model **out, const char *path);
 
-
-/* ------------------------------------------------------------------ reading data */
-
-/**
- * Read numeric columns, and optionally an id column, from a delimited text
- * file (CSV and friends, with the strict reader of cxm/io.h) into a
- * ::cxm_table (cxm/table.h), e.g. a customer summary to fit or predict on.
- *
- * Each column spec is a header name or a 1-based number, or alternatives
- * separated by '|' of which the first present is used ("frequency|x" reads
- * cxm rfm's and the papers' names alike). A spec starting with '?' is
- * optional: when absent, the table has no such column. In the table, each
- * column is named after the first alternative of its spec ("frequency" for
- * "?frequency|x"), so that callers find it whatever the file calls it; the
- * ids are the text column "id". Values must be finite numbers ("orders.csv:12:
- * column 'T': 'abc' is not a number"); with @c csv->skip_bad_rows bad rows are
- * skipped instead.
- *
- * @param[out] out   the table, released with cxm_table_free().
- * @param path       the file.
- * @param id_column  spec of a text column of ids (non-empty text), or NULL.
- * @param ncolumns   number of numeric columns.
- * @param columns    @p ncolumns column specs.
- * @param csv        the file's layout, NULL for comma-separated with a header.
- * @return #CXM_OK, #CXM_EIO, #CXM_ENOTFOUND (a missing column; the message
- *         lists the header), #CXM_EPARSE, #CXM_EINVAL, #CXM_ENOMEM.
- */
-CXM_API int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
-                               size_t ncolumns, const char *const *columns,
-                               const cxm_csv_options *csv);
-
 #ifdef __cplusplus
 }
 #endif
