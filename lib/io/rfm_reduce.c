@@ -1,4 +1,4 @@
-/* cxm_rfm_reduce (cxm/chunk.h): a chunk of transactions as one row per
+/* cxm_rfm_reduce (cxm/rfm.h, chunked work): a chunk of transactions as one row per
  * (customer, time unit), the partial state of the summary. The units are
  * the summary's own (cxm__rfm_units), so that the summary of reduced rows
  * equals the summary of the rows. */
@@ -11,7 +11,7 @@
 
 #include "core/hash.h"
 #include "core/internal.h"
-#include "cxm/chunk.h"
+#include "cxm/rfm.h"
 #include "io/rfm.h"
 
 int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, double *amount_dst,

@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cxm/chunk.h"
 #include "cxm/journey.h"
 #include "core/hash.h"
 #include "core/table.h"
@@ -70,7 +69,7 @@ int cxm__paths_check_counts(double conversions, double nulls, double value);
 
 /* ------------------------------------------------------------------ attribution counts
  * The counted chain of cxm_attribution_markov() before it is solved
- * (cxm/chunk.h): states and transitions in order of first appearance. */
+ * (cxm/journey.h): states and transitions in order of first appearance. */
 struct cxm_markov_counts {
     cxm_markov_options options;
     cxm__strtab channels;      /* channel names; ids index them */
