@@ -1,7 +1,7 @@
-/* cxm_rfm_reduce (cxm/rfm.h, chunked work): a chunk of transactions as one row per
- * (customer, time unit), the partial state of the summary. The units are
- * the summary's own (cxm__rfm_units), so that the summary of reduced rows
- * equals the summary of the rows. */
+/* cxm_rfm_reduce (cxm/rfm.h, chunked work): a chunk of transactions as one
+ * row per (customer, time unit), the partial state of the summary. The
+ * units are the summary's own (cxm__rfm_units), so that the summary of
+ * reduced rows equals the summary of the rows. */
 #include "config.h"
 
 #include <math.h>
