@@ -49,6 +49,7 @@ START_TEST(mixer_is_splitmix64)
         ck_assert_uint_eq(cxm__mix64(state), expected[i]);
     }
     ck_assert_uint_eq(cxm__hash_step(5, 7), cxm__mix64(5 ^ 7));
+    ck_assert_uint_eq(cxm__hash_fold(3, 5), (uint64_t)6 * UINT64_C(0xbf58476d1ce4e5b9));
     ck_assert_uint_eq(cxm__hash_double(-0.0), cxm__hash_double(0.0));
     ck_assert_uint_ne(cxm__hash_double(1.0), cxm__hash_double(-1.0));
     ck_assert_uint_ne(cxm__hash_seed(), 0);
