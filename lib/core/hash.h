@@ -21,9 +21,10 @@
  * Positions come from the tag, so growing (at half load, doubling) never
  * reads a key. Hashes come from cxm__mix64, splitmix64's finaliser (a
  * bijection of 64-bit words with full avalanche), seeded per table with a
- * per-process random value (cxm__hash_seed), so that keys chosen to collide
- * on one run do not collide on the next. Nothing a table returns depends on
- * the seed: entries are numbered in order of insertion. */
+ * per-process random value (cxm__hash_seed), so that ids and names chosen to
+ * collide on one run (cxm__hash_step, cxm__hash_bytes) do not collide on the
+ * next. Nothing a table returns depends on the seed: entries are numbered
+ * in order of insertion. */
 #ifndef CXM_CORE_HASH_H
 #define CXM_CORE_HASH_H
 
