@@ -1,5 +1,7 @@
-/* Chunked work (cxm/chunk.h). Included by cxm.i after model.i, io.i and
- * journey.i, whose handles and array typemaps it uses.
+/* Chunked work (cxm/chunk.h): the adapters. Included by cxm.i after
+ * model.i, io.i and journey.i, which wrap the declarations with their
+ * modules' (cxm/model.h, cxm/rfm.h, cxm/journey.h; the counts handle and
+ * its bytes typemaps are in journey.i) and ignore those bound here.
  *
  * Python gets everything; cxm.dask (bindings/python/cxm/dask.py) is the
  * driver built on it. The chunked fit calls back into Python: the callback
@@ -8,58 +10,7 @@
  * again by model_fit_chunked. Lua gets the chunk likelihood, the start,
  * set_fit and the attribution counts (as strings of bytes). */
 
-/* ---------------------------------------------------------------- counts handle */
-CXM_HANDLE(cxm_markov_counts, cxm_markov_counts_free)
-
-/* Bytes in and out: Python bytes, Lua strings. */
-#if defined(SWIGPYTHON)
-%typemap(in) (const char *bytes, size_t bytes_n) (char *buffer = NULL, Py_ssize_t length = 0) {
-    if (PyBytes_AsStringAndSize($input, &buffer, &length) != 0)
-        SWIG_fail;
-    $1 = buffer;
-    $2 = (size_t)length;
-}
-%typemap(in, numinputs=0) (unsigned char **data, size_t *size) (unsigned char *bytes = NULL, size_t length = 0) {
-    $1 = &bytes;
-    $2 = &length;
-}
-%typemap(argout) (unsigned char **data, size_t *size) {
-    PyObject *b = PyBytes_FromStringAndSize((const char *)*$1, (Py_ssize_t)*$2);
-    cxm_free(*$1);
-    *$1 = NULL;
-    if (b == NULL)
-        SWIG_fail;
-    $result = SWIG_Python_AppendOutput($result, b);
-}
-#elif defined(SWIGLUA)
-%typemap(in, checkfn="lua_isstring") (const char *bytes, size_t bytes_n) {
-    $1 = (char *)lua_tolstring(L, $input, &$2);
-}
-%typemap(in, numinputs=0) (unsigned char **data, size_t *size) (unsigned char *bytes = NULL, size_t length = 0) {
-    $1 = &bytes;
-    $2 = &length;
-}
-%typemap(argout) (unsigned char **data, size_t *size) {
-    lua_pushlstring(L, (const char *)*$1, *$2);
-    cxm_free(*$1);
-    *$1 = NULL;
-    SWIG_arg++;
-}
-#endif
-%typemap(freearg) (unsigned char **data, size_t *size) { cxm_free(*$1); }
-
-/* ---------------------------------------------------------------- the C API */
-%ignore cxm_model_chunk_loglik;
-%ignore cxm_model_start;
-%ignore cxm_model_fit_chunked;
-%ignore cxm_model_set_fit;
-%ignore cxm_rfm_reduce;
-%ignore cxm_markov_counts_create;
-%ignore cxm_markov_counts_load;
-%ignore cxm_markov_counts_free;
-%ignore cxm_chunk_loglik_fn;
-%include "cxm/chunk.h"
-
+/* ---------------------------------------------------------------- adapters */
 %rename(model_chunk_loglik) cxmb_model_chunk_loglik;
 %rename(model_start) cxmb_model_start;
 %rename(model_set_fit) cxmb_model_set_fit;

@@ -18,6 +18,7 @@
 %ignore cxm_rfm_write_unique_csv_stream;
 %ignore cxm_time_format;
 %ignore cxm_progress_fn;
+%ignore cxm_rfm_reduce; /* an adapter in chunk.i */
 
 /* The summary handle: opaque, owned, freed by the garbage collector. */
 %nodefaultctor cxm_rfm;

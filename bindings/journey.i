@@ -156,6 +156,53 @@ CXM_HANDLE(cxm_journeys, cxm_journeys_free)
 %ignore cxm_markov_options;
 %ignore cxm_heuristic_options;
 %ignore cxm_journey_options;
+/* Python and Lua read files with their own tools (pandas, io). */
+%ignore cxm_table_read_csv;
+
+/* ---------------------------------------------------------------- attribution counts (chunked work) */
+CXM_HANDLE(cxm_markov_counts, cxm_markov_counts_free)
+
+/* Bytes in and out: Python bytes, Lua strings. */
+#if defined(SWIGPYTHON)
+%typemap(in) (const char *bytes, size_t bytes_n) (char *buffer = NULL, Py_ssize_t length = 0) {
+    if (PyBytes_AsStringAndSize($input, &buffer, &length) != 0)
+        SWIG_fail;
+    $1 = buffer;
+    $2 = (size_t)length;
+}
+%typemap(in, numinputs=0) (unsigned char **data, size_t *size) (unsigned char *bytes = NULL, size_t length = 0) {
+    $1 = &bytes;
+    $2 = &length;
+}
+%typemap(argout) (unsigned char **data, size_t *size) {
+    PyObject *b = PyBytes_FromStringAndSize((const char *)*$1, (Py_ssize_t)*$2);
+    cxm_free(*$1);
+    *$1 = NULL;
+    if (b == NULL)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, b);
+}
+#elif defined(SWIGLUA)
+%typemap(in, checkfn="lua_isstring") (const char *bytes, size_t bytes_n) {
+    $1 = (char *)lua_tolstring(L, $input, &$2);
+}
+%typemap(in, numinputs=0) (unsigned char **data, size_t *size) (unsigned char *bytes = NULL, size_t length = 0) {
+    $1 = &bytes;
+    $2 = &length;
+}
+%typemap(argout) (unsigned char **data, size_t *size) {
+    lua_pushlstring(L, (const char *)*$1, *$2);
+    cxm_free(*$1);
+    *$1 = NULL;
+    SWIG_arg++;
+}
+#endif
+%typemap(freearg) (unsigned char **data, size_t *size) { cxm_free(*$1); }
+
+/* Bound through adapters in chunk.i. */
+%ignore cxm_markov_counts_create;
+%ignore cxm_markov_counts_load;
+%ignore cxm_markov_counts_free;
 
 %include "cxm/table.h"
 %include "cxm/journey.h"

@@ -84,8 +84,12 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_fit_report;
 %ignore cxm_value_options;
 %ignore cxm_value_options_init;
-/* Python and Lua read files with their own tools (pandas, io). */
-%ignore cxm_table_read_csv;
+/* Chunked work: adapters in chunk.i. */
+%ignore cxm_model_chunk_loglik;
+%ignore cxm_model_start;
+%ignore cxm_model_fit_chunked;
+%ignore cxm_model_set_fit;
+%ignore cxm_chunk_loglik_fn;
 %include "cxm/model.h"
 
 /* ---------------------------------------------------------------- adapters */

@@ -348,6 +348,40 @@ START_TEST(threads_and_order_agree_on_a_large_log)
 }
 END_TEST
 
+/* Millisecond units over twenty days: recency and T take 31 bits each and
+ * a frequency of 5 three more, too wide to pack into 64 bits; the compressed
+ * form must still group the per-customer rows. */
+START_TEST(compressed_form_of_wide_rows)
+{
+    static const char *const cid[] = { "P", "P", "P", "P", "P", "P", "Q", "Q", "Q",
+                                       "Q", "Q", "Q", "R" };
+    double t[] = { 0, 1, 2, 3, 4, 19, 0, 1, 2, 3, 4, 19, 10 };
+    cxm_rfm_options o;
+    cxm_rfm_options_init(&o);
+    o.unit_days = 1.0 / 86400000;
+    o.observation_end = 20;
+    cxm_rfm *rfm;
+    ck_assert_cxm_ok(cxm_rfm_from_ids(&rfm, 13, cid, t, NULL, &o));
+    ck_assert_uint_eq(cxm_rfm_size(rfm), 3);
+    double x[3], r[3], T[3];
+    ck_assert_cxm_ok(cxm_rfm_column(x, 3, rfm, CXM_RFM_FREQUENCY));
+    ck_assert_cxm_ok(cxm_rfm_column(r, 3, rfm, CXM_RFM_RECENCY));
+    ck_assert_cxm_ok(cxm_rfm_column(T, 3, rfm, CXM_RFM_T));
+    ck_assert(x[0] == 5 && x[1] == 5 && x[2] == 0);
+    ck_assert(r[0] == r[1] && T[0] == T[1]);
+    ck_assert(r[0] > 0x1p30 && T[0] > 0x1p30);
+    ck_assert_uint_eq(cxm_rfm_unique_size(rfm), 2);
+    double ux[2], ur[2], uT[2], w[2];
+    ck_assert_cxm_ok(cxm_rfm_unique_column(ux, 2, rfm, CXM_RFM_FREQUENCY));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(ur, 2, rfm, CXM_RFM_RECENCY));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(uT, 2, rfm, CXM_RFM_T));
+    ck_assert_cxm_ok(cxm_rfm_unique_column(w, 2, rfm, CXM_RFM_WEIGHT));
+    ck_assert(ux[0] == x[2] && ur[0] == r[2] && uT[0] == T[2] && w[0] == 1);
+    ck_assert(ux[1] == x[0] && ur[1] == r[0] && uT[1] == T[0] && w[1] == 2);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
 START_TEST(compressed_form)
 {
     /* Customers: P (x=1,t_x=2,T=5), Q (same), R (x=0, T=3), S (x=1, t_x=2, T=4). */
@@ -722,6 +756,7 @@ static Suite *rfm_suite(void)
     tcase_add_test(tc, threads_and_order_agree_on_a_large_log);
     tcase_add_test(tc, second_pass_with_pairs);
     tcase_add_test(tc, compressed_form);
+    tcase_add_test(tc, compressed_form_of_wide_rows);
     tcase_add_test(tc, bad_arguments);
     tcase_add_test(tc, public_date_functions);
     suite_add_tcase(s, tc);

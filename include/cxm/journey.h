@@ -658,6 +658,93 @@ CXM_API int cxm_journeys_experience_map(cxm_table **out, const cxm_journeys *jou
 CXM_API int cxm_journeys_ladder(cxm_table **out, const cxm_journeys *journeys,
                                 const cxm_journey_options *options);
 
+/* ------------------------------------------------------------------ attribution counts
+ * (chunked work: cxm/chunk.h, docs/chunked.md) */
+
+/** Transition counts of the attribution chain of some paths (opaque). */
+typedef struct cxm_markov_counts cxm_markov_counts;
+
+/**
+ * Count the transitions of the attribution chain (order, nulls and
+ * self-loop rules of @p options) over a chunk of paths.
+ *
+ * @param[out] out  the counts, released with cxm_markov_counts_free().
+ * @param paths     the paths of the chunk.
+ * @param options   order, use of nulls, self-loops; NULL for the defaults.
+ * @return #CXM_OK, #CXM_EINVAL (bad options), #CXM_ERANGE (order > 1 with
+ *         more than 65535 channels), #CXM_ENOMEM. Paths without conversions
+ *         are fine here (the solve needs some).
+ */
+CXM_API int cxm_markov_counts_create(cxm_markov_counts **out, const cxm_paths *paths,
+                                     const cxm_markov_options *options);
+
+/**
+ * Release counts.
+ *
+ * @param counts  the counts, or NULL.
+ */
+CXM_API void cxm_markov_counts_free(cxm_markov_counts *counts);
+
+/**
+ * Add @p src's counts to @p dst. Channels are matched by name. Merging the
+ * counts of consecutive chunks in their order (in any grouping) gives the
+ * counts of all the paths, states and channels in the same order, so the
+ * attribution equals that of the paths in one piece up to the order of
+ * additions.
+ *
+ * @param dst  the counts to add to (of the same order and use of nulls).
+ * @param src  the counts added (unchanged).
+ * @return #CXM_OK, #CXM_EINVAL when the order or the use of nulls differ,
+ *         #CXM_ERANGE, #CXM_ENOMEM (then @p dst is unchanged).
+ */
+CXM_API int cxm_markov_counts_merge(cxm_markov_counts *dst, const cxm_markov_counts *src);
+
+/**
+ * Serialise counts as bytes (a versioned, platform-independent format) to
+ * move them between processes or store them as an aggregate's state.
+ *
+ * @param counts     the counts.
+ * @param[out] data  the bytes, released with cxm_free().
+ * @param[out] size  their number.
+ * @return #CXM_OK, #CXM_EINVAL, #CXM_ENOMEM.
+ */
+CXM_API int cxm_markov_counts_save(const cxm_markov_counts *counts, unsigned char **data,
+                                   size_t *size);
+
+/**
+ * Read counts written by cxm_markov_counts_save(). The bytes are checked.
+ *
+ * @param[out] out  the counts, released with cxm_markov_counts_free().
+ * @param data      the bytes.
+ * @param size      their number.
+ * @return #CXM_OK, #CXM_EPARSE saying what is wrong with the bytes,
+ *         #CXM_EINVAL, #CXM_ENOMEM.
+ */
+CXM_API int cxm_markov_counts_load(cxm_markov_counts **out, const unsigned char *data,
+                                   size_t size);
+
+/**
+ * Exact Markov attribution from counts.
+ *
+ * @param[out] out  the table of cxm_attribution_markov() on the paths
+ *                  counted, released with cxm_table_free().
+ * @param counts    the (merged) counts.
+ * @return as cxm_attribution_markov(); #CXM_EDOMAIN without paths or
+ *         conversions.
+ */
+CXM_API int cxm_attribution_markov_counts(cxm_table **out, const cxm_markov_counts *counts);
+
+/**
+ * The transition matrix from counts.
+ *
+ * @param[out] out  the table of cxm_attribution_transitions() on the paths
+ *                  counted, released with cxm_table_free().
+ * @param counts    the (merged) counts.
+ * @return as cxm_attribution_transitions(); #CXM_EDOMAIN without paths.
+ */
+CXM_API int cxm_attribution_transitions_counts(cxm_table **out,
+                                               const cxm_markov_counts *counts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -477,36 +477,156 @@ CXM_API int cxm_model_save(const cxm_model *model, const char *path);
 /** Read a model from a file written by cxm_model_save(). */
 CXM_API int cxm_model_load(cxm_model **out, const char *path);
 
-
-/* ------------------------------------------------------------------ reading data */
+/* ------------------------------------------------------------------ chunked fits
+ * (chunked work: cxm/chunk.h, docs/chunked.md) */
 
 /**
- * Read numeric columns, and optionally an id column, from a delimited text
- * file (CSV and friends, with the strict reader of cxm/io.h) into a
- * ::cxm_table (cxm/table.h), e.g. a customer summary to fit or predict on.
- *
- * Each column spec is a header name or a 1-based number, or alternatives
- * separated by '|' of which the first present is used ("frequency|x" reads
- * cxm rfm's and the papers' names alike). A spec starting with '?' is
- * optional: when absent, the table has no such column. In the table, each
- * column is named after the first alternative of its spec ("frequency" for
- * "?frequency|x"), so that callers find it whatever the file calls it; the
- * ids are the text column "id". Values must be finite numbers ("orders.csv:12:
- * column 'T': 'abc' is not a number"); with @c csv->skip_bad_rows bad rows are
- * skipped instead.
- *
- * @param[out] out   the table, released with cxm_table_free().
- * @param path       the file.
- * @param id_column  spec of a text column of ids (non-empty text), or NULL.
- * @param ncolumns   number of numeric columns.
- * @param columns    @p ncolumns column specs.
- * @param csv        the file's layout, NULL for comma-separated with a header.
- * @return #CXM_OK, #CXM_EIO, #CXM_ENOTFOUND (a missing column; the message
- *         lists the header), #CXM_EPARSE, #CXM_EINVAL, #CXM_ENOMEM.
+ * Positions in a chunk result of cxm_model_chunk_loglik() (p = the kind's
+ * parameter count): customers, rows, log-likelihood, then p gradient values
+ * and p·p Hessian values (row-major).
  */
-CXM_API int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
-                               size_t ncolumns, const char *const *columns,
-                               const cxm_csv_options *csv);
+enum {
+    CXM_CHUNK_WEIGHT = 0,     /**< Σ weight of the rows used: customers. */
+    CXM_CHUNK_ROWS = 1,       /**< Rows the likelihood was summed over (after merging identical rows). */
+    CXM_CHUNK_LOGLIK = 2,     /**< Σ weight·ln L. */
+    CXM_CHUNK_GRADIENT = 3    /**< Σ weight·∂ln L/∂θ (p values), then Σ weight·∂²ln L/∂θ∂θ (p·p values). */
+};
+
+/** How a parameter is optimised (cxm_model_param_scale()). */
+typedef enum cxm_param_scale {
+    CXM_SCALE_NONE = 0,   /**< Not a parameter (index out of range, or no model). */
+    CXM_SCALE_LOG = 1,    /**< Positive: optimised as φ = ln θ. */
+    CXM_SCALE_LOGIT = 2,  /**< In (0, 1): optimised as φ = ln(θ/(1 − θ)). */
+    CXM_SCALE_LINEAR = 3  /**< Any real: optimised as φ = θ. */
+} cxm_param_scale;
+
+/**
+ * The scale on which a parameter of the model's kind is optimised.
+ *
+ * @param model  a model.
+ * @param index  the parameter (0 to cxm_model_param_count() − 1).
+ * @return its scale, or #CXM_SCALE_NONE for an index out of range or NULL.
+ */
+CXM_API cxm_param_scale cxm_model_param_scale(const cxm_model *model, size_t index);
+
+/**
+ * Length of a chunk result for the model's kind.
+ *
+ * @param model  a model.
+ * @return 3 + p + p² for p parameters, 0 for NULL.
+ */
+CXM_API size_t cxm_model_chunk_size(const cxm_model *model);
+
+/**
+ * The likelihood of one chunk of rows at given parameters, ready to be added
+ * to the other chunks' results element by element.
+ *
+ * Rows are checked and filtered as cxm_model_fit_columns() does (the message
+ * names the row of the chunk); rows with weight 0 and rows the kind skips
+ * (Gamma-Gamma: x = 0) do not count, and a chunk without a row that counts
+ * gives zeros. Derivatives are with respect to the natural parameters.
+ *
+ * @param model    a model of the kind (its parameters are not used, and it
+ *                 may be empty); its cxm_model_set_threads() setting applies.
+ * @param[out] dst cxm_model_chunk_size() values (see #CXM_CHUNK_WEIGHT): the
+ *                 weight and row counts, then Σ w·ln L, and with @p order
+ *                 >= 1 the gradient, with @p order 2 the Hessian (zeros
+ *                 beyond the order).
+ * @param dst_n    length of @p dst; must equal cxm_model_chunk_size().
+ * @param params   the parameters (cxm_model_param_count() values, valid
+ *                 for the kind).
+ * @param nparams  number of parameters.
+ * @param order    0, 1 or 2.
+ * @param n        rows in the chunk.
+ * @param columns  cxm_model_column_count() pointers, one per column (e.g.
+ *                 x, t_x, T), each to @p n values: columns of a columnar
+ *                 store need no copy.
+ * @param weights  customers per row, or NULL for 1 each.
+ * @return #CXM_OK, #CXM_EINVAL (bad data or parameters), #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t dst_n,
+                                   const double *params, size_t nparams, int order, size_t n,
+                                   const double *const *columns, const double *weights);
+
+/**
+ * Where a fit starts: the point from which cxm_model_fit_columns() on these
+ * rows would start Newton's method (the kind's default from the data, then,
+ * for more than 60000 rows after merging identical ones, a quick fit on an
+ * evenly spaced subsample of about 20000 rows). Give it all the rows of a
+ * small data set to start exactly where a fit in one piece does, or an
+ * evenly spaced sample of a large one.
+ *
+ * @param model     a model of the kind (its parameters are not used).
+ * @param[out] dst  cxm_model_param_count() starting values (natural scale).
+ * @param dst_n     length of @p dst.
+ * @param n         rows, as for cxm_model_chunk_loglik().
+ * @param columns   one pointer per column, as for cxm_model_chunk_loglik().
+ * @param weights   customers per row, or NULL.
+ * @param options   the penalty, threads and #CXM_FIT_NO_COMPRESS are used;
+ *                  NULL for the defaults.
+ * @return #CXM_OK, #CXM_EINVAL (bad data, or no row that counts), #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_start(const cxm_model *model, double *dst, size_t dst_n, size_t n,
+                            const double *const *columns, const double *weights,
+                            const cxm_fit_options *options);
+
+/**
+ * The sums a chunked fit asks for: fill @p dst with the element-by-element
+ * sum over every chunk of cxm_model_chunk_loglik() at @p params with
+ * @p order. Return #CXM_OK, or a negative status to stop the fit (the fit
+ * returns it; set a message with cxm_error_message()'s conventions if you
+ * can, e.g. through a failing libcxm call).
+ */
+typedef int (*cxm_chunk_loglik_fn)(void *context, double *dst, size_t dst_n,
+                                   const double *params, size_t nparams, int order);
+
+/**
+ * Fit a model by maximum likelihood on data that the caller holds in chunks:
+ * the engine's optimiser runs here and asks @p evaluate for summed chunk
+ * results (one pass over the chunks per call: value, gradient and Hessian
+ * together). Everything else is as cxm_model_fit(): the options, the
+ * stopping rule, the failure reports, the covariance, and the fitted model
+ * (predictions, JSON, save and load). The report's observations and rows
+ * are the summed #CXM_CHUNK_WEIGHT and #CXM_CHUNK_ROWS.
+ *
+ * Every call must see the same data: a weight sum that changes between
+ * calls (a chunk lost or counted twice) fails the fit with #CXM_EINVAL.
+ *
+ * @param model     the model to fit (any kind with a likelihood).
+ * @param evaluate  the summing callback; called from this thread only.
+ * @param context   passed to @p evaluate.
+ * @param start     starting parameters (e.g. from cxm_model_start()), or
+ *                  NULL with #CXM_FIT_WARM_START to start from the model's.
+ * @param nstart    number of starting values (the parameter count, or 0
+ *                  with NULL).
+ * @param options   NULL for the defaults; threads are the callback's business.
+ * @return #CXM_OK, #CXM_EINVAL, #CXM_ECONVERGE, #CXM_ENOMEM, or the
+ *         callback's status.
+ */
+CXM_API int cxm_model_fit_chunked(cxm_model *model, cxm_chunk_loglik_fn evaluate, void *context,
+                                  const double *start, size_t nstart,
+                                  const cxm_fit_options *options);
+
+/**
+ * Make a model fitted with results found elsewhere (a driver with its own
+ * optimiser): afterwards it predicts, reports and saves as after
+ * cxm_model_fit().
+ *
+ * @param model       the model.
+ * @param params      the estimates (valid for the kind).
+ * @param n           parameter count.
+ * @param covariance  their covariance, n×n row-major, symmetric with
+ *                    positive finite variances.
+ * @param cov_n       n·n.
+ * @param penalty     the L2 penalty the fit used (>= 0), recorded in the JSON.
+ * @param report      reason #CXM_FIT_CONVERGED, the log-likelihood
+ *                    (finite), observations (> 0), rows, iterations,
+ *                    evaluations and gradient norm of the fit.
+ * @return #CXM_OK, #CXM_EINVAL (the model keeps its state).
+ */
+CXM_API int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
+                              const double *covariance, size_t cov_n, double penalty,
+                              const cxm_fit_report *report);
 
 #ifdef __cplusplus
 }

@@ -275,6 +275,38 @@ CXM_API int cxm_rfm_write_csv_stream(const cxm_rfm *rfm, FILE *stream);
  */
 CXM_API int cxm_rfm_write_unique_csv_stream(const cxm_rfm *rfm, FILE *stream);
 
+/* ------------------------------------------------------------------ partial states
+ * (chunked work: cxm/chunk.h, docs/chunked.md) */
+
+/**
+ * Reduce a chunk of transactions to one row per (customer, time unit): the
+ * partial state of the summary. In each unit the row keeps the earliest
+ * time and the sum of the amounts (in input order), which is all the
+ * summary uses, so cxm_rfm_from_codes() gives the same summary from the
+ * reduced rows as from the original ones (amounts summed in another order
+ * aside; cxm_rfm_period_end() reports the latest reduced time). Reduced
+ * chunks are again transactions: to merge partial states, concatenate them
+ * and reduce again. Rows come out in order of first appearance.
+ *
+ * @param[out] count         number of reduced rows written (<= n).
+ * @param[out] customer_dst  @p dst_n customer codes.
+ * @param[out] time_dst      @p dst_n times.
+ * @param[out] amount_dst    @p dst_n amounts, or NULL when @p amount is NULL.
+ * @param dst_n              length of each output array, >= n.
+ * @param n                  transactions in the chunk.
+ * @param customer          @p n customer codes (any int64 values).
+ * @param time              @p n times in days since 1970-01-01.
+ * @param amount            @p n amounts (finite), or NULL.
+ * @param options            the time unit (unit_days, unit_months,
+ *                           unit_origin); the other fields are checked and
+ *                           otherwise not used. NULL: daily units.
+ * @return #CXM_OK, #CXM_EINVAL (the message names the element), #CXM_ENOMEM.
+ */
+CXM_API int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst,
+                           double *amount_dst, size_t dst_n, size_t n, const int64_t *customer,
+                           const double *time, const double *amount,
+                           const cxm_rfm_options *options);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@
 #define CXM_TABLE_H
 
 #include "cxm/common.h"
+#include "cxm/io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,6 +116,34 @@ CXM_API int cxm_table_scalar(double *out, const cxm_table *table, const char *na
  */
 CXM_API int cxm_table_write_csv(const cxm_table *table, const char *path,
                                 const char *const *time_columns);
+
+/**
+ * Read numeric columns, and optionally an id column, from a delimited text
+ * file (CSV and friends, with the strict reader of cxm/io.h) into a
+ * ::cxm_table, e.g. a customer summary to fit or predict on.
+ *
+ * Each column spec is a header name or a 1-based number, or alternatives
+ * separated by '|' of which the first present is used ("frequency|x" reads
+ * cxm rfm's and the papers' names alike). A spec starting with '?' is
+ * optional: when absent, the table has no such column. In the table, each
+ * column is named after the first alternative of its spec ("frequency" for
+ * "?frequency|x"), so that callers find it whatever the file calls it; the
+ * ids are the text column "id". Values must be finite numbers ("orders.csv:12:
+ * column 'T': 'abc' is not a number"); with @c csv->skip_bad_rows bad rows are
+ * skipped instead.
+ *
+ * @param[out] out   the table, released with cxm_table_free().
+ * @param path       the file.
+ * @param id_column  spec of a text column of ids (non-empty text), or NULL.
+ * @param ncolumns   number of numeric columns.
+ * @param columns    @p ncolumns column specs.
+ * @param csv        the file's layout, NULL for comma-separated with a header.
+ * @return #CXM_OK, #CXM_EIO, #CXM_ENOTFOUND (a missing column; the message
+ *         lists the header), #CXM_EPARSE, #CXM_EINVAL, #CXM_ENOMEM.
+ */
+CXM_API int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
+                               size_t ncolumns, const char *const *columns,
+                               const cxm_csv_options *csv);
 
 #ifdef __cplusplus
 }

@@ -12,23 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "chain/pls.h"
 #include "core/internal.h"
 #include "numeric/linalg.h"
-
-struct cxm_pls_result {
-    cxm_pls_model *model;
-    pls_plan plan;
-    pls_layout layout;
-    cxm_pls_info info;
-    double *estimate;           /* layout.total */
-    double *mean, *sd;          /* p: item moments of the estimation sample */
-    double *low, *range;        /* p: item scales */
-    double *draws;              /* info.resamples × layout.total */
-    double *boot;               /* 4 × layout.total: mean, SE, lower, upper */
-};
 
 void cxm__pls_layout(pls_layout *layout, size_t c, size_t q)
 {
@@ -237,15 +223,11 @@ static int mode_b_collinear(const pls_plan *plan, size_t j, size_t column, const
                      plan->names[j], item, others);
 }
 
-int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *moments,
-                  pls_work *work, const pls_layout *layout, double *estimate, size_t *iterations,
-                  int quiet)
+/* Cholesky factors of the Mode B blocks, one after another in
+ * work->block_inv. */
+static int factor_mode_b(const pls_plan *plan, const double *r, pls_work *work, int quiet)
 {
-    size_t c = plan->c, q = plan->q, p = plan->p;
-    double *w = work->w, *w_old = work->w_old, *g = work->g, *cor = work->cor, *e = work->e;
-    double *a = work->small, *beta = a + c * c, *scratch = beta + c;
-
-    /* Cholesky factors of the Mode B blocks. */
+    size_t c = plan->c, p = plan->p;
     double *factor = work->block_inv;
     for (size_t j = 0; j < c; j++) {
         size_t n = plan->start[j + 1] - plan->start[j];
@@ -255,65 +237,94 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
                     factor[u * n + v] = r[plan->item[plan->start[j] + u] * p +
                                           plan->item[plan->start[j] + v]];
             size_t column;
-            if (cxm__cholesky_rank(factor, n, MODE_B_RTOL, &column, w_old) != CXM_OK)
-                return quiet ? CXM_EDOMAIN : mode_b_collinear(plan, j, column, w_old);
+            if (cxm__cholesky_rank(factor, n, MODE_B_RTOL, &column, work->w_old) != CXM_OK)
+                return quiet ? CXM_EDOMAIN : mode_b_collinear(plan, j, column, work->w_old);
         }
         factor += n * n;
     }
+    return CXM_OK;
+}
 
+/* Inner weights e[j][k]: how construct k enters the inner proxy of j. */
+static int inner_weights(const pls_plan *plan, pls_work *work, int quiet)
+{
+    size_t c = plan->c;
+    double *cor = work->cor, *e = work->e;
+    double *a = work->small, *beta = a + c * c, *scratch = beta + c;
+    memset(e, 0, c * c * sizeof *e);
+    for (size_t j = 0; j < c; j++) {
+        for (size_t k = 0; k < c; k++) {
+            int adjacent = plan->adj[j * c + k] || plan->adj[k * c + j];
+            if (!adjacent)
+                continue;
+            double v = cor[j * c + k];
+            if (plan->scheme == CXM_PLS_CENTROID)
+                e[j * c + k] = (v > 0) - (v < 0);
+            else if (plan->scheme == CXM_PLS_FACTORIAL || plan->adj[j * c + k])
+                e[j * c + k] = v; /* factorial, or k is a successor of j (path scheme) */
+        }
+        if (plan->scheme == CXM_PLS_PATH && plan->n_pred[j] > 0) {
+            if (regress_on_predecessors(plan, cor, j, beta, a, work->perm, scratch) != CXM_OK)
+                return core_fail(quiet, CXM_EDOMAIN,
+                                 "the predecessors of construct '%s' are collinear",
+                                 plan->names[j]);
+            for (size_t u = 0; u < plan->n_pred[j]; u++)
+                e[j * c + plan->pred[j * c + u]] = beta[u];
+        }
+    }
+    return CXM_OK;
+}
+
+/* Outer weights from covariances with the inner proxy (the previous ones
+ * kept in work->w_old). */
+static int outer_weights(const pls_plan *plan, const double *r, pls_work *work, int quiet)
+{
+    size_t c = plan->c;
+    double *w = work->w, *g = work->g, *e = work->e;
+    memcpy(work->w_old, w, plan->q * sizeof *w);
+    double *factor = work->block_inv;
+    for (size_t j = 0; j < c; j++) {
+        size_t first = plan->start[j], n = plan->start[j + 1] - first;
+        for (size_t h = first; h < first + n; h++) {
+            double s = 0;
+            for (size_t k = 0; k < c; k++)
+                s += e[j * c + k] * g[h * c + k];
+            w[h] = s;
+        }
+        if (plan->mode[j] == CXM_PLS_MODE_B)
+            cxm__cholesky_solve(factor, n, w + first);
+        factor += n * n;
+        if (normalize_block(plan, r, w, j) != CXM_OK)
+            return core_fail(quiet, CXM_EDOMAIN,
+                             "construct '%s' is uncorrelated with its neighbours: its inner "
+                             "proxy vanishes",
+                             plan->names[j]);
+    }
+    return CXM_OK;
+}
+
+/* The weights, iterated from all ones until they stop changing. */
+static int iterate_weights(const pls_plan *plan, const double *r, pls_work *work,
+                           size_t *iterations, int quiet)
+{
+    size_t c = plan->c, q = plan->q;
+    double *w = work->w, *w_old = work->w_old;
     for (size_t h = 0; h < q; h++)
         w[h] = 1.0;
     for (size_t j = 0; j < c; j++)
         if (normalize_block(plan, r, w, j) != CXM_OK)
             return core_fail(quiet, CXM_EDOMAIN, "construct '%s' has a degenerate block",
-                                 plan->names[j]);
+                             plan->names[j]);
 
     size_t it;
     int converged = 0;
     for (it = 1; it <= plan->max_iterations && !converged; it++) {
-        scores_moments(plan, r, w, g, cor);
-        /* Inner weights e[j][k]: how construct k enters the inner proxy of j. */
-        memset(e, 0, c * c * sizeof *e);
-        for (size_t j = 0; j < c; j++) {
-            for (size_t k = 0; k < c; k++) {
-                int adjacent = plan->adj[j * c + k] || plan->adj[k * c + j];
-                if (!adjacent)
-                    continue;
-                double v = cor[j * c + k];
-                if (plan->scheme == CXM_PLS_CENTROID)
-                    e[j * c + k] = (v > 0) - (v < 0);
-                else if (plan->scheme == CXM_PLS_FACTORIAL || plan->adj[j * c + k])
-                    e[j * c + k] = v; /* factorial, or k is a successor of j (path scheme) */
-            }
-            if (plan->scheme == CXM_PLS_PATH && plan->n_pred[j] > 0) {
-                if (regress_on_predecessors(plan, cor, j, beta, a, work->perm, scratch) != CXM_OK)
-                    return core_fail(quiet, CXM_EDOMAIN,
-                                     "the predecessors of construct '%s' are collinear",
-                                     plan->names[j]);
-                for (size_t u = 0; u < plan->n_pred[j]; u++)
-                    e[j * c + plan->pred[j * c + u]] = beta[u];
-            }
-        }
-        /* Outer weights from covariances with the inner proxy. */
-        memcpy(w_old, w, q * sizeof *w);
-        factor = work->block_inv;
-        for (size_t j = 0; j < c; j++) {
-            size_t first = plan->start[j], n = plan->start[j + 1] - first;
-            for (size_t h = first; h < first + n; h++) {
-                double s = 0;
-                for (size_t k = 0; k < c; k++)
-                    s += e[j * c + k] * g[h * c + k];
-                w[h] = s;
-            }
-            if (plan->mode[j] == CXM_PLS_MODE_B)
-                cxm__cholesky_solve(factor, n, w + first);
-            factor += n * n;
-            if (normalize_block(plan, r, w, j) != CXM_OK)
-                return core_fail(quiet, CXM_EDOMAIN,
-                                 "construct '%s' is uncorrelated with its neighbours: its inner "
-                                 "proxy vanishes",
-                                 plan->names[j]);
-        }
+        scores_moments(plan, r, w, work->g, work->cor);
+        int status = inner_weights(plan, work, quiet);
+        if (status == CXM_OK)
+            status = outer_weights(plan, r, work, quiet);
+        if (status != CXM_OK)
+            return status;
         double change = 0;
         for (size_t h = 0; h < q; h++)
             change = fmax(change, fabs(w[h] - w_old[h]));
@@ -325,8 +336,62 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
         return core_fail(quiet, CXM_ECONVERGE,
                          "the PLS algorithm did not converge in %zu iterations", plan->max_iterations);
     *iterations = it - 1;
+    return CXM_OK;
+}
 
-    /* Final scores' moments, then everything else from them. */
+/* Total effects of a recursive model: B + B² + ... + B^(c−1); power and
+ * next are c × c scratch. */
+static void total_effects(size_t c, const double *paths, double *total, double *power, double *next)
+{
+    memcpy(total, paths, c * c * sizeof *total);
+    memcpy(power, paths, c * c * sizeof *power);
+    for (size_t step = 1; step < c; step++) {
+        int nonzero = 0;
+        for (size_t i = 0; i < c; i++)
+            for (size_t j = 0; j < c; j++) {
+                double s = 0;
+                for (size_t k = 0; k < c; k++)
+                    s += power[i * c + k] * paths[k * c + j];
+                next[i * c + j] = s;
+                nonzero |= s != 0;
+            }
+        if (!nonzero)
+            break;
+        memcpy(power, next, c * c * sizeof *power);
+        for (size_t i = 0; i < c * c; i++)
+            total[i] += power[i];
+    }
+}
+
+/* Indices on 0-100: weights of the items rescaled to 0-100, normalised
+ * (Fornell et al. 1996). A construct's rescaled score is 100/S_j times
+ * its standardized score plus a constant, S_j = Σ unstd·range; sd[j]
+ * receives 100/S_j, the sd of the rescaled score. */
+static void index_estimates(const pls_plan *plan, const pls_moments *moments, const double *unstd,
+                            double *index_w, double *indices, double *sd)
+{
+    for (size_t j = 0; j < plan->c; j++) {
+        double s = 0;
+        for (size_t h = plan->start[j]; h < plan->start[j + 1]; h++)
+            s += unstd[h] * moments->range[plan->item[h]];
+        double index = 0;
+        for (size_t h = plan->start[j]; h < plan->start[j + 1]; h++) {
+            size_t i = plan->item[h];
+            index_w[h] = s > 0 ? unstd[h] * moments->range[i] / s : NAN;
+            index += index_w[h] * (moments->mean[i] - moments->low[i]) / moments->range[i];
+        }
+        indices[j] = 100.0 * index;
+        sd[j] = s > 0 ? 100.0 / s : NAN;
+    }
+}
+
+/* Everything else from the final weights' scores. */
+static int final_estimates(const pls_plan *plan, const double *r, const pls_moments *moments,
+                           pls_work *work, const pls_layout *layout, double *estimate, int quiet)
+{
+    size_t c = plan->c, q = plan->q;
+    double *w = work->w, *g = work->g, *cor = work->cor;
+    double *a = work->small, *beta = a + c * c, *scratch = beta + c;
     scores_moments(plan, r, w, g, cor);
     double *weights = estimate + layout->offset[CXM_PLS_WEIGHTS];
     double *unstd = estimate + layout->offset[CXM_PLS_WEIGHTS_UNSTANDARDIZED];
@@ -367,46 +432,24 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
         }
         r2[j] = s;
     }
-    /* Total effects of a recursive model: B + B² + ... + B^(c−1). */
-    double *power = a, *next = e; /* c × c scratch each (a has (c+1)² room) */
-    memcpy(total, paths, c * c * sizeof *total);
-    memcpy(power, paths, c * c * sizeof *power);
-    for (size_t step = 1; step < c; step++) {
-        int nonzero = 0;
-        for (size_t i = 0; i < c; i++)
-            for (size_t j = 0; j < c; j++) {
-                double s = 0;
-                for (size_t k = 0; k < c; k++)
-                    s += power[i * c + k] * paths[k * c + j];
-                next[i * c + j] = s;
-                nonzero |= s != 0;
-            }
-        if (!nonzero)
-            break;
-        memcpy(power, next, c * c * sizeof *power);
-        for (size_t i = 0; i < c * c; i++)
-            total[i] += power[i];
-    }
-    /* Indices on 0-100: weights of the items rescaled to 0-100, normalised
-     * (Fornell et al. 1996). A construct's rescaled score is 100/S_j times
-     * its standardized score plus a constant, S_j = Σ unstd·range. */
-    for (size_t j = 0; j < c; j++) {
-        double s = 0;
-        for (size_t h = plan->start[j]; h < plan->start[j + 1]; h++)
-            s += unstd[h] * moments->range[plan->item[h]];
-        double index = 0;
-        for (size_t h = plan->start[j]; h < plan->start[j + 1]; h++) {
-            size_t i = plan->item[h];
-            index_w[h] = s > 0 ? unstd[h] * moments->range[i] / s : NAN;
-            index += index_w[h] * (moments->mean[i] - moments->low[i]) / moments->range[i];
-        }
-        indices[j] = 100.0 * index;
-        beta[j] = s > 0 ? 100.0 / s : NAN; /* sd of the rescaled score */
-    }
+    total_effects(c, paths, total, a, work->e); /* a has (c+1)² room */
+    index_estimates(plan, moments, unstd, index_w, indices, beta);
     for (size_t i = 0; i < c; i++)
         for (size_t j = 0; j < c; j++)
             total_index[i * c + j] = total[i * c + j] == 0 ? 0 : total[i * c + j] * beta[j] / beta[i];
     return CXM_OK;
+}
+
+int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *moments,
+                  pls_work *work, const pls_layout *layout, double *estimate, size_t *iterations,
+                  int quiet)
+{
+    int status = factor_mode_b(plan, r, work, quiet);
+    if (status == CXM_OK)
+        status = iterate_weights(plan, r, work, iterations, quiet);
+    if (status == CXM_OK)
+        status = final_estimates(plan, r, moments, work, layout, estimate, quiet);
+    return status;
 }
 
 /* ------------------------------------------------------------------ estimation */
@@ -929,176 +972,4 @@ int cxm_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *result, s
                          result->model->constructs[isnan(effect) ? driver : target].name);
     return cxm_value_of_improvement(out, retention, indices[target], points * effect, margin,
                                     discount, timing, customers);
-}
-
-/* ------------------------------------------------------------------ JSON */
-
-static int add_number(cJSON *object, const char *key, double value)
-{
-    cJSON *item = isfinite(value) ? cJSON_CreateNumber(value) : cJSON_CreateNull();
-    return item != NULL && cJSON_AddItemToObject(object, key, item);
-}
-
-/* Estimate and, with resamples, bootstrap statistics of one value. */
-static int add_estimate(cJSON *object, const cxm_pls_result *r, cxm_pls_quantity q, size_t k,
-                        const char *key)
-{
-    size_t at = r->layout.offset[q] + k, total = r->layout.total;
-    int ok = add_number(object, key, r->estimate[at]);
-    if (r->info.resamples > 0) {
-        ok &= add_number(object, "std_error", r->boot[total + at]);
-        ok &= add_number(object, "lower", r->boot[2 * total + at]);
-        ok &= add_number(object, "upper", r->boot[3 * total + at]);
-    }
-    return ok;
-}
-
-int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
-{
-    int status = cxm__check_pointer(out, "out");
-    if (status == CXM_OK)
-        status = cxm__check_pointer(result, "result");
-    if (status != CXM_OK)
-        return status;
-    const cxm_pls_result *r = result;
-    const cxm_pls_model *m = r->model;
-    size_t c = r->plan.c;
-    static const char *const schemes[] = { "path", "centroid", "factorial" };
-    cJSON *root = cJSON_CreateObject(), *info, *arr;
-    int ok = root != NULL;
-    cJSON *model = ok ? cxm__pls_model_cjson(m) : NULL;
-    ok &= model != NULL && cJSON_AddItemToObject(root, "model", model);
-    if (!ok)
-        cJSON_Delete(model);
-    ok &= (info = cJSON_AddObjectToObject(root, "estimation")) != NULL;
-    if (ok) {
-        ok &= add_number(info, "rows", (double)r->info.rows);
-        ok &= add_number(info, "rows_dropped", (double)r->info.rows_dropped);
-        ok &= add_number(info, "iterations", (double)r->info.iterations);
-        ok &= cJSON_AddStringToObject(info, "scheme", schemes[r->info.scheme]) != NULL;
-        ok &= add_number(info, "resamples", (double)r->info.resamples);
-        ok &= add_number(info, "resamples_failed", (double)r->info.resamples_failed);
-        ok &= add_number(info, "level", r->info.level);
-    }
-    ok &= (arr = cJSON_AddArrayToObject(root, "constructs")) != NULL;
-    for (size_t j = 0; ok && j < c; j++) {
-        cJSON *o = cJSON_CreateObject(), *sub;
-        ok &= o != NULL && cJSON_AddItemToArray(arr, o);
-        if (!ok) {
-            cJSON_Delete(o);
-            break;
-        }
-        ok &= cJSON_AddStringToObject(o, "name", m->constructs[j].name) != NULL;
-        if (!isnan(r->estimate[r->layout.offset[CXM_PLS_R_SQUARED] + j]))
-            ok &= (sub = cJSON_AddObjectToObject(o, "r_squared")) != NULL &&
-                  add_estimate(sub, r, CXM_PLS_R_SQUARED, j, "estimate");
-        ok &= (sub = cJSON_AddObjectToObject(o, "index")) != NULL &&
-              add_estimate(sub, r, CXM_PLS_INDICES, j, "estimate");
-    }
-    ok &= (arr = cJSON_AddArrayToObject(root, "indicators")) != NULL;
-    for (size_t h = 0; ok && h < r->plan.q; h++) {
-        cJSON *o = cJSON_CreateObject(), *sub;
-        ok &= o != NULL && cJSON_AddItemToArray(arr, o);
-        if (!ok) {
-            cJSON_Delete(o);
-            break;
-        }
-        ok &= cJSON_AddStringToObject(o, "construct", m->constructs[r->plan.construct[h]].name) != NULL;
-        ok &= cJSON_AddStringToObject(o, "item", m->items[r->plan.item[h]]) != NULL;
-        ok &= (sub = cJSON_AddObjectToObject(o, "weight")) != NULL &&
-              add_estimate(sub, r, CXM_PLS_WEIGHTS, h, "estimate");
-        ok &= add_number(o, "unstandardized_weight",
-                         r->estimate[r->layout.offset[CXM_PLS_WEIGHTS_UNSTANDARDIZED] + h]);
-        ok &= add_number(o, "index_weight", r->estimate[r->layout.offset[CXM_PLS_INDEX_WEIGHTS] + h]);
-        ok &= (sub = cJSON_AddObjectToObject(o, "loading")) != NULL &&
-              add_estimate(sub, r, CXM_PLS_LOADINGS, h, "estimate");
-        ok &= add_number(o, "mean", r->estimate[r->layout.offset[CXM_PLS_INDICATOR_MEANS] + h]);
-        ok &= add_number(o, "std_dev", r->estimate[r->layout.offset[CXM_PLS_INDICATOR_STD_DEVS] + h]);
-    }
-    ok &= (arr = cJSON_AddArrayToObject(root, "paths")) != NULL;
-    for (size_t k = 0; ok && k < m->n_paths; k++) {
-        size_t from = m->path_from[k], to = m->path_to[k];
-        cJSON *o = cJSON_CreateObject();
-        ok &= o != NULL && cJSON_AddItemToArray(arr, o);
-        if (!ok) {
-            cJSON_Delete(o);
-            break;
-        }
-        ok &= cJSON_AddStringToObject(o, "from", m->constructs[from].name) != NULL;
-        ok &= cJSON_AddStringToObject(o, "to", m->constructs[to].name) != NULL;
-        ok &= add_estimate(o, r, CXM_PLS_PATHS, from * c + to, "estimate");
-    }
-    ok &= (arr = cJSON_AddArrayToObject(root, "total_effects")) != NULL;
-    const double *total = r->estimate + r->layout.offset[CXM_PLS_TOTAL_EFFECTS];
-    const double *total_index = r->estimate + r->layout.offset[CXM_PLS_TOTAL_EFFECTS_INDEX];
-    for (size_t i = 0; ok && i < c; i++)
-        for (size_t j = 0; ok && j < c; j++) {
-            if (total[i * c + j] == 0)
-                continue;
-            cJSON *o = cJSON_CreateObject();
-            ok &= o != NULL && cJSON_AddItemToArray(arr, o);
-            if (!ok) {
-                cJSON_Delete(o);
-                break;
-            }
-            ok &= cJSON_AddStringToObject(o, "from", m->constructs[i].name) != NULL;
-            ok &= cJSON_AddStringToObject(o, "to", m->constructs[j].name) != NULL;
-            ok &= add_estimate(o, r, CXM_PLS_TOTAL_EFFECTS, i * c + j, "estimate");
-            ok &= add_number(o, "index_points", total_index[i * c + j]);
-        }
-    size_t target;
-    if (ok && m->target && cxm_pls_model_target(&target, m) == CXM_OK) {
-        /* Drivers of the target ranked by importance (index-scale total effect). */
-        const double *indices = r->estimate + r->layout.offset[CXM_PLS_INDICES];
-        cJSON *ipma = cJSON_AddObjectToObject(root, "importance_performance");
-        ok &= ipma != NULL && cJSON_AddStringToObject(ipma, "target", m->target) != NULL;
-        ok &= ipma != NULL && (arr = cJSON_AddArrayToObject(ipma, "drivers")) != NULL;
-        unsigned char *used = ok ? cxm__calloc(c, 1) : NULL;
-        ok &= used != NULL;
-        /* Quadrants split at the mean importance and performance (Martilla & James 1977). */
-        double mean_i = 0, mean_p = 0, drivers = 0;
-        for (size_t j = 0; ok && j < c; j++)
-            if (j != target && total[j * c + target] != 0) {
-                mean_i += total_index[j * c + target];
-                mean_p += indices[j];
-                drivers += 1;
-            }
-        mean_i /= drivers > 0 ? drivers : 1;
-        mean_p /= drivers > 0 ? drivers : 1;
-        for (;;) {
-            size_t best = c;
-            for (size_t j = 0; ok && j < c; j++)
-                if (!used[j] && j != target && total[j * c + target] != 0 &&
-                    (best == c || total_index[j * c + target] > total_index[best * c + target]))
-                    best = j;
-            if (!ok || best == c)
-                break;
-            used[best] = 1;
-            cJSON *o = cJSON_CreateObject();
-            ok &= o != NULL && cJSON_AddItemToArray(arr, o);
-            if (!ok) {
-                cJSON_Delete(o);
-                break;
-            }
-            double importance = total_index[best * c + target], performance = indices[best];
-            const char *quadrant = importance > mean_i
-                                       ? (performance > mean_p ? "keep up the good work"
-                                                               : "concentrate here")
-                                       : (performance > mean_p ? "possible overkill"
-                                                               : "low priority");
-            ok &= cJSON_AddStringToObject(o, "construct", m->constructs[best].name) != NULL;
-            ok &= add_number(o, "importance", importance);
-            ok &= add_number(o, "total_effect", total[best * c + target]);
-            ok &= add_number(o, "performance", performance);
-            ok &= cJSON_AddStringToObject(o, "quadrant", quadrant) != NULL;
-        }
-        cxm__free(used);
-    }
-    if (!ok) {
-        cJSON_Delete(root);
-        return cxm__fail(CXM_ENOMEM, "out of memory while writing JSON");
-    }
-    char *printed = cJSON_Print(root);
-    cJSON_Delete(root);
-    return cxm__json_take(out, printed);
 }

@@ -1,5 +1,6 @@
-/* PLS path modelling internals shared by pls_model.c (model handle, JSON,
- * presets), pls.c (estimation, results) and pls_boot.c (bootstrap). */
+/* PLS path modelling internals shared by pls_model.c (model handle,
+ * presets), pls_json.c (models and results as JSON), pls.c (estimation,
+ * results) and pls_boot.c (bootstrap). */
 #ifndef CXM_CHAIN_PLS_H
 #define CXM_CHAIN_PLS_H
 
@@ -98,12 +99,24 @@ int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const dou
                        const double *range, size_t n_boot, uint64_t seed, size_t threads,
                        double *draws, size_t *n_ok);
 
-/* JSON helpers (pls_model.c): the model as a cJSON tree (NULL when out of
- * memory), and a string printed by cJSON moved into memory released by
- * cxm_free() (the printed string is freed). */
+/* An estimate (pls.c), written as JSON by pls_json.c. */
+struct cxm_pls_result {
+    cxm_pls_model *model;
+    pls_plan plan;
+    pls_layout layout;
+    cxm_pls_info info;
+    double *estimate;           /* layout.total */
+    double *mean, *sd;          /* p: item moments of the estimation sample */
+    double *low, *range;        /* p: item scales */
+    double *draws;              /* info.resamples × layout.total */
+    double *boot;               /* 4 × layout.total: mean, SE, lower, upper */
+};
+
+/* The model as a cJSON tree, NULL when out of memory (pls_json.c). */
 struct cJSON;
 struct cJSON *cxm__pls_model_cjson(const cxm_pls_model *model);
-int cxm__json_take(char **out, char *printed);
+/* Replace the model's name with a copy of name (pls_model.c). */
+int cxm__pls_model_set_name(cxm_pls_model *model, const char *name);
 
 /* A model's deep copy (for results). */
 int cxm__pls_model_copy(cxm_pls_model **out, const cxm_pls_model *model);

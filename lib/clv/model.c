@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clv/model_engine.h"
+#include "core/hash.h"
 #include "core/internal.h"
 #include "numeric/linalg.h"
 #include "numeric/optim.h"
@@ -292,70 +293,23 @@ void cxm__prepared_free(cxm__prepared *prep)
     memset(prep, 0, sizeof *prep);
 }
 
-static uint64_t double_bits(double v)
-{
-    uint64_t bits;
-    if (v == 0.0)
-        v = 0.0; /* -0 and +0 are the same row */
-    memcpy(&bits, &v, sizeof bits);
-    return bits;
-}
-
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Distinct rows among rows[0..count) (indices into column), in order of
  * first appearance: unique[k] is the first row of pattern k and pattern[i]
- * the pattern of rows[i]. The open-addressing table keeps each pattern's
- * hash, starts at `expected` patterns and doubles at half load, so that it
- * stays in cache when the patterns are few. Returns the number of
- * patterns, or 0 on ENOMEM. */
-typedef struct slot {
-    uint64_t hash;
-    uint32_t pattern; /* UINT32_MAX: empty */
-} slot;
-
-static int grow_slots(slot **slots, size_t *capacity)
-{
-    size_t bigger = *capacity * 2;
-    slot *fresh = cxm__malloc(bigger * sizeof *fresh);
-    if (fresh == NULL)
-        return CXM_ENOMEM;
-    for (size_t i = 0; i < bigger; i++)
-        fresh[i].pattern = UINT32_MAX;
-    for (size_t i = 0; i < *capacity; i++) {
-        if ((*slots)[i].pattern == UINT32_MAX)
-            continue;
-        size_t j = (size_t)((*slots)[i].hash & (bigger - 1));
-        while (fresh[j].pattern != UINT32_MAX)
-            j = (j + 1) & (bigger - 1);
-        fresh[j] = (*slots)[i];
-    }
-    cxm__free(*slots);
-    *slots = fresh;
-    *capacity = bigger;
-    return CXM_OK;
-}
-
+ * the pattern of rows[i]. The table (lib/core/hash.h) starts at `expected`
+ * patterns, so that it stays in cache when the patterns are few. Returns
+ * the number of patterns, or 0 on ENOMEM. */
 static size_t distinct_rows(const double *const *column, size_t ncolumns, const size_t *rows,
                             size_t count, size_t expected, size_t *unique, uint32_t *pattern)
 {
-    size_t capacity = 64, stored = expected > 16 ? expected : 16;
-    while (capacity < 2 * expected)
-        capacity *= 2;
-    slot *slots = cxm__malloc(capacity * sizeof *slots);
+    size_t stored = expected > 16 ? expected : 16;
+    cxm__hash table;
+    cxm__hash_init(&table);
     /* The patterns' values, side by side: comparing against them stays in
      * cache, where the caller's columns (one miss per row) would not. */
     uint64_t *values = cxm__malloc(stored * ncolumns * sizeof *values);
     size_t patterns = 0;
-    if (slots == NULL || values == NULL)
+    if (values == NULL || cxm__hash_reserve(&table, expected) != CXM_OK)
         goto fail;
-    for (size_t i = 0; i < capacity; i++)
-        slots[i].pattern = UINT32_MAX;
     /* Rows are hashed a block ahead and their slots prefetched: a large
      * table misses the cache on nearly every probe, and the misses of one
      * block then overlap instead of following one another. */
@@ -367,55 +321,45 @@ static size_t distinct_rows(const double *const *column, size_t ncolumns, const 
         if (k % AHEAD == 0) {
             size_t block = count - k < AHEAD ? count - k : AHEAD;
             for (size_t b = 0; b < block; b++) {
-                uint64_t h = 0x9e3779b97f4a7c15ULL;
+                uint64_t h = table.seed;
                 for (size_t c = 0; c < ncolumns; c++)
-                    h = (h ^ double_bits(column[c][rows[k + b]])) * 0xbf58476d1ce4e5b9ULL;
-                hashes[b] = mix64(h);
-                __builtin_prefetch(&slots[hashes[b] & (capacity - 1)]);
+                    h = cxm__hash_fold(h, cxm__hash_double(column[c][rows[k + b]]));
+                hashes[b] = cxm__mix64(h);
+                cxm__hash_prefetch(&table, hashes[b]);
             }
         }
         for (size_t c = 0; c < ncolumns; c++)
-            bits[c] = double_bits(column[c][i]);
-        uint64_t hash = hashes[k % AHEAD];
-        size_t s = (size_t)(hash & (capacity - 1));
-        for (;;) {
-            uint32_t p = slots[s].pattern;
-            if (p == UINT32_MAX) {
-                if (patterns == stored) {
-                    uint64_t *bigger =
-                        cxm__reallocarray(values, 2 * stored * ncolumns, sizeof *values);
-                    if (bigger == NULL)
-                        goto fail;
-                    values = bigger;
-                    stored *= 2;
-                }
-                memcpy(values + patterns * ncolumns, bits, ncolumns * sizeof *bits);
-                slots[s].hash = hash;
-                slots[s].pattern = (uint32_t)patterns;
-                unique[patterns] = i;
-                if (pattern)
-                    pattern[k] = (uint32_t)patterns;
-                patterns++;
-                if (2 * patterns > capacity && grow_slots(&slots, &capacity) != CXM_OK)
-                    goto fail;
-                break;
-            }
-            int same = slots[s].hash == hash;
+            bits[c] = cxm__hash_double(column[c][i]);
+        cxm__hash_probe probe = cxm__hash_start(&table, hashes[k % AHEAD]);
+        size_t p;
+        int same = 0;
+        while (!same && cxm__hash_next(&table, &probe, &p)) {
+            same = 1;
             for (size_t c = 0; same && c < ncolumns; c++)
-                same = values[(size_t)p * ncolumns + c] == bits[c];
-            if (same) {
-                if (pattern)
-                    pattern[k] = p;
-                break;
-            }
-            s = (s + 1) & (capacity - 1);
+                same = values[p * ncolumns + c] == bits[c];
         }
+        if (!same) {
+            if (patterns == stored) {
+                uint64_t *bigger = cxm__reallocarray(values, 2 * stored * ncolumns, sizeof *values);
+                if (bigger == NULL)
+                    goto fail;
+                values = bigger;
+                stored *= 2;
+            }
+            memcpy(values + patterns * ncolumns, bits, ncolumns * sizeof *bits);
+            if (cxm__hash_insert(&table, &probe, patterns) != CXM_OK)
+                goto fail;
+            unique[patterns] = i;
+            p = patterns++;
+        }
+        if (pattern)
+            pattern[k] = (uint32_t)p;
     }
-    cxm__free(slots);
+    cxm__hash_free(&table);
     cxm__free(values);
     return patterns;
 fail:
-    cxm__free(slots);
+    cxm__hash_free(&table);
     cxm__free(values);
     return 0;
 }

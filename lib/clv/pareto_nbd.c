@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "clv/model_internal.h"
+#include "core/hash.h"
 #include "core/internal.h"
 #include "numeric/expint.h"
 #include "numeric/hyp2f1.h"
@@ -739,64 +740,50 @@ static int log_u(const double *params, double x, double t_x, double T, const dou
  * then the row → entry maps as uint32 (K's, then G's when ng > 0). */
 enum { ENTRY = 3 + 21 };
 
-static uint64_t key_hash(double x, double t)
-{
-    uint64_t a, b;
-    memcpy(&a, &x, sizeof a);
-    memcpy(&b, &t, sizeof b);
-    uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ (b + 0x7f4a7c159e3779b9ULL + (a << 6) + (a >> 2));
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Distinct (x, column[c]) pairs: their count (counting stops past limit),
  * and when map/keys are given the row → entry map and the entries' keys.
  * Returns (size_t)−1 on ENOMEM. */
 static size_t distinct_pairs(const cxm__data *data, int c, uint32_t *map, double *entries,
                              size_t limit)
 {
-    size_t n = data->n, capacity = 16;
-    while (capacity < 2 * n)
-        capacity *= 2;
-    uint32_t *slots = cxm__malloc(capacity * sizeof *slots);
+    size_t n = data->n;
+    cxm__hash table;
+    cxm__hash_init(&table);
     double *keys = cxm__malloc((n ? n : 1) * 2 * sizeof *keys);
-    if (slots == NULL || keys == NULL) {
-        cxm__free(slots);
+    if (keys == NULL || cxm__hash_reserve(&table, limit < n ? limit + 1 : n) != CXM_OK) {
         cxm__free(keys);
         return (size_t)-1;
     }
-    memset(slots, 0xff, capacity * sizeof *slots);
     size_t count = 0;
     const double *xs = data->column[0], *ts = data->column[c];
     for (size_t i = 0; i < n && count <= limit; i++) {
         double x = xs[i], t = ts[i];
-        size_t slot = (size_t)(key_hash(x, t) & (capacity - 1));
-        for (;;) {
-            uint32_t e = slots[slot];
-            if (e == UINT32_MAX) {
-                slots[slot] = (uint32_t)count;
-                keys[2 * count] = x;
-                keys[2 * count + 1] = t;
-                if (entries) {
-                    entries[count * ENTRY] = x;
-                    entries[count * ENTRY + 1] = t;
-                    entries[count * ENTRY + 2] = (double)data->group[i];
-                }
-                if (map)
-                    map[i] = (uint32_t)count;
-                count++;
-                break;
+        uint64_t h = cxm__hash_fold(table.seed, cxm__hash_double(x));
+        h = cxm__mix64(cxm__hash_fold(h, cxm__hash_double(t)));
+        cxm__hash_probe probe = cxm__hash_start(&table, h);
+        size_t e;
+        int found = 0;
+        while (!found && cxm__hash_next(&table, &probe, &e))
+            found = keys[2 * e] == x && keys[2 * e + 1] == t;
+        if (!found) {
+            keys[2 * count] = x;
+            keys[2 * count + 1] = t;
+            if (cxm__hash_insert(&table, &probe, count) != CXM_OK) {
+                cxm__hash_free(&table);
+                cxm__free(keys);
+                return (size_t)-1;
             }
-            if (keys[2 * e] == x && keys[2 * e + 1] == t) {
-                if (map)
-                    map[i] = e;
-                break;
+            if (entries) {
+                entries[count * ENTRY] = x;
+                entries[count * ENTRY + 1] = t;
+                entries[count * ENTRY + 2] = (double)data->group[i];
             }
-            slot = (slot + 1) & (capacity - 1);
+            e = count++;
         }
+        if (map)
+            map[i] = (uint32_t)e;
     }
-    cxm__free(slots);
+    cxm__hash_free(&table);
     cxm__free(keys);
     return count;
 }

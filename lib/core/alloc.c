@@ -1,9 +1,11 @@
 /* Allocator hooks: every allocation in the library goes through here. */
+#define _DEFAULT_SOURCE 1
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/internal.h"
 
@@ -131,4 +133,25 @@ int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size)
     *array = grown;
     *capacity = cap;
     return CXM_OK;
+}
+
+void *cxm__malloc_large(size_t size, void **block)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t alignment = size >= 2 * huge ? huge : 64;
+    if (size > SIZE_MAX - alignment) {
+        cxm__fail(CXM_ENOMEM, "cannot allocate %zu bytes: the size overflows", size);
+        return NULL;
+    }
+    char *p = cxm__malloc(size + alignment);
+    *block = p;
+    if (p == NULL)
+        return NULL;
+    p += (alignment - ((uintptr_t)p & (alignment - 1))) & (alignment - 1);
+#if defined(MADV_HUGEPAGE)
+    /* Only advice: whatever the user's allocator returned may receive it. */
+    if (alignment == huge)
+        madvise(p, size & ~(huge - 1), MADV_HUGEPAGE);
+#endif
+    return p;
 }

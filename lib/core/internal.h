@@ -41,6 +41,12 @@ char *cxm__strdup(const char *s);
  * CXM_OK, CXM_ENOMEM, or CXM_ERANGE when the count cannot be represented.
  * On failure the array and its capacity are unchanged. */
 int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size);
+/* `size` bytes for a large table, randomly accessed: from 8 MiB up, placed on
+ * a 2 MiB boundary inside a block 2 MiB larger (the extra is address space,
+ * never touched) and advised for transparent huge pages before its first
+ * use, since 4 KiB pages cost a TLB miss on nearly every access. Returns
+ * the aligned pointer; release *block with cxm__free(). */
+void *cxm__malloc_large(size_t size, void **block);
 
 /* Argument checks: return CXM_OK or fail with a message naming the argument. */
 int cxm__check_finite(double value, const char *name);

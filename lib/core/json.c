@@ -1,4 +1,4 @@
-/* Checks shared by every JSON reader. */
+/* Checks shared by every JSON reader, and a JSON writer's last step. */
 #include "config.h"
 
 #include <stdio.h>
@@ -170,5 +170,17 @@ int cxm__json_parse(cJSON **root, const char *text, size_t length, const char *s
         return status;
     }
     *root = doc;
+    return CXM_OK;
+}
+
+int cxm__json_take(char **out, char *printed)
+{
+    if (printed == NULL)
+        return cxm__fail(CXM_ENOMEM, "out of memory while writing JSON");
+    char *copy = cxm__strdup(printed);
+    cJSON_free(printed);
+    if (copy == NULL)
+        return CXM_ENOMEM;
+    *out = copy;
     return CXM_OK;
 }

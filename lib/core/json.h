@@ -1,4 +1,4 @@
-/* Checks shared by every JSON reader. Internal. */
+/* Checks shared by every JSON reader, and a JSON writer's last step. Internal. */
 #ifndef CXM_CORE_JSON_H
 #define CXM_CORE_JSON_H
 
@@ -21,5 +21,9 @@ int cxm__json_duplicate_key(const cJSON *root, char *where, size_t where_size, c
  * "SOURCE: PLACE: key 'k' appears twice". On success *root is the document
  * (release it with cJSON_Delete); otherwise NULL. */
 int cxm__json_parse(cJSON **root, const char *text, size_t length, const char *source);
+
+/* Move a string printed by cJSON (NULL: out of memory) into memory released
+ * by cxm_free(); the printed string is freed. CXM_OK or CXM_ENOMEM. */
+int cxm__json_take(char **out, char *printed);
 
 #endif

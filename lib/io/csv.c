@@ -22,6 +22,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/hash.h"
 #include "core/internal.h"
 #include "io/csv.h"
 #include "io/number.h"
@@ -1046,8 +1047,7 @@ int cxm__csv_get_time(cxm_csv *csv, size_t column, double *days)
         memcpy(&key[1], text + 8, 8);
         key[0] &= m0;
         key[1] &= m1;
-        uint64_t h = (key[0] ^ (key[1] * UINT64_C(0x9E3779B97F4A7C15)) ^ column) * UINT64_C(0xff51afd7ed558ccd);
-        entry = &csv->time_cache[h >> 56];
+        entry = &csv->time_cache[cxm__cache_slot(key[0], key[1] ^ column, 8)];
         if (entry->length == length && entry->column == column && entry->text[0] == key[0] &&
             entry->text[1] == key[1]) {
             *days = entry->days;

@@ -1,26 +1,18 @@
-/* cxm_rfm_reduce (cxm/chunk.h): a chunk of transactions as one row per
- * (customer, time unit), the partial state of the summary. The units are
- * the summary's own (cxm__rfm_units), so that the summary of reduced rows
- * equals the summary of the rows. */
+/* cxm_rfm_reduce (cxm/rfm.h, chunked work): a chunk of transactions as one
+ * row per (customer, time unit), the partial state of the summary. The
+ * units are the summary's own (cxm__rfm_units), so that the summary of
+ * reduced rows equals the summary of the rows. */
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/internal.h"
-#include "cxm/chunk.h"
+#include "cxm/rfm.h"
 #include "io/rfm.h"
-
-static inline uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
 
 int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, double *amount_dst,
                    size_t dst_n, size_t n, const int64_t *customer, const double *time,
@@ -52,16 +44,16 @@ int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, doubl
             return cxm__fail(CXM_EINVAL, "element %zu: amount %g is not a finite number", i,
                              amount[i]);
 
-    size_t capacity = 16;
-    while (capacity < 2 * n)
-        capacity *= 2;
+    cxm__hash table;
+    cxm__hash_init(&table);
     int64_t *units = cxm__malloc((n ? n : 1) * sizeof *units);
     int64_t *key_unit = cxm__malloc((n ? n : 1) * sizeof *key_unit);
-    size_t *slots = cxm__calloc(capacity, sizeof *slots);
-    if (units == NULL || key_unit == NULL || slots == NULL) {
+    if (units == NULL || key_unit == NULL) {
         status = CXM_ENOMEM;
         goto done;
     }
+    if ((status = cxm__hash_reserve(&table, n < CXM__HASH_MAX ? n : CXM__HASH_MAX)) != CXM_OK)
+        goto done;
     /* Checks the options (and the times) even when there are no rows. */
     status = cxm__rfm_units(units, n, time, options);
     if (status != CXM_OK)
@@ -73,35 +65,33 @@ int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, doubl
     for (size_t i = 0; i < n; i++) {
         int64_t c = customer[i], u = units[i];
         double t = time[i], a = amount ? amount[i] : 0.0;
-        size_t pos = (size_t)(mix((uint64_t)c ^ mix((uint64_t)u + UINT64_C(0x9e3779b97f4a7c15))) &
-                              (capacity - 1));
-        for (;;) {
-            size_t s = slots[pos];
-            if (s == 0) {
-                slots[pos] = rows + 1;
-                customer_dst[rows] = c;
-                key_unit[rows] = u;
-                time_dst[rows] = t;
-                if (amount)
-                    amount_dst[rows] = a;
-                rows++;
-                break;
-            }
-            if (customer_dst[s - 1] == c && key_unit[s - 1] == u) {
-                if (t < time_dst[s - 1])
-                    time_dst[s - 1] = t;
-                if (amount)
-                    amount_dst[s - 1] += a;
-                break;
-            }
-            pos = (pos + 1) & (capacity - 1);
+        uint64_t h = cxm__hash_step(cxm__hash_step(table.seed, (uint64_t)c), (uint64_t)u);
+        cxm__hash_probe p = cxm__hash_start(&table, h);
+        size_t s;
+        bool found = false;
+        while (!found && cxm__hash_next(&table, &p, &s))
+            found = customer_dst[s] == c && key_unit[s] == u;
+        if (found) {
+            if (t < time_dst[s])
+                time_dst[s] = t;
+            if (amount)
+                amount_dst[s] += a;
+            continue;
         }
+        customer_dst[rows] = c;
+        key_unit[rows] = u;
+        time_dst[rows] = t;
+        if (amount)
+            amount_dst[rows] = a;
+        if ((status = cxm__hash_insert(&table, &p, rows)) != CXM_OK)
+            goto done;
+        rows++;
     }
     *count = rows;
 
 done:
     cxm__free(units);
     cxm__free(key_unit);
-    cxm__free(slots);
+    cxm__hash_free(&table);
     return status;
 }

@@ -1,5 +1,4 @@
-/* Internals of the journey module: string interning, integer hash maps, the
- * path store shared by attribution and the event-log journeys, and the
+/* Internals of the journey module: string interning, the path store shared by attribution and the event-log journeys, and the
  * table builder. Not installed, not exported. */
 #ifndef CXM_JOURNEY_INTERNAL_H
 #define CXM_JOURNEY_INTERNAL_H
@@ -7,33 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cxm/chunk.h"
 #include "cxm/journey.h"
+#include "core/hash.h"
 #include "core/table.h"
 #include "cxm/table.h"
-
-/* ------------------------------------------------------------------ hashing */
-uint64_t cxm__hash_bytes(const void *data, size_t n);
-static inline uint64_t cxm__hash_u64(uint64_t x)
-{
-    /* splitmix64 finaliser: a bijection with good avalanche. */
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
 
 /* ------------------------------------------------------------------ interned strings
  * Names get dense ids 0, 1, 2, ... in order of first appearance. */
 typedef struct cxm__strtab {
     char **names;       /* id -> NUL-terminated copy */
     size_t *lengths;    /* id -> strlen */
-    uint64_t *hashes;   /* id -> hash */
     size_t count, capacity;
-    uint32_t *slots;    /* open addressing: id + 1, 0 = empty */
-    size_t nslots;      /* 0 or a power of two */
+    cxm__hash table;    /* name -> id */
 } cxm__strtab;
 
 void cxm__strtab_init(cxm__strtab *t);
@@ -43,22 +27,6 @@ int cxm__strtab_intern(cxm__strtab *t, const char *s, size_t len, uint32_t *id);
 /* 1 and *id when present, 0 otherwise. */
 int cxm__strtab_find(const cxm__strtab *t, const char *s, size_t len, uint32_t *id);
 int cxm__strtab_copy(cxm__strtab *dst, const cxm__strtab *src);
-
-/* ------------------------------------------------------------------ u64 -> u32 map */
-typedef struct cxm__u64map {
-    uint64_t *keys;
-    uint32_t *values;   /* UINT32_MAX = empty slot */
-    size_t nslots, count;
-} cxm__u64map;
-
-void cxm__u64map_init(cxm__u64map *m);
-void cxm__u64map_free(cxm__u64map *m);
-/* Find key; when absent insert it with value `fresh`. *value receives the
- * stored value, *added whether it was inserted. */
-int cxm__u64map_upsert(cxm__u64map *m, uint64_t key, uint32_t fresh, uint32_t *value, int *added);
-/* 1 and *value when present. */
-int cxm__u64map_find(const cxm__u64map *m, uint64_t key, uint32_t *value);
-
 
 /* ------------------------------------------------------------------ paths */
 /* Channel names of up to 16 bytes are found through a small direct-mapped
@@ -101,7 +69,7 @@ int cxm__paths_check_counts(double conversions, double nulls, double value);
 
 /* ------------------------------------------------------------------ attribution counts
  * The counted chain of cxm_attribution_markov() before it is solved
- * (cxm/chunk.h): states and transitions in order of first appearance. */
+ * (cxm/journey.h): states and transitions in order of first appearance. */
 struct cxm_markov_counts {
     cxm_markov_options options;
     cxm__strtab channels;      /* channel names; ids index them */

@@ -178,19 +178,13 @@ static int new_edge(cxm_markov_counts *m, builder *b, uint32_t from, uint32_t ch
     } else {
         uint64_t key = ((m->keys[from] << 16) | (uint64_t)(ch + 1)) & mask;
         int added;
-        int status = cxm__u64map_upsert(&b->states, key, (uint32_t)m->nstates, &to, &added);
+        /* Room first, so that a state the map gains always has its arrays. */
+        int status = reserve_states(m, b, m->nstates + 1);
+        if (status == CXM_OK)
+            status = cxm__u64map_upsert(&b->states, key, (uint32_t)m->nstates, &to, &added);
         if (status != CXM_OK)
             return status;
         if (added) {
-            status = reserve_states(m, b, m->nstates + 1);
-            if (status != CXM_OK) {
-                /* keep the map consistent with the arrays */
-                for (size_t q = 0; q < b->states.nslots; q++)
-                    if (b->states.values[q] == to)
-                        b->states.values[q] = UINT32_MAX;
-                b->states.count--;
-                return status;
-            }
             m->keys[to] = key;
             m->nstates++;
         }
@@ -548,6 +542,39 @@ static size_t components(const chain *c, const unsigned char *removed, solver *w
     return ncomp;
 }
 
+/* Solve a component (its right-hand sides in w->rhs) by LU factorisation. */
+static int solve_dense(const chain *c, const unsigned char *removed, solver *w,
+                       const uint32_t *comp, size_t m, int nrhs)
+{
+    if (m * m > w->dense_cap) {
+        double *grown = cxm__reallocarray(w->dense, m * m, sizeof *grown);
+        if (grown == NULL)
+            return CXM_ENOMEM;
+        w->dense = grown;
+        w->dense_cap = m * m;
+    }
+    double *a = w->dense;
+    memset(a, 0, m * m * sizeof *a);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t s = comp[i];
+        double W = c->out[s];
+        a[i * m + i] = 1.0 - c->loop[s];
+        for (size_t e = c->row[s]; e < c->row[s + 1]; e++) {
+            uint32_t t = c->col[e];
+            if (removed[t] || w->local[t] == UINT32_MAX)
+                continue;
+            a[i * m + w->local[t]] -= c->w[e] / W;
+        }
+    }
+    int status = cxm__lu_factor(a, m, w->perm);
+    for (int r = 0; status == CXM_OK && r < nrhs; r++) {
+        cxm__lu_solve(a, m, w->perm, w->rhs + (size_t)r * m, w->work);
+        for (size_t i = 0; i < m; i++)
+            w->x[r][comp[i]] = w->rhs[(size_t)r * m + i];
+    }
+    return status;
+}
+
 /* Solve one component (nodes comp[0..m)) for nrhs right-hand sides whose
  * downstream values are final. bound accumulates the certified error. */
 static int solve_component(const chain *c, const unsigned char *removed, solver *w,
@@ -667,38 +694,8 @@ static int solve_component(const chain *c, const unsigned char *removed, solver 
             }
         }
     }
-    if (status == CXM_OK && dense) {
-        if (m * m > w->dense_cap) {
-            double *grown = cxm__reallocarray(w->dense, m * m, sizeof *grown);
-            if (grown == NULL)
-                status = CXM_ENOMEM;
-            else {
-                w->dense = grown;
-                w->dense_cap = m * m;
-            }
-        }
-        if (status == CXM_OK) {
-            double *a = w->dense;
-            memset(a, 0, m * m * sizeof *a);
-            for (size_t i = 0; i < m; i++) {
-                uint32_t s = comp[i];
-                double W = c->out[s];
-                a[i * m + i] = 1.0 - c->loop[s];
-                for (size_t e = c->row[s]; e < c->row[s + 1]; e++) {
-                    uint32_t t = c->col[e];
-                    if (removed[t] || w->local[t] == UINT32_MAX)
-                        continue;
-                    a[i * m + w->local[t]] -= c->w[e] / W;
-                }
-            }
-            status = cxm__lu_factor(a, m, w->perm);
-            for (int r = 0; status == CXM_OK && r < nrhs; r++) {
-                cxm__lu_solve(a, m, w->perm, w->rhs + (size_t)r * m, w->work);
-                for (size_t i = 0; i < m; i++)
-                    w->x[r][comp[i]] = w->rhs[(size_t)r * m + i];
-            }
-        }
-    }
+    if (status == CXM_OK && dense)
+        status = solve_dense(c, removed, w, comp, m, nrhs);
     for (size_t i = 0; i < m; i++)
         w->local[comp[i]] = UINT32_MAX;
     return status;

@@ -165,24 +165,9 @@ static inline int channel_id(cxm_paths *p, const char *text, size_t n, uint32_t 
 {
     if (n > 16)
         return cxm__strtab_intern(&p->channels, text, n, id);
-    /* With the length, these loads cover every byte of a name of 1 to 16 bytes. */
     uint64_t a, b;
-    if (n >= 8) {
-        memcpy(&a, text, 8);
-        memcpy(&b, text + n - 8, 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, text, 4);
-        memcpy(&y, text + n - 4, 4);
-        a = x;
-        b = y;
-    } else {
-        const unsigned char *u = (const unsigned char *)text;
-        a = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
-        b = 0;
-    }
-    size_t slot = (size_t)(((a * UINT64_C(0x9e3779b97f4a7c15)) ^ (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^
-                            ((uint64_t)n << 40)) >> 56);
+    cxm__hash_short(text, n, &a, &b);
+    size_t slot = cxm__cache_slot(a, b ^ n, 8);
     cxm__channel_cache *e = &p->cache[slot];
     if (e->length == n && e->a == a && e->b == b) {
         *id = e->id;

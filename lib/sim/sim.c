@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/hash.h"
 #include "core/internal.h"
 #include "cxm/model.h"
 #include "journey/internal.h"
@@ -100,19 +101,9 @@ static const char *customer_id(const cxm_sim *sim, size_t i)
 /* Independent streams per customer and purpose, from the seed alone. */
 enum { S_EXPECT = 1, S_JOURNEY, S_CHAIN, S_ANSWERS, S_PURCHASES, S_SPEND, S_EMPLOYEES };
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
-
 static uint64_t stream_seed(uint64_t seed, uint64_t index, uint64_t purpose)
 {
-    return mix(seed ^ mix(index * UINT64_C(0x9e3779b97f4a7c15) + purpose));
+    return cxm__mix64(seed ^ cxm__mix64(index * CXM__GOLDEN + purpose));
 }
 
 static void stream(cxm_rng *rng, uint64_t seed, uint64_t index, uint64_t purpose)
@@ -249,7 +240,7 @@ static int simulate_purchases(cxm_sim *w, run_ctx *r, uint32_t i, customer *c, s
     if (status != CXM_OK)
         return status;
     cxm_rng rng;
-    cxm__rng_seed(&rng, mix(spend_seed + 1));
+    cxm__rng_seed(&rng, cxm__mix64(spend_seed + 1));
     double total = 0.0;
     size_t first_tx = w->ntx;
     for (size_t j = 0; j <= nx; j++) {

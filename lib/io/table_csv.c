@@ -1,17 +1,26 @@
-/* cxm_table_read_csv: numeric columns (and ids) from a delimited file into
- * the shared result table (cxm/table.h, lib/core/table.c), for the cxm
- * program and other C callers of the model engine. Reads with the shared
- * strict reader (lib/io/csv.h); nothing here parses text itself. */
+/* Tables (cxm/table.h, lib/core/table.c) as CSV files.
+ *
+ * cxm_table_read_csv: numeric columns (and ids) from a delimited file, for
+ * the cxm program and other C callers of the model engine. Reads with the
+ * shared strict reader (lib/io/csv.h); nothing here parses text itself.
+ *
+ * cxm_table_write_csv: a table as a CSV file, complete or untouched
+ * (lib/core/file.h); cxm_sim_write writes several through
+ * cxm__table_write_file. */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "core/internal.h"
-#include "cxm/model.h"
-#include "io/csv.h"
 #include "core/table.h"
+#include "cxm/io.h"
+#include "cxm/table.h"
+#include "io/csv.h"
+#include "io/table_csv.h"
 
 /* The rows while they are read: the table needs its row count up front. */
 typedef struct buffers {
@@ -232,4 +241,112 @@ done:
     cxm__free(index);
     buffers_free(&b);
     return status;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static void write_text(FILE *f, const char *text)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* The fewest digits (up to 17) that read back exactly. */
+static void write_number(FILE *f, double v)
+{
+    char text[40];
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    fputs(text, f);
+}
+
+/* The rows of a table as CSV; name (the path) goes into messages. */
+static int write_table(FILE *f, const cxm_table *table, const unsigned char *is_time,
+                       const char *name)
+{
+    size_t nc = table->ncolumns;
+    for (size_t j = 0; j < nc; j++) {
+        if (j)
+            fputc(',', f);
+        write_text(f, table->columns[j].name);
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < table->rows; i++) {
+        for (size_t j = 0; j < nc; j++) {
+            const cxm__column *c = &table->columns[j];
+            if (j)
+                fputc(',', f);
+            if (c->type == CXM_COLUMN_TEXT) {
+                write_text(f, c->texts[i]);
+                continue;
+            }
+            double v = c->numbers[i];
+            if (isnan(v))
+                continue;
+            if (is_time[j]) {
+                char date[40];
+                if (cxm_time_format(date, sizeof date, v) != CXM_OK)
+                    return cxm__fail_prefix("%s: row %zu: column '%s': ", name, i + 1, c->name);
+                fputs(date, f);
+            } else {
+                write_number(f, v);
+            }
+        }
+        fputc('\n', f);
+    }
+    return CXM_OK;
+}
+
+int cxm__table_write_file(cxm__file *file, const cxm_table *table, const char *const *time_columns)
+{
+    size_t nc = table->ncolumns;
+    unsigned char *is_time = cxm__calloc(nc ? nc : 1, 1);
+    if (is_time == NULL)
+        return CXM_ENOMEM;
+    int status = CXM_OK;
+    for (size_t i = 0; time_columns && time_columns[i] && status == CXM_OK; i++) {
+        size_t j;
+        if (cxm_table_find(&j, table, time_columns[i]) != CXM_OK)
+            status = cxm__fail(CXM_EINVAL, "time_columns[%zu]: the table has no column '%s'", i,
+                               time_columns[i]);
+        else if (table->columns[j].type != CXM_COLUMN_NUMBER)
+            status = cxm__fail(CXM_EINVAL, "time_columns[%zu]: column '%s' holds text", i,
+                               time_columns[i]);
+        else
+            is_time[j] = 1;
+    }
+    if (status == CXM_OK)
+        status = write_table(file->stream, table, is_time, file->path);
+    cxm__free(is_time);
+    return status;
+}
+
+int cxm_table_write_csv(const cxm_table *table, const char *path, const char *const *time_columns)
+{
+    int status = cxm__check_pointer(table, "table");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(path, "path");
+    if (status != CXM_OK)
+        return status;
+    cxm__file file;
+    if ((status = cxm__file_open(&file, path)) != CXM_OK)
+        return status;
+    status = cxm__table_write_file(&file, table, time_columns);
+    if (status != CXM_OK) {
+        cxm__file_abort(&file);
+        return status;
+    }
+    return cxm__file_commit(&file);
 }
