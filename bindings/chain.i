@@ -94,6 +94,11 @@ struct cxm_pls_result {};
 }
 CXMB_RESULT_STRUCT(cxm_pls_info)
 CXMB_RESULT_STRUCT(cxm_pls_options)
+/* cxm_pls_model_options() fills the fields of the version it is given. */
+%typemap(in, numinputs=0) cxm_pls_options *out (cxm_pls_options temp) {
+    cxm_pls_options_init(&temp);
+    $1 = &temp;
+}
 
 %typemap(in, numinputs=0) cxm_pls_model **out (cxm_pls_model *temp = NULL) { $1 = &temp; }
 %typemap(in, numinputs=0) cxm_pls_result **out (cxm_pls_result *temp = NULL) { $1 = &temp; }

@@ -23,8 +23,8 @@ mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 includes="-I$build -I$build/include -I$top/include -I$top/lib"
 io_sources="$top/lib/core/error.c $top/lib/core/alloc.c $top/lib/core/version.c $top/lib/core/hash.c
-  $top/lib/core/file.c $top/lib/core/pipeline.c $top/lib/io/csv.c $top/lib/io/date.c
-  $top/lib/io/number.c $top/lib/io/io.c $(ls "$top"/lib/io/rfm*.c)"
+  $top/lib/core/file.c $top/lib/core/options.c $top/lib/core/pipeline.c $top/lib/io/csv.c
+  $top/lib/io/date.c $top/lib/io/number.c $top/lib/io/io.c $(ls "$top"/lib/io/rfm*.c)"
 for target in $targets; do
   echo "fuzz: building fuzz_$target"
   case $target in

@@ -177,6 +177,45 @@ START_TEST(pipeline_keeps_input_order_with_and_without_a_helper)
 }
 END_TEST
 
+/* A struct at version 2: version 1 had a and b, version 2 added c, which
+ * fits in version 1's tail padding. */
+typedef struct grown_options {
+    unsigned version;
+    int a;
+    double b;
+    int c; /* version 2 */
+} grown_options;
+
+static const size_t grown_sizes[2] = { CXM__FIELDS_END(grown_options, b),
+                                       CXM__FIELDS_END(grown_options, c) };
+
+START_TEST(options_of_an_older_version)
+{
+    /* Reading: a version-1 caller's a and b over the defaults, c stays the default. */
+    grown_options given = { 1, 5, 2.5, 99 }, dst = { 2, 0, 0.0, 7 };
+    ck_assert_int_eq(cxm__options_read(&dst, &given, grown_sizes, 2, "grown_options"), CXM_OK);
+    ck_assert(dst.version == 2 && dst.a == 5 && dst.b == 2.5 && dst.c == 7);
+    given.version = 2;
+    ck_assert_int_eq(cxm__options_read(&dst, &given, grown_sizes, 2, "grown_options"), CXM_OK);
+    ck_assert_int_eq(dst.c, 99);
+    ck_assert_int_eq(cxm__options_read(&dst, NULL, grown_sizes, 2, "grown_options"), CXM_OK);
+    for (unsigned bad = 0; bad <= 3; bad += 3) {
+        given.version = bad;
+        ck_assert_int_eq(cxm__options_read(&dst, &given, grown_sizes, 2, "grown_options"),
+                         CXM_EINVAL);
+    }
+    ck_assert_str_eq(cxm_error_message(),
+                     "grown_options version 3 is not supported (this library knows 1..2)");
+    /* Writing: a version-1 caller gets a and b; c (its padding) is not touched. */
+    grown_options full = { 2, 1, 0.5, 3 }, caller = { 1, 0, 0.0, -1 };
+    ck_assert_int_eq(cxm__options_write(&caller, &full, grown_sizes, 2, "grown_options"), CXM_OK);
+    ck_assert(caller.version == 1 && caller.a == 1 && caller.b == 0.5 && caller.c == -1);
+    caller.version = 0;
+    ck_assert_int_eq(cxm__options_write(&caller, &full, grown_sizes, 2, "grown_options"),
+                     CXM_EINVAL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("internal");
@@ -190,6 +229,7 @@ int main(void)
     tcase_add_test(tc, failed_realloc_keeps_the_block);
     tcase_add_test(tc, chaos_harness_walks_every_allocation);
     tcase_add_test(tc, pipeline_keeps_input_order_with_and_without_a_helper);
+    tcase_add_test(tc, options_of_an_older_version);
     suite_add_tcase(s, tc);
     SRunner *runner = srunner_create(s);
     srunner_run_all(runner, CK_NORMAL);

@@ -9,6 +9,7 @@ int main(void)
     srunner_add_suite(runner, clv_suite());
     srunner_add_suite(runner, alloc_suite());
     srunner_add_suite(runner, write_suite());
+    srunner_add_suite(runner, options_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -8,6 +8,7 @@ Suite *core_suite(void);
 Suite *clv_suite(void);
 Suite *alloc_suite(void);
 Suite *write_suite(void);
+Suite *options_suite(void);
 
 /* Assert that a libcxm status is CXM_OK, showing the library's message if not. */
 #define ck_assert_cxm_ok(expr)                                                              \

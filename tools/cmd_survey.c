@@ -484,7 +484,7 @@ static int run_survey(const void *args)
         return CLI_EXIT_OK;
     }
 
-    cxm_pls_options o;
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
     cxm_pls_model_options(&o, model);
     if (a->scheme >= 0)
         o.scheme = (cxm_pls_scheme)a->scheme;

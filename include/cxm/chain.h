@@ -777,7 +777,12 @@ CXM_API int cxm_pls_model_to_json(char **out, const cxm_pls_model *model);
  * The estimation settings stored in the model's JSON ("estimation"), or the
  * defaults.
  *
- * @return #CXM_OK or #CXM_EINVAL.
+ * @param[in,out] out initialised by the caller (#CXM_PLS_OPTIONS_INIT or
+ *              cxm_pls_options_init()): its version says which fields to
+ *              fill, so that a program built against an older header gets
+ *              its shorter struct filled (docs/ABI.md).
+ * @param model the model.
+ * @return #CXM_OK or #CXM_EINVAL (an unknown version).
  */
 CXM_API int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model);
 

@@ -456,9 +456,6 @@ int cxm__pls_core(const pls_plan *plan, const double *r, const pls_moments *mome
 
 static int check_options(const cxm_pls_options *o)
 {
-    if (o->version < 1 || o->version > CXM_PLS_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL, "options version %u is not supported (this library knows 1..%d)",
-                         o->version, CXM_PLS_OPTIONS_VERSION);
     if ((unsigned)o->scheme > CXM_PLS_FACTORIAL)
         return cxm__fail(CXM_EINVAL, "scheme %d does not exist", (int)o->scheme);
     if ((unsigned)o->missing > CXM_PLS_MEAN_REPLACEMENT)
@@ -739,7 +736,10 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
                      size_t n_columns, const double *data, const char *const *column_names,
                      const cxm_pls_options *options)
 {
-    cxm_pls_options defaults = CXM_PLS_OPTIONS_INIT;
+    cxm_pls_options opt = CXM_PLS_OPTIONS_INIT;
+    static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
+        CXM__FIELDS_END(cxm_pls_options, missing),
+    };
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
         status = cxm__check_pointer(model, "model");
@@ -748,9 +748,11 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
     if (status != CXM_OK)
         return status;
     *out = NULL;
-    if (options == NULL)
-        options = &defaults;
-    status = check_options(options);
+    status = cxm__options_read(&opt, options, option_sizes, CXM_PLS_OPTIONS_VERSION,
+                               "cxm_pls_options");
+    options = &opt;
+    if (status == CXM_OK)
+        status = check_options(options);
     if (status == CXM_OK)
         status = check_model(model);
     if (status != CXM_OK)

@@ -358,11 +358,16 @@ int cxm_pls_model_path(size_t *from, size_t *to, const cxm_pls_model *model, siz
 
 int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model)
 {
+    /* The size of each version of cxm_pls_options (docs/ABI.md). */
+    static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
+        CXM__FIELDS_END(cxm_pls_options, missing),
+    };
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
         status = cxm__check_pointer(model, "model");
     if (status == CXM_OK)
-        *out = model->options;
+        status = cxm__options_write(out, &model->options, option_sizes, CXM_PLS_OPTIONS_VERSION,
+                                    "cxm_pls_options");
     return status;
 }
 

@@ -1042,17 +1042,32 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
     return cxm__fail(CXM_ECONVERGE, "%s", model->message);
 }
 
-int cxm__check_fit_options(const cxm_fit_options *options)
+/* The size of each version of cxm_fit_options and cxm_fit_report (docs/ABI.md). */
+static const size_t fit_option_sizes[CXM_FIT_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_fit_options, flags),
+};
+static const size_t fit_report_sizes[CXM_FIT_REPORT_VERSION] = {
+    CXM__FIELDS_END(cxm_fit_report, rows),
+};
+
+int cxm__read_fit_options(cxm_fit_options *dst, const cxm_fit_options *given)
 {
-    if (options == NULL)
-        return CXM_OK;
-    if (options->version != CXM_FIT_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL, "fit options version %u is not supported (expected %u)",
-                         options->version, (unsigned)CXM_FIT_OPTIONS_VERSION);
-    int status = cxm__check_nonnegative(options->penalty, "penalty");
+    cxm_fit_options_init(dst);
+    int status = cxm__options_read(dst, given, fit_option_sizes, CXM_FIT_OPTIONS_VERSION,
+                                   "cxm_fit_options");
     if (status == CXM_OK)
-        status = cxm__check_nonnegative(options->tolerance, "tolerance");
+        status = cxm__check_nonnegative(dst->penalty, "penalty");
+    if (status == CXM_OK)
+        status = cxm__check_nonnegative(dst->tolerance, "tolerance");
     return status;
+}
+
+int cxm__read_fit_report(cxm_fit_report *dst, const cxm_fit_report *given)
+{
+    cxm_fit_report empty = CXM_FIT_REPORT_INIT;
+    *dst = empty;
+    return cxm__options_read(dst, given, fit_report_sizes, CXM_FIT_REPORT_VERSION,
+                             "cxm_fit_report");
 }
 
 int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
@@ -1185,16 +1200,14 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options)
 {
-    cxm_fit_options opt = CXM_FIT_OPTIONS_INIT;
+    cxm_fit_options opt;
     cxm__prepared prep;
     const cxm__kind *kind = model->kind;
     size_t p = kind->nparams;
     double theta[CXM__MAX_PARAMS];
-    int status = cxm__check_fit_options(options);
+    int status = cxm__read_fit_options(&opt, options);
     if (status != CXM_OK)
         return status;
-    if (options)
-        opt = *options;
     if ((opt.flags & CXM_FIT_WARM_START) && model->state == CXM_MODEL_EMPTY)
         return cxm__fail(CXM_ESTATE, "CXM_FIT_WARM_START needs parameters to start from: set them first");
 
@@ -1371,13 +1384,9 @@ int cxm_model_fit_report(const cxm_model *model, cxm_fit_report *report)
     int status = cxm__check_pointer(model, "model");
     if (status == CXM_OK)
         status = cxm__check_pointer(report, "report");
-    if (status == CXM_OK && report->version != CXM_FIT_REPORT_VERSION)
-        status = cxm__fail(CXM_EINVAL, "fit report version %u is not supported (expected %u)",
-                           report->version, (unsigned)CXM_FIT_REPORT_VERSION);
-    if (status == CXM_OK) {
-        *report = model->report;
-        report->version = CXM_FIT_REPORT_VERSION;
-    }
+    if (status == CXM_OK)
+        status = cxm__options_write(report, &model->report, fit_report_sizes,
+                                    CXM_FIT_REPORT_VERSION, "cxm_fit_report");
     return status;
 }
 

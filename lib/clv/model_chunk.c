@@ -143,15 +143,13 @@ int cxm_model_start(const cxm_model *model, double *dst, size_t dst_n, size_t n,
         status = cxm__fail(CXM_EINVAL, "dst has %zu elements where the %s model has %zu "
                            "parameters",
                            dst_n, kind->title, kind->nparams);
+    cxm_fit_options opt;
     if (status == CXM_OK)
-        status = cxm__check_fit_options(options);
+        status = cxm__read_fit_options(&opt, options);
     if (status == CXM_OK)
         status = check_columns(kind, n, columns);
     if (status != CXM_OK)
         return status;
-    cxm_fit_options opt = CXM_FIT_OPTIONS_INIT;
-    if (options)
-        opt = *options;
     cxm__prepared prep;
     status = cxm__prepare(&prep, kind, n, columns, weights, !(opt.flags & CXM_FIT_NO_COMPRESS));
     if (status != CXM_OK)
@@ -175,12 +173,10 @@ int cxm_model_fit_chunked(cxm_model *model, cxm_chunk_loglik_fn evaluate, void *
     size_t p = kind->nparams;
     if (evaluate == NULL)
         return cxm__fail(CXM_EINVAL, "evaluate is NULL");
-    status = cxm__check_fit_options(options);
+    cxm_fit_options opt;
+    status = cxm__read_fit_options(&opt, options);
     if (status != CXM_OK)
         return status;
-    cxm_fit_options opt = CXM_FIT_OPTIONS_INIT;
-    if (options)
-        opt = *options;
     double theta[CXM__MAX_PARAMS];
     if (start == NULL) {
         if (!(opt.flags & CXM_FIT_WARM_START))
@@ -225,15 +221,18 @@ int cxm__check_fit_numbers(const cxm_fit_report *report)
 
 int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
                       const double *covariance, size_t cov_n, double penalty,
-                      const cxm_fit_report *report)
+                      const cxm_fit_report *given)
 {
+    cxm_fit_report full, *report = &full;
     int status = cxm__check_pointer(model, "model");
     if (status == CXM_OK)
         status = cxm__check_pointer(params, "params");
     if (status == CXM_OK)
         status = cxm__check_pointer(covariance, "covariance");
     if (status == CXM_OK)
-        status = cxm__check_pointer(report, "report");
+        status = cxm__check_pointer(given, "report");
+    if (status == CXM_OK)
+        status = cxm__read_fit_report(&full, given);
     if (status != CXM_OK)
         return status;
     const cxm__kind *kind = model->kind;
@@ -244,9 +243,6 @@ int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
     if (cov_n != p * p)
         return cxm__fail(CXM_EINVAL, "covariance has %zu elements where %zu were expected", cov_n,
                          p * p);
-    if (report->version != CXM_FIT_REPORT_VERSION)
-        return cxm__fail(CXM_EINVAL, "fit report version %u is not supported (expected %u)",
-                         report->version, (unsigned)CXM_FIT_REPORT_VERSION);
     status = cxm__check_kind_params(kind, params);
     if (status == CXM_OK)
         status = cxm__check_nonnegative(penalty, "penalty");

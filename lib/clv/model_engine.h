@@ -72,7 +72,11 @@ int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned thread
  * gets the estimate, or keeps its state and gets the failure report. opt is
  * checked and complete. */
 int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *opt, double *theta);
-int cxm__check_fit_options(const cxm_fit_options *options);
+/* The caller's options over the defaults, read for the caller's version
+ * (docs/ABI.md) and checked. */
+int cxm__read_fit_options(cxm_fit_options *dst, const cxm_fit_options *given);
+/* The same for a report a caller gives (cxm_model_set_fit). */
+int cxm__read_fit_report(cxm_fit_report *dst, const cxm_fit_report *given);
 
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options);

@@ -309,18 +309,25 @@ static int value_rows(const cxm_model *model, void *context, size_t begin, size_
     return status;
 }
 
+/* The size of each version of cxm_value_options (docs/ABI.md). */
+static const size_t value_option_sizes[CXM_VALUE_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_value_options, margin),
+};
+
 int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n, const double *x,
                              const double *t_x, const double *T, const double *value,
-                             const cxm_value_options *options)
+                             const cxm_value_options *given)
 {
+    cxm_value_options full, *options = &full;
+    cxm_value_options_init(&full);
     int status = cxm__require_hook(
         model, model ? (const void *)model->kind->conditional_purchases : NULL,
         "lifetime value (it needs a purchase model)");
     if (status == CXM_OK)
-        status = cxm__check_pointer(options, "options");
-    if (status == CXM_OK && options->version != CXM_VALUE_OPTIONS_VERSION)
-        status = cxm__fail(CXM_EINVAL, "value options version %u is not supported (expected %u)",
-                           options->version, (unsigned)CXM_VALUE_OPTIONS_VERSION);
+        status = cxm__check_pointer(given, "options");
+    if (status == CXM_OK)
+        status = cxm__options_read(&full, given, value_option_sizes, CXM_VALUE_OPTIONS_VERSION,
+                                   "cxm_value_options");
     if (status == CXM_OK && !(isfinite(options->period) && options->period > 0.0))
         status = cxm__fail(CXM_EINVAL,
                            "period %g must be given: the length of one period in the model's "

@@ -55,4 +55,23 @@ int cxm__check_nonnegative(double value, const char *name);  /* finite, >= 0 */
 int cxm__check_positive(double value, const char *name);     /* finite, > 0 */
 int cxm__check_pointer(const void *ptr, const char *name);   /* not NULL */
 
+/* Versioned structs across the ABI (docs/ABI.md, "Options structs"): each
+ * starts with `unsigned version` and only ever grows at its end, so a
+ * program compiled against an older header passes an older version and a
+ * shorter struct. sizes[v - 1] is the size of version v: the end of its last
+ * field (CXM__FIELDS_END), never the struct's tail padding, which a field of
+ * the next version may take; `what` names the struct in messages. Both
+ * refuse versions 0 and > current with CXM_EINVAL.
+ *
+ * cxm__options_read: copy the caller's options into *dst, which holds the
+ * defaults, reading only the fields of the caller's version; dst's version
+ * becomes current. NULL given: the defaults stay. */
+#define CXM__FIELDS_END(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+int cxm__options_read(void *dst, const void *given, const size_t *sizes, unsigned current,
+                      const char *what);
+/* cxm__options_write: fill the caller's struct (a report) from the library's
+ * full one, writing only the fields of the caller's version. */
+int cxm__options_write(void *caller, const void *full, const size_t *sizes, unsigned current,
+                       const char *what);
+
 #endif /* CXM_CORE_INTERNAL_H */

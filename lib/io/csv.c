@@ -142,13 +142,13 @@ int cxm__csv_fail(cxm_csv *csv, size_t column, int status, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ options */
 
-int cxm__csv_check_options(const cxm_csv_options *o)
+/* The size of each version of cxm_csv_options (docs/ABI.md). */
+static const size_t option_sizes[CXM_CSV_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_csv_options, progress_data),
+};
+
+static int check_options(const cxm_csv_options *o)
 {
-    if (o == NULL)
-        return CXM_OK;
-    if (o->version != CXM_CSV_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL, "cxm_csv_options version %u is not supported (this library knows %d)",
-                         o->version, CXM_CSV_OPTIONS_VERSION);
     int d = o->delimiter;
     if (d < 0 || d > 255 || d == '\n' || d == '\r' || (d != 0 && d == o->quote))
         return cxm__fail(CXM_EINVAL, "delimiter %d cannot separate fields (not a byte, a line end or the quote)", d);
@@ -171,6 +171,11 @@ void cxm_csv_options_init(cxm_csv_options *options)
         cxm_csv_options defaults = CXM_CSV_OPTIONS_INIT;
         *options = defaults;
     }
+}
+
+const cxm_csv_options *cxm__csv_options(const cxm_csv *csv)
+{
+    return &csv->opt;
 }
 
 /* ------------------------------------------------------------------ the source */
@@ -689,19 +694,21 @@ static int open_common(cxm_csv **out, const char *name, const cxm_csv_options *o
                        size_t chunk, cxm_csv **created)
 {
     *created = NULL;
+    cxm_csv_options opt;
+    cxm_csv_options_init(&opt);
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
-        status = cxm__csv_check_options(options);
+        status = cxm__options_read(&opt, options, option_sizes, CXM_CSV_OPTIONS_VERSION,
+                                   "cxm_csv_options");
+    if (status == CXM_OK)
+        status = check_options(&opt);
     if (status != CXM_OK)
         return status;
     cxm_csv *csv = cxm__calloc(1, sizeof *csv);
     if (csv == NULL)
         return CXM_ENOMEM;
     csv->fd = -1;
-    if (options)
-        csv->opt = *options;
-    else
-        cxm_csv_options_init(&csv->opt);
+    csv->opt = opt;
     csv->delim = csv->opt.delimiter;
     csv->line = 1;
     csv->chunk = chunk ? chunk : DEFAULT_CHUNK;

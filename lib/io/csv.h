@@ -118,7 +118,9 @@ const char *cxm__csv_skipped_message(const cxm_csv *csv, size_t i);
  * strings); the reader forgets them. */
 char **cxm__csv_take_messages(cxm_csv *csv, size_t *n);
 
-/* Check a ::cxm_csv_options (version and values); NULL is fine. */
-int cxm__csv_check_options(const cxm_csv_options *options);
+/* The options the reader works with: the caller's (read for the caller's
+ * version, docs/ABI.md) over the defaults. Read fields here, never from the
+ * pointer a caller gave: an older caller's struct is shorter. */
+const cxm_csv_options *cxm__csv_options(const cxm_csv *csv);
 
 #endif

@@ -51,16 +51,19 @@ static int check_time_value(double t, const char *what)
     return CXM_OK;
 }
 
+/* The size of each version of cxm_rfm_options (docs/ABI.md). */
+static const size_t option_sizes[CXM_RFM_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_rfm_options, threads),
+};
+
 static int configure(cxm_rfm *r, const cxm_rfm_options *options)
 {
     cxm_rfm_options o;
     cxm_rfm_options_init(&o);
-    if (options) {
-        if (options->version != CXM_RFM_OPTIONS_VERSION)
-            return cxm__fail(CXM_EINVAL, "cxm_rfm_options version %u is not supported (this library knows %d)",
-                             options->version, CXM_RFM_OPTIONS_VERSION);
-        o = *options;
-    }
+    int status = cxm__options_read(&o, options, option_sizes, CXM_RFM_OPTIONS_VERSION,
+                                   "cxm_rfm_options");
+    if (status != CXM_OK)
+        return status;
     if (o.unit_months == 0) {
         if (!(o.unit_days > 0 && o.unit_days <= 1e6))
             return cxm__fail(CXM_EINVAL, "unit_days %g must be a number of days in (0, 1e6]", o.unit_days);
@@ -69,7 +72,7 @@ static int configure(cxm_rfm *r, const cxm_rfm_options *options)
     } else if (o.unit_months > 12000) {
         return cxm__fail(CXM_EINVAL, "unit_months %u is more than 1000 years", o.unit_months);
     }
-    int status = check_time_value(o.unit_origin, "unit_origin");
+    status = check_time_value(o.unit_origin, "unit_origin");
     if (status != CXM_OK)
         return status;
     if (!(o.scale > 0 && isfinite(o.scale)))

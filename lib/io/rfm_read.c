@@ -28,8 +28,7 @@ static bool all_digits(const char *s)
 
 /* A column chosen by number whose header cell is a date or a number
  * suggests that the first line is data: refuse rather than lose a row. */
-static int check_header_is_not_data(cxm_csv *csv, const char *spec, size_t column, bool is_time,
-                                    const cxm_csv_options *options)
+static int check_header_is_not_data(cxm_csv *csv, const char *spec, size_t column, bool is_time)
 {
     const char *name = cxm__csv_column_name(csv, column);
     if (name == NULL || !all_digits(spec) || strcmp(name, spec) == 0)
@@ -39,7 +38,7 @@ static int check_header_is_not_data(cxm_csv *csv, const char *spec, size_t colum
     char reason[8];
     bool data = false;
     if (is_time) {
-        cxm__time_format_init(&f, options ? options->date_format : NULL);
+        cxm__time_format_init(&f, cxm__csv_options(csv)->date_format);
         data = cxm__time_parse(&f, name, strlen(name), &v, reason, sizeof reason) == 0;
     } else {
         data = cxm__parse_double(name, strlen(name), &v) == 0;
@@ -124,7 +123,7 @@ static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, si
 /* The summary of an open reader (from a file, or from memory for tests and fuzzing). */
 static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *customer_column,
                      const char *time_column, const char *amount_column,
-                     const cxm_csv_options *csv_options, const cxm_rfm_options *options)
+                     const cxm_rfm_options *options)
 {
     cxm_rfm *r = NULL;
     int status = open_status;
@@ -143,9 +142,9 @@ static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *c
     if (status == CXM_OK && amount_column)
         status = cxm__csv_find_column(csv, amount_column, &amount_col);
     if (status == CXM_OK)
-        status = check_header_is_not_data(csv, time_column, time_col, true, csv_options);
+        status = check_header_is_not_data(csv, time_column, time_col, true);
     if (status == CXM_OK && amount_column)
-        status = check_header_is_not_data(csv, amount_column, amount_col, false, csv_options);
+        status = check_header_is_not_data(csv, amount_column, amount_col, false);
     if (status == CXM_OK) {
         const char *name = cxm__csv_column_name(csv, id_col);
         r->id_name = cxm__strdup(name && name[0] ? name : "customer_id");
@@ -203,7 +202,7 @@ int cxm_rfm_read_csv(cxm_rfm **out, const char *path, const char *customer_colum
         return status;
     cxm_csv *csv = NULL;
     status = cxm__csv_open(&csv, path, csv_options);
-    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+    return read_from(out, csv, status, customer_column, time_column, amount_column,
                      options);
 }
 
@@ -217,7 +216,7 @@ int cxm__rfm_read_memory(cxm_rfm **out, const void *data, size_t size, const cha
         return status;
     cxm_csv *csv = NULL;
     status = cxm__csv_open_memory(&csv, data, size, name, csv_options, read_size);
-    return read_from(out, csv, status, customer_column, time_column, amount_column, csv_options,
+    return read_from(out, csv, status, customer_column, time_column, amount_column,
                      options);
 }
 

@@ -17,17 +17,19 @@ void cxm_heuristic_options_init(cxm_heuristic_options *options)
     }
 }
 
+/* The size of each version of cxm_heuristic_options (docs/ABI.md). */
+static const size_t option_sizes[CXM_HEURISTIC_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_heuristic_options, half_life),
+};
+
 static int read_options(cxm_heuristic_options *o, const cxm_heuristic_options *given)
 {
     cxm_heuristic_options_init(o);
-    if (given == NULL)
-        return CXM_OK;
-    if (given->version != CXM_HEURISTIC_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL,
-                         "cxm_heuristic_options version %u is not supported (expected %u)",
-                         given->version, CXM_HEURISTIC_OPTIONS_VERSION);
-    *o = *given;
-    int status = cxm__check_nonnegative(o->first_weight, "first_weight");
+    int status = cxm__options_read(o, given, option_sizes, CXM_HEURISTIC_OPTIONS_VERSION,
+                                   "cxm_heuristic_options");
+    if (status != CXM_OK)
+        return status;
+    status = cxm__check_nonnegative(o->first_weight, "first_weight");
     if (status == CXM_OK)
         status = cxm__check_nonnegative(o->middle_weight, "middle_weight");
     if (status == CXM_OK)

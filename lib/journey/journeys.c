@@ -188,15 +188,18 @@ void cxm_journey_options_init(cxm_journey_options *options)
     }
 }
 
+/* The size of each version of cxm_journey_options (docs/ABI.md). */
+static const size_t option_sizes[CXM_JOURNEY_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_journey_options, by_channel),
+};
+
 static int read_options(cxm_journey_options *o, const cxm_journey_options *given)
 {
     cxm_journey_options_init(o);
-    if (given == NULL)
-        return CXM_OK;
-    if (given->version != CXM_JOURNEY_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL, "cxm_journey_options version %u is not supported (expected %u)",
-                         given->version, CXM_JOURNEY_OPTIONS_VERSION);
-    *o = *given;
+    int status = cxm__options_read(o, given, option_sizes, CXM_JOURNEY_OPTIONS_VERSION,
+                                   "cxm_journey_options");
+    if (status != CXM_OK)
+        return status;
     if (!(o->level > 0 && o->level < 1))
         return cxm__fail(CXM_EINVAL, "confidence level %g is outside (0, 1)", o->level);
     if (o->importance < CXM_IMPORTANCE_AUTO || o->importance > CXM_IMPORTANCE_PROMOTE)

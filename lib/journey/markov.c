@@ -48,15 +48,18 @@ void cxm_markov_options_init(cxm_markov_options *options)
     }
 }
 
+/* The size of each version of cxm_markov_options (docs/ABI.md). */
+static const size_t option_sizes[CXM_MARKOV_OPTIONS_VERSION] = {
+    CXM__FIELDS_END(cxm_markov_options, keep_self_loops),
+};
+
 static int read_options(cxm_markov_options *o, const cxm_markov_options *given)
 {
     cxm_markov_options_init(o);
-    if (given == NULL)
-        return CXM_OK;
-    if (given->version != CXM_MARKOV_OPTIONS_VERSION)
-        return cxm__fail(CXM_EINVAL, "cxm_markov_options version %u is not supported (expected %u)",
-                         given->version, CXM_MARKOV_OPTIONS_VERSION);
-    *o = *given;
+    int status = cxm__options_read(o, given, option_sizes, CXM_MARKOV_OPTIONS_VERSION,
+                                   "cxm_markov_options");
+    if (status != CXM_OK)
+        return status;
     if (o->order < 1 || o->order > MAX_ORDER)
         return cxm__fail(CXM_EINVAL, "order %u is outside 1..%d", o->order, MAX_ORDER);
     return CXM_OK;

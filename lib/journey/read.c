@@ -344,7 +344,7 @@ int cxm_paths_read_csv(cxm_paths *paths, const char *filename, const char *path_
     pfeeder f;
     memset(&f, 0, sizeof f);
     if (status == CXM_OK)
-        status = pfeeder_start(&f, paths, csv, c_path, options->skip_bad_rows != 0);
+        status = pfeeder_start(&f, paths, csv, c_path, cxm__csv_options(csv)->skip_bad_rows != 0);
     int more = 0;
     size_t before = paths->count;
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {

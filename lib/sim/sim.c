@@ -567,12 +567,13 @@ int cxm_sim_run(cxm_sim **out, const cxm_sim_settings *settings, const cxm_sim_o
         return status;
     *out = NULL;
     cxm_sim_options opt = CXM_SIM_OPTIONS_INIT;
-    if (options) {
-        if (options->version < 1 || options->version > CXM_SIM_OPTIONS_VERSION)
-            return cxm__fail(CXM_EINVAL, "options version %u is not supported (1..%u)",
-                             options->version, (unsigned)CXM_SIM_OPTIONS_VERSION);
-        opt = *options;
-    }
+    static const size_t option_sizes[CXM_SIM_OPTIONS_VERSION] = {
+        CXM__FIELDS_END(cxm_sim_options, progress_data),
+    };
+    status = cxm__options_read(&opt, options, option_sizes, CXM_SIM_OPTIONS_VERSION,
+                               "cxm_sim_options");
+    if (status != CXM_OK)
+        return status;
     cxm_sim *w = cxm__calloc(1, sizeof *w);
     if (w == NULL)
         return CXM_ENOMEM;
