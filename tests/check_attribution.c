@@ -1,4 +1,4 @@
-/* Attribution through the public API: MODELS.md 2.3 exact values, a dense
+/* Attribution through the public API: docs/models.md §2.3 exact values, a dense
  * brute-force solve written here independently of the library, invariants,
  * errors and out-of-memory behaviour. */
 #include <check.h>
@@ -40,7 +40,7 @@ static size_t row_of(const cxm_table *t, const char *column, const char *label)
     return 0;
 }
 
-/* MODELS.md 2.3: A>B 3/2, B 1/4, A>C 2/1, C>B>C 1/1, A>A>C 1/1. */
+/* docs/models.md §2.3: A>B 3/2, B 1/4, A>C 2/1, C>B>C 1/1, A>A>C 1/1. */
 static cxm_paths *models_paths(void)
 {
     cxm_paths *p;
@@ -195,7 +195,7 @@ END_TEST
 
 START_TEST(time_decay_half_life)
 {
-    /* MODELS.md 2.3: touches 14, 7 and 0 days before conversion, h = 7 days */
+    /* docs/models.md §2.3: touches 14, 7 and 0 days before conversion, h = 7 days */
     cxm_paths *p;
     ck_assert_int_eq(cxm_paths_create(&p, NULL), CXM_OK);
     const char *touches[] = { "x", "y", "z" };

@@ -74,7 +74,7 @@ START_TEST(donations_published_estimates)
     ck_assert_msg(fabs(total - 12884.2) <= 0.5, "sum of E[X(6, 11)] %.3f", total);
 
     /* P(alive in 2002, the 7th opportunity) for patterns of the paper's
-     * Table 6 (MODELS.md 1.8): 0.11, 0.59, 0.93. */
+     * Table 6 (docs/models.md §1.8): 0.11, 0.59, 0.93. */
     double px[3] = { 0, 2, 6 }, ptx[3] = { 0, 4, 6 }, pn[3] = { 6, 6, 6 }, alive[3];
     ck_assert_cxm_ok(cxm_model_p_alive(m, alive, 3, px, ptx, pn));
     ck_assert_double_eq_tol(alive[0], 0.11, 0.005);

@@ -1,4 +1,6 @@
-/* The emotion chain: MODELS.md 2.5 (peak-end, Kahneman et al. 1993). */
+/* The emotion chain through the public API (docs/models.md §2.5, §3.1–§3.4):
+ * peak-end, NPS, CSAT, CES, SERVQUAL, Kano, the chain primitives, the value
+ * link, PLS path models and survey files. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
@@ -86,7 +88,7 @@ START_TEST(peak_end_errors)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ NPS (MODELS.md 3.2) */
+/* ------------------------------------------------------------------ NPS (docs/models.md §3.2) */
 
 START_TEST(nps_published_cases)
 {
@@ -216,7 +218,7 @@ END_TEST
 
 /* ------------------------------------------------------------------ SERVQUAL */
 
-/* MODELS.md 3.2: E = 6 everywhere but reliability (items 5-9) 7; P = 5
+/* docs/models.md §3.2: E = 6 everywhere but reliability (items 5-9) 7; P = 5
  * everywhere but tangibles (1-4) 6 and responsiveness (10-13) 4. */
 static void servqual_example(double *e, double *p)
 {
@@ -504,7 +506,7 @@ START_TEST(valence_rules)
 }
 END_TEST
 
-/* ------------------------------------------------------------------ value link (MODELS.md 3.4) */
+/* ------------------------------------------------------------------ value link (docs/models.md §3.4) */
 
 START_TEST(value_link_published_case)
 {

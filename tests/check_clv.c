@@ -1,4 +1,4 @@
-/* Closed-form lifetime value: MODELS.md 1.1 (Gupta & Lehmann 2003), exact values. */
+/* Closed-form lifetime value: docs/models.md §1.1 (Gupta & Lehmann 2003), exact values. */
 #include <math.h>
 #include <string.h>
 

@@ -1,8 +1,9 @@
 /* The journey model through the public API: journey maps (API and JSON),
- * event logs, per-customer journeys, funnel, the decision chain (MODELS.md
- * 2.2), the two-perspective gaps (2.4, 2.5), the experience map (2.6),
- * ladder coverage, and path files (PathData when present). Reference values
- * not given in MODELS.md come from tests/data/journey_reference.py. */
+ * event logs, per-customer journeys, funnel, the decision chain
+ * (docs/models.md §2.2), the two-perspective gaps (§2.4, §2.5), the
+ * experience map (§2.6), ladder coverage, and path files (the GPL PathData
+ * set read from ../shared/data when present). Reference values not given in
+ * docs/models.md come from tests/data/journey_reference.py. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -246,7 +247,7 @@ END_TEST
 
 START_TEST(decision_chain_models)
 {
-    /* MODELS.md 2.2 */
+    /* docs/models.md §2.2 */
     const double p[8] = { 1.0 / 5, 2.0 / 5, 0, 2.0 / 5, 0, 3.0 / 10, 1.0 / 5, 1.0 / 2 };
     cxm_table *t;
     ck_assert_int_eq(cxm_decision_chain(&t, p), CXM_OK);
@@ -279,7 +280,7 @@ END_TEST
 
 START_TEST(importance_performance_models)
 {
-    /* MODELS.md 2.6 */
+    /* docs/models.md §2.6 */
     const double importance[] = { 4.5, 4.2, 2.5, 2.8 }, performance[] = { 3.0, 4.4, 2.8, 4.6 };
     const char *labels[] = { "T1", "T2", "T3", "T4" };
     cxm_table *t;
@@ -325,7 +326,7 @@ START_TEST(customers_table)
     EXACT(number(t, c1, "converted"), 1);
     EXACT(number(t, c1, "value"), 30);
     EXACT(number(t, c1, "remembered"), 5);          /* ratings 4 3 4 2 5 around 3: peak 2, end 2 */
-    EXACT(number(t, c1, "valence_peak_end"), 2.5);  /* MODELS.md 2.5: +1 -3 +2 +4 +1 */
+    EXACT(number(t, c1, "valence_peak_end"), 2.5);  /* docs/models.md §2.5: +1 -3 +2 +4 +1 */
     EXACT(number(t, c1, "rating_mean"), 3.6);
     ck_assert_str_eq(text(t, c5, "furthest_decision"), "BUY");
     EXACT(number(t, c5, "time_to_buy"), 0);
@@ -381,7 +382,7 @@ END_TEST
 START_TEST(decision_chain_from_journeys)
 {
     /* The example log walks EXPLORE -> {E 1, B 2, L 2}, BUY -> {B 3, P 2, L 5}:
-     * the chain of MODELS.md 2.2. */
+     * the chain of docs/models.md §2.2. */
     cxm_journeys *j = example_journeys();
     cxm_table *t;
     ck_assert_int_eq(cxm_journeys_decision_chain(&t, j), CXM_OK);
@@ -452,7 +453,7 @@ END_TEST
 
 START_TEST(remembered_models)
 {
-    /* MODELS.md 2.5 through journeys: no rating scale, so ratings are used as they are */
+    /* docs/models.md §2.5 through journeys: no rating scale, so ratings are used as they are */
     cxm_journey_map *map;
     ck_assert_int_eq(cxm_journey_map_create(&map), CXM_OK);
     ck_assert_int_eq(cxm_journey_map_add_touchpoint(map, "visit", NULL, NULL, NULL,
@@ -527,7 +528,7 @@ END_TEST
 
 START_TEST(experience_map_models_and_derived)
 {
-    /* MODELS.md 2.6 from an event log: stated importance, mean customer ratings */
+    /* docs/models.md §2.6 from an event log: stated importance, mean customer ratings */
     cxm_journey_map *map;
     ck_assert_int_eq(cxm_journey_map_create(&map), CXM_OK);
     const char *ids[] = { "T1", "T2", "T3", "T4" };
@@ -784,13 +785,16 @@ END_TEST
 
 START_TEST(path_data)
 {
-    /* ChannelAttribution's PathData (GPL: read where it lies, never copied). */
+    /* ChannelAttribution's PathData, a GPL data set read from ../shared/data
+     * beside the source tree (or $CXM_PATHDATA) when present, never copied:
+     * a development check. */
     const char *file = getenv("CXM_PATHDATA");
-    if (file == NULL)
-        file = "/work/shared/data/paths/PathData.csv";
+    if (file == NULL || *file == '\0')
+        file = source_file("../shared/data/paths/PathData.csv");
     FILE *probe = fopen(file, "r");
     if (probe == NULL) {
-        printf("check_journey: skipping the PathData checks: %s is not here (set CXM_PATHDATA)\n",
+        printf("check_journey: SKIP the PathData checks (GPL data, not shipped): %s is not "
+               "here; set CXM_PATHDATA to ChannelAttribution's PathData.csv to run them\n",
                file);
         return;
     }

@@ -1,4 +1,4 @@
-/* The model engine through the public API: CDNOW (MODELS.md 1.4, 1.7), the
+/* The model engine through the public API: CDNOW (docs/models.md §1.4, §1.7), the
  * MBG/NBD against direct integration (tests/ref/bgnbd_reference.py),
  * recovery of known parameters from simulated customers, the numerical
  * grid, failures that must never look like fits, persistence, simulation,
@@ -73,7 +73,7 @@ START_TEST(cdnow_bgnbd_published_predictions)
 {
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     /* Hardie's spreadsheet at the MLE: E[Y(39) | 2, 30.43, 38.86] = 1.226 and
-     * E[X(t)] (agreement to about 5e-4, MODELS.md 1.4). */
+     * E[X(t)] (agreement to about 5e-4, docs/models.md §1.4). */
     double t = 39, x = 2, tx = 30.43, T = 38.86, ey;
     ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, &x, &tx, &T));
     ck_assert_double_eq_tol(ey, 1.226, 5e-4);
@@ -106,7 +106,7 @@ START_TEST(cdnow_gamma_gamma_published_estimates)
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
     ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
     ck_assert_double_eq(report.observations, 946.0); /* repeat customers only */
-    /* MODELS.md 1.7: the first ten customers (x = 0 gets the population mean). */
+    /* docs/models.md §1.7: the first ten customers (x = 0 gets the population mean). */
     static const double published[] = { 24.65, 18.91, 35.17, 35.17, 35.17,
                                         71.46, 18.91, 35.17, 27.28, 35.17 };
     double em[10], mean;

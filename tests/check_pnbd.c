@@ -1,4 +1,4 @@
-/* Pareto/NBD through the public API: CDNOW (MODELS.md 1.6), the heavy
+/* Pareto/NBD through the public API: CDNOW (docs/models.md §1.6), the heavy
  * buyer, direct numerical integration of the likelihood at grid points
  * (tests/ref/pnbd_reference.py), DERT and P(X(t) = n) references, the
  * numerical grid, recovery from simulation and out-of-memory behaviour. */

@@ -14,7 +14,7 @@
 #include "suites.h"
 
 /* Survivors per 1,000 customers at years 0..12 (Fader & Hardie 2007, Table 1;
- * MODELS.md 1.2). The model is fitted on years 0..7. */
+ * docs/models.md §1.2). The model is fitted on years 0..7. */
 static const double regular[13] = { 1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173 };
 static const double high_end[13] = { 1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394 };
 

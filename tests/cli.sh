@@ -10,7 +10,7 @@ expect 0 'usage: cxm clv' '^$' -- clv --help
 expect 2 '^$' 'usage: cxm' --
 expect 2 '^$' "no command 'frobnicate'" -- frobnicate
 
-# MODELS.md 1.1: m=100, d=0.12.
+# docs/models.md §1.1: m=100, d=0.12.
 expect 0 '^250$' '^$' -- clv --margin 100 --retention 0.8 --discount 0.12
 expect 0 '^314\.814815$' '^$' -- clv --margin 100 --retention 0.85 --discount 0.12
 expect 0 '^409\.090909$' '^$' -- clv --margin 100 --retention 0.90 --discount 0.12

@@ -6,7 +6,7 @@ data=$top_srcdir/tests/data
 summary=$data/cdnow_customers_summary.csv
 full=$data/cdnow_customers_summary_with_transactions.csv
 
-# MODELS.md 1.4: r=0.243, alpha=4.414, a=0.793, b=2.426, LL -9582.4.
+# docs/models.md §1.4: r=0.243, alpha=4.414, a=0.793, b=2.426, LL -9582.4.
 expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$summary" -o "$tmp/bg.json"
 expect 0 '^alpha +4\.4135' '^$' -- fit bgnbd "$summary"
 expect 0 'log-likelihood -9582\.4' '^$' -- fit bgnbd "$summary"

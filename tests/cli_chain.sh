@@ -4,7 +4,7 @@ set -u
 . "$top_srcdir/tests/cli_lib.sh"
 data="$top_srcdir/tests/data/chain"
 
-# MODELS.md 3.2: 50 promoters, 30 passives, 20 detractors (and 3 missing answers).
+# docs/models.md §3.2: 50 promoters, 30 passives, 20 detractors (and 3 missing answers).
 expect 0 '^NPS 30\.000 \(100 answers: 50 promoters, 30 passives, 20 detractors\)' '^$' -- nps "$data/nps.csv" --column recommend
 expect 0 'standard error 7\.8102' '^$' -- nps "$data/nps.csv" --column recommend
 expect 0 'Wald interval +\[14\.692, 45\.308\]' '^$' -- nps "$data/nps.csv" --column recommend

@@ -9,7 +9,7 @@ expect 0 'attribution +exact Markov' '^$' -- --help
 expect 0 'usage: cxm attribution' '^$' -- attribution --help
 expect 0 'usage: cxm journey' '^$' -- help journey
 
-# MODELS.md 2.3: P(conversion) 8/17, removal effects 125/208, 11/18, 7/12
+# docs/models.md §2.3: P(conversion) 8/17, removal effects 125/208, 11/18, 7/12
 expect 0 'P\(conversion\) = 0\.470588235' '^$' -- attribution "$ex/paths.csv"
 expect 0 '^  A +0\.600962 +2\.67777' '^$' -- attribution "$ex/paths.csv"
 expect 0 '^  A +0\.75 +3\.2 ' '^$' -- attribution "$ex/paths.csv" --order 2

@@ -6,14 +6,14 @@ data=$top_srcdir/tests/data
 summary=$data/cdnow_customers_summary.csv
 donations=$data/donations.csv
 
-# MODELS.md 1.6: r=0.553, alpha=10.578, s=0.606, beta=11.669, LL -9595.0.
+# docs/models.md §1.6: r=0.553, alpha=10.578, s=0.606, beta=11.669, LL -9595.0.
 expect 0 '^r +0\.553' '^$' -- fit pnbd "$summary" -o "$tmp/pnbd.json"
 expect 0 '^alpha +10\.57' '^$' -- fit pareto-nbd "$summary"
 expect 0 'log-likelihood -9594\.97' '^$' -- fit pnbd "$summary"
 expect 0 '^1,2,30\.43,38\.86,0\.869' '^$' -- predict "$tmp/pnbd.json" "$summary" --horizon 39
 expect 0 'dert' '^$' -- predict "$tmp/pnbd.json" "$summary" --horizon 39 --dert-rate 0.0027
 
-# MODELS.md 1.8: donations, 6 opportunities (the periods column is found by name).
+# docs/models.md §1.8: donations, 6 opportunities (the periods column is found by name).
 expect 0 '^alpha +1\.2035' '^$' -- fit bgbb "$donations" -o "$tmp/bgbb.json"
 expect 0 '^delta +2\.783' '^$' -- fit bgbb "$donations"
 expect 0 'log-likelihood -33225\.58' '^$' -- fit bgbb "$donations"
@@ -21,7 +21,7 @@ expect 0 '^22,6,6,6,0\.930' '^$' -- predict "$tmp/bgbb.json" "$donations" --hori
 printf 'frequency,recency,periods\n3,2,6\n' >"$tmp/bad.csv"
 expect 1 '^$' 'element 0: x 3 is greater than t_x 2' -- fit bgbb "$tmp/bad.csv"
 
-# MODELS.md 1.2: the Regular cohort, years 0..7; the year-12 projection about 170.
+# docs/models.md §1.2: the Regular cohort, years 0..7; the year-12 projection about 170.
 printf 'survivors\n1000\n631\n468\n382\n326\n289\n262\n241\n' >"$tmp/regular.csv"
 expect 0 '^alpha +0\.7040' '^$' -- fit sbg "$tmp/regular.csv" -o "$tmp/sbg.json"
 expect 0 '^12,0\.170' '^$' -- predict "$tmp/sbg.json" --periods 12 --discount 0.1

@@ -45,7 +45,7 @@ CXM_API int cxm_peak_end_many(double *dst, size_t n_experiences, const size_t *o
                               const double *values);
 
 /* ------------------------------------------------------------------------
- * Instruments: NPS, CSAT, CES, SERVQUAL, Kano (MODELS.md 3.2)
+ * Instruments: NPS, CSAT, CES, SERVQUAL, Kano (docs/models.md §3.2)
  * ------------------------------------------------------------------------ */
 
 /**
@@ -358,7 +358,7 @@ CXM_API int cxm_kano_evaluate(cxm_kano_summary *out, size_t n, const double *fun
 
 /* ------------------------------------------------------------------------
  * Chain primitives: disconfirmation, expectations, delight, valence
- * (MODELS.md 3.1 and 2.5)
+ * (docs/models.md §3.1 and §2.5)
  * ------------------------------------------------------------------------ */
 
 /**
@@ -468,7 +468,7 @@ CXM_API int cxm_valence_aggregate_many(double *dst, size_t n_journeys, const siz
                                        cxm_valence_rule rule, double parameter);
 
 /* ------------------------------------------------------------------------
- * The value link: satisfaction → retention → lifetime value (MODELS.md 3.4)
+ * The value link: satisfaction → retention → lifetime value (docs/models.md §3.4)
  * ------------------------------------------------------------------------ */
 
 /**
@@ -523,7 +523,7 @@ typedef struct cxm_value_link {
     double improved_satisfaction; /**< satisfaction after the improvement. */
     double retention;             /**< retention now, from the logistic model. */
     double improved_retention;    /**< retention after the improvement. */
-    double clv;                   /**< lifetime value now (closed form, MODELS.md 1.1). */
+    double clv;                   /**< lifetime value now (closed form, docs/models.md §1.1). */
     double improved_clv;          /**< lifetime value after the improvement. */
     double gain_per_customer;     /**< improved_clv − clv. */
     double customers;             /**< size of the customer base. */
@@ -596,7 +596,7 @@ CXM_API int cxm_satisfaction_index(double *out, size_t n_items, const double *we
 
 
 /* ------------------------------------------------------------------------
- * The structural chain from survey data: PLS path modelling (MODELS.md 3.3)
+ * The structural chain from survey data: PLS path modelling (docs/models.md §3.3)
  * ------------------------------------------------------------------------ */
 
 /** A structural model: constructs measured by blocks of survey items and the paths between them. */

@@ -24,7 +24,7 @@
  *
  * Results are ::cxm_table objects (cxm/table.h): look columns up by name.
  *
- * ## Markov attribution: the rules (MODELS.md 2.3, Anderl et al. 2016)
+ * ## Markov attribution: the rules (docs/models.md §2.3, Anderl et al. 2016)
  *
  * States are `(start)`, one state per touchpoint (order 1) or per tuple of
  * the last k touches (order k), and the absorbing `(conversion)` and
@@ -37,11 +37,11 @@
  *    min(i, k) touches: a path starts in 1-tuples, then 2-tuples, ... (the
  *    usual k-th order chain with the start as history). ChannelAttribution
  *    instead enters a path at its first full k-tuple; both agree at order 1
- *    and on every value in MODELS.md.
+ *    and on the order-2 example of docs/models.md §2.3.
  *  - **Repeated touches and self-loops.** A step from a state to itself (at
  *    order 1: the same touchpoint twice in a row, A > A > C; at order k: a
  *    run of more than k identical touches) is a self-loop. Self-loops are
- *    collapsed by default, as MODELS.md prescribes for order 1. This is
+ *    collapsed by default. This is
  *    exact, not an approximation: a self-loop on a transient state changes
  *    how long a customer stays, never where the chain is absorbed, so
  *    conversion probabilities and removal effects are identical with or
@@ -407,7 +407,7 @@ CXM_API int cxm_attribution_shapley(cxm_table **out, const cxm_paths *paths);
 /* ================================================================== closed forms */
 
 /**
- * The absorbing decision chain (MODELS.md 2.2) from its transitions.
+ * The absorbing decision chain (docs/models.md §2.2) from its transitions.
  *
  * @param transitions  8 numbers, row-major: from EXPLORE, then from BUY, to
  *                     EXPLORE, BUY, PROMOTE, LEAVE. Counts or probabilities
@@ -598,7 +598,7 @@ CXM_API int cxm_journeys_paths(cxm_paths **out, const cxm_journeys *journeys,
                                const cxm_journey_options *options);
 
 /**
- * The inside-out / outside-in gap per touchpoint (MODELS.md 2.4): employees'
+ * The inside-out / outside-in gap per touchpoint (docs/models.md §2.4): employees'
  * self-ratings (from the map) against customers' ratings of the touchpoint.
  *
  * Columns: touchpoint, department (text); employee_n, employee_mean,
@@ -610,7 +610,7 @@ CXM_API int cxm_journeys_touchpoint_gap(cxm_table **out, const cxm_journeys *jou
                                         const cxm_journey_options *options);
 
 /**
- * The gap over whole journeys (MODELS.md 2.4, 2.5): what each customer
+ * The gap over whole journeys (docs/models.md §2.4, §2.5): what each customer
  * remembers (peak-end of their ratings, via cxm_peak_end(), measured from the
  * scale midpoint) against the mean of the employees' mean ratings of the
  * touchpoints in the journey, and whether it is below every owner's claim
@@ -626,7 +626,7 @@ CXM_API int cxm_journeys_remembered_gap(cxm_table **out, const cxm_journeys *jou
                                         const cxm_journey_options *options);
 
 /**
- * The experience map (MODELS.md 2.6): importance–performance per touchpoint
+ * The experience map (docs/models.md §2.6): importance–performance per touchpoint
  * with traffic and drop-off.
  *
  * Performance is the mean customer rating. Derived importance is the

@@ -399,7 +399,7 @@ CXM_API int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t
 CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
 
 /**
- * Lifetime value in money over H periods of length k (MODELS.md 1.9):
+ * Lifetime value in money over H periods of length k (docs/models.md §1.9):
  * Σ_{i=1..H} margin·value·(E[Y(ik)] − E[Y((i−1)k)]) / (1+d)^i per customer.
  *
  * @param model    a purchase model (BG/NBD, MBG/NBD, ...).

@@ -1,6 +1,6 @@
 /* Survey instruments: NPS (Reichheld 2003, Rocks 2016), CSAT, CES,
  * SERVQUAL (Parasuraman, Zeithaml & Berry 1988, 1991) and Kano (Berger et
- * al. 1993). MODELS.md 3.2. */
+ * al. 1993). docs/models.md §3.2. */
 #include "config.h"
 
 #include <math.h>

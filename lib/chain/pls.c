@@ -2,7 +2,7 @@
  * computed from the items' correlation matrix: with standardized items every
  * step of the algorithm is a function of the correlations, so the data are
  * read once and each bootstrap resample costs one weighted cross-product.
- * MODELS.md 3.3. */
+ * docs/models.md §3.3. */
 #include "config.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* Chain primitives: disconfirmation and adaptive expectations (Oliver 1980),
  * delight (Oliver, Rust & Varki 1997) and the valence of a journey's
- * moments (Kahneman et al. 1993). MODELS.md 3.1 and 2.5. */
+ * moments (Kahneman et al. 1993). docs/models.md §3.1 and §2.5. */
 #include "config.h"
 
 #include <math.h>

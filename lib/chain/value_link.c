@@ -1,4 +1,4 @@
-/* From experience to money (MODELS.md 3.4): retention as a logistic function
+/* From experience to money (docs/models.md §3.4): retention as a logistic function
  * of satisfaction (Rust & Zahorik 1993), lifetime value, the value of an
  * improvement and return on quality (Rust, Zahorik & Keiningham 1995); and
  * the ACSI-style 0-100 index (Fornell et al. 1996). */

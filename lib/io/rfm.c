@@ -1,4 +1,4 @@
-/* The transaction-log summary (MODELS.md 1.3): per customer x, t_x, T, the
+/* The transaction-log summary (docs/models.md §1.3): per customer x, t_x, T, the
  * mean repeat value, the first purchase, and a holdout split.
  *
  * One pass, no sort of the log. Customers are 64-byte records (one cache

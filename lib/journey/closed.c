@@ -1,5 +1,5 @@
-/* Closed forms on summary numbers: the absorbing decision chain (MODELS.md
- * 2.2) and importance-performance quadrants (MODELS.md 2.6). */
+/* Closed forms on summary numbers: the absorbing decision chain (docs/models.md
+ * §2.2) and importance-performance quadrants (§2.6). */
 #include "config.h"
 
 #include <math.h>

@@ -27,7 +27,7 @@ for k, n in ((7, 9), (2, 7)):
     half = z / (1 + z * z / n) * np.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n))
     print(f"wilson {k}/{n}: {centre - half!r} {centre + half!r}")
 
-# Decision chain of MODELS.md 2.2 with exact fractions.
+# Decision chain of docs/models.md §2.2 with exact fractions.
 Q = [[F(1, 5), F(2, 5)], [F(0), F(3, 10)]]
 det = (1 - Q[0][0]) * (1 - Q[1][1]) - Q[0][1] * Q[1][0]
 N = [[(1 - Q[1][1]) / det, Q[0][1] / det], [Q[1][0] / det, (1 - Q[0][0]) / det]]

@@ -1,4 +1,4 @@
--- The BTYD models from Lua: CDNOW (MODELS.md 1.4, 1.7), errors, persistence.
+-- The BTYD models from Lua: CDNOW (docs/models.md §1.4, §1.7), errors, persistence.
 local cxm = require "cxm"
 
 local failures = 0

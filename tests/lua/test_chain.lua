@@ -1,4 +1,4 @@
--- The emotion chain from Lua: MODELS.md 3.1, 3.2 and 3.4 exact values.
+-- The emotion chain from Lua: docs/models.md §3.1, §3.2 and §3.4 exact values.
 local cxm = require "cxm"
 
 local failures = 0

@@ -12,7 +12,7 @@ local function check(name, condition, detail)
 end
 local function near(a, b, tol) return math.abs(a - b) <= (tol or 1e-9) end
 
--- MODELS.md 1.1
+-- docs/models.md §1.1
 check("clv 0.80", near(cxm.clv(100, 0.80, 0.12), 250))
 check("clv 0.85", near(cxm.clv(100, 0.85, 0.12), 314.814815, 5e-7))
 check("clv 0.90", near(cxm.clv(100, 0.90, 0.12), 409.090909, 5e-7))

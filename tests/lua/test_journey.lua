@@ -1,4 +1,4 @@
--- The journey model from Lua: MODELS.md 2.2, 2.3 and 2.6 exact values.
+-- The journey model from Lua: docs/models.md §2.2, §2.3 and §2.6 exact values.
 local cxm = require "cxm"
 
 local failures = 0

@@ -1,4 +1,4 @@
-"""The lifetimes-compatible BTYD fitters: CDNOW (MODELS.md 1.4, 1.7), pandas in and out,
+"""The lifetimes-compatible BTYD fitters: CDNOW (docs/models.md §1.4, §1.7), pandas in and out,
 errors as cxm exceptions, persistence, simulation and lifetime value."""
 import os
 import tempfile

@@ -1,4 +1,4 @@
-"""The emotion chain from Python: MODELS.md 2.5 and 3.x exact values."""
+"""The emotion chain from Python: docs/models.md §2.5 and §3.1–§3.4 exact values."""
 import doctest
 import math
 import unittest

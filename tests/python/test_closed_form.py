@@ -1,4 +1,4 @@
-"""Closed-form lifetime value from Python: MODELS.md 1.1 values, numpy and pandas."""
+"""Closed-form lifetime value from Python: docs/models.md §1.1 values, numpy and pandas."""
 import unittest
 
 import numpy as np

@@ -1,6 +1,8 @@
-"""The journey model from Python: every exact value of MODELS.md 2.2-2.6,
-ChannelAttribution's heuristics on PathData (when present), DataFrames out."""
+"""The journey model from Python: every exact value of docs/models.md §2.2-§2.6,
+ChannelAttribution's heuristics on its GPL PathData set (read from
+../shared/data when present), DataFrames out."""
 import os
+import sys
 import unittest
 from fractions import Fraction as F
 
@@ -12,7 +14,14 @@ import cxm.journey as cj
 
 TOP = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLES = os.path.join(TOP, "examples", "journey")
-PATHDATA = os.environ.get("CXM_PATHDATA", "/work/shared/data/paths/PathData.csv")
+# ChannelAttribution's PathData: a GPL data set, never shipped; read from
+# ../shared/data beside the source tree (or $CXM_PATHDATA) when present.
+PATHDATA = os.environ.get("CXM_PATHDATA") or os.path.join(TOP, "..", "shared", "data", "paths",
+                                                           "PathData.csv")
+PATHDATA_ABSENT = (f"GPL data set not shipped: {PATHDATA} is not here "
+                   "(set CXM_PATHDATA to ChannelAttribution's PathData.csv to run the check)")
+if not os.path.exists(PATHDATA):
+    print(f"test_journey: SKIP the PathData checks: {PATHDATA_ABSENT}", file=sys.stderr)
 
 PATHS = ["A > B", "B", "A > C", "C > B > C", "A > A > C"]
 CONV = [3, 1, 2, 1, 1]
@@ -110,7 +119,7 @@ class Attribution(unittest.TestCase):
         with self.assertRaises(TypeError):
             cj.markov_attribution([1, 2], [1, 1])
 
-    @unittest.skipUnless(os.path.exists(PATHDATA), f"{PATHDATA} is not here (set CXM_PATHDATA)")
+    @unittest.skipUnless(os.path.exists(PATHDATA), PATHDATA_ABSENT)
     def test_pathdata(self):
         paths = cj.read_paths(PATHDATA)
         heuristics = cj.heuristic_attribution(paths).set_index("channel")
@@ -188,10 +197,10 @@ class JourneyModel(unittest.TestCase):
         self.assertEqual(c.loc["c1", "highest_rung"], "CREATE")
         self.assertEqual(c.loc["c1", "time_to_buy"], 2)
         self.assertEqual(c.loc["c1", "remembered"], 5)
-        self.assertEqual(c.loc["c1", "valence_peak_end"], 2.5)  # MODELS.md 2.5
+        self.assertEqual(c.loc["c1", "valence_peak_end"], 2.5)  # docs/models.md §2.5
 
     def test_remembered_models(self):
-        # MODELS.md 2.5 through journeys (no rating scale: ratings as they are)
+        # docs/models.md §2.5 through journeys (no rating scale: ratings as they are)
         m = cj.JourneyMap([{"id": "visit", "decision": "EXPLORE", "rung": "KNOW"}])
         pain = [2, 4, 6, 7, 8, 8, 7.5, 7, 6.5]
         events = pd.DataFrame({"customer": ["short"] * 6 + ["long"] * 9,

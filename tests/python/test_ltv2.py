@@ -1,5 +1,5 @@
-"""Pareto/NBD, BG/BB and sBG from Python: the published numbers (MODELS.md 1.2, 1.6,
-1.8), lifetimes' method names, pandas in and out, persistence and errors."""
+"""Pareto/NBD, BG/BB and sBG from Python: the published numbers (docs/models.md §1.2, §1.6,
+§1.8), lifetimes' method names, pandas in and out, persistence and errors."""
 import math
 import os
 import tempfile

@@ -132,7 +132,8 @@ class LifetimesNames(unittest.TestCase):
 
 
 class CDNOW(unittest.TestCase):
-    """MODELS.md 1.4 data: 39-week calibration, daily units, weeks as days/7."""
+    """The CDNOW sample of docs/models.md §1.4 summarised as in §1.3: 39-week calibration,
+    daily units, weeks as days/7."""
 
     def check(self, frame, cal_suffix=""):
         summary, zbar = published()

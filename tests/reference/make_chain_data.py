@@ -2,7 +2,7 @@
 """Synthetic survey files for the chain tests (tests/data/chain). Deterministic.
 
 nps.csv: 103 rows, answers 0..10 with 50 promoters, 30 passives, 20
-detractors and 3 missing answers (MODELS.md 3.2: NPS 30).
+detractors and 3 missing answers (docs/models.md §3.2: NPS 30).
 survey.csv: 150 respondents of a quality -> satisfaction -> loyalty model on
 1-10 scales, with one missing answer, and model.json describing it.
 """

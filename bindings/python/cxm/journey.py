@@ -314,7 +314,7 @@ def shapley_attribution(paths, conversions=None, values=None, *, separator=">"):
 
 
 def decision_chain(transitions):
-    """The absorbing decision chain EXPLORE, BUY -> PROMOTE, LEAVE (MODELS.md 2.2).
+    """The absorbing decision chain EXPLORE, BUY -> PROMOTE, LEAVE (docs/models.md §2.2).
 
     ``transitions`` is 2×4 (rows EXPLORE, BUY; columns EXPLORE, BUY,
     PROMOTE, LEAVE): probabilities or counts, as nested lists, an array or a
@@ -557,7 +557,7 @@ class Journeys:
         return _frame(core.journeys_funnel(self._handle, as_float(level, "level")))
 
     def decision_chain(self):
-        """The absorbing decision chain estimated from the journeys (MODELS.md 2.2)."""
+        """The absorbing decision chain estimated from the journeys (docs/models.md §2.2)."""
         return _frame(core.journeys_decision_chain(self._handle), index="from")
 
     def paths(self, by_channel=False):
