@@ -187,8 +187,12 @@ static int parse(cxm_model *model, const cJSON *root)
                              kind->title, item->string ? item->string : "");
     }
     int status = cxm__check_kind_params(kind, theta);
-    if (status != CXM_OK)
-        return cxm__fail(CXM_EPARSE, "model JSON: %s", cxm_error_message());
+    if (status != CXM_OK) {
+        /* A copy: cxm__fail formats into the buffer the message lives in. */
+        char reason[512];
+        snprintf(reason, sizeof reason, "%s", cxm_error_message());
+        return cxm__fail(CXM_EPARSE, "model JSON: %s", reason);
+    }
     status = cxm_model_set_params(model, theta, p);
     if (status != CXM_OK || target == CXM_MODEL_GIVEN)
         return status;
