@@ -29,11 +29,17 @@ def clv(margin, retention, discount, *, prepaid=False, horizon=None):
 
     Raises InvalidArgumentError for retention outside [0, 1], a negative or
     non-finite discount or margin, and DomainError when the value is infinite
-    (retention 1 with discount 0 over an infinite horizon).
+    (retention 1 with discount 0 over an infinite horizon) or beyond the range
+    of a double, or for a horizon above ``2**64 - 1`` periods (any horizon up to
+    it is one closed form).
     """
     timing = _timing(prepaid)
     if horizon is not None:
         horizon = _whole_number(horizon, "horizon")
+        if horizon > 2**64 - 1:
+            from ._errors import DomainError
+            raise DomainError(f"horizon {horizon} is beyond 2**64 - 1 periods, the most "
+                              "cxm.clv takes")
         if np.ndim(margin) == np.ndim(retention) == np.ndim(discount) == 0:
             return core.clv_horizon(float(margin), float(retention), float(discount),
                                     horizon, timing)
