@@ -11,6 +11,8 @@
 
 #include "chaos.h"
 #include "check_run.h"
+#include "extremes.h"
+#include "ref/extremes_reference.h"
 #include "suites.h"
 
 /* tests/data/donations.csv (lifetimes, MIT): frequency, recency, periods,
@@ -278,6 +280,128 @@ START_TEST(numerical_grid)
 }
 END_TEST
 
+/* Opportunities up to 10^12 and beyond: histories and P(X(n) = x) up to
+ * 10^6 opportunities (the documented limit: their sums have a term per
+ * opportunity) and refused by name beyond; future opportunities and
+ * discount rates without limit. Every call within the time limit, every
+ * result finite and in range or an error with a message. */
+START_TEST(extreme_arguments)
+{
+    static const double corners[] = { 1e-10, 1, 1e10 };
+    /* The first two sum 10^6 terms (40 ms a call): only for a few parameter sets. */
+    static const double rows[][3] = { { 0, 0, 1e6 },       { 1, 1, 1e6 },        { 0, 0, 0 },
+                                      { 1e6, 1e6, 1e6 },   { 2, 3, 6 },          { 0, 0, 1e6 + 1 },
+                                      { 1e12, 1e12, 1e12 }, { 1, 1, 9007199254740992.0 } };
+    long checked = 0;
+    cxm_model *m = fit_donations();
+    double fitted_params[4];
+    ck_assert_cxm_ok(cxm_model_params(m, fitted_params, 4));
+    for (int i = -1; i < 81; i++) {
+        double p[4];
+        if (i < 0)
+            memcpy(p, fitted_params, sizeof p);
+        else {
+            p[0] = corners[i % 3], p[1] = corners[i / 3 % 3], p[2] = corners[i / 9 % 3];
+            p[3] = corners[i / 27];
+        }
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+        int status;
+        double v = NAN, last = 0;
+        for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
+            double n = extreme_counts[q];
+            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &n), "E[X(%g)]", n);
+            if (EXTREME_CHECK(status, v, last * (1 - 1e-12), n * (1 + 1e-12), "(%g %g %g %g) E[X(%g)]", p[0],
+                              p[1], p[2], p[3], n))
+                last = v;
+            ck_assert_msg(status == CXM_OK, "E[X(%g)] has a closed form: %s", n,
+                          cxm_error_message());
+        }
+        for (size_t r = i < 0 || i % 40 == 0 ? 0 : 2; r < EXTREME_COUNT(rows); r++) {
+            double x = rows[r][0], tx = rows[r][1], n = rows[r][2];
+            EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &n), "P(alive)");
+            EXTREME_CHECK(status, v, 0, 1, "(%g %g %g %g) P(alive | %g %g %g)", p[0], p[1], p[2],
+                          p[3], x, tx, n);
+            if (n > 1e6)
+                ck_assert_cxm_fails(status, CXM_EDOMAIN, "the most opportunities BG/BB supports");
+            else
+                ck_assert_msg(status == CXM_OK, "n = %g: %s", n, cxm_error_message());
+            last = 0;
+            for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
+                double future = extreme_counts[q];
+                EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &future, &x, &tx, &n),
+                             "E[X(n, n+%g)]", future);
+                if (EXTREME_CHECK(status, v, last * (1 - 1e-12), future * (1 + 1e-12),
+                                  "(%g %g %g %g) %g %g %g: E[X(n, n+%g)]", p[0], p[1], p[2], p[3],
+                                  x, tx, n, future))
+                    last = v;
+            }
+            last = DBL_MAX;
+            for (size_t q = 0; q < EXTREME_COUNT(extreme_rates); q++) {
+                double rate = extreme_rates[q];
+                EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &n), "DERT(%g)", rate);
+                if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-12),
+                                  "(%g %g %g %g) %g %g %g: DERT(%g)", p[0], p[1], p[2], p[3], x,
+                                  tx, n, rate))
+                    last = v;
+            }
+            checked += 1 + EXTREME_COUNT(extreme_counts) + EXTREME_COUNT(extreme_rates);
+        }
+        /* P(X(n) = x) over x = 0..n sums to 1 (n = 500); and at the limits. */
+        if (i % 20 == 0) {
+            double xs[501], ns[501], probs[501], sum = 0;
+            for (int k = 0; k <= 500; k++)
+                xs[k] = k, ns[k] = 500;
+            EXTREME_CALL(status, cxm_model_purchase_probability(m, probs, 501, xs, ns), "P(X(500))");
+            ck_assert_cxm_ok(status);
+            for (int k = 0; k <= 500; k++) {
+                EXTREME_CHECK(CXM_OK, probs[k], 0, 1, "(%g %g %g %g) P(X(500) = %d)", p[0], p[1],
+                              p[2], p[3], k);
+                sum += probs[k];
+            }
+            ck_assert_msg(fabs(sum - 1) <= 1e-9, "(%g %g %g %g) sum %.17g", p[0], p[1], p[2],
+                          p[3], sum);
+            for (size_t a = 0; a < EXTREME_COUNT(extreme_counts); a++)
+                for (size_t b = 0; b < EXTREME_COUNT(extreme_counts); b++) {
+                    double k = extreme_counts[a], n = extreme_counts[b];
+                    EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &k, &n),
+                                 "P(X(%g) = %g)", n, k);
+                    EXTREME_CHECK(status, v, 0, 1, "(%g %g %g %g) P(X(%g) = %g)", p[0], p[1], p[2],
+                                  p[3], n, k);
+                }
+        }
+    }
+    /* Simulation: one draw per opportunity, so the same limit. */
+    double sx, stx, sn = 1e6;
+    ck_assert_cxm_ok(cxm_model_simulate(m, &sx, &stx, 1, &sn, 3));
+    sn = 1e9;
+    ck_assert_cxm_fails(cxm_model_simulate(m, &sx, &stx, 1, &sn, 3), CXM_EDOMAIN,
+                        "n = 1000000000 opportunities is beyond 1000000");
+    double bad[3] = { 0, 0, 2e6 };
+    ck_assert_cxm_fails(cxm_model_fit(m, 1, bad, bad + 1, bad + 2, NULL, NULL), CXM_EDOMAIN,
+                        "element 0: n = 2000000 is beyond 1000000");
+    cxm_model_free(m);
+    ck_assert_int_gt(checked, 9000);
+}
+END_TEST
+
+/* DERT where γ + δ + n no longer holds the digits of γ (the quadrature over
+ * the death probability instead of 2F1) against tests/ref/extremes_reference.py. */
+START_TEST(extreme_dert_matches_references)
+{
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGBB));
+    for (size_t i = 0; i < EXTREME_COUNT(bgbb_extreme); i++) {
+        ck_assert_cxm_ok(cxm_model_set_params(m, bgbb_extreme[i].p, 4));
+        double n = bgbb_extreme[i].n, v;
+        ck_assert_cxm_ok(cxm_model_dert(m, &v, 1, bgbb_extreme[i].rate, &n, &n, &n));
+        ck_assert_msg(extreme_close(v, bgbb_extreme[i].value, 1e-10),
+                      "n = %g, rate %g: DERT %.17g, reference %.17g", n, bgbb_extreme[i].rate, v,
+                      bgbb_extreme[i].value);
+    }
+    cxm_model_free(m);
+}
+END_TEST
+
 static int oom_fit(void *context)
 {
     (void)context;
@@ -313,5 +437,10 @@ int main(void)
     tcase_add_test(tc, numerical_grid);
     tcase_add_test(tc, out_of_memory_is_clean);
     suite_add_tcase(s, tc);
+    TCase *extremes = tcase_create("extremes");
+    tcase_set_timeout(extremes, 300);
+    tcase_add_test(extremes, extreme_arguments);
+    tcase_add_test(extremes, extreme_dert_matches_references);
+    suite_add_tcase(s, extremes);
     return cxm_check_run(s);
 }

@@ -4,6 +4,8 @@
 
 #include <cxm.h>
 
+#include "extremes.h"
+#include "ref/extremes_reference.h"
 #include "suites.h"
 
 #define TOL 5e-7
@@ -228,6 +230,79 @@ START_TEST(array_errors_name_the_element)
 }
 END_TEST
 
+/* Margins up to ±1e308, retention 0..1, discounts from 0 to the largest
+ * double, horizons up to SIZE_MAX: every call within the time limit, every
+ * value finite (of the margin's sign, non-decreasing in the horizon for a
+ * positive margin, at most the perpetuity) or a domain error, never inf. */
+START_TEST(extreme_arguments)
+{
+    static const double margins[] = { -1e308, -1, 1e-300, 100, 1e308 };
+    static const double retentions[] = { 0, 1e-300, 0.5, 1 - 1e-16, 1 };
+    static const double discounts[] = { 0, 1e-320, 1e-300, 1e-12, 0.1, 1e300, DBL_MAX };
+    static const size_t horizons[] = { 0, 1, 12, 1000000000, (size_t)1e12, SIZE_MAX };
+    int status;
+    double v, e;
+    for (size_t a = 0; a < EXTREME_COUNT(margins); a++)
+        for (size_t b = 0; b < EXTREME_COUNT(retentions); b++)
+            for (size_t c = 0; c < EXTREME_COUNT(discounts); c++)
+                for (int timing = CXM_CASH_END; timing <= CXM_CASH_START; timing++) {
+                    double m = margins[a], r = retentions[b], d = discounts[c], perpetuity = NAN;
+                    double lo = m < 0 ? -DBL_MAX : 0, hi = m < 0 ? 0 : DBL_MAX;
+                    EXTREME_CALL(status, cxm_clv_retention(&v, m, r, d, (cxm_cash_timing)timing),
+                                 "CLV(%g, %g, %g)", m, r, d);
+                    if (EXTREME_CHECK(status, v, lo, hi, "CLV(%g, %g, %g, %d)", m, r, d, timing))
+                        perpetuity = v;
+                    EXTREME_CALL(status, cxm_clv_elasticity(&e, r, d, (cxm_cash_timing)timing),
+                                 "elasticity");
+                    EXTREME_CHECK(status, e, 0, DBL_MAX, "elasticity(%g, %g, %d)", r, d, timing);
+                    double last = 0;
+                    for (size_t h = 0; h < EXTREME_COUNT(horizons); h++) {
+                        EXTREME_CALL(status, cxm_clv_horizon(&v, m, r, d, horizons[h],
+                                                             (cxm_cash_timing)timing),
+                                     "CLV(%g, %g, %g, H = %zu)", m, r, d, horizons[h]);
+                        if (!EXTREME_CHECK(status, v, lo, hi, "CLV(%g, %g, %g, H = %zu, %d)", m, r,
+                                           d, horizons[h], timing))
+                            continue;
+                        if (m > 0) {
+                            ck_assert_msg(v >= last * (1 - 1e-12) &&
+                                              (isnan(perpetuity) || v <= perpetuity * (1 + 1e-12)),
+                                          "CLV(%g, %g, %g, H = %zu) = %.17g after %.17g, "
+                                          "perpetuity %.17g",
+                                          m, r, d, horizons[h], v, last, perpetuity);
+                            last = v;
+                        }
+                    }
+                }
+    /* Sums over given arrays and cohorts that overflow are errors too. */
+    double big[2] = { 1e308, 1e308 }, ones[2] = { 1, 1 };
+    ck_assert_cxm_fails(cxm_clv_schedule(&v, 2, big, ones, 0, CXM_CASH_START), CXM_EDOMAIN,
+                        "beyond the range of a double");
+    ck_assert_cxm_fails(cxm_customer_equity(&v, 2, big, big, NULL, 0), CXM_EDOMAIN,
+                        "customer equity is beyond the range of a double");
+    ck_assert_cxm_fails(cxm_clv_retention(&v, 1e308, 0.9, 0, CXM_CASH_END), CXM_EDOMAIN,
+                        "lifetime value is beyond the range of a double");
+    /* 1 + d alone overflowing the margin's product is not an overflow of the value. */
+    ck_assert_cxm_ok(cxm_clv_retention(&v, 10, 1, DBL_MAX, CXM_CASH_START));
+    ck_assert_double_eq_tol(v, 10, 1e-12);
+}
+END_TEST
+
+/* Horizons of up to 2^64 periods at a discount of 1e-300 (ln q from ln r and
+ * ln(1 + d), where 1 + d rounds to 1) against tests/ref/extremes_reference.py. */
+START_TEST(extreme_horizons_match_references)
+{
+    for (size_t i = 0; i < EXTREME_COUNT(horizon_extreme); i++) {
+        double v, H = horizon_extreme[i].horizon;
+        size_t horizon = H >= 1.8e19 ? SIZE_MAX : (size_t)H;
+        ck_assert_cxm_ok(cxm_clv_horizon(&v, horizon_extreme[i].margin, horizon_extreme[i].retention,
+                                         horizon_extreme[i].discount, horizon,
+                                         horizon_extreme[i].prepaid ? CXM_CASH_START : CXM_CASH_END));
+        ck_assert_msg(extreme_close(v, horizon_extreme[i].value, 1e-12),
+                      "row %zu: %.17g, reference %.17g", i, v, horizon_extreme[i].value);
+    }
+}
+END_TEST
+
 Suite *clv_suite(void)
 {
     Suite *s = suite_create("clv closed forms");
@@ -244,6 +319,8 @@ Suite *clv_suite(void)
     tcase_add_test(tc, bad_arguments_are_named);
     tcase_add_test(tc, infinite_value_is_a_domain_error);
     tcase_add_test(tc, array_errors_name_the_element);
+    tcase_add_test(tc, extreme_arguments);
+    tcase_add_test(tc, extreme_horizons_match_references);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,6 +15,8 @@
 #include "chaos.h"
 #include "check_run.h"
 #include "ref/bgnbd_reference.h"
+#include "ref/extremes_reference.h"
+#include "extremes.h"
 #include "cdnow.h"
 #include "suites.h"
 
@@ -362,6 +364,304 @@ START_TEST(numerical_grid)
         cxm_model_free(m);
     }
     ck_assert_int_gt(checked, 100000);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ extreme arguments */
+
+/* Histories (x, t_x, T) at the edges: T and t_x up to the largest double, x
+ * up to 2^53 (x = 0 takes t_x = 0). */
+static const double extreme_histories[][2] = { { 0, 0 },        { 0, 1e308 },   { 1e-300, 1e-300 },
+                                               { 30.43, 38.86 }, { 0.5, 1e300 }, { DBL_MAX, DBL_MAX } };
+static const double extreme_xs[] = { 0, 1, 1e3, 1e12, 9007199254740992.0 };
+static const double extreme_ts[] = { 0, 1e-300, 1, 1e6, 1e12, 1e100, 1e308, DBL_MAX };
+static const double extreme_dert_rates[] = { 1e-200, 1e-3, 1e12, DBL_MAX };
+
+/* One parameter set of a purchase model at every extreme argument: each call
+ * within the time limit, each result finite and in range (P(alive) and
+ * probabilities in [0, 1], probabilities of 0..200 purchases summing to at
+ * most 1, expectations >= 0 and non-decreasing in t, DERT >= 0 and
+ * non-increasing in the rate, both to 1e-9: at the corners the Beta of p is
+ * concentrated to 1e-5 and its quadrature holds 1e-11) or an error with a
+ * message. */
+static long extreme_purchase_model(cxm_model *m, const char *name, const double *p, int probabilities)
+{
+    long checked = 0;
+    int status;
+    double last = 0.0;
+    for (size_t q = 0; q < EXTREME_COUNT(extreme_times); q++) {
+        double t = extreme_times[q], v = NAN;
+        EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &t), "%s E[X(%g)]", name, t);
+        if (EXTREME_CHECK(status, v, last * (1 - 1e-9), DBL_MAX, "%s (%g, %g, %g, %g) E[X(%g)]",
+                          name, p[0], p[1], p[2], p[3], t))
+            last = v;
+        checked++;
+    }
+    for (size_t xi = 0; xi < EXTREME_COUNT(extreme_xs); xi++)
+        for (size_t h = 0; h < EXTREME_COUNT(extreme_histories); h++) {
+            double x = extreme_xs[xi], tx = x == 0 ? 0 : extreme_histories[h][0];
+            double T = extreme_histories[h][1], v = NAN;
+            if (x > 0 && h == 0)
+                continue;
+            EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &T), "%s P(alive)", name);
+            EXTREME_CHECK(status, v, 0, 1, "%s (%g, %g, %g, %g) P(alive | %g, %g, %g)", name, p[0],
+                          p[1], p[2], p[3], x, tx, T);
+            last = 0.0;
+            for (size_t q = 0; q < EXTREME_COUNT(extreme_ts); q++) {
+                double t = extreme_ts[q];
+                EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &t, &x, &tx, &T),
+                             "%s E[Y(%g) | %g, %g, %g]", name, t, x, tx, T);
+                if (EXTREME_CHECK(status, v, last * (1 - 1e-9), DBL_MAX,
+                                  "%s (%g, %g, %g, %g) E[Y(%g) | %g, %g, %g]", name, p[0], p[1],
+                                  p[2], p[3], t, x, tx, T))
+                    last = v;
+            }
+            last = DBL_MAX;
+            for (size_t q = 0; q < EXTREME_COUNT(extreme_dert_rates); q++) {
+                double rate = extreme_dert_rates[q];
+                EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &T),
+                             "%s DERT(%g | %g, %g, %g)", name, rate, x, tx, T);
+                if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-9),
+                                  "%s (%g, %g, %g, %g) DERT(%g | %g, %g, %g)", name, p[0], p[1],
+                                  p[2], p[3], rate, x, tx, T))
+                    last = v;
+            }
+            checked += 2 + EXTREME_COUNT(extreme_ts) + EXTREME_COUNT(extreme_dert_rates);
+        }
+    for (size_t q = 0; probabilities && q < EXTREME_COUNT(extreme_ts); q++) {
+        double t = extreme_ts[q], v = NAN, sum = 0.0;
+        for (size_t k = 0; k < EXTREME_COUNT(extreme_counts); k++) {
+            double count = extreme_counts[k];
+            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &count, &t),
+                         "%s P(X(%g) = %g)", name, t, count);
+            EXTREME_CHECK(status, v, 0, 1, "%s (%g, %g, %g, %g) P(X(%g) = %g)", name, p[0], p[1],
+                          p[2], p[3], t, count);
+        }
+        double counts[201], probs[201];
+        for (int k = 0; k <= 200; k++)
+            counts[k] = k;
+        double ts[201];
+        for (int k = 0; k <= 200; k++)
+            ts[k] = t;
+        EXTREME_CALL(status, cxm_model_purchase_probability(m, probs, 201, counts, ts),
+                     "%s P(X(%g) = 0..200)", name, t);
+        if (status == CXM_OK) {
+            for (int k = 0; k <= 200; k++)
+                sum += probs[k];
+            ck_assert_msg(sum <= 1 + 1e-9, "%s (%g, %g, %g, %g): P(X(%g) <= 200) = %.17g", name,
+                          p[0], p[1], p[2], p[3], t, sum);
+        }
+        checked += EXTREME_COUNT(extreme_counts) + 201;
+    }
+    return checked;
+}
+
+/* BG/NBD and MBG/NBD at the CDNOW estimates and at every corner of the
+ * parameter range [1e-10, 1e10] (with 1 in between). */
+START_TEST(extreme_arguments_bgnbd)
+{
+    static const double corners[] = { 1e-10, 1, 1e10 };
+    long checked = 0;
+    for (int kind = CXM_MODEL_BGNBD; kind <= CXM_MODEL_MBGNBD; kind++) {
+        const char *name = cxm_model_kind_name((cxm_model_kind)kind);
+        cxm_model *m = fitted((cxm_model_kind)kind);
+        double p[4];
+        ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+        checked += extreme_purchase_model(m, name, p, 1);
+        for (int i = 0; i < 81; i++) {
+            double c[4] = { corners[i % 3], corners[i / 3 % 3], corners[i / 9 % 3], corners[i / 27] };
+            ck_assert_cxm_ok(cxm_model_set_params(m, c, 4));
+            checked += extreme_purchase_model(m, name, c, i % 9 == 0);
+        }
+        cxm_model_free(m);
+    }
+    ck_assert_int_gt(checked, 20000);
+}
+END_TEST
+
+/* Where the arguments take the paths made for them (Q from ln u when t/α
+ * overflows, the DERT kernel for huge and tiny κ, P(X(t) = k) from ln B and
+ * the incomplete beta with its exact complement), the values of
+ * tests/ref/extremes_reference.py. */
+START_TEST(extreme_values_match_references)
+{
+    for (size_t i = 0; i < EXTREME_COUNT(bgnbd_extreme); i++) {
+        const double *a = bgnbd_extreme[i].arg;
+        const char *what = bgnbd_extreme[i].what;
+        cxm_model *m;
+        ck_assert_cxm_ok(cxm_model_create(&m, bgnbd_extreme[i].shift ? CXM_MODEL_MBGNBD
+                                                                       : CXM_MODEL_BGNBD));
+        ck_assert_cxm_ok(cxm_model_set_params(m, bgnbd_extreme[i].p, 4));
+        double v = NAN, tol = 1e-10;
+        int status;
+        if (strcmp(what, "expected") == 0) {
+            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &a[0]), "E[X]");
+        } else if (strcmp(what, "conditional") == 0) {
+            EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &a[0], &a[1], &a[2], &a[3]),
+                         "E[Y]");
+        } else if (strcmp(what, "dert") == 0) {
+            EXTREME_CALL(status, cxm_model_dert(m, &v, 1, a[0], &a[1], &a[2], &a[3]), "DERT");
+        } else {
+            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &a[0], &a[1]), "P");
+            tol = 1e-8; /* the incomplete beta's continued fraction at k = 1e15 */
+        }
+        ck_assert_msg(status == CXM_OK, "row %zu %s: %s", i, what, cxm_error_message());
+        ck_assert_msg(extreme_close(v, bgnbd_extreme[i].value, tol),
+                      "row %zu %s (shift %d; %g, %g, %g, %g): %.17g, reference %.17g", i, what,
+                      bgnbd_extreme[i].shift, a[0], a[1], a[2], a[3], v, bgnbd_extreme[i].value);
+        cxm_model_free(m);
+    }
+    /* Gamma-Gamma where m·x alone overflows. */
+    cxm_model *g;
+    static const double gg[3] = { 6.25, 3.74, 15.44 };
+    ck_assert_cxm_ok(cxm_model_create(&g, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_set_params(g, gg, 3));
+    for (size_t i = 0; i < EXTREME_COUNT(spend_extreme); i++) {
+        double v;
+        ck_assert_cxm_ok(cxm_model_expected_spend(g, &v, 1, &spend_extreme[i].x, &spend_extreme[i].m));
+        ck_assert_msg(extreme_close(v, spend_extreme[i].value, 1e-14), "E[M | %g, %g] = %.17g, reference %.17g",
+                      spend_extreme[i].x, spend_extreme[i].m, v, spend_extreme[i].value);
+    }
+    cxm_model_free(g);
+    /* Lifetime value: the sum stopped where the periods left cannot matter,
+     * and without discount one closed form (E[Y] of a customer with
+     * x = t_x = T = 0, who is alive, is E[X]). */
+    for (size_t i = 0; i < EXTREME_COUNT(value_extreme); i++) {
+        cxm_model *m;
+        ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+        ck_assert_cxm_ok(cxm_model_set_params(m, value_extreme[i].p, 4));
+        cxm_value_options o = CXM_VALUE_OPTIONS_INIT;
+        o.period = value_extreme[i].period;
+        o.periods = (unsigned)value_extreme[i].periods;
+        o.discount = value_extreme[i].discount;
+        double zero = 0, one = 1, v = NAN;
+        int status;
+        EXTREME_CALL(status, cxm_model_lifetime_value(m, &v, 1, &zero, &zero, &zero, &one, &o),
+                     "lifetime value row %zu", i);
+        ck_assert_msg(status == CXM_OK, "lifetime value row %zu: %s", i, cxm_error_message());
+        ck_assert_msg(extreme_close(v, value_extreme[i].value, 1e-12),
+                      "lifetime value row %zu: %.17g, reference %.17g", i, v, value_extreme[i].value);
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
+/* Lifetime value, tracking, the holdout table, spend and simulation at
+ * extreme arguments: finite or an error naming the limit. */
+START_TEST(extreme_value_tracking_spend_and_simulation)
+{
+    cxm_model *m = fitted(CXM_MODEL_BGNBD);
+    double x = 2, tx = 30.43, T = 38.86, value = 10, v = NAN;
+    int status;
+    static const unsigned periods[] = { 1, 12, 1000, 4000000000u };
+    static const double discounts[] = { 0, 1e-9, 0.01, 1e308 };
+    for (size_t a = 0; a < EXTREME_COUNT(extreme_times); a++)
+        for (size_t b = 0; b < EXTREME_COUNT(periods); b++)
+            for (size_t c = 0; c < EXTREME_COUNT(discounts); c++) {
+                cxm_value_options o = CXM_VALUE_OPTIONS_INIT;
+                o.period = extreme_times[a];
+                o.periods = periods[b];
+                o.discount = discounts[c];
+                EXTREME_CALL(status, cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o),
+                             "CLV period %g, %u periods, discount %g", o.period, o.periods,
+                             o.discount);
+                EXTREME_CHECK(status, v, 0, DBL_MAX, "CLV period %g, %u periods, discount %g",
+                              o.period, o.periods, o.discount);
+            }
+    /* The documented limits, by name. */
+    cxm_value_options o = CXM_VALUE_OPTIONS_INIT;
+    o.period = 30;
+    o.periods = 1000000;
+    o.discount = 1e-9;
+    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+                        "more than 1000 periods");
+    o.discount = 0.05; /* converges after about 760 periods */
+    ck_assert_cxm_ok(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o));
+    o.period = 1e308;
+    o.periods = 12;
+    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+                        "beyond the largest time");
+    o.period = 30;
+    o.margin = 1e308;
+    value = 1e308;
+    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+                        "element 0: the lifetime value is beyond the range of a double");
+    ck_assert_cxm_fails(cxm_model_dert(m, &v, 1, 1e-201, &x, &tx, &T), CXM_EDOMAIN,
+                        "discount rate 1e-201 is below 1e-200");
+
+    /* Tracking over calendar times up to the largest double. */
+    static const double firsts[] = { -DBL_MAX, -1e300, 0, 1e300 };
+    for (size_t a = 0; a < EXTREME_COUNT(extreme_times); a++) {
+        double when = extreme_times[a];
+        EXTREME_CALL(status, cxm_model_tracking(m, &v, 1, &when, 4, firsts, NULL), "tracking %g",
+                     when);
+        EXTREME_CHECK(status, v, 0, DBL_MAX, "tracking at %g", when);
+    }
+    /* Holdout table over huge durations. */
+    double durations[3] = { 1e300, DBL_MAX, 1e-300 }, holdout[3] = { 0, 1e12, 3 };
+    double xs[3] = { 0, 1e12, 2 }, txs[3] = { 0, 1e308, 30 }, Ts[3] = { 1e300, DBL_MAX, 40 };
+    double actual[2], predicted[2], count[2];
+    EXTREME_CALL(status, cxm_model_calibration_holdout(m, actual, predicted, count, 2, 3, xs, txs,
+                                                       Ts, durations, holdout),
+                 "holdout table");
+    EXTREME_CHECK(status, predicted[0] + predicted[1], 0, DBL_MAX, "holdout predictions");
+
+    /* Simulation: whole counts and t_x in [0, T] for T up to the largest double. */
+    for (size_t a = 0; a < EXTREME_COUNT(extreme_times); a++) {
+        double sx, stx, sT = extreme_times[a];
+        EXTREME_CALL(status, cxm_model_simulate(m, &sx, &stx, 1, &sT, 5), "simulate T = %g", sT);
+        if (EXTREME_CHECK(status, sx, 0, DBL_MAX, "simulated x at T = %g", sT))
+            ck_assert_msg(sx == floor(sx) && stx >= 0 && stx <= sT, "T = %g: x %g, t_x %g", sT,
+                          sx, stx);
+    }
+    cxm_model_free(m);
+
+    /* Gamma-Gamma: E[M | x, m̄] lies between m̄ and the population mean. */
+    cxm_model *g = fitted(CXM_MODEL_GAMMA_GAMMA);
+    double mean;
+    ck_assert_cxm_ok(cxm_model_mean_spend(g, &mean));
+    static const double spends[] = { 1e-300, 1, 1e12, 1e300, DBL_MAX };
+    for (size_t a = 0; a < EXTREME_COUNT(extreme_counts); a++)
+        for (size_t b = 0; b < EXTREME_COUNT(spends); b++) {
+            double cx = extreme_counts[a], cm = spends[b];
+            EXTREME_CALL(status, cxm_model_expected_spend(g, &v, 1, &cx, &cm), "E[M]");
+            double lo = fmin(cm, mean), hi = fmax(cm, mean);
+            if (cx == 0)
+                lo = hi = mean;
+            EXTREME_CHECK(status, v, lo * (1 - 1e-12), hi * (1 + 1e-12), "E[M | %g, %g]", cx, cm);
+            EXTREME_CALL(status, cxm_model_simulate_spend(g, &v, 1, &cx, 3), "spend draw");
+            EXTREME_CHECK(status, v, 0, DBL_MAX, "simulated spend of x = %g", cx);
+        }
+    cxm_model_free(g);
+}
+END_TEST
+
+/* Parameters beyond the range a fit reaches are refused, by name, when set
+ * or read from JSON: a prediction never starts from them. */
+START_TEST(parameters_outside_the_fit_range_are_refused)
+{
+    cxm_model *m;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
+    double p[4] = { 1e308, 4.4, 0.79, 2.4 };
+    ck_assert_cxm_fails(cxm_model_set_params(m, p, 4), CXM_EINVAL,
+                        "parameter r = 1e+308 is outside [1e-10, 1e+10]");
+    p[0] = 0.24;
+    p[1] = 1e-308;
+    ck_assert_cxm_fails(cxm_model_set_params(m, p, 4), CXM_EINVAL, "parameter alpha = 1e-308");
+    p[1] = 1.0000001e10;
+    ck_assert_cxm_fails(cxm_model_set_params(m, p, 4), CXM_EINVAL, "alpha");
+    p[1] = 1e10;
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+    p[3] = 1e-10;
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
+    cxm_model_free(m);
+    cxm_model *loaded = NULL;
+    ck_assert_cxm_fails(cxm_model_from_json(&loaded,
+                                            "{\"format\": \"libcxm-model\", \"format_version\": 1, "
+                                            "\"kind\": \"gg\", \"state\": \"given\", "
+                                            "\"parameters\": {\"p\": 2, \"q\": 3, \"gamma\": 1e300}}"),
+                        CXM_EPARSE, "model JSON: 'parameters': Gamma-Gamma parameter gamma = 1e+300 is outside");
+    ck_assert_ptr_null(loaded);
 }
 END_TEST
 
@@ -1137,6 +1437,13 @@ static Suite *model_suite(void)
     tcase_add_test(slow, recovery_gamma_gamma);
     tcase_add_test(slow, numerical_grid);
     suite_add_tcase(s, slow);
+    TCase *extremes = tcase_create("extremes");
+    tcase_set_timeout(extremes, 300);
+    tcase_add_test(extremes, extreme_arguments_bgnbd);
+    tcase_add_test(extremes, extreme_values_match_references);
+    tcase_add_test(extremes, extreme_value_tracking_spend_and_simulation);
+    tcase_add_test(extremes, parameters_outside_the_fit_range_are_refused);
+    suite_add_tcase(s, extremes);
     TCase *failures = tcase_create("failures");
     tcase_add_test(failures, fit_that_diverges_fails_and_leaves_no_parameters);
     tcase_add_test(failures, iteration_cap_keeps_the_previous_fit);

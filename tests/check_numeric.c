@@ -13,6 +13,7 @@
 #include "numeric/special.h"
 #include "numeric/incomplete.h"
 #include "numeric/stats.h"
+#include "ref/extremes_reference.h"
 
 START_TEST(rng_matches_reference_xoshiro)
 {
@@ -213,6 +214,30 @@ START_TEST(distribution_functions_match_scipy)
 }
 END_TEST
 
+/* The regularised incomplete gamma (P(N >= k) of an NBD at huge k goes
+ * through it) and the incomplete beta with 1 − x given exactly, against
+ * mpmath (tests/ref/extremes_reference.py). */
+START_TEST(incomplete_gamma_and_beta_at_the_edges)
+{
+    for (size_t i = 0; i < sizeof gamma_extreme / sizeof gamma_extreme[0]; i++) {
+        double p, q, s = gamma_extreme[i].s, z = gamma_extreme[i].z;
+        cxm__gamma_pq(s, z, &p, &q);
+        double want_p = gamma_extreme[i].p, want_q = gamma_extreme[i].q;
+        /* the smaller of the two to 1e-12 relative, the larger to 1e-14 absolute */
+        int p_small = want_p < want_q;
+        double got_small = p_small ? p : q, want_small = p_small ? want_p : want_q;
+        ck_assert_msg(fabs(got_small - want_small) <= 1e-12 * want_small &&
+                          fabs(p + q - 1.0) <= 1e-14,
+                      "P(%g, %g) = %.17g, Q = %.17g; mpmath %.17g, %.17g", s, z, p, q, want_p,
+                      want_q);
+    }
+    /* x = 1 − 1e-20 rounds to 1: with its complement given, the NBD tail
+     * P(N >= 1) = I_x(1, r) = 1 − (1 − x)^r = 1 − 1e-10 at r = 1/2, not 1. */
+    ck_assert_double_eq_tol(cxm__beta_inc2(1.0, 0.5, 1.0, 1e-20), 1.0 - 1e-10, 1e-16);
+    ck_assert_double_eq_tol(cxm__beta_inc2(0.5, 1.0, 1e-20, 1.0), 1e-10, 1e-25);
+}
+END_TEST
+
 START_TEST(wilson_interval_matches_newcombe_1998)
 {
     /* Newcombe (1998), Statistics in Medicine 17, Table I, method 3. */
@@ -304,6 +329,7 @@ int main(void)
     tcase_add_test(tc, lu_solve_and_invert);
     tcase_add_test(tc, least_squares_recovers_exact_and_noisy_fits);
     tcase_add_test(tc, distribution_functions_match_scipy);
+    tcase_add_test(tc, incomplete_gamma_and_beta_at_the_edges);
     tcase_add_test(tc, wilson_interval_matches_newcombe_1998);
     tcase_add_test(tc, welch_test_matches_scipy);
     tcase_add_test(tc, halfline_moments_match_closed_forms);

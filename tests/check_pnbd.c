@@ -15,6 +15,8 @@
 #include "chaos.h"
 #include "check_run.h"
 #include "ref/pnbd_reference.h"
+#include "ref/extremes_reference.h"
+#include "extremes.h"
 #include "cdnow.h"
 #include "suites.h"
 
@@ -203,6 +205,111 @@ START_TEST(numerical_grid)
 }
 END_TEST
 
+/* Histories and arguments at the edges: T and t_x up to the largest double,
+ * x up to 2^53, horizons up to the largest double, discount rates from 1e-300
+ * to the largest double. Every call within the time limit; P(alive) and
+ * probabilities in [0, 1], expectations >= 0 and non-decreasing in t, DERT
+ * >= 0 and non-increasing in the rate; or an error with a message. The
+ * parameters are the CDNOW estimates and sets from 1e-4 to 1e4 (P(alive)
+ * at the corners of [1e-10, 1e10] is the likelihood's business: see the
+ * grid of issue 14's Pareto/NBD likelihood). */
+START_TEST(extreme_arguments)
+{
+    static const double sets[][4] = { { 0.553, 10.578, 0.606, 11.669 }, { 1e-4, 1e4, 1e-4, 1e4 },
+                                      { 1e4, 1e-4, 1e4, 1e-4 },         { 1, 1, 1, 1 },
+                                      { 1e-4, 1e-4, 2, 1e4 },           { 20, 1e4, 1e-4, 1e-4 } };
+    static const double histories[][2] = { { 0, 0 },        { 0, 1e308 },    { 1e-300, 1e-300 },
+                                           { 30.43, 38.86 }, { 0.5, 1e300 }, { DBL_MAX, DBL_MAX },
+                                           { 103.4, 103.6 } };
+    static const double xs[] = { 0, 1, 221, 1e6, 1e12, 9007199254740992.0 };
+    static const double ts[] = { 0, 1e-300, 1, 1e6, 1e12, 1e100, 1e308, DBL_MAX };
+    long checked = 0;
+    for (size_t i = 0; i < COUNT(sets); i++) {
+        const double *p = sets[i];
+        cxm_model *m = given(p);
+        int status;
+        double v = NAN, last = 0;
+        for (size_t q = 0; q < COUNT(ts); q++) {
+            double t = ts[q];
+            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &t), "E[X(%g)]", t);
+            if (EXTREME_CHECK(status, v, last * (1 - 1e-12), DBL_MAX, "(%g, %g, %g, %g) E[X(%g)]",
+                              p[0], p[1], p[2], p[3], t))
+                last = v;
+            for (size_t k = 0; k < COUNT(xs); k++) {
+                double count = xs[k];
+                EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &count, &t),
+                             "P(X(%g) = %g)", t, count);
+                EXTREME_CHECK(status, v, 0, 1, "(%g, %g, %g, %g) P(X(%g) = %g)", p[0], p[1], p[2],
+                              p[3], t, count);
+            }
+        }
+        for (size_t xi = 0; xi < COUNT(xs); xi++)
+            for (size_t h = 0; h < COUNT(histories); h++) {
+                double x = xs[xi], tx = x == 0 ? 0 : histories[h][0], T = histories[h][1];
+                if (x > 0 && h == 0)
+                    continue;
+                EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &T), "P(alive | %g, %g, %g)",
+                             x, tx, T);
+                EXTREME_CHECK(status, v, 0, 1, "(%g, %g, %g, %g) P(alive | %g, %g, %g)", p[0],
+                              p[1], p[2], p[3], x, tx, T);
+                last = 0;
+                for (size_t q = 0; q < COUNT(ts); q++) {
+                    double t = ts[q];
+                    EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &t, &x, &tx, &T),
+                                 "E[Y(%g) | %g, %g, %g]", t, x, tx, T);
+                    if (EXTREME_CHECK(status, v, last * (1 - 1e-12), DBL_MAX,
+                                      "(%g, %g, %g, %g) E[Y(%g) | %g, %g, %g]", p[0], p[1], p[2],
+                                      p[3], t, x, tx, T))
+                        last = v;
+                }
+                last = DBL_MAX;
+                for (size_t q = 0; q < EXTREME_COUNT(extreme_rates); q++) {
+                    double rate = extreme_rates[q];
+                    EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &T),
+                                 "DERT(%g | %g, %g, %g)", rate, x, tx, T);
+                    if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-12),
+                                      "(%g, %g, %g, %g) DERT(%g | %g, %g, %g)", p[0], p[1], p[2],
+                                      p[3], rate, x, tx, T))
+                        last = v;
+                }
+                checked += 1 + COUNT(ts) + EXTREME_COUNT(extreme_rates);
+            }
+        cxm_model_free(m);
+    }
+    ck_assert_int_gt(checked, 1000);
+}
+END_TEST
+
+/* The paths for huge and tiny arguments (t/β or t/α beyond a double, the
+ * decay integral beyond e^700, DERT's e^z E_s(z) from its expansion) against
+ * tests/ref/extremes_reference.py. A new customer (x = t_x = T = 0) is alive,
+ * so these do not depend on P(alive). */
+START_TEST(extreme_values_match_references)
+{
+    for (size_t i = 0; i < COUNT(pnbd_extreme); i++) {
+        cxm_model *m = given(pnbd_extreme[i].p);
+        const double *a = pnbd_extreme[i].arg;
+        const char *what = pnbd_extreme[i].what;
+        double v = NAN, zero = 0, tol = 1e-12;
+        int status;
+        if (strcmp(what, "expected") == 0) {
+            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &a[0]), "E[X]");
+        } else if (strcmp(what, "dert_new") == 0) {
+            EXTREME_CALL(status, cxm_model_dert(m, &v, 1, a[0], &zero, &zero, &zero), "DERT");
+            tol = 1e-11;
+        } else {
+            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &a[0], &a[1]), "P");
+            tol = 1e-9;
+        }
+        ck_assert_msg(status == CXM_OK, "row %zu %s: %s", i, what, cxm_error_message());
+        ck_assert_msg(extreme_close(v, pnbd_extreme[i].value, tol),
+                      "row %zu %s(%g, %g): %.17g, reference %.17g", i, what, a[0], a[1], v,
+                      pnbd_extreme[i].value);
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
 START_TEST(recovers_simulated_parameters)
 {
     static const double truth[4] = { 0.55, 10.6, 0.61, 11.7 };
@@ -326,6 +433,8 @@ int main(void)
         { "heavy", heavy_buyer_is_finite },
         { "references", dert_and_probabilities_match_references },
         { "grid", numerical_grid },
+        { "extremes", extreme_arguments },
+        { "extreme references", extreme_values_match_references },
         { "recovery", recovers_simulated_parameters },
         { "unidentified", unidentified_data_fail_fast },
         { "oom", out_of_memory_is_clean },

@@ -11,6 +11,8 @@
 
 #include "chaos.h"
 #include "check_run.h"
+#include "extremes.h"
+#include "ref/extremes_reference.h"
 #include "suites.h"
 
 /* Survivors per 1,000 customers at years 0..12 (Fader & Hardie 2007, Table 1;
@@ -268,6 +270,103 @@ START_TEST(numerical_grid)
 }
 END_TEST
 
+/* Periods up to the largest double, renewals up to 2^53, discount rates from
+ * 1e-300 to the largest double, alpha and beta at the corners of [1e-10,
+ * 1e10]: every call within the time limit; S(t) in [0, 1] and non-increasing,
+ * retention and churn probabilities in [0, 1], 1 <= DEL <= (1+d)/d, 0 <= DERL
+ * <= (1+d)/d, non-increasing in d and non-decreasing in the renewals; or an
+ * error with a message (an undiscounted sum that diverges, a value beyond a
+ * double). */
+START_TEST(extreme_arguments)
+{
+    static const double values[] = { 1e-10, 1e-3, 0.704, 1, 1.182, 1e3, 1e10 };
+    static const double discounts[] = { 0, 1e-300, 1e-100, 1e-12, 0.1, 1e12, 1e300, DBL_MAX };
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_SBG));
+    long checked = 0;
+    for (size_t i = 0; i < EXTREME_COUNT(values) * EXTREME_COUNT(values); i++) {
+        double p[2] = { values[i % EXTREME_COUNT(values)], values[i / EXTREME_COUNT(values)] };
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
+        int status;
+        double v, last = 1;
+        for (size_t q = 0; q < EXTREME_COUNT(extreme_times); q++) {
+            double t = extreme_times[q];
+            EXTREME_CALL(status, cxm_model_survival(m, &v, 1, &t), "S(%g)", t);
+            if (EXTREME_CHECK(status, v, 0, last, "(%g, %g) S(%g)", p[0], p[1], t))
+                last = v;
+            if (t >= 1) {
+                EXTREME_CALL(status, cxm_model_retention(m, &v, 1, &t), "r(%g)", t);
+                EXTREME_CHECK(status, v, 0, 1, "(%g, %g) r(%g)", p[0], p[1], t);
+            }
+        }
+        for (size_t q = 1; q < EXTREME_COUNT(extreme_counts); q++) {
+            double t = extreme_counts[q];
+            EXTREME_CALL(status, cxm_model_churn_probability(m, &v, 1, &t), "P(T = %g)", t);
+            EXTREME_CHECK(status, v, 0, 1, "(%g, %g) P(T = %g)", p[0], p[1], t);
+        }
+        double previous[EXTREME_COUNT(extreme_counts)];
+        for (size_t j = 0; j < EXTREME_COUNT(discounts); j++) {
+            double d = discounts[j], bound = d > 0 ? 1 + 1 / d : DBL_MAX;
+            EXTREME_CALL(status, cxm_model_del(m, &v, d), "DEL(%g)", d);
+            EXTREME_CHECK(status, v, 1, bound * (1 + 1e-12), "(%g, %g) DEL(%g)", p[0], p[1], d);
+            last = 0;
+            for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
+                double n = extreme_counts[q];
+                EXTREME_CALL(status, cxm_model_derl(m, &v, 1, d, &n), "DERL(%g, %g)", d, n);
+                double hi = bound * (1 + 1e-12);
+                if (j > 0 && isfinite(previous[q]))
+                    hi = fmin(hi, previous[q] * (1 + 1e-9));
+                if (EXTREME_CHECK(status, v, last * (1 - 1e-9), hi,
+                                  "(%g, %g) DERL(%g, %g renewals)", p[0], p[1], d, n)) {
+                    last = v;
+                    previous[q] = v;
+                } else {
+                    previous[q] = NAN;
+                }
+                checked++;
+            }
+        }
+    }
+    /* Values beyond a double are errors, never inf. */
+    double p[2] = { 0.704, 1.182 }, v, zero = 0;
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
+    ck_assert_cxm_fails(cxm_model_subscription_value(m, &v, 1, 1e308, 0.1, &zero), CXM_EDOMAIN,
+                        "element 0: the value is beyond the range of a double");
+    p[0] = 1e-10; /* DEL ~ 1/d: 1e320 */
+    p[1] = 1;
+    ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
+    ck_assert_cxm_fails(cxm_model_del(m, &v, 1e-320), CXM_EDOMAIN,
+                        "beyond the range of a double");
+    cxm_model_free(m);
+    ck_assert_int_gt(checked, 3000);
+}
+END_TEST
+
+/* DEL and DERL where 1/(1+d) rounds to 1 (2F1 told 1 − z exactly) and where
+ * beta + renewals rounds away alpha's digits (the quadrature over θ),
+ * against tests/ref/extremes_reference.py. */
+START_TEST(extreme_values_match_references)
+{
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_SBG));
+    for (size_t i = 0; i < EXTREME_COUNT(sbg_extreme); i++) {
+        ck_assert_cxm_ok(cxm_model_set_params(m, sbg_extreme[i].p, 2));
+        double v, d = sbg_extreme[i].arg[0], renewals = sbg_extreme[i].arg[1];
+        int status;
+        if (strcmp(sbg_extreme[i].what, "del") == 0)
+            EXTREME_CALL(status, cxm_model_del(m, &v, d), "DEL");
+        else
+            EXTREME_CALL(status, cxm_model_derl(m, &v, 1, d, &renewals), "DERL");
+        ck_assert_msg(status == CXM_OK, "%s: %s", sbg_extreme[i].what, cxm_error_message());
+        ck_assert_msg(extreme_close(v, sbg_extreme[i].value, 1e-10),
+                      "(%g, %g) %s(%g, %g) = %.17g, reference %.17g", sbg_extreme[i].p[0],
+                      sbg_extreme[i].p[1], sbg_extreme[i].what, d, renewals, v,
+                      sbg_extreme[i].value);
+    }
+    cxm_model_free(m);
+}
+END_TEST
+
 static int oom_fit(void *context)
 {
     (void)context;
@@ -298,5 +397,10 @@ int main(void)
     tcase_add_test(tc, numerical_grid);
     tcase_add_test(tc, out_of_memory_is_clean);
     suite_add_tcase(s, tc);
+    TCase *extremes = tcase_create("extremes");
+    tcase_set_timeout(extremes, 300);
+    tcase_add_test(extremes, extreme_arguments);
+    tcase_add_test(extremes, extreme_values_match_references);
+    suite_add_tcase(s, extremes);
     return cxm_check_run(s);
 }

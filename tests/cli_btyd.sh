@@ -55,4 +55,26 @@ printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "
 expect 1 '^$' 'q = 0\.8' -- predict "$tmp/q.json" "$full"
 expect 1 '^$' 'summary\.csv: model JSON:1:1: JSON syntax error at' -- predict "$summary" "$summary" --horizon 1
 
+# Extreme parameters and arguments: a message and exit 1, or finite numbers; never nan or inf.
+printf '{"format": "libcxm-model", "format_version": 1, "kind": "bgnbd", "state": "given",\n"parameters": {"r": 1e308, "alpha": 4.4, "a": 0.79, "b": 2.4}}\n' >"$tmp/huge.json"
+expect 1 '^$' 'parameter r = 1e\+308 is outside \[1e-10, 1e\+10\]' -- predict "$tmp/huge.json" "$summary" --horizon 39
+expect 0 '^1,2,30\.43,38\.86,0\.7266[0-9]*,3\.612[0-9]*e\+64,' '^$' -- \
+  predict "$tmp/bg.json" "$summary" --horizon 1e308 --dert-rate 1e308
+expect 1 '^$' 'discount rate 1e-300 is below 1e-200' -- predict "$tmp/bg.json" "$summary" --horizon 39 --dert-rate 1e-300
+expect 1 '^$' 'beyond the largest time' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 1e308 --periods 12
+expect 1 '^$' 'lifetime value is beyond the range of a double' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 30 --margin 1e308
+head -5 "$full" >"$tmp/few.csv"
+for args in "--horizon 1e308 --dert-rate 1e308" "--horizon 1e-300 --dert-rate 1e-200" \
+    "--horizon 39 --clv --period 1e300 --periods 4000000000 --discount 0.05"; do
+  # shellcheck disable=SC2086
+  "$CXM" predict "$tmp/bg.json" "$tmp/few.csv" $args >"$out" 2>"$err"
+  if [ "$(wc -l <"$out")" -ne 5 ] || grep -qi 'nan\|inf' "$out"; then
+    echo "FAIL: predict $args printed nan or inf"; failures=$((failures + 1))
+  else
+    echo "ok: predict $args prints finite numbers"
+  fi
+done
+
 finish

@@ -93,6 +93,18 @@ static void print_id(FILE *out, const cxm_table *table, size_t i)
     fputc('"', out);
 }
 
+/* The library never returns a non-finite prediction (it fails instead); a
+ * NaN or inf that slipped through would still be an error, never output. */
+static bool all_finite(const char *what, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i])) {
+            fprintf(stderr, "cxm predict: row %zu: %s is not a finite number\n", i + 1, what);
+            return false;
+        }
+    return true;
+}
+
 static void print_row(FILE *out, const double *values, size_t count)
 {
     for (size_t k = 0; k < count; k++) {
@@ -118,6 +130,7 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         return CLI_EXIT_DATA;
     }
     double *surv = v, *ret = v + n, *churn = v + 2 * n, *derl = v + 3 * n, *value = v + 4 * n;
+    ret[0] = churn[0] = 0.0; /* not printed: no retention or churn at t = 0 */
     for (size_t i = 0; i < n; i++)
         t[i] = (double)i;
     int status = cxm_model_survival(model, surv, n, t);
@@ -131,6 +144,10 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
         status = cxm_model_subscription_value(model, value, n, margin, discount, t);
     if (status != CXM_OK) {
         code = cli_library_error("predict", status, true);
+        goto done;
+    }
+    if (!all_finite("a prediction", v, 5 * n)) {
+        code = CLI_EXIT_DATA;
         goto done;
     }
     out = cli_output_open(&file, "predict", output);
@@ -336,6 +353,15 @@ static int run_predict(const void *args)
     }
     if (status != CXM_OK) {
         fprintf(stderr, "cxm predict: %s: %s\n", path, cxm_error_message());
+        code = CLI_EXIT_DATA;
+        goto done;
+    }
+    if (!(spend_model ? all_finite("the expected value", value, n)
+                      : all_finite("P(alive)", alive, n) &&
+                            all_finite("the expected purchases", expected, n) &&
+                            (isnan(dert_rate) || all_finite("DERT", dert, n)) &&
+                            (!clv || (all_finite("the value", value, n) &&
+                                      all_finite("the lifetime value", lifetime, n))))) {
         code = CLI_EXIT_DATA;
         goto done;
     }

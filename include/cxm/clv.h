@@ -10,8 +10,10 @@
  *
  * Arguments: margins may be any finite number (a loss-making customer has a
  * negative margin); retention lies in [0, 1]; the discount rate is finite and
- * not negative. An infinite lifetime value (retention 1 with discount 0) is
- * #CXM_EDOMAIN, never a number.
+ * not negative. An infinite lifetime value (retention 1 with discount 0), or
+ * one beyond the range of a double (a margin of 1e308 over many periods), is
+ * #CXM_EDOMAIN, never a number. Horizons are closed forms: any number of
+ * periods takes the same time.
  */
 #ifndef CXM_CLV_H
 #define CXM_CLV_H

@@ -61,7 +61,8 @@ typedef enum cxm_model_kind {
     CXM_MODEL_GAMMA_GAMMA = 3,
     /** Pareto/NBD: r, alpha, s, beta; data x, t_x, T (not implemented yet). */
     CXM_MODEL_PARETO_NBD = 4,
-    /** BG/BB, discrete time: alpha, beta, gamma, delta; data x, t_x, n (not implemented yet). */
+    /** BG/BB, discrete time: alpha, beta, gamma, delta; data x, t_x, n. Its likelihood and
+        P(X(n) = x) sum one term per opportunity: n is at most 10^6 (#CXM_EDOMAIN beyond). */
     CXM_MODEL_BGBB = 5,
     /** Shifted-beta-geometric, contractual: alpha, beta (not implemented yet). */
     CXM_MODEL_SBG = 6
@@ -209,7 +210,11 @@ CXM_API int cxm_model_param(const cxm_model *model, const char *name, double *ou
  * the model becomes #CXM_MODEL_GIVEN.
  *
  * @param params  the parameters in the order of cxm_model_param_name(); each
- *                must be finite and in its domain (positive for BG/NBD).
+ *                must be finite and in its domain: the positive parameters
+ *                (all of them, for every kind) lie in [1e-10, 1e10], the range
+ *                a fit can reach (a fit beyond it has diverged). A value
+ *                outside is #CXM_EINVAL, the message naming the parameter and
+ *                the range; within it every prediction is finite.
  * @param n       number of values; must equal the parameter count.
  * @param model the model.
  */
@@ -225,7 +230,8 @@ CXM_API int cxm_model_set_params(cxm_model *model, const double *params, size_t 
  * x = 0; weights (NULL = 1 each) must be finite and >= 0 with a positive sum.
  * On failure the model keeps its previous state and parameters, the report
  * (cxm_model_fit_report()) says why, and the status is #CXM_EINVAL (bad
- * data: the message names the row), #CXM_ECONVERGE or #CXM_ENOMEM.
+ * data: the message names the row), #CXM_EDOMAIN (a BG/BB row beyond 10^6
+ * opportunities), #CXM_ECONVERGE or #CXM_ENOMEM.
  *
  * @param n        number of rows.
  * @param x        repeat purchases.
@@ -299,6 +305,14 @@ CXM_API const char *cxm_model_fit_message(const cxm_model *model);
 
 /* ------------------------------------------------------------------ purchase predictions */
 
+/*
+ * Every prediction is a finite number in its range for every valid argument
+ * (times and T up to the largest double, counts up to 2^53, parameters in
+ * [1e-10, 1e10]), or the call fails: #CXM_EDOMAIN, naming the element, where
+ * the value would overflow a double (e.g. E[X(t)] of a BG/NBD with a < 1
+ * grows like t^(1−a)) or beyond a documented limit; never inf or NaN.
+ */
+
 /**
  * Probability that each customer is still alive at the end of calibration.
  *
@@ -328,7 +342,8 @@ CXM_API int cxm_model_conditional_purchases(const cxm_model *model, double *dst,
 /**
  * Probability of exactly @p count repeat purchases in (0, t] for a new
  * customer, P(X(t) = count) (BG/NBD: equation 8 of Fader, Hardie & Lee 2005).
- * Counts must be whole numbers >= 0.
+ * Counts must be whole numbers >= 0. BG/BB takes t up to 10^6 opportunities
+ * (one term per opportunity; #CXM_EDOMAIN beyond).
  */
 CXM_API int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n,
                                            const double *count, const double *t);
@@ -337,7 +352,9 @@ CXM_API int cxm_model_purchase_probability(const cxm_model *model, double *dst, 
  * Discounted expected residual transactions: the expected number of future
  * purchases of each customer, each discounted continuously at @p rate per
  * time unit, ∫ e^(−rate·s) dE[Y(s)] over s ≥ 0. From a discount d per
- * period of k time units, rate = ln(1+d)/k.
+ * period of k time units, rate = ln(1+d)/k. The rate is finite and at least
+ * 1e-200 (#CXM_EDOMAIN below: the sums would span more than a double's range
+ * of magnitudes; they grow like a power of 1/rate).
  */
 CXM_API int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate,
                            const double *x, const double *t_x, const double *T);
@@ -389,8 +406,9 @@ CXM_API int cxm_model_calibration_holdout(const cxm_model *model, double *dst_ac
  * Gamma-Gamma: expected value of a customer's transactions given x repeat
  * purchases with mean value @p mean_spend, E[M | x, m̄] = p(γ + m̄x)/(px + q − 1).
  * Customers with x = 0 get the population mean pγ/(q − 1). #CXM_EDOMAIN when
- * the expectation is infinite (px + q <= 1, e.g. q <= 1 for x = 0): never a
- * negative value.
+ * the expectation is infinite (px + q <= 1, e.g. q <= 1 for x = 0) or beyond
+ * the range of a double: never a negative value. Evaluated as
+ * pγ/(px+q−1) + m̄·px/(px+q−1), which lies between m̄ and the population mean.
  */
 CXM_API int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n,
                                      const double *x, const double *mean_spend);
@@ -401,6 +419,15 @@ CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
 /**
  * Lifetime value in money over H periods of length k (docs/models.md §1.9):
  * Σ_{i=1..H} margin·value·(E[Y(ik)] − E[Y((i−1)k)]) / (1+d)^i per customer.
+ *
+ * Without discount the sum is margin·value·E[Y(Hk)], one evaluation for any
+ * H. With a discount it stops once the periods left cannot change the value
+ * (E[Y] is concave in t, so what is left after period I is at most
+ * (E[Y(Ik)] − E[Y((I−1)k)])·(1+d)^−I/d): at d = 0.05 after about 760
+ * periods whatever H is. At most 1000 periods are summed: when more would
+ * change the value (H above 1000 with d below about 0.04) the call fails
+ * with #CXM_EDOMAIN saying so, as it does when H·k is beyond the largest
+ * double or a value overflows.
  *
  * @param model    a purchase model (BG/NBD, MBG/NBD, ...).
  * @param[out] dst @p n lifetime values.
@@ -421,6 +448,10 @@ CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t
  * observed for T[i] time units after a first purchase at time 0. The same
  * seed gives the same customers on every platform, for any number of
  * threads, and customer i does not depend on n.
+ *
+ * A customer whose expected purchases λ·T exceed 2^52 (beyond which a count
+ * is no longer a whole number a double holds) fails with #CXM_ERANGE naming
+ * the customer; BG/BB observes at most 10^6 opportunities (#CXM_EDOMAIN).
  *
  * @param[out] dst_x    @p n repeat purchase counts.
  * @param[out] dst_t_x  @p n times of the last purchase (0 when x = 0).
@@ -466,7 +497,8 @@ CXM_API int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t
  */
 CXM_API int cxm_model_to_json(const cxm_model *model, char **json);
 
-/** Read a model written by cxm_model_to_json(). #CXM_EPARSE names what is wrong. */
+/** Read a model written by cxm_model_to_json(). #CXM_EPARSE names what is wrong,
+ *  e.g. a parameter outside the range of cxm_model_set_params(). */
 CXM_API int cxm_model_from_json(cxm_model **out, const char *json);
 
 /** Write cxm_model_to_json() to a file, complete or untouched (docs/io.md):

@@ -19,6 +19,11 @@
  * Periods are the contract's (years, months, ...). "After t periods" means
  * after t renewal decisions: S(0) = 1, and a customer lost in period t
  * (tenure t) made t − 1 renewals.
+ *
+ * Every function takes periods and renewals up to the largest double (whole
+ * numbers up to 2^53) and discount rates from the smallest to the largest
+ * double, and returns finite numbers; a value beyond the range of a double
+ * (a DEL of 1e400 at a discount of 1e-320) is #CXM_EDOMAIN.
  */
 #ifndef CXM_SUBSCRIPTION_H
 #define CXM_SUBSCRIPTION_H

@@ -19,12 +19,14 @@
  *             · 2F1(1, δ+n+1; γ+δ+n+1; z),   z = 1/(1+d) per opportunity. */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include "clv/model_internal.h"
 #include "core/internal.h"
 #include "numeric/hyp2f1.h"
+#include "numeric/quadrature.h"
 #include "numeric/special.h"
 
 enum { PA, PB, PG, PD }; /* alpha, beta, gamma, delta */
@@ -34,6 +36,21 @@ static const cxm__scale scales[] = { CXM__SCALE_LOG, CXM__SCALE_LOG, CXM__SCALE_
                                      CXM__SCALE_LOG };
 static const char *const column_names[] = { "x", "t_x", "n" };
 
+/* The likelihood of a history sums one term per opportunity after the last
+ * transaction, and P(X(n) = x) one per opportunity: work that grows with n.
+ * Beyond this many opportunities (documented in cxm/model.h) they are refused. */
+#define MAX_OPPORTUNITIES 1e6
+
+static int check_opportunities(double n, const char *name, size_t i)
+{
+    if (n > MAX_OPPORTUNITIES)
+        return cxm__fail(CXM_EDOMAIN,
+                         "element %zu: %s = %.0f is beyond %.0f, the most opportunities BG/BB "
+                         "supports",
+                         i, name, n, MAX_OPPORTUNITIES);
+    return CXM_OK;
+}
+
 static int check_bgbb_row(double x, double t_x, double n, size_t i)
 {
     int status = cxm__check_count(x, "x", i);
@@ -41,6 +58,8 @@ static int check_bgbb_row(double x, double t_x, double n, size_t i)
         status = cxm__check_count(t_x, "t_x", i);
     if (status == CXM_OK)
         status = cxm__check_count(n, "n", i);
+    if (status == CXM_OK)
+        status = check_opportunities(n, "n", i);
     if (status != CXM_OK)
         return status;
     if (t_x > n)
@@ -203,20 +222,20 @@ static double row_loglik(const bgbb_common *c, double x, double t_x, double n, d
 
     /* Alive through n: B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ). */
     /* ln B(α+x, β+m) − ln B(α, β) = lgx + ln Γ(β+m) − ln Γ(α+β+x+m) − ln Γ(β) + ln Γ(α+β) */
-    double la = lgx + cxm__lgamma(b + n - x) - cxm__lgamma(a + b + n) - cxm__lgamma(b) + cxm__lgamma(a + b) +
+    double la = lgx + cxm__lgamma(b + (n - x)) - cxm__lgamma(a + b + n) - cxm__lgamma(b) + cxm__lgamma(a + b) +
          cxm__lbeta(g, d + n) - c->lb_gd;
     *alive_l = la;
     if (order >= 1) {
         double psi_abn = cxm__digamma(a + b + n), psi_gdn = cxm__digamma(g + d + n);
         grad[PA] = psix - psi_abn + c->psi_ab;
-        grad[PB] = cxm__digamma(b + n - x) - c->psi_b - psi_abn + c->psi_ab;
+        grad[PB] = cxm__digamma(b + (n - x)) - c->psi_b - psi_abn + c->psi_ab;
         grad[PG] = c->psi_gd - psi_gdn;
         grad[PD] = cxm__digamma(d + n) - c->psi_d - psi_gdn + c->psi_gd;
         if (order >= 2) {
             double tri_abn = cxm__trigamma(a + b + n), tri_gdn = cxm__trigamma(g + d + n);
             hab[0] = trix - tri_abn + c->tri_ab;
             hab[1] = -tri_abn + c->tri_ab;
-            hab[2] = cxm__trigamma(b + n - x) - c->tri_b - tri_abn + c->tri_ab;
+            hab[2] = cxm__trigamma(b + (n - x)) - c->tri_b - tri_abn + c->tri_ab;
             hgd[0] = c->tri_gd - tri_gdn;
             hgd[1] = c->tri_gd - tri_gdn;
             hgd[2] = cxm__trigamma(d + n) - c->tri_d - tri_gdn + c->tri_gd;
@@ -379,8 +398,10 @@ static int expected(const double *params, double *dst, size_t n, const double *t
     if (status != CXM_OK)
         return status;
     double a = params[PA], b = params[PB], g = params[PG], d = params[PD];
+    /* At most one transaction per opportunity: the closed form's rounding
+     * (1e-8 relative with delta = 1e10) must not cross that bound. */
     for (size_t i = 0; i < n; i++)
-        dst[i] = a / (a + b) * alive_sum(g, d, t[i]);
+        dst[i] = fmin(t[i], a / (a + b) * alive_sum(g, d, t[i]));
     return CXM_OK;
 }
 
@@ -403,7 +424,7 @@ static int conditional(const double *params, double *dst, size_t n, const double
             if (p > 1.0)
                 p = 1.0;
         }
-        dst[i] = p * (c.a + x[i]) / (c.a + c.b + N[i]) * alive_sum(c.g, c.d + N[i], t[i]);
+        dst[i] = fmin(t[i], p * (c.a + x[i]) / (c.a + c.b + N[i]) * alive_sum(c.g, c.d + N[i], t[i]));
     }
     return CXM_OK;
 }
@@ -417,17 +438,25 @@ static int dert(const double *params, double *dst, size_t n, double rate, const 
     bgbb_common c;
     common_init(&c, params, 0);
     double z = exp(-rate), zc = -expm1(-rate);
+    /* The discount per opportunity d = e^rate − 1, in logs (rate may be 1e308). */
+    double log_d = rate > 40.0 ? rate + log1p(-exp(-rate)) : log(expm1(rate));
     for (size_t i = 0; i < n; i++) {
         double alive_l, ll = history(&c, x[i], t_x[i], N[i], &alive_l);
         double p = exp(alive_l - ll);
         if (p > 1.0)
             p = 1.0;
-        double dn = c.d + N[i], lf;
-        int sign;
-        status = cxm__hyp2f1_log2(1.0, dn + 1.0, c.g + dn + 1.0, z, zc, &lf, &sign, NULL);
-        if (status != CXM_OK || sign <= 0)
-            return cxm__fail(CXM_EDOMAIN, "element %zu: the discounted sum did not converge", i);
-        dst[i] = p * (c.a + x[i]) / (c.a + c.b + N[i]) * z * dn / (c.g + dn) * exp(lf);
+        /* Σ_{j>=1} z^j E[(1−θ)^j] = E[(1−θ)/(d+θ)] for θ ~ Beta(γ, δ+n):
+         * z·dn/(γ+dn)·2F1(1, dn+1; γ+dn+1; z) while γ + dn holds the digits
+         * of γ, else by quadrature (cxm__beta_discount_log). */
+        double dn = c.d + N[i], lf = NAN, err = INFINITY;
+        int sign = 0;
+        if ((c.g + dn) * DBL_EPSILON <= 1e-12 * c.g &&
+            (cxm__hyp2f1_log2(1.0, dn + 1.0, c.g + dn + 1.0, z, zc, &lf, &sign, &err) != CXM_OK ||
+             sign <= 0))
+            err = INFINITY;
+        double sum = err <= 1e-10 ? z * dn / (c.g + dn) * exp(lf)
+                                  : exp(cxm__beta_discount_log(c.g, dn, log_d, 1));
+        dst[i] = p * (c.a + x[i]) / (c.a + c.b + N[i]) * sum;
     }
     return CXM_OK;
 }
@@ -437,6 +466,8 @@ static int probability(const double *params, double *dst, size_t n, const double
                        const double *t)
 {
     int status = check_whole(n, t, "n (opportunities)");
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        status = check_opportunities(t[i], "n (opportunities)", i);
     if (status != CXM_OK)
         return status;
     bgbb_common c;
@@ -448,18 +479,21 @@ static int probability(const double *params, double *dst, size_t n, const double
             dst[i] = 0.0;
             continue;
         }
-        double lgx = cxm__lgamma(a + x) - cxm__lgamma(a);
-        /* C(N, x) alive through N */
-        double l0 = cxm__lgamma(N + 1) - cxm__lgamma(x + 1) - cxm__lgamma(N - x + 1) + lgx +
-                    cxm__lgamma(b + N - x) - cxm__lgamma(a + b + N) - cxm__lgamma(b) +
-                    cxm__lgamma(a + b) + cxm__lbeta(g, d + N) - c.lb_gd;
+        /* Ratios of Beta functions as sums of ln Γ(y + k) − ln Γ(y), never
+         * ln Γ(1e10) − ln Γ(1e10 + 1): alive through N,
+         * C(N, x) = 1/((N+1)·B(x+1, N−x+1)) times
+         * B(α+x, β+N−x)/B(α,β) · B(γ, δ+N)/B(γ,δ). */
+        double gx = cxm__lgamma_diff(a, x);
+        double l0 = -log(N + 1.0) - cxm__lbeta(x + 1.0, (N - x) + 1.0) + gx +
+                    cxm__lgamma_diff(b, N - x) - cxm__lgamma_diff(a + b, N) +
+                    cxm__lgamma_diff(d, N) - cxm__lgamma_diff(g + d, N);
         double top = l0, sum = 1.0;
         /* died after opportunity j = x..N−1: C(j, x) B(α+x, β+j−x)/B(α,β) B(γ+1, δ+j)/B(γ,δ) */
         if (N > x) {
             double j = x;
-            double l = lgx + cxm__lgamma(b) - cxm__lgamma(a + b + j) - cxm__lgamma(b) +
-                       cxm__lgamma(a + b) + log(g) + cxm__lgamma(d + j) - cxm__lgamma(g + d + j + 1) -
-                       cxm__lgamma(d) + cxm__lgamma(g + d); /* C(x, x) = 1, β + j − x = β */
+            /* C(x, x) = 1, β + j − x = β; B(γ+1, δ+j)/B(γ,δ) = γ Γ(δ+j)Γ(γ+δ)/(Γ(δ)Γ(γ+δ+j+1)) */
+            double l = gx - cxm__lgamma_diff(a + b, x) + log(g) + cxm__lgamma_diff(d, j) -
+                       cxm__lgamma_diff(g + d, j + 1.0);
             for (; j < N; j += 1.0) {
                 if (l > top) {
                     sum = sum * exp(top - l) + 1.0;
@@ -468,7 +502,7 @@ static int probability(const double *params, double *dst, size_t n, const double
                     sum += exp(l - top);
                 }
                 /* j → j+1: C(j+1,x)/C(j,x) = (j+1)/(j+1−x); (β+j−x)/(α+β+j); (δ+j)/(γ+δ+j+1) */
-                l += log((j + 1.0) / (j + 1.0 - x)) + log((b + j - x) / (a + b + j)) +
+                l += log((j + 1.0) / (j + 1.0 - x)) + log((b + (j - x)) / (a + b + j)) +
                      log((d + j) / (g + d + j + 1.0));
             }
         }
@@ -480,9 +514,13 @@ static int probability(const double *params, double *dst, size_t n, const double
 static int simulate(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
                     double *times, size_t capacity)
 {
-    if (!(T == floor(T) && T >= 0.0 && T <= 1e9))
+    if (!(T == floor(T) && T >= 0.0))
         return cxm__fail(CXM_EINVAL,
                          "BG/BB observes whole numbers of opportunities: n = %g is not one", T);
+    if (T > MAX_OPPORTUNITIES) /* one draw per opportunity */
+        return cxm__fail(CXM_EDOMAIN,
+                         "n = %.0f opportunities is beyond %.0f, the most BG/BB simulates", T,
+                         MAX_OPPORTUNITIES);
     double p = cxm__rng_beta(rng, params[PA], params[PB]);
     double theta = cxm__rng_beta(rng, params[PG], params[PD]);
     double count = 0.0, last = 0.0;
@@ -493,15 +531,15 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
         if (cxm__rng_uniform(rng) < p) {
             count += 1.0;
             last = k;
-            if (times) {
-                if (stored >= capacity)
-                    return cxm__fail(CXM_ERANGE, "more than %zu transactions", capacity);
+            if (times && stored < capacity)
                 times[stored++] = k;
-            }
         }
     }
     *x = count;
     *t_x = last;
+    if (times && count > (double)capacity) /* the model contract: x is set */
+        return cxm__fail(CXM_ERANGE, "%.0f transactions do not fit in the %zu places left", count,
+                         capacity);
     return CXM_OK;
 }
 

@@ -29,6 +29,7 @@
 #include "clv/bgnbd_internal.h"
 #include "clv/model_internal.h"
 #include "core/internal.h"
+#include "numeric/hyp2f1.h"
 #include "numeric/incomplete.h"
 #include "numeric/quadrature.h"
 #include "numeric/special.h"
@@ -43,15 +44,28 @@ static const char *const column_names[] = { "x", "t_x", "T" };
 /* ------------------------------------------------------------------ Q */
 
 typedef struct q_context {
-    double A, u;
+    double A, log_u, log_scale;
 } q_context;
 
+/* ln g(p) for g(p) = (1 − (1 + p·u)^(−A))/p, from ln p and ln u so that p·u
+ * may overflow or p underflow: g falls from A·u (p → 0) to 1 − (1+u)^(−A). */
+static double q_log_g(const q_context *c, double log_p)
+{
+    double A = c->A, lv = log_p + c->log_u, v = exp(lv);
+    if ((A + 1.0) * v < 1e-9) /* g = A·u·(1 − (A+1)v/2 + O(((A+1)v)²)) */
+        return log(A) + c->log_u + log1p(-0.5 * (A + 1.0) * v);
+    double L = lv > 700.0 ? lv + log1p(exp(-lv)) : log1p(v); /* ln(1 + v) */
+    return log(-expm1(-A * L)) - log_p;
+}
+
+/* g/S with S = √(g(0+)·g(1)): g spans up to e^800 between its ends (u = 1e318,
+ * A = 1e-10), more than a double holds, but g/S stays within e^±400. */
 static double q_g(void *context, double p, double log_p, double log_q)
 {
     q_context *c = context;
-    (void)log_p;
+    (void)p;
     (void)log_q;
-    return -expm1(-c->A * log1p(c->u * p)) / p;
+    return exp(q_log_g(c, log_p) - c->log_scale);
 }
 
 /* Series terms allowed before integrating instead. */
@@ -110,15 +124,51 @@ double cxm__bg_q_series(double A, double Bp, double a, double u)
     return -1.0;
 }
 
+/* Q for huge u from the closed form (a+B−1)/(a−1)·[1 − 2F1(A, a−1; a+B−1; −u)]
+ * (the paper's, after Pfaff's transformation), whose 2F1 the connection
+ * formula gives in a few terms there; −1 where it is not accurate to 1e-12:
+ * a near 1 (the division and 1 − F cancel) or A, B so large that a+B−1−A
+ * rounds away digits. The quadrature's cost grows with ln u (a millisecond
+ * at u = 1e300), this one does not. */
+static double q_connection(double A, double Bp, double a, double log_u)
+{
+    if (!(log_u >= 18.0 && A <= 1e6 && Bp <= 1e6 && fabs(a - 1.0) >= 0.01))
+        return -1.0;
+    double u = exp(log_u), lf, err;
+    int sign;
+    if (!isfinite(u) || cxm__hyp2f1_log2(A, a - 1.0, a + Bp - 1.0, -u, 1.0 + u, &lf, &sign,
+                                         &err) != CXM_OK || sign <= 0)
+        return -1.0;
+    /* 1 − F = −expm1(ln F): an absolute error e of ln F becomes the relative
+     * error e·F/|1 − F| = e/|expm1(−ln F)| (|ln F| >= 0.18 here: at most sixfold). */
+    double q = (a + Bp - 1.0) / (a - 1.0) * -expm1(lf);
+    double rel = (err + 4e-16 * fabs(lf) + 1e-15) / fabs(expm1(-lf));
+    return q > 0.0 && isfinite(q) && rel <= 1e-12 ? q : -1.0;
+}
+
+/* The quadrature of Q from ln u: u itself may overflow (Q need not, e.g. for
+ * a > 1 it stays below E[1/p]), and so may g near p = 0 while g near 1 is
+ * tiny: the integrand is g/S. Q is +inf only when it overflows a double. */
+static double q_quadrature_log(double A, double Bp, double a, double log_u)
+{
+    double fast = q_connection(A, Bp, a, log_u);
+    if (fast >= 0.0)
+        return fast;
+    q_context c = { A, log_u, 0.0 };
+    double log_g0 = log(A) + log_u, log_g1 = q_log_g(&c, 0.0);
+    c.log_scale = 0.5 * (log_g0 + log_g1);
+    double log_slope = log(A + 1.0) + log_u; /* |d ln g/dp| near p = 0 */
+    double mean = cxm__beta_expectation_log(a, Bp, q_g, &c, exp(log_g0 - c.log_scale), log_slope,
+                                            exp(log_g1 - c.log_scale),
+                                            cxm__logaddexp(0.0, log_slope));
+    return exp(c.log_scale + log(mean));
+}
+
 double cxm__bg_q_quadrature(double A, double Bp, double a, double u)
 {
     if (!(u > 0.0))
         return 0.0;
-    q_context context = { A, u };
-    double g0 = A * u;
-    double g1 = -expm1(-A * log1p(u));
-    return cxm__beta_expectation(a, Bp, q_g, &context, g0, (A + 1.0) * u, g1,
-                                 1.0 + (A + 1.0) * u);
+    return q_quadrature_log(A, Bp, a, log(u));
 }
 
 double cxm__bg_q(double A, double Bp, double a, double u)
@@ -127,27 +177,46 @@ double cxm__bg_q(double A, double Bp, double a, double u)
     return q >= 0.0 ? q : cxm__bg_q_quadrature(A, Bp, a, u);
 }
 
+double cxm__bg_q_ratio(double A, double Bp, double a, double t, double d)
+{
+    if (!(t > 0.0))
+        return 0.0;
+    double u = t / d;
+    return isfinite(u) ? cxm__bg_q(A, Bp, a, u) : q_quadrature_log(A, Bp, a, log(t) - log(d));
+}
+
 /* ------------------------------------------------------------------ DERT kernel */
 
 typedef struct dert_context {
-    double A, kappa;
+    double A, log_kappa;
 } dert_context;
 
+/* φ(x) = x·e^x·E_m(x), in (x/(x+m), x/(x+m−1)]: 1 − m/x + ... for large x. */
+static double dert_phi(double m, double x)
+{
+    if (x >= 1e17 * (m + 1.0)) /* the bounds agree to 1e-17 */
+        return 1.0 / (1.0 + m / x);
+    return x * cxm__expint_scaled(m, x);
+}
+
+/* φ(κ/p), from ln p so that κ/p may overflow where p underflows. */
 static double dert_g(void *context, double p, double log_p, double log_q)
 {
     dert_context *c = context;
-    (void)log_p;
+    (void)p;
     (void)log_q;
-    return c->A * cxm__expint_scaled(c->A + 1.0, c->kappa / p) / p;
+    return dert_phi(c->A + 1.0, exp(c->log_kappa - log_p));
 }
 
-/* E_{p~Beta(a,B)}[ E_{G~Gamma(A,1)}[G/(pG + κ)] ] = A·E_p[e^x E_{A+1}(x)/p], x = κ/p. */
+/* E_{p~Beta(a,B)}[ E_{G~Gamma(A,1)}[G/(pG + κ)] ] = A·E_p[e^x E_{A+1}(x)/p], x = κ/p,
+ * = (A/κ)·E_p[φ(κ/p)], whose integrand lies in (0, 1] for every κ. */
 double cxm__bg_dert_alive(double A, double Bp, double a, double kappa)
 {
-    dert_context context = { A, kappa };
-    double m = A + 1.0;
-    return cxm__beta_expectation(a, Bp, dert_g, &context, A / kappa, m / kappa,
-                                 A * cxm__expint_scaled(m, kappa), 1.0 + kappa + m);
+    double m = A + 1.0, lk = log(kappa);
+    dert_context context = { A, lk };
+    double mean = cxm__beta_expectation_log(a, Bp, dert_g, &context, 1.0, log(m) - lk,
+                                            dert_phi(m, kappa), log(1.0 + kappa + m));
+    return exp(log(A) - lk + log(mean));
 }
 
 /* ------------------------------------------------------------------ rows and parameters */
@@ -534,8 +603,8 @@ double cxm__bg_expected_purchases(const double *params, double shift, double t)
 {
     double r = params[PR], alpha = params[PALPHA], a = params[PA], b = params[PB];
     if (shift > 0.0)
-        return b / (a + b) * cxm__bg_q(r, b + 1.0, a, t / alpha);
-    return cxm__bg_q(r, b, a, t / alpha);
+        return b / (a + b) * cxm__bg_q_ratio(r, b + 1.0, a, t, alpha);
+    return cxm__bg_q_ratio(r, b, a, t, alpha);
 }
 
 static int expected_bg(const double *params, double *dst, size_t n, const double *t)
@@ -561,7 +630,7 @@ double cxm__bg_conditional(const double *params, double shift, double t, double 
     double alive = p_alive_one(params, shift, x, t_x, T);
     if (alive == 0.0)
         return 0.0;
-    return alive * cxm__bg_q(r + x, b + x + shift, a, t / (alpha + T));
+    return alive * cxm__bg_q_ratio(r + x, b + x + shift, a, t, alpha + T);
 }
 
 static int conditional_shift(const double *params, double shift, double *dst, size_t n,
@@ -598,7 +667,7 @@ static int conditional_shift(const double *params, double shift, double *dst, si
             return CXM_ENOMEM;
         }
         if (q < 0.0)
-            q = cxm__bg_q(A, Bp, a, u);
+            q = cxm__bg_q_ratio(A, Bp, a, t[i], aT);
         dst[i] = alive * q;
     }
     cache_free(&cache);
@@ -624,15 +693,18 @@ static double purchase_probability_one(const double *params, double shift, doubl
     double r = params[PR], alpha = params[PALPHA], a = params[PA], b = params[PB];
     if (!(t > 0.0))
         return k == 0.0 ? 1.0 : 0.0;
-    double lq0 = -log1p(t / alpha);       /* ln(α/(α+t)) */
-    double lq = log(t) - log(alpha + t); /* ln(t/(α+t)) */
+    /* ln(α/(α+t)) and ln(t/(α+t)) from the smaller ratio, also when t/α overflows. */
+    double ratio = t / alpha;
+    double lq0 = isfinite(ratio) ? -log1p(ratio) : -(log(t) - log(alpha));
+    double lq = -log1p(alpha / t);
     double lb_ab = cxm__lbeta(a, b);
-    double log_nbd = cxm__lgamma(r + k) - cxm__lgamma(r) - cxm__lgamma(k + 1.0) + r * lq0 +
-                     (k > 0 ? k * lq : 0.0);
+    /* ln C(k+r−1, k) = −ln B(r, k) − ln k: no difference of two huge ln Γ. */
+    double log_nbd = (k > 0 ? -cxm__lbeta(r, k) - log(k) + k * lq : 0.0) + r * lq0;
     double first = exp(cxm__lbeta(a, b + k + shift) - lb_ab + log_nbd);
     double second = 0.0;
     if (k > 0.0 || shift > 0.0) {
-        double tail = k > 0.0 ? cxm__beta_inc(k, r, t / (alpha + t)) : 1.0; /* P(N >= k) */
+        /* P(N >= k) with 1 − t/(α+t) passed exactly */
+        double tail = k > 0.0 ? cxm__beta_inc2(k, r, t / (alpha + t), alpha / (alpha + t)) : 1.0;
         second = exp(cxm__lbeta(a + 1.0, b + k + shift - 1.0) - lb_ab) * tail;
     }
     double p = first + second;
@@ -665,9 +737,13 @@ static int dert_shift(const double *params, double shift, double *dst, size_t n,
     double r = params[PR], alpha = params[PALPHA], a = params[PA], b = params[PB];
     for (size_t i = 0; i < n; i++) {
         double alive = p_alive_one(params, shift, x[i], t_x[i], T[i]);
-        dst[i] = alive == 0.0 ? 0.0
-                              : alive * cxm__bg_dert_alive(r + x[i], b + x[i] + shift, a,
-                                                           rate * (alpha + T[i]));
+        double A = r + x[i], aT = alpha + T[i], kappa = rate * aT;
+        if (alive == 0.0)
+            dst[i] = 0.0;
+        else if (kappa > 1e300) /* E[G/(pG + κ)] = A/κ·(1 − O((A+1)/κ)) */
+            dst[i] = alive * (A / rate / aT);
+        else
+            dst[i] = alive * cxm__bg_dert_alive(A, b + x[i] + shift, a, kappa);
     }
     return CXM_OK;
 }
@@ -695,6 +771,11 @@ static int simulate_shift(const double *params, double shift, cxm_rng *rng, doub
     double lambda = cxm__rng_gamma(rng, params[PR], params[PALPHA]);
     double p = cxm__rng_beta(rng, params[PA], params[PB]);
     int dead_at_zero = shift > 0.0 ? cxm__rng_bernoulli(rng, p) : 0;
+    if (lambda * T > CXM__SIM_MAX_MEAN)
+        return cxm__fail(CXM_ERANGE,
+                         "%g expected purchases in T = %g are beyond 2^52, the most a simulated "
+                         "count holds",
+                         lambda * T, T);
     double N = (double)cxm__rng_poisson(rng, lambda * T);
     double J = p > 0.0 ? 1.0 + (double)cxm__rng_geometric(rng, p) : INFINITY;
     double count, last;

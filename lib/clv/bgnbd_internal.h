@@ -10,6 +10,8 @@ double cxm__bg_q(double A, double B, double a, double u);
  * long) and quadrature over p in logit space. */
 double cxm__bg_q_series(double A, double B, double a, double u);
 double cxm__bg_q_quadrature(double A, double B, double a, double u);
+/* Q at u = t/d, also where t/d overflows (+inf only when Q itself does). */
+double cxm__bg_q_ratio(double A, double B, double a, double t, double d);
 /* E[G/(p·G + κ)] for G ~ Gamma(A, 1), p ~ Beta(a, B): discounted expected
  * residual purchases of a customer who is alive, κ = δ(α+T). */
 double cxm__bg_dert_alive(double A, double B, double a, double kappa);

@@ -22,6 +22,16 @@ static int check_retention_discount(double retention, double discount)
     return status;
 }
 
+/* A result that overflows a double is an error, never inf (e.g. a margin of
+ * 1e308 over many periods, or 1 + d − r = 1e-320). */
+static int finite_result(double *out, double value, const char *what)
+{
+    if (!isfinite(value))
+        return cxm__fail(CXM_EDOMAIN, "%s is beyond the range of a double", what);
+    *out = value;
+    return CXM_OK;
+}
+
 /* 1 + d − r is the denominator of every infinite-horizon form; it is 0 only
  * for r = 1 and d = 0, where a customer who never leaves is never discounted. */
 static int perpetual_denominator(double *out, double retention, double discount)
@@ -51,8 +61,11 @@ int cxm_clv_retention(double *out, double margin, double retention, double disco
         status = perpetual_denominator(&denominator, retention, discount);
     if (status != CXM_OK)
         return status;
-    *out = margin * (timing == CXM_CASH_END ? retention : 1.0 + discount) / denominator;
-    return CXM_OK;
+    double numerator = timing == CXM_CASH_END ? retention : 1.0 + discount;
+    double value = margin * numerator / denominator;
+    if (!isfinite(value)) /* margin·(1 + d) alone may overflow for d near 1e308 */
+        value = margin * (numerator / denominator);
+    return finite_result(out, value, "the lifetime value");
 }
 
 int cxm_clv_elasticity(double *out, double retention, double discount, cxm_cash_timing timing)
@@ -67,8 +80,8 @@ int cxm_clv_elasticity(double *out, double retention, double discount, cxm_cash_
         status = perpetual_denominator(&denominator, retention, discount);
     if (status != CXM_OK)
         return status;
-    *out = (timing == CXM_CASH_END ? 1.0 + discount : retention) / denominator;
-    return CXM_OK;
+    return finite_result(out, (timing == CXM_CASH_END ? 1.0 + discount : retention) / denominator,
+                         "the elasticity");
 }
 
 int cxm_clv_retention_many(double *dst, size_t n, const double *margin, const double *retention,
@@ -130,10 +143,12 @@ int cxm_clv_horizon(double *out, double margin, double retention, double discoun
      * expm1 and the exact 1 − q = (1+d−r)/(1+d) so that q close to 1 keeps its digits. */
     double q = retention / (1.0 + discount);
     double one_minus_q = ((1.0 - retention) + discount) / (1.0 + discount);
-    double sum = one_minus_q > 0.0 ? -expm1((double)horizon * log(q)) / one_minus_q
+    /* ln q = ln r − ln(1 + d): a discount of 1e-300 must not round away. */
+    double log_q = log(retention) - log1p(discount);
+    double sum = one_minus_q > 0.0 ? -expm1((double)horizon * log_q) / one_minus_q
                                    : (double)horizon;
-    *out = margin * (timing == CXM_CASH_END ? q * sum : sum);
-    return CXM_OK;
+    return finite_result(out, margin * (timing == CXM_CASH_END ? q * sum : sum),
+                         "the lifetime value");
 }
 
 int cxm_clv_horizon_many(double *dst, size_t n, const double *margin, const double *retention,
@@ -187,8 +202,7 @@ int cxm_clv_schedule(double *out, size_t horizon, const double *margin, const do
         if (timing == CXM_CASH_START)
             weight *= retention[t] / (1.0 + discount);
     }
-    *out = value;
-    return CXM_OK;
+    return finite_result(out, value, "the lifetime value");
 }
 
 int cxm_customer_equity(double *out, size_t n, const double *size, const double *clv,
@@ -219,6 +233,5 @@ int cxm_customer_equity(double *out, size_t n, const double *size, const double 
         equity += size[k] * (clv[k] - cost) * factor;
         factor /= 1.0 + discount;
     }
-    *out = equity;
-    return CXM_OK;
+    return finite_result(out, equity, "the customer equity");
 }

@@ -141,6 +141,11 @@ static int mean_spend(const double *params, double *out)
                          "q = %g is not greater than 1",
                          q);
     *out = p * g / (q - 1.0);
+    if (!isfinite(*out))
+        return cxm__fail(CXM_EDOMAIN,
+                         "the Gamma-Gamma population mean spend p·gamma/(q−1) is beyond the "
+                         "range of a double (q = %g)",
+                         q);
     return CXM_OK;
 }
 
@@ -155,8 +160,10 @@ static int expected_spend(const double *params, double *dst, size_t n, const dou
                              "element %zu: the expected spend p(gamma + m·x)/(p·x + q − 1) is "
                              "infinite: p·x + q = %g is not greater than 1 (q = %g)",
                              i, p * x[i] + q, q);
-        double mx = x[i] > 0.0 ? m[i] * x[i] : 0.0;
-        dst[i] = p * (g + mx) / denominator;
+        /* p(γ + m̄x)/(px + q − 1) as pγ/(px+q−1) + m̄·px/(px+q−1): m̄·x alone may
+         * overflow where the expectation (about m̄ for large x) does not. */
+        double credibility = x[i] > 0.0 ? p * x[i] / denominator : 0.0;
+        dst[i] = p * g / denominator + m[i] * credibility;
     }
     return CXM_OK;
 }

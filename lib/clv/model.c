@@ -239,6 +239,14 @@ int cxm__check_kind_params(const cxm__kind *kind, const double *params)
         if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOG && !(v > 0.0))
             status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must be greater than 0",
                                kind->title, name, v);
+        /* The range a fit can reach (beyond it a fit has diverged): predictions
+         * are finite and accurate throughout it, not beyond. */
+        if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOG &&
+            !(v >= CXM__PARAM_MIN && v <= CXM__PARAM_MAX))
+            status = cxm__fail(CXM_EINVAL,
+                               "%s parameter %s = %g is outside [%g, %g], the range of the "
+                               "parameters a fit can reach",
+                               kind->title, name, v, CXM__PARAM_MIN, CXM__PARAM_MAX);
         if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOGIT && !(v > 0.0 && v < 1.0))
             status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must lie in (0, 1)", kind->title,
                                name, v);
@@ -896,7 +904,8 @@ static int objective(void *context, const double *phi, double *f, double *grad, 
 
 /* ------------------------------------------------------------------ fitting */
 
-/* ln θ within ±ln(1e10): beyond it a fit has run off (CLVTools returns 1e51). */
+/* ln θ within ±ln(1e10) (CXM__PARAM_MIN, CXM__PARAM_MAX): beyond it a fit
+ * has run off (CLVTools returns 1e51). */
 #define DIVERGENCE_BOUND 23.02585092994046
 
 static const char *reason_text(int reason)
@@ -1471,6 +1480,17 @@ int cxm__check_times(size_t n, const double *t, const char *name)
             return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a finite number >= 0", i,
                              name, t[i]);
     }
+    return CXM_OK;
+}
+
+int cxm__check_results(const double *dst, size_t begin, size_t end, const char *what)
+{
+    for (size_t i = begin; i < end; i++)
+        if (!isfinite(dst[i]))
+            return cxm__fail(CXM_EDOMAIN,
+                             "element %zu: %s is beyond the range of a double at these "
+                             "arguments",
+                             i, what);
     return CXM_OK;
 }
 

@@ -98,6 +98,10 @@ int cxm__check_arrays(size_t n, int count, ...);
 int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
                              const double *t_x, const double *T);
 int cxm__check_times(size_t n, const double *t, const char *name);
+/* Results dst[begin, end) must be finite numbers: a kind's formula that
+ * overflows (or a bug) becomes CXM_EDOMAIN naming the element, never a
+ * silent inf or NaN. what: "P(alive)", "the expected purchases", ... */
+int cxm__check_results(const double *dst, size_t begin, size_t end, const char *what);
 /* Work on rows [begin, end) of a prediction. */
 typedef int (*cxm__rows_fn)(const cxm_model *model, void *context, size_t begin, size_t end);
 int cxm__run_rows(const cxm_model *model, size_t n, cxm__rows_fn fn, void *context);

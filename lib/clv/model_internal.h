@@ -33,6 +33,17 @@ enum {
     CXM__BLOCK_ROWS = 4096
 };
 
+/* Accepted range of the positive (log-scale) parameters: where a fit stops
+ * as diverged, and where set_params and JSON refuse a value. */
+#define CXM__PARAM_MIN 1e-10
+#define CXM__PARAM_MAX 1e10
+/* Largest expected number of purchases (λ·T) of a simulated customer: a
+ * Poisson count beyond it is no longer a whole number a double holds
+ * exactly (documented at cxm_model_simulate()). */
+#define CXM__SIM_MAX_MEAN 4503599627370496.0 /* 2^52 */
+/* Smallest discount rate of cxm_model_dert() (documented there). */
+#define CXM__DERT_MIN_RATE 1e-200
+
 /* How a parameter is optimised. */
 typedef enum cxm__scale {
     CXM__SCALE_LOG = 0,   /* positive: optimised as ln θ */

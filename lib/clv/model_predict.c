@@ -20,12 +20,10 @@ typedef struct predict_job {
 
 enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT };
 
-static int predict_rows(const cxm_model *model, void *context, size_t begin, size_t end)
+static int predict_hook(const cxm_model *model, const predict_job *job, size_t begin, size_t n)
 {
-    predict_job *job = context;
     const cxm__kind *k = model->kind;
     const double *p = model->params;
-    size_t n = end - begin;
     switch (job->which) {
     case JOB_P_ALIVE:
         return k->p_alive(p, job->dst + begin, n, job->x + begin, job->t_x + begin,
@@ -42,6 +40,17 @@ static int predict_rows(const cxm_model *model, void *context, size_t begin, siz
         return k->dert(p, job->dst + begin, n, job->rate, job->x + begin, job->t_x + begin,
                        job->T + begin);
     }
+}
+
+static int predict_rows(const cxm_model *model, void *context, size_t begin, size_t end)
+{
+    static const char *const what[] = { "P(alive)", "the expected number of purchases",
+                                        "the conditional expected number of purchases",
+                                        "the probability", "DERT" };
+    predict_job *job = context;
+    int status = predict_hook(model, job, begin, end - begin);
+    return status == CXM_OK ? cxm__check_results(job->dst, begin, end, what[job->which])
+                            : status;
 }
 
 int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const double *x,
@@ -120,6 +129,11 @@ int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate, c
                            "discount rate %g must be a finite number greater than 0 (without "
                            "discounting the expected residual transactions may be infinite)",
                            rate);
+    /* Below it the discounted sums span more than a double's range of
+     * magnitudes (and they grow like a power of 1/rate). */
+    if (status == CXM_OK && rate < CXM__DERT_MIN_RATE)
+        status = cxm__fail(CXM_EDOMAIN, "discount rate %g is below %g, the smallest supported",
+                           rate, CXM__DERT_MIN_RATE);
     if (status == CXM_OK)
         status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
     if (status == CXM_OK)
@@ -184,6 +198,13 @@ int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times, cons
         double total = 0.0;
         for (size_t k = 0; k < distinct && births[k].time < times[j]; k++) {
             double age = times[j] - births[k].time, value;
+            if (!isfinite(age)) {
+                status = cxm__fail(CXM_EDOMAIN,
+                                   "element %zu: the time %g since a first purchase at %g is "
+                                   "beyond the largest a double holds",
+                                   j, times[j], births[k].time);
+                break;
+            }
             status = model->kind->expected_purchases(model->params, &value, 1, &age);
             if (status != CXM_OK)
                 break;
@@ -194,7 +215,9 @@ int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times, cons
         dst[j] = total;
     }
     cxm__free(births);
-    return status;
+    return status == CXM_OK ? cxm__check_results(dst, 0, n_times, "the expected cumulative "
+                                                 "number of purchases")
+                            : status;
 }
 
 int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
@@ -239,7 +262,8 @@ int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
             }
     }
     cxm__free(predicted);
-    return status;
+    return status == CXM_OK ? cxm__check_results(dst_predicted, 0, bins, "the mean prediction")
+                            : status;
 }
 
 /* ------------------------------------------------------------------ spend and value */
@@ -255,9 +279,9 @@ int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n, cons
         double values[2] = { x[i], mean_spend[i] };
         status = model->kind->check_row(values, i);
     }
-    if (status != CXM_OK)
-        return status;
-    return model->kind->expected_spend(model->params, dst, n, x, mean_spend);
+    if (status == CXM_OK)
+        status = model->kind->expected_spend(model->params, dst, n, x, mean_spend);
+    return status == CXM_OK ? cxm__check_results(dst, 0, n, "the expected spend") : status;
 }
 
 int cxm_model_mean_spend(const cxm_model *model, double *out)
@@ -275,9 +299,34 @@ typedef struct value_job {
     cxm_value_options options;
 } value_job;
 
+/* Periods the discounted sum of cxm_model_lifetime_value() may need (the
+ * limit its documentation states): beyond them the call would not end in
+ * bounded time. */
+#define VALUE_MAX_TERMS 1000u
+
+/* E[Y(t)] of the block's customers at t = period·i. */
+static int value_expected(const cxm_model *model, const value_job *job, size_t begin, size_t m,
+                          double i, double *t, double *dst)
+{
+    double time = job->options.period * i;
+    if (!isfinite(time))
+        return cxm__fail(CXM_EDOMAIN,
+                         "lifetime value: %.0f periods of %g time units are beyond the largest "
+                         "time a double holds",
+                         i, job->options.period);
+    for (size_t k = 0; k < m; k++)
+        t[k] = time;
+    return model->kind->conditional_purchases(model->params, dst, m, t, job->x + begin,
+                                              job->t_x + begin, job->T + begin);
+}
+
 /* One block of customers: E[Y] at each period's end for the whole block at
  * once (so that the kind's per-call tables serve every customer), then the
- * discounted differences. */
+ * discounted differences. Without discount the sum telescopes to E[Y] at the
+ * horizon. Otherwise it stops once the periods left cannot matter: E[Y] is
+ * concave in t in every model (the purchase rate of a customer only falls),
+ * so the increments Δ_i do not grow and the rest after period I is at most
+ * Δ_I·Σ_{j>I} (1+d)^−j = Δ_I·(1+d)^−I/d. */
 static int value_rows(const cxm_model *model, void *context, size_t begin, size_t end)
 {
     value_job *job = context;
@@ -289,24 +338,43 @@ static int value_rows(const cxm_model *model, void *context, size_t begin, size_
     double *t = work, *current = work + m, *previous = work + 2 * m, *total = work + 3 * m;
     for (size_t i = 0; i < m; i++)
         previous[i] = total[i] = 0.0;
-    double discount = 1.0;
     int status = CXM_OK;
-    for (unsigned period = 1; period <= o->periods && status == CXM_OK; period++) {
-        for (size_t i = 0; i < m; i++)
-            t[i] = o->period * period;
-        status = model->kind->conditional_purchases(model->params, current, m, t, job->x + begin,
-                                                    job->t_x + begin, job->T + begin);
-        discount /= 1.0 + o->discount;
-        for (size_t i = 0; i < m; i++) {
-            total[i] += (current[i] - previous[i]) * discount;
-            previous[i] = current[i];
+    if (o->discount == 0.0) {
+        if (o->periods > 0)
+            status = value_expected(model, job, begin, m, (double)o->periods, t, total);
+    } else {
+        double discount = 1.0;
+        for (unsigned period = 1; period <= o->periods && status == CXM_OK; period++) {
+            if (period > VALUE_MAX_TERMS) {
+                status = cxm__fail(CXM_EDOMAIN,
+                                   "lifetime value: at discount %g per period more than %u "
+                                   "periods change the value (the most the sum takes): ask for "
+                                   "at most %u periods, or a larger discount",
+                                   o->discount, VALUE_MAX_TERMS, VALUE_MAX_TERMS);
+                break;
+            }
+            status = value_expected(model, job, begin, m, (double)period, t, current);
+            if (status != CXM_OK)
+                break;
+            discount /= 1.0 + o->discount;
+            int settled = 1;
+            for (size_t i = 0; i < m; i++) {
+                double step = (current[i] - previous[i]) * discount;
+                total[i] += step;
+                previous[i] = current[i];
+                if (!(step / o->discount <= 1e-16 * total[i]))
+                    settled = 0;
+            }
+            if (settled)
+                break;
         }
     }
     if (status == CXM_OK)
         for (size_t i = 0; i < m; i++)
             job->dst[begin + i] = o->margin * job->value[begin + i] * total[i];
     cxm__free(work);
-    return status;
+    return status == CXM_OK ? cxm__check_results(job->dst, begin, end, "the lifetime value")
+                            : status;
 }
 
 /* The size of each version of cxm_value_options (docs/ABI.md). */
@@ -375,7 +443,7 @@ static int simulate_rows(const cxm_model *model, void *context, size_t begin, si
         int status = model->kind->simulate(model->params, &rng, job->T[i], job->x + i,
                                            job->t_x + i, NULL, 0);
         if (status != CXM_OK)
-            return status;
+            return cxm__fail_prefix("customer %zu: ", i);
     }
     return CXM_OK;
 }
@@ -411,10 +479,14 @@ int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n, 
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         cxm_rng rng;
-        double x, t_x;
+        double x = NAN, t_x;
         customer_rng(&rng, seed, i);
         status = model->kind->simulate(model->params, &rng, T[i], &x, &t_x,
                                        dst ? dst + used : NULL, dst_n - used);
+        /* A failure before x is known (too many expected purchases) is the
+         * customer's; CXM_ERANGE with x means dst is too short. */
+        if (status != CXM_OK && (status != CXM_ERANGE || isnan(x)))
+            return cxm__fail_prefix("customer %zu: ", i);
         if (status == CXM_ERANGE || (status == CXM_OK && dst == NULL && x > 0))
             return cxm__fail(CXM_EINVAL,
                              "dst has %zu places but the customers make more repeat purchases "

@@ -935,18 +935,32 @@ static int p_alive(const double *params, double *dst, size_t n, const double *x,
     return CXM_OK;
 }
 
-/* [1 − (b/(b+t))^(s−1)]/(s−1) = L·(1 − e^(−(s−1)L))/((s−1)L), L = ln(1 + t/b). */
-static double decay_integral(double s, double b, double t)
+/* ln(1 + t/b), also when t/b overflows (t up to 1e308, b down to 1e-10). */
+static double log1p_ratio(double t, double b)
 {
-    double L = log1p(t / b), u = (s - 1.0) * L;
-    return u == 0.0 ? L : -expm1(-u) / (s - 1.0);
+    double ratio = t / b;
+    return isfinite(ratio) ? log1p(ratio) : log(t) - log(b);
+}
+
+/* b·[1 − (b/(b+t))^(s−1)]/(s−1) = b·(1 − e^(−u))/(s−1), u = (s−1)·ln(1 + t/b):
+ * the expected purchases in (0, t] of a customer alive at 0 whose death rate
+ * is Gamma(s, b), per unit of purchase rate. It never exceeds t, so it never
+ * overflows, also where e^(−u) alone would (s < 1, t/b huge). */
+static double scaled_decay(double s, double b, double t)
+{
+    double L = log1p_ratio(t, b), u = (s - 1.0) * L;
+    if (u == 0.0)
+        return b * L;
+    if (u < -700.0) /* s < 1: 1 − e^(−u) = −e^(−u) to double precision */
+        return exp(log(b) - u - log(1.0 - s));
+    return b * (-expm1(-u) / (s - 1.0));
 }
 
 static int expected(const double *params, double *dst, size_t n, const double *t)
 {
     double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
     for (size_t i = 0; i < n; i++)
-        dst[i] = r / alpha * beta * decay_integral(s, beta, t[i]);
+        dst[i] = r / alpha * scaled_decay(s, beta, t[i]);
     return CXM_OK;
 }
 
@@ -963,8 +977,7 @@ static int conditional(const double *params, double *dst, size_t n, const double
             if (status != CXM_OK)
                 return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
         }
-        double bT = beta + T[i];
-        dst[i] = (r + x[i]) / (alpha + T[i]) * bT * decay_integral(s, bT, t[i]) * pa;
+        dst[i] = (r + x[i]) / (alpha + T[i]) * scaled_decay(s, beta + T[i], t[i]) * pa;
     }
     return CXM_OK;
 }
@@ -978,24 +991,32 @@ static int dert(const double *params, double *dst, size_t n, double rate, const 
         double pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
         if (status != CXM_OK)
             return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
-        double bT = beta + T[i], z = rate * bT;
-        /* E[1/(μ+δ)] for μ ~ Gamma(s, β+T) is (β+T)·e^z E_s(z). */
-        dst[i] = pa * (r + x[i]) / (alpha + T[i]) * bT * cxm__expint_scaled_any(s, z);
+        double z = rate * (beta + T[i]);
+        /* E[1/(μ+δ)] for μ ~ Gamma(s, β+T) is (β+T)·e^z E_s(z) = φ/δ with
+         * φ = z·e^z E_s(z) in (z/(z+s), z/(z+s−1)]: 1 − s/z + ... once z is
+         * large (and z may overflow). */
+        double phi = z >= 1e17 * (s + 1.0) ? 1.0 / (1.0 + s / z)
+                                           : z * cxm__expint_scaled_any(s, z);
+        dst[i] = pa * ((r + x[i]) / (alpha + T[i])) * (phi / rate);
     }
     return CXM_OK;
 }
 
-/* ∫_0^t τ^k (α+τ)^−(r+k) (β+τ)^−(s+1) dτ in log space, by the tanh-sinh rule
+/* α^r β^s ∫_0^t τ^k (α+τ)^−(r+k) (β+τ)^−(s+1) dτ in log space, by the tanh-sinh rule
  * on τ = t·u, halving the step until the sum settles. */
 typedef struct prob_integrand {
-    double k, rk, s1, alpha, beta, t;
+    double k, r, s, alpha, beta, t;
 } prob_integrand;
 
+/* ln[τ^k (α+τ)^−(r+k) (β+τ)^−(s+1) α^r β^s]: the factor α^r β^s is taken in
+ * so that no two large logarithms cancel (r ln α against (r+k) ln(α+τ)). */
 static double prob_log_f(const prob_integrand *c, double u, double one_minus_u)
 {
     (void)one_minus_u;
     double tau = c->t * u;
-    return c->k * log(tau) - c->rk * log(c->alpha + tau) - c->s1 * log(c->beta + tau);
+    double lk = c->k > 0.0 ? c->k * log1p_ratio(c->alpha, tau) : 0.0;
+    return -lk - c->r * log1p_ratio(tau, c->alpha) - c->s * log1p_ratio(tau, c->beta) -
+           log(c->beta + tau);
 }
 
 static double log_integral(const prob_integrand *c)
@@ -1018,6 +1039,8 @@ static double log_integral(const prob_integrand *c)
             /* du/dv = π/4·cosh v·sech²(π/2·sinh v) = π·cosh v·u·(1−u) */
             double lw = log(M_PI * ch) + log(u) + log(um) + log(h);
             double l = prob_log_f(c, u, um) + lw;
+            if (!(l > -INFINITY)) /* τ^k underflowed */
+                continue;
             if (l > top) {
                 sum = sum * exp(top - l) + 1.0;
                 top = l;
@@ -1039,16 +1062,17 @@ static int probability(const double *params, double *dst, size_t n, const double
     double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
     for (size_t i = 0; i < n; i++) {
         double k = count[i], tt = t[i];
-        double lc = cxm__lgamma(r + k) - cxm__lgamma(r) - cxm__lgamma(k + 1.0);
+        /* ln C(k+r−1, k) = −ln B(r, k) − ln k: no difference of two huge ln Γ. */
+        double lc = k > 0.0 ? -cxm__lbeta(r, k) - log(k) : 0.0;
         if (tt == 0.0) {
             dst[i] = k == 0.0 ? 1.0 : 0.0;
             continue;
         }
         /* Alive through t with k purchases, plus death at τ < t after k purchases. */
-        double l1 = lc + r * log(alpha / (alpha + tt)) + k * log(tt / (alpha + tt)) +
-                    s * log(beta / (beta + tt));
-        prob_integrand c = { k, r + k, s + 1.0, alpha, beta, tt };
-        double l2 = lc + r * log(alpha) + log(s) + s * log(beta) + log_integral(&c);
+        double l1 = lc - r * log1p_ratio(tt, alpha) - (k > 0.0 ? k * log1p(alpha / tt) : 0.0) -
+                    s * log1p_ratio(tt, beta);
+        prob_integrand c = { k, r, s, alpha, beta, tt };
+        double l2 = lc + log(s) + log_integral(&c);
         double v = exp(cxm__logaddexp(l1, l2));
         dst[i] = v > 1.0 ? 1.0 : v;
     }
@@ -1062,6 +1086,11 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     double mu = cxm__rng_gamma(rng, params[PS], params[PBETA]);
     double death = mu > 0.0 ? cxm__rng_exponential(rng, mu) : INFINITY;
     double span = death < T ? death : T;
+    if (lambda * span > CXM__SIM_MAX_MEAN)
+        return cxm__fail(CXM_ERANGE,
+                         "%g expected purchases in T = %g are beyond 2^52, the most a simulated "
+                         "count holds",
+                         lambda * span, T);
     double N = (double)cxm__rng_poisson(rng, lambda * span);
     double last = N > 0.0 ? span * exp(log(cxm__rng_uniform(rng)) / N) : 0.0;
     *x = N;

@@ -15,6 +15,7 @@
  * weight n_{t−1} − n_t and (k, 1) with weight n_k. */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include "core/internal.h"
 #include "cxm/subscription.h"
 #include "numeric/hyp2f1.h"
+#include "numeric/quadrature.h"
 #include "numeric/special.h"
 
 enum { PA, PB }; /* alpha, beta */
@@ -250,8 +252,8 @@ int cxm_model_survival(const cxm_model *model, double *dst, size_t n, const doub
     if (status != CXM_OK)
         return status;
     double a = model->params[PA], b = model->params[PB], lb = cxm__lbeta(a, b);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = t[i] == 0.0 ? 1.0 : exp(cxm__lbeta(a, b + t[i]) - lb);
+    for (size_t i = 0; i < n; i++) /* (ln B rounds: at most 1) */
+        dst[i] = t[i] == 0.0 ? 1.0 : fmin(1.0, exp(cxm__lbeta(a, b + t[i]) - lb));
     return CXM_OK;
 }
 
@@ -283,23 +285,47 @@ int cxm_model_churn_probability(const cxm_model *model, double *dst, size_t n, c
     }
     if (status != CXM_OK)
         return status;
+    /* S(t−1)·(1 − r_t) = S(t−1)·a/(a+b+t−1): below 1 also where ln B of 1e10
+     * rounds (B(a+1, b+t−1)/B(a, b) would come out as 1 + 1e-14). */
     double a = model->params[PA], b = model->params[PB], lb = cxm__lbeta(a, b);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = exp(cxm__lbeta(a + 1.0, b + t[i] - 1.0) - lb);
+    for (size_t i = 0; i < n; i++) {
+        double before = t[i] == 1.0 ? 1.0 : fmin(1.0, exp(cxm__lbeta(a, b + (t[i] - 1.0)) - lb));
+        dst[i] = before * (a / (a + b + (t[i] - 1.0)));
+    }
     return CXM_OK;
 }
 
-/* 2F1(1, b; c; 1/(1+d)) with 1 − z = d/(1+d) passed exactly. */
-static int series_value(double b, double c, double d, double *out)
+/* Σ_{k>=0} E[(1−θ)^(k+j)]/(1+d)^k for θ ~ Beta(a, B), j = survive: DEL (B = β,
+ * j = 0) and DERL (B = β + renewals, j = 1). Without discount (a > 1) it is
+ * (a+B−1)/(a−1) or B/(a−1). Otherwise (B/(a+B))^j·2F1(1, B+j; a+B+j; 1/(1+d)),
+ * while a + B holds the digits of a (its 2F1 parameters would otherwise round
+ * them away: renewals of 10^9 and more), else the same mean as a quadrature
+ * over θ. Fails (CXM_EDOMAIN) only when the value overflows a double. */
+static int discounted_sum(double a, double B, double d, int survive, double *out)
 {
-    double l;
-    int sign;
-    int status = cxm__hyp2f1_log2(1.0, b, c, 1.0 / (1.0 + d), d / (1.0 + d), &l, &sign, NULL);
-    if (status != CXM_OK || sign <= 0)
+    double value;
+    if (d == 0.0) {
+        value = (survive ? B : a + B - 1.0) / (a - 1.0);
+    } else {
+        double l = NAN, err = INFINITY;
+        int sign = 0;
+        if ((a + B) * DBL_EPSILON <= 1e-12 * a) {
+            double Bj = B + survive;
+            if (cxm__hyp2f1_log2(1.0, Bj, a + Bj, 1.0 / (1.0 + d), d / (1.0 + d), &l, &sign,
+                                 &err) != CXM_OK || sign <= 0)
+                err = INFINITY;
+            if (survive)
+                l += log(B / (a + B));
+        }
+        if (!(err <= 1e-10))
+            l = log1p(d) + cxm__beta_discount_log(a, B, log(d), survive);
+        value = exp(l);
+    }
+    if (!isfinite(value))
         return cxm__fail(CXM_EDOMAIN,
-                         "the discounted sum diverges: without discounting (d = 0) it needs "
-                         "alpha > 1");
-    *out = exp(l);
+                         "the discounted sum is beyond the range of a double at discount %g",
+                         d);
+    *out = value;
     return CXM_OK;
 }
 
@@ -323,7 +349,7 @@ int cxm_model_del(const cxm_model *model, double *out, double discount)
     if (discount == 0.0 && !(a > 1.0))
         return cxm__fail(CXM_EDOMAIN,
                          "the undiscounted expected lifetime is infinite when alpha = %g <= 1", a);
-    return series_value(b, a + b, discount, out);
+    return discounted_sum(a, b, discount, 0, out);
 }
 
 static int derl_values(const cxm_model *model, double *dst, size_t n, double discount,
@@ -341,14 +367,14 @@ static int derl_values(const cxm_model *model, double *dst, size_t n, double dis
         return cxm__fail(CXM_EDOMAIN,
                          "the undiscounted residual lifetime is infinite when alpha = %g <= 1", a);
     for (size_t i = 0; i < n; i++) {
-        double m = renewals[i] + 1.0; /* the paper's n */
         double f;
-        status = series_value(b + m, a + b + m, discount, &f);
+        /* θ after renewals[i] renewals is Beta(alpha, beta + renewals). */
+        status = discounted_sum(a, b + renewals[i], discount, 1, &f);
         if (status != CXM_OK)
             return cxm__fail_prefix("element %zu: ", i);
-        dst[i] = scale * (b + m - 1.0) / (a + b + m - 1.0) * f;
+        dst[i] = scale * f;
     }
-    return CXM_OK;
+    return cxm__check_results(dst, 0, n, scale == 1.0 ? "DERL" : "the value");
 }
 
 int cxm_model_derl(const cxm_model *model, double *dst, size_t n, double discount,

@@ -356,6 +356,8 @@ static int connection(const params *p, double w, double lw, lval *out)
         s = -s;
     }
     double md = floor(s + 0.5);
+    if (md > (double)SERIES_MAX_TERMS) /* Σ1 alone would take that many terms */
+        return -1;
     double eps = s - md;
     long m = (long)md;
     /* Gamma functions are paired so that large arguments enter through
@@ -466,6 +468,21 @@ static int eval_unit(const params *p, double x, double w, double lw, lval *out)
         *out = LVAL_ONE;
         return 0;
     }
+    /* x rounded to 1 (w below 1.1e-16): the Gauss series lost its geometric
+     * factor. With s > 2, F(x) = F(1)·(1 − ab·w/(s−1) + O(c1²)), c1 the
+     * correction: Gauss's closed form once c1 <= 1e-8 (sBG after 10^12
+     * renewals with alpha = 1e10 at a discount of 1e-300). */
+    if (x == 1.0 && p->s > 2.0 && !is_nonpositive_integer(p->ca) &&
+        !is_nonpositive_integer(p->cb)) {
+        double c1 = p->a * p->b * w / (p->s - 1.0);
+        if (fabs(c1) <= 1e-8) {
+            lval r;
+            r.l = gauss_ratio(p->a, p->b, p->ca, p->cb, p->s, &r.s, &r.err) + log1p(-c1);
+            r.err += 1e-16;
+            *out = r;
+            return 0;
+        }
+    }
     double a = p->a, b = p->b, c = p->c;
     int poly = is_nonpositive_integer(a) || is_nonpositive_integer(b);
     int euler_poly = is_nonpositive_integer(p->ca) || is_nonpositive_integer(p->cb);
@@ -477,9 +494,24 @@ static int eval_unit(const params *p, double x, double w, double lw, lval *out)
         est_direct = INFINITY;
     lval best = { 0.0, 0, INFINITY };
     int have = 0;
+    /* The connection formula's series in w = 1 − x has the terms of a Gauss
+     * series with parameters a+m, b+m; m+1 (after Euler's transformation when
+     * s < −1/2): with large a or b and w not small it may need far more terms
+     * than the Gauss series at x (sBG's residual lifetime after 10^9 renewals). */
+    double cs = p->s, ca_ = p->a, cb_ = p->b;
+    if (cs < -0.5) {
+        ca_ = p->ca;
+        cb_ = p->cb;
+        cs = -cs;
+    }
+    double cm = floor(cs + 0.5);
+    /* ... and its finite sum Σ1 has m terms (10^10 for sBG with alpha = 1e10). */
+    double est_connection = fmax(series_terms_estimate(ca_ + cm, cb_ + cm, cm + 1.0, w), cm);
+    int connection_later = est_connection > fmin(est_direct, est_euler);
 
     /* The connection formula first when x is close to 1 and no series terminates. */
-    if (!poly && !euler_poly && x > 0.5 && fmin(est_direct, est_euler) > 60.0) {
+    if (!poly && !euler_poly && x > 0.5 && fmin(est_direct, est_euler) > 60.0 &&
+        !connection_later) {
         lval r;
         if (connection(p, w, lw, &r) == 0) {
             best = r;
@@ -514,9 +546,11 @@ static int eval_unit(const params *p, double x, double w, double lw, lval *out)
         if (GOOD_ENOUGH(best))
             break;
     }
-    if (!have && !poly && !euler_poly) {
+    int connection_may_help = connection_later && x > 0.5 && !GOOD_ENOUGH(best) &&
+                              est_connection < 2.0 * SERIES_MAX_TERMS;
+    if ((!have || connection_may_help) && !poly && !euler_poly) {
         lval r;
-        if (connection(p, w, lw, &r) == 0) {
+        if (connection(p, w, lw, &r) == 0 && (!have || r.err < best.err)) {
             best = r;
             have = 1;
         }
@@ -553,7 +587,8 @@ int cxm__hyp2f1_log2(double a, double b, double c, double z, double zc, double *
     }
     if (z == 0.0 || a == 0.0 || b == 0.0)
         goto out;
-    if (z == 1.0) {
+    /* z = 1 exactly; a z that rounds to 1 with its 1 − z given is below 1. */
+    if (z == 1.0 && !(zc > 0.0)) {
         if (a_poly || b_poly) {
             /* Chu–Vandermonde through the terminating series. */
             double stop = fmax(a_poly ? a : -INFINITY, b_poly ? b : -INFINITY);

@@ -6,6 +6,14 @@
  * Lentz's continued fraction on the side where it converges fast; relative
  * accuracy about 1e-14. */
 double cxm__beta_inc(double a, double b, double x);
+/* The same with 1 − x given exactly as y (x + y = 1), for x that rounds to
+ * 1 (e.g. x = t/(α+t), y = α/(α+t) with t ≫ α). */
+double cxm__beta_inc2(double a, double b, double x, double y);
+
+/* Regularised incomplete gamma functions P(s, z) and Q(s, z) = 1 − P, each
+ * computed directly where it is the smaller (series or continued fraction),
+ * for s > 0 and z >= 0. */
+void cxm__gamma_pq(double s, double z, double *p, double *q);
 
 /* e^x·E_m(x) = ∫_0^∞ e^(−x·w)·(1+w)^(−m) dw for m > 1 and x > 0 (the scaled
  * generalised exponential integral): its continued fraction where it

@@ -24,6 +24,12 @@ static void logit_logs(double s, double *log_p, double *log_q)
 double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, double g0,
                              double scale0, double g1, double scale1)
 {
+    return cxm__beta_expectation_log(a, b, g, context, g0, log(scale0), g1, log(scale1));
+}
+
+double cxm__beta_expectation_log(double a, double b, cxm__beta_fn g, void *context, double g0,
+                                 double log_scale0, double g1, double log_scale1)
+{
     const double tol = 1e-17;
     const int max_nodes = 200000;
     /* An approximate ln B(a, b) only keeps the numbers in range: the
@@ -37,8 +43,9 @@ double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, 
     if (center < -700.0)
         center = -700.0;
     /* Beyond these the tails are geometric to double precision. */
-    double s_left = log(tol) - log(a + b + scale0 + 1.0);
-    double s_right = -log(tol) + log(a + b + scale1 + 1.0);
+    double log_ab = log(a + b + 1.0);
+    double s_left = log(tol) - cxm__logaddexp(log_ab, log_scale0);
+    double s_right = -log(tol) + cxm__logaddexp(log_ab, log_scale1);
 
     double lp, lq;
     logit_logs(center, &lp, &lq);
@@ -88,6 +95,31 @@ double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, 
         }
     }
     return sum / mass;
+}
+
+typedef struct discount_context {
+    double log_d;
+    int survive;
+} discount_context;
+
+/* d·(1−θ)^j/(d+θ) = (1−θ)^j/(1 + θ/d), from the logs: d and θ may be tiny. */
+static double discount_g(void *context, double p, double log_p, double log_q)
+{
+    discount_context *c = context;
+    (void)p;
+    double value = 1.0 / (1.0 + exp(log_p - c->log_d));
+    return c->survive ? value * exp(log_q) : value;
+}
+
+double cxm__beta_discount_log(double a, double b, double log_d, int survive)
+{
+    discount_context context = { log_d, survive };
+    /* g falls from 1 at θ = 0 (slope 1/d + j) to d/(1+d) (or 0) at θ = 1. */
+    double g1 = survive ? 0.0 : 1.0 / (1.0 + exp(-log_d));
+    double log_scale = cxm__logaddexp(-log_d, survive ? 0.0 : -INFINITY);
+    double mean = cxm__beta_expectation_log(a, b, discount_g, &context, 1.0, log_scale, g1,
+                                            log_scale);
+    return log(mean) - log_d;
 }
 
 /* ------------------------------------------------------------------ (0, ∞) */

@@ -22,6 +22,18 @@ typedef double (*cxm__beta_fn)(void *context, double p, double log_p, double log
 double cxm__beta_expectation(double a, double b, cxm__beta_fn g, void *context, double g0,
                              double scale0, double g1, double scale1);
 
+/* The same with ln scale0 and ln scale1, for scales beyond a double (g then
+ * receives p = 0 where p underflows: it should work from log_p). */
+double cxm__beta_expectation_log(double a, double b, cxm__beta_fn g, void *context, double g0,
+                                 double log_scale0, double g1, double log_scale1);
+
+/* ln E[(1−θ)^j/(d+θ)] for θ ~ Beta(a, b), d = e^log_d > 0 and j = survive
+ * (0 or 1): the discounted sums of the shifted-beta-geometric kind,
+ * Σ_{k>=0} (1−θ)^(k+j)/(1+d)^k = (1+d)(1−θ)^j/(d+θ), averaged over θ.
+ * Unlike their 2F1 form it needs no parameter a + b + n in which a large n
+ * rounds away the digits of a, and it stays finite where d or b is extreme. */
+double cxm__beta_discount_log(double a, double b, double log_d, int survive);
+
 /* ------------------------------------------------------------------ (0, ∞) */
 
 enum { CXM__MOMENTS_MAX = 4 };
@@ -60,8 +72,10 @@ typedef struct cxm__halfline_result {
  * and the sum stops when that bound is below 1e-17 of it. The moments are
  * accumulated in one pass about the first node's features (an assumed mean),
  * so a covariance loses accuracy only when the features' spread is tiny
- * against their distance from that node (never for a non-increasing f). Relative accuracy of I ~1e-15 (checked against mpmath for
- * Pareto/NBD's integrand in tests/check_numeric.c); the cost is a few dozen
+ * against their distance from that node (never for a non-increasing f).
+ * Relative accuracy of I ~1e-15 (checked against closed forms in
+ * tests/check_numeric.c and, through Pareto/NBD's likelihood, against
+ * mpmath in tests/check_pnbd.c); the cost is a few dozen
  * nodes when f falls fast and grows like 1/(rate·0.18) for a slow algebraic
  * tail of rate `rate`. Returns CXM_OK, or CXM_EDOMAIN (no message) when
  * max_nodes would be exceeded or the sum is not finite. */

@@ -32,6 +32,15 @@ static double lgamma_ratio(double b, double a)
     return -(b - 0.5) * log1p(a / b) - a * log(b + a) + a + correction;
 }
 
+double cxm__lgamma_diff(double b, double a)
+{
+    if (a == 0.0)
+        return 0.0;
+    if (b >= 10.0)
+        return -lgamma_ratio(b, a);
+    return cxm__lgamma(b + a) - cxm__lgamma(b);
+}
+
 double cxm__lbeta(double a, double b)
 {
     if (a > b) {

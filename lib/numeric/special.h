@@ -7,6 +7,9 @@
 double cxm__lgamma(double x);
 /* ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a+b), a, b > 0, accurate when one argument is huge. */
 double cxm__lbeta(double a, double b);
+/* ln Γ(b + a) − ln Γ(b) for b > 0, a >= 0, without the cancellation of two
+ * large ln Γ (ratios of Beta functions with arguments near 1e10). */
+double cxm__lgamma_diff(double b, double a);
 /* ψ(x) and ψ'(x) for x > 0 (absolute error below 1e-13 for x >= 1e-6). */
 double cxm__digamma(double x);
 double cxm__trigamma(double x);

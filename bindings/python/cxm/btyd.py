@@ -42,14 +42,23 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 import numpy as np
 
 from . import core
-from ._arrays import (as_count, as_float, as_path, as_seed, as_vector, elementwise, same_length,
-                      _pandas_index)
-from ._errors import ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError
+from ._arrays import (as_count, as_float, as_float_array, as_path, as_seed, as_vector,
+                      elementwise, same_length, _pandas_index)
+from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
+                      DomainError, RangeError)
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model"]
 
 _REASONS = {0: "not run", 1: "converged", 2: "iteration limit reached", 3: "diverged",
             4: "not finite", 5: "no progress", 6: "Hessian not positive definite"}
+
+# Most customers generate_new_data draws in one call, and most repeat purchases it
+# returns with transactions=True: beyond them the call would allocate and run for
+# minutes rather than fail.
+MAX_SIMULATED = 10**8
+
+# Most periods customer_lifetime_value takes (the C interface's unsigned count).
+MAX_VALUE_PERIODS = 2**32 - 1
 
 # Length of a month in a time unit, from the mean Gregorian year (365.2425 days).
 _MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 12 * 24}
@@ -107,6 +116,24 @@ def _seed(seed):
 def _pandas():
     import pandas as pd
     return pd
+
+
+def _whole_periods(time):
+    """customer_lifetime_value's number of periods, refused beyond MAX_VALUE_PERIODS."""
+    periods = as_count(time, "time")
+    if periods > MAX_VALUE_PERIODS:
+        raise DomainError(f"time {periods} is beyond {MAX_VALUE_PERIODS} periods, the most "
+                          "customer_lifetime_value sums")
+    return periods
+
+
+def _simulated_size(size, name="size"):
+    """A number of customers to simulate, refused beyond MAX_SIMULATED."""
+    size = as_count(size, name)
+    if size > MAX_SIMULATED:
+        raise RangeError(f"{name} {size} is beyond {MAX_SIMULATED}, the most customers "
+                         "generate_new_data draws in one call")
+    return size
 
 
 class _Fitter:
@@ -382,7 +409,8 @@ class _PurchaseFitter(_Fitter):
 
     def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
-        unit (from a rate d per period of k units: log(1 + d)/k)."""
+        unit (from a rate d per period of k units: log(1 + d)/k). Rates below 1e-200 raise
+        :class:`cxm.DomainError` (the sums then span more than a double's range)."""
         rate = as_float(discount_rate, "discount_rate")
         return _elementwise(
             lambda dst, x, r, big: core.model_dert(self._model, dst, rate, x, r, big),
@@ -435,10 +463,14 @@ class _PurchaseFitter(_Fitter):
         """Simulate customers observed for ``T`` time units each (an array, or one number with
         ``size``). Returns a DataFrame frequency, recency, T; with ``transactions=True`` also
         a DataFrame of (customer, time) repeat purchases. The same seed gives the same data
-        on every platform."""
+        on every platform.
+
+        Raises :class:`cxm.RangeError` for ``size`` above ``cxm.btyd.MAX_SIMULATED``
+        (10**8), or when ``transactions=True`` would return more repeat purchases than that.
+        """
         big_t = _flat(T, "T")
         if size is not None:
-            big_t = np.ascontiguousarray(np.broadcast_to(big_t, (as_count(size, "size"),)))
+            big_t = np.ascontiguousarray(np.broadcast_to(big_t, (_simulated_size(size),)))
         seed = _seed(seed)
         x, t_x = np.empty(big_t.size), np.empty(big_t.size)
         core.model_simulate(self._model, x, t_x, big_t, seed)
@@ -446,7 +478,12 @@ class _PurchaseFitter(_Fitter):
         customers = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t})
         if not transactions:
             return customers
-        times = np.empty(int(x.sum()))
+        total = float(x.sum())
+        if total > MAX_SIMULATED:
+            raise RangeError(f"the customers make {total:.0f} repeat purchases, beyond "
+                             f"{MAX_SIMULATED}, the most transactions=True returns: simulate "
+                             "fewer customers or shorter T")
+        times = np.empty(int(total))
         core.model_simulate_times(self._model, times, big_t, seed)
         who = np.repeat(np.arange(big_t.size), x.astype(np.int64))
         return customers, pd.DataFrame({"customer": who, "time": times})
@@ -546,6 +583,12 @@ class GammaGammaFitter(_Fitter):
         one month of the unit ``freq`` ('D' days, 'W' weeks, 'M' months, 'H' hours), from
         the mean Gregorian year: 30.436875 days, not lifetimes' 30. ``discount_rate`` is per
         period.
+
+        ``time`` is a whole number of periods up to ``cxm.btyd.MAX_VALUE_PERIODS``
+        (2**32 - 1; :class:`cxm.DomainError` beyond). Without discount any number is one
+        closed form; with a discount the sum stops once the periods left cannot change the
+        value, and raises :class:`cxm.DomainError` when more than 1000 periods would (e.g.
+        ``time=10**6`` at ``discount_rate=1e-6``).
         """
         if not isinstance(transaction_prediction_model, _PurchaseFitter):
             raise ArgumentTypeError(
@@ -557,7 +600,7 @@ class GammaGammaFitter(_Fitter):
                     f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
                     "model's time unit with period=")
             period = _MONTH[freq]
-        options = (as_float(period, "period", positive=True), as_count(time, "time"),
+        options = (as_float(period, "period", positive=True), _whole_periods(time),
                    as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
         model = transaction_prediction_model._model

@@ -4,6 +4,7 @@ import numpy as np
 
 from . import core
 from ._arrays import as_count, as_float, as_vector, elementwise, same_length
+from ._errors import DomainError
 
 __all__ = ["clv", "clv_elasticity", "clv_schedule", "customer_equity"]
 
@@ -33,13 +34,18 @@ def clv(margin, retention, discount, *, prepaid=False, horizon=None):
 
     Raises InvalidArgumentError for retention outside [0, 1], a negative or
     non-finite discount or margin, and DomainError when the value is infinite
-    (retention 1 with discount 0 over an infinite horizon).
+    (retention 1 with discount 0 over an infinite horizon) or beyond the range
+    of a double, or for a horizon above ``2**64 - 1`` periods (any horizon up to
+    it is one closed form).
     """
     timing = _timing(prepaid)
     inputs = {"margin": margin, "retention": retention, "discount": discount}
     scalar = np.ndim(margin) == np.ndim(retention) == np.ndim(discount) == 0
     if horizon is not None:
         horizon = as_count(horizon, "horizon")
+        if horizon > 2**64 - 1:
+            raise DomainError(f"horizon {horizon} is beyond 2**64 - 1 periods, the most "
+                              "cxm.clv takes")
         if scalar:
             return core.clv_horizon(as_float(margin, "margin"), as_float(retention, "retention"),
                                     as_float(discount, "discount"), horizon, timing)

@@ -32,9 +32,17 @@ import numpy as np
 from . import core
 from . import btyd
 from .btyd import (COUNT, _Fitter, _PurchaseFitter, _columns, _elementwise, _flat, _pandas,
-                   _seed, _weights)
+                   _seed, _simulated_size, _weights)
 from ._arrays import as_count, as_float, as_float_array
-from ._errors import InvalidArgumentError
+from ._errors import InvalidArgumentError, DomainError
+
+# The most opportunities BG/BB takes (the C library's limit: its likelihood and
+# P(X(n) = x) sum one term per opportunity).
+MAX_OPPORTUNITIES = 10**6
+
+# The most rows of expected_number_of_transactions_in_first_n_periods: each of its
+# n + 1 probabilities sums up to n terms.
+MAX_TABLE_PERIODS = 2000
 
 __all__ = ["ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric"]
 
@@ -60,6 +68,12 @@ class BetaGeoBetaBinomFitter(_Fitter):
     p ~ Beta(alpha, beta); before each one an alive customer drops out with probability
     theta ~ Beta(gamma, delta). Data: ``frequency`` (transactions), ``recency`` (the
     opportunity of the last one) and ``n_periods``, usually as patterns with ``weights``.
+
+    The likelihood, P(alive), the conditional expectations, DERT and P(X(n) = x) sum one
+    term per opportunity: histories and ``n_periods`` beyond ``MAX_OPPORTUNITIES`` (10**6)
+    raise :class:`cxm.DomainError`. Future opportunities of the expectations
+    (``m_periods_in_future``, ``n_periods`` of ``expected_number_of_purchases_up_to_time``)
+    have closed forms and no limit.
     """
 
     _kind = core.MODEL_BGBB
@@ -92,9 +106,14 @@ class BetaGeoBetaBinomFitter(_Fitter):
 
     def conditional_probability_alive(self, m_periods_in_future, frequency, recency, n_periods):
         """P(alive at opportunity n_periods + m_periods_in_future | history) (lifetimes'
-        signature). ``m_periods_in_future=1`` is the paper's P(alive in the next period)."""
+        signature). ``m_periods_in_future=1`` is the paper's P(alive in the next period).
+        Opportunities (``n_periods``, ``m_periods_in_future``) above ``MAX_OPPORTUNITIES``
+        (10**6) raise :class:`cxm.DomainError`."""
         m = as_float_array(m_periods_in_future, "m_periods_in_future", **COUNT)
         n = as_float_array(n_periods, "n_periods", **COUNT)
+        if np.any(m > MAX_OPPORTUNITIES):
+            raise DomainError(f"m_periods_in_future {np.max(m):.0f} is beyond "
+                              f"{MAX_OPPORTUNITIES}, the most opportunities BG/BB supports")
         self._require_params()
         alpha, beta, gamma, delta = self._values()
         alive = np.asarray(self._alive_next(frequency, recency, n_periods), dtype=float)
@@ -126,8 +145,12 @@ class BetaGeoBetaBinomFitter(_Fitter):
 
     def expected_number_of_transactions_in_first_n_periods(self, n):
         """lifetimes' table: expected number of the fitted customers with each frequency
-        x = 0..n over the first n opportunities, P(X(n) = x) times the customers."""
+        x = 0..n over the first n opportunities, P(X(n) = x) times the customers.
+        ``n`` above ``MAX_TABLE_PERIODS`` (2000) raises :class:`cxm.DomainError`."""
         n = as_count(n, "n")
+        if n > MAX_TABLE_PERIODS:
+            raise DomainError(f"n {n} is beyond {MAX_TABLE_PERIODS}, the most periods of this "
+                              "table (its work grows like n squared)")
         self._require_params()
         x = np.arange(n + 1, dtype=float)
         probs = np.empty(n + 1)
@@ -143,14 +166,15 @@ class BetaGeoBetaBinomFitter(_Fitter):
                             {"n_periods": n_periods}, "expected_purchases")
 
     def probability_of_n_purchases_up_to_time(self, n_periods, n):
-        """P(X(n_periods) = n) for a new customer."""
+        """P(X(n_periods) = n) for a new customer; ``n_periods`` up to ``MAX_OPPORTUNITIES``."""
         return _elementwise(
             lambda dst, k, t: core.model_purchase_probability(self._model, dst, k, t),
             {"n": n, "n_periods": n_periods}, "probability")
 
     def discounted_expected_residual_transactions(self, frequency, recency, n_periods, discount):
         """DERT: the future transactions, the one at opportunity n+j discounted by
-        (1 + discount)^-j (Fader, Hardie & Shang 2010)."""
+        (1 + discount)^-j (Fader, Hardie & Shang 2010). ``log1p(discount)`` below 1e-200
+        raises :class:`cxm.DomainError`."""
         rate = math.log1p(as_float(discount, "discount", minimum=0))
         return _elementwise(
             lambda dst, x, r, n: core.model_dert(self._model, dst, rate, x, r, n),
@@ -164,10 +188,12 @@ class BetaGeoBetaBinomFitter(_Fitter):
 
     def generate_new_data(self, n_periods, seed=None, size=None):
         """Simulate donors observed for ``n_periods`` opportunities each; a DataFrame of
-        frequency, recency, n_periods. The same seed gives the same data everywhere."""
+        frequency, recency, n_periods. The same seed gives the same data everywhere.
+        ``n_periods`` up to ``MAX_OPPORTUNITIES`` (:class:`cxm.DomainError` beyond), ``size``
+        up to ``cxm.btyd.MAX_SIMULATED`` (:class:`cxm.RangeError` beyond)."""
         n = _flat(n_periods, "n_periods")
         if size is not None:
-            n = np.ascontiguousarray(np.broadcast_to(n, (as_count(size, "size"),)))
+            n = np.ascontiguousarray(np.broadcast_to(n, (_simulated_size(size),)))
         seed = _seed(seed)
         x, t_x = np.empty(n.size), np.empty(n.size)
         core.model_simulate(self._model, x, t_x, n, seed)
