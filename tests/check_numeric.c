@@ -299,7 +299,7 @@ START_TEST(halfline_moments_match_closed_forms)
         int algebraic = k < sizeof qs / sizeof qs[0];
         test_integrand c = { algebraic ? qs[k] : rates[k - sizeof qs / sizeof qs[0]], !algebraic };
         double rate = algebraic ? c.q - 1.0 : c.q, scale = 1.0 / c.q;
-        cxm__halfline_result r;
+        cxm__moments r;
         ck_assert_int_eq(cxm__halfline_moments(test_point, &c, scale, 1, 20000, &r), CXM_OK);
         ck_assert_msg(fabs(r.log_integral + log(rate)) <= 2e-15 * (1.0 + fabs(log(rate))),
                       "q %g: ln I %.17g, want %.17g", c.q, r.log_integral, -log(rate));
@@ -311,8 +311,45 @@ START_TEST(halfline_moments_match_closed_forms)
     }
     /* A tail too slow for the node budget is refused, not truncated. */
     test_integrand slow = { 1.0001, 0 };
-    cxm__halfline_result r;
+    cxm__moments r;
     ck_assert_int_eq(cxm__halfline_moments(test_point, &slow, 1.0, 1, 500, &r), CXM_EDOMAIN);
+}
+END_TEST
+
+/* e^g(u) = z·(1 + z)^−(1+k) at z = e^u, whose integral over the line is
+ * 1/k, with ln(1 + z) exponential of rate k under it. */
+static void line_point(void *context, double u, cxm__line_point *out)
+{
+    double k = *(const double *)context;
+    double l = u > 0 ? u + log1p(exp(-u)) : log1p(exp(u)), share = 1.0 / (1.0 + exp(-u));
+    /* (1 + k) as a double would round away the digits of a k of 1e-10 */
+    out->g = u - l - k * l;
+    out->slope = 1.0 / (1.0 + exp(u)) - k * share;
+    out->feature[0] = l;
+    out->feature_slope[0] = share;
+}
+
+START_TEST(line_moments_sum_slow_tails_in_closed_form)
+{
+    /* Rates down to 1e-10: the tail beyond u = 40 is summed, not walked. */
+    static const double ks[] = { 1e-10, 1e-4, 0.01, 0.3, 1.0, 5.0 };
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        double k = ks[i];
+        cxm__moments r;
+        /* Linear once the slope's e^−u is below 1e-17 of k. */
+        double u_hi = 40.0 + fmax(0.0, -log(k));
+        ck_assert_int_eq(cxm__line_moments(line_point, &k, -42.0, u_hi, 0.25, 1, 1000, &r),
+                         CXM_OK);
+        ck_assert_msg(fabs(r.log_integral + log(k)) <= 1e-14 * (1.0 + fabs(log(k))),
+                      "k %g: ln I %.17g, want %.17g", k, r.log_integral, -log(k));
+        ck_assert_msg(fabs(r.mean[0] * k - 1.0) <= 1e-13, "k %g: mean %.17g", k, r.mean[0]);
+        ck_assert_msg(fabs(r.cov[0] * k * k - 1.0) <= 1e-12, "k %g: variance %.17g", k, r.cov[0]);
+        ck_assert_uint_le(r.nodes, 430);
+    }
+    /* More nodes than the budget: refused before any work. */
+    double k = 1.0;
+    cxm__moments r;
+    ck_assert_int_eq(cxm__line_moments(line_point, &k, -42.0, 40.0, 0.25, 1, 100, &r), CXM_EDOMAIN);
 }
 END_TEST
 
@@ -333,6 +370,7 @@ int main(void)
     tcase_add_test(tc, wilson_interval_matches_newcombe_1998);
     tcase_add_test(tc, welch_test_matches_scipy);
     tcase_add_test(tc, halfline_moments_match_closed_forms);
+    tcase_add_test(tc, line_moments_sum_slow_tails_in_closed_form);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

@@ -1,6 +1,6 @@
 /* Internals of issue 5's kinds: analytic gradients and Hessians of the
  * Pareto/NBD, BG/BB and sBG log-likelihoods against central differences
- * (including Pareto/NBD's 2F1 fallback for very unequal alpha and beta),
+ * (including Pareto/NBD's quadratures for very unequal alpha and beta),
  * and e^z E_s(z) against mpmath. */
 #include <check.h>
 #include <math.h>
@@ -100,13 +100,13 @@ START_TEST(pareto_nbd_derivatives)
     static const double params[][4] = {
         { 0.553, 10.578, 0.606, 11.669 }, /* CDNOW */
         { 2.0, 3.0, 0.5, 40.0 },          /* alpha < beta */
-        { 0.8, 500.0, 1.2, 2.0 },         /* y close to 1: the 2F1 fallback for small t */
+        { 0.8, 500.0, 1.2, 2.0 },         /* y close to 1 for small t: quadrature */
         { 0.3, 0.05, 3.0, 20.0 },
         { 5.0, 1.0, 1.0, 1.0 },           /* alpha = beta, s = 1 */
         { 0.8, 3.0, 2e4, 5e4 },           /* y near 1, large s: S by quadrature */
         { 0.97, 3.3, 1.3e7, 4.9e8 },      /* s, beta heading for infinity */
         { 2.7e7, 8.4e7, 0.99, 1.7e9 },    /* r, alpha and beta heading for infinity */
-        { 0.3, 1e4, 0.2, 0.5 },           /* y near 1, P + Q < 2: the 2F1 fallback */
+        { 0.3, 1e4, 0.2, 0.5 },           /* y near 1, P + Q near 1: the line rule */
     };
     char label[64];
     for (size_t i = 0; i < COUNT(params); i++) {

@@ -278,6 +278,7 @@ CXM_API int cxm_model_fit_columns(cxm_model *model, size_t n, const double *colu
 /**
  * Total log-likelihood of data (same layout as cxm_model_fit_columns()) at
  * the model's parameters: Σ weight·ln L(row), as published in the papers.
+ * #CXM_EDOMAIN (never a NaN) when a row's likelihood cannot be evaluated.
  */
 CXM_API int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
                                         const double *columns, const double *weights);

@@ -1327,6 +1327,10 @@ int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
         cxm__evaluator_free(&ev);
     }
     cxm__prepared_free(&prep);
+    if (status == CXM_OK && !isfinite(acc[0]))
+        status = cxm__fail(CXM_EDOMAIN, "the %s log-likelihood of these rows cannot be evaluated "
+                           "at these parameters (a row's likelihood is beyond the range of a "
+                           "double)", kind->title);
     if (status == CXM_OK)
         *out = acc[0];
     return status;

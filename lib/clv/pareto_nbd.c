@@ -21,9 +21,9 @@
  * a series of positive terms (S = 2F1(1, P; P+Q; y)/(P+Q−1)) whose
  * derivatives in P, Q and y are summed alongside, so the gradient and the
  * Hessian in (r, α, s, β) are analytic. When y is close to 1 (very unequal
- * α and β with small t) the series is slow: ln S then comes from
- * lib/numeric/hyp2f1 (the 1 − y connection formula, with 1 − y = B/A
- * exact) and its derivatives from central differences of it. */
+ * α and β with small t) the series is slow: S is then an integral of a
+ * positive, log-concave integrand whose log-derivatives are its moments,
+ * found by quadrature with a bounded number of nodes (s_near_one). */
 #include "config.h"
 
 #include <float.h>
@@ -34,7 +34,6 @@
 #include "core/hash.h"
 #include "core/internal.h"
 #include "numeric/expint.h"
-#include "numeric/hyp2f1.h"
 #include "numeric/quadrature.h"
 #include "numeric/special.h"
 
@@ -280,65 +279,6 @@ static int s_asymptotic(double P, double Q, double w, int order, sval *out)
     return CXM_OK;
 }
 
-/* ln S from the 2F1 (y close to 1; 1 − y = yc exactly). */
-static int s_hyp(double P, double Q, double y, double yc, double *out)
-{
-    double l;
-    int sign;
-    double err;
-    int status = cxm__hyp2f1_log2(1.0, P, P + Q, y, yc, &l, &sign, &err);
-    if (status != CXM_OK || sign <= 0 || !(err <= 1e-12))
-        return CXM_EDOMAIN;
-    *out = l - log(P + Q - 1.0);
-    return CXM_OK;
-}
-
-/* y close to 1, where the series would need thousands of terms: ln S from
- * the 2F1's connection formula and its derivatives by central differences
- * (relative steps 2e-4: about 1e-9 relative error in the gradient and 1e-7
- * in the Hessian, ample for Newton steps and standard errors). Rows get here
- * only for very unequal alpha and beta with small t. */
-static int s_fallback(double P, double Q, double y, double yc, int order, sval *out)
-{
-    int status = s_hyp(P, Q, y, yc, &out->l);
-    if (status != CXM_OK || order < 1)
-        return status;
-    double v[3] = { P, Q, y }, step[3] = { 2e-4 * P, 2e-4 * Q, 2e-4 * yc };
-    double fp[3], fm[3];
-    for (int i = 0; i < 3; i++) {
-        double a[3] = { v[0], v[1], v[2] };
-        a[i] = v[i] + step[i];
-        if ((status = s_hyp(a[0], a[1], a[2], i == 2 ? yc - step[2] : yc, &fp[i])) != CXM_OK)
-            return status;
-        a[i] = v[i] - step[i];
-        if ((status = s_hyp(a[0], a[1], a[2], i == 2 ? yc + step[2] : yc, &fm[i])) != CXM_OK)
-            return status;
-        out->g[i] = (fp[i] - fm[i]) / (2.0 * step[i]);
-        if (order >= 2)
-            out->h[i * 3 + i] = (fp[i] - 2.0 * out->l + fm[i]) / (step[i] * step[i]);
-    }
-    if (order < 2)
-        return CXM_OK;
-    for (int i = 0; i < 3; i++)
-        for (int j = i + 1; j < 3; j++) {
-            double f[4];
-            int idx = 0;
-            for (int si = 1; si >= -1; si -= 2)
-                for (int sj = 1; sj >= -1; sj -= 2) {
-                    double a[3] = { v[0], v[1], v[2] }, ac = yc;
-                    a[i] += si * step[i];
-                    a[j] += sj * step[j];
-                    if (j == 2)
-                        ac -= sj * step[j];
-                    if ((status = s_hyp(a[0], a[1], a[2], ac, &f[idx++])) != CXM_OK)
-                        return status;
-                }
-            out->h[i * 3 + j] = out->h[j * 3 + i] =
-                (f[0] - f[1] - f[2] + f[3]) / (4.0 * step[i] * step[j]);
-        }
-    return CXM_OK;
-}
-
 /* ------------------------------------------------------------------ S by quadrature
  *
  * S = ∫_0^∞ (1 + εz)^−P (1 + z)^−Q dz with ε = 1 − y (substitute u = B·z in
@@ -350,7 +290,7 @@ static int s_fallback(double P, double Q, double y, double yc, int order, sval *
  * half-line rule applies, with a cost of a few dozen nodes when P + Q is
  * large (the regime where the series needs ~40/ε terms). */
 typedef struct s_integrand {
-    double P, Q, eps, log_eps;
+    double P, Q, eps, log_eps, k;
 } s_integrand;
 
 /* ln(1 + e^a) without overflow or loss of accuracy. */
@@ -384,30 +324,71 @@ static void s_point(void *context, double z, double log_z, cxm__halfline_point *
     out->feature[2] = v;
 }
 
-static int s_quadrature(double P, double Q, double yc, int order, unsigned max_nodes, sval *out)
+/* ln S and its derivatives from the moments of L1, L2 and v. */
+static void s_from_moments(double P, const cxm__moments *m, int order, sval *out)
 {
-    s_integrand c = { P, Q, yc, log(yc) };
-    cxm__halfline_result m;
-    /* f falls like e^−(Pε + Q)z near 0. */
-    int status = cxm__halfline_moments(s_point, &c, 1.0 / (P * yc + Q), 3, max_nodes, &m);
-    if (status != CXM_OK)
-        return status;
-    out->l = m.log_integral;
+    out->l = m->log_integral;
     if (order < 1)
-        return CXM_OK;
-    const double *mean = m.mean, *cov = m.cov; /* features L1, L2, v */
+        return;
+    const double *mean = m->mean, *cov = m->cov; /* features L1, L2, v */
     out->g[0] = -mean[0];
     out->g[1] = -mean[1];
     out->g[2] = P * mean[2];
     if (order < 2)
-        return CXM_OK;
+        return;
     out->h[0] = cov[0];
     out->h[1] = out->h[3] = cov[1];
     out->h[2] = out->h[6] = mean[2] - P * cov[2];
     out->h[4] = cov[4];
     out->h[5] = out->h[7] = -P * cov[5];
     out->h[8] = P * (cov[8] + mean[2] * mean[2]) + P * P * cov[8];
-    return CXM_OK;
+}
+
+static int s_quadrature(double P, double Q, double yc, int order, unsigned max_nodes, sval *out)
+{
+    s_integrand c = { P, Q, yc, log(yc), 0.0 };
+    cxm__moments m;
+    /* f falls like e^−(Pε + Q)z near 0. */
+    int status = cxm__halfline_moments(s_point, &c, 1.0 / (P * yc + Q), 3, max_nodes, &m);
+    if (status == CXM_OK)
+        s_from_moments(P, &m, order, out);
+    return status;
+}
+
+/* The same integral in u = ln z, for P + Q close to 1: there z·f falls
+ * like z^−(P+Q−1), too slowly for the half-line rule, but exactly so
+ * (to double precision) once z and εz exceed e^40: the line rule sums that
+ * tail in closed form. k = P + Q − 1 is given exactly (r + x + s), as
+ * 1 − P − Q would lose the digits of a k of 1e-10. */
+static void s_line_point(void *context, double u, cxm__line_point *out)
+{
+    const s_integrand *c = context;
+    double a = u + c->log_eps;
+    double l1 = log1p_exp(a), l2 = log1p_exp(u);
+    double out1 = 1.0 / (1.0 + exp(a)), out2 = 1.0 / (1.0 + exp(u)); /* 1 − σ */
+    out->g = u - c->P * l1 - c->Q * l2;
+    out->slope = -c->k + c->P * out1 + c->Q * out2;
+    out->feature[0] = l1;
+    out->feature[1] = l2;
+    out->feature[2] = 1.0 / (exp(-u) + c->eps);
+    out->feature_slope[0] = 1.0 - out1;
+    out->feature_slope[1] = 1.0 - out2;
+    out->feature_slope[2] = out->feature[2] * out1;
+}
+
+static int s_line(double P, double Q, double k, double yc, int order, sval *out)
+{
+    s_integrand c = { P, Q, yc, log(yc), k };
+    cxm__moments m;
+    /* Linear where the slope's P/(1 + εz) + Q/(1 + z) is below 1e-17·k on
+     * the right, and where z·(Pε + Q + 1) < e^−40 on the left. */
+    double lk = log(k);
+    double u_hi = fmax(fmax(0.0, log(P) - lk - c.log_eps), log(Q) - lk) + 40.0;
+    double u_lo = -40.0 - log(P * yc + Q + 1.0);
+    int status = cxm__line_moments(s_line_point, &c, u_lo, u_hi, 0.25, 3, 20000u, &m);
+    if (status == CXM_OK)
+        s_from_moments(P, &m, order, out);
+    return status;
 }
 
 /* Whether the series reaches 1e-17 within `terms` terms: its terms fall like
@@ -421,21 +402,20 @@ static int series_fits(double P, double Q, double y, double terms)
 
 /* S for y > Y_SERIES_MAX, where the plain series needs ~40/(1−y) terms:
  * an asymptotic series when P(1−y) is large, the plain series when Q is
- * large enough to make it short, quadrature otherwise. When P + Q is
- * near 1 the quadrature's algebraic tail is slow, and the 2F1 connection
- * formula (cheap for small parameters) comes first. Every branch is
- * bounded; CXM_EDOMAIN when none applies. */
-static int s_near_one(double P, double Q, double y, double yc, int order, sval *out)
+ * large enough to make it short, the half-line quadrature otherwise
+ * (a few dozen nodes). Its right tail falls like z^−k, k = P + Q − 1, and
+ * costs ~45/(0.18·k) nodes: below k = 0.25 the line rule, whose closed-form
+ * tail makes the cost (ln(1/(1 − y)) + 80)/0.25 nodes whatever k is, takes
+ * over. Every branch is bounded; CXM_EDOMAIN when none applies. */
+static int s_near_one(double P, double Q, double k, double y, double yc, int order, sval *out)
 {
     if (P * yc >= 40.0 * (1.0 + Q) && P > 50.0 && s_asymptotic(P, Q, yc, order, out) == CXM_OK)
         return CXM_OK;
     if (series_fits(P, Q, y, 500.0) && s_series(P, Q, y, order, 1000L, out) == 0)
         return CXM_OK;
-    if (P + Q >= 2.0)
+    if (k >= 0.25)
         return s_quadrature(P, Q, yc, order, 4000u, out);
-    if (s_fallback(P, Q, y, yc, order, out) == CXM_OK)
-        return CXM_OK;
-    return s_quadrature(P, Q, yc, order, 40000u, out);
+    return s_line(P, Q, k, yc, order, out);
 }
 
 /* ------------------------------------------------------------------ J(p, q; t) */
@@ -453,12 +433,18 @@ _Static_assert(sizeof(jval) == 21 * sizeof(double), "jval has padding");
 
 enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
 
-/* ln(1 + x) for x >= 0: log1p where 1 + x would round, the cheaper log
- * where it is exact enough (x >= 0.5: the result is above 0.4, and the
- * rounding of 1 + x costs 2e-16 of it). */
-static double log_one_plus(double x)
+/* ln(1 + t/a) for t >= 0, a > 0: log1p where 1 + t/a would round, the
+ * cheaper log where it is exact enough (t/a >= 0.5: the result is above
+ * 0.4, and the rounding of 1 + t/a costs 2e-16 of it), and logarithms
+ * where t/a overflows (t of 1e308 against a of 1e-10). */
+static double log_one_plus_ratio(double t, double a)
 {
-    return x < 0.5 ? log1p(x) : log(1.0 + x);
+    double x = t / a;
+    if (x < 0.5)
+        return log1p(x);
+    if (x < 1e300)
+        return log(1.0 + x);
+    return log(t) - log(a) + log1p(a / t);
 }
 
 /* ln J̃ = ln J + p·ln α + q·ln β and its derivatives. J itself holds
@@ -466,9 +452,9 @@ static double log_one_plus(double x)
  * (a fit heading for the boundary where dropout rates are all equal) each
  * is e^(±2e9), and their product lost every digit of the 1e-8 changes that
  * Newton's steps make there. J̃ carries only (1 + t/β)^−q. log_min is
- * ln min(α, β). */
-static int log_j(double p, double q, double alpha, double beta, double log_min, double t,
-                 int order, const double *coef, jval *out)
+ * ln min(α, β); k = p + q − 1 exactly (r + x + s for K and G). */
+static int log_j(double p, double q, double k, double alpha, double beta, double log_min,
+                 double t, int order, const double *coef, jval *out)
 {
     int alpha_big = alpha >= beta;
     double P = alpha_big ? p : q, Q = alpha_big ? q : p;
@@ -483,11 +469,11 @@ static int log_j(double p, double q, double alpha, double beta, double log_min, 
     else if (y <= Y_SERIES_MAX) /* at most ~45/(1 − y) < 1000 terms */
         status = s_series(P, Q, y, order, 2000L, &s) == 0 ? CXM_OK : CXM_EDOMAIN;
     else
-        status = s_near_one(P, Q, y, yc, order, &s);
+        status = s_near_one(P, Q, k, y, yc, order, &s);
     if (status != CXM_OK)
         return status;
     /* J = A^−P B^(1−Q) S, so J̃ = J·A0^P·B0^Q = (1 + t/A0)^−P (1 + t/B0)^−Q B S. */
-    double lA = log_one_plus(t / A0), lB = log_one_plus(t / B0); /* ln B = log_min + lB */
+    double lA = log_one_plus_ratio(t, A0), lB = log_one_plus_ratio(t, B0); /* ln B = log_min + lB */
     out->l = -P * lA + (1.0 - Q) * lB + log_min + s.l;
     if (order < 1)
         return CXM_OK;
@@ -613,7 +599,7 @@ static void fill_table(const double *params, const double *xs, size_t ngroups, d
         double *t = table + g * TAB_WIDTH;
         /* ln Γ(r+x) − ln Γ(r) without the cancellation of two values of
          * 4e8 when r heads for infinity */
-        t[TAB_LG] = x > 0 ? x * cxm__lgamma_divdiff(r, x, NULL) : 0.0;
+        t[TAB_LG] = cxm__lgamma_diff(r, x);
         t[TAB_PSI] = x > 0 ? cxm__digamma(r + x) - psi : 0.0;
         t[TAB_TRI] = x > 0 ? cxm__trigamma(r + x) - tri : 0.0;
         double m = r + x, s = params[PS];
@@ -625,7 +611,7 @@ static void fill_table(const double *params, const double *xs, size_t ngroups, d
         t[TAB_G0_OK] = 0.0;
         if (x == 0.0) {
             jval j;
-            if (log_j(r, s + 1.0, params[PALPHA], params[PBETA], t[TAB_LOGMIN], 0.0, 2,
+            if (log_j(r, s + 1.0, r + s, params[PALPHA], params[PBETA], t[TAB_LOGMIN], 0.0, 2,
                       t + TAB_GCOEF, &j) ==
                 CXM_OK) {
                 t[TAB_G0_OK] = 1.0;
@@ -693,8 +679,8 @@ static double log_min_of(const double *params)
 /* K = J(m+1, s; T) and G = J(m, s+1; t_x) of one row (tab: the group's table, or NULL). */
 static int k_term(const double *params, double x, double T, const double *tab, int order, jval *K)
 {
-    return log_j(params[PR] + x + 1.0, params[PS], params[PALPHA], params[PBETA],
-                 tab ? tab[TAB_LOGMIN] : log_min_of(params), T, order,
+    return log_j(params[PR] + x + 1.0, params[PS], params[PR] + x + params[PS], params[PALPHA],
+                 params[PBETA], tab ? tab[TAB_LOGMIN] : log_min_of(params), T, order,
                  tab ? tab + TAB_KCOEF : NULL, K);
 }
 
@@ -705,14 +691,47 @@ static int g_term(const double *params, double x, double t_x, const double *tab,
         jval_copy(G, tab + TAB_G0);
         return CXM_OK;
     }
-    return log_j(params[PR] + x, params[PS] + 1.0, params[PALPHA], params[PBETA],
-                 tab ? tab[TAB_LOGMIN] : log_min_of(params), t_x, order,
+    return log_j(params[PR] + x, params[PS] + 1.0, params[PR] + x + params[PS], params[PALPHA],
+                 params[PBETA], tab ? tab[TAB_LOGMIN] : log_min_of(params), t_x, order,
                  tab ? tab + TAB_GCOEF : NULL, G);
+}
+
+/* ln Ũ for a customer who bought last at T (t_x = T: a purchase today, or
+ * T = 0): m·K(T) + s·G(T) = (α+T)^−m (β+T)^−s by the integration by parts
+ * the likelihood is built on, so Ũ = (1 + T/α)^−m (1 + T/β)^−s exactly,
+ * whatever K and G would cost, and P(alive) = 1. */
+static void log_u_at_last_purchase(const double *params, double x, double T, int order,
+                                   jval *out)
+{
+    double m = params[PR] + x, s = params[PS], alpha = params[PALPHA], beta = params[PBETA];
+    out->l = -m * log_one_plus_ratio(T, alpha) - s * log_one_plus_ratio(T, beta);
+    if (order < 1)
+        return;
+    /* qa = T/(α+T), qb = T/(β+T) */
+    double qa = T > 0.0 ? 1.0 / (1.0 + alpha / T) : 0.0, qb = T > 0.0 ? 1.0 / (1.0 + beta / T) : 0.0;
+    memset(out->g, 0, sizeof out->g);
+    out->g[PR] = -log_one_plus_ratio(T, alpha);
+    out->g[PALPHA] = m * qa / alpha;
+    out->g[PS] = -log_one_plus_ratio(T, beta);
+    out->g[PBETA] = s * qb / beta;
+    if (order < 2)
+        return;
+    memset(out->h, 0, sizeof out->h);
+    out->h[PR * 4 + PALPHA] = out->h[PALPHA * 4 + PR] = qa / alpha;
+    out->h[PALPHA * 4 + PALPHA] = -m * qa * (2.0 - qa) / (alpha * alpha);
+    out->h[PS * 4 + PBETA] = out->h[PBETA * 4 + PS] = qb / beta;
+    out->h[PBETA * 4 + PBETA] = -s * qb * (2.0 - qb) / (beta * beta);
 }
 
 static int log_u(const double *params, double x, double t_x, double T, const double *tab,
                  int order, jval *out, double *log_first)
 {
+    if (t_x == T) {
+        log_u_at_last_purchase(params, x, T, order, out);
+        if (log_first)
+            *log_first = out->l;
+        return CXM_OK;
+    }
     jval K, G;
     int status = k_term(params, x, T, tab, order, &K);
     if (status == CXM_OK)
@@ -723,7 +742,7 @@ static int log_u(const double *params, double x, double t_x, double T, const dou
     combine(params, x, log(m / alpha), log(params[PS] / beta), &K, &G, order, out);
     /* (α+T)^−m (β+T)^−s·α^m·β^s, the numerator of P(alive) = e^first/Ũ */
     if (log_first)
-        *log_first = -m * log1p(T / alpha) - params[PS] * log1p(T / beta);
+        *log_first = -m * log_one_plus_ratio(T, alpha) - params[PS] * log_one_plus_ratio(T, beta);
     return CXM_OK;
 }
 
@@ -856,11 +875,33 @@ static void aux_fill(const double *params, const cxm__data *data, double *aux, i
     }
 }
 
+/* Add a row's ln L = ln Γ(r+x) − ln Γ(r) − x·ln α + ln Ũ (t: the row's
+ * group table) and its derivatives, with weight w. */
+static void add_row(const double *params, double x, const double *t, double la, double w,
+                    int order, const jval *u, double *acc)
+{
+    double alpha = params[PALPHA];
+    acc[0] += w * (t[TAB_LG] - x * la + u->l);
+    if (order < 1)
+        return;
+    acc[1 + PR] += w * (t[TAB_PSI] + u->g[PR]);
+    acc[1 + PALPHA] += w * (u->g[PALPHA] - x / alpha);
+    acc[1 + PS] += w * u->g[PS];
+    acc[1 + PBETA] += w * u->g[PBETA];
+    if (order < 2)
+        return;
+    double *h = acc + 5;
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++)
+            h[a * 4 + b] += w * u->h[a * 4 + b];
+    h[PR * 4 + PR] += w * t[TAB_TRI];
+    h[PALPHA * 4 + PALPHA] += w * x / (alpha * alpha);
+}
+
 static void loglik(const double *params, const cxm__data *data, const double *table,
                    size_t begin, size_t end, int order, double *acc)
 {
-    double alpha = params[PALPHA];
-    double la = log(alpha), lb = log(params[PBETA]), ls = log(params[PS]);
+    double la = log(params[PALPHA]), lb = log(params[PBETA]), ls = log(params[PS]);
     const double *xs = data->column[0], *txs = data->column[1], *Ts = data->column[2];
     const double *ws = data->weight;
     const double *aux = table + data->ngroups * TAB_WIDTH;
@@ -876,6 +917,11 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
         jval Kv, Gv, u;
         const jval *K = &Kv, *G = &Gv;
         int status = CXM_OK;
+        if (txs[i] == Ts[i]) {
+            log_u_at_last_purchase(params, xs[i], Ts[i], order, &u);
+            add_row(params, xs[i], t, la, w, order, &u, acc);
+            continue;
+        }
         if (nk)
             K = (const jval *)(entries + (size_t)kmap[i] * ENTRY + 3);
         else
@@ -890,23 +936,8 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
             acc[0] = NAN; /* the optimiser treats it as outside the domain */
             return;
         }
-        double x = xs[i];
-        combine(params, x, t[TAB_LOGM] - la, ls - lb, K, G, order, &u);
-        acc[0] += w * (t[TAB_LG] - x * la + u.l);
-        if (order < 1)
-            continue;
-        acc[1 + PR] += w * (t[TAB_PSI] + u.g[PR]);
-        acc[1 + PALPHA] += w * (u.g[PALPHA] - x / alpha);
-        acc[1 + PS] += w * u.g[PS];
-        acc[1 + PBETA] += w * u.g[PBETA];
-        if (order < 2)
-            continue;
-        double *h = acc + 5;
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++)
-                h[a * 4 + b] += w * u.h[a * 4 + b];
-        h[PR * 4 + PR] += w * t[TAB_TRI];
-        h[PALPHA * 4 + PALPHA] += w * x / (alpha * alpha);
+        combine(params, xs[i], t[TAB_LOGM] - la, ls - lb, K, G, order, &u);
+        add_row(params, xs[i], t, la, w, order, &u, acc);
     }
 }
 

@@ -166,8 +166,30 @@ static double moments_add(moment_sums *acc, double log_w, const double *x)
     return w;
 }
 
+/* ln of the integral (the weights times the step h) and the moments. */
+static int moments_result(const moment_sums *acc, double h, cxm__moments *out)
+{
+    size_t n = acc->n;
+    if (!(acc->weight > 0.0) || !isfinite(acc->weight))
+        return CXM_EDOMAIN;
+    out->log_integral = acc->ref + log(acc->weight * h);
+    double centre[CXM__MOMENTS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        centre[i] = acc->sum[i] / acc->weight;
+        out->mean[i] = acc->shift[i] + centre[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++)
+            out->cov[i * n + j] = out->cov[j * n + i] =
+                acc->product[i * n + j] / acc->weight - centre[i] * centre[j];
+    for (size_t i = 0; i < n * n; i++)
+        if (!isfinite(out->cov[i]))
+            return CXM_EDOMAIN;
+    return CXM_OK;
+}
+
 int cxm__halfline_moments(cxm__halfline_fn fn, void *context, double scale, size_t nfeatures,
-                          unsigned max_nodes, cxm__halfline_result *out)
+                          unsigned max_nodes, cxm__moments *out)
 {
     const double h = 0.18, tol = 1e-17;
     if (!(scale > 0.0) || !isfinite(scale) || nfeatures > CXM__MOMENTS_MAX)
@@ -207,18 +229,58 @@ int cxm__halfline_moments(cxm__halfline_fn fn, void *context, double scale, size
             }
         }
     }
-    if (!(acc.weight > 0.0) || !isfinite(acc.weight))
-        return CXM_EDOMAIN;
-    out->log_integral = acc.ref + log(acc.weight * h);
-    double centre[CXM__MOMENTS_MAX];
-    for (size_t i = 0; i < nfeatures; i++) {
-        centre[i] = acc.sum[i] / acc.weight;
-        out->mean[i] = acc.shift[i] + centre[i];
-    }
-    for (size_t i = 0; i < nfeatures; i++)
-        for (size_t j = i; j < nfeatures; j++)
-            out->cov[i * nfeatures + j] = out->cov[j * nfeatures + i] =
-                acc.product[i * nfeatures + j] / acc.weight - centre[i] * centre[j];
     out->nodes = nodes;
-    return CXM_OK;
+    return moments_result(&acc, h, out);
+}
+
+/* ------------------------------------------------------------------ the real line */
+
+/* Adds the trapezoidal rule's infinite tail beyond a node of log-weight
+ * log_w and features x: node m (m >= 1) has weight e^log_w·q^m and
+ * features x + step·m. With S0 = Σ q^m, S1 = Σ m q^m, S2 = Σ m² q^m
+ * (1 − q = omq given exactly, since q may be 1 − 1e-11). */
+static void moments_add_tail(moment_sums *acc, double log_w, const double *x, const double *step,
+                             double q, double omq)
+{
+    size_t n = acc->n;
+    double s0 = q / omq, s1 = s0 / omq, s2 = s1 * (1.0 + q) / omq;
+    double w = exp(log_w - acc->ref), d[CXM__MOMENTS_MAX];
+    acc->weight += w * s0;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = x[i] - acc->shift[i];
+        acc->sum[i] += w * (d[i] * s0 + step[i] * s1);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++)
+            acc->product[i * n + j] +=
+                w * (d[i] * d[j] * s0 + (d[i] * step[j] + d[j] * step[i]) * s1 +
+                     step[i] * step[j] * s2);
+}
+
+int cxm__line_moments(cxm__line_fn fn, void *context, double u_lo, double u_hi, double h,
+                      size_t nfeatures, unsigned max_nodes, cxm__moments *out)
+{
+    if (!(h > 0.0) || !(u_hi >= u_lo) || nfeatures > CXM__MOMENTS_MAX ||
+        !((u_hi - u_lo) / h < (double)max_nodes))
+        return CXM_EDOMAIN;
+    moment_sums acc = { .n = nfeatures };
+    long first = (long)floor(u_lo / h), last = (long)ceil(u_hi / h);
+    cxm__line_point p;
+    for (long j = first; j <= last; j++) {
+        fn(context, (double)j * h, &p);
+        if (!isfinite(p.g))
+            return CXM_EDOMAIN;
+        moments_add(&acc, p.g, p.feature);
+        /* The tails, from the two end nodes: linear there. */
+        if (j == first || j == last) {
+            double rate = j == last ? -p.slope : p.slope, step[CXM__MOMENTS_MAX];
+            if (!(rate > 0.0))
+                return CXM_EDOMAIN;
+            for (size_t i = 0; i < nfeatures; i++)
+                step[i] = (j == last ? h : -h) * p.feature_slope[i];
+            moments_add_tail(&acc, p.g, p.feature, step, exp(-rate * h), -expm1(-rate * h));
+        }
+    }
+    out->nodes = (unsigned)(last - first + 1);
+    return moments_result(&acc, h, out);
 }
