@@ -437,7 +437,7 @@ enum { JP = 0, JA = 1, JQ = 2, JB = 3 };
  * cheaper log where it is exact enough (t/a >= 0.5: the result is above
  * 0.4, and the rounding of 1 + t/a costs 2e-16 of it), and logarithms
  * where t/a overflows (t of 1e308 against a of 1e-10). */
-static double log_one_plus_ratio(double t, double a)
+static inline double log_one_plus_ratio(double t, double a)
 {
     double x = t / a;
     if (x < 0.5)
@@ -877,8 +877,8 @@ static void aux_fill(const double *params, const cxm__data *data, double *aux, i
 
 /* Add a row's ln L = ln Γ(r+x) − ln Γ(r) − x·ln α + ln Ũ (t: the row's
  * group table) and its derivatives, with weight w. */
-static void add_row(const double *params, double x, const double *t, double la, double w,
-                    int order, const jval *u, double *acc)
+static inline void add_row(const double *params, double x, const double *t, double la, double w,
+                           int order, const jval *u, double *acc)
 {
     double alpha = params[PALPHA];
     acc[0] += w * (t[TAB_LG] - x * la + u->l);
