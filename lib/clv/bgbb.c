@@ -543,9 +543,12 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     return CXM_OK;
 }
 
+static const char *const aliases[] = { "bg/bb", NULL };
+
 const cxm__kind cxm__kind_bgbb = {
     .kind = CXM_MODEL_BGBB,
     .name = "bgbb",
+    .aliases = aliases,
     .title = "BG/BB",
     .nparams = 4,
     .param_names = param_names,

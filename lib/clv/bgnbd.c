@@ -824,9 +824,12 @@ static int simulate_mbg(const double *params, cxm_rng *rng, double T, double *x,
 
 /* ------------------------------------------------------------------ the kinds */
 
+static const char *const bgnbd_aliases[] = { "bg/nbd", NULL };
+
 const cxm__kind cxm__kind_bgnbd = {
     .kind = CXM_MODEL_BGNBD,
     .name = "bgnbd",
+    .aliases = bgnbd_aliases,
     .title = "BG/NBD",
     .nparams = 4,
     .param_names = param_names,
@@ -848,9 +851,12 @@ const cxm__kind cxm__kind_bgnbd = {
     .simulate = simulate_bg,
 };
 
+static const char *const mbgnbd_aliases[] = { "mbg/nbd", NULL };
+
 const cxm__kind cxm__kind_mbgnbd = {
     .kind = CXM_MODEL_MBGNBD,
     .name = "mbgnbd",
+    .aliases = mbgnbd_aliases,
     .title = "MBG/NBD",
     .nparams = 4,
     .param_names = param_names,

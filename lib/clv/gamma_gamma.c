@@ -183,9 +183,12 @@ static int simulate_spend(const double *params, cxm_rng *rng, double x, double *
     return CXM_OK;
 }
 
+static const char *const aliases[] = { "gamma-gamma", "gamma_gamma", NULL };
+
 const cxm__kind cxm__kind_gamma_gamma = {
     .kind = CXM_MODEL_GAMMA_GAMMA,
     .name = "gg",
+    .aliases = aliases,
     .title = "Gamma-Gamma",
     .nparams = 3,
     .param_names = param_names,

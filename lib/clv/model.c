@@ -18,62 +18,54 @@
 
 /* ------------------------------------------------------------------ kinds */
 
+/* Every kind, once: its enum, names, parameters and hooks live in its
+ * cxm__kind (lib/clv/<kind>.c); lookups and messages read this table. */
+static const cxm__kind *const kinds[] = {
+    &cxm__kind_bgnbd,      &cxm__kind_mbgnbd, &cxm__kind_gamma_gamma,
+    &cxm__kind_pareto_nbd, &cxm__kind_bgbb,   &cxm__kind_sbg,
+};
+enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
+
 const cxm__kind *cxm__kind_of(cxm_model_kind kind)
 {
-    switch (kind) {
-    case CXM_MODEL_BGNBD: return &cxm__kind_bgnbd;
-    case CXM_MODEL_MBGNBD: return &cxm__kind_mbgnbd;
-    case CXM_MODEL_GAMMA_GAMMA: return &cxm__kind_gamma_gamma;
-    case CXM_MODEL_SBG: return &cxm__kind_sbg;
-    case CXM_MODEL_BGBB: return &cxm__kind_bgbb;
-    case CXM_MODEL_PARETO_NBD: return &cxm__kind_pareto_nbd;
-    default: return NULL;
-    }
+    for (size_t i = 0; i < KIND_COUNT; i++)
+        if (kinds[i]->kind == kind)
+            return kinds[i];
+    return NULL;
 }
-
-static const struct {
-    cxm_model_kind kind;
-    const char *name;
-} kind_names[] = {
-    { CXM_MODEL_BGNBD, "bgnbd" },       { CXM_MODEL_MBGNBD, "mbgnbd" },
-    { CXM_MODEL_GAMMA_GAMMA, "gg" },    { CXM_MODEL_PARETO_NBD, "pareto-nbd" },
-    { CXM_MODEL_BGBB, "bgbb" },         { CXM_MODEL_SBG, "sbg" },
-};
 
 const char *cxm_model_kind_name(cxm_model_kind kind)
 {
-    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
-        if (kind_names[i].kind == kind)
-            return kind_names[i].name;
-    return NULL;
+    const cxm__kind *k = cxm__kind_of(kind);
+    return k ? k->name : NULL;
+}
+
+static int known_as(const cxm__kind *kind, const char *name)
+{
+    if (strcmp(kind->name, name) == 0)
+        return 1;
+    for (const char *const *alias = kind->aliases; alias && *alias; alias++)
+        if (strcmp(*alias, name) == 0)
+            return 1;
+    return 0;
 }
 
 int cxm__kind_from_name(const char *name, cxm_model_kind *kind)
 {
-    static const struct {
-        const char *alias;
-        cxm_model_kind kind;
-    } aliases[] = {
-        { "bg/nbd", CXM_MODEL_BGNBD },          { "mbg/nbd", CXM_MODEL_MBGNBD },
-        { "gamma-gamma", CXM_MODEL_GAMMA_GAMMA }, { "gamma_gamma", CXM_MODEL_GAMMA_GAMMA },
-        { "pareto/nbd", CXM_MODEL_PARETO_NBD }, { "pnbd", CXM_MODEL_PARETO_NBD },
-        { "bg/bb", CXM_MODEL_BGBB },
-    };
     int status = cxm__check_pointer(name, "name");
     if (status != CXM_OK)
         return status;
-    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
-        if (strcmp(kind_names[i].name, name) == 0) {
-            *kind = kind_names[i].kind;
+    for (size_t i = 0; i < KIND_COUNT; i++)
+        if (known_as(kinds[i], name)) {
+            *kind = kinds[i]->kind;
             return CXM_OK;
         }
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcmp(aliases[i].alias, name) == 0) {
-            *kind = aliases[i].kind;
-            return CXM_OK;
-        }
-    return cxm__fail(CXM_EINVAL,
-                     "unknown model '%s' (known: bgnbd, mbgnbd, gg, pareto-nbd, bgbb, sbg)", name);
+    char known[128];
+    size_t used = 0;
+    for (size_t i = 0; i < KIND_COUNT && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 kinds[i]->name);
+    return cxm__fail(CXM_EINVAL, "unknown model '%s' (known: %s)", name, known);
 }
 
 /* ------------------------------------------------------------------ life cycle */

@@ -78,6 +78,7 @@ struct cxm__kind {
     cxm_model_kind kind;
     const char *name;            /* short name: JSON, CLI ("bgnbd") */
     const char *title;           /* for people ("BG/NBD") */
+    const char *const *aliases;  /* other names accepted on input, NULL-terminated (or NULL) */
     size_t nparams;
     const char *const *param_names;
     const cxm__scale *scales;

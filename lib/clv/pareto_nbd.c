@@ -1144,9 +1144,12 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     return CXM_OK;
 }
 
+static const char *const aliases[] = { "pareto/nbd", "pnbd", NULL };
+
 const cxm__kind cxm__kind_pareto_nbd = {
     .kind = CXM_MODEL_PARETO_NBD,
     .name = "pareto-nbd",
+    .aliases = aliases,
     .title = "Pareto/NBD",
     .nparams = 4,
     .param_names = param_names,
