@@ -4,7 +4,8 @@
 Run: /usr/bin/python3 tests/ref/pnbd_reference.py > tests/ref/pnbd_reference.h
 
 Nothing here uses libcxm or the way it evaluates the model (a series for
-J(p, q; t) after an integration by parts, and 2F1 near its argument 1):
+J(p, q; t) after an integration by parts, and quadratures of its integral form
+near y = 1):
   - ln L by direct numerical integration of the likelihood in its textbook
     form, L = Γ(r+x)α^r β^s/Γ(r) · [(α+T)^-(r+x) (β+T)^-s
                                      + s ∫_{t_x}^{T} (α+τ)^-(r+x) (β+τ)^-(s+1) dτ],
@@ -127,7 +128,8 @@ def main():
     # Very unequal alpha and beta with large s (or r): S by quadrature, and fits
     # heading for the boundary where s, beta (or r, alpha) -> infinity.
     for p in (("0.8", "3", "2e4", "5e4"), ("0.9653", "3.311", "1.344e7", "4.93e8"),
-              ("2.7e7", "8.4e7", "0.99", "1.7e9"), ("0.3", "1e4", "0.2", "0.5")):
+              ("2.7e7", "8.4e7", "0.99", "1.7e9"), ("0.3", "1e4", "0.2", "0.5"),
+              ("0.05", "1e4", "0.05", "0.5"), ("1e-6", "1e6", "1e-6", "1e-3")):
         for h in (("0", "0", "38.86"), ("2", "30.43", "38.86"), ("9", "1.5", "55"), ("221", "103.4", "103.6")):
             rows.append(p + h)
     print("/* r, alpha, s, beta, x, t_x, T, ln L, ln P(alive) (P(alive) itself can be below 1e-300) */")
