@@ -1,0 +1,152 @@
+#!/bin/sh
+# One argument order for every public function (docs/libcxm.3, CONVENTIONS):
+#
+#   1. the outputs: the pointers the function writes its results through
+#      (T **out, double *out, double *dst followed by its length size_t n);
+#   2. the handle the function acts on: the opaque type its name starts with
+#      (const cxm_model *model for cxm_model_*), when it takes one;
+#   3. the inputs.
+#
+# This reads every CXM_API declaration of the public headers and names each
+# function that breaks the rule. A parameter is an output when it is a
+# pointer through which the function may write: not const, not a handle (a
+# handle it changes is the object it acts on), not a FILE * or a void *
+# (a stream and user data are given by the caller). size_t parameters right
+# after the outputs are their lengths.
+#
+#   tests/conventions.sh [HEADER...]   (default: include/cxm.h include/cxm/*.h)
+set -eu
+top=${top_srcdir:-.}
+if [ $# -eq 0 ]; then
+  set -- "$top"/include/cxm.h "$top"/include/cxm/*.h
+fi
+
+# The opaque handles: "typedef struct cxm_x cxm_x;" with no body.
+handles=$(cat "$@" | sed -n 's/^typedef struct \(cxm_[a-z0-9_]*\) \1;.*/\1/p' | sort -u | tr '\n' ' ')
+[ -n "$handles" ] || { echo "conventions: no handle types found in $*"; exit 1; }
+
+out=$(cat "$@" | awk -v handles="$handles" '
+  BEGIN { nh = split(handles, handle, " ") }
+  # Comments out (declarations never hold one, doc comments precede them).
+  { line = $0; gsub(/\/\*.*\*\//, "", line) }
+  /\/\*/ && !/\*\// { in_comment = 1; next }
+  in_comment { if (/\*\//) in_comment = 0; next }
+  line ~ /^[ \t]*CXM_API[ \t]/ { decl = ""; collecting = 1 }
+  collecting {
+    decl = decl " " line
+    if (index(decl, ";")) { check(decl); collecting = 0; count++ }
+  }
+  function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); gsub(/[ \t]+/, " ", s); return s }
+  function is_handle(type,   i) {
+    for (i = 1; i <= nh; i++) if (type == handle[i]) return 1
+    return 0
+  }
+  # The handle a function acts on: the longest handle its name starts with.
+  function object_of(name,   i, best) {
+    best = ""
+    for (i = 1; i <= nh; i++)
+      if (index(name "_", handle[i] "_") == 1 && length(handle[i]) > length(best)) best = handle[i]
+    return best
+  }
+  function kind(param,   base, stars, t) {
+    t = param
+    stars = gsub(/\*/, " * ", t)
+    t = trim(t)
+    if (stars == 0) return "value"
+    if (t ~ /^const /) { sub(/^const /, "", t); split(t, base, " ")
+      return is_handle(base[1]) && stars == 1 ? "handle" : "input" }
+    split(t, base, " ")
+    if (stars == 1 && is_handle(base[1])) return "handle"
+    if (base[1] == "FILE" || base[1] == "void") return "input"
+    return "output"
+  }
+  function check(decl,   head, args, n, p, i, name, words, nw, object, k, stage, why, pname, ptype) {
+    head = substr(decl, 1, index(decl, "(") - 1)
+    nw = split(head, words, /[^A-Za-z0-9_]+/)
+    name = words[nw]; if (name == "") name = words[nw - 1]
+    args = substr(decl, index(decl, "(") + 1)
+    sub(/\)[^)]*$/, "", args)
+    args = trim(args)
+    if (args == "void" || args == "") return
+    n = split(args, p, ",")
+    object = object_of(name)
+    # stage 0: outputs and their lengths; 1: the object; 2: inputs.
+    stage = 0; why = ""; last = ""; prev = ""
+    for (i = 1; i <= n && why == ""; i++) {
+      p[i] = trim(p[i])
+      pname = p[i]; sub(/.*[^A-Za-z0-9_]/, "", pname)
+      ptype = p[i]; sub(/[A-Za-z0-9_]+$/, "", ptype); ptype = trim(ptype)
+      k = kind(ptype)
+      if ((pname == "out" || pname ~ /^dst/ || pname ~ /_dst$/) && k != "output" && k != "handle" && k != "value")
+        why = "parameter " pname " is named as an output but is not a writable pointer"
+      else if (k == "output") {
+        if (stage > 0) why = "output " pname " comes after " prev
+      } else if (stage == 0 && k == "value" && i > 1 && ptype == "size_t" && last == "length") {
+        # a length of the outputs
+      } else if (k == "handle" && stage < 2 && base_of(ptype) == object) {
+        stage = 1
+      } else {
+        if (object != "" && stage == 0 && has_object(p, n, object))
+          why = "the handle " object " must come right after the outputs, before " pname
+        stage = 2
+      }
+      last = (k == "output" || (last == "length" && ptype == "size_t")) ? "length" : ""
+      prev = pname
+    }
+    if (why != "") printf "%s: %s\n", name, why
+  }
+  function base_of(type,   t, w) {
+    t = type; gsub(/\*/, " ", t); gsub(/(^| )const( |$)/, " ", t); t = trim(t)
+    split(t, w, " "); return w[1]
+  }
+  function has_object(p, n, object,   j, t) {
+    for (j = 1; j <= n; j++) {
+      t = trim(p[j]); sub(/[A-Za-z0-9_]+$/, "", t); t = trim(t)
+      if (kind(t) == "handle" && base_of(t) == object) return 1
+    }
+    return 0
+  }
+  END { print "count", count + 0 }')
+
+count=$(echo "$out" | sed -n 's/^count //p')
+[ "$count" -gt 0 ] || { echo "conventions: no CXM_API declaration found in $*"; exit 1; }
+bad=$(echo "$out" | grep -v '^count ' || true)
+
+# Functions not changed yet: the commits that change them take them off.
+pending="cxm_survey_pls cxm_markov_counts_save cxm_model_params cxm_model_param
+  cxm_model_log_likelihood_of cxm_model_log_likelihood cxm_model_aic cxm_model_bic
+  cxm_model_standard_errors cxm_model_covariance cxm_model_fit_report cxm_model_p_alive
+  cxm_model_expected_purchases cxm_model_conditional_purchases cxm_model_purchase_probability
+  cxm_model_dert cxm_model_tracking cxm_model_calibration_holdout cxm_model_expected_spend
+  cxm_model_mean_spend cxm_model_lifetime_value cxm_model_simulate cxm_model_simulate_times
+  cxm_model_simulate_spend cxm_model_to_json cxm_model_chunk_loglik cxm_model_start
+  cxm_model_survival cxm_model_retention cxm_model_churn_probability cxm_model_del
+  cxm_model_derl cxm_model_subscription_value"
+pending=" $(echo $pending) "
+status=0
+failed=0
+for name in $pending; do
+  if ! echo "$bad" | grep -q "^$name: "; then
+    echo "conventions: $name is listed as pending but follows the rule: take it off the list"
+    status=1
+  fi
+done
+if [ -n "$bad" ]; then
+  while IFS= read -r line; do
+    case $pending in
+      *" ${line%%:*} "*) echo "conventions: pending: $line" ;;
+      *) echo "conventions: $line"; failed=$((failed + 1)) ;;
+    esac
+  done <<EOF
+$bad
+EOF
+fi
+if [ "$failed" -gt 0 ]; then
+  echo "conventions: $failed of $count public functions break the argument order of docs/libcxm.3:"
+  echo "             outputs first, then the handle the function acts on, then the inputs"
+  status=1
+elif [ "$status" -eq 0 ]; then
+  n_pending=$(echo $pending | wc -w)
+  echo "conventions: $((count - n_pending)) of the $count public functions put outputs first, then their handle, then inputs ($n_pending pending)"
+fi
+exit $status
