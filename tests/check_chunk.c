@@ -630,7 +630,7 @@ static void check_merged_attribution(unsigned order, int use_nulls, int keep, si
             unsigned char *bytes;
             size_t size;
             cxm_markov_counts *back;
-            ck_assert_cxm_ok(cxm_markov_counts_save(part[k], &bytes, &size));
+            ck_assert_cxm_ok(cxm_markov_counts_save(&bytes, &size, part[k]));
             ck_assert_cxm_ok(cxm_markov_counts_load(&back, bytes, size));
             cxm_free(bytes);
             cxm_markov_counts_free(part[k]);
@@ -702,7 +702,7 @@ START_TEST(counts_refuse_what_does_not_fit)
      * as valid counts, never crashes. */
     unsigned char *bytes;
     size_t size;
-    ck_assert_cxm_ok(cxm_markov_counts_save(b, &bytes, &size));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&bytes, &size, b));
     for (size_t cut = 0; cut < size; cut++) {
         ck_assert_int_eq(cxm_markov_counts_load(&d, bytes, cut), CXM_EPARSE);
         ck_assert_ptr_null(d);
@@ -731,7 +731,7 @@ START_TEST(counts_refuse_what_does_not_fit)
                         "1 bytes after the end");
     free(longer);
     cxm_free(bytes);
-    ck_assert_cxm_fails(cxm_markov_counts_save(NULL, &bytes, &size), CXM_EINVAL, "counts");
+    ck_assert_cxm_fails(cxm_markov_counts_save(&bytes, &size, NULL), CXM_EINVAL, "counts");
     cxm_markov_counts_free(a);
     cxm_markov_counts_free(b);
     cxm_markov_counts_free(c);
@@ -798,7 +798,7 @@ static int oom_counts(void *context)
     if (status == CXM_OK)
         status = cxm_markov_counts_merge(a, b);
     if (status == CXM_OK)
-        status = cxm_markov_counts_save(a, &bytes, &size);
+        status = cxm_markov_counts_save(&bytes, &size, a);
     if (status == CXM_OK)
         status = cxm_markov_counts_load(&back, bytes, size);
     if (status == CXM_OK)
@@ -844,7 +844,7 @@ START_TEST(failed_merge_changes_nothing)
     ck_assert_cxm_ok(cxm_markov_counts_create(&b, q, &o));
     unsigned char *before, *after;
     size_t before_n, after_n;
-    ck_assert_cxm_ok(cxm_markov_counts_save(a, &before, &before_n));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&before, &before_n, a));
     for (long fail = 1; fail < 1000; fail++) {
         chaos.fail_at = chaos.calls + fail;
         int status = cxm_markov_counts_merge(a, b);
@@ -852,12 +852,12 @@ START_TEST(failed_merge_changes_nothing)
         if (status == CXM_OK)
             break;
         ck_assert_int_eq(status, CXM_ENOMEM);
-        ck_assert_cxm_ok(cxm_markov_counts_save(a, &after, &after_n));
+        ck_assert_cxm_ok(cxm_markov_counts_save(&after, &after_n, a));
         ck_assert_uint_eq(before_n, after_n);
         ck_assert(memcmp(before, after, before_n) == 0);
         cxm_free(after);
     }
-    ck_assert_cxm_ok(cxm_markov_counts_save(a, &after, &after_n));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&after, &after_n, a));
     ck_assert(after_n > before_n);
     cxm_free(after);
     cxm_free(before);

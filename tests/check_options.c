@@ -398,7 +398,7 @@ static int pls_estimate(const void *o)
 static int survey_pls(const void *o)
 {
     cxm_pls_result *res = NULL;
-    int status = cxm_survey_pls(&res, pls, survey, o);
+    int status = cxm_survey_pls(&res, survey, pls, o);
     cxm_pls_result_free(res);
     return status;
 }
