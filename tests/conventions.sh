@@ -15,17 +15,20 @@
 # after the outputs are their lengths.
 #
 #   tests/conventions.sh [HEADER...]   (default: include/cxm.h include/cxm/*.h)
+#
+# It first checks itself on a sample header with each kind of mistake, so
+# that a parser broken by a new declaration style cannot pass everything.
 set -eu
 top=${top_srcdir:-.}
 if [ $# -eq 0 ]; then
   set -- "$top"/include/cxm.h "$top"/include/cxm/*.h
 fi
 
-# The opaque handles: "typedef struct cxm_x cxm_x;" with no body.
-handles=$(cat "$@" | sed -n 's/^typedef struct \(cxm_[a-z0-9_]*\) \1;.*/\1/p' | sort -u | tr '\n' ' ')
-[ -n "$handles" ] || { echo "conventions: no handle types found in $*"; exit 1; }
-
-out=$(cat "$@" | awk -v handles="$handles" '
+# "name: why" per function breaking the rule, then "count N".
+offenders() {
+  # The opaque handles: "typedef struct cxm_x cxm_x;" with no body.
+  handles=$(cat "$@" | sed -n 's/^typedef struct \(cxm_[a-z0-9_]*\) \1;.*/\1/p' | sort -u | tr '\n' ' ')
+  cat "$@" | awk -v handles="$handles" '
   BEGIN { nh = split(handles, handle, " ") }
   # Comments out (declarations never hold one, doc comments precede them).
   { line = $0; gsub(/\/\*.*\*\//, "", line) }
@@ -106,8 +109,45 @@ out=$(cat "$@" | awk -v handles="$handles" '
     }
     return 0
   }
-  END { print "count", count + 0 }')
+  END { print "count", count + 0 }'
+}
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/sample.h" <<'SAMPLE'
+typedef struct cxm_thing cxm_thing;
+typedef struct cxm_thing_part cxm_thing_part;
+/** CXM_API in a comment is no declaration (f(x, y); */
+CXM_API int cxm_thing_good(double *dst, size_t n, const cxm_thing *thing, const double *x);
+CXM_API int cxm_thing_create(cxm_thing **out, const char *name,
+                             size_t n);
+CXM_API int cxm_thing_add(cxm_thing *thing, const double *x, size_t n);
+CXM_API int cxm_thing_write(const cxm_thing *thing, FILE *stream, void *user_data);
+CXM_API int cxm_thing_merge(cxm_thing *dst, const cxm_thing *src);
+CXM_API int cxm_thing_part_get(double *out, const cxm_thing_part *part, const cxm_thing *thing);
+CXM_API void cxm_nothing(void);
+CXM_API int cxm_thing_late(const cxm_thing *thing,
+                           double *dst, size_t n);
+CXM_API int cxm_thing_after_input(double *out, const char *name, const cxm_thing *thing);
+CXM_API int cxm_thing_named(const double *out, const cxm_thing *thing);
+CXM_API int cxm_thing_json(const cxm_thing *thing, char **json);
+CXM_API int cxm_free_thing(double *a, const double *b, size_t *c);
+SAMPLE
+cat >"$tmp/expected" <<'EXPECTED'
+cxm_thing_late: output dst comes after thing
+cxm_thing_after_input: the handle cxm_thing must come right after the outputs, before name
+cxm_thing_named: parameter out is named as an output but is not a writable pointer
+cxm_thing_json: output json comes after thing
+cxm_free_thing: output c comes after b
+count 12
+EXPECTED
+offenders "$tmp/sample.h" >"$tmp/got"
+if ! diff -u "$tmp/expected" "$tmp/got"; then
+  echo "conventions: the checker misreads its sample header (above: - expected, + got)"
+  exit 1
+fi
+
+out=$(offenders "$@")
 count=$(echo "$out" | sed -n 's/^count //p')
 [ "$count" -gt 0 ] || { echo "conventions: no CXM_API declaration found in $*"; exit 1; }
 bad=$(echo "$out" | grep -v '^count ' || true)
