@@ -7,8 +7,9 @@
 #      (const cxm_model *model for cxm_model_*), when it takes one;
 #   3. the inputs.
 #
-# This reads every CXM_API declaration of the public headers and names each
-# function that breaks the rule. A parameter is an output when it is a
+# This reads every CXM_API declaration of the public headers (as
+# scripts/exports.sh, which makes the version script, finds them) and names
+# each function that breaks the rule. A parameter is an output when it is a
 # pointer through which the function may write: not const, not a handle (a
 # handle it changes is the object it acts on), not a FILE * or a void *
 # (a stream and user data are given by the caller). size_t parameters right
@@ -28,17 +29,9 @@ fi
 offenders() {
   # The opaque handles: "typedef struct cxm_x cxm_x;" with no body.
   handles=$(cat "$@" | sed -n 's/^typedef struct \(cxm_[a-z0-9_]*\) \1;.*/\1/p' | sort -u | tr '\n' ' ')
-  cat "$@" | awk -v handles="$handles" '
+  sh "$top/scripts/exports.sh" decls "$@" | awk -v handles="$handles" '
   BEGIN { nh = split(handles, handle, " ") }
-  # Comments out (declarations never hold one, doc comments precede them).
-  { line = $0; gsub(/\/\*.*\*\//, "", line) }
-  /\/\*/ && !/\*\// { in_comment = 1; next }
-  in_comment { if (/\*\//) in_comment = 0; next }
-  line ~ /^[ \t]*CXM_API[ \t]/ { decl = ""; collecting = 1 }
-  collecting {
-    decl = decl " " line
-    if (index(decl, ";")) { check(decl); collecting = 0; count++ }
-  }
+  { count++; check(substr($0, index($0, " ") + 1)) }
   function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); gsub(/[ \t]+/, " ", s); return s }
   function is_handle(type,   i) {
     for (i = 1; i <= nh; i++) if (type == handle[i]) return 1
@@ -117,6 +110,7 @@ trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/sample.h" <<'SAMPLE'
 typedef struct cxm_thing cxm_thing;
 typedef struct cxm_thing_part cxm_thing_part;
+#define CXM_API __attribute__((visibility("default")))
 /** CXM_API in a comment is no declaration (f(x, y); */
 CXM_API int cxm_thing_good(double *dst, size_t n, const cxm_thing *thing, const double *x);
 CXM_API int cxm_thing_create(cxm_thing **out, const char *name,
