@@ -53,7 +53,7 @@ static double fit_once(size_t n, const double *x, const double *tx, const double
     if (cxm_model_fit(m, n, x, tx, T, NULL, NULL) != CXM_OK)
         die("fit");
     double se[4];
-    if (cxm_model_standard_errors(m, se, 4) != CXM_OK)
+    if (cxm_model_standard_errors(se, 4, m) != CXM_OK)
         die("standard errors");
     double elapsed = now() - start;
     *cpu_time = cpu() - cpu_start;
@@ -77,10 +77,10 @@ static void report_fit(const char *label, size_t n, const double *x, const doubl
     }
     double p[4], se[4], ll;
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    cxm_model_params(m, p, 4);
-    cxm_model_standard_errors(m, se, 4);
-    cxm_model_log_likelihood(m, &ll);
-    cxm_model_fit_report(m, &report);
+    cxm_model_params(p, 4, m);
+    cxm_model_standard_errors(se, 4, m);
+    cxm_model_log_likelihood(&ll, m);
+    cxm_model_fit_report(&report, m);
     printf("fit BG/NBD, %zu customers, %s: %.3f s wall, %.3f s CPU (%.0f rows after merging, "
            "%u iterations, %u passes)\n",
            n, label, best, best_cpu, report.rows, report.iterations, report.evaluations);
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         T[i] = 39.0 - 12.0 * (double)((i * 2654435761u) % n) / (double)n;
     double start = now();
-    if (cxm_model_simulate(source, x, tx, n, T, 2024) != CXM_OK)
+    if (cxm_model_simulate(x, tx, n, source, T, 2024) != CXM_OK)
         die("simulate");
     printf("simulate %zu customers: %.3f s\n", n, now() - start);
     for (size_t i = 0; i < n; i++) {
@@ -143,10 +143,10 @@ int main(int argc, char **argv)
     for (int run = 0; run < 3; run++) {
         double c0 = cpu();
         start = now();
-        if (cxm_model_p_alive(source, alive, np, px, ptx, pT) != CXM_OK)
+        if (cxm_model_p_alive(alive, np, source, px, ptx, pT) != CXM_OK)
             die("p_alive");
         double mid = now(), c1 = cpu();
-        if (cxm_model_conditional_purchases(source, ey, np, t, px, ptx, pT) != CXM_OK)
+        if (cxm_model_conditional_purchases(ey, np, source, t, px, ptx, pT) != CXM_OK)
             die("conditional purchases");
         double end = now(), c2 = cpu();
         if (c1 - c0 < cpu_alive)

@@ -57,7 +57,7 @@ static int run(const char *label, size_t n, const double *x, const double *tx, c
         double start = now(), start_cpu = cpu();
         int status = cxm_model_fit(m, n, x, tx, T, NULL, &options);
         if (status == CXM_OK)
-            status = cxm_model_standard_errors(m, se, 4);
+            status = cxm_model_standard_errors(se, 4, m);
         double wall = now() - start, used = cpu() - start_cpu;
         if (status != CXM_OK) {
             fprintf(stderr, "bench_pnbd: %s: %s\n", label, cxm_error_message());
@@ -70,9 +70,9 @@ static int run(const char *label, size_t n, const double *x, const double *tx, c
         }
     }
     cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
-    cxm_model_params(m, p, 4);
-    cxm_model_log_likelihood(m, &ll);
-    cxm_model_fit_report(m, &report);
+    cxm_model_params(p, 4, m);
+    cxm_model_log_likelihood(&ll, m);
+    cxm_model_fit_report(&report, m);
     printf("%-10s %zu customers, %.0f rows after merging, %u Newton iterations, %u passes: "
            "best of %d %.3f s (CPU %.3f s)\n",
            label, n, report.rows, report.iterations, report.evaluations, REPEATS, elapsed, elapsed_cpu);
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
     /* First purchases on days 0..83; calibration ends at week 39. */
     for (size_t i = 0; i < n; i++)
         T[i] = 39.0 - (double)(i % 84) / 7.0;
-    if (cxm_model_simulate(sim, x, tx, n, T, 20240505) != CXM_OK) {
+    if (cxm_model_simulate(x, tx, n, sim, T, 20240505) != CXM_OK) {
         fprintf(stderr, "bench_pnbd: %s\n", cxm_error_message());
         return 1;
     }

@@ -501,7 +501,7 @@ static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
                      missing);
-    return cxm_survey_pls(out, model, survey, &o);
+    return cxm_survey_pls(out, survey, model, &o);
 }
 %}
 

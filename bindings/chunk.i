@@ -54,7 +54,7 @@ static int cxmb_model_chunk_loglik(const cxm_model *model, double *dst, size_t d
     const double *cols[4];
     int status = cxmb_columns(model, cols, b, b_n, c, c_n, d, d_n, e, e_n, w, w_n);
     return status ? status
-                  : cxm_model_chunk_loglik(model, dst, dst_n, a, a_n, order, b_n, cols,
+                  : cxm_model_chunk_loglik(dst, dst_n, model, a, a_n, order, b_n, cols,
                                            w_n ? w : NULL);
 }
 
@@ -71,7 +71,7 @@ static int cxmb_model_start(const cxm_model *model, double *dst, size_t dst_n, c
     o.flags = flags;
     int status = cxmb_columns(model, cols, b, b_n, c, c_n, d, d_n, e, e_n, w, w_n);
     return status ? status
-                  : cxm_model_start(model, dst, dst_n, b_n, cols, w_n ? w : NULL, &o);
+                  : cxm_model_start(dst, dst_n, model, b_n, cols, w_n ? w : NULL, &o);
 }
 
 /* params a, covariance b; the report's numbers as arguments. */

@@ -3,9 +3,11 @@
  * cxm_model is an opaque handle owned by the target language: created by
  * model_create / model_create_named / model_from_json / model_load, freed by
  * the garbage collector. The C functions that take one length for several
- * arrays are bound through cxmb_* adapters taking (pointer, length) pairs;
- * an empty weights array means "no weights". The friendly APIs are
- * bindings/python/cxm/btyd.py and bindings/lua/cxm.lua. */
+ * arrays are bound through cxmb_* adapters taking (pointer, length) pairs,
+ * the handle first as the languages' methods have it; an empty weights
+ * array means "no weights". cxm_model_to_json's char **out uses chain.i's
+ * typemap. The friendly APIs are bindings/python/cxm/btyd.py and
+ * bindings/lua/cxm.lua. */
 
 /* ---------------------------------------------------------------- the handle */
 %nodefaultctor cxm_model;
@@ -20,24 +22,10 @@ typedef struct cxm_model {} cxm_model;
     $result = SWIG_Python_AppendOutput($result,
         SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
 }
-%typemap(in, numinputs=0) char **json (char *temp = NULL) { $1 = &temp; }
-%typemap(argout) char **json {
-    PyObject *text = PyUnicode_FromString(*$1 ? *$1 : "");
-    cxm_free(*$1);
-    if (text == NULL)
-        SWIG_fail;
-    $result = SWIG_Python_AppendOutput($result, text);
-}
 #elif defined(SWIGLUA)
 %typemap(in, numinputs=0) cxm_model **out (cxm_model *temp = NULL) { $1 = &temp; }
 %typemap(argout) cxm_model **out {
     SWIG_NewPointerObj(L, *$1, $*1_descriptor, 1);
-    SWIG_arg++;
-}
-%typemap(in, numinputs=0) char **json (char *temp = NULL) { $1 = &temp; }
-%typemap(argout) char **json {
-    lua_pushstring(L, *$1 ? *$1 : "");
-    cxm_free(*$1);
     SWIG_arg++;
 }
 #endif
@@ -122,7 +110,7 @@ static int cxmb_model_create(cxm_model **out, int kind)
 
 static int cxmb_model_params(const cxm_model *model, double *dst, size_t dst_n)
 {
-    return cxm_model_params(model, dst, dst_n);
+    return cxm_model_params(dst, dst_n, model);
 }
 
 static int cxmb_model_set_params(cxm_model *model, const double *a, size_t a_n)
@@ -191,19 +179,19 @@ static int cxmb_model_log_likelihood_of(const cxm_model *model, double *out, con
     memcpy(data + a_n, b, a_n * sizeof *data);
     if (columns == 3)
         memcpy(data + 2 * a_n, c, a_n * sizeof *data);
-    status = cxm_model_log_likelihood_of(model, out, a_n, data, w_n ? w : NULL);
+    status = cxm_model_log_likelihood_of(out, model, a_n, data, w_n ? w : NULL);
     free(data);
     return status;
 }
 
 static int cxmb_model_standard_errors(const cxm_model *model, double *dst, size_t dst_n)
 {
-    return cxm_model_standard_errors(model, dst, dst_n);
+    return cxm_model_standard_errors(dst, dst_n, model);
 }
 
 static int cxmb_model_covariance(const cxm_model *model, double *dst, size_t dst_n)
 {
-    return cxm_model_covariance(model, dst, dst_n);
+    return cxm_model_covariance(dst, dst_n, model);
 }
 
 /* reason, iterations, evaluations, gradient norm, log-likelihood, observations, rows. */
@@ -211,7 +199,7 @@ static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst
 {
     cxm_fit_report r = CXM_FIT_REPORT_INIT;
     int status = cxmb_same_length(7, dst_n, "dst");
-    if (status == CXM_OK) status = cxm_model_fit_report(model, &r);
+    if (status == CXM_OK) status = cxm_model_fit_report(&r, model);
     if (status != CXM_OK)
         return status;
     dst[0] = r.reason;
@@ -230,14 +218,14 @@ static int cxmb_model_p_alive(const cxm_model *model, double *dst, size_t dst_n,
     int status = cxmb_same_length(dst_n, a_n, "x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
-    return status ? status : cxm_model_p_alive(model, dst, dst_n, a, b, c);
+    return status ? status : cxm_model_p_alive(dst, dst_n, model, a, b, c);
 }
 
 static int cxmb_model_expected_purchases(const cxm_model *model, double *dst, size_t dst_n,
                                          const double *a, size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "t");
-    return status ? status : cxm_model_expected_purchases(model, dst, dst_n, a);
+    return status ? status : cxm_model_expected_purchases(dst, dst_n, model, a);
 }
 
 static int cxmb_model_conditional_purchases(const cxm_model *model, double *dst, size_t dst_n,
@@ -249,7 +237,7 @@ static int cxmb_model_conditional_purchases(const cxm_model *model, double *dst,
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "T");
-    return status ? status : cxm_model_conditional_purchases(model, dst, dst_n, a, b, c, d);
+    return status ? status : cxm_model_conditional_purchases(dst, dst_n, model, a, b, c, d);
 }
 
 static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, size_t dst_n,
@@ -258,7 +246,7 @@ static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, 
 {
     int status = cxmb_same_length(dst_n, a_n, "n");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t");
-    return status ? status : cxm_model_purchase_probability(model, dst, dst_n, a, b);
+    return status ? status : cxm_model_purchase_probability(dst, dst_n, model, a, b);
 }
 
 static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, double rate,
@@ -268,7 +256,7 @@ static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, do
     int status = cxmb_same_length(dst_n, a_n, "x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
-    return status ? status : cxm_model_dert(model, dst, dst_n, rate, a, b, c);
+    return status ? status : cxm_model_dert(dst, dst_n, model, rate, a, b, c);
 }
 
 static int cxmb_model_tracking(const cxm_model *model, double *dst, size_t dst_n,
@@ -277,7 +265,7 @@ static int cxmb_model_tracking(const cxm_model *model, double *dst, size_t dst_n
 {
     int status = cxmb_same_length(dst_n, a_n, "times");
     if (status == CXM_OK) status = cxmb_weights(b_n, w_n);
-    return status ? status : cxm_model_tracking(model, dst, dst_n, a, b_n, b, w_n ? w : NULL);
+    return status ? status : cxm_model_tracking(dst, dst_n, model, a, b_n, b, w_n ? w : NULL);
 }
 
 /* Outputs: actual, predicted, count per bin (dst_n bins). */
@@ -294,7 +282,7 @@ static int cxmb_model_calibration_holdout(const cxm_model *model, double *dst, s
     if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
     if (status == CXM_OK) status = cxmb_same_length(a_n, d_n, "duration");
     if (status == CXM_OK) status = cxmb_same_length(a_n, e_n, "x_holdout");
-    return status ? status : cxm_model_calibration_holdout(model, dst, dst2, dst3, dst_n, a_n, a, b, c, d, e);
+    return status ? status : cxm_model_calibration_holdout(dst, dst2, dst3, dst_n, model, a_n, a, b, c, d, e);
 }
 
 static int cxmb_model_expected_spend(const cxm_model *model, double *dst, size_t dst_n,
@@ -302,7 +290,7 @@ static int cxmb_model_expected_spend(const cxm_model *model, double *dst, size_t
 {
     int status = cxmb_same_length(dst_n, a_n, "x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "mean_spend");
-    return status ? status : cxm_model_expected_spend(model, dst, dst_n, a, b);
+    return status ? status : cxm_model_expected_spend(dst, dst_n, model, a, b);
 }
 
 static int cxmb_model_lifetime_value(const cxm_model *model, double *dst, size_t dst_n,
@@ -321,7 +309,7 @@ static int cxmb_model_lifetime_value(const cxm_model *model, double *dst, size_t
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "value");
-    return status ? status : cxm_model_lifetime_value(model, dst, dst_n, a, b, c, d, &o);
+    return status ? status : cxm_model_lifetime_value(dst, dst_n, model, a, b, c, d, &o);
 }
 
 /* x into dst, t_x into dst2, for the observation lengths in a. */
@@ -331,19 +319,19 @@ static int cxmb_model_simulate(const cxm_model *model, double *dst, size_t dst_n
 {
     int status = cxmb_same_length(dst_n, dst2_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "T");
-    return status ? status : cxm_model_simulate(model, dst, dst2, dst_n, a, seed);
+    return status ? status : cxm_model_simulate(dst, dst2, dst_n, model, a, seed);
 }
 
 static int cxmb_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n,
                                      const double *a, size_t a_n, unsigned long long seed)
 {
-    return cxm_model_simulate_times(model, dst, dst_n, a_n, a, seed);
+    return cxm_model_simulate_times(dst, dst_n, model, a_n, a, seed);
 }
 
 static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t dst_n,
                                      const double *a, size_t a_n, unsigned long long seed)
 {
     int status = cxmb_same_length(dst_n, a_n, "x");
-    return status ? status : cxm_model_simulate_spend(model, dst, dst_n, a, seed);
+    return status ? status : cxm_model_simulate_spend(dst, dst_n, model, a, seed);
 }
 %}

@@ -46,28 +46,28 @@ static int cxmb_model_survival(const cxm_model *model, double *dst, size_t dst_n
                                const double *a, size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "t");
-    return status ? status : cxm_model_survival(model, dst, dst_n, a);
+    return status ? status : cxm_model_survival(dst, dst_n, model, a);
 }
 
 static int cxmb_model_retention(const cxm_model *model, double *dst, size_t dst_n,
                                 const double *a, size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "t");
-    return status ? status : cxm_model_retention(model, dst, dst_n, a);
+    return status ? status : cxm_model_retention(dst, dst_n, model, a);
 }
 
 static int cxmb_model_churn_probability(const cxm_model *model, double *dst, size_t dst_n,
                                         const double *a, size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "t");
-    return status ? status : cxm_model_churn_probability(model, dst, dst_n, a);
+    return status ? status : cxm_model_churn_probability(dst, dst_n, model, a);
 }
 
 static int cxmb_model_derl(const cxm_model *model, double *dst, size_t dst_n, double discount,
                            const double *a, size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "renewals");
-    return status ? status : cxm_model_derl(model, dst, dst_n, discount, a);
+    return status ? status : cxm_model_derl(dst, dst_n, model, discount, a);
 }
 
 static int cxmb_model_subscription_value(const cxm_model *model, double *dst, size_t dst_n,
@@ -75,6 +75,6 @@ static int cxmb_model_subscription_value(const cxm_model *model, double *dst, si
                                          size_t a_n)
 {
     int status = cxmb_same_length(dst_n, a_n, "renewals");
-    return status ? status : cxm_model_subscription_value(model, dst, dst_n, margin, discount, a);
+    return status ? status : cxm_model_subscription_value(dst, dst_n, model, margin, discount, a);
 }
 %}

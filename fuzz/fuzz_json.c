@@ -44,9 +44,9 @@ static void model(const char *text)
         return;
     }
     char *first = NULL, *second = NULL;
-    require(cxm_model_to_json(m, &first) == CXM_OK);
+    require(cxm_model_to_json(&first, m) == CXM_OK);
     require(cxm_model_from_json(&again, first) == CXM_OK);
-    require(cxm_model_to_json(again, &second) == CXM_OK);
+    require(cxm_model_to_json(&second, again) == CXM_OK);
     same_text(first, second);
     cxm_model_free(m);
     cxm_model_free(again);

@@ -5,6 +5,7 @@
 #
 #   scripts/exports.sh list HEADER...   "name version" per function, sorted
 #   scripts/exports.sh map HEADER...    the linker version script (lib/libcxm.map)
+#   scripts/exports.sh decls HEADER...  "name declaration" per function, in header order
 #
 # Nodes: LIBCXM_0 holds everything up to 0.1; a later release X.Y gets the
 # node LIBCXM_X.Y, which inherits the one before it.
@@ -12,28 +13,40 @@ set -eu
 mode=$1
 shift
 
-list() {
+# "name version header declaration" per CXM_API declaration, the declaration
+# on one line without comments (tests/conventions.sh reads its arguments).
+# Only a line that starts with CXM_API outside a comment starts one: not the
+# #define CXM_API lines.
+declarations() {
   for header in "$@"; do
     awk -v header="$(basename "$header")" '
       /\/\*\*/ { since = "0.1"; in_doc = 1 }
       in_doc && match($0, /@since[ \t]+[0-9]+\.[0-9]+/) {
         since = substr($0, RSTART, RLENGTH); sub(/@since[ \t]+/, "", since)
       }
-      in_doc && /\*\// { in_doc = 0 }
-      /CXM_API/ { decl = ""; collecting = 1 }
+      in_doc { if ($0 ~ /\*\//) in_doc = 0; next }
+      /^[ \t]*CXM_API[ \t]/ { decl = ""; collecting = 1 }
       collecting {
-        decl = decl " " $0
-        if (index(decl, "(")) {
+        line = $0
+        gsub(/\/\*.*\*\//, "", line)
+        decl = decl " " line
+        if (index(decl, ";") || index(decl, "{")) {
+          sub(/[;{].*/, ";", decl)
+          gsub(/[ \t]+/, " ", decl); sub(/^ /, "", decl)
           head = substr(decl, 1, index(decl, "(") - 1)
           n = split(head, words, /[^A-Za-z0-9_]+/)
           name = words[n]
           if (name == "") name = words[n - 1]
-          print name, since, header
+          print name, since, header, decl
           collecting = 0
           since = "0.1"
         }
       }' "$header"
-  done | sort
+  done
+}
+
+list() {
+  declarations "$@" | awk '{ print $1, $2, $3 }' | sort
 }
 
 node() {
@@ -67,8 +80,9 @@ case $mode in
       previous=$name
     done
     ;;
+  decls) declarations "$@" | awk '{ name = $1; $1 = $2 = $3 = ""; sub(/^ +/, ""); print name, $0 }' ;;
   *)
-    echo "usage: scripts/exports.sh list|map HEADER..." >&2
+    echo "usage: scripts/exports.sh list|map|decls HEADER..." >&2
     exit 2
     ;;
 esac

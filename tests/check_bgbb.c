@@ -54,15 +54,15 @@ START_TEST(donations_published_estimates)
     cxm_model *m = fit_donations();
     double p[4], se[4], ll;
     static const double published[4] = { 1.204, 0.750, 0.657, 2.783 };
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert_msg(fabs(p[i] - published[i]) <= 0.0005, "%s = %.6f, published %.3f",
                       cxm_model_param_name(m, i), p[i], published[i]);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&ll, m));
     ck_assert_msg(fabs(ll - -33225.6) <= 0.1, "LL %.4f", ll);
     /* The maximum found by an independent Nelder-Mead + BFGS fit in Python. */
     ck_assert_msg(ll >= -33225.58128, "LL %.6f below scipy's -33225.581274", ll);
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert(se[i] > 0 && isfinite(se[i]));
 
@@ -70,7 +70,7 @@ START_TEST(donations_published_estimates)
     double next5[DON_N], t5[DON_N], total = 0;
     for (int i = 0; i < DON_N; i++)
         t5[i] = 5;
-    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, next5, DON_N, t5, don_x, don_tx, don_n));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(next5, DON_N, m, t5, don_x, don_tx, don_n));
     for (int i = 0; i < DON_N; i++)
         total += don_w[i] * next5[i];
     ck_assert_msg(fabs(total - 12884.2) <= 0.5, "sum of E[X(6, 11)] %.3f", total);
@@ -78,7 +78,7 @@ START_TEST(donations_published_estimates)
     /* P(alive in 2002, the 7th opportunity) for patterns of the paper's
      * Table 6 (docs/models.md §1.8): 0.11, 0.59, 0.93. */
     double px[3] = { 0, 2, 6 }, ptx[3] = { 0, 4, 6 }, pn[3] = { 6, 6, 6 }, alive[3];
-    ck_assert_cxm_ok(cxm_model_p_alive(m, alive, 3, px, ptx, pn));
+    ck_assert_cxm_ok(cxm_model_p_alive(alive, 3, m, px, ptx, pn));
     ck_assert_double_eq_tol(alive[0], 0.11, 0.005);
     ck_assert_double_eq_tol(alive[1], 0.59, 0.005);
     ck_assert_double_eq_tol(alive[2], 0.93, 0.005);
@@ -118,7 +118,7 @@ START_TEST(likelihood_matches_the_paper_term_by_term)
         ck_assert_cxm_ok(cxm_model_set_params(m, params[k], 4));
         for (size_t r = 0; r < 6; r++) {
             double cols[3] = { rows[r][0], rows[r][1], rows[r][2] }, ll;
-            ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+            ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
             double want = direct_loglik(params[k], cols[0], cols[1], cols[2]);
             ck_assert_msg(fabs(ll - want) <= 1e-9 * (1 + fabs(want)), "params %zu row %zu: %.12g vs %.12g",
                           k, r, ll, want);
@@ -144,7 +144,7 @@ START_TEST(closed_forms_match_direct_sums)
             sum += ratio;
             if (n == 3 || n == 64 || n == 65 || n == 500) {
                 double t = n, e;
-                ck_assert_cxm_ok(cxm_model_expected_purchases(m, &e, 1, &t));
+                ck_assert_cxm_ok(cxm_model_expected_purchases(&e, 1, m, &t));
                 ck_assert_msg(fabs(e - a / (a + b) * sum) <= 1e-12 * e, "E[X(%d)] %.15g vs %.15g",
                               n, e, a / (a + b) * sum);
             }
@@ -155,23 +155,23 @@ START_TEST(closed_forms_match_direct_sums)
             counts[x] = x;
             times[x] = 30;
         }
-        ck_assert_cxm_ok(cxm_model_purchase_probability(m, probs, 31, counts, times));
+        ck_assert_cxm_ok(cxm_model_purchase_probability(probs, 31, m, counts, times));
         for (int x = 0; x <= 30; x++) {
             total += probs[x];
             mean += x * probs[x];
         }
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &e30, 1, &thirty));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(&e30, 1, m, &thirty));
         ck_assert_double_eq_tol(total, 1.0, 1e-12);
         ck_assert_double_eq_tol(mean, e30, 1e-11 * e30);
         /* DERT = Σ_j z^j (E[X(n, n+j)] − E[X(n, n+j−1)]) for a few histories. */
         double hx[3] = { 0, 2, 5 }, htx[3] = { 0, 4, 6 }, hn[3] = { 6, 6, 6 };
         double dv = 0.1, rate = log1p(dv), dert[3];
-        ck_assert_cxm_ok(cxm_model_dert(m, dert, 3, rate, hx, htx, hn));
+        ck_assert_cxm_ok(cxm_model_dert(dert, 3, m, rate, hx, htx, hn));
         for (int i = 0; i < 3; i++) {
             double prev = 0, acc = 0, zj = 1;
             for (int j = 1; j < 3000; j++) {
                 double t = j, cur;
-                ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &cur, 1, &t, &hx[i], &htx[i], &hn[i]));
+                ck_assert_cxm_ok(cxm_model_conditional_purchases(&cur, 1, m, &t, &hx[i], &htx[i], &hn[i]));
                 zj /= 1 + dv;
                 acc += zj * (cur - prev);
                 prev = cur;
@@ -196,12 +196,12 @@ START_TEST(recovers_simulated_parameters)
     ck_assert_cxm_ok(cxm_model_set_params(sim, truth, 4));
     for (int i = 0; i < N; i++)
         n[i] = 10;
-    ck_assert_cxm_ok(cxm_model_simulate(sim, x, tx, N, n, 7));
+    ck_assert_cxm_ok(cxm_model_simulate(x, tx, N, sim, n, 7));
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGBB));
     ck_assert_cxm_ok(cxm_model_fit(m, N, x, tx, n, NULL, NULL));
     double p[4], se[4];
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert_msg(fabs(p[i] - truth[i]) <= 4 * se[i], "%s %.4f ± %.4f, truth %.2f",
                       cxm_model_param_name(m, i), p[i], se[i], truth[i]);
@@ -222,8 +222,8 @@ START_TEST(bad_rows_and_inputs)
     ck_assert_cxm_fails(cxm_model_fit(m, 2, x, tx, n, NULL, NULL), CXM_EINVAL, "whole number");
     double p[4] = { 1.2, 0.75, 0.66, 2.8 }, out, half = 2.5;
     ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
-    ck_assert_cxm_fails(cxm_model_expected_purchases(m, &out, 1, &half), CXM_EINVAL, "whole");
-    ck_assert_cxm_fails(cxm_model_p_alive(m, &out, 1, &x[1], &tx[0], &n[0]), CXM_EINVAL, "x 3");
+    ck_assert_cxm_fails(cxm_model_expected_purchases(&out, 1, m, &half), CXM_EINVAL, "whole");
+    ck_assert_cxm_fails(cxm_model_p_alive(&out, 1, m, &x[1], &tx[0], &n[0]), CXM_EINVAL, "x 3");
     cxm_model_free(m);
 }
 END_TEST
@@ -245,27 +245,27 @@ START_TEST(numerical_grid)
         double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
         ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
         double ex[NH];
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NH, horizons));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(ex, NH, m, horizons));
         for (int q = 0; q < NH; q++)
             ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 && (q == 0 || ex[q] >= ex[q - 1] * (1 - 1e-12)),
                           "(%g %g %g %g) E[X(%g)] %g", p[0], p[1], p[2], p[3], horizons[q], ex[q]);
         for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
             double x = rows[r][0], tx = rows[r][1], n = rows[r][2], ll, alive, d;
             double cols[3] = { x, tx, n }, X[NH], TX[NH], N[NH], ey[NH];
-            ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+            ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
             /* a probability: ln L <= 0 up to the rounding of ln Gamma at 1e4 */
             ck_assert_msg(isfinite(ll) && ll <= 1e-9, "(%g %g %g %g) %g %g %g: ln L %g", p[0],
                           p[1], p[2], p[3], x, tx, n, ll);
-            ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &n));
+            ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &n));
             ck_assert_msg(alive >= 0 && alive <= 1, "P(alive) %g", alive);
-            ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.1, &x, &tx, &n));
+            ck_assert_cxm_ok(cxm_model_dert(&d, 1, m, 0.1, &x, &tx, &n));
             ck_assert_msg(isfinite(d) && d >= 0, "(%g %g %g %g) DERT %g", p[0], p[1], p[2], p[3], d);
             for (int q = 0; q < NH; q++) {
                 X[q] = x;
                 TX[q] = tx;
                 N[q] = n;
             }
-            ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NH, horizons, X, TX, N));
+            ck_assert_cxm_ok(cxm_model_conditional_purchases(ey, NH, m, horizons, X, TX, N));
             for (int q = 0; q < NH; q++) {
                 ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
                                   (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
@@ -295,7 +295,7 @@ START_TEST(extreme_arguments)
     long checked = 0;
     cxm_model *m = fit_donations();
     double fitted_params[4];
-    ck_assert_cxm_ok(cxm_model_params(m, fitted_params, 4));
+    ck_assert_cxm_ok(cxm_model_params(fitted_params, 4, m));
     for (int i = -1; i < 81; i++) {
         double p[4];
         if (i < 0)
@@ -309,7 +309,7 @@ START_TEST(extreme_arguments)
         double v = NAN, last = 0;
         for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
             double n = extreme_counts[q];
-            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &n), "E[X(%g)]", n);
+            EXTREME_CALL(status, cxm_model_expected_purchases(&v, 1, m, &n), "E[X(%g)]", n);
             if (EXTREME_CHECK(status, v, last * (1 - 1e-12), n * (1 + 1e-12), "(%g %g %g %g) E[X(%g)]", p[0],
                               p[1], p[2], p[3], n))
                 last = v;
@@ -318,7 +318,7 @@ START_TEST(extreme_arguments)
         }
         for (size_t r = i < 0 || i % 40 == 0 ? 0 : 2; r < EXTREME_COUNT(rows); r++) {
             double x = rows[r][0], tx = rows[r][1], n = rows[r][2];
-            EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &n), "P(alive)");
+            EXTREME_CALL(status, cxm_model_p_alive(&v, 1, m, &x, &tx, &n), "P(alive)");
             EXTREME_CHECK(status, v, 0, 1, "(%g %g %g %g) P(alive | %g %g %g)", p[0], p[1], p[2],
                           p[3], x, tx, n);
             if (n > 1e6)
@@ -328,7 +328,7 @@ START_TEST(extreme_arguments)
             last = 0;
             for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
                 double future = extreme_counts[q];
-                EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &future, &x, &tx, &n),
+                EXTREME_CALL(status, cxm_model_conditional_purchases(&v, 1, m, &future, &x, &tx, &n),
                              "E[X(n, n+%g)]", future);
                 if (EXTREME_CHECK(status, v, last * (1 - 1e-12), future * (1 + 1e-12),
                                   "(%g %g %g %g) %g %g %g: E[X(n, n+%g)]", p[0], p[1], p[2], p[3],
@@ -338,7 +338,7 @@ START_TEST(extreme_arguments)
             last = DBL_MAX;
             for (size_t q = 0; q < EXTREME_COUNT(extreme_rates); q++) {
                 double rate = extreme_rates[q];
-                EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &n), "DERT(%g)", rate);
+                EXTREME_CALL(status, cxm_model_dert(&v, 1, m, rate, &x, &tx, &n), "DERT(%g)", rate);
                 if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-12),
                                   "(%g %g %g %g) %g %g %g: DERT(%g)", p[0], p[1], p[2], p[3], x,
                                   tx, n, rate))
@@ -351,7 +351,7 @@ START_TEST(extreme_arguments)
             double xs[501], ns[501], probs[501], sum = 0;
             for (int k = 0; k <= 500; k++)
                 xs[k] = k, ns[k] = 500;
-            EXTREME_CALL(status, cxm_model_purchase_probability(m, probs, 501, xs, ns), "P(X(500))");
+            EXTREME_CALL(status, cxm_model_purchase_probability(probs, 501, m, xs, ns), "P(X(500))");
             ck_assert_cxm_ok(status);
             for (int k = 0; k <= 500; k++) {
                 EXTREME_CHECK(CXM_OK, probs[k], 0, 1, "(%g %g %g %g) P(X(500) = %d)", p[0], p[1],
@@ -363,7 +363,7 @@ START_TEST(extreme_arguments)
             for (size_t a = 0; a < EXTREME_COUNT(extreme_counts); a++)
                 for (size_t b = 0; b < EXTREME_COUNT(extreme_counts); b++) {
                     double k = extreme_counts[a], n = extreme_counts[b];
-                    EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &k, &n),
+                    EXTREME_CALL(status, cxm_model_purchase_probability(&v, 1, m, &k, &n),
                                  "P(X(%g) = %g)", n, k);
                     EXTREME_CHECK(status, v, 0, 1, "(%g %g %g %g) P(X(%g) = %g)", p[0], p[1], p[2],
                                   p[3], n, k);
@@ -372,9 +372,9 @@ START_TEST(extreme_arguments)
     }
     /* Simulation: one draw per opportunity, so the same limit. */
     double sx, stx, sn = 1e6;
-    ck_assert_cxm_ok(cxm_model_simulate(m, &sx, &stx, 1, &sn, 3));
+    ck_assert_cxm_ok(cxm_model_simulate(&sx, &stx, 1, m, &sn, 3));
     sn = 1e9;
-    ck_assert_cxm_fails(cxm_model_simulate(m, &sx, &stx, 1, &sn, 3), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_simulate(&sx, &stx, 1, m, &sn, 3), CXM_EDOMAIN,
                         "n = 1000000000 opportunities is beyond 1000000");
     double bad[3] = { 0, 0, 2e6 };
     ck_assert_cxm_fails(cxm_model_fit(m, 1, bad, bad + 1, bad + 2, NULL, NULL), CXM_EDOMAIN,
@@ -393,7 +393,7 @@ START_TEST(extreme_dert_matches_references)
     for (size_t i = 0; i < EXTREME_COUNT(bgbb_extreme); i++) {
         ck_assert_cxm_ok(cxm_model_set_params(m, bgbb_extreme[i].p, 4));
         double n = bgbb_extreme[i].n, v;
-        ck_assert_cxm_ok(cxm_model_dert(m, &v, 1, bgbb_extreme[i].rate, &n, &n, &n));
+        ck_assert_cxm_ok(cxm_model_dert(&v, 1, m, bgbb_extreme[i].rate, &n, &n, &n));
         ck_assert_msg(extreme_close(v, bgbb_extreme[i].value, 1e-10),
                       "n = %g, rate %g: DERT %.17g, reference %.17g", n, bgbb_extreme[i].rate, v,
                       bgbb_extreme[i].value);
@@ -411,7 +411,7 @@ static int oom_fit(void *context)
     if (status == CXM_OK)
         status = cxm_model_fit(m, DON_N, don_x, don_tx, don_n, don_w, NULL);
     if (status == CXM_OK)
-        status = cxm_model_to_json(m, &json);
+        status = cxm_model_to_json(&json, m);
     cxm_free(json);
     cxm_model_free(m);
     return status;

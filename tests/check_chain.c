@@ -1296,7 +1296,7 @@ START_TEST(survey_pls)
         "{\"scale\": [1, 10], \"constructs\": [{\"name\": \"Q\", \"items\": [\"q1\", \"q2\", \"q3\"]},"
         "{\"name\": \"S\", \"items\": [\"s1\", \"s2\"]}], \"paths\": [[\"Q\", \"S\"]]}"));
     cxm_pls_result *r = NULL;
-    ck_ok(cxm_survey_pls(&r, m, s, NULL));
+    ck_ok(cxm_survey_pls(&r, s, m, NULL));
     cxm_pls_info info;
     ck_ok(cxm_pls_result_info(&info, r));
     ck_assert_uint_eq(info.rows, 149);
@@ -1308,7 +1308,7 @@ START_TEST(survey_pls)
     cxm_pls_result_free(r);
     cxm_pls_model_free(m);
     ck_ok(cxm_pls_model_preset(&m, "ecsi"));
-    ck_fails(cxm_survey_pls(&r, m, s, NULL), CXM_ENOTFOUND, "no column 'IMAG1'");
+    ck_fails(cxm_survey_pls(&r, s, m, NULL), CXM_ENOTFOUND, "no column 'IMAG1'");
     cxm_pls_model_free(m);
     cxm_survey_free(s);
 }
@@ -1328,7 +1328,7 @@ static int survey_scenario(void *context)
         status = cxm_pls_model_from_json(&m, "{\"constructs\": [{\"name\": \"Q\", \"items\": [\"q1\", \"q2\"]},"
                                              "{\"name\": \"S\", \"items\": [\"s1\", \"s2\"]}], \"paths\": [[\"Q\", \"S\"]]}");
     if (status == CXM_OK)
-        status = cxm_survey_pls(&r, m, s, NULL);
+        status = cxm_survey_pls(&r, s, m, NULL);
     cxm_pls_result_free(r);
     cxm_pls_model_free(m);
     cxm_survey_free(s);

@@ -52,7 +52,7 @@ static int sum_chunks(void *context, double *dst, size_t dst_n, const double *pa
         const double *cols[4];
         for (size_t j = 0; j < 4; j++)
             cols[j] = c->column[j] ? c->column[j] + begin : NULL;
-        int status = cxm_model_chunk_loglik(c->model, part, dst_n, params, nparams, order,
+        int status = cxm_model_chunk_loglik(part, dst_n, c->model, params, nparams, order,
                                             end - begin, cols, c->weights ? c->weights + begin : NULL);
         if (status != CXM_OK)
             return status;
@@ -79,7 +79,7 @@ START_TEST(chunk_sums_are_the_whole_likelihood)
     memcpy(columns, cd_x, sizeof cd_x);
     memcpy(columns + CDNOW_N, cd_tx, sizeof cd_tx);
     memcpy(columns + 2 * CDNOW_N, cd_T, sizeof cd_T);
-    ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &whole, CDNOW_N, columns, NULL));
+    ck_assert_cxm_ok(cxm_model_log_likelihood_of(&whole, m, CDNOW_N, columns, NULL));
 
     double one[23], seven[23];
     chunks c = { m, CDNOW_N, 1, { cd_x, cd_tx, cd_T, NULL }, NULL, 0, 0.0, 0 };
@@ -126,47 +126,47 @@ START_TEST(chunks_skip_and_weigh_rows_like_a_fit)
     double x0[3] = { 0, 0, 0 }, m0[3] = { 0, 0, 0 };
     const double *zeros[2] = { x0, m0 };
     dst[0] = 42;
-    ck_assert_cxm_ok(cxm_model_chunk_loglik(gg, dst, 15, p, 3, 2, 3, zeros, NULL));
+    ck_assert_cxm_ok(cxm_model_chunk_loglik(dst, 15, gg, p, 3, 2, 3, zeros, NULL));
     for (size_t i = 0; i < 15; i++)
         ck_assert_double_eq(dst[i], 0.0);
-    ck_assert_cxm_ok(cxm_model_chunk_loglik(gg, dst, 15, p, 3, 2, 0, NULL, NULL));
+    ck_assert_cxm_ok(cxm_model_chunk_loglik(dst, 15, gg, p, 3, 2, 0, NULL, NULL));
     ck_assert_double_eq(dst[CXM_CHUNK_WEIGHT], 0.0);
     /* Weights: a row of weight 2 is two rows; weight 0 rows do not count. */
     double x[3] = { 2, 2, 5 }, m[3] = { 10, 10, 7 }, w[3] = { 2, 0, 1 }, a[15], b[15];
     double x2[3] = { 2, 2, 5 }, m2[3] = { 10, 10, 7 };
     const double *weighted[2] = { x, m }, *plain[2] = { x2, m2 };
-    ck_assert_cxm_ok(cxm_model_chunk_loglik(gg, a, 15, p, 3, 2, 3, weighted, w));
+    ck_assert_cxm_ok(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, weighted, w));
     double w2[3] = { 1, 1, 1 };
     x2[2] = 5;
-    ck_assert_cxm_ok(cxm_model_chunk_loglik(gg, b, 15, p, 3, 2, 3, plain, w2));
+    ck_assert_cxm_ok(cxm_model_chunk_loglik(b, 15, gg, p, 3, 2, 3, plain, w2));
     ck_assert_double_eq(a[CXM_CHUNK_WEIGHT], 3.0);
     for (size_t i = CXM_CHUNK_LOGLIK; i < 15; i++)
         ck_assert_msg(close_to(a[i], b[i], 1e-14), "%zu", i);
     /* Bad rows are named; bad parameters and sizes are refused. */
     double bad_w[3] = { 1, -1, 1 };
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, p, 3, 2, 3, weighted, bad_w), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, weighted, bad_w), CXM_EINVAL,
                         "row 1: weight -1");
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, p, 3, 2, 3, zeros, bad_w), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, zeros, bad_w), CXM_EINVAL,
                         "row 1: weight -1");
     double neg[3] = { 6.25, -3.74, 15.44 };
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, neg, 3, 2, 3, weighted, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, neg, 3, 2, 3, weighted, NULL), CXM_EINVAL,
                         "q = -3.74");
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 14, p, 3, 2, 3, weighted, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 14, gg, p, 3, 2, 3, weighted, NULL), CXM_EINVAL,
                         "dst has 14 elements");
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, p, 2, 2, 3, weighted, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 2, 2, 3, weighted, NULL), CXM_EINVAL,
                         "params has 2");
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, p, 3, 3, 3, weighted, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 3, 3, weighted, NULL), CXM_EINVAL,
                         "order 3");
     const double *missing[2] = { x, NULL };
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(gg, a, 15, p, 3, 2, 3, missing, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, missing, NULL), CXM_EINVAL,
                         "column 1 (mean_spend) is NULL");
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(NULL, a, 15, p, 3, 2, 3, weighted, NULL),
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, NULL, p, 3, 2, 3, weighted, NULL),
                         CXM_EINVAL, "model");
     cxm_model *bg;
     ck_assert_cxm_ok(cxm_model_create(&bg, CXM_MODEL_BGNBD));
     double tx[2] = { 5, 1 }, T[2] = { 4, 2 }, xx[2] = { 1, 1 }, q[4] = { 1, 1, 1, 1 }, d[23];
     const double *rows[3] = { xx, tx, T };
-    ck_assert_cxm_fails(cxm_model_chunk_loglik(bg, d, 23, q, 4, 0, 2, rows, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(d, 23, bg, q, 4, 0, 2, rows, NULL), CXM_EINVAL,
                         "element 0: t_x 5 is greater than T 4");
     /* Scales. */
     ck_assert_int_eq(cxm_model_param_scale(bg, 0), CXM_SCALE_LOG);
@@ -194,31 +194,31 @@ static void check_same_fit(cxm_model_kind kind, size_t n, const double *const *c
     free(flat);
 
     double start[8];
-    ck_assert_cxm_ok(cxm_model_start(chunked, start, p, n, columns, weights, NULL));
+    ck_assert_cxm_ok(cxm_model_start(start, p, chunked, n, columns, weights, NULL));
     chunks c = { chunked, n, count, { columns[0], columns[1], ncol > 2 ? columns[2] : NULL, NULL },
                  weights, 0, 0.0, 0 };
     ck_assert_cxm_ok(cxm_model_fit_chunked(chunked, sum_chunks, &c, start, p, NULL));
     ck_assert_int_eq(cxm_model_get_state(chunked), CXM_MODEL_FITTED);
 
     cxm_fit_report a = CXM_FIT_REPORT_INIT, b = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(whole, &a));
-    ck_assert_cxm_ok(cxm_model_fit_report(chunked, &b));
+    ck_assert_cxm_ok(cxm_model_fit_report(&a, whole));
+    ck_assert_cxm_ok(cxm_model_fit_report(&b, chunked));
     ck_assert_uint_eq(a.iterations, b.iterations);
     ck_assert_uint_eq(a.evaluations, (unsigned)c.calls);
     ck_assert_double_eq(a.observations, b.observations);
     double pa[8], pb[8], ca[64], cb[64], la, lb;
-    ck_assert_cxm_ok(cxm_model_params(whole, pa, p));
-    ck_assert_cxm_ok(cxm_model_params(chunked, pb, p));
-    ck_assert_cxm_ok(cxm_model_covariance(whole, ca, p * p));
-    ck_assert_cxm_ok(cxm_model_covariance(chunked, cb, p * p));
+    ck_assert_cxm_ok(cxm_model_params(pa, p, whole));
+    ck_assert_cxm_ok(cxm_model_params(pb, p, chunked));
+    ck_assert_cxm_ok(cxm_model_covariance(ca, p * p, whole));
+    ck_assert_cxm_ok(cxm_model_covariance(cb, p * p, chunked));
     for (size_t i = 0; i < p; i++)
         ck_assert_msg(close_to(pa[i], pb[i], 1e-10), "%s: %.17g vs %.17g",
                       cxm_model_param_name(whole, i), pa[i], pb[i]);
     for (size_t i = 0; i < p * p; i++)
         ck_assert_msg(close_to(ca[i], cb[i], 1e-7), "covariance %zu: %.17g vs %.17g", i, ca[i],
                       cb[i]);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(whole, &la));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(chunked, &lb));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&la, whole));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&lb, chunked));
     ck_assert(close_to(la, lb, 1e-12));
     ck_assert(strstr(cxm_model_fit_message(chunked), "converged") != NULL);
     cxm_model_free(whole);
@@ -246,7 +246,7 @@ START_TEST(chunked_fit_of_many_customers_starts_where_the_fit_does)
     double p[4] = { 0.3, 5.0, 0.7, 2.5 };
     ck_assert_cxm_ok(cxm_model_create(&truth, CXM_MODEL_BGNBD));
     ck_assert_cxm_ok(cxm_model_set_params(truth, p, 4));
-    ck_assert_cxm_ok(cxm_model_simulate(truth, x, tx, N, T, 42));
+    ck_assert_cxm_ok(cxm_model_simulate(x, tx, N, truth, T, 42));
     const double *columns[3] = { x, tx, T };
     check_same_fit(CXM_MODEL_BGNBD, N, columns, NULL, 11);
     cxm_model_free(truth);
@@ -293,7 +293,7 @@ START_TEST(chunked_fit_failures)
     ck_assert_cxm_ok(cxm_model_set_params(m, start, 4));
     ck_assert_cxm_ok(cxm_model_fit_chunked(m, sum_chunks, &c, NULL, 0, &warm));
     double r;
-    ck_assert_cxm_ok(cxm_model_param(m, "r", &r));
+    ck_assert_cxm_ok(cxm_model_param(&r, m, "r"));
     ck_assert_double_eq_tol(r, 0.242593, 1e-6);
     /* The iteration cap gives the fit's report. */
     cxm_fit_options few = CXM_FIT_OPTIONS_INIT;
@@ -302,16 +302,16 @@ START_TEST(chunked_fit_failures)
     ck_assert_cxm_fails(cxm_model_fit_chunked(m, sum_chunks, &c, start, 4, &few), CXM_ECONVERGE,
                         "iteration limit reached");
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_int_eq(report.reason, CXM_FIT_MAX_ITERATIONS);
     ck_assert_double_eq(report.observations, CDNOW_N);
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_FITTED); /* the earlier fit is kept */
     /* Start: bad sizes and no rows. */
     double dst[4];
     const double *columns[3] = { cd_x, cd_tx, cd_T };
-    ck_assert_cxm_fails(cxm_model_start(m, dst, 3, CDNOW_N, columns, NULL, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_start(dst, 3, m, CDNOW_N, columns, NULL, NULL), CXM_EINVAL,
                         "dst has 3");
-    ck_assert_cxm_fails(cxm_model_start(m, dst, 4, 0, columns, NULL, NULL), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_start(dst, 4, m, 0, columns, NULL, NULL), CXM_EINVAL,
                         "no rows");
     cxm_model_free(m);
 }
@@ -325,28 +325,28 @@ START_TEST(set_fit_makes_a_fitted_model)
     ck_assert_cxm_ok(cxm_model_fit(fit, CDNOW_N, cd_x, cd_tx, cd_T, NULL, NULL));
     double p[4], cov[16];
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_params(fit, p, 4));
-    ck_assert_cxm_ok(cxm_model_covariance(fit, cov, 16));
-    ck_assert_cxm_ok(cxm_model_fit_report(fit, &report));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, fit));
+    ck_assert_cxm_ok(cxm_model_covariance(cov, 16, fit));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, fit));
     ck_assert_cxm_ok(cxm_model_create(&set, CXM_MODEL_BGNBD));
     ck_assert_cxm_ok(cxm_model_set_fit(set, p, 4, cov, 16, 0.0, &report));
     ck_assert_int_eq(cxm_model_get_state(set), CXM_MODEL_FITTED);
     double se_a[4], se_b[4], aic_a, aic_b, alive_a[10], alive_b[10];
-    ck_assert_cxm_ok(cxm_model_standard_errors(fit, se_a, 4));
-    ck_assert_cxm_ok(cxm_model_standard_errors(set, se_b, 4));
-    ck_assert_cxm_ok(cxm_model_aic(fit, &aic_a));
-    ck_assert_cxm_ok(cxm_model_aic(set, &aic_b));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se_a, 4, fit));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se_b, 4, set));
+    ck_assert_cxm_ok(cxm_model_aic(&aic_a, fit));
+    ck_assert_cxm_ok(cxm_model_aic(&aic_b, set));
     ck_assert_double_eq(aic_a, aic_b);
     for (size_t i = 0; i < 4; i++)
         ck_assert_double_eq(se_a[i], se_b[i]);
-    ck_assert_cxm_ok(cxm_model_p_alive(fit, alive_a, 10, cd_x, cd_tx, cd_T));
-    ck_assert_cxm_ok(cxm_model_p_alive(set, alive_b, 10, cd_x, cd_tx, cd_T));
+    ck_assert_cxm_ok(cxm_model_p_alive(alive_a, 10, fit, cd_x, cd_tx, cd_T));
+    ck_assert_cxm_ok(cxm_model_p_alive(alive_b, 10, set, cd_x, cd_tx, cd_T));
     for (size_t i = 0; i < 10; i++)
         ck_assert_double_eq(alive_a[i], alive_b[i]);
     /* It saves and loads as a fitted model. */
     char *json;
     cxm_model *back;
-    ck_assert_cxm_ok(cxm_model_to_json(set, &json));
+    ck_assert_cxm_ok(cxm_model_to_json(&json, set));
     ck_assert_cxm_ok(cxm_model_from_json(&back, json));
     cxm_free(json);
     ck_assert_int_eq(cxm_model_get_state(back), CXM_MODEL_FITTED);
@@ -630,7 +630,7 @@ static void check_merged_attribution(unsigned order, int use_nulls, int keep, si
             unsigned char *bytes;
             size_t size;
             cxm_markov_counts *back;
-            ck_assert_cxm_ok(cxm_markov_counts_save(part[k], &bytes, &size));
+            ck_assert_cxm_ok(cxm_markov_counts_save(&bytes, &size, part[k]));
             ck_assert_cxm_ok(cxm_markov_counts_load(&back, bytes, size));
             cxm_free(bytes);
             cxm_markov_counts_free(part[k]);
@@ -702,7 +702,7 @@ START_TEST(counts_refuse_what_does_not_fit)
      * as valid counts, never crashes. */
     unsigned char *bytes;
     size_t size;
-    ck_assert_cxm_ok(cxm_markov_counts_save(b, &bytes, &size));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&bytes, &size, b));
     for (size_t cut = 0; cut < size; cut++) {
         ck_assert_int_eq(cxm_markov_counts_load(&d, bytes, cut), CXM_EPARSE);
         ck_assert_ptr_null(d);
@@ -731,7 +731,7 @@ START_TEST(counts_refuse_what_does_not_fit)
                         "1 bytes after the end");
     free(longer);
     cxm_free(bytes);
-    ck_assert_cxm_fails(cxm_markov_counts_save(NULL, &bytes, &size), CXM_EINVAL, "counts");
+    ck_assert_cxm_fails(cxm_markov_counts_save(&bytes, &size, NULL), CXM_EINVAL, "counts");
     cxm_markov_counts_free(a);
     cxm_markov_counts_free(b);
     cxm_markov_counts_free(c);
@@ -752,9 +752,9 @@ static int oom_model(void *context)
         return status;
     const double *columns[3] = { cd_x, cd_tx, cd_T };
     double start[4], sums[23];
-    status = cxm_model_start(m, start, 4, 300, columns, NULL, NULL);
+    status = cxm_model_start(start, 4, m, 300, columns, NULL, NULL);
     if (status == CXM_OK)
-        status = cxm_model_chunk_loglik(m, sums, 23, start, 4, 2, 300, columns, NULL);
+        status = cxm_model_chunk_loglik(sums, 23, m, start, 4, 2, 300, columns, NULL);
     if (status == CXM_OK) {
         chunks c = { m, 300, 3, { cd_x, cd_tx, cd_T, NULL }, NULL, 0, 0.0, 0 };
         status = cxm_model_fit_chunked(m, sum_chunks, &c, start, 4, NULL);
@@ -798,7 +798,7 @@ static int oom_counts(void *context)
     if (status == CXM_OK)
         status = cxm_markov_counts_merge(a, b);
     if (status == CXM_OK)
-        status = cxm_markov_counts_save(a, &bytes, &size);
+        status = cxm_markov_counts_save(&bytes, &size, a);
     if (status == CXM_OK)
         status = cxm_markov_counts_load(&back, bytes, size);
     if (status == CXM_OK)
@@ -844,7 +844,7 @@ START_TEST(failed_merge_changes_nothing)
     ck_assert_cxm_ok(cxm_markov_counts_create(&b, q, &o));
     unsigned char *before, *after;
     size_t before_n, after_n;
-    ck_assert_cxm_ok(cxm_markov_counts_save(a, &before, &before_n));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&before, &before_n, a));
     for (long fail = 1; fail < 1000; fail++) {
         chaos.fail_at = chaos.calls + fail;
         int status = cxm_markov_counts_merge(a, b);
@@ -852,12 +852,12 @@ START_TEST(failed_merge_changes_nothing)
         if (status == CXM_OK)
             break;
         ck_assert_int_eq(status, CXM_ENOMEM);
-        ck_assert_cxm_ok(cxm_markov_counts_save(a, &after, &after_n));
+        ck_assert_cxm_ok(cxm_markov_counts_save(&after, &after_n, a));
         ck_assert_uint_eq(before_n, after_n);
         ck_assert(memcmp(before, after, before_n) == 0);
         cxm_free(after);
     }
-    ck_assert_cxm_ok(cxm_markov_counts_save(a, &after, &after_n));
+    ck_assert_cxm_ok(cxm_markov_counts_save(&after, &after_n, a));
     ck_assert(after_n > before_n);
     cxm_free(after);
     cxm_free(before);

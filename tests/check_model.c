@@ -40,7 +40,7 @@ START_TEST(cdnow_bgnbd_published_estimates)
 {
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     double p[4], se[4], ll, aic, bic;
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
     /* Published to three decimals: r=0.243, alpha=4.414, a=0.793, b=2.426. */
     ck_assert_double_eq_tol(p[0], 0.243, 5e-4);
     ck_assert_double_eq_tol(p[1], 4.414, 5e-4);
@@ -51,17 +51,17 @@ START_TEST(cdnow_bgnbd_published_estimates)
     ck_assert_double_eq_tol(p[1], 4.413532, 1e-5);
     ck_assert_double_eq_tol(p[2], 0.792886, 1e-5);
     ck_assert_double_eq_tol(p[3], 2.425752, 1e-5);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&ll, m));
     ck_assert_double_eq_tol(ll, -9582.4, 0.1);
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert(se[i] > 0 && se[i] < p[i]);
-    ck_assert_cxm_ok(cxm_model_aic(m, &aic));
-    ck_assert_cxm_ok(cxm_model_bic(m, &bic));
+    ck_assert_cxm_ok(cxm_model_aic(&aic, m));
+    ck_assert_cxm_ok(cxm_model_bic(&bic, m));
     ck_assert_double_eq_tol(aic, 8 - 2 * ll, 1e-9);
     ck_assert_double_eq_tol(bic, 4 * log(2357.0) - 2 * ll, 1e-9);
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_int_eq(report.reason, CXM_FIT_CONVERGED);
     ck_assert(report.iterations > 0 && report.iterations < 30);
     ck_assert(report.gradient_norm < 1e-9);
@@ -77,18 +77,18 @@ START_TEST(cdnow_bgnbd_published_predictions)
     /* Hardie's spreadsheet at the MLE: E[Y(39) | 2, 30.43, 38.86] = 1.226 and
      * E[X(t)] (agreement to about 5e-4, docs/models.md §1.4). */
     double t = 39, x = 2, tx = 30.43, T = 38.86, ey;
-    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, &x, &tx, &T));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(&ey, 1, m, &t, &x, &tx, &T));
     ck_assert_double_eq_tol(ey, 1.226, 5e-4);
     static const double times[] = { 0.1429, 1, 3, 31.8571, 32, 78 };
     static const double published[] = { 0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576 };
     double ex[6];
-    ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, 6, times));
+    ck_assert_cxm_ok(cxm_model_expected_purchases(ex, 6, m, times));
     for (int i = 0; i < 6; i++)
         ck_assert_msg(fabs(ex[i] - published[i]) < 5e-4, "E[X(%g)] = %.5f, published %.4f",
                       times[i], ex[i], published[i]);
     /* mpmath at the same MLE (2F1 and direct quadrature agree): 1.857972105. */
     double p[4];
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
     ck_assert_double_eq_tol(ex[5], 1.857972105, 2e-5);
     cxm_model_free(m);
 }
@@ -98,7 +98,7 @@ START_TEST(cdnow_gamma_gamma_published_estimates)
 {
     cxm_model *m = fitted(CXM_MODEL_GAMMA_GAMMA);
     double p[3];
-    ck_assert_cxm_ok(cxm_model_params(m, p, 3));
+    ck_assert_cxm_ok(cxm_model_params(p, 3, m));
     ck_assert_double_eq_tol(p[0], 6.25, 0.01);
     ck_assert_double_eq_tol(p[1], 3.74, 0.01);
     ck_assert_double_eq_tol(p[2], 15.44, 0.01);
@@ -106,17 +106,17 @@ START_TEST(cdnow_gamma_gamma_published_estimates)
     ck_assert_double_eq_tol(p[1], 3.7446, 1e-4);
     ck_assert_double_eq_tol(p[2], 15.4477, 1e-4);
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_double_eq(report.observations, 946.0); /* repeat customers only */
     /* docs/models.md §1.7: the first ten customers (x = 0 gets the population mean). */
     static const double published[] = { 24.65, 18.91, 35.17, 35.17, 35.17,
                                         71.46, 18.91, 35.17, 27.28, 35.17 };
     double em[10], mean;
-    ck_assert_cxm_ok(cxm_model_expected_spend(m, em, 10, cd_x, cd_m));
+    ck_assert_cxm_ok(cxm_model_expected_spend(em, 10, m, cd_x, cd_m));
     for (int i = 0; i < 10; i++)
         ck_assert_msg(fabs(em[i] - published[i]) < 0.01, "E[M] of customer %d = %.4f, published %.2f",
                       i + 1, em[i], published[i]);
-    ck_assert_cxm_ok(cxm_model_mean_spend(m, &mean));
+    ck_assert_cxm_ok(cxm_model_mean_spend(&mean, m));
     ck_assert_double_eq_tol(mean, p[0] * p[2] / (p[1] - 1), 1e-12);
     ck_assert_double_eq_tol(em[2], mean, 1e-12);
     cxm_model_free(m);
@@ -129,10 +129,10 @@ START_TEST(gamma_gamma_q_at_most_one_is_an_error_never_negative)
     double params[3] = { 2.0, 0.8, 10.0 }, x[2] = { 0, 3 }, spend[2] = { 0, 20 }, dst[2], mean;
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_GAMMA_GAMMA));
     ck_assert_cxm_ok(cxm_model_set_params(m, params, 3));
-    ck_assert_cxm_fails(cxm_model_mean_spend(m, &mean), CXM_EDOMAIN, "q = 0.8");
-    ck_assert_cxm_fails(cxm_model_expected_spend(m, dst, 2, x, spend), CXM_EDOMAIN, "element 0");
+    ck_assert_cxm_fails(cxm_model_mean_spend(&mean, m), CXM_EDOMAIN, "q = 0.8");
+    ck_assert_cxm_fails(cxm_model_expected_spend(dst, 2, m, x, spend), CXM_EDOMAIN, "element 0");
     /* Repeat customers still have a finite, positive expectation (px + q > 1). */
-    ck_assert_cxm_ok(cxm_model_expected_spend(m, dst + 1, 1, x + 1, spend + 1));
+    ck_assert_cxm_ok(cxm_model_expected_spend(dst + 1, 1, m, x + 1, spend + 1));
     ck_assert_double_eq_tol(dst[1], 2.0 * (10 + 60) / (6 + 0.8 - 1), 1e-12);
     cxm_model_free(m);
 }
@@ -147,25 +147,25 @@ START_TEST(mbgnbd_matches_direct_integration)
     ck_assert_cxm_ok(cxm_model_set_params(m, mbg_params, 4));
     for (size_t i = 0; i < COUNT(mbg_rows); i++) {
         double cols[3] = { mbg_rows[i].x, mbg_rows[i].t_x, mbg_rows[i].T }, ll, pa, ey;
-        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
         ck_assert_msg(fabs(ll - mbg_rows[i].loglik) < 1e-11 * (1 + fabs(ll)),
                       "row %zu: ln L %.15g, reference %.15g", i, ll, mbg_rows[i].loglik);
-        ck_assert_cxm_ok(cxm_model_p_alive(m, &pa, 1, cols, cols + 1, cols + 2));
+        ck_assert_cxm_ok(cxm_model_p_alive(&pa, 1, m, cols, cols + 1, cols + 2));
         ck_assert_double_eq_tol(pa, mbg_rows[i].p_alive, 1e-12);
         ck_assert_cxm_ok(
-            cxm_model_conditional_purchases(m, &ey, 1, &mbg_rows[i].t, cols, cols + 1, cols + 2));
+            cxm_model_conditional_purchases(&ey, 1, m, &mbg_rows[i].t, cols, cols + 1, cols + 2));
         ck_assert_msg(fabs(ey / mbg_rows[i].conditional - 1) < 1e-10,
                       "row %zu: E[Y] %.15g, reference %.15g", i, ey, mbg_rows[i].conditional);
     }
     for (size_t i = 0; i < COUNT(mbg_expected); i++) {
         double ex;
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &mbg_expected[i].t));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(&ex, 1, m, &mbg_expected[i].t));
         ck_assert_msg(fabs(ex / mbg_expected[i].expected - 1) < 1e-10, "E[X(%g)] %.15g, reference %.15g",
                       mbg_expected[i].t, ex, mbg_expected[i].expected);
     }
     for (size_t i = 0; i < COUNT(mbg_probability); i++) {
         double pr;
-        ck_assert_cxm_ok(cxm_model_purchase_probability(m, &pr, 1, &mbg_probability[i].n,
+        ck_assert_cxm_ok(cxm_model_purchase_probability(&pr, 1, m, &mbg_probability[i].n,
                                                         &mbg_probability[i].t));
         ck_assert_msg(fabs(pr - mbg_probability[i].probability) < 1e-12,
                       "P(X(%g) = %g) %.15g, reference %.15g", mbg_probability[i].t,
@@ -185,7 +185,7 @@ START_TEST(dert_matches_discounted_integral)
                                                                          : CXM_MODEL_BGNBD));
         ck_assert_cxm_ok(cxm_model_set_params(m, params, 4));
         double d;
-        ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, dert_reference[i].rate, &dert_reference[i].x,
+        ck_assert_cxm_ok(cxm_model_dert(&d, 1, m, dert_reference[i].rate, &dert_reference[i].x,
                                         &dert_reference[i].t_x, &dert_reference[i].T));
         ck_assert_msg(fabs(d / dert_reference[i].dert - 1) < 1e-10, "DERT %zu: %.15g, reference %.15g",
                       i, d, dert_reference[i].dert);
@@ -209,13 +209,13 @@ START_TEST(purchase_probabilities_sum_to_one_with_the_right_mean)
                 count[k] = k;
                 t[k] = times[j];
             }
-            ck_assert_cxm_ok(cxm_model_purchase_probability(m, pr, N, count, t));
+            ck_assert_cxm_ok(cxm_model_purchase_probability(pr, N, m, count, t));
             for (int k = 0; k < N; k++) {
                 ck_assert(pr[k] >= 0 && pr[k] <= 1);
                 total += pr[k];
                 mean += k * pr[k];
             }
-            ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, times + j));
+            ck_assert_cxm_ok(cxm_model_expected_purchases(&ex, 1, m, times + j));
             ck_assert_double_eq_tol(total, 1.0, 1e-10);
             ck_assert_double_eq_tol(mean, ex, 1e-8);
         }
@@ -238,12 +238,12 @@ static void recover(cxm_model_kind kind, const double *truth, unsigned long long
     cxm_model *source, *fit;
     ck_assert_cxm_ok(cxm_model_create(&source, kind));
     ck_assert_cxm_ok(cxm_model_set_params(source, truth, 4));
-    ck_assert_cxm_ok(cxm_model_simulate(source, x, tx, N, T, seed));
+    ck_assert_cxm_ok(cxm_model_simulate(x, tx, N, source, T, seed));
     ck_assert_cxm_ok(cxm_model_create(&fit, kind));
     ck_assert_cxm_ok(cxm_model_fit(fit, N, x, tx, T, NULL, NULL));
     double p[4], se[4];
-    ck_assert_cxm_ok(cxm_model_params(fit, p, 4));
-    ck_assert_cxm_ok(cxm_model_standard_errors(fit, se, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, fit));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, fit));
     for (int i = 0; i < 4; i++)
         ck_assert_msg(fabs(p[i] - truth[i]) < 3 * se[i],
                       "%s: %s = %g ± %g, true %g (%.1f standard errors)",
@@ -280,12 +280,12 @@ START_TEST(recovery_gamma_gamma)
     cxm_model *source, *fit;
     ck_assert_cxm_ok(cxm_model_create(&source, CXM_MODEL_GAMMA_GAMMA));
     ck_assert_cxm_ok(cxm_model_set_params(source, truth, 3));
-    ck_assert_cxm_ok(cxm_model_simulate_spend(source, m, N, x, 99));
+    ck_assert_cxm_ok(cxm_model_simulate_spend(m, N, source, x, 99));
     ck_assert_cxm_ok(cxm_model_create(&fit, CXM_MODEL_GAMMA_GAMMA));
     ck_assert_cxm_ok(cxm_model_fit_spend(fit, N, x, m, NULL, NULL));
     double p[3], se[3];
-    ck_assert_cxm_ok(cxm_model_params(fit, p, 3));
-    ck_assert_cxm_ok(cxm_model_standard_errors(fit, se, 3));
+    ck_assert_cxm_ok(cxm_model_params(p, 3, fit));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 3, fit));
     for (int i = 0; i < 3; i++)
         ck_assert_msg(fabs(p[i] - truth[i]) < 3 * se[i], "gg: %g ± %g, true %g", p[i], se[i],
                       truth[i]);
@@ -317,7 +317,7 @@ START_TEST(numerical_grid)
             double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
             ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
             double ex[NT];
-            ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NT, ts));
+            ck_assert_cxm_ok(cxm_model_expected_purchases(ex, NT, m, ts));
             for (int q = 0; q < NT; q++)
                 ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 &&
                                   (q == 0 || ex[q] >= ex[q - 1] * (1 - 1e-12)),
@@ -335,9 +335,9 @@ START_TEST(numerical_grid)
                         TX[q] = tx;
                         TT[q] = T;
                     }
-                    ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+                    ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &T));
                     ck_assert_msg(alive >= 0 && alive <= 1, "P(alive) = %g", alive);
-                    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NT, ts, X, TX, TT));
+                    ck_assert_cxm_ok(cxm_model_conditional_purchases(ey, NT, m, ts, X, TX, TT));
                     for (int q = 0; q < NT; q++) {
                         ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
                                           (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
@@ -352,8 +352,8 @@ START_TEST(numerical_grid)
             static const double dx[] = { 0, 1, 100, 1e4 };
             for (size_t xi = 0; xi < COUNT(dx); xi++) {
                 double x = dx[xi], tx = x > 0 ? 50 : 0, T = 100, low, high;
-                ck_assert_cxm_ok(cxm_model_dert(m, &low, 1, 1e-3, &x, &tx, &T));
-                ck_assert_cxm_ok(cxm_model_dert(m, &high, 1, 1.0, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_dert(&low, 1, m, 1e-3, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_dert(&high, 1, m, 1.0, &x, &tx, &T));
                 ck_assert_msg(isfinite(low) && isfinite(high) && high >= 0 &&
                                   high <= low * (1 + 1e-12),
                               "%s (%g, %g, %g, %g), x=%g: DERT %g at rate 1e-3, %g at rate 1",
@@ -391,7 +391,7 @@ static long extreme_purchase_model(cxm_model *m, const char *name, const double 
     double last = 0.0;
     for (size_t q = 0; q < EXTREME_COUNT(extreme_times); q++) {
         double t = extreme_times[q], v = NAN;
-        EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &t), "%s E[X(%g)]", name, t);
+        EXTREME_CALL(status, cxm_model_expected_purchases(&v, 1, m, &t), "%s E[X(%g)]", name, t);
         if (EXTREME_CHECK(status, v, last * (1 - 1e-9), DBL_MAX, "%s (%g, %g, %g, %g) E[X(%g)]",
                           name, p[0], p[1], p[2], p[3], t))
             last = v;
@@ -403,13 +403,13 @@ static long extreme_purchase_model(cxm_model *m, const char *name, const double 
             double T = extreme_histories[h][1], v = NAN;
             if (x > 0 && h == 0)
                 continue;
-            EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &T), "%s P(alive)", name);
+            EXTREME_CALL(status, cxm_model_p_alive(&v, 1, m, &x, &tx, &T), "%s P(alive)", name);
             EXTREME_CHECK(status, v, 0, 1, "%s (%g, %g, %g, %g) P(alive | %g, %g, %g)", name, p[0],
                           p[1], p[2], p[3], x, tx, T);
             last = 0.0;
             for (size_t q = 0; q < EXTREME_COUNT(extreme_ts); q++) {
                 double t = extreme_ts[q];
-                EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &t, &x, &tx, &T),
+                EXTREME_CALL(status, cxm_model_conditional_purchases(&v, 1, m, &t, &x, &tx, &T),
                              "%s E[Y(%g) | %g, %g, %g]", name, t, x, tx, T);
                 if (EXTREME_CHECK(status, v, last * (1 - 1e-9), DBL_MAX,
                                   "%s (%g, %g, %g, %g) E[Y(%g) | %g, %g, %g]", name, p[0], p[1],
@@ -419,7 +419,7 @@ static long extreme_purchase_model(cxm_model *m, const char *name, const double 
             last = DBL_MAX;
             for (size_t q = 0; q < EXTREME_COUNT(extreme_dert_rates); q++) {
                 double rate = extreme_dert_rates[q];
-                EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &T),
+                EXTREME_CALL(status, cxm_model_dert(&v, 1, m, rate, &x, &tx, &T),
                              "%s DERT(%g | %g, %g, %g)", name, rate, x, tx, T);
                 if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-9),
                                   "%s (%g, %g, %g, %g) DERT(%g | %g, %g, %g)", name, p[0], p[1],
@@ -432,7 +432,7 @@ static long extreme_purchase_model(cxm_model *m, const char *name, const double 
         double t = extreme_ts[q], v = NAN, sum = 0.0;
         for (size_t k = 0; k < EXTREME_COUNT(extreme_counts); k++) {
             double count = extreme_counts[k];
-            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &count, &t),
+            EXTREME_CALL(status, cxm_model_purchase_probability(&v, 1, m, &count, &t),
                          "%s P(X(%g) = %g)", name, t, count);
             EXTREME_CHECK(status, v, 0, 1, "%s (%g, %g, %g, %g) P(X(%g) = %g)", name, p[0], p[1],
                           p[2], p[3], t, count);
@@ -443,7 +443,7 @@ static long extreme_purchase_model(cxm_model *m, const char *name, const double 
         double ts[201];
         for (int k = 0; k <= 200; k++)
             ts[k] = t;
-        EXTREME_CALL(status, cxm_model_purchase_probability(m, probs, 201, counts, ts),
+        EXTREME_CALL(status, cxm_model_purchase_probability(probs, 201, m, counts, ts),
                      "%s P(X(%g) = 0..200)", name, t);
         if (status == CXM_OK) {
             for (int k = 0; k <= 200; k++)
@@ -466,7 +466,7 @@ START_TEST(extreme_arguments_bgnbd)
         const char *name = cxm_model_kind_name((cxm_model_kind)kind);
         cxm_model *m = fitted((cxm_model_kind)kind);
         double p[4];
-        ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+        ck_assert_cxm_ok(cxm_model_params(p, 4, m));
         checked += extreme_purchase_model(m, name, p, 1);
         for (int i = 0; i < 81; i++) {
             double c[4] = { corners[i % 3], corners[i / 3 % 3], corners[i / 9 % 3], corners[i / 27] };
@@ -495,14 +495,14 @@ START_TEST(extreme_values_match_references)
         double v = NAN, tol = 1e-10;
         int status;
         if (strcmp(what, "expected") == 0) {
-            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &a[0]), "E[X]");
+            EXTREME_CALL(status, cxm_model_expected_purchases(&v, 1, m, &a[0]), "E[X]");
         } else if (strcmp(what, "conditional") == 0) {
-            EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &a[0], &a[1], &a[2], &a[3]),
+            EXTREME_CALL(status, cxm_model_conditional_purchases(&v, 1, m, &a[0], &a[1], &a[2], &a[3]),
                          "E[Y]");
         } else if (strcmp(what, "dert") == 0) {
-            EXTREME_CALL(status, cxm_model_dert(m, &v, 1, a[0], &a[1], &a[2], &a[3]), "DERT");
+            EXTREME_CALL(status, cxm_model_dert(&v, 1, m, a[0], &a[1], &a[2], &a[3]), "DERT");
         } else {
-            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &a[0], &a[1]), "P");
+            EXTREME_CALL(status, cxm_model_purchase_probability(&v, 1, m, &a[0], &a[1]), "P");
             tol = 1e-8; /* the incomplete beta's continued fraction at k = 1e15 */
         }
         ck_assert_msg(status == CXM_OK, "row %zu %s: %s", i, what, cxm_error_message());
@@ -518,7 +518,7 @@ START_TEST(extreme_values_match_references)
     ck_assert_cxm_ok(cxm_model_set_params(g, gg, 3));
     for (size_t i = 0; i < EXTREME_COUNT(spend_extreme); i++) {
         double v;
-        ck_assert_cxm_ok(cxm_model_expected_spend(g, &v, 1, &spend_extreme[i].x, &spend_extreme[i].m));
+        ck_assert_cxm_ok(cxm_model_expected_spend(&v, 1, g, &spend_extreme[i].x, &spend_extreme[i].m));
         ck_assert_msg(extreme_close(v, spend_extreme[i].value, 1e-14), "E[M | %g, %g] = %.17g, reference %.17g",
                       spend_extreme[i].x, spend_extreme[i].m, v, spend_extreme[i].value);
     }
@@ -536,7 +536,7 @@ START_TEST(extreme_values_match_references)
         o.discount = value_extreme[i].discount;
         double zero = 0, one = 1, v = NAN;
         int status;
-        EXTREME_CALL(status, cxm_model_lifetime_value(m, &v, 1, &zero, &zero, &zero, &one, &o),
+        EXTREME_CALL(status, cxm_model_lifetime_value(&v, 1, m, &zero, &zero, &zero, &one, &o),
                      "lifetime value row %zu", i);
         ck_assert_msg(status == CXM_OK, "lifetime value row %zu: %s", i, cxm_error_message());
         ck_assert_msg(extreme_close(v, value_extreme[i].value, 1e-12),
@@ -562,7 +562,7 @@ START_TEST(extreme_value_tracking_spend_and_simulation)
                 o.period = extreme_times[a];
                 o.periods = periods[b];
                 o.discount = discounts[c];
-                EXTREME_CALL(status, cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o),
+                EXTREME_CALL(status, cxm_model_lifetime_value(&v, 1, m, &x, &tx, &T, &value, &o),
                              "CLV period %g, %u periods, discount %g", o.period, o.periods,
                              o.discount);
                 EXTREME_CHECK(status, v, 0, DBL_MAX, "CLV period %g, %u periods, discount %g",
@@ -573,27 +573,27 @@ START_TEST(extreme_value_tracking_spend_and_simulation)
     o.period = 30;
     o.periods = 1000000;
     o.discount = 1e-9;
-    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_lifetime_value(&v, 1, m, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
                         "more than 1000 periods");
     o.discount = 0.05; /* converges after about 760 periods */
-    ck_assert_cxm_ok(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o));
+    ck_assert_cxm_ok(cxm_model_lifetime_value(&v, 1, m, &x, &tx, &T, &value, &o));
     o.period = 1e308;
     o.periods = 12;
-    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_lifetime_value(&v, 1, m, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
                         "beyond the largest time");
     o.period = 30;
     o.margin = 1e308;
     value = 1e308;
-    ck_assert_cxm_fails(cxm_model_lifetime_value(m, &v, 1, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_lifetime_value(&v, 1, m, &x, &tx, &T, &value, &o), CXM_EDOMAIN,
                         "element 0: the lifetime value is beyond the range of a double");
-    ck_assert_cxm_fails(cxm_model_dert(m, &v, 1, 1e-201, &x, &tx, &T), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_dert(&v, 1, m, 1e-201, &x, &tx, &T), CXM_EDOMAIN,
                         "discount rate 1e-201 is below 1e-200");
 
     /* Tracking over calendar times up to the largest double. */
     static const double firsts[] = { -DBL_MAX, -1e300, 0, 1e300 };
     for (size_t a = 0; a < EXTREME_COUNT(extreme_times); a++) {
         double when = extreme_times[a];
-        EXTREME_CALL(status, cxm_model_tracking(m, &v, 1, &when, 4, firsts, NULL), "tracking %g",
+        EXTREME_CALL(status, cxm_model_tracking(&v, 1, m, &when, 4, firsts, NULL), "tracking %g",
                      when);
         EXTREME_CHECK(status, v, 0, DBL_MAX, "tracking at %g", when);
     }
@@ -601,7 +601,7 @@ START_TEST(extreme_value_tracking_spend_and_simulation)
     double durations[3] = { 1e300, DBL_MAX, 1e-300 }, holdout[3] = { 0, 1e12, 3 };
     double xs[3] = { 0, 1e12, 2 }, txs[3] = { 0, 1e308, 30 }, Ts[3] = { 1e300, DBL_MAX, 40 };
     double actual[2], predicted[2], count[2];
-    EXTREME_CALL(status, cxm_model_calibration_holdout(m, actual, predicted, count, 2, 3, xs, txs,
+    EXTREME_CALL(status, cxm_model_calibration_holdout(actual, predicted, count, 2, m, 3, xs, txs,
                                                        Ts, durations, holdout),
                  "holdout table");
     EXTREME_CHECK(status, predicted[0] + predicted[1], 0, DBL_MAX, "holdout predictions");
@@ -609,7 +609,7 @@ START_TEST(extreme_value_tracking_spend_and_simulation)
     /* Simulation: whole counts and t_x in [0, T] for T up to the largest double. */
     for (size_t a = 0; a < EXTREME_COUNT(extreme_times); a++) {
         double sx, stx, sT = extreme_times[a];
-        EXTREME_CALL(status, cxm_model_simulate(m, &sx, &stx, 1, &sT, 5), "simulate T = %g", sT);
+        EXTREME_CALL(status, cxm_model_simulate(&sx, &stx, 1, m, &sT, 5), "simulate T = %g", sT);
         if (EXTREME_CHECK(status, sx, 0, DBL_MAX, "simulated x at T = %g", sT))
             ck_assert_msg(sx == floor(sx) && stx >= 0 && stx <= sT, "T = %g: x %g, t_x %g", sT,
                           sx, stx);
@@ -619,17 +619,17 @@ START_TEST(extreme_value_tracking_spend_and_simulation)
     /* Gamma-Gamma: E[M | x, m̄] lies between m̄ and the population mean. */
     cxm_model *g = fitted(CXM_MODEL_GAMMA_GAMMA);
     double mean;
-    ck_assert_cxm_ok(cxm_model_mean_spend(g, &mean));
+    ck_assert_cxm_ok(cxm_model_mean_spend(&mean, g));
     static const double spends[] = { 1e-300, 1, 1e12, 1e300, DBL_MAX };
     for (size_t a = 0; a < EXTREME_COUNT(extreme_counts); a++)
         for (size_t b = 0; b < EXTREME_COUNT(spends); b++) {
             double cx = extreme_counts[a], cm = spends[b];
-            EXTREME_CALL(status, cxm_model_expected_spend(g, &v, 1, &cx, &cm), "E[M]");
+            EXTREME_CALL(status, cxm_model_expected_spend(&v, 1, g, &cx, &cm), "E[M]");
             double lo = fmin(cm, mean), hi = fmax(cm, mean);
             if (cx == 0)
                 lo = hi = mean;
             EXTREME_CHECK(status, v, lo * (1 - 1e-12), hi * (1 + 1e-12), "E[M | %g, %g]", cx, cm);
-            EXTREME_CALL(status, cxm_model_simulate_spend(g, &v, 1, &cx, 3), "spend draw");
+            EXTREME_CALL(status, cxm_model_simulate_spend(&v, 1, g, &cx, 3), "spend draw");
             EXTREME_CHECK(status, v, 0, DBL_MAX, "simulated spend of x = %g", cx);
         }
     cxm_model_free(g);
@@ -681,9 +681,9 @@ START_TEST(fit_that_diverges_fails_and_leaves_no_parameters)
     ck_assert_cxm_fails(cxm_model_fit(m, 50, x, tx, T, NULL, NULL), CXM_ECONVERGE, "BG/NBD fit failed");
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_EMPTY);
     double p[4];
-    ck_assert_cxm_fails(cxm_model_params(m, p, 4), CXM_ESTATE, "no parameters");
+    ck_assert_cxm_fails(cxm_model_params(p, 4, m), CXM_ESTATE, "no parameters");
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert(report.reason == CXM_FIT_DIVERGED || report.reason == CXM_FIT_NOT_DEFINITE ||
               report.reason == CXM_FIT_NO_PROGRESS);
     ck_assert(strstr(cxm_model_fit_message(m), "failed") != NULL);
@@ -695,24 +695,24 @@ START_TEST(iteration_cap_keeps_the_previous_fit)
 {
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     double before[4], after[4];
-    ck_assert_cxm_ok(cxm_model_params(m, before, 4));
+    ck_assert_cxm_ok(cxm_model_params(before, 4, m));
     double bic_before, bic_after;
-    ck_assert_cxm_ok(cxm_model_bic(m, &bic_before));
+    ck_assert_cxm_ok(cxm_model_bic(&bic_before, m));
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.max_iterations = 1;
     ck_assert_cxm_fails(cxm_model_fit(m, 200, cd_x, cd_tx, cd_T, NULL, &options), CXM_ECONVERGE,
                         "1 iterations");
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_int_eq(report.reason, CXM_FIT_MAX_ITERATIONS);
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_FITTED);
-    ck_assert_cxm_ok(cxm_model_params(m, after, 4));
+    ck_assert_cxm_ok(cxm_model_params(after, 4, m));
     ck_assert(memcmp(before, after, sizeof before) == 0);
     /* The statistics still describe the fit the parameters come from. */
-    ck_assert_cxm_ok(cxm_model_bic(m, &bic_after));
+    ck_assert_cxm_ok(cxm_model_bic(&bic_after, m));
     ck_assert(bic_before == bic_after);
     char *json;
-    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert_cxm_ok(cxm_model_to_json(&json, m));
     ck_assert(strstr(json, "\"observations\":\t2357") != NULL);
     cxm_free(json);
     cxm_model_free(m);
@@ -777,17 +777,17 @@ START_TEST(handles_kinds_and_states)
     ck_assert_uint_eq(cxm_model_column_count(m), 2);
     ck_assert_str_eq(cxm_model_column_name(m, 1), "mean_spend");
     double v, x = 1, tx = 0, T = 2, out;
-    ck_assert_cxm_fails(cxm_model_mean_spend(m, &v), CXM_ESTATE, "no parameters");
+    ck_assert_cxm_fails(cxm_model_mean_spend(&v, m), CXM_ESTATE, "no parameters");
     double bad[3] = { 1, -2, 3 };
     ck_assert_cxm_fails(cxm_model_set_params(m, bad, 3), CXM_EINVAL, "q = -2 must be greater than 0");
     ck_assert_cxm_fails(cxm_model_set_params(m, bad, 2), CXM_EINVAL, "params has 2 elements");
     double good[3] = { 1, 2, 3 };
     ck_assert_cxm_ok(cxm_model_set_params(m, good, 3));
     ck_assert_int_eq(cxm_model_get_state(m), CXM_MODEL_GIVEN);
-    ck_assert_cxm_fails(cxm_model_p_alive(m, &out, 1, &x, &tx, &T), CXM_EUNSUPPORTED, "P(alive)");
-    ck_assert_cxm_fails(cxm_model_log_likelihood(m, &v), CXM_ESTATE, "given, not fitted");
-    ck_assert_cxm_fails(cxm_model_param(m, "r", &v), CXM_ENOTFOUND, "no parameter 'r'");
-    ck_assert_cxm_ok(cxm_model_param(m, "q", &v));
+    ck_assert_cxm_fails(cxm_model_p_alive(&out, 1, m, &x, &tx, &T), CXM_EUNSUPPORTED, "P(alive)");
+    ck_assert_cxm_fails(cxm_model_log_likelihood(&v, m), CXM_ESTATE, "given, not fitted");
+    ck_assert_cxm_fails(cxm_model_param(&v, m, "r"), CXM_ENOTFOUND, "no parameter 'r'");
+    ck_assert_cxm_ok(cxm_model_param(&v, m, "q"));
     ck_assert_double_eq(v, 2);
     cxm_model_free(m);
     cxm_model_free(NULL);
@@ -800,14 +800,14 @@ START_TEST(prediction_inputs_are_checked)
     double p[4] = { 0.25, 4.4, 0.8, 2.4 }, out[2], x[2] = { 1, 2 }, tx[2] = { 1, 9 },
            T[2] = { 5, 5 }, t[2] = { 1, -1 };
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
-    ck_assert_cxm_fails(cxm_model_p_alive(m, out, 2, x, tx, T), CXM_ESTATE, "no parameters");
+    ck_assert_cxm_fails(cxm_model_p_alive(out, 2, m, x, tx, T), CXM_ESTATE, "no parameters");
     ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
-    ck_assert_cxm_fails(cxm_model_p_alive(m, out, 2, x, tx, T), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_p_alive(out, 2, m, x, tx, T), CXM_EINVAL,
                         "element 1: t_x 9 is greater than T 5");
-    ck_assert_cxm_fails(cxm_model_expected_purchases(m, out, 2, t), CXM_EINVAL, "element 1: t -1");
-    ck_assert_cxm_fails(cxm_model_dert(m, out, 1, 0.0, x, tx, T), CXM_EINVAL, "discount rate 0");
-    ck_assert_cxm_fails(cxm_model_expected_spend(m, out, 1, x, T), CXM_EUNSUPPORTED, "expected spend");
-    ck_assert_cxm_ok(cxm_model_p_alive(m, NULL, 0, NULL, NULL, NULL));
+    ck_assert_cxm_fails(cxm_model_expected_purchases(out, 2, m, t), CXM_EINVAL, "element 1: t -1");
+    ck_assert_cxm_fails(cxm_model_dert(out, 1, m, 0.0, x, tx, T), CXM_EINVAL, "discount rate 0");
+    ck_assert_cxm_fails(cxm_model_expected_spend(out, 1, m, x, T), CXM_EUNSUPPORTED, "expected spend");
+    ck_assert_cxm_ok(cxm_model_p_alive(NULL, 0, m, NULL, NULL, NULL));
     cxm_model_free(m);
 }
 END_TEST
@@ -837,10 +837,10 @@ START_TEST(weights_equal_repeated_rows)
     ck_assert_cxm_ok(cxm_model_create(&merged, CXM_MODEL_BGNBD));
     ck_assert_cxm_ok(cxm_model_fit(merged, n, x, tx, T, w, NULL));
     double a[4], b[4], lla, llb;
-    ck_assert_cxm_ok(cxm_model_params(raw, a, 4));
-    ck_assert_cxm_ok(cxm_model_params(merged, b, 4));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(raw, &lla));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(merged, &llb));
+    ck_assert_cxm_ok(cxm_model_params(a, 4, raw));
+    ck_assert_cxm_ok(cxm_model_params(b, 4, merged));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&lla, raw));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&llb, merged));
     for (int i = 0; i < 4; i++)
         ck_assert_double_eq_tol(a[i], b[i], 1e-8 * a[i]);
     ck_assert_double_eq_tol(lla, llb, 1e-8);
@@ -848,13 +848,13 @@ START_TEST(weights_equal_repeated_rows)
     for (size_t i = 0; i < n; i++)
         w[i] = 2;
     ck_assert_cxm_ok(cxm_model_fit(merged, n, x, tx, T, w, NULL));
-    ck_assert_cxm_ok(cxm_model_params(merged, b, 4));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(merged, &llb));
+    ck_assert_cxm_ok(cxm_model_params(b, 4, merged));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&llb, merged));
     for (int i = 0; i < 4; i++)
         ck_assert_double_eq_tol(a[i], b[i], 1e-8 * a[i]);
     ck_assert_double_eq_tol(llb, 2 * lla, 1e-7);
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(merged, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, merged));
     ck_assert_double_eq(report.observations, 2 * 2357.0);
     ck_assert(report.rows < 2357); /* identical rows merged */
     free(x);
@@ -868,14 +868,14 @@ START_TEST(penalty_shrinks_and_warm_start_continues)
 {
     cxm_model *m = fitted(CXM_MODEL_BGNBD);
     double plain[4], shrunk[4], ll_plain, ll_shrunk;
-    ck_assert_cxm_ok(cxm_model_params(m, plain, 4));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll_plain));
+    ck_assert_cxm_ok(cxm_model_params(plain, 4, m));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&ll_plain, m));
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.penalty = 0.01;
     options.flags = CXM_FIT_WARM_START;
     ck_assert_cxm_ok(cxm_model_fit(m, CDNOW_N, cd_x, cd_tx, cd_T, NULL, &options));
-    ck_assert_cxm_ok(cxm_model_params(m, shrunk, 4));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll_shrunk));
+    ck_assert_cxm_ok(cxm_model_params(shrunk, 4, m));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&ll_shrunk, m));
     ck_assert(ll_shrunk < ll_plain);
     double norm_plain = 0, norm_shrunk = 0;
     for (int i = 0; i < 4; i++) {
@@ -893,21 +893,21 @@ START_TEST(json_round_trip)
 {
     cxm_model *m = fitted(CXM_MODEL_BGNBD), *back;
     char *json;
-    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert_cxm_ok(cxm_model_to_json(&json, m));
     ck_assert(strstr(json, "\"library_version\"") != NULL);
     ck_assert(strstr(json, "\"kind\":\t\"bgnbd\"") != NULL);
     ck_assert_cxm_ok(cxm_model_from_json(&back, json));
     cxm_free(json);
     ck_assert_int_eq(cxm_model_get_state(back), CXM_MODEL_FITTED);
     double a[4], b[4], ca[16], cb[16], lla, llb;
-    ck_assert_cxm_ok(cxm_model_params(m, a, 4));
-    ck_assert_cxm_ok(cxm_model_params(back, b, 4));
+    ck_assert_cxm_ok(cxm_model_params(a, 4, m));
+    ck_assert_cxm_ok(cxm_model_params(b, 4, back));
     ck_assert(memcmp(a, b, sizeof a) == 0);
-    ck_assert_cxm_ok(cxm_model_covariance(m, ca, 16));
-    ck_assert_cxm_ok(cxm_model_covariance(back, cb, 16));
+    ck_assert_cxm_ok(cxm_model_covariance(ca, 16, m));
+    ck_assert_cxm_ok(cxm_model_covariance(cb, 16, back));
     ck_assert(memcmp(ca, cb, sizeof ca) == 0);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &lla));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(back, &llb));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&lla, m));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&llb, back));
     ck_assert(lla == llb);
     /* A file, and a given model. */
     char path[] = "/tmp/cxm-model-XXXXXX";
@@ -917,7 +917,7 @@ START_TEST(json_round_trip)
     ck_assert_cxm_ok(cxm_model_save(back, path));
     cxm_model_free(back);
     ck_assert_cxm_ok(cxm_model_load(&back, path));
-    ck_assert_cxm_ok(cxm_model_params(back, b, 4));
+    ck_assert_cxm_ok(cxm_model_params(b, 4, back));
     ck_assert(memcmp(a, b, sizeof a) == 0);
     cxm_model_free(back);
     double given[4] = { 1, 2, 3, 4 };
@@ -1018,7 +1018,7 @@ START_TEST(json_reader_refuses_hostile_documents)
                        "\"gradient_norm\": 1e-12";
     ck_assert_cxm_ok(load_fitted(&m, good, "\n  \n"));
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_double_eq(report.observations, 2357);
     ck_assert_uint_eq(report.iterations, 7);
     cxm_model_free(m);
@@ -1066,11 +1066,11 @@ START_TEST(simulation_is_reproducible_and_consistent)
         cxm_model *m;
         ck_assert_cxm_ok(cxm_model_create(&m, (cxm_model_kind)kind));
         ck_assert_cxm_ok(cxm_model_set_params(m, params, 4));
-        ck_assert_cxm_ok(cxm_model_simulate(m, x1, t1, N, T, 42));
-        ck_assert_cxm_ok(cxm_model_simulate(m, x2, t2, N / 2, T, 42));
+        ck_assert_cxm_ok(cxm_model_simulate(x1, t1, N, m, T, 42));
+        ck_assert_cxm_ok(cxm_model_simulate(x2, t2, N / 2, m, T, 42));
         ck_assert(memcmp(x1, x2, N / 2 * sizeof *x1) == 0); /* customer i does not depend on n */
         ck_assert(memcmp(t1, t2, N / 2 * sizeof *t1) == 0);
-        ck_assert_cxm_ok(cxm_model_simulate(m, x2, t2, N, T, 43));
+        ck_assert_cxm_ok(cxm_model_simulate(x2, t2, N, m, T, 43));
         ck_assert(memcmp(x1, x2, N * sizeof *x1) != 0);
         size_t total = 0;
         for (int i = 0; i < N; i++) {
@@ -1080,7 +1080,7 @@ START_TEST(simulation_is_reproducible_and_consistent)
             total += (size_t)x1[i];
         }
         double *times = malloc((total ? total : 1) * sizeof *times);
-        ck_assert_cxm_ok(cxm_model_simulate_times(m, times, total, N, T, 42));
+        ck_assert_cxm_ok(cxm_model_simulate_times(times, total, m, N, T, 42));
         size_t k = 0;
         for (int i = 0; i < N; i++) {
             for (size_t j = 0; j < (size_t)x1[i]; j++, k++) {
@@ -1091,18 +1091,18 @@ START_TEST(simulation_is_reproducible_and_consistent)
             if (x1[i] > 0)
                 ck_assert(times[k - 1] == t1[i]);
         }
-        ck_assert_cxm_fails(cxm_model_simulate_times(m, times, total - 1, N, T, 42), CXM_EINVAL,
+        ck_assert_cxm_fails(cxm_model_simulate_times(times, total - 1, m, N, T, 42), CXM_EINVAL,
                             "places");
         free(times);
         /* The simulated mean matches E[X(T)] (T = 39: 30000 customers). */
         static double T39[30000], xs[30000], ts[30000];
         for (int i = 0; i < 30000; i++)
             T39[i] = 39;
-        ck_assert_cxm_ok(cxm_model_simulate(m, xs, ts, 30000, T39, 5));
+        ck_assert_cxm_ok(cxm_model_simulate(xs, ts, 30000, m, T39, 5));
         double mean = 0, ex, t39 = 39;
         for (int i = 0; i < 30000; i++)
             mean += xs[i] / 30000;
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &t39));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(&ex, 1, m, &t39));
         ck_assert_msg(fabs(mean - ex) < 0.05 * ex, "simulated mean %g, E[X(39)] %g", mean, ex);
         cxm_model_free(m);
     }
@@ -1117,18 +1117,18 @@ START_TEST(lifetime_value_is_the_discounted_sum)
     double x[3] = { 0, 2, 7 }, tx[3] = { 0, 30.43, 29.43 }, T[3] = { 38.86, 38.86, 38.86 };
     double value[3] = { 35.17, 24.66, 71.46 }, clv[3];
     cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
-    ck_assert_cxm_fails(cxm_model_lifetime_value(m, clv, 3, x, tx, T, value, &options), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_lifetime_value(clv, 3, m, x, tx, T, value, &options), CXM_EINVAL,
                         "period");
     options.period = 52.0 / 12.0; /* months, for a model in weeks */
     options.periods = 12;
     options.discount = 0.01;
     options.margin = 0.3;
-    ck_assert_cxm_ok(cxm_model_lifetime_value(m, clv, 3, x, tx, T, value, &options));
+    ck_assert_cxm_ok(cxm_model_lifetime_value(clv, 3, m, x, tx, T, value, &options));
     for (int i = 0; i < 3; i++) {
         double expected = 0, previous = 0;
         for (int k = 1; k <= 12; k++) {
             double t = k * options.period, ey;
-            ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, x + i, tx + i, T + i));
+            ck_assert_cxm_ok(cxm_model_conditional_purchases(&ey, 1, m, &t, x + i, tx + i, T + i));
             expected += 0.3 * value[i] * (ey - previous) / pow(1.01, k);
             previous = ey;
         }
@@ -1138,10 +1138,10 @@ START_TEST(lifetime_value_is_the_discounted_sum)
     /* The period is the caller's: weeks instead of months changes the value. */
     double weekly[3];
     options.period = 1.0;
-    ck_assert_cxm_ok(cxm_model_lifetime_value(m, weekly, 3, x, tx, T, value, &options));
+    ck_assert_cxm_ok(cxm_model_lifetime_value(weekly, 3, m, x, tx, T, value, &options));
     ck_assert(weekly[1] < clv[1]);
     cxm_model *gg = fitted(CXM_MODEL_GAMMA_GAMMA);
-    ck_assert_cxm_fails(cxm_model_lifetime_value(gg, clv, 3, x, tx, T, value, &options),
+    ck_assert_cxm_fails(cxm_model_lifetime_value(clv, 3, gg, x, tx, T, value, &options),
                         CXM_EUNSUPPORTED, "purchase model");
     cxm_model_free(gg);
     cxm_model_free(m);
@@ -1155,14 +1155,14 @@ START_TEST(tracking_and_holdout_tables)
     double first[CDNOW_N], times[3] = { 10, 39, 78 }, curve[3];
     for (size_t i = 0; i < CDNOW_N; i++)
         first[i] = 39.0 - cd_T[i];
-    ck_assert_cxm_ok(cxm_model_tracking(m, curve, 3, times, CDNOW_N, first, NULL));
+    ck_assert_cxm_ok(cxm_model_tracking(curve, 3, m, times, CDNOW_N, first, NULL));
     for (int j = 0; j < 3; j++) {
         double sum = 0;
         for (size_t i = 0; i < CDNOW_N; i++) {
             if (first[i] >= times[j])
                 continue;
             double age = times[j] - first[i], ex;
-            ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &age));
+            ck_assert_cxm_ok(cxm_model_expected_purchases(&ex, 1, m, &age));
             sum += ex;
         }
         ck_assert_double_eq_tol(curve[j], sum, 1e-9 * sum);
@@ -1180,7 +1180,7 @@ START_TEST(tracking_and_holdout_tables)
         hold[i] = cd_x[i] > 2 ? 2 : cd_x[i];
     }
     ck_assert_cxm_ok(
-        cxm_model_calibration_holdout(m, a, p, c, 7, CDNOW_N, cd_x, cd_tx, cd_T, dur, hold));
+        cxm_model_calibration_holdout(a, p, c, 7, m, CDNOW_N, cd_x, cd_tx, cd_T, dur, hold));
     double counted = 0;
     for (int k = 0; k < 7; k++) {
         counted += c[k];
@@ -1189,7 +1189,7 @@ START_TEST(tracking_and_holdout_tables)
     ck_assert_double_eq(counted, CDNOW_N);
     ck_assert_double_eq_tol(c[0], 1411, 0.5); /* customers without a repeat purchase */
     ck_assert(p[6] > p[1] && p[1] > p[0]);
-    ck_assert_cxm_fails(cxm_model_calibration_holdout(m, a, p, c, 0, CDNOW_N, cd_x, cd_tx, cd_T, dur,
+    ck_assert_cxm_fails(cxm_model_calibration_holdout(a, p, c, 0, m, CDNOW_N, cd_x, cd_tx, cd_T, dur,
                                                       hold),
                         CXM_EINVAL, "bins");
     cxm_model_free(m);
@@ -1208,7 +1208,7 @@ static int oom_fit(void *context)
     status = cxm_model_fit(m, 300, cd_x, cd_tx, cd_T, NULL, NULL);
     if (status == CXM_OK) {
         char *json;
-        status = cxm_model_to_json(m, &json);
+        status = cxm_model_to_json(&json, m);
         if (status == CXM_OK) {
             cxm_model *back;
             status = cxm_model_from_json(&back, json);
@@ -1233,18 +1233,18 @@ static int oom_predict(void *context)
         dur[i] = 10;
     status = cxm_model_set_params(m, p, 4);
     if (status == CXM_OK)
-        status = cxm_model_tracking(m, curve, 2, times, 50, cd_T, NULL);
+        status = cxm_model_tracking(curve, 2, m, times, 50, cd_T, NULL);
     if (status == CXM_OK)
-        status = cxm_model_calibration_holdout(m, a, pr, c, 3, 50, cd_x, cd_tx, cd_T, dur, cd_x);
+        status = cxm_model_calibration_holdout(a, pr, c, 3, m, 50, cd_x, cd_tx, cd_T, dur, cd_x);
     if (status == CXM_OK) {
         double value[50];
         cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
         options.period = 4.0;
-        status = cxm_model_lifetime_value(m, value, 50, cd_x, cd_tx, cd_T, cd_m, &options);
+        status = cxm_model_lifetime_value(value, 50, m, cd_x, cd_tx, cd_T, cd_m, &options);
     }
     if (status == CXM_OK) {
         double ey[50];
-        status = cxm_model_conditional_purchases(m, ey, 50, dur, cd_x, cd_tx, cd_T);
+        status = cxm_model_conditional_purchases(ey, 50, m, dur, cd_x, cd_tx, cd_T);
     }
     cxm_model_free(m);
     return status;
@@ -1374,8 +1374,8 @@ START_TEST(options_columns_and_threads)
     ck_assert_ptr_null(cxm_model_column_name(c, 3));
     ck_assert_cxm_ok(cxm_model_fit_columns(c, CDNOW_N, columns, NULL, NULL));
     double a[4], b[4];
-    ck_assert_cxm_ok(cxm_model_params(m, a, 4));
-    ck_assert_cxm_ok(cxm_model_params(c, b, 4));
+    ck_assert_cxm_ok(cxm_model_params(a, 4, m));
+    ck_assert_cxm_ok(cxm_model_params(b, 4, c));
     ck_assert(memcmp(a, b, sizeof a) == 0);
     ck_assert_cxm_fails(cxm_model_fit_columns(c, CDNOW_N, NULL, NULL, NULL), CXM_EINVAL, "columns");
 
@@ -1390,9 +1390,9 @@ START_TEST(options_columns_and_threads)
         T[i] = cd_T[i % CDNOW_N];
     }
     ck_assert_cxm_ok(cxm_model_set_threads(m, 1));
-    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, one, N, t, x, tx, T));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(one, N, m, t, x, tx, T));
     ck_assert_cxm_ok(cxm_model_set_threads(m, 3));
-    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, two, N, t, x, tx, T));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(two, N, m, t, x, tx, T));
     ck_assert(memcmp(one, two, N * sizeof *one) == 0);
 
     /* Rows are checked on the threads too: the first bad row is named
@@ -1401,13 +1401,13 @@ START_TEST(options_columns_and_threads)
     tx[9000] = T[9000] + 1;
     for (size_t i = 0; i < N; i++)
         two[i] = -1;
-    ck_assert_cxm_fails(cxm_model_conditional_purchases(m, two, N, t, x, tx, T), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_conditional_purchases(two, N, m, t, x, tx, T), CXM_EINVAL,
                         "element 9000: t_x");
-    ck_assert_cxm_fails(cxm_model_p_alive(m, two, N, x, tx, T), CXM_EINVAL, "element 9000: t_x");
+    ck_assert_cxm_fails(cxm_model_p_alive(two, N, m, x, tx, T), CXM_EINVAL, "element 9000: t_x");
     for (size_t i = 0; i < N; i++)
         ck_assert(two[i] == -1);
     tx[9000] = cd_tx[9000 % CDNOW_N];
-    ck_assert_cxm_fails(cxm_model_p_alive(m, two, N, x, tx, T), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_p_alive(two, N, m, x, tx, T), CXM_EINVAL,
                         "element 140000: x 0.5");
     ck_assert_cxm_fails(cxm_model_set_threads(NULL, 1), CXM_EINVAL, "model");
     free(t), free(x), free(tx), free(T), free(one), free(two), free(columns);

@@ -318,7 +318,7 @@ static int start(const void *o)
     for (int i = 0; i < 40; i++)
         T[i] = 38.9;
     const double *cols[3] = { fx, ftx, T };
-    return cxm_model_start(bgnbd, dst, 4, 40, cols, NULL, o);
+    return cxm_model_start(dst, 4, bgnbd, 40, cols, NULL, o);
 }
 
 /* The chunked fit's evaluation: the model's own likelihood of the 40 rows. */
@@ -330,7 +330,7 @@ static int chunk_loglik(void *context, double *dst, size_t dst_n, const double *
     for (int i = 0; i < 40; i++)
         T[i] = 38.9;
     const double *cols[3] = { fx, ftx, T };
-    return cxm_model_chunk_loglik(bgnbd, dst, dst_n, params, nparams, order, 40, cols, NULL);
+    return cxm_model_chunk_loglik(dst, dst_n, bgnbd, params, nparams, order, 40, cols, NULL);
 }
 
 static int fit_chunked(const void *o)
@@ -370,7 +370,7 @@ static int lifetime_value(const void *o)
 {
     static const double x = 2, tx = 30, T = 39, value = 20;
     double dst;
-    return cxm_model_lifetime_value(bgnbd, &dst, 1, &x, &tx, &T, &value, o);
+    return cxm_model_lifetime_value(&dst, 1, bgnbd, &x, &tx, &T, &value, o);
 }
 
 static int pls_estimate(const void *o)
@@ -398,7 +398,7 @@ static int pls_estimate(const void *o)
 static int survey_pls(const void *o)
 {
     cxm_pls_result *res = NULL;
-    int status = cxm_survey_pls(&res, pls, survey, o);
+    int status = cxm_survey_pls(&res, survey, pls, o);
     cxm_pls_result_free(res);
     return status;
 }
@@ -440,7 +440,7 @@ static int set_fit(const void *report)
 /* Outputs: the struct is written, within the caller's version. */
 static int fit_report(const void *report)
 {
-    return cxm_model_fit_report(bgnbd, (cxm_fit_report *)report);
+    return cxm_model_fit_report((cxm_fit_report *)report, bgnbd);
 }
 
 static int pls_model_options(const void *options)
@@ -530,10 +530,10 @@ START_TEST(reports_are_written_within_the_callers_version)
 {
     /* What a version-1 caller gets equals the first fields of the full report. */
     cxm_fit_report full = CXM_FIT_REPORT_INIT;
-    ck_assert_cxm_ok(cxm_model_fit_report(bgnbd, &full));
+    ck_assert_cxm_ok(cxm_model_fit_report(&full, bgnbd));
     size_t v1 = V1_SIZE(cxm_fit_report, rows);
     cxm_fit_report *old = guarded(&empty_report, v1);
-    ck_assert_cxm_ok(cxm_model_fit_report(bgnbd, old));
+    ck_assert_cxm_ok(cxm_model_fit_report(old, bgnbd));
     ck_assert_uint_eq(old->version, 1);
     ck_assert(memcmp((char *)old + sizeof(unsigned), (char *)&full + sizeof(unsigned),
                      v1 - sizeof(unsigned)) == 0);

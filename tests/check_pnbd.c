@@ -37,21 +37,21 @@ START_TEST(cdnow_published_estimates)
     ck_assert_cxm_ok(cxm_model_create_named(&m, "pareto-nbd"));
     ck_assert_cxm_ok(cxm_model_fit(m, CDNOW_N, cd_x, cd_tx, cd_T, NULL, NULL));
     double p[4], se[4], ll;
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
     ck_assert_msg(fabs(p[0] - 0.553) <= 0.0005, "r %.6f", p[0]);
     ck_assert_msg(fabs(p[1] - 10.578) <= 0.0005, "alpha %.6f", p[1]);
     ck_assert_msg(fabs(p[2] - 0.606) <= 0.0005, "s %.6f", p[2]);
     /* The likelihood is flat in beta: the published 11.669 within 0.02. */
     ck_assert_msg(fabs(p[3] - 11.669) <= 0.02, "beta %.6f", p[3]);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &ll));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&ll, m));
     ck_assert_msg(fabs(ll - -9595.0) <= 0.1, "LL %.4f", ll);
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert(isfinite(se[i]) && se[i] > 0);
     /* beta's standard error is large: the flat direction of the likelihood. */
     ck_assert(se[3] > 3 * se[1]);
     cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
-    ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_int_eq(report.reason, CXM_FIT_CONVERGED);
     cxm_model_free(m);
 }
@@ -64,8 +64,8 @@ START_TEST(likelihood_matches_direct_integration)
         const double *r = pnbd_loglik_ref[i];
         cxm_model *m = given(r);
         double cols[3] = { r[4], r[5], r[6] }, ll, alive;
-        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
-        ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &cols[0], &cols[1], &cols[2]));
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
+        ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &cols[0], &cols[1], &cols[2]));
         double err = fabs(ll - r[7]) / (1 + fabs(r[7]));
         /* The reference is ln P(alive): below the doubles' range P(alive) must be 0 or tiny. */
         double want_alive = exp(r[8]);
@@ -82,7 +82,7 @@ START_TEST(likelihood_matches_direct_integration)
         const double *r = pnbd_loglik_2d_ref[i];
         cxm_model *m = given(r);
         double cols[3] = { r[4], r[5], r[6] }, ll;
-        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
         ck_assert_msg(fabs(ll - r[7]) <= 1e-11 * (1 + fabs(r[7])), "2-D row %zu: %.17g vs %.17g",
                       i, ll, r[7]);
         cxm_model_free(m);
@@ -99,12 +99,12 @@ START_TEST(heavy_buyer_is_finite)
     ck_assert_double_eq(r[4], 221);
     cxm_model *m = given(r);
     double x = 221, tx = 103.4, T = 103.6, alive, ey, t = 52, d;
-    ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+    ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &T));
     ck_assert(isfinite(alive) && alive >= 0 && alive <= 1);
     ck_assert_double_eq_tol(alive, exp(r[8]), 1e-10);
-    ck_assert_cxm_ok(cxm_model_conditional_purchases(m, &ey, 1, &t, &x, &tx, &T));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(&ey, 1, m, &t, &x, &tx, &T));
     ck_assert(isfinite(ey) && ey > 0);
-    ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.01, &x, &tx, &T));
+    ck_assert_cxm_ok(cxm_model_dert(&d, 1, m, 0.01, &x, &tx, &T));
     ck_assert(isfinite(d) && d > 0);
     cxm_model_free(m);
 }
@@ -116,7 +116,7 @@ START_TEST(dert_and_probabilities_match_references)
         const double *r = pnbd_dert_ref[i];
         cxm_model *m = given(r);
         double d;
-        ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, r[7], &r[4], &r[5], &r[6]));
+        ck_assert_cxm_ok(cxm_model_dert(&d, 1, m, r[7], &r[4], &r[5], &r[6]));
         ck_assert_msg(fabs(d - r[8]) <= 1e-10 * r[8], "DERT row %zu: %.17g vs %.17g", i, d, r[8]);
         cxm_model_free(m);
     }
@@ -124,7 +124,7 @@ START_TEST(dert_and_probabilities_match_references)
         const double *r = pnbd_prob_ref[i];
         cxm_model *m = given(r);
         double pr;
-        ck_assert_cxm_ok(cxm_model_purchase_probability(m, &pr, 1, &r[4], &r[5]));
+        ck_assert_cxm_ok(cxm_model_purchase_probability(&pr, 1, m, &r[4], &r[5]));
         ck_assert_msg(fabs(pr - r[6]) <= 1e-11 * r[6], "P(X(%g)=%g): %.17g vs %.17g", r[5], r[4],
                       pr, r[6]);
         cxm_model_free(m);
@@ -141,12 +141,12 @@ START_TEST(dert_and_probabilities_match_references)
             counts[n] = n;
             times[n] = t;
         }
-        ck_assert_cxm_ok(cxm_model_purchase_probability(m, probs, NMAX, counts, times));
+        ck_assert_cxm_ok(cxm_model_purchase_probability(probs, NMAX, m, counts, times));
         for (int n = 0; n < NMAX; n++) {
             total += probs[n];
             mean += n * probs[n];
         }
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, &ex, 1, &t));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(&ex, 1, m, &t));
         ck_assert_msg(fabs(total - 1) <= 1e-10, "set %zu: total %.15g", k, total);
         ck_assert_msg(fabs(mean - ex) <= 1e-9 * ex, "set %zu: mean %.15g vs E[X] %.15g", k, mean, ex);
         cxm_model_free(m);
@@ -169,7 +169,7 @@ START_TEST(numerical_grid)
         double p[4] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125] };
         ck_assert_cxm_ok(cxm_model_set_params(m, p, 4));
         double ex[NT];
-        ck_assert_cxm_ok(cxm_model_expected_purchases(m, ex, NT, ts));
+        ck_assert_cxm_ok(cxm_model_expected_purchases(ex, NT, m, ts));
         for (int q = 0; q < NT; q++)
             ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 && (q == 0 || ex[q] >= ex[q - 1]),
                           "(%g, %g, %g, %g): E[X(%g)] = %g", p[0], p[1], p[2], p[3], ts[q], ex[q]);
@@ -177,20 +177,20 @@ START_TEST(numerical_grid)
             for (size_t h = 0; h < COUNT(histories); h++) {
                 double x = xs[xi], tx = x == 0 ? 0 : histories[h][0], T = histories[h][1];
                 double cols[3] = { x, tx, T }, ll, alive, d, X[NT], TX[NT], TT[NT], ey[NT];
-                ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+                ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
                 ck_assert_msg(isfinite(ll), "(%g, %g, %g, %g) x=%g t_x=%g T=%g: ln L %g", p[0],
                               p[1], p[2], p[3], x, tx, T, ll);
-                ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &T));
                 ck_assert_msg(alive >= 0 && alive <= 1, "(%g, %g, %g, %g) x=%g t_x=%g T=%g: P(alive) %g",
                               p[0], p[1], p[2], p[3], x, tx, T, alive);
-                ck_assert_cxm_ok(cxm_model_dert(m, &d, 1, 0.01, &x, &tx, &T));
+                ck_assert_cxm_ok(cxm_model_dert(&d, 1, m, 0.01, &x, &tx, &T));
                 ck_assert_msg(isfinite(d) && d >= 0, "DERT %g", d);
                 for (int q = 0; q < NT; q++) {
                     X[q] = x;
                     TX[q] = tx;
                     TT[q] = T;
                 }
-                ck_assert_cxm_ok(cxm_model_conditional_purchases(m, ey, NT, ts, X, TX, TT));
+                ck_assert_cxm_ok(cxm_model_conditional_purchases(ey, NT, m, ts, X, TX, TT));
                 for (int q = 0; q < NT; q++) {
                     ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
                                       (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
@@ -231,13 +231,13 @@ START_TEST(extreme_arguments)
         double v = NAN, last = 0;
         for (size_t q = 0; q < COUNT(ts); q++) {
             double t = ts[q];
-            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &t), "E[X(%g)]", t);
+            EXTREME_CALL(status, cxm_model_expected_purchases(&v, 1, m, &t), "E[X(%g)]", t);
             if (EXTREME_CHECK(status, v, last * (1 - 1e-12), DBL_MAX, "(%g, %g, %g, %g) E[X(%g)]",
                               p[0], p[1], p[2], p[3], t))
                 last = v;
             for (size_t k = 0; k < COUNT(xs); k++) {
                 double count = xs[k];
-                EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &count, &t),
+                EXTREME_CALL(status, cxm_model_purchase_probability(&v, 1, m, &count, &t),
                              "P(X(%g) = %g)", t, count);
                 EXTREME_CHECK(status, v, 0, 1, "(%g, %g, %g, %g) P(X(%g) = %g)", p[0], p[1], p[2],
                               p[3], t, count);
@@ -248,14 +248,14 @@ START_TEST(extreme_arguments)
                 double x = xs[xi], tx = x == 0 ? 0 : histories[h][0], T = histories[h][1];
                 if (x > 0 && h == 0)
                     continue;
-                EXTREME_CALL(status, cxm_model_p_alive(m, &v, 1, &x, &tx, &T), "P(alive | %g, %g, %g)",
+                EXTREME_CALL(status, cxm_model_p_alive(&v, 1, m, &x, &tx, &T), "P(alive | %g, %g, %g)",
                              x, tx, T);
                 EXTREME_CHECK(status, v, 0, 1, "(%g, %g, %g, %g) P(alive | %g, %g, %g)", p[0],
                               p[1], p[2], p[3], x, tx, T);
                 last = 0;
                 for (size_t q = 0; q < COUNT(ts); q++) {
                     double t = ts[q];
-                    EXTREME_CALL(status, cxm_model_conditional_purchases(m, &v, 1, &t, &x, &tx, &T),
+                    EXTREME_CALL(status, cxm_model_conditional_purchases(&v, 1, m, &t, &x, &tx, &T),
                                  "E[Y(%g) | %g, %g, %g]", t, x, tx, T);
                     if (EXTREME_CHECK(status, v, last * (1 - 1e-12), DBL_MAX,
                                       "(%g, %g, %g, %g) E[Y(%g) | %g, %g, %g]", p[0], p[1], p[2],
@@ -265,7 +265,7 @@ START_TEST(extreme_arguments)
                 last = DBL_MAX;
                 for (size_t q = 0; q < EXTREME_COUNT(extreme_rates); q++) {
                     double rate = extreme_rates[q];
-                    EXTREME_CALL(status, cxm_model_dert(m, &v, 1, rate, &x, &tx, &T),
+                    EXTREME_CALL(status, cxm_model_dert(&v, 1, m, rate, &x, &tx, &T),
                                  "DERT(%g | %g, %g, %g)", rate, x, tx, T);
                     if (EXTREME_CHECK(status, v, 0, last * (1 + 1e-12),
                                       "(%g, %g, %g, %g) DERT(%g | %g, %g, %g)", p[0], p[1], p[2],
@@ -293,12 +293,12 @@ START_TEST(extreme_values_match_references)
         double v = NAN, zero = 0, tol = 1e-12;
         int status;
         if (strcmp(what, "expected") == 0) {
-            EXTREME_CALL(status, cxm_model_expected_purchases(m, &v, 1, &a[0]), "E[X]");
+            EXTREME_CALL(status, cxm_model_expected_purchases(&v, 1, m, &a[0]), "E[X]");
         } else if (strcmp(what, "dert_new") == 0) {
-            EXTREME_CALL(status, cxm_model_dert(m, &v, 1, a[0], &zero, &zero, &zero), "DERT");
+            EXTREME_CALL(status, cxm_model_dert(&v, 1, m, a[0], &zero, &zero, &zero), "DERT");
             tol = 1e-11;
         } else {
-            EXTREME_CALL(status, cxm_model_purchase_probability(m, &v, 1, &a[0], &a[1]), "P");
+            EXTREME_CALL(status, cxm_model_purchase_probability(&v, 1, m, &a[0], &a[1]), "P");
             tol = 1e-9;
         }
         ck_assert_msg(status == CXM_OK, "row %zu %s: %s", i, what, cxm_error_message());
@@ -318,12 +318,12 @@ START_TEST(recovers_simulated_parameters)
     cxm_model *sim = given(truth), *m = NULL;
     for (int i = 0; i < N; i++)
         T[i] = 26 + (i % 13); /* cohorts over 13 weeks, as in CDNOW */
-    ck_assert_cxm_ok(cxm_model_simulate(sim, x, tx, N, T, 11));
+    ck_assert_cxm_ok(cxm_model_simulate(x, tx, N, sim, T, 11));
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
     ck_assert_cxm_ok(cxm_model_fit(m, N, x, tx, T, NULL, NULL));
     double p[4], se[4];
-    ck_assert_cxm_ok(cxm_model_params(m, p, 4));
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+    ck_assert_cxm_ok(cxm_model_params(p, 4, m));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
     for (int i = 0; i < 4; i++)
         ck_assert_msg(fabs(p[i] - truth[i]) <= 4 * se[i], "%s %.4f ± %.4f, truth %g",
                       cxm_model_param_name(m, i), p[i], se[i], truth[i]);
@@ -376,14 +376,14 @@ START_TEST(unidentified_data_fail_fast)
         ck_assert_msg(status == CXM_OK || status == CXM_ECONVERGE, "set %d: %s", set,
                       cxm_error_message());
         cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
-        ck_assert_cxm_ok(cxm_model_fit_report(m, &report));
+        ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
         if (status == CXM_ECONVERGE) {
             failures++;
             ck_assert_int_ne(report.reason, CXM_FIT_CONVERGED);
         } else {
             double p[4], se[4];
-            ck_assert_cxm_ok(cxm_model_params(m, p, 4));
-            ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 4));
+            ck_assert_cxm_ok(cxm_model_params(p, 4, m));
+            ck_assert_cxm_ok(cxm_model_standard_errors(se, 4, m));
             for (int i = 0; i < 4; i++) /* an estimate, not a point on a plateau */
                 ck_assert_msg(p[i] < 1e5 || se[i] < p[i], "set %d: %s %g ± %g", set,
                               cxm_model_param_name(m, i), p[i], se[i]);
@@ -423,8 +423,8 @@ START_TEST(parameter_corners)
         for (size_t h = 0; h < COUNT(histories); h++) {
             double x = histories[h][0], tx = histories[h][1], T = histories[h][2];
             double cols[3] = { x, tx, T }, ll, alive, start = cpu_seconds();
-            ck_assert_cxm_ok(cxm_model_p_alive(m, &alive, 1, &x, &tx, &T));
-            ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 1, cols, NULL));
+            ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &T));
+            ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
             worst = fmax(worst, cpu_seconds() - start);
             /* with no purchase L is a probability; otherwise a density in t_x */
             ck_assert_msg(isfinite(ll) && (x > 0 || ll <= 1e-12) && alive >= 0 && alive <= 1,

@@ -33,23 +33,23 @@ static void check_published(const double *counts, double alpha, double beta, dou
 {
     cxm_model *m = fit_survivors(counts, 8);
     double p[2], se[2], value;
-    ck_assert_cxm_ok(cxm_model_params(m, p, 2));
+    ck_assert_cxm_ok(cxm_model_params(p, 2, m));
     /* The published three decimals. */
     ck_assert_msg(fabs(p[0] - alpha) <= 0.0005, "alpha %.6f, published %.3f", p[0], alpha);
     ck_assert_msg(fabs(p[1] - beta) <= 0.0005, "beta %.6f, published %.3f", p[1], beta);
-    ck_assert_cxm_ok(cxm_model_log_likelihood(m, &value));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&value, m));
     ck_assert_msg(fabs(value - ll) <= 0.005, "LL %.4f, published %.2f", value, ll);
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se, 2));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 2, m));
     ck_assert(se[0] > 0 && se[1] > 0 && isfinite(se[0]) && isfinite(se[1]));
     /* Projection to year 12 from the years 0..7 fit: about 170 and 378 of 1,000. */
     double t = 12, s12;
-    ck_assert_cxm_ok(cxm_model_survival(m, &s12, 1, &t));
+    ck_assert_cxm_ok(cxm_model_survival(&s12, 1, m, &t));
     ck_assert_msg(fabs(1000 * s12 - year12) <= 0.5, "year 12: %.2f, published about %.0f",
                   1000 * s12, year12);
     /* The projection tracks the held-out years 8..12 within 5% (Fader & Hardie 2007, Figure 3). */
     for (int y = 8; y <= 12; y++) {
         double ty = y, sy;
-        ck_assert_cxm_ok(cxm_model_survival(m, &sy, 1, &ty));
+        ck_assert_cxm_ok(cxm_model_survival(&sy, 1, m, &ty));
         ck_assert_msg(fabs(1000 * sy - counts[y]) < 0.05 * counts[y], "year %d: %.1f vs %.0f", y, 1000 * sy,
                       counts[y]);
     }
@@ -84,10 +84,10 @@ START_TEST(durations_with_censoring_equal_survivor_counts)
     options.flags = CXM_FIT_NO_COMPRESS;
     ck_assert_cxm_ok(cxm_model_fit_durations(b, 1000, periods, active, NULL, &options));
     double pa[2], pb[2], la, lb;
-    ck_assert_cxm_ok(cxm_model_params(a, pa, 2));
-    ck_assert_cxm_ok(cxm_model_params(b, pb, 2));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(a, &la));
-    ck_assert_cxm_ok(cxm_model_log_likelihood(b, &lb));
+    ck_assert_cxm_ok(cxm_model_params(pa, 2, a));
+    ck_assert_cxm_ok(cxm_model_params(pb, 2, b));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&la, a));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&lb, b));
     ck_assert_double_eq_tol(pa[0], pb[0], 1e-7);
     ck_assert_double_eq_tol(pa[1], pb[1], 1e-7);
     ck_assert_double_eq_tol(la, lb, 1e-8);
@@ -110,12 +110,12 @@ START_TEST(closed_forms_match_direct_sums)
         double s = 1.0;
         for (int t = 1; t <= 60; t++) {
             double tt = t, r, st, pt;
-            ck_assert_cxm_ok(cxm_model_retention(m, &r, 1, &tt));
+            ck_assert_cxm_ok(cxm_model_retention(&r, 1, m, &tt));
             ck_assert_double_eq_tol(r, (b + t - 1) / (a + b + t - 1), 1e-15);
-            ck_assert_cxm_ok(cxm_model_churn_probability(m, &pt, 1, &tt));
+            ck_assert_cxm_ok(cxm_model_churn_probability(&pt, 1, m, &tt));
             ck_assert_msg(fabs(pt - s * (1 - r)) <= 1e-12 * s, "P(T=%d)", t);
             s *= r;
-            ck_assert_cxm_ok(cxm_model_survival(m, &st, 1, &tt));
+            ck_assert_cxm_ok(cxm_model_survival(&st, 1, m, &tt));
             ck_assert_msg(fabs(st - s) <= 1e-12 * s, "S(%d) %.17g vs %.17g", t, st, s);
         }
         for (size_t j = 0; j < sizeof ds / sizeof ds[0]; j++) {
@@ -128,14 +128,14 @@ START_TEST(closed_forms_match_direct_sums)
                 zt *= z;
             }
             double del;
-            ck_assert_cxm_ok(cxm_model_del(m, &del, d));
+            ck_assert_cxm_ok(cxm_model_del(&del, m, d));
             ck_assert_msg(fabs(del - sum) <= 1e-12 * sum, "DEL(%g, %g; d=%g) %.15g vs %.15g", a,
                           b, d, del, sum);
             /* DERL after n−1 renewals: Σ_{t>=n} S(t)/S(n−1) z^(t−n). */
             static const double renewals[] = { 0, 1, 4, 30 };
             double derl[4], value[4];
-            ck_assert_cxm_ok(cxm_model_derl(m, derl, 4, d, renewals));
-            ck_assert_cxm_ok(cxm_model_subscription_value(m, value, 4, 25.0, d, renewals));
+            ck_assert_cxm_ok(cxm_model_derl(derl, 4, m, d, renewals));
+            ck_assert_cxm_ok(cxm_model_subscription_value(value, 4, m, 25.0, d, renewals));
             for (int q = 0; q < 4; q++) {
                 int n = (int)renewals[q] + 1;
                 double ratio = 1, acc = 0, zk = 1;
@@ -156,10 +156,10 @@ START_TEST(closed_forms_match_direct_sums)
         /* Without discounting: (α+β−1)/(α−1) when α > 1, infinite otherwise. */
         double del0;
         if (a > 1) {
-            ck_assert_cxm_ok(cxm_model_del(m, &del0, 0.0));
+            ck_assert_cxm_ok(cxm_model_del(&del0, m, 0.0));
             ck_assert_double_eq_tol(del0, (a + b - 1) / (a - 1), 1e-13 * del0);
         } else {
-            ck_assert_cxm_fails(cxm_model_del(m, &del0, 0.0), CXM_EDOMAIN, "infinite");
+            ck_assert_cxm_fails(cxm_model_del(&del0, m, 0.0), CXM_EDOMAIN, "infinite");
         }
         cxm_model_free(m);
     }
@@ -171,7 +171,7 @@ START_TEST(errors_name_the_problem)
     cxm_model *m = NULL, *bg = NULL;
     double out, t = 1;
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_SBG));
-    ck_assert_cxm_fails(cxm_model_survival(m, &out, 1, &t), CXM_ESTATE, "no parameters");
+    ck_assert_cxm_fails(cxm_model_survival(&out, 1, m, &t), CXM_ESTATE, "no parameters");
     ck_assert_cxm_fails(cxm_model_fit_survivors(m, regular, 1, NULL), CXM_EINVAL, "at least 2");
     double grows[3] = { 100, 80, 90 }, negative[3] = { 100, -1, 0 }, flat[3] = { 100, 100, 100 };
     ck_assert_cxm_fails(cxm_model_fit_survivors(m, grows, 3, NULL), CXM_EINVAL, "element 2");
@@ -191,18 +191,18 @@ START_TEST(errors_name_the_problem)
     double p[2] = { 0.7, 1.2 };
     ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
     double zero = 0, frac = 2.5, neg = -1;
-    ck_assert_cxm_fails(cxm_model_retention(m, &out, 1, &zero), CXM_EINVAL, ">= 1");
-    ck_assert_cxm_fails(cxm_model_churn_probability(m, &out, 1, &frac), CXM_EINVAL, "whole");
-    ck_assert_cxm_fails(cxm_model_survival(m, &out, 1, &neg), CXM_EINVAL, "element 0");
-    ck_assert_cxm_fails(cxm_model_del(m, &out, -0.1), CXM_EINVAL, "discount");
-    ck_assert_cxm_fails(cxm_model_derl(m, &out, 1, 0.1, &frac), CXM_EINVAL, "renewals");
-    ck_assert_cxm_fails(cxm_model_subscription_value(m, &out, 1, NAN, 0.1, &zero), CXM_EINVAL,
+    ck_assert_cxm_fails(cxm_model_retention(&out, 1, m, &zero), CXM_EINVAL, ">= 1");
+    ck_assert_cxm_fails(cxm_model_churn_probability(&out, 1, m, &frac), CXM_EINVAL, "whole");
+    ck_assert_cxm_fails(cxm_model_survival(&out, 1, m, &neg), CXM_EINVAL, "element 0");
+    ck_assert_cxm_fails(cxm_model_del(&out, m, -0.1), CXM_EINVAL, "discount");
+    ck_assert_cxm_fails(cxm_model_derl(&out, 1, m, 0.1, &frac), CXM_EINVAL, "renewals");
+    ck_assert_cxm_fails(cxm_model_subscription_value(&out, 1, m, NAN, 0.1, &zero), CXM_EINVAL,
                         "margin");
     /* sBG functions refuse other models, and purchase predictions refuse sBG. */
     ck_assert_cxm_ok(cxm_model_create(&bg, CXM_MODEL_BGNBD));
     ck_assert_cxm_fails(cxm_model_fit_survivors(bg, regular, 8, NULL), CXM_EUNSUPPORTED, "sBG");
     double x = 0;
-    ck_assert_cxm_fails(cxm_model_p_alive(m, &out, 1, &x, &x, &x), CXM_EUNSUPPORTED, "sBG");
+    ck_assert_cxm_fails(cxm_model_p_alive(&out, 1, m, &x, &x, &x), CXM_EUNSUPPORTED, "sBG");
     cxm_model_free(bg);
     cxm_model_free(m);
 }
@@ -212,14 +212,14 @@ START_TEST(json_round_trip_keeps_the_fit)
 {
     cxm_model *m = fit_survivors(high_end, 8), *back = NULL;
     char *json = NULL;
-    ck_assert_cxm_ok(cxm_model_to_json(m, &json));
+    ck_assert_cxm_ok(cxm_model_to_json(&json, m));
     ck_assert_ptr_nonnull(strstr(json, "sbg"));
     ck_assert_cxm_ok(cxm_model_from_json(&back, json));
     double a[2], b[2], se_a[2], se_b[2];
-    ck_assert_cxm_ok(cxm_model_params(m, a, 2));
-    ck_assert_cxm_ok(cxm_model_params(back, b, 2));
-    ck_assert_cxm_ok(cxm_model_standard_errors(m, se_a, 2));
-    ck_assert_cxm_ok(cxm_model_standard_errors(back, se_b, 2));
+    ck_assert_cxm_ok(cxm_model_params(a, 2, m));
+    ck_assert_cxm_ok(cxm_model_params(b, 2, back));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se_a, 2, m));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se_b, 2, back));
     for (int i = 0; i < 2; i++) {
         ck_assert_double_eq(a[i], b[i]);
         ck_assert_double_eq_tol(se_a[i], se_b[i], 1e-12 * se_a[i]);
@@ -244,9 +244,9 @@ START_TEST(numerical_grid)
         double p[2] = { values[i % 5], values[i / 5] };
         ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
         double s[5], r[5], c[5];
-        ck_assert_cxm_ok(cxm_model_survival(m, s, 5, ts));
-        ck_assert_cxm_ok(cxm_model_retention(m, r, 5, ts));
-        ck_assert_cxm_ok(cxm_model_churn_probability(m, c, 5, ts));
+        ck_assert_cxm_ok(cxm_model_survival(s, 5, m, ts));
+        ck_assert_cxm_ok(cxm_model_retention(r, 5, m, ts));
+        ck_assert_cxm_ok(cxm_model_churn_probability(c, 5, m, ts));
         for (int k = 0; k < 5; k++) {
             ck_assert_msg(s[k] >= 0 && s[k] <= 1 && (k == 0 || s[k] <= s[k - 1]),
                           "(%g, %g) S(%g) %g", p[0], p[1], ts[k], s[k]);
@@ -254,16 +254,16 @@ START_TEST(numerical_grid)
         }
         for (int j = 0; j < 3; j++) {
             double del, derl[4];
-            ck_assert_cxm_ok(cxm_model_del(m, &del, ds[j]));
+            ck_assert_cxm_ok(cxm_model_del(&del, m, ds[j]));
             ck_assert_msg(isfinite(del) && del >= 1, "(%g, %g) DEL(%g) %g", p[0], p[1], ds[j], del);
-            ck_assert_cxm_ok(cxm_model_derl(m, derl, 4, ds[j], renewals));
+            ck_assert_cxm_ok(cxm_model_derl(derl, 4, m, ds[j], renewals));
             for (int k = 0; k < 4; k++)
                 ck_assert_msg(isfinite(derl[k]) && derl[k] >= 0, "(%g, %g) DERL(%g, %g) %g", p[0],
                               p[1], ds[j], renewals[k], derl[k]);
         }
         double cols[4] = { 1e4, 3, 1, 0 }, ll; /* (periods, active) rows: 1e4 censored, 3 cancelled */
         double rows[4] = { cols[0], cols[1], cols[2], cols[3] };
-        ck_assert_cxm_ok(cxm_model_log_likelihood_of(m, &ll, 2, rows, NULL));
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 2, rows, NULL));
         ck_assert_msg(isfinite(ll) && ll <= 0, "(%g, %g) ln L %g", p[0], p[1], ll);
     }
     cxm_model_free(m);
@@ -291,28 +291,28 @@ START_TEST(extreme_arguments)
         double v, last = 1;
         for (size_t q = 0; q < EXTREME_COUNT(extreme_times); q++) {
             double t = extreme_times[q];
-            EXTREME_CALL(status, cxm_model_survival(m, &v, 1, &t), "S(%g)", t);
+            EXTREME_CALL(status, cxm_model_survival(&v, 1, m, &t), "S(%g)", t);
             if (EXTREME_CHECK(status, v, 0, last, "(%g, %g) S(%g)", p[0], p[1], t))
                 last = v;
             if (t >= 1) {
-                EXTREME_CALL(status, cxm_model_retention(m, &v, 1, &t), "r(%g)", t);
+                EXTREME_CALL(status, cxm_model_retention(&v, 1, m, &t), "r(%g)", t);
                 EXTREME_CHECK(status, v, 0, 1, "(%g, %g) r(%g)", p[0], p[1], t);
             }
         }
         for (size_t q = 1; q < EXTREME_COUNT(extreme_counts); q++) {
             double t = extreme_counts[q];
-            EXTREME_CALL(status, cxm_model_churn_probability(m, &v, 1, &t), "P(T = %g)", t);
+            EXTREME_CALL(status, cxm_model_churn_probability(&v, 1, m, &t), "P(T = %g)", t);
             EXTREME_CHECK(status, v, 0, 1, "(%g, %g) P(T = %g)", p[0], p[1], t);
         }
         double previous[EXTREME_COUNT(extreme_counts)];
         for (size_t j = 0; j < EXTREME_COUNT(discounts); j++) {
             double d = discounts[j], bound = d > 0 ? 1 + 1 / d : DBL_MAX;
-            EXTREME_CALL(status, cxm_model_del(m, &v, d), "DEL(%g)", d);
+            EXTREME_CALL(status, cxm_model_del(&v, m, d), "DEL(%g)", d);
             EXTREME_CHECK(status, v, 1, bound * (1 + 1e-12), "(%g, %g) DEL(%g)", p[0], p[1], d);
             last = 0;
             for (size_t q = 0; q < EXTREME_COUNT(extreme_counts); q++) {
                 double n = extreme_counts[q];
-                EXTREME_CALL(status, cxm_model_derl(m, &v, 1, d, &n), "DERL(%g, %g)", d, n);
+                EXTREME_CALL(status, cxm_model_derl(&v, 1, m, d, &n), "DERL(%g, %g)", d, n);
                 double hi = bound * (1 + 1e-12);
                 if (j > 0 && isfinite(previous[q]))
                     hi = fmin(hi, previous[q] * (1 + 1e-9));
@@ -330,12 +330,12 @@ START_TEST(extreme_arguments)
     /* Values beyond a double are errors, never inf. */
     double p[2] = { 0.704, 1.182 }, v, zero = 0;
     ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
-    ck_assert_cxm_fails(cxm_model_subscription_value(m, &v, 1, 1e308, 0.1, &zero), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_subscription_value(&v, 1, m, 1e308, 0.1, &zero), CXM_EDOMAIN,
                         "element 0: the value is beyond the range of a double");
     p[0] = 1e-10; /* DEL ~ 1/d: 1e320 */
     p[1] = 1;
     ck_assert_cxm_ok(cxm_model_set_params(m, p, 2));
-    ck_assert_cxm_fails(cxm_model_del(m, &v, 1e-320), CXM_EDOMAIN,
+    ck_assert_cxm_fails(cxm_model_del(&v, m, 1e-320), CXM_EDOMAIN,
                         "beyond the range of a double");
     cxm_model_free(m);
     ck_assert_int_gt(checked, 3000);
@@ -354,9 +354,9 @@ START_TEST(extreme_values_match_references)
         double v, d = sbg_extreme[i].arg[0], renewals = sbg_extreme[i].arg[1];
         int status;
         if (strcmp(sbg_extreme[i].what, "del") == 0)
-            EXTREME_CALL(status, cxm_model_del(m, &v, d), "DEL");
+            EXTREME_CALL(status, cxm_model_del(&v, m, d), "DEL");
         else
-            EXTREME_CALL(status, cxm_model_derl(m, &v, 1, d, &renewals), "DERL");
+            EXTREME_CALL(status, cxm_model_derl(&v, 1, m, d, &renewals), "DERL");
         ck_assert_msg(status == CXM_OK, "%s: %s", sbg_extreme[i].what, cxm_error_message());
         ck_assert_msg(extreme_close(v, sbg_extreme[i].value, 1e-10),
                       "(%g, %g) %s(%g, %g) = %.17g, reference %.17g", sbg_extreme[i].p[0],

@@ -118,8 +118,8 @@ START_TEST(test_btyd_recovered)
     OK(cxm_model_fit(bg, n, x, tx, T, NULL, NULL));
     static const char *const names[] = { "r", "alpha", "a", "b" };
     double est[4], se[4];
-    OK(cxm_model_params(bg, est, 4));
-    OK(cxm_model_standard_errors(bg, se, 4));
+    OK(cxm_model_params(est, 4, bg));
+    OK(cxm_model_standard_errors(se, 4, bg));
     for (int k = 0; k < 4; k++) {
         double true_value = scalar(truth, names[k]);
         note(names[k], est[k], se[k], true_value);
@@ -133,8 +133,8 @@ START_TEST(test_btyd_recovered)
     OK(cxm_model_fit_spend(gg, n, x, m, NULL, NULL));
     static const char *const spend[] = { "spend_p", "spend_q", "spend_gamma" };
     double gest[3], gse[3];
-    OK(cxm_model_params(gg, gest, 3));
-    OK(cxm_model_standard_errors(gg, gse, 3));
+    OK(cxm_model_params(gest, 3, gg));
+    OK(cxm_model_standard_errors(gse, 3, gg));
     for (int k = 0; k < 3; k++) {
         double true_value = scalar(truth, spend[k]);
         note(spend[k], gest[k], gse[k], true_value);

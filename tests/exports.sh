@@ -19,7 +19,8 @@ cat "$top_srcdir"/include/cxm.h "$top_srcdir"/include/cxm/*.h | tr '\n' ' ' |
 ${NM:-nm} -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' >"$tmp/raw"
 sed 's/@.*//' "$tmp/raw" | sort -u >"$tmp/exported"
 
-sed -n 's/^[[:space:]]*\(cxm_[A-Za-z0-9_]*\);.*/\1/p' "$map" | sort -u >"$tmp/mapped"
+# Every name the map exports, so that one that is not a function shows too.
+sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\);.*/\1/p' "$map" | sort -u >"$tmp/mapped"
 
 status=0
 if ! diff -u "$tmp/declared" "$tmp/exported" >"$tmp/diff"; then

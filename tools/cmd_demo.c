@@ -243,21 +243,21 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
     cli_progress_step(&c->progress, "fitting BG/NBD and Gamma-Gamma to CDNOW");
     if (c->status == CXM_OK && ok(c, cxm_model_create(&bg, CXM_MODEL_BGNBD)) &&
         ok(c, cxm_model_fit(bg, n, x, tx, T, NULL, NULL))) {
-        ok(c, cxm_model_params(bg, d->bg, 4));
-        ok(c, cxm_model_standard_errors(bg, d->bg_se, 4));
-        ok(c, cxm_model_log_likelihood(bg, &d->bg_ll));
+        ok(c, cxm_model_params(d->bg, 4, bg));
+        ok(c, cxm_model_standard_errors(d->bg_se, 4, bg));
+        ok(c, cxm_model_log_likelihood(&d->bg_ll, bg));
     }
     if (c->status == CXM_OK && ok(c, cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA)) &&
         ok(c, cxm_model_fit_spend(gg, n, x, m, NULL, NULL))) {
-        ok(c, cxm_model_params(gg, d->gg, 3));
-        ok(c, cxm_model_standard_errors(gg, d->gg_se, 3));
+        ok(c, cxm_model_params(d->gg, 3, gg));
+        ok(c, cxm_model_standard_errors(d->gg_se, 3, gg));
     }
     cli_progress_step(&c->progress, "predicting CDNOW customers");
     if (c->status == CXM_OK) {
         for (size_t i = 0; i < n; i++)
             d->repeat_customers += x[i] > 0;
         double *pred = calloc(n, sizeof *pred);
-        if (pred == NULL || !ok(c, cxm_model_conditional_purchases(bg, pred, n, dur, x, tx, T))) {
+        if (pred == NULL || !ok(c, cxm_model_conditional_purchases(pred, n, bg, dur, x, tx, T))) {
             ok(c, CXM_ENOMEM);
         } else {
             for (size_t i = 0; i < n; i++) {
@@ -274,10 +274,10 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
     vo.discount = 0.01;
     for (size_t i = 0; i < n; i++)
         horizon[i] = 52;
-    if (c->status == CXM_OK && ok(c, cxm_model_expected_spend(gg, spend, n, x, m)) &&
-        ok(c, cxm_model_lifetime_value(bg, value, n, x, tx, T, spend, &vo)) &&
-        ok(c, cxm_model_p_alive(bg, alive, n, x, tx, T)) &&
-        ok(c, cxm_model_conditional_purchases(bg, next, n, horizon, x, tx, T))) {
+    if (c->status == CXM_OK && ok(c, cxm_model_expected_spend(spend, n, gg, x, m)) &&
+        ok(c, cxm_model_lifetime_value(value, n, bg, x, tx, T, spend, &vo)) &&
+        ok(c, cxm_model_p_alive(alive, n, bg, x, tx, T)) &&
+        ok(c, cxm_model_conditional_purchases(next, n, bg, horizon, x, tx, T))) {
         for (size_t i = 0; i < n; i++) {
             d->total_value += value[i];
             size_t k;
@@ -316,7 +316,7 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
                 pt[r * DEMO_PALIVE_T + k] = r == 0 ? 0 : k;
                 pT[r * DEMO_PALIVE_T + k] = 39;
             }
-        ok(c, cxm_model_p_alive(bg, d->palive, DEMO_PALIVE_X * DEMO_PALIVE_T, px, pt, pT));
+        ok(c, cxm_model_p_alive(d->palive, DEMO_PALIVE_X * DEMO_PALIVE_T, bg, px, pt, pT));
     }
     /* Actual and predicted cumulative repeat purchases, week by week. */
     if (c->status == CXM_OK) {
@@ -324,7 +324,7 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
             d->weeks[w] = w + 1;
         for (size_t i = 0; i < n; i++)
             first[i] = (first[i] - start) / 7.0;
-        ok(c, cxm_model_tracking(bg, d->predicted, DEMO_WEEKS, d->weeks, n, first, NULL));
+        ok(c, cxm_model_tracking(d->predicted, DEMO_WEEKS, bg, d->weeks, n, first, NULL));
         actual_tracking(c, d, &csv, start);
     }
     cxm_model_free(bg);
@@ -428,14 +428,14 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
         ok(c, cxm_model_fit(bg, n, x, t_x, T, NULL, NULL)) &&
         ok(c, cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA)) &&
         ok(c, cxm_model_fit_spend(gg, n, x, m, NULL, NULL)) &&
-        ok(c, cxm_model_expected_spend(gg, spend, n, x, m))) {
+        ok(c, cxm_model_expected_spend(spend, n, gg, x, m))) {
         cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
         double unit = 7.0;
         cxm_table_scalar(&unit, truth, "time_unit_days");
         vo.period = 365.25 / 12.0 / unit;
         vo.periods = 12;
         vo.discount = 0.01;
-        if (ok(c, cxm_model_lifetime_value(bg, value, n, x, t_x, T, spend, &vo)))
+        if (ok(c, cxm_model_lifetime_value(value, n, bg, x, t_x, T, spend, &vo)))
             for (size_t i = 0; i < n; i++)
                 o->value += value[i];
         if (report) {
@@ -443,8 +443,8 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
             cxm_table_scalar(&start, truth, "start");
             cxm_table_scalar(&end, truth, "observation_end");
             report->weeks = (end - start) / 7.0;
-            ok(c, cxm_model_params(bg, report->bg, 4));
-            ok(c, cxm_model_standard_errors(bg, report->bg_se, 4));
+            ok(c, cxm_model_params(report->bg, 4, bg));
+            ok(c, cxm_model_standard_errors(report->bg_se, 4, bg));
             static const char *const names[] = { "r", "alpha", "a", "b" };
             for (int k = 0; k < 4; k++) {
                 report->true_bg[k] = NAN;

@@ -60,12 +60,12 @@ static int print_table(cxm_model *model)
     size_t p = cxm_model_param_count(model);
     double values[8], se[8], ll, aic, bic;
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    int status = cxm_model_params(model, values, p);
-    if (status == CXM_OK) status = cxm_model_standard_errors(model, se, p);
-    if (status == CXM_OK) status = cxm_model_log_likelihood(model, &ll);
-    if (status == CXM_OK) status = cxm_model_aic(model, &aic);
-    if (status == CXM_OK) status = cxm_model_bic(model, &bic);
-    if (status == CXM_OK) status = cxm_model_fit_report(model, &report);
+    int status = cxm_model_params(values, p, model);
+    if (status == CXM_OK) status = cxm_model_standard_errors(se, p, model);
+    if (status == CXM_OK) status = cxm_model_log_likelihood(&ll, model);
+    if (status == CXM_OK) status = cxm_model_aic(&aic, model);
+    if (status == CXM_OK) status = cxm_model_bic(&bic, model);
+    if (status == CXM_OK) status = cxm_model_fit_report(&report, model);
     if (status != CXM_OK)
         return cli_library_error("fit", status, false);
     printf("%s fitted on %.0f customers (%.0f distinct rows): %s\n\n",
@@ -254,7 +254,7 @@ static int run_fit(const void *args)
         code = CLI_EXIT_DATA;
     } else if (a->json) {
         char *text;
-        status = cxm_model_to_json(model, &text);
+        status = cxm_model_to_json(&text, model);
         if (status != CXM_OK) {
             code = cli_library_error("fit", status, false);
         } else {

@@ -133,15 +133,15 @@ static int predict_sbg(cxm_model *model, unsigned periods, double discount, doub
     ret[0] = churn[0] = 0.0; /* not printed: no retention or churn at t = 0 */
     for (size_t i = 0; i < n; i++)
         t[i] = (double)i;
-    int status = cxm_model_survival(model, surv, n, t);
+    int status = cxm_model_survival(surv, n, model, t);
     if (status == CXM_OK && n > 1)
-        status = cxm_model_retention(model, ret + 1, n - 1, t + 1);
+        status = cxm_model_retention(ret + 1, n - 1, model, t + 1);
     if (status == CXM_OK && n > 1)
-        status = cxm_model_churn_probability(model, churn + 1, n - 1, t + 1);
+        status = cxm_model_churn_probability(churn + 1, n - 1, model, t + 1);
     if (status == CXM_OK)
-        status = cxm_model_derl(model, derl, n, discount, t);
+        status = cxm_model_derl(derl, n, model, discount, t);
     if (status == CXM_OK)
-        status = cxm_model_subscription_value(model, value, n, margin, discount, t);
+        status = cxm_model_subscription_value(value, n, model, margin, discount, t);
     if (status != CXM_OK) {
         code = cli_library_error("predict", status, true);
         goto done;
@@ -332,22 +332,22 @@ static int run_predict(const void *args)
            *lifetime = work + 4 * n;
 
     if (spend_model) {
-        status = cxm_model_expected_spend(model, value, n, x, money);
+        status = cxm_model_expected_spend(value, n, model, x, money);
     } else {
         for (size_t i = 0; i < n; i++)
             expected[i] = horizon; /* the horizon per customer, then the predictions */
-        status = cxm_model_p_alive(model, alive, n, x, tx, T);
+        status = cxm_model_p_alive(alive, n, model, x, tx, T);
         if (status == CXM_OK)
-            status = cxm_model_conditional_purchases(model, expected, n, expected, x, tx, T);
+            status = cxm_model_conditional_purchases(expected, n, model, expected, x, tx, T);
         if (status == CXM_OK && !isnan(dert_rate))
-            status = cxm_model_dert(model, dert, n, dert_rate, x, tx, T);
+            status = cxm_model_dert(dert, n, model, dert_rate, x, tx, T);
         if (status == CXM_OK && clv) {
             if (spend)
-                status = cxm_model_expected_spend(spend, value, n, x, money);
+                status = cxm_model_expected_spend(value, n, spend, x, money);
             else
                 memcpy(value, money, n * sizeof *value);
             if (status == CXM_OK)
-                status = cxm_model_lifetime_value(model, lifetime, n, x, tx, T, value,
+                status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
                                                   &value_options);
         }
     }

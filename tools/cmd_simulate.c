@@ -161,11 +161,11 @@ static int run_simulate(const void *args)
     if (spend) {
         for (size_t i = 0; i < n; i++)
             a[i] = frequency;
-        status = cxm_model_simulate_spend(model, b, n, a, seed);
+        status = cxm_model_simulate_spend(b, n, model, a, seed);
     } else {
         for (size_t i = 0; i < n; i++)
             lengths[i] = n > 1 ? t_min + (t_max - t_min) * (double)i / (double)(n - 1) : t_max;
-        status = cxm_model_simulate(model, a, b, n, lengths, seed);
+        status = cxm_model_simulate(a, b, n, model, lengths, seed);
         if (status == CXM_OK && transactions) {
             double total = 0;
             for (size_t i = 0; i < n; i++)
@@ -176,7 +176,7 @@ static int run_simulate(const void *args)
                 code = CLI_EXIT_DATA;
                 goto done;
             }
-            status = cxm_model_simulate_times(model, times, (size_t)total, n, lengths, seed);
+            status = cxm_model_simulate_times(times, (size_t)total, model, n, lengths, seed);
         }
     }
     if (status != CXM_OK) {

@@ -525,7 +525,7 @@ static int run_survey(const void *args)
         cli_progress_step(&progress, "estimating the path model with %zu bootstrap resamples",
                           o.bootstrap);
     if (rc == CXM_OK)
-        rc = cxm_survey_pls(&result, model, survey, &o);
+        rc = cxm_survey_pls(&result, survey, model, &o);
     cli_progress_end(&progress);
     size_t skipped = cxm_survey_skipped(survey);
     cxm_survey_free(survey);

@@ -1055,8 +1055,8 @@ CXM_API int cxm_survey_nps(cxm_nps_estimate *out, const cxm_survey *survey, cons
  *
  * @return as cxm_pls_estimate().
  */
-CXM_API int cxm_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
-                           const cxm_survey *survey, const cxm_pls_options *options);
+CXM_API int cxm_survey_pls(cxm_pls_result **out, const cxm_survey *survey,
+                           const cxm_pls_model *model, const cxm_pls_options *options);
 
 #ifdef __cplusplus
 }

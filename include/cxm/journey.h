@@ -703,13 +703,13 @@ CXM_API int cxm_markov_counts_merge(cxm_markov_counts *dst, const cxm_markov_cou
  * Serialise counts as bytes (a versioned, platform-independent format) to
  * move them between processes or store them as an aggregate's state.
  *
- * @param counts     the counts.
  * @param[out] data  the bytes, released with cxm_free().
  * @param[out] size  their number.
+ * @param counts     the counts.
  * @return #CXM_OK, #CXM_EINVAL, #CXM_ENOMEM.
  */
-CXM_API int cxm_markov_counts_save(const cxm_markov_counts *counts, unsigned char **data,
-                                   size_t *size);
+CXM_API int cxm_markov_counts_save(unsigned char **data, size_t *size,
+                                   const cxm_markov_counts *counts);
 
 /**
  * Read counts written by cxm_markov_counts_save(). The bytes are checked.

@@ -200,10 +200,10 @@ CXM_API const char *cxm_model_param_name(const cxm_model *model, size_t index);
  * @param model the model.
  * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EINVAL.
  */
-CXM_API int cxm_model_params(const cxm_model *model, double *dst, size_t n);
+CXM_API int cxm_model_params(double *dst, size_t n, const cxm_model *model);
 
 /** One parameter by name: #CXM_ENOTFOUND when the kind has no such parameter. */
-CXM_API int cxm_model_param(const cxm_model *model, const char *name, double *out);
+CXM_API int cxm_model_param(double *out, const cxm_model *model, const char *name);
 
 /**
  * Set the parameters of a given model. Any fit statistics are discarded and
@@ -280,26 +280,26 @@ CXM_API int cxm_model_fit_columns(cxm_model *model, size_t n, const double *colu
  * the model's parameters: Σ weight·ln L(row), as published in the papers.
  * #CXM_EDOMAIN (never a NaN) when a row's likelihood cannot be evaluated.
  */
-CXM_API int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
+CXM_API int cxm_model_log_likelihood_of(double *out, const cxm_model *model, size_t n,
                                         const double *columns, const double *weights);
 
 /** Total log-likelihood of the fitted data at the estimate. #CXM_ESTATE unless fitted. */
-CXM_API int cxm_model_log_likelihood(const cxm_model *model, double *out);
+CXM_API int cxm_model_log_likelihood(double *out, const cxm_model *model);
 
 /** Akaike information criterion 2k − 2 ln L of the fit. */
-CXM_API int cxm_model_aic(const cxm_model *model, double *out);
+CXM_API int cxm_model_aic(double *out, const cxm_model *model);
 
 /** Bayesian information criterion k ln N − 2 ln L (N = customers, the weight sum). */
-CXM_API int cxm_model_bic(const cxm_model *model, double *out);
+CXM_API int cxm_model_bic(double *out, const cxm_model *model);
 
 /** Standard errors of the estimates (@p n = parameter count). #CXM_ESTATE unless fitted. */
-CXM_API int cxm_model_standard_errors(const cxm_model *model, double *dst, size_t n);
+CXM_API int cxm_model_standard_errors(double *dst, size_t n, const cxm_model *model);
 
 /** Covariance matrix of the estimates, row-major (@p n = count²). */
-CXM_API int cxm_model_covariance(const cxm_model *model, double *dst, size_t n);
+CXM_API int cxm_model_covariance(double *dst, size_t n, const cxm_model *model);
 
-/** Convergence report of the last fit, also after a failed one. Set report->version first. */
-CXM_API int cxm_model_fit_report(const cxm_model *model, cxm_fit_report *report);
+/** Convergence report of the last fit, also after a failed one. Set out->version first. */
+CXM_API int cxm_model_fit_report(cxm_fit_report *out, const cxm_model *model);
 
 /** The last fit's outcome in words ("converged after 7 iterations ..."); "" before any fit. */
 CXM_API const char *cxm_model_fit_message(const cxm_model *model);
@@ -318,17 +318,17 @@ CXM_API const char *cxm_model_fit_message(const cxm_model *model);
  * Probability that each customer is still alive at the end of calibration.
  *
  * @param[out] dst  @p n probabilities in [0, 1].
- * @param x,t_x,T the customers' histories (as for cxm_model_fit()).
- * @param model the model.
  * @param n number of customers.
+ * @param model the model.
+ * @param x,t_x,T the customers' histories (as for cxm_model_fit()).
  * @return #CXM_OK, #CXM_ESTATE for an empty model, #CXM_EUNSUPPORTED for a
  *         spend model, #CXM_EINVAL (the message names the element).
  */
-CXM_API int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const double *x,
+CXM_API int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const double *x,
                               const double *t_x, const double *T);
 
 /** Expected repeat purchases E[X(t)] of a new customer in (0, t], for @p n values of t >= 0. */
-CXM_API int cxm_model_expected_purchases(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_expected_purchases(double *dst, size_t n, const cxm_model *model,
                                          const double *t);
 
 /**
@@ -336,7 +336,7 @@ CXM_API int cxm_model_expected_purchases(const cxm_model *model, double *dst, si
  * histories, E[Y(t) | x, t_x, T]. With t = the holdout length this is the
  * expected number of holdout purchases.
  */
-CXM_API int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_model *model,
                                             const double *t, const double *x,
                                             const double *t_x, const double *T);
 
@@ -346,7 +346,7 @@ CXM_API int cxm_model_conditional_purchases(const cxm_model *model, double *dst,
  * Counts must be whole numbers >= 0. BG/BB takes t up to 10^6 opportunities
  * (one term per opportunity; #CXM_EDOMAIN beyond).
  */
-CXM_API int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_purchase_probability(double *dst, size_t n, const cxm_model *model,
                                            const double *count, const double *t);
 
 /**
@@ -357,7 +357,7 @@ CXM_API int cxm_model_purchase_probability(const cxm_model *model, double *dst, 
  * 1e-200 (#CXM_EDOMAIN below: the sums would span more than a double's range
  * of magnitudes; they grow like a power of 1/rate).
  */
-CXM_API int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate,
+CXM_API int cxm_model_dert(double *dst, size_t n, const cxm_model *model, double rate,
                            const double *x, const double *t_x, const double *T);
 
 /**
@@ -367,13 +367,13 @@ CXM_API int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double
  *
  * @param[out] dst      @p n_times expected cumulative repeat purchases.
  * @param n_times       number of calendar times.
+ * @param model the model.
  * @param times         calendar times (same origin and unit as @p first).
  * @param n             number of customers (or distinct first-purchase times).
  * @param first         time of each customer's first purchase.
  * @param weights       customers per entry, or NULL for 1.
- * @param model the model.
  */
-CXM_API int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times,
+CXM_API int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model,
                                const double *times, size_t n, const double *first,
                                const double *weights);
 
@@ -387,17 +387,17 @@ CXM_API int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_tim
  * @param[out] dst_predicted  @p bins means of the predictions.
  * @param[out] dst_count      @p bins customer counts.
  * @param bins                number of groups, >= 1.
- * @param duration            holdout length of each customer.
- * @param x_holdout           purchases each customer made in the holdout.
  * @param model the model.
  * @param n number of customers.
  * @param x repeat purchases in the calibration period.
  * @param t_x time of the last calibration purchase.
  * @param T length of each customer's calibration period.
+ * @param duration            holdout length of each customer.
+ * @param x_holdout           purchases each customer made in the holdout.
  */
-CXM_API int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
-                                          double *dst_predicted, double *dst_count,
-                                          size_t bins, size_t n, const double *x,
+CXM_API int cxm_model_calibration_holdout(double *dst_actual, double *dst_predicted,
+                                          double *dst_count, size_t bins,
+                                          const cxm_model *model, size_t n, const double *x,
                                           const double *t_x, const double *T,
                                           const double *duration, const double *x_holdout);
 
@@ -411,11 +411,11 @@ CXM_API int cxm_model_calibration_holdout(const cxm_model *model, double *dst_ac
  * the range of a double: never a negative value. Evaluated as
  * pγ/(px+q−1) + m̄·px/(px+q−1), which lies between m̄ and the population mean.
  */
-CXM_API int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_expected_spend(double *dst, size_t n, const cxm_model *model,
                                      const double *x, const double *mean_spend);
 
 /** Gamma-Gamma population mean spend pγ/(q − 1); #CXM_EDOMAIN when q <= 1. */
-CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
+CXM_API int cxm_model_mean_spend(double *out, const cxm_model *model);
 
 /**
  * Lifetime value in money over H periods of length k (docs/models.md §1.9):
@@ -430,15 +430,15 @@ CXM_API int cxm_model_mean_spend(const cxm_model *model, double *out);
  * with #CXM_EDOMAIN saying so, as it does when H·k is beyond the largest
  * double or a value overflows.
  *
- * @param model    a purchase model (BG/NBD, MBG/NBD, ...).
  * @param[out] dst @p n lifetime values.
+ * @param n number of customers.
+ * @param model    a purchase model (BG/NBD, MBG/NBD, ...).
  * @param x,t_x,T the customers' histories.
  * @param value    expected value of each customer's transactions (e.g. from
  *                 cxm_model_expected_spend()).
  * @param options  period length (required), periods, discount, margin.
- * @param n number of customers.
  */
-CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model,
                                      const double *x, const double *t_x, const double *T,
                                      const double *value, const cxm_value_options *options);
 
@@ -457,12 +457,12 @@ CXM_API int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t
  * @param[out] dst_x    @p n repeat purchase counts.
  * @param[out] dst_t_x  @p n times of the last purchase (0 when x = 0).
  * @param n             number of customers.
+ * @param model the model.
  * @param T             observation length of each customer, >= 0.
  * @param seed          any 64-bit value.
- * @param model the model.
  */
-CXM_API int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x,
-                               size_t n, const double *T, unsigned long long seed);
+CXM_API int cxm_model_simulate(double *dst_x, double *dst_t_x, size_t n,
+                               const cxm_model *model, const double *T, unsigned long long seed);
 
 /**
  * The repeat purchase times of the customers cxm_model_simulate() draws with
@@ -470,20 +470,20 @@ CXM_API int cxm_model_simulate(const cxm_model *model, double *dst_x, double *ds
  * then customer 1's, ...
  *
  * @param[out] dst  the times; @p dst_n must equal Σ x from cxm_model_simulate().
- * @param model the model.
  * @param dst_n length of @p dst.
+ * @param model the model.
  * @param n number of customers, as given to cxm_model_simulate().
  * @param T the observation lengths given to cxm_model_simulate().
  * @param seed the seed given to cxm_model_simulate().
  */
-CXM_API int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n,
+CXM_API int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model *model,
                                      size_t n, const double *T, unsigned long long seed);
 
 /**
  * Gamma-Gamma: draw the mean value of x repeat purchases for each customer
  * (0 when x = 0).
  */
-CXM_API int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_simulate_spend(double *dst, size_t n, const cxm_model *model,
                                      const double *x, unsigned long long seed);
 
 /* ------------------------------------------------------------------ persistence */
@@ -493,10 +493,10 @@ CXM_API int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t
  * log-likelihood, covariance, standard errors and report, plus the library
  * version that wrote it.
  *
- * @param[out] json  a NUL-terminated string released with cxm_free().
+ * @param[out] out  a NUL-terminated string released with cxm_free().
  * @param model the model.
  */
-CXM_API int cxm_model_to_json(const cxm_model *model, char **json);
+CXM_API int cxm_model_to_json(char **out, const cxm_model *model);
 
 /** Read a model written by cxm_model_to_json(). #CXM_EPARSE names what is wrong,
  *  e.g. a parameter outside the range of cxm_model_set_params(). */
@@ -559,13 +559,13 @@ CXM_API size_t cxm_model_chunk_size(const cxm_model *model);
  * (Gamma-Gamma: x = 0) do not count, and a chunk without a row that counts
  * gives zeros. Derivatives are with respect to the natural parameters.
  *
- * @param model    a model of the kind (its parameters are not used, and it
- *                 may be empty); its cxm_model_set_threads() setting applies.
  * @param[out] dst cxm_model_chunk_size() values (see #CXM_CHUNK_WEIGHT): the
  *                 weight and row counts, then Σ w·ln L, and with @p order
  *                 >= 1 the gradient, with @p order 2 the Hessian (zeros
  *                 beyond the order).
  * @param dst_n    length of @p dst; must equal cxm_model_chunk_size().
+ * @param model    a model of the kind (its parameters are not used, and it
+ *                 may be empty); its cxm_model_set_threads() setting applies.
  * @param params   the parameters (cxm_model_param_count() values, valid
  *                 for the kind).
  * @param nparams  number of parameters.
@@ -577,7 +577,7 @@ CXM_API size_t cxm_model_chunk_size(const cxm_model *model);
  * @param weights  customers per row, or NULL for 1 each.
  * @return #CXM_OK, #CXM_EINVAL (bad data or parameters), #CXM_ENOMEM.
  */
-CXM_API int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t dst_n,
+CXM_API int cxm_model_chunk_loglik(double *dst, size_t dst_n, const cxm_model *model,
                                    const double *params, size_t nparams, int order, size_t n,
                                    const double *const *columns, const double *weights);
 
@@ -589,9 +589,9 @@ CXM_API int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t d
  * small data set to start exactly where a fit in one piece does, or an
  * evenly spaced sample of a large one.
  *
- * @param model     a model of the kind (its parameters are not used).
  * @param[out] dst  cxm_model_param_count() starting values (natural scale).
  * @param dst_n     length of @p dst.
+ * @param model     a model of the kind (its parameters are not used).
  * @param n         rows, as for cxm_model_chunk_loglik().
  * @param columns   one pointer per column, as for cxm_model_chunk_loglik().
  * @param weights   customers per row, or NULL.
@@ -599,7 +599,7 @@ CXM_API int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t d
  *                  NULL for the defaults.
  * @return #CXM_OK, #CXM_EINVAL (bad data, or no row that counts), #CXM_ENOMEM.
  */
-CXM_API int cxm_model_start(const cxm_model *model, double *dst, size_t dst_n, size_t n,
+CXM_API int cxm_model_start(double *dst, size_t dst_n, const cxm_model *model, size_t n,
                             const double *const *columns, const double *weights,
                             const cxm_fit_options *options);
 

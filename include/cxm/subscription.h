@@ -73,38 +73,38 @@ CXM_API int cxm_model_fit_durations(cxm_model *model, size_t n, const double *pe
  * Survival S(t) = B(alpha, beta + t)/B(alpha, beta): the share of a new
  * cohort still active after t periods, for @p n values t >= 0 (whole or not).
  *
- * @param model     an sBG model with parameters.
  * @param[out] dst  @p n survival probabilities.
  * @param n         number of values.
+ * @param model     an sBG model with parameters.
  * @param t         @p n numbers of periods.
  * @return #CXM_OK, #CXM_ESTATE, #CXM_EUNSUPPORTED (not sBG), #CXM_EINVAL.
  */
-CXM_API int cxm_model_survival(const cxm_model *model, double *dst, size_t n, const double *t);
+CXM_API int cxm_model_survival(double *dst, size_t n, const cxm_model *model, const double *t);
 
 /**
  * Retention rate in period t, r_t = S(t)/S(t−1) = (beta + t − 1)/(alpha +
  * beta + t − 1): the share of customers active after t − 1 periods who renew
  * again, for t >= 1.
  *
- * @param model     an sBG model with parameters.
  * @param[out] dst  @p n retention rates.
  * @param n         number of values.
+ * @param model     an sBG model with parameters.
  * @param t         @p n periods, each >= 1.
  * @return #CXM_OK, #CXM_ESTATE, #CXM_EUNSUPPORTED (not sBG), #CXM_EINVAL.
  */
-CXM_API int cxm_model_retention(const cxm_model *model, double *dst, size_t n, const double *t);
+CXM_API int cxm_model_retention(double *dst, size_t n, const cxm_model *model, const double *t);
 
 /**
  * Probability that a new customer's tenure is exactly t periods,
  * P(T = t) = S(t−1) − S(t), for whole t >= 1.
  *
- * @param model     an sBG model with parameters.
  * @param[out] dst  @p n probabilities.
  * @param n         number of values.
+ * @param model     an sBG model with parameters.
  * @param t         @p n whole numbers of periods, each >= 1.
  * @return #CXM_OK, #CXM_ESTATE, #CXM_EUNSUPPORTED (not sBG), #CXM_EINVAL.
  */
-CXM_API int cxm_model_churn_probability(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_churn_probability(double *dst, size_t n, const cxm_model *model,
                                         const double *t);
 
 /**
@@ -113,13 +113,13 @@ CXM_API int cxm_model_churn_probability(const cxm_model *model, double *dst, siz
  * Hardie 2010): the present value, in payments, of a customer who pays at
  * the start of every period while active (the first payment is now).
  *
- * @param model     an sBG model with parameters.
  * @param[out] out  the DEL.
+ * @param model     an sBG model with parameters.
  * @param discount  discount rate d per period, > 0 (= 0 is allowed when
  *                  alpha > 1, where the sum converges).
  * @return #CXM_OK, #CXM_EDOMAIN when the sum diverges (d = 0, alpha <= 1).
  */
-CXM_API int cxm_model_del(const cxm_model *model, double *out, double discount);
+CXM_API int cxm_model_del(double *out, const cxm_model *model, double discount);
 
 /**
  * Discounted expected residual lifetime of customers who have made
@@ -129,15 +129,15 @@ CXM_API int cxm_model_del(const cxm_model *model, double *out, double discount);
  * n = renewals + 1 (Fader & Hardie 2010, equation 6). The next payment, if
  * the customer renews, is undiscounted.
  *
- * @param model     an sBG model with parameters.
  * @param[out] dst  @p n residual lifetimes, in payments.
  * @param n         number of customers (or renewal counts).
+ * @param model     an sBG model with parameters.
  * @param discount  discount rate d per period, >= 0 (0 only when alpha > 1).
  * @param renewals  @p n whole numbers >= 0.
  * @return #CXM_OK, #CXM_ESTATE, #CXM_EUNSUPPORTED (not sBG), #CXM_EINVAL,
  *         #CXM_EDOMAIN (d = 0 with alpha <= 1).
  */
-CXM_API int cxm_model_derl(const cxm_model *model, double *dst, size_t n, double discount,
+CXM_API int cxm_model_derl(double *dst, size_t n, const cxm_model *model, double discount,
                            const double *renewals);
 
 /**
@@ -145,15 +145,15 @@ CXM_API int cxm_model_derl(const cxm_model *model, double *dst, size_t n, double
  * the given numbers of renewals (see cxm_model_derl()). The value of a new
  * customer who pays now is margin·DEL (cxm_model_del()).
  *
- * @param model     an sBG model with parameters.
  * @param[out] dst  @p n values.
  * @param n         number of customers (or renewal counts).
+ * @param model     an sBG model with parameters.
  * @param margin    profit per period of an active customer (any finite value).
  * @param discount  discount rate d per period, >= 0 (0 only when alpha > 1).
  * @param renewals  @p n whole numbers >= 0 of renewals made so far.
  * @return as cxm_model_derl().
  */
-CXM_API int cxm_model_subscription_value(const cxm_model *model, double *dst, size_t n,
+CXM_API int cxm_model_subscription_value(double *dst, size_t n, const cxm_model *model,
                                          double margin, double discount,
                                          const double *renewals);
 

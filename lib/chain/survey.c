@@ -210,7 +210,7 @@ int cxm_survey_nps(cxm_nps_estimate *out, const cxm_survey *survey, const char *
     return status;
 }
 
-int cxm_survey_pls(cxm_pls_result **out, const cxm_pls_model *model, const cxm_survey *survey,
+int cxm_survey_pls(cxm_pls_result **out, const cxm_survey *survey, const cxm_pls_model *model,
                    const cxm_pls_options *options)
 {
     int status = cxm__check_pointer(survey, "survey");

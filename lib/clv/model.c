@@ -185,7 +185,7 @@ static int require_fitted(const cxm_model *model)
     return status;
 }
 
-int cxm_model_params(const cxm_model *model, double *dst, size_t n)
+int cxm_model_params(double *dst, size_t n, const cxm_model *model)
 {
     int status = require_params(model);
     if (status == CXM_OK)
@@ -207,7 +207,7 @@ int cxm__param_index(const cxm__kind *kind, const char *name, size_t *index)
     return cxm__fail(CXM_ENOTFOUND, "the %s model has no parameter '%s'", kind->title, name);
 }
 
-int cxm_model_param(const cxm_model *model, const char *name, double *out)
+int cxm_model_param(double *out, const cxm_model *model, const char *name)
 {
     size_t index = 0;
     int status = require_params(model);
@@ -1292,7 +1292,7 @@ int cxm_model_fit_spend(cxm_model *model, size_t n, const double *x, const doubl
     return cxm__fit(model, n, column, weights, options);
 }
 
-int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
+int cxm_model_log_likelihood_of(double *out, const cxm_model *model, size_t n,
                                 const double *columns, const double *weights)
 {
     int status = require_params(model);
@@ -1328,7 +1328,7 @@ int cxm_model_log_likelihood_of(const cxm_model *model, double *out, size_t n,
     return status;
 }
 
-int cxm_model_log_likelihood(const cxm_model *model, double *out)
+int cxm_model_log_likelihood(double *out, const cxm_model *model)
 {
     int status = require_fitted(model);
     if (status == CXM_OK)
@@ -1338,7 +1338,7 @@ int cxm_model_log_likelihood(const cxm_model *model, double *out)
     return status;
 }
 
-int cxm_model_aic(const cxm_model *model, double *out)
+int cxm_model_aic(double *out, const cxm_model *model)
 {
     int status = require_fitted(model);
     if (status == CXM_OK)
@@ -1348,7 +1348,7 @@ int cxm_model_aic(const cxm_model *model, double *out)
     return status;
 }
 
-int cxm_model_bic(const cxm_model *model, double *out)
+int cxm_model_bic(double *out, const cxm_model *model)
 {
     int status = require_fitted(model);
     if (status == CXM_OK)
@@ -1359,7 +1359,7 @@ int cxm_model_bic(const cxm_model *model, double *out)
     return status;
 }
 
-int cxm_model_standard_errors(const cxm_model *model, double *dst, size_t n)
+int cxm_model_standard_errors(double *dst, size_t n, const cxm_model *model)
 {
     int status = require_fitted(model);
     if (status == CXM_OK)
@@ -1372,7 +1372,7 @@ int cxm_model_standard_errors(const cxm_model *model, double *dst, size_t n)
     return status;
 }
 
-int cxm_model_covariance(const cxm_model *model, double *dst, size_t n)
+int cxm_model_covariance(double *dst, size_t n, const cxm_model *model)
 {
     int status = require_fitted(model);
     if (status == CXM_OK)
@@ -1384,13 +1384,13 @@ int cxm_model_covariance(const cxm_model *model, double *dst, size_t n)
     return status;
 }
 
-int cxm_model_fit_report(const cxm_model *model, cxm_fit_report *report)
+int cxm_model_fit_report(cxm_fit_report *out, const cxm_model *model)
 {
     int status = cxm__check_pointer(model, "model");
     if (status == CXM_OK)
-        status = cxm__check_pointer(report, "report");
+        status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
-        status = cxm__options_write(report, &model->report, fit_report_sizes,
+        status = cxm__options_write(out, &model->report, fit_report_sizes,
                                     CXM_FIT_REPORT_VERSION, "cxm_fit_report");
     return status;
 }

@@ -67,7 +67,7 @@ static int any_row_counts(const cxm__kind *kind, size_t n, const double *const *
     return 0;
 }
 
-int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t dst_n,
+int cxm_model_chunk_loglik(double *dst, size_t dst_n, const cxm_model *model,
                            const double *params, size_t nparams, int order, size_t n,
                            const double *const *columns, const double *weights)
 {
@@ -130,7 +130,7 @@ int cxm_model_chunk_loglik(const cxm_model *model, double *dst, size_t dst_n,
     return status;
 }
 
-int cxm_model_start(const cxm_model *model, double *dst, size_t dst_n, size_t n,
+int cxm_model_start(double *dst, size_t dst_n, const cxm_model *model, size_t n,
                     const double *const *columns, const double *weights,
                     const cxm_fit_options *options)
 {

@@ -118,14 +118,14 @@ static cJSON *build(const cxm_model *model)
     return root;
 }
 
-int cxm_model_to_json(const cxm_model *model, char **json)
+int cxm_model_to_json(char **out, const cxm_model *model)
 {
     int status = cxm__check_pointer(model, "model");
     if (status == CXM_OK)
-        status = cxm__check_pointer(json, "json");
+        status = cxm__check_pointer(out, "out");
     if (status != CXM_OK)
         return status;
-    *json = NULL;
+    *out = NULL;
     cJSON *root = build(model);
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
@@ -141,7 +141,7 @@ int cxm_model_to_json(const cxm_model *model, char **json)
     cJSON_free(text);
     if (copy == NULL)
         return CXM_ENOMEM;
-    *json = copy;
+    *out = copy;
     return CXM_OK;
 }
 
@@ -331,7 +331,7 @@ int cxm_model_save(const cxm_model *model, const char *path)
     char *json = NULL;
     int status = cxm__check_pointer(path, "path");
     if (status == CXM_OK)
-        status = cxm_model_to_json(model, &json);
+        status = cxm_model_to_json(&json, model);
     if (status != CXM_OK)
         return status;
     cxm__file file;

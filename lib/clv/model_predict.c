@@ -53,7 +53,7 @@ static int predict_rows(const cxm_model *model, void *context, size_t begin, siz
                             : status;
 }
 
-int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const double *x,
+int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const double *x,
                       const double *t_x, const double *T)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->p_alive : NULL,
@@ -68,7 +68,7 @@ int cxm_model_p_alive(const cxm_model *model, double *dst, size_t n, const doubl
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
-int cxm_model_expected_purchases(const cxm_model *model, double *dst, size_t n, const double *t)
+int cxm_model_expected_purchases(double *dst, size_t n, const cxm_model *model, const double *t)
 {
     int status = cxm__require_hook(
         model, model ? (const void *)model->kind->expected_purchases : NULL, "expected purchases");
@@ -82,7 +82,7 @@ int cxm_model_expected_purchases(const cxm_model *model, double *dst, size_t n, 
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
-int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t n,
+int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_model *model,
                                     const double *t, const double *x, const double *t_x,
                                     const double *T)
 {
@@ -101,7 +101,7 @@ int cxm_model_conditional_purchases(const cxm_model *model, double *dst, size_t 
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
-int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n,
+int cxm_model_purchase_probability(double *dst, size_t n, const cxm_model *model,
                                    const double *count, const double *t)
 {
     int status = cxm__require_hook(
@@ -119,7 +119,7 @@ int cxm_model_purchase_probability(const cxm_model *model, double *dst, size_t n
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
-int cxm_model_dert(const cxm_model *model, double *dst, size_t n, double rate, const double *x,
+int cxm_model_dert(double *dst, size_t n, const cxm_model *model, double rate, const double *x,
                    const double *t_x, const double *T)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->dert : NULL,
@@ -156,7 +156,7 @@ static int compare_births(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times, const double *times,
+int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model, const double *times,
                        size_t n, const double *first, const double *weights)
 {
     int status = cxm__require_hook(
@@ -220,8 +220,8 @@ int cxm_model_tracking(const cxm_model *model, double *dst, size_t n_times, cons
                             : status;
 }
 
-int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
-                                  double *dst_predicted, double *dst_count, size_t bins,
+int cxm_model_calibration_holdout(double *dst_actual, double *dst_predicted,
+                                  double *dst_count, size_t bins, const cxm_model *model,
                                   size_t n, const double *x, const double *t_x, const double *T,
                                   const double *duration, const double *x_holdout)
 {
@@ -245,7 +245,7 @@ int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
     double *predicted = cxm__malloc((n ? n : 1) * sizeof *predicted);
     if (predicted == NULL)
         return CXM_ENOMEM;
-    status = cxm_model_conditional_purchases(model, predicted, n, duration, x, t_x, T);
+    status = cxm_model_conditional_purchases(predicted, n, model, duration, x, t_x, T);
     if (status == CXM_OK) {
         for (size_t k = 0; k < bins; k++)
             dst_actual[k] = dst_predicted[k] = dst_count[k] = 0.0;
@@ -268,7 +268,7 @@ int cxm_model_calibration_holdout(const cxm_model *model, double *dst_actual,
 
 /* ------------------------------------------------------------------ spend and value */
 
-int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n, const double *x,
+int cxm_model_expected_spend(double *dst, size_t n, const cxm_model *model, const double *x,
                              const double *mean_spend)
 {
     int status = cxm__require_hook(
@@ -284,7 +284,7 @@ int cxm_model_expected_spend(const cxm_model *model, double *dst, size_t n, cons
     return status == CXM_OK ? cxm__check_results(dst, 0, n, "the expected spend") : status;
 }
 
-int cxm_model_mean_spend(const cxm_model *model, double *out)
+int cxm_model_mean_spend(double *out, const cxm_model *model)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->mean_spend : NULL,
                                    "mean spend");
@@ -382,7 +382,7 @@ static const size_t value_option_sizes[CXM_VALUE_OPTIONS_VERSION] = {
     CXM__FIELDS_END(cxm_value_options, margin),
 };
 
-int cxm_model_lifetime_value(const cxm_model *model, double *dst, size_t n, const double *x,
+int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model, const double *x,
                              const double *t_x, const double *T, const double *value,
                              const cxm_value_options *given)
 {
@@ -448,7 +448,7 @@ static int simulate_rows(const cxm_model *model, void *context, size_t begin, si
     return CXM_OK;
 }
 
-int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x, size_t n,
+int cxm_model_simulate(double *dst_x, double *dst_t_x, size_t n, const cxm_model *model,
                        const double *T, unsigned long long seed)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->simulate : NULL,
@@ -463,7 +463,7 @@ int cxm_model_simulate(const cxm_model *model, double *dst_x, double *dst_t_x, s
     return cxm__run_rows(model, n, simulate_rows, &job);
 }
 
-int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n, size_t n,
+int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model *model, size_t n,
                              const double *T, unsigned long long seed)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->simulate : NULL,
@@ -504,7 +504,7 @@ int cxm_model_simulate_times(const cxm_model *model, double *dst, size_t dst_n, 
     return CXM_OK;
 }
 
-int cxm_model_simulate_spend(const cxm_model *model, double *dst, size_t n, const double *x,
+int cxm_model_simulate_spend(double *dst, size_t n, const cxm_model *model, const double *x,
                              unsigned long long seed)
 {
     int status = cxm__require_hook(

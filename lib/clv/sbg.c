@@ -244,7 +244,7 @@ static int check_prediction(const cxm_model *model, double *dst, size_t n, const
     return status;
 }
 
-int cxm_model_survival(const cxm_model *model, double *dst, size_t n, const double *t)
+int cxm_model_survival(double *dst, size_t n, const cxm_model *model, const double *t)
 {
     int status = check_prediction(model, dst, n, t, "t");
     if (status == CXM_OK)
@@ -257,7 +257,7 @@ int cxm_model_survival(const cxm_model *model, double *dst, size_t n, const doub
     return CXM_OK;
 }
 
-int cxm_model_retention(const cxm_model *model, double *dst, size_t n, const double *t)
+int cxm_model_retention(double *dst, size_t n, const cxm_model *model, const double *t)
 {
     int status = check_prediction(model, dst, n, t, "t");
     for (size_t i = 0; status == CXM_OK && i < n; i++)
@@ -274,7 +274,7 @@ int cxm_model_retention(const cxm_model *model, double *dst, size_t n, const dou
     return CXM_OK;
 }
 
-int cxm_model_churn_probability(const cxm_model *model, double *dst, size_t n, const double *t)
+int cxm_model_churn_probability(double *dst, size_t n, const cxm_model *model, const double *t)
 {
     int status = check_prediction(model, dst, n, t, "t");
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
@@ -336,7 +336,7 @@ static int check_discount(double d)
     return CXM_OK;
 }
 
-int cxm_model_del(const cxm_model *model, double *out, double discount)
+int cxm_model_del(double *out, const cxm_model *model, double discount)
 {
     int status = require_sbg(model, 1);
     if (status == CXM_OK)
@@ -377,13 +377,13 @@ static int derl_values(const cxm_model *model, double *dst, size_t n, double dis
     return cxm__check_results(dst, 0, n, scale == 1.0 ? "DERL" : "the value");
 }
 
-int cxm_model_derl(const cxm_model *model, double *dst, size_t n, double discount,
+int cxm_model_derl(double *dst, size_t n, const cxm_model *model, double discount,
                    const double *renewals)
 {
     return derl_values(model, dst, n, discount, renewals, 1.0);
 }
 
-int cxm_model_subscription_value(const cxm_model *model, double *dst, size_t n, double margin,
+int cxm_model_subscription_value(double *dst, size_t n, const cxm_model *model, double margin,
                                  double discount, const double *renewals)
 {
     int status = cxm__check_finite(margin, "margin");

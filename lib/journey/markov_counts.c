@@ -210,7 +210,7 @@ static void put_f64(writer *w, double v)
     put_u64(w, bits);
 }
 
-int cxm_markov_counts_save(const cxm_markov_counts *counts, unsigned char **data, size_t *size)
+int cxm_markov_counts_save(unsigned char **data, size_t *size, const cxm_markov_counts *counts)
 {
     int status = cxm__check_pointer(data, "data");
     if (status == CXM_OK)

@@ -213,7 +213,7 @@ static int simulate_purchases(cxm_sim *w, run_ctx *r, uint32_t i, customer *c, s
         T = 0;
     uint64_t seed = stream_seed(s->seed, i, S_PURCHASES);
     double x = 0, t_x = 0;
-    status = cxm_model_simulate(r->purchases, &x, &t_x, 1, &T, seed);
+    status = cxm_model_simulate(&x, &t_x, 1, r->purchases, &T, seed);
     if (status != CXM_OK)
         return status;
     size_t nx = (size_t)x;
@@ -224,7 +224,7 @@ static int simulate_purchases(cxm_sim *w, run_ctx *r, uint32_t i, customer *c, s
         r->times = grown;
         r->times_cap = nx;
     }
-    if (nx > 0 && (status = cxm_model_simulate_times(r->purchases, r->times, nx, 1, &T, seed)) !=
+    if (nx > 0 && (status = cxm_model_simulate_times(r->times, nx, r->purchases, 1, &T, seed)) !=
                       CXM_OK)
         return status;
     c->x = x;
@@ -236,7 +236,7 @@ static int simulate_purchases(cxm_sim *w, run_ctx *r, uint32_t i, customer *c, s
      * the Dirichlet proportions, so this is exactly the Gamma-Gamma model. */
     double count = 1.0 + x, mean = 0.0;
     uint64_t spend_seed = stream_seed(s->seed, i, S_SPEND);
-    status = cxm_model_simulate_spend(r->spend, &mean, 1, &count, spend_seed);
+    status = cxm_model_simulate_spend(&mean, 1, r->spend, &count, spend_seed);
     if (status != CXM_OK)
         return status;
     cxm_rng rng;
