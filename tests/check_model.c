@@ -123,6 +123,223 @@ START_TEST(cdnow_gamma_gamma_published_estimates)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ from a summary */
+
+/* The CDNOW transaction log summarised as in docs/models.md §1.4: days,
+ * reported in weeks, 39-week calibration, observed to 1998-06-30. */
+static cxm_rfm *cdnow_summary(void)
+{
+    char path[4096];
+    const char *top = getenv("top_srcdir");
+    snprintf(path, sizeof path, "%s/tests/data/cdnow/CDNOW_sample.txt", top ? top : "..");
+    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+    csv.delimiter = CXM_CSV_DETECT;
+    csv.header = 0;
+    cxm_rfm_options o = CXM_RFM_OPTIONS_INIT;
+    o.scale = 7;
+    ck_assert_cxm_ok(cxm_time_parse(&o.calibration_end, "1997-09-30", NULL));
+    ck_assert_cxm_ok(cxm_time_parse(&o.observation_end, "1998-06-30", NULL));
+    cxm_rfm *rfm = NULL;
+    ck_assert_cxm_ok(cxm_rfm_read_csv(&rfm, path, "2", "3", "5", &csv, &o));
+    ck_assert_uint_eq(cxm_rfm_size(rfm), CDNOW_N);
+    return rfm;
+}
+
+static double *summary_column(const cxm_rfm *rfm, cxm_rfm_field field)
+{
+    size_t n = cxm_rfm_size(rfm);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_cxm_ok(cxm_rfm_column(v, n, rfm, field));
+    return v;
+}
+
+static void assert_same_bits(const double *a, const double *b, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0, "%s, element %zu: %.17g vs %.17g",
+                      what, i, a[i], b[i]);
+}
+
+START_TEST(fit_from_a_summary_equals_fit_from_its_columns)
+{
+    cxm_rfm *rfm = cdnow_summary();
+    double *x = summary_column(rfm, CXM_RFM_FREQUENCY), *tx = summary_column(rfm, CXM_RFM_RECENCY),
+           *T = summary_column(rfm, CXM_RFM_T), *m = summary_column(rfm, CXM_RFM_MONETARY_VALUE);
+    cxm_model *a, *b;
+    double pa[4], pb[4], sa[4], sb[4];
+    ck_assert_cxm_ok(cxm_model_create(&a, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_create(&b, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_fit_rfm(a, rfm, NULL));
+    ck_assert_cxm_ok(cxm_model_fit(b, CDNOW_N, x, tx, T, NULL, NULL));
+    ck_assert_cxm_ok(cxm_model_params(pa, 4, a));
+    ck_assert_cxm_ok(cxm_model_params(pb, 4, b));
+    ck_assert_cxm_ok(cxm_model_standard_errors(sa, 4, a));
+    ck_assert_cxm_ok(cxm_model_standard_errors(sb, 4, b));
+    assert_same_bits(pa, pb, 4, "BG/NBD parameters");
+    assert_same_bits(sa, sb, 4, "BG/NBD standard errors");
+    /* Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426. */
+    static const double published[4] = { 0.243, 4.414, 0.793, 2.426 };
+    for (int k = 0; k < 4; k++)
+        ck_assert_double_eq_tol(pa[k], published[k], 5e-4);
+    cxm_model_free(a);
+    cxm_model_free(b);
+
+    /* Gamma-Gamma on frequency and monetary value (docs/models.md §1.7). */
+    ck_assert_cxm_ok(cxm_model_create(&a, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_create(&b, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_fit_rfm(a, rfm, NULL));
+    ck_assert_cxm_ok(cxm_model_fit_spend(b, CDNOW_N, x, m, NULL, NULL));
+    ck_assert_cxm_ok(cxm_model_params(pa, 3, a));
+    ck_assert_cxm_ok(cxm_model_params(pb, 3, b));
+    assert_same_bits(pa, pb, 3, "Gamma-Gamma parameters");
+    ck_assert_double_eq_tol(pa[0], 6.25, 0.01);
+    ck_assert_double_eq_tol(pa[1], 3.74, 0.01);
+    ck_assert_double_eq_tol(pa[2], 15.44, 0.01);
+    cxm_model_free(a);
+    cxm_model_free(b);
+    free(x);
+    free(tx);
+    free(T);
+    free(m);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
+START_TEST(predictions_from_a_summary_equal_those_from_its_columns)
+{
+    cxm_rfm *rfm = cdnow_summary();
+    size_t n = CDNOW_N;
+    double *x = summary_column(rfm, CXM_RFM_FREQUENCY), *tx = summary_column(rfm, CXM_RFM_RECENCY),
+           *T = summary_column(rfm, CXM_RFM_T), *m = summary_column(rfm, CXM_RFM_MONETARY_VALUE),
+           *dur = summary_column(rfm, CXM_RFM_DURATION_HOLDOUT);
+    double *got = malloc(n * sizeof *got), *want = malloc(n * sizeof *want),
+           *t = malloc(n * sizeof *t), *spend = malloc(n * sizeof *spend);
+    ck_assert(got && want && t && spend);
+    cxm_model *bg, *gg;
+    ck_assert_cxm_ok(cxm_model_create(&bg, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_fit_rfm(bg, rfm, NULL));
+    ck_assert_cxm_ok(cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_fit_rfm(gg, rfm, NULL));
+
+    ck_assert_cxm_ok(cxm_model_predict_rfm(got, n, bg, rfm, CXM_PREDICT_P_ALIVE, 0));
+    ck_assert_cxm_ok(cxm_model_p_alive(want, n, bg, x, tx, T));
+    assert_same_bits(got, want, n, "P(alive)");
+    for (size_t i = 0; i < n; i++)
+        t[i] = 52;
+    ck_assert_cxm_ok(cxm_model_predict_rfm(got, n, bg, rfm, CXM_PREDICT_PURCHASES, 52));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(want, n, bg, t, x, tx, T));
+    assert_same_bits(got, want, n, "E[Y(52)]");
+    ck_assert_cxm_ok(cxm_model_conditional_purchases_horizon(got, n, bg, 52, x, tx, T));
+    assert_same_bits(got, want, n, "E[Y(52)] with a scalar horizon");
+    ck_assert_cxm_ok(cxm_model_predict_rfm(got, n, bg, rfm, CXM_PREDICT_HOLDOUT_PURCHASES, 0));
+    ck_assert_cxm_ok(cxm_model_conditional_purchases(want, n, bg, dur, x, tx, T));
+    assert_same_bits(got, want, n, "holdout purchases");
+    ck_assert_cxm_ok(cxm_model_predict_rfm(got, n, bg, rfm, CXM_PREDICT_DERT, 0.01));
+    ck_assert_cxm_ok(cxm_model_dert(want, n, bg, 0.01, x, tx, T));
+    assert_same_bits(got, want, n, "DERT");
+    ck_assert_cxm_ok(cxm_model_predict_rfm(got, n, gg, rfm, CXM_PREDICT_SPEND, 0));
+    ck_assert_cxm_ok(cxm_model_expected_spend(spend, n, gg, x, m));
+    assert_same_bits(got, spend, n, "expected spend");
+
+    cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
+    vo.period = 52.0 / 12.0;
+    ck_assert_cxm_ok(cxm_model_lifetime_value_rfm(got, n, bg, gg, rfm, &vo));
+    ck_assert_cxm_ok(cxm_model_lifetime_value(want, n, bg, x, tx, T, spend, &vo));
+    assert_same_bits(got, want, n, "lifetime value with a spend model");
+    ck_assert_cxm_ok(cxm_model_lifetime_value_rfm(got, n, bg, NULL, rfm, &vo));
+    ck_assert_cxm_ok(cxm_model_lifetime_value(want, n, bg, x, tx, T, m, &vo));
+    assert_same_bits(got, want, n, "lifetime value at the monetary value");
+
+    /* Hardie's spreadsheet: E[Y(39) | 2, 30.43, 38.86] = 1.226, scalar horizon. */
+    double one, x1 = 2, tx1 = 30.43, T1 = 38.86;
+    ck_assert_cxm_ok(cxm_model_conditional_purchases_horizon(&one, 1, bg, 39, &x1, &tx1, &T1));
+    ck_assert_double_eq_tol(one, 1.226, 5e-4);
+    cxm_model_free(bg);
+    cxm_model_free(gg);
+    free(x);
+    free(tx);
+    free(T);
+    free(m);
+    free(dur);
+    free(got);
+    free(want);
+    free(t);
+    free(spend);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
+/* Two customers by hand, daily units: first purchases on days 0 and 4, the
+ * period ending on day 9, so T = 9 and 5 and the first purchases lie at -9
+ * and -5 from its end. The curve at time s is E[X(s + 9)] + E[X(s + 5)]
+ * over the customers already there. */
+START_TEST(tracking_from_a_summary_by_hand)
+{
+    static const int64_t customer[] = { 1, 2, 1 };
+    static const double day[] = { 0, 4, 9 };
+    cxm_rfm *rfm;
+    ck_assert_cxm_ok(cxm_rfm_from_codes(&rfm, 3, customer, day, NULL, NULL));
+    cxm_model *bg;
+    static const double p[4] = { 0.243, 4.414, 0.793, 2.426 };
+    ck_assert_cxm_ok(cxm_model_create(&bg, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_set_params(bg, p, 4));
+    static const double times[] = { -9.5, -9, -7, -5, 0, 10 };
+    double got[6], ages[2], ex[2];
+    ck_assert_cxm_ok(cxm_model_tracking_rfm(got, 6, bg, rfm, times));
+    ck_assert_double_eq(got[0], 0.0); /* before anyone's first purchase */
+    ck_assert_double_eq(got[1], 0.0); /* at the first purchase: age 0 */
+    for (int j = 2; j < 6; j++) {
+        ages[0] = times[j] + 9;
+        ages[1] = times[j] + 5 > 0 ? times[j] + 5 : 0;
+        ck_assert_cxm_ok(cxm_model_expected_purchases(ex, 2, bg, ages));
+        ck_assert_double_eq_tol(got[j], ex[0] + ex[1], 1e-12 * (1 + got[j]));
+    }
+    cxm_model_free(bg);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
+START_TEST(summary_functions_check_their_arguments)
+{
+    static const int64_t customer[] = { 1, 2, 1 };
+    static const double day[] = { 0, 4, 9 };
+    cxm_rfm *rfm; /* no amounts, no calibration end */
+    ck_assert_cxm_ok(cxm_rfm_from_codes(&rfm, 3, customer, day, NULL, NULL));
+    cxm_model *bg, *gg, *sbg;
+    static const double p[4] = { 0.243, 4.414, 0.793, 2.426 };
+    ck_assert_cxm_ok(cxm_model_create(&bg, CXM_MODEL_BGNBD));
+    ck_assert_cxm_ok(cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_create(&sbg, CXM_MODEL_SBG));
+    double dst[3];
+    /* Empty model, then given parameters. */
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, rfm, CXM_PREDICT_P_ALIVE, 0), CXM_ESTATE);
+    ck_assert_cxm_ok(cxm_model_set_params(bg, p, 4));
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 3, bg, rfm, CXM_PREDICT_P_ALIVE, 0), CXM_EINVAL);
+    ck_assert(strstr(cxm_error_message(), "2 customers") != NULL);
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, rfm, (cxm_prediction)99, 0), CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, rfm, CXM_PREDICT_PURCHASES, -1), CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, rfm, CXM_PREDICT_PURCHASES, NAN), CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, rfm, CXM_PREDICT_HOLDOUT_PURCHASES, 0),
+                     CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_predict_rfm(dst, 2, bg, NULL, CXM_PREDICT_P_ALIVE, 0), CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_fit_rfm(gg, rfm, NULL), CXM_EINVAL); /* no amounts */
+    ck_assert_int_eq(cxm_model_fit_rfm(sbg, rfm, NULL), CXM_EUNSUPPORTED);
+    ck_assert_int_eq(cxm_model_fit_rfm(NULL, rfm, NULL), CXM_EINVAL);
+    cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
+    vo.period = 1;
+    ck_assert_int_eq(cxm_model_lifetime_value_rfm(dst, 2, bg, NULL, rfm, &vo), CXM_EINVAL);
+    ck_assert_int_eq(cxm_model_tracking_rfm(dst, 1, bg, NULL, p), CXM_EINVAL);
+    ck_assert_cxm_ok(cxm_model_predict_rfm(dst, 2, bg, rfm, CXM_PREDICT_PURCHASES, 0));
+    ck_assert_double_eq(dst[0], 0.0);
+    ck_assert_double_eq(dst[1], 0.0);
+    cxm_model_free(bg);
+    cxm_model_free(gg);
+    cxm_model_free(sbg);
+    cxm_rfm_free(rfm);
+}
+END_TEST
+
 START_TEST(gamma_gamma_q_at_most_one_is_an_error_never_negative)
 {
     cxm_model *m;
@@ -1423,6 +1640,10 @@ static Suite *model_suite(void)
     tcase_add_test(cdnow, cdnow_bgnbd_published_estimates);
     tcase_add_test(cdnow, cdnow_bgnbd_published_predictions);
     tcase_add_test(cdnow, cdnow_gamma_gamma_published_estimates);
+    tcase_add_test(cdnow, fit_from_a_summary_equals_fit_from_its_columns);
+    tcase_add_test(cdnow, predictions_from_a_summary_equal_those_from_its_columns);
+    tcase_add_test(cdnow, tracking_from_a_summary_by_hand);
+    tcase_add_test(cdnow, summary_functions_check_their_arguments);
     tcase_add_test(cdnow, gamma_gamma_q_at_most_one_is_an_error_never_negative);
     suite_add_tcase(s, cdnow);
     TCase *reference = tcase_create("references");

@@ -42,6 +42,7 @@
 
 #include "cxm/common.h"
 #include "cxm/io.h"
+#include "cxm/rfm.h"
 #include "cxm/table.h"
 
 #ifdef __cplusplus
@@ -341,6 +342,23 @@ CXM_API int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_mod
                                             const double *t_x, const double *T);
 
 /**
+ * Expected purchases in the next @p horizon time units, the same window for
+ * every customer: cxm_model_conditional_purchases() with t[i] = horizon,
+ * without an array of copies (lifetimes'
+ * conditional_expected_number_of_purchases_up_to_time(t, ...)). The
+ * results equal those of cxm_model_conditional_purchases() bit for bit.
+ *
+ * @param[out] dst  @p n expected purchases.
+ * @param n         number of customers.
+ * @param model     a purchase model.
+ * @param horizon   the window, finite and >= 0 (#CXM_EINVAL otherwise).
+ * @param x,t_x,T   the customers' histories (as for cxm_model_fit()).
+ */
+CXM_API int cxm_model_conditional_purchases_horizon(double *dst, size_t n, const cxm_model *model,
+                                                    double horizon, const double *x,
+                                                    const double *t_x, const double *T);
+
+/**
  * Probability of exactly @p count repeat purchases in (0, t] for a new
  * customer, P(X(t) = count) (BG/NBD: equation 8 of Fader, Hardie & Lee 2005).
  * Counts must be whole numbers >= 0. BG/BB takes t up to 10^6 opportunities
@@ -441,6 +459,91 @@ CXM_API int cxm_model_mean_spend(double *out, const cxm_model *model);
 CXM_API int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model,
                                      const double *x, const double *t_x, const double *T,
                                      const double *value, const cxm_value_options *options);
+
+/* ------------------------------------------------------------------ from a summary
+ * The common path of a front end: a transaction log summarised (cxm/rfm.h),
+ * then fitted and predicted without copying its columns out. Each call
+ * equals the array function it names on the summary's columns
+ * (cxm_rfm_column()), bit for bit. */
+
+/**
+ * Fit a model on a summary: a purchase model (BG/NBD, MBG/NBD, Pareto/NBD,
+ * BG/BB) on frequency, recency and T, as cxm_model_fit(); Gamma-Gamma on
+ * frequency and monetary value, as cxm_model_fit_spend() (the summary needs
+ * amounts). One row per customer, no weights.
+ *
+ * @param model    the model to fit.
+ * @param rfm      the summary.
+ * @param options  NULL for the defaults.
+ * @return as cxm_model_fit(); #CXM_EUNSUPPORTED for a kind that is not
+ *         fitted on customers' histories (sBG); #CXM_EINVAL for a
+ *         Gamma-Gamma fit on a summary without amounts.
+ */
+CXM_API int cxm_model_fit_rfm(cxm_model *model, const cxm_rfm *rfm, const cxm_fit_options *options);
+
+/** What cxm_model_predict_rfm() predicts for each customer of a summary. */
+typedef enum cxm_prediction {
+    /** P(alive) at the end of calibration: cxm_model_p_alive(). */
+    CXM_PREDICT_P_ALIVE = 1,
+    /** E[Y(t) | x, t_x, T] with t = the argument: cxm_model_conditional_purchases_horizon(). */
+    CXM_PREDICT_PURCHASES = 2,
+    /** Expected purchases in the holdout period, t = #CXM_RFM_DURATION_HOLDOUT
+        (the summary needs a calibration end). */
+    CXM_PREDICT_HOLDOUT_PURCHASES = 3,
+    /** Discounted expected residual transactions at rate = the argument: cxm_model_dert(). */
+    CXM_PREDICT_DERT = 4,
+    /** Gamma-Gamma E[M | x, m̄] from frequency and monetary value: cxm_model_expected_spend(). */
+    CXM_PREDICT_SPEND = 5
+} cxm_prediction;
+
+/**
+ * One prediction for every customer of a summary, in the summary's order.
+ *
+ * @param[out] dst  cxm_rfm_size() values.
+ * @param n         length of @p dst; must equal cxm_rfm_size().
+ * @param model     the model (a purchase model, or Gamma-Gamma for
+ *                  #CXM_PREDICT_SPEND).
+ * @param rfm       the summary.
+ * @param what      a #cxm_prediction.
+ * @param argument  the horizon (#CXM_PREDICT_PURCHASES) or the rate
+ *                  (#CXM_PREDICT_DERT); ignored by the others.
+ * @return as the array function; #CXM_EINVAL for a wrong @p n, an unknown
+ *         @p what, or a column the summary lacks.
+ */
+CXM_API int cxm_model_predict_rfm(double *dst, size_t n, const cxm_model *model,
+                                  const cxm_rfm *rfm, cxm_prediction what, double argument);
+
+/**
+ * Lifetime value of every customer of a summary: cxm_model_lifetime_value()
+ * with the value of each customer's transactions from a Gamma-Gamma model
+ * (E[M | x, m̄]) or, without one, the summary's monetary value as it is.
+ *
+ * @param[out] dst  cxm_rfm_size() lifetime values.
+ * @param n         length of @p dst; must equal cxm_rfm_size().
+ * @param model     a purchase model.
+ * @param spend     a Gamma-Gamma model, or NULL.
+ * @param rfm       the summary (with amounts).
+ * @param options   period length (required), periods, discount, margin.
+ */
+CXM_API int cxm_model_lifetime_value_rfm(double *dst, size_t n, const cxm_model *model,
+                                         const cxm_model *spend, const cxm_rfm *rfm,
+                                         const cxm_value_options *options);
+
+/**
+ * The tracking curve (cxm_model_tracking()) of a summary's customers.
+ * Times are in the summary's (the model's) time unit and counted from the
+ * end of the summary's period, its calibration end or, without one, its
+ * observation end: customer i's first purchase is at −T_i, and times < 0
+ * lie in the period (a period of 39 weeks starts at −39).
+ *
+ * @param[out] dst  @p n_times expected cumulative repeat purchases.
+ * @param n_times   number of times.
+ * @param model     a purchase model.
+ * @param rfm       the summary.
+ * @param times     the times, finite.
+ */
+CXM_API int cxm_model_tracking_rfm(double *dst, size_t n_times, const cxm_model *model,
+                                   const cxm_rfm *rfm, const double *times);
 
 /* ------------------------------------------------------------------ simulation */
 

@@ -13,12 +13,29 @@
 
 typedef struct predict_job {
     const double *t, *x, *t_x, *T, *count;
-    double rate;
+    double rate; /* DERT's rate; for JOB_CONDITIONAL without t, the horizon of every row */
     double *dst;
     int which;
 } predict_job;
 
 enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT };
+
+/* One horizon for every row: the kinds' hooks take one t per row, given here
+ * from a small array on the stack, so that callers fill none of their own. */
+static int horizon_hook(const cxm_model *model, const predict_job *job, size_t begin, size_t n)
+{
+    double t[256];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        t[i] = job->rate;
+    int status = CXM_OK;
+    for (size_t done = 0; status == CXM_OK && done < n; done += sizeof t / sizeof t[0]) {
+        size_t i = begin + done, m = n - done < sizeof t / sizeof t[0] ? n - done
+                                                                       : sizeof t / sizeof t[0];
+        status = model->kind->conditional_purchases(model->params, job->dst + i, m, t,
+                                                    job->x + i, job->t_x + i, job->T + i);
+    }
+    return status;
+}
 
 static int predict_hook(const cxm_model *model, const predict_job *job, size_t begin, size_t n)
 {
@@ -31,6 +48,8 @@ static int predict_hook(const cxm_model *model, const predict_job *job, size_t b
     case JOB_EXPECTED:
         return k->expected_purchases(p, job->dst + begin, n, job->t + begin);
     case JOB_CONDITIONAL:
+        if (job->t == NULL)
+            return horizon_hook(model, job, begin, n);
         return k->conditional_purchases(p, job->dst + begin, n, job->t + begin, job->x + begin,
                                         job->t_x + begin, job->T + begin);
     case JOB_PROBABILITY:
@@ -98,6 +117,25 @@ int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_model *mode
     if (status != CXM_OK)
         return status;
     predict_job job = { t, x, t_x, T, NULL, 0.0, dst, JOB_CONDITIONAL };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_conditional_purchases_horizon(double *dst, size_t n, const cxm_model *model,
+                                            double horizon, const double *x, const double *t_x,
+                                            const double *T)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->conditional_purchases : NULL,
+        "conditional expected purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
+    if (status == CXM_OK && (!isfinite(horizon) || horizon < 0.0))
+        status = cxm__fail(CXM_EINVAL, "horizon %g must be a finite number >= 0", horizon);
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { NULL, x, t_x, T, NULL, horizon, dst, JOB_CONDITIONAL };
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
