@@ -202,6 +202,118 @@ static void actual_tracking(demo_ctx *c, demo_cdnow *d, const cxm_csv_options *c
     cxm_table_free(t);
 }
 
+/* A summary column as a new array (NULL after a failure). */
+static double *summary_column(demo_ctx *c, const cxm_rfm *rfm, cxm_rfm_field field)
+{
+    size_t n = cxm_rfm_size(rfm);
+    double *v = calloc(n ? n : 1, sizeof *v);
+    if (v == NULL) {
+        ok(c, CXM_ENOMEM);
+        return NULL;
+    }
+    if (!ok(c, cxm_rfm_column(v, n, rfm, field))) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* BG/NBD and Gamma-Gamma fitted on the summary, and the holdout weeks 40-78. */
+static void fit_cdnow(demo_ctx *c, demo_cdnow *d, const cxm_rfm *rfm, cxm_model **bg,
+                      cxm_model **gg)
+{
+    size_t n = cxm_rfm_size(rfm);
+    cli_progress_step(&c->progress, "fitting BG/NBD and Gamma-Gamma to CDNOW");
+    if (c->status == CXM_OK && ok(c, cxm_model_create(bg, CXM_MODEL_BGNBD)) &&
+        ok(c, cxm_model_fit_rfm(*bg, rfm, NULL))) {
+        ok(c, cxm_model_params(d->bg, 4, *bg));
+        ok(c, cxm_model_standard_errors(d->bg_se, 4, *bg));
+        ok(c, cxm_model_log_likelihood(&d->bg_ll, *bg));
+    }
+    if (c->status == CXM_OK && ok(c, cxm_model_create(gg, CXM_MODEL_GAMMA_GAMMA)) &&
+        ok(c, cxm_model_fit_rfm(*gg, rfm, NULL))) {
+        ok(c, cxm_model_params(d->gg, 3, *gg));
+        ok(c, cxm_model_standard_errors(d->gg_se, 3, *gg));
+    }
+    cli_progress_step(&c->progress, "predicting CDNOW customers");
+    double *x = summary_column(c, rfm, CXM_RFM_FREQUENCY);
+    double *xh = summary_column(c, rfm, CXM_RFM_FREQUENCY_HOLDOUT);
+    double *pred = calloc(n ? n : 1, sizeof *pred);
+    if (pred == NULL)
+        ok(c, CXM_ENOMEM);
+    if (c->status == CXM_OK &&
+        ok(c, cxm_model_predict_rfm(pred, n, *bg, rfm, CXM_PREDICT_HOLDOUT_PURCHASES, 0))) {
+        for (size_t i = 0; i < n; i++) {
+            d->repeat_customers += x[i] > 0;
+            d->holdout_actual += xh[i];
+            d->holdout_predicted += pred[i];
+        }
+    }
+    free(x);
+    free(xh);
+    free(pred);
+}
+
+/* Keep d->top the DEMO_TOP customers of highest value, highest first. */
+static void rank_top(demo_cdnow *d, const double *value, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        if (d->ntop < DEMO_TOP)
+            k = d->ntop++;
+        else if (value[i] > value[d->top[DEMO_TOP - 1]])
+            k = DEMO_TOP - 1;
+        else
+            continue;
+        d->top[k] = i;
+        for (; k > 0 && value[d->top[k]] > value[d->top[k - 1]]; k--) {
+            size_t t = d->top[k];
+            d->top[k] = d->top[k - 1];
+            d->top[k - 1] = t;
+        }
+    }
+}
+
+/* The next 12 months (52 weeks in 12 periods of 4.348 weeks), 1% a month:
+ * the cohort's value and its most valuable customers. */
+static void value_cdnow(demo_ctx *c, demo_cdnow *d, const cxm_rfm *rfm, const cxm_model *bg,
+                        const cxm_model *gg)
+{
+    size_t n = cxm_rfm_size(rfm);
+    double *x = summary_column(c, rfm, CXM_RFM_FREQUENCY);
+    double *tx = summary_column(c, rfm, CXM_RFM_RECENCY);
+    double *v = calloc((n ? n : 1) * 4, sizeof *v);
+    if (v == NULL)
+        ok(c, CXM_ENOMEM);
+    double *spend = v, *value = v + n, *alive = v + 2 * n, *next = v + 3 * n;
+    cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
+    vo.period = 52.0 / 12.0;
+    vo.periods = 12;
+    vo.discount = 0.01;
+    if (c->status == CXM_OK && ok(c, cxm_model_predict_rfm(spend, n, gg, rfm, CXM_PREDICT_SPEND, 0)) &&
+        ok(c, cxm_model_lifetime_value_rfm(value, n, bg, gg, rfm, &vo)) &&
+        ok(c, cxm_model_predict_rfm(alive, n, bg, rfm, CXM_PREDICT_P_ALIVE, 0)) &&
+        ok(c, cxm_model_predict_rfm(next, n, bg, rfm, CXM_PREDICT_PURCHASES, 52))) {
+        for (size_t i = 0; i < n; i++)
+            d->total_value += value[i];
+        rank_top(d, value, n);
+        for (size_t k = 0; k < d->ntop; k++) {
+            size_t i = d->top[k];
+            const char *id = cxm_rfm_id(rfm, i);
+            snprintf(d->top_id[k], sizeof d->top_id[k], "%s", id ? id : "?");
+            d->top_x[k] = x[i];
+            d->top_recency[k] = tx[i];
+            d->top_alive[k] = alive[i];
+            d->top_purchases[k] = next[i];
+            d->top_spend[k] = spend[i];
+            d->top_value[k] = value[i];
+        }
+    }
+    free(x);
+    free(tx);
+    free(v);
+}
+
 static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
 {
     cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
@@ -220,92 +332,10 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
     cxm_rfm *rfm = NULL;
     if (c->status != CXM_OK || !ok(c, cxm_rfm_read_csv(&rfm, d->path, "2", "3", "5", &csv, &opt)))
         return;
-    size_t n = cxm_rfm_size(rfm);
-    d->customers = n;
-    double *x = calloc(n, sizeof *x), *tx = calloc(n, sizeof *tx), *T = calloc(n, sizeof *T),
-           *m = calloc(n, sizeof *m), *xh = calloc(n, sizeof *xh), *dur = calloc(n, sizeof *dur),
-           *first = calloc(n, sizeof *first), *spend = calloc(n, sizeof *spend),
-           *value = calloc(n, sizeof *value), *alive = calloc(n, sizeof *alive),
-           *next = calloc(n, sizeof *next), *horizon = calloc(n, sizeof *horizon);
+    d->customers = cxm_rfm_size(rfm);
     cxm_model *bg = NULL, *gg = NULL;
-    if (!x || !tx || !T || !m || !xh || !dur || !first || !spend || !value || !alive || !next ||
-        !horizon)
-        ok(c, CXM_ENOMEM);
-    if (c->status == CXM_OK) {
-        ok(c, cxm_rfm_column(x, n, rfm, CXM_RFM_FREQUENCY));
-        ok(c, cxm_rfm_column(tx, n, rfm, CXM_RFM_RECENCY));
-        ok(c, cxm_rfm_column(T, n, rfm, CXM_RFM_T));
-        ok(c, cxm_rfm_column(m, n, rfm, CXM_RFM_MONETARY_VALUE));
-        ok(c, cxm_rfm_column(xh, n, rfm, CXM_RFM_FREQUENCY_HOLDOUT));
-        ok(c, cxm_rfm_column(dur, n, rfm, CXM_RFM_DURATION_HOLDOUT));
-        ok(c, cxm_rfm_column(first, n, rfm, CXM_RFM_FIRST_PURCHASE));
-    }
-    cli_progress_step(&c->progress, "fitting BG/NBD and Gamma-Gamma to CDNOW");
-    if (c->status == CXM_OK && ok(c, cxm_model_create(&bg, CXM_MODEL_BGNBD)) &&
-        ok(c, cxm_model_fit(bg, n, x, tx, T, NULL, NULL))) {
-        ok(c, cxm_model_params(d->bg, 4, bg));
-        ok(c, cxm_model_standard_errors(d->bg_se, 4, bg));
-        ok(c, cxm_model_log_likelihood(&d->bg_ll, bg));
-    }
-    if (c->status == CXM_OK && ok(c, cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA)) &&
-        ok(c, cxm_model_fit_spend(gg, n, x, m, NULL, NULL))) {
-        ok(c, cxm_model_params(d->gg, 3, gg));
-        ok(c, cxm_model_standard_errors(d->gg_se, 3, gg));
-    }
-    cli_progress_step(&c->progress, "predicting CDNOW customers");
-    if (c->status == CXM_OK) {
-        for (size_t i = 0; i < n; i++)
-            d->repeat_customers += x[i] > 0;
-        double *pred = calloc(n, sizeof *pred);
-        if (pred == NULL || !ok(c, cxm_model_conditional_purchases(pred, n, bg, dur, x, tx, T))) {
-            ok(c, CXM_ENOMEM);
-        } else {
-            for (size_t i = 0; i < n; i++) {
-                d->holdout_actual += xh[i];
-                d->holdout_predicted += pred[i];
-            }
-        }
-        free(pred);
-    }
-    /* The next 12 months (52 weeks in 12 periods of 4.348 weeks), 1% a month. */
-    cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
-    vo.period = 52.0 / 12.0;
-    vo.periods = 12;
-    vo.discount = 0.01;
-    for (size_t i = 0; i < n; i++)
-        horizon[i] = 52;
-    if (c->status == CXM_OK && ok(c, cxm_model_expected_spend(spend, n, gg, x, m)) &&
-        ok(c, cxm_model_lifetime_value(value, n, bg, x, tx, T, spend, &vo)) &&
-        ok(c, cxm_model_p_alive(alive, n, bg, x, tx, T)) &&
-        ok(c, cxm_model_conditional_purchases(next, n, bg, horizon, x, tx, T))) {
-        for (size_t i = 0; i < n; i++) {
-            d->total_value += value[i];
-            size_t k;
-            if (d->ntop < DEMO_TOP)
-                k = d->ntop++;
-            else if (value[i] > value[d->top[DEMO_TOP - 1]])
-                k = DEMO_TOP - 1;
-            else
-                continue;
-            d->top[k] = i;
-            for (; k > 0 && value[d->top[k]] > value[d->top[k - 1]]; k--) {
-                size_t t = d->top[k];
-                d->top[k] = d->top[k - 1];
-                d->top[k - 1] = t;
-            }
-        }
-        for (size_t k = 0; k < d->ntop; k++) {
-            size_t i = d->top[k];
-            const char *id = cxm_rfm_id(rfm, i);
-            snprintf(d->top_id[k], sizeof d->top_id[k], "%s", id ? id : "?");
-            d->top_x[k] = x[i];
-            d->top_recency[k] = tx[i];
-            d->top_alive[k] = alive[i];
-            d->top_purchases[k] = next[i];
-            d->top_spend[k] = spend[i];
-            d->top_value[k] = value[i];
-        }
-    }
+    fit_cdnow(c, d, rfm, &bg, &gg);
+    value_cdnow(c, d, rfm, bg, gg);
     /* P(alive) by frequency and recency at T = 39 weeks. */
     if (c->status == CXM_OK) {
         double px[DEMO_PALIVE_X * DEMO_PALIVE_T], pt[DEMO_PALIVE_X * DEMO_PALIVE_T],
@@ -318,30 +348,20 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
             }
         ok(c, cxm_model_p_alive(d->palive, DEMO_PALIVE_X * DEMO_PALIVE_T, bg, px, pt, pT));
     }
-    /* Actual and predicted cumulative repeat purchases, week by week. */
+    /* Actual and predicted cumulative repeat purchases, week by week; the
+     * summary counts time back from the calibration end. */
     if (c->status == CXM_OK) {
-        for (int w = 0; w < DEMO_WEEKS; w++)
+        double times[DEMO_WEEKS];
+        for (int w = 0; w < DEMO_WEEKS; w++) {
             d->weeks[w] = w + 1;
-        for (size_t i = 0; i < n; i++)
-            first[i] = (first[i] - start) / 7.0;
-        ok(c, cxm_model_tracking(d->predicted, DEMO_WEEKS, bg, d->weeks, n, first, NULL));
+            times[w] = d->weeks[w] - (opt.calibration_end - start) / 7.0;
+        }
+        ok(c, cxm_model_tracking_rfm(d->predicted, DEMO_WEEKS, bg, rfm, times));
         actual_tracking(c, d, &csv, start);
     }
     cxm_model_free(bg);
     cxm_model_free(gg);
     cxm_rfm_free(rfm);
-    free(x);
-    free(tx);
-    free(T);
-    free(m);
-    free(xh);
-    free(dur);
-    free(first);
-    free(spend);
-    free(value);
-    free(alive);
-    free(next);
-    free(horizon);
 }
 
 /* ------------------------------------------------------------------ part 2: a simulated world */
@@ -415,27 +435,20 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
     if (c->status != CXM_OK || !ok(c, cxm_sim_rfm(&rfm, w, NULL)))
         goto done;
     size_t n = cxm_rfm_size(rfm);
-    double *x = calloc(n, sizeof *x), *t_x = calloc(n, sizeof *t_x), *T = calloc(n, sizeof *T),
-           *m = calloc(n, sizeof *m), *spend = calloc(n, sizeof *spend),
-           *value = calloc(n, sizeof *value);
-    if (!x || !t_x || !T || !m || !spend || !value)
+    double *value = calloc(n ? n : 1, sizeof *value);
+    if (value == NULL)
         ok(c, CXM_ENOMEM);
-    if (c->status == CXM_OK && ok(c, cxm_rfm_column(x, n, rfm, CXM_RFM_FREQUENCY)) &&
-        ok(c, cxm_rfm_column(t_x, n, rfm, CXM_RFM_RECENCY)) &&
-        ok(c, cxm_rfm_column(T, n, rfm, CXM_RFM_T)) &&
-        ok(c, cxm_rfm_column(m, n, rfm, CXM_RFM_MONETARY_VALUE)) &&
-        ok(c, cxm_model_create(&bg, CXM_MODEL_BGNBD)) &&
-        ok(c, cxm_model_fit(bg, n, x, t_x, T, NULL, NULL)) &&
+    if (c->status == CXM_OK && ok(c, cxm_model_create(&bg, CXM_MODEL_BGNBD)) &&
+        ok(c, cxm_model_fit_rfm(bg, rfm, NULL)) &&
         ok(c, cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA)) &&
-        ok(c, cxm_model_fit_spend(gg, n, x, m, NULL, NULL)) &&
-        ok(c, cxm_model_expected_spend(spend, n, gg, x, m))) {
+        ok(c, cxm_model_fit_rfm(gg, rfm, NULL))) {
         cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
         double unit = 7.0;
         cxm_table_scalar(&unit, truth, "time_unit_days");
         vo.period = 365.25 / 12.0 / unit;
         vo.periods = 12;
         vo.discount = 0.01;
-        if (ok(c, cxm_model_lifetime_value(value, n, bg, x, t_x, T, spend, &vo)))
+        if (ok(c, cxm_model_lifetime_value_rfm(value, n, bg, gg, rfm, &vo)))
             for (size_t i = 0; i < n; i++)
                 o->value += value[i];
         if (report) {
@@ -452,11 +465,6 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
             }
         }
     }
-    free(x);
-    free(t_x);
-    free(T);
-    free(m);
-    free(spend);
     free(value);
 done:
     cxm_model_free(bg);
