@@ -259,153 +259,181 @@ static int parse_predict(void *args, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
-static int run_predict(const void *args)
-{
-    const predict_args *a = args;
-    summary_columns columns = a->columns;
-    cxm_csv_options csv = a->csv;
-    cxm_value_options value_options = a->value_options;
-    const char *output = a->output, *spend_path = a->spend_path;
-    double horizon = a->horizon, dert_rate = a->dert_rate;
-    bool clv = a->clv;
-    if (a->path == NULL) {
-        /* An sBG model needs no customer summary. */
-        cxm_model *sbg = NULL;
-        int loaded = load_model_file("predict", a->model_path, &sbg);
-        if (loaded != CLI_EXIT_OK)
-            return loaded;
-        if (cxm_model_get_kind(sbg) != CXM_MODEL_SBG) {
-            cxm_model_free(sbg);
-            return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
-        }
-        loaded = predict_sbg(sbg, value_options.periods, value_options.discount,
-                             value_options.margin, output);
-        cxm_model_free(sbg);
-        return loaded;
-    }
-    const char *model_path = a->model_path, *path = a->path;
+/* The summary read by cxm predict and the predictions made for it. */
+typedef struct predict_data {
+    cxm_table *table;
+    double *col[4]; /* frequency, recency, T, monetary (NULL when absent) */
+    double *work;   /* five arrays of n: alive, expected, dert, value, lifetime */
+    size_t n;
+} predict_data;
 
-    cxm_model *model = NULL, *spend = NULL;
-    cxm_table *table = NULL;
-    double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
-    FILE *out = NULL;
-    cli_output file;
-    int code = load_model_file("predict", model_path, &model);
+static void predict_data_free(predict_data *d)
+{
+    for (size_t k = 0; k < 4; k++)
+        free(d->col[k]);
+    free(d->work);
+    cxm_table_free(d->table);
+}
+
+/* cxm predict SBG.json: the only model that needs no customer summary. */
+static int run_predict_sbg(const predict_args *a)
+{
+    cxm_model *sbg = NULL;
+    int code = load_model_file("predict", a->model_path, &sbg);
     if (code != CLI_EXIT_OK)
         return code;
-    int spend_model = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
-    if (!spend_model && isnan(horizon)) {
-        cxm_model_free(model);
-        return cli_usage_error("predict", "--horizon is required for a purchase model");
+    if (cxm_model_get_kind(sbg) != CXM_MODEL_SBG) {
+        cxm_model_free(sbg);
+        return cli_usage_error("predict", "MODEL.json and SUMMARY.csv are required");
     }
-    if (spend_path && (code = load_model_file("predict", spend_path, &spend)) != CLI_EXIT_OK)
-        goto done;
-    if (spend && cxm_model_get_kind(spend) != CXM_MODEL_GAMMA_GAMMA) {
-        fprintf(stderr, "cxm predict: %s: is not a Gamma-Gamma model\n", spend_path);
-        code = CLI_EXIT_USAGE;
-        goto done;
-    }
+    code = predict_sbg(sbg, a->value_options.periods, a->value_options.discount,
+                       a->value_options.margin, a->output);
+    cxm_model_free(sbg);
+    return code;
+}
 
-    /* frequency, recency, T, monetary (optional unless needed). */
-    int need_money = spend_model || clv;
+/* The model and the optional Gamma-Gamma model of --spend-model. */
+static int load_models(const predict_args *a, cxm_model **model, cxm_model **spend)
+{
+    int code = load_model_file("predict", a->model_path, model);
+    if (code != CLI_EXIT_OK)
+        return code;
+    if (cxm_model_get_kind(*model) != CXM_MODEL_GAMMA_GAMMA && isnan(a->horizon))
+        return cli_usage_error("predict", "--horizon is required for a purchase model");
+    if (a->spend_path && (code = load_model_file("predict", a->spend_path, spend)) != CLI_EXIT_OK)
+        return code;
+    if (*spend && cxm_model_get_kind(*spend) != CXM_MODEL_GAMMA_GAMMA) {
+        fprintf(stderr, "cxm predict: %s: is not a Gamma-Gamma model\n", a->spend_path);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* frequency, recency, T, monetary (optional unless needed). */
+static int read_summary(const predict_args *a, bool spend_model, predict_data *d)
+{
+    const summary_columns *columns = &a->columns;
+    cxm_csv_options csv = a->csv;
+    bool need_money = spend_model || a->clv;
     char monetary_spec[512];
     snprintf(monetary_spec, sizeof monetary_spec, "%s%s", need_money ? "" : "?",
-             columns.monetary[0] == '?' ? columns.monetary + 1 : columns.monetary);
-    const char *specs[4] = { columns.frequency, spend_model ? "?recency|t_x" : columns.recency,
-                             spend_model ? "?T" : columns.T, monetary_spec };
-    int status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
-    if (status != CXM_OK) {
-        code = cli_library_error("predict", status, false);
-        goto done;
-    }
-    size_t n = cxm_table_rows(table);
+             columns->monetary[0] == '?' ? columns->monetary + 1 : columns->monetary);
+    const char *specs[4] = { columns->frequency, spend_model ? "?recency|t_x" : columns->recency,
+                             spend_model ? "?T" : columns->T, monetary_spec };
+    int status = cxm_table_read_csv(&d->table, a->path, columns->id, 4, specs, &csv);
+    if (status != CXM_OK)
+        return cli_library_error("predict", status, false);
+    d->n = cxm_table_rows(d->table);
     for (size_t k = 0; status == CXM_OK && k < 4; k++)
-        status = table_numbers(table, specs[k], &col[k]);
-    const double *x = col[0], *tx = col[1], *T = col[2], *money = col[3];
-    work = status == CXM_OK ? malloc((n ? n : 1) * 5 * sizeof *work) : NULL;
-    if (work == NULL) {
+        status = table_numbers(d->table, specs[k], &d->col[k]);
+    d->work = status == CXM_OK ? malloc((d->n ? d->n : 1) * 5 * sizeof *d->work) : NULL;
+    if (d->work == NULL) {
         fprintf(stderr, "cxm predict: out of memory\n");
-        code = CLI_EXIT_DATA;
-        goto done;
+        return CLI_EXIT_DATA;
     }
-    double *alive = work, *expected = work + n, *dert = work + 2 * n, *value = work + 3 * n,
-           *lifetime = work + 4 * n;
+    return CLI_EXIT_OK;
+}
 
-    if (spend_model) {
-        status = cxm_model_expected_spend(value, n, model, x, money);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            expected[i] = horizon; /* the horizon per customer, then the predictions */
-        status = cxm_model_p_alive(alive, n, model, x, tx, T);
+/* Every prediction the options ask for, into d->work. */
+static int compute_predictions(const predict_args *a, const cxm_model *model,
+                               const cxm_model *spend, bool spend_model, predict_data *d)
+{
+    size_t n = d->n;
+    const double *x = d->col[0], *tx = d->col[1], *T = d->col[2], *money = d->col[3];
+    double *alive = d->work, *expected = d->work + n, *dert = d->work + 2 * n,
+           *value = d->work + 3 * n, *lifetime = d->work + 4 * n;
+    if (spend_model)
+        return cxm_model_expected_spend(value, n, model, x, money);
+    int status = cxm_model_p_alive(alive, n, model, x, tx, T);
+    if (status == CXM_OK)
+        status = cxm_model_conditional_purchases_horizon(expected, n, model, a->horizon, x, tx, T);
+    if (status == CXM_OK && !isnan(a->dert_rate))
+        status = cxm_model_dert(dert, n, model, a->dert_rate, x, tx, T);
+    if (status == CXM_OK && a->clv) {
+        if (spend)
+            status = cxm_model_expected_spend(value, n, spend, x, money);
+        else
+            memcpy(value, money, n * sizeof *value);
         if (status == CXM_OK)
-            status = cxm_model_conditional_purchases(expected, n, model, expected, x, tx, T);
-        if (status == CXM_OK && !isnan(dert_rate))
-            status = cxm_model_dert(dert, n, model, dert_rate, x, tx, T);
-        if (status == CXM_OK && clv) {
-            if (spend)
-                status = cxm_model_expected_spend(value, n, spend, x, money);
-            else
-                memcpy(value, money, n * sizeof *value);
-            if (status == CXM_OK)
-                status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
-                                                  &value_options);
-        }
+            status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
+                                              &a->value_options);
     }
-    if (status != CXM_OK) {
-        fprintf(stderr, "cxm predict: %s: %s\n", path, cxm_error_message());
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
-    if (!(spend_model ? all_finite("the expected value", value, n)
-                      : all_finite("P(alive)", alive, n) &&
-                            all_finite("the expected purchases", expected, n) &&
-                            (isnan(dert_rate) || all_finite("DERT", dert, n)) &&
-                            (!clv || (all_finite("the value", value, n) &&
-                                      all_finite("the lifetime value", lifetime, n))))) {
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
+    return status;
+}
 
-    out = cli_output_open(&file, "predict", output);
-    if (out == NULL) {
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
-    fputs(table_id(table, 0) || n == 0 ? "customer_id" : "row", out);
+static bool predictions_finite(const predict_args *a, bool spend_model, const predict_data *d)
+{
+    size_t n = d->n;
+    const double *w = d->work;
+    if (spend_model)
+        return all_finite("the expected value", w + 3 * n, n);
+    return all_finite("P(alive)", w, n) && all_finite("the expected purchases", w + n, n) &&
+           (isnan(a->dert_rate) || all_finite("DERT", w + 2 * n, n)) &&
+           (!a->clv ||
+            (all_finite("the value", w + 3 * n, n) && all_finite("the lifetime value", w + 4 * n, n)));
+}
+
+static int print_predictions(const predict_args *a, bool spend_model, const predict_data *d)
+{
+    size_t n = d->n;
+    const double *x = d->col[0], *tx = d->col[1], *T = d->col[2], *money = d->col[3];
+    const double *alive = d->work, *expected = d->work + n, *dert = d->work + 2 * n,
+                 *value = d->work + 3 * n, *lifetime = d->work + 4 * n;
+    cli_output file;
+    FILE *out = cli_output_open(&file, "predict", a->output);
+    if (out == NULL)
+        return CLI_EXIT_DATA;
+    fputs(table_id(d->table, 0) || n == 0 ? "customer_id" : "row", out);
     if (spend_model) {
         fputs(",frequency,monetary_value,expected_value\n", out);
         for (size_t i = 0; i < n; i++) {
             double row[3] = { x[i], money[i], value[i] };
-            print_id(out, table, i);
+            print_id(out, d->table, i);
             print_row(out, row, 3);
         }
-    } else {
-        fputs(",frequency,recency,T,p_alive,expected_purchases", out);
-        if (!isnan(dert_rate))
-            fputs(",dert", out);
-        if (clv)
-            fputs(",value,clv", out);
-        fputc('\n', out);
-        for (size_t i = 0; i < n; i++) {
-            double row[8] = { x[i], tx[i], T[i], alive[i], expected[i] };
-            size_t k = 5;
-            if (!isnan(dert_rate))
-                row[k++] = dert[i];
-            if (clv) {
-                row[k++] = value[i];
-                row[k++] = lifetime[i];
-            }
-            print_id(out, table, i);
-            print_row(out, row, k);
-        }
+        return cli_output_close(&file);
     }
-    code = cli_output_close(&file);
+    fputs(",frequency,recency,T,p_alive,expected_purchases", out);
+    if (!isnan(a->dert_rate))
+        fputs(",dert", out);
+    if (a->clv)
+        fputs(",value,clv", out);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        double row[8] = { x[i], tx[i], T[i], alive[i], expected[i] };
+        size_t k = 5;
+        if (!isnan(a->dert_rate))
+            row[k++] = dert[i];
+        if (a->clv) {
+            row[k++] = value[i];
+            row[k++] = lifetime[i];
+        }
+        print_id(out, d->table, i);
+        print_row(out, row, k);
+    }
+    return cli_output_close(&file);
+}
 
-done:
-    for (size_t k = 0; k < 4; k++)
-        free(col[k]);
-    free(work);
-    cxm_table_free(table);
+static int run_predict(const void *args)
+{
+    const predict_args *a = args;
+    if (a->path == NULL)
+        return run_predict_sbg(a);
+    cxm_model *model = NULL, *spend = NULL;
+    predict_data d = { NULL, { NULL, NULL, NULL, NULL }, NULL, 0 };
+    int code = load_models(a, &model, &spend);
+    bool spend_model = model && cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    if (code == CLI_EXIT_OK)
+        code = read_summary(a, spend_model, &d);
+    if (code == CLI_EXIT_OK && compute_predictions(a, model, spend, spend_model, &d) != CXM_OK) {
+        fprintf(stderr, "cxm predict: %s: %s\n", a->path, cxm_error_message());
+        code = CLI_EXIT_DATA;
+    }
+    if (code == CLI_EXIT_OK && !predictions_finite(a, spend_model, &d))
+        code = CLI_EXIT_DATA;
+    if (code == CLI_EXIT_OK)
+        code = print_predictions(a, spend_model, &d);
+    predict_data_free(&d);
     cxm_model_free(spend);
     cxm_model_free(model);
     return code;
