@@ -11,6 +11,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "path_cli.h"
 #include "table_out.h"
 
 typedef struct attribution_args {
@@ -84,10 +85,10 @@ static bool parse_weights(const char *text, double w[3])
 
 static int parse_attribution(void *args, int argc, char **argv)
 {
-    enum { O_ORDER = 256, O_NO_NULLS, O_SELF, O_HEUR, O_WEIGHTS, O_TRANS, O_JSON, O_PATH,
-           O_CONV, O_VALUE, O_NULLS, O_SEP, O_DELIM, O_NO_HEADER, O_SKIP, O_THREADS };
+    enum { O_NO_NULLS = 256, O_SELF, O_HEUR, O_WEIGHTS, O_TRANS, O_JSON, O_PATH, O_CONV,
+           O_VALUE, O_NULLS, O_SEP, O_THREADS };
     static const struct option options[] = {
-        { "order", required_argument, NULL, O_ORDER },
+        PATH_CLI_LONG_OPTIONS,
         { "no-nulls", no_argument, NULL, O_NO_NULLS },
         { "self-loops", no_argument, NULL, O_SELF },
         { "heuristics", no_argument, NULL, O_HEUR },
@@ -100,9 +101,6 @@ static int parse_attribution(void *args, int argc, char **argv)
         { "value", required_argument, NULL, O_VALUE },
         { "nulls", required_argument, NULL, O_NULLS },
         { "separator", required_argument, NULL, O_SEP },
-        { "delimiter", required_argument, NULL, O_DELIM },
-        { "no-header", no_argument, NULL, O_NO_HEADER },
-        { "skip-bad-rows", no_argument, NULL, O_SKIP },
         { "threads", required_argument, NULL, O_THREADS },
         { NULL, 0, NULL, 0 },
     };
@@ -114,16 +112,13 @@ static int parse_attribution(void *args, int argc, char **argv)
     cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
-        size_t k;
         double w[3];
+        int handled = path_file_option("attribution", c, optarg, &a->mo, &a->csv);
+        if (handled < 0)
+            return CLI_EXIT_USAGE;
+        if (handled)
+            continue;
         switch (c) {
-        case O_ORDER:
-            if (!cli_parse_size("attribution", "order", optarg, &k))
-                return CLI_EXIT_USAGE;
-            if (k < 1 || k > 4)
-                return cli_usage_error("attribution", "--order must be 1 to 4, got %zu", k);
-            a->mo.order = (unsigned)k;
-            break;
         case O_NO_NULLS: a->mo.use_nulls = 0; break;
         case O_SELF: a->mo.keep_self_loops = 1; break;
         case O_HEUR: a->heuristics = true; break;
@@ -145,17 +140,6 @@ static int parse_attribution(void *args, int argc, char **argv)
         case O_VALUE: a->value_col = optarg; break;
         case O_NULLS: a->nulls_col = optarg; break;
         case O_SEP: a->separator = optarg; break;
-        case O_DELIM:
-            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                a->csv.delimiter = '\t';
-            else if (strlen(optarg) == 1 && optarg[0] != '"')
-                a->csv.delimiter = (unsigned char)optarg[0];
-            else
-                return cli_usage_error("attribution", "--delimiter needs one character or 'tab', got '%s'",
-                                       optarg);
-            break;
-        case O_NO_HEADER: a->csv.header = 0; break;
-        case O_SKIP: a->csv.skip_bad_rows = 1; break;
         case O_THREADS:
             if (!cli_parse_size("attribution", "threads", optarg, &a->threads))
                 return CLI_EXIT_USAGE;
@@ -176,14 +160,27 @@ static int parse_attribution(void *args, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
-static int run_attribution(const void *args)
-{
-    const attribution_args *a = args;
-    const cxm_markov_options mo = a->mo;
-    const cxm_heuristic_options ho = a->ho;
-    bool heuristics = a->heuristics, transitions = a->transitions, json = a->json;
-    const char *output = a->output;
+/* What cxm attribution computes: the Markov attribution (or the transition
+ * matrix), and with --heuristics the heuristics and Shapley values. */
+typedef struct attribution_tables {
+    cxm_table *markov, *heur, *shapley, *trans;
+} attribution_tables;
 
+static void attribution_tables_free(attribution_tables *t)
+{
+    cxm_table_free(t->markov);
+    cxm_table_free(t->heur);
+    cxm_table_free(t->shapley);
+    cxm_table_free(t->trans);
+}
+
+static const char *paths_skipped_message(const void *paths, size_t i)
+{
+    return cxm_paths_skipped_message(paths, i);
+}
+
+static int compute_attribution(const attribution_args *a, attribution_tables *t)
+{
     cxm_paths *paths = NULL;
     int status = cxm_paths_create(&paths, a->separator);
     if (status == CXM_OK)
@@ -192,97 +189,93 @@ static int run_attribution(const void *args)
         return cli_library_error("attribution", status, true);
     status = cxm_paths_read_csv(paths, a->file, a->path_col, a->conv_col, a->value_col,
                                 a->nulls_col, &a->csv);
-    if (status != CXM_OK) {
-        cxm_paths_free(paths);
-        return cli_library_error("attribution", status, false);
-    }
-    unsigned long long skipped = cxm_paths_skipped(paths);
-    if (skipped > 0) {
-        fprintf(stderr, "cxm attribution: skipped %llu bad row%s:\n", skipped, skipped == 1 ? "" : "s");
-        const char *m;
-        for (size_t i = 0; (m = cxm_paths_skipped_message(paths, i)) != NULL; i++)
-            fprintf(stderr, "  %s\n", m);
-    }
-    cxm_table *markov = NULL, *heur = NULL, *shapley = NULL, *trans = NULL;
-    if (transitions)
-        status = cxm_attribution_transitions(&trans, paths, &mo);
-    else
-        status = cxm_attribution_markov(&markov, paths, &mo);
-    if (status == CXM_OK && heuristics && !transitions) {
-        status = cxm_attribution_heuristic(&heur, paths, &ho);
+    if (status == CXM_OK)
+        path_cli_report_skipped("attribution", cxm_paths_skipped(paths), paths_skipped_message,
+                                paths);
+    if (status == CXM_OK && a->transitions)
+        status = cxm_attribution_transitions(&t->trans, paths, &a->mo);
+    else if (status == CXM_OK)
+        status = cxm_attribution_markov(&t->markov, paths, &a->mo);
+    if (status == CXM_OK && a->heuristics && !a->transitions) {
+        status = cxm_attribution_heuristic(&t->heur, paths, &a->ho);
         if (status == CXM_OK)
-            status = cxm_attribution_shapley(&shapley, paths);
+            status = cxm_attribution_shapley(&t->shapley, paths);
     }
     cxm_paths_free(paths);
-    if (status != CXM_OK) {
-        int code = cli_library_error("attribution", status, false);
-        cxm_table_free(markov);
-        cxm_table_free(heur);
-        cxm_table_free(shapley);
-        cxm_table_free(trans);
-        return code;
+    return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("attribution", status, false);
+}
+
+static void print_attribution(const attribution_args *a, const attribution_tables *t)
+{
+    const cxm_markov_options mo = a->mo;
+    const cxm_heuristic_options ho = a->ho;
+    if (a->transitions) {
+        printf("Transition matrix, order %u (%.0f states, %.0f transitions; self-loop weight %g%s)\n",
+               mo.order, table_scalar_or_nan(t->trans, "states"),
+               table_scalar_or_nan(t->trans, "transitions"),
+               table_scalar_or_nan(t->trans, "self_loop_weight"),
+               mo.keep_self_loops ? ", kept" : ", collapsed");
+        table_print(stdout, t->trans, NULL, NULL, 0);
+        return;
     }
-    int code = CLI_EXIT_OK;
-    const cxm_table *main_table = transitions ? trans : markov;
-    if (!json) {
-        if (transitions) {
-            printf("Transition matrix, order %u (%.0f states, %.0f transitions; self-loop weight %g%s)\n",
-                   mo.order, table_scalar_or_nan(trans, "states"),
-                   table_scalar_or_nan(trans, "transitions"),
-                   table_scalar_or_nan(trans, "self_loop_weight"),
-                   mo.keep_self_loops ? ", kept" : ", collapsed");
-            table_print(stdout, trans, NULL, NULL, 0);
-        } else {
-            printf("Markov attribution, order %u, solved exactly: %.0f journeys on %.0f paths, "
-                   "%.0f conversions%s\n",
-                   mo.order, table_scalar_or_nan(markov, "paths"),
-                   table_scalar_or_nan(markov, "path_rows"),
-                   table_scalar_or_nan(markov, "total_conversions"),
-                   mo.use_nulls ? "" : " (converting paths only)");
-            printf("P(conversion) = %.9g; %.0f states; repeated touches collapsed as self-loops: "
-                   "weight %g; certified error bound %.1e\n",
-                   table_scalar_or_nan(markov, "conversion_probability"),
-                   table_scalar_or_nan(markov, "states"),
-                   table_scalar_or_nan(markov, "self_loop_weight"),
-                   table_scalar_or_nan(markov, "solver_error_bound"));
-            static const char *const cols[] = { "channel", "removal_effect", "conversions",
-                                                "value_removal_effect", "value", NULL };
-            table_print(stdout, markov, cols, NULL, 0);
-            if (heur) {
-                printf("\nHeuristics (per touch; position-based %g/%g/%g) and Shapley values\n",
-                       ho.first_weight, ho.middle_weight, ho.last_weight);
-                static const char *const hcols[] = { "channel", "first_touch", "last_touch",
-                                                     "linear", "position_based", NULL };
-                table_print(stdout, heur, hcols, NULL, 0);
-                static const char *const scols[] = { "channel", "shapley", "shapley_value", NULL };
-                table_print(stdout, shapley, scols, NULL, 0);
-            }
-        }
+    printf("Markov attribution, order %u, solved exactly: %.0f journeys on %.0f paths, "
+           "%.0f conversions%s\n",
+           mo.order, table_scalar_or_nan(t->markov, "paths"),
+           table_scalar_or_nan(t->markov, "path_rows"),
+           table_scalar_or_nan(t->markov, "total_conversions"),
+           mo.use_nulls ? "" : " (converting paths only)");
+    printf("P(conversion) = %.9g; %.0f states; repeated touches collapsed as self-loops: "
+           "weight %g; certified error bound %.1e\n",
+           table_scalar_or_nan(t->markov, "conversion_probability"),
+           table_scalar_or_nan(t->markov, "states"),
+           table_scalar_or_nan(t->markov, "self_loop_weight"),
+           table_scalar_or_nan(t->markov, "solver_error_bound"));
+    static const char *const cols[] = { "channel", "removal_effect", "conversions",
+                                        "value_removal_effect", "value", NULL };
+    table_print(stdout, t->markov, cols, NULL, 0);
+    if (t->heur) {
+        printf("\nHeuristics (per touch; position-based %g/%g/%g) and Shapley values\n",
+               ho.first_weight, ho.middle_weight, ho.last_weight);
+        static const char *const hcols[] = { "channel", "first_touch", "last_touch",
+                                             "linear", "position_based", NULL };
+        table_print(stdout, t->heur, hcols, NULL, 0);
+        static const char *const scols[] = { "channel", "shapley", "shapley_value", NULL };
+        table_print(stdout, t->shapley, scols, NULL, 0);
     }
-    if (json || output) {
-        cJSON *doc = cJSON_CreateObject();
-        cJSON *part = doc ? table_json(main_table) : NULL;
-        bool ok = part && cJSON_AddItemToObject(doc, transitions ? "transitions" : "markov", part);
+}
+
+static cJSON *attribution_json(const attribution_args *a, const attribution_tables *t)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *part = doc ? table_json(a->transitions ? t->trans : t->markov) : NULL;
+    bool ok = part && cJSON_AddItemToObject(doc, a->transitions ? "transitions" : "markov", part);
+    if (!ok)
+        cJSON_Delete(part);
+    if (ok && t->heur) {
+        cJSON *h = table_json(t->heur), *s = table_json(t->shapley);
+        ok = h && cJSON_AddItemToObject(doc, "heuristics", h);
         if (!ok)
-            cJSON_Delete(part);
-        if (ok && heur) {
-            cJSON *h = table_json(heur), *s = table_json(shapley);
-            ok = h && cJSON_AddItemToObject(doc, "heuristics", h);
-            if (!ok)
-                cJSON_Delete(h);
-            ok = ok && s && cJSON_AddItemToObject(doc, "shapley", s);
-            if (!ok)
-                cJSON_Delete(s);
-        }
-        if (!ok) {
-            cJSON_Delete(doc);
-            doc = NULL;
-        }
-        code = json_write("attribution", doc, output, json);
+            cJSON_Delete(h);
+        ok = ok && s && cJSON_AddItemToObject(doc, "shapley", s);
+        if (!ok)
+            cJSON_Delete(s);
     }
-    cxm_table_free(markov);
-    cxm_table_free(heur);
-    cxm_table_free(shapley);
-    cxm_table_free(trans);
+    if (!ok) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+static int run_attribution(const void *args)
+{
+    const attribution_args *a = args;
+    attribution_tables t = { NULL, NULL, NULL, NULL };
+    int code = compute_attribution(a, &t);
+    if (code == CLI_EXIT_OK && !a->json)
+        print_attribution(a, &t);
+    if (code == CLI_EXIT_OK && (a->json || a->output))
+        code = json_write("attribution", attribution_json(a, &t), a->output, a->json);
+    attribution_tables_free(&t);
     return code;
 }

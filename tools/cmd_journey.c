@@ -11,6 +11,7 @@
 #include <cxm.h>
 
 #include "cli.h"
+#include "path_cli.h"
 #include "table_out.h"
 
 typedef struct journey_args {
@@ -217,12 +218,11 @@ static cJSON *report_json(const report *r)
 
 static int parse_journey(void *args, int argc, char **argv)
 {
-    enum { O_SEGMENT = 256, O_ORDER, O_BY_CHANNEL, O_IMPORTANCE, O_LEVEL, O_JSON, O_CUSTOMER,
-           O_TIME, O_TOUCHPOINT, O_VALUE, O_RATING, O_VALENCE, O_DATE_FORMAT, O_DELIM,
-           O_NO_HEADER, O_SKIP };
+    enum { O_SEGMENT = 256, O_BY_CHANNEL, O_IMPORTANCE, O_LEVEL, O_JSON, O_CUSTOMER, O_TIME,
+           O_TOUCHPOINT, O_VALUE, O_RATING, O_VALENCE, O_DATE_FORMAT };
     static const struct option options[] = {
+        PATH_CLI_LONG_OPTIONS,
         { "segment", required_argument, NULL, O_SEGMENT },
-        { "order", required_argument, NULL, O_ORDER },
         { "by-channel", no_argument, NULL, O_BY_CHANNEL },
         { "importance", required_argument, NULL, O_IMPORTANCE },
         { "level", required_argument, NULL, O_LEVEL },
@@ -235,9 +235,6 @@ static int parse_journey(void *args, int argc, char **argv)
         { "rating", required_argument, NULL, O_RATING },
         { "valence", required_argument, NULL, O_VALENCE },
         { "date-format", required_argument, NULL, O_DATE_FORMAT },
-        { "delimiter", required_argument, NULL, O_DELIM },
-        { "no-header", no_argument, NULL, O_NO_HEADER },
-        { "skip-bad-rows", no_argument, NULL, O_SKIP },
         { NULL, 0, NULL, 0 },
     };
     journey_args *a = args;
@@ -250,16 +247,13 @@ static int parse_journey(void *args, int argc, char **argv)
     cli_getopt_reset();
     int c;
     while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
-        size_t k;
+        int handled = path_file_option("journey", c, optarg, &a->mo, csv);
+        if (handled < 0)
+            return CLI_EXIT_USAGE;
+        if (handled)
+            continue;
         switch (c) {
         case O_SEGMENT: a->segment = optarg; break;
-        case O_ORDER:
-            if (!cli_parse_size("journey", "order", optarg, &k))
-                return CLI_EXIT_USAGE;
-            if (k < 1 || k > 4)
-                return cli_usage_error("journey", "--order must be 1 to 4, got %zu", k);
-            a->mo.order = (unsigned)k;
-            break;
         case O_BY_CHANNEL: jo->by_channel = 1; break;
         case O_IMPORTANCE:
             if (strcmp(optarg, "auto") == 0)
@@ -289,17 +283,6 @@ static int parse_journey(void *args, int argc, char **argv)
         case O_RATING: a->rating = optarg; break;
         case O_VALENCE: a->valence = optarg; break;
         case O_DATE_FORMAT: csv->date_format = optarg; break;
-        case O_DELIM:
-            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                csv->delimiter = '\t';
-            else if (strlen(optarg) == 1 && optarg[0] != '"')
-                csv->delimiter = (unsigned char)optarg[0];
-            else
-                return cli_usage_error("journey", "--delimiter needs one character or 'tab', got '%s'",
-                                       optarg);
-            break;
-        case O_NO_HEADER: csv->header = 0; break;
-        case O_SKIP: csv->skip_bad_rows = 1; break;
         case ':':
             return cli_usage_error("journey", "%s needs a value", argv[optind - 1]);
         default:
@@ -313,6 +296,11 @@ static int parse_journey(void *args, int argc, char **argv)
     if (argc - optind > 2)
         return cli_usage_error("journey", "unexpected argument '%s'", argv[optind + 2]);
     return CLI_EXIT_OK;
+}
+
+static const char *journeys_skipped_message(const void *journeys, size_t i)
+{
+    return cxm_journeys_skipped_message(journeys, i);
 }
 
 static int run_journey(const void *args)
@@ -332,13 +320,9 @@ static int run_journey(const void *args)
         status = cxm_journeys_read_csv(journeys, a->events_file, a->customer, a->time_col,
                                        a->touchpoint, a->value, a->rating, a->valence,
                                        a->segment, &a->csv);
-    if (status == CXM_OK && cxm_journeys_skipped(journeys) > 0) {
-        unsigned long long skipped = cxm_journeys_skipped(journeys);
-        fprintf(stderr, "cxm journey: skipped %llu bad row%s:\n", skipped, skipped == 1 ? "" : "s");
-        const char *m;
-        for (size_t i = 0; (m = cxm_journeys_skipped_message(journeys, i)) != NULL; i++)
-            fprintf(stderr, "  %s\n", m);
-    }
+    if (status == CXM_OK)
+        path_cli_report_skipped("journey", cxm_journeys_skipped(journeys),
+                                journeys_skipped_message, journeys);
     if (status == CXM_OK)
         status = cxm_journey_map_touchpoints(&r.touchpoints, map);
     if (status == CXM_OK)
