@@ -287,6 +287,85 @@ static bool parse_choice(const char *value, const char *const *names, size_t n, 
     return false;
 }
 
+/* The estimation settings of the command line (they override the model's
+ * "estimation"): 1 when the option was one of them and valid, 0 when it was
+ * not, -1 after a usage message. */
+static int estimation_option(survey_args *a, int c, const char *optarg)
+{
+    static const char *const schemes[] = { "path", "centroid", "factorial" };
+    static const char *const missing[] = { "listwise", "mean" };
+    switch (c) {
+    case 's':
+        if (parse_choice(optarg, schemes, 3, &a->scheme))
+            return 1;
+        cli_usage_error("survey", "--scheme must be path, centroid or factorial, got '%s'", optarg);
+        return -1;
+    case 'm':
+        if (parse_choice(optarg, missing, 2, &a->miss))
+            return 1;
+        cli_usage_error("survey", "--missing must be listwise or mean, got '%s'", optarg);
+        return -1;
+    case 'b': return cli_parse_size("survey", "bootstrap", optarg, &a->bootstrap) ? 1 : -1;
+    case 't': return cli_parse_size("survey", "threads", optarg, &a->threads) ? 1 : -1;
+    case 'i': return cli_parse_size("survey", "max-iterations", optarg, &a->iterations) ? 1 : -1;
+    case 'l': return cli_parse_double("survey", "level", optarg, &a->level) ? 1 : -1;
+    case 'T': return cli_parse_double("survey", "tolerance", optarg, &a->tolerance) ? 1 : -1;
+    case 'e':
+        if (!cli_parse_double("survey", "seed", optarg, &a->seed))
+            return -1;
+        if (a->seed >= 0 && a->seed == floor(a->seed) && a->seed < 1.8e19)
+            return 1;
+        cli_usage_error("survey", "--seed needs a whole number >= 0, got '%s'", optarg);
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+/* --retention A,B: intercept and slope, both finite. */
+static bool parse_retention(const char *text, money *value)
+{
+    char *end;
+    value->retention.intercept = strtod(text, &end);
+    if (end == text || *end != ',')
+        return false;
+    const char *slope = end + 1;
+    value->retention.slope = strtod(slope, &end);
+    return end != slope && *end == '\0' && isfinite(value->retention.intercept) &&
+           isfinite(value->retention.slope);
+}
+
+/* What the options say together, and the file arguments. */
+static int check_survey_args(survey_args *a, bool has_retention, int argc, char **argv)
+{
+    money *value = &a->value;
+    if (!isnan(a->level) && !(a->level > 0 && a->level < 1))
+        return cli_usage_error("survey", "--level %g is outside (0, 1)", a->level);
+    if (!isnan(a->tolerance) && !(a->tolerance > 0))
+        return cli_usage_error("survey", "--tolerance must be positive, got %g", a->tolerance);
+    if (a->iterations == 0)
+        return cli_usage_error("survey", "--max-iterations must be at least 1");
+    value->wanted = has_retention || !isnan(value->margin) || !isnan(value->discount);
+    if (value->wanted && (!has_retention || isnan(value->margin) || isnan(value->discount)))
+        return cli_usage_error("survey", "--retention, --margin and --discount go together");
+    if (value->wanted && !(value->discount >= 0))
+        return cli_usage_error("survey", "--discount must not be negative");
+    if (value->wanted && !(value->customers >= 0))
+        return cli_usage_error("survey", "--customers must not be negative");
+    size_t wanted = a->print_model ? (a->preset ? 0 : 1) : (a->preset ? 1 : 2);
+    if ((size_t)(argc - optind) < wanted)
+        return cli_usage_error("survey", a->preset ? "give the survey file"
+                                                   : "give the model (MODEL.json or --preset) and "
+                                                     "the survey file");
+    if ((size_t)(argc - optind) > wanted)
+        return cli_usage_error("survey", "unexpected argument '%s'", argv[optind + wanted]);
+    if (a->preset == NULL)
+        a->model_path = argv[optind++];
+    if (!a->print_model)
+        a->file = argv[optind];
+    return CLI_EXIT_OK;
+}
+
 static int parse_survey(void *args, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -314,8 +393,6 @@ static int parse_survey(void *args, int argc, char **argv)
         { "customers", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
-    static const char *const schemes[] = { "path", "centroid", "factorial" };
-    static const char *const missing[] = { "listwise", "mean" };
     survey_args *a = args;
     a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
     a->csv.delimiter = CXM_CSV_DETECT;
@@ -328,6 +405,11 @@ static int parse_survey(void *args, int argc, char **argv)
     cli_getopt_reset();
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, ":p:o:j", options, NULL)) != -1) {
+        int handled = estimation_option(a, c, optarg);
+        if (handled < 0)
+            return CLI_EXIT_USAGE;
+        if (handled)
+            continue;
         switch (c) {
         case 'p':
             a->preset = optarg;
@@ -335,60 +417,15 @@ static int parse_survey(void *args, int argc, char **argv)
         case 'P':
             a->print_model = true;
             break;
-        case 's':
-            if (!parse_choice(optarg, schemes, 3, &a->scheme))
-                return cli_usage_error("survey", "--scheme must be path, centroid or factorial, "
-                                                 "got '%s'", optarg);
-            break;
-        case 'm':
-            if (!parse_choice(optarg, missing, 2, &a->miss))
-                return cli_usage_error("survey", "--missing must be listwise or mean, got '%s'",
-                                       optarg);
-            break;
-        case 'b':
-            if (!cli_parse_size("survey", "bootstrap", optarg, &a->bootstrap))
-                return CLI_EXIT_USAGE;
-            break;
-        case 't':
-            if (!cli_parse_size("survey", "threads", optarg, &a->threads))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'i':
-            if (!cli_parse_size("survey", "max-iterations", optarg, &a->iterations))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'e':
-            if (!cli_parse_double("survey", "seed", optarg, &a->seed))
-                return CLI_EXIT_USAGE;
-            if (!(a->seed >= 0 && a->seed == floor(a->seed) && a->seed < 1.8e19))
-                return cli_usage_error("survey", "--seed needs a whole number >= 0, got '%s'", optarg);
-            break;
-        case 'l':
-            if (!cli_parse_double("survey", "level", optarg, &a->level))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'T':
-            if (!cli_parse_double("survey", "tolerance", optarg, &a->tolerance))
-                return CLI_EXIT_USAGE;
-            break;
         case 'g':
             a->target = optarg;
             break;
-        case 'R': {
-            char *end;
-            value->retention.intercept = strtod(optarg, &end);
-            if (end == optarg || *end != ',')
-                return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
-                                       optarg);
-            const char *slope = end + 1;
-            value->retention.slope = strtod(slope, &end);
-            if (end == slope || *end != '\0' || !isfinite(value->retention.intercept) ||
-                !isfinite(value->retention.slope))
+        case 'R':
+            if (!parse_retention(optarg, value))
                 return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
                                        optarg);
             has_retention = true;
             break;
-        }
         case 'M':
             if (!cli_parse_double("survey", "margin", optarg, &value->margin))
                 return CLI_EXIT_USAGE;
@@ -418,41 +455,15 @@ static int parse_survey(void *args, int argc, char **argv)
             return cli_usage_error("survey", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (!isnan(a->level) && !(a->level > 0 && a->level < 1))
-        return cli_usage_error("survey", "--level %g is outside (0, 1)", a->level);
-    if (!isnan(a->tolerance) && !(a->tolerance > 0))
-        return cli_usage_error("survey", "--tolerance must be positive, got %g", a->tolerance);
-    if (a->iterations == 0)
-        return cli_usage_error("survey", "--max-iterations must be at least 1");
-    value->wanted = has_retention || !isnan(value->margin) || !isnan(value->discount);
-    if (value->wanted && (!has_retention || isnan(value->margin) || isnan(value->discount)))
-        return cli_usage_error("survey", "--retention, --margin and --discount go together");
-    if (value->wanted && !(value->discount >= 0))
-        return cli_usage_error("survey", "--discount must not be negative");
-    if (value->wanted && !(value->customers >= 0))
-        return cli_usage_error("survey", "--customers must not be negative");
-    size_t wanted = a->print_model ? (a->preset ? 0 : 1) : (a->preset ? 1 : 2);
-    if ((size_t)(argc - optind) < wanted)
-        return cli_usage_error("survey", a->preset ? "give the survey file"
-                                                   : "give the model (MODEL.json or --preset) and "
-                                                     "the survey file");
-    if ((size_t)(argc - optind) > wanted)
-        return cli_usage_error("survey", "unexpected argument '%s'", argv[optind + wanted]);
-    if (a->preset == NULL)
-        a->model_path = argv[optind++];
-    if (!a->print_model)
-        a->file = argv[optind];
-    return CLI_EXIT_OK;
+    return check_survey_args(a, has_retention, argc, argv);
 }
 
-static int run_survey(const void *args)
+/* The model: a preset or MODEL.json, with --target applied. */
+static int load_pls_model(const survey_args *a, cxm_pls_model **model)
 {
-    const survey_args *a = args;
-    const char *preset = a->preset, *target = a->target, *output = a->output;
-    cxm_pls_model *model = NULL;
     int rc;
-    if (preset != NULL) {
-        rc = cxm_pls_model_preset(&model, preset);
+    if (a->preset != NULL) {
+        rc = cxm_pls_model_preset(model, a->preset);
         if (rc != CXM_OK) /* an unknown preset is a command-line mistake */
             return cli_library_error("survey", rc == CXM_ENOTFOUND ? CXM_EINVAL : rc, true);
     } else {
@@ -462,94 +473,115 @@ static int run_survey(const void *args)
             fprintf(stderr, "cxm survey: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
             return CLI_EXIT_DATA;
         }
-        rc = cxm_pls_model_from_json(&model, text);
+        rc = cxm_pls_model_from_json(model, text);
         free(text);
         if (rc != CXM_OK) {
             fprintf(stderr, "cxm survey: %s: %s\n", path, cxm_error_message());
             return CLI_EXIT_DATA;
         }
     }
-    if (target != NULL && (rc = cxm_pls_model_set_target(model, target)) != CXM_OK) {
-        cxm_pls_model_free(model);
+    if (a->target != NULL && (rc = cxm_pls_model_set_target(*model, a->target)) != CXM_OK)
         return cli_library_error("survey", rc == CXM_ENOTFOUND ? CXM_EINVAL : rc, true);
-    }
-    if (a->print_model) {
-        char *json = NULL;
-        rc = cxm_pls_model_to_json(&json, model);
-        cxm_pls_model_free(model);
-        if (rc != CXM_OK)
-            return cli_library_error("survey", rc, false);
-        puts(json);
-        cxm_free(json);
-        return CLI_EXIT_OK;
-    }
+    return CLI_EXIT_OK;
+}
 
-    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
-    cxm_pls_model_options(&o, model);
+static int print_model(const cxm_pls_model *model)
+{
+    char *json = NULL;
+    int rc = cxm_pls_model_to_json(&json, model);
+    if (rc != CXM_OK)
+        return cli_library_error("survey", rc, false);
+    puts(json);
+    cxm_free(json);
+    return CLI_EXIT_OK;
+}
+
+/* The model's estimation settings, overridden by the command line's. */
+static void survey_options(cxm_pls_options *o, const survey_args *a, const cxm_pls_model *model)
+{
+    cxm_pls_model_options(o, model);
     if (a->scheme >= 0)
-        o.scheme = (cxm_pls_scheme)a->scheme;
+        o->scheme = (cxm_pls_scheme)a->scheme;
     if (a->miss >= 0)
-        o.missing = (cxm_pls_missing)a->miss;
+        o->missing = (cxm_pls_missing)a->miss;
     if (a->bootstrap != (size_t)-1)
-        o.bootstrap = a->bootstrap;
+        o->bootstrap = a->bootstrap;
     if (a->threads != (size_t)-1)
-        o.threads = a->threads;
+        o->threads = a->threads;
     if (a->iterations != (size_t)-1)
-        o.max_iterations = a->iterations;
+        o->max_iterations = a->iterations;
     if (!isnan(a->seed))
-        o.seed = (unsigned long long)a->seed;
+        o->seed = (unsigned long long)a->seed;
     if (!isnan(a->level))
-        o.level = a->level;
+        o->level = a->level;
     if (!isnan(a->tolerance))
-        o.tolerance = a->tolerance;
+        o->tolerance = a->tolerance;
+}
 
-    /* Read only the model's items. */
+/* Read the model's items from the survey file and estimate the model. */
+static int estimate(cxm_pls_result **result, const survey_args *a, const cxm_pls_model *model)
+{
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    survey_options(&o, a, model);
     size_t p = cxm_pls_model_item_count(model);
     const char **items = malloc((p ? p : 1) * sizeof *items);
     if (items == NULL) {
-        cxm_pls_model_free(model);
         fprintf(stderr, "cxm survey: out of memory\n");
         return CLI_EXIT_DATA;
     }
     for (size_t i = 0; i < p; i++)
         items[i] = cxm_pls_model_item_name(model, i);
     cxm_survey *survey = NULL;
-    cxm_pls_result *result = NULL;
     /* A progress line while reading and estimating, on a terminal only (progress.h). */
     cli_progress progress;
     cli_progress_start(&progress, "survey");
     cli_progress_step(&progress, "reading %s", a->file);
-    rc = cxm_survey_read(&survey, a->file, p, items, &a->csv);
+    int rc = cxm_survey_read(&survey, a->file, p, items, &a->csv);
     free(items);
     if (rc == CXM_OK && o.bootstrap > 0)
         cli_progress_step(&progress, "estimating the path model with %zu bootstrap resamples",
                           o.bootstrap);
     if (rc == CXM_OK)
-        rc = cxm_survey_pls(&result, survey, model, &o);
+        rc = cxm_survey_pls(result, survey, model, &o);
     cli_progress_end(&progress);
     size_t skipped = cxm_survey_skipped(survey);
     cxm_survey_free(survey);
-    cxm_pls_model_free(model);
     if (rc != CXM_OK)
         return cli_library_error("survey", rc, false);
     if (skipped > 0)
         fprintf(stderr, "cxm survey: %zu malformed rows skipped\n", skipped);
+    return CLI_EXIT_OK;
+}
 
-    if (output != NULL) {
+/* The JSON report to -o (only it with '-'), else or then the text report. */
+static int report_survey(const survey_args *a, const cxm_pls_result *result)
+{
+    if (a->output != NULL) {
         char *json = NULL;
-        rc = cxm_pls_result_to_json(&json, result);
-        if (rc != CXM_OK) {
-            cxm_pls_result_free(result);
+        int rc = cxm_pls_result_to_json(&json, result);
+        if (rc != CXM_OK)
             return cli_library_error("survey", rc, false);
-        }
-        int code = cli_output_text("survey", output, json);
+        int code = cli_output_text("survey", a->output, json);
         cxm_free(json);
-        if (code != CLI_EXIT_OK || strcmp(output, "-") == 0) {
-            cxm_pls_result_free(result);
+        if (code != CLI_EXIT_OK || strcmp(a->output, "-") == 0)
             return code;
-        }
     }
-    int status = print_text(result, target, &a->value);
+    return print_text(result, a->target, &a->value);
+}
+
+static int run_survey(const void *args)
+{
+    const survey_args *a = args;
+    cxm_pls_model *model = NULL;
+    cxm_pls_result *result = NULL;
+    int code = load_pls_model(a, &model);
+    if (code == CLI_EXIT_OK && a->print_model)
+        code = print_model(model);
+    else if (code == CLI_EXIT_OK)
+        code = estimate(&result, a, model);
+    cxm_pls_model_free(model);
+    if (code == CLI_EXIT_OK && !a->print_model)
+        code = report_survey(a, result);
     cxm_pls_result_free(result);
-    return status;
+    return code;
 }
