@@ -115,117 +115,133 @@ static int parse_simulate(void *args, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* The customers' observation lengths from --T or --T-min and --T-max (a
+ * purchase model), or --frequency (Gamma-Gamma): a usage exit code when the
+ * options do not fit the model. */
+static int observation_range(const simulate_args *in, bool spend, double *t_min, double *t_max)
+{
+    double length = in->length;
+    *t_min = in->t_min;
+    *t_max = in->t_max;
+    if (spend)
+        return isnan(in->frequency)
+                   ? cli_usage_error("simulate", "a Gamma-Gamma model needs --frequency")
+                   : CLI_EXIT_OK;
+    bool range = !isnan(*t_min) || !isnan(*t_max);
+    if (range && (isnan(*t_min) || isnan(*t_max) || !isnan(length) || *t_min > *t_max))
+        return cli_usage_error("simulate",
+                               "give either --T, or both --T-min and --T-max with T-min <= T-max");
+    if (!range && isnan(length))
+        return cli_usage_error("simulate", "--T (or --T-min and --T-max) is required");
+    if (!isnan(length))
+        *t_min = *t_max = length;
+    return CLI_EXIT_OK;
+}
+
+/* Simulated customers: (x, t_x) or (x, mean spend) in a and b, the
+ * observation lengths, and with --transactions the purchase times. */
+typedef struct simulated {
+    double *a, *b, *lengths, *times;
+    size_t n;
+} simulated;
+
+static void simulated_free(simulated *d)
+{
+    free(d->a);
+    free(d->b);
+    free(d->lengths);
+    free(d->times);
+}
+
+static int simulate(simulated *d, const simulate_args *in, const cxm_model *model, bool spend,
+                    double t_min, double t_max)
+{
+    unsigned long long seed = (unsigned long long)in->seed;
+    size_t n = d->n = in->customers;
+    d->a = malloc((n ? n : 1) * sizeof *d->a);
+    d->b = malloc((n ? n : 1) * sizeof *d->b);
+    d->lengths = malloc((n ? n : 1) * sizeof *d->lengths);
+    if (d->a == NULL || d->b == NULL || d->lengths == NULL) {
+        fprintf(stderr, "cxm simulate: out of memory for %zu customers\n", n);
+        return CLI_EXIT_DATA;
+    }
+    int status;
+    if (spend) {
+        for (size_t i = 0; i < n; i++)
+            d->a[i] = in->frequency;
+        status = cxm_model_simulate_spend(d->b, n, model, d->a, seed);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d->lengths[i] = n > 1 ? t_min + (t_max - t_min) * (double)i / (double)(n - 1) : t_max;
+        status = cxm_model_simulate(d->a, d->b, n, model, d->lengths, seed);
+        if (status == CXM_OK && in->transactions) {
+            double total = 0;
+            for (size_t i = 0; i < n; i++)
+                total += d->a[i];
+            d->times = malloc(((size_t)total ? (size_t)total : 1) * sizeof *d->times);
+            if (d->times == NULL) {
+                fprintf(stderr, "cxm simulate: out of memory for %.0f purchases\n", total);
+                return CLI_EXIT_DATA;
+            }
+            status = cxm_model_simulate_times(d->times, (size_t)total, model, n, d->lengths, seed);
+        }
+    }
+    return status == CXM_OK ? CLI_EXIT_OK : cli_library_error("simulate", status, true);
+}
+
+/* One CSV line: the customer's number, then the values. */
+static void print_customer(FILE *out, size_t i, const double *values, size_t count)
+{
+    fprintf(out, "%zu", i + 1);
+    for (size_t k = 0; k < count; k++) {
+        fputc(',', out);
+        cli_print_exact(out, values[k]);
+    }
+    fputc('\n', out);
+}
+
+static int print_simulated(const simulated *d, const simulate_args *in, bool spend)
+{
+    cli_output file;
+    FILE *out = cli_output_open(&file, "simulate", in->output);
+    if (out == NULL)
+        return CLI_EXIT_DATA;
+    if (spend) {
+        fputs("customer_id,frequency,monetary_value\n", out);
+        for (size_t i = 0; i < d->n; i++)
+            print_customer(out, i, (const double[]){ d->a[i], d->b[i] }, 2);
+    } else if (in->transactions) {
+        fputs("customer_id,time\n", out);
+        size_t k = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            fprintf(out, "%zu,0\n", i + 1);
+            for (size_t j = 0; j < (size_t)d->a[i]; j++, k++)
+                print_customer(out, i, &d->times[k], 1);
+        }
+    } else {
+        fputs("customer_id,frequency,recency,T\n", out);
+        for (size_t i = 0; i < d->n; i++)
+            print_customer(out, i, (const double[]){ d->a[i], d->b[i], d->lengths[i] }, 3);
+    }
+    return cli_output_close(&file);
+}
+
 static int run_simulate(const void *args)
 {
     const simulate_args *in = args;
-    const char *output = in->output;
-    bool transactions = in->transactions;
-    double length = in->length, t_min = in->t_min, t_max = in->t_max, frequency = in->frequency;
     cxm_model *model = NULL;
     int code = load_model_file("simulate", in->model_path, &model);
     if (code != CLI_EXIT_OK)
         return code;
-    int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
-    if (spend && isnan(frequency)) {
-        cxm_model_free(model);
-        return cli_usage_error("simulate", "a Gamma-Gamma model needs --frequency");
-    }
-    if (!spend) {
-        bool range = !isnan(t_min) || !isnan(t_max);
-        if (range && (isnan(t_min) || isnan(t_max) || !isnan(length) || t_min > t_max)) {
-            cxm_model_free(model);
-            return cli_usage_error("simulate",
-                                   "give either --T, or both --T-min and --T-max with T-min <= T-max");
-        }
-        if (!range && isnan(length)) {
-            cxm_model_free(model);
-            return cli_usage_error("simulate", "--T (or --T-min and --T-max) is required");
-        }
-        if (isnan(length))
-            length = t_min;
-        else
-            t_min = t_max = length;
-    }
-    unsigned long long seed = (unsigned long long)in->seed;
-    size_t n = in->customers;
-    double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b),
-           *lengths = malloc((n ? n : 1) * sizeof *lengths), *times = NULL;
-    FILE *out = NULL;
-    cli_output file;
-    int status = CXM_OK;
-    if (a == NULL || b == NULL || lengths == NULL) {
-        fprintf(stderr, "cxm simulate: out of memory for %zu customers\n", n);
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
-    if (spend) {
-        for (size_t i = 0; i < n; i++)
-            a[i] = frequency;
-        status = cxm_model_simulate_spend(b, n, model, a, seed);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            lengths[i] = n > 1 ? t_min + (t_max - t_min) * (double)i / (double)(n - 1) : t_max;
-        status = cxm_model_simulate(a, b, n, model, lengths, seed);
-        if (status == CXM_OK && transactions) {
-            double total = 0;
-            for (size_t i = 0; i < n; i++)
-                total += a[i];
-            times = malloc(((size_t)total ? (size_t)total : 1) * sizeof *times);
-            if (times == NULL) {
-                fprintf(stderr, "cxm simulate: out of memory for %.0f purchases\n", total);
-                code = CLI_EXIT_DATA;
-                goto done;
-            }
-            status = cxm_model_simulate_times(times, (size_t)total, model, n, lengths, seed);
-        }
-    }
-    if (status != CXM_OK) {
-        code = cli_library_error("simulate", status, true);
-        goto done;
-    }
-    out = cli_output_open(&file, "simulate", output);
-    if (out == NULL) {
-        code = CLI_EXIT_DATA;
-        goto done;
-    }
-    if (spend) {
-        fputs("customer_id,frequency,monetary_value\n", out);
-        for (size_t i = 0; i < n; i++) {
-            fprintf(out, "%zu,", i + 1);
-            cli_print_exact(out, a[i]);
-            fputc(',', out);
-            cli_print_exact(out, b[i]);
-            fputc('\n', out);
-        }
-    } else if (transactions) {
-        fputs("customer_id,time\n", out);
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            fprintf(out, "%zu,0\n", i + 1);
-            for (size_t j = 0; j < (size_t)a[i]; j++, k++) {
-                fprintf(out, "%zu,", i + 1);
-                cli_print_exact(out, times[k]);
-                fputc('\n', out);
-            }
-        }
-    } else {
-        fputs("customer_id,frequency,recency,T\n", out);
-        for (size_t i = 0; i < n; i++) {
-            fprintf(out, "%zu,", i + 1);
-            cli_print_exact(out, a[i]);
-            fputc(',', out);
-            cli_print_exact(out, b[i]);
-            fputc(',', out);
-            cli_print_exact(out, lengths[i]);
-            fputc('\n', out);
-        }
-    }
-    code = cli_output_close(&file);
-done:
-    free(a);
-    free(b);
-    free(lengths);
-    free(times);
+    bool spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    double t_min, t_max;
+    simulated d = { NULL, NULL, NULL, NULL, 0 };
+    code = observation_range(in, spend, &t_min, &t_max);
+    if (code == CLI_EXIT_OK)
+        code = simulate(&d, in, model, spend, t_min, t_max);
+    if (code == CLI_EXIT_OK)
+        code = print_simulated(&d, in, spend);
+    simulated_free(&d);
     cxm_model_free(model);
     return code;
 }
