@@ -43,6 +43,10 @@ static const char *cxmb_take_message(void)
     return cxm_error_message();
 }
 
+/* The output length of the call being converted, for the SAME_LENGTH
+ * inputs (below): arguments are converted in order, the output first. */
+static _Thread_local size_t cxmb_length;
+
 static int cxmb_same_length(size_t expected, size_t got, const char *name)
 {
     char text[256];
@@ -346,7 +350,7 @@ static void cxmb_lua_push_doubles(lua_State *L, const double *data, size_t n)
         lua_pushstring(L, "negative array length");
         SWIG_fail;
     }
-    $2 = (size_t)count;
+    $2 = cxmb_length = (size_t)count; /* for SAME_LENGTH inputs (below) */
     $1 = malloc(($2 ? $2 : 1) * sizeof(double));
     if ($1 == NULL) {
         lua_pushstring(L, "out of memory");
@@ -441,6 +445,59 @@ CXMB_LUA_WHOLE(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
 %apply (double *IN_ARRAY1, size_t DIM1) {
     (const double *a, size_t a_n), (const double *b, size_t b_n), (const double *c, size_t c_n)
 };
+#endif
+
+/* ---------------------------------------------------------------- arrays of the output's length
+ * A function whose output comes first, (double *dst, size_t n, ...), takes
+ * its input arrays without lengths of their own: each has the output's. An
+ * interface applies DST_ARRAY to the output and SAME_LENGTH to the inputs
+ * and binds the library function as it is, with no adapter; an input of
+ * another length raises the error an adapter would, naming the input. */
+#if defined(SWIGPYTHON)
+%typemap(in, fragment="NumPy_Fragments") (double *DST_ARRAY, size_t DST_LENGTH)
+    (PyArrayObject *array = NULL)
+{
+    array = obj_to_array_no_conversion($input, NPY_DOUBLE);
+    if (!array || !require_dimensions(array, 1) || !require_contiguous(array) ||
+        !require_native(array))
+        SWIG_fail;
+    $1 = (double *)array_data(array);
+    $2 = cxmb_length = (size_t)array_size(array, 0);
+}
+%typemap(in, fragment="NumPy_Fragments") const double *SAME_LENGTH
+    (PyArrayObject *array = NULL, int is_new_object = 0)
+{
+    array = obj_to_array_contiguous_allow_conversion($input, NPY_DOUBLE, &is_new_object);
+    if (!array || !require_dimensions(array, 1))
+        SWIG_fail;
+    if ((size_t)array_size(array, 0) != cxmb_length) {
+        cxmb_raise_argument(0, "%s has %zu elements where %zu were expected", "$1_name",
+                            (size_t)array_size(array, 0), cxmb_length);
+        SWIG_fail;
+    }
+    $1 = ($1_ltype)array_data(array);
+}
+%typemap(freearg) const double *SAME_LENGTH {
+    if (is_new_object$argnum && array$argnum) {
+        Py_DECREF(array$argnum);
+    }
+}
+#elif defined(SWIGLUA)
+/* The output arrays' typemap records their length (above). */
+%apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *DST_ARRAY, size_t DST_LENGTH) };
+%typemap(in, checkfn="lua_istable") const double *SAME_LENGTH
+    (size_t cxmb_count = 0, double *cxmb_values = NULL)
+{
+    if (cxmb_lua_doubles(L, $input, &cxmb_values, &cxmb_count) != 0)
+        SWIG_fail;
+    $1 = cxmb_values;
+    if (cxmb_count != cxmb_length) {
+        lua_pushfstring(L, "%s has %d elements where %d were expected", "$1_name",
+                        (int)cxmb_count, (int)cxmb_length);
+        SWIG_fail;
+    }
+}
+%typemap(freearg) const double *SAME_LENGTH { free((double *)$1); }
 #endif
 
 /* ---------------------------------------------------------------- the library */

@@ -2,11 +2,12 @@
  *
  * cxm_model is an opaque handle owned by the target language: created by
  * model_create / model_create_named / model_from_json / model_load, freed by
- * the garbage collector. The C functions that take one length for several
- * arrays are bound through cxmb_* adapters taking (pointer, length) pairs,
- * the handle first as the languages' methods have it; an empty weights
- * array means "no weights". cxm_model_to_json's char **out uses chain.i's
- * typemap. The friendly APIs are bindings/python/cxm/btyd.py and
+ * the garbage collector. Functions whose output comes first, followed by
+ * inputs of its length, are bound as they are (cxm.i's DST_ARRAY and
+ * SAME_LENGTH): model_p_alive(dst, model, x, t_x, T). The others go through
+ * cxmb_* adapters taking (pointer, length) pairs, the handle first; an empty
+ * weights array means "no weights". cxm_model_to_json's char **out uses
+ * chain.i's typemap. The friendly APIs are bindings/python/cxm/btyd.py and
  * bindings/lua/cxm.lua. */
 
 /* ---------------------------------------------------------------- the handle */
@@ -44,29 +45,27 @@ typedef struct cxm_model {} cxm_model;
 #endif
 
 /* ---------------------------------------------------------------- what is bound as is */
+%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n), (double *dst, size_t n_times) };
+%apply const double *SAME_LENGTH {
+    const double *x, const double *t_x, const double *T, const double *t, const double *count,
+    const double *mean_spend, const double *times
+};
+%apply (const double *IN_ARRAY1, size_t DIM1) { (const double *params, size_t n) };
+#if defined(SWIGPYTHON)
+%apply (double *IN_ARRAY1, size_t DIM1) { (const double *params, size_t n) };
+#endif
 %ignore cxm_model_free;
-%ignore cxm_model_create;
-%ignore cxm_model_params;
-%ignore cxm_model_set_params;
 %ignore cxm_model_fit;
 %ignore cxm_model_fit_spend;
 %ignore cxm_model_fit_columns;
 %ignore cxm_model_log_likelihood_of;
-%ignore cxm_model_standard_errors;
-%ignore cxm_model_covariance;
 %ignore cxm_model_fit_report;
-%ignore cxm_model_p_alive;
-%ignore cxm_model_expected_purchases;
-%ignore cxm_model_conditional_purchases;
-%ignore cxm_model_purchase_probability;
-%ignore cxm_model_dert;
 %ignore cxm_model_tracking;
 %ignore cxm_model_calibration_holdout;
-%ignore cxm_model_expected_spend;
 %ignore cxm_model_lifetime_value;
+%ignore cxm_model_lifetime_value_rfm;
 %ignore cxm_model_simulate;
 %ignore cxm_model_simulate_times;
-%ignore cxm_model_simulate_spend;
 %ignore cxm_fit_options;
 %ignore cxm_fit_options_init;
 %ignore cxm_fit_report;
@@ -79,45 +78,22 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_set_fit;
 %ignore cxm_chunk_loglik_fn;
 %include "cxm/model.h"
+%clear (double *dst, size_t n), (double *dst, size_t n_times), (const double *params, size_t n);
+%clear const double *x, const double *t_x, const double *T, const double *t, const double *count,
+    const double *mean_spend, const double *times;
 
 /* ---------------------------------------------------------------- adapters */
-%rename(model_create) cxmb_model_create;
-%rename(model_params) cxmb_model_params;
-%rename(model_set_params) cxmb_model_set_params;
 %rename(model_fit) cxmb_model_fit;
 %rename(model_fit_spend) cxmb_model_fit_spend;
 %rename(model_log_likelihood_of) cxmb_model_log_likelihood_of;
-%rename(model_standard_errors) cxmb_model_standard_errors;
-%rename(model_covariance) cxmb_model_covariance;
 %rename(model_fit_report) cxmb_model_fit_report;
-%rename(model_p_alive) cxmb_model_p_alive;
-%rename(model_expected_purchases) cxmb_model_expected_purchases;
-%rename(model_conditional_purchases) cxmb_model_conditional_purchases;
-%rename(model_purchase_probability) cxmb_model_purchase_probability;
-%rename(model_dert) cxmb_model_dert;
 %rename(model_tracking) cxmb_model_tracking;
 %rename(model_calibration_holdout) cxmb_model_calibration_holdout;
-%rename(model_expected_spend) cxmb_model_expected_spend;
 %rename(model_lifetime_value) cxmb_model_lifetime_value;
+%rename(model_lifetime_value_rfm) cxmb_model_lifetime_value_rfm;
 %rename(model_simulate) cxmb_model_simulate;
 %rename(model_simulate_times) cxmb_model_simulate_times;
-%rename(model_simulate_spend) cxmb_model_simulate_spend;
 %inline %{
-static int cxmb_model_create(cxm_model **out, int kind)
-{
-    return cxm_model_create(out, (cxm_model_kind)kind);
-}
-
-static int cxmb_model_params(const cxm_model *model, double *dst, size_t dst_n)
-{
-    return cxm_model_params(dst, dst_n, model);
-}
-
-static int cxmb_model_set_params(cxm_model *model, const double *a, size_t a_n)
-{
-    return cxm_model_set_params(model, a, a_n);
-}
-
 static int cxmb_fit_options(cxm_fit_options *o, double penalty, unsigned max_iterations,
                             double tolerance, unsigned threads, unsigned flags)
 {
@@ -184,16 +160,6 @@ static int cxmb_model_log_likelihood_of(const cxm_model *model, double *out, con
     return status;
 }
 
-static int cxmb_model_standard_errors(const cxm_model *model, double *dst, size_t dst_n)
-{
-    return cxm_model_standard_errors(dst, dst_n, model);
-}
-
-static int cxmb_model_covariance(const cxm_model *model, double *dst, size_t dst_n)
-{
-    return cxm_model_covariance(dst, dst_n, model);
-}
-
 /* reason, iterations, evaluations, gradient norm, log-likelihood, observations, rows. */
 static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst_n)
 {
@@ -210,53 +176,6 @@ static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst
     dst[5] = r.observations;
     dst[6] = r.rows;
     return CXM_OK;
-}
-
-static int cxmb_model_p_alive(const cxm_model *model, double *dst, size_t dst_n, const double *a,
-                              size_t a_n, const double *b, size_t b_n, const double *c, size_t c_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
-    return status ? status : cxm_model_p_alive(dst, dst_n, model, a, b, c);
-}
-
-static int cxmb_model_expected_purchases(const cxm_model *model, double *dst, size_t dst_n,
-                                         const double *a, size_t a_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "t");
-    return status ? status : cxm_model_expected_purchases(dst, dst_n, model, a);
-}
-
-static int cxmb_model_conditional_purchases(const cxm_model *model, double *dst, size_t dst_n,
-                                            const double *a, size_t a_n, const double *b,
-                                            size_t b_n, const double *c, size_t c_n,
-                                            const double *d, size_t d_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "t");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "t_x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "T");
-    return status ? status : cxm_model_conditional_purchases(dst, dst_n, model, a, b, c, d);
-}
-
-static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, size_t dst_n,
-                                           const double *a, size_t a_n, const double *b,
-                                           size_t b_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "n");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t");
-    return status ? status : cxm_model_purchase_probability(dst, dst_n, model, a, b);
-}
-
-static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, double rate,
-                           const double *a, size_t a_n, const double *b, size_t b_n,
-                           const double *c, size_t c_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
-    return status ? status : cxm_model_dert(dst, dst_n, model, rate, a, b, c);
 }
 
 static int cxmb_model_tracking(const cxm_model *model, double *dst, size_t dst_n,
@@ -285,12 +204,16 @@ static int cxmb_model_calibration_holdout(const cxm_model *model, double *dst, s
     return status ? status : cxm_model_calibration_holdout(dst, dst2, dst3, dst_n, model, a_n, a, b, c, d, e);
 }
 
-static int cxmb_model_expected_spend(const cxm_model *model, double *dst, size_t dst_n,
-                                     const double *a, size_t a_n, const double *b, size_t b_n)
+static cxm_value_options cxmb_value_options(double period, unsigned periods, double discount,
+                                            double margin)
 {
-    int status = cxmb_same_length(dst_n, a_n, "x");
-    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "mean_spend");
-    return status ? status : cxm_model_expected_spend(dst, dst_n, model, a, b);
+    cxm_value_options o;
+    cxm_value_options_init(&o);
+    o.period = period;
+    o.periods = periods;
+    o.discount = discount;
+    o.margin = margin;
+    return o;
 }
 
 static int cxmb_model_lifetime_value(const cxm_model *model, double *dst, size_t dst_n,
@@ -299,17 +222,22 @@ static int cxmb_model_lifetime_value(const cxm_model *model, double *dst, size_t
                                      double period, unsigned periods, double discount,
                                      double margin)
 {
-    cxm_value_options o;
-    cxm_value_options_init(&o);
-    o.period = period;
-    o.periods = periods;
-    o.discount = discount;
-    o.margin = margin;
+    cxm_value_options o = cxmb_value_options(period, periods, discount, margin);
     int status = cxmb_same_length(dst_n, a_n, "x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
     if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "value");
     return status ? status : cxm_model_lifetime_value(dst, dst_n, model, a, b, c, d, &o);
+}
+
+/* The value options as scalars; spend may be None (nil): the monetary value as it is. */
+static int cxmb_model_lifetime_value_rfm(const cxm_model *model, double *dst, size_t dst_n,
+                                         const cxm_model *spend, const cxm_rfm *rfm,
+                                         double period, unsigned periods, double discount,
+                                         double margin)
+{
+    cxm_value_options o = cxmb_value_options(period, periods, discount, margin);
+    return cxm_model_lifetime_value_rfm(dst, dst_n, model, spend, rfm, &o);
 }
 
 /* x into dst, t_x into dst2, for the observation lengths in a. */
@@ -328,10 +256,4 @@ static int cxmb_model_simulate_times(const cxm_model *model, double *dst, size_t
     return cxm_model_simulate_times(dst, dst_n, model, a_n, a, seed);
 }
 
-static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t dst_n,
-                                     const double *a, size_t a_n, unsigned long long seed)
-{
-    int status = cxmb_same_length(dst_n, a_n, "x");
-    return status ? status : cxm_model_simulate_spend(dst, dst_n, model, a, seed);
-}
 %}

@@ -648,11 +648,11 @@ local function named(names, values)
 end
 
 function Model:params()
-  return named(self:param_names(), core.model_params(self.handle, #self:param_names()))
+  return named(self:param_names(), core.model_params(#self:param_names(), self.handle))
 end
 
 function Model:standard_errors()
-  return named(self:param_names(), core.model_standard_errors(self.handle, #self:param_names()))
+  return named(self:param_names(), core.model_standard_errors(#self:param_names(), self.handle))
 end
 
 function Model:log_likelihood() return core.model_log_likelihood(self.handle) end
@@ -699,31 +699,31 @@ local function predict(fn, ...)
 end
 
 function Model:p_alive(x, t_x, T)
-  return predict(function(n, ...) return core.model_p_alive(self.handle, n, ...) end, x, t_x, T)
+  return predict(function(n, ...) return core.model_p_alive(n, self.handle, ...) end, x, t_x, T)
 end
 
 function Model:expected_purchases(t)
-  return predict(function(n, ...) return core.model_expected_purchases(self.handle, n, ...) end, t)
+  return predict(function(n, ...) return core.model_expected_purchases(n, self.handle, ...) end, t)
 end
 
 function Model:conditional_purchases(t, x, t_x, T)
-  return predict(function(n, ...) return core.model_conditional_purchases(self.handle, n, ...) end,
+  return predict(function(n, ...) return core.model_conditional_purchases(n, self.handle, ...) end,
     t, x, t_x, T)
 end
 
 function Model:purchase_probability(count, t)
-  return predict(function(n, ...) return core.model_purchase_probability(self.handle, n, ...) end,
+  return predict(function(n, ...) return core.model_purchase_probability(n, self.handle, ...) end,
     count, t)
 end
 
 --- Discounted expected residual transactions at a continuous rate per time unit.
 function Model:dert(rate, x, t_x, T)
-  return predict(function(n, ...) return core.model_dert(self.handle, n, rate, ...) end,
+  return predict(function(n, ...) return core.model_dert(n, self.handle, rate, ...) end,
     x, t_x, T)
 end
 
 function Model:expected_spend(x, mean_spend)
-  return predict(function(n, ...) return core.model_expected_spend(self.handle, n, ...) end,
+  return predict(function(n, ...) return core.model_expected_spend(n, self.handle, ...) end,
     x, mean_spend)
 end
 

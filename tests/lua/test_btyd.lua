@@ -71,6 +71,36 @@ local sx, stx = bg:simulate(lengths, 42)
 local sx2 = bg:simulate(lengths, 42)
 check("simulation", #sx == 1000 and #stx == 1000 and sx[17] == sx2[17])
 
+-- The library's summary path, bound as it is: the numbers of the fitter on the summary's columns.
+local core = cxm.core
+local cal = core.time_parse("1997-09-30", nil)
+local rfm = core.rfm_read_csv(top .. "/tests/data/cdnow/CDNOW_sample.txt", "2", "3", "5", 32, 34, 0,
+  0, "", 1, 0, -3, 7, cal, 0 / 0, 0, 1)
+local n = core.rfm_size(rfm)
+local sx = core.rfm_column(n, rfm, core.RFM_FREQUENCY)
+local stx = core.rfm_column(n, rfm, core.RFM_RECENCY)
+local sT = core.rfm_column(n, rfm, core.RFM_T)
+local handle = core.model_create(core.MODEL_BGNBD)
+core.model_fit_rfm(handle, rfm, nil)
+local fitted = core.model_params(4, handle)
+local bg2 = cxm.model("bgnbd"):fit(sx, stx, sT)
+local p2 = bg2:params()
+check("fit from a summary", fitted[1] == p2.r and fitted[2] == p2.alpha and fitted[3] == p2.a
+  and fitted[4] == p2.b and near(fitted[1], 0.243, 5e-4), fitted[1])
+local alive = core.model_predict_rfm(n, handle, rfm, core.PREDICT_P_ALIVE, 0)
+local want = bg2:p_alive(sx, stx, sT)
+local next52 = core.model_predict_rfm(n, handle, rfm, core.PREDICT_PURCHASES, 52)
+local horizon = {}
+for i = 1, n do horizon[i] = 52 end
+local want52 = bg2:conditional_purchases(horizon, sx, stx, sT)
+local same = #alive == n
+for i = 1, n do same = same and alive[i] == want[i] and next52[i] == want52[i] end
+check("predictions from a summary", same)
+local curve = core.model_tracking_rfm(2, handle, rfm, { -20, 10 })
+check("tracking from a summary", #curve == 2 and curve[1] > 0 and curve[2] > curve[1], curve[1])
+ok, message = pcall(core.model_p_alive, 2, handle, { 1, 2, 3 }, { 0, 1 }, { 5, 5 })
+check("lengths that differ are named", not ok and message:find("x has 3 elements where 2"), message)
+
 if failures > 0 then
   print(failures .. " checks failed")
   os.exit(1)

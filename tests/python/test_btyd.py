@@ -114,6 +114,81 @@ class BetaGeo(unittest.TestCase):
         np.testing.assert_allclose(w.params_.values, self.bgf.params_.values, rtol=1e-8)
 
 
+
+class FromSummary(unittest.TestCase):
+    """The library's summary path bound as it is (cxm.core): the same numbers, bit for bit,
+    as the fitters on the summary's columns."""
+
+    @classmethod
+    def setUpClass(cls):
+        core = cxm.core
+        log = pd.read_csv(os.path.join(DATA, "cdnow", "CDNOW_sample.txt"), sep=r"\s+",
+                          header=None, dtype={2: str})
+        days = (pd.to_datetime(log[2], format="%Y%m%d") - pd.Timestamp("1970-01-01")).dt.days
+        end = float((pd.Timestamp("1997-09-30") - pd.Timestamp("1970-01-01")).days)
+        cls.rfm = core.rfm_from_codes(np.ascontiguousarray(log[1], dtype=np.int64),
+                                      days.to_numpy(dtype=float), log[4].to_numpy(dtype=float),
+                                      1, 1.0, 0, -3.0, 7.0, end, float("nan"), 0, 1)
+        n = core.rfm_size(cls.rfm)
+        cls.columns = {}
+        for name, field in (("x", core.RFM_FREQUENCY), ("t_x", core.RFM_RECENCY),
+                            ("T", core.RFM_T), ("m", core.RFM_MONETARY_VALUE)):
+            cls.columns[name] = np.empty(n)
+            core.rfm_column(cls.columns[name], cls.rfm, field)
+        cls.model = core.model_create(core.MODEL_BGNBD)
+        core.model_fit_rfm(cls.model, cls.rfm, None)
+        c = cls.columns
+        cls.bgf = cxm.BetaGeoFitter().fit(c["x"], c["t_x"], c["T"])
+
+    def test_fit_equals_the_fitter_and_the_published_estimates(self):
+        params = np.empty(4)
+        cxm.core.model_params(params, self.model)
+        np.testing.assert_array_equal(params, self.bgf.params_.to_numpy())
+        for got, published in zip(params, (0.243, 4.414, 0.793, 2.426)):
+            self.assertAlmostEqual(got, published, delta=5e-4)
+
+    def test_predictions_equal_the_fitter(self):
+        core, c, n = cxm.core, self.columns, self.columns["x"].size
+        dst = np.empty(n)
+        core.model_predict_rfm(dst, self.model, self.rfm, core.PREDICT_P_ALIVE, 0.0)
+        np.testing.assert_array_equal(
+            dst, self.bgf.conditional_probability_alive(c["x"], c["t_x"], c["T"]))
+        core.model_predict_rfm(dst, self.model, self.rfm, core.PREDICT_PURCHASES, 52.0)
+        np.testing.assert_array_equal(
+            dst, self.bgf.conditional_expected_number_of_purchases_up_to_time(
+                52, c["x"], c["t_x"], c["T"]))
+        horizon = np.empty(n)
+        core.model_conditional_purchases_horizon(horizon, self.model, 52.0, c["x"], c["t_x"],
+                                                 c["T"])
+        np.testing.assert_array_equal(horizon, dst)
+        times = np.array([-39.0, -10.0, 0.0, 39.0])
+        curve = np.empty(times.size)
+        core.model_tracking_rfm(curve, self.model, self.rfm, times)
+        np.testing.assert_array_equal(
+            curve, self.bgf.expected_cumulative_transactions(-c["T"], times))
+
+    def test_lifetime_value_with_a_spend_model(self):
+        core, c, n = cxm.core, self.columns, self.columns["x"].size
+        gg = core.model_create(core.MODEL_GAMMA_GAMMA)
+        core.model_fit_rfm(gg, self.rfm, None)
+        spend = np.empty(n)
+        core.model_predict_rfm(spend, gg, self.rfm, core.PREDICT_SPEND, 0.0)
+        value = np.empty(n)
+        core.model_lifetime_value_rfm(self.model, value, gg, self.rfm, 52 / 12, 12, 0.01, 1.0)
+        ggf = cxm.GammaGammaFitter().fit(c["x"][c["x"] > 0], c["m"][c["x"] > 0])
+        want = ggf.customer_lifetime_value(self.bgf, c["x"], c["t_x"], c["T"], c["m"], time=12,
+                                           discount_rate=0.01, period=52 / 12)
+        np.testing.assert_array_equal(value, np.asarray(want))
+
+    def test_lengths_that_differ_are_named(self):
+        core = cxm.core
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "x has 3 elements where 2"):
+            core.model_p_alive(np.empty(2), self.model, np.zeros(3), np.zeros(2), np.ones(2))
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "T has 1 elements where 2"):
+            core.model_p_alive(np.empty(2), self.model, np.zeros(2), np.zeros(2), np.ones(1))
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "2 elements where the summary has 2357"):
+            core.model_predict_rfm(np.empty(2), self.model, self.rfm, core.PREDICT_P_ALIVE, 0.0)
+
 class Failures(unittest.TestCase):
     def test_divergence_is_an_exception(self):
         f = cxm.BetaGeoFitter()

@@ -161,7 +161,7 @@ class _Fitter:
 
     def _values(self):
         dst = np.empty(len(self._names))
-        core.model_params(self._model, dst)
+        core.model_params(dst, self._model)
         return dst
 
     def _require_params(self):
@@ -261,7 +261,7 @@ class _Fitter:
         self._require_fit()
         p = len(self._names)
         cov = np.empty(p * p)
-        core.model_covariance(self._model, cov)
+        core.model_covariance(cov, self._model)
         names = list(self._public_names)
         return _pandas().DataFrame(cov.reshape(p, p), index=names, columns=names)
 
@@ -270,7 +270,7 @@ class _Fitter:
         """Standard errors of the estimates, a Series."""
         self._require_fit()
         se = np.empty(len(self._names))
-        core.model_standard_errors(self._model, se)
+        core.model_standard_errors(se, self._model)
         return _pandas().Series(se, index=list(self._public_names))
 
     @property
@@ -387,24 +387,24 @@ class _PurchaseFitter(_Fitter):
 
     def conditional_probability_alive(self, frequency, recency, T):
         """P(alive) of customers with the given histories, in [0, 1]."""
-        return _elementwise(lambda dst, x, r, t: core.model_p_alive(self._model, dst, x, r, t),
+        return _elementwise(lambda dst, x, r, t: core.model_p_alive(dst, self._model, x, r, t),
                            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
         """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
         return _elementwise(
-            lambda dst, tt, x, r, big: core.model_conditional_purchases(self._model, dst, tt, x, r, big),
+            lambda dst, tt, x, r, big: core.model_conditional_purchases(dst, self._model, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
-        return _elementwise(lambda dst, tt: core.model_expected_purchases(self._model, dst, tt),
+        return _elementwise(lambda dst, tt: core.model_expected_purchases(dst, self._model, tt),
                            {"t": t}, "expected_purchases")
 
     def probability_of_n_purchases_up_to_time(self, t, n):
         """P(X(t) = n) for a new customer (BG/NBD: equation 8 of Fader, Hardie & Lee 2005)."""
         return _elementwise(
-            lambda dst, nn, tt: core.model_purchase_probability(self._model, dst, nn, tt),
+            lambda dst, nn, tt: core.model_purchase_probability(dst, self._model, nn, tt),
             {"n": n, "t": t}, "probability")
 
     def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
@@ -413,7 +413,7 @@ class _PurchaseFitter(_Fitter):
         :class:`cxm.DomainError` (the sums then span more than a double's range)."""
         rate = as_float(discount_rate, "discount_rate")
         return _elementwise(
-            lambda dst, x, r, big: core.model_dert(self._model, dst, rate, x, r, big),
+            lambda dst, x, r, big: core.model_dert(dst, self._model, rate, x, r, big),
             {"frequency": frequency, "recency": recency, "T": T}, "dert")
 
     def log_likelihood_of(self, frequency, recency, T, weights=None):
@@ -550,7 +550,7 @@ class GammaGammaFitter(_Fitter):
             frequency = self._fitted_data("frequency")["frequency"]
         if monetary_value is None:
             monetary_value = self._fitted_data("monetary_value")["monetary_value"]
-        return _elementwise(lambda dst, x, m: core.model_expected_spend(self._model, dst, x, m),
+        return _elementwise(lambda dst, x, m: core.model_expected_spend(dst, self._model, x, m),
                            {"frequency": frequency, "monetary_value": monetary_value},
                            "expected_average_profit")
 
@@ -569,7 +569,7 @@ class GammaGammaFitter(_Fitter):
         x = _flat(frequency, "frequency")
         seed = _seed(seed)
         dst = np.empty(x.size)
-        core.model_simulate_spend(self._model, dst, x, seed)
+        core.model_simulate_spend(dst, self._model, x, seed)
         return dst
 
     def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,

@@ -100,7 +100,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         return self._after_fit(verbose)
 
     def _alive_next(self, frequency, recency, n_periods):
-        return _elementwise(lambda dst, x, r, n: core.model_p_alive(self._model, dst, x, r, n),
+        return _elementwise(lambda dst, x, r, n: core.model_p_alive(dst, self._model, x, r, n),
                             {"frequency": frequency, "recency": recency, "n_periods": n_periods},
                             "p_alive")
 
@@ -139,7 +139,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         """E[X(n, n + m) | history]: expected transactions in the next m opportunities
         (the donations data summed over donors for m=5: 12884.2)."""
         return _elementwise(
-            lambda dst, m, x, r, n: core.model_conditional_purchases(self._model, dst, m, x, r, n),
+            lambda dst, m, x, r, n: core.model_conditional_purchases(dst, self._model, m, x, r, n),
             {"m_periods_in_future": m_periods_in_future, "frequency": frequency,
              "recency": recency, "n_periods": n_periods}, "predicted_purchases")
 
@@ -154,7 +154,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         self._require_params()
         x = np.arange(n + 1, dtype=float)
         probs = np.empty(n + 1)
-        core.model_purchase_probability(self._model, probs, x, np.full(n + 1, float(n)))
+        core.model_purchase_probability(probs, self._model, x, np.full(n + 1, float(n)))
         customers = float(self.data["weights"].sum()) if hasattr(self, "data") else 1.0
         pd = _pandas()
         return pd.DataFrame({"model": probs * customers},
@@ -162,13 +162,13 @@ class BetaGeoBetaBinomFitter(_Fitter):
 
     def expected_number_of_purchases_up_to_time(self, n_periods):
         """E[X(n)]: expected transactions of a new customer in the first n opportunities."""
-        return _elementwise(lambda dst, n: core.model_expected_purchases(self._model, dst, n),
+        return _elementwise(lambda dst, n: core.model_expected_purchases(dst, self._model, n),
                             {"n_periods": n_periods}, "expected_purchases")
 
     def probability_of_n_purchases_up_to_time(self, n_periods, n):
         """P(X(n_periods) = n) for a new customer; ``n_periods`` up to ``MAX_OPPORTUNITIES``."""
         return _elementwise(
-            lambda dst, k, t: core.model_purchase_probability(self._model, dst, k, t),
+            lambda dst, k, t: core.model_purchase_probability(dst, self._model, k, t),
             {"n": n, "n_periods": n_periods}, "probability")
 
     def discounted_expected_residual_transactions(self, frequency, recency, n_periods, discount):
@@ -177,7 +177,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         raises :class:`cxm.DomainError`."""
         rate = math.log1p(as_float(discount, "discount", minimum=0))
         return _elementwise(
-            lambda dst, x, r, n: core.model_dert(self._model, dst, rate, x, r, n),
+            lambda dst, x, r, n: core.model_dert(dst, self._model, rate, x, r, n),
             {"frequency": frequency, "recency": recency, "n_periods": n_periods}, "dert")
 
     def log_likelihood_of(self, frequency, recency, n_periods, weights=None):
