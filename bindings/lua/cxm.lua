@@ -770,27 +770,27 @@ function Model:fit_durations(periods, active, opts)
 end
 
 function Model:survival(t)
-  return predict(function(n, ...) return core.model_survival(self.handle, n, ...) end, t)
+  return predict(function(n, ...) return core.model_survival(n, self.handle, ...) end, t)
 end
 
 function Model:retention(t)
-  return predict(function(n, ...) return core.model_retention(self.handle, n, ...) end, t)
+  return predict(function(n, ...) return core.model_retention(n, self.handle, ...) end, t)
 end
 
 function Model:churn_probability(t)
-  return predict(function(n, ...) return core.model_churn_probability(self.handle, n, ...) end, t)
+  return predict(function(n, ...) return core.model_churn_probability(n, self.handle, ...) end, t)
 end
 
 function Model:del(discount) return core.model_del(self.handle, discount) end
 
 function Model:derl(discount, renewals)
-  return predict(function(n, ...) return core.model_derl(self.handle, n, discount, ...) end,
+  return predict(function(n, ...) return core.model_derl(n, self.handle, discount, ...) end,
     renewals)
 end
 
 function Model:subscription_value(margin, discount, renewals)
   return predict(function(n, ...)
-    return core.model_subscription_value(self.handle, n, margin, discount, ...)
+    return core.model_subscription_value(n, self.handle, margin, discount, ...)
   end, renewals)
 end
 

@@ -252,17 +252,17 @@ class ShiftedBetaGeometric(_Fitter):
 
     def survival(self, t):
         """S(t): the share of a new cohort still active after t periods."""
-        return _elementwise(lambda dst, tt: core.model_survival(self._model, dst, tt), {"t": t},
+        return _elementwise(lambda dst, tt: core.model_survival(dst, self._model, tt), {"t": t},
                             "survival")
 
     def retention(self, t):
         """r_t = S(t)/S(t-1): the share of those active after t-1 periods who renew again."""
-        return _elementwise(lambda dst, tt: core.model_retention(self._model, dst, tt), {"t": t},
+        return _elementwise(lambda dst, tt: core.model_retention(dst, self._model, tt), {"t": t},
                             "retention")
 
     def churn_probability(self, t):
         """P(T = t): probability that a new customer's tenure is exactly t periods."""
-        return _elementwise(lambda dst, tt: core.model_churn_probability(self._model, dst, tt),
+        return _elementwise(lambda dst, tt: core.model_churn_probability(dst, self._model, tt),
                             {"t": t}, "churn_probability")
 
     def discounted_expected_lifetime(self, discount):
@@ -275,7 +275,7 @@ class ShiftedBetaGeometric(_Fitter):
         n - 1): the expected discounted number of payments still to come."""
         discount = as_float(discount, "discount", minimum=0)
         return _elementwise(
-            lambda dst, k: core.model_derl(self._model, dst, discount, k),
+            lambda dst, k: core.model_derl(dst, self._model, discount, k),
             {"renewals": renewals}, "derl")
 
     del_ = discounted_expected_lifetime
@@ -289,7 +289,7 @@ class ShiftedBetaGeometric(_Fitter):
         if renewals is None:
             return margin * self.discounted_expected_lifetime(discount)
         return _elementwise(
-            lambda dst, k: core.model_subscription_value(self._model, dst, margin, discount, k),
+            lambda dst, k: core.model_subscription_value(dst, self._model, margin, discount, k),
             {"renewals": renewals}, "value")
 
     def projection(self, periods, cohort=1000.0):
