@@ -8,8 +8,6 @@
 %ignore cxm_servqual_summary;
 %ignore cxm_kano_classify_many;
 %ignore cxm_kano_evaluate;
-%ignore cxm_disconfirmation;
-%ignore cxm_adaptive_expectations;
 %ignore cxm_delight_classify;
 %ignore cxm_valence_aggregate;
 %ignore cxm_valence_aggregate_many;
@@ -148,7 +146,6 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
     SWIG_arg++;
 }
 #endif
-%apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst, size_t n) };
 /* A struct field, not a status: the status typemap of cxm.i must not apply. */
 #if defined(SWIGPYTHON)
 %typemap(out) int category, int scheme { $result = PyLong_FromLong($1); }
@@ -165,7 +162,11 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 %apply (double *IN_ARRAY1, size_t DIM1) { (const double *d, size_t d_n) };
 #endif
 
+/* Disconfirmation and adaptive expectations (output first, inputs of its
+ * length) are bound as they are (cxm.i's SAME_LENGTH). */
+%apply const double *SAME_LENGTH { const double *perceptions, const double *expectations };
 %include "cxm/chain.h"
+%clear const double *perceptions, const double *expectations;
 
 #if defined(SWIGPYTHON)
 %numpy_typemaps(size_t, NPY_UINTP, size_t)
@@ -210,8 +211,6 @@ static int cxmb_ints_to_doubles(int status, const int *ints, double *dst, size_t
 %rename(servqual_summary) cxmb_servqual_summary;
 %rename(kano_classify_many) cxmb_kano_classify_many;
 %rename(kano_evaluate) cxmb_kano_evaluate;
-%rename(disconfirmation) cxmb_disconfirmation;
-%rename(adaptive_expectations) cxmb_adaptive_expectations;
 %rename(delight_classify) cxmb_delight_classify;
 %rename(valence_aggregate) cxmb_valence_aggregate;
 %rename(logit_fit) cxmb_logit_fit;
@@ -332,22 +331,6 @@ static int cxmb_kano_evaluate(cxm_kano_summary *out, const double *a, size_t a_n
 {
     int status = cxmb_same_length(a_n, b_n, "dysfunctional");
     return status ? status : cxm_kano_evaluate(out, a_n, a, b);
-}
-
-static int cxmb_disconfirmation(double *dst, size_t dst_n, const double *a, size_t a_n,
-                                const double *b, size_t b_n)
-{
-    int status = cxmb_same_length(dst_n, a_n, "perceptions");
-    if (status == CXM_OK)
-        status = cxmb_same_length(dst_n, b_n, "expectations");
-    return status ? status : cxm_disconfirmation(dst, dst_n, a, b);
-}
-
-static int cxmb_adaptive_expectations(double *dst, size_t dst_n, const double *a, size_t a_n,
-                                      double initial, double lambda)
-{
-    int status = cxmb_same_length(dst_n, a_n, "perceptions");
-    return status ? status : cxm_adaptive_expectations(dst, dst_n, a, initial, lambda);
 }
 
 /* Affect may be empty: classes from disconfirmation alone. */

@@ -3,10 +3,8 @@
 %ignore cxm_clv_schedule;
 %ignore cxm_customer_equity;
 
-%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n) };
 %apply const double *SAME_LENGTH { const double *margin, const double *retention, const double *discount };
 %include "cxm/clv.h"
-%clear (double *dst, size_t n);
 %clear const double *margin, const double *retention, const double *discount;
 
 /* Array adapters: (pointer, length) pairs for the C API's single length. */

@@ -436,7 +436,6 @@ CXMB_LUA_WHOLE(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
 }
 #endif
 
-%apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst, size_t dst_n) };
 %apply (const double *IN_ARRAY1, size_t DIM1) {
     (const double *a, size_t a_n), (const double *b, size_t b_n), (const double *c, size_t c_n)
 };
@@ -449,10 +448,12 @@ CXMB_LUA_WHOLE(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
 
 /* ---------------------------------------------------------------- arrays of the output's length
  * A function whose output comes first, (double *dst, size_t n, ...), takes
- * its input arrays without lengths of their own: each has the output's. An
- * interface applies DST_ARRAY to the output and SAME_LENGTH to the inputs
- * and binds the library function as it is, with no adapter; an input of
- * another length raises the error an adapter would, naming the input. */
+ * its input arrays without lengths of their own: each has the output's.
+ * Outputs named (dst, n) or (dst, dst_n) are DST_ARRAYs, which record their
+ * length; an interface applies SAME_LENGTH to the function's inputs (and
+ * %clear's it after) and binds the library function as it is, with no
+ * adapter. An input of another length raises the error an adapter would,
+ * naming the input. */
 #if defined(SWIGPYTHON)
 %typemap(in, fragment="NumPy_Fragments") (double *DST_ARRAY, size_t DST_LENGTH)
     (PyArrayObject *array = NULL)
@@ -499,6 +500,9 @@ CXMB_LUA_WHOLE(enum SWIGTYPE, INT_MIN, INT_MAX, "[-2^31, 2^31 - 1]")
 }
 %typemap(freearg) const double *SAME_LENGTH { free((double *)$1); }
 #endif
+
+/* Every output array of the API is a DST_ARRAY. */
+%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n), (double *dst, size_t dst_n) };
 
 /* ---------------------------------------------------------------- the library */
 %rename("%(regex:/^(cxm_|CXM_)(.*)/\\2/)s") "";

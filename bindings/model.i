@@ -45,7 +45,7 @@ typedef struct cxm_model {} cxm_model;
 #endif
 
 /* ---------------------------------------------------------------- what is bound as is */
-%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n), (double *dst, size_t n_times) };
+%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n_times) };
 %apply const double *SAME_LENGTH {
     const double *x, const double *t_x, const double *T, const double *t, const double *count,
     const double *mean_spend, const double *times
@@ -78,7 +78,7 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_set_fit;
 %ignore cxm_chunk_loglik_fn;
 %include "cxm/model.h"
-%clear (double *dst, size_t n), (double *dst, size_t n_times), (const double *params, size_t n);
+%clear (double *dst, size_t n_times), (const double *params, size_t n);
 %clear const double *x, const double *t_x, const double *T, const double *t, const double *count,
     const double *mean_spend, const double *times;
 

@@ -6,10 +6,8 @@
 %ignore cxm_model_fit_survivors;
 %ignore cxm_model_fit_durations;
 /* The predictions (output first, inputs of its length) are bound as they are. */
-%apply (double *DST_ARRAY, size_t DST_LENGTH) { (double *dst, size_t n) };
 %apply const double *SAME_LENGTH { const double *t, const double *renewals };
 %include "cxm/subscription.h"
-%clear (double *dst, size_t n);
 %clear const double *t, const double *renewals;
 
 %rename(model_fit_survivors) cxmb_model_fit_survivors;
