@@ -103,19 +103,30 @@ static bool ok(demo_ctx *c, int status)
     return c->status == CXM_OK;
 }
 
-static double *column_of(demo_ctx *c, const cxm_table *t, const char *name)
+/* n zeros (NULL after a failure). */
+static double *new_array(demo_ctx *c, size_t n)
 {
-    size_t n = cxm_table_rows(t);
     double *v = calloc(n ? n : 1, sizeof *v);
-    if (v == NULL) {
+    if (v == NULL)
         ok(c, CXM_ENOMEM);
-        return NULL;
-    }
-    if (!ok(c, cxm_table_numbers(v, n, t, name))) {
+    return v;
+}
+
+/* v once filled with this status: NULL (v released) after a failure. */
+static double *filled(demo_ctx *c, double *v, int status)
+{
+    if (!ok(c, status)) {
         free(v);
         return NULL;
     }
     return v;
+}
+
+static double *column_of(demo_ctx *c, const cxm_table *t, const char *name)
+{
+    size_t n = cxm_table_rows(t);
+    double *v = new_array(c, n);
+    return v ? filled(c, v, cxm_table_numbers(v, n, t, name)) : NULL;
 }
 
 static double cell(const cxm_table *t, size_t row, const char *column)
@@ -206,16 +217,8 @@ static void actual_tracking(demo_ctx *c, demo_cdnow *d, const cxm_csv_options *c
 static double *summary_column(demo_ctx *c, const cxm_rfm *rfm, cxm_rfm_field field)
 {
     size_t n = cxm_rfm_size(rfm);
-    double *v = calloc(n ? n : 1, sizeof *v);
-    if (v == NULL) {
-        ok(c, CXM_ENOMEM);
-        return NULL;
-    }
-    if (!ok(c, cxm_rfm_column(v, n, rfm, field))) {
-        free(v);
-        return NULL;
-    }
-    return v;
+    double *v = new_array(c, n);
+    return v ? filled(c, v, cxm_rfm_column(v, n, rfm, field)) : NULL;
 }
 
 /* BG/NBD and Gamma-Gamma fitted on the summary, and the holdout weeks 40-78. */
@@ -238,9 +241,7 @@ static void fit_cdnow(demo_ctx *c, demo_cdnow *d, const cxm_rfm *rfm, cxm_model 
     cli_progress_step(&c->progress, "predicting CDNOW customers");
     double *x = summary_column(c, rfm, CXM_RFM_FREQUENCY);
     double *xh = summary_column(c, rfm, CXM_RFM_FREQUENCY_HOLDOUT);
-    double *pred = calloc(n ? n : 1, sizeof *pred);
-    if (pred == NULL)
-        ok(c, CXM_ENOMEM);
+    double *pred = new_array(c, n);
     if (c->status == CXM_OK &&
         ok(c, cxm_model_predict_rfm(pred, n, *bg, rfm, CXM_PREDICT_HOLDOUT_PURCHASES, 0))) {
         for (size_t i = 0; i < n; i++) {
@@ -282,10 +283,9 @@ static void value_cdnow(demo_ctx *c, demo_cdnow *d, const cxm_rfm *rfm, const cx
     size_t n = cxm_rfm_size(rfm);
     double *x = summary_column(c, rfm, CXM_RFM_FREQUENCY);
     double *tx = summary_column(c, rfm, CXM_RFM_RECENCY);
-    double *v = calloc((n ? n : 1) * 4, sizeof *v);
-    if (v == NULL)
-        ok(c, CXM_ENOMEM);
-    double *spend = v, *value = v + n, *alive = v + 2 * n, *next = v + 3 * n;
+    double *v = new_array(c, 4 * n);
+    size_t m = v ? n : 0; /* no arithmetic on a NULL v */
+    double *spend = v, *value = v + m, *alive = v + 2 * m, *next = v + 3 * m;
     cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
     vo.period = 52.0 / 12.0;
     vo.periods = 12;
@@ -435,9 +435,7 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
     if (c->status != CXM_OK || !ok(c, cxm_sim_rfm(&rfm, w, NULL)))
         goto done;
     size_t n = cxm_rfm_size(rfm);
-    double *value = calloc(n ? n : 1, sizeof *value);
-    if (value == NULL)
-        ok(c, CXM_ENOMEM);
+    double *value = new_array(c, n);
     if (c->status == CXM_OK && ok(c, cxm_model_create(&bg, CXM_MODEL_BGNBD)) &&
         ok(c, cxm_model_fit_rfm(bg, rfm, NULL)) &&
         ok(c, cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA)) &&

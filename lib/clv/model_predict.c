@@ -72,19 +72,24 @@ static int predict_rows(const cxm_model *model, void *context, size_t begin, siz
                             : status;
 }
 
+/* A prediction for customers' histories (x, t_x, T): the arrays and rows
+ * checked, then the job run over them. */
+static int run_histories(const cxm_model *model, size_t n, predict_job *job)
+{
+    int status = cxm__check_arrays(n, 4, job->dst, "dst", job->x, "x", job->t_x, "t_x", job->T,
+                                   "T");
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(model, n, job->x, job->t_x, job->T);
+    return status == CXM_OK ? cxm__run_rows(model, n, predict_rows, job) : status;
+}
+
 int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const double *x,
                       const double *t_x, const double *T)
 {
     int status = cxm__require_hook(model, model ? (const void *)model->kind->p_alive : NULL,
                                    "P(alive)");
-    if (status == CXM_OK)
-        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
-    if (status == CXM_OK)
-        status = cxm__check_purchase_rows(model, n, x, t_x, T);
-    if (status != CXM_OK)
-        return status;
     predict_job job = { NULL, x, t_x, T, NULL, 0.0, dst, JOB_P_ALIVE };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return status == CXM_OK ? run_histories(model, n, &job) : status;
 }
 
 int cxm_model_expected_purchases(double *dst, size_t n, const cxm_model *model, const double *t)
@@ -109,15 +114,11 @@ int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_model *mode
         model, model ? (const void *)model->kind->conditional_purchases : NULL,
         "conditional expected purchases");
     if (status == CXM_OK)
-        status = cxm__check_arrays(n, 5, dst, "dst", t, "t", x, "x", t_x, "t_x", T, "T");
+        status = cxm__check_arrays(n, 1, t, "t");
     if (status == CXM_OK)
         status = cxm__check_times(n, t, "t");
-    if (status == CXM_OK)
-        status = cxm__check_purchase_rows(model, n, x, t_x, T);
-    if (status != CXM_OK)
-        return status;
     predict_job job = { t, x, t_x, T, NULL, 0.0, dst, JOB_CONDITIONAL };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return status == CXM_OK ? run_histories(model, n, &job) : status;
 }
 
 int cxm_model_conditional_purchases_horizon(double *dst, size_t n, const cxm_model *model,
@@ -127,16 +128,10 @@ int cxm_model_conditional_purchases_horizon(double *dst, size_t n, const cxm_mod
     int status = cxm__require_hook(
         model, model ? (const void *)model->kind->conditional_purchases : NULL,
         "conditional expected purchases");
-    if (status == CXM_OK)
-        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
     if (status == CXM_OK && (!isfinite(horizon) || horizon < 0.0))
         status = cxm__fail(CXM_EINVAL, "horizon %g must be a finite number >= 0", horizon);
-    if (status == CXM_OK)
-        status = cxm__check_purchase_rows(model, n, x, t_x, T);
-    if (status != CXM_OK)
-        return status;
     predict_job job = { NULL, x, t_x, T, NULL, horizon, dst, JOB_CONDITIONAL };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return status == CXM_OK ? run_histories(model, n, &job) : status;
 }
 
 int cxm_model_purchase_probability(double *dst, size_t n, const cxm_model *model,
@@ -172,14 +167,8 @@ int cxm_model_dert(double *dst, size_t n, const cxm_model *model, double rate, c
     if (status == CXM_OK && rate < CXM__DERT_MIN_RATE)
         status = cxm__fail(CXM_EDOMAIN, "discount rate %g is below %g, the smallest supported",
                            rate, CXM__DERT_MIN_RATE);
-    if (status == CXM_OK)
-        status = cxm__check_arrays(n, 4, dst, "dst", x, "x", t_x, "t_x", T, "T");
-    if (status == CXM_OK)
-        status = cxm__check_purchase_rows(model, n, x, t_x, T);
-    if (status != CXM_OK)
-        return status;
     predict_job job = { NULL, x, t_x, T, NULL, rate, dst, JOB_DERT };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return status == CXM_OK ? run_histories(model, n, &job) : status;
 }
 
 /* ------------------------------------------------------------------ tracking and holdout */
