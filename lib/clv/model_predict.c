@@ -21,16 +21,18 @@ typedef struct predict_job {
 enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT };
 
 /* One horizon for every row: the kinds' hooks take one t per row, given here
- * from a small array on the stack, so that callers fill none of their own. */
+ * from an array on the stack as long as a block (cxm__run_rows() hands out
+ * blocks of at most CXM__BLOCK_ROWS rows: one hook call per block, as with
+ * the caller's array), so that callers fill none of their own. */
 static int horizon_hook(const cxm_model *model, const predict_job *job, size_t begin, size_t n)
 {
-    double t[256];
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    double t[CXM__BLOCK_ROWS];
+    size_t size = n < CXM__BLOCK_ROWS ? n : CXM__BLOCK_ROWS;
+    for (size_t i = 0; i < size; i++)
         t[i] = job->rate;
     int status = CXM_OK;
-    for (size_t done = 0; status == CXM_OK && done < n; done += sizeof t / sizeof t[0]) {
-        size_t i = begin + done, m = n - done < sizeof t / sizeof t[0] ? n - done
-                                                                       : sizeof t / sizeof t[0];
+    for (size_t done = 0; status == CXM_OK && done < n; done += size) {
+        size_t i = begin + done, m = n - done < size ? n - done : size;
         status = model->kind->conditional_purchases(model->params, job->dst + i, m, t,
                                                     job->x + i, job->t_x + i, job->T + i);
     }
