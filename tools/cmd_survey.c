@@ -129,152 +129,201 @@ static char *read_file(const char *path)
     return text;
 }
 
-static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
-{
-    const cxm_pls_model *m = cxm_pls_result_model(r);
-    size_t c = cxm_pls_model_construct_count(m);
+/* The numbers of a result that the text report prints (c constructs). */
+typedef struct report_numbers {
+    const cxm_pls_result *r;
+    const cxm_pls_model *m;
     cxm_pls_info info;
-    cxm_pls_result_info(&info, r);
-    static const char *const schemes[] = { "path", "centroid", "factorial" };
-    double *paths = malloc(4 * c * c * sizeof *paths + 3 * c * sizeof *paths);
-    if (paths == NULL) {
+    size_t c;
+    int width; /* of the construct names' column */
+    bool boot;
+    double *paths, *se, *lo, *hi, *total, *total_index, *r2, *indices; /* c*c, or c for the last two */
+} report_numbers;
+
+static bool report_numbers_of(report_numbers *nb, const cxm_pls_result *r)
+{
+    nb->r = r;
+    nb->m = cxm_pls_result_model(r);
+    size_t c = nb->c = cxm_pls_model_construct_count(nb->m);
+    cxm_pls_result_info(&nb->info, r);
+    nb->paths = malloc((6 * c * c + 2 * c) * sizeof *nb->paths + 1);
+    if (nb->paths == NULL) {
         fprintf(stderr, "cxm survey: out of memory\n");
-        return CLI_EXIT_DATA;
+        return false;
     }
-    double *se = paths + c * c, *lo = se + c * c, *hi = lo + c * c, *r2 = hi + c * c;
-    double *indices = r2 + c, *effects = indices + c;
-    double *total_index = malloc(2 * c * c * sizeof *total_index);
-    if (total_index == NULL) {
-        free(paths);
-        fprintf(stderr, "cxm survey: out of memory\n");
-        return CLI_EXIT_DATA;
-    }
-    double *total = total_index + c * c;
-    (void)effects;
-    cxm_pls_result_get(paths, c * c, r, CXM_PLS_PATHS);
-    cxm_pls_result_get(r2, c, r, CXM_PLS_R_SQUARED);
-    cxm_pls_result_get(indices, c, r, CXM_PLS_INDICES);
-    cxm_pls_result_get(total, c * c, r, CXM_PLS_TOTAL_EFFECTS);
-    cxm_pls_result_get(total_index, c * c, r, CXM_PLS_TOTAL_EFFECTS_INDEX);
-    bool boot = info.resamples > 0;
-    if (boot) {
-        cxm_pls_result_bootstrap(se, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_STD_ERROR);
-        cxm_pls_result_bootstrap(lo, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_LOWER);
-        cxm_pls_result_bootstrap(hi, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_UPPER);
+    nb->se = nb->paths + c * c;
+    nb->lo = nb->se + c * c;
+    nb->hi = nb->lo + c * c;
+    nb->total = nb->hi + c * c;
+    nb->total_index = nb->total + c * c;
+    nb->r2 = nb->total_index + c * c;
+    nb->indices = nb->r2 + c;
+    cxm_pls_result_get(nb->paths, c * c, r, CXM_PLS_PATHS);
+    cxm_pls_result_get(nb->r2, c, r, CXM_PLS_R_SQUARED);
+    cxm_pls_result_get(nb->indices, c, r, CXM_PLS_INDICES);
+    cxm_pls_result_get(nb->total, c * c, r, CXM_PLS_TOTAL_EFFECTS);
+    cxm_pls_result_get(nb->total_index, c * c, r, CXM_PLS_TOTAL_EFFECTS_INDEX);
+    nb->boot = nb->info.resamples > 0;
+    if (nb->boot) {
+        cxm_pls_result_bootstrap(nb->se, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_STD_ERROR);
+        cxm_pls_result_bootstrap(nb->lo, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_LOWER);
+        cxm_pls_result_bootstrap(nb->hi, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_UPPER);
     }
     size_t width = 12;
     for (size_t j = 0; j < c; j++) {
-        size_t len = strlen(cxm_pls_model_construct_name(m, j));
+        size_t len = strlen(cxm_pls_model_construct_name(nb->m, j));
         if (len > width)
             width = len;
     }
-    int w = (int)width;
-    printf("%s: %zu respondents", "PLS path model", info.rows);
-    if (info.rows_dropped)
-        printf(" (%zu dropped for missing answers)", info.rows_dropped);
-    printf(", %s scheme, %zu iterations", schemes[info.scheme], info.iterations);
-    if (boot)
-        printf(", %zu bootstrap resamples", info.resamples);
-    if (info.resamples_failed)
-        printf(" (%zu failed)", info.resamples_failed);
+    nb->width = (int)width;
+    return true;
+}
+
+static void print_paths(const report_numbers *nb)
+{
+    static const char *const schemes[] = { "path", "centroid", "factorial" };
+    const cxm_pls_info *info = &nb->info;
+    const cxm_pls_model *m = nb->m;
+    int w = nb->width;
+    printf("%s: %zu respondents", "PLS path model", info->rows);
+    if (info->rows_dropped)
+        printf(" (%zu dropped for missing answers)", info->rows_dropped);
+    printf(", %s scheme, %zu iterations", schemes[info->scheme], info->iterations);
+    if (nb->boot)
+        printf(", %zu bootstrap resamples", info->resamples);
+    if (info->resamples_failed)
+        printf(" (%zu failed)", info->resamples_failed);
     printf("\n\nPaths\n");
-    if (boot)
+    if (nb->boot)
         printf("  %-*s    %-*s  %9s %9s   %g%% interval\n", w, "from", w, "to", "estimate",
-               "std.err", 100 * info.level);
+               "std.err", 100 * info->level);
     else
         printf("  %-*s    %-*s  %9s\n", w, "from", w, "to", "estimate");
     for (size_t k = 0; k < cxm_pls_model_path_count(m); k++) {
         size_t from, to;
         cxm_pls_model_path(&from, &to, m, k);
-        size_t at = from * c + to;
+        size_t at = from * nb->c + to;
         printf("  %-*s -> %-*s  %9.4f", w, cxm_pls_model_construct_name(m, from), w,
-               cxm_pls_model_construct_name(m, to), paths[at]);
-        if (boot)
-            printf(" %9.4f   [%7.4f, %7.4f]%s", se[at], lo[at], hi[at],
-                   (lo[at] > 0 || hi[at] < 0) ? "" : "  (includes 0)");
+               cxm_pls_model_construct_name(m, to), nb->paths[at]);
+        if (nb->boot)
+            printf(" %9.4f   [%7.4f, %7.4f]%s", nb->se[at], nb->lo[at], nb->hi[at],
+                   (nb->lo[at] > 0 || nb->hi[at] < 0) ? "" : "  (includes 0)");
         putchar('\n');
     }
+}
+
+static void print_constructs(const report_numbers *nb)
+{
+    int w = nb->width;
     printf("\nConstructs\n  %-*s  %9s  %8s\n", w, "construct", "R²", "index"); /* ² is 2 bytes */
-    for (size_t j = 0; j < c; j++) {
-        printf("  %-*s  ", w, cxm_pls_model_construct_name(m, j));
-        if (isnan(r2[j]))
+    for (size_t j = 0; j < nb->c; j++) {
+        printf("  %-*s  ", w, cxm_pls_model_construct_name(nb->m, j));
+        if (isnan(nb->r2[j]))
             printf("%8s", "-");
         else
-            printf("%8.4f", r2[j]);
-        if (isnan(indices[j]))
+            printf("%8.4f", nb->r2[j]);
+        if (isnan(nb->indices[j]))
             printf("  %8s\n", "-");
         else
-            printf("  %8.2f\n", indices[j]);
+            printf("  %8.2f\n", nb->indices[j]);
     }
-    size_t target = c;
-    if (target_name != NULL)
-        cxm_pls_model_find(&target, m, target_name);
-    else if (cxm_pls_model_target(&target, m) != CXM_OK)
-        target = c;
-    if (target < c) {
-        /* Drivers: constructs with a total effect on the target. */
-        size_t drivers[64], n = 0;
-        double mean_i = 0, mean_p = 0;
-        for (size_t j = 0; j < c && n < 64; j++)
-            if (j != target && total[j * c + target] != 0) {
-                drivers[n++] = j;
-                mean_i += total_index[j * c + target];
-                mean_p += indices[j];
-            }
-        if (n > 0) {
-            mean_i /= (double)n;
-            mean_p /= (double)n;
-            for (size_t a = 1; a < n; a++) /* by importance, descending */
-                for (size_t b = a; b > 0 && total_index[drivers[b] * c + target] >
-                                                total_index[drivers[b - 1] * c + target];
-                     b--) {
-                    size_t t = drivers[b];
-                    drivers[b] = drivers[b - 1];
-                    drivers[b - 1] = t;
-                }
-            printf("\nDrivers of %s (importance: total effect in index points per point of the\n"
-                   "driver; performance: the driver's index)\n",
-                   cxm_pls_model_construct_name(m, target));
-            printf("  %4s  %-*s  %10s  %11s  %12s  %s\n", "rank", w, "driver", "importance",
-                   "performance", "total effect", "quadrant");
-            for (size_t k = 0; k < n; k++) {
-                size_t j = drivers[k];
-                double imp = total_index[j * c + target], perf = indices[j];
-                const char *quadrant = imp > mean_i ? (perf > mean_p ? "keep up the good work"
-                                                                     : "concentrate here")
-                                                    : (perf > mean_p ? "possible overkill"
-                                                                     : "low priority");
-                printf("  %4zu  %-*s  %10.4f  %11.2f  %12.4f  %s\n", k + 1, w,
-                       cxm_pls_model_construct_name(m, j), imp, perf, total[j * c + target],
-                       quadrant);
-            }
-            if (value->wanted) {
-                cxm_value_link v;
-                printf("\nValue of +1 index point (lifetime value, margin %g, discount %g)\n",
-                       value->margin, value->discount);
-                printf("  %-*s  %14s  %14s  %16s\n", w, "driver", "retention", "per customer",
-                       "for the base");
-                for (size_t k = 0; k < n; k++) {
-                    int rc = cxm_pls_value_of_driver(&v, r, drivers[k], target, 1.0,
-                                                     &value->retention, value->margin,
-                                                     value->discount, CXM_CASH_END,
-                                                     value->customers);
-                    if (rc != CXM_OK) {
-                        fprintf(stderr, "cxm survey: %s\n", cxm_error_message());
-                        free(total_index);
-                        free(paths);
-                        return CLI_EXIT_DATA;
-                    }
-                    printf("  %-*s  %6.4f->%6.4f  %14.2f  %16.2f\n", w,
-                           cxm_pls_model_construct_name(m, drivers[k]), v.retention,
-                           v.improved_retention, v.gain_per_customer, v.gain);
-                }
-            }
+}
+
+/* The constructs with a total effect on the target, by importance
+ * (descending); their mean importance and performance. */
+static size_t rank_drivers(const report_numbers *nb, size_t target, size_t drivers[64],
+                           double *mean_i, double *mean_p)
+{
+    size_t c = nb->c, n = 0;
+    *mean_i = *mean_p = 0;
+    for (size_t j = 0; j < c && n < 64; j++)
+        if (j != target && nb->total[j * c + target] != 0) {
+            drivers[n++] = j;
+            *mean_i += nb->total_index[j * c + target];
+            *mean_p += nb->indices[j];
         }
+    if (n == 0)
+        return 0;
+    *mean_i /= (double)n;
+    *mean_p /= (double)n;
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && nb->total_index[drivers[b] * c + target] >
+                                        nb->total_index[drivers[b - 1] * c + target];
+             b--) {
+            size_t t = drivers[b];
+            drivers[b] = drivers[b - 1];
+            drivers[b - 1] = t;
+        }
+    return n;
+}
+
+/* The value of +1 index point of each driver. */
+static int print_driver_values(const report_numbers *nb, const size_t *drivers, size_t n,
+                               size_t target, const money *value)
+{
+    int w = nb->width;
+    cxm_value_link v;
+    printf("\nValue of +1 index point (lifetime value, margin %g, discount %g)\n", value->margin,
+           value->discount);
+    printf("  %-*s  %14s  %14s  %16s\n", w, "driver", "retention", "per customer",
+           "for the base");
+    for (size_t k = 0; k < n; k++) {
+        int rc = cxm_pls_value_of_driver(&v, nb->r, drivers[k], target, 1.0, &value->retention,
+                                         value->margin, value->discount, CXM_CASH_END,
+                                         value->customers);
+        if (rc != CXM_OK) {
+            fprintf(stderr, "cxm survey: %s\n", cxm_error_message());
+            return CLI_EXIT_DATA;
+        }
+        printf("  %-*s  %6.4f->%6.4f  %14.2f  %16.2f\n", w,
+               cxm_pls_model_construct_name(nb->m, drivers[k]), v.retention,
+               v.improved_retention, v.gain_per_customer, v.gain);
     }
-    free(total_index);
-    free(paths);
     return CLI_EXIT_OK;
+}
+
+static int print_drivers(const report_numbers *nb, size_t target, const money *value)
+{
+    size_t drivers[64], c = nb->c;
+    double mean_i, mean_p;
+    size_t n = rank_drivers(nb, target, drivers, &mean_i, &mean_p);
+    if (n == 0)
+        return CLI_EXIT_OK;
+    int w = nb->width;
+    printf("\nDrivers of %s (importance: total effect in index points per point of the\n"
+           "driver; performance: the driver's index)\n",
+           cxm_pls_model_construct_name(nb->m, target));
+    printf("  %4s  %-*s  %10s  %11s  %12s  %s\n", "rank", w, "driver", "importance",
+           "performance", "total effect", "quadrant");
+    for (size_t k = 0; k < n; k++) {
+        size_t j = drivers[k];
+        double imp = nb->total_index[j * c + target], perf = nb->indices[j];
+        const char *quadrant = imp > mean_i ? (perf > mean_p ? "keep up the good work"
+                                                             : "concentrate here")
+                                            : (perf > mean_p ? "possible overkill"
+                                                             : "low priority");
+        printf("  %4zu  %-*s  %10.4f  %11.2f  %12.4f  %s\n", k + 1, w,
+               cxm_pls_model_construct_name(nb->m, j), imp, perf, nb->total[j * c + target],
+               quadrant);
+    }
+    return value->wanted ? print_driver_values(nb, drivers, n, target, value) : CLI_EXIT_OK;
+}
+
+static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
+{
+    report_numbers nb;
+    if (!report_numbers_of(&nb, r))
+        return CLI_EXIT_DATA;
+    print_paths(&nb);
+    print_constructs(&nb);
+    size_t target = nb.c;
+    if (target_name != NULL)
+        cxm_pls_model_find(&target, nb.m, target_name);
+    else if (cxm_pls_model_target(&target, nb.m) != CXM_OK)
+        target = nb.c;
+    int code = target < nb.c ? print_drivers(&nb, target, value) : CLI_EXIT_OK;
+    free(nb.paths);
+    return code;
 }
 
 static bool parse_choice(const char *value, const char *const *names, size_t n, int *out)
