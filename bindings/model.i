@@ -67,6 +67,9 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_simulate;
 %ignore cxm_model_simulate_times;
 %ignore cxm_model_simulate_spend;
+%ignore cxm_model_p_alive_interval;
+%ignore cxm_model_conditional_purchases_interval;
+%ignore cxm_model_lifetime_value_interval;
 %ignore cxm_fit_options;
 %ignore cxm_fit_options_init;
 %ignore cxm_fit_report;
@@ -102,6 +105,9 @@ typedef struct cxm_model {} cxm_model;
 %rename(model_simulate) cxmb_model_simulate;
 %rename(model_simulate_times) cxmb_model_simulate_times;
 %rename(model_simulate_spend) cxmb_model_simulate_spend;
+%rename(model_p_alive_interval) cxmb_model_p_alive_interval;
+%rename(model_conditional_purchases_interval) cxmb_model_conditional_purchases_interval;
+%rename(model_lifetime_value_interval) cxmb_model_lifetime_value_interval;
 %inline %{
 static int cxmb_model_create(cxm_model **out, int kind)
 {
@@ -333,5 +339,57 @@ static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t
 {
     int status = cxmb_same_length(dst_n, a_n, "x");
     return status ? status : cxm_model_simulate_spend(dst, dst_n, model, a, seed);
+}
+/* Intervals: lower ends into dst, upper ends into dst2. */
+static int cxmb_model_p_alive_interval(const cxm_model *model, double *dst, size_t dst_n,
+                                       double *dst2, size_t dst2_n, double level, const double *a,
+                                       size_t a_n, const double *b, size_t b_n, const double *c,
+                                       size_t c_n)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    return status ? status : cxm_model_p_alive_interval(dst, dst2, dst_n, model, level, a, b, c);
+}
+
+static int cxmb_model_conditional_purchases_interval(const cxm_model *model, double *dst,
+                                                     size_t dst_n, double *dst2, size_t dst2_n,
+                                                     double level, const double *a, size_t a_n,
+                                                     const double *b, size_t b_n,
+                                                     const double *c, size_t c_n,
+                                                     const double *d, size_t d_n)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "t");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "T");
+    return status ? status
+                  : cxm_model_conditional_purchases_interval(dst, dst2, dst_n, model, level, a, b,
+                                                             c, d);
+}
+
+static int cxmb_model_lifetime_value_interval(const cxm_model *model, double *dst, size_t dst_n,
+                                              double *dst2, size_t dst2_n, double level,
+                                              const double *a, size_t a_n, const double *b,
+                                              size_t b_n, const double *c, size_t c_n,
+                                              const double *d, size_t d_n, double period,
+                                              unsigned periods, double discount, double margin)
+{
+    cxm_value_options o;
+    cxm_value_options_init(&o);
+    o.period = period;
+    o.periods = periods;
+    o.discount = discount;
+    o.margin = margin;
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "value");
+    return status ? status
+                  : cxm_model_lifetime_value_interval(dst, dst2, dst_n, model, level, a, b, c, d,
+                                                      &o);
 }
 %}

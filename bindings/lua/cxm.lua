@@ -702,6 +702,34 @@ function Model:p_alive(x, t_x, T)
   return predict(function(n, ...) return core.model_p_alive(self.handle, n, ...) end, x, t_x, T)
 end
 
+-- A prediction with two results (lower and upper ends) over broadcast arguments.
+local function predict_pair(fn, ...)
+  local count = select("#", ...)
+  local packed = table.pack(broadcast(...))
+  if not packed[1] then
+    local args = table.pack(...)
+    for i = 1, count do args[i] = { args[i] } end
+    local lower, upper = fn(1, table.unpack(args, 1, count))
+    return lower[1], upper[1]
+  end
+  return fn(packed[1], table.unpack(packed, 2, count + 1))
+end
+
+--- Interval of P(alive) at level (default 0.95) from the fit's covariance (delta method,
+-- docs/models.md section 1.10): returns lower, upper (numbers or tables).
+function Model:p_alive_interval(x, t_x, T, level)
+  return predict_pair(function(n, ...)
+    return core.model_p_alive_interval(self.handle, n, n, level or 0.95, ...)
+  end, x, t_x, T)
+end
+
+--- Interval of the conditional expected purchases E[Y(t) | x, t_x, T]: lower, upper.
+function Model:conditional_purchases_interval(t, x, t_x, T, level)
+  return predict_pair(function(n, ...)
+    return core.model_conditional_purchases_interval(self.handle, n, n, level or 0.95, ...)
+  end, t, x, t_x, T)
+end
+
 function Model:expected_purchases(t)
   return predict(function(n, ...) return core.model_expected_purchases(self.handle, n, ...) end, t)
 end
@@ -741,6 +769,18 @@ function Model:lifetime_value(purchases, x, t_x, T, mean_spend, opts)
   local out = core.model_lifetime_value(purchases.handle, n, a, b, c, d, opts.period,
     opts.periods or 12, opts.discount or 0.01, opts.margin or 1)
   return scalar and out[1] or out
+end
+
+--- Interval of the lifetime value (arguments as lifetime_value; opts.level, default 0.95):
+-- lower, upper. The purchase model's parameter uncertainty; the spend is taken as known.
+function Model:lifetime_value_interval(purchases, x, t_x, T, mean_spend, opts)
+  opts = opts or {}
+  if not opts.period then error("opts.period (the period length in model time units) is required", 2) end
+  local value = self:expected_spend(x, mean_spend)
+  return predict_pair(function(n, a, b, c, d)
+    return core.model_lifetime_value_interval(purchases.handle, n, n, opts.level or 0.95, a, b, c,
+      d, opts.period, opts.periods or 12, opts.discount or 0.01, opts.margin or 1)
+  end, x, t_x, T, value)
 end
 
 --- Simulated customers observed for T (a table): returns tables x and t_x.

@@ -442,6 +442,51 @@ CXM_API int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *mod
                                      const double *x, const double *t_x, const double *T,
                                      const double *value, const cxm_value_options *options);
 
+/* ------------------------------------------------------------------ prediction intervals */
+
+/*
+ * Customer-level intervals that carry the uncertainty of the fitted
+ * parameters into each customer's prediction (docs/models.md §1.10), by the
+ * delta method on the scale where the quantity is unbounded: logit for
+ * P(alive), log for expected purchases and lifetime value; the interval is
+ * symmetric there, so it never leaves the quantity's range. The parameters'
+ * covariance is the fit's (cxm_model_covariance()), so the model must be
+ * fitted (#CXM_ESTATE when its parameters were set by hand). Cost: 2p + 2
+ * predictions of every customer for p parameters, in bounded memory.
+ *
+ * The intervals describe parameter uncertainty only: how well the
+ * population is known, not how many purchases one customer will make
+ * (that is the Poisson spread around the expectation).
+ *
+ * @param[out] dst_lower,dst_upper  @p n lower and upper ends.
+ * @param n      number of customers.
+ * @param model  a fitted purchase model.
+ * @param level  coverage in (0, 1), e.g. 0.95.
+ */
+
+/** Interval of P(alive) at @p level (inputs as cxm_model_p_alive()). */
+CXM_API int cxm_model_p_alive_interval(double *dst_lower, double *dst_upper, size_t n,
+                                       const cxm_model *model, double level, const double *x,
+                                       const double *t_x, const double *T);
+
+/** Interval of E[Y(t) | x, t_x, T] at @p level (inputs as cxm_model_conditional_purchases()). */
+CXM_API int cxm_model_conditional_purchases_interval(double *dst_lower, double *dst_upper,
+                                                     size_t n, const cxm_model *model,
+                                                     double level, const double *t,
+                                                     const double *x, const double *t_x,
+                                                     const double *T);
+
+/**
+ * Interval of the lifetime value at @p level (inputs as
+ * cxm_model_lifetime_value()); @p value is taken as known, so the interval
+ * covers the purchase model's uncertainty, not the spend model's.
+ */
+CXM_API int cxm_model_lifetime_value_interval(double *dst_lower, double *dst_upper, size_t n,
+                                              const cxm_model *model, double level,
+                                              const double *x, const double *t_x,
+                                              const double *T, const double *value,
+                                              const cxm_value_options *options);
+
 /* ------------------------------------------------------------------ simulation */
 
 /**

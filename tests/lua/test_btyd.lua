@@ -52,7 +52,21 @@ local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 }
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
 
-local ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
+local ok, message
+-- Intervals from the fit's covariance: around the estimate, a point where P(alive) is 1.
+local lo, hi = bg:p_alive_interval(2, 30.43, 38.86)
+local est = bg:p_alive(2, 30.43, 38.86)
+check("P(alive) interval", lo < est and est < hi and lo > 0 and hi < 1, lo .. " " .. hi)
+local los, his = bg:p_alive_interval({ 0, 2 }, { 0, 30.43 }, { 38.86, 38.86 }, 0.9)
+check("P(alive) interval table", los[1] == 1 and his[1] == 1 and los[2] > lo and his[2] < hi)
+lo, hi = bg:conditional_purchases_interval(39, 2, 30.43, 38.86)
+check("E[Y] interval", lo < 1.226 and 1.226 < hi, lo .. " " .. hi)
+lo, hi = gg:lifetime_value_interval(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+check("lifetime value interval", lo < value and value < hi, lo .. " " .. hi)
+ok, message = pcall(bg.p_alive_interval, bg, 2, 30.43, 38.86, 1.5)
+check("interval level is checked", not ok and message:find("level"), message)
+
+ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
 check("bad row is an error", not ok and message:find("t_x 6 is greater than T 5"), message)
 ok, message = pcall(function()
   local zeros, zero_t, lengths = {}, {}, {}

@@ -84,6 +84,25 @@ def _elementwise(call, named_inputs, name):
     return result
 
 
+def _elementwise_pair(call, named_inputs, name):
+    """(lower, upper) from ``call(dst_lower, dst_upper, *inputs)``, each shaped as
+    _elementwise shapes one result (float, numpy array or pandas Series)."""
+    uppers = []
+
+    def both(dst, *flat):
+        upper = np.empty_like(dst)
+        call(dst, upper, *flat)
+        uppers.append(upper)
+
+    lower = _elementwise(both, named_inputs, name + "_lower")
+    upper = uppers[0]
+    if isinstance(lower, float):
+        return lower, float(upper[0])
+    if hasattr(lower, "index"):
+        return lower, _pandas().Series(upper, index=lower.index, name=name + "_upper")
+    return lower, upper.reshape(np.shape(lower))
+
+
 def _flat(value, name, **checks):
     """A 1-D float64 array, checked as _CHECKS says for ``name`` unless told otherwise."""
     return as_vector(value, name, **(checks or _CHECKS.get(name, {"finite": True})))
@@ -396,6 +415,26 @@ class _PurchaseFitter(_Fitter):
             lambda dst, tt, x, r, big: core.model_conditional_purchases(self._model, dst, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
+    def conditional_probability_alive_interval(self, frequency, recency, T, level=0.95):
+        """(lower, upper): an interval of P(alive) per customer at coverage ``level`` that
+        carries the fitted parameters' uncertainty (delta method on the logit scale, from
+        the fit's covariance; docs/models.md section 1.10). Needs a fitted model."""
+        lvl = as_float(level, "level")
+        return _elementwise_pair(
+            lambda lo, hi, x, r, t: core.model_p_alive_interval(self._model, lo, hi, lvl, x, r, t),
+            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
+
+    def conditional_expected_number_of_purchases_up_to_time_interval(self, t, frequency, recency,
+                                                                     T, level=0.95):
+        """(lower, upper): an interval of E[Y(t) | frequency, recency, T] per customer at
+        coverage ``level`` from the fitted parameters' uncertainty (delta method on the log
+        scale; docs/models.md section 1.10). Needs a fitted model."""
+        lvl = as_float(level, "level")
+        return _elementwise_pair(
+            lambda lo, hi, tt, x, r, big: core.model_conditional_purchases_interval(
+                self._model, lo, hi, lvl, tt, x, r, big),
+            {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
+
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
         return _elementwise(lambda dst, tt: core.model_expected_purchases(self._model, dst, tt),
@@ -590,23 +629,45 @@ class GammaGammaFitter(_Fitter):
         value, and raises :class:`cxm.DomainError` when more than 1000 periods would (e.g.
         ``time=10**6`` at ``discount_rate=1e-6``).
         """
-        if not isinstance(transaction_prediction_model, _PurchaseFitter):
-            raise ArgumentTypeError(
-                "transaction_prediction_model must be a fitted purchase model (BetaGeoFitter, "
-                f"ModifiedBetaGeoFitter, ParetoNBDFitter), got {type(transaction_prediction_model).__name__}")
-        if period is None:
-            if not isinstance(freq, str) or freq not in _MONTH:
-                raise InvalidArgumentError(
-                    f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
-                    "model's time unit with period=")
-            period = _MONTH[freq]
-        options = (as_float(period, "period", positive=True), _whole_periods(time),
-                   as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
+        model, options = _value_options(transaction_prediction_model, time, discount_rate, freq,
+                                        period, margin)
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
-        model = transaction_prediction_model._model
         return _elementwise(
             lambda dst, x, r, big, v: core.model_lifetime_value(model, dst, x, r, big, v, *options),
             {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
+
+    def customer_lifetime_value_interval(self, transaction_prediction_model, frequency, recency,
+                                         T, monetary_value, time=12, discount_rate=0.01, freq="D",
+                                         period=None, margin=1.0, level=0.95):
+        """(lower, upper): an interval of customer_lifetime_value (same arguments) at
+        coverage ``level`` from the purchase model's fitted parameters (delta method on the
+        log scale; docs/models.md section 1.10). The expected spend is taken as known: the
+        interval does not include the spend model's uncertainty."""
+        lvl = as_float(level, "level")
+        model, options = _value_options(transaction_prediction_model, time, discount_rate, freq,
+                                        period, margin)
+        spend = self.conditional_expected_average_profit(frequency, monetary_value)
+        return _elementwise_pair(
+            lambda lo, hi, x, r, big, v: core.model_lifetime_value_interval(
+                model, lo, hi, lvl, x, r, big, v, *options),
+            {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
+
+
+def _value_options(transaction_prediction_model, time, discount_rate, freq, period, margin):
+    """The purchase model's handle and the lifetime-value options of the C API."""
+    if not isinstance(transaction_prediction_model, _PurchaseFitter):
+        raise ArgumentTypeError(
+            "transaction_prediction_model must be a fitted purchase model (BetaGeoFitter, "
+            f"ModifiedBetaGeoFitter, ParetoNBDFitter), got {type(transaction_prediction_model).__name__}")
+    if period is None:
+        if not isinstance(freq, str) or freq not in _MONTH:
+            raise InvalidArgumentError(
+                f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
+                "model's time unit with period=")
+        period = _MONTH[freq]
+    options = (as_float(period, "period", positive=True), _whole_periods(time),
+               as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
+    return transaction_prediction_model._model, options
 
 
 _FITTERS = {core.MODEL_BGNBD: BetaGeoFitter, core.MODEL_MBGNBD: ModifiedBetaGeoFitter,
