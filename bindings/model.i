@@ -70,6 +70,11 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_p_alive_interval;
 %ignore cxm_model_conditional_purchases_interval;
 %ignore cxm_model_lifetime_value_interval;
+/* Static covariates: bound with the Python and Lua covariate APIs (next). */
+%ignore cxm_model_set_covariates;
+%ignore cxm_model_covariate_count;
+%ignore cxm_model_fit_covariates;
+%ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
 %ignore cxm_fit_options_init;
 %ignore cxm_fit_report;

@@ -442,6 +442,77 @@ CXM_API int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *mod
                                      const double *x, const double *t_x, const double *T,
                                      const double *value, const cxm_value_options *options);
 
+/* ------------------------------------------------------------------ static covariates */
+
+/*
+ * Time-invariant covariates on the purchase and dropout processes
+ * (docs/models.md §1.11), in CLVTools' parameterisation, so that all effects
+ * 0 is the model without covariates:
+ *
+ *   BG/NBD, MBG/NBD:  α_i = α·exp(−γ_p'z_i),  a_i = a·exp(γ_d'z_i),  b_i = b·exp(γ_d'z_i)
+ *   Pareto/NBD:       α_i = α·exp(−γ_p'z_i),  β_i = β·exp(−γ_d'z_i)
+ *
+ * A positive purchase effect raises the purchase rate (α is a scale); a
+ * positive Pareto/NBD dropout effect raises the dropout rate. The effects
+ * are parameters of the model after its own ("purchase.gender",
+ * "dropout.channel"), with standard errors from the same analytic Hessian.
+ * Customers with equal covariates share their parameters, so a fit costs
+ * about one plain fit per distinct covariate vector's rows; a fit takes at
+ * most 65536 distinct vectors (bin continuous covariates first).
+ */
+
+/**
+ * Give a purchase model covariates (or remove them, with 0 and 0): the
+ * effects become parameters after the kind's own, named "purchase.<name>"
+ * and "dropout.<name>". The model becomes empty. #CXM_EUNSUPPORTED for
+ * kinds without covariates (Gamma-Gamma, BG/BB, sBG); #CXM_EINVAL for
+ * missing, empty or repeated names or more than 32 parameters in all.
+ */
+CXM_API int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
+                                     const char *const *purchase_names, size_t dropout_n,
+                                     const char *const *dropout_names);
+
+/** The numbers of purchase and dropout covariates of a model (0 and 0 without). */
+CXM_API int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n,
+                                      const cxm_model *model);
+
+/**
+ * Fit a model with covariates (cxm_model_set_covariates() first) by maximum
+ * likelihood, starting from the fit without covariates (all effects 0).
+ *
+ * @param model    the model; on failure it keeps its state (as cxm_model_fit()).
+ * @param n        number of customers.
+ * @param x,t_x,T  the customers' histories (as cxm_model_fit()).
+ * @param purchase @p n rows of the purchase covariates, row-major (n × purchase_n);
+ *                 NULL when there are none.
+ * @param dropout  @p n rows of the dropout covariates (n × dropout_n), or NULL.
+ * @param weights  customers per row, or NULL.
+ * @param options  as cxm_model_fit(); the penalty applies to every parameter.
+ * @return #CXM_OK, #CXM_ECONVERGE (a covariate that is constant, or two
+ *         that are collinear, leave effects unidentified), #CXM_EINVAL
+ *         naming the row and covariate.
+ */
+CXM_API int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x,
+                                     const double *t_x, const double *T, const double *purchase,
+                                     const double *dropout, const double *weights,
+                                     const cxm_fit_options *options);
+
+/**
+ * The model of one customer: a model of the base kind (no covariates) with
+ * that customer's parameters, on which every prediction of this header
+ * works. From a fitted model it carries the covariance of those parameters
+ * (the delta method, J Σ J'), so that the prediction intervals reflect the
+ * effects' uncertainty too; its likelihood and fit report are the
+ * covariate fit's. Free it with cxm_model_free().
+ *
+ * @param[out] out  the customer's model.
+ * @param model     a model with covariates and parameters.
+ * @param purchase  the customer's purchase covariates (purchase_n values), or NULL when none.
+ * @param dropout   the customer's dropout covariates (dropout_n values), or NULL when none.
+ */
+CXM_API int cxm_model_for_customer(cxm_model **out, const cxm_model *model,
+                                   const double *purchase, const double *dropout);
+
 /* ------------------------------------------------------------------ prediction intervals */
 
 /*

@@ -849,6 +849,9 @@ const cxm__kind cxm__kind_bgnbd = {
     .purchase_probability = probability_bg,
     .dert = dert_bg,
     .simulate = simulate_bg,
+    /* α_i = α·exp(−γ_p'z); a_i = a·exp(γ_d'z), b_i = b·exp(γ_d'z) (CLVTools). */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 2, 1 }, { 3, 1 } },
 };
 
 static const char *const mbgnbd_aliases[] = { "mbg/nbd", NULL };
@@ -876,4 +879,7 @@ const cxm__kind cxm__kind_mbgnbd = {
     .purchase_probability = probability_mbg,
     .dert = dert_mbg,
     .simulate = simulate_mbg,
+    /* As BG/NBD's. */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 2, 1 }, { 3, 1 } },
 };

@@ -26,7 +26,8 @@
 #include "numeric/rng.h"
 
 enum {
-    CXM__MAX_PARAMS = 8,
+    /* A kind's own parameters plus the effects of static covariates. */
+    CXM__MAX_PARAMS = 32,
     CXM__MAX_COLUMNS = 4,
     /* Rows per block in likelihood sums and threaded predictions. Fixed, so
      * that sums do not depend on the number of threads. */
@@ -66,6 +67,12 @@ typedef struct cxm__data {
 } cxm__data;
 
 typedef struct cxm__kind cxm__kind;
+
+/* A parameter that static covariates scale: θ_i = θ·exp(sign·γ'z_i)
+ * (lib/clv/covariates.c). sign 0 ends a kind's list. */
+typedef struct cxm__cov_target {
+    signed char param, sign;
+} cxm__cov_target;
 
 /* One evaluation of the likelihood over rows [begin, end).
  * acc[0] += Σ w·ln L; when order >= 1, acc[1..p] += Σ w·∂ln L/∂θ; when
@@ -135,6 +142,11 @@ struct cxm__kind {
     size_t (*aux_size)(const cxm__data *data);
     int (*aux_index)(const cxm__data *data, double *aux);
     void (*aux_fill)(const double *params, const cxm__data *data, double *aux, int order);
+
+    /* Static covariates, in CLVTools' parameterisation: the parameters the
+     * purchase-process and the dropout-process covariates scale. A kind
+     * whose purchase list is empty takes no covariates. */
+    cxm__cov_target purchase_targets[2], dropout_targets[2];
 };
 
 /* The table of a kind, or NULL when this version does not implement it. */

@@ -1172,4 +1172,7 @@ const cxm__kind cxm__kind_pareto_nbd = {
     .purchase_probability = probability,
     .dert = dert,
     .simulate = simulate,
+    /* α_i = α·exp(−γ_p'z), β_i = β·exp(−γ_d'z) (CLVTools). */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 3, -1 } },
 };
