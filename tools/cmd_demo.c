@@ -267,9 +267,9 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
         }
         free(pred);
     }
-    /* The next 12 months (52 weeks in 12 periods of 4.348 weeks), 1% a month. */
+    /* The next 12 months (12 periods of a month in weeks, 4.348), 1% a month. */
     cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
-    vo.period = 52.0 / 12.0;
+    vo.period = CXM_DAYS_PER_MONTH / 7.0;
     vo.periods = 12;
     vo.discount = 0.01;
     for (size_t i = 0; i < n; i++)
@@ -432,7 +432,7 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
         cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
         double unit = 7.0;
         cxm_table_scalar(&unit, truth, "time_unit_days");
-        vo.period = 365.25 / 12.0 / unit;
+        vo.period = CXM_DAYS_PER_MONTH / unit;
         vo.periods = 12;
         vo.discount = 0.01;
         if (ok(c, cxm_model_lifetime_value(value, n, bg, x, t_x, T, spend, &vo)))
