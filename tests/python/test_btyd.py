@@ -246,9 +246,9 @@ class DemoAgrees(unittest.TestCase):
         self.assertEqual(int(cohort.group(1).replace(",", "")), round(value.sum()))
         # The first row of the top customers: its id and value (whole dollars).
         top = value.sort_values(ascending=False)
-        row = re.search(r"^ +%s +.* (\d+)$" % re.escape(top.index[0]), done.stdout, re.M)
+        row = re.search(r"^ +%s +.* \$([0-9,]+)$" % re.escape(top.index[0]), done.stdout, re.M)
         self.assertIsNotNone(row, done.stdout)
-        self.assertEqual(int(row.group(1)), round(top.iloc[0]))
+        self.assertEqual(int(row.group(1).replace(",", "")), round(top.iloc[0]))
 
 
 if __name__ == "__main__":
