@@ -646,13 +646,9 @@ static void compute_world(demo_ctx *c, demo_world *d, cxm_sim_settings *settings
 
 /* ------------------------------------------------------------------ the text report */
 
-static void print_report(const demo_report *r)
+static void print_cdnow(const demo_cdnow *d)
 {
-    const demo_cdnow *d = &r->cdnow;
-    const demo_world *w = &r->world;
     char a[48], b[48], c[48];
-    printf("libcxm %s demo: customer experience, measured\n\n", cxm_version_string());
-
     printf("1. Lifetime value on real data: the CDNOW sample (%s customers, 1997-98)\n",
            demo_thousands(a, sizeof a, (double)d->customers));
     printf("   BG/NBD on weeks 1-39:  r %.3f (SE %.3f)  alpha %.2f (%.2f)  a %.3f (%.3f)  "
@@ -674,7 +670,11 @@ static void print_report(const demo_report *r)
         printf("     %-8s  %7.0f  %13.1f  %8.2f  %12.1f  %7s  %8s\n", d->top_id[k], d->top_x[k],
                d->top_recency[k], d->top_alive[k], d->top_purchases[k], b, c);
     }
+}
 
+static void print_world(const demo_world *w)
+{
+    char a[48], b[48], c[48];
     printf("\n2. A simulated business: %s (%s customers, seed %llu)\n", w->title,
            demo_thousands(a, sizeof a, (double)w->customers), w->seed);
     printf("   Funnel: EXPLORE %s > BUY %s (%.1f%%) > PROMOTE %s (%.1f%% of buyers)\n"
@@ -718,9 +718,9 @@ static void print_report(const demo_report *r)
            demo_thousands(a, sizeof a, (double)w->respondents),
            demo_thousands(b, sizeof b, w->nps.promoters),
            demo_thousands(c, sizeof c, w->nps.detractors));
-    printf("   Drivers of satisfaction (PLS path model; satisfaction index %.1f on 0-100, R2 %.2f;\n"
-           "   importance: index points of satisfaction per index point of the driver; in\n"
-           "   brackets the driver's own index, 0-100):\n    ",
+    printf("   Drivers of satisfaction (PLS path model; satisfaction index %.1f on 0-100,\n"
+           "   R2 %.2f; importance: index points of satisfaction per index point of the\n"
+           "   driver; in brackets the driver's own index, 0-100):\n    ",
            w->satisfaction_index, w->r2_satisfaction);
     for (size_t k = 0; k < w->ndrivers; k++)
         printf("%s %s %.2f (index %.0f)", k ? "," : "", w->driver[k], w->driver_effect[k],
@@ -738,7 +738,8 @@ static void print_report(const demo_report *r)
         printf("     satisfaction (survey mean, 1-10) %.2f > %.2f, NPS %+.1f > %+.1f,\n"
                "     customers who promote (funnel PROMOTE) %s > %s\n",
                o->satisfaction, n->satisfaction, o->nps, n->nps,
-               demo_thousands(a, sizeof a, o->promoters), demo_thousands(b, sizeof b, n->promoters));
+               demo_thousands(a, sizeof a, o->promoters),
+               demo_thousands(b, sizeof b, n->promoters));
         printf("     revenue over the %.0f weeks observed: $%s > $%s (%+.1f%%)\n", w->weeks,
                demo_thousands(a, sizeof a, o->revenue), demo_thousands(b, sizeof b, n->revenue),
                100.0 * (n->revenue - o->revenue) / o->revenue);
@@ -747,6 +748,13 @@ static void print_report(const demo_report *r)
                demo_thousands(a, sizeof a, o->value), demo_thousands(b, sizeof b, n->value),
                demo_thousands(c, sizeof c, n->value - o->value));
     }
+}
+
+static void print_report(const demo_report *r)
+{
+    printf("libcxm %s demo: customer experience, measured\n\n", cxm_version_string());
+    print_cdnow(&r->cdnow);
+    print_world(&r->world);
 }
 
 /* ------------------------------------------------------------------ the command */

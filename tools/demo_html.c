@@ -96,18 +96,10 @@ static void cdnow_section(FILE *f, const demo_cdnow *d)
     fprintf(f, "</table>\n");
 }
 
-static void world_section(FILE *f, const demo_world *w)
+/* The funnel and who earned the first purchases (Markov vs last touch). */
+static void world_decisions(FILE *f, const demo_world *w)
 {
-    char a[48], b[48], c[48];
-    fprintf(f, "<h2>2. A simulated business: ");
-    svg_text(f, w->title);
-    fprintf(f, "</h2>\n<p>%s simulated customers (seed %llu) with their own expectations walk "
-               "through %zu touchpoints, perceive and feel each one, decide to explore, buy, "
-               "promote or leave, answer a survey and keep buying until they drop out. "
-               "Employees rate their own touchpoints. Everything below is computed from the "
-               "data the simulation produced, as it would be from real logs.</p>\n",
-            demo_thousands(a, sizeof a, (double)w->customers), w->seed, w->ntp);
-
+    char a[48];
     fprintf(f, "<h3>The customer's decisions (outside in)</h3>\n");
     static const char *const stages[] = { "EXPLORE", "BUY", "PROMOTE" };
     char counts[3][64];
@@ -129,12 +121,17 @@ static void world_section(FILE *f, const demo_world *w)
     const char *labels[DEMO_MAX_TP];
     for (size_t i = 0; i < w->nchannels; i++)
         labels[i] = w->channel[i];
-    svg_paired_bar_chart(f, "Who earned the first purchases: exact Markov attribution vs last touch "
-                            "(purchases)",
+    svg_paired_bar_chart(f, "Who earned the first purchases: exact Markov attribution vs "
+                            "last touch (purchases)",
                          w->nchannels, labels, w->markov, "Markov (removal effects)",
                          w->last_touch, "last touch", 0);
+}
 
+/* Employees' ratings against customers', and the experience map. */
+static void world_touchpoints(FILE *f, const demo_world *w)
+{
     fprintf(f, "<h3>The two perspectives meet at the touchpoints</h3>\n");
+    const char *labels[DEMO_MAX_TP];
     for (size_t i = 0; i < w->ntp; i++)
         labels[i] = w->name[i];
     svg_paired_bar_chart(f, "Inside out vs outside in: mean rating by employees and by customers "
@@ -158,12 +155,18 @@ static void world_section(FILE *f, const demo_world *w)
                 w->employee[i] - w->customer[i]);
     }
     fprintf(f, "</table>\n");
+}
 
+/* NPS, the drivers of satisfaction and BG/NBD against the simulation's truth. */
+static void world_chain(FILE *f, const demo_world *w)
+{
+    char a[48], b[48], c[48];
     fprintf(f, "<h3>From expectations to results: the emotion chain</h3>\n");
     fprintf(f, "<p>Net Promoter Score <span class=big>%+.1f</span> on a scale of -100 to +100 "
                "(95%% interval %+.1f to %+.1f), from %s answers to &ldquo;would you recommend "
-               "us?&rdquo; on 0&#8209;10: %s promoters (9&#8209;10), %s detractors (0&#8209;6). Satisfaction index "
-               "%.1f on 0-100; the path model explains %.0f%% of its variance.</p>\n",
+               "us?&rdquo; on 0&#8209;10: %s promoters (9&#8209;10), %s detractors "
+               "(0&#8209;6). Satisfaction index %.1f on 0-100; the path model explains %.0f%% "
+               "of its variance.</p>\n",
             w->nps.nps, w->nps.adjusted_lower, w->nps.adjusted_upper,
             demo_thousands(a, sizeof a, (double)w->respondents),
             demo_thousands(b, sizeof b, w->nps.promoters),
@@ -180,9 +183,12 @@ static void world_section(FILE *f, const demo_world *w)
                "each simulated customer's b.</p>\n",
             w->bg[0], w->true_bg[0], w->bg[1], w->true_bg[1], w->bg[2], w->true_bg[2], w->bg[3],
             w->true_bg[3]);
+}
 
-    if (w->worst == SIZE_MAX)
-        return;
+/* What repairing the worst touchpoint is worth: the same customers simulated again. */
+static void world_repair(FILE *f, const demo_world *w)
+{
+    char a[48], b[48];
     const demo_outcome *o = &w->before, *n = &w->after;
     fprintf(f, "<h3>What repairing the worst touchpoint is worth</h3>\n<p>");
     svg_text(f, w->name[w->worst]);
@@ -213,6 +219,24 @@ static void world_section(FILE *f, const demo_world *w)
     const char *const money_labels[2] = { money_text[0], money_text[1] };
     svg_bar_chart(f, "Expected value of the next 12 months (BG/NBD + Gamma-Gamma)", 2, what,
                   values, 0, money_labels);
+}
+
+static void world_section(FILE *f, const demo_world *w)
+{
+    char a[48];
+    fprintf(f, "<h2>2. A simulated business: ");
+    svg_text(f, w->title);
+    fprintf(f, "</h2>\n<p>%s simulated customers (seed %llu) with their own expectations walk "
+               "through %zu touchpoints, perceive and feel each one, decide to explore, buy, "
+               "promote or leave, answer a survey and keep buying until they drop out. "
+               "Employees rate their own touchpoints. Everything below is computed from the "
+               "data the simulation produced, as it would be from real logs.</p>\n",
+            demo_thousands(a, sizeof a, (double)w->customers), w->seed, w->ntp);
+    world_decisions(f, w);
+    world_touchpoints(f, w);
+    world_chain(f, w);
+    if (w->worst != SIZE_MAX)
+        world_repair(f, w);
 }
 
 int demo_write_html(const char *path, const demo_report *report)

@@ -229,7 +229,8 @@ static const char *place_label(box *out, double px, double py, double w, const b
     double best = INFINITY;
     int chosen = 0;
     for (int k = 0; k < (int)(sizeof place / sizeof *place); k++) {
-        double x0 = px + place[k].dx - (place[k].anchor == 1 ? w : place[k].anchor == 2 ? w / 2 : 0);
+        double shift = place[k].anchor == 1 ? w : place[k].anchor == 2 ? w / 2 : 0;
+        double x0 = px + place[k].dx - shift;
         box b = { x0, py + place[k].dy - 13, x0 + w, py + place[k].dy };
         double cost = 0;
         if (b.x0 < plot->x0 || b.x1 > plot->x1 || b.y0 < plot->y0 || b.y1 > plot->y1)
@@ -280,7 +281,8 @@ void svg_quadrant_chart(FILE *out, const char *title, size_t n, const char *cons
     size_t ntaken = 0;
     for (int k = 0; k < 4; k++) {
         double w = text_width(quadrant_names[k]) + 6;
-        double x0 = k % 2 == 0 ? left + 6 : width - right - 6 - w, base = k < 2 ? top + 16 : height - bottom - 8;
+        double x0 = k % 2 == 0 ? left + 6 : width - right - 6 - w;
+        double base = k < 2 ? top + 16 : height - bottom - 8;
         taken[ntaken++] = (box){ x0, base - 11, x0 + w, base + 3 };
     }
     for (size_t i = 0; i < n && ntaken < sizeof taken / sizeof *taken; i++)
