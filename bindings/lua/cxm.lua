@@ -12,6 +12,8 @@ local core = require "cxm_core"
 local cxm = {
   version = core.version_string(),
   core = core,
+  -- One month in days (CXM_DAYS_PER_MONTH: 365.2425 / 12), the month of cxm demo and Python.
+  DAYS_PER_MONTH = core.DAYS_PER_MONTH,
 }
 
 local function timing(opts)
@@ -599,7 +601,8 @@ end
 --   m:p_alive(x, t_x, T)                            -- numbers or tables (broadcast)
 --   m:conditional_purchases(39, x, t_x, T)
 --   local gg = cxm.model("gg"); gg:fit_spend(x, mean_spend)
---   gg:lifetime_value(m, x, t_x, T, mean_spend, { period = 52 / 12, periods = 12, discount = 0.01 })
+--   gg:lifetime_value(m, x, t_x, T, mean_spend,        -- months of a model in weeks
+--                     { period = cxm.DAYS_PER_MONTH / 7, periods = 12, discount = 0.01 })
 local Model = {}
 Model.__index = Model
 

@@ -127,11 +127,17 @@ typedef struct cxm_fit_report {
 /** An empty report of the current version, ready for cxm_model_fit_report(). */
 #define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0 }
 
+/** One month in days: a twelfth of the mean Gregorian year, 365.2425 days (not 30).
+ *  The one month of libcxm: cxm demo, cxm predict's examples, Python's
+ *  customer_lifetime_value(freq=...) and Lua use it; divide by 7 for weeks. */
+#define CXM_DAYS_PER_MONTH (365.2425 / 12.0)
+
 /** Options of cxm_model_lifetime_value(). Initialise with #CXM_VALUE_OPTIONS_INIT. */
 typedef struct cxm_value_options {
     unsigned version;   /**< #CXM_VALUE_OPTIONS_VERSION. */
     double period;      /**< Length of one period in the model's time unit (required, > 0):
-                             e.g. 365.25/12 for months when the model is in days. */
+                             e.g. #CXM_DAYS_PER_MONTH for months when the model is
+                             in days, #CXM_DAYS_PER_MONTH / 7 when it is in weeks. */
     unsigned periods;   /**< Number of periods H summed (default 12). */
     double discount;    /**< Discount rate per period, >= 0 (default 0.01). */
     double margin;      /**< Share of each transaction's value that is profit (default 1). */

@@ -48,7 +48,7 @@ check("gg p", near(q.p, 6.2488, 1e-4), q.p)
 check("gg q", near(q.q, 3.7446, 1e-4), q.q)
 check("gg gamma", near(q.gamma, 15.4477, 1e-4), q.gamma)
 check("E[M]", near(gg:expected_spend(2, 22.35), 24.6586, 1e-3))
-local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = cxm.DAYS_PER_MONTH / 7 })
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
 

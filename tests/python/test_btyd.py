@@ -1,6 +1,8 @@
 """The lifetimes-compatible BTYD fitters: CDNOW (docs/models.md §1.4, §1.7), pandas in and out,
 errors as cxm exceptions, persistence, simulation and lifetime value."""
 import os
+import re
+import subprocess
 import tempfile
 import unittest
 
@@ -210,6 +212,43 @@ class Simulation(unittest.TestCase):
         fit = cxm.BetaGeoFitter().fit(one["frequency"], one["recency"], one["T"])
         z = (fit.params_ - truth.params_).abs() / fit.standard_errors_
         self.assertTrue((z < 4).all(), z)
+
+
+class DemoAgrees(unittest.TestCase):
+    """cxm demo's value of the next 12 months is the API's: same customers, same month
+    (cxm.core.DAYS_PER_MONTH / 7 weeks with freq="W"), same discount."""
+
+    def test_cohort_and_top_customer_values(self):
+        program = os.environ.get("CXM")
+        if not program:
+            self.skipTest("CXM (the built cxm program) is not set")
+        self.assertAlmostEqual(cxm.core.DAYS_PER_MONTH, 365.2425 / 12, places=12)
+        data = os.path.join(os.environ.get("top_srcdir", ".."), "data")
+        log = pd.read_csv(os.path.join(data, "cdnow", "CDNOW_sample.txt"), sep=r"\s+",
+                          header=None, names=["master", "customer", "date", "cds", "dollars"],
+                          dtype={"customer": str, "date": str})
+        s = cxm.calibration_and_holdout_data(
+            log, "customer", "date", calibration_period_end="1997-09-30",
+            observation_period_end="1998-06-30", freq="D", freq_multiplier=7,
+            datetime_format="%Y%m%d", monetary_value_col="dollars")
+        bgf = cxm.BetaGeoFitter().fit(s["frequency_cal"], s["recency_cal"], s["T_cal"])
+        repeat = s[s["frequency_cal"] > 0]
+        ggf = cxm.GammaGammaFitter().fit(repeat["frequency_cal"], repeat["monetary_value_cal"])
+        value = ggf.customer_lifetime_value(bgf, s["frequency_cal"], s["recency_cal"],
+                                            s["T_cal"], s["monetary_value_cal"], time=12,
+                                            discount_rate=0.01, freq="W")
+        done = subprocess.run([program, "demo", "--quiet", "--bootstrap", "0",
+                               "--cdnow", os.path.join(data, "cdnow", "CDNOW_sample.txt")],
+                              capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        cohort = re.search(r"next 12 months: \$([0-9,]+) for the cohort", done.stdout)
+        self.assertIsNotNone(cohort, done.stdout)
+        self.assertEqual(int(cohort.group(1).replace(",", "")), round(value.sum()))
+        # The first row of the top customers: its id and value (whole dollars).
+        top = value.sort_values(ascending=False)
+        row = re.search(r"^ +%s +.* \$([0-9,]+)$" % re.escape(top.index[0]), done.stdout, re.M)
+        self.assertIsNotNone(row, done.stdout)
+        self.assertEqual(int(row.group(1).replace(",", "")), round(top.iloc[0]))
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ MAX_SIMULATED = 10**8
 # Most periods customer_lifetime_value takes (the C interface's unsigned count).
 MAX_VALUE_PERIODS = 2**32 - 1
 
-# Length of a month in a time unit, from the mean Gregorian year (365.2425 days).
-_MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 12 * 24}
+# Length of a month in a time unit: the library's one month (CXM_DAYS_PER_MONTH, a twelfth
+# of the mean Gregorian year of 365.2425 days), as cxm demo and cxm predict use it.
+_MONTH = {"D": core.DAYS_PER_MONTH, "W": core.DAYS_PER_MONTH / 7, "M": 1.0,
+          "H": core.DAYS_PER_MONTH * 24}
 
 
 # What each named input of the models must be (as_float_array's keywords): counts are whole
