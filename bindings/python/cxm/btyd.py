@@ -407,6 +407,17 @@ class _PurchaseFitter(_Fitter):
             lambda dst, nn, tt: core.model_purchase_probability(self._model, dst, nn, tt),
             {"n": n, "t": t}, "probability")
 
+    def conditional_probability_of_n_purchases_up_to_time(self, n, t, frequency, recency, T):
+        """P(n purchases in the next t time units | frequency, recency, T) (lifetimes'
+        signature; lifetimes has it for Pareto/NBD only). A customer who has dropped out
+        makes none; one still alive buys as a new customer of the posterior given alive
+        (Pareto/NBD: Fader & Hardie 2014, "Deriving the conditional PMF of the Pareto/NBD
+        model"). Summed over n = 0, 1, ... it is 1."""
+        return _elementwise(
+            lambda dst, nn, tt, x, r, big: core.model_conditional_purchase_probability(
+                self._model, dst, nn, tt, x, r, big),
+            {"n": n, "t": t, "frequency": frequency, "recency": recency, "T": T}, "probability")
+
     def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
         unit (from a rate d per period of k units: log(1 + d)/k). Rates below 1e-200 raise
