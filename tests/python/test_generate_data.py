@@ -188,5 +188,38 @@ class Moments(unittest.TestCase):
         self.assert_mean(df["alive"], alive, "P(alive at 7)")
 
 
+class ConditionalAgainstSimulation(unittest.TestCase):
+    """The hidden columns continue the simulated customers: those with no repeat purchase
+    in (0, 39] (x = t_x = 0, T = 39), alive at 39 with their own lambda and dropout, buy in
+    the next 26 time units as P(X(T, T+t) = n | 0, 0, 39) says (within 4 standard errors)."""
+
+    def check(self, counts, fitter):
+        n = np.arange(5)
+        exact = fitter.conditional_probability_of_n_purchases_up_to_time(n, 26.0, 0, 0, 39.0)
+        for k in n:
+            share = np.mean(counts == k)
+            se = math.sqrt(exact[k] * (1 - exact[k]) / counts.size)
+            self.assertLess(abs(share - exact[k]), 4 * se + 1e-12,
+                            f"P(X = {k}): simulated {share:.5f}, exact {exact[k]:.5f}")
+
+    def test_pareto_nbd(self):
+        df = gd.pareto_nbd_model(39, size=400000, seed=41, **PNBD)
+        quiet = df[df["frequency"] == 0]
+        rng = np.random.default_rng(42)
+        # Alive at 39: the rest of the lifetime is Exp(mu) again (no memory).
+        left = np.where(quiet["alive"] == 1, rng.exponential(1 / quiet["mu"]), 0.0)
+        counts = rng.poisson(quiet["lambda"] * np.minimum(left, 26.0))
+        self.check(counts, cxm.ParetoNBDFitter().set_params(**PNBD))
+
+    def test_bgnbd(self):
+        df = gd.beta_geometric_nbd_model(39, size=400000, seed=43, **BG)
+        quiet = df[df["frequency"] == 0]
+        self.assertTrue((quiet["alive"] == 1).all())  # dropout only after a purchase
+        rng = np.random.default_rng(44)
+        # Purchases until the one after which the customer drops out.
+        counts = np.minimum(rng.poisson(quiet["lambda"] * 26.0), rng.geometric(quiet["p"]))
+        self.check(counts, cxm.BetaGeoFitter().set_params(**BG))
+
+
 if __name__ == "__main__":
     unittest.main()
