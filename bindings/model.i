@@ -59,6 +59,7 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_expected_purchases;
 %ignore cxm_model_conditional_purchases;
 %ignore cxm_model_purchase_probability;
+%ignore cxm_model_conditional_purchase_probability;
 %ignore cxm_model_dert;
 %ignore cxm_model_tracking;
 %ignore cxm_model_calibration_holdout;
@@ -66,6 +67,7 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_lifetime_value;
 %ignore cxm_model_simulate;
 %ignore cxm_model_simulate_times;
+%ignore cxm_model_simulate_latent;
 %ignore cxm_model_simulate_spend;
 %ignore cxm_model_p_alive_interval;
 %ignore cxm_model_conditional_purchases_interval;
@@ -102,6 +104,7 @@ typedef struct cxm_model {} cxm_model;
 %rename(model_expected_purchases) cxmb_model_expected_purchases;
 %rename(model_conditional_purchases) cxmb_model_conditional_purchases;
 %rename(model_purchase_probability) cxmb_model_purchase_probability;
+%rename(model_conditional_purchase_probability) cxmb_model_conditional_purchase_probability;
 %rename(model_dert) cxmb_model_dert;
 %rename(model_tracking) cxmb_model_tracking;
 %rename(model_calibration_holdout) cxmb_model_calibration_holdout;
@@ -109,6 +112,7 @@ typedef struct cxm_model {} cxm_model;
 %rename(model_lifetime_value) cxmb_model_lifetime_value;
 %rename(model_simulate) cxmb_model_simulate;
 %rename(model_simulate_times) cxmb_model_simulate_times;
+%rename(model_simulate_latent) cxmb_model_simulate_latent;
 %rename(model_simulate_spend) cxmb_model_simulate_spend;
 %rename(model_p_alive_interval) cxmb_model_p_alive_interval;
 %rename(model_conditional_purchases_interval) cxmb_model_conditional_purchases_interval;
@@ -260,6 +264,20 @@ static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, 
     return status ? status : cxm_model_purchase_probability(dst, dst_n, model, a, b);
 }
 
+static int cxmb_model_conditional_purchase_probability(
+    const cxm_model *model, double *dst, size_t dst_n, const double *a, size_t a_n,
+    const double *b, size_t b_n, const double *c, size_t c_n, const double *d, size_t d_n,
+    const double *e, size_t e_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "n");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, e_n, "T");
+    return status ? status
+                  : cxm_model_conditional_purchase_probability(dst, dst_n, model, a, b, c, d, e);
+}
+
 static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, double rate,
                            const double *a, size_t a_n, const double *b, size_t b_n,
                            const double *c, size_t c_n)
@@ -337,6 +355,17 @@ static int cxmb_model_simulate_times(const cxm_model *model, double *dst, size_t
                                      const double *a, size_t a_n, unsigned long long seed)
 {
     return cxm_model_simulate_times(dst, dst_n, model, a_n, a, seed);
+}
+
+/* Latent purchase parameter into dst, dropout parameter into dst2, alive into dst3. */
+static int cxmb_model_simulate_latent(const cxm_model *model, double *dst, size_t dst_n,
+                                      double *dst2, size_t dst2_n, double *dst3, size_t dst3_n,
+                                      const double *a, size_t a_n, unsigned long long seed)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "dropout");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, dst3_n, "alive");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "T");
+    return status ? status : cxm_model_simulate_latent(dst, dst2, dst3, dst_n, model, a, seed);
 }
 
 static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t dst_n,

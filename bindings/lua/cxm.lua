@@ -747,6 +747,13 @@ function Model:purchase_probability(count, t)
     count, t)
 end
 
+--- P(count purchases in the next t | x, t_x, T): BG/NBD, MBG/NBD, Pareto/NBD.
+function Model:conditional_purchase_probability(count, t, x, t_x, T)
+  return predict(function(n, ...)
+    return core.model_conditional_purchase_probability(self.handle, n, ...)
+  end, count, t, x, t_x, T)
+end
+
 --- Discounted expected residual transactions at a continuous rate per time unit.
 function Model:dert(rate, x, t_x, T)
   return predict(function(n, ...) return core.model_dert(self.handle, n, rate, ...) end,
@@ -789,6 +796,12 @@ end
 --- Simulated customers observed for T (a table): returns tables x and t_x.
 function Model:simulate(T, seed)
   return core.model_simulate(self.handle, #T, #T, T, seed)
+end
+
+--- The hidden side of m:simulate(T, seed)'s customers: tables of the purchase parameter
+-- (lambda; p for BG/BB), the dropout parameter (p, mu or theta) and alive (1 or 0).
+function Model:simulate_latent(T, seed)
+  return core.model_simulate_latent(self.handle, #T, #T, #T, T, seed)
 end
 
 function Model:to_json() return core.model_to_json(self.handle) end

@@ -356,6 +356,30 @@ CXM_API int cxm_model_purchase_probability(double *dst, size_t n, const cxm_mode
                                            const double *count, const double *t);
 
 /**
+ * Probability of exactly @p count purchases in the next t time units of
+ * customers with the given histories, P(X(T, T+t) = count | x, t_x, T)
+ * (lifetimes' conditional_probability_of_n_purchases_up_to_time). A customer
+ * who has dropped out makes none; one alive at T is a new customer of the
+ * posterior given alive: Pareto/NBD (r+x, α+T, s, β+T) (Fader & Hardie 2014,
+ * "Deriving the conditional PMF of the Pareto/NBD model"), BG/NBD
+ * (r+x, α+T, a, b+x), MBG/NBD (r+x, α+T, a, b+x+1) without the dropout at
+ * time 0. The probabilities over count = 0, 1, ... sum to 1.
+ * BG/BB and the spend models: #CXM_EUNSUPPORTED.
+ *
+ * @param[out] dst  @p n probabilities in [0, 1].
+ * @param n number of rows.
+ * @param model the model.
+ * @param count whole numbers >= 0 of future purchases.
+ * @param t future lengths >= 0.
+ * @param x,t_x,T the customers' histories (as for cxm_model_fit()).
+ */
+CXM_API int cxm_model_conditional_purchase_probability(double *dst, size_t n,
+                                                       const cxm_model *model,
+                                                       const double *count, const double *t,
+                                                       const double *x, const double *t_x,
+                                                       const double *T);
+
+/**
  * Discounted expected residual transactions: the expected number of future
  * purchases of each customer, each discounted continuously at @p rate per
  * time unit, ∫ e^(−rate·s) dE[Y(s)] over s ≥ 0. From a discount d per
@@ -600,6 +624,29 @@ CXM_API int cxm_model_simulate(double *dst_x, double *dst_t_x, size_t n,
  */
 CXM_API int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model *model,
                                      size_t n, const double *T, unsigned long long seed);
+
+/**
+ * The hidden side of the customers cxm_model_simulate() draws with the same
+ * @p T and @p seed: each one's latent parameters and whether they are still
+ * alive, for checking a model against its own truth (lifetimes'
+ * generate_data columns).
+ *
+ * BG/NBD and MBG/NBD: purchase rate λ, dropout probability p, alive at T.
+ * Pareto/NBD: λ, dropout rate μ, alive at T (death after T).
+ * BG/BB: transaction probability p, dropout probability θ, alive at
+ * opportunity n + 1 (the opportunity P(alive) is about; one more draw).
+ *
+ * @param[out] dst_purchase  @p n purchase parameters (λ, or p for BG/BB).
+ * @param[out] dst_dropout   @p n dropout parameters (p, μ or θ).
+ * @param[out] dst_alive     @p n values, 1 alive, 0 not.
+ * @param n number of customers, as given to cxm_model_simulate().
+ * @param model the model.
+ * @param T the observation lengths given to cxm_model_simulate().
+ * @param seed the seed given to cxm_model_simulate().
+ */
+CXM_API int cxm_model_simulate_latent(double *dst_purchase, double *dst_dropout,
+                                      double *dst_alive, size_t n, const cxm_model *model,
+                                      const double *T, unsigned long long seed);
 
 /**
  * Gamma-Gamma: draw the mean value of x repeat purchases for each customer

@@ -118,6 +118,11 @@ struct cxm__kind {
                                  const double *x, const double *t_x, const double *T);
     int (*purchase_probability)(const double *params, double *dst, size_t n,
                                 const double *count, const double *t);
+    /* P(X(T, T+t) = count | x, t_x, T): dropped out (count 0 only), or alive
+     * and then a new customer of the posterior given alive at T. */
+    int (*conditional_probability)(const double *params, double *dst, size_t n,
+                                   const double *count, const double *t, const double *x,
+                                   const double *t_x, const double *T);
     int (*dert)(const double *params, double *dst, size_t n, double rate, const double *x,
                 const double *t_x, const double *T);
     int (*expected_spend)(const double *params, double *dst, size_t n, const double *x,
@@ -126,9 +131,12 @@ struct cxm__kind {
     /* Simulate one customer observed for T: x and t_x from O(1) draws; when
      * times is not NULL, also the x repeat purchase times in increasing order
      * (drawn after the draws that fix x and t_x, so x and t_x are the same
-     * either way). Fails with CXM_ERANGE when x exceeds times_capacity. */
+     * either way). Fails with CXM_ERANGE when x exceeds times_capacity.
+     * When latent is not NULL it receives the customer's two latent
+     * parameters (the purchase one, then the dropout one) and 1 or 0 for
+     * alive at the end; asking for them changes none of the other draws. */
     int (*simulate)(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                    double *times, size_t times_capacity);
+                    double *times, size_t times_capacity, double *latent);
     int (*simulate_spend)(const double *params, cxm_rng *rng, double x, double *mean_spend);
 
     /* Optional cache of per-row terms that depend on columns other than the

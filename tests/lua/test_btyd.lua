@@ -84,6 +84,13 @@ for i = 1, 1000 do lengths[i] = 39 end
 local sx, stx = bg:simulate(lengths, 42)
 local sx2 = bg:simulate(lengths, 42)
 check("simulation", #sx == 1000 and #stx == 1000 and sx[17] == sx2[17])
+local lam, drop, alive = bg:simulate_latent(lengths, 42)
+local consistent = #lam == 1000 and #drop == 1000 and #alive == 1000
+for i = 1, 1000 do
+  consistent = consistent and lam[i] > 0 and drop[i] > 0 and drop[i] < 1
+    and (alive[i] == 0 or alive[i] == 1)
+end
+check("simulated latent rates", consistent)
 
 if failures > 0 then
   print(failures .. " checks failed")

@@ -80,6 +80,24 @@ class BetaGeo(unittest.TestCase):
         self.assertAlmostEqual((np.arange(2000) * p).sum(),
                                self.bgf.expected_number_of_purchases_up_to_time(39), places=7)
 
+    def test_conditional_probabilities_of_n_purchases(self):
+        # Summed over n they are 1; their mean is E[Y(t) | history] (the hypergeometric
+        # ratio of FHL 2005 equation 10, computed otherwise); a new customer's are the
+        # unconditional ones. MBG/NBD as well.
+        n = np.arange(3000)
+        mbg = cxm.ModifiedBetaGeoFitter().set_params(r=0.525, alpha=6.183, a=0.891, b=1.614)
+        for m in (self.bgf, mbg):
+            for x, t_x, T in ((0, 0, 38.86), (2, 30.43, 38.86), (50, 38.0, 39.0), (3, 1.0, 78)):
+                with self.subTest(model=type(m).__name__, history=(x, t_x, T)):
+                    p = m.conditional_probability_of_n_purchases_up_to_time(n, 39, x, t_x, T)
+                    self.assertTrue(np.all((p >= 0) & (p <= 1)))
+                    self.assertAlmostEqual(p.sum(), 1.0, delta=1e-10)
+                    ey = m.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T)
+                    self.assertAlmostEqual((n * p).sum(), ey, delta=1e-8 * max(ey, 1.0))
+            np.testing.assert_allclose(
+                m.conditional_probability_of_n_purchases_up_to_time(n[:20], 39, 0, 0, 0),
+                m.probability_of_n_purchases_up_to_time(39, n[:20]), rtol=1e-14)
+
     def test_dert_tracking_and_holdout(self):
         f = self.bgf
         d = self.data
