@@ -148,6 +148,10 @@ class PlottingTest(unittest.TestCase):
                          ("Tracking Cumulative Transactions", "day", "Cumulative Transactions"))
         self.assertEqual(len(actual), 78)
         self.assertTrue(np.all(np.diff(actual) >= 0))
+        # Points 39 and 78 end with the calibration (1997-09-30) and the holdout
+        # (1998-06-30): all repeat purchases of each, counted by the summary.
+        self.assertEqual(actual[38], self.cal["frequency_cal"].sum())  # 2457
+        self.assertEqual(actual[77], actual[38] + self.cal["frequency_holdout"].sum())
         # The fitted model tracks the calibration period within 10%.
         self.assertLess(abs(predicted[38] - actual[38]) / actual[38], 0.1)
         self.assertEqual(list(ax.lines[2].get_xdata()), [39, 39])  # the calibration end
@@ -245,6 +249,17 @@ class PlottingTest(unittest.TestCase):
         self.save(ax, "dropout")
         with self.assertRaises(cxm.ArgumentTypeError):
             cp.plot_dropout_rate_heterogeneity(cxm.GammaGammaFitter().set_params(6, 4, 15))
+
+    def test_bad_arguments(self):
+        with self.assertRaises(cxm.StateError):
+            cp.plot_period_transactions(cxm.BetaGeoFitter().set_params(0.2, 4, 0.8, 2.4))
+        with self.assertRaises(cxm.ArgumentTypeError):
+            cp.plot_period_transactions(self.bgf, max_frequency="7")
+        with self.assertRaises(cxm.InvalidArgumentError):
+            cp.plot_history_alive(self.bgf, 10, self.log, "when")
+        with self.assertRaises(cxm.StateError):
+            cp.plot_transaction_rate_heterogeneity(cxm.BetaGeoFitter())
+        plt.close("all")
 
     def test_attribution(self):
         markov = self.journeys.markov_attribution()

@@ -217,6 +217,7 @@ class Quickstart(unittest.TestCase):
             bgf.save_model(path)
             bgf_loaded = BetaGeoFitter()
             bgf_loaded.load_model(path)
+        self.assertIn("fitted with 2357 subjects", repr(bgf_loaded))
         pd.testing.assert_series_equal(bgf_loaded.params_, bgf.params_)
         self.assertEqual(
             bgf_loaded.conditional_probability_alive(2, 30.43, 38.86),

@@ -105,8 +105,9 @@ def plot_period_transactions(model, max_frequency=7, title="Frequency of Repeat 
     ``label`` renames the two bars; other keywords go to DataFrame.plot."""
     import pandas as pd
     data = _fitted_data(model, "plot_period_transactions")
+    from ._arrays import as_count
     labels = kwargs.pop("label", ["Actual", "Model"])
-    max_frequency = int(max_frequency)
+    max_frequency = as_count(max_frequency, "max_frequency", minimum=1)
     weights = data["weights"] if "weights" in data else pd.Series(1.0, index=data.index)
     frame = pd.DataFrame({"x": data["frequency"].to_numpy(), "age": _age_column(data).to_numpy(),
                           "w": weights.to_numpy()})
@@ -205,7 +206,8 @@ def plot_expected_repeat_purchases(model, title="Expected Number of Repeat Purch
     (to 1.5 times it), one colour."""
     ax = _axes(ax)
     max_age = float(_age_column(_fitted_data(model, "plot_expected_repeat_purchases")).max())
-    color = kwargs.pop("c", None) or kwargs.pop("color", None)
+    c, color = kwargs.pop("c", None), kwargs.pop("color", None)
+    color = c if c is not None else color
     times = np.linspace(0, max_age, 100)
     line, = ax.plot(times, model.expected_number_of_purchases_up_to_time(times), color=color,
                     label=label, **kwargs)
@@ -225,12 +227,12 @@ def plot_history_alive(model, t, transactions, datetime_col, freq="D", start_dat
     with their purchases as dashed red lines."""
     import pandas as pd
     from .utils import calculate_alive_path
+    path = calculate_alive_path(model, transactions, datetime_col, t, freq)  # checks them
     ax = _axes(ax)
     dates = pd.to_datetime(transactions[datetime_col])
     first = dates.min()
     if start_date is None:
         start_date = first
-    path = calculate_alive_path(model, transactions, datetime_col, t, freq)
     path_dates = pd.date_range(start=first, periods=len(path), freq=freq)
     ax.plot(path_dates, path, "-", label="P_alive", **kwargs)
     bought = pd.Series(1, index=pd.DatetimeIndex(dates)).resample(freq).sum()
