@@ -201,6 +201,15 @@ class PlottingTest(unittest.TestCase):
         for t, y in list(zip(solid.get_xdata(), solid.get_ydata()))[::9]:
             self.assertAlmostEqual(y, bgnbd_expected(t, r, alpha, a, b), places=10)
         self.save(ax, "expected_repeat_purchases")
+        # BG/BB counts whole opportunities: donations over 6 years, then to 9.
+        donations = cxm.datasets.load_donations()
+        bgbb = cxm.BetaGeoBetaBinomFitter().fit(donations["frequency"], donations["recency"],
+                                                donations["periods"],
+                                                weights=donations["weights"])
+        ax = cp.plot_expected_repeat_purchases(bgbb)
+        self.assertEqual(list(ax.lines[0].get_xdata()), [0, 1, 2, 3, 4, 5, 6])
+        self.assertEqual(list(ax.lines[1].get_xdata()), [6, 7, 8, 9])
+        self.save(ax, "expected_repeat_purchases_bgbb")
 
     def test_history_alive(self):
         one = self.log[self.log["id"] == 35]

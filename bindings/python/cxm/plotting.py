@@ -203,15 +203,23 @@ def plot_expected_repeat_purchases(model, title="Expected Number of Repeat Purch
                                    xlabel="Time Since First Purchase", ax=None, label=None,
                                    **kwargs):
     """E[X(t)] of a new customer: solid up to the longest observed T, dashed beyond
-    (to 1.5 times it), one colour."""
+    (to 1.5 times it), one colour. BG/BB's opportunities are whole numbers: its
+    points are 0, 1, 2, ... n_periods."""
     ax = _axes(ax)
-    max_age = float(_age_column(_fitted_data(model, "plot_expected_repeat_purchases")).max())
+    data = _fitted_data(model, "plot_expected_repeat_purchases")
+    max_age = float(_age_column(data).max())
     c, color = kwargs.pop("c", None), kwargs.pop("color", None)
     color = c if c is not None else color
-    times = np.linspace(0, max_age, 100)
+    if "n_periods" in data:
+        def grid(low, high):
+            return np.arange(math.ceil(low), math.floor(high) + 1, dtype=float)
+    else:
+        def grid(low, high):
+            return np.linspace(low, high, 100)
+    times = grid(0, max_age)
     line, = ax.plot(times, model.expected_number_of_purchases_up_to_time(times), color=color,
                     label=label, **kwargs)
-    times = np.linspace(max_age, 1.5 * max_age, 100)
+    times = grid(max_age, 1.5 * max_age)
     ax.plot(times, model.expected_number_of_purchases_up_to_time(times),
             color=line.get_color(), ls="--", **kwargs)
     ax.set_title(title)
