@@ -268,6 +268,11 @@ class PlottingTest(unittest.TestCase):
             cp.plot_history_alive(self.bgf, 10, self.log, "when")
         with self.assertRaises(cxm.StateError):
             cp.plot_transaction_rate_heterogeneity(cxm.BetaGeoFitter())
+        money = cxm.datasets.load_cdnow_summary_data_with_monetary_value()
+        money = money[money["frequency"] > 0]
+        spend = cxm.GammaGammaFitter().fit(money["frequency"], money["monetary_value"])
+        with self.assertRaises(cxm.ArgumentTypeError):
+            cp.plot_period_transactions(spend)
         plt.close("all")
 
     def test_attribution(self):

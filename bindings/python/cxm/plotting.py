@@ -69,7 +69,12 @@ def _fitted_data(model, what):
 
 def _age_column(data):
     """The column of the customers' ages: T, or BG/BB's n_periods."""
-    return data["T"] if "T" in data else data["n_periods"]
+    for name in ("T", "n_periods"):
+        if name in data:
+            return data[name]
+    from ._errors import ArgumentTypeError
+    raise ArgumentTypeError("this plot needs a purchase model (fitted on frequency, recency "
+                            "and T or n_periods), not a spend model")
 
 
 def _params(model, names, what):
