@@ -100,6 +100,12 @@ class ExpectedCumulativeTransactions(unittest.TestCase):
                                              "id", 14)
         with self.assertRaises(cxm.ArgumentTypeError):
             expected_cumulative_transactions(object(), LOG, "date", "id", 14)
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "row 2"):
+            expected_cumulative_transactions(model(), LOG.assign(id=LOG["id"].where(
+                LOG.index != 2)), "date", "id", 14)
+        with self.assertRaisesRegex(cxm.ParseError, "row 1"):
+            expected_cumulative_transactions(model(), LOG.assign(date=LOG["date"].where(
+                LOG.index != 1)), "date", "id", 14)
         with self.assertRaises(cxm.ArgumentTypeError):
             expected_cumulative_transactions(model(), LOG, "date", "id", "14")
 

@@ -88,6 +88,10 @@ def expected_cumulative_transactions(model, transactions, datetime_col, customer
                              "expected_cumulative_transactions")
     period, start = _period_numbers(transactions, datetime_col, datetime_format, freq)
     ids = _column(transactions, customer_id_col, "customer_id_col")
+    missing = np.flatnonzero(pd.isna(np.asarray(ids)))
+    if missing.size:
+        raise InvalidArgumentError(f"column {customer_id_col!r}, row {missing[0]}: "
+                                   "no customer id")
     purchases = pd.DataFrame({"id": np.asarray(ids), "period": period}).drop_duplicates()
     first = purchases.groupby("id", sort=False)["period"].transform("min")
     repeats = np.sort(purchases.loc[purchases["period"] > first, "period"].to_numpy())
