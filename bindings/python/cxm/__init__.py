@@ -28,6 +28,8 @@ from . import sim
 from .sim import simulate
 from . import plotting
 from . import generate_data
+from . import utils
+from . import datasets
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -46,5 +48,5 @@ __all__ = [
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
     "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
-    "sim", "simulate", "plotting", "generate_data",
+    "sim", "simulate", "plotting", "generate_data", "utils", "datasets",
 ]
