@@ -72,6 +72,8 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_lifetime_value_interval;
 /* Static covariates: adapters below; the counts come back as two numbers. */
 %apply size_t *out { size_t *purchase_n, size_t *dropout_n };
+/* The likelihood-ratio test returns (statistic, df, p value). */
+%apply double *OUTPUT { double *statistic, double *df, double *p_value };
 %ignore cxm_model_set_covariates;
 %ignore cxm_model_fit_covariates;
 %ignore cxm_model_for_customer;

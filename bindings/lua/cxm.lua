@@ -659,6 +659,11 @@ function Model:standard_errors()
 end
 
 function Model:log_likelihood() return core.model_log_likelihood(self.handle) end
+--- Likelihood-ratio test of this fit within a fuller one (e.g. with covariates):
+-- statistic, degrees of freedom, p value.
+function Model:likelihood_ratio(full)
+  return core.model_likelihood_ratio(self.handle, full.handle)
+end
 function Model:aic() return core.model_aic(self.handle) end
 function Model:bic() return core.model_bic(self.handle) end
 function Model:message() return core.model_fit_message(self.handle) end
