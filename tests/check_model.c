@@ -138,6 +138,50 @@ START_TEST(gamma_gamma_q_at_most_one_is_an_error_never_negative)
 }
 END_TEST
 
+/* A repeat customer who spent 0 (a free order) has a degenerate Gamma-Gamma
+ * likelihood: the fit leaves the row out and counts it, and is the fit of
+ * the other rows exactly; the prediction stays the closed form
+ * p·gamma/(p·x + q − 1) at m = 0 (docs/models.md). */
+START_TEST(gamma_gamma_zero_spend_is_skipped_and_counted)
+{
+    load_cdnow();
+    size_t n = CDNOW_N + 2;
+    double *x = malloc(n * sizeof *x), *m = malloc(n * sizeof *m), *w = malloc(n * sizeof *w);
+    ck_assert(x && m && w);
+    memcpy(x, cd_x, CDNOW_N * sizeof *x);
+    memcpy(m, cd_m, CDNOW_N * sizeof *m);
+    x[CDNOW_N] = 1, m[CDNOW_N] = 0, x[CDNOW_N + 1] = 4, m[CDNOW_N + 1] = 0;
+    for (size_t i = 0; i < n; i++)
+        w[i] = i == CDNOW_N + 1 ? 3.0 : 1.0; /* three customers share the second row */
+    cxm_model *with = fitted(CXM_MODEL_GAMMA_GAMMA), *g;
+    ck_assert_cxm_ok(cxm_model_create(&g, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_fit_spend(g, n, x, m, w, NULL));
+    cxm_fit_report report = CXM_FIT_REPORT_INIT, base = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, g));
+    ck_assert_cxm_ok(cxm_model_fit_report(&base, with));
+    ck_assert_double_eq(report.skipped, 4.0);
+    ck_assert_double_eq(base.skipped, 0.0);
+    ck_assert_double_eq(report.observations, 946.0);
+    double p[3], q[3];
+    ck_assert_cxm_ok(cxm_model_params(p, 3, g));
+    ck_assert_cxm_ok(cxm_model_params(q, 3, with));
+    for (int k = 0; k < 3; k++)
+        ck_assert_double_eq_tol(p[k], q[k], 1e-9 * q[k]);
+    /* E[M | x, 0] = p·gamma/(p·x + q − 1), for the given parameters exactly. */
+    double params[3] = { 6.0, 4.0, 15.0 }, em[2];
+    ck_assert_cxm_ok(cxm_model_set_params(g, params, 3));
+    ck_assert_cxm_ok(cxm_model_expected_spend(em, 2, g, x + CDNOW_N, m + CDNOW_N));
+    ck_assert_double_eq_tol(em[0], 90.0 / 9.0, 1e-12);
+    ck_assert_double_eq_tol(em[1], 90.0 / 27.0, 1e-12);
+    /* Only zero-spend repeat rows: nothing to fit, said so. */
+    ck_assert_cxm_fails(cxm_model_fit_spend(g, 2, x + CDNOW_N, m + CDNOW_N, NULL, NULL),
+                        CXM_EINVAL, "no rows");
+    cxm_model_free(g);
+    cxm_model_free(with);
+    free(x), free(m), free(w);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ MBG/NBD, DERT: references */
 
 START_TEST(mbgnbd_matches_direct_integration)
@@ -1424,6 +1468,7 @@ static Suite *model_suite(void)
     tcase_add_test(cdnow, cdnow_bgnbd_published_predictions);
     tcase_add_test(cdnow, cdnow_gamma_gamma_published_estimates);
     tcase_add_test(cdnow, gamma_gamma_q_at_most_one_is_an_error_never_negative);
+    tcase_add_test(cdnow, gamma_gamma_zero_spend_is_skipped_and_counted);
     suite_add_tcase(s, cdnow);
     TCase *reference = tcase_create("references");
     tcase_add_test(reference, mbgnbd_matches_direct_integration);

@@ -469,7 +469,7 @@ static const cxm_pls_options po = CXM_PLS_OPTIONS_INIT;
 static const cxm_sim_options so = CXM_SIM_OPTIONS_INIT;
 /* A converged report, for cxm_model_set_fit. */
 static const cxm_fit_report given_report = { CXM_FIT_REPORT_VERSION, CXM_FIT_CONVERGED, 5, 6,
-                                             1e-10, -100.0, 40.0, 40.0 };
+                                             1e-10, -100.0, 40.0, 40.0, 0.0 };
 static const cxm_fit_report empty_report = CXM_FIT_REPORT_INIT;
 
 #define CASE(fn, type, last, init, version) { #fn, #type, fn, &init, V1_SIZE(type, last), version }

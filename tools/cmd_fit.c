@@ -82,6 +82,21 @@ static int print_table(cxm_model *model)
     return CLI_EXIT_OK;
 }
 
+/* A warning, not an error: the fit stands, but the user should know that
+ * some customers did not shape it (cxm_fit_report.skipped). */
+static void warn_skipped(const cxm_model *model, const char *path)
+{
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    if (cxm_model_get_state(model) != CXM_MODEL_FITTED ||
+        cxm_model_fit_report(&report, model) != CXM_OK || !(report.skipped > 0))
+        return;
+    fprintf(stderr,
+            "cxm fit: warning: %s: %.0f repeat customer%s with a mean spend of 0 skipped (the "
+            "Gamma-Gamma likelihood of a mean of 0 is degenerate; cxm predict still scores "
+            "them)\n",
+            path, report.skipped, report.skipped == 1.0 ? "" : "s");
+}
+
 /* sBG: a column of survivor counts, or tenures (periods, active[, weights]).
  * *read_failed tells whether the failure was the reader's (its messages
  * name the file). */
@@ -245,6 +260,7 @@ static int run_fit(const void *args)
     for (size_t k = 0; k < 4; k++)
         free(col[k]);
     cli_progress_end(&progress);
+    warn_skipped(model, path);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         if (read_failed)

@@ -485,13 +485,17 @@ int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
     if (rows == NULL)
         return CXM_ENOMEM;
     size_t kept = 0;
+    double skipped = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (weights && !(weights[i] > 0.0))
             continue;
         if (kind->skip_row) {
             for (size_t c = 0; c < ncol; c++)
                 values[c] = column[c][i];
-            if (kind->skip_row(values))
+            int use = kind->skip_row(values);
+            if (use == CXM__ROW_DEGENERATE)
+                skipped += weights ? weights[i] : 1.0;
+            if (use != CXM__ROW_USED)
                 continue;
         }
         rows[kept++] = i;
@@ -502,6 +506,7 @@ int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
                          kind->skip_row ? " (every row is skipped or has weight 0)"
                                         : " (every row has weight 0)");
     }
+    prep->data.skipped = skipped;
 
     /* Merge identical rows when it pays: judged on a sample of up to 65536
      * rows, so that data without repeats do not pay for a full hash pass. */
@@ -1049,6 +1054,7 @@ static const size_t fit_option_sizes[CXM_FIT_OPTIONS_VERSION] = {
 };
 static const size_t fit_report_sizes[CXM_FIT_REPORT_VERSION] = {
     CXM__FIELDS_END(cxm_fit_report, rows),
+    CXM__FIELDS_END(cxm_fit_report, skipped),
 };
 
 int cxm__read_fit_options(cxm_fit_options *dst, const cxm_fit_options *given)
@@ -1109,6 +1115,7 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     model->report.version = CXM_FIT_REPORT_VERSION;
     model->report.observations = ev->data->total_weight;
     model->report.rows = (double)ev->data->n;
+    model->report.skipped = ev->data->skipped;
     model->message[0] = '\0';
 
     double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];

@@ -39,6 +39,8 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 ``calibration_holdout`` and ``to_json``.
 """
 
+import warnings
+
 import numpy as np
 
 from . import core
@@ -178,10 +180,10 @@ class _Fitter:
         return data
 
     def _report(self):
-        dst = np.empty(7)
+        dst = np.empty(8)
         core.model_fit_report(self._model, dst)
         keys = ("reason", "iterations", "evaluations", "gradient_norm", "log_likelihood",
-                "observations", "rows")
+                "observations", "rows", "skipped")
         report = dict(zip(keys, dst.tolist()))
         report["reason"] = _REASONS.get(int(report["reason"]), "unknown")
         report["iterations"] = int(report["iterations"])
@@ -511,7 +513,10 @@ class GammaGammaFitter(_Fitter):
 
     Parameters in ``params_`` are lifetimes' ``p``, ``q``, ``v`` (``v`` is libcxm's
     gamma). Fitted on customers with at least one repeat purchase: rows with
-    frequency 0 are skipped.
+    frequency 0 are skipped. Repeat customers whose mean spend is 0 are skipped too
+    (the Gamma-Gamma likelihood of a mean of 0 is degenerate), with a warning that
+    counts them; ``fit_report_["skipped"]`` holds the count and predictions still
+    give them a value (docs/models.md, "Gamma-Gamma: customers who spent 0").
     """
 
     _kind = core.MODEL_GAMMA_GAMMA
@@ -532,6 +537,12 @@ class GammaGammaFitter(_Fitter):
         warm = self._initial(initial_params)
         core.model_fit_spend(self._model, x, m, w,
                              *self._fit_options(tol, max_iterations, threads, warm))
+        skipped = self._report()["skipped"]
+        if skipped > 0:
+            warnings.warn(
+                f"GammaGammaFitter: {skipped:.0f} repeat customer{'s' if skipped != 1 else ''} "
+                "with a mean spend of 0 skipped (the Gamma-Gamma likelihood of a mean of 0 is "
+                "degenerate); they still get predictions", stacklevel=2)
         if q_constraint and self._values()[1] <= 1.0:
             q = self._values()[1]
             self._model = core.model_create(self._kind)
