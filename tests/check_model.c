@@ -856,6 +856,59 @@ START_TEST(prediction_inputs_are_checked)
 }
 END_TEST
 
+/* x = 0 with t_x > 0 (a grid of x against t_x builds it): predictions read
+ * t_x as 0, since without a repeat purchase the last purchase is the first;
+ * BG/NBD's P(alive) is then exactly 1 (§1.4: the second term needs x > 0),
+ * every kind gives the numbers of (0, 0, T), and fits still refuse the row. */
+START_TEST(no_repeat_purchase_reads_t_x_as_zero)
+{
+    static const struct {
+        cxm_model_kind kind;
+        double params[4];
+        double T;
+    } kinds[] = {
+        { CXM_MODEL_BGNBD, { 0.243, 4.414, 0.793, 2.426 }, 38.0 },
+        { CXM_MODEL_MBGNBD, { 0.243, 4.414, 0.793, 2.426 }, 38.0 },
+        { CXM_MODEL_PARETO_NBD, { 0.553, 10.578, 0.606, 11.669 }, 38.0 },
+        { CXM_MODEL_BGBB, { 1.204, 0.750, 0.657, 2.783 }, 6.0 },
+    };
+    for (size_t k = 0; k < COUNT(kinds); k++) {
+        cxm_model *m;
+        double x[3] = { 0, 0, 0 }, tx[3] = { 0, 3, kinds[k].T }, T[3], t[3] = { 10, 10, 10 };
+        double alive[3], expected[3], dert[3], value[3], one[3] = { 1, 1, 1 };
+        for (int i = 0; i < 3; i++)
+            T[i] = kinds[k].T;
+        ck_assert_cxm_ok(cxm_model_create(&m, kinds[k].kind));
+        ck_assert_cxm_ok(cxm_model_set_params(m, kinds[k].params, 4));
+        ck_assert_cxm_ok(cxm_model_p_alive(alive, 3, m, x, tx, T));
+        ck_assert_cxm_ok(cxm_model_conditional_purchases(expected, 3, m, t, x, tx, T));
+        cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
+        options.period = 1.0;
+        ck_assert_cxm_ok(cxm_model_lifetime_value(value, 3, m, x, tx, T, one, &options));
+        if (kinds[k].kind != CXM_MODEL_BGBB)
+            ck_assert_cxm_ok(cxm_model_dert(dert, 3, m, 0.1, x, tx, T));
+        else
+            dert[0] = dert[1] = dert[2] = 0.0;
+        for (int i = 1; i < 3; i++) {
+            ck_assert_double_eq(alive[i], alive[0]);
+            ck_assert_double_eq(expected[i], expected[0]);
+            ck_assert_double_eq(value[i], value[0]);
+            ck_assert_double_eq(dert[i], dert[0]);
+        }
+        if (kinds[k].kind == CXM_MODEL_BGNBD)
+            ck_assert_double_eq(alive[0], 1.0);
+        /* Fitting data stay strict: there the row is a mistake (swapped columns). */
+        ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
+                            "element 1: t_x is 3 but x is 0");
+        /* And t_x beyond T is still wrong everywhere. */
+        tx[1] = T[1] + 1;
+        ck_assert_cxm_fails(cxm_model_p_alive(alive, 3, m, x, tx, T), CXM_EINVAL,
+                            "is greater than");
+        cxm_model_free(m);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ weights, penalty, warm start */
 
 START_TEST(weights_equal_repeated_rows)
@@ -1469,6 +1522,7 @@ static Suite *model_suite(void)
     tcase_add_test(cdnow, cdnow_gamma_gamma_published_estimates);
     tcase_add_test(cdnow, gamma_gamma_q_at_most_one_is_an_error_never_negative);
     tcase_add_test(cdnow, gamma_gamma_zero_spend_is_skipped_and_counted);
+    tcase_add_test(cdnow, no_repeat_purchase_reads_t_x_as_zero);
     suite_add_tcase(s, cdnow);
     TCase *reference = tcase_create("references");
     tcase_add_test(reference, mbgnbd_matches_direct_integration);

@@ -1452,9 +1452,12 @@ static int check_purchase_block(void *context, size_t block, size_t begin, size_
          * detailed check finds the message. */
         double xi = rows->x[i], ti = rows->t_x[i], Ti = rows->T[i];
         if (xi >= 0.0 && xi <= 9007199254740992.0 && (double)(long long)xi == xi && ti >= 0.0 &&
-            ti <= Ti && Ti <= DBL_MAX && (xi > 0.0 || ti == 0.0))
+            ti <= Ti && Ti <= DBL_MAX)
             continue;
-        int status = cxm__check_purchase_row(xi, ti, Ti, i);
+        /* x = 0 with 0 <= t_x <= T is valid here (read as t_x = 0); what is
+         * wrong elsewhere is named as the fits name it. */
+        int status = cxm__check_purchase_row(xi, xi == 0.0 && ti >= 0.0 && ti <= Ti ? 0.0 : ti,
+                                             Ti, i);
         if (status != CXM_OK)
             return status;
     }
@@ -1464,7 +1467,9 @@ static int check_purchase_block(void *context, size_t block, size_t begin, size_
 int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
                              const double *t_x, const double *T)
 {
-    /* Checked in blocks on the model's threads, before anything is written:
+    /* Predictions accept x = 0 with t_x > 0 (cxm__no_repeat_t_x() reads it
+     * as 0); fits do not (cxm__check_purchase_row()).
+     * Checked in blocks on the model's threads, before anything is written:
      * on 10^7 customers one thread alone made the check a tenth of a
      * prediction. The lowest failing block reports, so the message names
      * the first bad row whatever the threads. */
@@ -1518,8 +1523,27 @@ int cxm__check_purchase_row(double x, double t_x, double T, size_t i)
         return cxm__fail(CXM_EINVAL, "element %zu: t_x %g is greater than T %g", i, t_x, T);
     if (x == 0.0 && t_x != 0.0)
         return cxm__fail(CXM_EINVAL,
-                         "element %zu: t_x is %g but x is 0 (no repeat purchase, so t_x must be 0)",
+                         "element %zu: t_x is %g but x is 0 (no repeat purchase, so t_x must be "
+                         "0 in data to fit; predictions read it as 0)",
                          i, t_x);
+    return CXM_OK;
+}
+
+int cxm__no_repeat_t_x(const double **t_x, double **owned, size_t n, const double *x)
+{
+    *owned = NULL;
+    size_t first = 0;
+    while (first < n && !(x[first] == 0.0 && (*t_x)[first] != 0.0))
+        first++;
+    if (first == n)
+        return CXM_OK; /* the common case: no copy */
+    double *copy = cxm__malloc(n * sizeof *copy);
+    if (copy == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = x[i] == 0.0 ? 0.0 : (*t_x)[i];
+    *owned = copy;
+    *t_x = copy;
     return CXM_OK;
 }
 

@@ -53,6 +53,20 @@ static int predict_rows(const cxm_model *model, void *context, size_t begin, siz
                             : status;
 }
 
+/* A prediction on customers' histories, x = 0 with t_x > 0 read as t_x = 0. */
+static int run_purchase_rows(const cxm_model *model, size_t n, predict_job job)
+{
+    double *owned;
+    const double *t_x = job.t_x;
+    int status = cxm__no_repeat_t_x(&t_x, &owned, n, job.x);
+    if (status != CXM_OK)
+        return status;
+    job.t_x = t_x;
+    status = cxm__run_rows(model, n, predict_rows, &job);
+    cxm__free(owned);
+    return status;
+}
+
 int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const double *x,
                       const double *t_x, const double *T)
 {
@@ -64,8 +78,8 @@ int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const doubl
         status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
-    predict_job job = { NULL, x, t_x, T, NULL, 0.0, dst, JOB_P_ALIVE };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return run_purchase_rows(model, n, (predict_job){ NULL, x, t_x, T, NULL, 0.0, dst,
+                                                      JOB_P_ALIVE });
 }
 
 int cxm_model_expected_purchases(double *dst, size_t n, const cxm_model *model, const double *t)
@@ -97,8 +111,8 @@ int cxm_model_conditional_purchases(double *dst, size_t n, const cxm_model *mode
         status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
-    predict_job job = { t, x, t_x, T, NULL, 0.0, dst, JOB_CONDITIONAL };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return run_purchase_rows(model, n, (predict_job){ t, x, t_x, T, NULL, 0.0, dst,
+                                                      JOB_CONDITIONAL });
 }
 
 int cxm_model_purchase_probability(double *dst, size_t n, const cxm_model *model,
@@ -140,8 +154,8 @@ int cxm_model_dert(double *dst, size_t n, const cxm_model *model, double rate, c
         status = cxm__check_purchase_rows(model, n, x, t_x, T);
     if (status != CXM_OK)
         return status;
-    predict_job job = { NULL, x, t_x, T, NULL, rate, dst, JOB_DERT };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return run_purchase_rows(model, n, (predict_job){ NULL, x, t_x, T, NULL, rate, dst,
+                                                      JOB_DERT });
 }
 
 /* ------------------------------------------------------------------ tracking and holdout */
@@ -416,8 +430,14 @@ int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model, cons
     }
     if (status != CXM_OK)
         return status;
+    double *owned;
+    status = cxm__no_repeat_t_x(&t_x, &owned, n, x);
+    if (status != CXM_OK)
+        return status;
     value_job job = { x, t_x, T, value, dst, *options };
-    return cxm__run_rows(model, n, value_rows, &job);
+    status = cxm__run_rows(model, n, value_rows, &job);
+    cxm__free(owned);
+    return status;
 }
 
 /* ------------------------------------------------------------------ simulation */

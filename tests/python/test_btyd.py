@@ -131,6 +131,20 @@ class Failures(unittest.TestCase):
         with self.assertRaises(ValueError):
             cxm.BetaGeoFitter().fit([1, 2], [1, 2], [5, 5, 5])
 
+    def test_no_repeat_purchase_with_recency_reads_as_recency_0(self):
+        # Grids pair frequency 0 with recency > 0: predictions read recency as 0 (BG/NBD's
+        # P(alive) is 1 there, as in lifetimes), fits refuse the row.
+        bgf = cxm.BetaGeoFitter().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        np.testing.assert_array_equal(bgf.conditional_probability_alive([0, 0], [5, 30], 38),
+                                      [1.0, 1.0])
+        mbg = cxm.ModifiedBetaGeoFitter().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        at_0 = mbg.conditional_probability_alive(0, 0, 38)
+        np.testing.assert_array_equal(mbg.conditional_probability_alive([0, 0], [5, 30], 38),
+                                      [at_0, at_0])
+        with self.assertRaises(cxm.InvalidArgumentError) as caught:
+            cxm.BetaGeoFitter().fit([1, 0], [1, 3], [5, 5])
+        self.assertIn("t_x is 3 but x is 0", str(caught.exception))
+
     def test_unfitted(self):
         with self.assertRaises(cxm.StateError):
             cxm.BetaGeoFitter().conditional_probability_alive(1, 1, 2)

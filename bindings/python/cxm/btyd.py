@@ -380,7 +380,7 @@ class _PurchaseFitter(_Fitter):
         max_recency = as_count(max_recency, "max_recency")
         x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
                              np.arange(max_recency + 1, dtype=float))
-        t_x = np.where(x == 0, 0.0, t_x)
+        # Cells with frequency 0 and recency > 0 are read as recency 0 by the library.
         return self.conditional_probability_alive(x, t_x, float(max_recency))
 
     def predict(self, t, frequency, recency, T):
@@ -388,7 +388,11 @@ class _PurchaseFitter(_Fitter):
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
 
     def conditional_probability_alive(self, frequency, recency, T):
-        """P(alive) of customers with the given histories, in [0, 1]."""
+        """P(alive) of customers with the given histories, in [0, 1].
+
+        frequency 0 with recency > 0 (grids build these) is read as recency 0: without a
+        repeat purchase the last purchase is the first. BG/NBD gives 1 there, as lifetimes
+        does; fit() refuses such rows."""
         return _elementwise(lambda dst, x, r, t: core.model_p_alive(self._model, dst, x, r, t),
                            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
