@@ -160,7 +160,10 @@ static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *c
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
         if (r->rows == 0) {
             if (r->after_end > 0)
-                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", source);
+                status = cxm__fail(CXM_EPARSE,
+                                   "%s: the observation period is empty: every row is after the "
+                                   "observation end",
+                                   source);
             else if (r->skipped > 0)
                 status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
                                    source, r->skipped, r->nmessages ? r->messages[0] : "?");

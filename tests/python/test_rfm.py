@@ -130,6 +130,30 @@ class LifetimesNames(unittest.TestCase):
             cxm.calibration_and_holdout_data(README, "id", "date", "2015-02-01",
                                              observation_period_end="2015-01-20")
 
+    def test_empty_periods_are_errors_never_empty_frames(self):
+        first, last = README["date"].min(), README["date"].max()
+        cases = [
+            (dict(calibration_period_end="2015-01-06", observation_period_end="2015-01-06"),
+             "the holdout period is empty: the observation end 2015-01-06 is in the time unit "
+             "of the calibration end"),
+            (dict(calibration_period_end="2014-12-31"),
+             f"the calibration period is empty: no purchase up to the calibration end "
+             f"2014-12-31 \\(the first is on {first}\\)"),
+            (dict(calibration_period_end=last), "the holdout period is empty: no purchase after"),
+            (dict(calibration_period_end=last, observation_period_end="2016-01-01"),
+             f"the holdout period is empty: no purchase after the calibration end {last} up to "
+             f"the observation end 2016-01-01"),
+        ]
+        for kwargs, message in cases:
+            with self.subTest(**kwargs), self.assertRaisesRegex(cxm.InvalidArgumentError, message):
+                cxm.calibration_and_holdout_data(README, "id", "date", **kwargs)
+        with self.assertRaisesRegex(cxm.InvalidArgumentError,
+                                    f"the observation period is empty: all 8 transactions are "
+                                    f"after the observation end 2014-12-31 \\(the first is on "
+                                    f"{first}\\)"):
+            cxm.summary_data_from_transaction_data(README, "id", "date",
+                                                   observation_period_end="2014-12-31")
+
 
 class CDNOW(unittest.TestCase):
     """The CDNOW sample of docs/models.md §1.4 summarised as in §1.3: 39-week calibration,

@@ -201,11 +201,43 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
             order = np.argsort(index.to_numpy(), kind="stable")
         except TypeError:
             order = None  # ids that do not compare: first-appearance order
+    _refuse_empty_periods(handle, days, options)
     columns = _columns(handle, calibration_period_end is not None, has_amount)
     if order is not None:
         columns = {name: values[order] for name, values in columns.items()}
         index = index[order]
     return pd.DataFrame(columns, index=index)
+
+
+def _day(days):
+    """A time in days since 1970-01-01 as its ISO date."""
+    return str(np.datetime64(int(np.floor(days)), "D"))
+
+
+def _refuse_empty_periods(handle, days, options):
+    """A log whose calibration (or observation) period holds no customer is an error that
+    says so, never an empty DataFrame. The C summary of arrays allows it (arrays may be one
+    part of a log, as in cxm.dask); a file's summary refuses it itself."""
+    calibration_end, observation_end = options[4], options[5]
+    if core.rfm_size(handle) > 0 or len(days) == 0:
+        if (len(days) and not np.isnan(calibration_end) and core.rfm_size(handle) > 0
+                and core.rfm_stat(handle, core.RFM_HOLDOUT_ONLY) == 0):
+            holdout = np.empty(core.rfm_size(handle))
+            core.rfm_column(holdout, handle, core.RFM_FREQUENCY_HOLDOUT)
+            if not holdout.any():
+                raise InvalidArgumentError(
+                    f"the holdout period is empty: no purchase after the calibration end "
+                    f"{_day(calibration_end)} up to the observation end "
+                    f"{_day(observation_end)} (the last is on {_day(days.max())})")
+        return
+    first = _day(days.min())
+    if core.rfm_stat(handle, core.RFM_HOLDOUT_ONLY) > 0:
+        raise InvalidArgumentError(
+            f"the calibration period is empty: no purchase up to the calibration end "
+            f"{_day(calibration_end)} (the first is on {first})")
+    raise InvalidArgumentError(
+        f"the observation period is empty: all {len(days)} transactions are after the "
+        f"observation end {_day(observation_end)} (the first is on {first})")
 
 
 def _refuse_nul_ids(ids, name):
