@@ -18,6 +18,7 @@ typedef struct predict_args {
     cxm_csv_options csv;
     cxm_value_options value_options;
     const char *output, *spend_path, *model_path, *path; /* path: NULL for an sBG model */
+    const char *keep;                                    /* --keep-columns LIST, or NULL */
     double horizon, dert_rate;                           /* NaN when not given */
     bool clv;
 } predict_args;
@@ -60,17 +61,24 @@ const cli_command cli_command_predict = {
     "  --margin M              share of a transaction's value that is profit (default 1)\n"
     "  --spend-model GG.json   value per transaction from a Gamma-Gamma model\n"
     "                          (E[M | frequency, monetary value]); without it the\n"
-    "                          monetary column is used as it is\n"
+    "                          monetary column is used as it is. Adds the column\n"
+    "                          expected_revenue: expected_purchases * E[M]\n"
+    "  --keep-columns LIST     copy these columns of the summary (names separated\n"
+    "                          by commas) to the end of each row, e.g. a holdout's\n"
+    "                          frequency_holdout,monetary_value_holdout beside the\n"
+    "                          predictions\n"
     "  -o, --output FILE       write the CSV to FILE\n"
     "\n" MODEL_CLI_USAGE
     "\n"
     "Example: cxm predict bgnbd.json summary.csv --horizon 52 --clv --period 4.348 \\\n"
-    "           --spend-model gg.json -o predictions.csv\n",
+    "           --spend-model gg.json -o predictions.csv\n"
+    "Holdout: cxm predict bgnbd.json summary.csv --horizon 39 --spend-model gg.json \\\n"
+    "           --keep-columns frequency_holdout,monetary_value_holdout\n",
     sizeof(predict_args), parse_predict, run_predict,
 };
 
 enum { O_OUTPUT = 'o', O_HORIZON = 2000, O_DERT, O_CLV, O_PERIOD, O_PERIODS, O_DISCOUNT,
-       O_MARGIN, O_SPEND };
+       O_MARGIN, O_SPEND, O_KEEP };
 
 static void print_id(FILE *out, const cxm_table *table, size_t i)
 {
@@ -105,12 +113,14 @@ static bool all_finite(const char *what, const double *values, size_t n)
     return true;
 }
 
-static void print_row(FILE *out, const double *values, size_t count)
+static void print_row(FILE *out, const double *values, size_t count, const kept_columns *kept,
+                      const cxm_table *table, size_t i)
 {
     for (size_t k = 0; k < count; k++) {
         fputc(',', out);
         cli_print_exact(out, values[k]);
     }
+    kept_columns_row(kept, table, i, out);
     fputc('\n', out);
 }
 
@@ -190,6 +200,7 @@ static int parse_predict(void *args, int argc, char **argv)
         { "discount", required_argument, NULL, O_DISCOUNT },
         { "margin", required_argument, NULL, O_MARGIN },
         { "spend-model", required_argument, NULL, O_SPEND },
+        { "keep-columns", required_argument, NULL, O_KEEP },
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -242,6 +253,7 @@ static int parse_predict(void *args, int argc, char **argv)
                 return CLI_EXIT_USAGE;
             break;
         case O_SPEND: a->spend_path = optarg; break;
+        case O_KEEP: a->keep = optarg; break;
         case ':': return cli_usage_error("predict", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
         }
@@ -290,6 +302,8 @@ static int run_predict(const void *args)
     double *work = NULL, *col[4] = { NULL, NULL, NULL, NULL };
     FILE *out = NULL;
     cli_output file;
+    kept_columns kept;
+    memset(&kept, 0, sizeof kept);
     int code = load_model_file("predict", model_path, &model);
     if (code != CLI_EXIT_OK)
         return code;
@@ -307,13 +321,16 @@ static int run_predict(const void *args)
     }
 
     /* frequency, recency, T, monetary (optional unless needed). */
-    int need_money = spend_model || clv;
+    int need_money = spend_model || clv || spend;
     char monetary_spec[512];
     snprintf(monetary_spec, sizeof monetary_spec, "%s%s", need_money ? "" : "?",
              columns.monetary[0] == '?' ? columns.monetary + 1 : columns.monetary);
     const char *specs[4] = { columns.frequency, spend_model ? "?recency|t_x" : columns.recency,
                              spend_model ? "?T" : columns.T, monetary_spec };
-    int status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
+    if ((code = kept_columns_init(&kept, "predict", a->keep, 4, specs)) != CLI_EXIT_OK)
+        goto done;
+    int status = cxm_table_read_csv(&table, path, columns.id, kept.nspecs + kept.n, kept.specs,
+                                    &csv);
     if (status != CXM_OK) {
         code = cli_library_error("predict", status, false);
         goto done;
@@ -322,14 +339,14 @@ static int run_predict(const void *args)
     for (size_t k = 0; status == CXM_OK && k < 4; k++)
         status = table_numbers(table, specs[k], &col[k]);
     const double *x = col[0], *tx = col[1], *T = col[2], *money = col[3];
-    work = status == CXM_OK ? malloc((n ? n : 1) * 5 * sizeof *work) : NULL;
+    work = status == CXM_OK ? malloc((n ? n : 1) * 6 * sizeof *work) : NULL;
     if (work == NULL) {
         fprintf(stderr, "cxm predict: out of memory\n");
         code = CLI_EXIT_DATA;
         goto done;
     }
     double *alive = work, *expected = work + n, *dert = work + 2 * n, *value = work + 3 * n,
-           *lifetime = work + 4 * n;
+           *lifetime = work + 4 * n, *revenue = work + 5 * n;
 
     if (spend_model) {
         status = cxm_model_expected_spend(value, n, model, x, money);
@@ -341,14 +358,16 @@ static int run_predict(const void *args)
             status = cxm_model_conditional_purchases(expected, n, model, expected, x, tx, T);
         if (status == CXM_OK && !isnan(dert_rate))
             status = cxm_model_dert(dert, n, model, dert_rate, x, tx, T);
+        if (status == CXM_OK && spend) {
+            status = cxm_model_expected_spend(value, n, spend, x, money);
+            for (size_t i = 0; status == CXM_OK && i < n; i++)
+                revenue[i] = expected[i] * value[i];
+        }
         if (status == CXM_OK && clv) {
-            if (spend)
-                status = cxm_model_expected_spend(value, n, spend, x, money);
-            else
+            if (!spend)
                 memcpy(value, money, n * sizeof *value);
-            if (status == CXM_OK)
-                status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
-                                                  &value_options);
+            status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
+                                              &value_options);
         }
     }
     if (status != CXM_OK) {
@@ -360,6 +379,7 @@ static int run_predict(const void *args)
                       : all_finite("P(alive)", alive, n) &&
                             all_finite("the expected purchases", expected, n) &&
                             (isnan(dert_rate) || all_finite("DERT", dert, n)) &&
+                            (!spend || all_finite("the expected revenue", revenue, n)) &&
                             (!clv || (all_finite("the value", value, n) &&
                                       all_finite("the lifetime value", lifetime, n))))) {
         code = CLI_EXIT_DATA;
@@ -373,11 +393,13 @@ static int run_predict(const void *args)
     }
     fputs(table_id(table, 0) || n == 0 ? "customer_id" : "row", out);
     if (spend_model) {
-        fputs(",frequency,monetary_value,expected_value\n", out);
+        fputs(",frequency,monetary_value,expected_value", out);
+        kept_columns_header(&kept, out);
+        fputc('\n', out);
         for (size_t i = 0; i < n; i++) {
             double row[3] = { x[i], money[i], value[i] };
             print_id(out, table, i);
-            print_row(out, row, 3);
+            print_row(out, row, 3, &kept, table, i);
         }
     } else {
         fputs(",frequency,recency,T,p_alive,expected_purchases", out);
@@ -385,9 +407,12 @@ static int run_predict(const void *args)
             fputs(",dert", out);
         if (clv)
             fputs(",value,clv", out);
+        if (spend)
+            fputs(",expected_revenue", out);
+        kept_columns_header(&kept, out);
         fputc('\n', out);
         for (size_t i = 0; i < n; i++) {
-            double row[8] = { x[i], tx[i], T[i], alive[i], expected[i] };
+            double row[9] = { x[i], tx[i], T[i], alive[i], expected[i] };
             size_t k = 5;
             if (!isnan(dert_rate))
                 row[k++] = dert[i];
@@ -395,13 +420,16 @@ static int run_predict(const void *args)
                 row[k++] = value[i];
                 row[k++] = lifetime[i];
             }
+            if (spend)
+                row[k++] = revenue[i];
             print_id(out, table, i);
-            print_row(out, row, k);
+            print_row(out, row, k, &kept, table, i);
         }
     }
     code = cli_output_close(&file);
 
 done:
+    kept_columns_free(&kept);
     for (size_t k = 0; k < 4; k++)
         free(col[k]);
     free(work);

@@ -196,7 +196,18 @@ class CDNOW(unittest.TestCase):
         self.assertEqual(s.rows, 6919)
         self.assertEqual(s.ids[0], "0001")
         self.assertEqual(s.first_purchase[0], np.datetime64("1997-01-01"))
-        self.check(s.to_dataframe(), "_cal")
+        frame = s.to_dataframe()
+        self.check(frame)
+        # The DataFrame's columns are the object's attributes and the CSV's header.
+        self.assertEqual(list(frame.columns),
+                         ["frequency", "recency", "T", "monetary_value", "frequency_holdout",
+                          "monetary_value_holdout", "duration_holdout", "first_purchase"])
+        for name in frame.columns:
+            np.testing.assert_array_equal(frame[name].to_numpy(), getattr(s, name))
+        with tempfile.TemporaryDirectory() as work:
+            s.to_csv(os.path.join(work, "summary.csv"))
+            header = open(os.path.join(work, "summary.csv")).readline().strip().split(",")
+        self.assertEqual(header[1:], list(frame.columns))
         unique = s.unique()
         self.assertEqual(unique["weight"].sum(), 2357)
         self.assertEqual(len(unique["frequency"]), len(unique["T"]))

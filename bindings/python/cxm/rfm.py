@@ -303,7 +303,7 @@ class RFMSummary:
     end ``frequency_holdout``, ``monetary_value_holdout``, ``duration_holdout``
     (else None); ``rows``, ``skipped`` and ``skipped_messages`` describe the
     input. ``unique()`` gives the compressed form, ``to_dataframe()`` a
-    lifetimes-shaped DataFrame and ``to_csv(path)`` writes the summary.
+    DataFrame with these names as columns and ``to_csv(path)`` writes the summary.
     """
 
     def __init__(self, handle, holdout, amounts, customer_name):
@@ -350,17 +350,19 @@ class RFMSummary:
         return out
 
     def to_dataframe(self):
-        """A DataFrame shaped as lifetimes' summaries (``_cal`` names with a holdout)."""
+        """A DataFrame indexed by customer id whose columns have the names of the object's
+        attributes and of the CSV that ``to_csv`` and `cxm rfm` write: ``frequency``,
+        ``recency``, ``T``, [``monetary_value``,] [``frequency_holdout``,
+        [``monetary_value_holdout``,] ``duration_holdout``,] ``first_purchase``. (The
+        calibration columns are not renamed ``*_cal`` as calibration_and_holdout_data names
+        them: ``summary.frequency`` and ``frame["frequency"]`` are the same numbers.)"""
         import pandas as pd
         columns = {"frequency": self.frequency, "recency": self.recency, "T": self.T}
-        if self.monetary_value is not None:
-            columns["monetary_value"] = self.monetary_value
-        if self.frequency_holdout is not None:
-            columns = {k + "_cal": v for k, v in columns.items()}
-            columns["frequency_holdout"] = self.frequency_holdout
-            if self.monetary_value_holdout is not None:
-                columns["monetary_value_holdout"] = self.monetary_value_holdout
-            columns["duration_holdout"] = self.duration_holdout
+        for name in ("monetary_value", "frequency_holdout", "monetary_value_holdout",
+                     "duration_holdout"):
+            if getattr(self, name) is not None:
+                columns[name] = getattr(self, name)
+        columns["first_purchase"] = self.first_purchase
         return pd.DataFrame(columns, index=pd.Index(self.ids, name=self._name))
 
     def to_csv(self, path):
