@@ -770,6 +770,12 @@ START_TEST(bad_data_names_the_row)
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
                         "element 1: x 2.5 must be a whole number");
+    /* The position, for callers that know the customer's id or file line. */
+    size_t element = 99;
+    ck_assert_cxm_ok(cxm_error_element(&element));
+    ck_assert_uint_eq(element, 1);
+    ck_assert_str_eq(cxm_error_message(), "element 1: x 2.5 must be a whole number >= 0");
+    ck_assert_int_eq(cxm_error_element(NULL), CXM_ENOTFOUND);
     x[1] = 2;
     tx[2] = 1;
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
@@ -783,10 +789,15 @@ START_TEST(bad_data_names_the_row)
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "element 1: T");
     T[1] = 5;
     double w[3] = { 1, -1, 1 };
-    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "row 1: weight -1");
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "element 1: weight -1");
     double zero[3] = { 0, 0, 0 };
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, zero, NULL), CXM_EINVAL, "no rows");
     ck_assert_cxm_fails(cxm_model_fit(m, 3, NULL, tx, T, NULL, NULL), CXM_EINVAL, "x must not be NULL");
+    /* A failure that concerns no element forgets the last one; so does clearing. */
+    ck_assert_int_eq(cxm_error_element(&element), CXM_ENOTFOUND);
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "element 1: weight");
+    cxm_error_clear();
+    ck_assert_int_eq(cxm_error_element(&element), CXM_ENOTFOUND);
     ck_assert_cxm_fails(cxm_model_fit(NULL, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "model");
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.version = 99;

@@ -30,8 +30,7 @@ static int check_row(const double *values, size_t i)
         return status;
     double m = values[1];
     if (!isfinite(m) || m < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: mean_spend %g must be a finite number >= 0", i,
-                         m);
+        return cxm__fail_at(CXM_EINVAL, i, "mean_spend %g must be a finite number >= 0", m);
     return CXM_OK;
 }
 
@@ -161,10 +160,10 @@ static int expected_spend(const double *params, double *dst, size_t n, const dou
     for (size_t i = 0; i < n; i++) {
         double denominator = p * x[i] + q - 1.0;
         if (!(denominator > 0.0))
-            return cxm__fail(CXM_EDOMAIN,
-                             "element %zu: the expected spend p(gamma + m·x)/(p·x + q − 1) is "
-                             "infinite: p·x + q = %g is not greater than 1 (q = %g)",
-                             i, p * x[i] + q, q);
+            return cxm__fail_at(CXM_EDOMAIN, i,
+                                "the expected spend p(gamma + m·x)/(p·x + q − 1) is "
+                                "infinite: p·x + q = %g is not greater than 1 (q = %g)",
+                                p * x[i] + q, q);
         /* p(γ + m̄x)/(px + q − 1) as pγ/(px+q−1) + m̄·px/(px+q−1): m̄·x alone may
          * overflow where the expectation (about m̄ for large x) does not. */
         double credibility = x[i] > 0.0 ? p * x[i] / denominator : 0.0;

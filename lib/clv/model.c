@@ -445,8 +445,8 @@ int cxm__check_weights(size_t n, const double *weights)
         return CXM_OK;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(weights[i]) || weights[i] < 0.0)
-            return cxm__fail(CXM_EINVAL, "row %zu: weight %g must be a finite number >= 0", i,
-                             weights[i]);
+            return cxm__fail_at(CXM_EINVAL, i, "weight %g must be a finite number >= 0",
+                                weights[i]);
     }
     return CXM_OK;
 }
@@ -1485,8 +1485,7 @@ int cxm__check_times(size_t n, const double *t, const char *name)
 {
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(t[i]) || t[i] < 0.0)
-            return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a finite number >= 0", i,
-                             name, t[i]);
+            return cxm__fail_at(CXM_EINVAL, i, "%s %g must be a finite number >= 0", name, t[i]);
     }
     return CXM_OK;
 }
@@ -1495,18 +1494,17 @@ int cxm__check_results(const double *dst, size_t begin, size_t end, const char *
 {
     for (size_t i = begin; i < end; i++)
         if (!isfinite(dst[i]))
-            return cxm__fail(CXM_EDOMAIN,
-                             "element %zu: %s is beyond the range of a double at these "
-                             "arguments",
-                             i, what);
+            return cxm__fail_at(CXM_EDOMAIN, i,
+                                "%s is beyond the range of a double at these "
+                                "arguments",
+                                what);
     return CXM_OK;
 }
 
 int cxm__check_count(double value, const char *name, size_t i)
 {
     if (!isfinite(value) || value < 0.0 || value != floor(value) || value > 9007199254740992.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a whole number >= 0", i, name,
-                         value);
+        return cxm__fail_at(CXM_EINVAL, i, "%s %g must be a whole number >= 0", name, value);
     return CXM_OK;
 }
 
@@ -1516,16 +1514,16 @@ int cxm__check_purchase_row(double x, double t_x, double T, size_t i)
     if (status != CXM_OK)
         return status;
     if (!isfinite(T) || T < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: T %g must be a finite number >= 0", i, T);
+        return cxm__fail_at(CXM_EINVAL, i, "T %g must be a finite number >= 0", T);
     if (!isfinite(t_x) || t_x < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g must be a finite number >= 0", i, t_x);
+        return cxm__fail_at(CXM_EINVAL, i, "t_x %g must be a finite number >= 0", t_x);
     if (t_x > T)
-        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g is greater than T %g", i, t_x, T);
+        return cxm__fail_at(CXM_EINVAL, i, "t_x %g is greater than T %g", t_x, T);
     if (x == 0.0 && t_x != 0.0)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: t_x is %g but x is 0 (no repeat purchase, so t_x must be "
-                         "0 in data to fit; predictions read it as 0)",
-                         i, t_x);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "t_x is %g but x is 0 (no repeat purchase, so t_x must be "
+                            "0 in data to fit; predictions read it as 0)",
+                            t_x);
     return CXM_OK;
 }
 

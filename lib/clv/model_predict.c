@@ -184,10 +184,10 @@ int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model, cons
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_finite(first[i], "first");
         if (status == CXM_OK && weights && (!isfinite(weights[i]) || weights[i] < 0.0))
-            status = cxm__fail(CXM_EINVAL, "element %zu: weight %g must be a finite number >= 0",
-                               i, weights[i]);
+            status =
+                cxm__fail_at(CXM_EINVAL, i, "weight %g must be a finite number >= 0", weights[i]);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     if (status != CXM_OK || n_times == 0)
         return status;
@@ -213,10 +213,10 @@ int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model, cons
         for (size_t k = 0; k < distinct && births[k].time < times[j]; k++) {
             double age = times[j] - births[k].time, value;
             if (!isfinite(age)) {
-                status = cxm__fail(CXM_EDOMAIN,
-                                   "element %zu: the time %g since a first purchase at %g is "
-                                   "beyond the largest a double holds",
-                                   j, times[j], births[k].time);
+                status = cxm__fail_at(CXM_EDOMAIN, j,
+                                      "the time %g since a first purchase at %g is "
+                                      "beyond the largest a double holds",
+                                      times[j], births[k].time);
                 break;
             }
             status = model->kind->expected_purchases(model->params, &value, 1, &age);
@@ -426,7 +426,7 @@ int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model, cons
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_finite(value[i], "value");
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     if (status != CXM_OK)
         return status;
@@ -540,7 +540,7 @@ int cxm_model_simulate_spend(double *dst, size_t n, const cxm_model *model, cons
         customer_rng(&rng, seed, i);
         status = model->kind->simulate_spend(model->params, &rng, x[i], dst + i);
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", i);
+            return cxm__fail_prefix_at(i);
     }
     return CXM_OK;
 }

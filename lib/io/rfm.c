@@ -622,9 +622,8 @@ int cxm__rfm_units(int64_t *dst, size_t n, const double *time, const cxm_rfm_opt
     int status = configure(&r, options);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         if (!(time[i] >= -TIME_LIMIT && time[i] <= TIME_LIMIT))
-            return cxm__fail(CXM_EINVAL,
-                             "element %zu: time %g is not a time within 1e9 days of 1970-01-01", i,
-                             time[i]);
+            return cxm__fail_at(CXM_EINVAL, i,
+                                "time %g is not a time within 1e9 days of 1970-01-01", time[i]);
         dst[i] = cxm__rfm_unit_of(&r, time[i]);
     }
     return status;
