@@ -1400,7 +1400,30 @@ START_TEST(table_reads_columns_by_name_number_and_alternative)
     ck_assert_str_eq(cxm_table_text(t, 2356, "id"), "2357");
     size_t index;
     ck_assert_cxm_fails(cxm_table_find(&index, t, "weight"), CXM_ENOTFOUND, "weight");
+    /* Each row's line in the file, the header being line 1. */
+    ck_assert_uint_eq(cxm_table_line(t, 0), 2);
+    ck_assert_uint_eq(cxm_table_line(t, 2356), 2358);
+    ck_assert_uint_eq(cxm_table_line(t, 2357), 0);
+    ck_assert_uint_eq(cxm_table_line(NULL, 0), 0);
     cxm_table_free(t);
+
+    /* Skipped rows and blank lines do not shift it. */
+    char temp[] = "/tmp/cxm-check-table-XXXXXX";
+    int fd = mkstemp(temp);
+    ck_assert_int_ge(fd, 0);
+    static const char text[] = "id,x\nA,1\nB,oops\n\nC,3\n";
+    ck_assert_int_eq(write(fd, text, sizeof text - 1), (int)(sizeof text - 1));
+    close(fd);
+    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+    csv.skip_bad_rows = 1;
+    const char *x[] = { "x" };
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, temp, "id", 1, x, &csv));
+    ck_assert_uint_eq(cxm_table_rows(t), 2);
+    ck_assert_str_eq(cxm_table_text(t, 1, "id"), "C");
+    ck_assert_uint_eq(cxm_table_line(t, 0), 2);
+    ck_assert_uint_eq(cxm_table_line(t, 1), 5);
+    cxm_table_free(t);
+    unlink(temp);
 }
 END_TEST
 

@@ -61,7 +61,16 @@ expect 2 '^$' "unknown option '--bogus'" -- fit bgnbd "$summary" --bogus
 expect 1 '^$' 'cannot open' -- fit bgnbd "$tmp/none.csv"
 expect 1 '^$' "no column 'nope' in the header" -- fit bgnbd "$summary" --frequency nope
 printf 'frequency,recency,T\n1,5,3\n' >"$tmp/bad.csv"
-expect 1 '^$' 'element 0: t_x 5 is greater than T 3' -- fit bgnbd "$tmp/bad.csv"
+expect 1 '^$' 'bad\.csv:2: t_x 5 is greater than T 3$' -- fit bgnbd "$tmp/bad.csv"
+# A row's error names the file line and the customer id, never an array position,
+# also when bad rows before it were skipped.
+printf 'customer_id,frequency,recency,T,monetary_value\nA,1,2,3,10\nB,x,1,2,4\n\nC,2,5,3,7\n' >"$tmp/ids.csv"
+expect 1 '^$' 'ids\.csv:5: customer C: t_x 5 is greater than T 3$' -- \
+  fit bgnbd "$tmp/ids.csv" --skip-bad-rows
+expect 1 '^$' 'ids\.csv:5: customer C: t_x 5 is greater than T 3$' -- \
+  predict "$tmp/bg.json" "$tmp/ids.csv" --horizon 3 --skip-bad-rows
+printf 'customer_id,frequency,monetary_value\nA,2,10\nB,1.5,3\n' >"$tmp/ids.csv"
+expect 1 '^$' 'ids\.csv:3: customer B: x 1\.5 must be a whole number >= 0$' -- fit gg "$tmp/ids.csv"
 printf 'frequency,recency,T\n0,0,10\n0,0,20\n0,0,30\n' >"$tmp/flat.csv"
 expect 1 '^$' 'BG/NBD fit failed' -- fit bgnbd "$tmp/flat.csv"
 printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "given",\n"parameters": {"p": 2, "q": 0.8, "gamma": 10}}\n' >"$tmp/q.json"

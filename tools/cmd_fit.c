@@ -238,9 +238,9 @@ static int run_fit(const void *args)
         }
     } else if (spend) {
         specs[2] = columns.weights;
-        status = cxm_table_read_csv(&table, path, NULL, 3, specs, &csv);
+        status = cxm_table_read_csv(&table, path, columns.id, 3, specs, &csv);
     } else {
-        status = cxm_table_read_csv(&table, path, NULL, 4, specs, &csv);
+        status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
     }
     int read_failed = !sbg && status != CXM_OK; /* the reader's messages name the file */
     double *col[4] = { NULL, NULL, NULL, NULL };
@@ -266,7 +266,7 @@ static int run_fit(const void *args)
         if (read_failed)
             fprintf(stderr, "cxm fit: %s\n", cxm_error_message());
         else
-            fprintf(stderr, "cxm fit: %s: %s\n", path, cxm_error_message());
+            report_row_error("fit", path, table);
         code = CLI_EXIT_DATA;
     } else if (a->json) {
         char *text;

@@ -371,7 +371,7 @@ static int run_predict(const void *args)
         }
     }
     if (status != CXM_OK) {
-        fprintf(stderr, "cxm predict: %s: %s\n", path, cxm_error_message());
+        report_row_error("predict", path, table);
         code = CLI_EXIT_DATA;
         goto done;
     }

@@ -144,3 +144,24 @@ void kept_columns_free(kept_columns *kept)
     kept->text = NULL;
     kept->n = 0;
 }
+
+void report_row_error(const char *command, const char *path, const cxm_table *table)
+{
+    char text[1024]; /* a copy: looking the id up may rewrite the thread's message */
+    snprintf(text, sizeof text, "%s", cxm_error_message());
+    const char *message = text;
+    size_t row;
+    char prefix[64];
+    unsigned long long line;
+    if (cxm_error_element(&row) != CXM_OK || (line = cxm_table_line(table, row)) == 0) {
+        fprintf(stderr, "cxm %s: %s: %s\n", command, path, message);
+        return;
+    }
+    /* The library said "element ROW: what"; the user knows the line and the id. */
+    snprintf(prefix, sizeof prefix, "element %zu: ", row);
+    if (strncmp(message, prefix, strlen(prefix)) == 0)
+        message += strlen(prefix);
+    const char *id = table_id(table, row);
+    fprintf(stderr, "cxm %s: %s:%llu: %s%s%s%s\n", command, path, line, id ? "customer " : "",
+            id ? id : "", id ? ": " : "", message);
+}

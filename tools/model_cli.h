@@ -81,6 +81,12 @@ void kept_columns_header(const kept_columns *kept, FILE *out);
 void kept_columns_row(const kept_columns *kept, const cxm_table *table, size_t i, FILE *out);
 void kept_columns_free(kept_columns *kept);
 
+/* Print the library's last failure on the rows of `table`, read from `path`:
+ * "cxm COMMAND: FILE:LINE: customer ID: what" when it concerns one row
+ * (cxm_error_element(); the id when the table has ids), else
+ * "cxm COMMAND: FILE: message". */
+void report_row_error(const char *command, const char *path, const cxm_table *table);
+
 /* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
 int load_model_file(const char *command, const char *path, cxm_model **out);
 
