@@ -53,7 +53,9 @@ check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
 
 local ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
-check("bad row is an error", not ok and message:find("t_x 6 is greater than T 5"), message)
+-- Positions in Lua's terms: the second row is element 2.
+check("bad row is an error", not ok and message:find("element 2: t_x 6 is greater than T 5", 1, true),
+  message)
 ok, message = pcall(function()
   local zeros, zero_t, lengths = {}, {}, {}
   for i = 1, 40 do zeros[i], zero_t[i], lengths[i] = 0, 0, 10 + i end

@@ -120,7 +120,7 @@ class LifetimesNames(unittest.TestCase):
         bad.loc[3, "date"] = pd.NaT
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "row 3: date is missing"):
             cxm.summary_data_from_transaction_data(bad, "id", "date")
-        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"v\[2\] is missing \(NaN\)"):
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"row 2: v is missing \(NaN\)"):
             cxm.summary_data_from_transaction_data(README.assign(v=[1, 2, np.nan, 4, 5, 6, 7, 8]),
                                                    "id", "date", "v")
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "row 1: id is missing"):

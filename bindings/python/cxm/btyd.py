@@ -45,7 +45,7 @@ import numpy as np
 
 from . import core
 from ._arrays import (as_count, as_float, as_float_array, as_path, as_seed, as_vector,
-                      elementwise, same_length, _pandas_index)
+                      customers_named, elementwise, same_length, _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
                       DomainError, RangeError)
 
@@ -361,8 +361,9 @@ class _PurchaseFitter(_Fitter):
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
         warm = self._initial(initial_params)
-        core.model_fit(self._model, x, t_x, big_t, w,
-                       *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(frequency, recency, T, weights):
+            core.model_fit(self._model, x, t_x, big_t, w,
+                           *self._fit_options(tol, max_iterations, threads, warm))
         pd = _pandas()
         self.data = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t,
                                   "weights": np.ones_like(x) if weights is None else w},
@@ -425,7 +426,9 @@ class _PurchaseFitter(_Fitter):
     def log_likelihood_of(self, frequency, recency, T, weights=None):
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
-        return core.model_log_likelihood_of(self._model, x, t_x, big_t, _weights(weights, x.size))
+        with customers_named(frequency, recency, T, weights):
+            return core.model_log_likelihood_of(self._model, x, t_x, big_t,
+                                                _weights(weights, x.size))
 
     def expected_cumulative_transactions(self, first_purchase, times, weights=None):
         """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
@@ -539,8 +542,9 @@ class GammaGammaFitter(_Fitter):
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
-        core.model_fit_spend(self._model, x, m, w,
-                             *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(frequency, monetary_value, weights):
+            core.model_fit_spend(self._model, x, m, w,
+                                 *self._fit_options(tol, max_iterations, threads, warm))
         skipped = self._report()["skipped"]
         if skipped > 0:
             warnings.warn(
@@ -576,8 +580,9 @@ class GammaGammaFitter(_Fitter):
     def log_likelihood_of(self, frequency, monetary_value, weights=None):
         """Total log-likelihood of other data at the current parameters."""
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
-        return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
-                                            _weights(weights, x.size))
+        with customers_named(frequency, monetary_value, weights):
+            return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
+                                                _weights(weights, x.size))
 
     def generate_new_data(self, frequency, seed=None):
         """Simulate each customer's mean repeat value given their frequency (0 for 0)."""
