@@ -19,7 +19,7 @@ expect 0 '^delta +2\.783' '^$' -- fit bgbb "$donations"
 expect 0 'log-likelihood -33225\.58' '^$' -- fit bgbb "$donations"
 expect 0 '^22,6,6,6,0\.930' '^$' -- predict "$tmp/bgbb.json" "$donations" --horizon 5
 printf 'frequency,recency,periods\n3,2,6\n' >"$tmp/bad.csv"
-expect 1 '^$' 'element 0: x 3 is greater than t_x 2' -- fit bgbb "$tmp/bad.csv"
+expect 1 '^$' 'bad\.csv:2: x 3 is greater than t_x 2' -- fit bgbb "$tmp/bad.csv"
 
 # docs/models.md §1.2: the Regular cohort, years 0..7; the year-12 projection about 170.
 printf 'survivors\n1000\n631\n468\n382\n326\n289\n262\n241\n' >"$tmp/regular.csv"
