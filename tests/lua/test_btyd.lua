@@ -48,6 +48,14 @@ check("gg p", near(q.p, 6.2488, 1e-4), q.p)
 check("gg q", near(q.q, 3.7446, 1e-4), q.q)
 check("gg gamma", near(q.gamma, 15.4477, 1e-4), q.gamma)
 check("E[M]", near(gg:expected_spend(2, 22.35), 24.6586, 1e-3))
+check("nothing skipped", gg:report().skipped == 0)
+-- A repeat customer who spent 0: skipped and counted, the fit that of the others,
+-- and still a value p*gamma/(p*x + q - 1) (docs/models.md §1.7).
+local x0, m0 = { 1 }, { 0 }
+for i = 1, #x do x0[i + 1], m0[i + 1] = x[i], m[i] end
+local gg0 = cxm.model("gg"):fit_spend(x0, m0)
+check("zero spend skipped", gg0:report().skipped == 1 and near(gg0:params().p, q.p, 1e-8))
+check("zero spend valued", near(gg:expected_spend(1, 0), q.p * q.gamma / (q.p + q.q - 1), 1e-12))
 local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
