@@ -56,11 +56,25 @@ for i = 1, #x do x0[i + 1], m0[i + 1] = x[i], m[i] end
 local gg0 = cxm.model("gg"):fit_spend(x0, m0)
 check("zero spend skipped", gg0:report().skipped == 1 and near(gg0:params().p, q.p, 1e-8))
 check("zero spend valued", near(gg:expected_spend(1, 0), q.p * q.gamma / (q.p + q.q - 1), 1e-12))
-local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = cxm.DAYS_PER_MONTH / 7 })
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
 
-local ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
+local ok, message
+-- Intervals from the fit's covariance: around the estimate, a point where P(alive) is 1.
+local lo, hi = bg:p_alive_interval(2, 30.43, 38.86)
+local est = bg:p_alive(2, 30.43, 38.86)
+check("P(alive) interval", lo < est and est < hi and lo > 0 and hi < 1, lo .. " " .. hi)
+local los, his = bg:p_alive_interval({ 0, 2 }, { 0, 30.43 }, { 38.86, 38.86 }, 0.9)
+check("P(alive) interval table", los[1] == 1 and his[1] == 1 and los[2] > lo and his[2] < hi)
+lo, hi = bg:conditional_purchases_interval(39, 2, 30.43, 38.86)
+check("E[Y] interval", lo < 1.226 and 1.226 < hi, lo .. " " .. hi)
+lo, hi = gg:lifetime_value_interval(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+check("lifetime value interval", lo < value and value < hi, lo .. " " .. hi)
+ok, message = pcall(bg.p_alive_interval, bg, 2, 30.43, 38.86, 1.5)
+check("interval level is checked", not ok and message:find("level"), message)
+
+ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
 -- Positions in Lua's terms: the second row is element 2.
 check("bad row is an error", not ok and message:find("element 2: t_x 6 is greater than T 5", 1, true),
   message)
@@ -80,6 +94,37 @@ for i = 1, 1000 do lengths[i] = 39 end
 local sx, stx = bg:simulate(lengths, 42)
 local sx2 = bg:simulate(lengths, 42)
 check("simulation", #sx == 1000 and #stx == 1000 and sx[17] == sx2[17])
+local lam, drop, alive = bg:simulate_latent(lengths, 42)
+local consistent = #lam == 1000 and #drop == 1000 and #alive == 1000
+for i = 1, 1000 do
+  consistent = consistent and lam[i] > 0 and drop[i] > 0 and drop[i] < 1
+    and (alive[i] == 0 or alive[i] == 1)
+end
+check("simulated latent rates", consistent)
+
+-- Static covariates: a channel that doubles the purchase rate is found again.
+local truth = cxm.model("bgnbd"):set_covariates({ "channel" }, {})
+truth:set_params({ r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, ["purchase.channel"] = math.log(2) })
+local cx, ctx, cT, rows = {}, {}, {}, {}
+for channel = 0, 1 do
+  local customer = truth:for_customer({ channel }, {})
+  local lengths = {}
+  for i = 1, 20000 do lengths[i] = 39 end
+  local sx, stx = customer:simulate(lengths, 11 + channel)
+  for i = 1, #sx do
+    cx[#cx + 1], ctx[#ctx + 1], cT[#cT + 1], rows[#rows + 1] = sx[i], stx[i], 39, { channel }
+  end
+end
+local fitted = cxm.model("bgnbd"):set_covariates({ "channel" }, {})
+fitted:fit_covariates(cx, ctx, cT, rows, nil)
+local effect, se = fitted:params()["purchase.channel"], fitted:standard_errors()["purchase.channel"]
+check("covariate effect recovered", math.abs(effect - math.log(2)) <= 3 * se, effect .. " " .. se)
+local kp, kd = fitted:covariate_count()
+check("covariate count", kp == 1 and kd == 0)
+local one = fitted:for_customer({ 1 }, {})
+check("customer model", near(one:params().alpha, fitted:params().alpha * math.exp(-effect), 1e-12))
+ok, message = pcall(fitted.fit_covariates, fitted, cx, ctx, cT, { { 1 } }, nil)
+check("covariate rows are checked", not ok and message:find("rows expected"), message)
 
 if failures > 0 then
   print(failures .. " checks failed")
