@@ -908,6 +908,12 @@ START_TEST(no_repeat_purchase_reads_t_x_as_zero)
         }
         if (kinds[k].kind == CXM_MODEL_BGNBD)
             ck_assert_double_eq(alive[0], 1.0);
+        double counts[3] = { 1, 1, 1 }, prob[3];
+        int status = cxm_model_conditional_purchase_probability(prob, 3, m, counts, t, x, tx, T);
+        ck_assert_msg(status == CXM_OK || status == CXM_EUNSUPPORTED, "%s", cxm_error_message());
+        if (status == CXM_OK)
+            for (int i = 1; i < 3; i++)
+                ck_assert_double_eq(prob[i], prob[0]);
         /* Fitting data stay strict: there the row is a mistake (swapped columns). */
         ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
                             "element 1: t_x is 3 but x is 0");
