@@ -33,6 +33,8 @@ printf 'survivors\n100\n120\n' >"$tmp/grows.csv"
 expect 1 '^$' 'cannot grow' -- fit sbg "$tmp/grows.csv"
 printf 'x\n1\n' >"$tmp/none.csv"
 expect 1 '^$' "needs a column 'survivors'" -- fit sbg "$tmp/none.csv"
+printf 'periods,active\n3,1\n0,0\n2,1\n' >"$tmp/tenure0.csv"
+expect 1 '^$' 'tenure0\.csv:3: a customer who cancelled has a tenure of at least 1' -- fit sbg "$tmp/tenure0.csv"
 expect 2 '^$' 'SUMMARY.csv are required' -- predict "$tmp/pnbd.json"
 
 finish

@@ -119,6 +119,11 @@ static int fit_sbg(cxm_model *model, const char *path, const cxm_csv_options *cs
             status = cxm_model_fit_durations(model, n, v[1], v[2], v[3], fit);
         else
             status = CXM_ENOTFOUND;
+        /* A tenure row's error names its line while the table is here. */
+        if (status != CXM_OK && status != CXM_ENOTFOUND && v[0] == NULL) {
+            report_row_error("fit", path, table);
+            status = -1000; /* reported */
+        }
     }
     for (size_t k = 0; k < 4; k++)
         free(v[k]);
