@@ -64,7 +64,8 @@ static int cxmb_same_length(size_t expected, size_t got, const char *name)
  * is the class of arguments of the wrong type (a cxm.Error and a TypeError). */
 static PyObject *cxmb_error_classes = NULL;
 
-static void cxmb_raise_with(PyObject *key, int status, const char *message)
+/* element: the array position the library's failure concerns (cxm_error_element()), or -1. */
+static void cxmb_raise_with(PyObject *key, int status, const char *message, long long element)
 {
     PyObject *cls = NULL;
     if (key && cxmb_error_classes)
@@ -83,15 +84,27 @@ static void cxmb_raise_with(PyObject *key, int status, const char *message)
         PyObject_SetAttrString(exc, "code", code);
         Py_DECREF(code);
     }
+    if (element >= 0) {
+        PyObject *position = PyLong_FromLongLong(element);
+        if (position) {
+            PyObject_SetAttrString(exc, "element", position);
+            Py_DECREF(position);
+        }
+    }
     PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_DECREF(exc);
 }
 
 static void cxmb_raise(int status)
 {
+    /* The adapters' own messages concern no element of the library's. */
+    size_t element;
+    long long position = cxmb_message[0] == '\0' && cxm_error_element(&element) == CXM_OK
+                             ? (long long)element
+                             : -1;
     const char *message = cxmb_take_message();
     PyObject *key = PyLong_FromLong(status);
-    cxmb_raise_with(key, status, message);
+    cxmb_raise_with(key, status, message, position);
     Py_XDECREF(key);
 }
 
@@ -104,7 +117,7 @@ static void cxmb_raise_argument(int type_error, const char *fmt, ...)
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     PyObject *key = type_error ? PyUnicode_FromString("type") : PyLong_FromLong(CXM_EINVAL);
-    cxmb_raise_with(key, CXM_EINVAL, message);
+    cxmb_raise_with(key, CXM_EINVAL, message, -1);
     Py_XDECREF(key);
 }
 
@@ -129,9 +142,29 @@ void register_error_classes(PyObject *classes)
 }
 %}
 #elif defined(SWIGLUA)
+%{
+/* Lua counts from 1: "element i: " of the library's messages becomes
+ * "element i+1: ", the position in the caller's table. */
+static void cxmb_push_message(lua_State *L)
+{
+    size_t element;
+    int from_library = cxmb_message[0] == '\0';
+    const char *message = cxmb_take_message();
+    char prefix[64];
+    if (from_library && cxm_error_element(&element) == CXM_OK) {
+        snprintf(prefix, sizeof prefix, "element %zu: ", element);
+        if (strncmp(message, prefix, strlen(prefix)) == 0) {
+            lua_pushfstring(L, "element %I: %s", (lua_Integer)element + 1,
+                            message + strlen(prefix));
+            return;
+        }
+    }
+    lua_pushstring(L, message);
+}
+%}
 %typemap(out) int {
     if ($1 < 0) {
-        lua_pushstring(L, cxmb_take_message());
+        cxmb_push_message(L);
         SWIG_fail;
     }
 }

@@ -179,7 +179,7 @@ static int cxmb_model_log_likelihood_of(const cxm_model *model, double *out, con
 static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst_n)
 {
     cxm_fit_report r = CXM_FIT_REPORT_INIT;
-    int status = cxmb_same_length(7, dst_n, "dst");
+    int status = cxmb_same_length(8, dst_n, "dst");
     if (status == CXM_OK) status = cxm_model_fit_report(&r, model);
     if (status != CXM_OK)
         return status;
@@ -190,6 +190,7 @@ static int cxmb_model_fit_report(const cxm_model *model, double *dst, size_t dst
     dst[4] = r.log_likelihood;
     dst[5] = r.observations;
     dst[6] = r.rows;
+    dst[7] = r.skipped;
     return CXM_OK;
 }
 

@@ -145,9 +145,9 @@ START_TEST(chunks_skip_and_weigh_rows_like_a_fit)
     /* Bad rows are named; bad parameters and sizes are refused. */
     double bad_w[3] = { 1, -1, 1 };
     ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, weighted, bad_w), CXM_EINVAL,
-                        "row 1: weight -1");
+                        "element 1: weight -1");
     ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, p, 3, 2, 3, zeros, bad_w), CXM_EINVAL,
-                        "row 1: weight -1");
+                        "element 1: weight -1");
     double neg[3] = { 6.25, -3.74, 15.44 };
     ck_assert_cxm_fails(cxm_model_chunk_loglik(a, 15, gg, neg, 3, 2, 3, weighted, NULL), CXM_EINVAL,
                         "q = -3.74");

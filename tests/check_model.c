@@ -355,6 +355,50 @@ START_TEST(gamma_gamma_q_at_most_one_is_an_error_never_negative)
 }
 END_TEST
 
+/* A repeat customer who spent 0 (a free order) has a degenerate Gamma-Gamma
+ * likelihood: the fit leaves the row out and counts it, and is the fit of
+ * the other rows exactly; the prediction stays the closed form
+ * p·gamma/(p·x + q − 1) at m = 0 (docs/models.md). */
+START_TEST(gamma_gamma_zero_spend_is_skipped_and_counted)
+{
+    load_cdnow();
+    size_t n = CDNOW_N + 2;
+    double *x = malloc(n * sizeof *x), *m = malloc(n * sizeof *m), *w = malloc(n * sizeof *w);
+    ck_assert(x && m && w);
+    memcpy(x, cd_x, CDNOW_N * sizeof *x);
+    memcpy(m, cd_m, CDNOW_N * sizeof *m);
+    x[CDNOW_N] = 1, m[CDNOW_N] = 0, x[CDNOW_N + 1] = 4, m[CDNOW_N + 1] = 0;
+    for (size_t i = 0; i < n; i++)
+        w[i] = i == CDNOW_N + 1 ? 3.0 : 1.0; /* three customers share the second row */
+    cxm_model *with = fitted(CXM_MODEL_GAMMA_GAMMA), *g;
+    ck_assert_cxm_ok(cxm_model_create(&g, CXM_MODEL_GAMMA_GAMMA));
+    ck_assert_cxm_ok(cxm_model_fit_spend(g, n, x, m, w, NULL));
+    cxm_fit_report report = CXM_FIT_REPORT_INIT, base = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(&report, g));
+    ck_assert_cxm_ok(cxm_model_fit_report(&base, with));
+    ck_assert_double_eq(report.skipped, 4.0);
+    ck_assert_double_eq(base.skipped, 0.0);
+    ck_assert_double_eq(report.observations, 946.0);
+    double p[3], q[3];
+    ck_assert_cxm_ok(cxm_model_params(p, 3, g));
+    ck_assert_cxm_ok(cxm_model_params(q, 3, with));
+    for (int k = 0; k < 3; k++)
+        ck_assert_double_eq_tol(p[k], q[k], 1e-9 * q[k]);
+    /* E[M | x, 0] = p·gamma/(p·x + q − 1), for the given parameters exactly. */
+    double params[3] = { 6.0, 4.0, 15.0 }, em[2];
+    ck_assert_cxm_ok(cxm_model_set_params(g, params, 3));
+    ck_assert_cxm_ok(cxm_model_expected_spend(em, 2, g, x + CDNOW_N, m + CDNOW_N));
+    ck_assert_double_eq_tol(em[0], 90.0 / 9.0, 1e-12);
+    ck_assert_double_eq_tol(em[1], 90.0 / 27.0, 1e-12);
+    /* Only zero-spend repeat rows: nothing to fit, said so. */
+    ck_assert_cxm_fails(cxm_model_fit_spend(g, 2, x + CDNOW_N, m + CDNOW_N, NULL, NULL),
+                        CXM_EINVAL, "no rows");
+    cxm_model_free(g);
+    cxm_model_free(with);
+    free(x), free(m), free(w);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ MBG/NBD, DERT: references */
 
 START_TEST(mbgnbd_matches_direct_integration)
@@ -943,6 +987,12 @@ START_TEST(bad_data_names_the_row)
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_BGNBD));
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
                         "element 1: x 2.5 must be a whole number");
+    /* The position, for callers that know the customer's id or file line. */
+    size_t element = 99;
+    ck_assert_cxm_ok(cxm_error_element(&element));
+    ck_assert_uint_eq(element, 1);
+    ck_assert_str_eq(cxm_error_message(), "element 1: x 2.5 must be a whole number >= 0");
+    ck_assert_int_eq(cxm_error_element(NULL), CXM_ENOTFOUND);
     x[1] = 2;
     tx[2] = 1;
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
@@ -956,10 +1006,15 @@ START_TEST(bad_data_names_the_row)
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "element 1: T");
     T[1] = 5;
     double w[3] = { 1, -1, 1 };
-    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "row 1: weight -1");
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "element 1: weight -1");
     double zero[3] = { 0, 0, 0 };
     ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, zero, NULL), CXM_EINVAL, "no rows");
     ck_assert_cxm_fails(cxm_model_fit(m, 3, NULL, tx, T, NULL, NULL), CXM_EINVAL, "x must not be NULL");
+    /* A failure that concerns no element forgets the last one; so does clearing. */
+    ck_assert_int_eq(cxm_error_element(&element), CXM_ENOTFOUND);
+    ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, w, NULL), CXM_EINVAL, "element 1: weight");
+    cxm_error_clear();
+    ck_assert_int_eq(cxm_error_element(&element), CXM_ENOTFOUND);
     ck_assert_cxm_fails(cxm_model_fit(NULL, 3, x, tx, T, NULL, NULL), CXM_EINVAL, "model");
     cxm_fit_options options = CXM_FIT_OPTIONS_INIT;
     options.version = 99;
@@ -1026,6 +1081,65 @@ START_TEST(prediction_inputs_are_checked)
     ck_assert_cxm_fails(cxm_model_expected_spend(out, 1, m, x, T), CXM_EUNSUPPORTED, "expected spend");
     ck_assert_cxm_ok(cxm_model_p_alive(NULL, 0, m, NULL, NULL, NULL));
     cxm_model_free(m);
+}
+END_TEST
+
+/* x = 0 with t_x > 0 (a grid of x against t_x builds it): predictions read
+ * t_x as 0, since without a repeat purchase the last purchase is the first;
+ * BG/NBD's P(alive) is then exactly 1 (§1.4: the second term needs x > 0),
+ * every kind gives the numbers of (0, 0, T), and fits still refuse the row. */
+START_TEST(no_repeat_purchase_reads_t_x_as_zero)
+{
+    static const struct {
+        cxm_model_kind kind;
+        double params[4];
+        double T;
+    } kinds[] = {
+        { CXM_MODEL_BGNBD, { 0.243, 4.414, 0.793, 2.426 }, 38.0 },
+        { CXM_MODEL_MBGNBD, { 0.243, 4.414, 0.793, 2.426 }, 38.0 },
+        { CXM_MODEL_PARETO_NBD, { 0.553, 10.578, 0.606, 11.669 }, 38.0 },
+        { CXM_MODEL_BGBB, { 1.204, 0.750, 0.657, 2.783 }, 6.0 },
+    };
+    for (size_t k = 0; k < COUNT(kinds); k++) {
+        cxm_model *m;
+        double x[3] = { 0, 0, 0 }, tx[3] = { 0, 3, kinds[k].T }, T[3], t[3] = { 10, 10, 10 };
+        double alive[3], expected[3], dert[3], value[3], one[3] = { 1, 1, 1 };
+        for (int i = 0; i < 3; i++)
+            T[i] = kinds[k].T;
+        ck_assert_cxm_ok(cxm_model_create(&m, kinds[k].kind));
+        ck_assert_cxm_ok(cxm_model_set_params(m, kinds[k].params, 4));
+        ck_assert_cxm_ok(cxm_model_p_alive(alive, 3, m, x, tx, T));
+        ck_assert_cxm_ok(cxm_model_conditional_purchases(expected, 3, m, t, x, tx, T));
+        cxm_value_options options = CXM_VALUE_OPTIONS_INIT;
+        options.period = 1.0;
+        ck_assert_cxm_ok(cxm_model_lifetime_value(value, 3, m, x, tx, T, one, &options));
+        if (kinds[k].kind != CXM_MODEL_BGBB)
+            ck_assert_cxm_ok(cxm_model_dert(dert, 3, m, 0.1, x, tx, T));
+        else
+            dert[0] = dert[1] = dert[2] = 0.0;
+        for (int i = 1; i < 3; i++) {
+            ck_assert_double_eq(alive[i], alive[0]);
+            ck_assert_double_eq(expected[i], expected[0]);
+            ck_assert_double_eq(value[i], value[0]);
+            ck_assert_double_eq(dert[i], dert[0]);
+        }
+        if (kinds[k].kind == CXM_MODEL_BGNBD)
+            ck_assert_double_eq(alive[0], 1.0);
+        double counts[3] = { 1, 1, 1 }, prob[3];
+        int status = cxm_model_conditional_purchase_probability(prob, 3, m, counts, t, x, tx, T);
+        ck_assert_msg(status == CXM_OK || status == CXM_EUNSUPPORTED, "%s", cxm_error_message());
+        if (status == CXM_OK)
+            for (int i = 1; i < 3; i++)
+                ck_assert_double_eq(prob[i], prob[0]);
+        /* Fitting data stay strict: there the row is a mistake (swapped columns). */
+        ck_assert_cxm_fails(cxm_model_fit(m, 3, x, tx, T, NULL, NULL), CXM_EINVAL,
+                            "element 1: t_x is 3 but x is 0");
+        /* And t_x beyond T is still wrong everywhere. */
+        tx[1] = T[1] + 1;
+        ck_assert_cxm_fails(cxm_model_p_alive(alive, 3, m, x, tx, T), CXM_EINVAL,
+                            "is greater than");
+        cxm_model_free(m);
+    }
 }
 END_TEST
 
@@ -1574,7 +1688,30 @@ START_TEST(table_reads_columns_by_name_number_and_alternative)
     ck_assert_str_eq(cxm_table_text(t, 2356, "id"), "2357");
     size_t index;
     ck_assert_cxm_fails(cxm_table_find(&index, t, "weight"), CXM_ENOTFOUND, "weight");
+    /* Each row's line in the file, the header being line 1. */
+    ck_assert_uint_eq(cxm_table_line(t, 0), 2);
+    ck_assert_uint_eq(cxm_table_line(t, 2356), 2358);
+    ck_assert_uint_eq(cxm_table_line(t, 2357), 0);
+    ck_assert_uint_eq(cxm_table_line(NULL, 0), 0);
     cxm_table_free(t);
+
+    /* Skipped rows and blank lines do not shift it. */
+    char temp[] = "/tmp/cxm-check-table-XXXXXX";
+    int fd = mkstemp(temp);
+    ck_assert_int_ge(fd, 0);
+    static const char text[] = "id,x\nA,1\nB,oops\n\nC,3\n";
+    ck_assert_int_eq(write(fd, text, sizeof text - 1), (int)(sizeof text - 1));
+    close(fd);
+    cxm_csv_options csv = CXM_CSV_OPTIONS_INIT;
+    csv.skip_bad_rows = 1;
+    const char *x[] = { "x" };
+    ck_assert_cxm_ok(cxm_table_read_csv(&t, temp, "id", 1, x, &csv));
+    ck_assert_uint_eq(cxm_table_rows(t), 2);
+    ck_assert_str_eq(cxm_table_text(t, 1, "id"), "C");
+    ck_assert_uint_eq(cxm_table_line(t, 0), 2);
+    ck_assert_uint_eq(cxm_table_line(t, 1), 5);
+    cxm_table_free(t);
+    unlink(temp);
 }
 END_TEST
 
@@ -1710,6 +1847,8 @@ static Suite *model_suite(void)
     tcase_add_test(cdnow, tracking_from_a_summary_by_hand);
     tcase_add_test(cdnow, summary_functions_check_their_arguments);
     tcase_add_test(cdnow, gamma_gamma_q_at_most_one_is_an_error_never_negative);
+    tcase_add_test(cdnow, gamma_gamma_zero_spend_is_skipped_and_counted);
+    tcase_add_test(cdnow, no_repeat_purchase_reads_t_x_as_zero);
     suite_add_tcase(s, cdnow);
     TCase *reference = tcase_create("references");
     tcase_add_test(reference, mbgnbd_matches_direct_integration);

@@ -50,7 +50,7 @@ START_TEST(cdnow_published_estimates)
         ck_assert(isfinite(se[i]) && se[i] > 0);
     /* beta's standard error is large: the flat direction of the likelihood. */
     ck_assert(se[3] > 3 * se[1]);
-    cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
     ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
     ck_assert_int_eq(report.reason, CXM_FIT_CONVERGED);
     cxm_model_free(m);
@@ -439,7 +439,7 @@ START_TEST(unidentified_data_fail_fast)
         double seconds = cpu_seconds() - start;
         ck_assert_msg(status == CXM_OK || status == CXM_ECONVERGE, "set %d: %s", set,
                       cxm_error_message());
-        cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
+        cxm_fit_report report = CXM_FIT_REPORT_INIT;
         ck_assert_cxm_ok(cxm_model_fit_report(&report, m));
         if (status == CXM_ECONVERGE) {
             failures++;

@@ -598,6 +598,54 @@ START_TEST(csv_file_errors)
 }
 END_TEST
 
+/* An empty calibration or holdout period in a file is an error that says
+ * so, never an empty summary or a holdout column of zeros. The purchases of
+ * small_csv run from Jan 1 to Jan 30, 2015. */
+START_TEST(csv_file_empty_periods)
+{
+    char *path = write_temp(small_csv, strlen(small_csv));
+    cxm_rfm *rfm = NULL;
+    cxm_rfm_options o;
+    cxm_rfm_options_init(&o);
+    o.calibration_end = JAN2015(6);
+    o.observation_end = JAN2015(6);
+    ck_assert_cxm_fails(cxm_rfm_read_csv(&rfm, path, "customer", "date", "amount", NULL, &o),
+                        CXM_EINVAL,
+                        "the holdout period is empty: the observation end 2015-01-06 is in the "
+                        "time unit of the calibration end 2015-01-06");
+    o.calibration_end = JAN2015(30);
+    o.observation_end = JAN2015(31) + 30;
+    ck_assert_cxm_fails(cxm_rfm_read_csv(&rfm, path, "customer", "date", "amount", NULL, &o),
+                        CXM_EINVAL,
+                        "the holdout period is empty: no purchase after the calibration end "
+                        "2015-01-30 (the last is on 2015-01-30)");
+    o.observation_end = CXM_RFM_NONE;
+    ck_assert_cxm_fails(cxm_rfm_read_csv(&rfm, path, "customer", "date", "amount", NULL, &o),
+                        CXM_EINVAL, "or an observation end");
+    o.calibration_end = JAN2015(1) - 1;
+    ck_assert_cxm_fails(cxm_rfm_read_csv(&rfm, path, "customer", "date", "amount", NULL, &o),
+                        CXM_EINVAL,
+                        "the calibration period is empty: no purchase up to the calibration end "
+                        "2014-12-31 (the first is on 2015-01-01)");
+    o.calibration_end = CXM_RFM_NONE;
+    o.observation_end = JAN2015(1) - 1;
+    ck_assert_cxm_fails(cxm_rfm_read_csv(&rfm, path, "customer", "date", "amount", NULL, &o),
+                        CXM_EPARSE, "the observation period is empty");
+    ck_assert_ptr_null(rfm);
+    /* Arrays may be one part of a log (cxm.dask): a part whose customers all start in the
+     * holdout period is an empty summary, counted, as cxm/rfm.h says. */
+    static const int64_t late_codes[2] = { 1, 2 };
+    static const double late_days[2] = { JAN2015(8), JAN2015(9) };
+    o.calibration_end = JAN2015(6);
+    o.observation_end = JAN2015(31);
+    ck_assert_cxm_ok(cxm_rfm_from_codes(&rfm, 2, late_codes, late_days, NULL, &o));
+    ck_assert_uint_eq(cxm_rfm_size(rfm), 0);
+    ck_assert_uint_eq(cxm_rfm_stat(rfm, CXM_RFM_HOLDOUT_ONLY), 2);
+    cxm_rfm_free(rfm);
+    unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ CDNOW */
 
 static char *data_path(const char *name)
@@ -763,6 +811,7 @@ static Suite *rfm_suite(void)
     TCase *files = tcase_create("files");
     tcase_add_test(files, csv_file_summary_and_output);
     tcase_add_test(files, csv_file_errors);
+    tcase_add_test(files, csv_file_empty_periods);
     tcase_add_test(files, cdnow_matches_the_published_summary);
     tcase_add_test(files, out_of_memory);
     tcase_set_timeout(files, 120);

@@ -17,11 +17,24 @@ expect 0 '^r +0\.2425' '^$' -- fit bgnbd "$full" --frequency x --recency t_x --T
 
 # Predictions: E[Y(39) | 2, 30.43, 38.86] = 1.226; E[M] of customer 1 = 24.6586.
 expect 0 '^1,2,30\.43,38\.86,0\.7266[0-9]*,1\.2259' '^$' -- predict "$tmp/bg.json" "$full" --horizon 39
-expect 0 '^customer_id,frequency,recency,T,p_alive,expected_purchases,value,clv$' '^$' -- \
+expect 0 '^customer_id,frequency,recency,T,p_alive,expected_purchases,value,clv,expected_revenue$' '^$' -- \
   predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"
 expect 0 ',24\.6586[0-9]*,36\.' '^$' -- \
   predict "$tmp/bg.json" "$full" --horizon 39 --clv --period 4.348 --spend-model "$tmp/gg.json"
 expect 0 ',dert$' '^$' -- predict "$tmp/bg.json" "$full" --horizon 39 --dert-rate 0.0027
+# A holdout comparison in one file: E[Y]·E[M] = 1.2259·24.6586 = 30.23 beside the summary's columns.
+expect 0 '^customer_id,frequency,recency,T,p_alive,expected_purchases,expected_revenue,zbar,x$' '^$' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --spend-model "$tmp/gg.json" --keep-columns zbar,x
+expect 0 '^1,2,30\.43,38\.86,0\.7266[0-9]*,1\.2259[0-9]*,30\.2[0-9]*,22\.35,2$' '^$' -- \
+  predict "$tmp/bg.json" "$full" --horizon 39 --spend-model "$tmp/gg.json" --keep-columns zbar,x
+expect 0 '^1,2,22\.35,24\.6586[0-9]*,30\.43$' '^$' -- predict "$tmp/gg.json" "$full" --keep-columns t_x
+expect 1 '^$' "no column 'nope' in the header" -- predict "$tmp/gg.json" "$full" --keep-columns nope
+expect 2 '^$' '--keep-columns needs up to 32 column names' -- predict "$tmp/gg.json" "$full" --keep-columns 'x,,T'
+# A repeat customer who spent 0 is skipped with a warning, never the end of the fit.
+{ awk 1 "$full"; echo "zero,1,3,20,0"; } >"$tmp/zero.csv"
+expect 0 '^gamma +15\.447' 'warning: .*zero\.csv: 1 repeat customer with a mean spend of 0 skipped' -- \
+  fit gg "$tmp/zero.csv"
+expect 0 '^zero,1,0,' '^$' -- predict "$tmp/gg.json" "$tmp/zero.csv"
 expect 0 '^1,2,22\.35,24\.6586' '^$' -- predict "$tmp/gg.json" "$full"
 "$CXM" predict "$tmp/bg.json" "$summary" --horizon 52 -o "$tmp/pred.csv" >"$out" 2>"$err"
 lines=$(wc -l <"$tmp/pred.csv")
@@ -48,7 +61,16 @@ expect 2 '^$' "unknown option '--bogus'" -- fit bgnbd "$summary" --bogus
 expect 1 '^$' 'cannot open' -- fit bgnbd "$tmp/none.csv"
 expect 1 '^$' "no column 'nope' in the header" -- fit bgnbd "$summary" --frequency nope
 printf 'frequency,recency,T\n1,5,3\n' >"$tmp/bad.csv"
-expect 1 '^$' 'element 0: t_x 5 is greater than T 3' -- fit bgnbd "$tmp/bad.csv"
+expect 1 '^$' 'bad\.csv:2: t_x 5 is greater than T 3$' -- fit bgnbd "$tmp/bad.csv"
+# A row's error names the file line and the customer id, never an array position,
+# also when bad rows before it were skipped.
+printf 'customer_id,frequency,recency,T,monetary_value\nA,1,2,3,10\nB,x,1,2,4\n\nC,2,5,3,7\n' >"$tmp/ids.csv"
+expect 1 '^$' 'ids\.csv:5: customer C: t_x 5 is greater than T 3$' -- \
+  fit bgnbd "$tmp/ids.csv" --skip-bad-rows
+expect 1 '^$' 'ids\.csv:5: customer C: t_x 5 is greater than T 3$' -- \
+  predict "$tmp/bg.json" "$tmp/ids.csv" --horizon 3 --skip-bad-rows
+printf 'customer_id,frequency,monetary_value\nA,2,10\nB,1.5,3\n' >"$tmp/ids.csv"
+expect 1 '^$' 'ids\.csv:3: customer B: x 1\.5 must be a whole number >= 0$' -- fit gg "$tmp/ids.csv"
 printf 'frequency,recency,T\n0,0,10\n0,0,20\n0,0,30\n' >"$tmp/flat.csv"
 expect 1 '^$' 'BG/NBD fit failed' -- fit bgnbd "$tmp/flat.csv"
 printf '{"format": "libcxm-model", "format_version": 1, "kind": "gg", "state": "given",\n"parameters": {"p": 2, "q": 0.8, "gamma": 10}}\n' >"$tmp/q.json"

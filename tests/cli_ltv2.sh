@@ -19,7 +19,7 @@ expect 0 '^delta +2\.783' '^$' -- fit bgbb "$donations"
 expect 0 'log-likelihood -33225\.58' '^$' -- fit bgbb "$donations"
 expect 0 '^22,6,6,6,0\.930' '^$' -- predict "$tmp/bgbb.json" "$donations" --horizon 5
 printf 'frequency,recency,periods\n3,2,6\n' >"$tmp/bad.csv"
-expect 1 '^$' 'element 0: x 3 is greater than t_x 2' -- fit bgbb "$tmp/bad.csv"
+expect 1 '^$' 'bad\.csv:2: x 3 is greater than t_x 2' -- fit bgbb "$tmp/bad.csv"
 
 # docs/models.md §1.2: the Regular cohort, years 0..7; the year-12 projection about 170.
 printf 'survivors\n1000\n631\n468\n382\n326\n289\n262\n241\n' >"$tmp/regular.csv"
@@ -33,6 +33,8 @@ printf 'survivors\n100\n120\n' >"$tmp/grows.csv"
 expect 1 '^$' 'cannot grow' -- fit sbg "$tmp/grows.csv"
 printf 'x\n1\n' >"$tmp/none.csv"
 expect 1 '^$' "needs a column 'survivors'" -- fit sbg "$tmp/none.csv"
+printf 'periods,active\n3,1\n0,0\n2,1\n' >"$tmp/tenure0.csv"
+expect 1 '^$' 'tenure0\.csv:3: a customer who cancelled has a tenure of at least 1' -- fit sbg "$tmp/tenure0.csv"
 expect 2 '^$' 'SUMMARY.csv are required' -- predict "$tmp/pnbd.json"
 
 finish

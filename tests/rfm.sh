@@ -106,6 +106,18 @@ check_usage "scale 0 must be a finite number > 0" "$tmp/small.csv" --customer cu
 check_usage "unknown option '--bogus'" "$tmp/small.csv" --bogus
 check_usage "--threads needs 1 or 2, got '3'" "$tmp/small.csv" --customer customer --date date --threads 3
 check_usage "the calibration end 2015-01-10 is after the observation end 2015-01-05" "$tmp/small.csv" --customer customer --date date --calibration-end 2015-01-10 --observation-end 2015-01-05
+# An empty period is an error that says so (exit 2, nothing written), never an empty summary.
+check_data() {
+  pattern=$1; shift
+  "$CXM" rfm "$@" >"$tmp/out" 2>"$tmp/err"
+  code=$?
+  if [ "$code" -ne 2 ] || ! grep -qF -- "$pattern" "$tmp/err" || [ -s "$tmp/out" ]; then
+    fail "cxm rfm $*: exit $code, stderr $(cat "$tmp/err")"
+  fi
+}
+check_data "the holdout period is empty: the observation end 2015-01-06 is in the time unit of the calibration end 2015-01-06" "$tmp/small.csv" --customer customer --date date --calibration-end 2015-01-06 --observation-end 2015-01-06
+check_data "the calibration period is empty: no purchase up to the calibration end 2014-12-31 (the first is on 2015-01-01)" "$tmp/small.csv" --customer customer --date date --calibration-end 2014-12-31
+check_data "the holdout period is empty: no purchase after the calibration end 2015-03-01" "$tmp/small.csv" --customer customer --date date --calibration-end 2015-03-01 --observation-end 2015-06-30
 "$CXM" rfm --help | grep -q 'usage: cxm rfm FILE' || fail "--help"
 "$CXM" --help | grep -q 'rfm .*per-customer' || fail "cxm --help lists rfm"
 # No progress line when standard error is not a terminal, whatever the size.

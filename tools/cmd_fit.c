@@ -82,6 +82,21 @@ static int print_table(cxm_model *model)
     return CLI_EXIT_OK;
 }
 
+/* A warning, not an error: the fit stands, but the user should know that
+ * some customers did not shape it (cxm_fit_report.skipped). */
+static void warn_skipped(const cxm_model *model, const char *path)
+{
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
+    if (cxm_model_get_state(model) != CXM_MODEL_FITTED ||
+        cxm_model_fit_report(&report, model) != CXM_OK || !(report.skipped > 0))
+        return;
+    fprintf(stderr,
+            "cxm fit: warning: %s: %.0f repeat customer%s with a mean spend of 0 skipped (the "
+            "Gamma-Gamma likelihood of a mean of 0 is degenerate; cxm predict still scores "
+            "them)\n",
+            path, report.skipped, report.skipped == 1.0 ? "" : "s");
+}
+
 /* sBG: a column of survivor counts, or tenures (periods, active[, weights]).
  * *read_failed tells whether the failure was the reader's (its messages
  * name the file). */
@@ -104,6 +119,11 @@ static int fit_sbg(cxm_model *model, const char *path, const cxm_csv_options *cs
             status = cxm_model_fit_durations(model, n, v[1], v[2], v[3], fit);
         else
             status = CXM_ENOTFOUND;
+        /* A tenure row's error names its line while the table is here. */
+        if (status != CXM_OK && status != CXM_ENOTFOUND && v[0] == NULL) {
+            report_row_error("fit", path, table);
+            status = -1000; /* reported */
+        }
     }
     for (size_t k = 0; k < 4; k++)
         free(v[k]);
@@ -223,9 +243,9 @@ static int run_fit(const void *args)
         }
     } else if (spend) {
         specs[2] = columns.weights;
-        status = cxm_table_read_csv(&table, path, NULL, 3, specs, &csv);
+        status = cxm_table_read_csv(&table, path, columns.id, 3, specs, &csv);
     } else {
-        status = cxm_table_read_csv(&table, path, NULL, 4, specs, &csv);
+        status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
     }
     int read_failed = !sbg && status != CXM_OK; /* the reader's messages name the file */
     double *col[4] = { NULL, NULL, NULL, NULL };
@@ -245,12 +265,13 @@ static int run_fit(const void *args)
     for (size_t k = 0; k < 4; k++)
         free(col[k]);
     cli_progress_end(&progress);
+    warn_skipped(model, path);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {
         if (read_failed)
             fprintf(stderr, "cxm fit: %s\n", cxm_error_message());
         else
-            fprintf(stderr, "cxm fit: %s: %s\n", path, cxm_error_message());
+            report_row_error("fit", path, table);
         code = CLI_EXIT_DATA;
     } else if (a->json) {
         char *text;

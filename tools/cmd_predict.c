@@ -18,6 +18,7 @@ typedef struct predict_args {
     cxm_csv_options csv;
     cxm_value_options value_options;
     const char *output, *spend_path, *model_path, *path; /* path: NULL for an sBG model */
+    const char *keep;                                    /* --keep-columns LIST, or NULL */
     double horizon, dert_rate;                           /* NaN when not given */
     bool clv;
 } predict_args;
@@ -60,17 +61,24 @@ const cli_command cli_command_predict = {
     "  --margin M              share of a transaction's value that is profit (default 1)\n"
     "  --spend-model GG.json   value per transaction from a Gamma-Gamma model\n"
     "                          (E[M | frequency, monetary value]); without it the\n"
-    "                          monetary column is used as it is\n"
+    "                          monetary column is used as it is. Adds the column\n"
+    "                          expected_revenue: expected_purchases * E[M]\n"
+    "  --keep-columns LIST     copy these columns of the summary (names separated\n"
+    "                          by commas) to the end of each row, e.g. a holdout's\n"
+    "                          frequency_holdout,monetary_value_holdout beside the\n"
+    "                          predictions\n"
     "  -o, --output FILE       write the CSV to FILE\n"
     "\n" MODEL_CLI_USAGE
     "\n"
     "Example: cxm predict bgnbd.json summary.csv --horizon 52 --clv --period 4.348 \\\n"
-    "           --spend-model gg.json -o predictions.csv\n",
+    "           --spend-model gg.json -o predictions.csv\n"
+    "Holdout: cxm predict bgnbd.json summary.csv --horizon 39 --spend-model gg.json \\\n"
+    "           --keep-columns frequency_holdout,monetary_value_holdout\n",
     sizeof(predict_args), parse_predict, run_predict,
 };
 
 enum { O_OUTPUT = 'o', O_HORIZON = 2000, O_DERT, O_CLV, O_PERIOD, O_PERIODS, O_DISCOUNT,
-       O_MARGIN, O_SPEND };
+       O_MARGIN, O_SPEND, O_KEEP };
 
 static void print_id(FILE *out, const cxm_table *table, size_t i)
 {
@@ -105,12 +113,14 @@ static bool all_finite(const char *what, const double *values, size_t n)
     return true;
 }
 
-static void print_row(FILE *out, const double *values, size_t count)
+static void print_row(FILE *out, const double *values, size_t count, const kept_columns *kept,
+                      const cxm_table *table, size_t i)
 {
     for (size_t k = 0; k < count; k++) {
         fputc(',', out);
         cli_print_exact(out, values[k]);
     }
+    kept_columns_row(kept, table, i, out);
     fputc('\n', out);
 }
 
@@ -190,6 +200,7 @@ static int parse_predict(void *args, int argc, char **argv)
         { "discount", required_argument, NULL, O_DISCOUNT },
         { "margin", required_argument, NULL, O_MARGIN },
         { "spend-model", required_argument, NULL, O_SPEND },
+        { "keep-columns", required_argument, NULL, O_KEEP },
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -242,6 +253,7 @@ static int parse_predict(void *args, int argc, char **argv)
                 return CLI_EXIT_USAGE;
             break;
         case O_SPEND: a->spend_path = optarg; break;
+        case O_KEEP: a->keep = optarg; break;
         case ':': return cli_usage_error("predict", "%s needs a value", argv[optind - 1]);
         default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
         }
@@ -263,12 +275,14 @@ static int parse_predict(void *args, int argc, char **argv)
 typedef struct predict_data {
     cxm_table *table;
     double *col[4]; /* frequency, recency, T, monetary (NULL when absent) */
-    double *work;   /* five arrays of n: alive, expected, dert, value, lifetime */
+    double *work;   /* six arrays of n: alive, expected, dert, value, lifetime, revenue */
     size_t n;
+    kept_columns kept; /* --keep-columns */
 } predict_data;
 
 static void predict_data_free(predict_data *d)
 {
+    kept_columns_free(&d->kept);
     for (size_t k = 0; k < 4; k++)
         free(d->col[k]);
     free(d->work);
@@ -309,24 +323,29 @@ static int load_models(const predict_args *a, cxm_model **model, cxm_model **spe
     return CLI_EXIT_OK;
 }
 
-/* frequency, recency, T, monetary (optional unless needed). */
+/* frequency, recency, T, monetary (optional unless needed), and the columns
+ * --keep-columns copies. */
 static int read_summary(const predict_args *a, bool spend_model, predict_data *d)
 {
     const summary_columns *columns = &a->columns;
     cxm_csv_options csv = a->csv;
-    bool need_money = spend_model || a->clv;
+    bool need_money = spend_model || a->clv || a->spend_path;
     char monetary_spec[512];
     snprintf(monetary_spec, sizeof monetary_spec, "%s%s", need_money ? "" : "?",
              columns->monetary[0] == '?' ? columns->monetary + 1 : columns->monetary);
     const char *specs[4] = { columns->frequency, spend_model ? "?recency|t_x" : columns->recency,
                              spend_model ? "?T" : columns->T, monetary_spec };
-    int status = cxm_table_read_csv(&d->table, a->path, columns->id, 4, specs, &csv);
+    int code = kept_columns_init(&d->kept, "predict", a->keep, 4, specs);
+    if (code != CLI_EXIT_OK)
+        return code;
+    int status = cxm_table_read_csv(&d->table, a->path, columns->id, d->kept.nspecs + d->kept.n,
+                                    d->kept.specs, &csv);
     if (status != CXM_OK)
         return cli_library_error("predict", status, false);
     d->n = cxm_table_rows(d->table);
     for (size_t k = 0; status == CXM_OK && k < 4; k++)
         status = table_numbers(d->table, specs[k], &d->col[k]);
-    d->work = status == CXM_OK ? malloc((d->n ? d->n : 1) * 5 * sizeof *d->work) : NULL;
+    d->work = status == CXM_OK ? malloc((d->n ? d->n : 1) * 6 * sizeof *d->work) : NULL;
     if (d->work == NULL) {
         fprintf(stderr, "cxm predict: out of memory\n");
         return CLI_EXIT_DATA;
@@ -341,7 +360,7 @@ static int compute_predictions(const predict_args *a, const cxm_model *model,
     size_t n = d->n;
     const double *x = d->col[0], *tx = d->col[1], *T = d->col[2], *money = d->col[3];
     double *alive = d->work, *expected = d->work + n, *dert = d->work + 2 * n,
-           *value = d->work + 3 * n, *lifetime = d->work + 4 * n;
+           *value = d->work + 3 * n, *lifetime = d->work + 4 * n, *revenue = d->work + 5 * n;
     if (spend_model)
         return cxm_model_expected_spend(value, n, model, x, money);
     int status = cxm_model_p_alive(alive, n, model, x, tx, T);
@@ -349,19 +368,21 @@ static int compute_predictions(const predict_args *a, const cxm_model *model,
         status = cxm_model_conditional_purchases_horizon(expected, n, model, a->horizon, x, tx, T);
     if (status == CXM_OK && !isnan(a->dert_rate))
         status = cxm_model_dert(dert, n, model, a->dert_rate, x, tx, T);
+    if (status == CXM_OK && spend) {
+        status = cxm_model_expected_spend(value, n, spend, x, money);
+        for (size_t i = 0; status == CXM_OK && i < n; i++)
+            revenue[i] = expected[i] * value[i];
+    }
     if (status == CXM_OK && a->clv) {
-        if (spend)
-            status = cxm_model_expected_spend(value, n, spend, x, money);
-        else
+        if (!spend)
             memcpy(value, money, n * sizeof *value);
-        if (status == CXM_OK)
-            status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value,
-                                              &a->value_options);
+        status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value, &a->value_options);
     }
     return status;
 }
 
-static bool predictions_finite(const predict_args *a, bool spend_model, const predict_data *d)
+static bool predictions_finite(const predict_args *a, bool spend_model, bool spend,
+                               const predict_data *d)
 {
     size_t n = d->n;
     const double *w = d->work;
@@ -369,27 +390,31 @@ static bool predictions_finite(const predict_args *a, bool spend_model, const pr
         return all_finite("the expected value", w + 3 * n, n);
     return all_finite("P(alive)", w, n) && all_finite("the expected purchases", w + n, n) &&
            (isnan(a->dert_rate) || all_finite("DERT", w + 2 * n, n)) &&
+           (!spend || all_finite("the expected revenue", w + 5 * n, n)) &&
            (!a->clv ||
             (all_finite("the value", w + 3 * n, n) && all_finite("the lifetime value", w + 4 * n, n)));
 }
 
-static int print_predictions(const predict_args *a, bool spend_model, const predict_data *d)
+static int print_predictions(const predict_args *a, bool spend_model, bool spend,
+                             const predict_data *d)
 {
     size_t n = d->n;
     const double *x = d->col[0], *tx = d->col[1], *T = d->col[2], *money = d->col[3];
     const double *alive = d->work, *expected = d->work + n, *dert = d->work + 2 * n,
-                 *value = d->work + 3 * n, *lifetime = d->work + 4 * n;
+                 *value = d->work + 3 * n, *lifetime = d->work + 4 * n, *revenue = d->work + 5 * n;
     cli_output file;
     FILE *out = cli_output_open(&file, "predict", a->output);
     if (out == NULL)
         return CLI_EXIT_DATA;
     fputs(table_id(d->table, 0) || n == 0 ? "customer_id" : "row", out);
     if (spend_model) {
-        fputs(",frequency,monetary_value,expected_value\n", out);
+        fputs(",frequency,monetary_value,expected_value", out);
+        kept_columns_header(&d->kept, out);
+        fputc('\n', out);
         for (size_t i = 0; i < n; i++) {
             double row[3] = { x[i], money[i], value[i] };
             print_id(out, d->table, i);
-            print_row(out, row, 3);
+            print_row(out, row, 3, &d->kept, d->table, i);
         }
         return cli_output_close(&file);
     }
@@ -398,9 +423,12 @@ static int print_predictions(const predict_args *a, bool spend_model, const pred
         fputs(",dert", out);
     if (a->clv)
         fputs(",value,clv", out);
+    if (spend)
+        fputs(",expected_revenue", out);
+    kept_columns_header(&d->kept, out);
     fputc('\n', out);
     for (size_t i = 0; i < n; i++) {
-        double row[8] = { x[i], tx[i], T[i], alive[i], expected[i] };
+        double row[9] = { x[i], tx[i], T[i], alive[i], expected[i] };
         size_t k = 5;
         if (!isnan(a->dert_rate))
             row[k++] = dert[i];
@@ -408,8 +436,10 @@ static int print_predictions(const predict_args *a, bool spend_model, const pred
             row[k++] = value[i];
             row[k++] = lifetime[i];
         }
+        if (spend)
+            row[k++] = revenue[i];
         print_id(out, d->table, i);
-        print_row(out, row, k);
+        print_row(out, row, k, &d->kept, d->table, i);
     }
     return cli_output_close(&file);
 }
@@ -420,19 +450,20 @@ static int run_predict(const void *args)
     if (a->path == NULL)
         return run_predict_sbg(a);
     cxm_model *model = NULL, *spend = NULL;
-    predict_data d = { NULL, { NULL, NULL, NULL, NULL }, NULL, 0 };
+    predict_data d;
+    memset(&d, 0, sizeof d);
     int code = load_models(a, &model, &spend);
     bool spend_model = model && cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
     if (code == CLI_EXIT_OK)
         code = read_summary(a, spend_model, &d);
     if (code == CLI_EXIT_OK && compute_predictions(a, model, spend, spend_model, &d) != CXM_OK) {
-        fprintf(stderr, "cxm predict: %s: %s\n", a->path, cxm_error_message());
+        report_row_error("predict", a->path, d.table);
         code = CLI_EXIT_DATA;
     }
-    if (code == CLI_EXIT_OK && !predictions_finite(a, spend_model, &d))
+    if (code == CLI_EXIT_OK && !predictions_finite(a, spend_model, spend != NULL, &d))
         code = CLI_EXIT_DATA;
     if (code == CLI_EXIT_OK)
-        code = print_predictions(a, spend_model, &d);
+        code = print_predictions(a, spend_model, spend != NULL, &d);
     predict_data_free(&d);
     cxm_model_free(spend);
     cxm_model_free(model);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,4 +87,81 @@ const char *table_id(const cxm_table *table, size_t i)
         return NULL;
     }
     return cxm_table_text(table, i, "id");
+}
+
+int kept_columns_init(kept_columns *kept, const char *command, const char *list, size_t nspecs,
+                      const char *const *specs)
+{
+    memset(kept, 0, sizeof *kept);
+    if (nspecs > 8)
+        nspecs = 8;
+    kept->nspecs = nspecs;
+    memcpy(kept->specs, specs, nspecs * sizeof *specs);
+    if (list == NULL)
+        return CLI_EXIT_OK;
+    kept->text = malloc(strlen(list) + 1);
+    if (kept->text == NULL) {
+        fprintf(stderr, "cxm %s: out of memory\n", command);
+        return CLI_EXIT_DATA;
+    }
+    strcpy(kept->text, list);
+    for (char *name = kept->text, *end; name != NULL; name = end) {
+        end = strchr(name, ',');
+        if (end)
+            *end++ = '\0';
+        if (*name == '\0' || strpbrk(name, "?|") != NULL || kept->n == KEPT_MAX) {
+            kept_columns_free(kept);
+            return cli_usage_error(command,
+                                   "--keep-columns needs up to %d column names separated by "
+                                   "commas, got '%s'",
+                                   KEPT_MAX, list);
+        }
+        kept->specs[nspecs + kept->n++] = name;
+    }
+    return CLI_EXIT_OK;
+}
+
+void kept_columns_header(const kept_columns *kept, FILE *out)
+{
+    for (size_t k = 0; k < kept->n; k++)
+        fprintf(out, ",%s", kept->specs[kept->nspecs + k]);
+}
+
+void kept_columns_row(const kept_columns *kept, const cxm_table *table, size_t i, FILE *out)
+{
+    for (size_t k = 0; k < kept->n; k++) {
+        double value = NAN;
+        /* Read with the table: the column is there and every value a number. */
+        cxm_table_number(&value, table, i, kept->specs[kept->nspecs + k]);
+        fputc(',', out);
+        cli_print_exact(out, value);
+    }
+}
+
+void kept_columns_free(kept_columns *kept)
+{
+    free(kept->text);
+    kept->text = NULL;
+    kept->n = 0;
+}
+
+void report_row_error(const char *command, const char *path, const cxm_table *table)
+{
+    char text[1024]; /* a copy: looking the id up may rewrite the thread's message */
+    snprintf(text, sizeof text, "%s", cxm_error_message());
+    const char *message = text;
+    size_t row;
+    char prefix[64];
+    unsigned long long line;
+    if (cxm_error_element(&row) != CXM_OK || (line = cxm_table_line(table, row)) == 0) {
+        fprintf(stderr, "cxm %s: %s: %s\n", command, path, message);
+        return;
+    }
+    /* The library said "element ROW: what"; the user knows the line and the id. */
+    snprintf(prefix, sizeof prefix, "element %zu: ", row);
+    if (strncmp(message, prefix, strlen(prefix)) == 0)
+        message += strlen(prefix);
+    const char *id = table_id(table, row);
+    fprintf(stderr, "cxm %s: %s:%llu: %s%s%s%s\n", command, path, line, id ? "customer " : "",
+            id ? id : "", id ? ": " : "", message);
 }

@@ -62,6 +62,31 @@ int table_numbers(const cxm_table *table, const char *spec, double **dst);
 /* The id of row i, or NULL when the table has no ids. */
 const char *table_id(const cxm_table *table, size_t i);
 
+/* --keep-columns LIST: columns of the summary copied into the output after
+ * the command's own, so that a holdout's actual numbers sit beside the
+ * predictions. They are read with the command's columns, in one pass
+ * (rows stay aligned under --skip-bad-rows), as numbers printed exactly. */
+enum { KEPT_MAX = 32 };
+typedef struct kept_columns {
+    char *text;                          /* the option's copy, split at the commas */
+    size_t n, nspecs;                    /* kept columns; the command's specs before them */
+    const char *specs[KEPT_MAX + 8];     /* the command's specs, then the kept names */
+} kept_columns;
+
+/* Split LIST (NULL: none) after the command's nspecs specs (at most 8).
+ * Prints a usage message and returns an exit code when LIST is malformed. */
+int kept_columns_init(kept_columns *kept, const char *command, const char *list, size_t nspecs,
+                      const char *const *specs);
+void kept_columns_header(const kept_columns *kept, FILE *out);
+void kept_columns_row(const kept_columns *kept, const cxm_table *table, size_t i, FILE *out);
+void kept_columns_free(kept_columns *kept);
+
+/* Print the library's last failure on the rows of `table`, read from `path`:
+ * "cxm COMMAND: FILE:LINE: customer ID: what" when it concerns one row
+ * (cxm_error_element(); the id when the table has ids), else
+ * "cxm COMMAND: FILE: message". */
+void report_row_error(const char *command, const char *path, const cxm_table *table);
+
 /* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
 int load_model_file(const char *command, const char *path, cxm_model **out);
 

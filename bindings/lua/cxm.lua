@@ -670,9 +670,9 @@ function Model:message() return core.model_fit_message(self.handle) end
 
 --- How the last fit ended: reason (number, see cxm/model.h), iterations, evaluations, ...
 function Model:report()
-  local r = core.model_fit_report(self.handle, 7)
+  local r = core.model_fit_report(self.handle, 8)
   return { reason = r[1], iterations = r[2], evaluations = r[3], gradient_norm = r[4],
-           log_likelihood = r[5], observations = r[6], rows = r[7] }
+           log_likelihood = r[5], observations = r[6], rows = r[7], skipped = r[8] }
 end
 
 local function fit_options(opts)

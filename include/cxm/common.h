@@ -79,7 +79,19 @@ CXM_API const char *cxm_error_message(void);
  */
 CXM_API int cxm_error_status(void);
 
-/** Forget the calling thread's last error (message and status). */
+/**
+ * Which element of the caller's arrays the last failure in the calling
+ * thread concerns, when it concerns one: the messages of such failures start
+ * "element i: " (0-based, C's positions). Bindings and programs use it to
+ * name the customer instead (an id, a file line, a 1-based position in Lua).
+ *
+ * @param[out] out  the element's 0-based position.
+ * @return #CXM_OK, or #CXM_ENOTFOUND when the last failure concerns no one
+ *         element (or none happened); the last error is left as it was.
+ */
+CXM_API int cxm_error_element(size_t *out);
+
+/** Forget the calling thread's last error (message, status and element). */
 CXM_API void cxm_error_clear(void);
 
 /** Allocate @p size bytes; return NULL on failure. */

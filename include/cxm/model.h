@@ -121,12 +121,16 @@ typedef struct cxm_fit_report {
     double log_likelihood;    /**< Total log-likelihood at the end. */
     double observations;      /**< Customers: the sum of the weights of the rows used. */
     double rows;              /**< Rows the likelihood was summed over (after merging identical rows). */
+    double skipped;           /**< Customers (the sum of their weights) left out because the
+                                   likelihood cannot take their valid data: Gamma-Gamma's
+                                   repeat customers whose mean spend is 0. Not counted in
+                                   @c observations. Since version 2. */
 } cxm_fit_report;
 
 /** The current version of #cxm_fit_report. */
-#define CXM_FIT_REPORT_VERSION 1
+#define CXM_FIT_REPORT_VERSION 2
 /** An empty report of the current version, ready for cxm_model_fit_report(). */
-#define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0 }
+#define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0 }
 
 /** One month in days: a twelfth of the mean Gregorian year, 365.2425 days (not 30).
  *  The one month of libcxm: cxm demo, cxm predict's examples, Python's
@@ -255,7 +259,10 @@ CXM_API int cxm_model_fit(cxm_model *model, size_t n, const double *x, const dou
 /**
  * Fit a Gamma-Gamma spend model on repeat customers. Rows with x = 0 carry
  * no repeat spend and are skipped; the others need a whole number x and a
- * positive mean spend.
+ * finite mean spend >= 0. A repeat customer whose mean spend is 0 is valid
+ * data the Gamma-Gamma likelihood cannot take (its density at 0 is 0 or
+ * infinite): the row is skipped and counted in cxm_fit_report.skipped, never
+ * an error; cxm_model_expected_spend() still gives such a customer a value.
  *
  * @param n           number of rows.
  * @param x           repeat purchases.

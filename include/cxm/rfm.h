@@ -107,7 +107,9 @@ CXM_API void cxm_rfm_options_init(cxm_rfm_options *options);
  * @param options           how to summarise (NULL: defaults).
  * @return #CXM_OK; #CXM_EIO when the file cannot be read; #CXM_ENOTFOUND for a missing
  *         column; #CXM_EPARSE for bad data ("file:line: column 'date': '1997-13-01' is not
- *         a valid date: ..."), or when no row is left; #CXM_EINVAL for bad options;
+ *         a valid date: ..."), or when no row is left; #CXM_EINVAL for bad options or
+ *         an empty calibration or holdout period ("the holdout period is empty: ...",
+ *         docs/io.md);
  *         #CXM_ERANGE when times span more units than 2^31; #CXM_ENOMEM.
  *         With @c csv->skip_bad_rows, bad rows are skipped and counted instead
  *         (cxm_rfm_stat(), cxm_rfm_skipped_message()).

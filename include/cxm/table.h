@@ -43,6 +43,14 @@ CXM_API void cxm_table_free(cxm_table *table);
 /** Number of rows (0 for NULL). */
 CXM_API size_t cxm_table_rows(const cxm_table *table);
 
+/**
+ * The line of the file on which row @p row starts (1-based, the header
+ * counted), for a table from cxm_table_read_csv(): errors about a row's
+ * values can then name "file:line" even when rows were skipped. 0 for other
+ * tables, NULL or a row out of range.
+ */
+CXM_API unsigned long long cxm_table_line(const cxm_table *table, size_t row);
+
 /** Number of columns (0 for NULL). */
 CXM_API size_t cxm_table_columns(const cxm_table *table);
 

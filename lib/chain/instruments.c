@@ -96,7 +96,7 @@ int cxm_nps_from_scores(cxm_nps_estimate *out, size_t n, const double *scores, d
         if (isnan(s))
             continue;
         if (!(s >= 0.0 && s <= 10.0))
-            return cxm__fail(CXM_EINVAL, "element %zu: score %g is outside the 0-10 scale", i, s);
+            return cxm__fail_at(CXM_EINVAL, i, "score %g is outside the 0-10 scale", s);
         if (s >= 9.0)
             promoters += 1;
         else if (s <= 6.0)
@@ -175,8 +175,8 @@ static int check_scale(double scale_min, double scale_max)
 static int check_answer(double value, size_t i, double scale_min, double scale_max)
 {
     if (!(value >= scale_min && value <= scale_max))
-        return cxm__fail(CXM_EINVAL, "element %zu: answer %g is outside the scale [%g, %g]", i,
-                         value, scale_min, scale_max);
+        return cxm__fail_at(CXM_EINVAL, i, "answer %g is outside the scale [%g, %g]", value,
+                            scale_min, scale_max);
     return CXM_OK;
 }
 
@@ -555,7 +555,7 @@ int cxm_kano_classify_many(int *dst, size_t n, const double *functional,
         }
         status = cxm_kano_classify(&dst[i], functional[i], dysfunctional[i]);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     return status;
 }
@@ -577,7 +577,7 @@ int cxm_kano_evaluate(cxm_kano_summary *out, size_t n, const double *functional,
         int category;
         status = cxm_kano_classify(&category, functional[i], dysfunctional[i]);
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", i);
+            return cxm__fail_prefix_at(i);
         counts[category] += 1;
     }
     double answered = 0;

@@ -25,7 +25,7 @@ int cxm_disconfirmation(double *dst, size_t n, const double *perceptions,
         if (status == CXM_OK)
             dst[i] = perceptions[i] - expectations[i];
         else
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     return status;
 }
@@ -44,7 +44,7 @@ int cxm_adaptive_expectations(double *dst, size_t n, const double *perceptions, 
     for (size_t t = 0; t < n && status == CXM_OK; t++) {
         status = cxm__check_finite(perceptions[t], "perception");
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", t);
+            return cxm__fail_prefix_at(t);
         e += lambda * (perceptions[t] - e);
         dst[t] = e;
     }
@@ -70,7 +70,7 @@ int cxm_delight_classify(int *dst, size_t n, const double *disconfirmation, cons
             continue;
         }
         if (isinf(d) || isinf(a))
-            return cxm__fail(CXM_EINVAL, "element %zu: values must be finite or NaN", i);
+            return cxm__fail_at(CXM_EINVAL, i, "values must be finite or NaN");
         int positive = affect ? a >= arousal : 1, negative = affect ? a <= -arousal : 1;
         if (d >= surprise && positive)
             dst[i] = CXM_DELIGHTED;

@@ -69,7 +69,7 @@ int cxm_logit_fit(cxm_logit *out, size_t n, const double *x, const double *y, co
         if (status == CXM_OK && weights)
             status = cxm__check_nonnegative(wi, "weight");
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", i);
+            return cxm__fail_prefix_at(i);
         total += wi;
         x_mean += wi * x[i];
         y_mean += wi * y[i];

@@ -44,10 +44,10 @@ static const char *const column_names[] = { "x", "t_x", "n" };
 static int check_opportunities(double n, const char *name, size_t i)
 {
     if (n > MAX_OPPORTUNITIES)
-        return cxm__fail(CXM_EDOMAIN,
-                         "element %zu: %s = %.0f is beyond %.0f, the most opportunities BG/BB "
-                         "supports",
-                         i, name, n, MAX_OPPORTUNITIES);
+        return cxm__fail_at(CXM_EDOMAIN, i,
+                            "%s = %.0f is beyond %.0f, the most opportunities BG/BB "
+                            "supports",
+                            name, n, MAX_OPPORTUNITIES);
     return CXM_OK;
 }
 
@@ -63,16 +63,15 @@ static int check_bgbb_row(double x, double t_x, double n, size_t i)
     if (status != CXM_OK)
         return status;
     if (t_x > n)
-        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g is greater than n %g", i, t_x, n);
+        return cxm__fail_at(CXM_EINVAL, i, "t_x %g is greater than n %g", t_x, n);
     if (x > t_x)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: x %g is greater than t_x %g (x transactions need at "
-                         "least x opportunities up to the last one)",
-                         i, x, t_x);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "x %g is greater than t_x %g (x transactions need at "
+                            "least x opportunities up to the last one)",
+                            x, t_x);
     if (x == 0.0 && t_x != 0.0)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: t_x is %g but x is 0 (no transaction, so t_x must be 0)",
-                         i, t_x);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "t_x is %g but x is 0 (no transaction, so t_x must be 0)", t_x);
     return CXM_OK;
 }
 

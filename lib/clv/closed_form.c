@@ -99,7 +99,7 @@ int cxm_clv_retention_many(double *dst, size_t n, const double *margin, const do
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm_clv_retention(&dst[i], margin[i], retention[i], discount[i], timing);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     return status;
 }
@@ -117,7 +117,7 @@ int cxm_clv_elasticity_many(double *dst, size_t n, const double *retention, cons
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm_clv_elasticity(&dst[i], retention[i], discount[i], timing);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     return status;
 }
@@ -166,7 +166,7 @@ int cxm_clv_horizon_many(double *dst, size_t n, const double *margin, const doub
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm_clv_horizon(&dst[i], margin[i], retention[i], discount[i], horizon, timing);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     return status;
 }

@@ -500,8 +500,8 @@ static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *co
         for (size_t c = 0; c < kp + kd; c++) {
             double v = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
             if (!isfinite(v))
-                return cxm__fail(CXM_EINVAL, "element %zu: covariate %s is %g, not a finite number",
-                                 i, spec->names[pb + c], v);
+                return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
+                                    spec->names[pb + c], v);
         }
     if (status == CXM_OK && n == 0)
         status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", spec->kind.title);

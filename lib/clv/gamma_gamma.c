@@ -5,7 +5,10 @@
  *   ln f(m̄|x) = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m̄
  *               + px ln x − (px+q) ln(γ + m̄x).
  * E[M | x, m̄] = p(γ + m̄x)/(px + q − 1), a weighted mean of m̄ and the
- * population mean pγ/(q − 1); both need their denominators positive. */
+ * population mean pγ/(q − 1); both need their denominators positive. The
+ * expectation stays defined at m̄ = 0 with x > 0: pγ/(px + q − 1), below the
+ * population mean by the weight the customer's own zero spend earns
+ * (docs/models.md, "Gamma-Gamma: customers who spent 0"). */
 #include "config.h"
 
 #include <math.h>
@@ -27,19 +30,20 @@ static int check_row(const double *values, size_t i)
         return status;
     double m = values[1];
     if (!isfinite(m) || m < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: mean_spend %g must be a finite number >= 0", i,
-                         m);
-    if (values[0] > 0.0 && !(m > 0.0))
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: mean_spend must be greater than 0 for a customer with "
-                         "x = %g repeat purchases",
-                         i, values[0]);
+        return cxm__fail_at(CXM_EINVAL, i, "mean_spend %g must be a finite number >= 0", m);
     return CXM_OK;
 }
 
+/* x = 0: no repeat spend to learn from. A repeat customer whose mean spend is
+ * 0 (free orders, refunds netted out) has a degenerate likelihood: the density
+ * of m̄ at 0 is 0 for px > 1 and infinite for px < 1, so the row would decide
+ * the fit alone. Both are left out; the second kind is counted and reported
+ * (cxm_fit_report.skipped), since real logs hold a few such customers. */
 static int skip_row(const double *values)
 {
-    return values[0] == 0.0;
+    if (values[0] == 0.0)
+        return CXM__ROW_NOT_APPLICABLE;
+    return values[1] > 0.0 ? CXM__ROW_USED : CXM__ROW_DEGENERATE;
 }
 
 static void default_start(const cxm__data *data, double *params)
@@ -156,10 +160,10 @@ static int expected_spend(const double *params, double *dst, size_t n, const dou
     for (size_t i = 0; i < n; i++) {
         double denominator = p * x[i] + q - 1.0;
         if (!(denominator > 0.0))
-            return cxm__fail(CXM_EDOMAIN,
-                             "element %zu: the expected spend p(gamma + m·x)/(p·x + q − 1) is "
-                             "infinite: p·x + q = %g is not greater than 1 (q = %g)",
-                             i, p * x[i] + q, q);
+            return cxm__fail_at(CXM_EDOMAIN, i,
+                                "the expected spend p(gamma + m·x)/(p·x + q − 1) is "
+                                "infinite: p·x + q = %g is not greater than 1 (q = %g)",
+                                p * x[i] + q, q);
         /* p(γ + m̄x)/(px + q − 1) as pγ/(px+q−1) + m̄·px/(px+q−1): m̄·x alone may
          * overflow where the expectation (about m̄ for large x) does not. */
         double credibility = x[i] > 0.0 ? p * x[i] / denominator : 0.0;

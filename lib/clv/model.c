@@ -448,8 +448,8 @@ int cxm__check_weights(size_t n, const double *weights)
         return CXM_OK;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(weights[i]) || weights[i] < 0.0)
-            return cxm__fail(CXM_EINVAL, "row %zu: weight %g must be a finite number >= 0", i,
-                             weights[i]);
+            return cxm__fail_at(CXM_EINVAL, i, "weight %g must be a finite number >= 0",
+                                weights[i]);
     }
     return CXM_OK;
 }
@@ -488,13 +488,17 @@ int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
     if (rows == NULL)
         return CXM_ENOMEM;
     size_t kept = 0;
+    double skipped = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (weights && !(weights[i] > 0.0))
             continue;
         if (kind->skip_row) {
             for (size_t c = 0; c < ncol; c++)
                 values[c] = column[c][i];
-            if (kind->skip_row(values))
+            int use = kind->skip_row(values);
+            if (use == CXM__ROW_DEGENERATE)
+                skipped += weights ? weights[i] : 1.0;
+            if (use != CXM__ROW_USED)
                 continue;
         }
         rows[kept++] = i;
@@ -505,6 +509,7 @@ int cxm__prepare(cxm__prepared *prep, const cxm__kind *kind, size_t n,
                          kind->skip_row ? " (every row is skipped or has weight 0)"
                                         : " (every row has weight 0)");
     }
+    prep->data.skipped = skipped;
 
     /* Merge identical rows when it pays: judged on a sample of up to 65536
      * rows, so that data without repeats do not pay for a full hash pass. */
@@ -1059,6 +1064,7 @@ static const size_t fit_option_sizes[CXM_FIT_OPTIONS_VERSION] = {
 };
 static const size_t fit_report_sizes[CXM_FIT_REPORT_VERSION] = {
     CXM__FIELDS_END(cxm_fit_report, rows),
+    CXM__FIELDS_END(cxm_fit_report, skipped),
 };
 
 int cxm__read_fit_options(cxm_fit_options *dst, const cxm_fit_options *given)
@@ -1119,6 +1125,7 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     model->report.version = CXM_FIT_REPORT_VERSION;
     model->report.observations = ev->data->total_weight;
     model->report.rows = (double)ev->data->n;
+    model->report.skipped = ev->data->skipped;
     model->message[0] = '\0';
 
     double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
@@ -1540,9 +1547,12 @@ static int check_purchase_block(void *context, size_t block, size_t begin, size_
          * detailed check finds the message. */
         double xi = rows->x[i], ti = rows->t_x[i], Ti = rows->T[i];
         if (xi >= 0.0 && xi <= 9007199254740992.0 && (double)(long long)xi == xi && ti >= 0.0 &&
-            ti <= Ti && Ti <= DBL_MAX && (xi > 0.0 || ti == 0.0))
+            ti <= Ti && Ti <= DBL_MAX)
             continue;
-        int status = cxm__check_purchase_row(xi, ti, Ti, i);
+        /* x = 0 with 0 <= t_x <= T is valid here (read as t_x = 0); what is
+         * wrong elsewhere is named as the fits name it. */
+        int status = cxm__check_purchase_row(xi, xi == 0.0 && ti >= 0.0 && ti <= Ti ? 0.0 : ti,
+                                             Ti, i);
         if (status != CXM_OK)
             return status;
     }
@@ -1552,7 +1562,9 @@ static int check_purchase_block(void *context, size_t block, size_t begin, size_
 int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
                              const double *t_x, const double *T)
 {
-    /* Checked in blocks on the model's threads, before anything is written:
+    /* Predictions accept x = 0 with t_x > 0 (cxm__no_repeat_t_x() reads it
+     * as 0); fits do not (cxm__check_purchase_row()).
+     * Checked in blocks on the model's threads, before anything is written:
      * on 10^7 customers one thread alone made the check a tenth of a
      * prediction. The lowest failing block reports, so the message names
      * the first bad row whatever the threads. */
@@ -1568,8 +1580,7 @@ int cxm__check_times(size_t n, const double *t, const char *name)
 {
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(t[i]) || t[i] < 0.0)
-            return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a finite number >= 0", i,
-                             name, t[i]);
+            return cxm__fail_at(CXM_EINVAL, i, "%s %g must be a finite number >= 0", name, t[i]);
     }
     return CXM_OK;
 }
@@ -1578,18 +1589,17 @@ int cxm__check_results(const double *dst, size_t begin, size_t end, const char *
 {
     for (size_t i = begin; i < end; i++)
         if (!isfinite(dst[i]))
-            return cxm__fail(CXM_EDOMAIN,
-                             "element %zu: %s is beyond the range of a double at these "
-                             "arguments",
-                             i, what);
+            return cxm__fail_at(CXM_EDOMAIN, i,
+                                "%s is beyond the range of a double at these "
+                                "arguments",
+                                what);
     return CXM_OK;
 }
 
 int cxm__check_count(double value, const char *name, size_t i)
 {
     if (!isfinite(value) || value < 0.0 || value != floor(value) || value > 9007199254740992.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: %s %g must be a whole number >= 0", i, name,
-                         value);
+        return cxm__fail_at(CXM_EINVAL, i, "%s %g must be a whole number >= 0", name, value);
     return CXM_OK;
 }
 
@@ -1599,15 +1609,34 @@ int cxm__check_purchase_row(double x, double t_x, double T, size_t i)
     if (status != CXM_OK)
         return status;
     if (!isfinite(T) || T < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: T %g must be a finite number >= 0", i, T);
+        return cxm__fail_at(CXM_EINVAL, i, "T %g must be a finite number >= 0", T);
     if (!isfinite(t_x) || t_x < 0.0)
-        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g must be a finite number >= 0", i, t_x);
+        return cxm__fail_at(CXM_EINVAL, i, "t_x %g must be a finite number >= 0", t_x);
     if (t_x > T)
-        return cxm__fail(CXM_EINVAL, "element %zu: t_x %g is greater than T %g", i, t_x, T);
+        return cxm__fail_at(CXM_EINVAL, i, "t_x %g is greater than T %g", t_x, T);
     if (x == 0.0 && t_x != 0.0)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: t_x is %g but x is 0 (no repeat purchase, so t_x must be 0)",
-                         i, t_x);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "t_x is %g but x is 0 (no repeat purchase, so t_x must be "
+                            "0 in data to fit; predictions read it as 0)",
+                            t_x);
+    return CXM_OK;
+}
+
+int cxm__no_repeat_t_x(const double **t_x, double **owned, size_t n, const double *x)
+{
+    *owned = NULL;
+    size_t first = 0;
+    while (first < n && !(x[first] == 0.0 && (*t_x)[first] != 0.0))
+        first++;
+    if (first == n)
+        return CXM_OK; /* the common case: no copy */
+    double *copy = cxm__malloc(n * sizeof *copy);
+    if (copy == NULL)
+        return CXM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = x[i] == 0.0 ? 0.0 : (*t_x)[i];
+    *owned = copy;
+    *t_x = copy;
     return CXM_OK;
 }
 

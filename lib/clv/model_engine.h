@@ -110,6 +110,14 @@ int cxm__require_hook(const cxm_model *model, const void *hook, const char *what
 int cxm__check_arrays(size_t n, int count, ...);
 int cxm__check_purchase_rows(const cxm_model *model, size_t n, const double *x,
                              const double *t_x, const double *T);
+
+/* Predictions take x = 0 with t_x > 0 (grids of x against t_x build such
+ * rows, lifetimes' probability-alive matrix among them): with no repeat
+ * purchase the last purchase is the first, so t_x is read as 0 and every
+ * model gives the value of (0, 0, T); BG/NBD's P(alive) is then 1, as in
+ * lifetimes (docs/models.md §1.3). *t_x is replaced by a copy in *owned
+ * (free it) only when some row needs it. */
+int cxm__no_repeat_t_x(const double **t_x, double **owned, size_t n, const double *x);
 int cxm__check_times(size_t n, const double *t, const char *name);
 /* Results dst[begin, end) must be finite numbers: a kind's formula that
  * overflows (or a bug) becomes CXM_EDOMAIN naming the element, never a

@@ -61,12 +61,20 @@ typedef struct cxm__data {
     const double *column[CXM__MAX_COLUMNS];
     const double *weight;                   /* NULL: weight 1 for every row */
     double total_weight;                    /* number of customers */
+    double skipped;                         /* customers left out as CXM__ROW_DEGENERATE */
     const uint32_t *group;                  /* per row, index into group_value; NULL if no group column */
     size_t ngroups;
     const double *group_value;              /* distinct values of the group column, ascending */
 } cxm__data;
 
 typedef struct cxm__kind cxm__kind;
+
+/* What a kind's skip_row says of a row. */
+enum {
+    CXM__ROW_USED = 0,           /* the likelihood sums it */
+    CXM__ROW_NOT_APPLICABLE = 1, /* the model has nothing to learn from it (Gamma-Gamma: x = 0) */
+    CXM__ROW_DEGENERATE = 2      /* valid data the likelihood cannot take: left out and counted */
+};
 
 /* A parameter that static covariates scale: θ_i = θ·exp(sign·γ'z_i)
  * (lib/clv/covariates.c). sign 0 ends a kind's list. */
@@ -98,7 +106,7 @@ struct cxm__kind {
 
     /* Is row i valid? Fail with a message naming the row and column. */
     int (*check_row)(const double *values, size_t i);
-    /* Rows the likelihood ignores (Gamma-Gamma: x = 0); NULL keeps all. */
+    /* Does the likelihood use the row? A CXM__ROW_* value; NULL uses all. */
     int (*skip_row)(const double *values);
     /* Are these parameters valid (beyond the scale's domain)? NULL: always. */
     int (*check_params)(const double *params);

@@ -87,7 +87,17 @@ static int run_histories(const cxm_model *model, size_t n, predict_job *job)
                                    "T");
     if (status == CXM_OK)
         status = cxm__check_purchase_rows(model, n, job->x, job->t_x, job->T);
-    return status == CXM_OK ? cxm__run_rows(model, n, predict_rows, job) : status;
+    /* x = 0 with t_x > 0 (grids build these) is read as t_x = 0. */
+    double *owned = NULL;
+    const double *t_x = job->t_x;
+    if (status == CXM_OK)
+        status = cxm__no_repeat_t_x(&t_x, &owned, n, job->x);
+    if (status != CXM_OK)
+        return status;
+    job->t_x = t_x;
+    status = cxm__run_rows(model, n, predict_rows, job);
+    cxm__free(owned);
+    return status;
 }
 
 int cxm_model_p_alive(double *dst, size_t n, const cxm_model *model, const double *x,
@@ -168,18 +178,13 @@ int cxm_model_conditional_purchase_probability(double *dst, size_t n, const cxm_
         model, model ? (const void *)model->kind->conditional_probability : NULL,
         "conditional purchase-count probabilities");
     if (status == CXM_OK)
-        status = cxm__check_arrays(n, 6, dst, "dst", count, "count", t, "t", x, "x", t_x,
-                                   "t_x", T, "T");
+        status = cxm__check_arrays(n, 2, count, "count", t, "t");
     if (status == CXM_OK)
         status = cxm__check_times(n, t, "t");
     for (size_t i = 0; status == CXM_OK && i < n; i++)
         status = cxm__check_count(count[i], "count", i);
-    if (status == CXM_OK)
-        status = cxm__check_purchase_rows(model, n, x, t_x, T);
-    if (status != CXM_OK)
-        return status;
     predict_job job = { t, x, t_x, T, count, 0.0, dst, JOB_COND_PROB };
-    return cxm__run_rows(model, n, predict_rows, &job);
+    return status == CXM_OK ? run_histories(model, n, &job) : status;
 }
 
 int cxm_model_dert(double *dst, size_t n, const cxm_model *model, double rate, const double *x,
@@ -227,10 +232,10 @@ int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model, cons
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_finite(first[i], "first");
         if (status == CXM_OK && weights && (!isfinite(weights[i]) || weights[i] < 0.0))
-            status = cxm__fail(CXM_EINVAL, "element %zu: weight %g must be a finite number >= 0",
-                               i, weights[i]);
+            status =
+                cxm__fail_at(CXM_EINVAL, i, "weight %g must be a finite number >= 0", weights[i]);
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     if (status != CXM_OK || n_times == 0)
         return status;
@@ -256,10 +261,10 @@ int cxm_model_tracking(double *dst, size_t n_times, const cxm_model *model, cons
         for (size_t k = 0; k < distinct && births[k].time < times[j]; k++) {
             double age = times[j] - births[k].time, value;
             if (!isfinite(age)) {
-                status = cxm__fail(CXM_EDOMAIN,
-                                   "element %zu: the time %g since a first purchase at %g is "
-                                   "beyond the largest a double holds",
-                                   j, times[j], births[k].time);
+                status = cxm__fail_at(CXM_EDOMAIN, j,
+                                      "the time %g since a first purchase at %g is "
+                                      "beyond the largest a double holds",
+                                      times[j], births[k].time);
                 break;
             }
             status = model->kind->expected_purchases(model->params, &value, 1, &age);
@@ -469,12 +474,18 @@ int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *model, cons
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_finite(value[i], "value");
         if (status != CXM_OK)
-            cxm__fail_prefix("element %zu: ", i);
+            cxm__fail_prefix_at(i);
     }
     if (status != CXM_OK)
         return status;
+    double *owned;
+    status = cxm__no_repeat_t_x(&t_x, &owned, n, x);
+    if (status != CXM_OK)
+        return status;
     value_job job = { x, t_x, T, value, dst, *options };
-    return cxm__run_rows(model, n, value_rows, &job);
+    status = cxm__run_rows(model, n, value_rows, &job);
+    cxm__free(owned);
+    return status;
 }
 
 /* ------------------------------------------------------------------ simulation */
@@ -600,7 +611,7 @@ int cxm_model_simulate_spend(double *dst, size_t n, const cxm_model *model, cons
         customer_rng(&rng, seed, i);
         status = model->kind->simulate_spend(model->params, &rng, x[i], dst + i);
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", i);
+            return cxm__fail_prefix_at(i);
     }
     return CXM_OK;
 }

@@ -961,7 +961,7 @@ static int p_alive(const double *params, double *dst, size_t n, const double *x,
         int status;
         dst[i] = p_alive_one(params, x[i], t_x[i], T[i], &status);
         if (status != CXM_OK)
-            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+            return cxm__fail_at(CXM_EDOMAIN, i, "P(alive) could not be evaluated");
     }
     return CXM_OK;
 }
@@ -1006,7 +1006,7 @@ static int conditional(const double *params, double *dst, size_t n, const double
             int status;
             pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
             if (status != CXM_OK)
-                return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+                return cxm__fail_at(CXM_EDOMAIN, i, "P(alive) could not be evaluated");
         }
         dst[i] = (r + x[i]) / (alpha + T[i]) * scaled_decay(s, beta + T[i], t[i]) * pa;
     }
@@ -1021,7 +1021,7 @@ static int dert(const double *params, double *dst, size_t n, double rate, const 
         int status;
         double pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
         if (status != CXM_OK)
-            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+            return cxm__fail_at(CXM_EDOMAIN, i, "P(alive) could not be evaluated");
         double z = rate * (beta + T[i]);
         /* E[1/(μ+δ)] for μ ~ Gamma(s, β+T) is (β+T)·e^z E_s(z) = φ/δ with
          * φ = z·e^z E_s(z) in (z/(z+s), z/(z+s−1)]: 1 − s/z + ... once z is
@@ -1122,7 +1122,7 @@ static int conditional_probability(const double *params, double *dst, size_t n,
         int status;
         double pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
         if (status != CXM_OK)
-            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+            return cxm__fail_at(CXM_EDOMAIN, i, "P(alive) could not be evaluated");
         double post[4] = { params[PR] + x[i], params[PALPHA] + T[i], params[PS],
                            params[PBETA] + T[i] };
         double p = probability_one(post, count[i], t[i]);

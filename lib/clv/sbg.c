@@ -39,14 +39,13 @@ static int check_row(const double *values, size_t i)
     if (status != CXM_OK)
         return status;
     if (active != 0.0 && active != 1.0)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: active %g must be 1 (still subscribed) or 0 (cancelled)",
-                         i, active);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "active %g must be 1 (still subscribed) or 0 (cancelled)", active);
     if (active == 0.0 && t < 1.0)
-        return cxm__fail(CXM_EINVAL,
-                         "element %zu: a customer who cancelled has a tenure of at least 1 "
-                         "period, not %g",
-                         i, t);
+        return cxm__fail_at(CXM_EINVAL, i,
+                            "a customer who cancelled has a tenure of at least 1 "
+                            "period, not %g",
+                            t);
     return CXM_OK;
 }
 
@@ -262,10 +261,10 @@ int cxm_model_retention(double *dst, size_t n, const cxm_model *model, const dou
     int status = check_prediction(model, dst, n, t, "t");
     for (size_t i = 0; status == CXM_OK && i < n; i++)
         if (!(isfinite(t[i]) && t[i] >= 1.0))
-            status = cxm__fail(CXM_EINVAL,
-                               "element %zu: period %g must be a finite number >= 1 (retention "
-                               "in period 1 is the first renewal)",
-                               i, t[i]);
+            status = cxm__fail_at(CXM_EINVAL, i,
+                                  "period %g must be a finite number >= 1 (retention "
+                                  "in period 1 is the first renewal)",
+                                  t[i]);
     if (status != CXM_OK)
         return status;
     double a = model->params[PA], b = model->params[PB];
@@ -280,8 +279,7 @@ int cxm_model_churn_probability(double *dst, size_t n, const cxm_model *model, c
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         status = cxm__check_count(t[i], "t", i);
         if (status == CXM_OK && t[i] < 1.0)
-            status = cxm__fail(CXM_EINVAL, "element %zu: tenure %g must be at least 1 period", i,
-                               t[i]);
+            status = cxm__fail_at(CXM_EINVAL, i, "tenure %g must be at least 1 period", t[i]);
     }
     if (status != CXM_OK)
         return status;
@@ -371,7 +369,7 @@ static int derl_values(const cxm_model *model, double *dst, size_t n, double dis
         /* θ after renewals[i] renewals is Beta(alpha, beta + renewals). */
         status = discounted_sum(a, b + renewals[i], discount, 1, &f);
         if (status != CXM_OK)
-            return cxm__fail_prefix("element %zu: ", i);
+            return cxm__fail_prefix_at(i);
         dst[i] = scale * f;
     }
     return cxm__check_results(dst, 0, n, scale == 1.0 ? "DERL" : "the value");

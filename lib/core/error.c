@@ -1,6 +1,7 @@
 /* Status names and the thread-local error message. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@ enum { CXM_MESSAGE_CAPACITY = 1024 };
  * read each other's text (the race cJSON's global error pointer has). */
 static _Thread_local char last_message[CXM_MESSAGE_CAPACITY];
 static _Thread_local int last_status = CXM_OK;
+/* The element of the caller's arrays the last failure concerns, or NO_ELEMENT. */
+#define NO_ELEMENT SIZE_MAX
+static _Thread_local size_t last_element = NO_ELEMENT;
 
 const char *cxm_strerror(int status)
 {
@@ -41,15 +45,26 @@ int cxm_error_status(void)
     return last_status;
 }
 
+int cxm_error_element(size_t *out)
+{
+    /* Never a failure of its own: the last error stays what it was. */
+    if (out == NULL || last_element == NO_ELEMENT)
+        return CXM_ENOTFOUND;
+    *out = last_element;
+    return CXM_OK;
+}
+
 void cxm_error_clear(void)
 {
     last_message[0] = '\0';
     last_status = CXM_OK;
+    last_element = NO_ELEMENT;
 }
 
 int cxm__vfail(int status, const char *fmt, va_list ap)
 {
     last_status = status;
+    last_element = NO_ELEMENT;
     vsnprintf(last_message, sizeof last_message, fmt, ap);
     return status;
 }
@@ -101,6 +116,22 @@ int cxm__fail_prefix_status(int status, const char *fmt, ...)
     va_start(ap, fmt);
     vfail_prefix(status, fmt, ap);
     va_end(ap);
+    return status;
+}
+
+int cxm__fail_at(int status, size_t i, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cxm__vfail(status, fmt, ap);
+    va_end(ap);
+    return cxm__fail_prefix_at(i);
+}
+
+int cxm__fail_prefix_at(size_t i)
+{
+    int status = cxm__fail_prefix("element %zu: ", i);
+    last_element = i;
     return status;
 }
 

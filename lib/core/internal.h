@@ -29,6 +29,14 @@ int cxm__fail_prefix(const char *fmt, ...) CXM_PRINTF(1, 2);
  * cxm_error_message() into a new message: prefix it with these. */
 int cxm__fail_prefix_status(int status, const char *fmt, ...) CXM_PRINTF(2, 3);
 
+/* A failure that concerns element i of the caller's arrays: the message
+ * starts "element i: " and cxm_error_element() returns i, so that bindings
+ * and programs can name the customer (an id, a file line) instead of the
+ * position. cxm__fail_prefix_at(i) does the same to the current message
+ * (after a scalar check inside a loop). Any other failure forgets i. */
+int cxm__fail_at(int status, size_t i, const char *fmt, ...) CXM_PRINTF(3, 4);
+int cxm__fail_prefix_at(size_t i);
+
 /* Allocation through the user's hooks. Every function sets CXM_ENOMEM's
  * message when it returns NULL, so callers only propagate the status. */
 void *cxm__malloc(size_t size);

@@ -36,6 +36,7 @@ void cxm_table_free(cxm_table *table)
         }
     }
     cxm__free(table->columns);
+    cxm__free(table->lines);
     for (size_t i = 0; i < table->nscalars; i++)
         cxm__free(table->scalar_names[i]);
     cxm__free(table->scalar_names);
@@ -144,6 +145,11 @@ int cxm__table_add_scalar(cxm_table *t, const char *name, double value)
 size_t cxm_table_rows(const cxm_table *table)
 {
     return table ? table->rows : 0;
+}
+
+unsigned long long cxm_table_line(const cxm_table *table, size_t row)
+{
+    return table && table->lines && row < table->rows ? table->lines[row] : 0;
 }
 
 size_t cxm_table_columns(const cxm_table *table)

@@ -21,6 +21,7 @@ struct cxm_table {
     char **scalar_names;
     double *scalar_values;
     size_t nscalars, scalars_cap;
+    unsigned long long *lines; /* the file line of each row (cxm_table_read_csv), or NULL */
 };
 
 /* A table with `rows` rows and no columns yet. */

@@ -112,6 +112,7 @@ static int configure(cxm_rfm *r, const cxm_rfm_options *options)
     r->max_k = INT64_MIN;
     r->min_k = INT64_MAX;
     r->max_time = -INFINITY;
+    r->min_time = INFINITY;
     r->passes = 1;
     return CXM_OK;
 }
@@ -525,19 +526,46 @@ static int build_unique(cxm_rfm *r)
     return CXM_OK;
 }
 
+/* An empty holdout period is an error that says so, never a column of
+ * zeros (docs/io.md): the observation end must be in a later unit than the
+ * calibration end, and without an observation end (the holdout then runs to
+ * the last purchase) some purchase must be after the calibration end. A
+ * whole file (source) must also hold a purchase in the holdout period when
+ * the observation end is given; arrays may be one part of a log
+ * (cxm/chunk.h), where a part without one is no error. The calibration
+ * period is checked once the customers are known (cxm__rfm_finish). */
+static int check_holdout(const cxm_rfm *r, const char *source)
+{
+    const char *colon = source ? ": " : "";
+    char a[40], b[40];
+    source = source ? source : "";
+    if (!r->has_cal)
+        return CXM_OK;
+    cxm__time_format_iso(a, sizeof a, r->cal_time);
+    if (r->has_obs && r->cal_k == r->obs_k) {
+        cxm__time_format_iso(b, sizeof b, r->obs_time);
+        return cxm__fail(CXM_EINVAL,
+                         "%s%sthe holdout period is empty: the observation end %s is in the time "
+                         "unit of the calibration end %s; give a later observation end",
+                         source, colon, b, a);
+    }
+    if ((!r->has_obs || source[0] != '\0') && r->rows > 0 && r->max_k <= r->cal_k) {
+        cxm__time_format_iso(b, sizeof b, r->max_time);
+        return cxm__fail(CXM_EINVAL,
+                         "%s%sthe holdout period is empty: no purchase after the calibration end "
+                         "%s (the last is on %s); give an earlier calibration end%s",
+                         source, colon, a, b, r->has_obs ? "" : " or an observation end");
+    }
+    return CXM_OK;
+}
+
 int cxm__rfm_finish(cxm_rfm *r, const char *source)
 {
     if (!r->has_obs)
         r->obs_k = r->max_k;
-    if (r->has_cal && !r->has_obs && r->rows > 0 && r->max_k <= r->cal_k) {
-        char a[40], b[40];
-        cxm__time_format_iso(a, sizeof a, r->cal_time);
-        cxm__time_format_iso(b, sizeof b, r->max_time);
-        return cxm__fail(CXM_EINVAL,
-                         "%s%sno purchase after the calibration end %s (the last is on %s): the holdout "
-                         "period is empty; give an observation end",
-                         source ? source : "", source ? ": " : "", a, b);
-    }
+    int status = check_holdout(r, source);
+    if (status != CXM_OK)
+        return status;
     r->end_k = r->has_cal ? r->cal_k : r->obs_k;
     if (!r->have_base)
         r->base = 0;
@@ -554,9 +582,21 @@ int cxm__rfm_finish(cxm_rfm *r, const char *source)
         }
         w++;
     }
+    /* A whole file whose calibration period holds no customer. Arrays may be
+     * one part of a log (cxm/chunk.h), where that is no error: their callers
+     * check the whole (cxm_rfm_stat(), CXM_RFM_HOLDOUT_ONLY). */
+    if (w == 0 && r->n > 0 && source != NULL) {
+        char a[40], b[40];
+        cxm__time_format_iso(a, sizeof a, r->cal_time);
+        cxm__time_format_iso(b, sizeof b, r->min_time);
+        return cxm__fail(CXM_EINVAL,
+                         "%s%sthe calibration period is empty: no purchase up to the calibration "
+                         "end %s (the first is on %s)",
+                         source ? source : "", source ? ": " : "", a, b);
+    }
     r->n = w;
     /* Give back the growth room of the arrays. */
-    int status = build_unique(r);
+    status = build_unique(r);
     cxm__hash_free(&r->ids);
     /* Give back the segments the compaction emptied, and the growth room. */
     size_t used = (r->n + SEGMENT - 1) / SEGMENT;
@@ -582,9 +622,8 @@ int cxm__rfm_units(int64_t *dst, size_t n, const double *time, const cxm_rfm_opt
     int status = configure(&r, options);
     for (size_t i = 0; status == CXM_OK && i < n; i++) {
         if (!(time[i] >= -TIME_LIMIT && time[i] <= TIME_LIMIT))
-            return cxm__fail(CXM_EINVAL,
-                             "element %zu: time %g is not a time within 1e9 days of 1970-01-01", i,
-                             time[i]);
+            return cxm__fail_at(CXM_EINVAL, i,
+                                "time %g is not a time within 1e9 days of 1970-01-01", time[i]);
         dst[i] = cxm__rfm_unit_of(&r, time[i]);
     }
     return status;

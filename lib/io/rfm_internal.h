@@ -70,7 +70,7 @@ struct cxm_rfm {
     /* units: absolute indices; records hold them relative to base */
     bool have_base;
     int64_t base, cal_k, obs_k, end_k, max_k, min_k;
-    double cal_time, obs_time, max_time;
+    double cal_time, obs_time, max_time, min_time;
     /* customers: records in segments of SEGMENT records, each aligned to 2 MiB
      * inside its block, never moved (see CUST) */
     rfm_cust **segment;
@@ -215,6 +215,8 @@ static inline int cxm__rfm_place(cxm_rfm *r, rfm_row *w)
         r->min_k = w->k;
     if (w->t > r->max_time)
         r->max_time = w->t;
+    if (w->t < r->min_time)
+        r->min_time = w->t;
     r->rows++;
     return 0;
 }

@@ -160,7 +160,10 @@ static int read_from(cxm_rfm **out, cxm_csv *csv, int open_status, const char *c
         r->messages = cxm__csv_take_messages(csv, &r->nmessages);
         if (r->rows == 0) {
             if (r->after_end > 0)
-                status = cxm__fail(CXM_EPARSE, "%s: every row is after the observation end", source);
+                status = cxm__fail(CXM_EPARSE,
+                                   "%s: the observation period is empty: every row is after the "
+                                   "observation end",
+                                   source);
             else if (r->skipped > 0)
                 status = cxm__fail(CXM_EPARSE, "%s: no valid rows (%llu skipped; the first: %s)",
                                    source, r->skipped, r->nmessages ? r->messages[0] : "?");
@@ -232,21 +235,21 @@ static int array_row(uint64_t seed, size_t i, const int64_t *codes, const char *
         w->hash = cxm__hash_step(seed, (uint64_t)codes[i]);
     } else {
         if (ids[i] == NULL)
-            return cxm__fail(CXM_EINVAL, "element %zu: the customer id is NULL", i);
+            return cxm__fail_at(CXM_EINVAL, i, "the customer id is NULL");
         w->id = ids[i];
         w->len = strlen(ids[i]);
         if (w->len == 0)
-            return cxm__fail(CXM_EINVAL, "element %zu: the customer id is empty", i);
+            return cxm__fail_at(CXM_EINVAL, i, "the customer id is empty");
         w->code = 0;
         w->hash = cxm__hash_bytes(seed, w->id, w->len);
     }
     w->t = time[i];
     if (!(w->t >= -TIME_LIMIT && w->t <= TIME_LIMIT))
-        return cxm__fail(CXM_EINVAL, "element %zu: time %g is not a time within 1e9 days of 1970-01-01",
-                         i, w->t);
+        return cxm__fail_at(CXM_EINVAL, i, "time %g is not a time within 1e9 days of 1970-01-01",
+                            w->t);
     w->v = amount ? amount[i] : 0.0;
     if (!isfinite(w->v))
-        return cxm__fail(CXM_EINVAL, "element %zu: amount %g is not a finite number", i, w->v);
+        return cxm__fail_at(CXM_EINVAL, i, "amount %g is not a finite number", w->v);
     return CXM_OK;
 }
 
@@ -279,7 +282,7 @@ static int from_arrays(cxm_rfm **out, size_t n, const int64_t *codes, const char
             break;
         int got = cxm__rfm_place(r, &w);
         if (got < 0)
-            status = cxm__fail_prefix("element %zu: ", i);
+            status = cxm__fail_prefix_at(i);
         else if (got == 0)
             status = cxm__rfm_feeder_add(&f, &w);
     }

@@ -41,8 +41,7 @@ int cxm_rfm_reduce(size_t *count, int64_t *customer_dst, double *time_dst, doubl
     }
     for (size_t i = 0; amount && i < n; i++)
         if (!isfinite(amount[i]))
-            return cxm__fail(CXM_EINVAL, "element %zu: amount %g is not a finite number", i,
-                             amount[i]);
+            return cxm__fail_at(CXM_EINVAL, i, "amount %g is not a finite number", amount[i]);
 
     cxm__hash table;
     cxm__hash_init(&table);

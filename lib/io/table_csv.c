@@ -27,6 +27,7 @@ typedef struct buffers {
     size_t rows, capacity, ncolumns;
     double **values;       /* NULL for absent optional columns */
     size_t *id_offset;     /* NULL without ids */
+    unsigned long long *line; /* each row's line in the file */
     char *id_text;
     size_t id_used, id_capacity;
 } buffers;
@@ -38,6 +39,7 @@ static void buffers_free(buffers *b)
     cxm__free(b->values);
     cxm__free(b->id_offset);
     cxm__free(b->id_text);
+    cxm__free(b->line);
 }
 
 /* Resolve "a|b|3" (first present wins) and a leading '?' (optional). */
@@ -96,6 +98,10 @@ static int grow_rows(buffers *b, int with_ids)
             return CXM_ENOMEM;
         b->values[c] = bigger;
     }
+    unsigned long long *lines = cxm__reallocarray(b->line, capacity, sizeof *lines);
+    if (lines == NULL)
+        return CXM_ENOMEM;
+    b->line = lines;
     if (with_ids) {
         size_t *offsets = cxm__reallocarray(b->id_offset, capacity, sizeof *offsets);
         if (offsets == NULL)
@@ -127,7 +133,7 @@ static int append_id(buffers *b, const char *text, size_t length)
 
 /* The buffers as a result table: number columns named after their specs,
  * the ids as text column "id". */
-static int build_table(cxm_table **out, const buffers *b, const char *const *columns)
+static int build_table(cxm_table **out, buffers *b, const char *const *columns)
 {
     cxm_table *t = NULL;
     int status = cxm__table_create(&t, b->rows);
@@ -151,6 +157,8 @@ static int build_table(cxm_table **out, const buffers *b, const char *const *col
         cxm_table_free(t);
         return status;
     }
+    t->lines = b->line; /* the table owns the lines now */
+    b->line = NULL;
     *out = t;
     return CXM_OK;
 }
@@ -232,6 +240,7 @@ int cxm_table_read_csv(cxm_table **out, const char *path, const char *id_column,
             status = cxm__csv_bad_row(reader); /* CXM_OK when skipping */
             continue;
         }
+        b.line[b.rows] = cxm__csv_line(reader);
         b.rows++;
     }
     if (status == CXM_OK)

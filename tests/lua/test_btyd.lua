@@ -48,6 +48,14 @@ check("gg p", near(q.p, 6.2488, 1e-4), q.p)
 check("gg q", near(q.q, 3.7446, 1e-4), q.q)
 check("gg gamma", near(q.gamma, 15.4477, 1e-4), q.gamma)
 check("E[M]", near(gg:expected_spend(2, 22.35), 24.6586, 1e-3))
+check("nothing skipped", gg:report().skipped == 0)
+-- A repeat customer who spent 0: skipped and counted, the fit that of the others,
+-- and still a value p*gamma/(p*x + q - 1) (docs/models.md §1.7).
+local x0, m0 = { 1 }, { 0 }
+for i = 1, #x do x0[i + 1], m0[i + 1] = x[i], m[i] end
+local gg0 = cxm.model("gg"):fit_spend(x0, m0)
+check("zero spend skipped", gg0:report().skipped == 1 and near(gg0:params().p, q.p, 1e-8))
+check("zero spend valued", near(gg:expected_spend(1, 0), q.p * q.gamma / (q.p + q.q - 1), 1e-12))
 local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = cxm.DAYS_PER_MONTH / 7 })
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
@@ -67,7 +75,9 @@ ok, message = pcall(bg.p_alive_interval, bg, 2, 30.43, 38.86, 1.5)
 check("interval level is checked", not ok and message:find("level"), message)
 
 ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
-check("bad row is an error", not ok and message:find("t_x 6 is greater than T 5"), message)
+-- Positions in Lua's terms: the second row is element 2.
+check("bad row is an error", not ok and message:find("element 2: t_x 6 is greater than T 5", 1, true),
+  message)
 ok, message = pcall(function()
   local zeros, zero_t, lengths = {}, {}, {}
   for i = 1, 40 do zeros[i], zero_t[i], lengths[i] = 0, 0, 10 + i end

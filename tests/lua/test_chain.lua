@@ -68,7 +68,7 @@ check("fit retention", near(m.slope, 0.62528980593745998, 1e-10) and near(m.slop
 check("roq", near(cxm.return_on_quality(300, 100).return_on_quality, 3))
 
 local ok, err = pcall(cxm.nps, { 3, 11 })
-check("bad score raises", not ok and tostring(err):find("element 1: score 11", 1, true), err)
+check("bad score raises", not ok and tostring(err):find("element 2: score 11", 1, true), err)
 ok, err = pcall(cxm.fit_retention, { 1, 2, 3, 4 }, { 0, 0, 1, 1 })
 check("separation raises", not ok and tostring(err):find("separates", 1, true), err)
 

@@ -35,7 +35,7 @@ check("bad retention raises", not ok and tostring(err):find("retention 1.5 is ou
 ok, err = pcall(cxm.clv, 100, 0.8, -0.1)
 check("negative discount raises", not ok and tostring(err):find("discount -0.1 must not be negative", 1, true), err)
 ok, err = pcall(cxm.clv, 100, { 0.5, 2 }, 0.1)
-check("element named", not ok and tostring(err):find("element 1: retention 2", 1, true), err)
+check("element named", not ok and tostring(err):find("element 2: retention 2", 1, true), err)
 ok, err = pcall(cxm.clv, 100, 1, 0)
 check("infinite raises", not ok and tostring(err):find("infinite", 1, true), err)
 ok, err = pcall(cxm.clv, { 1, 2 }, { 0.5 }, 0.1)

@@ -72,13 +72,13 @@ refuses("clv tables of two lengths", "3 elements where 2", cxm.clv, { 1, 2 }, { 
 
 -- Models: fit data, parameters, seeds.
 local m = cxm.model("bgnbd", { r = 0.24, alpha = 4.4, a = 0.79, b = 2.4 })
-refuses("p_alive x NaN", { "element 0: x", "nan" }, m.p_alive, m, NAN, 1, 2)
+refuses("p_alive x NaN", { "element 1: x", "nan" }, m.p_alive, m, NAN, 1, 2)
 refuses("p_alive x 1.5", "x 1.5", m.p_alive, m, 1.5, 1, 2)
 refuses("p_alive T -1", "T -1", m.p_alive, m, 1, 0, -1)
 refuses("p_alive recency inf", "t_x inf", m.p_alive, m, 1, INF, 2)
 refuses("simulate seed -1", "argument 'seed'", m.simulate, m, { 10, 20 }, -1)
 refuses("simulate seed 1.5", "argument 'seed'", m.simulate, m, { 10, 20 }, 1.5)
-refuses("fit NaN", { "element 0: x", "nan" }, cxm.model("bgnbd").fit, cxm.model("bgnbd"), { NAN, 1 }, { 0, 1 }, { 2, 2 })
+refuses("fit NaN", { "element 1: x", "nan" }, cxm.model("bgnbd").fit, cxm.model("bgnbd"), { NAN, 1 }, { 0, 1 }, { 2, 2 })
 refuses("fit lengths", "3 elements where 2", cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 1 },
   { 0, 1, 1 }, { 2, 2 })
 refuses("fit max_iterations 1.5", "argument 'max_iterations'", m.fit, m, { 1 }, { 1 }, { 2 },

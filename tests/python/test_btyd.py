@@ -226,6 +226,20 @@ class Failures(unittest.TestCase):
         with self.assertRaises(ValueError):
             cxm.BetaGeoFitter().fit([1, 2], [1, 2], [5, 5, 5])
 
+    def test_no_repeat_purchase_with_recency_reads_as_recency_0(self):
+        # Grids pair frequency 0 with recency > 0: predictions read recency as 0 (BG/NBD's
+        # P(alive) is 1 there, as in lifetimes), fits refuse the row.
+        bgf = cxm.BetaGeoFitter().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        np.testing.assert_array_equal(bgf.conditional_probability_alive([0, 0], [5, 30], 38),
+                                      [1.0, 1.0])
+        mbg = cxm.ModifiedBetaGeoFitter().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        at_0 = mbg.conditional_probability_alive(0, 0, 38)
+        np.testing.assert_array_equal(mbg.conditional_probability_alive([0, 0], [5, 30], 38),
+                                      [at_0, at_0])
+        with self.assertRaises(cxm.InvalidArgumentError) as caught:
+            cxm.BetaGeoFitter().fit([1, 0], [1, 3], [5, 5])
+        self.assertIn("t_x is 3 but x is 0", str(caught.exception))
+
     def test_unfitted(self):
         with self.assertRaises(cxm.StateError):
             cxm.BetaGeoFitter().conditional_probability_alive(1, 1, 2)
@@ -260,6 +274,24 @@ class GammaGamma(unittest.TestCase):
         np.testing.assert_allclose(em.values[:10], [24.65, 18.91, 35.17, 35.17, 35.17, 71.46,
                                                     18.91, 35.17, 27.28, 35.17], atol=0.01)
         self.assertAlmostEqual(self.ggf.population_mean_spend(), em[2], places=10)
+
+    def test_zero_spend_repeat_customers_are_skipped_with_a_warning(self):
+        # A free order: a repeat customer whose mean spend is 0. The fit leaves such
+        # customers out (the likelihood of a mean of 0 is degenerate), says how many, and
+        # equals the fit without them; they still get p·v/(p·x + q − 1).
+        repeat = self.d[self.d["x"] > 0]
+        x = np.concatenate([repeat["x"], [1, 4, 2]])
+        m = np.concatenate([repeat["zbar"], [0.0, 0.0, 0.0]])
+        with self.assertWarnsRegex(UserWarning, r"\b3 repeat customers with a mean spend of 0"):
+            g = cxm.GammaGammaFitter().fit(x, m)
+        self.assertEqual(g.fit_report_["skipped"], 3)
+        self.assertEqual(self.ggf.fit_report_["skipped"], 0)
+        for name in ("p", "q", "v"):
+            self.assertAlmostEqual(g.params_[name], self.ggf.params_[name], delta=1e-8)
+        p, q, v = g.params_
+        em = g.conditional_expected_average_profit([1, 4], [0.0, 0.0])
+        np.testing.assert_allclose(em, [p * v / (p + q - 1), p * v / (4 * p + q - 1)],
+                                   rtol=1e-12)
 
     def test_q_below_one_is_an_error(self):
         g = cxm.GammaGammaFitter().set_params(p=2.0, q=0.8, v=10.0)

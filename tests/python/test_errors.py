@@ -23,6 +23,35 @@ class Errors(unittest.TestCase):
         with self.assertRaisesRegex(cxm.InvalidArgumentError, r"element 2: retention 1\.2"):
             cxm.clv(100, np.array([0.5, 0.6, 1.2]), 0.1)
 
+    def test_per_customer_errors_name_the_customer(self):
+        # With pandas data the customer's index label, never a position the user never saw;
+        # with numpy arrays the position, which is theirs.
+        pd = __import__("pandas")
+        ids = pd.Index(["A", "B", "C"], name="customer_id")
+        summary = pd.DataFrame({"frequency": [1, 2, 0], "recency": [1, 6, 0], "T": [5, 5, 5],
+                                "monetary_value": [10.0, -3.0, 0.0]}, index=ids)
+        bgf = cxm.BetaGeoFitter()
+        with self.assertRaises(cxm.InvalidArgumentError) as caught:
+            bgf.fit(summary["frequency"], summary["recency"], summary["T"])
+        self.assertEqual(str(caught.exception), "customer B: t_x 6 is greater than T 5")
+        self.assertEqual((caught.exception.element, caught.exception.customer), (1, "B"))
+        bgf.set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"^customer B: t_x 6 is greater"):
+            bgf.conditional_probability_alive(summary["frequency"], summary["recency"],
+                                              summary["T"])
+        with self.assertRaisesRegex(cxm.InvalidArgumentError,
+                                    r"^customer B: monetary_value = -3 must be a finite number"):
+            cxm.GammaGammaFitter().fit(summary["frequency"], summary["monetary_value"])
+        with self.assertRaises(cxm.InvalidArgumentError) as caught:
+            bgf.conditional_probability_alive(summary["frequency"].to_numpy(),
+                                              summary["recency"].to_numpy(), 5)
+        self.assertTrue(str(caught.exception).startswith("element 1: t_x 6"), caught.exception)
+        self.assertEqual((caught.exception.element, caught.exception.customer), (1, None))
+        # An index that names other things is named after them.
+        scores = pd.Series([9, 11], index=pd.Index([7, 8], name="respondent"))
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"^scores: respondent 8: score 11"):
+            cxm.chain.nps(scores)
+
     def test_nan_is_rejected(self):
         with self.assertRaises(cxm.InvalidArgumentError):
             cxm.clv(100, float("nan"), 0.1)

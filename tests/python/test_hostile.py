@@ -400,7 +400,9 @@ class Journeys(Hostile):
             bad = events.copy()
             bad[column] = bad[column].astype(object)
             bad.loc[1, column] = value
-            self.assert_refuses(lambda: cj.Journeys(m, bad), f"{column}[1]",
+            # A missing number is named by its row label, other bad values by position.
+            self.assert_refuses(lambda: cj.Journeys(m, bad),
+                                f"row 1: {column}" if value is NAN else f"{column}[1]",
                                 what=f"{column}={value!r}")
         bad = events.assign(rating=[1.0, 1 + 1j, 2.0])
         self.assert_refuses(lambda: cj.Journeys(m, bad), "rating")

@@ -120,7 +120,7 @@ class LifetimesNames(unittest.TestCase):
         bad.loc[3, "date"] = pd.NaT
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "row 3: date is missing"):
             cxm.summary_data_from_transaction_data(bad, "id", "date")
-        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"v\[2\] is missing \(NaN\)"):
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, r"row 2: v is missing \(NaN\)"):
             cxm.summary_data_from_transaction_data(README.assign(v=[1, 2, np.nan, 4, 5, 6, 7, 8]),
                                                    "id", "date", "v")
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "row 1: id is missing"):
@@ -129,6 +129,30 @@ class LifetimesNames(unittest.TestCase):
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "after the observation end"):
             cxm.calibration_and_holdout_data(README, "id", "date", "2015-02-01",
                                              observation_period_end="2015-01-20")
+
+    def test_empty_periods_are_errors_never_empty_frames(self):
+        first, last = README["date"].min(), README["date"].max()
+        cases = [
+            (dict(calibration_period_end="2015-01-06", observation_period_end="2015-01-06"),
+             "the holdout period is empty: the observation end 2015-01-06 is in the time unit "
+             "of the calibration end"),
+            (dict(calibration_period_end="2014-12-31"),
+             f"the calibration period is empty: no purchase up to the calibration end "
+             f"2014-12-31 \\(the first is on {first}\\)"),
+            (dict(calibration_period_end=last), "the holdout period is empty: no purchase after"),
+            (dict(calibration_period_end=last, observation_period_end="2016-01-01"),
+             f"the holdout period is empty: no purchase after the calibration end {last} up to "
+             f"the observation end 2016-01-01"),
+        ]
+        for kwargs, message in cases:
+            with self.subTest(**kwargs), self.assertRaisesRegex(cxm.InvalidArgumentError, message):
+                cxm.calibration_and_holdout_data(README, "id", "date", **kwargs)
+        with self.assertRaisesRegex(cxm.InvalidArgumentError,
+                                    f"the observation period is empty: all 8 transactions are "
+                                    f"after the observation end 2014-12-31 \\(the first is on "
+                                    f"{first}\\)"):
+            cxm.summary_data_from_transaction_data(README, "id", "date",
+                                                   observation_period_end="2014-12-31")
 
 
 class CDNOW(unittest.TestCase):
@@ -172,7 +196,18 @@ class CDNOW(unittest.TestCase):
         self.assertEqual(s.rows, 6919)
         self.assertEqual(s.ids[0], "0001")
         self.assertEqual(s.first_purchase[0], np.datetime64("1997-01-01"))
-        self.check(s.to_dataframe(), "_cal")
+        frame = s.to_dataframe()
+        self.check(frame)
+        # The DataFrame's columns are the object's attributes and the CSV's header.
+        self.assertEqual(list(frame.columns),
+                         ["frequency", "recency", "T", "monetary_value", "frequency_holdout",
+                          "monetary_value_holdout", "duration_holdout", "first_purchase"])
+        for name in frame.columns:
+            np.testing.assert_array_equal(frame[name].to_numpy(), getattr(s, name))
+        with tempfile.TemporaryDirectory() as work:
+            s.to_csv(os.path.join(work, "summary.csv"))
+            header = open(os.path.join(work, "summary.csv")).readline().strip().split(",")
+        self.assertEqual(header[1:], list(frame.columns))
         unique = s.unique()
         self.assertEqual(unique["weight"].sum(), 2357)
         self.assertEqual(len(unique["frequency"]), len(unique["T"]))

@@ -9,6 +9,7 @@ values (NaN, infinities, negative or fractional counts, empty arrays,
 mismatched lengths, NUL bytes in text).
 """
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -22,6 +23,46 @@ def _pandas_index(values):
         if type(value).__module__.startswith("pandas") and hasattr(value, "index"):
             return value.index, getattr(value, "name", None)
     return None
+
+
+def _who(index, position):
+    """'customer 10244' for a position of a pandas index: its label, called after what
+    the index's name says ('respondent 7'); 'row 5' for an index without a name."""
+    name = index.name if isinstance(index.name, str) else ""
+    plain = name.lower().replace("_", "")
+    if not plain:
+        kind = "row"
+    elif "customer" in plain or plain in ("id", "cust", "custid", "client", "clientid"):
+        kind = "customer"
+    else:
+        kind = name
+    return f"{kind} {index[position]}"
+
+
+def _named(exc, index):
+    """A library error about element i (exc.element), as the same error naming the
+    customer index[i] in place of the position."""
+    position = exc.element
+    prefix = f"element {position}: "
+    text = str(exc)
+    who = _who(index, position)
+    message = f"{who}: {text[len(prefix):]}" if text.startswith(prefix) else f"{who}: {text}"
+    named = type(exc)(message)
+    named.code, named.element, named.customer = exc.code, position, index[position]
+    return named
+
+
+@contextlib.contextmanager
+def customers_named(*values):
+    """Library errors about one element name the customer instead of the position when
+    one of ``values`` is a pandas Series (or DataFrame) of as many rows: its index label."""
+    found = _pandas_index(values)
+    try:
+        yield
+    except Error as exc:
+        if found is None or exc.element is None or not 0 <= exc.element < len(found[0]):
+            raise
+        raise _named(exc, found[0]) from None
 
 
 def _describe(value):
@@ -79,9 +120,10 @@ def _real(value, name):
     return raw.astype(np.float64, copy=False)
 
 
-def _check_values(array, name, finite, minimum, whole, positive):
+def _check_values(array, name, finite, minimum, whole, positive, index=None):
     """The first element that is not finite, below minimum, not positive or
-    fractional: a message naming it."""
+    fractional: a message naming it (by its label in ``index``, a pandas index of
+    a 1-D array's rows, else by its position)."""
     rule = "a whole number" if whole else "a finite number" if finite or positive else "a number"
     if positive:
         rule += " > 0"
@@ -100,10 +142,22 @@ def _check_values(array, name, finite, minimum, whole, positive):
     if bad.any():
         i = int(np.flatnonzero(bad.reshape(-1))[0])
         value = array.reshape(-1)[i]
+        where = (f"{_who(index, i)}: {name}" if index is not None and array.ndim == 1
+                 and len(index) == array.size else f"{name}{_at(array.shape, i)}")
         if np.isnan(value):
-            raise InvalidArgumentError(f"{name}{_at(array.shape, i)} is missing (NaN): it must "
-                                       f"be {rule}")
-        raise InvalidArgumentError(f"{name}{_at(array.shape, i)} = {value:g} must be {rule}")
+            raise _labelled(InvalidArgumentError(f"{where} is missing (NaN): it must be {rule}"),
+                            index, i, array)
+        raise _labelled(InvalidArgumentError(f"{where} = {value:g} must be {rule}"), index, i,
+                        array)
+
+
+def _labelled(exc, index, i, array):
+    """exc with its element (and customer, for a pandas index of the rows) set."""
+    if array.ndim == 1:
+        exc.element = i
+        if index is not None and len(index) == array.size:
+            exc.customer = index[i]
+    return exc
 
 
 def as_float_array(value, name, *, finite=False, minimum=None, whole=False, positive=False,
@@ -117,7 +171,9 @@ def as_float_array(value, name, *, finite=False, minimum=None, whole=False, posi
     if not empty and array.size == 0:
         raise InvalidArgumentError(f"{name} is empty: give at least one value")
     if finite or whole or positive or minimum is not None:
-        _check_values(array, name, finite, minimum, whole, positive)
+        found = _pandas_index([value])
+        _check_values(array, name, finite, minimum, whole, positive,
+                      found[0] if found is not None else None)
     return array
 
 
@@ -216,14 +272,17 @@ def same_length(*named_arrays):
                                        f"{first_name} has {np.size(first)}")
 
 
-def named(name, call, *args):
+def named(name, call, *args, of=None):
     """``call(*args)``, with ``name: `` in front of a cxm.Error's message: the library
-    names the element ("element 3: score 11 is outside ..."), the caller the argument."""
+    names the element ("element 3: score 11 is outside ..."), the caller the argument.
+    ``of``: the argument as given; a pandas Series names the element by its label."""
     try:
-        return call(*args)
+        with customers_named(*(() if of is None else (of,))):
+            return call(*args)
     except Error as error:
         renamed = type(error)(f"{name}: {error}")
-        renamed.code = error.code
+        renamed.code, renamed.element, renamed.customer = error.code, error.element, \
+            error.customer
         raise renamed from None
 
 
@@ -246,7 +305,9 @@ def elementwise(call, named_inputs, name="value", checks=None):
     shape = broadcast[0].shape
     flat = [np.ascontiguousarray(arr.reshape(-1)) for arr in broadcast]
     dst = np.empty(flat[0].size if flat else 0, dtype=np.float64)
-    call(dst, *flat)
+    # A 1-D result is indexed like the Series among the inputs: positions are its rows.
+    with customers_named(*(named_inputs.values() if len(shape) == 1 else ())):
+        call(dst, *flat)
     if not shape:
         return float(dst[0])
     result = dst.reshape(shape)

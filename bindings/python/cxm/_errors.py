@@ -5,11 +5,16 @@ class Error(Exception):
     """A libcxm call failed.
 
     ``str(error)`` is the library's message, which names what was wrong and
-    where (argument, file, line, field). ``code`` is the library's negative
-    status code (see ``cxm.STATUS``).
+    where (argument, file, line, field; the customer's id when the data came as
+    pandas objects). ``code`` is the library's negative status code (see
+    ``cxm.STATUS``). ``element`` is the 0-based position of the customer the
+    error is about in the arrays given, or None; ``customer`` their index label
+    when the arrays were pandas objects, or None.
     """
 
     code = None
+    element = None
+    customer = None
 
     def __init__(self, message):
         super().__init__(message)

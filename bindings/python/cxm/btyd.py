@@ -46,12 +46,13 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 import json
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
 from . import core
 from ._arrays import (as_count, as_float, as_float_array, as_path, as_seed, as_vector,
-                      elementwise, same_length, _pandas_index)
+                      customers_named, elementwise, same_length, _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
                       DomainError, RangeError, FileError, ParseError)
 
@@ -207,10 +208,10 @@ class _Fitter:
         return data
 
     def _report(self):
-        dst = np.empty(7)
+        dst = np.empty(8)
         core.model_fit_report(self._model, dst)
         keys = ("reason", "iterations", "evaluations", "gradient_norm", "log_likelihood",
-                "observations", "rows")
+                "observations", "rows", "skipped")
         report = dict(zip(keys, dst.tolist()))
         report["reason"] = _REASONS.get(int(report["reason"]), "unknown")
         report["iterations"] = int(report["iterations"])
@@ -413,8 +414,9 @@ class _PurchaseFitter(_Fitter):
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
         warm = self._initial(initial_params)
-        core.model_fit(self._model, x, t_x, big_t, w,
-                       *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(frequency, recency, T, weights):
+            core.model_fit(self._model, x, t_x, big_t, w,
+                           *self._fit_options(tol, max_iterations, threads, warm))
         pd = _pandas()
         self.data = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t,
                                   "weights": np.ones_like(x) if weights is None else w},
@@ -432,7 +434,7 @@ class _PurchaseFitter(_Fitter):
         max_recency = as_count(max_recency, "max_recency")
         x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
                              np.arange(max_recency + 1, dtype=float))
-        t_x = np.where(x == 0, 0.0, t_x)
+        # Cells with frequency 0 and recency > 0 are read as recency 0 by the library.
         return self.conditional_probability_alive(x, t_x, float(max_recency))
 
     def predict(self, t, frequency, recency, T):
@@ -440,7 +442,11 @@ class _PurchaseFitter(_Fitter):
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
 
     def conditional_probability_alive(self, frequency, recency, T):
-        """P(alive) of customers with the given histories, in [0, 1]."""
+        """P(alive) of customers with the given histories, in [0, 1].
+
+        frequency 0 with recency > 0 (grids build these) is read as recency 0: without a
+        repeat purchase the last purchase is the first. BG/NBD gives 1 there, as lifetimes
+        does; fit() refuses such rows."""
         return _elementwise(lambda dst, x, r, t: core.model_p_alive(dst, self._model, x, r, t),
                            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
@@ -504,7 +510,9 @@ class _PurchaseFitter(_Fitter):
     def log_likelihood_of(self, frequency, recency, T, weights=None):
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
-        return core.model_log_likelihood_of(self._model, x, t_x, big_t, _weights(weights, x.size))
+        with customers_named(frequency, recency, T, weights):
+            return core.model_log_likelihood_of(self._model, x, t_x, big_t,
+                                                _weights(weights, x.size))
 
     def expected_cumulative_transactions(self, first_purchase, times, weights=None):
         """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
@@ -596,7 +604,10 @@ class GammaGammaFitter(_Fitter):
 
     Parameters in ``params_`` are lifetimes' ``p``, ``q``, ``v`` (``v`` is libcxm's
     gamma). Fitted on customers with at least one repeat purchase: rows with
-    frequency 0 are skipped.
+    frequency 0 are skipped. Repeat customers whose mean spend is 0 are skipped too
+    (the Gamma-Gamma likelihood of a mean of 0 is degenerate), with a warning that
+    counts them; ``fit_report_["skipped"]`` holds the count and predictions still
+    give them a value (docs/models.md, "Gamma-Gamma: customers who spent 0").
     """
 
     _kind = core.MODEL_GAMMA_GAMMA
@@ -615,8 +626,15 @@ class GammaGammaFitter(_Fitter):
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
-        core.model_fit_spend(self._model, x, m, w,
-                             *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(frequency, monetary_value, weights):
+            core.model_fit_spend(self._model, x, m, w,
+                                 *self._fit_options(tol, max_iterations, threads, warm))
+        skipped = self._report()["skipped"]
+        if skipped > 0:
+            warnings.warn(
+                f"GammaGammaFitter: {skipped:.0f} repeat customer{'s' if skipped != 1 else ''} "
+                "with a mean spend of 0 skipped (the Gamma-Gamma likelihood of a mean of 0 is "
+                "degenerate); they still get predictions", stacklevel=2)
         if q_constraint and self._values()[1] <= 1.0:
             q = self._values()[1]
             self._model = core.model_create(self._kind)
@@ -646,8 +664,9 @@ class GammaGammaFitter(_Fitter):
     def log_likelihood_of(self, frequency, monetary_value, weights=None):
         """Total log-likelihood of other data at the current parameters."""
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
-        return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
-                                            _weights(weights, x.size))
+        with customers_named(frequency, monetary_value, weights):
+            return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
+                                                _weights(weights, x.size))
 
     def generate_new_data(self, frequency, seed=None):
         """Simulate each customer's mean repeat value given their frequency (0 for 0)."""

@@ -176,7 +176,7 @@ def nps(scores, *, level=0.95, by=None):
         return _grouped(nps, scores, by, level=level)
     return _from_struct(NPS, named("scores", core.nps_from_scores,
                                    _vector(scores, "scores", empty=False),
-                                   as_float(level, "level")))
+                                   as_float(level, "level"), of=scores))
 
 
 def nps_counts(promoters, passives, detractors, *, level=0.95):
@@ -197,7 +197,7 @@ def _as_nps_struct(value, level, name):
     if isinstance(value, tuple) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
         counts = [as_float(v, f"{name}[{k}]", minimum=0) for k, v in enumerate(value)]
         return core.nps_from_counts(*counts, level)
-    return named(name, core.nps_from_scores, _vector(value, name, empty=False), level)
+    return named(name, core.nps_from_scores, _vector(value, name, empty=False), level, of=value)
 
 
 def nps_compare(a, b, *, level=0.95):
@@ -248,7 +248,7 @@ def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
     return _from_struct(CSAT, named("scores", core.csat_from_scores,
                                     _vector(scores, "scores", empty=False), low, high,
                                     as_float(satisfied_from, "satisfied_from"),
-                                    as_float(level, "level")))
+                                    as_float(level, "level"), of=scores))
 
 
 def ces(scores, *, scale=(1, 7), level=0.95, by=None):
@@ -263,7 +263,7 @@ def ces(scores, *, scale=(1, 7), level=0.95, by=None):
     low, high = _scale(scale)
     return _from_struct(CES, named("scores", core.ces_from_scores,
                                    _vector(scores, "scores", empty=False), low, high,
-                                   as_float(level, "level")))
+                                   as_float(level, "level"), of=scores))
 
 
 # ------------------------------------------------------------------ SERVQUAL

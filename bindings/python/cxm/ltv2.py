@@ -34,7 +34,7 @@ from . import core
 from . import btyd
 from .btyd import (COUNT, _Fitter, _PurchaseFitter, _columns, _elementwise, _flat, _pandas,
                    _seed, _simulated_size, _weights)
-from ._arrays import as_count, as_float, as_float_array
+from ._arrays import as_count, as_float, as_float_array, customers_named
 from ._errors import InvalidArgumentError, DomainError
 
 # The most opportunities BG/BB takes (the C library's limit: its likelihood and
@@ -93,8 +93,9 @@ class BetaGeoBetaBinomFitter(_Fitter):
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
-        core.model_fit(self._model, x, t_x, n, w,
-                       *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(frequency, recency, n_periods, weights):
+            core.model_fit(self._model, x, t_x, n, w,
+                           *self._fit_options(tol, max_iterations, threads, warm))
         self.data = _pandas().DataFrame(
             {"frequency": x, "recency": t_x, "n_periods": n,
              "weights": np.ones_like(x) if weights is None else w}, index=index)
@@ -185,7 +186,9 @@ class BetaGeoBetaBinomFitter(_Fitter):
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
                              (n_periods, "n_periods"))
-        return core.model_log_likelihood_of(self._model, x, t_x, n, _weights(weights, x.size))
+        with customers_named(frequency, recency, n_periods, weights):
+            return core.model_log_likelihood_of(self._model, x, t_x, n,
+                                                _weights(weights, x.size))
 
     def generate_new_data(self, n_periods, seed=None, size=None):
         """Simulate donors observed for ``n_periods`` opportunities each; a DataFrame of
@@ -247,8 +250,9 @@ class ShiftedBetaGeometric(_Fitter):
         w = _weights(weights, p.size)
         self._fit_options(tol, max_iterations, threads, False)
         warm = self._initial(initial_params)
-        core.model_fit_durations(self._model, p, a, w,
-                                 *self._fit_options(tol, max_iterations, threads, warm))
+        with customers_named(periods, active, weights):
+            core.model_fit_durations(self._model, p, a, w,
+                                     *self._fit_options(tol, max_iterations, threads, warm))
         return self._after_fit(verbose)
 
     def survival(self, t):

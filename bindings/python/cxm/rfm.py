@@ -201,11 +201,43 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
             order = np.argsort(index.to_numpy(), kind="stable")
         except TypeError:
             order = None  # ids that do not compare: first-appearance order
+    _refuse_empty_periods(handle, days, options)
     columns = _columns(handle, calibration_period_end is not None, has_amount)
     if order is not None:
         columns = {name: values[order] for name, values in columns.items()}
         index = index[order]
     return pd.DataFrame(columns, index=index)
+
+
+def _day(days):
+    """A time in days since 1970-01-01 as its ISO date."""
+    return str(np.datetime64(int(np.floor(days)), "D"))
+
+
+def _refuse_empty_periods(handle, days, options):
+    """A log whose calibration (or observation) period holds no customer is an error that
+    says so, never an empty DataFrame. The C summary of arrays allows it (arrays may be one
+    part of a log, as in cxm.dask); a file's summary refuses it itself."""
+    calibration_end, observation_end = options[4], options[5]
+    if core.rfm_size(handle) > 0 or len(days) == 0:
+        if (len(days) and not np.isnan(calibration_end) and core.rfm_size(handle) > 0
+                and core.rfm_stat(handle, core.RFM_HOLDOUT_ONLY) == 0):
+            holdout = np.empty(core.rfm_size(handle))
+            core.rfm_column(holdout, handle, core.RFM_FREQUENCY_HOLDOUT)
+            if not holdout.any():
+                raise InvalidArgumentError(
+                    f"the holdout period is empty: no purchase after the calibration end "
+                    f"{_day(calibration_end)} up to the observation end "
+                    f"{_day(observation_end)} (the last is on {_day(days.max())})")
+        return
+    first = _day(days.min())
+    if core.rfm_stat(handle, core.RFM_HOLDOUT_ONLY) > 0:
+        raise InvalidArgumentError(
+            f"the calibration period is empty: no purchase up to the calibration end "
+            f"{_day(calibration_end)} (the first is on {first})")
+    raise InvalidArgumentError(
+        f"the observation period is empty: all {len(days)} transactions are after the "
+        f"observation end {_day(observation_end)} (the first is on {first})")
 
 
 def _refuse_nul_ids(ids, name):
@@ -271,7 +303,7 @@ class RFMSummary:
     end ``frequency_holdout``, ``monetary_value_holdout``, ``duration_holdout``
     (else None); ``rows``, ``skipped`` and ``skipped_messages`` describe the
     input. ``unique()`` gives the compressed form, ``to_dataframe()`` a
-    lifetimes-shaped DataFrame and ``to_csv(path)`` writes the summary.
+    DataFrame with these names as columns and ``to_csv(path)`` writes the summary.
     """
 
     def __init__(self, handle, holdout, amounts, customer_name):
@@ -318,17 +350,19 @@ class RFMSummary:
         return out
 
     def to_dataframe(self):
-        """A DataFrame shaped as lifetimes' summaries (``_cal`` names with a holdout)."""
+        """A DataFrame indexed by customer id whose columns have the names of the object's
+        attributes and of the CSV that ``to_csv`` and `cxm rfm` write: ``frequency``,
+        ``recency``, ``T``, [``monetary_value``,] [``frequency_holdout``,
+        [``monetary_value_holdout``,] ``duration_holdout``,] ``first_purchase``. (The
+        calibration columns are not renamed ``*_cal`` as calibration_and_holdout_data names
+        them: ``summary.frequency`` and ``frame["frequency"]`` are the same numbers.)"""
         import pandas as pd
         columns = {"frequency": self.frequency, "recency": self.recency, "T": self.T}
-        if self.monetary_value is not None:
-            columns["monetary_value"] = self.monetary_value
-        if self.frequency_holdout is not None:
-            columns = {k + "_cal": v for k, v in columns.items()}
-            columns["frequency_holdout"] = self.frequency_holdout
-            if self.monetary_value_holdout is not None:
-                columns["monetary_value_holdout"] = self.monetary_value_holdout
-            columns["duration_holdout"] = self.duration_holdout
+        for name in ("monetary_value", "frequency_holdout", "monetary_value_holdout",
+                     "duration_holdout"):
+            if getattr(self, name) is not None:
+                columns[name] = getattr(self, name)
+        columns["first_purchase"] = self.first_purchase
         return pd.DataFrame(columns, index=pd.Index(self.ids, name=self._name))
 
     def to_csv(self, path):

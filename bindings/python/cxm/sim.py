@@ -139,9 +139,7 @@ class World:
         GammaGammaFitter fit on."""
         from .rfm import RFMSummary
         summary = RFMSummary(core.sim_rfm(self._handle), False, True, "customer_id")
-        frame = summary.to_dataframe()
-        frame["first_purchase"] = summary.first_purchase
-        return frame
+        return summary.to_dataframe()
 
     def write(self, directory):
         """Write events.csv, transactions.csv, survey.csv, customers.csv,
