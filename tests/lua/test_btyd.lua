@@ -69,7 +69,7 @@ local los, his = bg:p_alive_interval({ 0, 2 }, { 0, 30.43 }, { 38.86, 38.86 }, 0
 check("P(alive) interval table", los[1] == 1 and his[1] == 1 and los[2] > lo and his[2] < hi)
 lo, hi = bg:conditional_purchases_interval(39, 2, 30.43, 38.86)
 check("E[Y] interval", lo < 1.226 and 1.226 < hi, lo .. " " .. hi)
-lo, hi = gg:lifetime_value_interval(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+lo, hi = gg:lifetime_value_interval(bg, 2, 30.43, 38.86, 22.35, { period = cxm.DAYS_PER_MONTH / 7 })
 check("lifetime value interval", lo < value and value < hi, lo .. " " .. hi)
 ok, message = pcall(bg.p_alive_interval, bg, 2, 30.43, 38.86, 1.5)
 check("interval level is checked", not ok and message:find("level"), message)
