@@ -28,16 +28,27 @@ Differences from lifetimes, on purpose:
   unit (``period=``); with ``freq`` only, a month is 365.2425/12 days (not 30).
 - ``save_model`` writes JSON (parameters, covariance, log-likelihood and the
   library version), not a pickle of the object; the fitted data are not saved.
+- ``fit``'s other keywords: lifetimes passes them to scipy's minimizer as options;
+  libcxm takes ``maxiter`` (its ``max_iterations``) and ``disp`` (``verbose``), and
+  ParetoNBDFitter accepts (and has no use for) ``iterative_fitting`` and
+  ``fit_method``. Any other keyword raises :class:`cxm.ArgumentTypeError` (a
+  TypeError) naming it: a misspelt option does not fit as if it were not there.
+- ``get_params``/``set_params`` have scikit-learn's meaning (constructor arguments,
+  ``type(f)(**f.get_params())`` is an unfitted copy); the fitted parameters are
+  ``params_``, which may also be assigned (or given to ``set_params`` by name) to
+  use parameters without fitting.
 - ``generate_new_data(T, seed=...)`` takes the customers' observation lengths
   and a seed (the same numbers on every platform) and returns frequency,
   recency and T (lifetimes draws T from the fitted data and also returns the
   latent lambda and p).
 
 Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
-``set_params``, ``discounted_expected_residual_transactions``,
+``get_params``, ``set_params``, ``discounted_expected_residual_transactions``,
 ``expected_cumulative_transactions`` (the tracking curve),
 ``calibration_holdout`` and ``to_json``.
 """
+
+import inspect
 
 import numpy as np
 
@@ -191,15 +202,68 @@ class _Fitter:
 
     @property
     def params_(self):
-        """The parameters as a pandas Series (lifetimes' names)."""
+        """The parameters as a pandas Series (lifetimes' names). Assign a Series, a dict or
+        a sequence in this order to use given parameters instead of fitting."""
         self._require_params()
         return _pandas().Series(self._values(), index=list(self._public_names))
 
-    def set_params(self, *values, **named):
-        """Use given parameters instead of fitting: ``set_params(r=0.24, alpha=4.4, a=0.79, b=2.4)``.
+    @params_.setter
+    def params_(self, values):
+        if isinstance(values, dict) or hasattr(values, "items"):
+            self._set_model_params((), dict(values.items()))
+        else:
+            self._set_model_params((values,), {})
 
-        Positional values follow ``params_``'s order. Returns self.
+    # ------------------------------------------------------------------ scikit-learn
+    @classmethod
+    def _constructor_names(cls):
+        """The constructor's argument names, as scikit-learn reads them (no *args/**kwargs)."""
+        signature = inspect.signature(cls.__init__)
+        return sorted(name for name, p in signature.parameters.items()
+                      if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+    def get_params(self, deep=True):
+        """The constructor arguments as a dict (scikit-learn's meaning), so that
+        ``type(f)(**f.get_params())`` makes an unfitted copy. The fitted parameters are
+        ``params_``."""
+        params = {}
+        for name in self._constructor_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            params[name] = value
+        return params
+
+    def set_params(self, *values, **named):
+        """Set constructor arguments (scikit-learn's meaning): ``set_params(penalizer_coef=0.1)``.
+
+        Names that are not constructor arguments raise :class:`cxm.InvalidArgumentError` (a
+        ValueError, as scikit-learn raises). Returns self.
+
+        The model's parameters may also be given, by name or by position in ``params_``'s
+        order, to use them instead of fitting: ``set_params(r=0.24, alpha=4.4, a=0.79,
+        b=2.4)`` is ``f.params_ = {"r": 0.24, ...}`` and returns self.
         """
+        constructor = self._constructor_names()
+        fitted = set(self._public_names) | set(self._names)
+        unknown = [k for k in named if k.split("__")[0] not in constructor and k not in fitted]
+        if unknown:
+            raise InvalidArgumentError(
+                f"invalid parameter {unknown[0]!r} for {type(self).__name__}: its constructor "
+                f"arguments are {', '.join(constructor)}; its model parameters "
+                + ", ".join(self._public_names))
+        for key in [k for k in named if k not in fitted]:
+            name, _, sub = key.partition("__")
+            if sub:
+                getattr(self, name).set_params(**{sub: named.pop(key)})
+            else:
+                setattr(self, name, named.pop(key))
+        if values or named:
+            self._set_model_params(values, named)
+        return self
+
+    def _set_model_params(self, values, named):
+        """The model's parameters, by position (a sequence) or by name (a dict)."""
         if values and named:
             raise InvalidArgumentError("give the parameters by position or by name, not both")
         if named:
@@ -300,6 +364,31 @@ class _Fitter:
         return self._report()
 
     # ------------------------------------------------------------------ fitting
+    # lifetimes' fit(**kwargs) goes to scipy.optimize.minimize as options: of those,
+    # libcxm's Newton method has a meaning for maxiter and disp. _ignored_fit_keywords:
+    # other keywords lifetimes documents for this fitter that libcxm has no use for.
+    _ignored_fit_keywords = ()
+
+    def _fit_keywords(self, kwargs, max_iterations, verbose):
+        """(max_iterations, verbose) after lifetimes' maxiter and disp; any other keyword
+        raises ArgumentTypeError (a TypeError) naming it, rather than fit as if it were
+        not there."""
+        for key in kwargs:
+            if key not in ("maxiter", "disp") + tuple(self._ignored_fit_keywords):
+                raise ArgumentTypeError(
+                    f"{type(self).__name__}.fit() got an unexpected keyword argument {key!r} "
+                    "(of lifetimes' scipy options libcxm takes maxiter and disp; the "
+                    "convergence tolerance is tol=)")
+        if "iterative_fitting" in kwargs:
+            as_count(kwargs["iterative_fitting"], "iterative_fitting", minimum=1)
+        if "fit_method" in kwargs and not isinstance(kwargs["fit_method"], str):
+            raise ArgumentTypeError(f"fit_method must be a string, got {kwargs['fit_method']!r}")
+        if "maxiter" in kwargs:
+            if max_iterations is not None:
+                raise InvalidArgumentError("give max_iterations or maxiter, not both")
+            max_iterations = kwargs["maxiter"]
+        return max_iterations, bool(verbose or kwargs.get("disp", False))
+
     def _fit_options(self, tol, max_iterations, threads, warm):
         flags = core.FIT_WARM_START if warm else 0
         return (as_float(self.penalizer_coef, "penalizer_coef", minimum=0),
@@ -315,7 +404,7 @@ class _Fitter:
     def _initial(self, initial_params):
         if initial_params is None:
             return False
-        self.set_params(*_flat(initial_params, "initial_params", finite=True))
+        self._set_model_params(tuple(_flat(initial_params, "initial_params", finite=True)), {})
         return True
 
     # ------------------------------------------------------------------ persistence
@@ -355,6 +444,7 @@ class _PurchaseFitter(_Fitter):
         (e.g. nobody ever buys again) and :class:`cxm.InvalidArgumentError` naming the row
         for bad data.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
@@ -526,6 +616,7 @@ class GammaGammaFitter(_Fitter):
         With ``q_constraint`` a fitted q <= 1 (an infinite population mean spend) raises
         :class:`cxm.ConvergenceError` instead of being kept.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)

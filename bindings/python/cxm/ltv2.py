@@ -59,6 +59,9 @@ class ParetoNBDFitter(_PurchaseFitter):
     _kind = core.MODEL_PARETO_NBD
     _names = ("r", "alpha", "s", "beta")
     _public_names = ("r", "alpha", "s", "beta")
+    # lifetimes' repeated fits from random starts and its scipy method: Newton's method
+    # from libcxm's start has one answer, so both are accepted (checked) and unused.
+    _ignored_fit_keywords = ("iterative_fitting", "fit_method")
 
 
 class BetaGeoBetaBinomFitter(_Fitter):
@@ -87,6 +90,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         Rows must have whole numbers with frequency <= recency <= n_periods (and
         recency 0 when frequency is 0); :class:`cxm.InvalidArgumentError` names a bad row.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
                              (n_periods, "n_periods"))
         w = _weights(weights, x.size)
