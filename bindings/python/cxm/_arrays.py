@@ -9,14 +9,32 @@ values (NaN, infinities, negative or fractional counts, empty arrays,
 mismatched lengths, NUL bytes in text).
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import (TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional,
+                    Tuple, TypeVar, Union, cast)
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._errors import ArgumentTypeError, Error, InvalidArgumentError
 
+if TYPE_CHECKING:
+    import os
 
-def _pandas_index(values):
+    import pandas as pd
+
+# The types of the public API's hints. Inputs are numbers, sequences, numpy arrays or
+# pandas Series (ArrayLike); elementwise results are a float for numbers, a pandas Series
+# for a Series and a numpy array otherwise.
+FloatArray = NDArray[np.float64]
+Values = Union[float, FloatArray, "pd.Series"]
+PathLike = Union[str, "os.PathLike[str]"]
+_T = TypeVar("_T")
+
+
+def _pandas_index(values: Iterable[Any]) -> Optional[Tuple[Any, Any]]:
     """The index of the first pandas Series among values, or None."""
     for value in values:
         if type(value).__module__.startswith("pandas") and hasattr(value, "index"):
@@ -24,15 +42,16 @@ def _pandas_index(values):
     return None
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _object_elements(raw, name):
+def _object_elements(raw: NDArray[Any], name: str) -> FloatArray:
     """Object arrays (pandas columns of mixed Python values): text and complex
     numbers are refused; None and pandas.NA are missing values (NaN)."""
-    flat = [None if type(item).__name__ == "NAType" else item for item in raw.reshape(-1)]
+    flat: List[Any] = [None if type(item).__name__ == "NAType" else item
+                       for item in raw.reshape(-1)]
     for i, item in enumerate(flat):
         if isinstance(item, (str, bytes)):
             raise ArgumentTypeError(f"{name}{_at(raw.shape, i)} is text ({_describe(item)}), "
@@ -47,7 +66,7 @@ def _object_elements(raw, name):
                     dtype=np.float64).reshape(raw.shape)
 
 
-def _at(shape, flat_index):
+def _at(shape: Tuple[int, ...], flat_index: int) -> str:
     """'[3]' or '[1, 2]' for an element, '' for a scalar."""
     if not shape:
         return ""
@@ -55,7 +74,7 @@ def _at(shape, flat_index):
     return "[" + ", ".join(str(int(k)) for k in position) + "]"
 
 
-def _real(value, name):
+def _real(value: Any, name: str) -> FloatArray:
     """value as a float64 array of real numbers, or ArgumentTypeError."""
     if value is None:
         raise ArgumentTypeError(f"{name} must be numbers, got None")
@@ -79,7 +98,8 @@ def _real(value, name):
     return raw.astype(np.float64, copy=False)
 
 
-def _check_values(array, name, finite, minimum, whole, positive):
+def _check_values(array: FloatArray, name: str, finite: bool, minimum: Optional[float],
+                  whole: bool, positive: bool) -> None:
     """The first element that is not finite, below minimum, not positive or
     fractional: a message naming it."""
     rule = "a whole number" if whole else "a finite number" if finite or positive else "a number"
@@ -106,8 +126,9 @@ def _check_values(array, name, finite, minimum, whole, positive):
         raise InvalidArgumentError(f"{name}{_at(array.shape, i)} = {value:g} must be {rule}")
 
 
-def as_float_array(value, name, *, finite=False, minimum=None, whole=False, positive=False,
-                   empty=True):
+def as_float_array(value: Any, name: str, *, finite: bool = False,
+                   minimum: Optional[float] = None, whole: bool = False, positive: bool = False,
+                   empty: bool = True) -> FloatArray:
     """A contiguous float64 numpy array of ``value`` (a number, sequence,
     numpy array or pandas object), refused with a message naming ``name``
     when it is not real numbers. ``finite``: no NaN or infinity; ``minimum``:
@@ -121,12 +142,13 @@ def as_float_array(value, name, *, finite=False, minimum=None, whole=False, posi
     return array
 
 
-def as_vector(value, name, **checks):
+def as_vector(value: Any, name: str, **checks: Any) -> FloatArray:
     """as_float_array flattened to one dimension."""
     return np.ascontiguousarray(as_float_array(value, name, **checks).reshape(-1))
 
 
-def as_float(value, name, *, finite=True, minimum=None, positive=False):
+def as_float(value: Any, name: str, *, finite: bool = True, minimum: Optional[float] = None,
+             positive: bool = False) -> float:
     """One real number (finite unless ``finite=False``) as a float."""
     array = as_float_array(value, name, finite=finite, minimum=minimum, positive=positive)
     if array.size != 1:
@@ -134,7 +156,7 @@ def as_float(value, name, *, finite=True, minimum=None, positive=False):
     return float(array.reshape(-1)[0])
 
 
-def as_count(value, name, *, minimum=0, maximum=None):
+def as_count(value: Any, name: str, *, minimum: int = 0, maximum: Optional[int] = None) -> int:
     """A whole number in [minimum, maximum] as an int (exact for large
     Python and numpy integers, e.g. 64-bit seeds)."""
     if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)) \
@@ -144,10 +166,10 @@ def as_count(value, name, *, minimum=0, maximum=None):
     if isinstance(value, (numbers.Integral, np.integer)):
         number = int(value)
     else:
-        number = float(value)
-        if not np.isfinite(number) or number != np.floor(number):
-            raise InvalidArgumentError(f"{name} = {number:g} must be a whole number")
-        number = int(number)
+        real = float(cast(Any, value))
+        if not np.isfinite(real) or real != np.floor(real):
+            raise InvalidArgumentError(f"{name} = {real:g} must be a whole number")
+        number = int(real)
     if number < minimum or (maximum is not None and number > maximum):
         upper = f" and <= {maximum}" if maximum is not None else ""
         raise InvalidArgumentError(f"{name} = {number} must be a whole number >= {minimum}"
@@ -155,12 +177,12 @@ def as_count(value, name, *, minimum=0, maximum=None):
     return number
 
 
-def as_seed(value, name="seed"):
+def as_seed(value: Any, name: str = "seed") -> int:
     """A random seed: a whole number in [0, 2^64)."""
     return as_count(value, name, maximum=2**64 - 1)
 
 
-def as_text(value, name, *, optional=False):
+def as_text(value: Any, name: str, *, optional: bool = False) -> Any:
     """A str without NUL bytes (a C string would end there); None when
     ``optional``."""
     if value is None and optional:
@@ -173,7 +195,7 @@ def as_text(value, name, *, optional=False):
     return value
 
 
-def as_path(value, name):
+def as_path(value: Any, name: str) -> str:
     """A file or directory name (str or os.PathLike) as a str."""
     import os
     if not isinstance(value, (str, os.PathLike)):
@@ -184,7 +206,7 @@ def as_path(value, name):
     return as_text(path, name)
 
 
-def as_choice(value, choices, name):
+def as_choice(value: Any, choices: Iterable[str], name: str) -> str:
     """One of the strings ``choices`` (a dict or a sequence)."""
     if not isinstance(value, str) or value not in choices:
         raise InvalidArgumentError(f"{name} must be one of {', '.join(map(str, choices))}, got "
@@ -192,7 +214,7 @@ def as_choice(value, choices, name):
     return value
 
 
-def as_texts(values, name, *, optional=True):
+def as_texts(values: Any, name: str, *, optional: bool = True) -> List[Any]:
     """A list of str (None kept when ``optional``) from a sequence, each
     without NUL bytes."""
     if values is None:
@@ -207,7 +229,7 @@ def as_texts(values, name, *, optional=True):
     return [as_text(item, f"{name}[{i}]", optional=optional) for i, item in enumerate(items)]
 
 
-def same_length(*named_arrays):
+def same_length(*named_arrays: Tuple[str, Any]) -> None:
     """Every (name, array) pair has as many elements as the first."""
     first_name, first = named_arrays[0]
     for name, array in named_arrays[1:]:
@@ -216,7 +238,7 @@ def same_length(*named_arrays):
                                        f"{first_name} has {np.size(first)}")
 
 
-def named(name, call, *args):
+def named(name: str, call: Callable[..., _T], *args: Any) -> _T:
     """``call(*args)``, with ``name: `` in front of a cxm.Error's message: the library
     names the element ("element 3: score 11 is outside ..."), the caller the argument."""
     try:
@@ -227,7 +249,8 @@ def named(name, call, *args):
         raise renamed from None
 
 
-def elementwise(call, named_inputs, name="value", checks=None):
+def elementwise(call: Callable[..., Any], named_inputs: Mapping[str, Any], name: str = "value",
+                checks: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Values:
     """Broadcast the inputs, call ``call(dst, *flat_inputs)`` once, reshape.
 
     ``checks`` maps an input's name to as_float_array's keywords (finite,

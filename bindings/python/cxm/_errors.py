@@ -1,5 +1,7 @@
 """The exception hierarchy: every libcxm failure raises a subclass of Error."""
 
+from typing import Dict, Optional, Type, Union
+
 
 class Error(Exception):
     """A libcxm call failed.
@@ -9,9 +11,9 @@ class Error(Exception):
     status code (see ``cxm.STATUS``).
     """
 
-    code = None
+    code: Optional[int] = None
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -72,7 +74,7 @@ class NotFoundError(Error, LookupError):
     code = -10
 
 
-ERROR_CLASSES = {cls.code: cls for cls in (
+ERROR_CLASSES: Dict[Union[int, str, None], Type[Error]] = {cls.code: cls for cls in (
     InvalidArgumentError, OutOfMemoryError, DomainError, FileError, ParseError,
     ConvergenceError, StateError, UnsupportedError, RangeError, NotFoundError)}
 ERROR_CLASSES["default"] = Error

@@ -48,15 +48,25 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 ``calibration_holdout`` and ``to_json``.
 """
 
+from __future__ import annotations
+
 import inspect
+from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Optional, Sequence,
+                    Tuple, Union, cast)
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import (as_count, as_float, as_float_array, as_path, as_seed, as_vector,
+from ._arrays import (FloatArray, PathLike, Values, as_count, as_float, as_float_array, as_path, as_seed, as_vector,
                       elementwise, same_length, _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
                       DomainError, RangeError)
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import pandas as pd
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model"]
 
@@ -77,8 +87,9 @@ _MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 
 
 # What each named input of the models must be (as_float_array's keywords): counts are whole
 # numbers >= 0, times and amounts finite numbers >= 0.
-COUNT = {"whole": True, "minimum": 0}
-NONNEGATIVE = {"finite": True, "minimum": 0}
+COUNT: Dict[str, Any] = {"whole": True, "minimum": 0}
+NONNEGATIVE: Dict[str, Any] = {"finite": True, "minimum": 0}
+_CHECKS: Dict[str, Dict[str, Any]]
 _CHECKS = {"frequency": COUNT, "n": COUNT, "n_periods": COUNT, "m_periods_in_future": COUNT,
            "renewals": COUNT, "periods": {"whole": True, "minimum": 1},
            "active": NONNEGATIVE, "survivors": NONNEGATIVE, "recency": NONNEGATIVE, "T": NONNEGATIVE, "t": NONNEGATIVE,
@@ -87,7 +98,7 @@ _CHECKS = {"frequency": COUNT, "n": COUNT, "n_periods": COUNT, "m_periods_in_fut
            "frequency_holdout": COUNT}
 
 
-def _elementwise(call, named_inputs, name):
+def _elementwise(call: Callable[..., Any], named_inputs: Mapping[str, Any], name: str) -> Values:
     """_arrays.elementwise, with a float for all-scalar inputs (lifetimes returns numbers)."""
     result = elementwise(call, named_inputs, name, _CHECKS)
     if all(np.ndim(v) == 0 for v in named_inputs.values()) and np.ndim(result) > 0:
@@ -95,12 +106,12 @@ def _elementwise(call, named_inputs, name):
     return result
 
 
-def _flat(value, name, **checks):
+def _flat(value: Any, name: str, **checks: Any) -> FloatArray:
     """A 1-D float64 array, checked as _CHECKS says for ``name`` unless told otherwise."""
     return as_vector(value, name, **(checks or _CHECKS.get(name, {"finite": True})))
 
 
-def _columns(*named):
+def _columns(*named: Tuple[Any, str]) -> list[FloatArray]:
     """(value, name) pairs as 1-D arrays of one length; the first must not be empty."""
     arrays = [_flat(value, name) for value, name in named]
     if arrays[0].size == 0:
@@ -109,7 +120,7 @@ def _columns(*named):
     return arrays
 
 
-def _weights(weights, n):
+def _weights(weights: Optional[ArrayLike], n: int) -> FloatArray:
     """Optional weights: an empty array for None, else n finite numbers >= 0."""
     if weights is None:
         return np.empty(0)
@@ -119,17 +130,18 @@ def _weights(weights, n):
     return w
 
 
-def _seed(seed):
+def _seed(seed: Optional[int]) -> int:
     """A seed for the simulators: random for None."""
-    return np.random.SeedSequence().entropy % (1 << 64) if seed is None else as_seed(seed)
+    entropy = cast(int, np.random.SeedSequence().entropy)  # an int when not given one
+    return entropy % (1 << 64) if seed is None else as_seed(seed)
 
 
-def _pandas():
+def _pandas() -> Any:
     import pandas as pd
     return pd
 
 
-def _whole_periods(time):
+def _whole_periods(time: int) -> int:
     """customer_lifetime_value's number of periods, refused beyond MAX_VALUE_PERIODS."""
     periods = as_count(time, "time")
     if periods > MAX_VALUE_PERIODS:
@@ -138,7 +150,7 @@ def _whole_periods(time):
     return periods
 
 
-def _simulated_size(size, name="size"):
+def _simulated_size(size: int, name: str = "size") -> int:
     """A number of customers to simulate, refused beyond MAX_SIMULATED."""
     size = as_count(size, name)
     if size > MAX_SIMULATED:
@@ -150,16 +162,16 @@ def _simulated_size(size, name="size"):
 class _Fitter:
     """What every fitter shares: the C model, parameters, statistics, persistence."""
 
-    _kind = None            # core.MODEL_*
-    _names = ()             # parameter names in libcxm's order
-    _public_names = ()      # the names in params_ (lifetimes')
+    _kind: ClassVar[int]                                  # core.MODEL_*
+    _names: ClassVar[Tuple[str, ...]] = ()         # parameter names in libcxm's order
+    _public_names: ClassVar[Tuple[str, ...]] = ()  # the names in params_ (lifetimes')
 
-    def __init__(self, penalizer_coef=0.0):
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
         self.penalizer_coef = penalizer_coef
         self._model = core.model_create(self._kind)
 
     # ------------------------------------------------------------------ state
-    def __repr__(self):
+    def __repr__(self) -> str:
         cls = type(self).__name__
         state = core.model_get_state(self._model)
         if state == core.MODEL_EMPTY:
@@ -170,17 +182,17 @@ class _Fitter:
             fitted = f" fitted with {self._report()['observations']:.0f} subjects,"
         return f"<cxm.{cls}:{fitted} {params}>"
 
-    def _values(self):
+    def _values(self) -> FloatArray:
         dst = np.empty(len(self._names))
         core.model_params(self._model, dst)
         return dst
 
-    def _require_params(self):
+    def _require_params(self) -> None:
         if core.model_get_state(self._model) == core.MODEL_EMPTY:
             raise StateError(f"{type(self).__name__} has not been fitted: call fit() first, "
                              "or set the parameters with set_params()")
 
-    def _fitted_data(self, what):
+    def _fitted_data(self, what: str) -> pd.DataFrame:
         """The data of the last fit (lifetimes' ``data``), for methods that default to it."""
         data = getattr(self, "data", None)
         if data is None:
@@ -188,7 +200,7 @@ class _Fitter:
                              "first, or give the data")
         return data
 
-    def _report(self):
+    def _report(self) -> Dict[str, Any]:
         dst = np.empty(7)
         core.model_fit_report(self._model, dst)
         keys = ("reason", "iterations", "evaluations", "gradient_norm", "log_likelihood",
@@ -201,14 +213,14 @@ class _Fitter:
         return report
 
     @property
-    def params_(self):
+    def params_(self) -> pd.Series:
         """The parameters as a pandas Series (lifetimes' names). Assign a Series, a dict or
         a sequence in this order to use given parameters instead of fitting."""
         self._require_params()
         return _pandas().Series(self._values(), index=list(self._public_names))
 
     @params_.setter
-    def params_(self, values):
+    def params_(self, values: Union[Mapping[str, float], ArrayLike]) -> None:
         if isinstance(values, dict) or hasattr(values, "items"):
             self._set_model_params((), dict(values.items()))
         else:
@@ -216,17 +228,17 @@ class _Fitter:
 
     # ------------------------------------------------------------------ scikit-learn
     @classmethod
-    def _constructor_names(cls):
+    def _constructor_names(cls) -> list[str]:
         """The constructor's argument names, as scikit-learn reads them (no *args/**kwargs)."""
         signature = inspect.signature(cls.__init__)
         return sorted(name for name, p in signature.parameters.items()
                       if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
         """The constructor arguments as a dict (scikit-learn's meaning), so that
         ``type(f)(**f.get_params())`` makes an unfitted copy. The fitted parameters are
         ``params_``."""
-        params = {}
+        params: Dict[str, Any] = {}
         for name in self._constructor_names():
             value = getattr(self, name)
             if deep and hasattr(value, "get_params") and not isinstance(value, type):
@@ -234,7 +246,7 @@ class _Fitter:
             params[name] = value
         return params
 
-    def set_params(self, *values, **named):
+    def set_params(self, *values: Any, **named: Any) -> Self:
         """Set constructor arguments (scikit-learn's meaning): ``set_params(penalizer_coef=0.1)``.
 
         Names that are not constructor arguments raise :class:`cxm.InvalidArgumentError` (a
@@ -262,7 +274,7 @@ class _Fitter:
             self._set_model_params(values, named)
         return self
 
-    def _set_model_params(self, values, named):
+    def _set_model_params(self, values: Sequence[Any], named: Dict[str, Any]) -> None:
         """The model's parameters, by position (a sequence) or by name (a dict)."""
         if values and named:
             raise InvalidArgumentError("give the parameters by position or by name, not both")
@@ -289,38 +301,37 @@ class _Fitter:
                 f"{len(self._names)} ({', '.join(self._public_names)})")
         params = np.array([as_float(v, name) for v, name in zip(values, self._public_names)])
         core.model_set_params(self._model, params)
-        return self
 
     @property
-    def log_likelihood_(self):
+    def log_likelihood_(self) -> float:
         """Total log-likelihood at the estimate, comparable to the papers (CDNOW BG/NBD: -9582.4)."""
         self._require_fit()
         return core.model_log_likelihood(self._model)
 
-    def _require_fit(self):
+    def _require_fit(self) -> None:
         if core.model_get_state(self._model) != core.MODEL_FITTED:
             raise StateError(f"{type(self).__name__} has not been fitted: call fit() first "
                              "(set_params() gives no likelihood or standard errors)")
 
     @property
-    def _negative_log_likelihood_(self):
+    def _negative_log_likelihood_(self) -> float:
         """lifetimes' attribute: the mean negative log-likelihood."""
         return -self.log_likelihood_ / self._report()["observations"]
 
     @property
-    def AIC_(self):
+    def AIC_(self) -> float:
         """Akaike information criterion of the fit."""
         self._require_fit()
         return core.model_aic(self._model)
 
     @property
-    def BIC_(self):
+    def BIC_(self) -> float:
         """Bayesian information criterion of the fit (N = number of customers)."""
         self._require_fit()
         return core.model_bic(self._model)
 
     @property
-    def variance_matrix_(self):
+    def variance_matrix_(self) -> pd.DataFrame:
         """Covariance of the estimates (inverse observed information), a DataFrame."""
         self._require_fit()
         p = len(self._names)
@@ -330,7 +341,7 @@ class _Fitter:
         return _pandas().DataFrame(cov.reshape(p, p), index=names, columns=names)
 
     @property
-    def standard_errors_(self):
+    def standard_errors_(self) -> pd.Series:
         """Standard errors of the estimates, a Series."""
         self._require_fit()
         se = np.empty(len(self._names))
@@ -338,7 +349,7 @@ class _Fitter:
         return _pandas().Series(se, index=list(self._public_names))
 
     @property
-    def confidence_intervals_(self):
+    def confidence_intervals_(self) -> pd.DataFrame:
         """95% intervals, computed on the log scale so that they stay positive."""
         coef, se = self._values(), self.standard_errors_.values
         spread = np.exp(1.96 * se / coef)
@@ -347,7 +358,7 @@ class _Fitter:
                                    index=list(self._public_names))
 
     @property
-    def summary(self):
+    def summary(self) -> pd.DataFrame:
         """coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
         self._require_fit()
         df = _pandas().DataFrame(index=list(self._public_names))
@@ -359,7 +370,7 @@ class _Fitter:
         return df
 
     @property
-    def fit_report_(self):
+    def fit_report_(self) -> Dict[str, Any]:
         """How the last fit ended: reason, iterations, passes over the data, gradient norm, ..."""
         return self._report()
 
@@ -367,9 +378,10 @@ class _Fitter:
     # lifetimes' fit(**kwargs) goes to scipy.optimize.minimize as options: of those,
     # libcxm's Newton method has a meaning for maxiter and disp. _ignored_fit_keywords:
     # other keywords lifetimes documents for this fitter that libcxm has no use for.
-    _ignored_fit_keywords = ()
+    _ignored_fit_keywords: ClassVar[Tuple[str, ...]] = ()
 
-    def _fit_keywords(self, kwargs, max_iterations, verbose):
+    def _fit_keywords(self, kwargs: Dict[str, Any], max_iterations: Optional[int],
+                      verbose: bool) -> Tuple[Optional[int], bool]:
         """(max_iterations, verbose) after lifetimes' maxiter and disp; any other keyword
         raises ArgumentTypeError (a TypeError) naming it, rather than fit as if it were
         not there."""
@@ -389,35 +401,36 @@ class _Fitter:
             max_iterations = kwargs["maxiter"]
         return max_iterations, bool(verbose or kwargs.get("disp", False))
 
-    def _fit_options(self, tol, max_iterations, threads, warm):
+    def _fit_options(self, tol: Optional[float], max_iterations: Optional[int],
+                     threads: Optional[int], warm: bool) -> Tuple[float, int, float, int, int]:
         flags = core.FIT_WARM_START if warm else 0
         return (as_float(self.penalizer_coef, "penalizer_coef", minimum=0),
                 0 if max_iterations is None else as_count(max_iterations, "max_iterations"),
                 0.0 if tol is None else as_float(tol, "tol", minimum=0),
                 0 if threads is None else as_count(threads, "threads"), flags)
 
-    def _after_fit(self, verbose):
+    def _after_fit(self, verbose: bool) -> Self:
         if verbose:
             print(core.model_fit_message(self._model))
         return self
 
-    def _initial(self, initial_params):
+    def _initial(self, initial_params: Optional[ArrayLike]) -> bool:
         if initial_params is None:
             return False
         self._set_model_params(tuple(_flat(initial_params, "initial_params", finite=True)), {})
         return True
 
     # ------------------------------------------------------------------ persistence
-    def to_json(self):
+    def to_json(self) -> str:
         """The model as libcxm's JSON document (a str)."""
         return core.model_to_json(self._model)
 
-    def save_model(self, path, save_data=True, save_generate_data_method=True,
-                   values_to_save=None):
+    def save_model(self, path: PathLike, save_data: bool = True,
+                   save_generate_data_method: bool = True, values_to_save: Any = None) -> None:
         """Write the model as JSON. lifetimes' other arguments are accepted and ignored."""
         core.model_save(self._model, as_path(path, "path"))
 
-    def load_model(self, path):
+    def load_model(self, path: PathLike) -> Self:
         """Read a model written by save_model() (or cxm.load_model's files) into this fitter."""
         model = core.model_load(as_path(path, "path"))
         if core.model_get_kind(model) != self._kind:
@@ -434,8 +447,11 @@ class _PurchaseFitter(_Fitter):
     _names = ("r", "alpha", "a", "b")
     _public_names = ("r", "alpha", "a", "b")
 
-    def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, max_iterations=None, threads=None, **kwargs):
+    def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
+            verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
+            max_iterations: Optional[int] = None, threads: Optional[int] = None,
+            **kwargs: Any) -> Self:
         """Fit by maximum likelihood.
 
         ``frequency`` (x, repeat purchases), ``recency`` (t_x) and ``T`` are one value per
@@ -457,7 +473,8 @@ class _PurchaseFitter(_Fitter):
                                  index=index)
         return self._after_fit(verbose)
 
-    def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
+    def conditional_probability_alive_matrix(self, max_frequency: Optional[int] = None,
+                                             max_recency: Optional[int] = None) -> FloatArray:
         """P(alive) over a grid: rows recency 0..max_recency, columns frequency
         0..max_frequency, for customers observed for T = max_recency (lifetimes' layout)."""
         if max_frequency is None:
@@ -469,35 +486,39 @@ class _PurchaseFitter(_Fitter):
         x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
                              np.arange(max_recency + 1, dtype=float))
         t_x = np.where(x == 0, 0.0, t_x)
-        return self.conditional_probability_alive(x, t_x, float(max_recency))
+        return np.asarray(self.conditional_probability_alive(x, t_x, float(max_recency)))
 
-    def predict(self, t, frequency, recency, T):
+    def predict(self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike,
+                T: ArrayLike) -> Values:
         """lifetimes' alias of conditional_expected_number_of_purchases_up_to_time."""
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
 
-    def conditional_probability_alive(self, frequency, recency, T):
+    def conditional_probability_alive(self, frequency: ArrayLike, recency: ArrayLike,
+                                      T: ArrayLike) -> Values:
         """P(alive) of customers with the given histories, in [0, 1]."""
         return _elementwise(lambda dst, x, r, t: core.model_p_alive(self._model, dst, x, r, t),
                            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+    def conditional_expected_number_of_purchases_up_to_time(
+            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Values:
         """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
         return _elementwise(
             lambda dst, tt, x, r, big: core.model_conditional_purchases(self._model, dst, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
-    def expected_number_of_purchases_up_to_time(self, t):
+    def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Values:
         """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
         return _elementwise(lambda dst, tt: core.model_expected_purchases(self._model, dst, tt),
                            {"t": t}, "expected_purchases")
 
-    def probability_of_n_purchases_up_to_time(self, t, n):
+    def probability_of_n_purchases_up_to_time(self, t: ArrayLike, n: ArrayLike) -> Values:
         """P(X(t) = n) for a new customer (BG/NBD: equation 8 of Fader, Hardie & Lee 2005)."""
         return _elementwise(
             lambda dst, nn, tt: core.model_purchase_probability(self._model, dst, nn, tt),
             {"n": n, "t": t}, "probability")
 
-    def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
+    def discounted_expected_residual_transactions(self, frequency: ArrayLike, recency: ArrayLike,
+                                                  T: ArrayLike, discount_rate: float) -> Values:
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
         unit (from a rate d per period of k units: log(1 + d)/k). Rates below 1e-200 raise
         :class:`cxm.DomainError` (the sums then span more than a double's range)."""
@@ -506,12 +527,15 @@ class _PurchaseFitter(_Fitter):
             lambda dst, x, r, big: core.model_dert(self._model, dst, rate, x, r, big),
             {"frequency": frequency, "recency": recency, "T": T}, "dert")
 
-    def log_likelihood_of(self, frequency, recency, T, weights=None):
+    def log_likelihood_of(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                          weights: Optional[ArrayLike] = None) -> float:
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         return core.model_log_likelihood_of(self._model, x, t_x, big_t, _weights(weights, x.size))
 
-    def expected_cumulative_transactions(self, first_purchase, times, weights=None):
+    def expected_cumulative_transactions(self, first_purchase: ArrayLike, times: ArrayLike,
+                                         weights: Optional[ArrayLike] = None
+                                         ) -> Union[FloatArray, pd.Series]:
         """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
         ``times``, its customers having made their first purchase at ``first_purchase``
         (same origin and unit). Returns an array like ``times``."""
@@ -525,8 +549,9 @@ class _PurchaseFitter(_Fitter):
             return _pandas().Series(dst, index=index[0], name="predicted")
         return dst
 
-    def calibration_holdout(self, frequency, recency, T, duration_holdout, frequency_holdout,
-                            bins=7):
+    def calibration_holdout(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                            duration_holdout: ArrayLike, frequency_holdout: ArrayLike,
+                            bins: int = 7) -> pd.DataFrame:
         """Mean holdout purchases by calibration frequency, actual and predicted.
 
         A DataFrame indexed by frequency 0, 1, ..., bins-2 and "bins-1+" with columns
@@ -549,7 +574,9 @@ class _PurchaseFitter(_Fitter):
         return _pandas().DataFrame({"actual": actual, "predicted": predicted,
                                     "customers": count.astype(int)}, index=labels)
 
-    def generate_new_data(self, T, seed=None, size=None, transactions=False):
+    def generate_new_data(self, T: ArrayLike, seed: Optional[int] = None, size: Optional[int] = None,
+                          transactions: bool = False
+                          ) -> Union[pd.DataFrame, Tuple[pd.DataFrame, pd.DataFrame]]:
         """Simulate customers observed for ``T`` time units each (an array, or one number with
         ``size``). Returns a DataFrame frequency, recency, T; with ``transactions=True`` also
         a DataFrame of (customer, time) repeat purchases. The same seed gives the same data
@@ -608,9 +635,11 @@ class GammaGammaFitter(_Fitter):
     _names = ("p", "q", "gamma")
     _public_names = ("p", "q", "v")
 
-    def fit(self, frequency, monetary_value, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, q_constraint=False, max_iterations=None, threads=None,
-            **kwargs):
+    def fit(self, frequency: ArrayLike, monetary_value: ArrayLike,
+            weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
+            verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
+            q_constraint: bool = False, max_iterations: Optional[int] = None,
+            threads: Optional[int] = None, **kwargs: Any) -> Self:
         """Fit p, q, v on repeat customers' frequency and mean repeat value.
 
         With ``q_constraint`` a fitted q <= 1 (an infinite population mean spend) raises
@@ -633,7 +662,8 @@ class GammaGammaFitter(_Fitter):
              "weights": np.ones_like(x) if weights is None else w}, index=index)
         return self._after_fit(verbose)
 
-    def conditional_expected_average_profit(self, frequency=None, monetary_value=None):
+    def conditional_expected_average_profit(self, frequency: Optional[ArrayLike] = None,
+                                            monetary_value: Optional[ArrayLike] = None) -> Values:
         """E[M | frequency, monetary_value]; customers with frequency 0 get the population
         mean. Raises :class:`cxm.DomainError` when it is infinite (q <= 1), never a negative
         number. Without arguments, for the fitted data."""
@@ -645,17 +675,18 @@ class GammaGammaFitter(_Fitter):
                            {"frequency": frequency, "monetary_value": monetary_value},
                            "expected_average_profit")
 
-    def population_mean_spend(self):
+    def population_mean_spend(self) -> float:
         """p·v/(q − 1); :class:`cxm.DomainError` when q <= 1."""
         return core.model_mean_spend(self._model)
 
-    def log_likelihood_of(self, frequency, monetary_value, weights=None):
+    def log_likelihood_of(self, frequency: ArrayLike, monetary_value: ArrayLike,
+                          weights: Optional[ArrayLike] = None) -> float:
         """Total log-likelihood of other data at the current parameters."""
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
         return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
                                             _weights(weights, x.size))
 
-    def generate_new_data(self, frequency, seed=None):
+    def generate_new_data(self, frequency: ArrayLike, seed: Optional[int] = None) -> FloatArray:
         """Simulate each customer's mean repeat value given their frequency (0 for 0)."""
         x = _flat(frequency, "frequency")
         seed = _seed(seed)
@@ -663,9 +694,11 @@ class GammaGammaFitter(_Fitter):
         core.model_simulate_spend(self._model, dst, x, seed)
         return dst
 
-    def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,
-                                monetary_value, time=12, discount_rate=0.01, freq="D",
-                                period=None, margin=1.0):
+    def customer_lifetime_value(self, transaction_prediction_model: _PurchaseFitter,
+                                frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                                monetary_value: ArrayLike, time: int = 12,
+                                discount_rate: float = 0.01, freq: str = "D",
+                                period: Optional[float] = None, margin: float = 1.0) -> Values:
         """Lifetime value of each customer over ``time`` periods.
 
         sum over i = 1..time of margin * E[M] * (E[Y(i k)] - E[Y((i-1) k)]) / (1+d)^i, with E[M]
@@ -704,7 +737,7 @@ _FITTERS = {core.MODEL_BGNBD: BetaGeoFitter, core.MODEL_MBGNBD: ModifiedBetaGeoF
             core.MODEL_GAMMA_GAMMA: GammaGammaFitter}
 
 
-def load_model(path):
+def load_model(path: PathLike) -> _Fitter:
     """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter."""
     model = core.model_load(as_path(path, "path"))
     kind = core.model_get_kind(model)
