@@ -58,8 +58,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import (FloatArray, PathLike, Values, as_count, as_float, as_float_array, as_path, as_seed, as_vector,
-                      elementwise, same_length, _pandas_index)
+from ._arrays import (FloatArray, PathLike, Values, as_count, as_float, as_float_array, as_path,
+                      as_seed, as_vector, elementwise, same_length, _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
                       DomainError, RangeError)
 
@@ -574,8 +574,8 @@ class _PurchaseFitter(_Fitter):
         return _pandas().DataFrame({"actual": actual, "predicted": predicted,
                                     "customers": count.astype(int)}, index=labels)
 
-    def generate_new_data(self, T: ArrayLike, seed: Optional[int] = None, size: Optional[int] = None,
-                          transactions: bool = False
+    def generate_new_data(self, T: ArrayLike, seed: Optional[int] = None,
+                          size: Optional[int] = None, transactions: bool = False
                           ) -> Union[pd.DataFrame, Tuple[pd.DataFrame, pd.DataFrame]]:
         """Simulate customers observed for ``T`` time units each (an array, or one number with
         ``size``). Returns a DataFrame frequency, recency, T; with ``transactions=True`` also

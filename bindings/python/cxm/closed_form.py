@@ -98,7 +98,8 @@ def clv_schedule(margins: ArrayLike, retentions: ArrayLike, discount: float, *,
     return core.clv_schedule(m, r, as_float(discount, "discount"), _timing(prepaid))
 
 
-def customer_equity(sizes: ArrayLike, clvs: ArrayLike, acquisition_costs: Optional[ArrayLike] = None,
+def customer_equity(sizes: ArrayLike, clvs: ArrayLike,
+                    acquisition_costs: Optional[ArrayLike] = None,
                     discount: float = 0.0) -> float:
     """Value of a customer base built from cohorts.
 

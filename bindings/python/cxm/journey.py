@@ -317,7 +317,8 @@ def transition_matrix(paths: Union[Paths, PathList], conversions: Optional[Array
 
 
 def heuristic_attribution(paths: Union[Paths, PathList], conversions: Optional[ArrayLike] = None,
-                          values: Optional[ArrayLike] = None, *, ages: Optional[Sequence[Any]] = None,
+                          values: Optional[ArrayLike] = None, *,
+                          ages: Optional[Sequence[Any]] = None,
                           weights: Sequence[float] = (0.4, 0.2, 0.4), half_life: float = 7.0,
                           separator: str = ">") -> pd.DataFrame:
     """Rule-based attribution, repeated touches counting.

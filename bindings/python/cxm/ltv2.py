@@ -262,9 +262,10 @@ class ShiftedBetaGeometric(_Fitter):
         return self._after_fit(verbose)
 
     def fit_durations(self, periods: ArrayLike, active: ArrayLike,
-                      weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
-                      verbose: bool = False, tol: Optional[float] = None,
-                      max_iterations: Optional[int] = None, threads: Optional[int] = None) -> Self:
+                      weights: Optional[ArrayLike] = None,
+                      initial_params: Optional[ArrayLike] = None, verbose: bool = False,
+                      tol: Optional[float] = None, max_iterations: Optional[int] = None,
+                      threads: Optional[int] = None) -> Self:
         """Fit on tenures: ``periods`` a customer has been with you (the period in which they
         cancelled, or the periods observed so far) and ``active`` (1 still subscribed,
         0 cancelled), one per customer or per pattern with ``weights``."""

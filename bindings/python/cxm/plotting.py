@@ -23,7 +23,20 @@ the axes, so that plots can be combined and saved::
 The numbers come from the library; this module only draws them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
+
 import numpy as np
+from numpy.typing import NDArray
+
+from ._arrays import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from .btyd import _Fitter, _PurchaseFitter
 
 __all__ = [
     "plot_probability_alive_matrix", "plot_frequency_recency_matrix",
@@ -33,14 +46,15 @@ __all__ = [
 ]
 
 
-def _axes(ax):
+def _axes(ax: Optional[Axes]) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
     return plt.figure().add_subplot(111)
 
 
-def _data_maxima(model, max_frequency, max_recency):
+def _data_maxima(model: _Fitter, max_frequency: Optional[int],
+                 max_recency: Optional[int]) -> Tuple[int, int]:
     data = getattr(model, "data", None)
     if max_frequency is None:
         max_frequency = int(data["frequency"].max()) if data is not None else 30
@@ -49,7 +63,8 @@ def _data_maxima(model, max_frequency, max_recency):
     return max_frequency, max_recency
 
 
-def _matrix(ax, matrix, title, xlabel, ylabel, colorbar_label, **kwargs):
+def _matrix(ax: Axes, matrix: Any, title: str, xlabel: str, ylabel: str, colorbar_label: str,
+            **kwargs: Any) -> Axes:
     image = ax.imshow(matrix, origin="upper", aspect="auto", **kwargs)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -60,10 +75,13 @@ def _matrix(ax, matrix, title, xlabel, ylabel, colorbar_label, **kwargs):
 
 # ------------------------------------------------------------------ lifetime value
 
-def plot_probability_alive_matrix(model, max_frequency=None, max_recency=None,
-                                  title="Probability customer is alive,\nby frequency and recency",
-                                  xlabel="customer's historical frequency",
-                                  ylabel="customer's recency", ax=None, **kwargs):
+def plot_probability_alive_matrix(model: _PurchaseFitter, max_frequency: Optional[int] = None,
+                                  max_recency: Optional[int] = None,
+                                  title: str = ("Probability customer is alive,\n"
+                                                "by frequency and recency"),
+                                  xlabel: str = "customer's historical frequency",
+                                  ylabel: str = "customer's recency", ax: Optional[Axes] = None,
+                                  **kwargs: Any) -> Axes:
     """P(alive) for every (frequency, recency) of a customer observed for T =
     max_recency (lifetimes' layout: recency down, most recent at the bottom)."""
     ax = _axes(ax)
@@ -75,9 +93,12 @@ def plot_probability_alive_matrix(model, max_frequency=None, max_recency=None,
     return _matrix(ax, matrix, title, xlabel, ylabel, "P(alive)", **kwargs)
 
 
-def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=None,
-                                  title=None, xlabel="customer's historical frequency",
-                                  ylabel="customer's recency", ax=None, **kwargs):
+def plot_frequency_recency_matrix(model: _PurchaseFitter, T: float = 1,
+                                  max_frequency: Optional[int] = None,
+                                  max_recency: Optional[int] = None, title: Optional[str] = None,
+                                  xlabel: str = "customer's historical frequency",
+                                  ylabel: str = "customer's recency", ax: Optional[Axes] = None,
+                                  **kwargs: Any) -> Axes:
     """Expected purchases in the next ``T`` time units for every (frequency,
     recency) of a customer observed for max_recency."""
     ax = _axes(ax)
@@ -94,10 +115,12 @@ def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=No
 
 
 def plot_calibration_purchases_vs_holdout_purchases(
-        model, calibration_holdout_matrix, kind="frequency_cal", n=7,
-        title="Actual purchases in the holdout period vs predicted",
-        xlabel="purchases in the calibration period", ylabel="average purchases in the holdout",
-        ax=None, **kwargs):
+        model: _PurchaseFitter, calibration_holdout_matrix: pd.DataFrame,
+        kind: str = "frequency_cal", n: int = 7,
+        title: str = "Actual purchases in the holdout period vs predicted",
+        xlabel: str = "purchases in the calibration period",
+        ylabel: str = "average purchases in the holdout",
+        ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Mean holdout purchases by calibration frequency, actual and predicted.
 
     ``calibration_holdout_matrix`` is a DataFrame with lifetimes' columns
@@ -124,7 +147,9 @@ def plot_calibration_purchases_vs_holdout_purchases(
     return ax
 
 
-def _tracking(model, transactions, datetime_col, customer_id_col, t, freq, freq_multiplier):
+def _tracking(model: _PurchaseFitter, transactions: pd.DataFrame, datetime_col: str,
+              customer_id_col: str, t: int, freq: str,
+              freq_multiplier: float) -> Tuple[NDArray[Any], FloatArray, Any]:
     """Actual and predicted cumulative repeat purchases at the end of periods 1..t."""
     import pandas as pd
     dates = pd.to_datetime(transactions[datetime_col])
@@ -146,11 +171,13 @@ def _tracking(model, transactions, datetime_col, customer_id_col, t, freq, freq_
     return periods, actual.astype(float), predicted
 
 
-def plot_cumulative_transactions(model, transactions, datetime_col, customer_id_col, t, t_cal,
-                                 freq="D", freq_multiplier=1,
-                                 title="Tracking cumulative transactions",
-                                 xlabel="time", ylabel="cumulative repeat transactions",
-                                 ax=None, **kwargs):
+def plot_cumulative_transactions(model: _PurchaseFitter, transactions: pd.DataFrame,
+                                 datetime_col: str, customer_id_col: str, t: int, t_cal: float,
+                                 freq: str = "D", freq_multiplier: float = 1,
+                                 title: str = "Tracking cumulative transactions",
+                                 xlabel: str = "time",
+                                 ylabel: str = "cumulative repeat transactions",
+                                 ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Actual vs predicted cumulative repeat purchases of the cohort over
     ``t`` periods of ``freq_multiplier`` × ``freq`` (e.g. freq="D",
     freq_multiplier=7 for weeks), with the calibration end ``t_cal`` marked.
@@ -168,10 +195,12 @@ def plot_cumulative_transactions(model, transactions, datetime_col, customer_id_
     return ax
 
 
-def plot_incremental_transactions(model, transactions, datetime_col, customer_id_col, t, t_cal,
-                                  freq="D", freq_multiplier=1,
-                                  title="Tracking daily transactions", xlabel="time",
-                                  ylabel="repeat transactions", ax=None, **kwargs):
+def plot_incremental_transactions(model: _PurchaseFitter, transactions: pd.DataFrame,
+                                  datetime_col: str, customer_id_col: str, t: int, t_cal: float,
+                                  freq: str = "D", freq_multiplier: float = 1,
+                                  title: str = "Tracking daily transactions", xlabel: str = "time",
+                                  ylabel: str = "repeat transactions", ax: Optional[Axes] = None,
+                                  **kwargs: Any) -> Axes:
     """As :func:`plot_cumulative_transactions`, period by period."""
     periods, actual, predicted = _tracking(model, transactions, datetime_col, customer_id_col,
                                            t, freq, freq_multiplier)
@@ -188,8 +217,10 @@ def plot_incremental_transactions(model, transactions, datetime_col, customer_id
 
 # ------------------------------------------------------------------ the journey model
 
-def plot_attribution(attribution, columns=None, label="channel",
-                     title="Conversions attributed to each channel", ax=None, **kwargs):
+def plot_attribution(attribution: pd.DataFrame, columns: Optional[Sequence[str]] = None,
+                     label: str = "channel",
+                     title: str = "Conversions attributed to each channel",
+                     ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Horizontal bars of attributed conversions, one group per channel.
 
     ``attribution`` is a DataFrame from :func:`cxm.journey.markov_attribution`
@@ -219,8 +250,9 @@ _QUADRANT_COLOURS = {"pain point": "#dd6b20", "bright spot": "#38a169",
                      "low priority": "#718096", "possible overkill": "#2b6cb0"}
 
 
-def plot_importance_performance(experience_map, label=None,
-                                title="Importance-performance map", ax=None, **kwargs):
+def plot_importance_performance(experience_map: pd.DataFrame, label: Optional[str] = None,
+                                title: str = "Importance-performance map",
+                                ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """The experience map (:meth:`cxm.journey.Journeys.experience_map` or
     :func:`cxm.journey.importance_performance`): points coloured by quadrant,
     split at the means; pain points bottom right, bright spots top right."""
@@ -250,9 +282,9 @@ def plot_importance_performance(experience_map, label=None,
     return ax
 
 
-def plot_touchpoint_gap(gap, label="touchpoint",
-                        title="Inside out vs outside in: employees' and customers' ratings",
-                        ax=None, **kwargs):
+def plot_touchpoint_gap(gap: pd.DataFrame, label: str = "touchpoint",
+                        title: str = "Inside out vs outside in: employees' and customers' ratings",
+                        ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Employees' and customers' mean ratings per touchpoint, side by side
     (:meth:`cxm.journey.Journeys.touchpoint_gap`)."""
     frame = gap.reset_index() if label not in gap else gap
@@ -269,8 +301,9 @@ def plot_touchpoint_gap(gap, label="touchpoint",
     return ax
 
 
-def plot_funnel(funnel, segment="(all)", title="Funnel: customers reaching each decision",
-                ax=None, **kwargs):
+def plot_funnel(funnel: pd.DataFrame, segment: str = "(all)",
+                title: str = "Funnel: customers reaching each decision",
+                ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """The funnel EXPLORE > BUY > PROMOTE (:meth:`cxm.journey.Journeys.funnel`)
     of one segment, with the step rates."""
     frame = funnel[funnel["segment"] == segment] if "segment" in funnel else funnel
