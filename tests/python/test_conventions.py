@@ -152,5 +152,19 @@ class FittedParams(unittest.TestCase):
             cxm.BetaGeoFitter().params_ = {"r": 1.0}
 
 
+class TypeHints(unittest.TestCase):
+    def test_package_is_marked_typed(self):
+        # PEP 561: type checkers read an installed package's hints only with py.typed.
+        self.assertTrue(os.path.isfile(os.path.join(os.path.dirname(cxm.__file__), "py.typed")))
+
+    def test_fit_signatures_are_annotated(self):
+        # mypy checks every function (tests/mypy.sh); here, what users see at run time.
+        for cls, _, _, _ in fitters():
+            with self.subTest(cls.__name__):
+                hints = cls.fit.__annotations__
+                self.assertIn("return", hints)
+                self.assertIn("frequency" if "frequency" in hints else "survivors", hints)
+
+
 if __name__ == "__main__":
     unittest.main()
