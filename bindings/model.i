@@ -59,6 +59,7 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_expected_purchases;
 %ignore cxm_model_conditional_purchases;
 %ignore cxm_model_purchase_probability;
+%ignore cxm_model_conditional_purchase_probability;
 %ignore cxm_model_dert;
 %ignore cxm_model_tracking;
 %ignore cxm_model_calibration_holdout;
@@ -66,7 +67,16 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_lifetime_value;
 %ignore cxm_model_simulate;
 %ignore cxm_model_simulate_times;
+%ignore cxm_model_simulate_latent;
 %ignore cxm_model_simulate_spend;
+%ignore cxm_model_p_alive_interval;
+%ignore cxm_model_conditional_purchases_interval;
+%ignore cxm_model_lifetime_value_interval;
+/* Static covariates: bound with the Python and Lua covariate APIs (next). */
+%ignore cxm_model_set_covariates;
+%ignore cxm_model_covariate_count;
+%ignore cxm_model_fit_covariates;
+%ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
 %ignore cxm_fit_options_init;
 %ignore cxm_fit_report;
@@ -94,6 +104,7 @@ typedef struct cxm_model {} cxm_model;
 %rename(model_expected_purchases) cxmb_model_expected_purchases;
 %rename(model_conditional_purchases) cxmb_model_conditional_purchases;
 %rename(model_purchase_probability) cxmb_model_purchase_probability;
+%rename(model_conditional_purchase_probability) cxmb_model_conditional_purchase_probability;
 %rename(model_dert) cxmb_model_dert;
 %rename(model_tracking) cxmb_model_tracking;
 %rename(model_calibration_holdout) cxmb_model_calibration_holdout;
@@ -101,7 +112,11 @@ typedef struct cxm_model {} cxm_model;
 %rename(model_lifetime_value) cxmb_model_lifetime_value;
 %rename(model_simulate) cxmb_model_simulate;
 %rename(model_simulate_times) cxmb_model_simulate_times;
+%rename(model_simulate_latent) cxmb_model_simulate_latent;
 %rename(model_simulate_spend) cxmb_model_simulate_spend;
+%rename(model_p_alive_interval) cxmb_model_p_alive_interval;
+%rename(model_conditional_purchases_interval) cxmb_model_conditional_purchases_interval;
+%rename(model_lifetime_value_interval) cxmb_model_lifetime_value_interval;
 %inline %{
 static int cxmb_model_create(cxm_model **out, int kind)
 {
@@ -249,6 +264,20 @@ static int cxmb_model_purchase_probability(const cxm_model *model, double *dst, 
     return status ? status : cxm_model_purchase_probability(dst, dst_n, model, a, b);
 }
 
+static int cxmb_model_conditional_purchase_probability(
+    const cxm_model *model, double *dst, size_t dst_n, const double *a, size_t a_n,
+    const double *b, size_t b_n, const double *c, size_t c_n, const double *d, size_t d_n,
+    const double *e, size_t e_n)
+{
+    int status = cxmb_same_length(dst_n, a_n, "n");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, e_n, "T");
+    return status ? status
+                  : cxm_model_conditional_purchase_probability(dst, dst_n, model, a, b, c, d, e);
+}
+
 static int cxmb_model_dert(const cxm_model *model, double *dst, size_t dst_n, double rate,
                            const double *a, size_t a_n, const double *b, size_t b_n,
                            const double *c, size_t c_n)
@@ -328,10 +357,73 @@ static int cxmb_model_simulate_times(const cxm_model *model, double *dst, size_t
     return cxm_model_simulate_times(dst, dst_n, model, a_n, a, seed);
 }
 
+/* Latent purchase parameter into dst, dropout parameter into dst2, alive into dst3. */
+static int cxmb_model_simulate_latent(const cxm_model *model, double *dst, size_t dst_n,
+                                      double *dst2, size_t dst2_n, double *dst3, size_t dst3_n,
+                                      const double *a, size_t a_n, unsigned long long seed)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "dropout");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, dst3_n, "alive");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "T");
+    return status ? status : cxm_model_simulate_latent(dst, dst2, dst3, dst_n, model, a, seed);
+}
+
 static int cxmb_model_simulate_spend(const cxm_model *model, double *dst, size_t dst_n,
                                      const double *a, size_t a_n, unsigned long long seed)
 {
     int status = cxmb_same_length(dst_n, a_n, "x");
     return status ? status : cxm_model_simulate_spend(dst, dst_n, model, a, seed);
+}
+/* Intervals: lower ends into dst, upper ends into dst2. */
+static int cxmb_model_p_alive_interval(const cxm_model *model, double *dst, size_t dst_n,
+                                       double *dst2, size_t dst2_n, double level, const double *a,
+                                       size_t a_n, const double *b, size_t b_n, const double *c,
+                                       size_t c_n)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    return status ? status : cxm_model_p_alive_interval(dst, dst2, dst_n, model, level, a, b, c);
+}
+
+static int cxmb_model_conditional_purchases_interval(const cxm_model *model, double *dst,
+                                                     size_t dst_n, double *dst2, size_t dst2_n,
+                                                     double level, const double *a, size_t a_n,
+                                                     const double *b, size_t b_n,
+                                                     const double *c, size_t c_n,
+                                                     const double *d, size_t d_n)
+{
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "t");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "T");
+    return status ? status
+                  : cxm_model_conditional_purchases_interval(dst, dst2, dst_n, model, level, a, b,
+                                                             c, d);
+}
+
+static int cxmb_model_lifetime_value_interval(const cxm_model *model, double *dst, size_t dst_n,
+                                              double *dst2, size_t dst2_n, double level,
+                                              const double *a, size_t a_n, const double *b,
+                                              size_t b_n, const double *c, size_t c_n,
+                                              const double *d, size_t d_n, double period,
+                                              unsigned periods, double discount, double margin)
+{
+    cxm_value_options o;
+    cxm_value_options_init(&o);
+    o.period = period;
+    o.periods = periods;
+    o.discount = discount;
+    o.margin = margin;
+    int status = cxmb_same_length(dst_n, dst2_n, "upper");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, a_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n, d_n, "value");
+    return status ? status
+                  : cxm_model_lifetime_value_interval(dst, dst2, dst_n, model, level, a, b, c, d,
+                                                      &o);
 }
 %}

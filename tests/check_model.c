@@ -1109,6 +1109,71 @@ START_TEST(simulation_is_reproducible_and_consistent)
 }
 END_TEST
 
+/* The latent values of simulated customers: in their domains, the means of
+ * the mixing distributions (gamma r/α, beta a/(a+b)) within 4 standard
+ * errors, alive consistent with the purchases, the share alive at T of a
+ * Pareto/NBD (β/(β+T))^s, and the customers themselves unchanged. */
+START_TEST(simulated_latent_values)
+{
+    enum { N = 40000 };
+    static double T[N], x[N], tx[N], first[N], second[N], alive[N];
+    static const struct {
+        cxm_model_kind kind;
+        double p[4], mean_first, mean_second;
+    } cases[] = {
+        { CXM_MODEL_BGNBD, { 0.8, 3.0, 0.6, 2.0 }, 0.8 / 3.0, 0.6 / 2.6 },
+        { CXM_MODEL_MBGNBD, { 0.8, 3.0, 0.6, 2.0 }, 0.8 / 3.0, 0.6 / 2.6 },
+        { CXM_MODEL_PARETO_NBD, { 0.55, 10.6, 0.61, 11.7 }, 0.55 / 10.6, 0.61 / 11.7 },
+        { CXM_MODEL_BGBB, { 1.2, 0.75, 0.66, 2.78 }, 1.2 / 1.95, 0.66 / 3.44 },
+    };
+    for (int i = 0; i < N; i++)
+        T[i] = 6;
+    for (size_t c = 0; c < COUNT(cases); c++) {
+        cxm_model *m;
+        ck_assert_cxm_ok(cxm_model_create(&m, cases[c].kind));
+        ck_assert_cxm_ok(cxm_model_set_params(m, cases[c].p, 4));
+        ck_assert_cxm_ok(cxm_model_simulate_latent(first, second, alive, N, m, T, 9));
+        ck_assert_cxm_ok(cxm_model_simulate(x, tx, N, m, T, 9));
+        double sum[2] = { 0, 0 }, sq[2] = { 0, 0 }, alive_share = 0;
+        for (int i = 0; i < N; i++) {
+            ck_assert(first[i] > 0 && second[i] > 0);
+            ck_assert(alive[i] == 0 || alive[i] == 1);
+            if (cases[c].kind == CXM_MODEL_BGNBD) /* BG/NBD drops out only after a purchase */
+                ck_assert(alive[i] == 1 || x[i] > 0);
+            sum[0] += first[i];
+            sum[1] += second[i];
+            sq[0] += first[i] * first[i];
+            sq[1] += second[i] * second[i];
+            alive_share += alive[i] / N;
+        }
+        const double means[2] = { cases[c].mean_first, cases[c].mean_second };
+        for (int j = 0; j < 2; j++) {
+            double mean = sum[j] / N, se = sqrt((sq[j] / N - mean * mean) / N);
+            ck_assert_msg(fabs(mean - means[j]) < 4 * se, "case %zu latent %d: %g vs %g (se %g)",
+                          c, j, mean, means[j], se);
+        }
+        if (cases[c].kind == CXM_MODEL_PARETO_NBD) {
+            double exact = pow(11.7 / (11.7 + 6), 0.61);
+            double se = sqrt(exact * (1 - exact) / N);
+            ck_assert_msg(fabs(alive_share - exact) < 4 * se, "alive %g vs %g", alive_share,
+                          exact);
+        }
+        /* Asking for the latent values changes no customer. */
+        static double x2[N], tx2[N];
+        ck_assert_cxm_ok(cxm_model_simulate(x2, tx2, N, m, T, 9));
+        ck_assert(memcmp(x, x2, sizeof x) == 0 && memcmp(tx, tx2, sizeof tx) == 0);
+        cxm_model_free(m);
+    }
+    cxm_model *gg;
+    ck_assert_cxm_ok(cxm_model_create(&gg, CXM_MODEL_GAMMA_GAMMA));
+    double gp[3] = { 6, 4, 16 };
+    ck_assert_cxm_ok(cxm_model_set_params(gg, gp, 3));
+    ck_assert_int_eq(cxm_model_simulate_latent(first, second, alive, 1, gg, T, 9),
+                     CXM_EUNSUPPORTED);
+    cxm_model_free(gg);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ value, tracking, holdout */
 
 START_TEST(lifetime_value_is_the_discounted_sum)
@@ -1459,6 +1524,7 @@ static Suite *model_suite(void)
     tcase_add_test(engine, json_errors_are_parse_errors);
     tcase_add_test(engine, json_reader_refuses_hostile_documents);
     tcase_add_test(engine, simulation_is_reproducible_and_consistent);
+    tcase_add_test(engine, simulated_latent_values);
     tcase_add_test(engine, lifetime_value_is_the_discounted_sum);
     tcase_add_test(engine, tracking_and_holdout_tables);
     tcase_add_test(engine, out_of_memory_is_clean);

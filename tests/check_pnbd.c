@@ -154,6 +154,70 @@ START_TEST(dert_and_probabilities_match_references)
 }
 END_TEST
 
+/* P(X(T, T+t) = n | x, t_x, T): sums to 1 with mean E[Y(t) | x, t_x, T]
+ * (computed in closed form, not from the probabilities); a new customer's
+ * is P(X(t) = n); at extreme arguments a probability or an error. BG/BB
+ * has none. (Against an independent double integral over the rates:
+ * tests/python/test_ltv2.py.) */
+START_TEST(conditional_probabilities)
+{
+    static const double params[4] = { 0.553, 10.578, 0.606, 11.669 };
+    static const double histories[][3] = { { 0, 0, 38.86 }, { 2, 30.43, 38.86 },
+                                           { 221, 103.4, 103.6 }, { 0, 0, 0 } };
+    enum { NMAX = 600 };
+    static double counts[NMAX], times[NMAX], xs[NMAX], txs[NMAX], Ts[NMAX], probs[NMAX],
+        uncond[NMAX];
+    cxm_model *m = given(params);
+    for (size_t h = 0; h < COUNT(histories); h++) {
+        double t = 39, total = 0, mean = 0, ey;
+        for (int n = 0; n < NMAX; n++) {
+            counts[n] = n;
+            times[n] = t;
+            xs[n] = histories[h][0];
+            txs[n] = histories[h][1];
+            Ts[n] = histories[h][2];
+        }
+        ck_assert_cxm_ok(cxm_model_conditional_purchase_probability(probs, NMAX, m, counts, times,
+                                                                    xs, txs, Ts));
+        for (int n = 0; n < NMAX; n++) {
+            ck_assert(probs[n] >= 0 && probs[n] <= 1);
+            total += probs[n];
+            mean += n * probs[n];
+        }
+        ck_assert_cxm_ok(cxm_model_conditional_purchases(&ey, 1, m, &t, xs, txs, Ts));
+        ck_assert_msg(fabs(total - 1) <= 1e-10, "history %zu: total %.15g", h, total);
+        ck_assert_msg(fabs(mean - ey) <= 1e-8 * fmax(ey, 1), "history %zu: mean %.15g vs %.15g",
+                      h, mean, ey);
+    }
+    ck_assert_cxm_ok(cxm_model_purchase_probability(uncond, NMAX, m, counts, times));
+    for (int n = 0; n < NMAX; n++) /* the last history is a new customer */
+        ck_assert_double_eq_tol(probs[n], uncond[n], 1e-15);
+    for (size_t xi = 0; xi < EXTREME_COUNT(extreme_counts); xi++)
+        for (size_t q = 0; q < EXTREME_COUNT(extreme_times); q++) {
+            double x = extreme_counts[xi], T = extreme_times[q], tx = x > 0 ? T / 2 : 0, v = NAN;
+            int status;
+            for (size_t k = 0; k < EXTREME_COUNT(extreme_counts); k++)
+                for (size_t u = 0; u < EXTREME_COUNT(extreme_times); u += 3) {
+                    double count = extreme_counts[k], t = extreme_times[u];
+                    EXTREME_CALL(status, cxm_model_conditional_purchase_probability(
+                                             &v, 1, m, &count, &t, &x, &tx, &T),
+                                 "P(X(%g) = %g | %g, %g, %g)", t, count, x, tx, T);
+                    EXTREME_CHECK(status, v, 0, 1, "P(X(%g) = %g | %g, %g, %g)", t, count, x, tx,
+                                  T);
+                }
+        }
+    cxm_model_free(m);
+    cxm_model *bgbb = NULL;
+    double one = 1, v;
+    ck_assert_cxm_ok(cxm_model_create(&bgbb, CXM_MODEL_BGBB));
+    ck_assert_cxm_ok(cxm_model_set_params(bgbb, params, 4));
+    ck_assert_int_eq(cxm_model_conditional_purchase_probability(&v, 1, bgbb, &one, &one, &one,
+                                                                &one, &one),
+                     CXM_EUNSUPPORTED);
+    cxm_model_free(bgbb);
+}
+END_TEST
+
 START_TEST(numerical_grid)
 {
     static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
@@ -470,6 +534,7 @@ int main(void)
         { "references", dert_and_probabilities_match_references },
         { "grid", numerical_grid },
         { "extremes", extreme_arguments },
+        { "conditional probabilities", conditional_probabilities },
         { "extreme references", extreme_values_match_references },
         { "recovery", recovers_simulated_parameters },
         { "unidentified", unidentified_data_fail_fast },

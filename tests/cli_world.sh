@@ -14,9 +14,15 @@ if "$CXM" demo >"$tmp/demo.txt" 2>"$tmp/demo.err"; then ok "demo runs"; else fai
 for section in 'Lifetime value on real data: the CDNOW sample' 'BG/NBD on weeks 1-39:  r 0\.243' \
     'top customers' 'Funnel: EXPLORE 4,000 > BUY' 'Attribution of the' 'Inside out vs outside in' \
     'Pain points .*Online checkout' 'Bright spots' 'NPS [+-]' 'Drivers of satisfaction' \
-    'What repairing the worst touchpoint is worth: Online checkout' 'the repair is worth \$'; do
+    'What repairing the worst touchpoint is worth: Online checkout' 'the repair is worth \$' \
+    'last purchase in weeks since the customer.s first' 'not the NPS promoters' \
+    'promoters \(9-10\), [0-9,]+ detractors \(0-6\)' 'satisfaction index [0-9.]+ on 0-100' \
+    'satisfaction \(survey mean, 1-10\)' 'customers who promote \(funnel PROMOTE\) [0-9,]+ > [0-9,]+'; do
   grep -Eq -- "$section" "$tmp/demo.txt" || fail "demo output lacks '$section'"
 done
+# Money as money in the top customers' table: $ and thousands.
+grep -Eq '^ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +\$[0-9]+\.[0-9]{2} +\$[0-9],[0-9]{3}$' "$tmp/demo.txt" ||
+  fail "the top customers' spend and value are not printed as money"
 
 # --- HTML: self-contained (no scripts, no external resources), every chart there
 if "$CXM" demo --html "$tmp/report.html" >/dev/null 2>"$tmp/err"; then ok "demo --html"; else fail "demo --html: $(cat "$tmp/err")"; fi
@@ -27,6 +33,13 @@ for chart in 'Funnel' 'Experience map' 'Markov attribution' 'Inside out vs outsi
   grep -Eq "<figcaption>[^<]*$chart" "$tmp/report.html" || fail "report.html lacks the chart '$chart'"
 done
 tail -c 20 "$tmp/report.html" | grep -q '</html>' || fail "report.html is not complete"
+# What a CRM analyst reads: the calibration end marked, the heat map's colour scale,
+# money as money, scales named.
+for text in 'calibration ends \(week 39\)' '>P\(alive\)</text>' '>\$1[0-9]{2},[0-9]{3}</text>' \
+    'weeks since the first purchase' 'importance \(1-5\)' 'satisfaction \(survey mean, 1-10\)' \
+    'customers who promote \(funnel PROMOTE\)'; do
+  grep -Eq -- "$text" "$tmp/report.html" || fail "report.html lacks '$text'"
+done
 
 # --- errors
 "$CXM" demo --cdnow "$tmp/none.txt" >/dev/null 2>"$tmp/err"; code=$?

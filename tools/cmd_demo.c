@@ -267,9 +267,9 @@ static void compute_cdnow(demo_ctx *c, demo_cdnow *d)
         }
         free(pred);
     }
-    /* The next 12 months (52 weeks in 12 periods of 4.348 weeks), 1% a month. */
+    /* The next 12 months (12 periods of a month in weeks, 4.348), 1% a month. */
     cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
-    vo.period = 52.0 / 12.0;
+    vo.period = CXM_DAYS_PER_MONTH / 7.0;
     vo.periods = 12;
     vo.discount = 0.01;
     for (size_t i = 0; i < n; i++)
@@ -432,7 +432,7 @@ static void outcome_of(demo_ctx *c, const cxm_sim *w, demo_outcome *o, demo_worl
         cxm_value_options vo = CXM_VALUE_OPTIONS_INIT;
         double unit = 7.0;
         cxm_table_scalar(&unit, truth, "time_unit_days");
-        vo.period = 365.25 / 12.0 / unit;
+        vo.period = CXM_DAYS_PER_MONTH / unit;
         vo.periods = 12;
         vo.discount = 0.01;
         if (ok(c, cxm_model_lifetime_value(value, n, bg, x, t_x, T, spend, &vo)))
@@ -646,13 +646,9 @@ static void compute_world(demo_ctx *c, demo_world *d, cxm_sim_settings *settings
 
 /* ------------------------------------------------------------------ the text report */
 
-static void print_report(const demo_report *r)
+static void print_cdnow(const demo_cdnow *d)
 {
-    const demo_cdnow *d = &r->cdnow;
-    const demo_world *w = &r->world;
     char a[48], b[48], c[48];
-    printf("libcxm %s demo: customer experience, measured\n\n", cxm_version_string());
-
     printf("1. Lifetime value on real data: the CDNOW sample (%s customers, 1997-98)\n",
            demo_thousands(a, sizeof a, (double)d->customers));
     printf("   BG/NBD on weeks 1-39:  r %.3f (SE %.3f)  alpha %.2f (%.2f)  a %.3f (%.3f)  "
@@ -664,17 +660,25 @@ static void print_report(const demo_report *r)
     printf("   Weeks 40-78, repeat purchases: predicted %.0f, actual %.0f (%+.1f%%)\n",
            d->holdout_predicted, d->holdout_actual,
            100.0 * (d->holdout_predicted - d->holdout_actual) / d->holdout_actual);
-    printf("   Expected value of the next 12 months: $%s for the cohort; the top customers:\n",
+    printf("   Expected value of the next 12 months: $%s for the cohort; the top customers\n"
+           "   (last purchase in weeks since the customer's first; spend per purchase):\n",
            demo_thousands(a, sizeof a, d->total_value));
-    printf("     customer  repeats  last (week)  P(alive)  purchases/yr  spend   value\n");
-    for (size_t k = 0; k < d->ntop; k++)
-        printf("     %-8s  %7.0f  %11.1f  %8.2f  %12.1f  %6.2f  %6.0f\n", d->top_id[k],
-               d->top_x[k], d->top_recency[k], d->top_alive[k], d->top_purchases[k],
-               d->top_spend[k], d->top_value[k]);
+    printf("     customer  repeats  last purchase  P(alive)  purchases/yr    spend     value\n");
+    for (size_t k = 0; k < d->ntop; k++) {
+        snprintf(b, sizeof b, "$%.2f", d->top_spend[k]);
+        snprintf(c, sizeof c, "$%s", demo_thousands(a, sizeof a, d->top_value[k]));
+        printf("     %-8s  %7.0f  %13.1f  %8.2f  %12.1f  %7s  %8s\n", d->top_id[k], d->top_x[k],
+               d->top_recency[k], d->top_alive[k], d->top_purchases[k], b, c);
+    }
+}
 
+static void print_world(const demo_world *w)
+{
+    char a[48], b[48], c[48];
     printf("\n2. A simulated business: %s (%s customers, seed %llu)\n", w->title,
            demo_thousands(a, sizeof a, (double)w->customers), w->seed);
-    printf("   Funnel: EXPLORE %s > BUY %s (%.1f%%) > PROMOTE %s (%.1f%% of buyers)\n",
+    printf("   Funnel: EXPLORE %s > BUY %s (%.1f%%) > PROMOTE %s (%.1f%% of buyers)\n"
+           "   (PROMOTE: wrote a review or referred someone; not the NPS promoters below)\n",
            demo_thousands(a, sizeof a, w->funnel[0]), demo_thousands(b, sizeof b, w->funnel[1]),
            100.0 * w->funnel[1] / w->funnel[0], demo_thousands(c, sizeof c, w->funnel[2]),
            100.0 * w->funnel[2] / w->funnel[1]);
@@ -693,11 +697,12 @@ static void print_report(const demo_report *r)
             printf("     %-18s employees %.2f, customers %.2f: a gap of %.2f%s\n", w->name[i],
                    w->employee[i], w->customer[i], w->employee[i] - w->customer[i],
                    w->gap_p[i] < 0.001 ? " (p < 0.001)" : "");
-    printf("   Pain points (important, performing below the mean):");
+    printf("   Touchpoints customers call important, by their mean rating on 1-5:\n"
+           "   Pain points (below the mean):");
     for (int q = 0, first = 1; q < 2; q++) {
         const char *which = q == 0 ? "pain point" : "bright spot";
         if (q == 1) {
-            printf("\n   Bright spots (important, performing above):");
+            printf("\n   Bright spots (above the mean):");
             first = 1;
         }
         for (double rank = 1; rank <= (double)w->ntp; rank++)
@@ -707,10 +712,15 @@ static void print_report(const demo_report *r)
                     first = 0;
                 }
     }
-    printf("\n   NPS %+.1f (95%% interval %+.1f to %+.1f, %zu survey answers)\n", w->nps.nps,
-           w->nps.adjusted_lower, w->nps.adjusted_upper, w->respondents);
-    printf("   Drivers of satisfaction (PLS path model; satisfaction index %.1f, R2 %.2f;\n"
-           "   total effect in index points per point, and the driver's own index):\n    ",
+    printf("\n   NPS %+.1f (95%% interval %+.1f to %+.1f) from %s answers to 'would you recommend\n"
+           "   us?' on 0-10: %s promoters (9-10), %s detractors (0-6)\n",
+           w->nps.nps, w->nps.adjusted_lower, w->nps.adjusted_upper,
+           demo_thousands(a, sizeof a, (double)w->respondents),
+           demo_thousands(b, sizeof b, w->nps.promoters),
+           demo_thousands(c, sizeof c, w->nps.detractors));
+    printf("   Drivers of satisfaction (PLS path model; satisfaction index %.1f on 0-100,\n"
+           "   R2 %.2f; importance: index points of satisfaction per index point of the\n"
+           "   driver; in brackets the driver's own index, 0-100):\n    ",
            w->satisfaction_index, w->r2_satisfaction);
     for (size_t k = 0; k < w->ndrivers; k++)
         printf("%s %s %.2f (index %.0f)", k ? "," : "", w->driver[k], w->driver_effect[k],
@@ -725,8 +735,11 @@ static void print_report(const demo_report *r)
         printf("\n   What repairing the worst touchpoint is worth: %s from quality %.1f to %.1f\n"
                "   (the same customers simulated again):\n",
                w->name[w->worst], w->quality, w->improved_quality);
-        printf("     satisfaction %.2f > %.2f, NPS %+.1f > %+.1f, promoters %.0f > %.0f\n",
-               o->satisfaction, n->satisfaction, o->nps, n->nps, o->promoters, n->promoters);
+        printf("     satisfaction (survey mean, 1-10) %.2f > %.2f, NPS %+.1f > %+.1f,\n"
+               "     customers who promote (funnel PROMOTE) %s > %s\n",
+               o->satisfaction, n->satisfaction, o->nps, n->nps,
+               demo_thousands(a, sizeof a, o->promoters),
+               demo_thousands(b, sizeof b, n->promoters));
         printf("     revenue over the %.0f weeks observed: $%s > $%s (%+.1f%%)\n", w->weeks,
                demo_thousands(a, sizeof a, o->revenue), demo_thousands(b, sizeof b, n->revenue),
                100.0 * (n->revenue - o->revenue) / o->revenue);
@@ -735,6 +748,13 @@ static void print_report(const demo_report *r)
                demo_thousands(a, sizeof a, o->value), demo_thousands(b, sizeof b, n->value),
                demo_thousands(c, sizeof c, n->value - o->value));
     }
+}
+
+static void print_report(const demo_report *r)
+{
+    printf("libcxm %s demo: customer experience, measured\n\n", cxm_version_string());
+    print_cdnow(&r->cdnow);
+    print_world(&r->world);
 }
 
 /* ------------------------------------------------------------------ the command */

@@ -53,7 +53,7 @@ const cli_command cli_command_predict = {
     "                          sum over periods i of margin * value *\n"
     "                          (E[Y(i P)] - E[Y((i-1) P)]) / (1+D)^i\n"
     "  --period P              length of a period in the model's time unit\n"
-    "                          (required with --clv: e.g. 365.25/12/7 for months\n"
+    "                          (required with --clv: e.g. 365.2425/12/7 for months\n"
     "                          in a model fitted in weeks; there is no default month)\n"
     "  --periods H             number of periods (default 12)\n"
     "  --discount D            discount rate per period (default 0.01)\n"

@@ -53,8 +53,10 @@ const cli_command cli_command_survey = {
     "(expectations, quality, satisfaction, ...) are measured by blocks of items\n"
     "(columns), paths link them. Prints the path coefficients, the R² and the\n"
     "0-100 index of each construct, and the drivers of the target construct\n"
-    "ranked by importance (total effect, in index points per index point of the\n"
-    "driver) with their performance (index) and importance-performance quadrant.\n"
+    "ranked by importance (the total effect on the 0-100 indices: index points of\n"
+    "the target per index point of the driver) with their performance (the\n"
+    "driver's index), the standardized total effect and the\n"
+    "importance-performance quadrant.\n"
     "\n"
     "MODEL.json names the constructs, their items (column names) and mode (A,\n"
     "reflective, the default; B, formative), the paths, optionally the answer\n"
@@ -232,11 +234,12 @@ static int print_text(const cxm_pls_result *r, const char *target_name, const mo
                     drivers[b] = drivers[b - 1];
                     drivers[b - 1] = t;
                 }
-            printf("\nDrivers of %s (importance: total effect in index points per point of the\n"
-                   "driver; performance: the driver's index)\n",
+            printf("\nDrivers of %s (importance: index points of the target per index point\n"
+                   "of the driver; performance: the driver's index, 0-100; standardized: the\n"
+                   "total effect in standard deviations)\n",
                    cxm_pls_model_construct_name(m, target));
             printf("  %4s  %-*s  %10s  %11s  %12s  %s\n", "rank", w, "driver", "importance",
-                   "performance", "total effect", "quadrant");
+                   "performance", "standardized", "quadrant");
             for (size_t k = 0; k < n; k++) {
                 size_t j = drivers[k];
                 double imp = total_index[j * c + target], perf = indices[j];

@@ -12,6 +12,8 @@ local core = require "cxm_core"
 local cxm = {
   version = core.version_string(),
   core = core,
+  -- One month in days (CXM_DAYS_PER_MONTH: 365.2425 / 12), the month of cxm demo and Python.
+  DAYS_PER_MONTH = core.DAYS_PER_MONTH,
 }
 
 local function timing(opts)
@@ -599,7 +601,8 @@ end
 --   m:p_alive(x, t_x, T)                            -- numbers or tables (broadcast)
 --   m:conditional_purchases(39, x, t_x, T)
 --   local gg = cxm.model("gg"); gg:fit_spend(x, mean_spend)
---   gg:lifetime_value(m, x, t_x, T, mean_spend, { period = 52 / 12, periods = 12, discount = 0.01 })
+--   gg:lifetime_value(m, x, t_x, T, mean_spend,        -- months of a model in weeks
+--                     { period = cxm.DAYS_PER_MONTH / 7, periods = 12, discount = 0.01 })
 local Model = {}
 Model.__index = Model
 
@@ -702,6 +705,34 @@ function Model:p_alive(x, t_x, T)
   return predict(function(n, ...) return core.model_p_alive(self.handle, n, ...) end, x, t_x, T)
 end
 
+-- A prediction with two results (lower and upper ends) over broadcast arguments.
+local function predict_pair(fn, ...)
+  local count = select("#", ...)
+  local packed = table.pack(broadcast(...))
+  if not packed[1] then
+    local args = table.pack(...)
+    for i = 1, count do args[i] = { args[i] } end
+    local lower, upper = fn(1, table.unpack(args, 1, count))
+    return lower[1], upper[1]
+  end
+  return fn(packed[1], table.unpack(packed, 2, count + 1))
+end
+
+--- Interval of P(alive) at level (default 0.95) from the fit's covariance (delta method,
+-- docs/models.md section 1.10): returns lower, upper (numbers or tables).
+function Model:p_alive_interval(x, t_x, T, level)
+  return predict_pair(function(n, ...)
+    return core.model_p_alive_interval(self.handle, n, n, level or 0.95, ...)
+  end, x, t_x, T)
+end
+
+--- Interval of the conditional expected purchases E[Y(t) | x, t_x, T]: lower, upper.
+function Model:conditional_purchases_interval(t, x, t_x, T, level)
+  return predict_pair(function(n, ...)
+    return core.model_conditional_purchases_interval(self.handle, n, n, level or 0.95, ...)
+  end, t, x, t_x, T)
+end
+
 function Model:expected_purchases(t)
   return predict(function(n, ...) return core.model_expected_purchases(self.handle, n, ...) end, t)
 end
@@ -714,6 +745,13 @@ end
 function Model:purchase_probability(count, t)
   return predict(function(n, ...) return core.model_purchase_probability(self.handle, n, ...) end,
     count, t)
+end
+
+--- P(count purchases in the next t | x, t_x, T): BG/NBD, MBG/NBD, Pareto/NBD.
+function Model:conditional_purchase_probability(count, t, x, t_x, T)
+  return predict(function(n, ...)
+    return core.model_conditional_purchase_probability(self.handle, n, ...)
+  end, count, t, x, t_x, T)
 end
 
 --- Discounted expected residual transactions at a continuous rate per time unit.
@@ -743,9 +781,27 @@ function Model:lifetime_value(purchases, x, t_x, T, mean_spend, opts)
   return scalar and out[1] or out
 end
 
+--- Interval of the lifetime value (arguments as lifetime_value; opts.level, default 0.95):
+-- lower, upper. The purchase model's parameter uncertainty; the spend is taken as known.
+function Model:lifetime_value_interval(purchases, x, t_x, T, mean_spend, opts)
+  opts = opts or {}
+  if not opts.period then error("opts.period (the period length in model time units) is required", 2) end
+  local value = self:expected_spend(x, mean_spend)
+  return predict_pair(function(n, a, b, c, d)
+    return core.model_lifetime_value_interval(purchases.handle, n, n, opts.level or 0.95, a, b, c,
+      d, opts.period, opts.periods or 12, opts.discount or 0.01, opts.margin or 1)
+  end, x, t_x, T, value)
+end
+
 --- Simulated customers observed for T (a table): returns tables x and t_x.
 function Model:simulate(T, seed)
   return core.model_simulate(self.handle, #T, #T, T, seed)
+end
+
+--- The hidden side of m:simulate(T, seed)'s customers: tables of the purchase parameter
+-- (lambda; p for BG/BB), the dropout parameter (p, mu or theta) and alive (1 or 0).
+function Model:simulate_latent(T, seed)
+  return core.model_simulate_latent(self.handle, #T, #T, #T, T, seed)
 end
 
 function Model:to_json() return core.model_to_json(self.handle) end

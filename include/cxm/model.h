@@ -127,11 +127,17 @@ typedef struct cxm_fit_report {
 /** An empty report of the current version, ready for cxm_model_fit_report(). */
 #define CXM_FIT_REPORT_INIT { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0.0, 0.0, 0.0, 0.0 }
 
+/** One month in days: a twelfth of the mean Gregorian year, 365.2425 days (not 30).
+ *  The one month of libcxm: cxm demo, cxm predict's examples, Python's
+ *  customer_lifetime_value(freq=...) and Lua use it; divide by 7 for weeks. */
+#define CXM_DAYS_PER_MONTH (365.2425 / 12.0)
+
 /** Options of cxm_model_lifetime_value(). Initialise with #CXM_VALUE_OPTIONS_INIT. */
 typedef struct cxm_value_options {
     unsigned version;   /**< #CXM_VALUE_OPTIONS_VERSION. */
     double period;      /**< Length of one period in the model's time unit (required, > 0):
-                             e.g. 365.25/12 for months when the model is in days. */
+                             e.g. #CXM_DAYS_PER_MONTH for months when the model is
+                             in days, #CXM_DAYS_PER_MONTH / 7 when it is in weeks. */
     unsigned periods;   /**< Number of periods H summed (default 12). */
     double discount;    /**< Discount rate per period, >= 0 (default 0.01). */
     double margin;      /**< Share of each transaction's value that is profit (default 1). */
@@ -350,6 +356,30 @@ CXM_API int cxm_model_purchase_probability(double *dst, size_t n, const cxm_mode
                                            const double *count, const double *t);
 
 /**
+ * Probability of exactly @p count purchases in the next t time units of
+ * customers with the given histories, P(X(T, T+t) = count | x, t_x, T)
+ * (lifetimes' conditional_probability_of_n_purchases_up_to_time). A customer
+ * who has dropped out makes none; one alive at T is a new customer of the
+ * posterior given alive: Pareto/NBD (r+x, α+T, s, β+T) (Fader & Hardie 2014,
+ * "Deriving the conditional PMF of the Pareto/NBD model"), BG/NBD
+ * (r+x, α+T, a, b+x), MBG/NBD (r+x, α+T, a, b+x+1) without the dropout at
+ * time 0. The probabilities over count = 0, 1, ... sum to 1.
+ * BG/BB and the spend models: #CXM_EUNSUPPORTED.
+ *
+ * @param[out] dst  @p n probabilities in [0, 1].
+ * @param n number of rows.
+ * @param model the model.
+ * @param count whole numbers >= 0 of future purchases.
+ * @param t future lengths >= 0.
+ * @param x,t_x,T the customers' histories (as for cxm_model_fit()).
+ */
+CXM_API int cxm_model_conditional_purchase_probability(double *dst, size_t n,
+                                                       const cxm_model *model,
+                                                       const double *count, const double *t,
+                                                       const double *x, const double *t_x,
+                                                       const double *T);
+
+/**
  * Discounted expected residual transactions: the expected number of future
  * purchases of each customer, each discounted continuously at @p rate per
  * time unit, ∫ e^(−rate·s) dE[Y(s)] over s ≥ 0. From a discount d per
@@ -442,6 +472,122 @@ CXM_API int cxm_model_lifetime_value(double *dst, size_t n, const cxm_model *mod
                                      const double *x, const double *t_x, const double *T,
                                      const double *value, const cxm_value_options *options);
 
+/* ------------------------------------------------------------------ static covariates */
+
+/*
+ * Time-invariant covariates on the purchase and dropout processes
+ * (docs/models.md §1.11), in CLVTools' parameterisation, so that all effects
+ * 0 is the model without covariates:
+ *
+ *   BG/NBD, MBG/NBD:  α_i = α·exp(−γ_p'z_i),  a_i = a·exp(γ_d'z_i),  b_i = b·exp(γ_d'z_i)
+ *   Pareto/NBD:       α_i = α·exp(−γ_p'z_i),  β_i = β·exp(−γ_d'z_i)
+ *
+ * A positive purchase effect raises the purchase rate (α is a scale); a
+ * positive Pareto/NBD dropout effect raises the dropout rate. The effects
+ * are parameters of the model after its own ("purchase.gender",
+ * "dropout.channel"), with standard errors from the same analytic Hessian.
+ * Customers with equal covariates share their parameters, so a fit costs
+ * about one plain fit per distinct covariate vector's rows; a fit takes at
+ * most 65536 distinct vectors (bin continuous covariates first).
+ */
+
+/**
+ * Give a purchase model covariates (or remove them, with 0 and 0): the
+ * effects become parameters after the kind's own, named "purchase.<name>"
+ * and "dropout.<name>". The model becomes empty. #CXM_EUNSUPPORTED for
+ * kinds without covariates (Gamma-Gamma, BG/BB, sBG); #CXM_EINVAL for
+ * missing, empty or repeated names or more than 32 parameters in all.
+ */
+CXM_API int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
+                                     const char *const *purchase_names, size_t dropout_n,
+                                     const char *const *dropout_names);
+
+/** The numbers of purchase and dropout covariates of a model (0 and 0 without). */
+CXM_API int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n,
+                                      const cxm_model *model);
+
+/**
+ * Fit a model with covariates (cxm_model_set_covariates() first) by maximum
+ * likelihood, starting from the fit without covariates (all effects 0).
+ *
+ * @param model    the model; on failure it keeps its state (as cxm_model_fit()).
+ * @param n        number of customers.
+ * @param x,t_x,T  the customers' histories (as cxm_model_fit()).
+ * @param purchase @p n rows of the purchase covariates, row-major (n × purchase_n);
+ *                 NULL when there are none.
+ * @param dropout  @p n rows of the dropout covariates (n × dropout_n), or NULL.
+ * @param weights  customers per row, or NULL.
+ * @param options  as cxm_model_fit(); the penalty applies to every parameter.
+ * @return #CXM_OK, #CXM_ECONVERGE (a covariate that is constant, or two
+ *         that are collinear, leave effects unidentified), #CXM_EINVAL
+ *         naming the row and covariate.
+ */
+CXM_API int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x,
+                                     const double *t_x, const double *T, const double *purchase,
+                                     const double *dropout, const double *weights,
+                                     const cxm_fit_options *options);
+
+/**
+ * The model of one customer: a model of the base kind (no covariates) with
+ * that customer's parameters, on which every prediction of this header
+ * works. From a fitted model it carries the covariance of those parameters
+ * (the delta method, J Σ J'), so that the prediction intervals reflect the
+ * effects' uncertainty too; its likelihood and fit report are the
+ * covariate fit's. Free it with cxm_model_free().
+ *
+ * @param[out] out  the customer's model.
+ * @param model     a model with covariates and parameters.
+ * @param purchase  the customer's purchase covariates (purchase_n values), or NULL when none.
+ * @param dropout   the customer's dropout covariates (dropout_n values), or NULL when none.
+ */
+CXM_API int cxm_model_for_customer(cxm_model **out, const cxm_model *model,
+                                   const double *purchase, const double *dropout);
+
+/* ------------------------------------------------------------------ prediction intervals */
+
+/*
+ * Customer-level intervals that carry the uncertainty of the fitted
+ * parameters into each customer's prediction (docs/models.md §1.10), by the
+ * delta method on the scale where the quantity is unbounded: logit for
+ * P(alive), log for expected purchases and lifetime value; the interval is
+ * symmetric there, so it never leaves the quantity's range. The parameters'
+ * covariance is the fit's (cxm_model_covariance()), so the model must be
+ * fitted (#CXM_ESTATE when its parameters were set by hand). Cost: 2p + 2
+ * predictions of every customer for p parameters, in bounded memory.
+ *
+ * The intervals describe parameter uncertainty only: how well the
+ * population is known, not how many purchases one customer will make
+ * (that is the Poisson spread around the expectation).
+ *
+ * @param[out] dst_lower,dst_upper  @p n lower and upper ends.
+ * @param n      number of customers.
+ * @param model  a fitted purchase model.
+ * @param level  coverage in (0, 1), e.g. 0.95.
+ */
+
+/** Interval of P(alive) at @p level (inputs as cxm_model_p_alive()). */
+CXM_API int cxm_model_p_alive_interval(double *dst_lower, double *dst_upper, size_t n,
+                                       const cxm_model *model, double level, const double *x,
+                                       const double *t_x, const double *T);
+
+/** Interval of E[Y(t) | x, t_x, T] at @p level (inputs as cxm_model_conditional_purchases()). */
+CXM_API int cxm_model_conditional_purchases_interval(double *dst_lower, double *dst_upper,
+                                                     size_t n, const cxm_model *model,
+                                                     double level, const double *t,
+                                                     const double *x, const double *t_x,
+                                                     const double *T);
+
+/**
+ * Interval of the lifetime value at @p level (inputs as
+ * cxm_model_lifetime_value()); @p value is taken as known, so the interval
+ * covers the purchase model's uncertainty, not the spend model's.
+ */
+CXM_API int cxm_model_lifetime_value_interval(double *dst_lower, double *dst_upper, size_t n,
+                                              const cxm_model *model, double level,
+                                              const double *x, const double *t_x,
+                                              const double *T, const double *value,
+                                              const cxm_value_options *options);
+
 /* ------------------------------------------------------------------ simulation */
 
 /**
@@ -478,6 +624,29 @@ CXM_API int cxm_model_simulate(double *dst_x, double *dst_t_x, size_t n,
  */
 CXM_API int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model *model,
                                      size_t n, const double *T, unsigned long long seed);
+
+/**
+ * The hidden side of the customers cxm_model_simulate() draws with the same
+ * @p T and @p seed: each one's latent parameters and whether they are still
+ * alive, for checking a model against its own truth (lifetimes'
+ * generate_data columns).
+ *
+ * BG/NBD and MBG/NBD: purchase rate λ, dropout probability p, alive at T.
+ * Pareto/NBD: λ, dropout rate μ, alive at T (death after T).
+ * BG/BB: transaction probability p, dropout probability θ, alive at
+ * opportunity n + 1 (the opportunity P(alive) is about; one more draw).
+ *
+ * @param[out] dst_purchase  @p n purchase parameters (λ, or p for BG/BB).
+ * @param[out] dst_dropout   @p n dropout parameters (p, μ or θ).
+ * @param[out] dst_alive     @p n values, 1 alive, 0 not.
+ * @param n number of customers, as given to cxm_model_simulate().
+ * @param model the model.
+ * @param T the observation lengths given to cxm_model_simulate().
+ * @param seed the seed given to cxm_model_simulate().
+ */
+CXM_API int cxm_model_simulate_latent(double *dst_purchase, double *dst_dropout,
+                                      double *dst_alive, size_t n, const cxm_model *model,
+                                      const double *T, unsigned long long seed);
 
 /**
  * Gamma-Gamma: draw the mean value of x repeat purchases for each customer

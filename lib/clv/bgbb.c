@@ -512,7 +512,8 @@ static int probability(const double *params, double *dst, size_t n, const double
 }
 
 static int simulate(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                    double *times, size_t capacity)
+                    double *times, size_t capacity,
+                    double *latent)
 {
     if (!(T == floor(T) && T >= 0.0))
         return cxm__fail(CXM_EINVAL,
@@ -525,9 +526,12 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     double theta = cxm__rng_beta(rng, params[PG], params[PD]);
     double count = 0.0, last = 0.0;
     size_t stored = 0;
+    int died = 0;
     for (double k = 1.0; k <= T; k += 1.0) {
-        if (cxm__rng_uniform(rng) < theta)
+        if (cxm__rng_uniform(rng) < theta) {
+            died = 1;
             break;
+        }
         if (cxm__rng_uniform(rng) < p) {
             count += 1.0;
             last = k;
@@ -537,6 +541,13 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     }
     *x = count;
     *t_x = last;
+    if (latent) {
+        /* Alive at opportunity n + 1 (the paper's P(alive) and lifetimes'
+         * column): survived every death draw so far and the next one. */
+        latent[0] = p;
+        latent[1] = theta;
+        latent[2] = !died && cxm__rng_uniform(rng) >= theta ? 1.0 : 0.0;
+    }
     if (times && count > (double)capacity) /* the model contract: x is set */
         return cxm__fail(CXM_ERANGE, "%.0f transactions do not fit in the %zu places left", count,
                          capacity);

@@ -727,6 +727,40 @@ static int probability_mbg(const double *params, double *dst, size_t n, const do
     return CXM_OK;
 }
 
+/* Given alive at T, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x+shift), and
+ * the customer, who did not just buy, drops out only after future
+ * purchases: a new BG/NBD customer (shift 0) with those parameters. */
+static int conditional_probability_shift(const double *params, double shift, double *dst,
+                                         size_t n, const double *count, const double *t,
+                                         const double *x, const double *t_x, const double *T)
+{
+    for (size_t i = 0; i < n; i++) {
+        double pa = p_alive_one(params, shift, x[i], t_x[i], T[i]);
+        double post[4];
+        post[PR] = params[PR] + x[i];
+        post[PALPHA] = params[PALPHA] + T[i];
+        post[PA] = params[PA];
+        post[PB] = params[PB] + x[i] + shift;
+        double p = purchase_probability_one(post, 0.0, count[i], t[i]);
+        dst[i] = count[i] == 0.0 ? 1.0 - pa * (1.0 - p) : pa * p;
+    }
+    return CXM_OK;
+}
+
+static int conditional_probability_bg(const double *params, double *dst, size_t n,
+                                      const double *count, const double *t, const double *x,
+                                      const double *t_x, const double *T)
+{
+    return conditional_probability_shift(params, 0.0, dst, n, count, t, x, t_x, T);
+}
+
+static int conditional_probability_mbg(const double *params, double *dst, size_t n,
+                                       const double *count, const double *t, const double *x,
+                                       const double *t_x, const double *T)
+{
+    return conditional_probability_shift(params, 1.0, dst, n, count, t, x, t_x, T);
+}
+
 /* DERT: alive, a customer buys until death; the k-th future purchase
  * happens if the first k−1 did not kill (1−p)^(k−1), at a time whose
  * discount factor has mean (λ/(λ+δ))^k: Σ_k = λ/(pλ + δ). Averaged over the
@@ -766,7 +800,7 @@ static int dert_mbg(const double *params, double *dst, size_t n, double rate, co
  * (J = 1 + geometric failures; MBG may die at 0). Given x and that the x-th
  * purchase is at t_x, earlier purchases are uniform on (0, t_x). */
 static int simulate_shift(const double *params, double shift, cxm_rng *rng, double T, double *x,
-                          double *t_x, double *times, size_t capacity)
+                          double *t_x, double *times, size_t capacity, double *latent)
 {
     double lambda = cxm__rng_gamma(rng, params[PR], params[PALPHA]);
     double p = cxm__rng_beta(rng, params[PA], params[PB]);
@@ -791,6 +825,11 @@ static int simulate_shift(const double *params, double shift, cxm_rng *rng, doub
     }
     *x = count;
     *t_x = last;
+    if (latent) { /* alive at T: no dropout at 0 and fewer purchases than the fatal J-th */
+        latent[0] = lambda;
+        latent[1] = p;
+        latent[2] = !dead_at_zero && N < J ? 1.0 : 0.0;
+    }
     if (times == NULL || count == 0.0)
         return CXM_OK;
     if (count > (double)capacity)
@@ -811,15 +850,15 @@ static int simulate_shift(const double *params, double shift, cxm_rng *rng, doub
 }
 
 static int simulate_bg(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                       double *times, size_t capacity)
+                       double *times, size_t capacity, double *latent)
 {
-    return simulate_shift(params, 0.0, rng, T, x, t_x, times, capacity);
+    return simulate_shift(params, 0.0, rng, T, x, t_x, times, capacity, latent);
 }
 
 static int simulate_mbg(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                        double *times, size_t capacity)
+                        double *times, size_t capacity, double *latent)
 {
-    return simulate_shift(params, 1.0, rng, T, x, t_x, times, capacity);
+    return simulate_shift(params, 1.0, rng, T, x, t_x, times, capacity, latent);
 }
 
 /* ------------------------------------------------------------------ the kinds */
@@ -847,8 +886,12 @@ const cxm__kind cxm__kind_bgnbd = {
     .expected_purchases = expected_bg,
     .conditional_purchases = conditional_bg,
     .purchase_probability = probability_bg,
+    .conditional_probability = conditional_probability_bg,
     .dert = dert_bg,
     .simulate = simulate_bg,
+    /* α_i = α·exp(−γ_p'z); a_i = a·exp(γ_d'z), b_i = b·exp(γ_d'z) (CLVTools). */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 2, 1 }, { 3, 1 } },
 };
 
 static const char *const mbgnbd_aliases[] = { "mbg/nbd", NULL };
@@ -874,6 +917,10 @@ const cxm__kind cxm__kind_mbgnbd = {
     .expected_purchases = expected_mbg,
     .conditional_purchases = conditional_mbg,
     .purchase_probability = probability_mbg,
+    .conditional_probability = conditional_probability_mbg,
     .dert = dert_mbg,
     .simulate = simulate_mbg,
+    /* As BG/NBD's. */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 2, 1 }, { 3, 1 } },
 };

@@ -122,6 +122,8 @@ int cxm_model_create_named(cxm_model **out, const char *name)
 
 void cxm_model_free(cxm_model *model)
 {
+    if (model)
+        cxm__cov_spec_free(model->cov);
     cxm__free(model);
 }
 
@@ -655,6 +657,11 @@ int cxm__evaluator_init(cxm__evaluator *ev, const cxm__kind *kind, const cxm__da
                         unsigned threads)
 {
     memset(ev, 0, sizeof *ev);
+    if (kind->loglik == NULL)
+        return cxm__fail(CXM_EUNSUPPORTED,
+                         "the %s model's likelihood needs each customer's covariates: use "
+                         "cxm_model_fit_covariates()",
+                         kind->title);
     ev->kind = kind;
     ev->data = data;
     ev->threads = threads;
@@ -743,6 +750,8 @@ int cxm__evaluate(cxm__evaluator *ev, const double *params, int order, double *a
     size_t size = cxm__acc_size(kind);
     if (ev->external)
         return evaluate_external(ev, params, order, acc);
+    if (ev->cov)
+        return cxm__cov_evaluate(ev->cov, params, order, acc);
     if (ev->table && kind->table_width > 0)
         kind->fill_table(params, ev->data->group_value, ev->data->ngroups, ev->table);
     if (ev->table && kind->aux_fill)
@@ -1248,6 +1257,11 @@ int cxm_model_fit_columns(cxm_model *model, size_t n, const double *columns,
 
 static int require_columns(const cxm_model *model, size_t wanted, const char *function)
 {
+    if (model->cov)
+        return cxm__fail(CXM_EUNSUPPORTED,
+                         "%s does not apply to the %s model: fit it with "
+                         "cxm_model_fit_covariates()",
+                         function, model->kind->title);
     if (model->kind->ncolumns != wanted || model->kind->loglik == NULL)
         return cxm__fail(CXM_EUNSUPPORTED, "%s does not apply to the %s model", function,
                          model->kind->title);

@@ -8,8 +8,12 @@
 #include "clv/model_internal.h"
 #include "cxm/chunk.h"
 
+typedef struct cxm__cov_spec cxm__cov_spec;
+typedef struct cxm__cov_eval cxm__cov_eval;
+
 struct cxm_model {
-    const cxm__kind *kind;
+    const cxm__kind *kind;           /* the kind, or cov->kind with covariates */
+    cxm__cov_spec *cov;              /* static covariates (covariates.c), or NULL */
     int state;                       /* cxm_model_state */
     unsigned threads;                /* for predictions; 0 = automatic */
     double params[CXM__MAX_PARAMS];
@@ -49,6 +53,9 @@ typedef struct cxm__evaluator {
     cxm_chunk_loglik_fn external;
     void *external_context;
     cxm__data *outside;
+    /* A fit with static covariates: the sums come from one evaluator per
+     * covariate pattern (covariates.c); data holds only the totals. */
+    cxm__cov_eval *cov;
 } cxm__evaluator;
 
 size_t cxm__acc_size(const cxm__kind *kind);
@@ -89,6 +96,10 @@ int cxm__kind_from_name(const char *name, cxm_model_kind *kind);
 const char *cxm__fit_reason_name(int reason);
 int cxm__check_rows(const cxm__kind *kind, size_t n, const double *const *column);
 int cxm__check_weights(size_t n, const double *weights);
+
+/* Static covariates (covariates.c). */
+void cxm__cov_spec_free(cxm__cov_spec *spec);
+int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double *acc);
 
 /* Prediction plumbing. */
 unsigned cxm__model_threads(const cxm_model *model, size_t n);

@@ -26,7 +26,8 @@
 #include "numeric/rng.h"
 
 enum {
-    CXM__MAX_PARAMS = 8,
+    /* A kind's own parameters plus the effects of static covariates. */
+    CXM__MAX_PARAMS = 32,
     CXM__MAX_COLUMNS = 4,
     /* Rows per block in likelihood sums and threaded predictions. Fixed, so
      * that sums do not depend on the number of threads. */
@@ -66,6 +67,12 @@ typedef struct cxm__data {
 } cxm__data;
 
 typedef struct cxm__kind cxm__kind;
+
+/* A parameter that static covariates scale: θ_i = θ·exp(sign·γ'z_i)
+ * (lib/clv/covariates.c). sign 0 ends a kind's list. */
+typedef struct cxm__cov_target {
+    signed char param, sign;
+} cxm__cov_target;
 
 /* One evaluation of the likelihood over rows [begin, end).
  * acc[0] += Σ w·ln L; when order >= 1, acc[1..p] += Σ w·∂ln L/∂θ; when
@@ -111,6 +118,11 @@ struct cxm__kind {
                                  const double *x, const double *t_x, const double *T);
     int (*purchase_probability)(const double *params, double *dst, size_t n,
                                 const double *count, const double *t);
+    /* P(X(T, T+t) = count | x, t_x, T): dropped out (count 0 only), or alive
+     * and then a new customer of the posterior given alive at T. */
+    int (*conditional_probability)(const double *params, double *dst, size_t n,
+                                   const double *count, const double *t, const double *x,
+                                   const double *t_x, const double *T);
     int (*dert)(const double *params, double *dst, size_t n, double rate, const double *x,
                 const double *t_x, const double *T);
     int (*expected_spend)(const double *params, double *dst, size_t n, const double *x,
@@ -119,9 +131,12 @@ struct cxm__kind {
     /* Simulate one customer observed for T: x and t_x from O(1) draws; when
      * times is not NULL, also the x repeat purchase times in increasing order
      * (drawn after the draws that fix x and t_x, so x and t_x are the same
-     * either way). Fails with CXM_ERANGE when x exceeds times_capacity. */
+     * either way). Fails with CXM_ERANGE when x exceeds times_capacity.
+     * When latent is not NULL it receives the customer's two latent
+     * parameters (the purchase one, then the dropout one) and 1 or 0 for
+     * alive at the end; asking for them changes none of the other draws. */
     int (*simulate)(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                    double *times, size_t times_capacity);
+                    double *times, size_t times_capacity, double *latent);
     int (*simulate_spend)(const double *params, cxm_rng *rng, double x, double *mean_spend);
 
     /* Optional cache of per-row terms that depend on columns other than the
@@ -135,6 +150,11 @@ struct cxm__kind {
     size_t (*aux_size)(const cxm__data *data);
     int (*aux_index)(const cxm__data *data, double *aux);
     void (*aux_fill)(const double *params, const cxm__data *data, double *aux, int order);
+
+    /* Static covariates, in CLVTools' parameterisation: the parameters the
+     * purchase-process and the dropout-process covariates scale. A kind
+     * whose purchase list is empty takes no covariates. */
+    cxm__cov_target purchase_targets[2], dropout_targets[2];
 };
 
 /* The table of a kind, or NULL when this version does not implement it. */

@@ -8,6 +8,10 @@
  *              "covariance": [[...], ...], "iterations": 7, "evaluations": 9,
  *              "gradient_norm": 1e-12, "reason": "converged", "message": "..." } }
  *
+ * A model with static covariates adds "covariates": { "purchase": ["gender"],
+ * "dropout": ["channel"] }, and its effects are parameters named
+ * "purchase.gender", "dropout.channel" after the kind's own.
+ *
  * Numbers are written so that they read back to the same doubles. cJSON's
  * own allocations use the C library allocator (its hooks are process-wide);
  * everything handed to the caller comes from cxm__malloc. */
@@ -60,6 +64,71 @@ static int add_number(cJSON *object, const char *name, double value)
     return 1;
 }
 
+/* "covariates": {"purchase": [names], "dropout": [names]}: the effects'
+ * parameters are "<set>.<name>" after the kind's own. */
+static int add_covariates(cJSON *root, const cxm_model *model)
+{
+    size_t count[2];
+    if (cxm_model_covariate_count(&count[0], &count[1], model) != CXM_OK)
+        return 0;
+    if (count[0] + count[1] == 0)
+        return 1;
+    cJSON *cov = cJSON_AddObjectToObject(root, "covariates");
+    size_t index = cxm_model_param_count(model) - count[0] - count[1];
+    for (int set = 0; cov && set < 2; set++) {
+        const char *prefix = set == 0 ? "purchase." : "dropout.";
+        cJSON *names = cJSON_AddArrayToObject(cov, set == 0 ? "purchase" : "dropout");
+        for (size_t i = 0; names && i < count[set]; i++) {
+            cJSON *name = cJSON_CreateString(cxm_model_param_name(model, index++) + strlen(prefix));
+            if (name == NULL)
+                return 0;
+            cJSON_AddItemToArray(names, name);
+        }
+        if (names == NULL)
+            return 0;
+    }
+    return cov != NULL;
+}
+
+/* The names of one set of covariates: an array of strings (absent: none). */
+static int covariate_names(const cJSON *cov, const char *set, const char **names, size_t *n)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cov, set);
+    *n = 0;
+    if (list == NULL)
+        return CXM_OK;
+    if (!cJSON_IsArray(list))
+        return cxm__fail(CXM_EPARSE, "model JSON: 'covariates'.'%s' must be an array of names", set);
+    for (const cJSON *item = list->child; item; item = item->next) {
+        if (!cJSON_IsString(item))
+            return cxm__fail(CXM_EPARSE, "model JSON: 'covariates'.'%s'[%zu] is not a name", set,
+                             *n);
+        if (*n == CXM__MAX_PARAMS)
+            return cxm__fail(CXM_EPARSE, "model JSON: 'covariates'.'%s' has more than %d names",
+                             set, CXM__MAX_PARAMS);
+        names[(*n)++] = item->valuestring;
+    }
+    return CXM_OK;
+}
+
+/* A model file's covariates, set on the new model before its parameters. */
+static int read_covariates(cxm_model *model, const cJSON *root)
+{
+    const cJSON *cov = cJSON_GetObjectItemCaseSensitive(root, "covariates");
+    if (cov == NULL)
+        return CXM_OK;
+    if (!cJSON_IsObject(cov))
+        return cxm__fail(CXM_EPARSE, "model JSON: 'covariates' must be an object");
+    const char *purchase[CXM__MAX_PARAMS], *dropout[CXM__MAX_PARAMS];
+    size_t kp, kd;
+    int status = covariate_names(cov, "purchase", purchase, &kp);
+    if (status == CXM_OK)
+        status = covariate_names(cov, "dropout", dropout, &kd);
+    if (status == CXM_OK)
+        status = cxm_model_set_covariates(model, kp, purchase, kd, dropout);
+    return status == CXM_OK ? status : cxm__fail_prefix_status(CXM_EPARSE, "model JSON: ");
+}
+
 static cJSON *build(const cxm_model *model)
 {
     const cxm__kind *kind = model->kind;
@@ -72,6 +141,7 @@ static cJSON *build(const cxm_model *model)
              cJSON_AddStringToObject(root, "library_version", cxm_version_string()) != NULL &&
              cJSON_AddStringToObject(root, "kind", kind->name) != NULL &&
              cJSON_AddStringToObject(root, "state", state_name(model->state)) != NULL;
+    ok = ok && add_covariates(root, model);
     cJSON *params = ok ? cJSON_AddObjectToObject(root, "parameters") : NULL;
     ok = ok && params != NULL;
     for (size_t i = 0; ok && i < p && model->state != CXM_MODEL_EMPTY; i++)
@@ -79,8 +149,8 @@ static cJSON *build(const cxm_model *model)
     if (ok && model->state == CXM_MODEL_FITTED) {
         cJSON *fit = cJSON_AddObjectToObject(root, "fit");
         ok = fit != NULL;
-        double aic = 2.0 * (double)p - 2.0 * model->log_likelihood;
-        double bic = (double)p * log(model->fitted.observations) - 2.0 * model->log_likelihood;
+        double aic = 0.0, bic = 0.0;
+        ok = ok && cxm_model_aic(&aic, model) == CXM_OK && cxm_model_bic(&bic, model) == CXM_OK;
         ok = ok && add_number(fit, "log_likelihood", model->log_likelihood) &&
              add_number(fit, "observations", model->fitted.observations) &&
              add_number(fit, "rows", model->fitted.rows) &&
@@ -315,6 +385,8 @@ int cxm_model_from_json(cxm_model **out, const char *json)
         status = cxm__fail(CXM_EPARSE, "model JSON: unknown kind '%s'", kind->valuestring);
     else
         status = cxm_model_create(&model, k);
+    if (status == CXM_OK)
+        status = read_covariates(model, root);
     if (status == CXM_OK)
         status = parse(model, root);
     cJSON_Delete(root);

@@ -18,7 +18,7 @@ typedef struct predict_job {
     int which;
 } predict_job;
 
-enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT };
+enum { JOB_P_ALIVE, JOB_EXPECTED, JOB_CONDITIONAL, JOB_PROBABILITY, JOB_DERT, JOB_COND_PROB };
 
 static int predict_hook(const cxm_model *model, const predict_job *job, size_t begin, size_t n)
 {
@@ -36,6 +36,10 @@ static int predict_hook(const cxm_model *model, const predict_job *job, size_t b
     case JOB_PROBABILITY:
         return k->purchase_probability(p, job->dst + begin, n, job->count + begin,
                                        job->t + begin);
+    case JOB_COND_PROB:
+        return k->conditional_probability(p, job->dst + begin, n, job->count + begin,
+                                          job->t + begin, job->x + begin, job->t_x + begin,
+                                          job->T + begin);
     default:
         return k->dert(p, job->dst + begin, n, job->rate, job->x + begin, job->t_x + begin,
                        job->T + begin);
@@ -46,7 +50,8 @@ static int predict_rows(const cxm_model *model, void *context, size_t begin, siz
 {
     static const char *const what[] = { "P(alive)", "the expected number of purchases",
                                         "the conditional expected number of purchases",
-                                        "the probability", "DERT" };
+                                        "the probability", "DERT",
+                                        "the conditional probability" };
     predict_job *job = context;
     int status = predict_hook(model, job, begin, end - begin);
     return status == CXM_OK ? cxm__check_results(job->dst, begin, end, what[job->which])
@@ -116,6 +121,29 @@ int cxm_model_purchase_probability(double *dst, size_t n, const cxm_model *model
     if (status != CXM_OK)
         return status;
     predict_job job = { t, NULL, NULL, NULL, count, 0.0, dst, JOB_PROBABILITY };
+    return cxm__run_rows(model, n, predict_rows, &job);
+}
+
+int cxm_model_conditional_purchase_probability(double *dst, size_t n, const cxm_model *model,
+                                               const double *count, const double *t,
+                                               const double *x, const double *t_x,
+                                               const double *T)
+{
+    int status = cxm__require_hook(
+        model, model ? (const void *)model->kind->conditional_probability : NULL,
+        "conditional purchase-count probabilities");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 6, dst, "dst", count, "count", t, "t", x, "x", t_x,
+                                   "t_x", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, t, "t");
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        status = cxm__check_count(count[i], "count", i);
+    if (status == CXM_OK)
+        status = cxm__check_purchase_rows(model, n, x, t_x, T);
+    if (status != CXM_OK)
+        return status;
+    predict_job job = { t, x, t_x, T, count, 0.0, dst, JOB_COND_PROB };
     return cxm__run_rows(model, n, predict_rows, &job);
 }
 
@@ -431,6 +459,7 @@ static void customer_rng(cxm_rng *rng, unsigned long long seed, size_t i)
 typedef struct simulate_job {
     const double *T;
     double *x, *t_x;
+    double *latent[3]; /* cxm_model_simulate_latent's outputs, or NULL */
     unsigned long long seed;
 } simulate_job;
 
@@ -439,11 +468,16 @@ static int simulate_rows(const cxm_model *model, void *context, size_t begin, si
     simulate_job *job = context;
     for (size_t i = begin; i < end; i++) {
         cxm_rng rng;
+        double x, t_x, latent[3];
         customer_rng(&rng, job->seed, i);
-        int status = model->kind->simulate(model->params, &rng, job->T[i], job->x + i,
-                                           job->t_x + i, NULL, 0);
+        int status = model->kind->simulate(model->params, &rng, job->T[i],
+                                           job->x ? job->x + i : &x,
+                                           job->t_x ? job->t_x + i : &t_x, NULL, 0,
+                                           job->latent[0] ? latent : NULL);
         if (status != CXM_OK)
             return cxm__fail_prefix("customer %zu: ", i);
+        for (int j = 0; j < 3 && job->latent[0]; j++)
+            job->latent[j][i] = latent[j];
     }
     return CXM_OK;
 }
@@ -459,7 +493,24 @@ int cxm_model_simulate(double *dst_x, double *dst_t_x, size_t n, const cxm_model
         status = cxm__check_times(n, T, "T");
     if (status != CXM_OK)
         return status;
-    simulate_job job = { T, dst_x, dst_t_x, seed };
+    simulate_job job = { T, dst_x, dst_t_x, { NULL, NULL, NULL }, seed };
+    return cxm__run_rows(model, n, simulate_rows, &job);
+}
+
+int cxm_model_simulate_latent(double *dst_purchase, double *dst_dropout, double *dst_alive,
+                              size_t n, const cxm_model *model, const double *T,
+                              unsigned long long seed)
+{
+    int status = cxm__require_hook(model, model ? (const void *)model->kind->simulate : NULL,
+                                   "simulated purchases");
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 4, dst_purchase, "dst_purchase", dst_dropout,
+                                   "dst_dropout", dst_alive, "dst_alive", T, "T");
+    if (status == CXM_OK)
+        status = cxm__check_times(n, T, "T");
+    if (status != CXM_OK)
+        return status;
+    simulate_job job = { T, NULL, NULL, { dst_purchase, dst_dropout, dst_alive }, seed };
     return cxm__run_rows(model, n, simulate_rows, &job);
 }
 
@@ -482,7 +533,7 @@ int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model *model, 
         double x = NAN, t_x;
         customer_rng(&rng, seed, i);
         status = model->kind->simulate(model->params, &rng, T[i], &x, &t_x,
-                                       dst ? dst + used : NULL, dst_n - used);
+                                       dst ? dst + used : NULL, dst_n - used, NULL);
         /* A failure before x is known (too many expected purchases) is the
          * customer's; CXM_ERANGE with x means dst is too short. */
         if (status != CXM_OK && (status != CXM_ERANGE || isnan(x)))

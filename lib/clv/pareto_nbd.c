@@ -1087,31 +1087,53 @@ static double log_integral(const prob_integrand *c)
     return prev;
 }
 
+/* P(X(t) = k) of a new customer: alive through t with k purchases, plus
+ * death at τ < t after k purchases (Fader, Hardie & Lee 2005). */
+static double probability_one(const double *params, double k, double tt)
+{
+    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    if (tt == 0.0)
+        return k == 0.0 ? 1.0 : 0.0;
+    /* ln C(k+r−1, k) = −ln B(r, k) − ln k: no difference of two huge ln Γ. */
+    double lc = k > 0.0 ? -cxm__lbeta(r, k) - log(k) : 0.0;
+    double l1 = lc - r * log1p_ratio(tt, alpha) - (k > 0.0 ? k * log1p(alpha / tt) : 0.0) -
+                s * log1p_ratio(tt, beta);
+    prob_integrand c = { k, r, s, alpha, beta, tt };
+    double l2 = lc + log(s) + log_integral(&c);
+    double v = exp(cxm__logaddexp(l1, l2));
+    return v > 1.0 ? 1.0 : v;
+}
+
 static int probability(const double *params, double *dst, size_t n, const double *count,
                        const double *t)
 {
-    double r = params[PR], alpha = params[PALPHA], s = params[PS], beta = params[PBETA];
+    for (size_t i = 0; i < n; i++)
+        dst[i] = probability_one(params, count[i], t[i]);
+    return CXM_OK;
+}
+
+/* Given alive at T the rates are Gamma(r+x, α+T) and Gamma(s, β+T), so the
+ * future is a new customer's with those parameters; dropped out, nothing. */
+static int conditional_probability(const double *params, double *dst, size_t n,
+                                   const double *count, const double *t, const double *x,
+                                   const double *t_x, const double *T)
+{
     for (size_t i = 0; i < n; i++) {
-        double k = count[i], tt = t[i];
-        /* ln C(k+r−1, k) = −ln B(r, k) − ln k: no difference of two huge ln Γ. */
-        double lc = k > 0.0 ? -cxm__lbeta(r, k) - log(k) : 0.0;
-        if (tt == 0.0) {
-            dst[i] = k == 0.0 ? 1.0 : 0.0;
-            continue;
-        }
-        /* Alive through t with k purchases, plus death at τ < t after k purchases. */
-        double l1 = lc - r * log1p_ratio(tt, alpha) - (k > 0.0 ? k * log1p(alpha / tt) : 0.0) -
-                    s * log1p_ratio(tt, beta);
-        prob_integrand c = { k, r, s, alpha, beta, tt };
-        double l2 = lc + log(s) + log_integral(&c);
-        double v = exp(cxm__logaddexp(l1, l2));
-        dst[i] = v > 1.0 ? 1.0 : v;
+        int status;
+        double pa = p_alive_one(params, x[i], t_x[i], T[i], &status);
+        if (status != CXM_OK)
+            return cxm__fail(CXM_EDOMAIN, "element %zu: P(alive) could not be evaluated", i);
+        double post[4] = { params[PR] + x[i], params[PALPHA] + T[i], params[PS],
+                           params[PBETA] + T[i] };
+        double p = probability_one(post, count[i], t[i]);
+        dst[i] = count[i] == 0.0 ? 1.0 - pa * (1.0 - p) : pa * p;
     }
     return CXM_OK;
 }
 
 static int simulate(const double *params, cxm_rng *rng, double T, double *x, double *t_x,
-                    double *times, size_t capacity)
+                    double *times, size_t capacity,
+                    double *latent)
 {
     double lambda = cxm__rng_gamma(rng, params[PR], params[PALPHA]);
     double mu = cxm__rng_gamma(rng, params[PS], params[PBETA]);
@@ -1126,6 +1148,11 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
     double last = N > 0.0 ? span * exp(log(cxm__rng_uniform(rng)) / N) : 0.0;
     *x = N;
     *t_x = last;
+    if (latent) {
+        latent[0] = lambda;
+        latent[1] = mu;
+        latent[2] = death > T ? 1.0 : 0.0;
+    }
     if (times == NULL || N == 0.0)
         return CXM_OK;
     if (N > (double)capacity)
@@ -1170,6 +1197,10 @@ const cxm__kind cxm__kind_pareto_nbd = {
     .expected_purchases = expected,
     .conditional_purchases = conditional,
     .purchase_probability = probability,
+    .conditional_probability = conditional_probability,
     .dert = dert,
     .simulate = simulate,
+    /* α_i = α·exp(−γ_p'z), β_i = β·exp(−γ_d'z) (CLVTools). */
+    .purchase_targets = { { 1, -1 } },
+    .dropout_targets = { { 3, -1 } },
 };

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-enum { CXM__OPTIM_MAX_DIM = 16 };
+enum { CXM__OPTIM_MAX_DIM = 32 };
 
 /* The objective at x: *f always; grad (n values) when not NULL; hess (n×n,
  * row-major) when not NULL. A non-finite *f means "outside the domain" and

@@ -48,11 +48,25 @@ check("gg p", near(q.p, 6.2488, 1e-4), q.p)
 check("gg q", near(q.q, 3.7446, 1e-4), q.q)
 check("gg gamma", near(q.gamma, 15.4477, 1e-4), q.gamma)
 check("E[M]", near(gg:expected_spend(2, 22.35), 24.6586, 1e-3))
-local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+local value = gg:lifetime_value(bg, 2, 30.43, 38.86, 22.35, { period = cxm.DAYS_PER_MONTH / 7 })
 check("lifetime value", value > 0, value)
 check("lifetime value needs a period", not pcall(gg.lifetime_value, gg, bg, 2, 30.43, 38.86, 22.35, {}))
 
-local ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
+local ok, message
+-- Intervals from the fit's covariance: around the estimate, a point where P(alive) is 1.
+local lo, hi = bg:p_alive_interval(2, 30.43, 38.86)
+local est = bg:p_alive(2, 30.43, 38.86)
+check("P(alive) interval", lo < est and est < hi and lo > 0 and hi < 1, lo .. " " .. hi)
+local los, his = bg:p_alive_interval({ 0, 2 }, { 0, 30.43 }, { 38.86, 38.86 }, 0.9)
+check("P(alive) interval table", los[1] == 1 and his[1] == 1 and los[2] > lo and his[2] < hi)
+lo, hi = bg:conditional_purchases_interval(39, 2, 30.43, 38.86)
+check("E[Y] interval", lo < 1.226 and 1.226 < hi, lo .. " " .. hi)
+lo, hi = gg:lifetime_value_interval(bg, 2, 30.43, 38.86, 22.35, { period = 52 / 12 })
+check("lifetime value interval", lo < value and value < hi, lo .. " " .. hi)
+ok, message = pcall(bg.p_alive_interval, bg, 2, 30.43, 38.86, 1.5)
+check("interval level is checked", not ok and message:find("level"), message)
+
+ok, message = pcall(cxm.model("bgnbd").fit, cxm.model("bgnbd"), { 1, 2 }, { 1, 6 }, { 5, 5 })
 check("bad row is an error", not ok and message:find("t_x 6 is greater than T 5"), message)
 ok, message = pcall(function()
   local zeros, zero_t, lengths = {}, {}, {}
@@ -70,6 +84,13 @@ for i = 1, 1000 do lengths[i] = 39 end
 local sx, stx = bg:simulate(lengths, 42)
 local sx2 = bg:simulate(lengths, 42)
 check("simulation", #sx == 1000 and #stx == 1000 and sx[17] == sx2[17])
+local lam, drop, alive = bg:simulate_latent(lengths, 42)
+local consistent = #lam == 1000 and #drop == 1000 and #alive == 1000
+for i = 1, 1000 do
+  consistent = consistent and lam[i] > 0 and drop[i] > 0 and drop[i] < 1
+    and (alive[i] == 0 or alive[i] == 1)
+end
+check("simulated latent rates", consistent)
 
 if failures > 0 then
   print(failures .. " checks failed")

@@ -32,6 +32,15 @@ check("pnbd beta", near(p.beta, 11.669, 0.02), p.beta)
 check("pnbd LL", near(pnbd:log_likelihood(), -9595.0, 0.1), pnbd:log_likelihood())
 local heavy = pnbd:p_alive(221, 103.4, 103.6)
 check("heavy buyer P(alive) in [0, 1]", heavy >= 0 and heavy <= 1, heavy)
+local counts = {}
+for n = 0, 399 do counts[#counts + 1] = n end
+local total = 0
+for _, v in ipairs(pnbd:conditional_purchase_probability(counts, 39, 2, 30.43, 38.86)) do
+  total = total + v
+end
+check("conditional P(X = n) sums to 1", near(total, 1, 1e-10), total)
+check("conditional P(X = n) of a new customer",
+  near(pnbd:conditional_purchase_probability(1, 39, 0, 0, 0), pnbd:purchase_probability(1, 39), 1e-15))
 
 -- BG/BB on the donations
 local fx, ftx, fn, fw = {}, {}, {}, {}

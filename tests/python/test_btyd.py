@@ -1,6 +1,8 @@
 """The lifetimes-compatible BTYD fitters: CDNOW (docs/models.md §1.4, §1.7), pandas in and out,
 errors as cxm exceptions, persistence, simulation and lifetime value."""
 import os
+import re
+import subprocess
 import tempfile
 import unittest
 
@@ -77,6 +79,24 @@ class BetaGeo(unittest.TestCase):
         self.assertAlmostEqual(p.sum(), 1.0, places=9)
         self.assertAlmostEqual((np.arange(2000) * p).sum(),
                                self.bgf.expected_number_of_purchases_up_to_time(39), places=7)
+
+    def test_conditional_probabilities_of_n_purchases(self):
+        # Summed over n they are 1; their mean is E[Y(t) | history] (the hypergeometric
+        # ratio of FHL 2005 equation 10, computed otherwise); a new customer's are the
+        # unconditional ones. MBG/NBD as well.
+        n = np.arange(3000)
+        mbg = cxm.ModifiedBetaGeoFitter().set_params(r=0.525, alpha=6.183, a=0.891, b=1.614)
+        for m in (self.bgf, mbg):
+            for x, t_x, T in ((0, 0, 38.86), (2, 30.43, 38.86), (50, 38.0, 39.0), (3, 1.0, 78)):
+                with self.subTest(model=type(m).__name__, history=(x, t_x, T)):
+                    p = m.conditional_probability_of_n_purchases_up_to_time(n, 39, x, t_x, T)
+                    self.assertTrue(np.all((p >= 0) & (p <= 1)))
+                    self.assertAlmostEqual(p.sum(), 1.0, delta=1e-10)
+                    ey = m.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T)
+                    self.assertAlmostEqual((n * p).sum(), ey, delta=1e-8 * max(ey, 1.0))
+            np.testing.assert_allclose(
+                m.conditional_probability_of_n_purchases_up_to_time(n[:20], 39, 0, 0, 0),
+                m.probability_of_n_purchases_up_to_time(39, n[:20]), rtol=1e-14)
 
     def test_dert_tracking_and_holdout(self):
         f = self.bgf
@@ -210,6 +230,43 @@ class Simulation(unittest.TestCase):
         fit = cxm.BetaGeoFitter().fit(one["frequency"], one["recency"], one["T"])
         z = (fit.params_ - truth.params_).abs() / fit.standard_errors_
         self.assertTrue((z < 4).all(), z)
+
+
+class DemoAgrees(unittest.TestCase):
+    """cxm demo's value of the next 12 months is the API's: same customers, same month
+    (cxm.core.DAYS_PER_MONTH / 7 weeks with freq="W"), same discount."""
+
+    def test_cohort_and_top_customer_values(self):
+        program = os.environ.get("CXM")
+        if not program:
+            self.skipTest("CXM (the built cxm program) is not set")
+        self.assertAlmostEqual(cxm.core.DAYS_PER_MONTH, 365.2425 / 12, places=12)
+        data = os.path.join(os.environ.get("top_srcdir", ".."), "data")
+        log = pd.read_csv(os.path.join(data, "cdnow", "CDNOW_sample.txt"), sep=r"\s+",
+                          header=None, names=["master", "customer", "date", "cds", "dollars"],
+                          dtype={"customer": str, "date": str})
+        s = cxm.calibration_and_holdout_data(
+            log, "customer", "date", calibration_period_end="1997-09-30",
+            observation_period_end="1998-06-30", freq="D", freq_multiplier=7,
+            datetime_format="%Y%m%d", monetary_value_col="dollars")
+        bgf = cxm.BetaGeoFitter().fit(s["frequency_cal"], s["recency_cal"], s["T_cal"])
+        repeat = s[s["frequency_cal"] > 0]
+        ggf = cxm.GammaGammaFitter().fit(repeat["frequency_cal"], repeat["monetary_value_cal"])
+        value = ggf.customer_lifetime_value(bgf, s["frequency_cal"], s["recency_cal"],
+                                            s["T_cal"], s["monetary_value_cal"], time=12,
+                                            discount_rate=0.01, freq="W")
+        done = subprocess.run([program, "demo", "--quiet", "--bootstrap", "0",
+                               "--cdnow", os.path.join(data, "cdnow", "CDNOW_sample.txt")],
+                              capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        cohort = re.search(r"next 12 months: \$([0-9,]+) for the cohort", done.stdout)
+        self.assertIsNotNone(cohort, done.stdout)
+        self.assertEqual(int(cohort.group(1).replace(",", "")), round(value.sum()))
+        # The first row of the top customers: its id and value (whole dollars).
+        top = value.sort_values(ascending=False)
+        row = re.search(r"^ +%s +.* \$([0-9,]+)$" % re.escape(top.index[0]), done.stdout, re.M)
+        self.assertIsNotNone(row, done.stdout)
+        self.assertEqual(int(row.group(1).replace(",", "")), round(top.iloc[0]))
 
 
 if __name__ == "__main__":

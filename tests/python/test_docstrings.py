@@ -6,7 +6,8 @@ import unittest
 
 import cxm
 
-MODULES = ["cxm", "cxm.chain", "cxm.journey", "cxm.sim", "cxm.plotting"]
+MODULES = ["cxm", "cxm.chain", "cxm.journey", "cxm.sim", "cxm.plotting", "cxm.utils",
+           "cxm.datasets"]
 try:
     import dask  # noqa: F401  (cxm.dask needs it)
     MODULES.append("cxm.dask")

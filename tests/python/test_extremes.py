@@ -101,6 +101,18 @@ class PurchaseModels(unittest.TestCase):
                                     lambda rate=rate: m.discounted_expected_residual_transactions(
                                         x, tx, T, rate), 0) for rate in RATES]
                     non_decreasing(self, f"{name} -DERT", [None if d is None else -d for d in dert])
+                    for t in TIMES:
+                        for k in COUNTS:
+                            outcome(self, f"{name} P(X({t}) = {k} | {x}, {tx}, {T})",
+                                    lambda t=t, k=k:
+                                    m.conditional_probability_of_n_purchases_up_to_time(
+                                        k, t, x, tx, T), 0, 1)
+                        probs = outcome(self, f"{name} P(X({t}) = 0..30 | {x}, {tx}, {T})",
+                                        lambda t=t:
+                                        m.conditional_probability_of_n_purchases_up_to_time(
+                                            np.arange(31), t, x, tx, T), 0, 1)
+                        if probs is not None:
+                            self.assertLessEqual(probs.sum(), 1 + 1e-9, f"{name} t={t}")
 
     def test_tracking_holdout_and_simulation(self):
         for name, m in self.models.items():

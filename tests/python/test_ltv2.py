@@ -52,6 +52,41 @@ class ParetoNBD(unittest.TestCase):
         self.assertAlmostEqual((n * probs).sum(),
                                self.pnbd.expected_number_of_purchases_up_to_time(39), delta=1e-8)
 
+    def test_conditional_pmf_against_quadrature(self):
+        """P(X(T, T+t) = n | x, t_x, T) against a double integral over the individual
+        rates (lambda, mu) of the individual-level model: nothing shared with the C code."""
+        params = (0.553, 10.578, 0.606, 11.669)
+        m = cxm.ParetoNBDFitter().set_params(*params)
+        n = np.arange(6)
+        for history in ((0, 0, 0), (0, 0, 38.86), (2, 30.43, 38.86), (7, 10.0, 39.0),
+                        (25, 38.0, 39.0)):
+            with self.subTest(history=history):
+                exact = conditional_pmf_by_quadrature(params, *history, 39.0, n.size)
+                got = m.conditional_probability_of_n_purchases_up_to_time(n, 39.0, *history)
+                np.testing.assert_allclose(got, exact, rtol=1e-9, atol=1e-13)
+        # A new customer (x = t_x = T = 0) is the unconditional P(X(t) = n).
+        np.testing.assert_allclose(
+            m.conditional_probability_of_n_purchases_up_to_time(n, 39.0, 0, 0, 0),
+            m.probability_of_n_purchases_up_to_time(39.0, n), rtol=1e-14)
+
+    def test_conditional_pmf_sums_to_one(self):
+        n = np.arange(600)
+        for x, t_x, T in ((0, 0, 38.86), (2, 30.43, 38.86), (221, 103.4, 103.6),
+                          (1e6, 1.0, 1e3)):
+            for t in (1.0, 39.0, 104.0):
+                with self.subTest(history=(x, t_x, T), t=t):
+                    p = self.pnbd.conditional_probability_of_n_purchases_up_to_time(
+                        n, t, x, t_x, T)
+                    self.assertTrue(np.all((p >= 0) & (p <= 1)))
+                    self.assertAlmostEqual(p.sum(), 1.0, delta=1e-10)
+                    # Its mean is E[Y(t) | history], which the C code computes otherwise.
+                    ey = self.pnbd.conditional_expected_number_of_purchases_up_to_time(
+                        t, x, t_x, T)
+                    self.assertAlmostEqual((n * p).sum(), ey, delta=1e-8 * max(ey, 1.0))
+        self.assertIsInstance(
+            self.pnbd.conditional_probability_of_n_purchases_up_to_time(1, 39, 2, 30.43, 38.86),
+            float)
+
     def test_round_trip(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "pnbd.json")
@@ -59,6 +94,41 @@ class ParetoNBD(unittest.TestCase):
             back = cxm.load_model(path)
             self.assertIsInstance(back, cxm.ParetoNBDFitter)
             pd.testing.assert_series_equal(back.params_, self.pnbd.params_)
+
+
+def conditional_pmf_by_quadrature(params, x, t_x, T, t, nmax, points=1201):
+    """P(X(T, T+t) = n | x, t_x, T), n < nmax, of a Pareto/NBD by the trapezoid rule over
+    ln(lambda) and ln(mu) (smooth, decaying integrands: the rule converges geometrically).
+    Individual level: alive at T with weight lambda^x e^-(lambda+mu)T, dead with weight
+    lambda^x mu/(lambda+mu) (e^-(lambda+mu)t_x - e^-(lambda+mu)T); alive, the next t hold
+    Poisson(lambda t) purchases if the customer outlives t, else Poisson(lambda tau) for a
+    death at tau ~ Exp(mu), whose mixture is mu lambda^n/(lambda+mu)^(n+1) P(n+1, (lambda+mu)t)."""
+    r, alpha, s, beta = params
+
+    def axis(shape, rate):
+        mode = math.log(shape / rate)
+        z = np.linspace(mode - 70.0 / min(shape, 1.0), mode + 6.0, points)
+        log_w = shape * math.log(rate) - math.lgamma(shape) + shape * z - rate * np.exp(z)
+        return np.exp(z), log_w + math.log(z[1] - z[0])
+
+    lam, log_wl = axis(r, alpha)
+    mu, log_wm = axis(s, beta)
+    L, M = np.meshgrid(lam, mu, indexing="ij")
+    S = L + M
+    base = log_wl[:, None] + log_wm[None, :] + x * np.log(L)
+    alive = np.exp(base - S * T)
+    dead = np.exp(base + np.log(M / S) - S * t_x) * -np.expm1(-S * (T - t_x))
+    total = alive.sum() + dead.sum()
+    z = S * t
+    cdf, term = np.zeros_like(z), np.exp(-z)
+    out = []
+    for k in range(nmax):
+        cdf = cdf + term  # P(Poisson(z) <= k)
+        outlives = np.exp(k * np.log(L * t) - L * t - math.lgamma(k + 1) - M * t)
+        dies = M / S * np.exp(k * np.log(L / S)) * np.clip(1.0 - cdf, 0.0, 1.0)
+        out.append(((alive * (outlives + dies)).sum() + (dead.sum() if k == 0 else 0.0)) / total)
+        term = term * z / (k + 1)
+    return np.array(out)
 
 
 def unstructured(rng, n, vectorised):

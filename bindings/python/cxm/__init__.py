@@ -27,6 +27,9 @@ from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
 from . import sim
 from .sim import simulate
 from . import plotting
+from . import generate_data
+from . import utils
+from . import datasets
 
 core.register_error_classes(_ERROR_CLASSES)
 
@@ -45,5 +48,5 @@ __all__ = [
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
     "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
-    "sim", "simulate", "plotting",
+    "sim", "simulate", "plotting", "generate_data", "utils", "datasets",
 ]

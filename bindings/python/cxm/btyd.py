@@ -27,7 +27,11 @@ Differences from lifetimes, on purpose:
 - ``customer_lifetime_value`` takes the period length in the model's time
   unit (``period=``); with ``freq`` only, a month is 365.2425/12 days (not 30).
 - ``save_model`` writes JSON (parameters, covariance, log-likelihood and the
-  library version), not a pickle of the object; the fitted data are not saved.
+  library version, and with ``save_data=True`` the fitted ``data``), not a
+  pickle of the object, so ``cxm predict`` and the other languages read it
+  too. ``save_generate_data_method`` and ``values_to_save`` are accepted and
+  ignored (JSON holds data, not methods). ``pickle`` works as well: a fitter
+  pickles as its JSON model and its other attributes.
 - ``fit``'s other keywords: lifetimes passes them to scipy's minimizer as options;
   libcxm takes ``maxiter`` (its ``max_iterations``) and ``disp`` (``verbose``), and
   ParetoNBDFitter accepts (and has no use for) ``iterative_fitting`` and
@@ -51,6 +55,9 @@ Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
 from __future__ import annotations
 
 import inspect
+import json
+import os
+import tempfile
 from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Optional, Sequence,
                     Tuple, Union, cast)
 
@@ -61,7 +68,7 @@ from . import core
 from ._arrays import (FloatArray, PathLike, Values, as_count, as_float, as_float_array, as_path,
                       as_seed, as_vector, elementwise, same_length, _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
-                      DomainError, RangeError)
+                      DomainError, RangeError, FileError, ParseError)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -81,8 +88,10 @@ MAX_SIMULATED = 10**8
 # Most periods customer_lifetime_value takes (the C interface's unsigned count).
 MAX_VALUE_PERIODS = 2**32 - 1
 
-# Length of a month in a time unit, from the mean Gregorian year (365.2425 days).
-_MONTH = {"D": 365.2425 / 12, "W": 365.2425 / 12 / 7, "M": 1.0, "H": 365.2425 / 12 * 24}
+# Length of a month in a time unit: the library's one month (CXM_DAYS_PER_MONTH, a twelfth
+# of the mean Gregorian year of 365.2425 days), as cxm demo and cxm predict use it.
+_MONTH = {"D": core.DAYS_PER_MONTH, "W": core.DAYS_PER_MONTH / 7, "M": 1.0,
+          "H": core.DAYS_PER_MONTH * 24}
 
 
 # What each named input of the models must be (as_float_array's keywords): counts are whole
@@ -104,6 +113,26 @@ def _elementwise(call: Callable[..., Any], named_inputs: Mapping[str, Any], name
     if all(np.ndim(v) == 0 for v in named_inputs.values()) and np.ndim(result) > 0:
         return float(np.asarray(result).reshape(-1)[0])
     return result
+
+
+def _elementwise_pair(call: Callable[..., Any], named_inputs: Mapping[str, Any],
+                      name: str) -> Tuple[Values, Values]:
+    """(lower, upper) from ``call(dst_lower, dst_upper, *inputs)``, each shaped as
+    _elementwise shapes one result (float, numpy array or pandas Series)."""
+    uppers = []
+
+    def both(dst: FloatArray, *flat: FloatArray) -> None:
+        upper = np.empty_like(dst)
+        call(dst, upper, *flat)
+        uppers.append(upper)
+
+    lower = _elementwise(both, named_inputs, name + "_lower")
+    upper = uppers[0]
+    if isinstance(lower, float):
+        return lower, float(upper[0])
+    if hasattr(lower, "index"):
+        return lower, _pandas().Series(upper, index=lower.index, name=name + "_upper")
+    return lower, upper.reshape(np.shape(lower))
 
 
 def _flat(value: Any, name: str, **checks: Any) -> FloatArray:
@@ -427,18 +456,43 @@ class _Fitter:
 
     def save_model(self, path: PathLike, save_data: bool = True,
                    save_generate_data_method: bool = True, values_to_save: Any = None) -> None:
-        """Write the model as JSON. lifetimes' other arguments are accepted and ignored."""
-        core.model_save(self._model, as_path(path, "path"))
+        """Write the model as JSON, with the fitted ``data`` unless ``save_data=False``
+        (lifetimes' signature; its other two arguments are accepted and ignored). The file
+        is complete or, when writing fails, the earlier one is left as it was."""
+        path = as_path(path, "path")
+        data = getattr(self, "data", None) if save_data else None
+        if data is None:
+            core.model_save(self._model, path)
+            return
+        doc = json.loads(core.model_to_json(self._model))
+        doc[_DATA_KEY] = _frame_to_json(data)
+        _write_whole(path, json.dumps(doc))
 
     def load_model(self, path: PathLike) -> Self:
-        """Read a model written by save_model() (or cxm.load_model's files) into this fitter."""
-        model = core.model_load(as_path(path, "path"))
+        """Read a model written by save_model() (or cxm.load_model's files) into this fitter,
+        with its ``data`` when the file holds them."""
+        model, data = _read_model_file(path)
         if core.model_get_kind(model) != self._kind:
             raise InvalidArgumentError(
                 f"{path}: holds a {core.model_kind_name(core.model_get_kind(model))} model, "
                 f"not a {core.model_kind_name(self._kind)} model")
         self._model = model
+        if data is not None:
+            self.data = data
         return self
+
+    def __getstate__(self) -> Dict[str, Any]:
+        # The C model pickles as its JSON document (exact doubles), the rest as it is.
+        state = self.__dict__.copy()
+        empty = core.model_get_state(self._model) == core.MODEL_EMPTY
+        state["_model"] = None if empty else core.model_to_json(self._model)
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        state = dict(state)
+        text = state.pop("_model", None)
+        self.__dict__.update(state)
+        self._model = core.model_create(self._kind) if text is None else core.model_from_json(text)
 
 
 class _PurchaseFitter(_Fitter):
@@ -506,6 +560,29 @@ class _PurchaseFitter(_Fitter):
             lambda dst, tt, x, r, big: core.model_conditional_purchases(self._model, dst, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
+    def conditional_probability_alive_interval(self, frequency: ArrayLike, recency: ArrayLike,
+                                               T: ArrayLike,
+                                               level: float = 0.95) -> Tuple[Values, Values]:
+        """(lower, upper): an interval of P(alive) per customer at coverage ``level`` that
+        carries the fitted parameters' uncertainty (delta method on the logit scale, from
+        the fit's covariance; docs/models.md section 1.10). Needs a fitted model."""
+        lvl = as_float(level, "level")
+        return _elementwise_pair(
+            lambda lo, hi, x, r, t: core.model_p_alive_interval(self._model, lo, hi, lvl, x, r, t),
+            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
+
+    def conditional_expected_number_of_purchases_up_to_time_interval(
+            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            level: float = 0.95) -> Tuple[Values, Values]:
+        """(lower, upper): an interval of E[Y(t) | frequency, recency, T] per customer at
+        coverage ``level`` from the fitted parameters' uncertainty (delta method on the log
+        scale; docs/models.md section 1.10). Needs a fitted model."""
+        lvl = as_float(level, "level")
+        return _elementwise_pair(
+            lambda lo, hi, tt, x, r, big: core.model_conditional_purchases_interval(
+                self._model, lo, hi, lvl, tt, x, r, big),
+            {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
+
     def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Values:
         """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
         return _elementwise(lambda dst, tt: core.model_expected_purchases(self._model, dst, tt),
@@ -516,6 +593,20 @@ class _PurchaseFitter(_Fitter):
         return _elementwise(
             lambda dst, nn, tt: core.model_purchase_probability(self._model, dst, nn, tt),
             {"n": n, "t": t}, "probability")
+
+    def conditional_probability_of_n_purchases_up_to_time(self, n: ArrayLike, t: ArrayLike,
+                                                          frequency: ArrayLike,
+                                                          recency: ArrayLike,
+                                                          T: ArrayLike) -> Values:
+        """P(n purchases in the next t time units | frequency, recency, T) (lifetimes'
+        signature; lifetimes has it for Pareto/NBD only). A customer who has dropped out
+        makes none; one still alive buys as a new customer of the posterior given alive
+        (Pareto/NBD: Fader & Hardie 2014, "Deriving the conditional PMF of the Pareto/NBD
+        model"). Summed over n = 0, 1, ... it is 1."""
+        return _elementwise(
+            lambda dst, nn, tt, x, r, big: core.model_conditional_purchase_probability(
+                self._model, dst, nn, tt, x, r, big),
+            {"n": n, "t": t, "frequency": frequency, "recency": recency, "T": T}, "probability")
 
     def discounted_expected_residual_transactions(self, frequency: ArrayLike, recency: ArrayLike,
                                                   T: ArrayLike, discount_rate: float) -> Values:
@@ -714,36 +805,146 @@ class GammaGammaFitter(_Fitter):
         value, and raises :class:`cxm.DomainError` when more than 1000 periods would (e.g.
         ``time=10**6`` at ``discount_rate=1e-6``).
         """
-        if not isinstance(transaction_prediction_model, _PurchaseFitter):
-            raise ArgumentTypeError(
-                "transaction_prediction_model must be a fitted purchase model (BetaGeoFitter, "
-                f"ModifiedBetaGeoFitter, ParetoNBDFitter), got {type(transaction_prediction_model).__name__}")
-        if period is None:
-            if not isinstance(freq, str) or freq not in _MONTH:
-                raise InvalidArgumentError(
-                    f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
-                    "model's time unit with period=")
-            period = _MONTH[freq]
-        options = (as_float(period, "period", positive=True), _whole_periods(time),
-                   as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
+        model, options = _value_options(transaction_prediction_model, time, discount_rate, freq,
+                                        period, margin)
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
-        model = transaction_prediction_model._model
         return _elementwise(
             lambda dst, x, r, big, v: core.model_lifetime_value(model, dst, x, r, big, v, *options),
             {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
+
+    def customer_lifetime_value_interval(self, transaction_prediction_model: _PurchaseFitter,
+                                         frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                                         monetary_value: ArrayLike, time: int = 12,
+                                         discount_rate: float = 0.01, freq: str = "D",
+                                         period: Optional[float] = None, margin: float = 1.0,
+                                         level: float = 0.95) -> Tuple[Values, Values]:
+        """(lower, upper): an interval of customer_lifetime_value (same arguments) at
+        coverage ``level`` from the purchase model's fitted parameters (delta method on the
+        log scale; docs/models.md section 1.10). The expected spend is taken as known: the
+        interval does not include the spend model's uncertainty."""
+        lvl = as_float(level, "level")
+        model, options = _value_options(transaction_prediction_model, time, discount_rate, freq,
+                                        period, margin)
+        spend = self.conditional_expected_average_profit(frequency, monetary_value)
+        return _elementwise_pair(
+            lambda lo, hi, x, r, big, v: core.model_lifetime_value_interval(
+                model, lo, hi, lvl, x, r, big, v, *options),
+            {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
+
+
+def _value_options(transaction_prediction_model: _PurchaseFitter, time: int,
+                   discount_rate: float, freq: str, period: Optional[float],
+                   margin: float) -> Tuple[Any, Tuple[float, int, float, float]]:
+    """The purchase model's handle and the lifetime-value options of the C API."""
+    if not isinstance(transaction_prediction_model, _PurchaseFitter):
+        raise ArgumentTypeError(
+            "transaction_prediction_model must be a fitted purchase model (BetaGeoFitter, "
+            f"ModifiedBetaGeoFitter, ParetoNBDFitter), got {type(transaction_prediction_model).__name__}")
+    if period is None:
+        if not isinstance(freq, str) or freq not in _MONTH:
+            raise InvalidArgumentError(
+                f"freq {freq!r} is not one of {sorted(_MONTH)}: give the period length in the "
+                "model's time unit with period=")
+        period = _MONTH[freq]
+    options = (as_float(period, "period", positive=True), _whole_periods(time),
+               as_float(discount_rate, "discount_rate"), as_float(margin, "margin"))
+    return transaction_prediction_model._model, options
 
 
 _FITTERS = {core.MODEL_BGNBD: BetaGeoFitter, core.MODEL_MBGNBD: ModifiedBetaGeoFitter,
             core.MODEL_GAMMA_GAMMA: GammaGammaFitter}
 
 
+# The key of save_model's data in the model's JSON document (the C reader ignores it).
+_DATA_KEY = "data"
+
+# Files larger than this the C reader refuses (cxm_model_load); Python reads them.
+_C_READ_LIMIT = 64 << 20
+
+
+def _frame_to_json(frame: pd.DataFrame) -> Dict[str, Any]:
+    """A DataFrame as {"columns": {name: [numbers]}, "index": [...], "index_name": ...}:
+    Python's JSON writes every double exactly. An index of other than numbers and strings
+    is kept as strings."""
+    index = frame.index.tolist()
+    try:
+        json.dumps(index)
+    except TypeError:
+        index = [str(v) for v in index]
+    return {"columns": {str(name): np.asarray(frame[name], dtype=float).tolist()
+                        for name in frame.columns},
+            "index": index, "index_name": frame.index.name}
+
+
+def _frame_from_json(value: Any, path: str) -> pd.DataFrame:
+    pd = _pandas()
+    try:
+        frame = pd.DataFrame(value["columns"], index=value["index"])
+        frame.index.name = value.get("index_name")
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ParseError(f"{path}: model JSON: '{_DATA_KEY}' is not a saved data table: {exc}")
+    return frame
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write text to path through a temporary file in the same directory: the file is
+    complete, or the earlier one untouched."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".cxm-model-")
+    except OSError as exc:
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _read_model_file(path: PathLike) -> Tuple[Any, Optional[pd.DataFrame]]:
+    """(model, data or None) from a file written by save_model() or `cxm fit -o`."""
+    path = as_path(path, "path")
+    try:
+        big = os.path.getsize(path) > _C_READ_LIMIT
+    except OSError:
+        big = False  # the C reader names the problem
+    if not big:
+        model = core.model_load(path)  # every error named as the C reader names it
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    else:
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"{path}: not a model JSON document: {exc}") from None
+        if not isinstance(doc, dict):
+            raise ParseError(f"{path}: model JSON: not an object")
+        saved = doc.pop(_DATA_KEY, None)
+        try:
+            model = core.model_from_json(json.dumps(doc))
+        except ParseError as exc:
+            raise ParseError(f"{path}: {exc}") from None
+        doc[_DATA_KEY] = saved
+    data = doc.get(_DATA_KEY)
+    return model, None if data is None else _frame_from_json(data, path)
+
+
 def load_model(path: PathLike) -> _Fitter:
-    """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter."""
-    model = core.model_load(as_path(path, "path"))
+    """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter,
+    with its ``data`` when the file holds them."""
+    model, data = _read_model_file(path)
     kind = core.model_get_kind(model)
     if kind not in _FITTERS:
         raise InvalidArgumentError(f"{path}: no Python class for the "
                                    f"{core.model_kind_name(kind)} model yet")
     fitter = _FITTERS[kind]()
     fitter._model = model
+    if data is not None:
+        fitter.data = data
     return fitter

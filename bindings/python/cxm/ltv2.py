@@ -20,9 +20,10 @@ analytic Hessians, standard errors from the observed information.
 Beyond lifetimes: ``discounted_expected_residual_transactions`` for both
 purchase models (Pareto/NBD: Fader, Hardie & Lee 2005; BG/BB: Fader, Hardie
 & Shang 2010, with a discount rate per opportunity) and the whole sBG model
-(lifetimes has none). lifetimes' ``ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time``
-is not provided; the unconditional ``probability_of_n_purchases_up_to_time``
-is.
+(lifetimes has none). ``ParetoNBDFitter`` has lifetimes'
+``conditional_probability_of_n_purchases_up_to_time(n, t, frequency, recency, T)``
+and the unconditional ``probability_of_n_purchases_up_to_time(t, n)``, both
+exact and summing to 1 over n.
 """
 
 from __future__ import annotations

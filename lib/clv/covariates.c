@@ -1,0 +1,715 @@
+/* Static covariates on the purchase and dropout processes (docs/models.md
+ * §1.11), in CLVTools' parameterisation: a kind names the parameters each
+ * process's covariates scale, and customer i has θ_i = θ·exp(sign·γ'z_i), so
+ * that γ = 0 is the model without covariates.
+ *
+ * A model with covariates has the effects appended to its parameters
+ * ("purchase.gender", "dropout.channel") through a kind of its own, built
+ * here from the base kind. Its likelihood is a sum over covariate patterns:
+ * customers with the same covariates share their parameters, so each
+ * pattern's rows are prepared (merged, grouped) and evaluated by the base
+ * kind at that pattern's parameters, and the chain rule carries gradient
+ * and Hessian to (θ, γ). Categorical covariates (gender, channel) make few
+ * patterns, each as fast as a plain fit of its rows. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clv/model_engine.h"
+#include "core/hash.h"
+#include "core/internal.h"
+#include "numeric/parallel.h"
+
+/* Distinct covariate vectors a fit takes: each is prepared and evaluated on
+ * its own, so that continuous covariates with a value per customer would
+ * cost a table per customer. */
+#define MAX_PATTERNS 65536u
+
+struct cxm__cov_spec {
+    cxm__kind kind;                         /* the base kind with the effects appended */
+    const cxm__kind *base;
+    size_t purchase_n, dropout_n;
+    const char *names[CXM__MAX_PARAMS];
+    cxm__scale scales[CXM__MAX_PARAMS];
+    char title[64];
+    char *store;                            /* the effects' names */
+};
+
+void cxm__cov_spec_free(cxm__cov_spec *spec)
+{
+    if (spec)
+        cxm__free(spec->store);
+    cxm__free(spec);
+}
+
+static int supports_covariates(const cxm__kind *kind)
+{
+    return kind->purchase_targets[0].sign != 0;
+}
+
+/* Names of one set: present, not empty, distinct. */
+static int check_names(size_t n, const char *const *names, const char *set)
+{
+    if (n > 0 && names == NULL)
+        return cxm__fail(CXM_EINVAL, "%s covariate names: NULL for %zu covariates", set, n);
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] == NULL || names[i][0] == '\0')
+            return cxm__fail(CXM_EINVAL, "%s covariate %zu has no name", set, i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return cxm__fail(CXM_EINVAL, "%s covariate '%s' appears twice", set, names[i]);
+    }
+    return CXM_OK;
+}
+
+/* "<set>.<name>" for each effect, in one allocation. */
+static int store_names(cxm__cov_spec *spec, const char *const *purchase,
+                       const char *const *dropout)
+{
+    size_t size = 0, p = spec->base->nparams;
+    for (size_t i = 0; i < spec->purchase_n; i++)
+        size += strlen("purchase.") + strlen(purchase[i]) + 1;
+    for (size_t i = 0; i < spec->dropout_n; i++)
+        size += strlen("dropout.") + strlen(dropout[i]) + 1;
+    spec->store = cxm__malloc(size ? size : 1);
+    if (spec->store == NULL)
+        return CXM_ENOMEM;
+    char *at = spec->store;
+    for (size_t i = 0; i < spec->purchase_n + spec->dropout_n; i++) {
+        int purchase_set = i < spec->purchase_n;
+        const char *name = purchase_set ? purchase[i] : dropout[i - spec->purchase_n];
+        int len = sprintf(at, "%s.%s", purchase_set ? "purchase" : "dropout", name);
+        spec->names[p + i] = at;
+        spec->scales[p + i] = CXM__SCALE_LINEAR;
+        at += len + 1;
+    }
+    return CXM_OK;
+}
+
+int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
+                             const char *const *purchase_names, size_t dropout_n,
+                             const char *const *dropout_names)
+{
+    int status = cxm__check_pointer(model, "model");
+    const cxm__kind *base = model ? (model->cov ? model->cov->base : model->kind) : NULL;
+    if (status == CXM_OK && !supports_covariates(base))
+        status = cxm__fail(CXM_EUNSUPPORTED, "the %s model takes no covariates", base->title);
+    if (status == CXM_OK && base->nparams + purchase_n + dropout_n > CXM__MAX_PARAMS)
+        status = cxm__fail(CXM_EINVAL,
+                           "%zu purchase and %zu dropout covariates: the %s model takes at most "
+                           "%zu in all",
+                           purchase_n, dropout_n, base->title,
+                           (size_t)CXM__MAX_PARAMS - base->nparams);
+    if (status == CXM_OK)
+        status = check_names(purchase_n, purchase_names, "purchase");
+    if (status == CXM_OK)
+        status = check_names(dropout_n, dropout_names, "dropout");
+    if (status != CXM_OK)
+        return status;
+    cxm__cov_spec *spec = NULL;
+    if (purchase_n + dropout_n > 0) {
+        spec = cxm__calloc(1, sizeof *spec);
+        if (spec == NULL)
+            return CXM_ENOMEM;
+        spec->base = base;
+        spec->purchase_n = purchase_n;
+        spec->dropout_n = dropout_n;
+        for (size_t i = 0; i < base->nparams; i++) {
+            spec->names[i] = base->param_names[i];
+            spec->scales[i] = base->scales[i];
+        }
+        status = store_names(spec, purchase_names, dropout_names);
+        if (status != CXM_OK) {
+            cxm__cov_spec_free(spec);
+            return status;
+        }
+        snprintf(spec->title, sizeof spec->title, "%s with covariates", base->title);
+        /* The base kind's data and likelihood terms, none of its per-customer
+         * predictions: those take a customer's own parameters
+         * (cxm_model_for_customer()). */
+        cxm__kind k;
+        memset(&k, 0, sizeof k);
+        k.kind = base->kind;
+        k.name = base->name;
+        k.title = spec->title;
+        k.nparams = base->nparams + purchase_n + dropout_n;
+        k.param_names = spec->names;
+        k.scales = spec->scales;
+        k.ncolumns = base->ncolumns;
+        k.column_names = base->column_names;
+        k.group_column = -1;
+        k.has_hessian = base->has_hessian;
+        k.check_row = base->check_row;
+        k.check_params = base->check_params;
+        spec->kind = k;
+    }
+    cxm__cov_spec_free(model->cov);
+    model->cov = spec;
+    model->kind = spec ? &spec->kind : base;
+    model->state = CXM_MODEL_EMPTY;
+    memset(model->params, 0, sizeof model->params);
+    memset(model->covariance, 0, sizeof model->covariance);
+    return CXM_OK;
+}
+
+int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n, const cxm_model *model)
+{
+    int status = cxm__check_pointer(purchase_n, "purchase_n");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(dropout_n, "dropout_n");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK) {
+        *purchase_n = model->cov ? model->cov->purchase_n : 0;
+        *dropout_n = model->cov ? model->cov->dropout_n : 0;
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------------ one customer's parameters */
+
+/* Customer parameters φ = θ with its targets scaled, and ∂φ/∂(θ, γ):
+ * jac (pb × P, row-major). z holds the purchase then the dropout values. */
+static void customer_params(const cxm__cov_spec *spec, const double *theta, const double *z,
+                            double *phi, double *jac)
+{
+    size_t pb = spec->base->nparams, P = spec->kind.nparams;
+    memcpy(phi, theta, pb * sizeof *phi);
+    if (jac) {
+        memset(jac, 0, pb * P * sizeof *jac);
+        for (size_t j = 0; j < pb; j++)
+            jac[j * P + j] = 1.0;
+    }
+    for (int set = 0; set < 2; set++) {
+        const cxm__cov_target *targets =
+            set == 0 ? spec->base->purchase_targets : spec->base->dropout_targets;
+        size_t count = set == 0 ? spec->purchase_n : spec->dropout_n;
+        size_t first = pb + (set == 0 ? 0 : spec->purchase_n);
+        const double *zs = z + (set == 0 ? 0 : spec->purchase_n);
+        double eta = 0.0;
+        for (size_t c = 0; c < count; c++)
+            eta += theta[first + c] * zs[c];
+        for (int t = 0; t < 2 && targets[t].sign != 0; t++) {
+            size_t j = (size_t)targets[t].param;
+            double s = targets[t].sign, scale = exp(s * eta);
+            phi[j] = theta[j] * scale;
+            if (jac) {
+                jac[j * P + j] = scale;
+                for (size_t c = 0; c < count; c++)
+                    jac[j * P + first + c] = s * zs[c] * phi[j];
+            }
+        }
+    }
+}
+
+int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double *purchase,
+                           const double *dropout)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        *out = NULL;
+    if (status == CXM_OK)
+        status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->cov == NULL)
+        status = cxm__fail(CXM_EINVAL, "the %s model has no covariates", model->kind->title);
+    if (status == CXM_OK && model->state == CXM_MODEL_EMPTY)
+        status = cxm__fail(CXM_ESTATE, "the %s model has no parameters: fit it or set them first",
+                           model->kind->title);
+    if (status != CXM_OK)
+        return status;
+    const cxm__cov_spec *spec = model->cov;
+    double z[CXM__MAX_PARAMS];
+    if (spec->purchase_n > 0 && (status = cxm__check_pointer(purchase, "purchase")) != CXM_OK)
+        return status;
+    if (spec->dropout_n > 0 && (status = cxm__check_pointer(dropout, "dropout")) != CXM_OK)
+        return status;
+    for (size_t c = 0; c < spec->purchase_n + spec->dropout_n; c++) {
+        z[c] = c < spec->purchase_n ? purchase[c] : dropout[c - spec->purchase_n];
+        if (!isfinite(z[c]))
+            return cxm__fail(CXM_EINVAL, "covariate %s is %g, not a finite number",
+                             spec->names[spec->base->nparams + c] , z[c]);
+    }
+    size_t pb = spec->base->nparams, P = spec->kind.nparams;
+    double phi[CXM__MAX_PARAMS], jac[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    customer_params(spec, model->params, z, phi, jac);
+    cxm_model *m = NULL;
+    status = cxm_model_create(&m, spec->base->kind);
+    if (status == CXM_OK)
+        status = cxm_model_set_params(m, phi, pb);
+    if (status != CXM_OK) {
+        cxm_model_free(m);
+        return cxm__fail_prefix("the customer's parameters: ");
+    }
+    m->threads = model->threads;
+    if (model->state == CXM_MODEL_FITTED) {
+        /* Covariance of φ by the delta method, exact for this transform's
+         * first order: J Σ J'. */
+        for (size_t a = 0; a < pb; a++)
+            for (size_t b = 0; b < pb; b++) {
+                double sum = 0.0;
+                for (size_t i = 0; i < P; i++)
+                    for (size_t k = 0; k < P; k++)
+                        sum += jac[a * P + i] * model->covariance[i * P + k] * jac[b * P + k];
+                m->covariance[a * pb + b] = sum;
+            }
+        m->state = CXM_MODEL_FITTED;
+        m->log_likelihood = model->log_likelihood;
+        m->penalty = model->penalty;
+        m->report = model->report;
+        m->fitted = model->fitted;
+        snprintf(m->message, sizeof m->message, "%s", model->message);
+        snprintf(m->fitted_message, sizeof m->fitted_message, "%s", model->fitted_message);
+    }
+    *out = m;
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ the likelihood by pattern */
+
+struct cxm__cov_eval {
+    const cxm__cov_spec *spec;
+    size_t patterns;
+    double *z;                 /* patterns × (purchase_n + dropout_n) */
+    cxm__prepared *prep;       /* per pattern */
+    cxm__evaluator *ev;        /* per pattern, on the base kind */
+    double *columns;           /* the rows regrouped by pattern (ncolumns + 1 weight) */
+};
+
+static void cov_eval_free(cxm__cov_eval *ce)
+{
+    for (size_t k = 0; ce->ev && k < ce->patterns; k++) {
+        cxm__evaluator_free(&ce->ev[k]);
+        cxm__prepared_free(&ce->prep[k]);
+    }
+    cxm__free(ce->z);
+    cxm__free(ce->prep);
+    cxm__free(ce->ev);
+    cxm__free(ce->columns);
+    memset(ce, 0, sizeof *ce);
+}
+
+/* The pattern of each row: rows with the same covariate values (bit for
+ * bit, −0 = +0) share one. Fills ce->z and pattern[]; CXM_EINVAL beyond
+ * MAX_PATTERNS. */
+static int find_patterns(cxm__cov_eval *ce, size_t n, const double *purchase,
+                         const double *dropout, uint32_t *pattern)
+{
+    const cxm__cov_spec *spec = ce->spec;
+    size_t kp = spec->purchase_n, kd = spec->dropout_n, width = kp + kd;
+    cxm__hash table;
+    cxm__hash_init(&table);
+    int status = CXM_OK;
+    size_t capacity = 0;
+    double row[CXM__MAX_PARAMS];
+    for (size_t i = 0; i < n && status == CXM_OK; i++) {
+        uint64_t h = table.seed;
+        for (size_t c = 0; c < width; c++) {
+            row[c] = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
+            if (row[c] == 0.0)
+                row[c] = 0.0;
+            h = cxm__hash_fold(h, cxm__hash_double(row[c]));
+        }
+        cxm__hash_probe p = cxm__hash_start(&table, cxm__mix64(h));
+        size_t k;
+        int found = 0;
+        while (!found && cxm__hash_next(&table, &p, &k))
+            found = memcmp(ce->z + k * width, row, width * sizeof *row) == 0;
+        if (!found) {
+            k = ce->patterns;
+            if (k >= MAX_PATTERNS) {
+                status = cxm__fail(CXM_EINVAL,
+                                   "more than %u distinct covariate vectors: each is fitted as "
+                                   "a group of its own, so bin continuous covariates (e.g. to "
+                                   "deciles) first",
+                                   MAX_PATTERNS);
+                break;
+            }
+            if (k == capacity) {
+                capacity = capacity ? 2 * capacity : 64;
+                double *grown = cxm__realloc(ce->z, capacity * width * sizeof *grown);
+                if (grown == NULL) {
+                    status = CXM_ENOMEM;
+                    break;
+                }
+                ce->z = grown;
+            }
+            memcpy(ce->z + k * width, row, width * sizeof *row);
+            status = cxm__hash_insert(&table, &p, k);
+            if (status == CXM_OK)
+                ce->patterns++;
+        }
+        pattern[i] = (uint32_t)k;
+    }
+    cxm__hash_free(&table);
+    return status;
+}
+
+/* Regroup the rows by pattern and prepare each pattern's rows on the base
+ * kind (merging identical rows, grouping by x) with its own evaluator. */
+static int prepare_patterns(cxm__cov_eval *ce, size_t n, const double *const *column,
+                            const double *weights, const uint32_t *pattern, unsigned threads,
+                            int compress)
+{
+    const cxm__kind *base = ce->spec->base;
+    size_t ncol = base->ncolumns, P = ce->patterns;
+    size_t *start = cxm__calloc(P + 1, sizeof *start);
+    ce->columns = cxm__malloc((n ? n : 1) * (ncol + 1) * sizeof *ce->columns);
+    ce->prep = cxm__calloc(P, sizeof *ce->prep);
+    ce->ev = cxm__calloc(P, sizeof *ce->ev);
+    if (!start || !ce->columns || !ce->prep || !ce->ev) {
+        cxm__free(start);
+        return CXM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[pattern[i] + 1]++;
+    for (size_t k = 0; k < P; k++)
+        start[k + 1] += start[k];
+    /* A counting sort: each pattern's rows in their original order. */
+    size_t *next = cxm__malloc((P ? P : 1) * sizeof *next);
+    if (next == NULL) {
+        cxm__free(start);
+        return CXM_ENOMEM;
+    }
+    memcpy(next, start, P * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        size_t at = next[pattern[i]]++;
+        for (size_t c = 0; c < ncol; c++)
+            ce->columns[c * n + at] = column[c][i];
+        ce->columns[ncol * n + at] = weights ? weights[i] : 1.0;
+    }
+    cxm__free(next);
+    int status = CXM_OK;
+    for (size_t k = 0; k < P && status == CXM_OK; k++) {
+        size_t rows = start[k + 1] - start[k];
+        const double *cols[CXM__MAX_COLUMNS];
+        for (size_t c = 0; c < ncol; c++)
+            cols[c] = ce->columns + c * n + start[k];
+        status = cxm__prepare(&ce->prep[k], base, rows, cols, ce->columns + ncol * n + start[k],
+                              compress);
+        if (status == CXM_EINVAL) /* weights 0 only: nothing to sum */
+            cxm_error_clear(), status = CXM_OK, ce->prep[k].data.n = 0;
+        else if (status == CXM_OK)
+            status = cxm__evaluator_init(&ce->ev[k], base, &ce->prep[k].data,
+                                         cxm__thread_count(threads, rows, 32768));
+    }
+    cxm__free(start);
+    return status;
+}
+
+/* The chain rule from one pattern's sums in φ (its base parameters) to the
+ * sums in (θ, γ): gradient J'g, Hessian J'HJ + Σ_j g_j·∂²φ_j. */
+static void add_pattern(const cxm__cov_spec *spec, const double *theta, const double *z,
+                        const double *phi, const double *jac, const double *sub, int order,
+                        double *acc)
+{
+    size_t pb = spec->base->nparams, P = spec->kind.nparams;
+    acc[0] += sub[0];
+    if (order < 1)
+        return;
+    const double *g = sub + 1, *H = sub + 1 + pb;
+    for (size_t i = 0; i < P; i++)
+        for (size_t j = 0; j < pb; j++)
+            acc[1 + i] += jac[j * P + i] * g[j];
+    if (order < 2)
+        return;
+    double *out = acc + 1 + P;
+    for (size_t i = 0; i < P; i++)
+        for (size_t k = 0; k < P; k++) {
+            double sum = 0.0;
+            for (size_t a = 0; a < pb; a++) {
+                if (jac[a * P + i] == 0.0)
+                    continue;
+                for (size_t b = 0; b < pb; b++)
+                    sum += jac[a * P + i] * H[a * pb + b] * jac[b * P + k];
+            }
+            out[i * P + k] += sum;
+        }
+    /* Second derivatives of φ_j = θ_j·exp(s·γ'z): ∂²/∂θ_j∂γ_c = s·z_c·φ_j/θ_j,
+     * ∂²/∂γ_c∂γ_d = z_c·z_d·φ_j (s² = 1). */
+    for (int set = 0; set < 2; set++) {
+        const cxm__cov_target *targets =
+            set == 0 ? spec->base->purchase_targets : spec->base->dropout_targets;
+        size_t count = set == 0 ? spec->purchase_n : spec->dropout_n;
+        size_t first = pb + (set == 0 ? 0 : spec->purchase_n);
+        const double *zs = z + (set == 0 ? 0 : spec->purchase_n);
+        for (int t = 0; t < 2 && targets[t].sign != 0; t++) {
+            size_t j = (size_t)targets[t].param;
+            double s = targets[t].sign;
+            for (size_t c = 0; c < count; c++) {
+                double cross = g[j] * s * zs[c] * phi[j] / theta[j];
+                out[j * P + first + c] += cross;
+                out[(first + c) * P + j] += cross;
+                for (size_t d = 0; d < count; d++)
+                    out[(first + c) * P + first + d] += g[j] * zs[c] * zs[d] * phi[j];
+            }
+        }
+    }
+}
+
+int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double *acc)
+{
+    const cxm__cov_spec *spec = ce->spec;
+    size_t pb = spec->base->nparams, width = spec->purchase_n + spec->dropout_n;
+    memset(acc, 0, cxm__acc_size(&spec->kind) * sizeof *acc);
+    double phi[CXM__MAX_PARAMS], jac[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double sub[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    for (size_t k = 0; k < ce->patterns; k++) {
+        if (ce->prep[k].data.n == 0)
+            continue;
+        const double *z = ce->z + k * width;
+        customer_params(spec, params, z, phi, jac);
+        /* Effects so large that a pattern's parameters leave the range a
+         * fit may reach: no likelihood there (the optimiser steps back). */
+        int valid = 1;
+        for (size_t j = 0; j < pb; j++)
+            valid = valid && isfinite(phi[j]) &&
+                    (spec->base->scales[j] != CXM__SCALE_LOG ||
+                     (phi[j] >= CXM__PARAM_MIN && phi[j] <= CXM__PARAM_MAX));
+        if (!valid) {
+            acc[0] = -INFINITY;
+            return CXM_OK;
+        }
+        int status = cxm__evaluate(&ce->ev[k], phi, order, sub);
+        if (status != CXM_OK)
+            return status;
+        add_pattern(spec, params, z, phi, jac, sub, order, acc);
+    }
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ the fit */
+
+/* Every row valid and every covariate finite, named by row and covariate. */
+static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *const *column,
+                           const double *purchase, const double *dropout, const double *weights)
+{
+    size_t kp = spec->purchase_n, kd = spec->dropout_n, pb = spec->base->nparams;
+    int status = cxm__check_arrays(n, 3, column[0], "x", column[1], "t_x", column[2], "T");
+    if (status == CXM_OK && kp > 0)
+        status = cxm__check_arrays(n, 1, purchase, "purchase");
+    if (status == CXM_OK && kd > 0)
+        status = cxm__check_arrays(n, 1, dropout, "dropout");
+    if (status == CXM_OK)
+        status = cxm__check_rows(spec->base, n, column);
+    if (status == CXM_OK)
+        status = cxm__check_weights(n, weights);
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        for (size_t c = 0; c < kp + kd; c++) {
+            double v = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
+            if (!isfinite(v))
+                return cxm__fail(CXM_EINVAL, "element %zu: covariate %s is %g, not a finite number",
+                                 i, spec->names[pb + c], v);
+        }
+    if (status == CXM_OK && n == 0)
+        status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", spec->kind.title);
+    return status;
+}
+
+/* Each set's covariates must vary and not be collinear (with the constant
+ * the scale parameter already is): else their effects are not identified
+ * and the Hessian is singular, which rounding can hide. Checked on the
+ * weighted covariance of each set by Cholesky with pivots relative to the
+ * diagonal. */
+static int check_design(const cxm__cov_eval *ce, const uint32_t *pattern, size_t n,
+                        const double *weights)
+{
+    const cxm__cov_spec *spec = ce->spec;
+    size_t width = spec->purchase_n + spec->dropout_n, pb = spec->base->nparams;
+    double *count = cxm__calloc(ce->patterns ? ce->patterns : 1, sizeof *count);
+    if (count == NULL)
+        return CXM_ENOMEM;
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double w = weights ? weights[i] : 1.0;
+        count[pattern[i]] += w;
+        total += w;
+    }
+    int status = CXM_OK;
+    for (int set = 0; set < 2 && status == CXM_OK && total > 0.0; set++) {
+        size_t k = set == 0 ? spec->purchase_n : spec->dropout_n;
+        size_t first = set == 0 ? 0 : spec->purchase_n;
+        double mean[CXM__MAX_PARAMS] = { 0 }, cov[CXM__MAX_PARAMS * CXM__MAX_PARAMS] = { 0 };
+        for (size_t q = 0; q < ce->patterns; q++)
+            for (size_t c = 0; c < k; c++)
+                mean[c] += count[q] * ce->z[q * width + first + c] / total;
+        for (size_t q = 0; q < ce->patterns; q++)
+            for (size_t a = 0; a < k; a++)
+                for (size_t b = 0; b < k; b++)
+                    cov[a * k + b] += count[q] * (ce->z[q * width + first + a] - mean[a]) *
+                                      (ce->z[q * width + first + b] - mean[b]) / total;
+        for (size_t c = 0; c < k && status == CXM_OK; c++) {
+            double diag = cov[c * k + c];
+            for (size_t j = 0; j < c; j++)
+                cov[c * k + c] -= cov[c * k + j] * cov[c * k + j];
+            double pivot = cov[c * k + c], scale = diag + mean[c] * mean[c];
+            const char *name = spec->names[pb + first + c];
+            if (!(diag > 1e-12 * (scale > 0.0 ? scale : 1.0)))
+                status = cxm__fail(CXM_EINVAL,
+                                   "covariate %s has the same value for every customer: its "
+                                   "effect cannot be told from the model's own scale",
+                                   name);
+            else if (!(pivot > 1e-10 * diag))
+                status = cxm__fail(CXM_EINVAL,
+                                   "covariate %s is a linear combination of the %s covariates "
+                                   "before it: their effects cannot be told apart",
+                                   name, set == 0 ? "purchase" : "dropout");
+            double root = sqrt(pivot);
+            for (size_t r = c + 1; r < k && status == CXM_OK; r++) {
+                double v = cov[r * k + c];
+                for (size_t j = 0; j < c; j++)
+                    v -= cov[r * k + j] * cov[c * k + j];
+                cov[r * k + c] = v / root;
+            }
+            cov[c * k + c] = root;
+        }
+    }
+    cxm__free(count);
+    return status;
+}
+
+/* Large data: the same fit on one customer in k (about 20000 of them)
+ * lands close to the optimum, so that the full data need only a few Newton
+ * passes (as cxm__fit_start does without covariates). */
+static int subsample_start(const cxm_model *model, size_t n, const double *const *column,
+                           const double *purchase, const double *dropout, const double *weights,
+                           const cxm_fit_options *opt, double *theta)
+{
+    const cxm__cov_spec *spec = model->cov;
+    size_t kp = spec->purchase_n, kd = spec->dropout_n, stride = n / 20000;
+    size_t m = (n + stride - 1) / stride;
+    double *buf = cxm__malloc(m * (4 + kp + kd) * sizeof *buf);
+    if (buf == NULL)
+        return CXM_ENOMEM;
+    double *x = buf, *tx = x + m, *T = tx + m, *w = T + m, *zp = w + m, *zd = zp + m * kp;
+    for (size_t k = 0; k < m; k++) {
+        /* One row at a pseudo-random place in each block of `stride`: every
+         * k-th row would alias with covariates that cycle (i mod 2). */
+        size_t i = k * stride + (size_t)(cxm__mix64(k + 1) % stride);
+        if (i >= n)
+            i = n - 1;
+        x[k] = column[0][i], tx[k] = column[1][i], T[k] = column[2][i];
+        w[k] = weights ? weights[i] : 1.0;
+        if (kp)
+            memcpy(zp + k * kp, purchase + i * kp, kp * sizeof *zp);
+        if (kd)
+            memcpy(zd + k * kd, dropout + i * kd, kd * sizeof *zd);
+    }
+    /* A copy of the handle shares the covariates; only its fit is used. */
+    cxm_model sub = *model;
+    cxm_fit_options o = *opt;
+    o.flags &= ~(unsigned)CXM_FIT_WARM_START;
+    o.tolerance = 1e-7;
+    int status = cxm_model_fit_covariates(&sub, m, x, tx, T, kp ? zp : NULL, kd ? zd : NULL, w, &o);
+    if (status == CXM_OK)
+        memcpy(theta, sub.params, spec->kind.nparams * sizeof *theta);
+    cxm__free(buf);
+    return status;
+}
+
+/* Where Newton starts: the model's own parameters for a warm start, else
+ * the fit without covariates (γ = 0 is that model), else the kind's default. */
+static int covariate_start(const cxm_model *model, const cxm__cov_eval *ce, size_t n,
+                           const double *const *column, const double *purchase,
+                           const double *dropout, const double *weights,
+                           const cxm_fit_options *opt, double *theta)
+{
+    const cxm__cov_spec *spec = model->cov;
+    size_t pb = spec->base->nparams, P = spec->kind.nparams;
+    if (opt->flags & CXM_FIT_WARM_START) {
+        if (model->state == CXM_MODEL_EMPTY)
+            return cxm__fail(CXM_ESTATE,
+                             "CXM_FIT_WARM_START needs parameters to start from: set them first");
+        memcpy(theta, model->params, P * sizeof *theta);
+        return CXM_OK;
+    }
+    memset(theta, 0, P * sizeof *theta);
+    if (n > 60000) {
+        int sub = subsample_start(model, n, column, purchase, dropout, weights, opt, theta);
+        if (sub == CXM_OK || sub == CXM_ENOMEM)
+            return sub;
+        cxm_error_clear();
+    }
+    cxm_model *plain = NULL;
+    int status = cxm_model_create(&plain, spec->base->kind);
+    if (status == CXM_OK) {
+        cxm_fit_options o = *opt;
+        o.flags &= ~(unsigned)CXM_FIT_WARM_START;
+        status = cxm__fit(plain, n, column, weights, &o);
+    }
+    if (status == CXM_OK)
+        memcpy(theta, plain->params, pb * sizeof *theta);
+    cxm_model_free(plain);
+    if (status == CXM_ENOMEM)
+        return status;
+    if (status != CXM_OK) {
+        cxm_error_clear();
+        for (size_t k = 0; k < ce->patterns; k++)
+            if (ce->prep[k].data.n > 0) {
+                spec->base->default_start(&ce->prep[k].data, theta);
+                break;
+            }
+    }
+    return CXM_OK;
+}
+
+int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const double *t_x,
+                             const double *T, const double *purchase, const double *dropout,
+                             const double *weights, const cxm_fit_options *options)
+{
+    cxm_fit_options opt;
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->cov == NULL)
+        status = cxm__fail(CXM_EINVAL,
+                           "the %s model has no covariates: name them with "
+                           "cxm_model_set_covariates() first (or fit with cxm_model_fit())",
+                           model->kind->title);
+    if (status == CXM_OK && model->kind->ncolumns != 3)
+        status = cxm__fail(CXM_EUNSUPPORTED, "the %s model is not a purchase model",
+                           model->kind->title);
+    if (status == CXM_OK)
+        status = cxm__read_fit_options(&opt, options);
+    const double *column[CXM__MAX_COLUMNS] = { x, t_x, T };
+    if (status == CXM_OK)
+        status = check_fit_input(model->cov, n, column, purchase, dropout, weights);
+    if (status != CXM_OK)
+        return status;
+
+    cxm__cov_eval ce;
+    memset(&ce, 0, sizeof ce);
+    ce.spec = model->cov;
+    uint32_t *pattern = cxm__malloc(n * sizeof *pattern);
+    if (pattern == NULL)
+        return CXM_ENOMEM;
+    status = find_patterns(&ce, n, purchase, dropout, pattern);
+    if (status == CXM_OK)
+        status = check_design(&ce, pattern, n, weights);
+    if (status == CXM_OK)
+        status = prepare_patterns(&ce, n, column, weights, pattern, opt.threads,
+                                  !(opt.flags & CXM_FIT_NO_COMPRESS));
+    cxm__free(pattern);
+    double theta[CXM__MAX_PARAMS];
+    if (status == CXM_OK)
+        status = covariate_start(model, &ce, n, column, purchase, dropout, weights, &opt, theta);
+    if (status == CXM_OK) {
+        cxm__data totals;
+        memset(&totals, 0, sizeof totals);
+        for (size_t k = 0; k < ce.patterns; k++) {
+            totals.n += ce.prep[k].data.n;
+            totals.total_weight += ce.prep[k].data.n ? ce.prep[k].data.total_weight : 0.0;
+        }
+        if (!(totals.total_weight > 0.0))
+            status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on (every row has "
+                               "weight 0)", model->kind->title);
+        cxm__evaluator ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = model->kind;
+        ev.data = &totals;
+        ev.cov = &ce;
+        if (status == CXM_OK)
+            status = cxm__fit_run(model, &ev, &opt, theta);
+    }
+    cov_eval_free(&ce);
+    return status;
+}
