@@ -72,9 +72,11 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_p_alive_interval;
 %ignore cxm_model_conditional_purchases_interval;
 %ignore cxm_model_lifetime_value_interval;
-/* Static covariates: bound with the Python and Lua covariate APIs (next). */
+/* Static covariates: adapters below; the counts come back as two numbers. */
+%apply size_t *out { size_t *purchase_n, size_t *dropout_n };
+/* The likelihood-ratio test returns (statistic, df, p value). */
+%apply double *OUTPUT { double *statistic, double *df, double *p_value };
 %ignore cxm_model_set_covariates;
-%ignore cxm_model_covariate_count;
 %ignore cxm_model_fit_covariates;
 %ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
@@ -425,5 +427,52 @@ static int cxmb_model_lifetime_value_interval(const cxm_model *model, double *ds
     return status ? status
                   : cxm_model_lifetime_value_interval(dst, dst2, dst_n, model, level, a, b, c, d,
                                                       &o);
+}
+%}
+
+/* ---------------------------------------------------------------- static covariates */
+%rename(model_set_covariates) cxmb_model_set_covariates;
+%rename(model_fit_covariates) cxmb_model_fit_covariates;
+%rename(model_for_customer) cxmb_model_for_customer;
+%inline %{
+/* Purchase covariate names in s1, dropout covariate names in s2. */
+static int cxmb_model_set_covariates(cxm_model *model, const char *const *s1, size_t s1_n,
+                                     const char *const *s2, size_t s2_n)
+{
+    return cxm_model_set_covariates(model, s1_n, s1, s2_n, s2);
+}
+
+/* x, t_x, T; the purchase and dropout covariates as flat row-major arrays
+ * (n × purchase_n, n × dropout_n); weights (empty: none); fit options. */
+static int cxmb_model_fit_covariates(cxm_model *model, const double *a, size_t a_n,
+                                     const double *b, size_t b_n, const double *c, size_t c_n,
+                                     const double *d, size_t d_n, const double *e, size_t e_n,
+                                     const double *w, size_t w_n, double penalty,
+                                     unsigned max_iterations, double tolerance,
+                                     unsigned threads, unsigned flags)
+{
+    size_t kp = 0, kd = 0;
+    cxm_fit_options o;
+    int status = cxm_model_covariate_count(&kp, &kd, model);
+    if (status == CXM_OK) status = cxmb_same_length(a_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(a_n * kp, d_n, "purchase covariates");
+    if (status == CXM_OK) status = cxmb_same_length(a_n * kd, e_n, "dropout covariates");
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    return status ? status
+                  : cxm_model_fit_covariates(model, a_n, a, b, c, kp ? d : NULL, kd ? e : NULL,
+                                             w_n ? w : NULL, &o);
+}
+
+/* One customer's purchase covariates in a, dropout covariates in b. */
+static int cxmb_model_for_customer(cxm_model **out, const cxm_model *model, const double *a,
+                                   size_t a_n, const double *b, size_t b_n)
+{
+    size_t kp = 0, kd = 0;
+    int status = cxm_model_covariate_count(&kp, &kd, model);
+    if (status == CXM_OK) status = cxmb_same_length(kp, a_n, "purchase covariates");
+    if (status == CXM_OK) status = cxmb_same_length(kd, b_n, "dropout covariates");
+    return status ? status : cxm_model_for_customer(out, model, a_n ? a : NULL, b_n ? b : NULL);
 }
 %}

@@ -108,6 +108,9 @@ static void check_recovery(cxm_model_kind kind, const double *truth_params, size
     ck_assert_cxm_ok(cxm_model_log_likelihood(&ll_plain, plain));
     ck_assert_cxm_ok(cxm_model_log_likelihood(&ll, m));
     ck_assert_msg(ll > ll_plain + 10.0, "LL %.3f vs plain %.3f", ll, ll_plain);
+    double stat, df, pvalue;
+    ck_assert_cxm_ok(cxm_model_likelihood_ratio(&stat, &df, &pvalue, plain, m));
+    ck_assert(df == (double)(kp + kd) && pvalue < 1e-10);
     cxm_model_free(plain);
     cxm_model_free(m);
     cxm_model_free(truth);
@@ -241,6 +244,24 @@ START_TEST(no_effect_where_there_is_none)
      * 99.9% point, 13.82. */
     ck_assert(ll >= ll_plain - 1e-6);
     ck_assert_msg(2 * (ll - ll_plain) < 13.82, "LR %.3f", 2 * (ll - ll_plain));
+    /* The test itself: with 2 degrees of freedom P(χ² > s) = exp(−s/2). */
+    double stat, df, pvalue;
+    ck_assert_cxm_ok(cxm_model_likelihood_ratio(&stat, &df, &pvalue, plain, m));
+    ck_assert(df == 2.0);
+    ck_assert(fabs(stat - 2 * (ll - ll_plain)) <= 1e-12 * fabs(ll));
+    ck_assert_msg(fabs(pvalue - exp(-stat / 2)) <= 1e-14, "p %.17g vs %.17g", pvalue,
+                  exp(-stat / 2));
+    ck_assert(pvalue > 0.001);
+    /* Not nested the other way round, nor with a customer's model. */
+    ck_assert_cxm_fails(cxm_model_likelihood_ratio(&stat, &df, &pvalue, m, plain), CXM_EINVAL,
+                        "not nested");
+    cxm_model *one = NULL;
+    double zero = 0.0;
+    ck_assert_cxm_ok(cxm_model_for_customer(&one, m, &zero, &zero));
+    ck_assert_cxm_fails(cxm_model_aic(&stat, one), CXM_EINVAL, "customer's model");
+    ck_assert_cxm_fails(cxm_model_likelihood_ratio(&stat, &df, &pvalue, one, m), CXM_EINVAL,
+                        "customer's model");
+    cxm_model_free(one);
     cxm_model_free(plain);
     cxm_model_free(m);
     cxm_model_free(t);

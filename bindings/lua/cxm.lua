@@ -659,6 +659,11 @@ function Model:standard_errors()
 end
 
 function Model:log_likelihood() return core.model_log_likelihood(self.handle) end
+--- Likelihood-ratio test of this fit within a fuller one (e.g. with covariates):
+-- statistic, degrees of freedom, p value.
+function Model:likelihood_ratio(full)
+  return core.model_likelihood_ratio(self.handle, full.handle)
+end
 function Model:aic() return core.model_aic(self.handle) end
 function Model:bic() return core.model_bic(self.handle) end
 function Model:message() return core.model_fit_message(self.handle) end
@@ -791,6 +796,49 @@ function Model:lifetime_value_interval(purchases, x, t_x, T, mean_spend, opts)
     return core.model_lifetime_value_interval(purchases.handle, n, n, opts.level or 0.95, a, b, c,
       d, opts.period, opts.periods or 12, opts.discount or 0.01, opts.margin or 1)
   end, x, t_x, T, value)
+end
+
+--- Static covariates (docs/models.md §1.11): names of the purchase-process and the
+-- dropout-process covariates (tables of strings; {} for none). The model becomes empty;
+-- the effects are parameters named "purchase.<name>" and "dropout.<name>".
+function Model:set_covariates(purchase, dropout)
+  core.model_set_covariates(self.handle, purchase or {}, dropout or {})
+  return self
+end
+
+--- The numbers of purchase and dropout covariates.
+function Model:covariate_count() return core.model_covariate_count(self.handle) end
+
+-- Rows of covariates ({ {1, 0}, {0, 1}, ... }, one row per customer) as one flat table.
+local function flat_rows(rows, n, width, what)
+  local out = {}
+  if width == 0 then return out end
+  if type(rows) ~= "table" or #rows ~= n then
+    error(("%s covariates: %d rows expected, one per customer"):format(what, n), 3)
+  end
+  for i = 1, n do
+    local row = rows[i]
+    if type(row) ~= "table" or #row ~= width then
+      error(("%s covariates: row %d must hold %d numbers"):format(what, i, width), 3)
+    end
+    for c = 1, width do out[#out + 1] = row[c] end
+  end
+  return out
+end
+
+--- Fit with covariates (set_covariates first): purchase and dropout are tables of rows,
+-- one per customer. opts as for fit.
+function Model:fit_covariates(x, t_x, T, purchase, dropout, opts)
+  local kp, kd = self:covariate_count()
+  core.model_fit_covariates(self.handle, x, t_x, T, flat_rows(purchase, #x, kp, "purchase"),
+    flat_rows(dropout, #x, kd, "dropout"), fit_options(opts))
+  return self
+end
+
+--- One customer's own model (no covariates; every prediction applies to it), from the
+-- customer's purchase and dropout covariates (tables of numbers).
+function Model:for_customer(purchase, dropout)
+  return wrap_model(core.model_for_customer(self.handle, purchase or {}, dropout or {}))
 end
 
 --- Simulated customers observed for T (a table): returns tables x and t_x.

@@ -298,6 +298,20 @@ CXM_API int cxm_model_aic(double *out, const cxm_model *model);
 /** Bayesian information criterion k ln N − 2 ln L (N = customers, the weight sum). */
 CXM_API int cxm_model_bic(double *out, const cxm_model *model);
 
+/**
+ * Likelihood-ratio test of a restricted fit within a full one (e.g. without
+ * and with a covariate, cxm_model_fit_covariates()): the statistic
+ * 2·(ln L_full − ln L_restricted), its degrees of freedom (the difference in
+ * parameter counts) and the p value P(χ²_df > statistic). Both models must
+ * be fitted without a penalty, of the same kind, on the same customers (the
+ * counts are compared; the data themselves are the caller's promise), and
+ * each covariate of the restricted model must be one of the full model's.
+ * #CXM_EINVAL otherwise, or when the full model's likelihood is below the
+ * restricted one's (its fit stopped short of the maximum).
+ */
+CXM_API int cxm_model_likelihood_ratio(double *statistic, double *df, double *p_value,
+                                       const cxm_model *restricted, const cxm_model *full);
+
 /** Standard errors of the estimates (@p n = parameter count). #CXM_ESTATE unless fitted. */
 CXM_API int cxm_model_standard_errors(double *dst, size_t n, const cxm_model *model);
 

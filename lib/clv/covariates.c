@@ -243,6 +243,7 @@ int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double
         return cxm__fail_prefix("the customer's parameters: ");
     }
     m->threads = model->threads;
+    m->customer = 1;
     if (model->state == CXM_MODEL_FITTED) {
         /* Covariance of φ by the delta method, exact for this transform's
          * first order: J Σ J'. */

@@ -12,6 +12,7 @@
 #include "clv/model_engine.h"
 #include "core/hash.h"
 #include "core/internal.h"
+#include "numeric/incomplete.h"
 #include "numeric/linalg.h"
 #include "numeric/optim.h"
 #include "numeric/parallel.h"
@@ -1352,9 +1353,21 @@ int cxm_model_log_likelihood(double *out, const cxm_model *model)
     return status;
 }
 
-int cxm_model_aic(double *out, const cxm_model *model)
+/* A fit's likelihood as a criterion: not a customer's model, whose
+ * likelihood belongs to the covariate fit with more parameters. */
+static int require_criterion(const cxm_model *model)
 {
     int status = require_fitted(model);
+    if (status == CXM_OK && model->customer)
+        status = cxm__fail(CXM_EINVAL,
+                           "a customer's model (cxm_model_for_customer()) carries the likelihood "
+                           "of the fit with covariates: compare that model instead");
+    return status;
+}
+
+int cxm_model_aic(double *out, const cxm_model *model)
+{
+    int status = require_criterion(model);
     if (status == CXM_OK)
         status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
@@ -1364,13 +1377,81 @@ int cxm_model_aic(double *out, const cxm_model *model)
 
 int cxm_model_bic(double *out, const cxm_model *model)
 {
-    int status = require_fitted(model);
+    int status = require_criterion(model);
     if (status == CXM_OK)
         status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
         *out = (double)model->kind->nparams * log(model->fitted.observations) -
                2.0 * model->log_likelihood;
     return status;
+}
+
+/* Is every covariate of `inner` in the same set of `outer`? */
+static int covariates_nested(const cxm_model *inner, const cxm_model *outer)
+{
+    size_t ip = inner->kind->nparams, op = outer->kind->nparams;
+    size_t base = cxm__kind_of(inner->kind->kind)->nparams;
+    for (size_t i = base; i < ip; i++) {
+        int found = 0;
+        for (size_t j = base; j < op && !found; j++)
+            found = strcmp(inner->kind->param_names[i], outer->kind->param_names[j]) == 0;
+        if (!found)
+            return cxm__fail(CXM_EINVAL,
+                             "the models are not nested: %s of the restricted model is not a "
+                             "parameter of the full one",
+                             inner->kind->param_names[i]);
+    }
+    return CXM_OK;
+}
+
+int cxm_model_likelihood_ratio(double *statistic, double *df, double *p_value,
+                               const cxm_model *restricted, const cxm_model *full)
+{
+    int status = cxm__check_pointer(statistic, "statistic");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(df, "df");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(p_value, "p_value");
+    if (status == CXM_OK)
+        status = require_criterion(restricted);
+    if (status == CXM_OK)
+        status = require_criterion(full);
+    if (status != CXM_OK)
+        return status;
+    size_t p0 = restricted->kind->nparams, p1 = full->kind->nparams;
+    double n0 = restricted->fitted.observations, n1 = full->fitted.observations;
+    if (restricted->kind->kind != full->kind->kind || p0 >= p1)
+        return cxm__fail(CXM_EINVAL,
+                         "the models are not nested: a %s model with %zu parameters within a %s "
+                         "model with %zu",
+                         restricted->kind->title, p0, full->kind->title, p1);
+    status = covariates_nested(restricted, full);
+    if (status == CXM_OK && (restricted->penalty != 0.0 || full->penalty != 0.0))
+        status = cxm__fail(CXM_EINVAL,
+                           "a penalised fit's objective is not its likelihood: compare fits "
+                           "without a penalty");
+    if (status == CXM_OK && !(fabs(n0 - n1) <= 1e-9 * fmax(n0, n1)))
+        status = cxm__fail(CXM_EINVAL,
+                           "the fits saw %.17g and %.17g customers: a likelihood ratio compares "
+                           "fits of the same data",
+                           n0, n1);
+    if (status != CXM_OK)
+        return status;
+    double stat = 2.0 * (full->log_likelihood - restricted->log_likelihood);
+    /* The full model contains the restricted one: below 0 only by rounding,
+     * unless its fit stopped short of its maximum. */
+    if (stat < -1e-6 * fmax(1.0, fabs(restricted->log_likelihood)))
+        return cxm__fail(CXM_EINVAL,
+                         "the full model's log-likelihood %.6f is below the restricted one's "
+                         "%.6f: its fit did not reach the maximum, or the data differ",
+                         full->log_likelihood, restricted->log_likelihood);
+    stat = stat > 0.0 ? stat : 0.0;
+    double lower, upper;
+    cxm__gamma_pq(0.5 * (double)(p1 - p0), 0.5 * stat, &lower, &upper);
+    *statistic = stat;
+    *df = (double)(p1 - p0);
+    *p_value = upper;
+    return CXM_OK;
 }
 
 int cxm_model_standard_errors(double *dst, size_t n, const cxm_model *model)

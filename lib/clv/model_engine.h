@@ -14,6 +14,8 @@ typedef struct cxm__cov_eval cxm__cov_eval;
 struct cxm_model {
     const cxm__kind *kind;           /* the kind, or cov->kind with covariates */
     cxm__cov_spec *cov;              /* static covariates (covariates.c), or NULL */
+    int customer;                    /* one customer's model (cxm_model_for_customer()):
+                                        its likelihood is the covariate fit's */
     int state;                       /* cxm_model_state */
     unsigned threads;                /* for predictions; 0 = automatic */
     double params[CXM__MAX_PARAMS];

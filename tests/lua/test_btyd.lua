@@ -92,6 +92,34 @@ for i = 1, 1000 do
 end
 check("simulated latent rates", consistent)
 
+-- Static covariates: a channel that doubles the purchase rate is found again.
+local truth = cxm.model("bgnbd"):set_covariates({ "channel" }, {})
+truth:set_params({ r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, ["purchase.channel"] = math.log(2) })
+local cx, ctx, cT, rows = {}, {}, {}, {}
+for channel = 0, 1 do
+  local customer = truth:for_customer({ channel }, {})
+  local lengths = {}
+  for i = 1, 20000 do lengths[i] = 39 end
+  local sx, stx = customer:simulate(lengths, 11 + channel)
+  for i = 1, #sx do
+    cx[#cx + 1], ctx[#ctx + 1], cT[#cT + 1], rows[#rows + 1] = sx[i], stx[i], 39, { channel }
+  end
+end
+local fitted = cxm.model("bgnbd"):set_covariates({ "channel" }, {})
+fitted:fit_covariates(cx, ctx, cT, rows, nil)
+local effect, se = fitted:params()["purchase.channel"], fitted:standard_errors()["purchase.channel"]
+check("covariate effect recovered", math.abs(effect - math.log(2)) <= 3 * se, effect .. " " .. se)
+local plain_fit = cxm.model("bgnbd"):fit(cx, ctx, cT)
+local stat, df, pvalue = plain_fit:likelihood_ratio(fitted)
+check("likelihood ratio", df == 1 and near(stat, 2 * (fitted:log_likelihood() - plain_fit:log_likelihood()), 1e-6)
+  and pvalue < 1e-6, stat .. " " .. df .. " " .. pvalue)
+local kp, kd = fitted:covariate_count()
+check("covariate count", kp == 1 and kd == 0)
+local one = fitted:for_customer({ 1 }, {})
+check("customer model", near(one:params().alpha, fitted:params().alpha * math.exp(-effect), 1e-12))
+ok, message = pcall(fitted.fit_covariates, fitted, cx, ctx, cT, { { 1 } }, nil)
+check("covariate rows are checked", not ok and message:find("rows expected"), message)
+
 if failures > 0 then
   print(failures .. " checks failed")
   os.exit(1)
