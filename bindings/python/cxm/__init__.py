@@ -11,7 +11,7 @@ carry the library's message.
 250.0
 """
 
-from . import core
+from . import core as core  # "as core": mypy skips the SWIG module (mypy.ini)
 from ._errors import (Error, InvalidArgumentError, ArgumentTypeError, OutOfMemoryError,
                       DomainError, FileError,
                       ParseError, ConvergenceError, StateError, UnsupportedError, RangeError,

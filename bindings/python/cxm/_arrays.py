@@ -9,15 +9,33 @@ values (NaN, infinities, negative or fractional counts, empty arrays,
 mismatched lengths, NUL bytes in text).
 """
 
+from __future__ import annotations
+
 import contextlib
 import numbers
+from typing import (TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Mapping,
+                    Optional, Tuple, TypeVar, Union, cast)
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._errors import ArgumentTypeError, Error, InvalidArgumentError
 
+if TYPE_CHECKING:
+    import os
 
-def _pandas_index(values):
+    import pandas as pd
+
+# The types of the public API's hints. Inputs are numbers, sequences, numpy arrays or
+# pandas Series (ArrayLike); elementwise results are a float for numbers, a pandas Series
+# for a Series and a numpy array otherwise.
+FloatArray = NDArray[np.float64]
+Values = Union[float, FloatArray, "pd.Series"]
+PathLike = Union[str, "os.PathLike[str]"]
+_T = TypeVar("_T")
+
+
+def _pandas_index(values: Iterable[Any]) -> Optional[Tuple[Any, Any]]:
     """The index of the first pandas Series among values, or None."""
     for value in values:
         if type(value).__module__.startswith("pandas") and hasattr(value, "index"):
@@ -25,7 +43,7 @@ def _pandas_index(values):
     return None
 
 
-def _who(index, position):
+def _who(index: Any, position: int) -> str:
     """'customer 10244' for a position of a pandas index: its label, called after what
     the index's name says ('respondent 7'); 'row 5' for an index without a name."""
     name = index.name if isinstance(index.name, str) else ""
@@ -39,10 +57,9 @@ def _who(index, position):
     return f"{kind} {index[position]}"
 
 
-def _named(exc, index):
-    """A library error about element i (exc.element), as the same error naming the
-    customer index[i] in place of the position."""
-    position = exc.element
+def _named(exc: Error, index: Any, position: int) -> Error:
+    """A library error about element ``position`` (exc.element), as the same error naming
+    the customer index[position] in place of the position."""
     prefix = f"element {position}: "
     text = str(exc)
     who = _who(index, position)
@@ -53,7 +70,7 @@ def _named(exc, index):
 
 
 @contextlib.contextmanager
-def customers_named(*values):
+def customers_named(*values: Any) -> Iterator[None]:
     """Library errors about one element name the customer instead of the position when
     one of ``values`` is a pandas Series (or DataFrame) of as many rows: its index label."""
     found = _pandas_index(values)
@@ -62,18 +79,19 @@ def customers_named(*values):
     except Error as exc:
         if found is None or exc.element is None or not 0 <= exc.element < len(found[0]):
             raise
-        raise _named(exc, found[0]) from None
+        raise _named(exc, found[0], exc.element) from None
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _object_elements(raw, name):
+def _object_elements(raw: NDArray[Any], name: str) -> FloatArray:
     """Object arrays (pandas columns of mixed Python values): text and complex
     numbers are refused; None and pandas.NA are missing values (NaN)."""
-    flat = [None if type(item).__name__ == "NAType" else item for item in raw.reshape(-1)]
+    flat: List[Any] = [None if type(item).__name__ == "NAType" else item
+                       for item in raw.reshape(-1)]
     for i, item in enumerate(flat):
         if isinstance(item, (str, bytes)):
             raise ArgumentTypeError(f"{name}{_at(raw.shape, i)} is text ({_describe(item)}), "
@@ -88,7 +106,7 @@ def _object_elements(raw, name):
                     dtype=np.float64).reshape(raw.shape)
 
 
-def _at(shape, flat_index):
+def _at(shape: Tuple[int, ...], flat_index: int) -> str:
     """'[3]' or '[1, 2]' for an element, '' for a scalar."""
     if not shape:
         return ""
@@ -96,7 +114,7 @@ def _at(shape, flat_index):
     return "[" + ", ".join(str(int(k)) for k in position) + "]"
 
 
-def _real(value, name):
+def _real(value: Any, name: str) -> FloatArray:
     """value as a float64 array of real numbers, or ArgumentTypeError."""
     if value is None:
         raise ArgumentTypeError(f"{name} must be numbers, got None")
@@ -120,7 +138,8 @@ def _real(value, name):
     return raw.astype(np.float64, copy=False)
 
 
-def _check_values(array, name, finite, minimum, whole, positive, index=None):
+def _check_values(array: FloatArray, name: str, finite: bool, minimum: Optional[float],
+                  whole: bool, positive: bool, index: Any = None) -> None:
     """The first element that is not finite, below minimum, not positive or
     fractional: a message naming it (by its label in ``index``, a pandas index of
     a 1-D array's rows, else by its position)."""
@@ -151,7 +170,7 @@ def _check_values(array, name, finite, minimum, whole, positive, index=None):
                         array)
 
 
-def _labelled(exc, index, i, array):
+def _labelled(exc: Error, index: Any, i: int, array: FloatArray) -> Error:
     """exc with its element (and customer, for a pandas index of the rows) set."""
     if array.ndim == 1:
         exc.element = i
@@ -160,8 +179,9 @@ def _labelled(exc, index, i, array):
     return exc
 
 
-def as_float_array(value, name, *, finite=False, minimum=None, whole=False, positive=False,
-                   empty=True):
+def as_float_array(value: Any, name: str, *, finite: bool = False,
+                   minimum: Optional[float] = None, whole: bool = False, positive: bool = False,
+                   empty: bool = True) -> FloatArray:
     """A contiguous float64 numpy array of ``value`` (a number, sequence,
     numpy array or pandas object), refused with a message naming ``name``
     when it is not real numbers. ``finite``: no NaN or infinity; ``minimum``:
@@ -177,12 +197,13 @@ def as_float_array(value, name, *, finite=False, minimum=None, whole=False, posi
     return array
 
 
-def as_vector(value, name, **checks):
+def as_vector(value: Any, name: str, **checks: Any) -> FloatArray:
     """as_float_array flattened to one dimension."""
     return np.ascontiguousarray(as_float_array(value, name, **checks).reshape(-1))
 
 
-def as_float(value, name, *, finite=True, minimum=None, positive=False):
+def as_float(value: Any, name: str, *, finite: bool = True, minimum: Optional[float] = None,
+             positive: bool = False) -> float:
     """One real number (finite unless ``finite=False``) as a float."""
     array = as_float_array(value, name, finite=finite, minimum=minimum, positive=positive)
     if array.size != 1:
@@ -190,7 +211,7 @@ def as_float(value, name, *, finite=True, minimum=None, positive=False):
     return float(array.reshape(-1)[0])
 
 
-def as_count(value, name, *, minimum=0, maximum=None):
+def as_count(value: Any, name: str, *, minimum: int = 0, maximum: Optional[int] = None) -> int:
     """A whole number in [minimum, maximum] as an int (exact for large
     Python and numpy integers, e.g. 64-bit seeds)."""
     if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)) \
@@ -200,10 +221,10 @@ def as_count(value, name, *, minimum=0, maximum=None):
     if isinstance(value, (numbers.Integral, np.integer)):
         number = int(value)
     else:
-        number = float(value)
-        if not np.isfinite(number) or number != np.floor(number):
-            raise InvalidArgumentError(f"{name} = {number:g} must be a whole number")
-        number = int(number)
+        real = float(cast(Any, value))
+        if not np.isfinite(real) or real != np.floor(real):
+            raise InvalidArgumentError(f"{name} = {real:g} must be a whole number")
+        number = int(real)
     if number < minimum or (maximum is not None and number > maximum):
         upper = f" and <= {maximum}" if maximum is not None else ""
         raise InvalidArgumentError(f"{name} = {number} must be a whole number >= {minimum}"
@@ -211,12 +232,12 @@ def as_count(value, name, *, minimum=0, maximum=None):
     return number
 
 
-def as_seed(value, name="seed"):
+def as_seed(value: Any, name: str = "seed") -> int:
     """A random seed: a whole number in [0, 2^64)."""
     return as_count(value, name, maximum=2**64 - 1)
 
 
-def as_text(value, name, *, optional=False):
+def as_text(value: Any, name: str, *, optional: bool = False) -> Any:
     """A str without NUL bytes (a C string would end there); None when
     ``optional``."""
     if value is None and optional:
@@ -229,7 +250,7 @@ def as_text(value, name, *, optional=False):
     return value
 
 
-def as_path(value, name):
+def as_path(value: Any, name: str) -> str:
     """A file or directory name (str or os.PathLike) as a str."""
     import os
     if not isinstance(value, (str, os.PathLike)):
@@ -240,7 +261,7 @@ def as_path(value, name):
     return as_text(path, name)
 
 
-def as_choice(value, choices, name):
+def as_choice(value: Any, choices: Iterable[str], name: str) -> str:
     """One of the strings ``choices`` (a dict or a sequence)."""
     if not isinstance(value, str) or value not in choices:
         raise InvalidArgumentError(f"{name} must be one of {', '.join(map(str, choices))}, got "
@@ -248,7 +269,7 @@ def as_choice(value, choices, name):
     return value
 
 
-def as_texts(values, name, *, optional=True):
+def as_texts(values: Any, name: str, *, optional: bool = True) -> List[Any]:
     """A list of str (None kept when ``optional``) from a sequence, each
     without NUL bytes."""
     if values is None:
@@ -263,7 +284,7 @@ def as_texts(values, name, *, optional=True):
     return [as_text(item, f"{name}[{i}]", optional=optional) for i, item in enumerate(items)]
 
 
-def same_length(*named_arrays):
+def same_length(*named_arrays: Tuple[str, Any]) -> None:
     """Every (name, array) pair has as many elements as the first."""
     first_name, first = named_arrays[0]
     for name, array in named_arrays[1:]:
@@ -272,7 +293,7 @@ def same_length(*named_arrays):
                                        f"{first_name} has {np.size(first)}")
 
 
-def named(name, call, *args, of=None):
+def named(name: str, call: Callable[..., _T], *args: Any, of: Any = None) -> _T:
     """``call(*args)``, with ``name: `` in front of a cxm.Error's message: the library
     names the element ("element 3: score 11 is outside ..."), the caller the argument.
     ``of``: the argument as given; a pandas Series names the element by its label."""
@@ -286,7 +307,8 @@ def named(name, call, *args, of=None):
         raise renamed from None
 
 
-def elementwise(call, named_inputs, name="value", checks=None):
+def elementwise(call: Callable[..., Any], named_inputs: Mapping[str, Any], name: str = "value",
+                checks: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Values:
     """Broadcast the inputs, call ``call(dst, *flat_inputs)`` once, reshape.
 
     ``checks`` maps an input's name to as_float_array's keywords (finite,

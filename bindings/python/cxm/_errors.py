@@ -1,5 +1,7 @@
 """The exception hierarchy: every libcxm failure raises a subclass of Error."""
 
+from typing import Any, Dict, Optional, Type, Union
+
 
 class Error(Exception):
     """A libcxm call failed.
@@ -12,11 +14,11 @@ class Error(Exception):
     when the arrays were pandas objects, or None.
     """
 
-    code = None
-    element = None
-    customer = None
+    code: Optional[int] = None
+    element: Optional[int] = None
+    customer: Any = None
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -77,7 +79,7 @@ class NotFoundError(Error, LookupError):
     code = -10
 
 
-ERROR_CLASSES = {cls.code: cls for cls in (
+ERROR_CLASSES: Dict[Union[int, str, None], Type[Error]] = {cls.code: cls for cls in (
     InvalidArgumentError, OutOfMemoryError, DomainError, FileError, ParseError,
     ConvergenceError, StateError, UnsupportedError, RangeError, NotFoundError)}
 ERROR_CLASSES["default"] = Error

@@ -32,29 +32,50 @@ Differences from lifetimes, on purpose:
   too. ``save_generate_data_method`` and ``values_to_save`` are accepted and
   ignored (JSON holds data, not methods). ``pickle`` works as well: a fitter
   pickles as its JSON model and its other attributes.
+- ``fit``'s other keywords: lifetimes passes them to scipy's minimizer as options;
+  libcxm takes ``maxiter`` (its ``max_iterations``) and ``disp`` (``verbose``), and
+  ParetoNBDFitter accepts (and has no use for) ``iterative_fitting`` and
+  ``fit_method``. Any other keyword raises :class:`cxm.ArgumentTypeError` (a
+  TypeError) naming it: a misspelt option does not fit as if it were not there.
+- ``get_params``/``set_params`` have scikit-learn's meaning (constructor arguments,
+  ``type(f)(**f.get_params())`` is an unfitted copy); the fitted parameters are
+  ``params_``, which may also be assigned (or given to ``set_params`` by name) to
+  use parameters without fitting.
 - ``generate_new_data(T, seed=...)`` takes the customers' observation lengths
   and a seed (the same numbers on every platform) and returns frequency,
   recency and T (lifetimes draws T from the fitted data and also returns the
   latent lambda and p).
 
 Beyond lifetimes: ``log_likelihood_``, ``AIC_``, ``BIC_``, ``fit_report_``,
-``set_params``, ``discounted_expected_residual_transactions``,
+``get_params``, ``set_params``, ``discounted_expected_residual_transactions``,
 ``expected_cumulative_transactions`` (the tracking curve),
 ``calibration_holdout`` and ``to_json``.
 """
 
+from __future__ import annotations
+
+import inspect
 import json
 import os
 import tempfile
 import warnings
+from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Optional, Sequence,
+                    Tuple, Union, cast)
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import (as_count, as_float, as_float_array, as_path, as_seed, as_vector,
-                      customers_named, elementwise, same_length, _pandas_index)
+from ._arrays import (FloatArray, PathLike, Values, as_count, as_float, as_float_array, as_path,
+                      as_seed, as_vector, customers_named, elementwise, same_length,
+                      _pandas_index)
 from ._errors import (ArgumentTypeError, InvalidArgumentError, ConvergenceError, StateError,
                       DomainError, RangeError, FileError, ParseError)
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import pandas as pd
 
 __all__ = ["BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model"]
 
@@ -77,8 +98,9 @@ _MONTH = {"D": core.DAYS_PER_MONTH, "W": core.DAYS_PER_MONTH / 7, "M": 1.0,
 
 # What each named input of the models must be (as_float_array's keywords): counts are whole
 # numbers >= 0, times and amounts finite numbers >= 0.
-COUNT = {"whole": True, "minimum": 0}
-NONNEGATIVE = {"finite": True, "minimum": 0}
+COUNT: Dict[str, Any] = {"whole": True, "minimum": 0}
+NONNEGATIVE: Dict[str, Any] = {"finite": True, "minimum": 0}
+_CHECKS: Dict[str, Dict[str, Any]]
 _CHECKS = {"frequency": COUNT, "n": COUNT, "n_periods": COUNT, "m_periods_in_future": COUNT,
            "renewals": COUNT, "periods": {"whole": True, "minimum": 1},
            "active": NONNEGATIVE, "survivors": NONNEGATIVE, "recency": NONNEGATIVE, "T": NONNEGATIVE, "t": NONNEGATIVE,
@@ -87,7 +109,7 @@ _CHECKS = {"frequency": COUNT, "n": COUNT, "n_periods": COUNT, "m_periods_in_fut
            "frequency_holdout": COUNT}
 
 
-def _elementwise(call, named_inputs, name):
+def _elementwise(call: Callable[..., Any], named_inputs: Mapping[str, Any], name: str) -> Values:
     """_arrays.elementwise, with a float for all-scalar inputs (lifetimes returns numbers)."""
     result = elementwise(call, named_inputs, name, _CHECKS)
     if all(np.ndim(v) == 0 for v in named_inputs.values()) and np.ndim(result) > 0:
@@ -95,12 +117,13 @@ def _elementwise(call, named_inputs, name):
     return result
 
 
-def _elementwise_pair(call, named_inputs, name):
+def _elementwise_pair(call: Callable[..., Any], named_inputs: Mapping[str, Any],
+                      name: str) -> Tuple[Values, Values]:
     """(lower, upper) from ``call(dst_lower, dst_upper, *inputs)``, each shaped as
     _elementwise shapes one result (float, numpy array or pandas Series)."""
     uppers = []
 
-    def both(dst, *flat):
+    def both(dst: FloatArray, *flat: FloatArray) -> None:
         upper = np.empty_like(dst)
         call(dst, upper, *flat)
         uppers.append(upper)
@@ -114,12 +137,12 @@ def _elementwise_pair(call, named_inputs, name):
     return lower, upper.reshape(np.shape(lower))
 
 
-def _flat(value, name, **checks):
+def _flat(value: Any, name: str, **checks: Any) -> FloatArray:
     """A 1-D float64 array, checked as _CHECKS says for ``name`` unless told otherwise."""
     return as_vector(value, name, **(checks or _CHECKS.get(name, {"finite": True})))
 
 
-def _columns(*named):
+def _columns(*named: Tuple[Any, str]) -> list[FloatArray]:
     """(value, name) pairs as 1-D arrays of one length; the first must not be empty."""
     arrays = [_flat(value, name) for value, name in named]
     if arrays[0].size == 0:
@@ -128,7 +151,7 @@ def _columns(*named):
     return arrays
 
 
-def _weights(weights, n):
+def _weights(weights: Optional[ArrayLike], n: int) -> FloatArray:
     """Optional weights: an empty array for None, else n finite numbers >= 0."""
     if weights is None:
         return np.empty(0)
@@ -138,17 +161,18 @@ def _weights(weights, n):
     return w
 
 
-def _seed(seed):
+def _seed(seed: Optional[int]) -> int:
     """A seed for the simulators: random for None."""
-    return np.random.SeedSequence().entropy % (1 << 64) if seed is None else as_seed(seed)
+    entropy = cast(int, np.random.SeedSequence().entropy)  # an int when not given one
+    return entropy % (1 << 64) if seed is None else as_seed(seed)
 
 
-def _pandas():
+def _pandas() -> Any:
     import pandas as pd
     return pd
 
 
-def _whole_periods(time):
+def _whole_periods(time: int) -> int:
     """customer_lifetime_value's number of periods, refused beyond MAX_VALUE_PERIODS."""
     periods = as_count(time, "time")
     if periods > MAX_VALUE_PERIODS:
@@ -157,7 +181,7 @@ def _whole_periods(time):
     return periods
 
 
-def _simulated_size(size, name="size"):
+def _simulated_size(size: int, name: str = "size") -> int:
     """A number of customers to simulate, refused beyond MAX_SIMULATED."""
     size = as_count(size, name)
     if size > MAX_SIMULATED:
@@ -169,16 +193,16 @@ def _simulated_size(size, name="size"):
 class _Fitter:
     """What every fitter shares: the C model, parameters, statistics, persistence."""
 
-    _kind = None            # core.MODEL_*
-    _names = ()             # parameter names in libcxm's order
-    _public_names = ()      # the names in params_ (lifetimes')
+    _kind: ClassVar[int]                                  # core.MODEL_*
+    _names: ClassVar[Tuple[str, ...]] = ()         # parameter names in libcxm's order
+    _public_names: ClassVar[Tuple[str, ...]] = ()  # the names in params_ (lifetimes')
 
-    def __init__(self, penalizer_coef=0.0):
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
         self.penalizer_coef = penalizer_coef
         self._model = core.model_create(self._kind)
 
     # ------------------------------------------------------------------ state
-    def __repr__(self):
+    def __repr__(self) -> str:
         cls = type(self).__name__
         state = core.model_get_state(self._model)
         if state == core.MODEL_EMPTY:
@@ -189,17 +213,17 @@ class _Fitter:
             fitted = f" fitted with {self._report()['observations']:.0f} subjects,"
         return f"<cxm.{cls}:{fitted} {params}>"
 
-    def _values(self):
+    def _values(self) -> FloatArray:
         dst = np.empty(len(self._names))
         core.model_params(dst, self._model)
         return dst
 
-    def _require_params(self):
+    def _require_params(self) -> None:
         if core.model_get_state(self._model) == core.MODEL_EMPTY:
             raise StateError(f"{type(self).__name__} has not been fitted: call fit() first, "
                              "or set the parameters with set_params()")
 
-    def _fitted_data(self, what):
+    def _fitted_data(self, what: str) -> pd.DataFrame:
         """The data of the last fit (lifetimes' ``data``), for methods that default to it."""
         data = getattr(self, "data", None)
         if data is None:
@@ -207,7 +231,7 @@ class _Fitter:
                              "first, or give the data")
         return data
 
-    def _report(self):
+    def _report(self) -> Dict[str, Any]:
         dst = np.empty(8)
         core.model_fit_report(self._model, dst)
         keys = ("reason", "iterations", "evaluations", "gradient_norm", "log_likelihood",
@@ -220,16 +244,69 @@ class _Fitter:
         return report
 
     @property
-    def params_(self):
-        """The parameters as a pandas Series (lifetimes' names)."""
+    def params_(self) -> pd.Series:
+        """The parameters as a pandas Series (lifetimes' names). Assign a Series, a dict or
+        a sequence in this order to use given parameters instead of fitting."""
         self._require_params()
         return _pandas().Series(self._values(), index=list(self._public_names))
 
-    def set_params(self, *values, **named):
-        """Use given parameters instead of fitting: ``set_params(r=0.24, alpha=4.4, a=0.79, b=2.4)``.
+    @params_.setter
+    def params_(self, values: Union[Mapping[str, float], ArrayLike]) -> None:
+        if isinstance(values, dict) or hasattr(values, "items"):
+            self._set_model_params((), dict(values.items()))
+        else:
+            self._set_model_params((values,), {})
 
-        Positional values follow ``params_``'s order. Returns self.
+    # ------------------------------------------------------------------ scikit-learn
+    @classmethod
+    def _constructor_names(cls) -> list[str]:
+        """The constructor's argument names, as scikit-learn reads them (no *args/**kwargs)."""
+        signature = inspect.signature(cls.__init__)
+        return sorted(name for name, p in signature.parameters.items()
+                      if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
+        """The constructor arguments as a dict (scikit-learn's meaning), so that
+        ``type(f)(**f.get_params())`` makes an unfitted copy. The fitted parameters are
+        ``params_``."""
+        params: Dict[str, Any] = {}
+        for name in self._constructor_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            params[name] = value
+        return params
+
+    def set_params(self, *values: Any, **named: Any) -> Self:
+        """Set constructor arguments (scikit-learn's meaning): ``set_params(penalizer_coef=0.1)``.
+
+        Names that are not constructor arguments raise :class:`cxm.InvalidArgumentError` (a
+        ValueError, as scikit-learn raises). Returns self.
+
+        The model's parameters may also be given, by name or by position in ``params_``'s
+        order, to use them instead of fitting: ``set_params(r=0.24, alpha=4.4, a=0.79,
+        b=2.4)`` is ``f.params_ = {"r": 0.24, ...}`` and returns self.
         """
+        constructor = self._constructor_names()
+        fitted = set(self._public_names) | set(self._names)
+        unknown = [k for k in named if k.split("__")[0] not in constructor and k not in fitted]
+        if unknown:
+            raise InvalidArgumentError(
+                f"invalid parameter {unknown[0]!r} for {type(self).__name__}: its constructor "
+                f"arguments are {', '.join(constructor)}; its model parameters "
+                + ", ".join(self._public_names))
+        for key in [k for k in named if k not in fitted]:
+            name, _, sub = key.partition("__")
+            if sub:
+                getattr(self, name).set_params(**{sub: named.pop(key)})
+            else:
+                setattr(self, name, named.pop(key))
+        if values or named:
+            self._set_model_params(values, named)
+        return self
+
+    def _set_model_params(self, values: Sequence[Any], named: Dict[str, Any]) -> None:
+        """The model's parameters, by position (a sequence) or by name (a dict)."""
         if values and named:
             raise InvalidArgumentError("give the parameters by position or by name, not both")
         if named:
@@ -255,38 +332,37 @@ class _Fitter:
                 f"{len(self._names)} ({', '.join(self._public_names)})")
         params = np.array([as_float(v, name) for v, name in zip(values, self._public_names)])
         core.model_set_params(self._model, params)
-        return self
 
     @property
-    def log_likelihood_(self):
+    def log_likelihood_(self) -> float:
         """Total log-likelihood at the estimate, comparable to the papers (CDNOW BG/NBD: -9582.4)."""
         self._require_fit()
         return core.model_log_likelihood(self._model)
 
-    def _require_fit(self):
+    def _require_fit(self) -> None:
         if core.model_get_state(self._model) != core.MODEL_FITTED:
             raise StateError(f"{type(self).__name__} has not been fitted: call fit() first "
                              "(set_params() gives no likelihood or standard errors)")
 
     @property
-    def _negative_log_likelihood_(self):
+    def _negative_log_likelihood_(self) -> float:
         """lifetimes' attribute: the mean negative log-likelihood."""
         return -self.log_likelihood_ / self._report()["observations"]
 
     @property
-    def AIC_(self):
+    def AIC_(self) -> float:
         """Akaike information criterion of the fit."""
         self._require_fit()
         return core.model_aic(self._model)
 
     @property
-    def BIC_(self):
+    def BIC_(self) -> float:
         """Bayesian information criterion of the fit (N = number of customers)."""
         self._require_fit()
         return core.model_bic(self._model)
 
     @property
-    def variance_matrix_(self):
+    def variance_matrix_(self) -> pd.DataFrame:
         """Covariance of the estimates (inverse observed information), a DataFrame."""
         self._require_fit()
         p = len(self._names)
@@ -296,7 +372,7 @@ class _Fitter:
         return _pandas().DataFrame(cov.reshape(p, p), index=names, columns=names)
 
     @property
-    def standard_errors_(self):
+    def standard_errors_(self) -> pd.Series:
         """Standard errors of the estimates, a Series."""
         self._require_fit()
         se = np.empty(len(self._names))
@@ -304,7 +380,7 @@ class _Fitter:
         return _pandas().Series(se, index=list(self._public_names))
 
     @property
-    def confidence_intervals_(self):
+    def confidence_intervals_(self) -> pd.DataFrame:
         """95% intervals, computed on the log scale so that they stay positive."""
         coef, se = self._values(), self.standard_errors_.values
         spread = np.exp(1.96 * se / coef)
@@ -313,7 +389,7 @@ class _Fitter:
                                    index=list(self._public_names))
 
     @property
-    def summary(self):
+    def summary(self) -> pd.DataFrame:
         """coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
         self._require_fit()
         df = _pandas().DataFrame(index=list(self._public_names))
@@ -325,36 +401,63 @@ class _Fitter:
         return df
 
     @property
-    def fit_report_(self):
+    def fit_report_(self) -> Dict[str, Any]:
         """How the last fit ended: reason, iterations, passes over the data, gradient norm, ..."""
         return self._report()
 
     # ------------------------------------------------------------------ fitting
-    def _fit_options(self, tol, max_iterations, threads, warm):
+    # lifetimes' fit(**kwargs) goes to scipy.optimize.minimize as options: of those,
+    # libcxm's Newton method has a meaning for maxiter and disp. _ignored_fit_keywords:
+    # other keywords lifetimes documents for this fitter that libcxm has no use for.
+    _ignored_fit_keywords: ClassVar[Tuple[str, ...]] = ()
+
+    def _fit_keywords(self, kwargs: Dict[str, Any], max_iterations: Optional[int],
+                      verbose: bool) -> Tuple[Optional[int], bool]:
+        """(max_iterations, verbose) after lifetimes' maxiter and disp; any other keyword
+        raises ArgumentTypeError (a TypeError) naming it, rather than fit as if it were
+        not there."""
+        for key in kwargs:
+            if key not in ("maxiter", "disp") + tuple(self._ignored_fit_keywords):
+                raise ArgumentTypeError(
+                    f"{type(self).__name__}.fit() got an unexpected keyword argument {key!r} "
+                    "(of lifetimes' scipy options libcxm takes maxiter and disp; the "
+                    "convergence tolerance is tol=)")
+        if "iterative_fitting" in kwargs:
+            as_count(kwargs["iterative_fitting"], "iterative_fitting", minimum=1)
+        if "fit_method" in kwargs and not isinstance(kwargs["fit_method"], str):
+            raise ArgumentTypeError(f"fit_method must be a string, got {kwargs['fit_method']!r}")
+        if "maxiter" in kwargs:
+            if max_iterations is not None:
+                raise InvalidArgumentError("give max_iterations or maxiter, not both")
+            max_iterations = kwargs["maxiter"]
+        return max_iterations, bool(verbose or kwargs.get("disp", False))
+
+    def _fit_options(self, tol: Optional[float], max_iterations: Optional[int],
+                     threads: Optional[int], warm: bool) -> Tuple[float, int, float, int, int]:
         flags = core.FIT_WARM_START if warm else 0
         return (as_float(self.penalizer_coef, "penalizer_coef", minimum=0),
                 0 if max_iterations is None else as_count(max_iterations, "max_iterations"),
                 0.0 if tol is None else as_float(tol, "tol", minimum=0),
                 0 if threads is None else as_count(threads, "threads"), flags)
 
-    def _after_fit(self, verbose):
+    def _after_fit(self, verbose: bool) -> Self:
         if verbose:
             print(core.model_fit_message(self._model))
         return self
 
-    def _initial(self, initial_params):
+    def _initial(self, initial_params: Optional[ArrayLike]) -> bool:
         if initial_params is None:
             return False
-        self.set_params(*_flat(initial_params, "initial_params", finite=True))
+        self._set_model_params(tuple(_flat(initial_params, "initial_params", finite=True)), {})
         return True
 
     # ------------------------------------------------------------------ persistence
-    def to_json(self):
+    def to_json(self) -> str:
         """The model as libcxm's JSON document (a str)."""
         return core.model_to_json(self._model)
 
-    def save_model(self, path, save_data=True, save_generate_data_method=True,
-                   values_to_save=None):
+    def save_model(self, path: PathLike, save_data: bool = True,
+                   save_generate_data_method: bool = True, values_to_save: Any = None) -> None:
         """Write the model as JSON, with the fitted ``data`` unless ``save_data=False``
         (lifetimes' signature; its other two arguments are accepted and ignored). The file
         is complete or, when writing fails, the earlier one is left as it was."""
@@ -367,7 +470,7 @@ class _Fitter:
         doc[_DATA_KEY] = _frame_to_json(data)
         _write_whole(path, json.dumps(doc))
 
-    def load_model(self, path):
+    def load_model(self, path: PathLike) -> Self:
         """Read a model written by save_model() (or cxm.load_model's files) into this fitter,
         with its ``data`` when the file holds them."""
         model, data = _read_model_file(path)
@@ -380,14 +483,14 @@ class _Fitter:
             self.data = data
         return self
 
-    def __getstate__(self):
+    def __getstate__(self) -> Dict[str, Any]:
         # The C model pickles as its JSON document (exact doubles), the rest as it is.
         state = self.__dict__.copy()
         empty = core.model_get_state(self._model) == core.MODEL_EMPTY
         state["_model"] = None if empty else core.model_to_json(self._model)
         return state
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Dict[str, Any]) -> None:
         state = dict(state)
         text = state.pop("_model", None)
         self.__dict__.update(state)
@@ -400,8 +503,11 @@ class _PurchaseFitter(_Fitter):
     _names = ("r", "alpha", "a", "b")
     _public_names = ("r", "alpha", "a", "b")
 
-    def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, max_iterations=None, threads=None, **kwargs):
+    def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
+            verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
+            max_iterations: Optional[int] = None, threads: Optional[int] = None,
+            **kwargs: Any) -> Self:
         """Fit by maximum likelihood.
 
         ``frequency`` (x, repeat purchases), ``recency`` (t_x) and ``T`` are one value per
@@ -410,6 +516,7 @@ class _PurchaseFitter(_Fitter):
         (e.g. nobody ever buys again) and :class:`cxm.InvalidArgumentError` naming the row
         for bad data.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
@@ -423,7 +530,8 @@ class _PurchaseFitter(_Fitter):
                                  index=index)
         return self._after_fit(verbose)
 
-    def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
+    def conditional_probability_alive_matrix(self, max_frequency: Optional[int] = None,
+                                             max_recency: Optional[int] = None) -> FloatArray:
         """P(alive) over a grid: rows recency 0..max_recency, columns frequency
         0..max_frequency, for customers observed for T = max_recency (lifetimes' layout)."""
         if max_frequency is None:
@@ -435,13 +543,15 @@ class _PurchaseFitter(_Fitter):
         x, t_x = np.meshgrid(np.arange(max_frequency + 1, dtype=float),
                              np.arange(max_recency + 1, dtype=float))
         # Cells with frequency 0 and recency > 0 are read as recency 0 by the library.
-        return self.conditional_probability_alive(x, t_x, float(max_recency))
+        return np.asarray(self.conditional_probability_alive(x, t_x, float(max_recency)))
 
-    def predict(self, t, frequency, recency, T):
+    def predict(self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike,
+                T: ArrayLike) -> Values:
         """lifetimes' alias of conditional_expected_number_of_purchases_up_to_time."""
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
 
-    def conditional_probability_alive(self, frequency, recency, T):
+    def conditional_probability_alive(self, frequency: ArrayLike, recency: ArrayLike,
+                                      T: ArrayLike) -> Values:
         """P(alive) of customers with the given histories, in [0, 1].
 
         frequency 0 with recency > 0 (grids build these) is read as recency 0: without a
@@ -450,13 +560,16 @@ class _PurchaseFitter(_Fitter):
         return _elementwise(lambda dst, x, r, t: core.model_p_alive(dst, self._model, x, r, t),
                            {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+    def conditional_expected_number_of_purchases_up_to_time(
+            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Values:
         """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
         return _elementwise(
             lambda dst, tt, x, r, big: core.model_conditional_purchases(dst, self._model, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
-    def conditional_probability_alive_interval(self, frequency, recency, T, level=0.95):
+    def conditional_probability_alive_interval(self, frequency: ArrayLike, recency: ArrayLike,
+                                               T: ArrayLike,
+                                               level: float = 0.95) -> Tuple[Values, Values]:
         """(lower, upper): an interval of P(alive) per customer at coverage ``level`` that
         carries the fitted parameters' uncertainty (delta method on the logit scale, from
         the fit's covariance; docs/models.md section 1.10). Needs a fitted model."""
@@ -465,8 +578,9 @@ class _PurchaseFitter(_Fitter):
             lambda lo, hi, x, r, t: core.model_p_alive_interval(self._model, lo, hi, lvl, x, r, t),
             {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
 
-    def conditional_expected_number_of_purchases_up_to_time_interval(self, t, frequency, recency,
-                                                                     T, level=0.95):
+    def conditional_expected_number_of_purchases_up_to_time_interval(
+            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            level: float = 0.95) -> Tuple[Values, Values]:
         """(lower, upper): an interval of E[Y(t) | frequency, recency, T] per customer at
         coverage ``level`` from the fitted parameters' uncertainty (delta method on the log
         scale; docs/models.md section 1.10). Needs a fitted model."""
@@ -476,18 +590,21 @@ class _PurchaseFitter(_Fitter):
                 self._model, lo, hi, lvl, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
 
-    def expected_number_of_purchases_up_to_time(self, t):
+    def expected_number_of_purchases_up_to_time(self, t: ArrayLike) -> Values:
         """E[X(t)]: expected repeat purchases of a new customer in (0, t]."""
         return _elementwise(lambda dst, tt: core.model_expected_purchases(dst, self._model, tt),
                            {"t": t}, "expected_purchases")
 
-    def probability_of_n_purchases_up_to_time(self, t, n):
+    def probability_of_n_purchases_up_to_time(self, t: ArrayLike, n: ArrayLike) -> Values:
         """P(X(t) = n) for a new customer (BG/NBD: equation 8 of Fader, Hardie & Lee 2005)."""
         return _elementwise(
             lambda dst, nn, tt: core.model_purchase_probability(dst, self._model, nn, tt),
             {"n": n, "t": t}, "probability")
 
-    def conditional_probability_of_n_purchases_up_to_time(self, n, t, frequency, recency, T):
+    def conditional_probability_of_n_purchases_up_to_time(self, n: ArrayLike, t: ArrayLike,
+                                                          frequency: ArrayLike,
+                                                          recency: ArrayLike,
+                                                          T: ArrayLike) -> Values:
         """P(n purchases in the next t time units | frequency, recency, T) (lifetimes'
         signature; lifetimes has it for Pareto/NBD only). A customer who has dropped out
         makes none; one still alive buys as a new customer of the posterior given alive
@@ -498,7 +615,8 @@ class _PurchaseFitter(_Fitter):
                 dst, self._model, nn, tt, x, r, big),
             {"n": n, "t": t, "frequency": frequency, "recency": recency, "T": T}, "probability")
 
-    def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
+    def discounted_expected_residual_transactions(self, frequency: ArrayLike, recency: ArrayLike,
+                                                  T: ArrayLike, discount_rate: float) -> Values:
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
         unit (from a rate d per period of k units: log(1 + d)/k). Rates below 1e-200 raise
         :class:`cxm.DomainError` (the sums then span more than a double's range)."""
@@ -507,14 +625,17 @@ class _PurchaseFitter(_Fitter):
             lambda dst, x, r, big: core.model_dert(dst, self._model, rate, x, r, big),
             {"frequency": frequency, "recency": recency, "T": T}, "dert")
 
-    def log_likelihood_of(self, frequency, recency, T, weights=None):
+    def log_likelihood_of(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                          weights: Optional[ArrayLike] = None) -> float:
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         with customers_named(frequency, recency, T, weights):
             return core.model_log_likelihood_of(self._model, x, t_x, big_t,
                                                 _weights(weights, x.size))
 
-    def expected_cumulative_transactions(self, first_purchase, times, weights=None):
+    def expected_cumulative_transactions(self, first_purchase: ArrayLike, times: ArrayLike,
+                                         weights: Optional[ArrayLike] = None
+                                         ) -> Union[FloatArray, pd.Series]:
         """The tracking curve: expected cumulative repeat purchases of a cohort at calendar
         ``times``, its customers having made their first purchase at ``first_purchase``
         (same origin and unit). Returns an array like ``times``."""
@@ -528,8 +649,9 @@ class _PurchaseFitter(_Fitter):
             return _pandas().Series(dst, index=index[0], name="predicted")
         return dst
 
-    def calibration_holdout(self, frequency, recency, T, duration_holdout, frequency_holdout,
-                            bins=7):
+    def calibration_holdout(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                            duration_holdout: ArrayLike, frequency_holdout: ArrayLike,
+                            bins: int = 7) -> pd.DataFrame:
         """Mean holdout purchases by calibration frequency, actual and predicted.
 
         A DataFrame indexed by frequency 0, 1, ..., bins-2 and "bins-1+" with columns
@@ -552,7 +674,9 @@ class _PurchaseFitter(_Fitter):
         return _pandas().DataFrame({"actual": actual, "predicted": predicted,
                                     "customers": count.astype(int)}, index=labels)
 
-    def generate_new_data(self, T, seed=None, size=None, transactions=False):
+    def generate_new_data(self, T: ArrayLike, seed: Optional[int] = None,
+                          size: Optional[int] = None, transactions: bool = False
+                          ) -> Union[pd.DataFrame, Tuple[pd.DataFrame, pd.DataFrame]]:
         """Simulate customers observed for ``T`` time units each (an array, or one number with
         ``size``). Returns a DataFrame frequency, recency, T; with ``transactions=True`` also
         a DataFrame of (customer, time) repeat purchases. The same seed gives the same data
@@ -614,14 +738,17 @@ class GammaGammaFitter(_Fitter):
     _names = ("p", "q", "gamma")
     _public_names = ("p", "q", "v")
 
-    def fit(self, frequency, monetary_value, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, q_constraint=False, max_iterations=None, threads=None,
-            **kwargs):
+    def fit(self, frequency: ArrayLike, monetary_value: ArrayLike,
+            weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
+            verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
+            q_constraint: bool = False, max_iterations: Optional[int] = None,
+            threads: Optional[int] = None, **kwargs: Any) -> Self:
         """Fit p, q, v on repeat customers' frequency and mean repeat value.
 
         With ``q_constraint`` a fitted q <= 1 (an infinite population mean spend) raises
         :class:`cxm.ConvergenceError` instead of being kept.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
         w = _weights(weights, x.size)
         self._fit_options(tol, max_iterations, threads, False)
@@ -645,7 +772,8 @@ class GammaGammaFitter(_Fitter):
              "weights": np.ones_like(x) if weights is None else w}, index=index)
         return self._after_fit(verbose)
 
-    def conditional_expected_average_profit(self, frequency=None, monetary_value=None):
+    def conditional_expected_average_profit(self, frequency: Optional[ArrayLike] = None,
+                                            monetary_value: Optional[ArrayLike] = None) -> Values:
         """E[M | frequency, monetary_value]; customers with frequency 0 get the population
         mean. Raises :class:`cxm.DomainError` when it is infinite (q <= 1), never a negative
         number. Without arguments, for the fitted data."""
@@ -657,18 +785,19 @@ class GammaGammaFitter(_Fitter):
                            {"frequency": frequency, "monetary_value": monetary_value},
                            "expected_average_profit")
 
-    def population_mean_spend(self):
+    def population_mean_spend(self) -> float:
         """p·v/(q − 1); :class:`cxm.DomainError` when q <= 1."""
         return core.model_mean_spend(self._model)
 
-    def log_likelihood_of(self, frequency, monetary_value, weights=None):
+    def log_likelihood_of(self, frequency: ArrayLike, monetary_value: ArrayLike,
+                          weights: Optional[ArrayLike] = None) -> float:
         """Total log-likelihood of other data at the current parameters."""
         x, m = _columns((frequency, "frequency"), (monetary_value, "monetary_value"))
         with customers_named(frequency, monetary_value, weights):
             return core.model_log_likelihood_of(self._model, x, m, np.empty(0),
                                                 _weights(weights, x.size))
 
-    def generate_new_data(self, frequency, seed=None):
+    def generate_new_data(self, frequency: ArrayLike, seed: Optional[int] = None) -> FloatArray:
         """Simulate each customer's mean repeat value given their frequency (0 for 0)."""
         x = _flat(frequency, "frequency")
         seed = _seed(seed)
@@ -676,9 +805,11 @@ class GammaGammaFitter(_Fitter):
         core.model_simulate_spend(dst, self._model, x, seed)
         return dst
 
-    def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,
-                                monetary_value, time=12, discount_rate=0.01, freq="D",
-                                period=None, margin=1.0):
+    def customer_lifetime_value(self, transaction_prediction_model: _PurchaseFitter,
+                                frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                                monetary_value: ArrayLike, time: int = 12,
+                                discount_rate: float = 0.01, freq: str = "D",
+                                period: Optional[float] = None, margin: float = 1.0) -> Values:
         """Lifetime value of each customer over ``time`` periods.
 
         sum over i = 1..time of margin * E[M] * (E[Y(i k)] - E[Y((i-1) k)]) / (1+d)^i, with E[M]
@@ -701,9 +832,12 @@ class GammaGammaFitter(_Fitter):
             lambda dst, x, r, big, v: core.model_lifetime_value(model, dst, x, r, big, v, *options),
             {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
 
-    def customer_lifetime_value_interval(self, transaction_prediction_model, frequency, recency,
-                                         T, monetary_value, time=12, discount_rate=0.01, freq="D",
-                                         period=None, margin=1.0, level=0.95):
+    def customer_lifetime_value_interval(self, transaction_prediction_model: _PurchaseFitter,
+                                         frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                                         monetary_value: ArrayLike, time: int = 12,
+                                         discount_rate: float = 0.01, freq: str = "D",
+                                         period: Optional[float] = None, margin: float = 1.0,
+                                         level: float = 0.95) -> Tuple[Values, Values]:
         """(lower, upper): an interval of customer_lifetime_value (same arguments) at
         coverage ``level`` from the purchase model's fitted parameters (delta method on the
         log scale; docs/models.md section 1.10). The expected spend is taken as known: the
@@ -718,7 +852,9 @@ class GammaGammaFitter(_Fitter):
             {"frequency": frequency, "recency": recency, "T": T, "monetary_value": spend}, "clv")
 
 
-def _value_options(transaction_prediction_model, time, discount_rate, freq, period, margin):
+def _value_options(transaction_prediction_model: _PurchaseFitter, time: int,
+                   discount_rate: float, freq: str, period: Optional[float],
+                   margin: float) -> Tuple[Any, Tuple[float, int, float, float]]:
     """The purchase model's handle and the lifetime-value options of the C API."""
     if not isinstance(transaction_prediction_model, _PurchaseFitter):
         raise ArgumentTypeError(
@@ -746,7 +882,7 @@ _DATA_KEY = "data"
 _C_READ_LIMIT = 64 << 20
 
 
-def _frame_to_json(frame):
+def _frame_to_json(frame: pd.DataFrame) -> Dict[str, Any]:
     """A DataFrame as {"columns": {name: [numbers]}, "index": [...], "index_name": ...}:
     Python's JSON writes every double exactly. An index of other than numbers and strings
     is kept as strings."""
@@ -760,7 +896,7 @@ def _frame_to_json(frame):
             "index": index, "index_name": frame.index.name}
 
 
-def _frame_from_json(value, path):
+def _frame_from_json(value: Any, path: str) -> pd.DataFrame:
     pd = _pandas()
     try:
         frame = pd.DataFrame(value["columns"], index=value["index"])
@@ -770,7 +906,7 @@ def _frame_from_json(value, path):
     return frame
 
 
-def _write_whole(path, text):
+def _write_whole(path: str, text: str) -> None:
     """Write text to path through a temporary file in the same directory: the file is
     complete, or the earlier one untouched."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -790,7 +926,7 @@ def _write_whole(path, text):
         raise FileError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _read_model_file(path):
+def _read_model_file(path: PathLike) -> Tuple[Any, Optional[pd.DataFrame]]:
     """(model, data or None) from a file written by save_model() or `cxm fit -o`."""
     path = as_path(path, "path")
     try:
@@ -819,7 +955,7 @@ def _read_model_file(path):
     return model, None if data is None else _frame_from_json(data, path)
 
 
-def load_model(path):
+def load_model(path: PathLike) -> _Fitter:
     """Read a model file written by save_model() (or `cxm fit -o`) as the matching fitter,
     with its ``data`` when the file holds them."""
     model, data = _read_model_file(path)

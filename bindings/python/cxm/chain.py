@@ -20,15 +20,28 @@ Inputs are numbers, sequences, numpy arrays or pandas objects; results are
 small frozen dataclasses (with ``to_series()``) or pandas objects.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import os
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping,
+                    Optional, Sequence, Tuple, Type, TypeVar, Union)
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import core
-from ._arrays import (as_choice, as_count, as_float, as_float_array, as_path, as_seed, as_text,
-                      as_vector, named, same_length, _describe)
-from ._errors import ArgumentTypeError, FileError, ParseError
+from ._arrays import (FloatArray, PathLike, as_choice, as_count, as_float, as_float_array, as_path,
+                      as_seed, as_text, as_vector, named, same_length, _describe)
+from ._errors import ArgumentTypeError, FileError, ParseError, InvalidArgumentError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import pandas as pd
+
+# An answer scale (min, max).
+Scale = Tuple[float, float]
 
 __all__ = [
     "peak_end", "valence", "nps", "nps_counts", "nps_compare", "csat", "ces", "servqual",
@@ -58,15 +71,15 @@ _VALENCE_RULES = {"mean": core.VALENCE_MEAN, "peak-end": core.VALENCE_PEAK_END,
                   "recency": core.VALENCE_RECENCY, "negativity": core.VALENCE_NEGATIVITY}
 
 
-def _is_pandas(value):
+def _is_pandas(value: object) -> bool:
     return type(value).__module__.startswith("pandas")
 
 
-def _vector(value, name, **checks):
+def _vector(value: Any, name: str, **checks: Any) -> FloatArray:
     return as_vector(value, name, **checks)
 
 
-def _scale(scale, name="scale"):
+def _scale(scale: ArrayLike, name: str = "scale") -> Tuple[float, float]:
     """An answer scale (min, max) as two finite floats."""
     values = as_vector(scale, name, finite=True)
     if values.size != 2:
@@ -74,7 +87,7 @@ def _scale(scale, name="scale"):
     return float(values[0]), float(values[1])
 
 
-def _invalid(message):
+def _invalid(message: str) -> InvalidArgumentError:
     from ._errors import InvalidArgumentError
     return InvalidArgumentError(message)
 
@@ -82,17 +95,20 @@ def _invalid(message):
 class _Result:
     """Shared helpers of the result dataclasses."""
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The fields as a plain dict."""
         return dataclasses.asdict(self)
 
-    def to_series(self):
+    def to_series(self) -> pd.Series:
         """The fields as a pandas Series."""
         import pandas as pd
         return pd.Series(self.to_dict(), name=type(self).__name__)
 
 
-def _from_struct(cls, struct):
+_R = TypeVar("_R", bound=_Result)
+
+
+def _from_struct(cls: Type[_R], struct: Any) -> _R:
     return cls(**{f.name: getattr(struct, f.name) for f in dataclasses.fields(cls)})
 
 
@@ -141,7 +157,8 @@ class NPSComparison(_Result):
     p_value: float
 
 
-def _grouped(function, scores, by, *args, **kwargs):
+def _grouped(function: Callable[..., _Result], scores: Any, by: Any, *args: Any,
+             **kwargs: Any) -> pd.DataFrame:
     """Apply a one-sample instrument per column of a DataFrame or per group."""
     import pandas as pd
     if by is not None:
@@ -154,7 +171,7 @@ def _grouped(function, scores, by, *args, **kwargs):
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def nps(scores, *, level=0.95, by=None):
+def nps(scores: Any, *, level: float = 0.95, by: Any = None) -> Union[NPS, pd.DataFrame]:
     """Net Promoter Score of answers to "how likely are you to recommend us?" (0..10).
 
     Answers of 9 and 10 are promoters, 0 to 6 detractors, 7 and 8 passives;
@@ -179,7 +196,8 @@ def nps(scores, *, level=0.95, by=None):
                                    as_float(level, "level"), of=scores))
 
 
-def nps_counts(promoters, passives, detractors, *, level=0.95):
+def nps_counts(promoters: float, passives: float, detractors: float, *,
+               level: float = 0.95) -> NPS:
     """NPS from the numbers of promoters, passives and detractors.
 
     >>> r = cxm.chain.nps_counts(50, 30, 20)
@@ -191,7 +209,7 @@ def nps_counts(promoters, passives, detractors, *, level=0.95):
     return _from_struct(NPS, core.nps_from_counts(*counts, as_float(level, "level")))
 
 
-def _as_nps_struct(value, level, name):
+def _as_nps_struct(value: Any, level: float, name: str) -> Any:
     if isinstance(value, NPS):
         return core.nps_from_counts(value.promoters, value.passives, value.detractors, level)
     if isinstance(value, tuple) and len(value) == 3 and all(np.ndim(v) == 0 for v in value):
@@ -200,7 +218,7 @@ def _as_nps_struct(value, level, name):
     return named(name, core.nps_from_scores, _vector(value, name, empty=False), level, of=value)
 
 
-def nps_compare(a, b, *, level=0.95):
+def nps_compare(a: Any, b: Any, *, level: float = 0.95) -> NPSComparison:
     """Compare two Net Promoter Scores: a − b with Wald and adjusted-Wald intervals.
 
     ``a`` and ``b`` are each answers (0..10), an :class:`NPS`, or a
@@ -236,7 +254,8 @@ class CES(_Result):
     upper: float
 
 
-def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
+def csat(scores: Any, *, scale: Scale = (1, 5), satisfied_from: float = 4, level: float = 0.95,
+         by: Any = None) -> Union[CSAT, pd.DataFrame]:
     """CSAT: the percentage of answers at or above ``satisfied_from`` (4 and 5 on 1–5).
 
     Missing answers (NaN) are skipped; the interval is Wilson's score
@@ -251,7 +270,8 @@ def csat(scores, *, scale=(1, 5), satisfied_from=4, level=0.95, by=None):
                                     as_float(level, "level"), of=scores))
 
 
-def ces(scores, *, scale=(1, 7), level=0.95, by=None):
+def ces(scores: Any, *, scale: Scale = (1, 7), level: float = 0.95,
+        by: Any = None) -> Union[CES, pd.DataFrame]:
     """CES (Dixon, Freeman & Toman 2010): the mean effort answer with a t interval.
 
     ``scale`` is (1, 7) for CES 2.0 and (1, 5) for the original question.
@@ -287,13 +307,13 @@ class Servqual(_Result):
     dimension_gaps: object
     respondents_table: object
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The scalar results as a plain dict (the tables are attributes)."""
         return {"respondents": self.respondents, "unweighted": self.unweighted,
                 "weighted": self.weighted, "item_mean": self.item_mean}
 
 
-def _servqual_layout(dimensions, items):
+def _servqual_layout(dimensions: Any, items: Sequence[str]) -> Tuple[List[str], FloatArray]:
     """Dimension names and the 0-based dimension of each item."""
     if dimensions is None:
         if len(items) != 22:
@@ -324,7 +344,9 @@ def _servqual_layout(dimensions, items):
     return names, np.array([names.index(label) for label in labels], dtype=float)
 
 
-def servqual(expectations, perceptions, *, dimensions=None, weights=None):
+def servqual(expectations: Any, perceptions: Any, *,
+             dimensions: Optional[Mapping[str, Iterable[int]]] = None,
+             weights: Optional[Any] = None) -> Servqual:
     """SERVQUAL gaps and scores: perception − expectation, by item and dimension.
 
     ``expectations`` and ``perceptions`` are respondents × items (DataFrames
@@ -409,7 +431,7 @@ class Kano(_Result):
     worse: float
 
 
-def _kano_answers(values, name):
+def _kano_answers(values: Any, name: str) -> FloatArray:
     if _is_pandas(values) and values.dtype == object or (
             isinstance(values, (list, tuple)) and any(isinstance(v, str) for v in values)):
         codes = []
@@ -425,7 +447,7 @@ def _kano_answers(values, name):
     return _kano_codes(_vector(values, name), name)
 
 
-def _kano_codes(codes, name):
+def _kano_codes(codes: FloatArray, name: str) -> FloatArray:
     """Answers 1..5, NaN for none."""
     with np.errstate(invalid="ignore"):
         bad = ~np.isnan(codes) & ((codes < 1) | (codes > 5) | (codes != np.floor(codes)))
@@ -436,7 +458,8 @@ def _kano_codes(codes, name):
     return codes
 
 
-def kano_classify(functional, dysfunctional):
+def kano_classify(functional: Any,
+                  dysfunctional: Any) -> Union[NDArray[np.object_], pd.Series]:
     """Kano category of each answer pair: an array (a Series for pandas input) of letters.
 
     Answers are 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike, or
@@ -453,7 +476,7 @@ def kano_classify(functional, dysfunctional):
     return letters
 
 
-def kano(functional, dysfunctional):
+def kano(functional: Any, dysfunctional: Any) -> Union[Kano, pd.DataFrame]:
     """Kano evaluation of a feature: counts, category, Better and Worse.
 
     ``functional``/``dysfunctional`` are the answers to "how do you feel if
@@ -482,14 +505,15 @@ def kano(functional, dysfunctional):
 
 # ------------------------------------------------------------------ chain primitives
 
-def _shape_like(values, result, name):
+def _shape_like(values: Any, result: Any, name: str) -> Any:
     if _is_pandas(values) and np.ndim(values) == 1:
         import pandas as pd
         return pd.Series(result, index=values.index, name=name)
     return result
 
 
-def disconfirmation(perceptions, expectations):
+def disconfirmation(perceptions: ArrayLike,
+                    expectations: ArrayLike) -> Union[FloatArray, pd.Series]:
     """Disconfirmation D = P − E (Oliver 1980): positive when experience beat expectations."""
     p = _vector(perceptions, "perceptions", finite=True)
     e = _vector(expectations, "expectations", finite=True)
@@ -499,7 +523,8 @@ def disconfirmation(perceptions, expectations):
     return _shape_like(perceptions, dst, "disconfirmation")
 
 
-def adaptive_expectations(perceptions, initial, lam):
+def adaptive_expectations(perceptions: ArrayLike, initial: float,
+                          lam: float) -> Union[FloatArray, pd.Series]:
     """Expectations that adapt to experience: E[t+1] = E[t] + lam·(P[t] − E[t]).
 
     Returns the expectation formed after each perception.
@@ -513,7 +538,8 @@ def adaptive_expectations(perceptions, initial, lam):
     return _shape_like(perceptions, dst, "expectation")
 
 
-def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
+def delight(disconfirmation: Any, affect: Optional[ArrayLike] = None, *, surprise: float = 1.0,
+            arousal: float = 1.0) -> Union[NDArray[np.object_], pd.Series]:
     """Classify experiences as delighted, satisfied, dissatisfied or outraged.
 
     Delight is surprise (D >= ``surprise``) experienced with joy (affect >=
@@ -538,7 +564,7 @@ def delight(disconfirmation, affect=None, *, surprise=1.0, arousal=1.0):
     return labels
 
 
-def _journeys(moments, name="moments"):
+def _journeys(moments: Any, name: str = "moments") -> Tuple[FloatArray, Optional[NDArray[Any]]]:
     """(flat values, offsets) of a list of journeys, or (values, None) for one journey."""
     values = list(moments) if _is_pandas(moments) else moments
     if not _is_nested(values):
@@ -550,7 +576,7 @@ def _journeys(moments, name="moments"):
     return (np.concatenate(journeys) if journeys else np.empty(0)), offsets
 
 
-def peak_end(moments):
+def peak_end(moments: Any) -> Union[float, FloatArray, pd.Series]:
     """Remembered score of an experience by the peak-end rule (Kahneman et al. 1993).
 
     ``moments`` is one experience (a sequence of numbers in time order): the
@@ -574,7 +600,8 @@ def peak_end(moments):
     return dst
 
 
-def valence(moments, rule="mean", *, durations=None, parameter=None):
+def valence(moments: Any, rule: str = "mean", *, durations: Optional[Any] = None,
+            parameter: Optional[float] = None) -> Union[float, FloatArray, pd.Series]:
     """Aggregate the emotional valence of a journey's moments into one number.
 
     Rules: ``"mean"`` (duration-weighted), ``"peak-end"`` (durations ignored,
@@ -610,7 +637,7 @@ def valence(moments, rule="mean", *, durations=None, parameter=None):
     return dst
 
 
-def _is_nested(values):
+def _is_nested(values: Any) -> bool:
     """True for a collection of experiences rather than one experience."""
     if isinstance(values, np.ndarray):
         return values.ndim > 1 or values.dtype == object
@@ -635,7 +662,7 @@ class RetentionModel:
     _FIELDS = ("intercept", "slope", "intercept_se", "slope_se", "covariance", "log_likelihood",
                "deviance", "null_deviance", "observations", "iterations")
 
-    def __init__(self, intercept, slope, **fitted):
+    def __init__(self, intercept: float, slope: float, **fitted: Any) -> None:
         self._struct = core.logit()
         self._struct.intercept = as_float(intercept, "intercept")
         self._struct.slope = as_float(slope, "slope")
@@ -643,20 +670,20 @@ class RetentionModel:
             setattr(self._struct, key, fitted.get(key, np.nan if key != "iterations" else 0))
 
     @classmethod
-    def _from_struct(cls, struct):
+    def _from_struct(cls, struct: Any) -> RetentionModel:
         model = cls.__new__(cls)
         model._struct = struct
         return model
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         if name in RetentionModel._FIELDS:
             return getattr(self.__dict__["_struct"], name)
         raise AttributeError(name)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"RetentionModel(intercept={self.intercept!r}, slope={self.slope!r})"
 
-    def predict(self, satisfaction):
+    def predict(self, satisfaction: ArrayLike) -> Union[float, FloatArray, pd.Series]:
         """Retention probability at each satisfaction level (a float for a number)."""
         if np.ndim(satisfaction) == 0:
             return core.logit_predict(self._struct, as_float(satisfaction, "satisfaction"))
@@ -664,13 +691,14 @@ class RetentionModel:
         result = np.array([core.logit_predict(self._struct, float(v)) for v in s])
         return _shape_like(satisfaction, result, "retention")
 
-    def to_series(self):
+    def to_series(self) -> pd.Series:
         """The coefficients and fit statistics as a pandas Series."""
         import pandas as pd
         return pd.Series({key: getattr(self, key) for key in self._FIELDS}, name="retention")
 
 
-def fit_retention(satisfaction, retained, weights=None):
+def fit_retention(satisfaction: ArrayLike, retained: ArrayLike,
+                  weights: Optional[ArrayLike] = None) -> RetentionModel:
     """Fit retention as a logistic function of satisfaction (Rust & Zahorik 1993).
 
     Maximum likelihood by IRLS with standard errors from the Fisher
@@ -703,8 +731,10 @@ class ValueLink(_Result):
     gain: float
 
 
-def value_of_improvement(retention, satisfaction, improvement, *, margin, discount,
-                         customers=1.0, prepaid=False):
+def value_of_improvement(retention: Union[RetentionModel, Tuple[float, float]],
+                         satisfaction: float, improvement: float, *, margin: float,
+                         discount: float, customers: float = 1.0,
+                         prepaid: bool = False) -> ValueLink:
     """Satisfaction → retention → lifetime value, before and after an improvement.
 
     ``retention`` is a :class:`RetentionModel` (or an ``(intercept, slope)``
@@ -723,7 +753,7 @@ def value_of_improvement(retention, satisfaction, improvement, *, margin, discou
         as_float(discount, "discount"), timing, as_float(customers, "customers")))
 
 
-def _retention_model(retention):
+def _retention_model(retention: Any) -> RetentionModel:
     """A RetentionModel, or one made from an (intercept, slope) pair."""
     if isinstance(retention, RetentionModel):
         return retention
@@ -742,7 +772,8 @@ class ReturnOnQuality(_Result):
     return_on_quality: float
 
 
-def return_on_quality(gain, costs, *, discount=0.0):
+def return_on_quality(gain: ArrayLike, costs: ArrayLike, *,
+                      discount: float = 0.0) -> ReturnOnQuality:
     """Present value of the gain over the present value of the cost.
 
     ``costs`` is one cost paid now, or a sequence where ``costs[t]`` is paid
@@ -753,7 +784,8 @@ def return_on_quality(gain, costs, *, discount=0.0):
         as_float(gain, "gain"), c, as_float(discount, "discount")))
 
 
-def satisfaction_index(weights, means, *, scale=(1, 10)):
+def satisfaction_index(weights: ArrayLike, means: ArrayLike, *,
+                       scale: Scale = (1, 10)) -> float:
     """A 0–100 index as ACSI reports it: Σ w̃(x̄ − min)/(max − min)·100, w̃ = w/Σw.
 
     >>> round(cxm.chain.satisfaction_index([0.3885, 0.3190, 0.2925], [8, 7, 7.5]), 4)
@@ -768,7 +800,8 @@ def satisfaction_index(weights, means, *, scale=(1, 10)):
 
 # ------------------------------------------------------------------ survey files
 
-def _csv_layout(delimiter, header, quote):
+def _csv_layout(delimiter: Optional[str], header: bool,
+                quote: Optional[str]) -> Tuple[int, int, int]:
     if delimiter is None or delimiter == "auto":
         d = 0
     elif delimiter in ("tab", "\t"):
@@ -785,8 +818,9 @@ def _csv_layout(delimiter, header, quote):
     return d, 1 if header else 0, q
 
 
-def read_survey(path, columns=None, *, delimiter=None, header=True, quote='"',
-                skip_bad_rows=False):
+def read_survey(path: PathLike, columns: Optional[Sequence[str]] = None, *,
+                delimiter: Optional[str] = None, header: bool = True, quote: Optional[str] = '"',
+                skip_bad_rows: bool = False) -> pd.DataFrame:
     """Read numeric survey answers with libcxm's strict CSV reader: a DataFrame.
 
     ``columns`` selects columns by header name or 1-based number (default:
@@ -851,8 +885,11 @@ class PathModel:
     columns are :attr:`items` in order) and returns a :class:`PathModelFit`.
     """
 
-    def __init__(self, constructs=None, paths=(), *, modes=None, scale=None, scales=None,
-                 target=None, name=None):
+    def __init__(self, constructs: Optional[Mapping[str, Sequence[str]]] = None,
+                 paths: Union[Iterable[Tuple[str, Any]], Dict[str, Any]] = (), *,
+                 modes: Optional[Mapping[str, str]] = None, scale: Optional[Scale] = None,
+                 scales: Optional[Mapping[str, Scale]] = None, target: Optional[str] = None,
+                 name: Optional[str] = None) -> None:
         self._handle = core.pls_model_create()
         self._name = name
         modes = modes or {}
@@ -868,21 +905,21 @@ class PathModel:
             core.pls_model_set_target(self._handle, as_text(target, "target"))
 
     @classmethod
-    def _wrap(cls, handle):
+    def _wrap(cls, handle: Any) -> Self:
         model = cls.__new__(cls)
         model._handle = handle
         model._name = None
         return model
 
     @classmethod
-    def preset(cls, name):
+    def preset(cls, name: str) -> Self:
         """A ready-made model: ``"acsi"`` (Fornell et al. 1996), ``"ecsi"`` (Tenenhaus et
         al. 2005, the mobile-phone survey's item names) or ``"chain"`` (libcxm's expectations →
         perceptions → emotion → satisfaction → promote / complain / stay)."""
         return cls._wrap(core.pls_model_preset(as_text(name, "name")))
 
     @classmethod
-    def from_json(cls, text):
+    def from_json(cls, text: Union[str, "os.PathLike[str]"]) -> Self:
         """A model from JSON text (or a path to a JSON file); see ``cxm survey --help``."""
         if not isinstance(text, (str, os.PathLike)):
             raise ArgumentTypeError(f"text must be JSON text or a file name, got "
@@ -899,11 +936,12 @@ class PathModel:
                 raise ParseError(f"{path}: not UTF-8 text: {exc.reason}") from None
         return cls._wrap(core.pls_model_from_json(as_text(text, "text")))
 
-    def to_json(self):
+    def to_json(self) -> str:
         """The model as JSON text."""
         return core.pls_model_to_json(self._handle)
 
-    def add_construct(self, name, items, *, mode="A", scale=None):
+    def add_construct(self, name: str, items: Sequence[str], *, mode: str = "A",
+                      scale: Optional[Scale] = None) -> Self:
         """Add a construct measured by ``items`` (column names)."""
         if mode not in ("A", "B"):
             raise _invalid(f"mode {mode!r} must be 'A' (reflective) or 'B' (formative)")
@@ -921,26 +959,26 @@ class PathModel:
             core.pls_model_set_scale(self._handle, name, *_scale(scale))
         return self
 
-    def add_path(self, source, destination):
+    def add_path(self, source: str, destination: str) -> Self:
         """Add the path ``source → destination``."""
         core.pls_model_add_path(self._handle, as_text(source, "source"),
                                 as_text(destination, "destination"))
         return self
 
     @property
-    def constructs(self):
+    def constructs(self) -> List[str]:
         """Construct names in model order."""
         h = self._handle
         return [core.pls_model_construct_name(h, j) for j in range(core.pls_model_construct_count(h))]
 
     @property
-    def items(self):
+    def items(self) -> List[str]:
         """Distinct item (column) names, in the order a data array's columns must follow."""
         h = self._handle
         return [core.pls_model_item_name(h, i) for i in range(core.pls_model_item_count(h))]
 
     @property
-    def indicators(self):
+    def indicators(self) -> List[Tuple[str, str]]:
         """``(construct, item)`` pairs in the order of weights and loadings."""
         h = self._handle
         names = self.constructs
@@ -949,25 +987,25 @@ class PathModel:
                 for k in range(core.pls_model_indicator_count(h))]
 
     @property
-    def paths(self):
+    def paths(self) -> List[Tuple[str, ...]]:
         """``(from, to)`` pairs."""
         names = self.constructs
         return [tuple(names[j] for j in core.pls_model_path(self._handle, k))
                 for k in range(core.pls_model_path_count(self._handle))]
 
     @property
-    def target(self):
+    def target(self) -> Optional[str]:
         """The construct whose drivers reports rank, or None."""
         try:
             return self.constructs[core.pls_model_target(self._handle)]
         except Exception:  # NotFoundError: no target
             return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"PathModel({len(self.constructs)} constructs, {len(self.items)} items, "
                 f"{len(self.paths)} paths)")
 
-    def _matrix(self, data):
+    def _matrix(self, data: Any) -> Tuple[FloatArray, Any]:
         items = self.items
         if _is_pandas(data) and data.ndim == 2:
             missing = [item for item in items if item not in data.columns]
@@ -983,8 +1021,9 @@ class PathModel:
                            f"({len(items)}), got shape {x.shape}")
         return x, None
 
-    def fit(self, data, *, scheme="path", bootstrap=0, seed=1, level=0.95, tolerance=1e-7,
-            max_iterations=300, threads=0, missing="listwise"):
+    def fit(self, data: Any, *, scheme: str = "path", bootstrap: int = 0, seed: int = 1,
+            level: float = 0.95, tolerance: float = 1e-7, max_iterations: int = 300,
+            threads: int = 0, missing: str = "listwise") -> PathModelFit:
         """Estimate the model by PLS path modelling.
 
         ``scheme``: ``"path"``, ``"centroid"`` or ``"factorial"`` inner weighting;
@@ -1020,7 +1059,7 @@ class PathModelFit:
     ``std_error``, ``lower`` and ``upper`` columns (percentile intervals).
     """
 
-    def __init__(self, model, handle):
+    def __init__(self, model: PathModel, handle: Any) -> None:
         self.model = model
         self._handle = handle
         self._constructs = model.constructs
@@ -1031,7 +1070,7 @@ class PathModelFit:
                       "level")}
         self.info["scheme"] = [k for k, v in _SCHEMES.items() if v == info.scheme][0]
 
-    def _get(self, quantity, statistic=None):
+    def _get(self, quantity: str, statistic: Optional[int] = None) -> FloatArray:
         code = _QUANTITIES[quantity]
         dst = np.empty(core.pls_result_size(self._handle, code))
         if statistic is None:
@@ -1040,21 +1079,21 @@ class PathModelFit:
             core.pls_result_bootstrap(dst, self._handle, code, statistic)
         return dst
 
-    def _long(self, quantity, frame):
+    def _long(self, quantity: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame["estimate"] = self._get(quantity)
         if self.info["resamples"]:
             for name, statistic in (("std_error", 1), ("lower", 2), ("upper", 3)):
                 frame[name] = self._get(quantity, statistic)
         return frame
 
-    def _square(self, quantity):
+    def _square(self, quantity: str) -> pd.DataFrame:
         import pandas as pd
         c = len(self._constructs)
         return pd.DataFrame(self._get(quantity).reshape(c, c), index=self._constructs,
                             columns=self._constructs)
 
     @property
-    def weights(self):
+    def weights(self) -> pd.DataFrame:
         """Outer weights by indicator: standardized (``estimate``), unstandardized (on the
         raw items), index weights (summing to 1 per construct) and loadings."""
         import pandas as pd
@@ -1068,14 +1107,14 @@ class PathModelFit:
         return frame
 
     @property
-    def loadings(self):
+    def loadings(self) -> pd.DataFrame:
         """Loadings by indicator (correlation of each item with its construct)."""
         import pandas as pd
         index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
         return self._long("loadings", pd.DataFrame(index=index))
 
     @property
-    def paths(self):
+    def paths(self) -> pd.DataFrame:
         """Path coefficients, one row per path (``from``, ``to``)."""
         import pandas as pd
         c = len(self._constructs)
@@ -1088,38 +1127,38 @@ class PathModelFit:
         return frame
 
     @property
-    def path_matrix(self):
+    def path_matrix(self) -> pd.DataFrame:
         """Path coefficients as a constructs × constructs matrix (rows: from)."""
         return self._square("paths")
 
     @property
-    def total_effects(self):
+    def total_effects(self) -> pd.DataFrame:
         """Standardized total (direct + indirect) effects, rows: from."""
         return self._square("total_effects")
 
     @property
-    def total_effects_index(self):
+    def total_effects_index(self) -> pd.DataFrame:
         """Total effects in index points per index point (rows: from)."""
         return self._square("total_effects_index")
 
     @property
-    def construct_correlations(self):
+    def construct_correlations(self) -> pd.DataFrame:
         """Correlations of the construct scores, as a DataFrame."""
         return self._square("construct_correlations")
 
     @property
-    def r_squared(self):
+    def r_squared(self) -> pd.Series:
         """R² of each endogenous construct (NaN for exogenous ones)."""
         import pandas as pd
         return pd.Series(self._get("r_squared"), index=self._constructs, name="r_squared")
 
     @property
-    def indices(self):
+    def indices(self) -> pd.Series:
         """0–100 indices (ACSI-style, from normalised unstandardized weights)."""
         import pandas as pd
         return pd.Series(self._get("indices"), index=self._constructs, name="index")
 
-    def bootstrap(self, quantity="paths"):
+    def bootstrap(self, quantity: str = "paths") -> pd.DataFrame:
         """The bootstrap estimates of a quantity, one row per resample (a DataFrame)."""
         import pandas as pd
         code = _QUANTITIES[as_choice(quantity, _QUANTITIES, "quantity")]
@@ -1135,7 +1174,7 @@ class PathModelFit:
             columns = [f"{a}:{b}" for a, b in self.model.indicators]
         return pd.DataFrame(dst.reshape(-1, size), columns=columns)
 
-    def importance_performance(self, target=None):
+    def importance_performance(self, target: Optional[str] = None) -> pd.DataFrame:
         """Drivers of ``target`` (default: the model's target) by importance and performance.
 
         Importance is the total effect in index points per index point of the
@@ -1159,7 +1198,7 @@ class PathModelFit:
         frame["quadrant"] = [_QUADRANTS[(i, p)] for i, p in zip(high_i, high_p)]
         return frame.sort_values("importance", ascending=False)
 
-    def scores(self, data, *, rescaled=False):
+    def scores(self, data: Any, *, rescaled: bool = False) -> pd.DataFrame:
         """Construct scores of respondents: standardized, or on the 0–100 index scale."""
         import pandas as pd
         x, index = self.model._matrix(data)
@@ -1167,8 +1206,10 @@ class PathModelFit:
         core.pls_result_scores(dst, self._handle, x, int(bool(rescaled)))
         return pd.DataFrame(dst.reshape(x.shape[0], -1), columns=self._constructs, index=index)
 
-    def value_of_driver(self, driver, retention, *, target=None, points=1.0, margin, discount,
-                        customers=1.0, prepaid=False):
+    def value_of_driver(self, driver: str, retention: Union[RetentionModel, Tuple[float, float]],
+                        *, target: Optional[str] = None, points: float = 1.0, margin: float,
+                        discount: float, customers: float = 1.0,
+                        prepaid: bool = False) -> ValueLink:
         """What +``points`` index points on ``driver`` are worth, per customer and for the base.
 
         The target's index rises by points × the driver's total effect (index
@@ -1187,17 +1228,17 @@ class PathModelFit:
             as_float(margin, "margin"), as_float(discount, "discount"), timing,
             as_float(customers, "customers")))
 
-    def _construct(self, name, what):
+    def _construct(self, name: str, what: str) -> int:
         if not isinstance(name, str) or name not in self._constructs:
             from ._errors import NotFoundError
             raise NotFoundError(f"{what}: the model has no construct {name!r}")
         return self._constructs.index(name)
 
-    def to_json(self):
+    def to_json(self) -> str:
         """The estimate as JSON (the format of ``cxm survey -o``)."""
         return core.pls_result_to_json(self._handle)
 
-    def summary(self):
+    def summary(self) -> str:
         """A readable report: paths, R², indices and drivers."""
         lines = [f"PLS path model: {self.info['rows']} respondents, {self.info['scheme']} scheme, "
                  f"{self.info['iterations']} iterations"]
@@ -1208,5 +1249,5 @@ class PathModelFit:
             lines.append(self.importance_performance().to_string())
         return "\n\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<PathModelFit {self.info}>"

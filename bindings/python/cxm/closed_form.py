@@ -1,15 +1,18 @@
 """Closed-form customer lifetime value (Gupta & Lehmann 2003)."""
 
+from typing import Optional
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import as_count, as_float, as_vector, elementwise, same_length
+from ._arrays import Values, as_count, as_float, as_vector, elementwise, same_length
 from ._errors import DomainError
 
 __all__ = ["clv", "clv_elasticity", "clv_schedule", "customer_equity"]
 
 
-def _timing(prepaid):
+def _timing(prepaid: bool) -> int:
     return core.CASH_START if prepaid else core.CASH_END
 
 
@@ -17,7 +20,8 @@ _FINITE = {"margin": {"finite": True}, "retention": {"finite": True},
            "discount": {"finite": True}}
 
 
-def clv(margin, retention, discount, *, prepaid=False, horizon=None):
+def clv(margin: ArrayLike, retention: ArrayLike, discount: ArrayLike, *, prepaid: bool = False,
+        horizon: Optional[int] = None) -> Values:
     """Lifetime value from margin, retention and discount rate per period.
 
     ``margin * retention / (1 + discount - retention)`` with cash at the end of
@@ -60,7 +64,7 @@ def clv(margin, retention, discount, *, prepaid=False, horizon=None):
         _FINITE)
 
 
-def clv_elasticity(retention, discount, *, prepaid=False):
+def clv_elasticity(retention: ArrayLike, discount: ArrayLike, *, prepaid: bool = False) -> Values:
     """Elasticity of lifetime value to retention: % change in CLV per % change in retention.
 
     ``(1 + discount) / (1 + discount - retention)`` with cash at the end of each
@@ -79,7 +83,8 @@ def clv_elasticity(retention, discount, *, prepaid=False):
         {"retention": retention, "discount": discount}, "elasticity", _FINITE)
 
 
-def clv_schedule(margins, retentions, discount, *, prepaid=False):
+def clv_schedule(margins: ArrayLike, retentions: ArrayLike, discount: float, *,
+                 prepaid: bool = False) -> float:
     """Lifetime value with a margin and a retention rate for each period.
 
     ``margins[t]`` is earned in period t+1 and ``retentions[t]`` is the
@@ -93,7 +98,9 @@ def clv_schedule(margins, retentions, discount, *, prepaid=False):
     return core.clv_schedule(m, r, as_float(discount, "discount"), _timing(prepaid))
 
 
-def customer_equity(sizes, clvs, acquisition_costs=None, discount=0.0):
+def customer_equity(sizes: ArrayLike, clvs: ArrayLike,
+                    acquisition_costs: Optional[ArrayLike] = None,
+                    discount: float = 0.0) -> float:
     """Value of a customer base built from cohorts.
 
     ``sum_k sizes[k] * (clvs[k] - acquisition_costs[k]) / (1 + discount)^k``:

@@ -40,8 +40,12 @@ Any scheduler works (a distributed Client when one is active, else Dask's
 default); nothing here starts or manages a cluster.
 """
 
+from __future__ import annotations
+
 import math
 import time
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple,
+                    Type, Union)
 
 import numpy as np
 
@@ -54,6 +58,13 @@ from ._errors import InvalidArgumentError
 from .btyd import _Fitter, _FITTERS, _MONTH
 from .journey import _frame
 from .rfm import _days, _time, _unit
+from ._arrays import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# A fitter, a fitter class or a model kind's name ("bgnbd", "pareto-nbd", ...).
+Model = Union[_Fitter, Type[_Fitter], str]
 
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data", "fit",
            "conditional_probability_alive", "conditional_expected_number_of_purchases_up_to_time",
@@ -65,14 +76,14 @@ __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data",
 _LIFETIMES = {"x": "frequency", "t_x": "recency", "T": "T", "mean_spend": "monetary_value"}
 
 
-def _pandas():
+def _pandas() -> Any:
     import pandas as pd
     return pd
 
 
 # ------------------------------------------------------------------ models
 
-def _fitter_class(kind):
+def _fitter_class(kind: int) -> Type[_Fitter]:
     """The Python class of a kind, or a plain fitter for kinds without one."""
     if kind in _FITTERS:
         return _FITTERS[kind]
@@ -83,7 +94,7 @@ def _fitter_class(kind):
                                                 "_public_names": names})
 
 
-def _as_fitter(model):
+def _as_fitter(model: Model) -> _Fitter:
     """A fitter from a fitter, a fitter class or a kind name ("bgnbd", "pareto-nbd", ...)."""
     if isinstance(model, _Fitter):
         return model
@@ -96,7 +107,7 @@ def _as_fitter(model):
                                f"class or a model name such as 'bgnbd', got {model!r}")
 
 
-def _column_names(model_handle, columns):
+def _column_names(model_handle: Any, columns: Optional[Sequence[str]]) -> List[str]:
     """The summary's columns for the kind's data columns, in the kind's order."""
     count = core.model_column_count(model_handle)
     kind_names = [core.model_column_name(model_handle, i) for i in range(count)]
@@ -110,22 +121,22 @@ def _column_names(model_handle, columns):
     return columns
 
 
-def _check_columns(frame, names):
+def _check_columns(frame: Any, names: Sequence[str]) -> None:
     missing = [c for c in names if c not in frame.columns]
     if missing:
         raise InvalidArgumentError(f"no column {missing[0]!r} in the summary "
                                    f"({', '.join(map(str, frame.columns))}); give columns=")
 
 
-def _arrays(frame, names):
+def _arrays(frame: Any, names: Sequence[Hashable]) -> List[FloatArray]:
     return [np.ascontiguousarray(frame[c].to_numpy(dtype=np.float64)) for c in names]
 
 
 # Workers keep a few models, keyed by what built them.
-_CACHE = {}
+_CACHE: Dict[Tuple[Any, ...], Any] = {}
 
 
-def _cached(key, build):
+def _cached(key: Tuple[Any, ...], build: Callable[[], Any]) -> Any:
     value = _CACHE.get(key)
     if value is None:
         if len(_CACHE) > 32:
@@ -134,8 +145,8 @@ def _cached(key, build):
     return value
 
 
-def _fitter_from_json(text):
-    def build():
+def _fitter_from_json(text: str) -> Any:  # the fitter class of the model's kind
+    def build() -> _Fitter:
         model = core.model_from_json(text)
         fitter = _fitter_class(core.model_get_kind(model))()
         fitter._model = model
@@ -143,8 +154,8 @@ def _fitter_from_json(text):
     return _cached(("json", text), build)
 
 
-def _kind_model(kind, threads):
-    def build():
+def _kind_model(kind: int, threads: int) -> Any:
+    def build() -> Any:
         model = core.model_create(kind)
         core.model_set_threads(model, threads)
         return model
@@ -153,7 +164,8 @@ def _kind_model(kind, threads):
 
 # ------------------------------------------------------------------ fitting (worker side)
 
-def _chunk_loglik(frame, kind, names, weights, params, order, threads):
+def _chunk_loglik(frame: pd.DataFrame, kind: int, names: Sequence[str], weights: Optional[str],
+                  params: FloatArray, order: int, threads: int) -> FloatArray:
     """Chunk results of one partition (runs on a worker)."""
     model = _kind_model(kind, threads)
     cols = _arrays(frame, names) + [np.empty(0)] * (4 - len(names))
@@ -163,14 +175,16 @@ def _chunk_loglik(frame, kind, names, weights, params, order, threads):
     return dst
 
 
-def _sample(frame, first, stride):
+def _sample(frame: pd.DataFrame, first: int, stride: int) -> pd.DataFrame:
     """Every stride-th row of a partition whose first row has global position ``first``."""
     skip = (-first) % stride
     return frame.iloc[skip::stride]
 
 
-def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=None,
-        sample_size=200_000, persist=True, threads=1, verbose=False):
+def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
+        weights: Optional[str] = None, *, tol: Optional[float] = None,
+        max_iterations: Optional[int] = None, sample_size: int = 200_000, persist: bool = True,
+        threads: int = 1, verbose: bool = False) -> _Fitter:
     """Fit a BTYD model by maximum likelihood on a dask DataFrame of summaries.
 
     ``model`` is a fitter (``cxm.BetaGeoFitter(penalizer_coef=0.01)``, which is
@@ -222,12 +236,12 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
     start = np.empty(core.model_param_count(handle))
     penalty = float(fitter.penalizer_coef)
     core.model_start(handle, start, *cols, w, penalty, 0, 0)
-    report = {"partitions": len(parts), "rows": total, "sample_rows": len(sample),
+    report: Dict[str, Any] = {"partitions": len(parts), "rows": total, "sample_rows": len(sample),
               "start_seconds": time.perf_counter() - clock, "pass_seconds": []}
 
     size = core.model_chunk_size(handle)
 
-    def evaluate(params, order):
+    def evaluate(params: FloatArray, order: int) -> FloatArray:
         clock = time.perf_counter()
         params = np.array(params)  # a copy the tasks own
         tasks = [delayed(_chunk_loglik, pure=True)(p, kind, names, weights, params, order, threads)
@@ -238,7 +252,7 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
         report["pass_seconds"].append(time.perf_counter() - clock)
         return sums
 
-    fitter.dask_report_ = report
+    fitter.dask_report_ = report  # type: ignore[attr-defined]  # a cxm.dask fit's own
     core.model_fit_chunked(handle, evaluate, start, penalty, int(max_iterations or 0),
                            float(tol) if tol is not None else 0.0, 0)
     if verbose:
@@ -248,7 +262,8 @@ def fit(model, summary, columns=None, weights=None, *, tol=None, max_iterations=
 
 # ------------------------------------------------------------------ predictions
 
-def _predict_partition(frame, text, what, names, args):
+def _predict_partition(frame: pd.DataFrame, text: str, what: str, names: Sequence[str],
+                       args: Sequence[Any]) -> pd.Series:
     fitter = _fitter_from_json(text)
     arrays = _arrays(frame, names)
     if what == "p_alive":
@@ -268,7 +283,8 @@ def _predict_partition(frame, text, what, names, args):
     return _pandas().Series(values, index=frame.index, name=what)
 
 
-def _map(fitter, summary, names, what, name, args=()):
+def _map(fitter: _Fitter, summary: Any, names: Sequence[str], what: str, name: str,
+         args: Sequence[Any] = ()) -> Any:
     if not isinstance(summary, dd.DataFrame):
         raise InvalidArgumentError("summary must be a dask DataFrame")
     _check_columns(summary, names)
@@ -280,41 +296,48 @@ def _map(fitter, summary, names, what, name, args=()):
                                          meta=meta).rename(name)
 
 
-def _purchase_names(columns):
+def _purchase_names(columns: Optional[Sequence[str]]) -> List[str]:
     return list(columns) if columns is not None else ["frequency", "recency", "T"]
 
 
-def conditional_probability_alive(model, summary, columns=None):
+def conditional_probability_alive(model: _Fitter, summary: Any,
+                                  columns: Optional[Sequence[str]] = None) -> Any:
     """P(alive) of every customer of a dask summary: a dask Series named ``p_alive``."""
     return _map(model, summary, _purchase_names(columns), "p_alive", "p_alive")
 
 
-def conditional_expected_number_of_purchases_up_to_time(model, t, summary, columns=None):
+def conditional_expected_number_of_purchases_up_to_time(
+        model: _Fitter, t: float, summary: Any, columns: Optional[Sequence[str]] = None) -> Any:
     """E[Y(t) | frequency, recency, T] for every customer: a dask Series
     ``predicted_purchases``. ``t`` is one number (the same horizon for all)."""
     return _map(model, summary, _purchase_names(columns), "conditional", "predicted_purchases",
                 (float(t),))
 
 
-def predict(model, t, summary, columns=None):
+def predict(model: _Fitter, t: float, summary: Any,
+            columns: Optional[Sequence[str]] = None) -> Any:
     """lifetimes' alias of :func:`conditional_expected_number_of_purchases_up_to_time`."""
     return conditional_expected_number_of_purchases_up_to_time(model, t, summary, columns)
 
 
-def discounted_expected_residual_transactions(model, summary, discount_rate, columns=None):
+def discounted_expected_residual_transactions(model: _Fitter, summary: Any, discount_rate: float,
+                                              columns: Optional[Sequence[str]] = None) -> Any:
     """DERT of every customer (see the fitters' method): a dask Series ``dert``."""
     return _map(model, summary, _purchase_names(columns), "dert", "dert", (float(discount_rate),))
 
 
-def conditional_expected_average_profit(model, summary, columns=None):
+def conditional_expected_average_profit(model: _Fitter, summary: Any,
+                                        columns: Optional[Sequence[str]] = None) -> Any:
     """Gamma-Gamma E[M | frequency, monetary_value] of every customer: a dask Series
     ``expected_average_profit``."""
     names = list(columns) if columns is not None else ["frequency", "monetary_value"]
     return _map(model, summary, names, "spend", "expected_average_profit")
 
 
-def customer_lifetime_value(model, transaction_prediction_model, summary, time=12,
-                            discount_rate=0.01, freq="D", period=None, margin=1.0, columns=None):
+def customer_lifetime_value(model: _Fitter, transaction_prediction_model: _Fitter, summary: Any,
+                            time: int = 12, discount_rate: float = 0.01, freq: str = "D",
+                            period: Optional[float] = None, margin: float = 1.0,
+                            columns: Optional[Sequence[str]] = None) -> Any:
     """Lifetime value of every customer (as ``GammaGammaFitter.customer_lifetime_value``):
     ``model`` a fitted Gamma-Gamma model, ``transaction_prediction_model`` a fitted
     purchase model, ``columns`` frequency, recency, T and monetary_value. A dask
@@ -332,7 +355,9 @@ def customer_lifetime_value(model, transaction_prediction_model, summary, time=1
 
 # ------------------------------------------------------------------ the summary
 
-def _reduce_partition(frame, customer, when, amount, datetime_format, unit):
+def _reduce_partition(frame: pd.DataFrame, customer: Hashable, when: Hashable,
+                      amount: Optional[Hashable], datetime_format: Optional[str],
+                      unit: Tuple[float, int, float]) -> pd.DataFrame:
     """One row per (customer, unit) of a partition of the log (runs on a worker)."""
     pd = _pandas()
     codes, uniques = pd.factorize(frame[customer], sort=False)
@@ -360,7 +385,8 @@ def _reduce_partition(frame, customer, when, amount, datetime_format, unit):
     return pd.DataFrame(out)
 
 
-def _summarise_partition(frame, customer, has_amount, options, last):
+def _summarise_partition(frame: pd.DataFrame, customer: Hashable, has_amount: bool,
+                         options: Tuple[Any, ...], last: float) -> pd.DataFrame:
     """The summary of whole customers (runs on a worker). ``last`` is the latest
     time of the whole log (for the default observation end)."""
     pd = _pandas()
@@ -403,7 +429,7 @@ def _summarise_partition(frame, customer, has_amount, options, last):
     return result
 
 
-def _check_holdout(last, options):
+def _check_holdout(last: float, options: Tuple[Any, ...]) -> None:
     """The whole log's check that a holdout period without an observation end is not
     empty: the C summary of its last purchase says so when it is."""
     unit_days, unit_months, origin, scale, cal, obs, include_first = options
@@ -413,9 +439,11 @@ def _check_holdout(last, options):
                         unit_days, unit_months, origin, scale, cal, obs, include_first, 1)
 
 
-def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format,
-             calibration_period_end, observation_period_end, freq, freq_multiplier,
-             include_first_transaction, npartitions, shuffle):
+def _summary(transactions: Any, customer_id_col: Hashable, datetime_col: Hashable,
+             monetary_value_col: Optional[Hashable], datetime_format: Optional[str],
+             calibration_period_end: Any, observation_period_end: Any, freq: str,
+             freq_multiplier: float, include_first_transaction: bool,
+             npartitions: Optional[int], shuffle: Optional[str]) -> Any:
     pd = _pandas()
     if not isinstance(transactions, dd.DataFrame):
         raise InvalidArgumentError("transactions must be a dask DataFrame (for pandas, use "
@@ -455,16 +483,20 @@ def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, da
                                  monetary_value_col is not None, options, last, meta=meta)
 
 
-def _checked_last(last, options):
+def _checked_last(last: float, options: Tuple[Any, ...]) -> float:
     _check_holdout(last, options)
     return last
 
 
-def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,
-                                       monetary_value_col=None, datetime_format=None,
-                                       observation_period_end=None, freq="D", freq_multiplier=1,
-                                       include_first_transaction=False, *, npartitions=None,
-                                       shuffle=None):
+def summary_data_from_transaction_data(transactions: Any, customer_id_col: Hashable,
+                                       datetime_col: Hashable,
+                                       monetary_value_col: Optional[Hashable] = None,
+                                       datetime_format: Optional[str] = None,
+                                       observation_period_end: Any = None, freq: str = "D",
+                                       freq_multiplier: float = 1,
+                                       include_first_transaction: bool = False, *,
+                                       npartitions: Optional[int] = None,
+                                       shuffle: Optional[str] = None) -> Any:
     """lifetimes' summary (as ``cxm.summary_data_from_transaction_data``) of a dask
     DataFrame of transactions: a dask DataFrame indexed by customer id, columns
     ``frequency``, ``recency``, ``T`` [, ``monetary_value``].
@@ -481,11 +513,14 @@ def summary_data_from_transaction_data(transactions, customer_id_col, datetime_c
                     include_first_transaction, npartitions, shuffle)
 
 
-def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
-                                 calibration_period_end, observation_period_end=None, freq="D",
-                                 freq_multiplier=1, datetime_format=None, monetary_value_col=None,
-                                 include_first_transaction=False, *, npartitions=None,
-                                 shuffle=None):
+def calibration_and_holdout_data(transactions: Any, customer_id_col: Hashable,
+                                 datetime_col: Hashable, calibration_period_end: Any,
+                                 observation_period_end: Any = None, freq: str = "D",
+                                 freq_multiplier: float = 1, datetime_format: Optional[str] = None,
+                                 monetary_value_col: Optional[Hashable] = None,
+                                 include_first_transaction: bool = False, *,
+                                 npartitions: Optional[int] = None,
+                                 shuffle: Optional[str] = None) -> Any:
     """lifetimes' calibration/holdout summary (as ``cxm.calibration_and_holdout_data``)
     of a dask DataFrame of transactions; partitions as
     :func:`summary_data_from_transaction_data`."""
@@ -498,7 +533,8 @@ def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
 
 # ------------------------------------------------------------------ attribution
 
-def _count_paths(frame, path, conversions, nulls, values, separator, options):
+def _count_paths(frame: pd.DataFrame, path: str, conversions: str, nulls: Optional[str],
+                 values: Optional[str], separator: str, options: Tuple[Any, ...]) -> bytes:
     """Transition counts of one partition's paths, as bytes (runs on a worker)."""
     handle = core.paths_create(separator)
     missing = frame[path].isna().to_numpy()
@@ -515,7 +551,7 @@ def _count_paths(frame, path, conversions, nulls, values, separator, options):
     return core.markov_counts_save(core.markov_counts_create(handle, *options))
 
 
-def _merge_counts(*blobs):
+def _merge_counts(*blobs: bytes) -> bytes:
     """Counts of consecutive partitions merged in their order, as bytes."""
     merged = core.markov_counts_load(blobs[0])
     for blob in blobs[1:]:
@@ -523,7 +559,8 @@ def _merge_counts(*blobs):
     return core.markov_counts_save(merged)
 
 
-def _counts(paths, path, conversions, nulls, values, order, self_loops, separator, split_every):
+def _counts(paths: Any, path: str, conversions: str, nulls: Optional[str], values: Optional[str],
+            order: int, self_loops: bool, separator: str, split_every: int) -> Any:
     if not isinstance(paths, dd.DataFrame):
         raise InvalidArgumentError("paths must be a dask DataFrame (for pandas, use "
                                    "cxm.journey.markov_attribution)")
@@ -541,8 +578,10 @@ def _counts(paths, path, conversions, nulls, values, order, self_loops, separato
     return core.markov_counts_load(tasks[0].compute())
 
 
-def markov_attribution(paths, path="path", conversions="conversions", nulls=None, values=None,
-                       order=1, *, self_loops=False, separator=">", split_every=8):
+def markov_attribution(paths: Any, path: str = "path", conversions: str = "conversions",
+                       nulls: Optional[str] = None, values: Optional[str] = None, order: int = 1,
+                       *, self_loops: bool = False, separator: str = ">",
+                       split_every: int = 8) -> pd.DataFrame:
     """Exact Markov attribution (as ``cxm.journey.markov_attribution``) of the paths
     in a dask DataFrame: columns ``path`` (strings "a > b > c"), ``conversions`` and
     optionally ``nulls`` (None: converting paths only) and ``values``.
@@ -557,8 +596,10 @@ def markov_attribution(paths, path="path", conversions="conversions", nulls=None
     return _frame(core.attribution_markov_counts(counts))
 
 
-def transition_matrix(paths, path="path", conversions="conversions", nulls=None, order=1, *,
-                      self_loops=False, wide=False, separator=">", split_every=8):
+def transition_matrix(paths: Any, path: str = "path", conversions: str = "conversions",
+                      nulls: Optional[str] = None, order: int = 1, *, self_loops: bool = False,
+                      wide: bool = False, separator: str = ">",
+                      split_every: int = 8) -> pd.DataFrame:
     """The attribution chain's transition matrix (as ``cxm.journey.transition_matrix``)
     of the paths in a dask DataFrame."""
     counts = _counts(paths, path, conversions, nulls, None, order, self_loops, separator,

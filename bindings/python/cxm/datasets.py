@@ -17,9 +17,15 @@ lifetimes' ``load_transaction_data`` (its artificial example_transactions.csv) i
 shipped: load_cdnow_transactions is the real transaction log to use instead.
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING, Any
 
 from ._errors import FileError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["load_dataset", "load_cdnow_summary", "load_cdnow_summary_data_with_monetary_value",
            "load_cdnow_transactions", "load_donations"]
@@ -28,7 +34,7 @@ __all__ = ["load_dataset", "load_cdnow_summary", "load_cdnow_summary_data_with_m
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
-def load_dataset(filename, **kwargs):
+def load_dataset(filename: str, **kwargs: Any) -> pd.DataFrame:
     """One of the package's data files as a DataFrame (``kwargs`` go to pandas.read_csv)."""
     import pandas as pd
     path = os.path.join(DATA_DIR, os.path.basename(str(filename)))
@@ -38,12 +44,12 @@ def load_dataset(filename, **kwargs):
     return pd.read_csv(path, **kwargs)
 
 
-def load_cdnow_summary(**kwargs):
+def load_cdnow_summary(**kwargs: Any) -> pd.DataFrame:
     """The CDNOW sample's summary: ID, frequency, recency, T (weeks, 2 decimals)."""
     return load_dataset("cdnow_customers_summary.csv", **kwargs)
 
 
-def load_cdnow_summary_data_with_monetary_value(**kwargs):
+def load_cdnow_summary_data_with_monetary_value(**kwargs: Any) -> pd.DataFrame:
     """CDNOW summary with the mean repeat spend: frequency, recency, T, monetary_value,
     indexed by customer_id."""
     frame = load_dataset("cdnow_customers_summary_with_transactions.csv", **kwargs)
@@ -51,7 +57,7 @@ def load_cdnow_summary_data_with_monetary_value(**kwargs):
     return frame.set_index("customer_id")
 
 
-def load_cdnow_transactions(**kwargs):
+def load_cdnow_transactions(**kwargs: Any) -> pd.DataFrame:
     """The CDNOW sample's 6,919 purchases: columns master_id, id, date (datetime), cds,
     amount."""
     import pandas as pd
@@ -64,6 +70,6 @@ def load_cdnow_transactions(**kwargs):
     return frame
 
 
-def load_donations(**kwargs):
+def load_donations(**kwargs: Any) -> pd.DataFrame:
     """Donation patterns for BG/BB: frequency, recency, periods, weights."""
     return load_dataset("donations.csv", **kwargs)

@@ -28,7 +28,12 @@ Differences from lifetimes, on purpose:
   BG/BB (the opportunity its P(alive) is about).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple, Union
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
 from ._arrays import as_float_array, _describe
@@ -36,13 +41,22 @@ from ._errors import InvalidArgumentError, RangeError
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, MAX_SIMULATED, _pandas, _seed,
                    _simulated_size)
 from .ltv2 import BetaGeoBetaBinomFitter, ParetoNBDFitter
+from ._arrays import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .btyd import _Fitter
+
+# A seed: an int, a numpy Generator or RandomState to draw one from, or None (random).
+Seed = Union[int, np.random.Generator, np.random.RandomState, None]
 
 __all__ = ["beta_geometric_nbd_model", "beta_geometric_nbd_model_transactional_data",
            "pareto_nbd_model", "modified_beta_geometric_nbd_model",
            "beta_geometric_beta_binom_model"]
 
 
-def _seed_of(seed):
+def _seed_of(seed: Seed) -> int:
     """A 64-bit seed for the C simulator from an int, a numpy Generator or None."""
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**64, dtype=np.uint64))
@@ -51,9 +65,10 @@ def _seed_of(seed):
     return _seed(seed)
 
 
-def _lengths(T, size, name, whole=False):
+def _lengths(T: ArrayLike, size: int, name: str, whole: bool = False) -> FloatArray:
     """The observation lengths: a number repeated ``size`` times, or one per customer
     (an array of length n with size 1 or n)."""
+    checks: Dict[str, Any]
     checks = {"whole": True, "minimum": 0} if whole else {"finite": True, "minimum": 0}
     values = as_float_array(T, name, **checks)
     size = _simulated_size(size)
@@ -67,7 +82,8 @@ def _lengths(T, size, name, whole=False):
     return values
 
 
-def _simulate(fitter, lengths, seed):
+def _simulate(fitter: _Fitter, lengths: FloatArray,
+              seed: Seed) -> Tuple[int, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """x, t_x and the latent (purchase, dropout, alive) columns of the customers."""
     seed = _seed_of(seed)
     n = lengths.size
@@ -78,7 +94,8 @@ def _simulate(fitter, lengths, seed):
     return seed, x, t_x, first, second, alive
 
 
-def _customers(fitter, T, size, seed, names):
+def _customers(fitter: _Fitter, T: ArrayLike, size: int, seed: Seed,
+               names: Sequence[str]) -> pd.DataFrame:
     lengths = _lengths(T, size, "T")
     _, x, t_x, first, second, alive = _simulate(fitter, lengths, seed)
     pd = _pandas()
@@ -87,7 +104,8 @@ def _customers(fitter, T, size, seed, names):
                         index=pd.RangeIndex(lengths.size, name="customer_id"))
 
 
-def beta_geometric_nbd_model(T, r, alpha, a, b, size=1, seed=None):
+def beta_geometric_nbd_model(T: ArrayLike, r: float, alpha: float, a: float, b: float,
+                             size: int = 1, seed: Seed = None) -> pd.DataFrame:
     """Customers of a BG/NBD (Fader, Hardie & Lee 2005) observed for ``T`` time units after
     their first purchase: a DataFrame indexed by customer_id with frequency, recency, T and
     the hidden lambda (purchase rate), p (dropout probability after each purchase) and
@@ -96,7 +114,8 @@ def beta_geometric_nbd_model(T, r, alpha, a, b, size=1, seed=None):
     return _customers(fitter, T, size, seed, ("lambda", "p"))
 
 
-def modified_beta_geometric_nbd_model(T, r, alpha, a, b, size=1, seed=None):
+def modified_beta_geometric_nbd_model(T: ArrayLike, r: float, alpha: float, a: float, b: float,
+                                      size: int = 1, seed: Seed = None) -> pd.DataFrame:
     """Customers of an MBG/NBD (Batislam, Denizel & Filiztekin 2007): as
     beta_geometric_nbd_model, but a customer may also drop out right after the first
     purchase."""
@@ -104,7 +123,8 @@ def modified_beta_geometric_nbd_model(T, r, alpha, a, b, size=1, seed=None):
     return _customers(fitter, T, size, seed, ("lambda", "p"))
 
 
-def pareto_nbd_model(T, r, alpha, s, beta, size=1, seed=None):
+def pareto_nbd_model(T: ArrayLike, r: float, alpha: float, s: float, beta: float, size: int = 1,
+                     seed: Seed = None) -> pd.DataFrame:
     """Customers of a Pareto/NBD (Schmittlein, Morrison & Colombo 1987): a DataFrame
     indexed by customer_id with frequency, recency, T and the hidden lambda (purchase
     rate), mu (dropout rate) and alive (lifetime longer than T)."""
@@ -112,7 +132,9 @@ def pareto_nbd_model(T, r, alpha, s, beta, size=1, seed=None):
     return _customers(fitter, T, size, seed, ("lambda", "mu"))
 
 
-def beta_geometric_beta_binom_model(N, alpha, beta, gamma, delta, size=1, seed=None):
+def beta_geometric_beta_binom_model(N: ArrayLike, alpha: float, beta: float, gamma: float,
+                                    delta: float, size: int = 1,
+                                    seed: Seed = None) -> pd.DataFrame:
     """Customers of a BG/BB (Fader, Hardie & Shang 2010) observed for ``N`` transaction
     opportunities (a whole number, or one per customer, up to 10**6): a DataFrame with
     frequency, recency, n_periods, the hidden p (transaction probability) and theta
@@ -127,9 +149,10 @@ def beta_geometric_beta_binom_model(N, alpha, beta, gamma, delta, size=1, seed=N
                                 "customer_id": np.arange(lengths.size)})
 
 
-def beta_geometric_nbd_model_transactional_data(T, r, alpha, a, b,
-                                                observation_period_end="2019-1-1", freq="D",
-                                                size=1, seed=None):
+def beta_geometric_nbd_model_transactional_data(T: ArrayLike, r: float, alpha: float, a: float,
+                                                b: float, observation_period_end: Any = "2019-1-1",
+                                                freq: str = "D", size: int = 1,
+                                                seed: Seed = None) -> pd.DataFrame:
     """A transaction log of BG/NBD customers: a DataFrame of customer_id and date, one row
     per purchase (the first one included), ordered by customer and date. Customer i's first
     purchase is ``T[i]`` units of ``freq`` ('D' days, 'W' weeks, 'h' hours, ...) before

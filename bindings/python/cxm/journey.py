@@ -25,14 +25,26 @@ The rules (order-k states, self-loops, null paths, value, the exact solver)
 are documented in the C header ``cxm/journey.h``.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import (as_choice, as_count, as_float, as_float_array, as_path, as_text, as_texts,
-                      as_vector, same_length, _describe, _pandas_index)
+from ._arrays import (FloatArray, PathLike, as_choice, as_count, as_float, as_float_array, as_path,
+                      as_text, as_texts, as_vector, same_length, _describe, _pandas_index)
 from ._errors import ArgumentTypeError, Error, InvalidArgumentError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import pandas as pd
+
+# Paths: strings "a > b > c" or sequences of touch names (or a Paths).
+PathList = Iterable[Union[str, Sequence[str]]]
 
 __all__ = [
     "Paths", "read_paths", "markov_attribution", "heuristic_attribution",
@@ -47,11 +59,11 @@ _IMPORTANCE = {"auto": core.IMPORTANCE_AUTO, "stated": core.IMPORTANCE_STATED,
                "buy": core.IMPORTANCE_BUY, "promote": core.IMPORTANCE_PROMOTE}
 
 
-def _frame(table, index=None):
+def _frame(table: Any, index: Optional[str] = None) -> pd.DataFrame:
     """A cxm table as a pandas DataFrame; its scalars go to ``attrs``."""
     import pandas as pd
     rows = core.table_rows(table)
-    data = {}
+    data: Dict[str, Any] = {}
     for j in range(core.table_columns(table)):
         name = core.table_column_name(table, j)
         if core.table_column_type(table, j) == core.COLUMN_TEXT:
@@ -69,7 +81,7 @@ def _frame(table, index=None):
     return frame
 
 
-def _labels(values, name):
+def _labels(values: Any, name: str) -> List[str]:
     """Labels (customer ids, touchpoint ids, ...) as str: numbers become their text; a
     missing value (None, NaN) or a NUL byte is refused, naming the element."""
     if values is None or isinstance(values, (str, bytes)):
@@ -82,7 +94,7 @@ def _labels(values, name):
     return out
 
 
-def _optional(values, name, n, **checks):
+def _optional(values: Optional[ArrayLike], name: str, n: int, **checks: Any) -> FloatArray:
     if values is None:
         return np.empty(0)
     array = as_vector(values, name, **checks)
@@ -91,7 +103,7 @@ def _optional(values, name, n, **checks):
     return array
 
 
-def _touches(path, i, separator):
+def _touches(path: Any, i: int, separator: str) -> List[Any]:
     """One path: a string split at the separator, or a sequence of touch names."""
     if isinstance(path, str):
         return [t.strip() for t in as_text(path, f"paths[{i}]").split(separator)]
@@ -111,21 +123,24 @@ class Paths:
     touches are ignored) or sequences of touch names.
     """
 
-    def __init__(self, paths=None, conversions=None, nulls=None, values=None, *, separator=">",
-                 ages=None):
+    def __init__(self, paths: Optional[PathList] = None, conversions: Optional[ArrayLike] = None,
+                 nulls: Optional[ArrayLike] = None, values: Optional[ArrayLike] = None, *,
+                 separator: str = ">", ages: Optional[Sequence[Any]] = None) -> None:
         self._handle = core.paths_create(as_text(separator, "separator"))
         self._separator = separator
         if paths is not None:
             self.add(paths, conversions, nulls, values, ages=ages)
 
     @classmethod
-    def _wrap(cls, handle):
+    def _wrap(cls, handle: Any) -> Paths:
         self = cls.__new__(cls)
         self._handle = handle
         self._separator = ">"
         return self
 
-    def add(self, paths, conversions, nulls=None, values=None, *, ages=None):
+    def add(self, paths: PathList, conversions: Optional[ArrayLike],
+            nulls: Optional[ArrayLike] = None, values: Optional[ArrayLike] = None, *,
+            ages: Optional[Sequence[Any]] = None) -> Self:
         """Add paths with their conversions (and optional nulls, values).
 
         ``ages``, for time decay, is one sequence per path of the time from
@@ -162,39 +177,41 @@ class Paths:
         return self
 
     @property
-    def separator(self):
+    def separator(self) -> str:
         """The text between touches in path strings."""
         return self._separator
 
-    def __len__(self):
+    def __len__(self) -> int:
         return core.paths_count(self._handle)
 
     @property
-    def channels(self):
+    def channels(self) -> int:
         """Number of distinct channels."""
         return core.paths_channel_count(self._handle)
 
     @property
-    def skipped(self):
+    def skipped(self) -> Tuple[int, List[str]]:
         """Bad rows skipped while reading with ``skip_bad_rows=True`` (and their messages)."""
-        messages = []
+        messages: List[str] = []
         i = 0
         while (m := core.paths_skipped_message(self._handle, i)) is not None:
             messages.append(m)
             i += 1
         return core.paths_skipped(self._handle), messages
 
-    def markov(self, order=1, nulls=True, self_loops=False):
+    def markov(self, order: int = 1, nulls: bool = True, self_loops: bool = False) -> pd.DataFrame:
         """Exact Markov removal effects; see :func:`markov_attribution`."""
         return _frame(core.attribution_markov(self._handle, _order(order), int(bool(nulls)),
                                               int(bool(self_loops))))
 
-    def transitions(self, order=1, nulls=True, self_loops=False):
+    def transitions(self, order: int = 1, nulls: bool = True,
+                    self_loops: bool = False) -> pd.DataFrame:
         """The estimated transition matrix (long form: from, to, weight, probability)."""
         return _frame(core.attribution_transitions(self._handle, _order(order), int(bool(nulls)),
                                                    int(bool(self_loops))))
 
-    def heuristic(self, weights=(0.4, 0.2, 0.4), half_life=7.0):
+    def heuristic(self, weights: Sequence[float] = (0.4, 0.2, 0.4),
+                  half_life: float = 7.0) -> pd.DataFrame:
         """First/last touch, linear, position-based and time-decay attribution."""
         shares = as_vector(weights, "weights", finite=True, minimum=0)
         if shares.size != 3:
@@ -203,24 +220,28 @@ class Paths:
         half_life = 0.0 if half_life is None else as_float(half_life, "half_life", minimum=0)
         return _frame(core.attribution_heuristic(self._handle, *map(float, shares), half_life))
 
-    def shapley(self):
+    def shapley(self) -> pd.DataFrame:
         """Shapley values of the channels (v(S) = conversions of paths inside S)."""
         return _frame(core.attribution_shapley(self._handle))
 
 
-def _order(order):
+def _order(order: int) -> int:
     """A Markov order: a whole number (the library says which ones it supports)."""
     return as_count(order, "order", maximum=2**32 - 1)
 
 
-def _paths(paths, conversions, nulls=None, values=None, separator=">", ages=None):
+def _paths(paths: Union[Paths, PathList], conversions: Optional[ArrayLike],
+           nulls: Optional[ArrayLike] = None, values: Optional[ArrayLike] = None,
+           separator: str = ">", ages: Optional[Sequence[Any]] = None) -> Paths:
     if isinstance(paths, Paths):
         return paths
     return Paths(separator=separator).add(paths, conversions, nulls, values, ages=ages)
 
 
-def read_paths(filename, path=None, conversions=None, value=None, nulls=None, *, separator=">",
-               delimiter=None, header=True, skip_bad_rows=False, threads=0):
+def read_paths(filename: PathLike, path: Optional[str] = None, conversions: Optional[str] = None,
+               value: Optional[str] = None, nulls: Optional[str] = None, *, separator: str = ">",
+               delimiter: Optional[str] = None, header: bool = True, skip_bad_rows: bool = False,
+               threads: int = 0) -> Paths:
     """Read a path file (e.g. ChannelAttribution's ``path;total_conversions;
     total_conversion_value;total_null``) with libcxm's CSV reader.
 
@@ -240,7 +261,7 @@ def read_paths(filename, path=None, conversions=None, value=None, nulls=None, *,
     return p
 
 
-def _delimiter(delimiter):
+def _delimiter(delimiter: Optional[str]) -> int:
     """A one-character delimiter as its code (0: detect it)."""
     if delimiter is None:
         return 0
@@ -250,8 +271,10 @@ def _delimiter(delimiter):
     return ord(delimiter)
 
 
-def markov_attribution(paths, conversions=None, nulls=None, values=None, order=1, *,
-                       self_loops=False, separator=">"):
+def markov_attribution(paths: Union[Paths, PathList], conversions: Optional[ArrayLike] = None,
+                       nulls: Optional[ArrayLike] = None, values: Optional[ArrayLike] = None,
+                       order: int = 1, *, self_loops: bool = False,
+                       separator: str = ">") -> pd.DataFrame:
     """Exact Markov-chain attribution by removal effects (Anderl et al. 2016).
 
     ``paths`` are strings "a > b > c" (or a :class:`Paths`), with their
@@ -274,8 +297,10 @@ def markov_attribution(paths, conversions=None, nulls=None, values=None, order=1
     return p.markov(order=order, nulls=use_nulls, self_loops=self_loops)
 
 
-def transition_matrix(paths, conversions=None, nulls=None, order=1, *, self_loops=False,
-                      wide=False, separator=">"):
+def transition_matrix(paths: Union[Paths, PathList], conversions: Optional[ArrayLike] = None,
+                      nulls: Optional[ArrayLike] = None, order: int = 1, *,
+                      self_loops: bool = False, wide: bool = False,
+                      separator: str = ">") -> pd.DataFrame:
     """The transition matrix of the attribution chain.
 
     Long form (from, to, weight, probability), or ``wide=True`` for a
@@ -291,8 +316,11 @@ def transition_matrix(paths, conversions=None, nulls=None, order=1, *, self_loop
     return frame
 
 
-def heuristic_attribution(paths, conversions=None, values=None, *, ages=None,
-                          weights=(0.4, 0.2, 0.4), half_life=7.0, separator=">"):
+def heuristic_attribution(paths: Union[Paths, PathList], conversions: Optional[ArrayLike] = None,
+                          values: Optional[ArrayLike] = None, *,
+                          ages: Optional[Sequence[Any]] = None,
+                          weights: Sequence[float] = (0.4, 0.2, 0.4), half_life: float = 7.0,
+                          separator: str = ">") -> pd.DataFrame:
     """Rule-based attribution, repeated touches counting.
 
     Columns: channel, first_touch, last_touch, linear, position_based
@@ -304,7 +332,9 @@ def heuristic_attribution(paths, conversions=None, values=None, *, ages=None,
     return _paths(paths, conversions, None, values, separator, ages).heuristic(weights, half_life)
 
 
-def shapley_attribution(paths, conversions=None, values=None, *, separator=">"):
+def shapley_attribution(paths: Union[Paths, PathList], conversions: Optional[ArrayLike] = None,
+                        values: Optional[ArrayLike] = None, *,
+                        separator: str = ">") -> pd.DataFrame:
     """Shapley values with v(S) = conversions (values) of the paths whose
     channels all lie in S: exactly Σ over channel sets T ∋ j of conv(T)/|T|.
 
@@ -313,7 +343,7 @@ def shapley_attribution(paths, conversions=None, values=None, *, separator=">"):
     return _paths(paths, conversions, None, values, separator).shapley()
 
 
-def decision_chain(transitions):
+def decision_chain(transitions: Any) -> pd.DataFrame:
     """The absorbing decision chain EXPLORE, BUY -> PROMOTE, LEAVE (docs/models.md §2.2).
 
     ``transitions`` is 2×4 (rows EXPLORE, BUY; columns EXPLORE, BUY,
@@ -328,7 +358,8 @@ def decision_chain(transitions):
     return _frame(core.decision_chain(np.ascontiguousarray(array.reshape(-1))), index="from")
 
 
-def importance_performance(importance, performance, labels=None):
+def importance_performance(importance: Any, performance: Any,
+                           labels: Optional[Iterable[Any]] = None) -> pd.DataFrame:
     """Importance-performance quadrants (Martilla & James 1977).
 
     Split at the mean importance and mean performance: pain point, bright
@@ -361,7 +392,8 @@ class JourneyMap:
                          importance=4.5, employee_ratings=[4, 5])
     """
 
-    def __init__(self, touchpoints=None, *, conversion="BUY", rating_scale=None):
+    def __init__(self, touchpoints: Any = None, *, conversion: str = "BUY",
+                 rating_scale: Optional[Tuple[float, float]] = None) -> None:
         self._handle = core.journey_map_create()
         for tp in _records(touchpoints):
             tp = dict(tp)
@@ -376,21 +408,25 @@ class JourneyMap:
             core.journey_map_set_rating_scale(self._handle, float(scale[0]), float(scale[1]))
 
     @classmethod
-    def load(cls, filename):
+    def load(cls, filename: PathLike) -> JourneyMap:
         """Read a journey map from a JSON file."""
         self = cls.__new__(cls)
         self._handle = core.journey_map_load_json(as_path(filename, "filename"))
         return self
 
     @classmethod
-    def parse(cls, text, source="journey map"):
+    def parse(cls, text: str, source: str = "journey map") -> JourneyMap:
         """Read a journey map from JSON text."""
         self = cls.__new__(cls)
         self._handle = core.journey_map_parse_json(as_text(text, "text"), as_text(source, "source"))
         return self
 
-    def add_touchpoint(self, id, decision, rung, name=None, channel=None, department=None,
-                       importance=None, employee_ratings=None, conversion=None, description=None):
+    def add_touchpoint(self, id: str, decision: Union[str, int], rung: Union[str, int],
+                       name: Optional[str] = None, channel: Optional[str] = None,
+                       department: Optional[str] = None, importance: Optional[float] = None,
+                       employee_ratings: Optional[ArrayLike] = None,
+                       conversion: Optional[bool] = None,
+                       description: Optional[str] = None) -> Self:
         """Add a touchpoint; decision EXPLORE/BUY/PROMOTE, rung KNOW/DO/SUGGEST/CREATE."""
         id = as_text(id if isinstance(id, str) else str(id), "id")
         texts = [as_text(v, k, optional=True) if not _missing(v) else None
@@ -409,7 +445,7 @@ class JourneyMap:
             core.journey_map_set_conversion_touchpoint(self._handle, id, 1)
         return self
 
-    def set_conversion(self, conversion):
+    def set_conversion(self, conversion: str) -> Self:
         """Conversion is reaching a decision ("BUY") or touching one of the given ids."""
         if isinstance(conversion, str):
             core.journey_map_set_conversion_decision(self._handle,
@@ -419,22 +455,22 @@ class JourneyMap:
                 core.journey_map_set_conversion_touchpoint(self._handle, tp, 1)
         return self
 
-    def add_employee_ratings(self, id, ratings):
+    def add_employee_ratings(self, id: str, ratings: ArrayLike) -> Self:
         """Employees' self-ratings of a touchpoint (the inside-out view)."""
         core.journey_map_add_employee_ratings(self._handle, as_text(str(id), "id"),
                                               as_vector(ratings, "ratings", finite=True))
         return self
 
-    def __len__(self):
+    def __len__(self) -> int:
         return core.journey_map_count(self._handle)
 
     @property
-    def touchpoints(self):
+    def touchpoints(self) -> pd.DataFrame:
         """The touchpoints as a DataFrame."""
         return _frame(core.journey_map_touchpoints(self._handle))
 
 
-def _records(touchpoints):
+def _records(touchpoints: Any) -> List[Any]:
     if touchpoints is None:
         return []
     if hasattr(touchpoints, "to_dict"):
@@ -442,11 +478,11 @@ def _records(touchpoints):
     return list(touchpoints)
 
 
-def _missing(x):
+def _missing(x: Any) -> bool:
     return isinstance(x, float) and np.isnan(x)
 
 
-def _enum(value, names, what):
+def _enum(value: Any, names: Sequence[str], what: str) -> int:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
             and 0 <= value < len(names):
         return int(value)
@@ -460,7 +496,7 @@ def _enum(value, names, what):
 
 # ------------------------------------------------------------------ journeys
 
-def _times(column):
+def _times(column: Any) -> Any:
     """Event times as numbers: datetimes become days since 1970-01-01."""
     import pandas as pd
     series = pd.Series(column)
@@ -481,9 +517,10 @@ class Journeys:
     segment column (give its name). Column names are configurable.
     """
 
-    def __init__(self, journey_map, events=None, *, customer="customer", time="timestamp",
-                 touchpoint="touchpoint", value="value", rating="rating", valence="valence",
-                 segment=None):
+    def __init__(self, journey_map: JourneyMap, events: Optional[pd.DataFrame] = None, *,
+                 customer: str = "customer", time: str = "timestamp",
+                 touchpoint: str = "touchpoint", value: str = "value", rating: str = "rating",
+                 valence: str = "valence", segment: Optional[str] = None) -> None:
         self.map = journey_map
         self._handle = core.journeys_create(journey_map._handle)
         if events is not None:
@@ -491,9 +528,13 @@ class Journeys:
                             value=value, rating=rating, valence=valence, segment=segment)
 
     @classmethod
-    def read_csv(cls, journey_map, filename, *, customer=None, time=None, touchpoint=None,
-                 value=None, rating=None, valence=None, segment=None, delimiter=None,
-                 header=True, date_format=None, skip_bad_rows=False):
+    def read_csv(cls, journey_map: JourneyMap, filename: PathLike, *,
+                 customer: Optional[str] = None, time: Optional[str] = None,
+                 touchpoint: Optional[str] = None, value: Optional[str] = None,
+                 rating: Optional[str] = None, valence: Optional[str] = None,
+                 segment: Optional[str] = None, delimiter: Optional[str] = None,
+                 header: bool = True, date_format: Optional[str] = None,
+                 skip_bad_rows: bool = False) -> Journeys:
         """Read an event log with libcxm's CSV reader (times become days since 1970-01-01)."""
         self = cls(journey_map)
         columns = [as_text(c, n, optional=True) for c, n in (
@@ -504,11 +545,12 @@ class Journeys:
                                as_text(date_format, "date_format", optional=True))
         return self
 
-    def add_events(self, events, *, customer="customer", time="timestamp",
-                   touchpoint="touchpoint", value="value", rating="rating", valence="valence",
-                   segment=None):
+    def add_events(self, events: pd.DataFrame, *, customer: str = "customer",
+                   time: str = "timestamp", touchpoint: str = "touchpoint", value: str = "value",
+                   rating: str = "rating", valence: str = "valence",
+                   segment: Optional[str] = None) -> Self:
         """Add events from a DataFrame or a dict of columns."""
-        def column(name, required):
+        def column(name: Optional[str], required: bool) -> Any:
             if name is not None and name in events:
                 return events[name]
             if required:
@@ -521,7 +563,7 @@ class Journeys:
         touchpoints = _labels(column(touchpoint, True), touchpoint)
         same_length((customer, customers), (time, times), (touchpoint, touchpoints))
 
-        def numbers(name):
+        def numbers(name: str) -> FloatArray:
             data = column(name, False)
             return np.empty(0) if data is None else _optional(data, name, n)
 
@@ -533,64 +575,65 @@ class Journeys:
                                  numbers(rating), numbers(valence), segments)
         return self
 
-    def __len__(self):
+    def __len__(self) -> int:
         return core.journeys_customer_count(self._handle)
 
     @property
-    def skipped(self):
+    def skipped(self) -> Tuple[int, List[str]]:
         """Bad rows skipped by :meth:`read_csv` with ``skip_bad_rows=True``, and their messages."""
-        messages = []
+        messages: List[str] = []
         i = 0
         while (m := core.journeys_skipped_message(self._handle, i)) is not None:
             messages.append(m)
             i += 1
         return core.journeys_skipped(self._handle), messages
 
-    def customers(self):
+    def customers(self) -> pd.DataFrame:
         """Per customer: ordered journey, furthest decision, times between decisions,
         highest rung, conversion, value, remembered (peak-end) score."""
         return _frame(core.journeys_customers(self._handle))
 
-    def funnel(self, level=0.95):
+    def funnel(self, level: float = 0.95) -> pd.DataFrame:
         """EXPLORE -> BUY -> PROMOTE overall and by segment, with Wilson intervals,
         drop-off and the time to the next decision (mean and quantiles)."""
         return _frame(core.journeys_funnel(self._handle, as_float(level, "level")))
 
-    def decision_chain(self):
+    def decision_chain(self) -> pd.DataFrame:
         """The absorbing decision chain estimated from the journeys (docs/models.md §2.2)."""
         return _frame(core.journeys_decision_chain(self._handle), index="from")
 
-    def paths(self, by_channel=False):
+    def paths(self, by_channel: bool = False) -> Paths:
         """Paths for attribution: touches before each customer's conversion, with ages."""
         return Paths._wrap(core.journeys_paths(self._handle, int(bool(by_channel))))
 
-    def markov_attribution(self, order=1, by_channel=False):
+    def markov_attribution(self, order: int = 1, by_channel: bool = False) -> pd.DataFrame:
         """Exact Markov attribution of the journeys' conversions."""
         return self.paths(by_channel).markov(order=order)
 
-    def touchpoint_gap(self, level=0.95):
+    def touchpoint_gap(self, level: float = 0.95) -> pd.DataFrame:
         """Employees' self-ratings against customers' ratings per touchpoint (Welch)."""
         return _frame(core.journeys_touchpoint_gap(self._handle, as_float(level, "level")))
 
-    def remembered_gap(self, level=0.95):
+    def remembered_gap(self, level: float = 0.95) -> pd.DataFrame:
         """Each customer's remembered journey (peak-end) against the employees'
         ratings of its parts; ``attrs["share_below_all"]`` is the share of
         customers whose memory is below what every touchpoint owner claims."""
         return _frame(core.journeys_remembered_gap(self._handle, as_float(level, "level")))
 
-    def experience_map(self, importance="auto"):
+    def experience_map(self, importance: str = "auto") -> pd.DataFrame:
         """Importance-performance per touchpoint with traffic and drop-off:
         pain points and bright spots. ``importance``: "auto", "stated",
         "buy" or "promote" (derived from the effect of ratings on the decision)."""
         importance = as_choice(importance, _IMPORTANCE, "importance")
         return _frame(core.journeys_experience_map(self._handle, _IMPORTANCE[importance]))
 
-    def ladder(self, level=0.95):
+    def ladder(self, level: float = 0.95) -> pd.DataFrame:
         """Per rung KNOW..CREATE: customers reached and their buy and promote rates."""
         return _frame(core.journeys_ladder(self._handle, as_float(level, "level")), index="rung")
 
 
-def funnel(events, journey_map, *, segment=None, level=0.95, **columns):
+def funnel(events: pd.DataFrame, journey_map: JourneyMap, *, segment: Optional[str] = None,
+           level: float = 0.95, **columns: str) -> pd.DataFrame:
     """The funnel of an event log: ``Journeys(journey_map, events, segment=...).funnel()``."""
     if not isinstance(journey_map, JourneyMap):
         journey_map = JourneyMap.load(journey_map)

@@ -26,16 +26,25 @@ and the unconditional ``probability_of_n_purchases_up_to_time(t, n)``, both
 exact and summing to 1 over n.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
 from . import btyd
 from .btyd import (COUNT, _Fitter, _PurchaseFitter, _columns, _elementwise, _flat, _pandas,
                    _seed, _simulated_size, _weights)
-from ._arrays import as_count, as_float, as_float_array, customers_named
+from ._arrays import FloatArray, Values, as_count, as_float, as_float_array, customers_named
 from ._errors import InvalidArgumentError, DomainError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    import pandas as pd
 
 # The most opportunities BG/BB takes (the C library's limit: its likelihood and
 # P(X(n) = x) sum one term per opportunity).
@@ -60,6 +69,9 @@ class ParetoNBDFitter(_PurchaseFitter):
     _kind = core.MODEL_PARETO_NBD
     _names = ("r", "alpha", "s", "beta")
     _public_names = ("r", "alpha", "s", "beta")
+    # lifetimes' repeated fits from random starts and its scipy method: Newton's method
+    # from libcxm's start has one answer, so both are accepted (checked) and unused.
+    _ignored_fit_keywords = ("iterative_fitting", "fit_method")
 
 
 class BetaGeoBetaBinomFitter(_Fitter):
@@ -81,13 +93,17 @@ class BetaGeoBetaBinomFitter(_Fitter):
     _names = ("alpha", "beta", "gamma", "delta")
     _public_names = ("alpha", "beta", "gamma", "delta")
 
-    def fit(self, frequency, recency, n_periods, weights=None, initial_params=None,
-            verbose=False, tol=None, index=None, max_iterations=None, threads=None, **kwargs):
+    def fit(self, frequency: ArrayLike, recency: ArrayLike, n_periods: ArrayLike,
+            weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
+            verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
+            max_iterations: Optional[int] = None, threads: Optional[int] = None,
+            **kwargs: Any) -> Self:
         """Fit by maximum likelihood; returns self.
 
         Rows must have whole numbers with frequency <= recency <= n_periods (and
         recency 0 when frequency is 0); :class:`cxm.InvalidArgumentError` names a bad row.
         """
+        max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
                              (n_periods, "n_periods"))
         w = _weights(weights, x.size)
@@ -101,12 +117,13 @@ class BetaGeoBetaBinomFitter(_Fitter):
              "weights": np.ones_like(x) if weights is None else w}, index=index)
         return self._after_fit(verbose)
 
-    def _alive_next(self, frequency, recency, n_periods):
+    def _alive_next(self, frequency: ArrayLike, recency: ArrayLike, n_periods: ArrayLike) -> Values:
         return _elementwise(lambda dst, x, r, n: core.model_p_alive(dst, self._model, x, r, n),
                             {"frequency": frequency, "recency": recency, "n_periods": n_periods},
                             "p_alive")
 
-    def conditional_probability_alive(self, m_periods_in_future, frequency, recency, n_periods):
+    def conditional_probability_alive(self, m_periods_in_future: ArrayLike, frequency: ArrayLike,
+                                      recency: ArrayLike, n_periods: ArrayLike) -> Values:
         """P(alive at opportunity n_periods + m_periods_in_future | history) (lifetimes'
         signature). ``m_periods_in_future=1`` is the paper's P(alive in the next period).
         Opportunities (``n_periods``, ``m_periods_in_future``) above ``MAX_OPPORTUNITIES``
@@ -127,7 +144,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
         return self._like(result, frequency, recency, n_periods, m_periods_in_future)
 
     @staticmethod
-    def _like(result, *inputs):
+    def _like(result: Any, *inputs: Any) -> Values:
         if np.ndim(result) == 0 or all(np.ndim(v) == 0 for v in inputs):
             return float(np.asarray(result).reshape(-1)[0])
         from ._arrays import _pandas_index
@@ -136,8 +153,9 @@ class BetaGeoBetaBinomFitter(_Fitter):
             return _pandas().Series(result, index=index[0])
         return result
 
-    def conditional_expected_number_of_purchases_up_to_time(self, m_periods_in_future,
-                                                            frequency, recency, n_periods):
+    def conditional_expected_number_of_purchases_up_to_time(
+            self, m_periods_in_future: ArrayLike, frequency: ArrayLike, recency: ArrayLike,
+            n_periods: ArrayLike) -> Values:
         """E[X(n, n + m) | history]: expected transactions in the next m opportunities
         (the donations data summed over donors for m=5: 12884.2)."""
         return _elementwise(
@@ -145,7 +163,7 @@ class BetaGeoBetaBinomFitter(_Fitter):
             {"m_periods_in_future": m_periods_in_future, "frequency": frequency,
              "recency": recency, "n_periods": n_periods}, "predicted_purchases")
 
-    def expected_number_of_transactions_in_first_n_periods(self, n):
+    def expected_number_of_transactions_in_first_n_periods(self, n: int) -> pd.DataFrame:
         """lifetimes' table: expected number of the fitted customers with each frequency
         x = 0..n over the first n opportunities, P(X(n) = x) times the customers.
         ``n`` above ``MAX_TABLE_PERIODS`` (2000) raises :class:`cxm.DomainError`."""
@@ -162,18 +180,19 @@ class BetaGeoBetaBinomFitter(_Fitter):
         return pd.DataFrame({"model": probs * customers},
                             index=pd.Index(x.astype(int), name="frequency"))
 
-    def expected_number_of_purchases_up_to_time(self, n_periods):
+    def expected_number_of_purchases_up_to_time(self, n_periods: ArrayLike) -> Values:
         """E[X(n)]: expected transactions of a new customer in the first n opportunities."""
         return _elementwise(lambda dst, n: core.model_expected_purchases(dst, self._model, n),
                             {"n_periods": n_periods}, "expected_purchases")
 
-    def probability_of_n_purchases_up_to_time(self, n_periods, n):
+    def probability_of_n_purchases_up_to_time(self, n_periods: ArrayLike, n: ArrayLike) -> Values:
         """P(X(n_periods) = n) for a new customer; ``n_periods`` up to ``MAX_OPPORTUNITIES``."""
         return _elementwise(
             lambda dst, k, t: core.model_purchase_probability(dst, self._model, k, t),
             {"n": n, "n_periods": n_periods}, "probability")
 
-    def discounted_expected_residual_transactions(self, frequency, recency, n_periods, discount):
+    def discounted_expected_residual_transactions(self, frequency: ArrayLike, recency: ArrayLike,
+                                                  n_periods: ArrayLike, discount: float) -> Values:
         """DERT: the future transactions, the one at opportunity n+j discounted by
         (1 + discount)^-j (Fader, Hardie & Shang 2010). ``log1p(discount)`` below 1e-200
         raises :class:`cxm.DomainError`."""
@@ -182,7 +201,8 @@ class BetaGeoBetaBinomFitter(_Fitter):
             lambda dst, x, r, n: core.model_dert(dst, self._model, rate, x, r, n),
             {"frequency": frequency, "recency": recency, "n_periods": n_periods}, "dert")
 
-    def log_likelihood_of(self, frequency, recency, n_periods, weights=None):
+    def log_likelihood_of(self, frequency: ArrayLike, recency: ArrayLike, n_periods: ArrayLike,
+                          weights: Optional[ArrayLike] = None) -> float:
         """Total log-likelihood of other data at the current parameters."""
         x, t_x, n = _columns((frequency, "frequency"), (recency, "recency"),
                              (n_periods, "n_periods"))
@@ -190,7 +210,8 @@ class BetaGeoBetaBinomFitter(_Fitter):
             return core.model_log_likelihood_of(self._model, x, t_x, n,
                                                 _weights(weights, x.size))
 
-    def generate_new_data(self, n_periods, seed=None, size=None):
+    def generate_new_data(self, n_periods: ArrayLike, seed: Optional[int] = None,
+                          size: Optional[int] = None) -> pd.DataFrame:
         """Simulate donors observed for ``n_periods`` opportunities each; a DataFrame of
         frequency, recency, n_periods. The same seed gives the same data everywhere.
         ``n_periods`` up to ``MAX_OPPORTUNITIES`` (:class:`cxm.DomainError` beyond), ``size``
@@ -219,7 +240,9 @@ class ShiftedBetaGeometric(_Fitter):
     _names = ("alpha", "beta")
     _public_names = ("alpha", "beta")
 
-    def fit(self, survivors=None, periods=None, active=None, weights=None, **kwargs):
+    def fit(self, survivors: Optional[ArrayLike] = None, periods: Optional[ArrayLike] = None,
+            active: Optional[ArrayLike] = None, weights: Optional[ArrayLike] = None,
+            **kwargs: Any) -> Self:
         """``fit(survivors)`` or ``fit(periods=..., active=...)``: see fit_survivors and
         fit_durations."""
         if survivors is not None:
@@ -228,8 +251,9 @@ class ShiftedBetaGeometric(_Fitter):
             raise InvalidArgumentError("give survivor counts, or periods and active")
         return self.fit_durations(periods, active, weights, **kwargs)
 
-    def fit_survivors(self, survivors, initial_params=None, verbose=False, tol=None,
-                      max_iterations=None, threads=None):
+    def fit_survivors(self, survivors: ArrayLike, initial_params: Optional[ArrayLike] = None,
+                      verbose: bool = False, tol: Optional[float] = None,
+                      max_iterations: Optional[int] = None, threads: Optional[int] = None) -> Self:
         """Fit on survivor counts n_0 >= n_1 >= ... (customers still active after
         0, 1, ... periods). Regular cohort of Fader & Hardie (2007), years 0..7:
         alpha=0.704, beta=1.182."""
@@ -241,8 +265,11 @@ class ShiftedBetaGeometric(_Fitter):
         self.survivors_ = counts
         return self._after_fit(verbose)
 
-    def fit_durations(self, periods, active, weights=None, initial_params=None, verbose=False,
-                      tol=None, max_iterations=None, threads=None):
+    def fit_durations(self, periods: ArrayLike, active: ArrayLike,
+                      weights: Optional[ArrayLike] = None,
+                      initial_params: Optional[ArrayLike] = None, verbose: bool = False,
+                      tol: Optional[float] = None, max_iterations: Optional[int] = None,
+                      threads: Optional[int] = None) -> Self:
         """Fit on tenures: ``periods`` a customer has been with you (the period in which they
         cancelled, or the periods observed so far) and ``active`` (1 still subscribed,
         0 cancelled), one per customer or per pattern with ``weights``."""
@@ -255,27 +282,27 @@ class ShiftedBetaGeometric(_Fitter):
                                      *self._fit_options(tol, max_iterations, threads, warm))
         return self._after_fit(verbose)
 
-    def survival(self, t):
+    def survival(self, t: ArrayLike) -> Values:
         """S(t): the share of a new cohort still active after t periods."""
         return _elementwise(lambda dst, tt: core.model_survival(dst, self._model, tt), {"t": t},
                             "survival")
 
-    def retention(self, t):
+    def retention(self, t: ArrayLike) -> Values:
         """r_t = S(t)/S(t-1): the share of those active after t-1 periods who renew again."""
         return _elementwise(lambda dst, tt: core.model_retention(dst, self._model, tt), {"t": t},
                             "retention")
 
-    def churn_probability(self, t):
+    def churn_probability(self, t: ArrayLike) -> Values:
         """P(T = t): probability that a new customer's tenure is exactly t periods."""
         return _elementwise(lambda dst, tt: core.model_churn_probability(dst, self._model, tt),
                             {"t": t}, "churn_probability")
 
-    def discounted_expected_lifetime(self, discount):
+    def discounted_expected_lifetime(self, discount: float) -> float:
         """DEL = sum_t S(t)/(1+d)^t: the present value, in payments, of a new customer who
         pays at the start of every period while active."""
         return core.model_del(self._model, as_float(discount, "discount", minimum=0))
 
-    def discounted_expected_residual_lifetime(self, discount, renewals):
+    def discounted_expected_residual_lifetime(self, discount: float, renewals: ArrayLike) -> Values:
         """DERL of customers who have made ``renewals`` renewals (Fader & Hardie 2010's
         n - 1): the expected discounted number of payments still to come."""
         discount = as_float(discount, "discount", minimum=0)
@@ -286,7 +313,8 @@ class ShiftedBetaGeometric(_Fitter):
     del_ = discounted_expected_lifetime
     derl = discounted_expected_residual_lifetime
 
-    def customer_lifetime_value(self, margin, discount, renewals=None):
+    def customer_lifetime_value(self, margin: float, discount: float,
+                                renewals: Optional[ArrayLike] = None) -> Values:
         """Value of a subscriber paying ``margin`` per period: margin * DEL for a new one
         (``renewals=None``), margin * DERL for existing ones with the given renewals."""
         margin = as_float(margin, "margin")
@@ -297,7 +325,7 @@ class ShiftedBetaGeometric(_Fitter):
             lambda dst, k: core.model_subscription_value(dst, self._model, margin, discount, k),
             {"renewals": renewals}, "value")
 
-    def projection(self, periods, cohort=1000.0):
+    def projection(self, periods: int, cohort: float = 1000.0) -> pd.DataFrame:
         """A DataFrame indexed by t = 0..periods: survival, expected survivors of a cohort,
         retention rate (from t = 1) and the probability of cancelling in period t."""
         cohort = as_float(cohort, "cohort", minimum=0)

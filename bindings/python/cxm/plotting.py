@@ -24,9 +24,22 @@ the axes, so that plots can be combined and saved::
 The numbers come from the library; this module only draws them.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from ._arrays import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+# A fitted cxm fitter; which methods it has depends on the model, hence Any.
+Fitter = Any
 
 __all__ = [
     "plot_period_transactions", "plot_calibration_purchases_vs_holdout_purchases",
@@ -38,14 +51,15 @@ __all__ = [
 ]
 
 
-def _axes(ax):
+def _axes(ax: Optional[Axes]) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
     return plt.figure().add_subplot(111)
 
 
-def _data_maxima(model, max_frequency, max_recency):
+def _data_maxima(model: Fitter, max_frequency: Optional[int],
+                 max_recency: Optional[int]) -> Tuple[int, int]:
     data = getattr(model, "data", None)
     if max_frequency is None:
         max_frequency = int(data["frequency"].max()) if data is not None else 30
@@ -59,7 +73,7 @@ def _data_maxima(model, max_frequency, max_recency):
 # either package read the same; the numbers are the library's closed forms (no
 # simulation: plot_period_transactions draws expected counts).
 
-def _fitted_data(model, what):
+def _fitted_data(model: Fitter, what: str) -> pd.DataFrame:
     data = getattr(model, "data", None)
     if data is None:
         from ._errors import StateError
@@ -67,7 +81,7 @@ def _fitted_data(model, what):
     return data
 
 
-def _age_column(data):
+def _age_column(data: pd.DataFrame) -> pd.Series:
     """The column of the customers' ages: T, or BG/BB's n_periods."""
     for name in ("T", "n_periods"):
         if name in data:
@@ -77,7 +91,7 @@ def _age_column(data):
                             "and T or n_periods), not a spend model")
 
 
-def _params(model, names, what):
+def _params(model: Fitter, names: Sequence[str], what: str) -> List[float]:
     params = model.params_
     missing = [n for n in names if n not in params.index]
     if missing:
@@ -88,7 +102,7 @@ def _params(model, names, what):
     return [float(params[n]) for n in names]
 
 
-def _matrix(ax, matrix, title, xlabel, ylabel, **kwargs):
+def _matrix(ax: Axes, matrix: Any, title: str, xlabel: str, ylabel: str, **kwargs: Any) -> Axes:
     """lifetimes' heatmap: one cell per (recency row, frequency column), square."""
     kwargs.setdefault("interpolation", "none")
     image = ax.imshow(matrix, **kwargs)
@@ -101,9 +115,11 @@ def _matrix(ax, matrix, title, xlabel, ylabel, **kwargs):
     return ax
 
 
-def plot_period_transactions(model, max_frequency=7, title="Frequency of Repeat Transactions",
-                             xlabel="Number of Calibration Period Transactions",
-                             ylabel="Customers", ax=None, **kwargs):
+def plot_period_transactions(model: Fitter, max_frequency: int = 7,
+                             title: str = "Frequency of Repeat Transactions",
+                             xlabel: str = "Number of Calibration Period Transactions",
+                             ylabel: str = "Customers", ax: Optional[Axes] = None,
+                             **kwargs: Any) -> Axes:
     """Customers by number of repeat purchases 0 .. max_frequency-1: the fitted data
     ("Actual") and the model's expectation ("Model"), Σ over customers of
     P(X(T) = k) at each customer's T (lifetimes draws a simulation instead).
@@ -131,11 +147,13 @@ def plot_period_transactions(model, max_frequency=7, title="Frequency of Repeat 
     return ax
 
 
-def plot_probability_alive_matrix(model, max_frequency=None, max_recency=None,
-                                  title="Probability Customer is Alive,\n"
-                                        "by Frequency and Recency of a Customer",
-                                  xlabel="Customer's Historical Frequency",
-                                  ylabel="Customer's Recency", ax=None, **kwargs):
+def plot_probability_alive_matrix(model: Fitter, max_frequency: Optional[int] = None,
+                                  max_recency: Optional[int] = None,
+                                  title: str = "Probability Customer is Alive,\n"
+                                               "by Frequency and Recency of a Customer",
+                                  xlabel: str = "Customer's Historical Frequency",
+                                  ylabel: str = "Customer's Recency", ax: Optional[Axes] = None,
+                                  **kwargs: Any) -> Axes:
     """P(alive) for every (frequency, recency) of a customer observed for T =
     max_recency (lifetimes' layout: recency down, most recent at the bottom)."""
     ax = _axes(ax)
@@ -144,9 +162,12 @@ def plot_probability_alive_matrix(model, max_frequency=None, max_recency=None,
     return _matrix(ax, matrix, title, xlabel, ylabel, **kwargs)
 
 
-def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=None,
-                                  title=None, xlabel="Customer's Historical Frequency",
-                                  ylabel="Customer's Recency", ax=None, **kwargs):
+def plot_frequency_recency_matrix(model: Fitter, T: float = 1,
+                                  max_frequency: Optional[int] = None,
+                                  max_recency: Optional[int] = None, title: Optional[str] = None,
+                                  xlabel: str = "Customer's Historical Frequency",
+                                  ylabel: str = "Customer's Recency", ax: Optional[Axes] = None,
+                                  **kwargs: Any) -> Axes:
     """Expected purchases in the next ``T`` time units for every (frequency,
     recency) of a customer observed for max_recency."""
     ax = _axes(ax)
@@ -171,9 +192,10 @@ _HOLDOUT_XLABELS = {
 
 
 def plot_calibration_purchases_vs_holdout_purchases(
-        model, calibration_holdout_matrix, kind="frequency_cal", n=7,
-        title="Actual Purchases in Holdout Period vs Predicted Purchases", xlabel=None,
-        ylabel="Average of Purchases in Holdout Period", ax=None, **kwargs):
+        model: Fitter, calibration_holdout_matrix: pd.DataFrame, kind: str = "frequency_cal",
+        n: int = 7, title: str = "Actual Purchases in Holdout Period vs Predicted Purchases",
+        xlabel: Optional[str] = None, ylabel: str = "Average of Purchases in Holdout Period",
+        ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Mean holdout purchases, actual (``frequency_holdout``) and predicted
     (``model_predictions``), for the first ``n`` values of ``kind``: "frequency_cal",
     "recency_cal", "T_cal" or "time_since_last_purchase" (T_cal - recency_cal).
@@ -204,9 +226,11 @@ def plot_calibration_purchases_vs_holdout_purchases(
     return ax
 
 
-def plot_expected_repeat_purchases(model, title="Expected Number of Repeat Purchases per Customer",
-                                   xlabel="Time Since First Purchase", ax=None, label=None,
-                                   **kwargs):
+def plot_expected_repeat_purchases(model: Fitter,
+                                   title: str = "Expected Number of Repeat Purchases per Customer",
+                                   xlabel: str = "Time Since First Purchase",
+                                   ax: Optional[Axes] = None, label: Optional[str] = None,
+                                   **kwargs: Any) -> Axes:
     """E[X(t)] of a new customer: solid up to the longest observed T, dashed beyond
     (to 1.5 times it), one colour. BG/BB's opportunities are whole numbers: its
     points are 0, 1, 2, ... n_periods."""
@@ -215,11 +239,12 @@ def plot_expected_repeat_purchases(model, title="Expected Number of Repeat Purch
     max_age = float(_age_column(data).max())
     c, color = kwargs.pop("c", None), kwargs.pop("color", None)
     color = c if c is not None else color
+    grid: Callable[[float, float], FloatArray]
     if "n_periods" in data:
-        def grid(low, high):
+        def grid(low: float, high: float) -> FloatArray:
             return np.arange(math.ceil(low), math.floor(high) + 1, dtype=float)
     else:
-        def grid(low, high):
+        def grid(low: float, high: float) -> FloatArray:
             return np.linspace(low, high, 100)
     times = grid(0, max_age)
     line, = ax.plot(times, model.expected_number_of_purchases_up_to_time(times), color=color,
@@ -234,8 +259,9 @@ def plot_expected_repeat_purchases(model, title="Expected Number of Repeat Purch
     return ax
 
 
-def plot_history_alive(model, t, transactions, datetime_col, freq="D", start_date=None,
-                       ax=None, **kwargs):
+def plot_history_alive(model: Fitter, t: int, transactions: pd.DataFrame, datetime_col: str,
+                       freq: str = "D", start_date: Any = None, ax: Optional[Axes] = None,
+                       **kwargs: Any) -> Axes:
     """One customer's P(alive) day by day (:func:`cxm.utils.calculate_alive_path`),
     with their purchases as dashed red lines."""
     import pandas as pd
@@ -260,7 +286,8 @@ def plot_history_alive(model, t, transactions, datetime_col, freq="D", start_dat
     return ax
 
 
-def _tracking_plot(frame, t_cal, set_index_date, title, xlabel, ylabel, ax, kwargs):
+def _tracking_plot(frame: pd.DataFrame, t_cal: float, set_index_date: bool, title: str,
+                   xlabel: str, ylabel: str, ax: Optional[Axes], kwargs: Dict[str, Any]) -> Axes:
     ax = frame.plot(ax=_axes(ax), title=title, **kwargs)
     if set_index_date:
         x_vline = frame.index[int(t_cal)]
@@ -273,11 +300,14 @@ def _tracking_plot(frame, t_cal, set_index_date, title, xlabel, ylabel, ax, kwar
     return ax
 
 
-def plot_cumulative_transactions(model, transactions, datetime_col, customer_id_col, t, t_cal,
-                                 datetime_format=None, freq="D", set_index_date=False,
-                                 title="Tracking Cumulative Transactions", xlabel="day",
-                                 ylabel="Cumulative Transactions", ax=None,
-                                 freq_multiplier=1, **kwargs):
+def plot_cumulative_transactions(model: Fitter, transactions: pd.DataFrame, datetime_col: str,
+                                 customer_id_col: str, t: int, t_cal: float,
+                                 datetime_format: Optional[str] = None, freq: str = "D",
+                                 set_index_date: bool = False,
+                                 title: str = "Tracking Cumulative Transactions",
+                                 xlabel: str = "day", ylabel: str = "Cumulative Transactions",
+                                 ax: Optional[Axes] = None, freq_multiplier: int = 1,
+                                 **kwargs: Any) -> Axes:
     """Actual vs predicted cumulative repeat purchases of the cohort
     (:func:`cxm.utils.expected_cumulative_transactions`: ``t`` periods of ``freq``, a
     point every ``freq_multiplier`` of them), the calibration end ``t_cal`` (in points)
@@ -291,10 +321,13 @@ def plot_cumulative_transactions(model, transactions, datetime_col, customer_id_
     return _tracking_plot(frame, t_cal, set_index_date, title, xlabel, ylabel, ax, kwargs)
 
 
-def plot_incremental_transactions(model, transactions, datetime_col, customer_id_col, t, t_cal,
-                                  datetime_format=None, freq="D", set_index_date=False,
-                                  title="Tracking Daily Transactions", xlabel="day",
-                                  ylabel="Transactions", ax=None, freq_multiplier=1, **kwargs):
+def plot_incremental_transactions(model: Fitter, transactions: pd.DataFrame, datetime_col: str,
+                                  customer_id_col: str, t: int, t_cal: float,
+                                  datetime_format: Optional[str] = None, freq: str = "D",
+                                  set_index_date: bool = False,
+                                  title: str = "Tracking Daily Transactions", xlabel: str = "day",
+                                  ylabel: str = "Transactions", ax: Optional[Axes] = None,
+                                  freq_multiplier: int = 1, **kwargs: Any) -> Axes:
     """As :func:`plot_cumulative_transactions`, point by point (the first point has
     no increment, as in lifetimes)."""
     from .utils import expected_cumulative_transactions
@@ -309,7 +342,7 @@ def plot_incremental_transactions(model, transactions, datetime_col, customer_id
 # The 99% quantiles that end the heterogeneity plots' x axes (lifetimes': scipy's
 # ppf(0.99)), from the regularised incomplete gamma and beta functions.
 
-def _gamma_cdf(shape, z):
+def _gamma_cdf(shape: float, z: float) -> float:
     """P(shape, z) by its power series; all terms are positive (no cancellation)."""
     if z <= 0.0:
         return 0.0
@@ -322,7 +355,7 @@ def _gamma_cdf(shape, z):
     return min(total, 1.0)
 
 
-def _beta_fraction(a, b, x):
+def _beta_fraction(a: float, b: float, x: float) -> float:
     """The continued fraction of I_x(a, b) (modified Lentz), for x < (a+1)/(a+b+2)."""
     tiny = 1e-300
     c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
@@ -341,7 +374,7 @@ def _beta_fraction(a, b, x):
     return h
 
 
-def _beta_cdf(a, b, x):
+def _beta_cdf(a: float, b: float, x: float) -> float:
     """I_x(a, b), the regularised incomplete beta function."""
     if x <= 0.0:
         return 0.0
@@ -354,7 +387,7 @@ def _beta_cdf(a, b, x):
     return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
 
 
-def _quantile(cdf, p, high):
+def _quantile(cdf: Callable[[float], float], p: float, high: float) -> float:
     """The x in (0, high] with cdf(x) = p, by bisection (cdf increasing)."""
     while cdf(high) < p and high < 1e300:
         high *= 2.0
@@ -370,8 +403,9 @@ def _quantile(cdf, p, high):
     return 0.5 * (low + high)
 
 
-def _density_plot(ax, x, density, suptitle, suptitle_fontsize, mean, var, xlabel, ylabel,
-                  kwargs):
+def _density_plot(ax: Optional[Axes], x: FloatArray, density: FloatArray, suptitle: str,
+                  suptitle_fontsize: float, mean: float, var: float, xlabel: str, ylabel: str,
+                  kwargs: Dict[str, Any]) -> Axes:
     ax = _axes(ax)
     ax.figure.suptitle(suptitle, fontsize=suptitle_fontsize, fontweight="bold")
     ax.set_title(f"mean: {mean:.3f}, var: {var:.3f}")
@@ -382,9 +416,11 @@ def _density_plot(ax, x, density, suptitle, suptitle_fontsize, mean, var, xlabel
     return ax
 
 
-def plot_transaction_rate_heterogeneity(model, suptitle="Heterogeneity in Transaction Rate",
-                                        xlabel="Transaction Rate", ylabel="Density",
-                                        suptitle_fontsize=14, ax=None, **kwargs):
+def plot_transaction_rate_heterogeneity(model: Fitter,
+                                        suptitle: str = "Heterogeneity in Transaction Rate",
+                                        xlabel: str = "Transaction Rate", ylabel: str = "Density",
+                                        suptitle_fontsize: float = 14,
+                                        ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """The fitted Gamma(r, alpha) density of the purchase rates lambda, from 0 to its
     99% quantile; the subtitle gives its mean r/alpha and variance r/alpha²."""
     r, alpha = _params(model, ("r", "alpha"), "plot_transaction_rate_heterogeneity")
@@ -399,9 +435,11 @@ def plot_transaction_rate_heterogeneity(model, suptitle="Heterogeneity in Transa
                          xlabel, ylabel, kwargs)
 
 
-def plot_dropout_rate_heterogeneity(model, suptitle="Heterogeneity in Dropout Probability",
-                                    xlabel="Dropout Probability p", ylabel="Density",
-                                    suptitle_fontsize=14, ax=None, **kwargs):
+def plot_dropout_rate_heterogeneity(model: Fitter,
+                                    suptitle: str = "Heterogeneity in Dropout Probability",
+                                    xlabel: str = "Dropout Probability p", ylabel: str = "Density",
+                                    suptitle_fontsize: float = 14, ax: Optional[Axes] = None,
+                                    **kwargs: Any) -> Axes:
     """The fitted Beta(a, b) density of the dropout probabilities p, from 0 to its 99%
     quantile; the subtitle gives its mean a/(a+b) and variance ab/((a+b)²(a+b+1))."""
     a, b = _params(model, ("a", "b"), "plot_dropout_rate_heterogeneity")
@@ -420,8 +458,10 @@ def plot_dropout_rate_heterogeneity(model, suptitle="Heterogeneity in Dropout Pr
 
 # ------------------------------------------------------------------ the journey model
 
-def plot_attribution(attribution, columns=None, label="channel",
-                     title="Conversions attributed to each channel", ax=None, **kwargs):
+def plot_attribution(attribution: pd.DataFrame, columns: Optional[Sequence[str]] = None,
+                     label: str = "channel",
+                     title: str = "Conversions attributed to each channel",
+                     ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Horizontal bars of attributed conversions, one group per channel.
 
     ``attribution`` is a DataFrame from :func:`cxm.journey.markov_attribution`
@@ -451,8 +491,9 @@ _QUADRANT_COLOURS = {"pain point": "#dd6b20", "bright spot": "#38a169",
                      "low priority": "#718096", "possible overkill": "#2b6cb0"}
 
 
-def plot_importance_performance(experience_map, label=None,
-                                title="Importance-performance map", ax=None, **kwargs):
+def plot_importance_performance(experience_map: pd.DataFrame, label: Optional[str] = None,
+                                title: str = "Importance-performance map",
+                                ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """The experience map (:meth:`cxm.journey.Journeys.experience_map` or
     :func:`cxm.journey.importance_performance`): points coloured by quadrant,
     split at the means; pain points bottom right, bright spots top right."""
@@ -482,9 +523,9 @@ def plot_importance_performance(experience_map, label=None,
     return ax
 
 
-def plot_touchpoint_gap(gap, label="touchpoint",
-                        title="Inside out vs outside in: employees' and customers' ratings",
-                        ax=None, **kwargs):
+def plot_touchpoint_gap(gap: pd.DataFrame, label: str = "touchpoint",
+                        title: str = "Inside out vs outside in: employees' and customers' ratings",
+                        ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """Employees' and customers' mean ratings per touchpoint, side by side
     (:meth:`cxm.journey.Journeys.touchpoint_gap`)."""
     frame = gap.reset_index() if label not in gap else gap
@@ -501,8 +542,9 @@ def plot_touchpoint_gap(gap, label="touchpoint",
     return ax
 
 
-def plot_funnel(funnel, segment="(all)", title="Funnel: customers reaching each decision",
-                ax=None, **kwargs):
+def plot_funnel(funnel: pd.DataFrame, segment: str = "(all)",
+                title: str = "Funnel: customers reaching each decision",
+                ax: Optional[Axes] = None, **kwargs: Any) -> Axes:
     """The funnel EXPLORE > BUY > PROMOTE (:meth:`cxm.journey.Journeys.funnel`)
     of one segment, with the step rates."""
     frame = funnel[funnel["segment"] == segment] if "segment" in funnel else funnel

@@ -21,13 +21,24 @@ time unit as ``monetary_value`` does, and bad values raise an error naming
 the row instead of becoming NaN.
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING, Any, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import core
-from ._arrays import as_count, as_float, as_float_array, as_path, as_text, _describe
+from ._arrays import (FloatArray, PathLike, as_count, as_float, as_float_array, as_path, as_text,
+                      _describe)
 from ._errors import ArgumentTypeError, Error, InvalidArgumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# A column of a CSV file: a header name or a 1-based number.
+Column = Union[str, int]
 
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data",
            "summary_from_csv", "RFMSummary"]
@@ -37,7 +48,7 @@ _WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
 _NAN = float("nan")
 
 
-def _unit(freq):
+def _unit(freq: str) -> Tuple[float, int, float]:
     """pandas-style frequency -> (unit_days, unit_months, unit_origin)."""
     if not isinstance(freq, str):
         raise InvalidArgumentError(f"freq must be a string such as 'D' or 'W', got {freq!r}")
@@ -74,7 +85,7 @@ def _unit(freq):
                                "min or s, optionally with a multiple such as 2W")
 
 
-def _days(values, name):
+def _days(values: Any, name: Hashable) -> FloatArray:
     """Datetimes (numpy datetime64 or pandas) -> float days since 1970-01-01."""
     import pandas as pd
     index = pd.DatetimeIndex(values)
@@ -88,7 +99,7 @@ def _days(values, name):
     return whole.astype(np.float64) + (ns - whole * _NS_PER_DAY) / _NS_PER_DAY
 
 
-def _time(value, datetime_format, name):
+def _time(value: Any, datetime_format: Optional[str], name: str) -> float:
     """One date (string, datetime, Timestamp) -> float days, or NaN for None.
 
     Strings are read with ``datetime_format`` when it is given (as lifetimes
@@ -108,14 +119,15 @@ def _time(value, datetime_format, name):
     return float(_days(pd.DatetimeIndex([stamp]), name)[0])
 
 
-def _options(freq, freq_multiplier, calibration_end, observation_end, include_first, threads):
+def _options(freq: str, freq_multiplier: float, calibration_end: float, observation_end: float,
+             include_first: bool, threads: int) -> Tuple[Any, ...]:
     unit_days, unit_months, origin = _unit(freq)
     scale = as_float(freq_multiplier, "freq_multiplier", positive=True)
     return (unit_days, unit_months, origin, scale, calibration_end, observation_end,
             1 if include_first else 0, as_count(threads, "threads"))
 
 
-def _columns(handle, holdout, amounts):
+def _columns(handle: Any, holdout: bool, amounts: bool) -> Dict[str, Any]:
     fields = [("frequency", core.RFM_FREQUENCY), ("recency", core.RFM_RECENCY),
               ("T", core.RFM_T)]
     if amounts:
@@ -134,9 +146,11 @@ def _columns(handle, holdout, amounts):
     return out
 
 
-def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format,
-                calibration_period_end, observation_period_end, freq, freq_multiplier,
-                include_first_transaction, threads):
+def _from_frame(transactions: pd.DataFrame, customer_id_col: Hashable, datetime_col: Hashable,
+                monetary_value_col: Optional[Hashable], datetime_format: Optional[str],
+                calibration_period_end: Any, observation_period_end: Any, freq: str,
+                freq_multiplier: float, include_first_transaction: bool,
+                threads: int) -> pd.DataFrame:
     import pandas as pd
     if not isinstance(transactions, pd.DataFrame):
         raise ArgumentTypeError(f"transactions must be a pandas DataFrame, got "
@@ -163,7 +177,9 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
                        include_first_transaction, threads)
     has_amount = monetary_value_col is not None
     ids = transactions[customer_id_col].to_numpy()
-    handle = order = index = None
+    handle: Any = None
+    order: Any = None
+    index: Any = None
     if ids.dtype.kind in "iu" and (ids.dtype.kind == "i" or len(ids) == 0 or ids.max() <= 2**63 - 1):
         # Integer ids are their own codes.
         handle = core.rfm_from_codes(np.ascontiguousarray(ids, dtype=np.int64), days, amounts,
@@ -209,12 +225,12 @@ def _from_frame(transactions, customer_id_col, datetime_col, monetary_value_col,
     return pd.DataFrame(columns, index=index)
 
 
-def _day(days):
+def _day(days: float) -> str:
     """A time in days since 1970-01-01 as its ISO date."""
     return str(np.datetime64(int(np.floor(days)), "D"))
 
 
-def _refuse_empty_periods(handle, days, options):
+def _refuse_empty_periods(handle: Any, days: FloatArray, options: Sequence[Any]) -> None:
     """A log whose calibration (or observation) period holds no customer is an error that
     says so, never an empty DataFrame. The C summary of arrays allows it (arrays may be one
     part of a log, as in cxm.dask); a file's summary refuses it itself."""
@@ -240,7 +256,7 @@ def _refuse_empty_periods(handle, days, options):
         f"observation end {_day(observation_end)} (the first is on {first})")
 
 
-def _refuse_nul_ids(ids, name):
+def _refuse_nul_ids(ids: Any, name: Hashable) -> None:
     """pandas' factorize cuts text ids at a NUL byte ("a\\0b" would become "a")."""
     if ids.dtype == object:
         for row, value in enumerate(ids):
@@ -249,10 +265,14 @@ def _refuse_nul_ids(ids, name):
                                            f"position {value.index(chr(0))}")
 
 
-def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,
-                                       monetary_value_col=None, datetime_format=None,
-                                       observation_period_end=None, freq="D", freq_multiplier=1,
-                                       include_first_transaction=False, *, threads=0):
+def summary_data_from_transaction_data(transactions: pd.DataFrame, customer_id_col: Hashable,
+                                       datetime_col: Hashable,
+                                       monetary_value_col: Optional[Hashable] = None,
+                                       datetime_format: Optional[str] = None,
+                                       observation_period_end: Any = None, freq: str = "D",
+                                       freq_multiplier: float = 1,
+                                       include_first_transaction: bool = False, *,
+                                       threads: int = 0) -> pd.DataFrame:
     """Per-customer frequency, recency, T (and monetary_value) from a transaction log.
 
     Arguments and result as lifetimes' function of the same name: a DataFrame
@@ -272,10 +292,13 @@ def summary_data_from_transaction_data(transactions, customer_id_col, datetime_c
                        include_first_transaction, threads)
 
 
-def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
-                                 calibration_period_end, observation_period_end=None, freq="D",
-                                 freq_multiplier=1, datetime_format=None, monetary_value_col=None,
-                                 include_first_transaction=False, *, threads=0):
+def calibration_and_holdout_data(transactions: pd.DataFrame, customer_id_col: Hashable,
+                                 datetime_col: Hashable, calibration_period_end: Any,
+                                 observation_period_end: Any = None, freq: str = "D",
+                                 freq_multiplier: float = 1, datetime_format: Optional[str] = None,
+                                 monetary_value_col: Optional[Hashable] = None,
+                                 include_first_transaction: bool = False, *,
+                                 threads: int = 0) -> pd.DataFrame:
     """The summary over a calibration period plus the holdout period after it.
 
     As lifetimes' function of the same name: columns ``frequency_cal``,
@@ -306,7 +329,7 @@ class RFMSummary:
     DataFrame with these names as columns and ``to_csv(path)`` writes the summary.
     """
 
-    def __init__(self, handle, holdout, amounts, customer_name):
+    def __init__(self, handle: Any, holdout: bool, amounts: bool, customer_name: Hashable) -> None:
         self._handle = handle
         self._name = customer_name
         self.ids = core.rfm_ids(handle)
@@ -324,21 +347,21 @@ class RFMSummary:
         self.rows = int(core.rfm_stat(handle, core.RFM_ROWS))
         self.skipped = int(core.rfm_stat(handle, core.RFM_SKIPPED))
         self.passes = int(core.rfm_stat(handle, core.RFM_PASSES))
-        self.skipped_messages = []
+        self.skipped_messages: List[str] = []
         while True:
             message = core.rfm_skipped_message(handle, len(self.skipped_messages))
             if message is None:
                 break
             self.skipped_messages.append(message)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.ids)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<RFMSummary of {len(self)} customers from {self.rows} rows"
                 f"{f', {self.skipped} skipped' if self.skipped else ''}>")
 
-    def unique(self):
+    def unique(self) -> Dict[str, FloatArray]:
         """The distinct (frequency, recency, T) rows and their customer counts, as a dict of arrays."""
         n = core.rfm_unique_size(self._handle)
         out = {}
@@ -349,7 +372,7 @@ class RFMSummary:
             out[name] = dst
         return out
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> pd.DataFrame:
         """A DataFrame indexed by customer id whose columns have the names of the object's
         attributes and of the CSV that ``to_csv`` and `cxm rfm` write: ``frequency``,
         ``recency``, ``T``, [``monetary_value``,] [``frequency_holdout``,
@@ -365,16 +388,19 @@ class RFMSummary:
         columns["first_purchase"] = self.first_purchase
         return pd.DataFrame(columns, index=pd.Index(self.ids, name=self._name))
 
-    def to_csv(self, path):
+    def to_csv(self, path: PathLike) -> None:
         """Write the summary as CSV (see cxm_rfm_write_csv)."""
         core.rfm_write_csv(self._handle, as_path(path, "path"))
 
 
-def summary_from_csv(path, customer_id_col, datetime_col, monetary_value_col=None, *,
-                     datetime_format=None, calibration_period_end=None,
-                     observation_period_end=None, freq="D", freq_multiplier=1,
-                     include_first_transaction=False, delimiter=None, header=True, quotechar='"',
-                     skip_bad_rows=False, threads=0):
+def summary_from_csv(path: PathLike, customer_id_col: Column, datetime_col: Column,
+                     monetary_value_col: Optional[Column] = None, *,
+                     datetime_format: Optional[str] = None, calibration_period_end: Any = None,
+                     observation_period_end: Any = None, freq: str = "D",
+                     freq_multiplier: float = 1, include_first_transaction: bool = False,
+                     delimiter: Optional[str] = None, header: bool = True,
+                     quotechar: Optional[str] = '"', skip_bad_rows: bool = False,
+                     threads: int = 0) -> RFMSummary:
     """Summarise a transaction log file without loading it into pandas.
 
     Columns are header names or 1-based numbers (``"2"`` or ``2``).
@@ -388,14 +414,14 @@ def summary_from_csv(path, customer_id_col, datetime_col, monetary_value_col=Non
     first raises :class:`cxm.ParseError` naming file, line and column.
     Returns an :class:`RFMSummary`.
     """
-    def column(spec, name):
+    def column(spec: Any, name: str) -> str:
         if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
             return str(int(spec))
         if not isinstance(spec, str):
             raise ArgumentTypeError(f"{name} must be a column name or number, got {spec!r}")
         return as_text(spec, name)
 
-    def date(value, name):
+    def date(value: Any, name: str) -> float:
         if value is None:
             return _NAN
         if isinstance(value, str):

@@ -19,8 +19,11 @@ The same seed gives the same world on every platform; ``quality=`` changes
 what touchpoints deliver for the same customers (a what-if).
 """
 
+from __future__ import annotations
+
 import json
 import os
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, Optional, Union
 
 import numpy as np
 
@@ -28,10 +31,18 @@ from . import core
 from ._arrays import as_count, as_float, as_path, as_seed, as_text, _describe
 from ._errors import ArgumentTypeError, FileError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .journey import JourneyMap, Journeys
+
+# Settings: a dict, JSON text or the name of a JSON file.
+Settings = Union[Dict[str, Any], str, "os.PathLike[str]"]
+
 __all__ = ["simulate", "default_settings", "World"]
 
 
-def _frame(table, times=()):
+def _frame(table: Any, times: Iterable[str] = ()) -> pd.DataFrame:
     from .journey import _frame as frame
     import pandas as pd
     df = frame(table)
@@ -41,13 +52,13 @@ def _frame(table, times=()):
     return df
 
 
-def default_settings():
+def default_settings() -> Dict[str, Any]:
     """The built-in world's complete settings as a dict (what ``cxm world
     --print-settings`` prints)."""
     return json.loads(core.sim_settings_to_json(core.sim_settings_default()))
 
 
-def _settings(settings):
+def _settings(settings: Optional[Settings]) -> Any:
     if settings is None:
         return core.sim_settings_default()
     if isinstance(settings, dict):
@@ -79,40 +90,40 @@ class World:
       self-ratings; ``settings``: the complete settings as a dict.
     """
 
-    def __init__(self, handle, settings_handle):
+    def __init__(self, handle: Any, settings_handle: Any) -> None:
         self._handle = handle
         self._settings = settings_handle
-        self._cache = {}
+        self._cache: Dict[str, pd.DataFrame] = {}
 
-    def _get(self, name, make):
+    def _get(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = make()
         return self._cache[name]
 
     @property
-    def events(self):
+    def events(self) -> pd.DataFrame:
         """The event log: customer, timestamp, touchpoint, value, rating, valence, segment."""
         return self._get("events", lambda: _frame(core.sim_events(self._handle), ["timestamp"]))
 
     @property
-    def transactions(self):
+    def transactions(self) -> pd.DataFrame:
         """The transaction log: customer_id, date, amount (purchases of the buyers)."""
         return self._get("transactions",
                          lambda: _frame(core.sim_transactions(self._handle), ["date"]))
 
     @property
-    def survey(self):
+    def survey(self) -> pd.DataFrame:
         """The survey answers of the buyers who responded: recommend, csat, the chain preset's items, a rating per touchpoint."""
         return self._get("survey", lambda: _frame(core.sim_survey(self._handle), ["date"]))
 
     @property
-    def customers(self):
+    def customers(self) -> pd.DataFrame:
         """The truth beside the data: one row per customer with the latent constructs, decisions and purchases."""
         return self._get("customers", lambda: _frame(core.sim_customers(self._handle),
                                                      ["arrival", "first_purchase"]))
 
     @property
-    def journey_map(self):
+    def journey_map(self) -> JourneyMap:
         """The journey map the world ran on, employees' self-ratings included (:class:`cxm.journey.JourneyMap`)."""
         from .journey import JourneyMap
         m = JourneyMap.__new__(JourneyMap)
@@ -120,11 +131,11 @@ class World:
         return m
 
     @property
-    def settings(self):
+    def settings(self) -> Dict[str, Any]:
         """The complete settings of this world as a dict."""
         return json.loads(core.sim_settings_to_json(self._settings))
 
-    def journeys(self):
+    def journeys(self) -> Journeys:
         """The events as :class:`cxm.journey.Journeys` (segments included)."""
         from .journey import Journeys
         j = Journeys.__new__(Journeys)
@@ -132,7 +143,7 @@ class World:
         j._handle = core.sim_journeys(self._handle)
         return j
 
-    def summary(self):
+    def summary(self) -> pd.DataFrame:
         """The transactions summarised per customer in the model's time unit
         (weeks by default): frequency, recency, T, monetary_value,
         first_purchase; indexed by customer id. What BetaGeoFitter and
@@ -141,7 +152,7 @@ class World:
         summary = RFMSummary(core.sim_rfm(self._handle), False, True, "customer_id")
         return summary.to_dataframe()
 
-    def write(self, directory):
+    def write(self, directory: Union[str, "os.PathLike[str]"]) -> None:
         """Write events.csv, transactions.csv, survey.csv, customers.csv,
         map.json and settings.json into ``directory`` (created if needed)."""
         directory = as_path(directory, "directory")
@@ -151,13 +162,15 @@ class World:
             raise FileError(f"{directory}: cannot create the directory: {exc.strerror}") from None
         core.sim_write(self._handle, directory)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         a = self.customers.attrs
         return (f"<cxm.sim.World: {int(a['customers'])} customers, {int(a['buyers'])} buyers, "
                 f"{int(a['promoters'])} promoters, {int(a['respondents'])} survey answers>")
 
 
-def simulate(settings=None, *, customers=None, seed=None, quality=None):
+def simulate(settings: Optional[Settings] = None, *, customers: Optional[int] = None,
+             seed: Optional[int] = None,
+             quality: Optional[Mapping[str, float]] = None) -> World:
     """Simulate a world and return it as a :class:`World` of DataFrames.
 
     settings: None (the built-in world), a dict or JSON text changing it

@@ -13,24 +13,33 @@ The summaries are :mod:`cxm.rfm`'s; the expectations come from the fitted
 model (the library's closed forms), never from simulation.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional, Tuple
+
 import numpy as np
+from numpy.typing import NDArray
 
 from ._arrays import as_count
 from ._errors import ArgumentTypeError, InvalidArgumentError, ParseError
 from .rfm import summary_data_from_transaction_data, calibration_and_holdout_data
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data",
            "expected_cumulative_transactions", "calculate_alive_path"]
 
 
-def _column(transactions, name, role):
+def _column(transactions: pd.DataFrame, name: Hashable, role: str) -> pd.Series:
     try:
         return transactions[name]
     except (KeyError, IndexError, TypeError):
         raise InvalidArgumentError(f"transactions has no column {name!r} ({role})") from None
 
 
-def _period_numbers(transactions, datetime_col, datetime_format, freq):
+def _period_numbers(transactions: pd.DataFrame, datetime_col: Hashable,
+                    datetime_format: Optional[str], freq: str) -> Tuple[NDArray[Any], Any]:
     """Each transaction's period (of ``freq``) counted from the first one's: 0, 1, ...
 
     Periods, not elapsed time: as lifetimes, two purchases on one day are one
@@ -54,7 +63,7 @@ def _period_numbers(transactions, datetime_col, datetime_format, freq):
     return ordinals - ordinals.min(), start
 
 
-def _model_method(model, name, function):
+def _model_method(model: Any, name: str, function: str) -> Callable[..., Any]:
     method = getattr(model, name, None)
     if method is None:
         raise ArgumentTypeError(f"{function} needs a fitted model with {name}() (BetaGeoFitter, "
@@ -63,9 +72,11 @@ def _model_method(model, name, function):
     return method
 
 
-def expected_cumulative_transactions(model, transactions, datetime_col, customer_id_col, t,
-                                     datetime_format=None, freq="D", set_index_date=False,
-                                     freq_multiplier=1):
+def expected_cumulative_transactions(model: Any, transactions: pd.DataFrame,
+                                     datetime_col: Hashable, customer_id_col: Hashable, t: int,
+                                     datetime_format: Optional[str] = None, freq: str = "D",
+                                     set_index_date: bool = False,
+                                     freq_multiplier: int = 1) -> pd.DataFrame:
     """Actual and expected cumulative repeat purchases of the cohort (lifetimes' tracking).
 
     ``t`` periods of ``freq`` from the first purchase in ``transactions``, reported
@@ -107,7 +118,8 @@ def expected_cumulative_transactions(model, transactions, datetime_col, customer
     return pd.DataFrame({"actual": actual, "predicted": predicted}, index=index)
 
 
-def calculate_alive_path(model, transactions, datetime_col, t, freq="D"):
+def calculate_alive_path(model: Any, transactions: pd.DataFrame, datetime_col: Hashable, t: int,
+                         freq: str = "D") -> pd.Series:
     """P(alive) of one customer at the end of each period since their first purchase.
 
     ``transactions`` holds the customer's purchases; returns a Series indexed 0, 1, ...
