@@ -345,11 +345,13 @@ static int cxmb_model_set_covariates(cxm_model *model, const char *const *s1, si
 }
 
 /* x, t_x, T; the purchase and dropout covariates as flat row-major arrays
- * (n × purchase_n, n × dropout_n); weights (empty: none); fit options. */
+ * (n × purchase_n, n × dropout_n); weights (empty: none); the effects'
+ * penalties; fit options. */
 static int cxmb_model_fit_covariates(cxm_model *model, const double *a, size_t a_n,
                                      const double *b, size_t b_n, const double *c, size_t c_n,
                                      const double *d, size_t d_n, const double *e, size_t e_n,
-                                     const double *w, size_t w_n, double penalty,
+                                     const double *w, size_t w_n, double purchase_penalty,
+                                     double dropout_penalty, double penalty,
                                      unsigned max_iterations, double tolerance,
                                      unsigned threads, unsigned flags)
 {
@@ -362,6 +364,8 @@ static int cxmb_model_fit_covariates(cxm_model *model, const double *a, size_t a
     if (status == CXM_OK) status = cxmb_same_length(a_n * kd, e_n, "dropout covariates");
     if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
     if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    o.purchase_penalty = purchase_penalty;
+    o.dropout_penalty = dropout_penalty;
     return status ? status
                   : cxm_model_fit_covariates(model, a_n, a, b, c, kp ? d : NULL, kd ? e : NULL,
                                              w_n ? w : NULL, &o);

@@ -222,6 +222,64 @@ START_TEST(likelihood_and_curvature_match_the_groups)
 }
 END_TEST
 
+/* CLVTools' regularisation: −ln L/N + λ_p·Σγ_p² + λ_d·Σγ_d². At the
+ * penalised optimum the score of the likelihood (by central differences of
+ * the groups' plain likelihoods) balances the penalty: ∂ln L/∂γ = 2Nλγ. */
+START_TEST(effect_penalties_shrink_the_effects)
+{
+    const double truth[] = { 0.553, 10.578, 0.606, 11.669, 0.6, 0.8 };
+    cxm_model *t = with_covariates(CXM_MODEL_PARETO_NBD, 1, 1, 1);
+    ck_assert_cxm_ok(cxm_model_set_params(t, truth, 6));
+    data d = simulate(t, 20000, 1, 1, 1, 99);
+    cxm_model *free_fit = with_covariates(CXM_MODEL_PARETO_NBD, 1, 1, 1);
+    cxm_model *m = with_covariates(CXM_MODEL_PARETO_NBD, 1, 1, 1);
+    ck_assert_cxm_ok(cxm_model_fit_covariates(free_fit, d.n, d.x, d.tx, d.T, d.purchase,
+                                              d.dropout, NULL, NULL));
+    cxm_fit_options o = CXM_FIT_OPTIONS_INIT;
+    o.purchase_penalty = 0.05;
+    o.dropout_penalty = 0.2;
+    ck_assert_cxm_ok(cxm_model_fit_covariates(m, d.n, d.x, d.tx, d.T, d.purchase, d.dropout, NULL,
+                                              &o));
+    double unpenalised[6], est[6];
+    ck_assert_cxm_ok(cxm_model_params(unpenalised, 6, free_fit));
+    ck_assert_cxm_ok(cxm_model_params(est, 6, m));
+    ck_assert(fabs(est[4]) < fabs(unpenalised[4]) && fabs(est[5]) < fabs(unpenalised[5]));
+    const double lambda[2] = { 0.05, 0.2 };
+    for (int k = 4; k < 6; k++) {
+        double p[6], h = 1e-4, plus, minus;
+        memcpy(p, est, sizeof p);
+        p[k] = est[k] + h;
+        plus = grouped_log_likelihood(m, p, &d);
+        p[k] = est[k] - h;
+        minus = grouped_log_likelihood(m, p, &d);
+        double score = (plus - minus) / (2 * h), want = 2.0 * (double)d.n * lambda[k - 4] * est[k];
+        ck_assert_msg(fabs(score - want) <= 1e-4 * fabs(want), "effect %d: score %.6f, 2Nλγ %.6f",
+                      k, score, want);
+    }
+    /* The file keeps the penalties; a penalised fit is no likelihood to test. */
+    char *json = NULL;
+    ck_assert_cxm_ok(cxm_model_to_json(&json, m));
+    ck_assert(strstr(json, "\"purchase_penalty\"") && strstr(json, "\"dropout_penalty\""));
+    cxm_model *back = NULL;
+    ck_assert_cxm_ok(cxm_model_from_json(&back, json));
+    cxm_free(json);
+    double stat, df, pvalue;
+    ck_assert_cxm_fails(cxm_model_likelihood_ratio(&stat, &df, &pvalue, free_fit, back),
+                        CXM_EINVAL, "penalised");
+    cxm_model_free(back);
+    /* Effect penalties need effects. */
+    cxm_model *plain = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&plain, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_fails(cxm_model_fit(plain, d.n, d.x, d.tx, d.T, NULL, &o), CXM_EINVAL,
+                        "no covariates");
+    cxm_model_free(plain);
+    cxm_model_free(m);
+    cxm_model_free(free_fit);
+    cxm_model_free(t);
+    data_free(&d);
+}
+END_TEST
+
 START_TEST(no_effect_where_there_is_none)
 {
     const double truth[] = { 0.243, 4.414, 0.793, 2.426, 0.0, 0.0 };
@@ -406,6 +464,7 @@ int main(void)
         { "pnbd recovery", pnbd_recovers_known_effects },
         { "likelihood", likelihood_and_curvature_match_the_groups },
         { "no effect", no_effect_where_there_is_none },
+        { "penalties", effect_penalties_shrink_the_effects },
         { "customer models", customer_models },
         { "errors", covariate_errors },
     };

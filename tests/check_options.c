@@ -366,6 +366,43 @@ static int fit_durations(const void *o)
     return status == CXM_ECONVERGE ? CXM_OK : status;
 }
 
+/* A fit with one purchase covariate (i mod 2) on the 40 rows of fit(). */
+static int fit_covariates(const void *o)
+{
+    static const char *const names[] = { "channel" };
+    double T[40], z[40];
+    for (int i = 0; i < 40; i++)
+        T[i] = 38.9 - 0.01 * i, z[i] = (double)(i % 2);
+    cxm_model *m;
+    int status = cxm_model_create(&m, CXM_MODEL_BGNBD);
+    if (status == CXM_OK)
+        status = cxm_model_set_covariates(m, 1, names, 0, NULL);
+    if (status == CXM_OK)
+        status = cxm_model_fit_covariates(m, 40, fx, ftx, T, z, NULL, NULL, o);
+    cxm_model_free(m);
+    /* As fit(): the fit ran, so the options were read. */
+    return status == CXM_ECONVERGE ? CXM_OK : status;
+}
+
+static int lifetime_value_interval(const void *o)
+{
+    static const double x = 2, tx = 30, T = 39, value = 20;
+    /* CDNOW's BG/NBD with a diagonal covariance, as if fitted elsewhere. */
+    static const double p[4] = { 0.243, 4.414, 0.793, 2.426 };
+    static const double cov[16] = { 1.6e-4, 0, 0, 0, 0, 0.14, 0, 0, 0, 0, 0.035, 0, 0, 0, 0, 0.5 };
+    const cxm_fit_report report = { CXM_FIT_REPORT_VERSION, CXM_FIT_CONVERGED, 5, 6, 1e-10,
+                                     -9582.4, 2357.0, 2357.0 };
+    double lo, hi;
+    cxm_model *m;
+    int status = cxm_model_create(&m, CXM_MODEL_BGNBD);
+    if (status == CXM_OK)
+        status = cxm_model_set_fit(m, p, 4, cov, 16, 0.0, &report);
+    if (status == CXM_OK)
+        status = cxm_model_lifetime_value_interval(&lo, &hi, 1, m, 0.9, &x, &tx, &T, &value, o);
+    cxm_model_free(m);
+    return status;
+}
+
 static int lifetime_value(const void *o)
 {
     static const double x = 2, tx = 30, T = 39, value = 20;
@@ -489,8 +526,9 @@ static const options_case cases[] = {
     JOURNEY(funnel), JOURNEY(journey_paths), JOURNEY(touchpoint_gap), JOURNEY(remembered_gap),
     JOURNEY(experience_map), JOURNEY(ladder),
     FIT(fit), FIT(fit_columns), FIT(fit_spend), FIT(start), FIT(fit_chunked),
-    FIT(fit_survivors), FIT(fit_durations),
+    FIT(fit_survivors), FIT(fit_durations), FIT(fit_covariates),
     CASE(lifetime_value, cxm_value_options, margin, vo, CXM_VALUE_OPTIONS_VERSION),
+    CASE(lifetime_value_interval, cxm_value_options, margin, vo, CXM_VALUE_OPTIONS_VERSION),
     PLS(pls_estimate), PLS(survey_pls), PLS(pls_model_options),
     CASE(sim_run, cxm_sim_options, progress_data, so, CXM_SIM_OPTIONS_VERSION),
     REPORT(set_fit, given_report), REPORT(fit_report, empty_report),

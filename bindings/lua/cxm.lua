@@ -827,11 +827,14 @@ local function flat_rows(rows, n, width, what)
 end
 
 --- Fit with covariates (set_covariates first): purchase and dropout are tables of rows,
--- one per customer. opts as for fit.
+-- one per customer. opts as for fit, plus purchase_penalty and dropout_penalty (L2 on the
+-- effects, CLVTools' reg.lambdas).
 function Model:fit_covariates(x, t_x, T, purchase, dropout, opts)
   local kp, kd = self:covariate_count()
+  local weights, penalty, iterations, tolerance, threads, flags = fit_options(opts)
   core.model_fit_covariates(self.handle, x, t_x, T, flat_rows(purchase, #x, kp, "purchase"),
-    flat_rows(dropout, #x, kd, "dropout"), fit_options(opts))
+    flat_rows(dropout, #x, kd, "dropout"), weights, opts and opts.purchase_penalty or 0,
+    opts and opts.dropout_penalty or 0, penalty, iterations, tolerance, threads, flags)
   return self
 end
 

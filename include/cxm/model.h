@@ -93,12 +93,17 @@ typedef struct cxm_fit_options {
                                    log-likelihood on the log scale; 0 = default (1e-9). */
     unsigned threads;         /**< Threads for the likelihood sums; 0 = automatic. */
     unsigned flags;           /**< CXM_FIT_* flags. */
+    /* Version 2. */
+    double purchase_penalty;  /**< Extra L2 penalty on the purchase covariates' effects, >= 0
+                                   (cxm_model_fit_covariates(); CLVTools' reg.lambdas "trans"). */
+    double dropout_penalty;   /**< Extra L2 penalty on the dropout covariates' effects, >= 0
+                                   (CLVTools' "life"). */
 } cxm_fit_options;
 
 /** The current version of #cxm_fit_options. */
-#define CXM_FIT_OPTIONS_VERSION 1
+#define CXM_FIT_OPTIONS_VERSION 2
 /** Default fit options. */
-#define CXM_FIT_OPTIONS_INIT { CXM_FIT_OPTIONS_VERSION, 0.0, 0, 0.0, 0, 0 }
+#define CXM_FIT_OPTIONS_INIT { CXM_FIT_OPTIONS_VERSION, 0.0, 0, 0.0, 0, 0, 0.0, 0.0 }
 
 /** Why a fit stopped. */
 typedef enum cxm_fit_reason {

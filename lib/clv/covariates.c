@@ -168,6 +168,23 @@ int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n, const cxm_m
     return status;
 }
 
+int cxm__penalty_weights(double *weights, const cxm_model *model, const cxm_fit_options *opt)
+{
+    const cxm__cov_spec *spec = model->cov;
+    size_t p = model->kind->nparams, pb = spec ? spec->base->nparams : p;
+    if (!spec && (opt->purchase_penalty != 0.0 || opt->dropout_penalty != 0.0))
+        return cxm__fail(CXM_EINVAL,
+                         "purchase_penalty and dropout_penalty weigh covariate effects: the %s "
+                         "model has no covariates",
+                         model->kind->title);
+    for (size_t i = 0; i < p; i++) {
+        weights[i] = opt->penalty;
+        if (i >= pb)
+            weights[i] += i < pb + spec->purchase_n ? opt->purchase_penalty : opt->dropout_penalty;
+    }
+    return CXM_OK;
+}
+
 /* ------------------------------------------------------------------ one customer's parameters */
 
 /* Customer parameters φ = θ with its targets scaled, and ∂φ/∂(θ, γ):
@@ -258,6 +275,8 @@ int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double
         m->state = CXM_MODEL_FITTED;
         m->log_likelihood = model->log_likelihood;
         m->penalty = model->penalty;
+        m->effect_penalty[0] = model->effect_penalty[0];
+        m->effect_penalty[1] = model->effect_penalty[1];
         m->report = model->report;
         m->fitted = model->fitted;
         snprintf(m->message, sizeof m->message, "%s", model->message);

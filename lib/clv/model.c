@@ -270,7 +270,7 @@ int cxm_model_set_params(cxm_model *model, const double *params, size_t n)
     memset(&model->report, 0, sizeof model->report);
     memset(&model->fitted, 0, sizeof model->fitted);
     model->message[0] = model->fitted_message[0] = '\0';
-    model->penalty = 0.0;
+    model->penalty = model->effect_penalty[0] = model->effect_penalty[1] = 0.0;
     return CXM_OK;
 }
 
@@ -848,7 +848,7 @@ static double to_coordinate(cxm__scale scale, double theta)
 
 typedef struct objective_context {
     cxm__evaluator *ev;
-    double penalty;
+    const double *penalty;           /* L2 weight of each parameter */
     /* The last point evaluated with its Hessian (natural scale), so that the
      * covariance at the optimum needs no extra pass. */
     int have_last;
@@ -856,7 +856,7 @@ typedef struct objective_context {
     double last_acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
 } objective_context;
 
-/* f(φ) = −ln L(θ)/W + penalty·Σθ², with gradient and Hessian in φ. */
+/* f(φ) = −ln L(θ)/W + Σ penalty_i·θ_i², with gradient and Hessian in φ. */
 static int objective(void *context, const double *phi, double *f, double *grad, double *hess)
 {
     objective_context *oc = context;
@@ -891,20 +891,20 @@ static int objective(void *context, const double *phi, double *f, double *grad, 
     }
     double pen = 0.0;
     for (size_t i = 0; i < p; i++)
-        pen += theta[i] * theta[i];
-    *f = -acc[0] / W + oc->penalty * pen;
+        pen += oc->penalty[i] * theta[i] * theta[i];
+    *f = -acc[0] / W + pen;
     if (grad)
         for (size_t i = 0; i < p; i++)
-            grad[i] = (-acc[1 + i] / W + 2.0 * oc->penalty * theta[i]) * d1[i];
+            grad[i] = (-acc[1 + i] / W + 2.0 * oc->penalty[i] * theta[i]) * d1[i];
     if (hess) {
         const double *h = acc + 1 + p;
         for (size_t i = 0; i < p; i++)
             for (size_t j = 0; j < p; j++) {
-                double hij = -h[i * p + j] / W + (i == j ? 2.0 * oc->penalty : 0.0);
+                double hij = -h[i * p + j] / W + (i == j ? 2.0 * oc->penalty[i] : 0.0);
                 hess[i * p + j] = hij * d1[i] * d1[j];
             }
         for (size_t i = 0; i < p; i++)
-            hess[i * p + i] += (-acc[1 + i] / W + 2.0 * oc->penalty * theta[i]) * d2[i];
+            hess[i * p + i] += (-acc[1 + i] / W + 2.0 * oc->penalty[i] * theta[i]) * d2[i];
     }
     return CXM_OK;
 }
@@ -948,7 +948,7 @@ static int map_reason(cxm__optim_reason reason)
  * last_acc is not NULL and the optimiser's last evaluation was at the point
  * it returns, its likelihood, gradient and Hessian are copied there and
  * *have_last is set. */
-static int optimise_with(cxm__evaluator *ev, double penalty, unsigned max_iterations,
+static int optimise_with(cxm__evaluator *ev, const double *penalty, unsigned max_iterations,
                          double tolerance, double *theta, cxm__optim_result *result,
                          double *last_acc, int *have_last)
 {
@@ -987,7 +987,10 @@ static int optimise(const cxm__kind *kind, const cxm__data *data, unsigned threa
     int status = cxm__evaluator_init(&ev, kind, data, threads);
     if (status != CXM_OK)
         return status;
-    status = optimise_with(&ev, penalty, max_iterations, tolerance, theta, result, last_acc,
+    double weights[CXM__MAX_PARAMS];
+    for (size_t i = 0; i < kind->nparams; i++)
+        weights[i] = penalty;
+    status = optimise_with(&ev, weights, max_iterations, tolerance, theta, result, last_acc,
                            have_last);
     cxm__evaluator_free(&ev);
     return status;
@@ -1061,6 +1064,7 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
 /* The size of each version of cxm_fit_options and cxm_fit_report (docs/ABI.md). */
 static const size_t fit_option_sizes[CXM_FIT_OPTIONS_VERSION] = {
     CXM__FIELDS_END(cxm_fit_options, flags),
+    CXM__FIELDS_END(cxm_fit_options, dropout_penalty),
 };
 static const size_t fit_report_sizes[CXM_FIT_REPORT_VERSION] = {
     CXM__FIELDS_END(cxm_fit_report, rows),
@@ -1076,6 +1080,10 @@ int cxm__read_fit_options(cxm_fit_options *dst, const cxm_fit_options *given)
         status = cxm__check_nonnegative(dst->penalty, "penalty");
     if (status == CXM_OK)
         status = cxm__check_nonnegative(dst->tolerance, "tolerance");
+    if (status == CXM_OK)
+        status = cxm__check_nonnegative(dst->purchase_penalty, "purchase_penalty");
+    if (status == CXM_OK)
+        status = cxm__check_nonnegative(dst->dropout_penalty, "dropout_penalty");
     return status;
 }
 
@@ -1129,9 +1137,13 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     model->message[0] = '\0';
 
     double acc[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
+    double penalty[CXM__MAX_PARAMS];
     int have_last = 0;
-    int status = optimise_with(ev, opt.penalty, opt.max_iterations, opt.tolerance, theta, &result,
-                               acc, &have_last);
+    int status = cxm__penalty_weights(penalty, model, &opt);
+    if (status != CXM_OK)
+        return status;
+    status = optimise_with(ev, penalty, opt.max_iterations, opt.tolerance, theta, &result, acc,
+                           &have_last);
     /* A chunked fit knows its data after the first evaluation. */
     model->report.observations = ev->data->total_weight;
     model->report.rows = (double)ev->data->n;
@@ -1165,7 +1177,7 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     for (size_t i = 0; i < p * p; i++)
         info[i] = -acc[1 + p + i];
     for (size_t i = 0; i < p; i++)
-        info[i * p + i] += 2.0 * opt.penalty * W;
+        info[i * p + i] += 2.0 * penalty[i] * W;
     int finite = isfinite(acc[0]);
     for (size_t i = 0; i < p * p; i++)
         finite = finite && isfinite(info[i]);
@@ -1199,6 +1211,8 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     memcpy(model->covariance, info, p * p * sizeof *info);
     model->log_likelihood = acc[0];
     model->penalty = opt.penalty;
+    model->effect_penalty[0] = opt.purchase_penalty;
+    model->effect_penalty[1] = opt.dropout_penalty;
     model->state = CXM_MODEL_FITTED;
     model->report.reason = CXM_FIT_CONVERGED;
     model->report.iterations = result.iterations;
@@ -1411,6 +1425,12 @@ static int covariates_nested(const cxm_model *inner, const cxm_model *outer)
     return CXM_OK;
 }
 
+static int penalised(const cxm_model *model)
+{
+    return model->penalty != 0.0 || model->effect_penalty[0] != 0.0 ||
+           model->effect_penalty[1] != 0.0;
+}
+
 int cxm_model_likelihood_ratio(double *statistic, double *df, double *p_value,
                                const cxm_model *restricted, const cxm_model *full)
 {
@@ -1427,16 +1447,16 @@ int cxm_model_likelihood_ratio(double *statistic, double *df, double *p_value,
         return status;
     size_t p0 = restricted->kind->nparams, p1 = full->kind->nparams;
     double n0 = restricted->fitted.observations, n1 = full->fitted.observations;
+    if (penalised(restricted) || penalised(full))
+        return cxm__fail(CXM_EINVAL,
+                         "a penalised fit's objective is not its likelihood: compare fits "
+                         "without a penalty");
     if (restricted->kind->kind != full->kind->kind || p0 >= p1)
         return cxm__fail(CXM_EINVAL,
                          "the models are not nested: a %s model with %zu parameters within a %s "
                          "model with %zu",
                          restricted->kind->title, p0, full->kind->title, p1);
     status = covariates_nested(restricted, full);
-    if (status == CXM_OK && (restricted->penalty != 0.0 || full->penalty != 0.0))
-        status = cxm__fail(CXM_EINVAL,
-                           "a penalised fit's objective is not its likelihood: compare fits "
-                           "without a penalty");
     if (status == CXM_OK && !(fabs(n0 - n1) <= 1e-9 * fmax(n0, n1)))
         status = cxm__fail(CXM_EINVAL,
                            "the fits saw %.17g and %.17g customers: a likelihood ratio compares "

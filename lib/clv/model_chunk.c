@@ -273,6 +273,7 @@ int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
     memcpy(model->covariance, covariance, p * p * sizeof *covariance);
     model->log_likelihood = report->log_likelihood;
     model->penalty = penalty;
+    model->effect_penalty[0] = model->effect_penalty[1] = 0.0;
     model->state = CXM_MODEL_FITTED;
     model->report = *report;
     snprintf(model->message, sizeof model->message,

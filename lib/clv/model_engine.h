@@ -23,6 +23,7 @@ struct cxm_model {
     double log_likelihood;
     double covariance[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
     double penalty;
+    double effect_penalty[2];        /* purchase and dropout effects' extra L2 (covariates) */
     cxm_fit_report report;           /* the last fit attempt, also a failed one */
     char message[768];
     cxm_fit_report fitted;           /* the fit the parameters come from (state FITTED) */
@@ -101,6 +102,10 @@ int cxm__check_weights(size_t n, const double *weights);
 
 /* Static covariates (covariates.c). */
 void cxm__cov_spec_free(cxm__cov_spec *spec);
+/* The L2 weight of each parameter of a fit: the penalty, plus the effects'
+ * own for covariate effects; CXM_EINVAL for effect penalties on a model
+ * without covariates. */
+int cxm__penalty_weights(double *weights, const cxm_model *model, const cxm_fit_options *opt);
 int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double *acc);
 
 /* Prediction plumbing. */

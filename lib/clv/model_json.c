@@ -154,7 +154,12 @@ static cJSON *build(const cxm_model *model)
         ok = ok && add_number(fit, "log_likelihood", model->log_likelihood) &&
              add_number(fit, "observations", model->fitted.observations) &&
              add_number(fit, "rows", model->fitted.rows) &&
-             add_number(fit, "penalty", model->penalty) && add_number(fit, "aic", aic) &&
+             add_number(fit, "penalty", model->penalty) &&
+             (model->effect_penalty[0] == 0.0 ||
+              add_number(fit, "purchase_penalty", model->effect_penalty[0])) &&
+             (model->effect_penalty[1] == 0.0 ||
+              add_number(fit, "dropout_penalty", model->effect_penalty[1])) &&
+             add_number(fit, "aic", aic) &&
              add_number(fit, "bic", bic);
         cJSON *se = ok ? cJSON_AddObjectToObject(fit, "standard_errors") : NULL;
         ok = ok && se != NULL;
@@ -255,7 +260,7 @@ static int parse_fit(cxm_model *model, const cJSON *fit)
     const cxm__kind *kind = model->kind;
     size_t p = kind->nparams;
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    double penalty = 0.0;
+    double penalty = 0.0, effect_penalty[2] = { 0.0, 0.0 };
     report.reason = CXM_FIT_CONVERGED;
     int status = number_field(fit, "log_likelihood", "'fit'", &report.log_likelihood);
     if (status == CXM_OK)
@@ -265,6 +270,10 @@ static int parse_fit(cxm_model *model, const cJSON *fit)
     if (status == CXM_OK)
         status = optional_number(fit, "penalty", "'fit'", &penalty);
     if (status == CXM_OK)
+        status = optional_number(fit, "purchase_penalty", "'fit'", &effect_penalty[0]);
+    if (status == CXM_OK)
+        status = optional_number(fit, "dropout_penalty", "'fit'", &effect_penalty[1]);
+    if (status == CXM_OK)
         status = optional_number(fit, "gradient_norm", "'fit'", &report.gradient_norm);
     if (status == CXM_OK)
         status = count_field(fit, "iterations", &report.iterations);
@@ -273,7 +282,9 @@ static int parse_fit(cxm_model *model, const cJSON *fit)
     if (status != CXM_OK)
         return status;
     if (cxm__check_fit_numbers(&report) != CXM_OK ||
-        cxm__check_nonnegative(penalty, "penalty") != CXM_OK)
+        cxm__check_nonnegative(penalty, "penalty") != CXM_OK ||
+        cxm__check_nonnegative(effect_penalty[0], "purchase_penalty") != CXM_OK ||
+        cxm__check_nonnegative(effect_penalty[1], "dropout_penalty") != CXM_OK)
         return cxm__fail_prefix_status(CXM_EPARSE, "model JSON: 'fit': ");
     const cJSON *cov = cJSON_GetObjectItemCaseSensitive(fit, "covariance");
     if (!cJSON_IsArray(cov) || (size_t)cJSON_GetArraySize(cov) != p)
@@ -300,6 +311,8 @@ static int parse_fit(cxm_model *model, const cJSON *fit)
         snprintf(model->message, sizeof model->message, "%s", message->valuestring);
     model->log_likelihood = report.log_likelihood;
     model->penalty = penalty;
+    model->effect_penalty[0] = effect_penalty[0];
+    model->effect_penalty[1] = effect_penalty[1];
     model->report = report;
     model->fitted = report;
     memcpy(model->fitted_message, model->message, sizeof model->message);
