@@ -391,7 +391,7 @@ static int lifetime_value_interval(const void *o)
     static const double p[4] = { 0.243, 4.414, 0.793, 2.426 };
     static const double cov[16] = { 1.6e-4, 0, 0, 0, 0, 0.14, 0, 0, 0, 0, 0.035, 0, 0, 0, 0, 0.5 };
     const cxm_fit_report report = { CXM_FIT_REPORT_VERSION, CXM_FIT_CONVERGED, 5, 6, 1e-10,
-                                     -9582.4, 2357.0, 2357.0 };
+                                     -9582.4, 2357.0, 2357.0, 0.0 };
     double lo, hi;
     cxm_model *m;
     int status = cxm_model_create(&m, CXM_MODEL_BGNBD);

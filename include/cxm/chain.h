@@ -643,7 +643,13 @@ typedef struct cxm_pls_options {
     { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE }
 
 /** Set @p options to the defaults (#CXM_PLS_OPTIONS_INIT). */
-CXM_API void cxm_pls_options_init(cxm_pls_options *options);
+static inline void cxm_pls_options_init(cxm_pls_options *options)
+{
+    if (options) {
+        cxm_pls_options defaults = CXM_PLS_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * An empty model. Add constructs, their items and paths, then estimate it.

@@ -74,8 +74,16 @@ typedef struct cxm_csv_options {
 #define CXM_CSV_OPTIONS_INIT \
     { CXM_CSV_OPTIONS_VERSION, ',', '"', 1, 0, 10, 1048576, NULL, NULL, NULL }
 
-/** Fill @p options with the defaults (#CXM_CSV_OPTIONS_INIT). */
-CXM_API void cxm_csv_options_init(cxm_csv_options *options);
+/** Fill @p options with the defaults (#CXM_CSV_OPTIONS_INIT).
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_csv_options_init(cxm_csv_options *options)
+{
+    if (options) {
+        cxm_csv_options defaults = CXM_CSV_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * Parse a date or a date and time.

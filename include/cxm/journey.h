@@ -336,8 +336,16 @@ typedef struct cxm_markov_options {
 #define CXM_MARKOV_OPTIONS_VERSION 1
 /** Initializer of ::cxm_markov_options with the defaults. */
 #define CXM_MARKOV_OPTIONS_INIT { CXM_MARKOV_OPTIONS_VERSION, 1, 1, 0 }
-/** Fill @p options with the defaults. */
-CXM_API void cxm_markov_options_init(cxm_markov_options *options);
+/** Fill @p options with the defaults.
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_markov_options_init(cxm_markov_options *options)
+{
+    if (options) {
+        cxm_markov_options defaults = CXM_MARKOV_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * Exact Markov attribution by removal effects (rules in the file comment).
@@ -379,8 +387,16 @@ typedef struct cxm_heuristic_options {
 #define CXM_HEURISTIC_OPTIONS_VERSION 1
 /** Initializer of ::cxm_heuristic_options with the defaults. */
 #define CXM_HEURISTIC_OPTIONS_INIT { CXM_HEURISTIC_OPTIONS_VERSION, 0.4, 0.2, 0.4, 7.0 }
-/** Fill @p options with the defaults. */
-CXM_API void cxm_heuristic_options_init(cxm_heuristic_options *options);
+/** Fill @p options with the defaults.
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_heuristic_options_init(cxm_heuristic_options *options)
+{
+    if (options) {
+        cxm_heuristic_options defaults = CXM_HEURISTIC_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * Rule-based attribution (rules in the file comment).
@@ -542,8 +558,16 @@ typedef struct cxm_journey_options {
 #define CXM_JOURNEY_OPTIONS_VERSION 1
 /** Initializer of ::cxm_journey_options with the defaults. */
 #define CXM_JOURNEY_OPTIONS_INIT { CXM_JOURNEY_OPTIONS_VERSION, 0.95, CXM_IMPORTANCE_AUTO, 0 }
-/** Fill @p options with the defaults. */
-CXM_API void cxm_journey_options_init(cxm_journey_options *options);
+/** Fill @p options with the defaults.
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_journey_options_init(cxm_journey_options *options)
+{
+    if (options) {
+        cxm_journey_options defaults = CXM_JOURNEY_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * One row per customer, in order of first appearance. Events are ordered by

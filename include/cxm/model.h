@@ -160,11 +160,27 @@ typedef struct cxm_value_options {
 
 /* ------------------------------------------------------------------ life cycle */
 
-/** Fill @p options with the defaults (#CXM_FIT_OPTIONS_INIT). */
-CXM_API void cxm_fit_options_init(cxm_fit_options *options);
+/** Fill @p options with the defaults (#CXM_FIT_OPTIONS_INIT).
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_fit_options_init(cxm_fit_options *options)
+{
+    if (options) {
+        cxm_fit_options defaults = CXM_FIT_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
-/** Fill @p options with the defaults (#CXM_VALUE_OPTIONS_INIT). */
-CXM_API void cxm_value_options_init(cxm_value_options *options);
+/** Fill @p options with the defaults (#CXM_VALUE_OPTIONS_INIT).
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_value_options_init(cxm_value_options *options)
+{
+    if (options) {
+        cxm_value_options defaults = CXM_VALUE_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * Create an empty model of a kind.

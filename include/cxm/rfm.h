@@ -90,8 +90,16 @@ typedef struct cxm_rfm_options {
 /** "Not given" for the calibration and observation ends: a quiet NaN. */
 #define CXM_RFM_NONE NAN
 
-/** Fill @p options with the defaults (#CXM_RFM_OPTIONS_INIT). */
-CXM_API void cxm_rfm_options_init(cxm_rfm_options *options);
+/** Fill @p options with the defaults (#CXM_RFM_OPTIONS_INIT).
+ * Inline, so that it fills the struct of the header the caller was compiled
+ * with: a library function would write a newer, longer struct (docs/ABI.md). */
+static inline void cxm_rfm_options_init(cxm_rfm_options *options)
+{
+    if (options) {
+        cxm_rfm_options defaults = CXM_RFM_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /**
  * Summarise a transaction log in a delimited text file.

@@ -189,11 +189,19 @@ typedef struct cxm_sim_options {
 #define CXM_SIM_OPTIONS_INIT { CXM_SIM_OPTIONS_VERSION, NULL, NULL }
 
 /**
- * Fill @p options with the defaults (#CXM_SIM_OPTIONS_INIT).
+ * Fill @p options with the defaults (#CXM_SIM_OPTIONS_INIT). Inline, so that
+ * it fills the struct of the header the caller was compiled with: a library
+ * function would write a newer, longer struct (docs/ABI.md).
  *
  * @param options  the options to fill, or NULL (then nothing happens).
  */
-CXM_API void cxm_sim_options_init(cxm_sim_options *options);
+static inline void cxm_sim_options_init(cxm_sim_options *options)
+{
+    if (options) {
+        cxm_sim_options defaults = CXM_SIM_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
 
 /** A simulated world (opaque, read-only once made). */
 typedef struct cxm_sim cxm_sim;

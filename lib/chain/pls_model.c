@@ -9,13 +9,6 @@
 #include "chain/pls.h"
 #include "core/internal.h"
 
-void cxm_pls_options_init(cxm_pls_options *options)
-{
-    if (options != NULL) {
-        cxm_pls_options defaults = CXM_PLS_OPTIONS_INIT;
-        *options = defaults;
-    }
-}
 
 int cxm_pls_model_create(cxm_pls_model **out)
 {

@@ -71,21 +71,7 @@ int cxm__kind_from_name(const char *name, cxm_model_kind *kind)
 
 /* ------------------------------------------------------------------ life cycle */
 
-void cxm_fit_options_init(cxm_fit_options *options)
-{
-    if (options) {
-        cxm_fit_options defaults = CXM_FIT_OPTIONS_INIT;
-        *options = defaults;
-    }
-}
 
-void cxm_value_options_init(cxm_value_options *options)
-{
-    if (options) {
-        cxm_value_options defaults = CXM_VALUE_OPTIONS_INIT;
-        *options = defaults;
-    }
-}
 
 int cxm_model_create(cxm_model **out, cxm_model_kind kind)
 {

@@ -165,13 +165,6 @@ static int check_options(const cxm_csv_options *o)
     return cxm__time_format_init(&f, o->date_format);
 }
 
-void cxm_csv_options_init(cxm_csv_options *options)
-{
-    if (options) {
-        cxm_csv_options defaults = CXM_CSV_OPTIONS_INIT;
-        *options = defaults;
-    }
-}
 
 const cxm_csv_options *cxm__csv_options(const cxm_csv *csv)
 {

@@ -36,13 +36,6 @@
 
 /* ------------------------------------------------------------------ options and units */
 
-void cxm_rfm_options_init(cxm_rfm_options *options)
-{
-    if (options) {
-        cxm_rfm_options defaults = CXM_RFM_OPTIONS_INIT;
-        *options = defaults;
-    }
-}
 
 static int check_time_value(double t, const char *what)
 {

@@ -9,13 +9,6 @@
 #include "core/internal.h"
 #include "journey/internal.h"
 
-void cxm_heuristic_options_init(cxm_heuristic_options *options)
-{
-    if (options) {
-        cxm_heuristic_options init = CXM_HEURISTIC_OPTIONS_INIT;
-        *options = init;
-    }
-}
 
 /* The size of each version of cxm_heuristic_options (docs/ABI.md). */
 static const size_t option_sizes[CXM_HEURISTIC_OPTIONS_VERSION] = {

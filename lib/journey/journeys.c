@@ -180,13 +180,6 @@ int cxm_journeys_add_events(cxm_journeys *j, size_t n, const char *const *custom
     return status;
 }
 
-void cxm_journey_options_init(cxm_journey_options *options)
-{
-    if (options) {
-        cxm_journey_options init = CXM_JOURNEY_OPTIONS_INIT;
-        *options = init;
-    }
-}
 
 /* The size of each version of cxm_journey_options (docs/ABI.md). */
 static const size_t option_sizes[CXM_JOURNEY_OPTIONS_VERSION] = {

@@ -40,13 +40,6 @@ static void chain_free(chain *c)
     memset(c, 0, sizeof *c);
 }
 
-void cxm_markov_options_init(cxm_markov_options *options)
-{
-    if (options) {
-        cxm_markov_options init = CXM_MARKOV_OPTIONS_INIT;
-        *options = init;
-    }
-}
 
 /* The size of each version of cxm_markov_options (docs/ABI.md). */
 static const size_t option_sizes[CXM_MARKOV_OPTIONS_VERSION] = {

@@ -1024,10 +1024,3 @@ size_t cxm_sim_settings_customers(const cxm_sim_settings *settings)
     return settings ? (size_t)settings->p.customers : 0;
 }
 
-void cxm_sim_options_init(cxm_sim_options *options)
-{
-    if (options) {
-        cxm_sim_options init = CXM_SIM_OPTIONS_INIT;
-        *options = init;
-    }
-}
