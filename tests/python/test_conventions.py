@@ -45,8 +45,8 @@ class UnknownKeywords(unittest.TestCase):
         for cls, args, kwargs, _ in fitters():
             with self.subTest(cls.__name__):
                 with self.assertRaises(TypeError) as caught:
-                    cls().fit(*args, purchase_covariates=[1, 2], **kwargs)
-                self.assertIn("purchase_covariates", str(caught.exception))
+                    cls().fit(*args, purchase_covariate=[1, 2], **kwargs)
+                self.assertIn("purchase_covariate", str(caught.exception))
                 if cls is not cxm.ShiftedBetaGeometric:   # fit_survivors' own signature
                     self.assertIsInstance(caught.exception, cxm.ArgumentTypeError)
 

@@ -22,7 +22,7 @@ from . import journey
 from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_data,
                   summary_from_csv, RFMSummary)
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
-                   load_model)
+                   likelihood_ratio_test, load_model)
 from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
 from . import sim
 from .sim import simulate
@@ -47,6 +47,7 @@ __all__ = [
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "summary_from_csv",
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
+    "likelihood_ratio_test",
     "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
     "sim", "simulate", "plotting", "generate_data", "utils", "datasets",
 ]

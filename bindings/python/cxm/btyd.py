@@ -59,7 +59,7 @@ import json
 import os
 import tempfile
 import warnings
-from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Optional, Sequence,
+from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Mapping, Optional, Sequence,
                     Tuple, Union, cast)
 
 import numpy as np
@@ -151,6 +151,27 @@ def _columns(*named: Tuple[Any, str]) -> list[FloatArray]:
     return arrays
 
 
+def _covariates(value: Any, name: str, n: int) -> Tuple[List[str], FloatArray]:
+    """(names, n × k matrix) of covariates given as a pandas DataFrame (its column names),
+    a Series (its name), a numpy array (names x0, x1, ...) or None (no covariates)."""
+    if value is None:
+        return [], np.empty((n, 0))
+    if hasattr(value, "columns"):
+        names = [str(c) for c in value.columns]
+        matrix = as_float_array(value.to_numpy(), name, finite=True)
+    elif hasattr(value, "name") and hasattr(value, "index"):
+        names = [str(value.name) if value.name is not None else "x0"]
+        matrix = as_float_array(value.to_numpy(), name, finite=True)
+    else:
+        matrix = as_float_array(value, name, finite=True)
+        names = [f"x{j}" for j in range(matrix.shape[1] if matrix.ndim == 2 else 1)]
+    matrix = matrix.reshape(matrix.shape[0] if matrix.ndim else 1, -1)
+    if matrix.shape[0] != n:
+        raise InvalidArgumentError(f"{name} has {matrix.shape[0]} rows where there are {n} "
+                                   "customers")
+    return names, np.ascontiguousarray(matrix)
+
+
 def _weights(weights: Optional[ArrayLike], n: int) -> FloatArray:
     """Optional weights: an empty array for None, else n finite numbers >= 0."""
     if weights is None:
@@ -207,16 +228,23 @@ class _Fitter:
         state = core.model_get_state(self._model)
         if state == core.MODEL_EMPTY:
             return f"<cxm.{cls}>"
-        params = ", ".join(f"{n}: {v:.2f}" for n, v in zip(self._public_names, self._values()))
+        params = ", ".join(f"{n}: {v:.2f}" for n, v in zip(self._param_names(), self._values()))
         fitted = ""
         if state == core.MODEL_FITTED:
             fitted = f" fitted with {self._report()['observations']:.0f} subjects,"
         return f"<cxm.{cls}:{fitted} {params}>"
 
     def _values(self) -> FloatArray:
-        dst = np.empty(len(self._names))
+        dst = np.empty(core.model_param_count(self._model))
         core.model_params(dst, self._model)
         return dst
+
+    def _param_names(self) -> Tuple[str, ...]:
+        """params_' names: lifetimes' for the kind's own, then the covariate effects
+        ("purchase.gender", "dropout.channel") of a fit with covariates."""
+        count = core.model_param_count(self._model)
+        return tuple(self._public_names) + tuple(
+            core.model_param_name(self._model, i) for i in range(len(self._names), count))
 
     def _require_params(self) -> None:
         if core.model_get_state(self._model) == core.MODEL_EMPTY:
@@ -248,7 +276,7 @@ class _Fitter:
         """The parameters as a pandas Series (lifetimes' names). Assign a Series, a dict or
         a sequence in this order to use given parameters instead of fitting."""
         self._require_params()
-        return _pandas().Series(self._values(), index=list(self._public_names))
+        return _pandas().Series(self._values(), index=list(self._param_names()))
 
     @params_.setter
     def params_(self, values: Union[Mapping[str, float], ArrayLike]) -> None:
@@ -365,34 +393,39 @@ class _Fitter:
     def variance_matrix_(self) -> pd.DataFrame:
         """Covariance of the estimates (inverse observed information), a DataFrame."""
         self._require_fit()
-        p = len(self._names)
+        names = list(self._param_names())
+        p = len(names)
         cov = np.empty(p * p)
         core.model_covariance(cov, self._model)
-        names = list(self._public_names)
         return _pandas().DataFrame(cov.reshape(p, p), index=names, columns=names)
 
     @property
     def standard_errors_(self) -> pd.Series:
         """Standard errors of the estimates, a Series."""
         self._require_fit()
-        se = np.empty(len(self._names))
+        names = list(self._param_names())
+        se = np.empty(len(names))
         core.model_standard_errors(se, self._model)
-        return _pandas().Series(se, index=list(self._public_names))
+        return _pandas().Series(se, index=names)
 
     @property
     def confidence_intervals_(self) -> pd.DataFrame:
-        """95% intervals, computed on the log scale so that they stay positive."""
+        """95% intervals, computed on the log scale so that positive parameters stay
+        positive (covariate effects, which take any sign, on their own scale)."""
         coef, se = self._values(), self.standard_errors_.values
-        spread = np.exp(1.96 * se / coef)
-        return _pandas().DataFrame({"lower 95% bound": coef / spread,
-                                    "upper 95% bound": coef * spread},
-                                   index=list(self._public_names))
+        linear = np.array([core.model_param_scale(self._model, i) == core.SCALE_LINEAR
+                           for i in range(coef.size)], dtype=bool)
+        spread = np.exp(1.96 * se / np.where(linear, 1.0, coef))
+        lower = np.where(linear, coef - 1.96 * se, coef / spread)
+        upper = np.where(linear, coef + 1.96 * se, coef * spread)
+        return _pandas().DataFrame({"lower 95% bound": lower, "upper 95% bound": upper},
+                                   index=list(self._param_names()))
 
     @property
     def summary(self) -> pd.DataFrame:
         """coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
         self._require_fit()
-        df = _pandas().DataFrame(index=list(self._public_names))
+        df = _pandas().DataFrame(index=list(self._param_names()))
         df["coef"] = self._values()
         df["se(coef)"] = self.standard_errors_.values
         ci = self.confidence_intervals_
@@ -507,6 +540,8 @@ class _PurchaseFitter(_Fitter):
             weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
             verbose: bool = False, tol: Optional[float] = None, index: Optional[ArrayLike] = None,
             max_iterations: Optional[int] = None, threads: Optional[int] = None,
+            purchase_covariates: Any = None, dropout_covariates: Any = None,
+            purchase_penalty: float = 0.0, dropout_penalty: float = 0.0,
             **kwargs: Any) -> Self:
         """Fit by maximum likelihood.
 
@@ -515,20 +550,63 @@ class _PurchaseFitter(_Fitter):
         self. Raises :class:`cxm.ConvergenceError` with the reason when the fit fails
         (e.g. nobody ever buys again) and :class:`cxm.InvalidArgumentError` naming the row
         for bad data.
+
+        ``purchase_covariates`` and ``dropout_covariates`` (a DataFrame of numeric columns,
+        a Series or an array, one row per customer; encode categories with
+        ``pandas.get_dummies(..., drop_first=True)``) fit static covariates in CLVTools'
+        parameterisation (docs/models.md section 1.11): the effects appear in ``params_`` as
+        ``purchase.<column>`` and ``dropout.<column>``. ``purchase_penalty`` and
+        ``dropout_penalty`` are L2 penalties on those effects (CLVTools' reg.lambdas).
         """
         max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         w = _weights(weights, x.size)
-        self._fit_options(tol, max_iterations, threads, False)  # before initial_params apply
-        warm = self._initial(initial_params)
-        with customers_named(frequency, recency, T, weights):
-            core.model_fit(self._model, x, t_x, big_t, w,
-                           *self._fit_options(tol, max_iterations, threads, warm))
+        purchase_names, zp = _covariates(purchase_covariates, "purchase_covariates", x.size)
+        dropout_names, zd = _covariates(dropout_covariates, "dropout_covariates", x.size)
+        if purchase_names or dropout_names:
+            if initial_params is not None:
+                raise InvalidArgumentError("initial_params is not taken with covariates: the "
+                                           "fit starts from the fit without them")
+            core.model_set_covariates(self._model, purchase_names, dropout_names)
+            with customers_named(frequency, recency, T, weights):
+                core.model_fit_covariates(
+                    self._model, x, t_x, big_t, zp.reshape(-1), zd.reshape(-1), w,
+                    as_float(purchase_penalty, "purchase_penalty", minimum=0),
+                    as_float(dropout_penalty, "dropout_penalty", minimum=0),
+                    *self._fit_options(tol, max_iterations, threads, False))
+        else:
+            if purchase_penalty or dropout_penalty:
+                raise InvalidArgumentError("purchase_penalty and dropout_penalty weigh "
+                                           "covariate effects: give purchase_covariates or "
+                                           "dropout_covariates")
+            core.model_set_covariates(self._model, [], [])
+            self._fit_options(tol, max_iterations, threads, False)  # before initial_params
+            warm = self._initial(initial_params)
+            with customers_named(frequency, recency, T, weights):
+                core.model_fit(self._model, x, t_x, big_t, w,
+                               *self._fit_options(tol, max_iterations, threads, warm))
         pd = _pandas()
         self.data = pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t,
                                   "weights": np.ones_like(x) if weights is None else w},
                                  index=index)
+        for prefix, names, matrix in (("purchase.", purchase_names, zp),
+                                      ("dropout.", dropout_names, zd)):
+            for j, name in enumerate(names):
+                self.data[prefix + name] = matrix[:, j]
         return self._after_fit(verbose)
+
+    def customer_model(self, purchase_covariates: Any = None,
+                       dropout_covariates: Any = None) -> Self:
+        """The model of customers with these covariates (one value per covariate, in the
+        fit's order): a fitter of the same class without covariates, with those customers'
+        parameters and their covariance, on which every prediction and interval works."""
+        purchase = as_float_array([] if purchase_covariates is None else purchase_covariates,
+                                  "purchase_covariates", finite=True).reshape(-1)
+        dropout = as_float_array([] if dropout_covariates is None else dropout_covariates,
+                                 "dropout_covariates", finite=True).reshape(-1)
+        other = type(self)()
+        other._model = core.model_for_customer(self._model, purchase, dropout)
+        return other
 
     def conditional_probability_alive_matrix(self, max_frequency: Optional[int] = None,
                                              max_recency: Optional[int] = None) -> FloatArray:
@@ -953,6 +1031,19 @@ def _read_model_file(path: PathLike) -> Tuple[Any, Optional[pd.DataFrame]]:
         doc[_DATA_KEY] = saved
     data = doc.get(_DATA_KEY)
     return model, None if data is None else _frame_from_json(data, path)
+
+
+def likelihood_ratio_test(restricted: _Fitter, full: _Fitter) -> Tuple[float, float, float]:
+    """(statistic, degrees of freedom, p value) of the likelihood-ratio test of a fit within
+    a fuller one on the same customers, e.g. without and with covariates:
+    2·(ln L_full − ln L_restricted) against χ² with the difference in parameter counts.
+    Raises :class:`cxm.InvalidArgumentError` for fits that are not nested or penalised."""
+    for name, fitter in (("restricted", restricted), ("full", full)):
+        if not isinstance(fitter, _Fitter):
+            raise ArgumentTypeError(f"{name} must be a fitted cxm fitter, got "
+                                    f"{type(fitter).__name__}")
+    statistic, df, p_value = core.model_likelihood_ratio(restricted._model, full._model)
+    return float(statistic), float(df), float(p_value)
 
 
 def load_model(path: PathLike) -> _Fitter:
