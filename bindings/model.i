@@ -75,6 +75,7 @@ typedef struct cxm_model {} cxm_model;
 /* The likelihood-ratio test returns (statistic, df, p value). */
 %apply double *OUTPUT { double *statistic, double *df, double *p_value };
 %ignore cxm_model_set_covariates;
+%ignore cxm_model_share_covariates;
 %ignore cxm_model_fit_covariates;
 %ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
@@ -334,6 +335,7 @@ static int cxmb_model_lifetime_value_interval(const cxm_model *model, double *ds
 
 /* ---------------------------------------------------------------- static covariates */
 %rename(model_set_covariates) cxmb_model_set_covariates;
+%rename(model_share_covariates) cxmb_model_share_covariates;
 %rename(model_fit_covariates) cxmb_model_fit_covariates;
 %rename(model_for_customer) cxmb_model_for_customer;
 %inline %{
@@ -342,6 +344,12 @@ static int cxmb_model_set_covariates(cxm_model *model, const char *const *s1, si
                                      const char *const *s2, size_t s2_n)
 {
     return cxm_model_set_covariates(model, s1_n, s1, s2_n, s2);
+}
+
+/* The names of the covariates whose two effects are one, in s1. */
+static int cxmb_model_share_covariates(cxm_model *model, const char *const *s1, size_t s1_n)
+{
+    return cxm_model_share_covariates(model, s1_n, s1);
 }
 
 /* x, t_x, T; the purchase and dropout covariates as flat row-major arrays

@@ -280,6 +280,72 @@ START_TEST(effect_penalties_shrink_the_effects)
 }
 END_TEST
 
+/* CLVTools' equality constraint: one gender effect on both processes of a
+ * Pareto/NBD (α and β scale together). Recovered within 3 SE; nested in the
+ * fit with two effects, and the likelihood-ratio test does not reject it. */
+START_TEST(shared_effects)
+{
+    static const char *const gender[] = { "gender" };
+    const double truth[] = { 0.553, 10.578, 0.606, 11.669, 0.5 };
+    cxm_model *t = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&t, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_ok(cxm_model_set_covariates(t, 1, gender, 1, gender));
+    ck_assert_cxm_ok(cxm_model_share_covariates(t, 1, gender));
+    ck_assert_int_eq(cxm_model_param_count(t), 5);
+    ck_assert_str_eq(cxm_model_param_name(t, 4), "shared.gender");
+    size_t shared;
+    ck_assert_cxm_ok(cxm_model_shared_covariate_count(&shared, t));
+    ck_assert_int_eq(shared, 1);
+    ck_assert_cxm_ok(cxm_model_set_params(t, truth, 5));
+    /* The one effect scales both: α·e^(−0.5), β·e^(−0.5) for gender 1. */
+    double one = 1.0, q[4];
+    cxm_model *c = NULL;
+    ck_assert_cxm_ok(cxm_model_for_customer(&c, t, &one, &one));
+    ck_assert_cxm_ok(cxm_model_params(q, 4, c));
+    ck_assert(fabs(q[1] - truth[1] * exp(-0.5)) <= 1e-15 * q[1]);
+    ck_assert(fabs(q[3] - truth[3] * exp(-0.5)) <= 1e-15 * q[3]);
+    cxm_model_free(c);
+
+    data d = simulate(t, 100000, 1, 1, 0, 31);
+    cxm_model *m = NULL, *full = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_ok(cxm_model_set_covariates(m, 1, gender, 1, gender));
+    ck_assert_cxm_ok(cxm_model_share_covariates(m, 1, gender));
+    ck_assert_cxm_ok(cxm_model_fit_covariates(m, d.n, d.x, d.tx, d.T, d.purchase, d.dropout, NULL,
+                                              NULL));
+    double est[5], se[5];
+    ck_assert_cxm_ok(cxm_model_params(est, 5, m));
+    ck_assert_cxm_ok(cxm_model_standard_errors(se, 5, m));
+    for (int j = 0; j < 5; j++)
+        ck_assert_msg(fabs(est[j] - truth[j]) <= 3 * se[j], "%d: %.4f (SE %.4f) vs %.4f", j,
+                      est[j], se[j], truth[j]);
+    ck_assert_cxm_ok(cxm_model_create(&full, CXM_MODEL_PARETO_NBD));
+    ck_assert_cxm_ok(cxm_model_set_covariates(full, 1, gender, 1, gender));
+    ck_assert_cxm_ok(cxm_model_fit_covariates(full, d.n, d.x, d.tx, d.T, d.purchase, d.dropout,
+                                              NULL, NULL));
+    double stat, df, pvalue;
+    ck_assert_cxm_ok(cxm_model_likelihood_ratio(&stat, &df, &pvalue, m, full));
+    ck_assert(df == 1.0 && pvalue > 0.001);
+    /* The file keeps the constraint. */
+    char *json = NULL;
+    cxm_model *back = NULL;
+    ck_assert_cxm_ok(cxm_model_to_json(&json, m));
+    ck_assert_cxm_ok(cxm_model_from_json(&back, json));
+    cxm_free(json);
+    ck_assert_int_eq(cxm_model_param_count(back), 5);
+    ck_assert_str_eq(cxm_model_param_name(back, 4), "shared.gender");
+    /* Only a covariate of both sets can share. */
+    static const char *const channel[] = { "channel" };
+    ck_assert_cxm_fails(cxm_model_share_covariates(full, 1, channel), CXM_EINVAL,
+                        "both a purchase and a dropout covariate");
+    cxm_model_free(back);
+    cxm_model_free(full);
+    cxm_model_free(m);
+    cxm_model_free(t);
+    data_free(&d);
+}
+END_TEST
+
 START_TEST(no_effect_where_there_is_none)
 {
     const double truth[] = { 0.243, 4.414, 0.793, 2.426, 0.0, 0.0 };
@@ -465,6 +531,7 @@ int main(void)
         { "likelihood", likelihood_and_curvature_match_the_groups },
         { "no effect", no_effect_where_there_is_none },
         { "penalties", effect_penalties_shrink_the_effects },
+        { "shared", shared_effects },
         { "customer models", customer_models },
         { "errors", covariate_errors },
     };

@@ -806,6 +806,12 @@ function Model:set_covariates(purchase, dropout)
   return self
 end
 
+--- One effect for covariates of both processes (a table of names; CLVTools' names.cov.constr).
+function Model:share_covariates(names)
+  core.model_share_covariates(self.handle, names or {})
+  return self
+end
+
 --- The numbers of purchase and dropout covariates.
 function Model:covariate_count() return core.model_covariate_count(self.handle) end
 

@@ -647,6 +647,18 @@ CXM_API int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
                                      const char *const *purchase_names, size_t dropout_n,
                                      const char *const *dropout_names);
 
+/**
+ * One effect for a covariate of both processes (CLVTools' constraint
+ * names.cov.constr): each of @p names must be both a purchase and a dropout
+ * covariate; its two effects become one parameter "shared.<name>" in the
+ * purchase effects' place. The model becomes empty. Call again with other
+ * names to share others, with none to share nothing.
+ */
+CXM_API int cxm_model_share_covariates(cxm_model *model, size_t n, const char *const *names);
+
+/** The number of shared covariates (cxm_model_share_covariates()), in @p out. */
+CXM_API int cxm_model_shared_covariate_count(size_t *out, const cxm_model *model);
+
 /** The numbers of purchase and dropout covariates of a model (0 and 0 without). */
 CXM_API int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n,
                                       const cxm_model *model);

@@ -30,11 +30,16 @@
 struct cxm__cov_spec {
     cxm__kind kind;                         /* the base kind with the effects appended */
     const cxm__kind *base;
-    size_t purchase_n, dropout_n;
+    size_t purchase_n, dropout_n, shared_n;
+    /* The parameter of covariate c of each set (0 purchase, 1 dropout): a
+     * shared covariate's two effects are one parameter. */
+    size_t index[2][CXM__MAX_PARAMS];
+    const char *raw[2][CXM__MAX_PARAMS];    /* the covariates' own names */
+    int shared[CXM__MAX_PARAMS];            /* per purchase covariate */
     const char *names[CXM__MAX_PARAMS];
     cxm__scale scales[CXM__MAX_PARAMS];
     char title[64];
-    char *store;                            /* the effects' names */
+    char *store;                            /* the names' text */
 };
 
 void cxm__cov_spec_free(cxm__cov_spec *spec)
@@ -64,27 +69,102 @@ static int check_names(size_t n, const char *const *names, const char *set)
     return CXM_OK;
 }
 
-/* "<set>.<name>" for each effect, in one allocation. */
-static int store_names(cxm__cov_spec *spec, const char *const *purchase,
-                       const char *const *dropout)
+static int find_name(const char *const *names, size_t n, const char *name)
 {
-    size_t size = 0, p = spec->base->nparams;
-    for (size_t i = 0; i < spec->purchase_n; i++)
-        size += strlen("purchase.") + strlen(purchase[i]) + 1;
-    for (size_t i = 0; i < spec->dropout_n; i++)
-        size += strlen("dropout.") + strlen(dropout[i]) + 1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Copy the covariates' names and make each effect's "<set>.<name>" (a shared
+ * one "shared.<name>"), in one allocation; set the parameter indices. */
+static int store_names(cxm__cov_spec *spec, const char *const *names[2])
+{
+    size_t count[2] = { spec->purchase_n, spec->dropout_n }, size = 0;
+    for (int set = 0; set < 2; set++)
+        for (size_t c = 0; c < count[set]; c++)
+            size += 2 * strlen(names[set][c]) + strlen("purchase.") + 2;
     spec->store = cxm__malloc(size ? size : 1);
     if (spec->store == NULL)
         return CXM_ENOMEM;
     char *at = spec->store;
-    for (size_t i = 0; i < spec->purchase_n + spec->dropout_n; i++) {
-        int purchase_set = i < spec->purchase_n;
-        const char *name = purchase_set ? purchase[i] : dropout[i - spec->purchase_n];
-        int len = sprintf(at, "%s.%s", purchase_set ? "purchase" : "dropout", name);
-        spec->names[p + i] = at;
-        spec->scales[p + i] = CXM__SCALE_LINEAR;
-        at += len + 1;
+    size_t next = spec->base->nparams;
+    for (int set = 0; set < 2; set++)
+        for (size_t c = 0; c < count[set]; c++) {
+            spec->raw[set][c] = at;
+            at += sprintf(at, "%s", names[set][c]) + 1;
+            int partner = set == 1 ? find_name(names[0], count[0], names[1][c]) : -1;
+            if (partner >= 0 && spec->shared[partner]) {
+                spec->index[1][c] = spec->index[0][partner];
+                continue;
+            }
+            const char *prefix = set == 0 ? (spec->shared[c] ? "shared" : "purchase") : "dropout";
+            spec->names[next] = at;
+            spec->scales[next] = CXM__SCALE_LINEAR;
+            spec->index[set][c] = next++;
+            at += sprintf(at, "%s.%s", prefix, names[set][c]) + 1;
+        }
+    return CXM_OK;
+}
+
+/* The kind of a model with these covariates: the base kind's data and
+ * likelihood terms, none of its per-customer predictions (those take a
+ * customer's own parameters, cxm_model_for_customer()). */
+static void make_kind(cxm__cov_spec *spec)
+{
+    const cxm__kind *base = spec->base;
+    cxm__kind k;
+    memset(&k, 0, sizeof k);
+    k.kind = base->kind;
+    k.name = base->name;
+    k.title = spec->title;
+    k.nparams = base->nparams + spec->purchase_n + spec->dropout_n - spec->shared_n;
+    k.param_names = spec->names;
+    k.scales = spec->scales;
+    k.ncolumns = base->ncolumns;
+    k.column_names = base->column_names;
+    k.group_column = -1;
+    k.has_hessian = base->has_hessian;
+    k.check_row = base->check_row;
+    k.check_params = base->check_params;
+    spec->kind = k;
+}
+
+/* Give the model these covariates, the shared ones (in both sets) with one
+ * effect; the model becomes empty. */
+static int install_spec(cxm_model *model, const cxm__kind *base, const char *const *names[2],
+                        const size_t count[2], const char *const *shared, size_t shared_n)
+{
+    cxm__cov_spec *spec = NULL;
+    if (count[0] + count[1] > 0) {
+        spec = cxm__calloc(1, sizeof *spec);
+        if (spec == NULL)
+            return CXM_ENOMEM;
+        spec->base = base;
+        spec->purchase_n = count[0];
+        spec->dropout_n = count[1];
+        spec->shared_n = shared_n;
+        for (size_t i = 0; i < shared_n; i++)
+            spec->shared[find_name(names[0], count[0], shared[i])] = 1;
+        for (size_t i = 0; i < base->nparams; i++) {
+            spec->names[i] = base->param_names[i];
+            spec->scales[i] = base->scales[i];
+        }
+        int status = store_names(spec, names);
+        if (status != CXM_OK) {
+            cxm__cov_spec_free(spec);
+            return status;
+        }
+        snprintf(spec->title, sizeof spec->title, "%s with covariates", base->title);
+        make_kind(spec);
     }
+    cxm__cov_spec_free(model->cov);
+    model->cov = spec;
+    model->kind = spec ? &spec->kind : base;
+    model->state = CXM_MODEL_EMPTY;
+    memset(model->params, 0, sizeof model->params);
+    memset(model->covariance, 0, sizeof model->covariance);
     return CXM_OK;
 }
 
@@ -108,50 +188,59 @@ int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
         status = check_names(dropout_n, dropout_names, "dropout");
     if (status != CXM_OK)
         return status;
-    cxm__cov_spec *spec = NULL;
-    if (purchase_n + dropout_n > 0) {
-        spec = cxm__calloc(1, sizeof *spec);
-        if (spec == NULL)
-            return CXM_ENOMEM;
-        spec->base = base;
-        spec->purchase_n = purchase_n;
-        spec->dropout_n = dropout_n;
-        for (size_t i = 0; i < base->nparams; i++) {
-            spec->names[i] = base->param_names[i];
-            spec->scales[i] = base->scales[i];
-        }
-        status = store_names(spec, purchase_names, dropout_names);
-        if (status != CXM_OK) {
-            cxm__cov_spec_free(spec);
-            return status;
-        }
-        snprintf(spec->title, sizeof spec->title, "%s with covariates", base->title);
-        /* The base kind's data and likelihood terms, none of its per-customer
-         * predictions: those take a customer's own parameters
-         * (cxm_model_for_customer()). */
-        cxm__kind k;
-        memset(&k, 0, sizeof k);
-        k.kind = base->kind;
-        k.name = base->name;
-        k.title = spec->title;
-        k.nparams = base->nparams + purchase_n + dropout_n;
-        k.param_names = spec->names;
-        k.scales = spec->scales;
-        k.ncolumns = base->ncolumns;
-        k.column_names = base->column_names;
-        k.group_column = -1;
-        k.has_hessian = base->has_hessian;
-        k.check_row = base->check_row;
-        k.check_params = base->check_params;
-        spec->kind = k;
+    const char *const *names[2] = { purchase_names, dropout_names };
+    const size_t count[2] = { purchase_n, dropout_n };
+    return install_spec(model, base, names, count, NULL, 0);
+}
+
+int cxm_model_share_covariates(cxm_model *model, size_t n, const char *const *names)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->cov == NULL)
+        status = cxm__fail(CXM_EINVAL,
+                           "the %s model has no covariates: give them with "
+                           "cxm_model_set_covariates() first",
+                           model->kind->title);
+    if (status == CXM_OK)
+        status = check_names(n, names, "shared");
+    if (status != CXM_OK)
+        return status;
+    const cxm__cov_spec *old = model->cov;
+    for (size_t i = 0; i < n; i++)
+        if (find_name(old->raw[0], old->purchase_n, names[i]) < 0 ||
+            find_name(old->raw[1], old->dropout_n, names[i]) < 0)
+            return cxm__fail(CXM_EINVAL,
+                             "covariate '%s' must be both a purchase and a dropout covariate to "
+                             "share one effect",
+                             names[i]);
+    /* The names live in the old spec until the new one has copied them. */
+    cxm__cov_spec *keep = model->cov;
+    model->cov = NULL;
+    const char *const *both[2] = { keep->raw[0], keep->raw[1] };
+    const size_t count[2] = { keep->purchase_n, keep->dropout_n };
+    status = install_spec(model, keep->base, both, count, names, n);
+    if (status != CXM_OK) {
+        model->cov = keep;
+        return status;
     }
-    cxm__cov_spec_free(model->cov);
-    model->cov = spec;
-    model->kind = spec ? &spec->kind : base;
-    model->state = CXM_MODEL_EMPTY;
-    memset(model->params, 0, sizeof model->params);
-    memset(model->covariance, 0, sizeof model->covariance);
+    cxm__cov_spec_free(keep);
     return CXM_OK;
+}
+
+const char *cxm__covariate(const cxm_model *model, int set, size_t c, int *shared)
+{
+    *shared = set == 0 && model->cov->shared[c];
+    return model->cov->raw[set][c];
+}
+
+int cxm_model_shared_covariate_count(size_t *out, const cxm_model *model)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK)
+        *out = model->cov ? model->cov->shared_n : 0;
+    return status;
 }
 
 int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n, const cxm_model *model)
@@ -171,18 +260,26 @@ int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n, const cxm_m
 int cxm__penalty_weights(double *weights, const cxm_model *model, const cxm_fit_options *opt)
 {
     const cxm__cov_spec *spec = model->cov;
-    size_t p = model->kind->nparams, pb = spec ? spec->base->nparams : p;
+    size_t p = model->kind->nparams;
     if (!spec && (opt->purchase_penalty != 0.0 || opt->dropout_penalty != 0.0))
         return cxm__fail(CXM_EINVAL,
                          "purchase_penalty and dropout_penalty weigh covariate effects: the %s "
                          "model has no covariates",
                          model->kind->title);
-    for (size_t i = 0; i < p; i++) {
+    for (size_t i = 0; i < p; i++)
         weights[i] = opt->penalty;
-        if (i >= pb)
-            weights[i] += i < pb + spec->purchase_n ? opt->purchase_penalty : opt->dropout_penalty;
-    }
+    /* A shared effect stands for both: it takes both penalties. */
+    for (int set = 0; spec && set < 2; set++)
+        for (size_t c = 0; c < (set == 0 ? spec->purchase_n : spec->dropout_n); c++)
+            weights[spec->index[set][c]] += set == 0 ? opt->purchase_penalty : opt->dropout_penalty;
     return CXM_OK;
+}
+
+/* The effect's name of covariate c of the purchase then dropout covariates. */
+static const char *covariate_name(const cxm__cov_spec *spec, size_t c)
+{
+    int set = c >= spec->purchase_n;
+    return spec->names[spec->index[set][set ? c - spec->purchase_n : c]];
 }
 
 /* ------------------------------------------------------------------ one customer's parameters */
@@ -203,11 +300,11 @@ static void customer_params(const cxm__cov_spec *spec, const double *theta, cons
         const cxm__cov_target *targets =
             set == 0 ? spec->base->purchase_targets : spec->base->dropout_targets;
         size_t count = set == 0 ? spec->purchase_n : spec->dropout_n;
-        size_t first = pb + (set == 0 ? 0 : spec->purchase_n);
+        const size_t *index = spec->index[set];
         const double *zs = z + (set == 0 ? 0 : spec->purchase_n);
         double eta = 0.0;
         for (size_t c = 0; c < count; c++)
-            eta += theta[first + c] * zs[c];
+            eta += theta[index[c]] * zs[c];
         for (int t = 0; t < 2 && targets[t].sign != 0; t++) {
             size_t j = (size_t)targets[t].param;
             double s = targets[t].sign, scale = exp(s * eta);
@@ -215,7 +312,7 @@ static void customer_params(const cxm__cov_spec *spec, const double *theta, cons
             if (jac) {
                 jac[j * P + j] = scale;
                 for (size_t c = 0; c < count; c++)
-                    jac[j * P + first + c] = s * zs[c] * phi[j];
+                    jac[j * P + index[c]] = s * zs[c] * phi[j];
             }
         }
     }
@@ -246,7 +343,7 @@ int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double
         z[c] = c < spec->purchase_n ? purchase[c] : dropout[c - spec->purchase_n];
         if (!isfinite(z[c]))
             return cxm__fail(CXM_EINVAL, "covariate %s is %g, not a finite number",
-                             spec->names[spec->base->nparams + c] , z[c]);
+                             covariate_name(spec, c), z[c]);
     }
     size_t pb = spec->base->nparams, P = spec->kind.nparams;
     double phi[CXM__MAX_PARAMS], jac[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
@@ -452,17 +549,17 @@ static void add_pattern(const cxm__cov_spec *spec, const double *theta, const do
         const cxm__cov_target *targets =
             set == 0 ? spec->base->purchase_targets : spec->base->dropout_targets;
         size_t count = set == 0 ? spec->purchase_n : spec->dropout_n;
-        size_t first = pb + (set == 0 ? 0 : spec->purchase_n);
+        const size_t *index = spec->index[set];
         const double *zs = z + (set == 0 ? 0 : spec->purchase_n);
         for (int t = 0; t < 2 && targets[t].sign != 0; t++) {
             size_t j = (size_t)targets[t].param;
             double s = targets[t].sign;
             for (size_t c = 0; c < count; c++) {
                 double cross = g[j] * s * zs[c] * phi[j] / theta[j];
-                out[j * P + first + c] += cross;
-                out[(first + c) * P + j] += cross;
+                out[j * P + index[c]] += cross;
+                out[index[c] * P + j] += cross;
                 for (size_t d = 0; d < count; d++)
-                    out[(first + c) * P + first + d] += g[j] * zs[c] * zs[d] * phi[j];
+                    out[index[c] * P + index[d]] += g[j] * zs[c] * zs[d] * phi[j];
             }
         }
     }
@@ -505,7 +602,7 @@ int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double
 static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *const *column,
                            const double *purchase, const double *dropout, const double *weights)
 {
-    size_t kp = spec->purchase_n, kd = spec->dropout_n, pb = spec->base->nparams;
+    size_t kp = spec->purchase_n, kd = spec->dropout_n;
     int status = cxm__check_arrays(n, 3, column[0], "x", column[1], "t_x", column[2], "T");
     if (status == CXM_OK && kp > 0)
         status = cxm__check_arrays(n, 1, purchase, "purchase");
@@ -520,7 +617,7 @@ static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *co
             double v = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
             if (!isfinite(v))
                 return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
-                                    spec->names[pb + c], v);
+                                    covariate_name(spec, c), v);
         }
     if (status == CXM_OK && n == 0)
         status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", spec->kind.title);
@@ -536,7 +633,7 @@ static int check_design(const cxm__cov_eval *ce, const uint32_t *pattern, size_t
                         const double *weights)
 {
     const cxm__cov_spec *spec = ce->spec;
-    size_t width = spec->purchase_n + spec->dropout_n, pb = spec->base->nparams;
+    size_t width = spec->purchase_n + spec->dropout_n;
     double *count = cxm__calloc(ce->patterns ? ce->patterns : 1, sizeof *count);
     if (count == NULL)
         return CXM_ENOMEM;
@@ -564,7 +661,7 @@ static int check_design(const cxm__cov_eval *ce, const uint32_t *pattern, size_t
             for (size_t j = 0; j < c; j++)
                 cov[c * k + c] -= cov[c * k + j] * cov[c * k + j];
             double pivot = cov[c * k + c], scale = diag + mean[c] * mean[c];
-            const char *name = spec->names[pb + first + c];
+            const char *name = spec->names[spec->index[set][c]];
             if (!(diag > 1e-12 * (scale > 0.0 ? scale : 1.0)))
                 status = cxm__fail(CXM_EINVAL,
                                    "covariate %s has the same value for every customer: its "

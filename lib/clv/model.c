@@ -1399,9 +1399,20 @@ static int covariates_nested(const cxm_model *inner, const cxm_model *outer)
     size_t ip = inner->kind->nparams, op = outer->kind->nparams;
     size_t base = cxm__kind_of(inner->kind->kind)->nparams;
     for (size_t i = base; i < ip; i++) {
+        const char *name = inner->kind->param_names[i];
         int found = 0;
         for (size_t j = base; j < op && !found; j++)
-            found = strcmp(inner->kind->param_names[i], outer->kind->param_names[j]) == 0;
+            found = strcmp(name, outer->kind->param_names[j]) == 0;
+        /* A shared effect is the restriction "purchase.N = dropout.N". */
+        if (!found && strncmp(name, "shared.", 7) == 0) {
+            int purchase = 0, dropout = 0;
+            for (size_t j = base; j < op; j++) {
+                const char *other = outer->kind->param_names[j];
+                purchase |= strncmp(other, "purchase.", 9) == 0 && strcmp(other + 9, name + 7) == 0;
+                dropout |= strncmp(other, "dropout.", 8) == 0 && strcmp(other + 8, name + 7) == 0;
+            }
+            found = purchase && dropout;
+        }
         if (!found)
             return cxm__fail(CXM_EINVAL,
                              "the models are not nested: %s of the restricted model is not a "

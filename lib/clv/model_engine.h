@@ -107,6 +107,9 @@ void cxm__cov_spec_free(cxm__cov_spec *spec);
  * without covariates. */
 int cxm__penalty_weights(double *weights, const cxm_model *model, const cxm_fit_options *opt);
 int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double *acc);
+/* Covariate c of a set (0 purchase, 1 dropout) of a model with covariates:
+ * its name, and whether (purchase set) its effect is shared. */
+const char *cxm__covariate(const cxm_model *model, int set, size_t c, int *shared);
 
 /* Prediction plumbing. */
 unsigned cxm__model_threads(const cxm_model *model, size_t n);

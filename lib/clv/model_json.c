@@ -64,8 +64,9 @@ static int add_number(cJSON *object, const char *name, double value)
     return 1;
 }
 
-/* "covariates": {"purchase": [names], "dropout": [names]}: the effects'
- * parameters are "<set>.<name>" after the kind's own. */
+/* "covariates": {"purchase": [names], "dropout": [names][, "shared": [names]]}:
+ * the effects' parameters are "<set>.<name>" (a shared one "shared.<name>")
+ * after the kind's own. */
 static int add_covariates(cJSON *root, const cxm_model *model)
 {
     size_t count[2];
@@ -74,20 +75,27 @@ static int add_covariates(cJSON *root, const cxm_model *model)
     if (count[0] + count[1] == 0)
         return 1;
     cJSON *cov = cJSON_AddObjectToObject(root, "covariates");
-    size_t index = cxm_model_param_count(model) - count[0] - count[1];
-    for (int set = 0; cov && set < 2; set++) {
-        const char *prefix = set == 0 ? "purchase." : "dropout.";
+    cJSON *shared = cov ? cJSON_CreateArray() : NULL;
+    int ok = shared != NULL;
+    for (int set = 0; ok && set < 2; set++) {
         cJSON *names = cJSON_AddArrayToObject(cov, set == 0 ? "purchase" : "dropout");
-        for (size_t i = 0; names && i < count[set]; i++) {
-            cJSON *name = cJSON_CreateString(cxm_model_param_name(model, index++) + strlen(prefix));
-            if (name == NULL)
-                return 0;
-            cJSON_AddItemToArray(names, name);
+        ok = names != NULL;
+        for (size_t i = 0; ok && i < count[set]; i++) {
+            int is_shared;
+            const char *text = cxm__covariate(model, set, i, &is_shared);
+            cJSON *name = cJSON_CreateString(text), *again = is_shared ? cJSON_CreateString(text) : NULL;
+            ok = name != NULL && (!is_shared || again != NULL);
+            if (name)
+                cJSON_AddItemToArray(names, name);
+            if (again)
+                cJSON_AddItemToArray(shared, again);
         }
-        if (names == NULL)
-            return 0;
     }
-    return cov != NULL;
+    if (shared && cJSON_GetArraySize(shared) > 0)
+        cJSON_AddItemToObject(cov, "shared", shared);
+    else
+        cJSON_Delete(shared);
+    return ok;
 }
 
 /* The names of one set of covariates: an array of strings (absent: none). */
@@ -119,13 +127,17 @@ static int read_covariates(cxm_model *model, const cJSON *root)
         return CXM_OK;
     if (!cJSON_IsObject(cov))
         return cxm__fail(CXM_EPARSE, "model JSON: 'covariates' must be an object");
-    const char *purchase[CXM__MAX_PARAMS], *dropout[CXM__MAX_PARAMS];
-    size_t kp, kd;
+    const char *purchase[CXM__MAX_PARAMS], *dropout[CXM__MAX_PARAMS], *shared[CXM__MAX_PARAMS];
+    size_t kp, kd, ks;
     int status = covariate_names(cov, "purchase", purchase, &kp);
     if (status == CXM_OK)
         status = covariate_names(cov, "dropout", dropout, &kd);
     if (status == CXM_OK)
+        status = covariate_names(cov, "shared", shared, &ks);
+    if (status == CXM_OK)
         status = cxm_model_set_covariates(model, kp, purchase, kd, dropout);
+    if (status == CXM_OK && ks > 0)
+        status = cxm_model_share_covariates(model, ks, shared);
     return status == CXM_OK ? status : cxm__fail_prefix_status(CXM_EPARSE, "model JSON: ");
 }
 

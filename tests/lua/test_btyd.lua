@@ -126,6 +126,8 @@ check("likelihood ratio", df == 1 and near(stat, 2 * (fitted:log_likelihood() - 
 local shrunk = cxm.model("bgnbd"):set_covariates({ "channel" }, {})
 shrunk:fit_covariates(cx, ctx, cT, rows, nil, { purchase_penalty = 1 })
 check("effect penalty shrinks", math.abs(shrunk:params()["purchase.channel"]) < math.abs(effect))
+local sharing = cxm.model("bgnbd"):set_covariates({ "channel" }, { "channel" }):share_covariates({ "channel" })
+check("shared effect", sharing:param_names()[5] == "shared.channel" and #sharing:param_names() == 5)
 local kp, kd = fitted:covariate_count()
 check("covariate count", kp == 1 and kd == 0)
 local one = fitted:for_customer({ 1 }, {})

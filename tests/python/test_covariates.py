@@ -101,6 +101,23 @@ class Covariates(unittest.TestCase):
         for name in ("purchase.channel", "dropout.gender"):
             self.assertLess(abs(shrunk.params_[name]), abs(self.bgf.params_[name]))
 
+    def test_shared_effect(self):
+        d = self.data
+        both = d[["gender"]]
+        shared = cxm.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"],
+                                         purchase_covariates=both, dropout_covariates=both,
+                                         shared_covariates=["gender"])
+        self.assertEqual(list(shared.params_.index), ["r", "alpha", "a", "b", "shared.gender"])
+        free = cxm.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"],
+                                       purchase_covariates=both, dropout_covariates=both)
+        statistic, df, _ = cxm.likelihood_ratio_test(shared, free)
+        self.assertEqual(df, 1.0)
+        self.assertGreaterEqual(statistic, 0.0)
+        with self.assertRaises(cxm.InvalidArgumentError):
+            cxm.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"],
+                                    purchase_covariates=d[["channel"]],
+                                    dropout_covariates=both, shared_covariates=["gender"])
+
     def test_errors_name_the_problem(self):
         d = self.data.head(400)
         with self.assertRaises(cxm.InvalidArgumentError) as caught:

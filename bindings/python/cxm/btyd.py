@@ -542,7 +542,7 @@ class _PurchaseFitter(_Fitter):
             max_iterations: Optional[int] = None, threads: Optional[int] = None,
             purchase_covariates: Any = None, dropout_covariates: Any = None,
             purchase_penalty: float = 0.0, dropout_penalty: float = 0.0,
-            **kwargs: Any) -> Self:
+            shared_covariates: Sequence[str] = (), **kwargs: Any) -> Self:
         """Fit by maximum likelihood.
 
         ``frequency`` (x, repeat purchases), ``recency`` (t_x) and ``T`` are one value per
@@ -557,6 +557,8 @@ class _PurchaseFitter(_Fitter):
         parameterisation (docs/models.md section 1.11): the effects appear in ``params_`` as
         ``purchase.<column>`` and ``dropout.<column>``. ``purchase_penalty`` and
         ``dropout_penalty`` are L2 penalties on those effects (CLVTools' reg.lambdas).
+        ``shared_covariates`` names covariates of both processes whose two effects are one
+        (``shared.<column>``; CLVTools' names.cov.constr).
         """
         max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
@@ -568,6 +570,8 @@ class _PurchaseFitter(_Fitter):
                 raise InvalidArgumentError("initial_params is not taken with covariates: the "
                                            "fit starts from the fit without them")
             core.model_set_covariates(self._model, purchase_names, dropout_names)
+            if shared_covariates:
+                core.model_share_covariates(self._model, [str(n) for n in shared_covariates])
             with customers_named(frequency, recency, T, weights):
                 core.model_fit_covariates(
                     self._model, x, t_x, big_t, zp.reshape(-1), zd.reshape(-1), w,
@@ -575,10 +579,10 @@ class _PurchaseFitter(_Fitter):
                     as_float(dropout_penalty, "dropout_penalty", minimum=0),
                     *self._fit_options(tol, max_iterations, threads, False))
         else:
-            if purchase_penalty or dropout_penalty:
-                raise InvalidArgumentError("purchase_penalty and dropout_penalty weigh "
-                                           "covariate effects: give purchase_covariates or "
-                                           "dropout_covariates")
+            if purchase_penalty or dropout_penalty or shared_covariates:
+                raise InvalidArgumentError("purchase_penalty, dropout_penalty and "
+                                           "shared_covariates concern covariate effects: give "
+                                           "purchase_covariates or dropout_covariates")
             core.model_set_covariates(self._model, [], [])
             self._fit_options(tol, max_iterations, threads, False)  # before initial_params
             warm = self._initial(initial_params)
