@@ -69,7 +69,7 @@ static int run(const char *label, size_t n, const double *x, const double *tx, c
             elapsed_cpu = used;
         }
     }
-    cxm_fit_report report = { CXM_FIT_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0 };
+    cxm_fit_report report = CXM_FIT_REPORT_INIT;
     cxm_model_params(p, 4, m);
     cxm_model_log_likelihood(&ll, m);
     cxm_model_fit_report(&report, m);
