@@ -76,6 +76,7 @@ typedef struct cxm_model {} cxm_model;
 %apply double *OUTPUT { double *statistic, double *df, double *p_value };
 %ignore cxm_model_set_covariates;
 %ignore cxm_model_share_covariates;
+%ignore cxm_model_covariate_groups;
 %ignore cxm_model_fit_covariates;
 %ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
@@ -336,6 +337,7 @@ static int cxmb_model_lifetime_value_interval(const cxm_model *model, double *ds
 /* ---------------------------------------------------------------- static covariates */
 %rename(model_set_covariates) cxmb_model_set_covariates;
 %rename(model_share_covariates) cxmb_model_share_covariates;
+%rename(model_covariate_groups) cxmb_model_covariate_groups;
 %rename(model_fit_covariates) cxmb_model_fit_covariates;
 %rename(model_for_customer) cxmb_model_for_customer;
 %inline %{
@@ -344,6 +346,28 @@ static int cxmb_model_set_covariates(cxm_model *model, const char *const *s1, si
                                      const char *const *s2, size_t s2_n)
 {
     return cxm_model_set_covariates(model, s1_n, s1, s2_n, s2);
+}
+
+/* The group of each customer (as numbers, into dst) and the number of groups;
+ * covariates as flat row-major arrays (purchase in a, dropout in b). */
+static int cxmb_model_covariate_groups(size_t *out, const cxm_model *model, double *dst,
+                                       size_t dst_n, const double *a, size_t a_n,
+                                       const double *b, size_t b_n)
+{
+    size_t kp = 0, kd = 0;
+    int status = cxm_model_covariate_count(&kp, &kd, model);
+    if (status == CXM_OK) status = cxmb_same_length(dst_n * kp, a_n, "purchase covariates");
+    if (status == CXM_OK) status = cxmb_same_length(dst_n * kd, b_n, "dropout covariates");
+    size_t *group = status == CXM_OK ? malloc((dst_n ? dst_n : 1) * sizeof *group) : NULL;
+    if (status == CXM_OK && group == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    if (status == CXM_OK)
+        status = cxm_model_covariate_groups(out, group, dst_n, model, kp ? a : NULL,
+                                            kd ? b : NULL);
+    for (size_t i = 0; status == CXM_OK && i < dst_n; i++)
+        dst[i] = (double)group[i];
+    free(group);
+    return status;
 }
 
 /* The names of the covariates whose two effects are one, in s1. */

@@ -440,6 +440,15 @@ START_TEST(customer_models)
     ck_assert_str_eq(cxm_model_param_name(back, 5), "dropout.channel");
     cxm_model_free(back);
     cxm_free(json);
+    /* Groups of customers for predictions: equal covariates (−0 = +0) share one. */
+    double zp5[5] = { 0, 1, -0.0, 1, 2 }, zd5[5] = { 3, 3, 3, 3, 3 };
+    size_t groups, group[5];
+    ck_assert_cxm_ok(cxm_model_covariate_groups(&groups, group, 5, f, zp5, zd5));
+    ck_assert_int_eq(groups, 3);
+    ck_assert(group[0] == 0 && group[1] == 1 && group[2] == 0 && group[3] == 1 && group[4] == 2);
+    zd5[3] = INFINITY;
+    ck_assert_cxm_fails(cxm_model_covariate_groups(&groups, group, 5, f, zp5, zd5), CXM_EINVAL,
+                        "element 3: covariate dropout.channel");
     /* Every prediction works on it, intervals included. */
     double x = 2, tx = 20, T = 39, lo, hi, alive;
     ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, c, &x, &tx, &T));

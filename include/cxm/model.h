@@ -700,6 +700,25 @@ CXM_API int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x
 CXM_API int cxm_model_for_customer(cxm_model **out, const cxm_model *model,
                                    const double *purchase, const double *dropout);
 
+/**
+ * Customers grouped by their covariates, so that each group is predicted
+ * with one customer model (cxm_model_for_customer() of its covariates):
+ * customers with equal covariates (bit for bit, −0 = +0) share a group,
+ * numbered 0, 1, ... in order of first appearance.
+ *
+ * @param[out] groups  the number of groups.
+ * @param[out] dst     @p n group numbers, one per customer.
+ * @param n            number of customers.
+ * @param model        a model with covariates.
+ * @param purchase     n × purchase_n covariates, row-major (NULL when none).
+ * @param dropout      n × dropout_n covariates (NULL when none).
+ * @return #CXM_OK, #CXM_EINVAL naming the customer and covariate that is not
+ *         a finite number.
+ */
+CXM_API int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n,
+                                       const cxm_model *model, const double *purchase,
+                                       const double *dropout);
+
 /* ------------------------------------------------------------------ prediction intervals */
 
 /*

@@ -411,7 +411,7 @@ static void cov_eval_free(cxm__cov_eval *ce)
  * bit, −0 = +0) share one. Fills ce->z and pattern[]; CXM_EINVAL beyond
  * MAX_PATTERNS. */
 static int find_patterns(cxm__cov_eval *ce, size_t n, const double *purchase,
-                         const double *dropout, uint32_t *pattern)
+                         const double *dropout, uint32_t *pattern, size_t limit)
 {
     const cxm__cov_spec *spec = ce->spec;
     size_t kp = spec->purchase_n, kd = spec->dropout_n, width = kp + kd;
@@ -435,7 +435,7 @@ static int find_patterns(cxm__cov_eval *ce, size_t n, const double *purchase,
             found = memcmp(ce->z + k * width, row, width * sizeof *row) == 0;
         if (!found) {
             k = ce->patterns;
-            if (k >= MAX_PATTERNS) {
+            if (k >= limit) {
                 status = cxm__fail(CXM_EINVAL,
                                    "more than %u distinct covariate vectors: each is fitted as "
                                    "a group of its own, so bin continuous covariates (e.g. to "
@@ -799,7 +799,7 @@ int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const 
     uint32_t *pattern = cxm__malloc(n * sizeof *pattern);
     if (pattern == NULL)
         return CXM_ENOMEM;
-    status = find_patterns(&ce, n, purchase, dropout, pattern);
+    status = find_patterns(&ce, n, purchase, dropout, pattern, MAX_PATTERNS);
     if (status == CXM_OK)
         status = check_design(&ce, pattern, n, weights);
     if (status == CXM_OK)
@@ -828,5 +828,49 @@ int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const 
             status = cxm__fit_run(model, &ev, &opt, theta);
     }
     cov_eval_free(&ce);
+    return status;
+}
+
+int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n, const cxm_model *model,
+                               const double *purchase, const double *dropout)
+{
+    int status = cxm__check_pointer(groups, "groups");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->cov == NULL)
+        status = cxm__fail(CXM_EINVAL, "the %s model has no covariates", model->kind->title);
+    if (status == CXM_OK)
+        status = cxm__check_arrays(n, 1, dst, "dst");
+    if (status == CXM_OK && model->cov->purchase_n > 0)
+        status = cxm__check_arrays(n, 1, purchase, "purchase");
+    if (status == CXM_OK && model->cov->dropout_n > 0)
+        status = cxm__check_arrays(n, 1, dropout, "dropout");
+    if (status == CXM_OK && n > UINT32_MAX - 1)
+        status = cxm__fail(CXM_EINVAL, "%zu customers: at most %u can be grouped", n,
+                           UINT32_MAX - 1);
+    const cxm__cov_spec *spec = model ? model->cov : NULL;
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        for (size_t c = 0; c < spec->purchase_n + spec->dropout_n; c++) {
+            double v = c < spec->purchase_n ? purchase[i * spec->purchase_n + c]
+                                            : dropout[i * spec->dropout_n + c - spec->purchase_n];
+            if (!isfinite(v))
+                return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
+                                    covariate_name(spec, c), v);
+        }
+    if (status != CXM_OK)
+        return status;
+    cxm__cov_eval ce;
+    memset(&ce, 0, sizeof ce);
+    ce.spec = spec;
+    uint32_t *pattern = cxm__malloc((n ? n : 1) * sizeof *pattern);
+    if (pattern == NULL)
+        return CXM_ENOMEM;
+    status = find_patterns(&ce, n, purchase, dropout, pattern, (size_t)UINT32_MAX - 1);
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        dst[i] = pattern[i];
+    if (status == CXM_OK)
+        *groups = ce.patterns;
+    cxm__free(pattern);
+    cxm__free(ce.z);
     return status;
 }

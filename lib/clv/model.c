@@ -1529,7 +1529,12 @@ unsigned cxm__model_threads(const cxm_model *model, size_t n)
 int cxm__require_hook(const cxm_model *model, const void *hook, const char *what)
 {
     int status = require_params(model);
-    if (status == CXM_OK && hook == NULL)
+    if (status == CXM_OK && hook == NULL && model->cov)
+        status = cxm__fail(CXM_EUNSUPPORTED,
+                           "the %s model predicts %s per customer, with each customer's "
+                           "covariates: cxm_model_for_customer() gives a customer's model",
+                           model->kind->title, what);
+    else if (status == CXM_OK && hook == NULL)
         status = cxm__fail(CXM_EUNSUPPORTED, "the %s model does not predict %s",
                            model->kind->title, what);
     return status;

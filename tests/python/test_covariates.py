@@ -72,6 +72,29 @@ class Covariates(unittest.TestCase):
         alive = both.conditional_probability_alive(2, 30.0, 39.0)
         self.assertTrue(lo < alive < hi)
 
+    def test_predictions_with_each_customers_covariates(self):
+        d = self.data.iloc[::97]
+        args = (d["frequency"], d["recency"], d["T"])
+        covariates = {"purchase_covariates": d[["channel"]], "dropout_covariates": d[["gender"]]}
+        alive = self.bgf.conditional_probability_alive(*args, **covariates)
+        expected = self.bgf.conditional_expected_number_of_purchases_up_to_time(39, *args,
+                                                                                **covariates)
+        self.assertIsInstance(alive, pd.Series)
+        self.assertTrue(alive.index.equals(d.index))
+        for channel in (0.0, 1.0):
+            for gender in (0.0, 1.0):
+                rows = (d["channel"] == channel) & (d["gender"] == gender)
+                own = self.bgf.customer_model([channel], [gender])
+                sub = (d["frequency"][rows], d["recency"][rows], d["T"][rows])
+                np.testing.assert_array_equal(alive[rows].values,
+                                              own.conditional_probability_alive(*sub).values)
+                np.testing.assert_array_equal(
+                    expected[rows].values,
+                    own.conditional_expected_number_of_purchases_up_to_time(39, *sub).values)
+        with self.assertRaises(cxm.Error) as caught:
+            self.bgf.conditional_probability_alive(*args)
+        self.assertIn("covariates", str(caught.exception))
+
     def test_likelihood_ratio_against_the_plain_fit(self):
         d = self.data
         plain = cxm.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"])

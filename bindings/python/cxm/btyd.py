@@ -633,18 +633,59 @@ class _PurchaseFitter(_Fitter):
         return self.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
 
     def conditional_probability_alive(self, frequency: ArrayLike, recency: ArrayLike,
-                                      T: ArrayLike) -> Values:
+                                      T: ArrayLike, purchase_covariates: Any = None,
+                                      dropout_covariates: Any = None) -> Values:
         """P(alive) of customers with the given histories, in [0, 1].
 
         frequency 0 with recency > 0 (grids build these) is read as recency 0: without a
         repeat purchase the last purchase is the first. BG/NBD gives 1 there, as lifetimes
-        does; fit() refuses such rows."""
+        does; fit() refuses such rows. A model fitted with covariates takes each
+        customer's (as fit() does) and predicts with that customer's parameters."""
+        named = {"frequency": frequency, "recency": recency, "T": T}
+        if purchase_covariates is not None or dropout_covariates is not None:
+            return self._by_covariates(
+                lambda m, f, r, t: m.conditional_probability_alive(f, r, t), named,
+                purchase_covariates, dropout_covariates, "p_alive")
         return _elementwise(lambda dst, x, r, t: core.model_p_alive(dst, self._model, x, r, t),
-                           {"frequency": frequency, "recency": recency, "T": T}, "p_alive")
+                           named, "p_alive")
+
+    def _by_covariates(self, predict: Callable[..., Values], named: Dict[str, ArrayLike],
+                       purchase_covariates: Any, dropout_covariates: Any, name: str) -> Values:
+        """``predict(customer_model, *inputs)`` for each group of customers who share their
+        covariates (cxm_model_covariate_groups), put back in the customers' order."""
+        arrays = [as_float_array(value, key) for key, value in named.items()]
+        try:
+            broadcast = np.broadcast_arrays(*arrays)
+        except ValueError:
+            raise InvalidArgumentError("the histories do not broadcast") from None
+        flat = [np.ascontiguousarray(a.reshape(-1)) for a in broadcast]
+        n = flat[0].size
+        _, zp = _covariates(purchase_covariates, "purchase_covariates", n)
+        _, zd = _covariates(dropout_covariates, "dropout_covariates", n)
+        group = np.empty(n)
+        groups = core.model_covariate_groups(self._model, group, zp.reshape(-1), zd.reshape(-1))
+        out = np.empty(n)
+        for g in range(int(groups)):
+            rows = np.flatnonzero(group == g)
+            customer = type(self)()
+            customer._model = core.model_for_customer(self._model, zp[rows[0]], zd[rows[0]])
+            out[rows] = np.asarray(predict(customer, *(a[rows] for a in flat)), dtype=float)
+        index = _pandas_index(named.values())
+        if index is not None and broadcast[0].ndim == 1:
+            return cast(Values, _pandas().Series(out, index=index[0], name=name))
+        return cast(Values, out.reshape(broadcast[0].shape))
 
     def conditional_expected_number_of_purchases_up_to_time(
-            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Values:
-        """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
+            self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            purchase_covariates: Any = None, dropout_covariates: Any = None) -> Values:
+        """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units (with
+        each customer's covariates for a model fitted with them)."""
+        if purchase_covariates is not None or dropout_covariates is not None:
+            return self._by_covariates(
+                lambda m, tt, f, r, big: m.conditional_expected_number_of_purchases_up_to_time(
+                    tt, f, r, big),
+                {"t": t, "frequency": frequency, "recency": recency, "T": T},
+                purchase_covariates, dropout_covariates, "predicted_purchases")
         return _elementwise(
             lambda dst, tt, x, r, big: core.model_conditional_purchases(dst, self._model, tt, x, r, big),
             {"t": t, "frequency": frequency, "recency": recency, "T": T}, "predicted_purchases")
