@@ -1,4 +1,4 @@
-/* cxm fit: fit a BTYD model (BG/NBD, MBG/NBD, Gamma-Gamma) to a summary file. */
+/* cxm fit: fit a BTYD model (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, ...) to a summary file. */
 #include "config.h"
 
 #include <getopt.h>
@@ -18,6 +18,7 @@ typedef struct fit_args {
     cxm_csv_options csv;
     cxm_fit_options fit;
     const char *output, *kind, *path;
+    const char *purchase_covariates, *dropout_covariates; /* LISTs, or NULL */
     bool json;
 } fit_args;
 
@@ -47,20 +48,34 @@ const cli_command cli_command_fit = {
     "  --max-iterations N      Newton iterations before giving up (default 100)\n"
     "  --tolerance E           largest accepted gradient component (default 1e-9)\n"
     "  --threads N             threads for the likelihood sums (default: automatic)\n"
+    "\n"
+    "Static covariates (bgnbd, mbgnbd, pnbd; docs/models.md section 1.11): numeric\n"
+    "columns of the summary, named in the header, that scale each customer's\n"
+    "purchase or dropout rate by exp(effect * value). Their effects are printed\n"
+    "and saved with the model; cxm predict reads the same columns.\n"
+    "  --purchase-covariates LIST  columns on the purchase process, separated by\n"
+    "                          commas (e.g. Gender,Channel)\n"
+    "  --dropout-covariates LIST   columns on the dropout process\n"
+    "  --purchase-penalty L    extra L2 penalty on the purchase effects\n"
+    "  --dropout-penalty L     extra L2 penalty on the dropout effects\n"
     "\n" MODEL_CLI_USAGE
     "\n"
-    "Example: cxm fit bgnbd cdnow_customers_summary.csv -o bgnbd.json\n",
+    "Example: cxm fit bgnbd cdnow_customers_summary.csv -o bgnbd.json\n"
+    "         cxm fit pnbd summary.csv --purchase-covariates Gender,Channel \\\n"
+    "           --dropout-covariates Channel -o pnbd.json\n",
     sizeof(fit_args), parse_fit, run_fit,
 };
 
-enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS };
+enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS, O_PCOV, O_DCOV,
+       O_PPEN, O_DPEN };
 
 static int print_table(cxm_model *model)
 {
-    size_t p = cxm_model_param_count(model);
-    double values[8], se[8], ll, aic, bic;
+    size_t p = cxm_model_param_count(model), pn = 0, dn = 0;
+    double values[64], se[64], ll, aic, bic;
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
-    int status = cxm_model_params(values, p, model);
+    int status = p <= 64 ? cxm_model_params(values, p, model) : CXM_EINVAL;
+    if (status == CXM_OK) status = cxm_model_covariate_count(&pn, &dn, model);
     if (status == CXM_OK) status = cxm_model_standard_errors(se, p, model);
     if (status == CXM_OK) status = cxm_model_log_likelihood(&ll, model);
     if (status == CXM_OK) status = cxm_model_aic(&aic, model);
@@ -71,12 +86,23 @@ static int print_table(cxm_model *model)
     printf("%s fitted on %.0f customers (%.0f distinct rows): %s\n\n",
            cxm_model_kind_name(cxm_model_get_kind(model)), report.observations, report.rows,
            cxm_model_fit_message(model));
-    printf("%-10s %14s %14s %14s %14s\n", "parameter", "estimate", "std. error", "lower 95%",
-           "upper 95%");
+    int width = 10; /* wide enough for the effects' names ("purchase.Channel") */
+    for (size_t i = 0; i < p; i++)
+        if ((int)strlen(cxm_model_param_name(model, i)) > width)
+            width = (int)strlen(cxm_model_param_name(model, i));
+    printf("%-*s %14s %14s %14s %14s\n", width, "parameter", "estimate", "std. error",
+           "lower 95%", "upper 95%");
     for (size_t i = 0; i < p; i++) {
-        double spread = exp(1.96 * se[i] / values[i]);
-        printf("%-10s %14.6f %14.6f %14.6f %14.6f\n", cxm_model_param_name(model, i), values[i],
-               se[i], values[i] / spread, values[i] * spread);
+        /* The kind's own parameters are positive (their interval is on the log
+         * scale); covariate effects, after them, take any sign (on their own). */
+        double lower = values[i] - 1.96 * se[i], upper = values[i] + 1.96 * se[i];
+        if (i < p - pn - dn) {
+            double spread = exp(1.96 * se[i] / values[i]);
+            lower = values[i] / spread;
+            upper = values[i] * spread;
+        }
+        printf("%-*s %14.6f %14.6f %14.6f %14.6f\n", width, cxm_model_param_name(model, i),
+               values[i], se[i], lower, upper);
     }
     printf("\nlog-likelihood %.4f   AIC %.4f   BIC %.4f\n", ll, aic, bic);
     return CLI_EXIT_OK;
@@ -147,6 +173,10 @@ static int parse_fit(void *args, int argc, char **argv)
         { "max-iterations", required_argument, NULL, O_MAXIT },
         { "tolerance", required_argument, NULL, O_TOL },
         { "threads", required_argument, NULL, O_THREADS },
+        { "purchase-covariates", required_argument, NULL, O_PCOV },
+        { "dropout-covariates", required_argument, NULL, O_DCOV },
+        { "purchase-penalty", required_argument, NULL, O_PPEN },
+        { "dropout-penalty", required_argument, NULL, O_DPEN },
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -190,6 +220,16 @@ static int parse_fit(void *args, int argc, char **argv)
                 return CLI_EXIT_USAGE;
             a->fit.threads = (unsigned)number;
             break;
+        case O_PCOV: a->purchase_covariates = optarg; break;
+        case O_DCOV: a->dropout_covariates = optarg; break;
+        case O_PPEN:
+            if (!cli_parse_double("fit", "purchase-penalty", optarg, &a->fit.purchase_penalty))
+                return CLI_EXIT_USAGE;
+            break;
+        case O_DPEN:
+            if (!cli_parse_double("fit", "dropout-penalty", optarg, &a->fit.dropout_penalty))
+                return CLI_EXIT_USAGE;
+            break;
         case ':':
             return cli_usage_error("fit", "%s needs a value", argv[optind - 1]);
         default:
@@ -202,69 +242,91 @@ static int parse_fit(void *args, int argc, char **argv)
         return cli_usage_error("fit", "unexpected argument '%s'", argv[optind + 2]);
     a->kind = argv[optind];
     a->path = argv[optind + 1];
-    return CLI_EXIT_OK;
+    covariate_columns cov; /* the lists' usage errors now, before reading */
+    int code = covariate_columns_parse(&cov, "fit", a->purchase_covariates,
+                                       a->dropout_covariates);
+    covariate_columns_free(&cov);
+    return code;
+}
+
+/* BG/NBD, MBG/NBD, Pareto/NBD (with their covariates) and Gamma-Gamma from
+ * the summary's columns into *table. *read_failed tells whether the failure
+ * was the reader's (its messages name the file). */
+static int fit_table(cxm_model *model, cxm_table **table, const fit_args *a,
+                     cxm_csv_options *csv, cli_progress *progress, int *read_failed)
+{
+    const summary_columns *columns = &a->columns;
+    int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
+    covariate_columns cov;
+    int code = covariate_columns_parse(&cov, "fit", a->purchase_covariates,
+                                       a->dropout_covariates);
+    if (code != CLI_EXIT_OK)
+        return -1000; /* reported (the lists were checked by parse_fit: out of memory) */
+    const char *specs[4 + 2 * KEPT_MAX] = { columns->frequency,
+                                            spend ? columns->monetary : columns->recency,
+                                            spend ? columns->weights : columns->T,
+                                            spend ? NULL : columns->weights };
+    size_t ncol = spend ? 3 : 4, nspecs = ncol;
+    covariate_columns_specs(&cov, specs, &nspecs);
+    int status = cxm_table_read_csv(table, a->path, columns->id, nspecs, specs, csv);
+    *read_failed = status != CXM_OK;
+    double *col[4] = { NULL, NULL, NULL, NULL }, *z[2] = { NULL, NULL };
+    for (size_t k = 0; status == CXM_OK && k < ncol; k++)
+        status = table_numbers(*table, specs[k], &col[k]);
+    if (status == CXM_OK)
+        status = covariate_columns_read(z, &cov, *table);
+    size_t n = cxm_table_rows(*table);
+    if (status == CXM_OK)
+        cli_progress_step(progress, "fitting %s to %zu rows",
+                          cxm_model_kind_name(cxm_model_get_kind(model)), n);
+    if (status == CXM_OK && (cov.n[0] || cov.n[1]))
+        status = cxm_model_set_covariates(model, cov.n[0], cov.names[0], cov.n[1],
+                                          cov.names[1]);
+    if (status == CXM_OK && (cov.n[0] || cov.n[1]))
+        status = cxm_model_fit_covariates(model, n, col[0], col[1], col[2], z[0], z[1], col[3],
+                                          &a->fit);
+    else if (status == CXM_OK && spend)
+        status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &a->fit);
+    else if (status == CXM_OK)
+        status = cxm_model_fit(model, n, col[0], col[1], col[2], col[3], &a->fit);
+    for (size_t k = 0; k < 4; k++)
+        free(col[k]);
+    free(z[0]);
+    free(z[1]);
+    covariate_columns_free(&cov);
+    return status;
 }
 
 static int run_fit(const void *args)
 {
     const fit_args *a = args;
-    summary_columns columns = a->columns;
     cxm_csv_options csv = a->csv;
     cxm_fit_options fit = a->fit;
-    const char *kind = a->kind, *path = a->path, *output = a->output;
+    const char *path = a->path, *output = a->output;
 
     cxm_model *model = NULL;
     cxm_table *table = NULL;
-    int status = cxm_model_create_named(&model, kind);
+    int status = cxm_model_create_named(&model, a->kind);
     if (status != CXM_OK)
         return cli_library_error("fit", status, true);
     int sbg = cxm_model_get_kind(model) == CXM_MODEL_SBG;
-    int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
     /* A progress line while reading and fitting, on a terminal only (progress.h). */
     cli_progress progress;
     cli_progress_start(&progress, "fit");
     cli_progress_step(&progress, "reading %s", path);
     csv.progress = cli_progress_update;
     csv.progress_data = &progress;
-    const char *specs[4] = { columns.frequency, spend ? columns.monetary : columns.recency,
-                             columns.T, columns.weights };
-    if (sbg) {
-        int sbg_read_failed = 0;
-        status = fit_sbg(model, path, &csv, columns.weights, &fit, &sbg_read_failed);
-        if (status == -1000) {
-            cxm_model_free(model);
-            return CLI_EXIT_DATA;
-        }
-        /* Report as the other kinds do, below (no table to read). */
-        if (status != CXM_OK && sbg_read_failed) {
-            fprintf(stderr, "cxm fit: %s\n", cxm_error_message());
-            cxm_model_free(model);
-            return CLI_EXIT_DATA;
-        }
-    } else if (spend) {
-        specs[2] = columns.weights;
-        status = cxm_table_read_csv(&table, path, columns.id, 3, specs, &csv);
-    } else {
-        status = cxm_table_read_csv(&table, path, columns.id, 4, specs, &csv);
-    }
-    int read_failed = !sbg && status != CXM_OK; /* the reader's messages name the file */
-    double *col[4] = { NULL, NULL, NULL, NULL };
-    size_t ncol = spend ? 3 : 4;
-    for (size_t k = 0; !sbg && status == CXM_OK && k < ncol; k++)
-        status = table_numbers(table, specs[k], &col[k]);
-    if (status == CXM_OK && !sbg)
-        cli_progress_step(&progress, "fitting %s to %zu rows",
-                          cxm_model_kind_name(cxm_model_get_kind(model)), cxm_table_rows(table));
-    if (status == CXM_OK && !sbg) {
-        size_t n = cxm_table_rows(table);
-        if (spend)
-            status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &fit);
-        else
-            status = cxm_model_fit(model, n, col[0], col[1], col[2], col[3], &fit);
-    }
-    for (size_t k = 0; k < 4; k++)
-        free(col[k]);
+    int read_failed = 0;
+    if (sbg)
+        status = fit_sbg(model, path, &csv, a->columns.weights, &fit, &read_failed);
+    else
+        status = fit_table(model, &table, a, &csv, &progress, &read_failed);
     cli_progress_end(&progress);
+    if (status == -1000) { /* reported */
+        cxm_table_free(table);
+        cxm_model_free(model);
+        return CLI_EXIT_DATA;
+    }
     warn_skipped(model, path);
     int code = CLI_EXIT_OK;
     if (status != CXM_OK) {

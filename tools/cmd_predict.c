@@ -34,9 +34,12 @@ const cli_command cli_command_predict = {
     "       cxm predict SBG.json [--periods H] [--discount D] [--margin M]\n"
     "\n"
     "For each customer of the summary, with a purchase model (from cxm fit\n"
-    "bgnbd or mbgnbd): the probability of being alive, the expected purchases\n"
+    "bgnbd, mbgnbd or pnbd): the probability of being alive, the expected purchases\n"
     "in the next T time units (the model's unit), optionally the discounted\n"
-    "expected residual transactions and the lifetime value in money. With a\n"
+    "expected residual transactions and the lifetime value in money. A model\n"
+    "fitted with covariates (cxm fit --purchase-covariates ...) reads the same\n"
+    "columns from the summary and predicts each customer with the parameters of\n"
+    "its covariates. With a\n"
     "Gamma-Gamma model: the expected value of the customer's transactions.\n"
     "With an sBG subscription model (cxm fit sbg) no summary is needed: a table\n"
     "for t = 0..H periods of survival S(t), retention r_t, the probability of\n"
@@ -278,11 +281,18 @@ typedef struct predict_data {
     double *work;   /* six arrays of n: alive, expected, dert, value, lifetime, revenue */
     size_t n;
     kept_columns kept; /* --keep-columns */
+    covariate_columns cov; /* the model's covariates (none without) */
+    double *z[2];          /* their values: n × k, purchase and dropout */
+    size_t *order;         /* rows ordered by covariates, when there are some */
+    size_t group;          /* where in order the customers of the last prediction start */
 } predict_data;
 
 static void predict_data_free(predict_data *d)
 {
     kept_columns_free(&d->kept);
+    free(d->z[0]);
+    free(d->z[1]);
+    free(d->order);
     for (size_t k = 0; k < 4; k++)
         free(d->col[k]);
     free(d->work);
@@ -338,13 +348,19 @@ static int read_summary(const predict_args *a, bool spend_model, predict_data *d
     int code = kept_columns_init(&d->kept, "predict", a->keep, 4, specs);
     if (code != CLI_EXIT_OK)
         return code;
-    int status = cxm_table_read_csv(&d->table, a->path, columns->id, d->kept.nspecs + d->kept.n,
-                                    d->kept.specs, &csv);
+    /* The covariates of the model, read with the rest in one pass. */
+    const char *all[KEPT_MAX + 8 + 2 * KEPT_MAX];
+    size_t nall = d->kept.nspecs + d->kept.n;
+    memcpy(all, d->kept.specs, nall * sizeof *all);
+    covariate_columns_specs(&d->cov, all, &nall);
+    int status = cxm_table_read_csv(&d->table, a->path, columns->id, nall, all, &csv);
     if (status != CXM_OK)
         return cli_library_error("predict", status, false);
     d->n = cxm_table_rows(d->table);
     for (size_t k = 0; status == CXM_OK && k < 4; k++)
         status = table_numbers(d->table, specs[k], &d->col[k]);
+    if (status == CXM_OK)
+        status = covariate_columns_read(d->z, &d->cov, d->table);
     d->work = status == CXM_OK ? malloc((d->n ? d->n : 1) * 6 * sizeof *d->work) : NULL;
     if (d->work == NULL) {
         fprintf(stderr, "cxm predict: out of memory\n");
@@ -378,6 +394,121 @@ static int compute_predictions(const predict_args *a, const cxm_model *model,
             memcpy(value, money, n * sizeof *value);
         status = cxm_model_lifetime_value(lifetime, n, model, x, tx, T, value, &a->value_options);
     }
+    return status;
+}
+
+/* A customer of a model with covariates, sorted so that customers who share
+ * their covariates are predicted together, with one model. */
+typedef struct covariate_row {
+    const double *z[2];
+    size_t n[2], row;
+} covariate_row;
+
+static int compare_covariate_rows(const void *left, const void *right)
+{
+    const covariate_row *x = left, *y = right;
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < x->n[k]; j++)
+            if (x->z[k][j] != y->z[k][j])
+                return x->z[k][j] < y->z[k][j] ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static bool same_covariates(const covariate_row *x, const covariate_row *y)
+{
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < x->n[k]; j++)
+            if (x->z[k][j] != y->z[k][j])
+                return false;
+    return true;
+}
+
+/* The rows in d->order, customers with equal covariates next to each other,
+ * and the sorted rows themselves (the caller frees them); NULL when out of memory. */
+static covariate_row *order_by_covariates(predict_data *d)
+{
+    size_t n = d->n;
+    covariate_row *rows = malloc((n ? n : 1) * sizeof *rows);
+    d->order = malloc((n ? n : 1) * sizeof *d->order);
+    if (rows == NULL || d->order == NULL) {
+        free(rows);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < 2; k++) {
+            rows[i].n[k] = d->cov.n[k];
+            rows[i].z[k] = d->z[k] ? d->z[k] + i * d->cov.n[k] : NULL;
+        }
+        rows[i].row = i;
+    }
+    qsort(rows, n, sizeof *rows, compare_covariate_rows);
+    for (size_t i = 0; i < n; i++)
+        d->order[i] = rows[i].row;
+    return rows;
+}
+
+/* Covariates must be finite numbers: NaN would not sort, and the library
+ * would reject the group's model without naming the customer. */
+static int check_covariates(const predict_args *a, const predict_data *d)
+{
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < d->n; i++)
+            for (size_t j = 0; j < d->cov.n[k]; j++)
+                if (!isfinite(d->z[k][i * d->cov.n[k] + j])) {
+                    const char *id = table_id(d->table, i);
+                    fprintf(stderr, "cxm predict: %s:%llu: %s%s%scovariate %s is not a number\n",
+                            a->path, cxm_table_line(d->table, i), id ? "customer " : "",
+                            id ? id : "", id ? ": " : "", d->cov.names[k][j]);
+                    return CLI_EXIT_DATA;
+                }
+    return CLI_EXIT_OK;
+}
+
+/* Predictions of one group of customers, d->order[start, end), who share
+ * their covariates, with their model, through `sub` (arrays of d->n). */
+static int predict_group(const predict_args *a, const cxm_model *model, const cxm_model *spend,
+                         predict_data *d, predict_data *sub, const covariate_row *first,
+                         size_t start, size_t end)
+{
+    size_t m = end - start, n = d->n;
+    const size_t *rows = d->order + start;
+    cxm_model *customer = NULL;
+    d->group = start;
+    sub->n = m;
+    for (size_t c = 0; c < 4; c++)
+        for (size_t i = 0; d->col[c] && i < m; i++)
+            sub->col[c][i] = d->col[c][rows[i]];
+    int status = cxm_model_for_customer(&customer, model, first->z[0], first->z[1]);
+    if (status == CXM_OK)
+        status = compute_predictions(a, customer, spend, false, sub);
+    cxm_model_free(customer);
+    for (size_t q = 0; status == CXM_OK && q < 6; q++)
+        for (size_t i = 0; i < m; i++)
+            d->work[q * n + rows[i]] = sub->work[q * m + i];
+    return status;
+}
+
+/* A model with covariates: each customer predicted with the model of its
+ * covariates (cxm_model_for_customer()), once per distinct covariate vector. */
+static int compute_by_covariates(const predict_args *a, const cxm_model *model,
+                                 const cxm_model *spend, predict_data *d)
+{
+    size_t n = d->n;
+    predict_data sub;
+    memset(&sub, 0, sizeof sub);
+    covariate_row *rows = order_by_covariates(d);
+    double *buffer = malloc((n ? n : 1) * 10 * sizeof *buffer);
+    int status = rows && buffer ? CXM_OK : CXM_ENOMEM;
+    for (size_t c = 0; c < 4; c++)
+        sub.col[c] = d->col[c] ? buffer + c * n : NULL;
+    sub.work = buffer + 4 * n;
+    for (size_t start = 0, end; status == CXM_OK && start < n; start = end) {
+        for (end = start + 1; end < n && same_covariates(&rows[start], &rows[end]); end++)
+            ;
+        status = predict_group(a, model, spend, d, &sub, &rows[start], start, end);
+    }
+    free(buffer);
+    free(rows);
     return status;
 }
 
@@ -455,9 +586,16 @@ static int run_predict(const void *args)
     int code = load_models(a, &model, &spend);
     bool spend_model = model && cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
     if (code == CLI_EXIT_OK)
+        covariate_columns_of_model(&d.cov, model);
+    bool covariates = d.cov.n[0] || d.cov.n[1];
+    if (code == CLI_EXIT_OK)
         code = read_summary(a, spend_model, &d);
-    if (code == CLI_EXIT_OK && compute_predictions(a, model, spend, spend_model, &d) != CXM_OK) {
-        report_row_error("predict", a->path, d.table);
+    if (code == CLI_EXIT_OK && covariates)
+        code = check_covariates(a, &d);
+    if (code == CLI_EXIT_OK &&
+        (covariates ? compute_by_covariates(a, model, spend, &d)
+                    : compute_predictions(a, model, spend, spend_model, &d)) != CXM_OK) {
+        report_row_error_mapped("predict", a->path, d.table, d.order ? d.order + d.group : NULL);
         code = CLI_EXIT_DATA;
     }
     if (code == CLI_EXIT_OK && !predictions_finite(a, spend_model, spend != NULL, &d))

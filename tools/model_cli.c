@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,22 @@ const char *table_id(const cxm_table *table, size_t i)
     return cxm_table_text(table, i, "id");
 }
 
+/* Split TEXT in place at the commas into at most KEPT_MAX plain column names
+ * (no spec syntax: '?' and '|'); false when one is empty or there are too many. */
+static bool split_names(const char **names, size_t *n, char *text)
+{
+    *n = 0;
+    for (char *name = text, *end; name != NULL; name = end) {
+        end = strchr(name, ',');
+        if (end)
+            *end++ = '\0';
+        if (*name == '\0' || strpbrk(name, "?|") != NULL || *n == KEPT_MAX)
+            return false;
+        names[(*n)++] = name;
+    }
+    return true;
+}
+
 int kept_columns_init(kept_columns *kept, const char *command, const char *list, size_t nspecs,
                       const char *const *specs)
 {
@@ -105,18 +122,12 @@ int kept_columns_init(kept_columns *kept, const char *command, const char *list,
         return CLI_EXIT_DATA;
     }
     strcpy(kept->text, list);
-    for (char *name = kept->text, *end; name != NULL; name = end) {
-        end = strchr(name, ',');
-        if (end)
-            *end++ = '\0';
-        if (*name == '\0' || strpbrk(name, "?|") != NULL || kept->n == KEPT_MAX) {
-            kept_columns_free(kept);
-            return cli_usage_error(command,
-                                   "--keep-columns needs up to %d column names separated by "
-                                   "commas, got '%s'",
-                                   KEPT_MAX, list);
-        }
-        kept->specs[nspecs + kept->n++] = name;
+    if (!split_names(kept->specs + nspecs, &kept->n, kept->text)) {
+        kept_columns_free(kept);
+        return cli_usage_error(command,
+                               "--keep-columns needs up to %d column names separated by "
+                               "commas, got '%s'",
+                               KEPT_MAX, list);
     }
     return CLI_EXIT_OK;
 }
@@ -145,20 +156,113 @@ void kept_columns_free(kept_columns *kept)
     kept->n = 0;
 }
 
+int covariate_columns_parse(covariate_columns *c, const char *command, const char *purchase,
+                            const char *dropout)
+{
+    static const char *const option[2] = { "--purchase-covariates", "--dropout-covariates" };
+    const char *list[2] = { purchase, dropout };
+    memset(c, 0, sizeof *c);
+    for (int k = 0; k < 2; k++) {
+        if (list[k] == NULL)
+            continue;
+        c->text[k] = malloc(strlen(list[k]) + 1);
+        if (c->text[k] == NULL) {
+            covariate_columns_free(c);
+            fprintf(stderr, "cxm %s: out of memory\n", command);
+            return CLI_EXIT_DATA;
+        }
+        strcpy(c->text[k], list[k]);
+        if (!split_names(c->names[k], &c->n[k], c->text[k])) {
+            covariate_columns_free(c);
+            return cli_usage_error(command,
+                                   "%s needs up to %d column names separated by commas, got "
+                                   "'%s'",
+                                   option[k], KEPT_MAX, list[k]);
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+void covariate_columns_of_model(covariate_columns *c, const cxm_model *model)
+{
+    static const char *const prefix[2] = { "purchase.", "dropout." };
+    size_t count[2] = { 0, 0 };
+    memset(c, 0, sizeof *c);
+    if (cxm_model_covariate_count(&count[0], &count[1], model) != CXM_OK)
+        return;
+    /* The effects follow the kind's own parameters, purchase first. */
+    size_t i = cxm_model_param_count(model) - count[0] - count[1];
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < count[k] && j < KEPT_MAX; j++, i++) {
+            const char *name = cxm_model_param_name(model, i);
+            size_t length = strlen(prefix[k]);
+            c->names[k][c->n[k]++] = strncmp(name, prefix[k], length) == 0 ? name + length : name;
+        }
+}
+
+void covariate_columns_specs(const covariate_columns *c, const char **specs, size_t *nspecs)
+{
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < c->n[k]; j++) {
+            size_t s = 0;
+            while (s < *nspecs && (specs[s] == NULL || strcmp(specs[s], c->names[k][j]) != 0))
+                s++;
+            if (s == *nspecs)
+                specs[(*nspecs)++] = c->names[k][j];
+        }
+}
+
+int covariate_columns_read(double *dst[2], const covariate_columns *c, const cxm_table *table)
+{
+    size_t n = cxm_table_rows(table);
+    dst[0] = dst[1] = NULL;
+    for (int k = 0; k < 2; k++) {
+        if (c->n[k] == 0)
+            continue;
+        dst[k] = malloc((n ? n : 1) * c->n[k] * sizeof *dst[k]);
+        if (dst[k] == NULL)
+            return CXM_ENOMEM;
+        /* The reader checked that every value is a number. */
+        for (size_t j = 0; j < c->n[k]; j++)
+            for (size_t i = 0; i < n; i++)
+                cxm_table_number(&dst[k][i * c->n[k] + j], table, i, c->names[k][j]);
+    }
+    return CXM_OK;
+}
+
+void covariate_columns_free(covariate_columns *c)
+{
+    for (int k = 0; k < 2; k++) {
+        free(c->text[k]);
+        c->text[k] = NULL;
+        c->n[k] = 0;
+    }
+}
+
 void report_row_error(const char *command, const char *path, const cxm_table *table)
+{
+    report_row_error_mapped(command, path, table, NULL);
+}
+
+void report_row_error_mapped(const char *command, const char *path, const cxm_table *table,
+                             const size_t *rows)
 {
     char text[1024]; /* a copy: looking the id up may rewrite the thread's message */
     snprintf(text, sizeof text, "%s", cxm_error_message());
     const char *message = text;
-    size_t row;
+    size_t element = 0, row = 0;
     char prefix[64];
-    unsigned long long line;
-    if (cxm_error_element(&row) != CXM_OK || (line = cxm_table_line(table, row)) == 0) {
+    unsigned long long line = 0;
+    if (cxm_error_element(&element) == CXM_OK) {
+        row = rows ? rows[element] : element;
+        line = cxm_table_line(table, row);
+    }
+    if (line == 0) {
         fprintf(stderr, "cxm %s: %s: %s\n", command, path, message);
         return;
     }
     /* The library said "element ROW: what"; the user knows the line and the id. */
-    snprintf(prefix, sizeof prefix, "element %zu: ", row);
+    snprintf(prefix, sizeof prefix, "element %zu: ", element);
     if (strncmp(message, prefix, strlen(prefix)) == 0)
         message += strlen(prefix);
     const char *id = table_id(table, row);

@@ -81,11 +81,38 @@ void kept_columns_header(const kept_columns *kept, FILE *out);
 void kept_columns_row(const kept_columns *kept, const cxm_table *table, size_t i, FILE *out);
 void kept_columns_free(kept_columns *kept);
 
+/* Static covariates of a purchase model: numeric columns of the summary read
+ * by name, for the purchase and the dropout process (index 0 and 1): from
+ * cxm fit's --purchase-covariates and --dropout-covariates LISTs, or from
+ * the effects a saved model carries, for cxm predict. */
+typedef struct covariate_columns {
+    char *text[2];                    /* the options' copies, split at the commas */
+    size_t n[2];                      /* covariates of each process */
+    const char *names[2][KEPT_MAX];
+} covariate_columns;
+
+/* Split the lists (NULL: none). Prints a usage message and returns an exit
+ * code when one is malformed. */
+int covariate_columns_parse(covariate_columns *c, const char *command, const char *purchase,
+                            const char *dropout);
+/* The covariates of a model (none without); the names point into the model. */
+void covariate_columns_of_model(covariate_columns *c, const cxm_model *model);
+/* Append to specs[0..*nspecs) the covariate names not already there (a
+ * column of both processes is read once); specs holds 2 * KEPT_MAX more. */
+void covariate_columns_specs(const covariate_columns *c, const char **specs, size_t *nspecs);
+/* The n × k row-major matrices of each process into dst[0] and dst[1]
+ * (malloc'ed; NULL for a process without covariates). CXM_OK or CXM_ENOMEM. */
+int covariate_columns_read(double *dst[2], const covariate_columns *c, const cxm_table *table);
+void covariate_columns_free(covariate_columns *c);
+
 /* Print the library's last failure on the rows of `table`, read from `path`:
  * "cxm COMMAND: FILE:LINE: customer ID: what" when it concerns one row
  * (cxm_error_element(); the id when the table has ids), else
  * "cxm COMMAND: FILE: message". */
 void report_row_error(const char *command, const char *path, const cxm_table *table);
+/* The same when the library's arrays held rows[0], rows[1], ... of the table. */
+void report_row_error_mapped(const char *command, const char *path, const cxm_table *table,
+                             const size_t *rows);
 
 /* Read a model file; prints "cxm COMMAND: message" and returns an exit code on failure. */
 int load_model_file(const char *command, const char *path, cxm_model **out);
