@@ -2,7 +2,7 @@
  * recovery of known effects from 10^5 simulated customers, the likelihood
  * and its curvature against an independent path (the plain model of each
  * covariate group), no effect where there is none, customers' own models,
- * and errors. */
+ * the numerical grid through them, and errors. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -461,6 +461,110 @@ START_TEST(customer_models)
 }
 END_TEST
 
+/* The numerical grid through customers' own models: BG/NBD, MBG/NBD and
+ * Pareto/NBD with two purchase and two dropout covariates, base parameters
+ * from 1e-2 to 1e2, effects up to ±5 on standardised covariates up to ±2
+ * (scales moved by up to e^±20): the customer's model exists, its
+ * log-likelihood is finite, P(alive) is in [0, 1], E[Y(t)] finite, >= 0 and
+ * non-decreasing in t, DERT finite and >= 0. */
+static long grid_customer(const cxm_model *c, const char *what)
+{
+    static const double histories[][3] = { { 0, 0, 0 },   { 0, 0, 100 },   { 1, 1, 1 },
+                                           { 3, 20, 39 }, { 10, 0.5, 100 }, { 1e3, 99, 100 } };
+    static const double ts[] = { 0, 1, 52, 1e4 };
+    enum { NT = COUNT(ts) };
+    long checked = 0;
+    for (size_t h = 0; h < COUNT(histories); h++) {
+        double x = histories[h][0], tx = histories[h][1], T = histories[h][2];
+        double cols[3] = { x, tx, T }, ll, alive, dert, X[NT], TX[NT], TT[NT], ey[NT];
+        ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, c, 1, cols, NULL));
+        ck_assert_msg(isfinite(ll), "%s x=%g t_x=%g T=%g: ln L %g", what, x, tx, T, ll);
+        ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, c, &x, &tx, &T));
+        ck_assert_msg(alive >= 0 && alive <= 1, "%s x=%g t_x=%g T=%g: P(alive) %.17g", what, x,
+                      tx, T, alive);
+        ck_assert_cxm_ok(cxm_model_dert(&dert, 1, c, 0.01, &x, &tx, &T));
+        ck_assert_msg(isfinite(dert) && dert >= 0, "%s x=%g t_x=%g T=%g: DERT %g", what, x, tx,
+                      T, dert);
+        for (int q = 0; q < NT; q++) {
+            X[q] = x;
+            TX[q] = tx;
+            TT[q] = T;
+        }
+        ck_assert_cxm_ok(cxm_model_conditional_purchases(ey, NT, c, ts, X, TX, TT));
+        for (int q = 0; q < NT; q++)
+            ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
+                              (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
+                          "%s x=%g t_x=%g T=%g: E[Y(%g)] = %.17g after %.17g", what, x, tx, T,
+                          ts[q], ey[q], q ? ey[q - 1] : 0);
+        checked += 3 + NT;
+    }
+    return checked;
+}
+
+/* Are the customer's scaled parameters (docs/models.md §1.11, computed here)
+ * within [1e-10, 1e10], the range a fit can reach? */
+static int customer_in_range(cxm_model_kind kind, const double *p, const double *zp,
+                             const double *zd)
+{
+    double purchase = p[4] * zp[0] + p[5] * zp[1], dropout = p[6] * zd[0] + p[7] * zd[1];
+    double scaled[3] = { p[1] * exp(-purchase), p[2] * exp(dropout), p[3] * exp(dropout) };
+    if (kind == CXM_MODEL_PARETO_NBD) {
+        scaled[1] = p[2]; /* s has no covariate */
+        scaled[2] = p[3] * exp(-dropout);
+    }
+    for (int j = 0; j < 3; j++)
+        if (!(scaled[j] >= 1e-10 && scaled[j] <= 1e10))
+            return 0;
+    return 1;
+}
+
+START_TEST(numerical_grid_with_effects)
+{
+    static const cxm_model_kind kinds[] = { CXM_MODEL_BGNBD, CXM_MODEL_MBGNBD,
+                                            CXM_MODEL_PARETO_NBD };
+    static const double values[] = { 1e-2, 1, 1e2 };
+    static const double effects[][2] = { { -5, -5 }, { -5, 5 }, { 0, 0 }, { 5, -5 }, { 5, 5 } };
+    static const double z[][2] = { { -2, -2 }, { -2, 2 }, { 0, 0 }, { 2, -2 }, { 2, 2 }, { 0.3, -1.1 } };
+    long checked = 0, refused = 0;
+    for (size_t k = 0; k < COUNT(kinds); k++) {
+        cxm_model *m = with_covariates(kinds[k], 2, 2, 0);
+        for (int i = 0; i < 81; i++)
+            for (size_t e = 0; e < COUNT(effects) * COUNT(effects); e++) {
+                const double *gp = effects[e % COUNT(effects)], *gd = effects[e / COUNT(effects)];
+                double p[8] = { values[i % 3], values[i / 3 % 3], values[i / 9 % 3], values[i / 27],
+                                gp[0], gp[1], gd[0], gd[1] };
+                ck_assert_cxm_ok(cxm_model_set_params(m, p, 8));
+                /* Each purchase vector with a different dropout one (all pairs would
+                 * take minutes, and add no new parameter scale). */
+                for (size_t v = 0; v < COUNT(z); v++) {
+                    const double *zp = z[v], *zd = z[(v + 2) % COUNT(z)];
+                    char what[256];
+                    snprintf(what, sizeof what,
+                             "%s (%g, %g, %g, %g; effects %g %g / %g %g) at z (%g, %g / %g, %g)",
+                             cxm_model_kind_name(kinds[k]), p[0], p[1], p[2], p[3], p[4], p[5],
+                             p[6], p[7], zp[0], zp[1], zd[0], zd[1]);
+                    cxm_model *c = NULL;
+                    int status = cxm_model_for_customer(&c, m, zp, zd);
+                    if (customer_in_range(kinds[k], p, zp, zd)) {
+                        ck_assert_msg(status == CXM_OK, "%s: %s", what, cxm_error_message());
+                        checked += grid_customer(c, what);
+                    } else {
+                        /* Beyond what a fit can reach: refused with the reason. */
+                        ck_assert_msg(status == CXM_EINVAL && c == NULL &&
+                                          strstr(cxm_error_message(), "is outside"),
+                                      "%s: status %d, %s", what, status, cxm_error_message());
+                        refused++;
+                    }
+                    cxm_model_free(c);
+                }
+            }
+        cxm_model_free(m);
+    }
+    ck_assert_int_gt(checked, 500000);
+    ck_assert_int_gt(refused, 0);
+}
+END_TEST
+
 START_TEST(covariate_errors)
 {
     static const char *const names[] = { "gender", "gender" };
@@ -543,6 +647,7 @@ int main(void)
         { "shared", shared_effects },
         { "customer models", customer_models },
         { "errors", covariate_errors },
+        { "grid", numerical_grid_with_effects },
     };
     for (size_t i = 0; i < COUNT(tests); i++) {
         TCase *tc = tcase_create(tests[i].name);
