@@ -113,6 +113,7 @@ expect 2 '^$' '--dropout-covariates needs up to 32 column names' -- \
 expect 1 '^$' 'purchase_penalty and dropout_penalty weigh covariate effects' -- fit bgnbd "$tmp/few.csv" --purchase-penalty 1
 printf 'customer_id,frequency,monetary_value,Gender\nc1,3,20,1\nc2,3,20,0\n' >"$tmp/gg.csv"
 expect 1 '^$' 'gg\.csv: the Gamma-Gamma model takes no covariates' -- fit gg "$tmp/gg.csv" --purchase-covariates Gender
+expect 2 '^$' 'the sBG model takes no covariates' -- fit sbg "$tmp/gg.csv" --purchase-covariates Gender
 # A row's error names its line, also inside a group of customers who share covariates.
 printf 'c6,2,45,40,1,1\n' >>"$tmp/few.csv"
 expect 1 '^$' 'few\.csv:6: customer c6: t_x 45 is greater than T 40' -- predict "$tmp/given.json" "$tmp/few.csv" --horizon 52

@@ -310,6 +310,10 @@ static int run_fit(const void *args)
     if (status != CXM_OK)
         return cli_library_error("fit", status, true);
     int sbg = cxm_model_get_kind(model) == CXM_MODEL_SBG;
+    if (sbg && (a->purchase_covariates || a->dropout_covariates)) {
+        cxm_model_free(model);
+        return cli_usage_error("fit", "the sBG model takes no covariates");
+    }
     /* A progress line while reading and fitting, on a terminal only (progress.h). */
     cli_progress progress;
     cli_progress_start(&progress, "fit");
