@@ -311,6 +311,9 @@ START_TEST(shared_effects)
     ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_PARETO_NBD));
     ck_assert_cxm_ok(cxm_model_set_covariates(m, 1, gender, 1, gender));
     ck_assert_cxm_ok(cxm_model_share_covariates(m, 1, gender));
+    /* A shared covariate is still one of each set (the values' order). */
+    ck_assert_str_eq(cxm_model_covariate_name(m, 0, 0), "gender");
+    ck_assert_str_eq(cxm_model_covariate_name(m, 1, 0), "gender");
     ck_assert_cxm_ok(cxm_model_fit_covariates(m, d.n, d.x, d.tx, d.T, d.purchase, d.dropout, NULL,
                                               NULL));
     double est[5], se[5];
@@ -438,6 +441,11 @@ START_TEST(customer_models)
     ck_assert_cxm_ok(cxm_model_covariance(cov_back, 36, back));
     ck_assert(memcmp(again, est, sizeof again) == 0 && memcmp(cov_back, cov, sizeof cov) == 0);
     ck_assert_str_eq(cxm_model_param_name(back, 5), "dropout.channel");
+    ck_assert_str_eq(cxm_model_covariate_name(back, 0, 0), "gender");
+    ck_assert_str_eq(cxm_model_covariate_name(back, 1, 0), "channel");
+    ck_assert_ptr_null(cxm_model_covariate_name(back, 1, 1));
+    ck_assert_ptr_null(cxm_model_covariate_name(back, 2, 0));
+    ck_assert_ptr_null(cxm_model_covariate_name(NULL, 0, 0));
     cxm_model_free(back);
     cxm_free(json);
     /* Groups of customers for predictions: equal covariates (−0 = +0) share one. */

@@ -90,6 +90,29 @@ else
   echo "FAIL: predict with covariates: $(cat "$tmp/pred.csv" "$err")"
   failures=$((failures + 1))
 fi
+# A shared effect (one effect of Gender on both processes), with the dropout
+# covariates in another order than the purchase ones: Pareto/NBD with
+# shared.Gender -0.3, purchase.Channel 0.5, dropout.Channel 0.7 predicts a
+# customer with Gender 1 and Channel 1 as alpha·exp(-0.2), beta·exp(-0.4).
+cat >"$tmp/shared.json" <<'EOF'
+{"format":"libcxm-model","format_version":1,"kind":"pnbd","state":"given",
+ "covariates":{"purchase":["Gender","Channel"],"dropout":["Channel","Gender"],"shared":["Gender"]},
+ "parameters":{"r":0.8,"alpha":6,"s":0.6,"beta":8,
+               "shared.Gender":-0.3,"purchase.Channel":0.5,"dropout.Channel":0.7}}
+EOF
+awk 'BEGIN { printf "{\"format\":\"libcxm-model\",\"format_version\":1,\"kind\":\"pnbd\",\"state\":\"given\",\"parameters\":{\"r\":0.8,\"alpha\":%.17g,\"s\":0.6,\"beta\":%.17g}}\n", 6 * exp(-0.2), 8 * exp(-0.4) }' >"$tmp/shared11.json"
+"$CXM" predict "$tmp/shared.json" "$tmp/few.csv" --horizon 52 >"$tmp/pred.csv"
+"$CXM" predict "$tmp/shared11.json" "$tmp/c11.csv" --horizon 52 >"$tmp/pred11.csv"
+if [ "$(grep -E '^c[13],' "$tmp/pred.csv")" = "$(grep -E '^c[13],' "$tmp/pred11.csv")" ]; then
+  echo "ok: predict with a shared effect"
+else
+  echo "FAIL: predict with a shared effect: $(cat "$tmp/pred.csv" "$tmp/pred11.csv")"
+  failures=$((failures + 1))
+fi
+expect 0 '^shared\.Channel ' '^$' -- fit pnbd "$tmp/pnbd.csv" --purchase-covariates Gender,Channel \
+  --dropout-covariates Channel --shared-covariates Channel
+expect 1 '^$' 'Gender' -- fit pnbd "$tmp/pnbd.csv" --purchase-covariates Gender,Channel \
+  --dropout-covariates Channel --shared-covariates Gender
 # The base customer (all covariates 0) is the plain model's.
 expect 0 '^c2,3,20,40,0\.46178' '^$' -- predict "$tmp/given.json" "$tmp/few.csv" --horizon 52
 # A fitted model predicts the customers it was fitted on.

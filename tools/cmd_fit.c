@@ -18,7 +18,7 @@ typedef struct fit_args {
     cxm_csv_options csv;
     cxm_fit_options fit;
     const char *output, *kind, *path;
-    const char *purchase_covariates, *dropout_covariates; /* LISTs, or NULL */
+    const char *covariates[3]; /* --purchase-, --dropout-, --shared-covariates LISTs, or NULL */
     bool json;
 } fit_args;
 
@@ -56,6 +56,8 @@ const cli_command cli_command_fit = {
     "  --purchase-covariates LIST  columns on the purchase process, separated by\n"
     "                          commas (e.g. Gender,Channel)\n"
     "  --dropout-covariates LIST   columns on the dropout process\n"
+    "  --shared-covariates LIST    columns of both lists with one effect on both\n"
+    "                          processes (CLVTools' names.cov.constr)\n"
     "  --purchase-penalty L    extra L2 penalty on the purchase effects\n"
     "  --dropout-penalty L     extra L2 penalty on the dropout effects\n"
     "\n" MODEL_CLI_USAGE
@@ -67,15 +69,16 @@ const cli_command cli_command_fit = {
 };
 
 enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS, O_PCOV, O_DCOV,
-       O_PPEN, O_DPEN };
+       O_SCOV, O_PPEN, O_DPEN };
 
 static int print_table(cxm_model *model)
 {
-    size_t p = cxm_model_param_count(model), pn = 0, dn = 0;
+    size_t p = cxm_model_param_count(model), pn = 0, dn = 0, shared = 0;
     double values[64], se[64], ll, aic, bic;
     cxm_fit_report report = CXM_FIT_REPORT_INIT;
     int status = p <= 64 ? cxm_model_params(values, p, model) : CXM_EINVAL;
     if (status == CXM_OK) status = cxm_model_covariate_count(&pn, &dn, model);
+    if (status == CXM_OK) status = cxm_model_shared_covariate_count(&shared, model);
     if (status == CXM_OK) status = cxm_model_standard_errors(se, p, model);
     if (status == CXM_OK) status = cxm_model_log_likelihood(&ll, model);
     if (status == CXM_OK) status = cxm_model_aic(&aic, model);
@@ -96,7 +99,7 @@ static int print_table(cxm_model *model)
         /* The kind's own parameters are positive (their interval is on the log
          * scale); covariate effects, after them, take any sign (on their own). */
         double lower = values[i] - 1.96 * se[i], upper = values[i] + 1.96 * se[i];
-        if (i < p - pn - dn) {
+        if (i < p - (pn + dn - shared)) {
             double spread = exp(1.96 * se[i] / values[i]);
             lower = values[i] / spread;
             upper = values[i] * spread;
@@ -175,6 +178,7 @@ static int parse_fit(void *args, int argc, char **argv)
         { "threads", required_argument, NULL, O_THREADS },
         { "purchase-covariates", required_argument, NULL, O_PCOV },
         { "dropout-covariates", required_argument, NULL, O_DCOV },
+        { "shared-covariates", required_argument, NULL, O_SCOV },
         { "purchase-penalty", required_argument, NULL, O_PPEN },
         { "dropout-penalty", required_argument, NULL, O_DPEN },
         MODEL_CLI_LONG_OPTIONS,
@@ -220,8 +224,9 @@ static int parse_fit(void *args, int argc, char **argv)
                 return CLI_EXIT_USAGE;
             a->fit.threads = (unsigned)number;
             break;
-        case O_PCOV: a->purchase_covariates = optarg; break;
-        case O_DCOV: a->dropout_covariates = optarg; break;
+        case O_PCOV: a->covariates[0] = optarg; break;
+        case O_DCOV: a->covariates[1] = optarg; break;
+        case O_SCOV: a->covariates[2] = optarg; break;
         case O_PPEN:
             if (!cli_parse_double("fit", "purchase-penalty", optarg, &a->fit.purchase_penalty))
                 return CLI_EXIT_USAGE;
@@ -243,8 +248,7 @@ static int parse_fit(void *args, int argc, char **argv)
     a->kind = argv[optind];
     a->path = argv[optind + 1];
     covariate_columns cov; /* the lists' usage errors now, before reading */
-    int code = covariate_columns_parse(&cov, "fit", a->purchase_covariates,
-                                       a->dropout_covariates);
+    int code = covariate_columns_parse(&cov, "fit", a->covariates);
     covariate_columns_free(&cov);
     return code;
 }
@@ -258,8 +262,7 @@ static int fit_table(cxm_model *model, cxm_table **table, const fit_args *a,
     const summary_columns *columns = &a->columns;
     int spend = cxm_model_get_kind(model) == CXM_MODEL_GAMMA_GAMMA;
     covariate_columns cov;
-    int code = covariate_columns_parse(&cov, "fit", a->purchase_covariates,
-                                       a->dropout_covariates);
+    int code = covariate_columns_parse(&cov, "fit", a->covariates);
     if (code != CLI_EXIT_OK)
         return -1000; /* reported (the lists were checked by parse_fit: out of memory) */
     const char *specs[4 + 2 * KEPT_MAX] = { columns->frequency,
@@ -282,6 +285,8 @@ static int fit_table(cxm_model *model, cxm_table **table, const fit_args *a,
     if (status == CXM_OK && (cov.n[0] || cov.n[1]))
         status = cxm_model_set_covariates(model, cov.n[0], cov.names[0], cov.n[1],
                                           cov.names[1]);
+    if (status == CXM_OK && cov.n[2])
+        status = cxm_model_share_covariates(model, cov.n[2], cov.names[2]);
     if (status == CXM_OK && (cov.n[0] || cov.n[1]))
         status = cxm_model_fit_covariates(model, n, col[0], col[1], col[2], z[0], z[1], col[3],
                                           &a->fit);
@@ -310,7 +315,7 @@ static int run_fit(const void *args)
     if (status != CXM_OK)
         return cli_library_error("fit", status, true);
     int sbg = cxm_model_get_kind(model) == CXM_MODEL_SBG;
-    if (sbg && (a->purchase_covariates || a->dropout_covariates)) {
+    if (sbg && (a->covariates[0] || a->covariates[1] || a->covariates[2])) {
         cxm_model_free(model);
         return cli_usage_error("fit", "the sBG model takes no covariates");
     }

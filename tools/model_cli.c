@@ -156,13 +156,12 @@ void kept_columns_free(kept_columns *kept)
     kept->n = 0;
 }
 
-int covariate_columns_parse(covariate_columns *c, const char *command, const char *purchase,
-                            const char *dropout)
+int covariate_columns_parse(covariate_columns *c, const char *command, const char *const list[3])
 {
-    static const char *const option[2] = { "--purchase-covariates", "--dropout-covariates" };
-    const char *list[2] = { purchase, dropout };
+    static const char *const option[3] = { "--purchase-covariates", "--dropout-covariates",
+                                           "--shared-covariates" };
     memset(c, 0, sizeof *c);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         if (list[k] == NULL)
             continue;
         c->text[k] = malloc(strlen(list[k]) + 1);
@@ -185,19 +184,12 @@ int covariate_columns_parse(covariate_columns *c, const char *command, const cha
 
 void covariate_columns_of_model(covariate_columns *c, const cxm_model *model)
 {
-    static const char *const prefix[2] = { "purchase.", "dropout." };
-    size_t count[2] = { 0, 0 };
     memset(c, 0, sizeof *c);
-    if (cxm_model_covariate_count(&count[0], &count[1], model) != CXM_OK)
-        return;
-    /* The effects follow the kind's own parameters, purchase first. */
-    size_t i = cxm_model_param_count(model) - count[0] - count[1];
-    for (int k = 0; k < 2; k++)
-        for (size_t j = 0; j < count[k] && j < KEPT_MAX; j++, i++) {
-            const char *name = cxm_model_param_name(model, i);
-            size_t length = strlen(prefix[k]);
-            c->names[k][c->n[k]++] = strncmp(name, prefix[k], length) == 0 ? name + length : name;
-        }
+    for (int k = 0; k < 2; k++) {
+        const char *name;
+        while (c->n[k] < KEPT_MAX && (name = cxm_model_covariate_name(model, k, c->n[k])) != NULL)
+            c->names[k][c->n[k]++] = name;
+    }
 }
 
 void covariate_columns_specs(const covariate_columns *c, const char **specs, size_t *nspecs)
@@ -232,7 +224,7 @@ int covariate_columns_read(double *dst[2], const covariate_columns *c, const cxm
 
 void covariate_columns_free(covariate_columns *c)
 {
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         free(c->text[k]);
         c->text[k] = NULL;
         c->n[k] = 0;

@@ -82,20 +82,21 @@ void kept_columns_row(const kept_columns *kept, const cxm_table *table, size_t i
 void kept_columns_free(kept_columns *kept);
 
 /* Static covariates of a purchase model: numeric columns of the summary read
- * by name, for the purchase and the dropout process (index 0 and 1): from
- * cxm fit's --purchase-covariates and --dropout-covariates LISTs, or from
- * the effects a saved model carries, for cxm predict. */
+ * by name, for the purchase and the dropout process (index 0 and 1), and
+ * those of both whose effect is shared (index 2, not read): from cxm fit's
+ * --purchase-covariates, --dropout-covariates and --shared-covariates
+ * LISTs, or from a saved model, for cxm predict. */
 typedef struct covariate_columns {
-    char *text[2];                    /* the options' copies, split at the commas */
-    size_t n[2];                      /* covariates of each process */
-    const char *names[2][KEPT_MAX];
+    char *text[3];                    /* the options' copies, split at the commas */
+    size_t n[3];                      /* covariates of each process, shared ones */
+    const char *names[3][KEPT_MAX];
 } covariate_columns;
 
 /* Split the lists (NULL: none). Prints a usage message and returns an exit
  * code when one is malformed. */
-int covariate_columns_parse(covariate_columns *c, const char *command, const char *purchase,
-                            const char *dropout);
-/* The covariates of a model (none without); the names point into the model. */
+int covariate_columns_parse(covariate_columns *c, const char *command, const char *const list[3]);
+/* The covariates of a model (none without), in the order the library takes
+ * their values; the names point into the model. */
 void covariate_columns_of_model(covariate_columns *c, const cxm_model *model);
 /* Append to specs[0..*nspecs) the covariate names not already there (a
  * column of both processes is read once); specs holds 2 * KEPT_MAX more. */

@@ -664,6 +664,16 @@ CXM_API int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n,
                                       const cxm_model *model);
 
 /**
+ * The name of purchase (@p set 0) or dropout (@p set 1) covariate @p index
+ * as given to cxm_model_set_covariates(), in that order, shared or not: the
+ * order in which cxm_model_fit_covariates() and cxm_model_for_customer()
+ * take the covariates' values. NULL without covariates or out of range.
+ * (With shared effects the parameter names no longer tell the dropout
+ * set's order.)
+ */
+CXM_API const char *cxm_model_covariate_name(const cxm_model *model, int set, size_t index);
+
+/**
  * Fit a model with covariates (cxm_model_set_covariates() first) by maximum
  * likelihood, starting from the fit without covariates (all effects 0).
  *

@@ -243,6 +243,14 @@ int cxm_model_shared_covariate_count(size_t *out, const cxm_model *model)
     return status;
 }
 
+const char *cxm_model_covariate_name(const cxm_model *model, int set, size_t index)
+{
+    if (model == NULL || model->cov == NULL || (set != 0 && set != 1) ||
+        index >= (set == 0 ? model->cov->purchase_n : model->cov->dropout_n))
+        return NULL;
+    return model->cov->raw[set][index];
+}
+
 int cxm_model_covariate_count(size_t *purchase_n, size_t *dropout_n, const cxm_model *model)
 {
     int status = cxm__check_pointer(purchase_n, "purchase_n");
