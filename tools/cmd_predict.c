@@ -397,88 +397,51 @@ static int compute_predictions(const predict_args *a, const cxm_model *model,
     return status;
 }
 
-/* A customer of a model with covariates, sorted so that customers who share
- * their covariates are predicted together, with one model. */
-typedef struct covariate_row {
-    const double *z[2];
-    size_t n[2], row;
-} covariate_row;
-
-static int compare_covariate_rows(const void *left, const void *right)
+/* The rows in d->order grouped by covariates (cxm_model_covariate_groups()):
+ * group g's rows are d->order[(*first)[g], (*first)[g + 1]). */
+static int order_by_covariates(predict_data *d, const cxm_model *model, size_t **first,
+                               size_t *groups)
 {
-    const covariate_row *x = left, *y = right;
-    for (int k = 0; k < 2; k++)
-        for (size_t j = 0; j < x->n[k]; j++)
-            if (x->z[k][j] != y->z[k][j])
-                return x->z[k][j] < y->z[k][j] ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-static bool same_covariates(const covariate_row *x, const covariate_row *y)
-{
-    for (int k = 0; k < 2; k++)
-        for (size_t j = 0; j < x->n[k]; j++)
-            if (x->z[k][j] != y->z[k][j])
-                return false;
-    return true;
-}
-
-/* The rows in d->order, customers with equal covariates next to each other,
- * and the sorted rows themselves (the caller frees them); NULL when out of memory. */
-static covariate_row *order_by_covariates(predict_data *d)
-{
-    size_t n = d->n;
-    covariate_row *rows = malloc((n ? n : 1) * sizeof *rows);
-    d->order = malloc((n ? n : 1) * sizeof *d->order);
-    if (rows == NULL || d->order == NULL) {
-        free(rows);
-        return NULL;
+    size_t n = d->n, *group = malloc((n ? n : 1) * sizeof *group);
+    int status = group ? cxm_model_covariate_groups(groups, group, n, model, d->z[0], d->z[1])
+                       : CXM_ENOMEM;
+    if (status == CXM_OK) {
+        *first = calloc(*groups + 1, sizeof **first);
+        d->order = malloc((n ? n : 1) * sizeof *d->order);
+        status = *first && d->order ? CXM_OK : CXM_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < 2; k++) {
-            rows[i].n[k] = d->cov.n[k];
-            rows[i].z[k] = d->z[k] ? d->z[k] + i * d->cov.n[k] : NULL;
-        }
-        rows[i].row = i;
+    if (status == CXM_OK) {
+        /* A counting sort: each group's rows together, in the summary's order. */
+        for (size_t i = 0; i < n; i++)
+            (*first)[group[i] + 1]++;
+        for (size_t g = 0; g < *groups; g++)
+            (*first)[g + 1] += (*first)[g];
+        for (size_t i = 0; i < n; i++)
+            d->order[(*first)[group[i]]++] = i;
+        for (size_t g = *groups; g > 0; g--) /* the cursors ran to each group's end */
+            (*first)[g] = (*first)[g - 1];
+        (*first)[0] = 0;
     }
-    qsort(rows, n, sizeof *rows, compare_covariate_rows);
-    for (size_t i = 0; i < n; i++)
-        d->order[i] = rows[i].row;
-    return rows;
-}
-
-/* Covariates must be finite numbers: NaN would not sort, and the library
- * would reject the group's model without naming the customer. */
-static int check_covariates(const predict_args *a, const predict_data *d)
-{
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < d->n; i++)
-            for (size_t j = 0; j < d->cov.n[k]; j++)
-                if (!isfinite(d->z[k][i * d->cov.n[k] + j])) {
-                    const char *id = table_id(d->table, i);
-                    fprintf(stderr, "cxm predict: %s:%llu: %s%s%scovariate %s is not a number\n",
-                            a->path, cxm_table_line(d->table, i), id ? "customer " : "",
-                            id ? id : "", id ? ": " : "", d->cov.names[k][j]);
-                    return CLI_EXIT_DATA;
-                }
-    return CLI_EXIT_OK;
+    free(group);
+    return status;
 }
 
 /* Predictions of one group of customers, d->order[start, end), who share
  * their covariates, with their model, through `sub` (arrays of d->n). */
 static int predict_group(const predict_args *a, const cxm_model *model, const cxm_model *spend,
-                         predict_data *d, predict_data *sub, const covariate_row *first,
-                         size_t start, size_t end)
+                         predict_data *d, predict_data *sub, size_t start, size_t end)
 {
     size_t m = end - start, n = d->n;
     const size_t *rows = d->order + start;
+    const double *zp = d->z[0] ? d->z[0] + rows[0] * d->cov.n[0] : NULL;
+    const double *zd = d->z[1] ? d->z[1] + rows[0] * d->cov.n[1] : NULL;
     cxm_model *customer = NULL;
     d->group = start;
     sub->n = m;
     for (size_t c = 0; c < 4; c++)
         for (size_t i = 0; d->col[c] && i < m; i++)
             sub->col[c][i] = d->col[c][rows[i]];
-    int status = cxm_model_for_customer(&customer, model, first->z[0], first->z[1]);
+    int status = cxm_model_for_customer(&customer, model, zp, zd);
     if (status == CXM_OK)
         status = compute_predictions(a, customer, spend, false, sub);
     cxm_model_free(customer);
@@ -493,22 +456,20 @@ static int predict_group(const predict_args *a, const cxm_model *model, const cx
 static int compute_by_covariates(const predict_args *a, const cxm_model *model,
                                  const cxm_model *spend, predict_data *d)
 {
-    size_t n = d->n;
+    size_t n = d->n, groups = 0, *first = NULL;
     predict_data sub;
     memset(&sub, 0, sizeof sub);
-    covariate_row *rows = order_by_covariates(d);
-    double *buffer = malloc((n ? n : 1) * 10 * sizeof *buffer);
-    int status = rows && buffer ? CXM_OK : CXM_ENOMEM;
-    for (size_t c = 0; c < 4; c++)
+    int status = order_by_covariates(d, model, &first, &groups);
+    double *buffer = status == CXM_OK ? malloc((n ? n : 1) * 10 * sizeof *buffer) : NULL;
+    if (status == CXM_OK && buffer == NULL)
+        status = CXM_ENOMEM;
+    for (size_t c = 0; buffer && c < 4; c++)
         sub.col[c] = d->col[c] ? buffer + c * n : NULL;
-    sub.work = buffer + 4 * n;
-    for (size_t start = 0, end; status == CXM_OK && start < n; start = end) {
-        for (end = start + 1; end < n && same_covariates(&rows[start], &rows[end]); end++)
-            ;
-        status = predict_group(a, model, spend, d, &sub, &rows[start], start, end);
-    }
+    sub.work = buffer ? buffer + 4 * n : NULL;
+    for (size_t g = 0; status == CXM_OK && g < groups; g++)
+        status = predict_group(a, model, spend, d, &sub, first[g], first[g + 1]);
     free(buffer);
-    free(rows);
+    free(first);
     return status;
 }
 
@@ -590,8 +551,6 @@ static int run_predict(const void *args)
     bool covariates = d.cov.n[0] || d.cov.n[1];
     if (code == CLI_EXIT_OK)
         code = read_summary(a, spend_model, &d);
-    if (code == CLI_EXIT_OK && covariates)
-        code = check_covariates(a, &d);
     if (code == CLI_EXIT_OK &&
         (covariates ? compute_by_covariates(a, model, spend, &d)
                     : compute_predictions(a, model, spend, spend_model, &d)) != CXM_OK) {
