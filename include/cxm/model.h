@@ -208,7 +208,7 @@ CXM_API int cxm_model_create(cxm_model **out, cxm_model_kind kind);
 
 /**
  * Create an empty model from the kind's short name: "bgnbd", "mbgnbd", "gg"
- * (also "gamma-gamma"), "pareto-nbd", "bgbb", "sbg".
+ * (also "gamma-gamma"), "pareto-nbd", "bgbb", "sbg", "bgcnbd", "mbgcnbd".
  */
 CXM_API int cxm_model_create_named(cxm_model **out, const char *name);
 
@@ -825,6 +825,7 @@ CXM_API int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model 
  * generate_data columns).
  *
  * BG/NBD and MBG/NBD: purchase rate λ, dropout probability p, alive at T.
+ * BG/CNBD-k and MBG/CNBD-k: the tick rate λ (k ticks make a purchase), p, alive at T.
  * Pareto/NBD: λ, dropout rate μ, alive at T (death after T).
  * BG/BB: transaction probability p, dropout probability θ, alive at
  * opportunity n + 1 (the opportunity P(alive) is about; one more draw).
