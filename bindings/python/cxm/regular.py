@@ -5,6 +5,10 @@ activity", Marketing Science 35(5)), with BTYDplus's estimateRegularity.
     from cxm import MBGCNBDFitter, estimate_regularity
 
     k_hat = estimate_regularity(transactions, "customer_id", "date")   # Wheat & Morrison
+    summary = summary_data_from_transaction_data(transactions, "customer_id", "date",
+                                                 freq="D", freq_multiplier=7)
+    summary["litt"] = litt_from_transaction_data(transactions, "customer_id", "date",
+                                                 freq_multiplier=7)
     m = MBGCNBDFitter().fit(summary["frequency"], summary["recency"], summary["T"],
                             summary["litt"])                           # k chosen by likelihood
     m.k_, m.params_
@@ -38,7 +42,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["BGCNBDFitter", "MBGCNBDFitter", "estimate_regularity"]
+__all__ = ["BGCNBDFitter", "MBGCNBDFitter", "estimate_regularity", "litt_from_transaction_data"]
 
 MAX_REGULARITY = core.MAX_REGULARITY
 
@@ -166,3 +170,37 @@ def estimate_regularity(transactions: Any, customer_id_col: Optional[str] = None
                                                                                          dtype=float))
     return float(estimate)
 
+
+
+def litt_from_transaction_data(transactions: pd.DataFrame, customer_id_col: Any,
+                               datetime_col: Any, observation_period_end: Any = None,
+                               freq_multiplier: float = 1) -> pd.Series:
+    """Each customer's sum of log inter-purchase times, the ``litt`` column of the
+    (M)BG/CNBD-k fitters, to go with ``summary_data_from_transaction_data(..., freq="D",
+    freq_multiplier=m)``: datetimes count in whole days (numbers as they are) divided by
+    ``freq_multiplier``, purchases on one day are one purchase, and only purchases up to
+    ``observation_period_end`` (default: the last) count. A Series indexed by customer
+    (0 for customers without a repeat purchase)."""
+    pd_ = _pandas()
+    frame = pd_.DataFrame({"c": transactions[customer_id_col].to_numpy(),
+                           "t": transactions[datetime_col].to_numpy()})
+    if pd_.api.types.is_datetime64_any_dtype(frame["t"]):
+        end = None if observation_period_end is None else pd_.Timestamp(observation_period_end)
+        if end is not None:
+            frame = frame[frame["t"] <= end]
+        days = frame["t"].dt.floor("D").to_numpy().astype("datetime64[D]").astype(np.int64)
+        frame = frame.assign(t=days.astype(float))
+    else:
+        frame = frame.assign(t=_flat(frame["t"].to_numpy(), "times"))
+        if observation_period_end is not None:
+            frame = frame[frame["t"] <= float(observation_period_end)]
+    scale = float(freq_multiplier)
+    if not (scale > 0 and np.isfinite(scale)):
+        raise InvalidArgumentError(f"freq_multiplier must be a number > 0, got {freq_multiplier!r}")
+    frame = frame.drop_duplicates().sort_values(["c", "t"])
+    gaps = frame.groupby("c", sort=False)["t"].diff() / scale
+    logs = np.log(gaps.to_numpy(dtype=float))
+    logs[np.isnan(logs)] = 0.0
+    result = pd_.Series(logs, index=frame["c"].to_numpy()).groupby(level=0).sum()
+    result.index.name = customer_id_col
+    return result.rename("litt")
