@@ -162,6 +162,111 @@ START_TEST(test_expected_by_simulation)
 }
 END_TEST
 
+/* Law of total expectation: over customers drawn from the model, the mean of
+ * E[Y(t) | x, t_x, T] is E[X(T + t)] − E[X(T)]; this weighs the ticks into
+ * the unfinished interval (k = 3), which E[X(t)] alone does not. */
+START_TEST(test_conditional_by_total_expectation)
+{
+    const cxm_model_kind kinds[2] = { CXM_MODEL_MBGCNBD, CXM_MODEL_BGCNBD };
+    double params[5] = { 1.5, 4.0, 0.9, 2.5, 3.0 };
+    enum { N = 100000 };
+    double *T = malloc(N * sizeof *T), *x = malloc(N * sizeof *x), *tx = malloc(N * sizeof *tx);
+    double *ey = malloc(N * sizeof *ey);
+    for (size_t i = 0; i < N; i++)
+        T[i] = 30.0;
+    for (int v = 0; v < 2; v++) {
+        cxm_model *m = given(kinds[v], params, 5);
+        ck_assert_int_eq(cxm_model_simulate(x, tx, N, m, T, 7u), CXM_OK);
+        ck_assert_int_eq(cxm_model_conditional_purchases_horizon(ey, N, m, 20.0, x, tx, T), CXM_OK);
+        double sum = 0.0, sq = 0.0, t2[2] = { 30.0, 50.0 }, e[2];
+        for (size_t i = 0; i < N; i++)
+            sum += ey[i], sq += ey[i] * ey[i];
+        double mean = sum / N, se = sqrt((sq / N - mean * mean) / N);
+        ck_assert_int_eq(cxm_model_expected_purchases(e, 2, m, t2), CXM_OK);
+        ck_assert_msg(fabs(mean - (e[1] - e[0])) <= 3.0 * se, "mean E[Y] %g ± %g, E[X] gain %g",
+                      mean, se, e[1] - e[0]);
+        cxm_model_free(m);
+    }
+    free(T), free(x), free(tx), free(ey);
+}
+END_TEST
+
+/* Simpson's rule on [lo, hi] with m (even) intervals. */
+static double simpson(double (*f)(double, const double *), const double *c, double lo, double hi,
+                      int m)
+{
+    double h = (hi - lo) / m, s = f(lo, c) + f(hi, c);
+    for (int i = 1; i < m; i++)
+        s += (i % 2 ? 4.0 : 2.0) * f(lo + i * h, c);
+    return s * h / 3.0;
+}
+
+/* Where lambda_term's mass ends: its shape over its rate, plus 30 sd. */
+static double lambda_end(const double *c)
+{
+    double shape = c[0] + c[2] + c[5];
+    return (shape + 30.0 * sqrt(shape) + 30.0) / (c[1] + c[3]);
+}
+
+/* Gamma(r, α) density times λ^e·exp(−λ·d)·(λ·u)^j/j!: c = { r, α, e, d, u, j }. */
+static double lambda_term(double l, const double *c)
+{
+    if (l <= 0.0)
+        return 0.0;
+    double lg = (c[0] - 1.0 + c[2]) * log(l) - c[1] * l + c[0] * log(c[1]) - lgamma(c[0]) -
+                c[3] * l + c[5] * log(c[4] * l) - lgamma(c[5] + 1.0);
+    return exp(lg);
+}
+
+/* Beta(a, b) density times p^e·(1−p)^m: c = { a, b, e, m }. */
+static double p_term(double p, const double *c)
+{
+    if (p <= 0.0 || p >= 1.0)
+        return 0.0;
+    return exp((c[0] - 1.0 + c[2]) * log(p) + (c[1] - 1.0 + c[3]) * log1p(-p) -
+               (lgamma(c[0]) + lgamma(c[1]) - lgamma(c[0] + c[1])));
+}
+
+/* The likelihood against the individual one integrated over λ and p by
+ * quadrature: λ^(kx)e^(−λt_x)·exp((k−1)litt)/((k−1)!)^x·[(1−p)^(x+s)·
+ * e^(−λ(T−t_x))·Σ_{j<k}(λ(T−t_x))^j/j! + δ·p(1−p)^(x−1+s)]. */
+START_TEST(test_likelihood_by_quadrature)
+{
+    /* r, a, b > 2: integrands smooth at 0 and 1, where Simpson's rule needs them so. */
+    const double r = 3.5, alpha = 4.0, a = 3.0, b = 3.5;
+    const double rows[3][4] = { { 3, 20, 30, 3 * log(20.0 / 3.0) - 0.4 },
+                                { 1, 5, 30, log(5.0) },
+                                { 0, 0, 12, 0 } };
+    for (int v = 0; v < 2; v++)
+        for (int k = 1; k <= 4; k++)
+            for (int i = 0; i < 3; i++) {
+                double x = rows[i][0], t_x = rows[i][1], T = rows[i][2], litt = rows[i][3];
+                double s = v ? 1.0 : 0.0;
+                double p5[5] = { r, alpha, a, b, (double)k }, ll;
+                cxm_model *m = given(v ? CXM_MODEL_MBGCNBD : CXM_MODEL_BGCNBD, p5, 5);
+                ck_assert_int_eq(cxm_model_log_likelihood_of(&ll, m, 1, rows[i], NULL), CXM_OK);
+                double alive = 0.0;
+                for (int j = 0; j < k; j++) {
+                    double c[6] = { r, alpha, k * x, T, T - t_x, (double)j };
+                    if (j > 0 && T == t_x)
+                        break;
+                    alive += simpson(lambda_term, c, 0.0, lambda_end(c), 20000);
+                }
+                double pc_alive[4] = { a, b, 0.0, x + s }, pc_dead[4] = { a, b, 1.0, x - 1 + s };
+                double cd[6] = { r, alpha, k * x, t_x, 1.0, 0.0 };
+                double dead = (x > 0 || s > 0) ? simpson(lambda_term, cd, 0.0, lambda_end(cd), 20000) *
+                                                     simpson(p_term, pc_dead, 0.0, 1.0, 20000)
+                                               : 0.0;
+                double L = alive * simpson(p_term, pc_alive, 0.0, 1.0, 20000) + dead;
+                double expect = log(L) + (k - 1) * litt - x * lgamma((double)k);
+                ck_assert_msg(fabs(ll - expect) <= 1e-8 * (1.0 + fabs(expect)),
+                              "kind %d k %d row %d: %.12g vs quadrature %.12g", v, k, i, ll,
+                              expect);
+                cxm_model_free(m);
+            }
+}
+END_TEST
+
 /* Wheat & Morrison on Erlang-k customers with many purchases. */
 START_TEST(test_estimate_regularity)
 {
@@ -274,6 +379,8 @@ static Suite *cnbd_suite(void)
     tcase_add_test(tc, test_k1_is_bgnbd);
     tcase_add_test(tc, test_recovery);
     tcase_add_test(tc, test_expected_by_simulation);
+    tcase_add_test(tc, test_conditional_by_total_expectation);
+    tcase_add_test(tc, test_likelihood_by_quadrature);
     tcase_add_test(tc, test_estimate_regularity);
     tcase_add_test(tc, test_grid);
     tcase_add_test(tc, test_errors);
