@@ -55,6 +55,7 @@ typedef struct cxm_model {} cxm_model;
 %apply (double *IN_ARRAY1, size_t DIM1) { (const double *params, size_t n) };
 #endif
 %ignore cxm_model_free;
+%ignore cxm_estimate_regularity;
 %ignore cxm_model_fit;
 %ignore cxm_model_fit_spend;
 %ignore cxm_model_fit_columns;
@@ -412,5 +413,85 @@ static int cxmb_model_for_customer(cxm_model **out, const cxm_model *model, cons
     if (status == CXM_OK) status = cxmb_same_length(kp, a_n, "purchase covariates");
     if (status == CXM_OK) status = cxmb_same_length(kd, b_n, "dropout covariates");
     return status ? status : cxm_model_for_customer(out, model, a_n ? a : NULL, b_n ? b : NULL);
+}
+%}
+
+/* ---------------------------------------------------------------- BG/CNBD-k, MBG/CNBD-k */
+%rename(model_fit_regular) cxmb_model_fit_regular;
+%rename(model_log_likelihood_regular) cxmb_model_log_likelihood_regular;
+%rename(estimate_regularity) cxmb_estimate_regularity;
+%apply double *OUTPUT { double *customers_used };
+%inline %{
+/* The four columns x, t_x, T, litt in a, b, c, d; weights (empty: none); fit
+ * options. k: cxm_model_set_regularity() first. */
+static int cxmb_regular_columns(double **data, const double *a, size_t a_n, const double *b,
+                                size_t b_n, const double *c, size_t c_n, const double *d,
+                                size_t d_n, size_t w_n)
+{
+    int status = cxmb_same_length(a_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, d_n, "litt");
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status != CXM_OK)
+        return status;
+    *data = malloc((a_n ? a_n : 1) * 4 * sizeof **data);
+    if (*data == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    memcpy(*data, a, a_n * sizeof **data);
+    memcpy(*data + a_n, b, a_n * sizeof **data);
+    memcpy(*data + 2 * a_n, c, a_n * sizeof **data);
+    memcpy(*data + 3 * a_n, d, a_n * sizeof **data);
+    return CXM_OK;
+}
+
+static int cxmb_model_fit_regular(cxm_model *model, const double *a, size_t a_n,
+                                  const double *b, size_t b_n, const double *c, size_t c_n,
+                                  const double *d, size_t d_n, const double *w, size_t w_n,
+                                  double penalty, unsigned max_iterations, double tolerance,
+                                  unsigned threads, unsigned flags)
+{
+    cxm_fit_options o;
+    double *data = NULL;
+    int status = cxmb_regular_columns(&data, a, a_n, b, b_n, c, c_n, d, d_n, w_n);
+    if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    if (status == CXM_OK) status = cxm_model_fit_columns(model, a_n, data, w_n ? w : NULL, &o);
+    free(data);
+    return status;
+}
+
+static int cxmb_model_log_likelihood_regular(const cxm_model *model, double *out,
+                                             const double *a, size_t a_n, const double *b,
+                                             size_t b_n, const double *c, size_t c_n,
+                                             const double *d, size_t d_n, const double *w,
+                                             size_t w_n)
+{
+    double *data = NULL;
+    int status = cxmb_regular_columns(&data, a, a_n, b, b_n, c, c_n, d, d_n, w_n);
+    if (status == CXM_OK) status = cxm_model_log_likelihood_of(out, model, a_n, data, w_n ? w : NULL);
+    free(data);
+    return status;
+}
+
+/* Customer codes (whole numbers, exact below 2^53) in a, times in b: the
+ * estimate and the customers it used. */
+static int cxmb_estimate_regularity(double *out, double *customers_used, const double *a,
+                                    size_t a_n, const double *b, size_t b_n)
+{
+    int status = cxmb_same_length(a_n, b_n, "the times");
+    if (status != CXM_OK)
+        return status;
+    int64_t *codes = malloc((a_n ? a_n : 1) * sizeof *codes);
+    if (codes == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < a_n && status == CXM_OK; i++) {
+        if (!(fabs(a[i]) <= 9007199254740992.0) || a[i] != floor(a[i]))
+            status = cxmb_fail(CXM_EINVAL, "a customer code is not a whole number below 2^53");
+        codes[i] = (int64_t)a[i];
+    }
+    size_t used = 0;
+    if (status == CXM_OK) status = cxm_estimate_regularity(out, &used, a_n, codes, b);
+    *customers_used = (double)used;
+    free(codes);
+    return status;
 }
 %}

@@ -688,6 +688,26 @@ function Model:fit(x, t_x, T, opts)
   return self
 end
 
+--- Fit BG/CNBD-k or MBG/CNBD-k (cxm.model("bgcnbd"), cxm.model("mbgcnbd")) on tables x,
+-- t_x, T and litt (each customer's sum of log inter-purchase times). opts.k fixes the
+-- regularity; without it k is chosen by likelihood among 1..12. Other opts as fit().
+function Model:fit_regular(x, t_x, T, litt, opts)
+  core.model_set_regularity(self.handle, (opts and opts.k) or 0)
+  core.model_fit_regular(self.handle, x, t_x, T, litt, fit_options(opts))
+  return self
+end
+
+--- Total log-likelihood of BG/CNBD-k or MBG/CNBD-k data at the model's parameters.
+function Model:log_likelihood_regular(x, t_x, T, litt, weights)
+  return core.model_log_likelihood_regular(self.handle, x, t_x, T, litt, weights or {})
+end
+
+--- Wheat & Morrison's (1990) regularity estimate from a transaction log: tables of
+-- customer codes (whole numbers) and times. Returns the estimate and the customers used.
+function cxm.estimate_regularity(customer, time)
+  return core.estimate_regularity(customer, time)
+end
+
 --- Fit a Gamma-Gamma model on tables x and mean_spend (rows with x = 0 are skipped).
 function Model:fit_spend(x, mean_spend, opts)
   core.model_fit_spend(self.handle, x, mean_spend, fit_options(opts))
@@ -853,6 +873,12 @@ end
 --- Simulated customers observed for T (a table): returns tables x and t_x.
 function Model:simulate(T, seed)
   return core.model_simulate(self.handle, #T, #T, T, seed)
+end
+
+--- The repeat purchase times of m:simulate(T, seed)'s customers, customer after customer:
+-- count must be the sum of their x.
+function Model:simulate_times(T, seed, count)
+  return core.model_simulate_times(self.handle, count, T, seed)
 end
 
 --- The hidden side of m:simulate(T, seed)'s customers: tables of the purchase parameter

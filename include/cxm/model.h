@@ -66,8 +66,22 @@ typedef enum cxm_model_kind {
         P(X(n) = x) sum one term per opportunity: n is at most 10^6 (#CXM_EDOMAIN beyond). */
     CXM_MODEL_BGBB = 5,
     /** Shifted-beta-geometric, contractual: alpha, beta (not implemented yet). */
-    CXM_MODEL_SBG = 6
+    CXM_MODEL_SBG = 6,
+    /** BG/CNBD-k (Platzer & Reutterer 2016): BG/NBD with Erlang-k inter-purchase times.
+        Parameters r, alpha, a, b, k (k a whole number, fixed during a fit: see
+        cxm_model_set_regularity()); data x, t_x, T, litt (the sum of the logarithms of the
+        customer's x inter-purchase times; 0 when x = 0): fit with cxm_model_fit_columns().
+        k = 1 is BG/NBD. Predictions: P(alive), E[X(t)], E[Y(t) | x, t_x, T] (a series over
+        future ticks: #CXM_EDOMAIN when a customer would reach more than 2·10^6 ticks,
+        λ being the tick rate and k ticks one purchase), lifetime value, simulation. */
+    CXM_MODEL_BGCNBD = 7,
+    /** MBG/CNBD-k (Platzer & Reutterer 2016): MBG/NBD with Erlang-k inter-purchase
+        times; as #CXM_MODEL_BGCNBD otherwise. k = 1 is MBG/NBD. */
+    CXM_MODEL_MBGCNBD = 8
 } cxm_model_kind;
+
+/** The largest regularity k of BG/CNBD-k and MBG/CNBD-k. */
+#define CXM_MAX_REGULARITY 100
 
 /** What a model holds. */
 typedef enum cxm_model_state {
@@ -194,7 +208,7 @@ CXM_API int cxm_model_create(cxm_model **out, cxm_model_kind kind);
 
 /**
  * Create an empty model from the kind's short name: "bgnbd", "mbgnbd", "gg"
- * (also "gamma-gamma"), "pareto-nbd", "bgbb", "sbg".
+ * (also "gamma-gamma"), "pareto-nbd", "bgbb", "sbg", "bgcnbd", "mbgcnbd".
  */
 CXM_API int cxm_model_create_named(cxm_model **out, const char *name);
 
@@ -215,6 +229,40 @@ CXM_API cxm_model_state cxm_model_get_state(const cxm_model *model);
  * inputs). Set it before sharing the model between threads.
  */
 CXM_API int cxm_model_set_threads(cxm_model *model, unsigned threads);
+
+/**
+ * The regularity k of the next fits of a BG/CNBD-k or MBG/CNBD-k model.
+ *
+ * With @p k in 1..#CXM_MAX_REGULARITY every fit keeps k and estimates r,
+ * alpha, a, b. With @p k = 0 (the default) a fit chooses k by likelihood
+ * as BTYDplus's (m)bgcnbd.EstimateParameters does: it fits k = 1, 2, ...,
+ * 12, stops early once the log-likelihood has fallen twice in a row, and
+ * keeps the fit of the largest likelihood (its report says which k).
+ * k's standard error is 0: it is a choice, not an estimate (AIC and BIC
+ * count it as a parameter). #CXM_EUNSUPPORTED for other kinds.
+ */
+CXM_API int cxm_model_set_regularity(cxm_model *model, unsigned k);
+
+/**
+ * Estimate purchase regularity from a transaction log (Wheat & Morrison
+ * 1990; BTYDplus's estimateRegularity(method = "wheat")): from each
+ * customer's last two inter-purchase times t1, t2 (of its distinct purchase
+ * times), M = t1/(t1+t2) is Beta(k, k) under Erlang-k (Gamma(k, λ))
+ * inter-purchase times, so k = (1 − 4V)/(8V) with V the variance of M about
+ * its mean 1/2. Real-valued; round it for a k of cxm_model_set_regularity().
+ *
+ * @param[out] out   the estimate (> 0; large values mean very regular buyers).
+ * @param[out] used  the customers with at least three distinct purchase times
+ *                   (the others do not count), or NULL.
+ * @param n          purchases, in any order.
+ * @param customer   each purchase's customer.
+ * @param t          each purchase's time (finite, any unit).
+ * @return #CXM_OK, #CXM_EINVAL (a time not finite, naming the purchase),
+ *         #CXM_EDOMAIN with fewer than 2 customers that count or when all
+ *         their last two times are equal, #CXM_ENOMEM.
+ */
+CXM_API int cxm_estimate_regularity(double *out, size_t *used, size_t n, const int64_t *customer,
+                                    const double *t);
 
 /* ------------------------------------------------------------------ parameters */
 
@@ -818,6 +866,7 @@ CXM_API int cxm_model_simulate_times(double *dst, size_t dst_n, const cxm_model 
  * generate_data columns).
  *
  * BG/NBD and MBG/NBD: purchase rate λ, dropout probability p, alive at T.
+ * BG/CNBD-k and MBG/CNBD-k: the tick rate λ (k ticks make a purchase), p, alive at T.
  * Pareto/NBD: λ, dropout rate μ, alive at T (death after T).
  * BG/BB: transaction probability p, dropout probability θ, alive at
  * opportunity n + 1 (the opportunity P(alive) is about; one more draw).
@@ -885,7 +934,8 @@ typedef enum cxm_param_scale {
     CXM_SCALE_NONE = 0,   /**< Not a parameter (index out of range, or no model). */
     CXM_SCALE_LOG = 1,    /**< Positive: optimised as φ = ln θ. */
     CXM_SCALE_LOGIT = 2,  /**< In (0, 1): optimised as φ = ln(θ/(1 − θ)). */
-    CXM_SCALE_LINEAR = 3  /**< Any real: optimised as φ = θ. */
+    CXM_SCALE_LINEAR = 3, /**< Any real: optimised as φ = θ. */
+    CXM_SCALE_FIXED = 4   /**< Held fixed by a fit (BG/CNBD-k's k): its gradient and variance are 0. */
 } cxm_param_scale;
 
 /**

@@ -24,6 +24,7 @@
 static const cxm__kind *const kinds[] = {
     &cxm__kind_bgnbd,      &cxm__kind_mbgnbd, &cxm__kind_gamma_gamma,
     &cxm__kind_pareto_nbd, &cxm__kind_bgbb,   &cxm__kind_sbg,
+    &cxm__kind_bgcnbd,     &cxm__kind_mbgcnbd,
 };
 enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
 
@@ -217,6 +218,9 @@ int cxm__check_kind_params(const cxm__kind *kind, const double *params)
         double v = params[i];
         const char *name = kind->param_names[i];
         int status = cxm__check_finite(v, name);
+        if (status == CXM_OK && kind->scales[i] == CXM__SCALE_FIXED && !(v > 0.0))
+            status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must be greater than 0",
+                               kind->title, name, v);
         if (status == CXM_OK && kind->scales[i] == CXM__SCALE_LOG && !(v > 0.0))
             status = cxm__fail(CXM_EINVAL, "%s parameter %s = %g must be greater than 0",
                                kind->title, name, v);
@@ -773,7 +777,10 @@ int cxm__fd_hessian(cxm__evaluator *ev, const double *params, double *hess)
     double acc_minus[1 + CXM__MAX_PARAMS + CXM__MAX_PARAMS * CXM__MAX_PARAMS];
     double shifted[CXM__MAX_PARAMS];
     (void)size;
+    memset(hess, 0, p * p * sizeof *hess);
     for (size_t j = 0; j < p; j++) {
+        if (kind->scales[j] == CXM__SCALE_FIXED) /* not a variable of the fit */
+            continue;
         double h = 1e-5 * fmax(fabs(params[j]), 1e-3);
         if (kind->scales[j] == CXM__SCALE_LOGIT)
             h = fmin(h, 0.5 * fmin(params[j], 1.0 - params[j]));
@@ -808,6 +815,11 @@ static void from_coordinates(const cxm__kind *kind, const double *phi, double *t
             theta[i] = exp(phi[i]);
             d1[i] = d2[i] = theta[i];
             break;
+        case CXM__SCALE_FIXED: /* the fit does not move it; a whole number, which
+                                  exp(ln θ) may miss by a rounding */
+            theta[i] = nearbyint(exp(phi[i]));
+            d1[i] = d2[i] = 0.0;
+            break;
         case CXM__SCALE_LOGIT: {
             double t = 1.0 / (1.0 + exp(-phi[i]));
             theta[i] = t;
@@ -826,7 +838,8 @@ static void from_coordinates(const cxm__kind *kind, const double *phi, double *t
 static double to_coordinate(cxm__scale scale, double theta)
 {
     switch (scale) {
-    case CXM__SCALE_LOG: return log(theta);
+    case CXM__SCALE_LOG:
+    case CXM__SCALE_FIXED: return log(theta);
     case CXM__SCALE_LOGIT: return log(theta / (1.0 - theta));
     default: return theta;
     }
@@ -891,6 +904,10 @@ static int objective(void *context, const double *phi, double *f, double *grad, 
             }
         for (size_t i = 0; i < p; i++)
             hess[i * p + i] += (-acc[1 + i] / W + 2.0 * oc->penalty[i] * theta[i]) * d2[i];
+        /* A fixed parameter's row is 0: a unit diagonal keeps Newton's step 0 there. */
+        for (size_t i = 0; i < p; i++)
+            if (kind->scales[i] == CXM__SCALE_FIXED)
+                hess[i * p + i] = 1.0;
     }
     return CXM_OK;
 }
@@ -1081,10 +1098,10 @@ int cxm__read_fit_report(cxm_fit_report *dst, const cxm_fit_report *given)
                              "cxm_fit_report");
 }
 
-int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
-                   double *theta)
+/* A fit's start from the kind's default in theta: see cxm__fit_start(). */
+static int refine_start(const cxm__kind *kind, const cxm__data *data, unsigned threads,
+                        double penalty, double *theta)
 {
-    kind->default_start(data, theta);
     /* Large data: a first fit on a deterministic subsample of ~20000 rows
      * lands close to the optimum, so the full data need only a few Newton
      * passes. A failure there only means no head start. */
@@ -1105,6 +1122,13 @@ int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned thread
         return status;
     cxm_error_clear();
     return CXM_OK;
+}
+
+int cxm__fit_start(const cxm__kind *kind, const cxm__data *data, unsigned threads, double penalty,
+                   double *theta)
+{
+    kind->default_start(data, theta);
+    return refine_start(kind, data, threads, penalty, theta);
 }
 
 int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *options,
@@ -1170,15 +1194,25 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     if (!finite)
         return fail_fit(model, CXM_FIT_NOT_FINITE, &result, theta,
                         "the likelihood or its Hessian is not finite at the solution");
+    /* A fixed parameter: a unit row and column to invert, variance 0 after. */
+    for (size_t i = 0; i < p; i++)
+        if (kind->scales[i] == CXM__SCALE_FIXED)
+            for (size_t j = 0; j < p; j++)
+                info[i * p + j] = info[j * p + i] = i == j ? 1.0 : 0.0;
     status = cxm__spd_invert(info, p);
     if (status == CXM_ENOMEM)
         return status;
+    for (size_t i = 0; i < p; i++)
+        if (kind->scales[i] == CXM__SCALE_FIXED)
+            for (size_t j = 0; j < p; j++)
+                info[i * p + j] = info[j * p + i] = 0.0;
     if (status != CXM_OK)
         return fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
                         "the Hessian at the solution is not positive definite, so it is "
                         "not a maximum (some parameters are not identified)");
     for (size_t i = 0; i < p; i++)
-        if (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i]))
+        if (kind->scales[i] != CXM__SCALE_FIXED &&
+            (!(info[i * p + i] > 0.0) || !isfinite(info[i * p + i])))
             return fail_fit(model, CXM_FIT_NOT_DEFINITE, &result, theta,
                             "the covariance of the estimates is not positive definite");
     double log_se = 0.0;
@@ -1215,14 +1249,104 @@ int cxm__fit_run(cxm_model *model, cxm__evaluator *ev, const cxm_fit_options *op
     return CXM_OK;
 }
 
+/* The kind's fixed parameter (BG/CNBD-k's k), or nparams when it has none. */
+static size_t fixed_index(const cxm__kind *kind)
+{
+    size_t i = 0;
+    while (i < kind->nparams && kind->scales[i] != CXM__SCALE_FIXED)
+        i++;
+    return i;
+}
+
+int cxm_model_set_regularity(cxm_model *model, unsigned k)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status != CXM_OK)
+        return status;
+    if (fixed_index(model->kind) == model->kind->nparams)
+        return cxm__fail(CXM_EUNSUPPORTED, "the %s model has no regularity k (BG/CNBD-k and "
+                         "MBG/CNBD-k have)", model->kind->title);
+    if (k > CXM_MAX_REGULARITY)
+        return cxm__fail(CXM_EINVAL, "regularity k = %u must be 0 (chosen by likelihood) or "
+                         "from 1 to %d", k, CXM_MAX_REGULARITY);
+    model->regularity = k;
+    return CXM_OK;
+}
+
+/* One fit on prepared data; fixed > 0 replaces the fixed parameter's value. */
+static int fit_prepared(cxm_model *model, const cxm__data *data, unsigned threads,
+                        const cxm_fit_options *opt, double fixed)
+{
+    const cxm__kind *kind = model->kind;
+    double theta[CXM__MAX_PARAMS];
+    int status = CXM_OK;
+    if (opt->flags & CXM_FIT_WARM_START)
+        memcpy(theta, model->params, kind->nparams * sizeof *theta);
+    else
+        kind->default_start(data, theta);
+    if (fixed > 0.0)
+        theta[fixed_index(kind)] = fixed;
+    if (!(opt->flags & CXM_FIT_WARM_START))
+        status = refine_start(kind, data, threads, opt->penalty, theta);
+    cxm__evaluator ev;
+    if (status == CXM_OK)
+        status = cxm__evaluator_init(&ev, kind, data, threads);
+    if (status == CXM_OK) {
+        status = cxm__fit_run(model, &ev, opt, theta);
+        cxm__evaluator_free(&ev);
+    }
+    return status;
+}
+
+/* The regularities a fit that chooses k tries, as BTYDplus's grid. */
+#define REGULARITY_SEARCH 12
+
+/* k chosen by likelihood (cxm_model_set_regularity()): a fit per k, stopping
+ * once the likelihood has fallen twice in a row; the best fit is kept. A k
+ * whose fit fails is passed over. */
+static int fit_regularity(cxm_model *model, const cxm__data *data, unsigned threads,
+                          const cxm_fit_options *opt)
+{
+    cxm_model before = *model, best;
+    double ll[REGULARITY_SEARCH + 1];
+    int have = 0, status = CXM_OK, tried = 0;
+    for (int k = 1; k <= REGULARITY_SEARCH; k++) {
+        cxm_model trial = before;
+        trial.report = model->report; /* the last failure, if all fail */
+        status = fit_prepared(&trial, data, threads, opt, (double)k);
+        *model = trial;
+        tried = k;
+        if (status == CXM_ENOMEM)
+            break;
+        if (status != CXM_OK) {
+            ll[k] = -INFINITY;
+            continue;
+        }
+        ll[k] = trial.log_likelihood;
+        if (!have || ll[k] > best.log_likelihood)
+            best = trial;
+        have = 1;
+        if (k > 2 && ll[k] < ll[k - 1] && ll[k - 1] < ll[k - 2])
+            break;
+    }
+    if (!have || status == CXM_ENOMEM)
+        return status;
+    cxm_error_clear();
+    *model = best;
+    size_t used = strlen(model->message);
+    snprintf(model->message + used, sizeof model->message - used,
+             "; k = %.0f chosen by likelihood among 1 to %d", model->params[fixed_index(model->kind)],
+             tried);
+    memcpy(model->fitted_message, model->message, sizeof model->message);
+    return CXM_OK;
+}
+
 int cxm__fit(cxm_model *model, size_t n, const double *const *column, const double *weights,
              const cxm_fit_options *options)
 {
     cxm_fit_options opt;
     cxm__prepared prep;
     const cxm__kind *kind = model->kind;
-    size_t p = kind->nparams;
-    double theta[CXM__MAX_PARAMS];
     int status = cxm__read_fit_options(&opt, options);
     if (status != CXM_OK)
         return status;
@@ -1233,18 +1357,12 @@ int cxm__fit(cxm_model *model, size_t n, const double *const *column, const doub
     if (status != CXM_OK)
         return status;
     unsigned threads = cxm__thread_count(opt.threads, prep.data.n, 32768);
-
-    if (opt.flags & CXM_FIT_WARM_START)
-        memcpy(theta, model->params, p * sizeof *theta);
+    if (fixed_index(kind) == kind->nparams)
+        status = fit_prepared(model, &prep.data, threads, &opt, 0.0);
+    else if (model->regularity > 0)
+        status = fit_prepared(model, &prep.data, threads, &opt, (double)model->regularity);
     else
-        status = cxm__fit_start(kind, &prep.data, threads, opt.penalty, theta);
-    cxm__evaluator ev;
-    if (status == CXM_OK)
-        status = cxm__evaluator_init(&ev, kind, &prep.data, threads);
-    if (status == CXM_OK) {
-        status = cxm__fit_run(model, &ev, &opt, theta);
-        cxm__evaluator_free(&ev);
-    }
+        status = fit_regularity(model, &prep.data, threads, &opt);
     cxm__prepared_free(&prep);
     return status;
 }

@@ -19,6 +19,7 @@ cxm_param_scale cxm_model_param_scale(const cxm_model *model, size_t index)
     switch (model->kind->scales[index]) {
     case CXM__SCALE_LOG: return CXM_SCALE_LOG;
     case CXM__SCALE_LOGIT: return CXM_SCALE_LOGIT;
+    case CXM__SCALE_FIXED: return CXM_SCALE_FIXED;
     default: return CXM_SCALE_LINEAR;
     }
 }
@@ -256,9 +257,11 @@ int cxm_model_set_fit(cxm_model *model, const double *params, size_t n,
         return cxm__fail_prefix("the report's ");
     for (size_t i = 0; i < p; i++) {
         double v = covariance[i * p + i];
-        if (!(v > 0.0) || !isfinite(v))
-            return cxm__fail(CXM_EINVAL, "the variance of %s, %g, must be a finite number > 0",
-                             kind->param_names[i], v);
+        if (kind->scales[i] == CXM__SCALE_FIXED ? v != 0.0 : !(v > 0.0) || !isfinite(v))
+            return cxm__fail(CXM_EINVAL, "the variance of %s, %g, must be %s",
+                             kind->param_names[i], v,
+                             kind->scales[i] == CXM__SCALE_FIXED ? "0 (fixed by a fit)"
+                                                                : "a finite number > 0");
         for (size_t j = 0; j < i; j++) {
             double a = covariance[i * p + j], b = covariance[j * p + i];
             if (!isfinite(a) || !isfinite(b) || fabs(a - b) > 1e-8 * (fabs(a) + fabs(b)))

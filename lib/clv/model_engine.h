@@ -18,6 +18,7 @@ struct cxm_model {
                                         its likelihood is the covariate fit's */
     int state;                       /* cxm_model_state */
     unsigned threads;                /* for predictions; 0 = automatic */
+    unsigned regularity;             /* BG/CNBD-k's k for fits; 0: chosen by likelihood */
     double params[CXM__MAX_PARAMS];
     /* Fit results (state FITTED). */
     double log_likelihood;

@@ -49,7 +49,10 @@ enum {
 typedef enum cxm__scale {
     CXM__SCALE_LOG = 0,   /* positive: optimised as ln θ */
     CXM__SCALE_LOGIT = 1, /* in (0, 1): optimised as ln(θ/(1−θ)) */
-    CXM__SCALE_LINEAR = 2 /* any real */
+    CXM__SCALE_LINEAR = 2, /* any real */
+    CXM__SCALE_FIXED = 3   /* a whole number >= 1 held fixed by a fit (BG/CNBD-k's k): the
+                              optimiser's coordinate is ln θ with zero derivatives, its
+                              variance 0 */
 } cxm__scale;
 
 /* Rows of a fit. Columns are the kind's, in its order. When the kind has a
@@ -175,6 +178,8 @@ extern const cxm__kind cxm__kind_gamma_gamma;
 extern const cxm__kind cxm__kind_sbg;
 extern const cxm__kind cxm__kind_bgbb;
 extern const cxm__kind cxm__kind_pareto_nbd;
+extern const cxm__kind cxm__kind_bgcnbd;
+extern const cxm__kind cxm__kind_mbgcnbd;
 
 /* Shared checks for (x, t_x, T) rows: x a whole number >= 0, 0 <= t_x <= T,
  * t_x = 0 when x = 0, all finite. Element i appears in the message. */

@@ -175,6 +175,11 @@ static int interval_chunk(const interval_task *task, size_t offset, size_t m, do
     memcpy(estimate, lower + offset, m * sizeof *estimate);
     int status = CXM_OK;
     for (size_t j = 0; status == CXM_OK && j < p; j++) {
+        if (task->model->kind->scales[j] == CXM__SCALE_FIXED) { /* variance 0 */
+            for (size_t i = 0; i < m; i++)
+                grad[i * p + j] = 0.0;
+            continue;
+        }
         status = predict_shifted(task, j, INTERVAL_STEP, offset, m, plus);
         if (status == CXM_OK)
             status = predict_shifted(task, j, -INTERVAL_STEP, offset, m, minus);

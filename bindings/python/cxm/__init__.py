@@ -24,6 +24,8 @@ from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_da
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
                    likelihood_ratio_test, load_model)
 from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
+from .regular import (BGCNBDFitter, MBGCNBDFitter, estimate_regularity,
+                      litt_from_transaction_data)
 from . import sim
 from .sim import simulate
 from . import plotting
@@ -49,5 +51,6 @@ __all__ = [
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
     "likelihood_ratio_test",
     "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
+    "BGCNBDFitter", "MBGCNBDFitter", "estimate_regularity", "litt_from_transaction_data",
     "sim", "simulate", "plotting", "generate_data", "utils", "datasets",
 ]

@@ -533,8 +533,8 @@ class _Fitter:
 class _PurchaseFitter(_Fitter):
     """BG/NBD and MBG/NBD: the (frequency, recency, T) models."""
 
-    _names = ("r", "alpha", "a", "b")
-    _public_names = ("r", "alpha", "a", "b")
+    _names: ClassVar[Tuple[str, ...]] = ("r", "alpha", "a", "b")
+    _public_names: ClassVar[Tuple[str, ...]] = ("r", "alpha", "a", "b")
 
     def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
             weights: Optional[ArrayLike] = None, initial_params: Optional[ArrayLike] = None,
