@@ -60,12 +60,13 @@ typedef enum cxm_model_kind {
     CXM_MODEL_MBGNBD = 2,
     /** Gamma-Gamma spend (Fader & Hardie 2013): p, q, gamma; data x, mean spend. */
     CXM_MODEL_GAMMA_GAMMA = 3,
-    /** Pareto/NBD: r, alpha, s, beta; data x, t_x, T (not implemented yet). */
+    /** Pareto/NBD (Schmittlein, Morrison & Colombo 1987): r, alpha, s, beta; data x, t_x, T. */
     CXM_MODEL_PARETO_NBD = 4,
     /** BG/BB, discrete time: alpha, beta, gamma, delta; data x, t_x, n. Its likelihood and
         P(X(n) = x) sum one term per opportunity: n is at most 10^6 (#CXM_EDOMAIN beyond). */
     CXM_MODEL_BGBB = 5,
-    /** Shifted-beta-geometric, contractual: alpha, beta (not implemented yet). */
+    /** Shifted-beta-geometric, contractual (Fader & Hardie 2007): alpha, beta; fitted on
+        survivor counts or tenures (cxm/subscription.h). */
     CXM_MODEL_SBG = 6,
     /** BG/CNBD-k (Platzer & Reutterer 2016): BG/NBD with Erlang-k inter-purchase times.
         Parameters r, alpha, a, b, k (k a whole number, fixed during a fit: see
