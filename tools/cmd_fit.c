@@ -19,6 +19,7 @@ typedef struct fit_args {
     cxm_fit_options fit;
     const char *output, *kind, *path;
     const char *covariates[3]; /* --purchase-, --dropout-, --shared-covariates LISTs, or NULL */
+    size_t regularity;         /* --regularity K for bgcnbd, mbgcnbd; 0: chosen by the fit */
     bool json;
 } fit_args;
 
@@ -60,6 +61,11 @@ const cli_command cli_command_fit = {
     "                          processes (CLVTools' names.cov.constr)\n"
     "  --purchase-penalty L    extra L2 penalty on the purchase effects\n"
     "  --dropout-penalty L     extra L2 penalty on the dropout effects\n"
+    "\n"
+    "Regular buyers: bgcnbd and mbgcnbd (BG/CNBD-k, MBG/CNBD-k, Platzer &\n"
+    "Reutterer 2016; docs/models.md section 1.12) also read the column litt and\n"
+    "choose the regularity k by likelihood.\n"
+    "  --regularity K          fix k instead (1 is BG/NBD or MBG/NBD)\n"
     "\n" MODEL_CLI_USAGE
     "\n"
     "Example: cxm fit bgnbd cdnow_customers_summary.csv -o bgnbd.json\n"
@@ -69,7 +75,7 @@ const cli_command cli_command_fit = {
 };
 
 enum { O_OUTPUT = 'o', O_JSON = 2000, O_PENALTY, O_MAXIT, O_TOL, O_THREADS, O_PCOV, O_DCOV,
-       O_SCOV, O_PPEN, O_DPEN };
+       O_SCOV, O_PPEN, O_DPEN, O_REGULARITY };
 
 static int print_table(cxm_model *model)
 {
@@ -181,6 +187,7 @@ static int parse_fit(void *args, int argc, char **argv)
         { "shared-covariates", required_argument, NULL, O_SCOV },
         { "purchase-penalty", required_argument, NULL, O_PPEN },
         { "dropout-penalty", required_argument, NULL, O_DPEN },
+        { "regularity", required_argument, NULL, O_REGULARITY },
         MODEL_CLI_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -235,6 +242,10 @@ static int parse_fit(void *args, int argc, char **argv)
             if (!cli_parse_double("fit", "dropout-penalty", optarg, &a->fit.dropout_penalty))
                 return CLI_EXIT_USAGE;
             break;
+        case O_REGULARITY:
+            if (!cli_parse_size("fit", "regularity", optarg, &a->regularity))
+                return CLI_EXIT_USAGE;
+            break;
         case ':':
             return cli_usage_error("fit", "%s needs a value", argv[optind - 1]);
         default:
@@ -253,6 +264,36 @@ static int parse_fit(void *args, int argc, char **argv)
     return code;
 }
 
+static bool regular(const cxm_model *model)
+{
+    cxm_model_kind kind = cxm_model_get_kind(model);
+    return kind == CXM_MODEL_BGCNBD || kind == CXM_MODEL_MBGCNBD;
+}
+
+/* BG/CNBD-k and MBG/CNBD-k: x, t_x, T and litt, column after column, with
+ * k fixed by --regularity or chosen by the fit. */
+static int fit_regular(cxm_model *model, const cxm_table *table, const fit_args *a, size_t n,
+                       double *const *col)
+{
+    double *litt = NULL;
+    int status = a->regularity ? cxm_model_set_regularity(model, (unsigned)a->regularity)
+                               : CXM_OK;
+    if (status == CXM_OK)
+        status = table_numbers(table, a->columns.litt, &litt);
+    double *columns = status == CXM_OK ? malloc((n ? n : 1) * 4 * sizeof *columns) : NULL;
+    if (status == CXM_OK && columns == NULL)
+        status = CXM_ENOMEM;
+    if (status == CXM_OK) {
+        for (size_t c = 0; c < 3; c++)
+            memcpy(columns + c * n, col[c], n * sizeof *columns);
+        memcpy(columns + 3 * n, litt, n * sizeof *columns);
+        status = cxm_model_fit_columns(model, n, columns, col[3], &a->fit);
+    }
+    free(columns);
+    free(litt);
+    return status;
+}
+
 /* BG/NBD, MBG/NBD, Pareto/NBD (with their covariates) and Gamma-Gamma from
  * the summary's columns into *table. *read_failed tells whether the failure
  * was the reader's (its messages name the file). */
@@ -265,11 +306,13 @@ static int fit_table(cxm_model *model, cxm_table **table, const fit_args *a,
     int code = covariate_columns_parse(&cov, "fit", a->covariates);
     if (code != CLI_EXIT_OK)
         return -1000; /* reported (the lists were checked by parse_fit: out of memory) */
-    const char *specs[4 + 2 * KEPT_MAX] = { columns->frequency,
+    const char *specs[5 + 2 * KEPT_MAX] = { columns->frequency,
                                             spend ? columns->monetary : columns->recency,
                                             spend ? columns->weights : columns->T,
                                             spend ? NULL : columns->weights };
     size_t ncol = spend ? 3 : 4, nspecs = ncol;
+    if (regular(model))
+        specs[nspecs++] = columns->litt;
     covariate_columns_specs(&cov, specs, &nspecs);
     int status = cxm_table_read_csv(table, a->path, columns->id, nspecs, specs, csv);
     *read_failed = status != CXM_OK;
@@ -292,6 +335,8 @@ static int fit_table(cxm_model *model, cxm_table **table, const fit_args *a,
                                           &a->fit);
     else if (status == CXM_OK && spend)
         status = cxm_model_fit_spend(model, n, col[0], col[1], col[2], &a->fit);
+    else if (status == CXM_OK && regular(model))
+        status = fit_regular(model, *table, a, n, col);
     else if (status == CXM_OK)
         status = cxm_model_fit(model, n, col[0], col[1], col[2], col[3], &a->fit);
     for (size_t k = 0; k < 4; k++)

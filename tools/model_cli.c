@@ -18,6 +18,7 @@ void summary_columns_init(summary_columns *c)
     c->monetary = "monetary_value|zbar|mean_spend|m";
     c->weights = "?weight|weights";
     c->id = "?customer_id|customer|ID|id|Id";
+    c->litt = "litt";
 }
 
 int summary_option(const char *command, int option, const char *arg, summary_columns *c,
@@ -30,6 +31,7 @@ int summary_option(const char *command, int option, const char *arg, summary_col
     case MODEL_CLI_MONETARY: c->monetary = arg; return 1;
     case MODEL_CLI_WEIGHTS: c->weights = arg; return 1;
     case MODEL_CLI_ID: c->id = arg; return 1;
+    case MODEL_CLI_LITT: c->litt = arg; return 1;
     case MODEL_CLI_NO_HEADER: csv->header = 0; return 1;
     case MODEL_CLI_SKIP: csv->skip_bad_rows = 1; return 1;
     case MODEL_CLI_DELIMITER:

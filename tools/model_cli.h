@@ -12,6 +12,7 @@
  * papers' names ("frequency|x", ...). */
 typedef struct summary_columns {
     const char *frequency, *recency, *T, *monetary, *weights, *id;
+    const char *litt; /* BG/CNBD-k, MBG/CNBD-k: the sum of the logs of inter-purchase times */
 } summary_columns;
 
 void summary_columns_init(summary_columns *columns);
@@ -22,7 +23,7 @@ void summary_columns_init(summary_columns *columns);
 enum {
     MODEL_CLI_FREQUENCY = 1000, MODEL_CLI_RECENCY, MODEL_CLI_T, MODEL_CLI_MONETARY,
     MODEL_CLI_WEIGHTS, MODEL_CLI_ID, MODEL_CLI_DELIMITER, MODEL_CLI_NO_HEADER,
-    MODEL_CLI_SKIP
+    MODEL_CLI_SKIP, MODEL_CLI_LITT
 };
 #define MODEL_CLI_LONG_OPTIONS                                                                \
     { "frequency", required_argument, NULL, MODEL_CLI_FREQUENCY },                          \
@@ -33,7 +34,8 @@ enum {
     { "id", required_argument, NULL, MODEL_CLI_ID },                                        \
     { "delimiter", required_argument, NULL, MODEL_CLI_DELIMITER },                          \
     { "no-header", no_argument, NULL, MODEL_CLI_NO_HEADER },                                \
-    { "skip-bad-rows", no_argument, NULL, MODEL_CLI_SKIP }
+    { "skip-bad-rows", no_argument, NULL, MODEL_CLI_SKIP },                                 \
+    { "litt", required_argument, NULL, MODEL_CLI_LITT }
 #define MODEL_CLI_USAGE                                                                       \
     "The summary file (CSV, e.g. from cxm rfm; columns by header name or\n"                  \
     "1-based number, alternatives separated by '|'):\n"                                      \
@@ -44,6 +46,8 @@ enum {
     "  --monetary COL          mean repeat value (default\n"                                 \
     "                          monetary_value|zbar|mean_spend|m)\n"                          \
     "  --weights COL           customers per row (default: weight|weights if present)\n"    \
+    "  --litt COL              bgcnbd, mbgcnbd: the sum of the logs of each customer's\n"    \
+    "                          inter-purchase times (default litt)\n"                         \
     "  --id COL                customer id column (default customer_id|customer|ID|id\n"    \
     "                          if present)\n"                                                \
     "  --delimiter C           field separator: one character, 'tab', 'space'\n"             \
