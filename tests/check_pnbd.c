@@ -521,6 +521,35 @@ START_TEST(out_of_memory_is_clean)
 }
 END_TEST
 
+/* The correlated Pareto/NBD (docs/models.md §1.6.1): omega = 0 is the
+ * Pareto/NBD to the last bit; the rates' correlation is the closed form. */
+START_TEST(correlated_rates)
+{
+    load_cdnow();
+    const double p[5] = { 0.553, 10.578, 0.606, 11.669, 0.0 };
+    cxm_model *cor = NULL, *plain = given(p);
+    ck_assert_cxm_ok(cxm_model_create(&cor, CXM_MODEL_PARETO_NBD_COR));
+    ck_assert_cxm_ok(cxm_model_set_params(cor, p, 5));
+    double cols[3 * CDNOW_N], a, b;
+    for (size_t i = 0; i < CDNOW_N; i++)
+        cols[i] = cd_x[i], cols[CDNOW_N + i] = cd_tx[i], cols[2 * CDNOW_N + i] = cd_T[i];
+    ck_assert_cxm_ok(cxm_model_log_likelihood_of(&a, cor, CDNOW_N, cols, NULL));
+    ck_assert_cxm_ok(cxm_model_log_likelihood_of(&b, plain, CDNOW_N, cols, NULL));
+    ck_assert(a == b);
+    /* omega·L1·L2·√(rs)/((α+1)(β+1)) with r = s = 1/2, α = β = 1, omega = 2: 1/8. */
+    const double q[5] = { 0.5, 1.0, 0.5, 1.0, 2.0 };
+    ck_assert_cxm_ok(cxm_model_set_params(cor, q, 5));
+    double rho;
+    ck_assert_cxm_ok(cxm_model_rate_correlation(&rho, cor));
+    ck_assert(fabs(rho - 0.125) <= 1e-15);
+    ck_assert_int_eq(cxm_model_rate_correlation(&rho, plain), CXM_EUNSUPPORTED);
+    const double bad[5] = { 0.5, 1.0, 0.5, 1.0, 50.0 };
+    ck_assert_cxm_fails(cxm_model_set_params(cor, bad, 5), CXM_EINVAL, "omega");
+    cxm_model_free(cor);
+    cxm_model_free(plain);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pnbd");
@@ -540,6 +569,7 @@ int main(void)
         { "unidentified", unidentified_data_fail_fast },
         { "corners", parameter_corners },
         { "oom", out_of_memory_is_clean },
+        { "correlated", correlated_rates },
     };
     for (size_t i = 0; i < COUNT(tests); i++) {
         TCase *tc = tcase_create(tests[i].name);

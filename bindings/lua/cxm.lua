@@ -659,6 +659,8 @@ function Model:standard_errors()
 end
 
 function Model:log_likelihood() return core.model_log_likelihood(self.handle) end
+--- The correlation of the purchase and dropout rates of a "pnbd-cor" model.
+function Model:rate_correlation() return core.model_rate_correlation(self.handle) end
 --- Likelihood-ratio test of this fit within a fuller one (e.g. with covariates):
 -- statistic, degrees of freedom, p value.
 function Model:likelihood_ratio(full)

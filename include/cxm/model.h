@@ -78,8 +78,22 @@ typedef enum cxm_model_kind {
     CXM_MODEL_BGCNBD = 7,
     /** MBG/CNBD-k (Platzer & Reutterer 2016): MBG/NBD with Erlang-k inter-purchase
         times; as #CXM_MODEL_BGCNBD otherwise. k = 1 is MBG/NBD. */
-    CXM_MODEL_MBGCNBD = 8
+    CXM_MODEL_MBGCNBD = 8,
+    /** Pareto/NBD with correlated purchase and dropout rates (the Sarmanov family, as
+        CLVTools' use.cor; docs/models.md §1.6.1): r, alpha, s, beta, omega; data x, t_x, T.
+        omega = 0 is the Pareto/NBD; the correlation of the two rates is
+        omega·L1·L2·√(rs)/((alpha+1)(beta+1)) with L1 = (alpha/(alpha+1))^r and
+        L2 = (beta/(beta+1))^s (cxm_model_rate_correlation()). Predictions: P(alive),
+        E[X(t)], E[Y(t) | x, t_x, T], DERT, lifetime value, simulation. */
+    CXM_MODEL_PARETO_NBD_COR = 9
 } cxm_model_kind;
+
+/**
+ * The correlation of the purchase and the dropout rate of a Pareto/NBD with
+ * correlation (#CXM_MODEL_PARETO_NBD_COR) at its parameters, in @p out.
+ * #CXM_EUNSUPPORTED for other kinds.
+ */
+CXM_API int cxm_model_rate_correlation(double *out, const cxm_model *model);
 
 /** The largest regularity k of BG/CNBD-k and MBG/CNBD-k. */
 #define CXM_MAX_REGULARITY 100

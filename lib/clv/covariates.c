@@ -174,7 +174,7 @@ int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
 {
     int status = cxm__check_pointer(model, "model");
     const cxm__kind *base = model ? (model->cov ? model->cov->base : model->kind) : NULL;
-    if (status == CXM_OK && !supports_covariates(base))
+    if (status == CXM_OK && purchase_n + dropout_n > 0 && !supports_covariates(base))
         status = cxm__fail(CXM_EUNSUPPORTED, "the %s model takes no covariates", base->title);
     if (status == CXM_OK && base->nparams + purchase_n + dropout_n > CXM__MAX_PARAMS)
         status = cxm__fail(CXM_EINVAL,

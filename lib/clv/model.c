@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clv/model_engine.h"
+#include "clv/pareto_internal.h"
 #include "core/hash.h"
 #include "core/internal.h"
 #include "numeric/incomplete.h"
@@ -24,7 +25,7 @@
 static const cxm__kind *const kinds[] = {
     &cxm__kind_bgnbd,      &cxm__kind_mbgnbd, &cxm__kind_gamma_gamma,
     &cxm__kind_pareto_nbd, &cxm__kind_bgbb,   &cxm__kind_sbg,
-    &cxm__kind_bgcnbd,     &cxm__kind_mbgcnbd,
+    &cxm__kind_bgcnbd,     &cxm__kind_mbgcnbd, &cxm__kind_pareto_nbd_cor,
 };
 enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
 
@@ -1490,6 +1491,17 @@ static int require_criterion(const cxm_model *model)
     return status;
 }
 
+int cxm_model_rate_correlation(double *out, const cxm_model *model)
+{
+    int status = require_params(model);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK && model->kind->kind != CXM_MODEL_PARETO_NBD_COR)
+        status = cxm__fail(CXM_EUNSUPPORTED, "the %s model has no rate correlation",
+                           model->kind->title);
+    return status == CXM_OK ? cxm__pnbd_cor_correlation(model->params, out) : status;
+}
+
 int cxm_model_aic(double *out, const cxm_model *model)
 {
     int status = require_criterion(model);
@@ -1566,7 +1578,11 @@ int cxm_model_likelihood_ratio(double *statistic, double *df, double *p_value,
         return cxm__fail(CXM_EINVAL,
                          "a penalised fit's objective is not its likelihood: compare fits "
                          "without a penalty");
-    if (restricted->kind->kind != full->kind->kind || p0 >= p1)
+    /* The Pareto/NBD is its correlated extension at omega = 0. */
+    int same = restricted->kind->kind == full->kind->kind ||
+               (restricted->kind->kind == CXM_MODEL_PARETO_NBD &&
+                full->kind->kind == CXM_MODEL_PARETO_NBD_COR && restricted->cov == NULL);
+    if (!same || p0 >= p1)
         return cxm__fail(CXM_EINVAL,
                          "the models are not nested: a %s model with %zu parameters within a %s "
                          "model with %zu",

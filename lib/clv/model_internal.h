@@ -178,6 +178,7 @@ extern const cxm__kind cxm__kind_gamma_gamma;
 extern const cxm__kind cxm__kind_sbg;
 extern const cxm__kind cxm__kind_bgbb;
 extern const cxm__kind cxm__kind_pareto_nbd;
+extern const cxm__kind cxm__kind_pareto_nbd_cor;
 extern const cxm__kind cxm__kind_bgcnbd;
 extern const cxm__kind cxm__kind_mbgcnbd;
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "clv/model_internal.h"
+#include "clv/pareto_internal.h"
 #include "core/hash.h"
 #include "core/internal.h"
 #include "numeric/expint.h"
@@ -941,6 +942,28 @@ static void loglik(const double *params, const cxm__data *data, const double *ta
     }
 }
 
+/* ------------------------------------------------------------------ for pareto_cor.c */
+
+size_t cxm__pnbd_table_width(void)
+{
+    return TAB_WIDTH;
+}
+
+void cxm__pnbd_fill_table(const double *params, const double *xs, size_t ngroups, double *table)
+{
+    fill_table(params, xs, ngroups, table);
+}
+
+int cxm__pnbd_row(const double *params, double x, double t_x, double T, const double *tab,
+                  int order, double *acc)
+{
+    jval u;
+    int status = log_u(params, x, t_x, T, tab, order, &u, NULL);
+    if (status == CXM_OK)
+        add_row(params, x, tab, log(params[PALPHA]), 1.0, order, &u, acc);
+    return status;
+}
+
 /* ------------------------------------------------------------------ predictions */
 
 static double p_alive_one(const double *params, double x, double t_x, double T, int *status)
@@ -1137,6 +1160,12 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
 {
     double lambda = cxm__rng_gamma(rng, params[PR], params[PALPHA]);
     double mu = cxm__rng_gamma(rng, params[PS], params[PBETA]);
+    return cxm__pnbd_simulate_given(lambda, mu, rng, T, x, t_x, times, capacity, latent);
+}
+
+int cxm__pnbd_simulate_given(double lambda, double mu, cxm_rng *rng, double T, double *x,
+                             double *t_x, double *times, size_t capacity, double *latent)
+{
     double death = mu > 0.0 ? cxm__rng_exponential(rng, mu) : INFINITY;
     double span = death < T ? death : T;
     if (lambda * span > CXM__SIM_MAX_MEAN)

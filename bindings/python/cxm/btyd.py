@@ -234,6 +234,10 @@ class _Fitter:
             fitted = f" fitted with {self._report()['observations']:.0f} subjects,"
         return f"<cxm.{cls}:{fitted} {params}>"
 
+    def _adopt(self, model: Any) -> None:
+        """Use a model read from a file (load_model)."""
+        self._model = model
+
     def _values(self) -> FloatArray:
         dst = np.empty(core.model_param_count(self._model))
         core.model_params(dst, self._model)
@@ -561,6 +565,7 @@ class _PurchaseFitter(_Fitter):
         (``shared.<column>``; CLVTools' names.cov.constr).
         """
         max_iterations, verbose = self._fit_keywords(kwargs, max_iterations, verbose)
+        self._before_fit()
         x, t_x, big_t = _columns((frequency, "frequency"), (recency, "recency"), (T, "T"))
         w = _weights(weights, x.size)
         purchase_names, zp = _covariates(purchase_covariates, "purchase_covariates", x.size)
@@ -598,6 +603,9 @@ class _PurchaseFitter(_Fitter):
             for j, name in enumerate(names):
                 self.data[prefix + name] = matrix[:, j]
         return self._after_fit(verbose)
+
+    def _before_fit(self) -> None:
+        """A subclass's last word on the model before a fit (ParetoNBDFitter's use_cor)."""
 
     def customer_model(self, purchase_covariates: Any = None,
                        dropout_covariates: Any = None) -> Self:
@@ -1100,7 +1108,7 @@ def load_model(path: PathLike) -> _Fitter:
         raise InvalidArgumentError(f"{path}: no Python class for the "
                                    f"{core.model_kind_name(kind)} model yet")
     fitter = _FITTERS[kind]()
-    fitter._model = model
+    fitter._adopt(model)
     if data is not None:
         fitter.data = data
     return fitter

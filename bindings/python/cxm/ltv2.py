@@ -64,6 +64,11 @@ class ParetoNBDFitter(_PurchaseFitter):
     exponential with rate mu ~ Gamma(s, beta). Fit with ``fit(frequency, recency, T)``;
     CDNOW gives r=0.553, alpha=10.578, s=0.606, beta=11.669 and a log-likelihood of
     -9595.0. Heavy buyers (x=221, t_x=103.4, T=103.6) get a finite P(alive).
+
+    ``use_cor=True`` (CLVTools' name) lets the purchase and the dropout rate be
+    correlated through the Sarmanov family (docs/models.md section 1.6.1): a fifth
+    parameter ``omega`` (0 is the Pareto/NBD) and ``correlation_``, the correlation of
+    lambda and mu it implies. Predictions combine four Pareto/NBD predictions.
     """
 
     _kind = core.MODEL_PARETO_NBD
@@ -72,6 +77,28 @@ class ParetoNBDFitter(_PurchaseFitter):
     # lifetimes' repeated fits from random starts and its scipy method: Newton's method
     # from libcxm's start has one answer, so both are accepted (checked) and unused.
     _ignored_fit_keywords = ("iterative_fitting", "fit_method")
+
+    def __init__(self, penalizer_coef: float = 0.0, use_cor: bool = False) -> None:
+        super().__init__(penalizer_coef)
+        self.use_cor = bool(use_cor)
+        if self.use_cor:
+            self._model = core.model_create(core.MODEL_PARETO_NBD_COR)
+
+    def _adopt(self, model: Any) -> None:
+        super()._adopt(model)
+        self.use_cor = core.model_get_kind(model) == core.MODEL_PARETO_NBD_COR
+
+    def _before_fit(self) -> None:
+        """use_cor (also when set by set_params) chooses the model fitted."""
+        kind = core.MODEL_PARETO_NBD_COR if self.use_cor else core.MODEL_PARETO_NBD
+        if core.model_get_kind(self._model) != kind:
+            self._model = core.model_create(kind)
+
+    @property
+    def correlation_(self) -> float:
+        """The correlation of the purchase rate and the dropout rate (use_cor=True)."""
+        self._require_params()
+        return float(core.model_rate_correlation(self._model))
 
 
 class BetaGeoBetaBinomFitter(_Fitter):
@@ -343,5 +370,6 @@ class ShiftedBetaGeometric(_Fitter):
 
 
 btyd._FITTERS.update({core.MODEL_PARETO_NBD: ParetoNBDFitter,
+                      core.MODEL_PARETO_NBD_COR: ParetoNBDFitter,
                       core.MODEL_BGBB: BetaGeoBetaBinomFitter,
                       core.MODEL_SBG: ShiftedBetaGeometric})
