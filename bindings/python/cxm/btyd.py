@@ -338,31 +338,33 @@ class _Fitter:
         return self
 
     def _set_model_params(self, values: Sequence[Any], named: Dict[str, Any]) -> None:
-        """The model's parameters, by position (a sequence) or by name (a dict)."""
+        """The model's parameters, by position (a sequence) or by name (a dict): the kind's
+        own, then those the model adds (Pareto/NBD's omega, covariate effects)."""
         if values and named:
             raise InvalidArgumentError("give the parameters by position or by name, not both")
+        public = list(self._param_names())
+        internal = list(self._names) + public[len(self._names):]
         if named:
-            lookup = dict(zip(self._public_names, self._names))
-            unknown = [k for k in named if k not in lookup and k not in self._names]
+            unknown = [k for k in named if k not in public and k not in internal]
             if unknown:
                 raise InvalidArgumentError(
                     f"unknown parameter {unknown[0]!r}; {type(self).__name__} has "
-                    + ", ".join(self._public_names))
+                    + ", ".join(public))
             values = []
-            for public, name in zip(self._public_names, self._names):
-                if public in named:
-                    values.append(named[public])
+            for shown, name in zip(public, internal):
+                if shown in named:
+                    values.append(named[shown])
                 elif name in named:
                     values.append(named[name])
                 else:
-                    raise InvalidArgumentError(f"parameter {public!r} is missing")
+                    raise InvalidArgumentError(f"parameter {shown!r} is missing")
         if len(values) == 1 and np.ndim(values[0]) == 1:
             values = list(values[0])
-        if len(values) != len(self._names):
+        if len(values) != len(public):
             raise InvalidArgumentError(
                 f"params: {len(values)} values given where {type(self).__name__} has "
-                f"{len(self._names)} ({', '.join(self._public_names)})")
-        params = np.array([as_float(v, name) for v, name in zip(values, self._public_names)])
+                f"{len(public)} ({', '.join(public)})")
+        params = np.array([as_float(v, name) for v, name in zip(values, public)])
         core.model_set_params(self._model, params)
 
     @property
