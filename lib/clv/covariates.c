@@ -54,6 +54,18 @@ static int supports_covariates(const cxm__kind *kind)
     return kind->purchase_targets[0].sign != 0;
 }
 
+/* A model handle with covariates (cxm_model_set_covariates()). */
+static int require_covariates(const cxm_model *model)
+{
+    int status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && model->cov == NULL)
+        status = cxm__fail(CXM_EINVAL,
+                           "the %s model has no covariates: name them with "
+                           "cxm_model_set_covariates() first",
+                           model->kind->title);
+    return status;
+}
+
 /* Names of one set: present, not empty, distinct. */
 static int check_names(size_t n, const char *const *names, const char *set)
 {
@@ -195,12 +207,7 @@ int cxm_model_set_covariates(cxm_model *model, size_t purchase_n,
 
 int cxm_model_share_covariates(cxm_model *model, size_t n, const char *const *names)
 {
-    int status = cxm__check_pointer(model, "model");
-    if (status == CXM_OK && model->cov == NULL)
-        status = cxm__fail(CXM_EINVAL,
-                           "the %s model has no covariates: give them with "
-                           "cxm_model_set_covariates() first",
-                           model->kind->title);
+    int status = require_covariates(model);
     if (status == CXM_OK)
         status = check_names(n, names, "shared");
     if (status != CXM_OK)
@@ -290,6 +297,27 @@ static const char *covariate_name(const cxm__cov_spec *spec, size_t c)
     return spec->names[spec->index[set][set ? c - spec->purchase_n : c]];
 }
 
+/* Every covariate of n customers (rows of purchase_n and dropout_n values)
+ * a finite number; a failure names the covariate, and the customer when
+ * there are several. */
+static int check_covariate_values(const cxm__cov_spec *spec, size_t n, const double *purchase,
+                                  const double *dropout)
+{
+    size_t kp = spec->purchase_n, kd = spec->dropout_n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < kp + kd; c++) {
+            double v = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
+            if (isfinite(v))
+                continue;
+            if (n == 1)
+                return cxm__fail(CXM_EINVAL, "covariate %s is %g, not a finite number",
+                                 covariate_name(spec, c), v);
+            return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
+                                covariate_name(spec, c), v);
+        }
+    return CXM_OK;
+}
+
 /* ------------------------------------------------------------------ one customer's parameters */
 
 /* Customer parameters φ = θ with its targets scaled, and ∂φ/∂(θ, γ):
@@ -333,9 +361,7 @@ int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double
     if (status == CXM_OK)
         *out = NULL;
     if (status == CXM_OK)
-        status = cxm__check_pointer(model, "model");
-    if (status == CXM_OK && model->cov == NULL)
-        status = cxm__fail(CXM_EINVAL, "the %s model has no covariates", model->kind->title);
+        status = require_covariates(model);
     if (status == CXM_OK && model->state == CXM_MODEL_EMPTY)
         status = cxm__fail(CXM_ESTATE, "the %s model has no parameters: fit it or set them first",
                            model->kind->title);
@@ -347,12 +373,10 @@ int cxm_model_for_customer(cxm_model **out, const cxm_model *model, const double
         return status;
     if (spec->dropout_n > 0 && (status = cxm__check_pointer(dropout, "dropout")) != CXM_OK)
         return status;
-    for (size_t c = 0; c < spec->purchase_n + spec->dropout_n; c++) {
+    if ((status = check_covariate_values(spec, 1, purchase, dropout)) != CXM_OK)
+        return status;
+    for (size_t c = 0; c < spec->purchase_n + spec->dropout_n; c++)
         z[c] = c < spec->purchase_n ? purchase[c] : dropout[c - spec->purchase_n];
-        if (!isfinite(z[c]))
-            return cxm__fail(CXM_EINVAL, "covariate %s is %g, not a finite number",
-                             covariate_name(spec, c), z[c]);
-    }
     size_t pb = spec->base->nparams, P = spec->kind.nparams;
     double phi[CXM__MAX_PARAMS], jac[CXM__MAX_PARAMS * CXM__MAX_PARAMS];
     customer_params(spec, model->params, z, phi, jac);
@@ -620,13 +644,8 @@ static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *co
         status = cxm__check_rows(spec->base, n, column);
     if (status == CXM_OK)
         status = cxm__check_weights(n, weights);
-    for (size_t i = 0; status == CXM_OK && i < n; i++)
-        for (size_t c = 0; c < kp + kd; c++) {
-            double v = c < kp ? purchase[i * kp + c] : dropout[i * kd + c - kp];
-            if (!isfinite(v))
-                return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
-                                    covariate_name(spec, c), v);
-        }
+    if (status == CXM_OK)
+        status = check_covariate_values(spec, n, purchase, dropout);
     if (status == CXM_OK && n == 0)
         status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", spec->kind.title);
     return status;
@@ -784,12 +803,7 @@ int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const 
                              const double *weights, const cxm_fit_options *options)
 {
     cxm_fit_options opt;
-    int status = cxm__check_pointer(model, "model");
-    if (status == CXM_OK && model->cov == NULL)
-        status = cxm__fail(CXM_EINVAL,
-                           "the %s model has no covariates: name them with "
-                           "cxm_model_set_covariates() first (or fit with cxm_model_fit())",
-                           model->kind->title);
+    int status = require_covariates(model);
     if (status == CXM_OK && model->kind->ncolumns != 3)
         status = cxm__fail(CXM_EUNSUPPORTED, "the %s model is not a purchase model",
                            model->kind->title);
@@ -844,9 +858,7 @@ int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n, const cxm_
 {
     int status = cxm__check_pointer(groups, "groups");
     if (status == CXM_OK)
-        status = cxm__check_pointer(model, "model");
-    if (status == CXM_OK && model->cov == NULL)
-        status = cxm__fail(CXM_EINVAL, "the %s model has no covariates", model->kind->title);
+        status = require_covariates(model);
     if (status == CXM_OK)
         status = cxm__check_arrays(n, 1, dst, "dst");
     if (status == CXM_OK && model->cov->purchase_n > 0)
@@ -857,14 +869,8 @@ int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n, const cxm_
         status = cxm__fail(CXM_EINVAL, "%zu customers: at most %u can be grouped", n,
                            UINT32_MAX - 1);
     const cxm__cov_spec *spec = model ? model->cov : NULL;
-    for (size_t i = 0; status == CXM_OK && i < n; i++)
-        for (size_t c = 0; c < spec->purchase_n + spec->dropout_n; c++) {
-            double v = c < spec->purchase_n ? purchase[i * spec->purchase_n + c]
-                                            : dropout[i * spec->dropout_n + c - spec->purchase_n];
-            if (!isfinite(v))
-                return cxm__fail_at(CXM_EINVAL, i, "covariate %s is %g, not a finite number",
-                                    covariate_name(spec, c), v);
-        }
+    if (status == CXM_OK)
+        status = check_covariate_values(spec, n, purchase, dropout);
     if (status != CXM_OK)
         return status;
     cxm__cov_eval ce;
