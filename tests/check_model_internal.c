@@ -184,7 +184,7 @@ START_TEST(optimiser_newton_and_bfgs)
 {
     for (int newton = 0; newton <= 1; newton++) {
         double x[2] = { -1.2, 1.0 };
-        cxm__optim_options options = { 0, 1e-10, 0, 0, newton };
+        cxm__optim_options options = { 0, 1e-10, 0, 0, newton, 0 };
         options.max_iterations = 1000;
         cxm__optim_result result;
         ck_assert_int_eq(cxm__minimize(rosenbrock, NULL, x, 2, &options, &result), CXM_OK);
@@ -209,11 +209,19 @@ static int unbounded(void *context, const double *x, double *f, double *g, doubl
 START_TEST(optimiser_reports_divergence_and_the_cap)
 {
     double x = 0.0;
-    cxm__optim_options options = { 0, 1e-300, 0, 20.0, 1 };
+    cxm__optim_options options = { 0, 1e-300, 0, 20.0, 1, 0 };
     cxm__optim_result result;
     ck_assert_int_eq(cxm__minimize(unbounded, NULL, &x, 1, &options, &result), CXM_ECONVERGE);
     ck_assert_int_eq(result.reason, CXM__OPTIM_DIVERGED);
+    /* A variable the objective limits itself (Sarmanov's omega) is exempt from the bound. */
     x = 0.0;
+    options.unbounded = 1u;
+    options.max_iterations = 30;
+    ck_assert_int_eq(cxm__minimize(unbounded, NULL, &x, 1, &options, &result), CXM_ECONVERGE);
+    ck_assert_int_eq(result.reason, CXM__OPTIM_MAX_ITERATIONS);
+    ck_assert(x > 20.0);
+    x = 0.0;
+    options.unbounded = 0;
     options.bound = 0.0;
     options.max_iterations = 5;
     ck_assert_int_eq(cxm__minimize(unbounded, NULL, &x, 1, &options, &result), CXM_ECONVERGE);

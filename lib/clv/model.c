@@ -972,6 +972,7 @@ static int optimise_with(cxm__evaluator *ev, const double *penalty, unsigned max
     opt.gradient_tolerance = tolerance > 0 ? tolerance : (kind->has_hessian ? 1e-9 : 1e-7);
     opt.max_step = 3.0;
     opt.bound = DIVERGENCE_BOUND;
+    opt.unbounded = kind->unbounded;
     status = cxm__minimize(objective, &oc, phi, kind->nparams, &opt, result);
     double d1[CXM__MAX_PARAMS], d2[CXM__MAX_PARAMS];
     from_coordinates(kind, phi, theta, d1, d2);
@@ -1060,6 +1061,8 @@ static int fail_fit(cxm_model *model, int reason, const cxm__optim_result *resul
             e += (size_t)snprintf(edge + e, sizeof edge - e, "%s%s → %s", e ? ", " : "; heading for a boundary: ",
                                   kind->param_names[i], high ? "∞" : "0");
     }
+    if (kind->explain_stop && kind->explain_stop(theta, edge + 2, sizeof edge - 2))
+        memcpy(edge, "; ", 2);
     set_fit_message(model, "%s fit failed (%s) after %u iterations: %s; last parameters %s%s",
                     kind->title, reason_text(reason), result->iterations, detail, where, edge);
     return cxm__fail(CXM_ECONVERGE, "%s", model->message);

@@ -106,6 +106,8 @@ struct cxm__kind {
     size_t table_width;          /* doubles per group in the per-evaluation table */
     int has_hessian;             /* loglik supports order 2; otherwise the engine uses BFGS
                                     and finite differences of the gradient for the Hessian */
+    uint32_t unbounded;          /* bit i: parameter i, on the linear scale, may go beyond the
+                                    fit's divergence bound (check_params limits it instead) */
 
     /* Is row i valid? Fail with a message naming the row and column. */
     int (*check_row)(const double *values, size_t i);
@@ -113,6 +115,10 @@ struct cxm__kind {
     int (*skip_row)(const double *values);
     /* Are these parameters valid (beyond the scale's domain)? NULL: always. */
     int (*check_params)(const double *params);
+    /* Where a failed fit stopped, explained when the kind knows why (e.g. at
+     * the edge of its parameter space); writes text and returns 1, or 0.
+     * NULL: the engine's generic explanation. */
+    int (*explain_stop)(const double *params, char *text, size_t size);
     /* Starting values from the data (all rows kept, weights applied). */
     void (*default_start)(const cxm__data *data, double *params);
     /* Per-evaluation, per-group terms; NULL when table_width is 0. */

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clv/model_internal.h"
@@ -75,6 +76,32 @@ static int check_params(const double *p)
                          "the joint density of the two rates stays positive",
                          p[POMEGA], lo, hi);
     return CXM_OK;
+}
+
+static double rate_correlation(const double *p)
+{
+    double c = exp(log_c(p, NULL));
+    return p[POMEGA] * c * sqrt(p[PR] * p[PS]) / ((p[PALPHA] + 1.0) * (p[PBETA] + 1.0));
+}
+
+/* The Sarmanov family cannot correlate the rates more than |ω| ≤ its limit
+ * allows; a likelihood that keeps rising there has its maximum on the edge,
+ * where ω has no standard error: say so instead of "no progress". */
+static int explain_stop(const double *p, char *text, size_t size)
+{
+    double lo, hi;
+    omega_range(p, &lo, &hi);
+    double limit = p[POMEGA] > 0 ? hi : lo;
+    if (!(fabs(p[POMEGA] - limit) <= 1e-3 * fabs(limit)))
+        return 0;
+    double rho = rate_correlation(p);
+    snprintf(text, size,
+             "the likelihood is largest at the edge of the Sarmanov family: omega = %.6g is at "
+             "its %s limit %.6g, a correlation of the rates of %.4g, the most the family allows "
+             "here; the data ask for more correlation than this model can give (compare the "
+             "fit without correlation by a likelihood-ratio test)",
+             p[POMEGA], p[POMEGA] > 0 ? "upper" : "lower", limit, rho);
+    return 1;
 }
 
 static int check_row(const double *values, size_t i)
@@ -309,8 +336,7 @@ static int simulate(const double *params, cxm_rng *rng, double T, double *x, dou
 
 int cxm__pnbd_cor_correlation(const double *p, double *out)
 {
-    double c = exp(log_c(p, NULL));
-    *out = p[POMEGA] * c * sqrt(p[PR] * p[PS]) / ((p[PALPHA] + 1.0) * (p[PBETA] + 1.0));
+    *out = rate_correlation(p);
     return CXM_OK;
 }
 
@@ -329,8 +355,10 @@ const cxm__kind cxm__kind_pareto_nbd_cor = {
     .group_column = 0,
     .table_width = 0,
     .has_hessian = 0,
+    .unbounded = 1u << POMEGA,
     .check_row = check_row,
     .check_params = check_params,
+    .explain_stop = explain_stop,
     .default_start = default_start,
     .loglik = loglik,
     .aux_size = aux_size,

@@ -249,7 +249,7 @@ int cxm__minimize(cxm__objective_fn fn, void *context, double *x, size_t n,
         f = next.f;
 
         for (size_t i = 0; options->bound > 0 && i < n; i++) {
-            if (fabs(x[i]) > options->bound) {
+            if (fabs(x[i]) > options->bound && !(i < 32 && (options->unbounded >> i & 1u))) {
                 result->iterations = iteration + 1;
                 result->f = f;
                 result->gradient_norm = max_abs(g, n);

@@ -16,6 +16,7 @@
 #define CXM_NUMERIC_OPTIM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum { CXM__OPTIM_MAX_DIM = 32 };
 
@@ -40,6 +41,7 @@ typedef struct cxm__optim_options {
     double max_step;           /* largest change of a coordinate per iteration; 0: 5 */
     double bound;              /* |x_i| > bound counts as divergence; 0: none */
     int use_hessian;           /* Newton (the objective fills hess) or BFGS */
+    uint32_t unbounded;        /* bit i: x_i has no divergence bound (the objective limits it) */
 } cxm__optim_options;
 
 typedef struct cxm__optim_result {
