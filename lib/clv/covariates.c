@@ -428,9 +428,12 @@ struct cxm__cov_eval {
 
 static void cov_eval_free(cxm__cov_eval *ce)
 {
-    for (size_t k = 0; ce->ev && k < ce->patterns; k++) {
-        cxm__evaluator_free(&ce->ev[k]);
-        cxm__prepared_free(&ce->prep[k]);
+    /* Either array may be missing when memory ran out. */
+    for (size_t k = 0; k < ce->patterns; k++) {
+        if (ce->ev)
+            cxm__evaluator_free(&ce->ev[k]);
+        if (ce->prep)
+            cxm__prepared_free(&ce->prep[k]);
     }
     cxm__free(ce->z);
     cxm__free(ce->prep);
@@ -780,6 +783,7 @@ static int covariate_start(const cxm_model *model, const cxm__cov_eval *ce, size
     if (status == CXM_OK) {
         cxm_fit_options o = *opt;
         o.flags &= ~(unsigned)CXM_FIT_WARM_START;
+        o.purchase_penalty = o.dropout_penalty = 0.0; /* no effects to weigh */
         status = cxm__fit(plain, n, column, weights, &o);
     }
     if (status == CXM_OK)
