@@ -29,10 +29,13 @@ its chunked API (``include/cxm/chunk.h``, ``docs/chunked.md``)::
   covariance) and asks the workers for the likelihood, gradient and Hessian
   of their partitions at each step: one pass over the data per step, a few
   hundred bytes back per partition. The estimates equal the fit in one piece
-  up to the order of the additions.
+  up to the order of the additions. Static covariates are columns of the
+  summary (``purchase_covariates=["web"]``, ...), fitted as ``fitter.fit``
+  fits them.
 - Predictions (:func:`conditional_probability_alive`, ...): ``map_partitions``
   with the fitted model shipped as its JSON; results are dask Series indexed
-  like the summary.
+  like the summary. A model fitted with covariates predicts each customer
+  with the covariates in the summary's columns.
 - :func:`markov_attribution`, :func:`transition_matrix`: transition counts
   per partition, merged in partition order, solved exactly on the client.
 
