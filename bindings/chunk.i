@@ -7,12 +7,20 @@
  * driver built on it. The chunked fit calls back into Python: the callback
  * receives the parameters (a numpy array) and the order and returns the
  * summed chunk results; an exception it raises stops the fit and is raised
- * again by model_fit_chunked. Lua gets the chunk likelihood, the start,
- * set_fit and the attribution counts (as strings of bytes). */
+ * again by model_fit_chunked. Lua gets the chunk likelihood and the start
+ * (with covariates too), set_fit and the attribution counts (as strings of
+ * bytes). */
 
 /* ---------------------------------------------------------------- adapters */
 %rename(model_chunk_loglik) cxmb_model_chunk_loglik;
 %rename(model_start) cxmb_model_start;
+%rename(model_chunk_loglik_covariates) cxmb_model_chunk_loglik_covariates;
+%rename(model_start_covariates) cxmb_model_start_covariates;
+/* The dropout covariates, after model.i's d and e. */
+%apply (const double *IN_ARRAY1, size_t DIM1) { (const double *f, size_t f_n) };
+#if defined(SWIGPYTHON)
+%apply (double *IN_ARRAY1, size_t DIM1) { (const double *f, size_t f_n) };
+#endif
 %rename(model_set_fit) cxmb_model_set_fit;
 %rename(markov_counts_create) cxmb_markov_counts_create;
 %rename(markov_counts_load) cxmb_markov_counts_load;
@@ -72,6 +80,65 @@ static int cxmb_model_start(const cxm_model *model, double *dst, size_t dst_n, c
     int status = cxmb_columns(model, cols, b, b_n, c, c_n, d, d_n, e, e_n, w, w_n);
     return status ? status
                   : cxm_model_start(dst, dst_n, model, b_n, cols, w_n ? w : NULL, &o);
+}
+
+/* n customers' columns x, t_x, T (b, c, d) and covariates, row-major:
+ * purchase e (n × purchase_n), dropout f (n × dropout_n); weights w
+ * (empty: none). Covariates the model lacks may be empty arrays. */
+static int cxmb_covariate_rows(const cxm_model *model, const double **cols, size_t b_n,
+                               const double *c, size_t c_n, const double *d, size_t d_n,
+                               size_t e_n, size_t f_n, size_t w_n)
+{
+    size_t kp = 0, kd = 0;
+    int status = cxm_model_covariate_count(&kp, &kd, model);
+    if (status == CXM_OK) status = cxmb_same_length(b_n, c_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(b_n, d_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(b_n * kp, e_n, "purchase covariates");
+    if (status == CXM_OK) status = cxmb_same_length(b_n * kd, f_n, "dropout covariates");
+    if (status == CXM_OK && w_n != 0) status = cxmb_same_length(b_n, w_n, "weights");
+    cols[1] = c;
+    cols[2] = d;
+    return status;
+}
+
+/* Chunk results (dst) of customers b, c, d with covariates e, f and weights
+ * w at parameters a. */
+static int cxmb_model_chunk_loglik_covariates(const cxm_model *model, double *dst, size_t dst_n,
+                                              const double *a, size_t a_n, int order,
+                                              const double *b, size_t b_n, const double *c,
+                                              size_t c_n, const double *d, size_t d_n,
+                                              const double *e, size_t e_n, const double *f,
+                                              size_t f_n, const double *w, size_t w_n)
+{
+    const double *cols[3] = { b, NULL, NULL };
+    int status = cxmb_covariate_rows(model, cols, b_n, c, c_n, d, d_n, e_n, f_n, w_n);
+    return status ? status
+                  : cxm_model_chunk_loglik_covariates(dst, dst_n, model, a, a_n, order, b_n, cols,
+                                                      e_n ? e : NULL, f_n ? f : NULL,
+                                                      w_n ? w : NULL);
+}
+
+/* Where the covariate fit of customers b, c, d (covariates e, f, weights w)
+ * starts; the penalties, threads and flags as for the fit. */
+static int cxmb_model_start_covariates(const cxm_model *model, double *dst, size_t dst_n,
+                                       const double *b, size_t b_n, const double *c, size_t c_n,
+                                       const double *d, size_t d_n, const double *e, size_t e_n,
+                                       const double *f, size_t f_n, const double *w, size_t w_n,
+                                       double penalty, double purchase_penalty,
+                                       double dropout_penalty, unsigned threads, unsigned flags)
+{
+    const double *cols[3] = { b, NULL, NULL };
+    cxm_fit_options o;
+    cxm_fit_options_init(&o);
+    o.penalty = penalty;
+    o.purchase_penalty = purchase_penalty;
+    o.dropout_penalty = dropout_penalty;
+    o.threads = threads;
+    o.flags = flags;
+    int status = cxmb_covariate_rows(model, cols, b_n, c, c_n, d, d_n, e_n, f_n, w_n);
+    return status ? status
+                  : cxm_model_start_covariates(dst, dst_n, model, b_n, cols, e_n ? e : NULL,
+                                               f_n ? f : NULL, w_n ? w : NULL, &o);
 }
 
 /* params a, covariance b; the report's numbers as arguments. */
@@ -161,11 +228,13 @@ static int cxmb_py_chunk_loglik(void *context, double *dst, size_t dst_n, const 
 
 %inline %{
 /* Fit on summed chunk results from fn(params, order); start a (empty with
- * CXM_FIT_WARM_START). Returns None, or raises the callback's exception or
- * the fit's error. */
+ * CXM_FIT_WARM_START); the covariate effects' penalties for a model with
+ * covariates (0 without). Returns None, or raises the callback's exception
+ * or the fit's error. */
 static PyObject *cxmb_model_fit_chunked(cxm_model *model, PyObject *fn, const double *a,
                                         size_t a_n, double penalty, unsigned max_iterations,
-                                        double tolerance, unsigned flags)
+                                        double tolerance, unsigned flags,
+                                        double purchase_penalty, double dropout_penalty)
 {
     if (!PyCallable_Check(fn)) {
         PyErr_SetString(PyExc_TypeError, "the chunk callback must be callable");
@@ -177,6 +246,8 @@ static PyObject *cxmb_model_fit_chunked(cxm_model *model, PyObject *fn, const do
     o.max_iterations = max_iterations;
     o.tolerance = tolerance;
     o.flags = flags;
+    o.purchase_penalty = purchase_penalty;
+    o.dropout_penalty = dropout_penalty;
     cxmb_py_fit fit = { fn, NULL, NULL, NULL };
     int status;
     Py_BEGIN_ALLOW_THREADS

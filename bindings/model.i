@@ -88,6 +88,8 @@ typedef struct cxm_model {} cxm_model;
 /* Chunked work: adapters in chunk.i. */
 %ignore cxm_model_chunk_loglik;
 %ignore cxm_model_start;
+%ignore cxm_model_chunk_loglik_covariates;
+%ignore cxm_model_start_covariates;
 %ignore cxm_model_fit_chunked;
 %ignore cxm_model_set_fit;
 %ignore cxm_chunk_loglik_fn;

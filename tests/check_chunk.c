@@ -1,6 +1,6 @@
 /* Chunked work (cxm/chunk.h) through the public API: chunk likelihoods add
  * up to the whole data's, a chunked fit takes the iterations of a fit in one
- * piece, the summary of reduced chunks is the summary of the log, merged
+ * piece (with covariates too), the summary of reduced chunks is the summary of the log, merged
  * attribution counts give the attribution of all the paths, and every
  * allocating function survives running out of memory. */
 #include <check.h>
@@ -396,6 +396,255 @@ START_TEST(set_fit_makes_a_fitted_model)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ BTYD with covariates */
+
+/* Customers with covariates, as chunks of rows: purchase covariates
+ * (kp per row) and dropout covariates (kd per row), row-major. */
+typedef struct cov_chunks {
+    const cxm_model *model;
+    size_t n, count, kp, kd;
+    const double *column[3], *purchase, *dropout, *weights;
+    int calls;
+} cov_chunks;
+
+static int sum_cov_chunks(void *context, double *dst, size_t dst_n, const double *params,
+                          size_t nparams, int order)
+{
+    cov_chunks *c = context;
+    c->calls++;
+    double *part = malloc(dst_n * sizeof *part);
+    ck_assert_ptr_nonnull(part);
+    memset(dst, 0, dst_n * sizeof *dst);
+    int status = CXM_OK;
+    for (size_t k = 0; k < c->count && status == CXM_OK; k++) {
+        size_t begin = c->n * k / c->count, end = c->n * (k + 1) / c->count;
+        const double *cols[3] = { c->column[0] + begin, c->column[1] + begin,
+                                  c->column[2] + begin };
+        status = cxm_model_chunk_loglik_covariates(
+            part, dst_n, c->model, params, nparams, order, end - begin, cols,
+            c->kp ? c->purchase + begin * c->kp : NULL, c->kd ? c->dropout + begin * c->kd : NULL,
+            c->weights ? c->weights + begin : NULL);
+        for (size_t i = 0; status == CXM_OK && i < dst_n; i++)
+            dst[i] += part[i];
+    }
+    free(part);
+    return status;
+}
+
+/* Customers of four groups (g = i mod 2, h = (i / 2) mod 2), each drawn from
+ * the customer model of its covariates under `truth`; the purchase
+ * covariates are (g, h)[0..kp), the dropout covariates (h, g)[0..kd). */
+typedef struct cov_data {
+    size_t n, kp, kd;
+    double *x, *tx, *T, *purchase, *dropout;
+} cov_data;
+
+static cov_data simulate_groups(const cxm_model *truth, size_t n, size_t kp, size_t kd,
+                                unsigned long long seed)
+{
+    cov_data d = { n, kp, kd, malloc(n * sizeof(double)), malloc(n * sizeof(double)),
+                   malloc(n * sizeof(double)), calloc(n * kp + 1, sizeof(double)),
+                   calloc(n * kd + 1, sizeof(double)) };
+    size_t m = n / 4;
+    double *x = malloc(m * sizeof *x), *tx = malloc(m * sizeof *tx), *T = malloc(m * sizeof *T);
+    ck_assert(d.x && d.tx && d.T && d.purchase && d.dropout && x && tx && T);
+    for (size_t k = 0; k < m; k++)
+        T[k] = 26.0 + 13.0 * (double)((k * 7919u) % 1000u) / 999.0;
+    for (size_t group = 0; group < 4; group++) {
+        double z[2] = { (double)(group % 2), (double)(group / 2) }, zp[2], zd[2];
+        for (size_t c = 0; c < 2; c++)
+            zp[c] = z[c], zd[c] = z[1 - c];
+        cxm_model *customer = NULL;
+        ck_assert_cxm_ok(cxm_model_for_customer(&customer, truth, zp, zd));
+        ck_assert_cxm_ok(cxm_model_simulate(x, tx, m, customer, T, seed + group));
+        cxm_model_free(customer);
+        for (size_t k = 0; k < m; k++) {
+            size_t i = 4 * k + group;
+            d.x[i] = x[k], d.tx[i] = tx[k], d.T[i] = T[k];
+            memcpy(d.purchase + i * kp, zp, kp * sizeof *zp);
+            memcpy(d.dropout + i * kd, zd, kd * sizeof *zd);
+        }
+    }
+    free(x), free(tx), free(T);
+    return d;
+}
+
+static void cov_data_free(cov_data *d)
+{
+    free(d->x), free(d->tx), free(d->T), free(d->purchase), free(d->dropout);
+}
+
+static cxm_model *model_with(cxm_model_kind kind, size_t kp, size_t kd, int share)
+{
+    static const char *const purchase[] = { "g", "h" }, *const dropout[] = { "h", "g" };
+    static const char *const shared[] = { "g" };
+    cxm_model *m = NULL;
+    ck_assert_cxm_ok(cxm_model_create(&m, kind));
+    ck_assert_cxm_ok(cxm_model_set_covariates(m, kp, purchase, kd, dropout));
+    if (share)
+        ck_assert_cxm_ok(cxm_model_share_covariates(m, 1, shared));
+    return m;
+}
+
+/* A chunked covariate fit equals cxm_model_fit_covariates() on the same
+ * customers: same start, iterations, estimates, standard errors and
+ * log-likelihood up to the order of additions. */
+static void check_same_covariate_fit(cxm_model_kind kind, const double *truth_params, size_t kp,
+                                     size_t kd, int share, const cxm_fit_options *options,
+                                     size_t count)
+{
+    cxm_model *truth = model_with(kind, kp, kd, share);
+    size_t p = cxm_model_param_count(truth);
+    ck_assert_cxm_ok(cxm_model_set_params(truth, truth_params, p));
+    cov_data d = simulate_groups(truth, 8000, kp, kd, 77);
+    cxm_model *whole = model_with(kind, kp, kd, share), *chunked = model_with(kind, kp, kd, share);
+    ck_assert_cxm_ok(cxm_model_fit_covariates(whole, d.n, d.x, d.tx, d.T, kp ? d.purchase : NULL,
+                                              kd ? d.dropout : NULL, NULL, options));
+    const double *columns[3] = { d.x, d.tx, d.T };
+    double start[16], sums_one[3 + 16 + 256], sums_many[3 + 16 + 256];
+    ck_assert_cxm_ok(cxm_model_start_covariates(start, p, chunked, d.n, columns, d.purchase,
+                                                d.dropout, NULL, options));
+    cov_chunks c = { chunked, d.n, 1, kp, kd, { d.x, d.tx, d.T }, d.purchase, d.dropout, NULL, 0 };
+    size_t size = cxm_model_chunk_size(chunked);
+    ck_assert_uint_eq(size, 3 + p + p * p);
+    ck_assert_cxm_ok(sum_cov_chunks(&c, sums_one, size, truth_params, p, 2));
+    c.count = count;
+    ck_assert_cxm_ok(sum_cov_chunks(&c, sums_many, size, truth_params, p, 2));
+    ck_assert_double_eq(sums_many[CXM_CHUNK_WEIGHT], (double)d.n);
+    for (size_t i = CXM_CHUNK_LOGLIK; i < size; i++)
+        ck_assert_msg(close_to(sums_one[i], sums_many[i], 1e-11), "element %zu: %.17g vs %.17g",
+                      i, sums_one[i], sums_many[i]);
+    c.calls = 0;
+    ck_assert_cxm_ok(cxm_model_fit_chunked(chunked, sum_cov_chunks, &c, start, p, options));
+
+    cxm_fit_report a = CXM_FIT_REPORT_INIT, b = CXM_FIT_REPORT_INIT;
+    ck_assert_cxm_ok(cxm_model_fit_report(&a, whole));
+    ck_assert_cxm_ok(cxm_model_fit_report(&b, chunked));
+    ck_assert_uint_eq(a.iterations, b.iterations);
+    ck_assert_uint_eq(a.evaluations, (unsigned)c.calls);
+    ck_assert_double_eq(a.observations, b.observations);
+    double pa[16], pb[16], sa[16], sb[16], la, lb;
+    ck_assert_cxm_ok(cxm_model_params(pa, p, whole));
+    ck_assert_cxm_ok(cxm_model_params(pb, p, chunked));
+    ck_assert_cxm_ok(cxm_model_standard_errors(sa, p, whole));
+    ck_assert_cxm_ok(cxm_model_standard_errors(sb, p, chunked));
+    for (size_t i = 0; i < p; i++) {
+        ck_assert_msg(close_to(pa[i], pb[i], 1e-10), "%s %s: %.17g vs %.17g",
+                      cxm_model_kind_name(kind), cxm_model_param_name(whole, i), pa[i], pb[i]);
+        ck_assert_msg(close_to(sa[i], sb[i], 1e-9), "SE of %s: %.17g vs %.17g",
+                      cxm_model_param_name(whole, i), sa[i], sb[i]);
+        /* Known effects: the estimates are where the simulation put them
+         * (penalties shrink them towards 0). */
+        ck_assert_msg(options || fabs(pb[i] - truth_params[i]) <= 4.0 * sb[i],
+                      "%s: %g (SE %g), truth %g", cxm_model_param_name(whole, i), pb[i], sb[i],
+                      truth_params[i]);
+    }
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&la, whole));
+    ck_assert_cxm_ok(cxm_model_log_likelihood(&lb, chunked));
+    ck_assert_msg(close_to(la, lb, 1e-12), "%.17g vs %.17g", la, lb);
+    /* The fitted model is the covariate fit's: its customers' models too. */
+    double zp[2] = { 1, 0 }, zd[2] = { 0, 1 }, alive_a, alive_b, one = 2, tx = 20, T = 30;
+    cxm_model *ca, *cb;
+    ck_assert_cxm_ok(cxm_model_for_customer(&ca, whole, zp, zd));
+    ck_assert_cxm_ok(cxm_model_for_customer(&cb, chunked, zp, zd));
+    ck_assert_cxm_ok(cxm_model_p_alive(&alive_a, 1, ca, &one, &tx, &T));
+    ck_assert_cxm_ok(cxm_model_p_alive(&alive_b, 1, cb, &one, &tx, &T));
+    ck_assert(close_to(alive_a, alive_b, 1e-9));
+    cxm_model_free(ca);
+    cxm_model_free(cb);
+    cxm_model_free(whole);
+    cxm_model_free(chunked);
+    cxm_model_free(truth);
+    cov_data_free(&d);
+}
+
+START_TEST(chunked_covariate_fit_is_the_fit_in_one_piece)
+{
+    /* CDNOW's BG/NBD with two purchase effects and one dropout effect. */
+    const double bg[] = { 0.243, 4.414, 0.793, 2.426, 0.5, -0.3, 0.4 };
+    check_same_covariate_fit(CXM_MODEL_BGNBD, bg, 2, 1, 0, NULL, 5);
+    /* MBG/NBD with penalties on the effects. */
+    cxm_fit_options penalised = CXM_FIT_OPTIONS_INIT;
+    penalised.purchase_penalty = 0.01;
+    penalised.dropout_penalty = 0.02;
+    const double mbg[] = { 0.243, 4.414, 0.793, 2.426, 0.5, 0.4 };
+    check_same_covariate_fit(CXM_MODEL_MBGNBD, mbg, 1, 1, 0, &penalised, 3);
+    /* Pareto/NBD with one effect shared by both processes (g) and its own h. */
+    const double pnbd[] = { 0.553, 10.578, 0.606, 11.669, 0.5, 0.6 };
+    check_same_covariate_fit(CXM_MODEL_PARETO_NBD, pnbd, 1, 2, 1, NULL, 4);
+}
+END_TEST
+
+START_TEST(covariate_chunks_refuse_what_a_fit_refuses)
+{
+    double x[4] = { 1, 0, 2, 3 }, tx[4] = { 5, 0, 8, 9 }, T[4] = { 10, 10, 10, 10 };
+    double zp[4] = { 0, 1, 0, 1 }, zd[4] = { 1, 1, 0, 0 }, w[4] = { 1, 2, 0, 1 };
+    const double *columns[3] = { x, tx, T };
+    double params[6] = { 0.5, 4, 0.8, 2.4, 0.1, -0.2 }, dst[3 + 6 + 36];
+    cxm_model *m = model_with(CXM_MODEL_BGNBD, 1, 1, 0), *plain;
+    ck_assert_cxm_ok(cxm_model_create(&plain, CXM_MODEL_BGNBD));
+    ck_assert_uint_eq(cxm_model_chunk_size(m), 45);
+    /* Weights count; an empty chunk and a chunk of weight 0 give zeros. */
+    ck_assert_cxm_ok(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 1, 4, columns, zp,
+                                                       zd, w));
+    ck_assert_double_eq(dst[CXM_CHUNK_WEIGHT], 4.0);
+    ck_assert(dst[CXM_CHUNK_LOGLIK] < 0.0 && dst[CXM_CHUNK_GRADIENT + 5] != 0.0);
+    ck_assert_double_eq(dst[CXM_CHUNK_GRADIENT + 6], 0.0); /* order 1: no Hessian */
+    ck_assert_cxm_ok(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 2, 0, NULL, NULL,
+                                                       NULL, NULL));
+    ck_assert_double_eq(dst[CXM_CHUNK_WEIGHT], 0.0);
+    double none[4] = { 0, 0, 0, 0 };
+    ck_assert_cxm_ok(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 2, 4, columns, zp,
+                                                       zd, none));
+    for (size_t i = 0; i < 45; i++)
+        ck_assert_double_eq(dst[i], 0.0);
+    /* A bad covariate or row is named. */
+    zd[2] = NAN;
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 2, 4, columns, zp,
+                                                          zd, NULL),
+                        CXM_EINVAL, "element 2: covariate dropout.h is nan");
+    zd[2] = 0;
+    tx[3] = 11;
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 2, 4, columns, zp,
+                                                          zd, NULL),
+                        CXM_EINVAL, "element 3: t_x 11 is greater than T 10");
+    tx[3] = 9;
+    /* Sizes, parameters and models. */
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 23, m, params, 6, 2, 4, columns, zp,
+                                                          zd, NULL),
+                        CXM_EINVAL, "dst has 23 elements");
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 4, 2, 4, columns, zp,
+                                                          zd, NULL),
+                        CXM_EINVAL, "params has 4");
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 3, 4, columns, zp,
+                                                          zd, NULL),
+                        CXM_EINVAL, "order 3");
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 45, m, params, 6, 2, 4, columns,
+                                                          NULL, zd, NULL),
+                        CXM_EINVAL, "purchase");
+    ck_assert_cxm_fails(cxm_model_chunk_loglik_covariates(dst, 23, plain, params, 4, 2, 4, columns,
+                                                          NULL, NULL, NULL),
+                        CXM_EINVAL, "has no covariates");
+    ck_assert_cxm_fails(cxm_model_chunk_loglik(dst, 45, m, params, 6, 2, 4, columns, NULL),
+                        CXM_EINVAL, "cxm_model_chunk_loglik_covariates");
+    ck_assert_cxm_fails(cxm_model_start(dst, 6, m, 4, columns, NULL, NULL), CXM_EINVAL,
+                        "cxm_model_start_covariates");
+    /* The start checks the design, as a fit does. */
+    double same[4] = { 1, 1, 1, 1 };
+    ck_assert_cxm_fails(cxm_model_start_covariates(dst, 6, m, 4, columns, same, zd, NULL, NULL),
+                        CXM_EINVAL, "purchase.g has the same value for every customer");
+    ck_assert_cxm_fails(cxm_model_start_covariates(dst, 5, m, 4, columns, zp, zd, NULL, NULL),
+                        CXM_EINVAL, "dst has 5");
+    ck_assert_cxm_fails(cxm_model_start_covariates(dst, 6, m, 0, columns, zp, zd, NULL, NULL),
+                        CXM_EINVAL, "no rows");
+    ck_assert_cxm_fails(cxm_model_start_covariates(dst, 4, plain, 4, columns, NULL, NULL, NULL,
+                                                   NULL),
+                        CXM_EINVAL, "has no covariates");
+    cxm_model_free(plain);
+    cxm_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ summary */
 
 /* A log: customers with codes that repeat, times spread over two years, a
@@ -763,6 +1012,32 @@ static int oom_model(void *context)
     return status;
 }
 
+static int oom_covariates(void *context)
+{
+    (void)context;
+    static const char *const names[] = { "g" };
+    double g[300], start[6], sums[45];
+    for (size_t i = 0; i < 300; i++)
+        g[i] = (double)(i % 2);
+    cxm_model *m;
+    int status = cxm_model_create(&m, CXM_MODEL_BGNBD);
+    if (status != CXM_OK)
+        return status;
+    status = cxm_model_set_covariates(m, 1, names, 1, names);
+    const double *columns[3] = { cd_x, cd_tx, cd_T };
+    if (status == CXM_OK)
+        status = cxm_model_start_covariates(start, 6, m, 300, columns, g, g, NULL, NULL);
+    if (status == CXM_OK)
+        status = cxm_model_chunk_loglik_covariates(sums, 45, m, start, 6, 2, 300, columns, g, g,
+                                                   NULL);
+    if (status == CXM_OK) {
+        cov_chunks c = { m, 300, 3, 1, 1, { cd_x, cd_tx, cd_T }, g, g, NULL, 0 };
+        status = cxm_model_fit_chunked(m, sum_cov_chunks, &c, start, 6, NULL);
+    }
+    cxm_model_free(m);
+    return status;
+}
+
 static int oom_reduce(void *context)
 {
     (void)context;
@@ -823,6 +1098,7 @@ START_TEST(out_of_memory_is_clean)
     make_log();
     make_paths();
     chaos_run(oom_model, NULL, "chunk likelihood, start, chunked fit");
+    chaos_run(oom_covariates, NULL, "the same with covariates");
     chaos_run(oom_reduce, NULL, "reduce");
     unsigned one = 1, three = 3;
     chaos_run(oom_counts, &one, "counts, order 1");
@@ -881,6 +1157,8 @@ static Suite *chunk_suite(void)
     tcase_add_test(tc, chunked_fit_of_many_customers_starts_where_the_fit_does);
     tcase_add_test(tc, chunked_fit_failures);
     tcase_add_test(tc, set_fit_makes_a_fitted_model);
+    tcase_add_test(tc, chunked_covariate_fit_is_the_fit_in_one_piece);
+    tcase_add_test(tc, covariate_chunks_refuse_what_a_fit_refuses);
     tcase_add_test(tc, reduced_chunks_give_the_summary);
     tcase_add_test(tc, reduce_merges_units_and_checks_its_input);
     tcase_add_test(tc, merged_counts_give_the_attribution);

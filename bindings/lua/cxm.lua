@@ -945,19 +945,37 @@ end
 --- The chunk results of some rows at params (a list in param_names() order): a list
 -- {weight, rows, log-likelihood, gradient..., Hessian...} that adds up over chunks.
 -- columns: a list of the kind's column tables (x, t_x, T; x, mean_spend; ...).
--- opts: weights (a table), order (0, 1 or 2; default 2).
+-- opts: weights (a table), order (0, 1 or 2; default 2); for a model with covariates
+-- purchase and dropout, tables of rows as for fit_covariates.
 function Model:chunk_loglik(params, columns, opts)
   opts = opts or {}
   local a, b, c, d = four(columns)
-  return core.model_chunk_loglik(self.handle, core.model_chunk_size(self.handle), params,
-    opts.order or 2, a, b, c, d, opts.weights or {})
+  local kp, kd = self:covariate_count()
+  local size = core.model_chunk_size(self.handle)
+  if kp + kd > 0 then
+    return core.model_chunk_loglik_covariates(self.handle, size, params, opts.order or 2, a, b,
+      c, flat_rows(opts.purchase, #a, kp, "purchase"), flat_rows(opts.dropout, #a, kd, "dropout"),
+      opts.weights or {})
+  end
+  return core.model_chunk_loglik(self.handle, size, params, opts.order or 2, a, b, c, d,
+    opts.weights or {})
 end
 
---- Where a fit of these rows starts (a table by parameter name). opts: weights, penalty.
+--- Where a fit of these rows starts (a table by parameter name). opts: weights, penalty;
+-- for a model with covariates purchase and dropout (tables of rows), purchase_penalty
+-- and dropout_penalty.
 function Model:start(columns, opts)
   opts = opts or {}
   local a, b, c, d = four(columns)
-  return named(self:param_names(), core.model_start(self.handle, #self:param_names(), a, b, c, d,
+  local kp, kd = self:covariate_count()
+  local p = #self:param_names()
+  if kp + kd > 0 then
+    return named(self:param_names(), core.model_start_covariates(self.handle, p, a, b, c,
+      flat_rows(opts.purchase, #a, kp, "purchase"), flat_rows(opts.dropout, #a, kd, "dropout"),
+      opts.weights or {}, opts.penalty or 0, opts.purchase_penalty or 0,
+      opts.dropout_penalty or 0, opts.threads or 0, 0))
+  end
+  return named(self:param_names(), core.model_start(self.handle, p, a, b, c, d,
     opts.weights or {}, opts.penalty or 0, opts.threads or 0, 0))
 end
 

@@ -933,9 +933,10 @@ CXM_API int cxm_model_load(cxm_model **out, const char *path);
  * (chunked work: cxm/chunk.h, docs/chunked.md) */
 
 /**
- * Positions in a chunk result of cxm_model_chunk_loglik() (p = the kind's
- * parameter count): customers, rows, log-likelihood, then p gradient values
- * and p·p Hessian values (row-major).
+ * Positions in a chunk result of cxm_model_chunk_loglik() and
+ * cxm_model_chunk_loglik_covariates() (p = cxm_model_param_count(), with a
+ * model's covariate effects): customers, rows, log-likelihood, then p
+ * gradient values and p·p Hessian values (row-major).
  */
 enum {
     CXM_CHUNK_WEIGHT = 0,     /**< Σ weight of the rows used: customers. */
@@ -1024,6 +1025,76 @@ CXM_API int cxm_model_start(double *dst, size_t dst_n, const cxm_model *model, s
                             const cxm_fit_options *options);
 
 /**
+ * cxm_model_chunk_loglik() for a model with covariates
+ * (cxm_model_set_covariates(), cxm_model_share_covariates()): the
+ * likelihood of one chunk of customers with their covariates, at every
+ * parameter of the model (the kind's own, then the effects), ready to be
+ * added to the other chunks' results element by element. The sum over the
+ * chunks is the likelihood cxm_model_fit_covariates() maximises, from the
+ * same code.
+ *
+ * Rows and covariates are checked as cxm_model_fit_covariates() does (a
+ * covariate that is not a finite number is named with its row of the
+ * chunk). A chunk may hold customers of one covariate vector only: whether
+ * the effects are identified is a question for the whole data (see
+ * cxm_model_start_covariates()). Where some customers' parameters would
+ * leave the range a fit may reach, the log-likelihood is −∞ (the optimiser
+ * steps back).
+ *
+ * @param[out] dst cxm_model_chunk_size() values, as for cxm_model_chunk_loglik().
+ * @param dst_n    length of @p dst; must equal cxm_model_chunk_size().
+ * @param model    a purchase model with covariates (its parameters are not
+ *                 used, and it may be empty); its cxm_model_set_threads()
+ *                 setting applies.
+ * @param params   the parameters (cxm_model_param_count() values: the
+ *                 kind's, then the effects).
+ * @param nparams  number of parameters.
+ * @param order    0, 1 or 2.
+ * @param n        customers in the chunk.
+ * @param columns  three pointers (x, t_x, T), each to @p n values.
+ * @param purchase @p n rows of the purchase covariates, row-major (n ×
+ *                 purchase_n, in cxm_model_covariate_name() order); NULL
+ *                 when there are none.
+ * @param dropout  @p n rows of the dropout covariates (n × dropout_n), or NULL.
+ * @param weights  customers per row, or NULL for 1 each.
+ * @return #CXM_OK, #CXM_EINVAL (bad data, parameters, or a model without
+ *         covariates), #CXM_EUNSUPPORTED, #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_chunk_loglik_covariates(double *dst, size_t dst_n, const cxm_model *model,
+                                              const double *params, size_t nparams, int order,
+                                              size_t n, const double *const *columns,
+                                              const double *purchase, const double *dropout,
+                                              const double *weights);
+
+/**
+ * cxm_model_start() for a model with covariates: the point from which
+ * cxm_model_fit_covariates() on these customers would start (the fit
+ * without covariates, all effects 0; for more than 60000 customers a quick
+ * covariate fit of a subsample of about 20000). It also checks, on these
+ * customers, that each covariate varies and that no covariate is a linear
+ * combination of the others of its process, as a fit does: give it all the
+ * customers of a small data set, or an evenly spaced sample in which every
+ * covariate varies.
+ *
+ * @param[out] dst  cxm_model_param_count() starting values.
+ * @param dst_n     length of @p dst.
+ * @param model     a purchase model with covariates (its parameters are not used).
+ * @param n         customers.
+ * @param columns   three pointers (x, t_x, T), each to @p n values.
+ * @param purchase  n × purchase_n purchase covariates, row-major, or NULL when none.
+ * @param dropout   n × dropout_n dropout covariates, or NULL when none.
+ * @param weights   customers per row, or NULL.
+ * @param options   the penalties, threads and #CXM_FIT_NO_COMPRESS are
+ *                  used; NULL for the defaults.
+ * @return #CXM_OK, #CXM_EINVAL (bad data, no rows, covariates that do not
+ *         vary or are collinear), #CXM_EUNSUPPORTED, #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_start_covariates(double *dst, size_t dst_n, const cxm_model *model,
+                                       size_t n, const double *const *columns,
+                                       const double *purchase, const double *dropout,
+                                       const double *weights, const cxm_fit_options *options);
+
+/**
  * The sums a chunked fit asks for: fill @p dst with the element-by-element
  * sum over every chunk of cxm_model_chunk_loglik() at @p params with
  * @p order. Return #CXM_OK, or a negative status to stop the fit (the fit
@@ -1045,7 +1116,14 @@ typedef int (*cxm_chunk_loglik_fn)(void *context, double *dst, size_t dst_n,
  * Every call must see the same data: a weight sum that changes between
  * calls (a chunk lost or counted twice) fails the fit with #CXM_EINVAL.
  *
- * @param model     the model to fit (any kind with a likelihood).
+ * A model with covariates is fitted on all its parameters, the effects
+ * included: the callback sums cxm_model_chunk_loglik_covariates(), the
+ * options' purchase_penalty and dropout_penalty weigh the effects (shared
+ * ones take both) as in cxm_model_fit_covariates(), and the start comes
+ * from cxm_model_start_covariates().
+ *
+ * @param model     the model to fit (any kind with a likelihood, with or
+ *                  without covariates).
  * @param evaluate  the summing callback; called from this thread only.
  * @param context   passed to @p evaluate.
  * @param start     starting parameters (e.g. from cxm_model_start()), or

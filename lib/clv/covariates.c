@@ -428,9 +428,12 @@ struct cxm__cov_eval {
 
 static void cov_eval_free(cxm__cov_eval *ce)
 {
-    for (size_t k = 0; ce->ev && k < ce->patterns; k++) {
-        cxm__evaluator_free(&ce->ev[k]);
-        cxm__prepared_free(&ce->prep[k]);
+    /* Either array may be missing when memory ran out. */
+    for (size_t k = 0; k < ce->patterns; k++) {
+        if (ce->ev)
+            cxm__evaluator_free(&ce->ev[k]);
+        if (ce->prep)
+            cxm__prepared_free(&ce->prep[k]);
     }
     cxm__free(ce->z);
     cxm__free(ce->prep);
@@ -646,8 +649,6 @@ static int check_fit_input(const cxm__cov_spec *spec, size_t n, const double *co
         status = cxm__check_weights(n, weights);
     if (status == CXM_OK)
         status = check_covariate_values(spec, n, purchase, dropout);
-    if (status == CXM_OK && n == 0)
-        status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", spec->kind.title);
     return status;
 }
 
@@ -780,6 +781,7 @@ static int covariate_start(const cxm_model *model, const cxm__cov_eval *ce, size
     if (status == CXM_OK) {
         cxm_fit_options o = *opt;
         o.flags &= ~(unsigned)CXM_FIT_WARM_START;
+        o.purchase_penalty = o.dropout_penalty = 0.0; /* no effects to weigh */
         status = cxm__fit(plain, n, column, weights, &o);
     }
     if (status == CXM_OK)
@@ -798,57 +800,195 @@ static int covariate_start(const cxm_model *model, const cxm__cov_eval *ce, size
     return CXM_OK;
 }
 
-int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const double *t_x,
-                             const double *T, const double *purchase, const double *dropout,
-                             const double *weights, const cxm_fit_options *options)
+/* The rows of a fit, a start or a chunk as patterns, each prepared with its
+ * evaluator; the design is checked for fits and starts only (a chunk may
+ * hold one pattern of data whose covariates vary). Free ce after, also on
+ * failure. */
+static int build_patterns(cxm__cov_eval *ce, const cxm__cov_spec *spec, size_t n,
+                          const double *const *column, const double *purchase,
+                          const double *dropout, const double *weights, unsigned threads,
+                          int compress, int check)
 {
-    cxm_fit_options opt;
+    memset(ce, 0, sizeof *ce);
+    ce->spec = spec;
+    uint32_t *pattern = cxm__malloc((n ? n : 1) * sizeof *pattern);
+    if (pattern == NULL)
+        return CXM_ENOMEM;
+    int status = find_patterns(ce, n, purchase, dropout, pattern, MAX_PATTERNS);
+    if (status == CXM_OK && check)
+        status = check_design(ce, pattern, n, weights);
+    if (status == CXM_OK)
+        status = prepare_patterns(ce, n, column, weights, pattern, threads, compress);
+    cxm__free(pattern);
+    return status;
+}
+
+/* An evaluator over the patterns; totals gets the rows and weight summed. */
+static void pattern_evaluator(cxm__evaluator *ev, cxm__data *totals, const cxm__kind *kind,
+                              cxm__cov_eval *ce)
+{
+    memset(totals, 0, sizeof *totals);
+    for (size_t k = 0; k < ce->patterns; k++) {
+        totals->n += ce->prep[k].data.n;
+        totals->total_weight += ce->prep[k].data.n ? ce->prep[k].data.total_weight : 0.0;
+    }
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->data = totals;
+    ev->cov = ce;
+}
+
+/* What a fit or a start takes: a model with covariates whose kind is a
+ * purchase model, its options read, and rows that are valid. */
+static int check_fit_call(cxm_fit_options *opt, const cxm_model *model, size_t n,
+                          const double *const *column, const double *purchase,
+                          const double *dropout, const double *weights,
+                          const cxm_fit_options *options)
+{
     int status = require_covariates(model);
     if (status == CXM_OK && model->kind->ncolumns != 3)
         status = cxm__fail(CXM_EUNSUPPORTED, "the %s model is not a purchase model",
                            model->kind->title);
     if (status == CXM_OK)
-        status = cxm__read_fit_options(&opt, options);
-    const double *column[CXM__MAX_COLUMNS] = { x, t_x, T };
+        status = cxm__read_fit_options(opt, options);
     if (status == CXM_OK)
         status = check_fit_input(model->cov, n, column, purchase, dropout, weights);
+    if (status == CXM_OK && n == 0)
+        status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on", model->kind->title);
+    return status;
+}
+
+int cxm_model_fit_covariates(cxm_model *model, size_t n, const double *x, const double *t_x,
+                             const double *T, const double *purchase, const double *dropout,
+                             const double *weights, const cxm_fit_options *options)
+{
+    cxm_fit_options opt;
+    const double *column[CXM__MAX_COLUMNS] = { x, t_x, T };
+    int status = check_fit_call(&opt, model, n, column, purchase, dropout, weights, options);
     if (status != CXM_OK)
         return status;
-
     cxm__cov_eval ce;
-    memset(&ce, 0, sizeof ce);
-    ce.spec = model->cov;
-    uint32_t *pattern = cxm__malloc(n * sizeof *pattern);
-    if (pattern == NULL)
-        return CXM_ENOMEM;
-    status = find_patterns(&ce, n, purchase, dropout, pattern, MAX_PATTERNS);
-    if (status == CXM_OK)
-        status = check_design(&ce, pattern, n, weights);
-    if (status == CXM_OK)
-        status = prepare_patterns(&ce, n, column, weights, pattern, opt.threads,
-                                  !(opt.flags & CXM_FIT_NO_COMPRESS));
-    cxm__free(pattern);
+    status = build_patterns(&ce, model->cov, n, column, purchase, dropout, weights, opt.threads,
+                            !(opt.flags & CXM_FIT_NO_COMPRESS), 1);
     double theta[CXM__MAX_PARAMS];
     if (status == CXM_OK)
         status = covariate_start(model, &ce, n, column, purchase, dropout, weights, &opt, theta);
     if (status == CXM_OK) {
         cxm__data totals;
-        memset(&totals, 0, sizeof totals);
-        for (size_t k = 0; k < ce.patterns; k++) {
-            totals.n += ce.prep[k].data.n;
-            totals.total_weight += ce.prep[k].data.n ? ce.prep[k].data.total_weight : 0.0;
-        }
+        cxm__evaluator ev;
+        pattern_evaluator(&ev, &totals, model->kind, &ce);
         if (!(totals.total_weight > 0.0))
             status = cxm__fail(CXM_EINVAL, "no rows to fit the %s model on (every row has "
                                "weight 0)", model->kind->title);
-        cxm__evaluator ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = model->kind;
-        ev.data = &totals;
-        ev.cov = &ce;
         if (status == CXM_OK)
             status = cxm__fit_run(model, &ev, &opt, theta);
     }
+    cov_eval_free(&ce);
+    return status;
+}
+
+/* ------------------------------------------------------------------ chunked fits */
+
+int cxm_model_start_covariates(double *dst, size_t dst_n, const cxm_model *model, size_t n,
+                               const double *const *columns, const double *purchase,
+                               const double *dropout, const double *weights,
+                               const cxm_fit_options *options)
+{
+    int status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        status = require_covariates(model);
+    if (status == CXM_OK && dst_n != model->kind->nparams)
+        status = cxm__fail(CXM_EINVAL, "dst has %zu elements where the %s model has %zu "
+                           "parameters",
+                           dst_n, model->kind->title, model->kind->nparams);
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(columns, "columns");
+    if (status != CXM_OK)
+        return status;
+    const double *column[CXM__MAX_COLUMNS] = { NULL, NULL, NULL };
+    for (size_t c = 0; columns && c < 3; c++)
+        column[c] = columns[c];
+    cxm_fit_options opt;
+    status = check_fit_call(&opt, model, n, column, purchase, dropout, weights, options);
+    if (status != CXM_OK)
+        return status;
+    opt.flags &= ~(unsigned)CXM_FIT_WARM_START;
+    cxm__cov_eval ce;
+    status = build_patterns(&ce, model->cov, n, column, purchase, dropout, weights, opt.threads,
+                            !(opt.flags & CXM_FIT_NO_COMPRESS), 1);
+    double theta[CXM__MAX_PARAMS];
+    if (status == CXM_OK)
+        status = covariate_start(model, &ce, n, column, purchase, dropout, weights, &opt, theta);
+    if (status == CXM_OK)
+        memcpy(dst, theta, dst_n * sizeof *dst);
+    cov_eval_free(&ce);
+    return status;
+}
+
+/* The arguments of a chunk's likelihood other than its rows. */
+static int check_chunk_call(size_t dst_n, const cxm_model *model, const double *params,
+                            size_t nparams, int order, size_t n, const double *const *columns)
+{
+    int status = require_covariates(model);
+    if (status != CXM_OK)
+        return status;
+    const cxm__kind *kind = model->kind;
+    size_t size = cxm_model_chunk_size(model);
+    if (kind->ncolumns != 3)
+        status = cxm__fail(CXM_EUNSUPPORTED, "the %s model is not a purchase model", kind->title);
+    if (status == CXM_OK && dst_n != size)
+        status = cxm__fail(CXM_EINVAL, "dst has %zu elements where the %s model's chunk results "
+                           "have %zu",
+                           dst_n, kind->title, size);
+    if (status == CXM_OK)
+        status = cxm__check_pointer(params, "params");
+    if (status == CXM_OK && nparams != kind->nparams)
+        status = cxm__fail(CXM_EINVAL, "params has %zu elements where the %s model has %zu",
+                           nparams, kind->title, kind->nparams);
+    if (status == CXM_OK)
+        status = cxm__check_kind_params(kind, params);
+    if (status == CXM_OK && (order < 0 || order > 2))
+        status = cxm__fail(CXM_EINVAL, "order %d is not 0, 1 or 2", order);
+    if (status == CXM_OK && n > 0)
+        status = cxm__check_pointer(columns, "columns");
+    return status;
+}
+
+int cxm_model_chunk_loglik_covariates(double *dst, size_t dst_n, const cxm_model *model,
+                                      const double *params, size_t nparams, int order, size_t n,
+                                      const double *const *columns, const double *purchase,
+                                      const double *dropout, const double *weights)
+{
+    int status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        status = check_chunk_call(dst_n, model, params, nparams, order, n, columns);
+    if (status != CXM_OK)
+        return status;
+    memset(dst, 0, dst_n * sizeof *dst);
+    const double *column[CXM__MAX_COLUMNS] = { NULL, NULL, NULL };
+    for (size_t c = 0; n > 0 && c < 3; c++)
+        column[c] = columns[c];
+    status = check_fit_input(model->cov, n, column, purchase, dropout, weights);
+    if (status != CXM_OK || n == 0)
+        return status;
+    cxm__cov_eval ce;
+    status = build_patterns(&ce, model->cov, n, column, purchase, dropout, weights,
+                            model->threads, 1, 0);
+    cxm__data totals;
+    cxm__evaluator ev;
+    if (status == CXM_OK)
+        pattern_evaluator(&ev, &totals, model->kind, &ce);
+    if (status == CXM_OK && totals.total_weight > 0.0) {
+        double *acc = dst + CXM_CHUNK_LOGLIK;
+        int analytic = order < 2 || model->kind->has_hessian;
+        status = cxm__evaluate(&ev, params, analytic ? order : 1, acc);
+        if (status == CXM_OK && !analytic)
+            status = cxm__fd_hessian(&ev, params, acc + 1 + nparams);
+        dst[CXM_CHUNK_WEIGHT] = totals.total_weight;
+        dst[CXM_CHUNK_ROWS] = (double)totals.n;
+    }
+    if (status != CXM_OK)
+        memset(dst, 0, dst_n * sizeof *dst);
     cov_eval_free(&ce);
     return status;
 }

@@ -29,10 +29,17 @@ size_t cxm_model_chunk_size(const cxm_model *model)
     return model ? 2 + cxm__acc_size(model->kind) : 0;
 }
 
-static int check_model(const cxm_model *model)
+/* A model whose likelihood the chunked functions evaluate: with covariates
+ * only where the caller says so (the chunks' sums then come from
+ * cxm_model_chunk_loglik_covariates()). */
+static int check_model(const cxm_model *model, int covariates)
 {
     int status = cxm__check_pointer(model, "model");
-    if (status == CXM_OK && model->kind->loglik == NULL)
+    if (status == CXM_OK && model->cov != NULL && !covariates)
+        status = cxm__fail(CXM_EINVAL, "the %s model has covariates: its chunks need theirs "
+                           "(cxm_model_chunk_loglik_covariates(), cxm_model_start_covariates())",
+                           model->kind->title);
+    if (status == CXM_OK && model->cov == NULL && model->kind->loglik == NULL)
         status = cxm__fail(CXM_EUNSUPPORTED, "the %s model has no likelihood to fit",
                            model->kind->title);
     return status;
@@ -72,7 +79,7 @@ int cxm_model_chunk_loglik(double *dst, size_t dst_n, const cxm_model *model,
                            const double *params, size_t nparams, int order, size_t n,
                            const double *const *columns, const double *weights)
 {
-    int status = check_model(model);
+    int status = check_model(model, 0);
     if (status != CXM_OK)
         return status;
     const cxm__kind *kind = model->kind;
@@ -135,7 +142,7 @@ int cxm_model_start(double *dst, size_t dst_n, const cxm_model *model, size_t n,
                     const double *const *columns, const double *weights,
                     const cxm_fit_options *options)
 {
-    int status = check_model(model);
+    int status = check_model(model, 0);
     if (status != CXM_OK)
         return status;
     const cxm__kind *kind = model->kind;
@@ -167,7 +174,7 @@ int cxm_model_start(double *dst, size_t dst_n, const cxm_model *model, size_t n,
 int cxm_model_fit_chunked(cxm_model *model, cxm_chunk_loglik_fn evaluate, void *context,
                           const double *start, size_t nstart, const cxm_fit_options *options)
 {
-    int status = check_model(model);
+    int status = check_model(model, 1);
     if (status != CXM_OK)
         return status;
     const cxm__kind *kind = model->kind;

@@ -1,5 +1,5 @@
--- Chunked work from Lua (cxm/chunk.h): chunk sums are the whole likelihood,
--- set_fit makes a fitted model, merged counts give the attribution.
+-- Chunked work from Lua (cxm/chunk.h): chunk sums are the whole likelihood
+-- (with covariates too), set_fit makes a fitted model, merged counts give the attribution.
 local cxm = require "cxm"
 
 local failures = 0
@@ -44,6 +44,29 @@ check("halves add up", same)
 check("gradient at the estimate", math.abs(whole[4]) < 1e-3 * #x, whole[4])
 local start = m:start({ x, t_x, T })
 check("start", start.r == 1 and start.b == 3, start.alpha)
+
+-- With covariates: the chunks of a covariate fit's likelihood (g alternates by customer).
+local rows = {}
+for i = 1, #x do rows[i] = { (i - 1) % 2 } end
+local cv = cxm.model("bgnbd"):set_covariates({ "g" }, { "g" })
+local cfit = cxm.model("bgnbd"):set_covariates({ "g" }, { "g" }):fit_covariates(x, t_x, T, rows, rows)
+local cp = cfit:params()
+local cparams = { cp.r, cp.alpha, cp.a, cp.b, cp["purchase.g"], cp["dropout.g"] }
+local cwhole = cv:chunk_loglik(cparams, { x, t_x, T }, { purchase = rows, dropout = rows })
+check("covariate chunk size", #cwhole == 3 + 6 + 36, #cwhole)
+check("covariate log-likelihood", near(cwhole[3], cfit:log_likelihood(), 1e-12), cwhole[3])
+local c1 = cv:chunk_loglik(cparams, { slice(x, 1, half), slice(t_x, 1, half), slice(T, 1, half) },
+  { purchase = slice(rows, 1, half), dropout = slice(rows, 1, half) })
+local c2 = cv:chunk_loglik(cparams, { slice(x, half + 1, #x), slice(t_x, half + 1, #x),
+  slice(T, half + 1, #x) }, { purchase = slice(rows, half + 1, #x), dropout = slice(rows, half + 1, #x) })
+same = true
+for i = 1, #cwhole do same = same and (i == 2 or near(c1[i] + c2[i], cwhole[i], 1e-10)) end
+check("covariate halves add up", same)
+local cstart = cv:start({ x, t_x, T }, { purchase = rows, dropout = rows })
+check("covariate start: the plain fit, no effects",
+  near(cstart.r, p.r, 1e-6) and cstart["purchase.g"] == 0 and cstart["dropout.g"] == 0, cstart.r)
+local okc, errc = pcall(function() cv:chunk_loglik(cparams, { x, t_x, T }, { purchase = rows }) end)
+check("covariate rows are required", not okc and tostring(errc):find("dropout covariates"), errc)
 
 -- A fit from elsewhere.
 local cov = {}

@@ -95,6 +95,29 @@ class Covariates(unittest.TestCase):
             self.bgf.conditional_probability_alive(*args)
         self.assertIn("covariates", str(caught.exception))
 
+    def test_value_and_dert_with_each_customers_covariates(self):
+        d = self.data.iloc[::89]
+        args = (d["frequency"], d["recency"], d["T"])
+        covariates = {"purchase_covariates": d[["channel"]], "dropout_covariates": d[["gender"]]}
+        spend = cxm.GammaGammaFitter().set_params(p=6.25, q=3.74, v=15.44)
+        amounts = pd.Series(20.0 + (d["frequency"].values % 7), index=d.index)
+        value = spend.customer_lifetime_value(self.bgf, *args, amounts, time=6, freq="W",
+                                              **covariates)
+        dert = self.bgf.discounted_expected_residual_transactions(*args, 0.01, **covariates)
+        self.assertTrue(value.index.equals(d.index))
+        for channel in (0.0, 1.0):
+            for gender in (0.0, 1.0):
+                rows = (d["channel"] == channel) & (d["gender"] == gender)
+                own = self.bgf.customer_model([channel], [gender])
+                sub = (d["frequency"][rows], d["recency"][rows], d["T"][rows])
+                np.testing.assert_array_equal(
+                    value[rows].values,
+                    spend.customer_lifetime_value(own, *sub, amounts[rows], time=6,
+                                                  freq="W").values)
+                np.testing.assert_array_equal(
+                    dert[rows].values,
+                    own.discounted_expected_residual_transactions(*sub, 0.01).values)
+
     def test_likelihood_ratio_against_the_plain_fit(self):
         d = self.data
         plain = cxm.BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"])

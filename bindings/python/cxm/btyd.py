@@ -749,11 +749,19 @@ class _PurchaseFitter(_Fitter):
             {"n": n, "t": t, "frequency": frequency, "recency": recency, "T": T}, "probability")
 
     def discounted_expected_residual_transactions(self, frequency: ArrayLike, recency: ArrayLike,
-                                                  T: ArrayLike, discount_rate: float) -> Values:
+                                                  T: ArrayLike, discount_rate: float,
+                                                  purchase_covariates: Any = None,
+                                                  dropout_covariates: Any = None) -> Values:
         """DERT: future purchases each discounted continuously at ``discount_rate`` per time
         unit (from a rate d per period of k units: log(1 + d)/k). Rates below 1e-200 raise
-        :class:`cxm.DomainError` (the sums then span more than a double's range)."""
+        :class:`cxm.DomainError` (the sums then span more than a double's range). A model
+        fitted with covariates takes each customer's, as fit() does."""
         rate = as_float(discount_rate, "discount_rate")
+        if purchase_covariates is not None or dropout_covariates is not None:
+            return self._by_covariates(
+                lambda m, f, r, t: m.discounted_expected_residual_transactions(f, r, t, rate),
+                {"frequency": frequency, "recency": recency, "T": T},
+                purchase_covariates, dropout_covariates, "dert")
         return _elementwise(
             lambda dst, x, r, big: core.model_dert(dst, self._model, rate, x, r, big),
             {"frequency": frequency, "recency": recency, "T": T}, "dert")
@@ -942,7 +950,9 @@ class GammaGammaFitter(_Fitter):
                                 frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
                                 monetary_value: ArrayLike, time: int = 12,
                                 discount_rate: float = 0.01, freq: str = "D",
-                                period: Optional[float] = None, margin: float = 1.0) -> Values:
+                                period: Optional[float] = None, margin: float = 1.0,
+                                purchase_covariates: Any = None,
+                                dropout_covariates: Any = None) -> Values:
         """Lifetime value of each customer over ``time`` periods.
 
         sum over i = 1..time of margin * E[M] * (E[Y(i k)] - E[Y((i-1) k)]) / (1+d)^i, with E[M]
@@ -957,9 +967,21 @@ class GammaGammaFitter(_Fitter):
         closed form; with a discount the sum stops once the periods left cannot change the
         value, and raises :class:`cxm.DomainError` when more than 1000 periods would (e.g.
         ``time=10**6`` at ``discount_rate=1e-6``).
+
+        A ``transaction_prediction_model`` fitted with covariates takes each customer's
+        ``purchase_covariates`` and ``dropout_covariates`` (as its fit() did) and predicts
+        the purchases of each customer with that customer's parameters.
         """
         model, options = _value_options(transaction_prediction_model, time, discount_rate, freq,
                                         period, margin)
+        if purchase_covariates is not None or dropout_covariates is not None:
+            return transaction_prediction_model._by_covariates(
+                lambda m, f, r, big, v: self.customer_lifetime_value(
+                    m, f, r, big, v, time=time, discount_rate=discount_rate, freq=freq,
+                    period=period, margin=margin),
+                {"frequency": frequency, "recency": recency, "T": T,
+                 "monetary_value": monetary_value},
+                purchase_covariates, dropout_covariates, "clv")
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
         return _elementwise(
             lambda dst, x, r, big, v: core.model_lifetime_value(model, dst, x, r, big, v, *options),

@@ -29,10 +29,13 @@ its chunked API (``include/cxm/chunk.h``, ``docs/chunked.md``)::
   covariance) and asks the workers for the likelihood, gradient and Hessian
   of their partitions at each step: one pass over the data per step, a few
   hundred bytes back per partition. The estimates equal the fit in one piece
-  up to the order of the additions.
+  up to the order of the additions. Static covariates are columns of the
+  summary (``purchase_covariates=["web"]``, ...), fitted as ``fitter.fit``
+  fits them.
 - Predictions (:func:`conditional_probability_alive`, ...): ``map_partitions``
   with the fitted model shipped as its JSON; results are dask Series indexed
-  like the summary.
+  like the summary. A model fitted with covariates predicts each customer
+  with the covariates in the summary's columns.
 - :func:`markov_attribution`, :func:`transition_matrix`: transition counts
   per partition, merged in partition order, solved exactly on the client.
 
@@ -54,8 +57,9 @@ import dask.dataframe as dd
 from dask import delayed
 
 from . import core
+from ._arrays import as_float, as_float_array, customers_named
 from ._errors import InvalidArgumentError
-from .btyd import _Fitter, _FITTERS, _MONTH
+from .btyd import _Fitter, _FITTERS, _MONTH, _PurchaseFitter
 from .journey import _frame
 from .rfm import _days, _time, _unit
 from ._arrays import FloatArray
@@ -162,16 +166,52 @@ def _kind_model(kind: int, threads: int) -> Any:
     return _cached(("kind", kind, threads), build)
 
 
+# Covariates of a fit: the summary's purchase and dropout covariate columns, in the
+# order the model takes them, and those whose two effects are one.
+Covariates = Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[str, ...]]
+
+
+def _covariate_model(kind: int, covariates: Covariates, threads: int) -> Any:
+    """A model of the kind with these covariates (its chunks' likelihood needs them)."""
+    def build() -> Any:
+        model = core.model_create(kind)
+        core.model_set_covariates(model, list(covariates[0]), list(covariates[1]))
+        if covariates[2]:
+            core.model_share_covariates(model, list(covariates[2]))
+        core.model_set_threads(model, threads)
+        return model
+    return _cached(("covariates", kind, covariates, threads), build)
+
+
+def _matrix(frame: pd.DataFrame, names: Sequence[str]) -> FloatArray:
+    """The covariate columns ``names`` of a partition as one row-major array (empty for
+    none). Text is refused here, naming the column; the library names a covariate that is
+    not a finite number, and its customer."""
+    if not names:
+        return np.empty(0)
+    columns = [as_float_array(frame[name], name) for name in names]
+    return np.ascontiguousarray(np.column_stack(columns).reshape(-1))
+
+
 # ------------------------------------------------------------------ fitting (worker side)
 
 def _chunk_loglik(frame: pd.DataFrame, kind: int, names: Sequence[str], weights: Optional[str],
-                  params: FloatArray, order: int, threads: int) -> FloatArray:
+                  params: FloatArray, order: int, threads: int,
+                  covariates: Optional[Covariates] = None) -> FloatArray:
     """Chunk results of one partition (runs on a worker)."""
-    model = _kind_model(kind, threads)
-    cols = _arrays(frame, names) + [np.empty(0)] * (4 - len(names))
     w = _arrays(frame, [weights])[0] if weights is not None else np.empty(0)
+    if covariates is None:
+        model = _kind_model(kind, threads)
+        cols = _arrays(frame, names) + [np.empty(0)] * (4 - len(names))
+        dst = np.empty(core.model_chunk_size(model))
+        core.model_chunk_loglik(model, dst, params, int(order), *cols, w)
+        return dst
+    model = _covariate_model(kind, covariates, threads)
     dst = np.empty(core.model_chunk_size(model))
-    core.model_chunk_loglik(model, dst, params, int(order), *cols, w)
+    with customers_named(frame[names[0]]):
+        core.model_chunk_loglik_covariates(
+            model, dst, params, int(order), *_arrays(frame, names),
+            _matrix(frame, covariates[0]), _matrix(frame, covariates[1]), w)
     return dst
 
 
@@ -181,8 +221,66 @@ def _sample(frame: pd.DataFrame, first: int, stride: int) -> pd.DataFrame:
     return frame.iloc[skip::stride]
 
 
+def _names_of(value: Union[None, str, Sequence[str]], what: str) -> Tuple[str, ...]:
+    """Column names given as one name, a sequence of names or None (none)."""
+    if value is None:
+        return ()
+    names = (value,) if isinstance(value, str) else tuple(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidArgumentError(f"{what} must be column names of the summary, got "
+                                       f"{name!r}")
+    return names
+
+
+def _fit_covariates(fitter: _Fitter, purchase_covariates: Union[None, str, Sequence[str]],
+                    dropout_covariates: Union[None, str, Sequence[str]],
+                    purchase_penalty: float, dropout_penalty: float,
+                    shared_covariates: Sequence[str]) -> Optional[Covariates]:
+    """Give the fitter's model the covariates of a fit, as ``fitter.fit`` does (None for
+    a fit without)."""
+    purchase = _names_of(purchase_covariates, "purchase_covariates")
+    dropout = _names_of(dropout_covariates, "dropout_covariates")
+    shared = _names_of(shared_covariates, "shared_covariates")
+    if isinstance(fitter, _PurchaseFitter):
+        fitter._before_fit()  # ParetoNBDFitter's use_cor chooses the model
+    handle = fitter._model
+    if not purchase and not dropout:
+        if purchase_penalty or dropout_penalty or shared:
+            raise InvalidArgumentError("purchase_penalty, dropout_penalty and shared_covariates "
+                                       "concern covariate effects: give purchase_covariates or "
+                                       "dropout_covariates")
+        if sum(core.model_covariate_count(handle)):
+            core.model_set_covariates(handle, [], [])
+        return None
+    core.model_set_covariates(handle, list(purchase), list(dropout))  # refused by other kinds
+    if shared:
+        core.model_share_covariates(handle, list(shared))
+    return purchase, dropout, shared
+
+
+def _start(handle: Any, sample: pd.DataFrame, names: Sequence[str], weights: Optional[str],
+           covariates: Optional[Covariates], penalties: Tuple[float, float, float]) -> FloatArray:
+    """Where the fit of the sampled rows would start (on the client)."""
+    w = _arrays(sample, [weights])[0] if weights is not None else np.empty(0)
+    start = np.empty(core.model_param_count(handle))
+    if covariates is None:
+        cols = _arrays(sample, names) + [np.empty(0)] * (4 - len(names))
+        core.model_start(handle, start, *cols, w, penalties[0], 0, 0)
+        return start
+    with customers_named(sample[names[0]]):
+        core.model_start_covariates(handle, start, *_arrays(sample, names),
+                                    _matrix(sample, covariates[0]),
+                                    _matrix(sample, covariates[1]), w, *penalties, 0, 0)
+    return start
+
+
 def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
-        weights: Optional[str] = None, *, tol: Optional[float] = None,
+        weights: Optional[str] = None, *,
+        purchase_covariates: Union[None, str, Sequence[str]] = None,
+        dropout_covariates: Union[None, str, Sequence[str]] = None,
+        purchase_penalty: float = 0.0, dropout_penalty: float = 0.0,
+        shared_covariates: Sequence[str] = (), tol: Optional[float] = None,
         max_iterations: Optional[int] = None, sample_size: int = 200_000, persist: bool = True,
         threads: int = 1, verbose: bool = False) -> _Fitter:
     """Fit a BTYD model by maximum likelihood on a dask DataFrame of summaries.
@@ -195,9 +293,16 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
     Gamma-Gamma; other kinds' own column names); ``weights`` a column of
     customers per row.
 
+    ``purchase_covariates`` and ``dropout_covariates`` name columns of the summary
+    holding static covariates (numbers; BG/NBD, MBG/NBD and Pareto/NBD), and
+    ``purchase_penalty``, ``dropout_penalty`` and ``shared_covariates`` are as for
+    ``fitter.fit``: the fit is the fitter's covariate fit, with the effects in
+    ``params_`` as ``purchase.<column>`` and ``dropout.<column>``.
+
     The starting point comes from all the rows when there are at most
     ``sample_size`` (so that the fit starts where ``fitter.fit`` does), else
-    from an evenly spaced sample of that many. Each Newton step is one pass
+    from an evenly spaced sample of that many (in which, with covariates,
+    every covariate must vary). Each Newton step is one pass
     over the partitions, summed on the client in partition order; with
     ``persist`` the summary is kept in the workers' memory between passes.
     ``threads`` is the C threads per partition (1: Dask's workers already
@@ -207,16 +312,24 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
     start and each pass's seconds.
     """
     fitter = _as_fitter(model)
-    handle = fitter._model
-    kind = core.model_get_kind(handle)
     if not isinstance(summary, dd.DataFrame):
         raise InvalidArgumentError("summary must be a dask DataFrame (for pandas, use the "
                                    "fitter's own fit method)")
+    penalties = (float(fitter.penalizer_coef),
+                 as_float(purchase_penalty, "purchase_penalty", minimum=0),
+                 as_float(dropout_penalty, "dropout_penalty", minimum=0))
+    covariates = _fit_covariates(fitter, purchase_covariates, dropout_covariates,
+                                 penalties[1], penalties[2], shared_covariates)
+    handle = fitter._model
+    kind = core.model_get_kind(handle)
     names = _column_names(handle, columns)
-    _check_columns(summary, names + ([weights] if weights is not None else []))
+    extra = ([weights] if weights is not None else []) + \
+        (list(covariates[0] + covariates[1]) if covariates else [])
+    _check_columns(summary, names + extra)
     if len(names) > 4:
         raise InvalidArgumentError("cxm.dask fits models of at most 4 data columns")
-    frame = summary[names + ([weights] if weights is not None and weights not in names else [])]
+    used = list(dict.fromkeys(names + extra))  # each column once, in order
+    frame = summary[used]
     if persist:
         frame = frame.persist()
     parts = frame.to_delayed()
@@ -231,11 +344,7 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
     firsts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     pieces = dask.compute(*[delayed(_sample)(p, int(f), stride) for p, f in zip(parts, firsts)])
     sample = _pandas().concat(pieces)
-    cols = _arrays(sample, names) + [np.empty(0)] * (4 - len(names))
-    w = _arrays(sample, [weights])[0] if weights is not None else np.empty(0)
-    start = np.empty(core.model_param_count(handle))
-    penalty = float(fitter.penalizer_coef)
-    core.model_start(handle, start, *cols, w, penalty, 0, 0)
+    start = _start(handle, sample, names, weights, covariates, penalties)
     report: Dict[str, Any] = {"partitions": len(parts), "rows": total, "sample_rows": len(sample),
               "start_seconds": time.perf_counter() - clock, "pass_seconds": []}
 
@@ -244,7 +353,8 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
     def evaluate(params: FloatArray, order: int) -> FloatArray:
         clock = time.perf_counter()
         params = np.array(params)  # a copy the tasks own
-        tasks = [delayed(_chunk_loglik, pure=True)(p, kind, names, weights, params, order, threads)
+        tasks = [delayed(_chunk_loglik, pure=True)(p, kind, names, weights, params, order, threads,
+                                                   covariates)
                  for p in parts]
         sums = np.zeros(size)
         for part in dask.compute(*tasks):
@@ -253,8 +363,8 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
         return sums
 
     fitter.dask_report_ = report  # type: ignore[attr-defined]  # a cxm.dask fit's own
-    core.model_fit_chunked(handle, evaluate, start, penalty, int(max_iterations or 0),
-                           float(tol) if tol is not None else 0.0, 0)
+    core.model_fit_chunked(handle, evaluate, start, penalties[0], int(max_iterations or 0),
+                           float(tol) if tol is not None else 0.0, 0, penalties[1], penalties[2])
     if verbose:
         print(core.model_fit_message(handle))
     return fitter
@@ -262,68 +372,146 @@ def fit(model: Model, summary: Any, columns: Optional[Sequence[str]] = None,
 
 # ------------------------------------------------------------------ predictions
 
+# Purchase and dropout covariate columns of a prediction (a model fitted with covariates).
+PredictCovariates = Tuple[Tuple[str, ...], Tuple[str, ...]]
+
+
+def _customer_covariates(frame: pd.DataFrame,
+                         covariates: Optional[PredictCovariates]) -> Dict[str, Any]:
+    """The fitters' purchase_covariates and dropout_covariates keywords for the rows of a
+    partition: n × k arrays, checked here so that a missing value names its customer and
+    column."""
+    if covariates is None:
+        return {}
+    out: Dict[str, Any] = {}
+    for key, names in zip(("purchase_covariates", "dropout_covariates"), covariates):
+        if names:
+            columns = [as_float_array(frame[name], name, finite=True) for name in names]
+            out[key] = np.column_stack(columns)
+    return out
+
+
 def _predict_partition(frame: pd.DataFrame, text: str, what: str, names: Sequence[str],
-                       args: Sequence[Any]) -> pd.Series:
+                       args: Sequence[Any],
+                       covariates: Optional[PredictCovariates] = None) -> pd.Series:
     fitter = _fitter_from_json(text)
     arrays = _arrays(frame, names)
-    if what == "p_alive":
-        values = fitter.conditional_probability_alive(*arrays)
+    by = _customer_covariates(frame, covariates)
+    if by and len(frame) == 0:
+        values = np.empty(0)
+    elif what == "p_alive":
+        values = fitter.conditional_probability_alive(*arrays, **by)
     elif what == "conditional":
-        values = fitter.conditional_expected_number_of_purchases_up_to_time(args[0], *arrays)
+        values = fitter.conditional_expected_number_of_purchases_up_to_time(args[0], *arrays,
+                                                                            **by)
     elif what == "dert":
-        values = fitter.discounted_expected_residual_transactions(*arrays, args[0])
+        values = fitter.discounted_expected_residual_transactions(*arrays, args[0], **by)
     elif what == "spend":
         values = fitter.conditional_expected_average_profit(*arrays)
     else:  # "clv": args = (transaction model JSON, time, discount, freq, period, margin)
         transactions = _fitter_from_json(args[0])
         values = fitter.customer_lifetime_value(transactions, *arrays, time=args[1],
                                                 discount_rate=args[2], freq=args[3],
-                                                period=args[4], margin=args[5])
+                                                period=args[4], margin=args[5], **by)
     values = np.broadcast_to(np.asarray(values, dtype=np.float64), (len(frame),))
     return _pandas().Series(values, index=frame.index, name=what)
 
 
+def _prediction_covariates(model: _Fitter, purchase: Union[None, str, Sequence[str]],
+                           dropout: Union[None, str, Sequence[str]]
+                           ) -> Optional[PredictCovariates]:
+    """The summary's columns for a model's covariates: by default the covariates' own
+    names, else those given, one per covariate in the fit's order. None without."""
+    handle = model._model
+    counts = [int(k) for k in core.model_covariate_count(handle)]
+    if not any(counts):
+        if _names_of(purchase, "purchase_covariates") or _names_of(dropout, "dropout_covariates"):
+            raise InvalidArgumentError("the model was fitted without covariates: give no "
+                                       "purchase_covariates or dropout_covariates")
+        return None
+    result = []
+    for set_, (given, what) in enumerate(((purchase, "purchase_covariates"),
+                                          (dropout, "dropout_covariates"))):
+        own = tuple(core.model_covariate_name(handle, set_, i) for i in range(counts[set_]))
+        names = _names_of(given, what) if given is not None else own
+        if len(names) != len(own):
+            raise InvalidArgumentError(f"{what}: the model takes {len(own)} ({', '.join(own)}), "
+                                       f"got {len(names)} columns")
+        result.append(names)
+    return result[0], result[1]
+
+
 def _map(fitter: _Fitter, summary: Any, names: Sequence[str], what: str, name: str,
-         args: Sequence[Any] = ()) -> Any:
+         args: Sequence[Any] = (), covariates: Optional[PredictCovariates] = None) -> Any:
     if not isinstance(summary, dd.DataFrame):
         raise InvalidArgumentError("summary must be a dask DataFrame")
-    _check_columns(summary, names)
+    used = list(names) + (list(covariates[0] + covariates[1]) if covariates else [])
+    _check_columns(summary, used)
     fitter._require_params()
     text = fitter.to_json()
     meta = _pandas().Series([], dtype=np.float64, name=name,
                             index=summary._meta.index[:0])
-    return summary[names].map_partitions(_predict_partition, text, what, names, args,
-                                         meta=meta).rename(name)
+    return summary[list(dict.fromkeys(used))].map_partitions(
+        _predict_partition, text, what, names, args, covariates, meta=meta).rename(name)
 
 
 def _purchase_names(columns: Optional[Sequence[str]]) -> List[str]:
     return list(columns) if columns is not None else ["frequency", "recency", "T"]
 
 
+def _purchase_map(model: _Fitter, summary: Any, columns: Optional[Sequence[str]], what: str,
+                  name: str, args: Sequence[Any], purchase: Union[None, str, Sequence[str]],
+                  dropout: Union[None, str, Sequence[str]]) -> Any:
+    """_map for a purchase model's prediction, with its customers' covariates."""
+    model._require_params()
+    return _map(model, summary, _purchase_names(columns), what, name, args,
+                _prediction_covariates(model, purchase, dropout))
+
+
 def conditional_probability_alive(model: _Fitter, summary: Any,
-                                  columns: Optional[Sequence[str]] = None) -> Any:
-    """P(alive) of every customer of a dask summary: a dask Series named ``p_alive``."""
-    return _map(model, summary, _purchase_names(columns), "p_alive", "p_alive")
+                                  columns: Optional[Sequence[str]] = None, *,
+                                  purchase_covariates: Union[None, str, Sequence[str]] = None,
+                                  dropout_covariates: Union[None, str, Sequence[str]] = None
+                                  ) -> Any:
+    """P(alive) of every customer of a dask summary: a dask Series named ``p_alive``.
+
+    A model fitted with covariates predicts each customer with the parameters of the
+    customer's covariates, read from the summary's columns of the covariates' names
+    (``purchase_covariates`` and ``dropout_covariates`` name other columns, one per
+    covariate in the fit's order)."""
+    return _purchase_map(model, summary, columns, "p_alive", "p_alive", (),
+                         purchase_covariates, dropout_covariates)
 
 
 def conditional_expected_number_of_purchases_up_to_time(
-        model: _Fitter, t: float, summary: Any, columns: Optional[Sequence[str]] = None) -> Any:
+        model: _Fitter, t: float, summary: Any, columns: Optional[Sequence[str]] = None, *,
+        purchase_covariates: Union[None, str, Sequence[str]] = None,
+        dropout_covariates: Union[None, str, Sequence[str]] = None) -> Any:
     """E[Y(t) | frequency, recency, T] for every customer: a dask Series
-    ``predicted_purchases``. ``t`` is one number (the same horizon for all)."""
-    return _map(model, summary, _purchase_names(columns), "conditional", "predicted_purchases",
-                (float(t),))
+    ``predicted_purchases``. ``t`` is one number (the same horizon for all). Covariates
+    as for :func:`conditional_probability_alive`."""
+    return _purchase_map(model, summary, columns, "conditional", "predicted_purchases",
+                         (float(t),), purchase_covariates, dropout_covariates)
 
 
-def predict(model: _Fitter, t: float, summary: Any,
-            columns: Optional[Sequence[str]] = None) -> Any:
+def predict(model: _Fitter, t: float, summary: Any, columns: Optional[Sequence[str]] = None, *,
+            purchase_covariates: Union[None, str, Sequence[str]] = None,
+            dropout_covariates: Union[None, str, Sequence[str]] = None) -> Any:
     """lifetimes' alias of :func:`conditional_expected_number_of_purchases_up_to_time`."""
-    return conditional_expected_number_of_purchases_up_to_time(model, t, summary, columns)
+    return conditional_expected_number_of_purchases_up_to_time(
+        model, t, summary, columns, purchase_covariates=purchase_covariates,
+        dropout_covariates=dropout_covariates)
 
 
-def discounted_expected_residual_transactions(model: _Fitter, summary: Any, discount_rate: float,
-                                              columns: Optional[Sequence[str]] = None) -> Any:
-    """DERT of every customer (see the fitters' method): a dask Series ``dert``."""
-    return _map(model, summary, _purchase_names(columns), "dert", "dert", (float(discount_rate),))
+def discounted_expected_residual_transactions(
+        model: _Fitter, summary: Any, discount_rate: float,
+        columns: Optional[Sequence[str]] = None, *,
+        purchase_covariates: Union[None, str, Sequence[str]] = None,
+        dropout_covariates: Union[None, str, Sequence[str]] = None) -> Any:
+    """DERT of every customer (see the fitters' method): a dask Series ``dert``. Covariates
+    as for :func:`conditional_probability_alive`."""
+    return _purchase_map(model, summary, columns, "dert", "dert", (float(discount_rate),),
+                         purchase_covariates, dropout_covariates)
 
 
 def conditional_expected_average_profit(model: _Fitter, summary: Any,
@@ -337,20 +525,25 @@ def conditional_expected_average_profit(model: _Fitter, summary: Any,
 def customer_lifetime_value(model: _Fitter, transaction_prediction_model: _Fitter, summary: Any,
                             time: int = 12, discount_rate: float = 0.01, freq: str = "D",
                             period: Optional[float] = None, margin: float = 1.0,
-                            columns: Optional[Sequence[str]] = None) -> Any:
+                            columns: Optional[Sequence[str]] = None, *,
+                            purchase_covariates: Union[None, str, Sequence[str]] = None,
+                            dropout_covariates: Union[None, str, Sequence[str]] = None) -> Any:
     """Lifetime value of every customer (as ``GammaGammaFitter.customer_lifetime_value``):
     ``model`` a fitted Gamma-Gamma model, ``transaction_prediction_model`` a fitted
     purchase model, ``columns`` frequency, recency, T and monetary_value. A dask
-    Series ``clv``."""
+    Series ``clv``. A purchase model fitted with covariates takes each customer's, as
+    :func:`conditional_probability_alive` says."""
     names = list(columns) if columns is not None else ["frequency", "recency", "T",
                                                        "monetary_value"]
     if period is None and freq not in _MONTH:
         raise InvalidArgumentError(f"freq {freq!r} is not one of {sorted(_MONTH)}: give the "
                                    "period length in the model's time unit with period=")
     transaction_prediction_model._require_params()
+    covariates = _prediction_covariates(transaction_prediction_model, purchase_covariates,
+                                        dropout_covariates)
     args = (transaction_prediction_model.to_json(), int(time), float(discount_rate), freq,
             None if period is None else float(period), float(margin))
-    return _map(model, summary, names, "clv", "clv", args)
+    return _map(model, summary, names, "clv", "clv", args, covariates)
 
 
 # ------------------------------------------------------------------ the summary
