@@ -8,7 +8,8 @@ packages="build-essential autoconf automake libtool autoconf-archive pkgconf che
   libcjson-dev swig python3 python3-dev python3-numpy python3-pandas python3-matplotlib
   python3-mpmath python3-scipy liblua5.4-dev lua5.4 abigail-tools valgrind clang libclang-rt-14-dev
   doxygen mandoc
-  python3-dask python3-distributed mypy"
+  python3-dask python3-distributed mypy
+  postgresql-15 postgresql-server-dev-15 sqlite3 libsqlite3-dev"
 
 missing=""
 for p in $packages; do

@@ -121,6 +121,34 @@ START_TEST(weeks_months_and_scale)
 }
 END_TEST
 
+START_TEST(units_by_name)
+{
+    static const struct { const char *name; double days; unsigned months; } cases[] = {
+        { "day", 1, 0 }, { "W", 7, 0 }, { "weeks", 7, 0 }, { "month", 1, 1 }, { "Q", 1, 3 },
+        { "year", 1, 12 }, { "h", 1.0 / 24, 0 }, { "14", 14, 0 }, { "0.5", 0.5, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cxm_rfm_options o;
+        cxm_rfm_options_init(&o);
+        o.unit_months = 5;
+        ck_assert_int_eq(cxm_rfm_options_set_unit(&o, cases[i].name), CXM_OK);
+        ck_assert_double_eq(o.unit_days, cases[i].days);
+        ck_assert_uint_eq(o.unit_months, cases[i].months);
+        ck_assert_double_eq(o.scale, 1.0); /* other fields untouched */
+    }
+    cxm_rfm_options o;
+    cxm_rfm_options_init(&o);
+    static const char *const bad[] = { "fortnight", "", "-1", "0", "nan", "inf", "7days" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(cxm_rfm_options_set_unit(&o, bad[i]), CXM_EINVAL);
+        ck_assert_ptr_nonnull(strstr(cxm_error_message(), "unit '"));
+    }
+    ck_assert_double_eq(o.unit_days, 1.0);
+    ck_assert_int_eq(cxm_rfm_options_set_unit(&o, NULL), CXM_EINVAL);
+    ck_assert_int_eq(cxm_rfm_options_set_unit(NULL, "day"), CXM_EINVAL);
+}
+END_TEST
+
 START_TEST(calibration_and_holdout_by_hand)
 {
     /* Calibration to Jan 6, observation to Jan 31.
@@ -798,6 +826,7 @@ static Suite *rfm_suite(void)
     TCase *tc = tcase_create("summary");
     tcase_add_test(tc, daily_summary_by_hand);
     tcase_add_test(tc, weeks_months_and_scale);
+    tcase_add_test(tc, units_by_name);
     tcase_add_test(tc, calibration_and_holdout_by_hand);
     tcase_add_test(tc, include_first_transaction);
     tcase_add_test(tc, row_order_does_not_matter);

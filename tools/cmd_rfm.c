@@ -112,30 +112,6 @@ static void show_progress(unsigned long long done, unsigned long long total, voi
 
 /* ------------------------------------------------------------------ option values */
 
-static bool parse_unit(const char *text, cxm_rfm_options *o)
-{
-    static const struct { const char *name; double days; unsigned months; } units[] = {
-        { "day", 1, 0 },      { "days", 1, 0 },     { "D", 1, 0 },       { "week", 7, 0 },
-        { "weeks", 7, 0 },    { "W", 7, 0 },        { "month", 0, 1 },   { "months", 0, 1 },
-        { "M", 0, 1 },        { "quarter", 0, 3 },  { "Q", 0, 3 },       { "year", 0, 12 },
-        { "years", 0, 12 },   { "Y", 0, 12 },       { "hour", 1.0 / 24, 0 }, { "hours", 1.0 / 24, 0 },
-        { "h", 1.0 / 24, 0 },
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(text, units[i].name) == 0) {
-            o->unit_days = units[i].days ? units[i].days : 1;
-            o->unit_months = units[i].months;
-            return true;
-        }
-    char *end;
-    double days = strtod(text, &end);
-    if (end == text || *end != '\0' || !(days > 0) || !isfinite(days))
-        return false;
-    o->unit_days = days;
-    o->unit_months = 0;
-    return true;
-}
-
 /* ISO 8601 (or YYYYMMDD) first, then the file's date format. */
 static bool parse_date(const char *option, const char *text, const char *format, double *out)
 {
@@ -206,7 +182,7 @@ static int parse_rfm(void *args, int argc, char **argv)
         case O_DATE_FORMAT: csv->date_format = optarg; break;
         case O_SKIP: csv->skip_bad_rows = 1; break;
         case O_UNIT:
-            if (!parse_unit(optarg, opt))
+            if (cxm_rfm_options_set_unit(opt, optarg) != CXM_OK)
                 return cli_usage_error("rfm", "--unit needs day, week, month, quarter, year, hour or a "
                                               "number of days, got '%s'", optarg);
             break;

@@ -102,6 +102,19 @@ static inline void cxm_rfm_options_init(cxm_rfm_options *options)
 }
 
 /**
+ * Set the time unit of @p options by name, as `cxm rfm --unit` and the SQL
+ * extensions take it: "day" (also "days", "D"), "week" ("weeks", "W": Monday
+ * to Sunday), "month" ("months", "M"), "quarter" ("Q"), "year" ("years",
+ * "Y"), "hour" ("hours", "h"), or a number of days such as "0.5" or "14".
+ * Sets @c unit_days and @c unit_months and leaves every other field alone.
+ *
+ * @param[out] options  the options to change (initialised by the caller).
+ * @param unit          the unit's name or length in days.
+ * @return #CXM_OK, or #CXM_EINVAL naming the unit when it is none of these.
+ */
+CXM_API int cxm_rfm_options_set_unit(cxm_rfm_options *options, const char *unit);
+
+/**
  * Summarise a transaction log in a delimited text file.
  *
  * @param[out] out          the summary; release it with cxm_rfm_free().

@@ -44,6 +44,38 @@ static int check_time_value(double t, const char *what)
     return CXM_OK;
 }
 
+int cxm_rfm_options_set_unit(cxm_rfm_options *options, const char *unit)
+{
+    static const struct { const char *name; double days; unsigned months; } units[] = {
+        { "day", 1, 0 },      { "days", 1, 0 },     { "D", 1, 0 },       { "week", 7, 0 },
+        { "weeks", 7, 0 },    { "W", 7, 0 },        { "month", 0, 1 },   { "months", 0, 1 },
+        { "M", 0, 1 },        { "quarter", 0, 3 },  { "Q", 0, 3 },       { "year", 0, 12 },
+        { "years", 0, 12 },   { "Y", 0, 12 },       { "hour", 1.0 / 24, 0 }, { "hours", 1.0 / 24, 0 },
+        { "h", 1.0 / 24, 0 },
+    };
+    int status = cxm__check_pointer(options, "options");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(unit, "unit");
+    if (status != CXM_OK)
+        return status;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(unit, units[i].name) == 0) {
+            options->unit_days = units[i].days ? units[i].days : 1;
+            options->unit_months = units[i].months;
+            return CXM_OK;
+        }
+    char *end;
+    double days = strtod(unit, &end);
+    if (end == unit || *end != '\0' || !(days > 0) || !isfinite(days))
+        return cxm__fail(CXM_EINVAL,
+                         "unit '%.40s' is not day, week, month, quarter, year, hour or a number "
+                         "of days > 0",
+                         unit);
+    options->unit_days = days;
+    options->unit_months = 0;
+    return CXM_OK;
+}
+
 /* The size of each version of cxm_rfm_options (docs/ABI.md). */
 static const size_t option_sizes[CXM_RFM_OPTIONS_VERSION] = {
     CXM__FIELDS_END(cxm_rfm_options, threads),
