@@ -562,8 +562,9 @@ static int add_effects(cJSON *root, const cxm_pls_result *r)
             ok &= ok && add_estimate(o, r, CXM_PLS_TOTAL_EFFECTS, i * c + j, "estimate");
             ok &= ok && add_number(o, "index_points", total_index[i * c + j]);
             cJSON *indirect = NULL;
-            ok &= ok && (indirect = cJSON_AddObjectToObject(o, "indirect")) != NULL &&
-                  add_estimate(indirect, r, CXM_PLS_INDIRECT_EFFECTS, i * c + j, "estimate");
+            if (r->extra[i * c + j] != 0) /* the part through other constructs */
+                ok &= ok && (indirect = cJSON_AddObjectToObject(o, "indirect")) != NULL &&
+                      add_estimate(indirect, r, CXM_PLS_INDIRECT_EFFECTS, i * c + j, "estimate");
         }
     return ok && add_indirect(root, r);
 }
