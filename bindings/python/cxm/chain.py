@@ -863,6 +863,10 @@ _QUANTITIES = {
 _STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4, "bca_upper": 5,
                "t_value": 6, "p_value": 7, "bias_correction": 8, "acceleration": 9}
 _APPROACHES = {"earliest": 0, "direct": 1}
+# The shape of each quantity (the rest are per indicator).
+_KINDS = {"paths": "matrix", "total_effects": "matrix", "total_effects_index": "matrix",
+          "construct_correlations": "matrix", "indirect_effects": "matrix",
+          "r_squared": "construct", "indices": "construct", "specific_indirect_effects": "route"}
 _QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
               (False, False): "low priority", (False, True): "possible overkill"}
 
@@ -1189,30 +1193,31 @@ class PathModelFit:
         import pandas as pd
         return pd.Series(self._get("indices"), index=self._constructs, name="index")
 
-    def _labels(self, quantity: str) -> Tuple[List[Any], List[str], FloatArray]:
+    def _labels(self, quantity: str) -> Tuple[List[Any], List[str], NDArray[np.intp]]:
         """Row labels, index names and the positions in the quantity's vector of its
         meaningful values (paths: the model's paths; effects: pairs with a route)."""
-        code = _QUANTITIES[quantity]
-        size = core.pls_result_size(self._handle, code)
         names = self._constructs
         c = len(names)
-        if quantity == "specific_indirect_effects":
-            return ([" -> ".join(route) for route in self.routes()], ["path"],
-                    np.arange(size))
-        if size == c * c and quantity in ("paths",):
+        kind = _KINDS.get(quantity, "indicator")
+        if kind == "route":
+            labels: List[Any] = [" -> ".join(route) for route in self.routes()]
+            return labels, ["path"], np.arange(len(labels), dtype=np.intp)
+        if kind == "construct":
+            return list(names), ["construct"], np.arange(c, dtype=np.intp)
+        if kind == "indicator":
+            labels = list(self.model.indicators)
+            return labels, ["construct", "item"], np.arange(len(labels), dtype=np.intp)
+        if quantity == "paths":
             at = [names.index(a) * c + names.index(b) for a, b in self.model.paths]
-        elif size == c * c and quantity != "construct_correlations":
+        elif quantity == "construct_correlations":
+            at = [a * c + b for a in range(c) for b in range(a + 1, c)]
+        else:
             values = self._get(quantity)
             total = self._get("total_effects")
             at = [k for k in range(c * c)
                   if total[k] != 0 and (quantity != "indirect_effects" or values[k] != 0)]
-        elif size == c * c:
-            at = [a * c + b for a in range(c) for b in range(a + 1, c)]
-        elif size == c:
-            return ([n for n in names], ["construct"], np.arange(c))
-        else:
-            return (list(self.model.indicators), ["construct", "item"], np.arange(size))
-        return ([(names[k // c], names[k % c]) for k in at], ["from", "to"], np.asarray(at))
+        return ([(names[k // c], names[k % c]) for k in at], ["from", "to"],
+                np.asarray(at, dtype=np.intp))
 
     def bootstrap(self, quantity: str = "paths", *, draws: bool = False) -> pd.DataFrame:
         """The bootstrap inference table of a quantity, one row per value.
@@ -1257,12 +1262,12 @@ class PathModelFit:
         size = core.pls_result_size(self._handle, code)
         dst = np.empty(self.info["resamples"] * size)
         core.pls_result_bootstrap_draws(dst, self._handle, code)
-        c = len(self._constructs)
-        if quantity == "specific_indirect_effects":
+        kind = _KINDS.get(quantity, "indicator")
+        if kind == "route":
             columns = [" -> ".join(route) for route in self.routes()]
-        elif size == c * c:
+        elif kind == "matrix":
             columns = [f"{a} -> {b}" for a in self._constructs for b in self._constructs]
-        elif size == c:
+        elif kind == "construct":
             columns = self._constructs
         else:
             columns = [f"{a}:{b}" for a, b in self.model.indicators]
