@@ -763,8 +763,10 @@ int cxm_pls_result_indirect_path(size_t *dst, size_t n, const cxm_pls_result *re
 
 /* Sums over the delete-one estimates of each value, per block of
  * respondents: count, Σe, Σe², Σe³ with e = θ_(i) − θ̂ (about the
- * full-sample estimate, which is close to their mean: no cancellation). */
-enum { JACK_BLOCK = 1024, JACK_SUMS = 4 };
+ * full-sample estimate, which is close to their mean: no cancellation).
+ * Blocks of at least JACK_BLOCK respondents, at most JACK_BLOCKS of them:
+ * their number depends on n only, never on the threads. */
+enum { JACK_BLOCK = 1024, JACK_BLOCKS = 256, JACK_SUMS = 4 };
 
 typedef struct jack_shared {
     const cxm_pls_result *res;
@@ -856,7 +858,9 @@ static int jack_block(void *context, size_t block, size_t begin, size_t end)
 static int jackknife(cxm_pls_result *res, const double *x, size_t n, const double *full,
                      size_t threads, double *acceleration)
 {
-    size_t p = res->plan.p, stride = res->stride, blocks = cxm__block_count(n, JACK_BLOCK);
+    size_t block_rows = (n + JACK_BLOCKS - 1) / JACK_BLOCKS;
+    block_rows = block_rows > JACK_BLOCK ? block_rows : JACK_BLOCK;
+    size_t p = res->plan.p, stride = res->stride, blocks = cxm__block_count(n, block_rows);
     jack_shared s = { res, res->plan, x, n, NULL, NULL, full, NULL, NULL };
     /* Delete-one changes are O(1/n): the weights must converge well below that. */
     s.plan.tolerance = fmin(res->plan.tolerance, 1e-10);
@@ -877,7 +881,7 @@ static int jackknife(cxm_pls_result *res, const double *x, size_t n, const doubl
         s.cross = cross;
         s.sum = sum;
         unsigned t = cxm__thread_count((unsigned)threads, n, 2 * JACK_BLOCK);
-        status = cxm__parallel_blocks(n, JACK_BLOCK, t, jack_block, &s);
+        status = cxm__parallel_blocks(n, block_rows, t, jack_block, &s);
     }
     if (status == CXM_OK) {
         /* Combine the blocks in order: the same numbers for any number of threads. */
@@ -1001,6 +1005,10 @@ void cxm__pls_inference_free(cxm_pls_result *res)
     res->extra = NULL;
 }
 
+/* The statistics that follow every estimate, resample and jackknife
+ * estimate. The indirect effects come first (cxm__pls_quantity_span finds
+ * them at offset 0); another statistic (HTMT, ...) is one more
+ * extension_add() here and one more case in cxm__pls_quantity_span. */
 static int register_extensions(cxm_pls_result *res)
 {
     int status = routes_build(&res->routes, &res->plan);

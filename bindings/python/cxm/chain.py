@@ -11,7 +11,10 @@ emotions. This module measures each link with the libcxm C library:
 * survey files: :func:`read_survey` (libcxm's strict CSV reader);
 * the structural chain from survey data: :class:`PathModel` (PLS path
   modelling with ACSI, ECSI and libcxm-chain presets) and its
-  :class:`PathModelFit` (paths, R², indices, importance–performance);
+  :class:`PathModelFit` (paths, R², indices, importance–performance,
+  bootstrap t and p values with percentile and BCa intervals, the indirect
+  effect along every route of the chain, and :class:`PLSPrediction`:
+  PLSpredict's out-of-sample accuracy);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
   :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
