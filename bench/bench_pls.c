@@ -1,7 +1,9 @@
 /* Benchmark of PLS path modelling with the bootstrap (issue 7): 10^5
- * respondents, the ECSI model (24 items, 7 constructs), 500 resamples.
+ * respondents, the ECSI model (24 items, 7 constructs), 500 resamples;
+ * and (issue 18) the same with BCa intervals over 1000 resamples, whose
+ * acceleration takes a delete-one jackknife: 10^5 more estimates.
  *
- *   bench_pls [RESPONDENTS [RESAMPLES]]
+ *   bench_pls [RESPONDENTS [RESAMPLES [BCA_RESAMPLES]]]
  *
  * The answers are simulated from the ECSI structure on 1-10 scales (whole
  * numbers, as surveys are), which the bootstrap handles with its exact
@@ -56,11 +58,12 @@ static double load_average(void)
 
 /* One estimate; prints its times and returns the bootstrap SE of Quality -> Satisfaction. */
 static int run(const char *label, const cxm_pls_model *m, size_t n, size_t p, const double *x,
-               size_t resamples, size_t threads, double *paths_se)
+               size_t resamples, size_t threads, int bca, double *paths_se)
 {
     cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
     o.bootstrap = resamples;
     o.threads = threads;
+    o.bca = bca;
     o.seed = 2024;
     cxm_pls_result *r = NULL;
     double w0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
@@ -79,6 +82,13 @@ static int run(const char *label, const cxm_pls_model *m, size_t n, size_t p, co
            label, w1 - w0, c1 - c0, info.resamples, info.resamples_failed, paths[2 * 7 + 4]);
     if (resamples > 0)
         printf(" +- %.5f", paths_se[2 * 7 + 4]);
+    if (bca) {
+        double lower[49], upper[49];
+        cxm_pls_result_bootstrap(lower, 49, r, CXM_PLS_PATHS, CXM_PLS_BOOT_BCA_LOWER);
+        cxm_pls_result_bootstrap(upper, 49, r, CXM_PLS_PATHS, CXM_PLS_BOOT_BCA_UPPER);
+        printf(", BCa [%.4f, %.4f]", lower[2 * 7 + 4], upper[2 * 7 + 4]);
+        memcpy(paths_se, lower, sizeof lower); /* compared across thread counts */
+    }
     printf(")\n");
     cxm_pls_result_free(r);
     return 0;
@@ -88,6 +98,7 @@ int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
     size_t resamples = argc > 2 ? (size_t)strtoull(argv[2], NULL, 10) : 500;
+    size_t bca_resamples = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000;
     cxm_pls_model *m = NULL;
     if (cxm_pls_model_preset(&m, "ecsi") != CXM_OK) {
         fprintf(stderr, "bench_pls: %s\n", cxm_error_message());
@@ -124,17 +135,30 @@ int main(int argc, char **argv)
     }
     printf("PLS path modelling, ECSI model: %zu respondents, %zu items, %zu constructs, "
            "%zu resamples (load average %.2f)\n", n, p, c, resamples, load_average());
-    double se1[49], se2[49], se3[49], se0[49];
-    int status = run("estimate, no bootstrap", m, n, p, x, 0, 0, se0);
+    double se1[49], se2[49], se3[49], se0[49], bca1[49], bca2[49];
+    int status = run("estimate, no bootstrap", m, n, p, x, 0, 0, 0, se0);
     if (status == 0)
-        status = run("bootstrap, all processors (exact integers)", m, n, p, x, resamples, 0, se1);
+        status = run("bootstrap, all processors (exact integers)", m, n, p, x, resamples, 0, 0, se1);
     if (status == 0)
-        status = run("bootstrap, 1 thread (exact integers)", m, n, p, x, resamples, 1, se2);
+        status = run("bootstrap, 1 thread (exact integers)", m, n, p, x, resamples, 1, 0, se2);
+    /* Issue 18's workload: plain PLS + BCa (consistent PLS adds only small-matrix work). */
+    char label[64];
+    snprintf(label, sizeof label, "%zu resamples + BCa, all processors", bca_resamples);
+    if (status == 0)
+        status = run(label, m, n, p, x, bca_resamples, 0, 1, bca1);
+    snprintf(label, sizeof label, "%zu resamples + BCa, 1 thread", bca_resamples);
+    if (status == 0)
+        status = run(label, m, n, p, x, bca_resamples, 1, 1, bca2);
+    if (status == 0 && memcmp(bca1, bca2, sizeof bca1) != 0) {
+        printf("BCa bounds differ between 1 thread and all\n");
+        status = 1;
+    }
     /* The answers times 1.5 on a 1.5-15 scale: the same model, floating-point kernel. */
     for (size_t j = 0; status == 0 && j < c; j++)
         status = cxm_pls_model_set_scale(m, cxm_pls_model_construct_name(m, j), 1.5, 15) != CXM_OK;
     if (status == 0)
-        status = run("bootstrap, all processors (floating point)", m, n, p, scaled, resamples, 0, se3);
+        status = run("bootstrap, all processors (floating point)", m, n, p, scaled, resamples, 0, 0,
+                     se3);
     if (status == 0) {
         printf("same numbers with 1 thread and all: %s; floating point vs exact: max |SE diff| %.1e\n",
                memcmp(se1, se2, sizeof se1) == 0 ? "yes" : "NO", fabs(se1[18] - se3[18]));

@@ -73,6 +73,11 @@ CXMB_RESULT_STRUCT(cxm_roq)
 %ignore cxm_pls_value_of_driver;
 %ignore cxm_survey_read;
 %ignore cxm_survey_pls;
+%ignore cxm_survey_pls_predict;
+%ignore cxm_pls_predict;
+%ignore cxm_pls_predict_options_init;
+%ignore cxm_pls_result_indirect_path;
+%ignore cxm_pls_prediction_folds;
 %ignore cxm_survey_column;
 %nodefaultctor cxm_survey;
 struct cxm_survey {};
@@ -82,8 +87,13 @@ struct cxm_survey {};
 %typemap(in, numinputs=0) cxm_survey **out (cxm_survey *temp = NULL) { $1 = &temp; }
 %nodefaultctor cxm_pls_model;
 %nodefaultctor cxm_pls_result;
+%nodefaultctor cxm_pls_prediction;
 struct cxm_pls_model {};
 struct cxm_pls_result {};
+struct cxm_pls_prediction {};
+%extend cxm_pls_prediction {
+    ~cxm_pls_prediction() { cxm_pls_prediction_free($self); }
+}
 %extend cxm_pls_model {
     ~cxm_pls_model() { cxm_pls_model_free($self); }
 }
@@ -91,6 +101,7 @@ struct cxm_pls_result {};
     ~cxm_pls_result() { cxm_pls_result_free($self); }
 }
 CXMB_RESULT_STRUCT(cxm_pls_info)
+CXMB_RESULT_STRUCT(cxm_pls_predict_info)
 CXMB_RESULT_STRUCT(cxm_pls_options)
 /* cxm_pls_model_options() fills the fields of the version it is given. */
 %typemap(in, numinputs=0) cxm_pls_options *out (cxm_pls_options temp) {
@@ -100,6 +111,7 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 
 %typemap(in, numinputs=0) cxm_pls_model **out (cxm_pls_model *temp = NULL) { $1 = &temp; }
 %typemap(in, numinputs=0) cxm_pls_result **out (cxm_pls_result *temp = NULL) { $1 = &temp; }
+%typemap(in, numinputs=0) cxm_pls_prediction **out (cxm_pls_prediction *temp = NULL) { $1 = &temp; }
 %typemap(in, numinputs=0) char **out (char *temp = NULL) { $1 = &temp; }
 %typemap(in, numinputs=0) size_t *out (size_t temp = 0), size_t *from (size_t temp = 0),
     size_t *to (size_t temp = 0) { $1 = &temp; }
@@ -109,6 +121,9 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 }
 %typemap(argout) cxm_pls_result **out {
     $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_pls_result *), SWIG_POINTER_OWN));
+}
+%typemap(argout) cxm_pls_prediction **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_pls_prediction *), SWIG_POINTER_OWN));
 }
 %typemap(argout) cxm_survey **out {
     $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(cxm_survey *), SWIG_POINTER_OWN));
@@ -132,6 +147,10 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
     SWIG_NewPointerObj(L, *$1, $descriptor(cxm_pls_result *), 1);
     SWIG_arg++;
 }
+%typemap(argout) cxm_pls_prediction **out {
+    SWIG_NewPointerObj(L, *$1, $descriptor(cxm_pls_prediction *), 1);
+    SWIG_arg++;
+}
 %typemap(argout) cxm_survey **out {
     SWIG_NewPointerObj(L, *$1, $descriptor(cxm_survey *), 1);
     SWIG_arg++;
@@ -148,9 +167,9 @@ CXMB_RESULT_STRUCT(cxm_pls_options)
 #endif
 /* A struct field, not a status: the status typemap of cxm.i must not apply. */
 #if defined(SWIGPYTHON)
-%typemap(out) int category, int scheme { $result = PyLong_FromLong($1); }
+%typemap(out) int category, int scheme, int approach { $result = PyLong_FromLong($1); }
 #elif defined(SWIGLUA)
-%typemap(out) int category, int scheme { lua_pushinteger(L, $1); SWIG_arg++; }
+%typemap(out) int category, int scheme, int approach { lua_pushinteger(L, $1); SWIG_arg++; }
 #endif
 
 /* More array names for the adapters below. */
@@ -403,6 +422,8 @@ static int cxmb_satisfaction_index(double *out, const double *a, size_t a_n, con
 
 %rename(pls_model_add_construct) cxmb_pls_model_add_construct;
 %rename(pls_value_of_driver) cxmb_pls_value_of_driver;
+%rename(pls_result_indirect_path) cxmb_pls_result_indirect_path;
+%rename(pls_prediction_folds) cxmb_pls_prediction_folds;
 %inline %{
 static int cxmb_pls_model_add_construct(cxm_pls_model *model, const char *name, int mode)
 {
@@ -420,7 +441,7 @@ static int cxmb_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *r
 
 static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
                             size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                            double level, size_t threads, int missing)
+                            double level, size_t threads, int missing, int bca)
 {
     cxm_pls_options_init(o);
     o->scheme = (cxm_pls_scheme)scheme;
@@ -431,7 +452,47 @@ static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
     o->level = level;
     o->threads = threads;
     o->missing = (cxm_pls_missing)missing;
+    o->bca = bca;
     return CXM_OK;
+}
+
+static int cxmb_pls_predict_options(cxm_pls_predict_options *o, size_t folds, size_t repetitions,
+                                    unsigned long long seed, int approach, size_t threads)
+{
+    cxm_pls_predict_options_init(o);
+    o->folds = folds;
+    o->repetitions = repetitions;
+    o->seed = seed;
+    o->approach = (cxm_pls_predict_approach)approach;
+    o->threads = threads;
+    return CXM_OK;
+}
+
+/* Index arrays as doubles (every binding has double output arrays); a
+ * respondent without a fold gets -1. */
+static int cxmb_pls_result_indirect_path(double *dst, size_t n, const cxm_pls_result *result,
+                                         size_t k)
+{
+    size_t *nodes = (size_t *)malloc((n ? n : 1) * sizeof *nodes);
+    if (nodes == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    int status = cxm_pls_result_indirect_path(nodes, n, result, k);
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        dst[i] = (double)nodes[i];
+    free(nodes);
+    return status;
+}
+
+static int cxmb_pls_prediction_folds(double *dst, size_t n, const cxm_pls_prediction *prediction)
+{
+    size_t *folds = (size_t *)malloc((n ? n : 1) * sizeof *folds);
+    if (folds == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    int status = cxm_pls_prediction_folds(folds, n, prediction);
+    for (size_t i = 0; status == CXM_OK && i < n; i++)
+        dst[i] = folds[i] == SIZE_MAX ? -1.0 : (double)folds[i];
+    free(folds);
+    return status;
 }
 %}
 
@@ -479,11 +540,11 @@ static int cxmb_survey_column(double *dst, size_t n, const cxm_survey *survey, c
 static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
                            const cxm_survey *survey, int scheme, double tolerance,
                            size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                           double level, size_t threads, int missing)
+                           double level, size_t threads, int missing, int bca)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, bca);
     return cxm_survey_pls(out, survey, model, &o);
 }
 %}
@@ -492,17 +553,31 @@ static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
 %apply (double *IN_ARRAY2, size_t DIM1, size_t DIM2) { (double *data, size_t rows, size_t columns) };
 %rename(pls_estimate) cxmb_pls_estimate;
 %rename(pls_result_scores) cxmb_pls_result_scores;
+%rename(pls_predict) cxmb_pls_predict;
 %inline %{
 /* Data: a 2-D array whose columns are the model's items in order. */
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, double *data,
                              size_t rows, size_t columns, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing)
+                             double level, size_t threads, int missing, int bca)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, bca);
     return cxm_pls_estimate(out, model, rows, columns, data, NULL, &o);
+}
+
+/* PLSpredict with the estimation settings of a fit. */
+static int cxmb_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, double *data,
+                            size_t rows, size_t columns, int scheme, double tolerance,
+                            size_t max_iterations, int missing, size_t folds, size_t repetitions,
+                            unsigned long long seed, int approach, size_t threads)
+{
+    cxm_pls_options o;
+    cxm_pls_predict_options p;
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0);
+    cxmb_pls_predict_options(&p, folds, repetitions, seed, approach, threads);
+    return cxm_pls_predict(out, model, rows, columns, data, NULL, &o, &p);
 }
 
 static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_result *result,
@@ -514,20 +589,36 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
 #elif defined(SWIGLUA)
 %rename(pls_estimate) cxmb_pls_estimate;
 %rename(pls_result_scores) cxmb_pls_result_scores;
+%rename(pls_predict) cxmb_pls_predict;
 %inline %{
 /* Data: a flat table, row after row, whose columns are the model's items in order. */
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, const double *a,
                              size_t a_n, size_t rows, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing)
+                             double level, size_t threads, int missing, int bca)
 {
     cxm_pls_options o;
     size_t columns = cxm_pls_model_item_count(model);
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, bca);
     return cxm_pls_estimate(out, model, rows, columns, a, NULL, &o);
+}
+
+static int cxmb_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, const double *a,
+                            size_t a_n, size_t rows, int scheme, double tolerance,
+                            size_t max_iterations, int missing, size_t folds, size_t repetitions,
+                            unsigned long long seed, int approach, size_t threads)
+{
+    cxm_pls_options o;
+    cxm_pls_predict_options p;
+    size_t columns = cxm_pls_model_item_count(model);
+    if (rows * columns != a_n)
+        return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0);
+    cxmb_pls_predict_options(&p, folds, repetitions, seed, approach, threads);
+    return cxm_pls_predict(out, model, rows, columns, a, NULL, &o, &p);
 }
 
 static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_result *result,

@@ -980,6 +980,277 @@ START_TEST(pls_bootstrap_is_reproducible_across_threads)
 }
 END_TEST
 
+/* Every statistic of a BCa fit, with 1 and 2 threads: the same bytes. The
+ * specific indirect effects are the products of the paths along their
+ * routes (in every resample too), and with the direct path they add up to
+ * the total effect. */
+START_TEST(pls_bca_and_indirect_effects)
+{
+    size_t p, n = 300, c = CHAIN_C;
+    double *x = simulate_chain(n, 17, &p);
+    cxm_pls_model *m = chain_model(0);
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    o.bootstrap = 120;
+    o.seed = 9;
+    o.bca = 1;
+    double *stats[2] = { NULL, NULL };
+    size_t routes = 0, total_size = 0;
+    for (int t = 0; t < 2; t++) {
+        cxm_pls_result *r = NULL;
+        o.threads = (size_t)t + 1;
+        ck_ok(cxm_pls_estimate(&r, m, n, p, x, NULL, &o));
+        routes = cxm_pls_result_indirect_count(r);
+        ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_SPECIFIC_INDIRECT_EFFECTS), routes);
+        ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_INDIRECT_EFFECTS), c * c);
+        /* Every statistic of paths, loadings and specific indirect effects. */
+        size_t sizes[3] = { c * c, cxm_pls_result_size(r, CXM_PLS_LOADINGS), routes };
+        cxm_pls_quantity quantities[3] = { CXM_PLS_PATHS, CXM_PLS_LOADINGS,
+                                           CXM_PLS_SPECIFIC_INDIRECT_EFFECTS };
+        total_size = 10 * (sizes[0] + sizes[1] + sizes[2]);
+        stats[t] = malloc(total_size * sizeof(double));
+        double *at = stats[t];
+        for (int q = 0; q < 3; q++)
+            for (int st = 0; st < 10; st++, at += sizes[q])
+                ck_ok(cxm_pls_result_bootstrap(at, sizes[q], r, quantities[q], (cxm_pls_statistic)st));
+        double paths[CHAIN_C * CHAIN_C], total[CHAIN_C * CHAIN_C], indirect[CHAIN_C * CHAIN_C];
+        double *specific = malloc(routes * sizeof *specific), sum[CHAIN_C * CHAIN_C] = { 0 };
+        ck_ok(cxm_pls_result_get(paths, c * c, r, CXM_PLS_PATHS));
+        ck_ok(cxm_pls_result_get(total, c * c, r, CXM_PLS_TOTAL_EFFECTS));
+        ck_ok(cxm_pls_result_get(indirect, c * c, r, CXM_PLS_INDIRECT_EFFECTS));
+        ck_ok(cxm_pls_result_get(specific, routes, r, CXM_PLS_SPECIFIC_INDIRECT_EFFECTS));
+        size_t nodes[CHAIN_C], previous[CHAIN_C] = { 0 }, previous_len = 0;
+        for (size_t k = 0; k < routes; k++) {
+            size_t len = cxm_pls_result_indirect_length(r, k);
+            ck_assert(len >= 3 && len <= c);
+            ck_ok(cxm_pls_result_indirect_path(nodes, len, r, k));
+            double product = 1.0;
+            for (size_t u = 0; u + 1 < len; u++) {
+                ck_assert(paths[nodes[u] * c + nodes[u + 1]] != 0); /* a path of the model */
+                product *= paths[nodes[u] * c + nodes[u + 1]];
+            }
+            ck_assert_double_eq(specific[k], product);
+            sum[nodes[0] * c + nodes[len - 1]] += specific[k];
+            /* Lexicographic order: each route after the one before. */
+            int after = 0;
+            for (size_t u = 0; u < len && u < previous_len && !after; u++) {
+                ck_assert(nodes[u] >= previous[u] || after);
+                after = nodes[u] > previous[u];
+            }
+            ck_assert(after || len > previous_len);
+            memcpy(previous, nodes, len * sizeof *nodes);
+            previous_len = len;
+        }
+        for (size_t k = 0; k < c * c; k++) {
+            ck_near(indirect[k], sum[k], 1e-12);
+            ck_near(total[k], paths[k] + sum[k], 1e-12);
+        }
+        /* The same identity in every resample. */
+        cxm_pls_info info;
+        ck_ok(cxm_pls_result_info(&info, r));
+        double *dp = malloc(info.resamples * c * c * sizeof *dp);
+        double *ds = malloc(info.resamples * routes * sizeof *ds);
+        ck_ok(cxm_pls_result_bootstrap_draws(dp, info.resamples * c * c, r, CXM_PLS_PATHS));
+        ck_ok(cxm_pls_result_bootstrap_draws(ds, info.resamples * routes, r,
+                                             CXM_PLS_SPECIFIC_INDIRECT_EFFECTS));
+        ck_ok(cxm_pls_result_indirect_path(nodes, cxm_pls_result_indirect_length(r, 0), r, 0));
+        for (size_t b = 0; b < info.resamples; b++) {
+            double product = 1.0;
+            for (size_t u = 0; u + 1 < cxm_pls_result_indirect_length(r, 0); u++)
+                product *= dp[b * c * c + nodes[u] * c + nodes[u + 1]];
+            ck_assert_double_eq(ds[b * routes], product);
+        }
+        /* Intervals hold the estimate; structural zeros have no t value. */
+        double *lo = stats[t] + 4 * c * c, *hi = lo + c * c, *tv = hi + c * c;
+        ck_assert(lo[1] < paths[1] && paths[1] < hi[1]);
+        ck_assert(isnan(tv[2]) && lo[2] == 0 && hi[2] == 0);
+        ck_fails(cxm_pls_result_indirect_path(nodes, 2, r, 0), CXM_EINVAL, "got room for 2");
+        ck_fails(cxm_pls_result_indirect_path(nodes, 3, r, routes), CXM_EINVAL, "does not exist");
+        ck_assert_uint_eq(cxm_pls_result_indirect_length(r, routes), 0);
+        ck_fails(cxm_pls_result_bootstrap(dp, c * c, r, CXM_PLS_PATHS, (cxm_pls_statistic)10),
+                 CXM_EINVAL, "statistic 10");
+        free(dp);
+        free(ds);
+        free(specific);
+        cxm_pls_result_free(r);
+    }
+    ck_assert_msg(memcmp(stats[0], stats[1], total_size * sizeof(double)) == 0,
+                  "2 threads changed the BCa statistics");
+    /* The expectations -> perceptions -> emotion -> satisfaction -> promote chain is a route. */
+    ck_assert_uint_eq(cxm_pls_result_indirect_count(NULL), 0);
+    free(stats[0]);
+    free(stats[1]);
+    /* An older caller's options (version 1, no bca): no BCa statistics. */
+    cxm_pls_options old = CXM_PLS_OPTIONS_INIT;
+    old.version = 1;
+    old.bootstrap = 20;
+    old.bca = 1; /* not part of version 1: ignored */
+    cxm_pls_result *r = NULL;
+    ck_ok(cxm_pls_estimate(&r, m, n, p, x, NULL, &old));
+    double dst[CHAIN_C * CHAIN_C];
+    ck_fails(cxm_pls_result_bootstrap(dst, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_BCA_LOWER),
+             CXM_ESTATE, "option bca");
+    ck_ok(cxm_pls_result_bootstrap(dst, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_P_VALUE));
+    cxm_pls_result_free(r);
+    o.bca = 2;
+    ck_fails(cxm_pls_estimate(&r, m, n, p, x, NULL, &o), CXM_EINVAL, "bca must be 0 or 1");
+    cxm_pls_model_free(m);
+    free(x);
+}
+END_TEST
+
+/* With one item per construct and one exogenous construct, PLSpredict's
+ * prediction of the endogenous item is the training regression of it on
+ * the exogenous item: exactly the linear benchmark. */
+START_TEST(pls_predict_single_items_equal_the_benchmark)
+{
+    size_t n = 150;
+    double *x = malloc(n * 3 * sizeof *x);
+    test_rng rng = { 5 };
+    for (size_t i = 0; i < n; i++) {
+        x[3 * i] = test_normal(&rng);
+        x[3 * i + 1] = 0.6 * x[3 * i] + test_normal(&rng);
+        x[3 * i + 2] = 0.5 * x[3 * i + 1] + test_normal(&rng);
+    }
+    cxm_pls_model *m = NULL;
+    ck_ok(cxm_pls_model_from_json(&m, "{\"constructs\": [{\"name\": \"X\", \"items\": [\"x\"]},"
+                                      "{\"name\": \"Y\", \"items\": [\"y\"]},"
+                                      "{\"name\": \"Z\", \"items\": [\"z\"]}],"
+                                      "\"paths\": [[\"X\", \"Y\"], [\"Y\", \"Z\"]]}"));
+    cxm_pls_predict_options o = CXM_PLS_PREDICT_OPTIONS_INIT;
+    o.folds = 7;
+    o.repetitions = 2;
+    cxm_pls_prediction *pr = NULL;
+    ck_ok(cxm_pls_predict(&pr, m, n, 3, x, NULL, NULL, &o));
+    ck_assert_uint_eq(cxm_pls_prediction_count(pr, CXM_PLS_PREDICT_INDICATORS), 2);
+    ck_assert_uint_eq(cxm_pls_prediction_count(pr, CXM_PLS_PREDICT_CONSTRUCTS), 2);
+    ck_assert_uint_eq(cxm_pls_prediction_index(pr, CXM_PLS_PREDICT_CONSTRUCTS, 1), 2);
+    double pls[2], lm[2];
+    for (int k = 0; k < 3; k++) {
+        ck_ok(cxm_pls_prediction_metric(pls, 2, pr, CXM_PLS_PREDICT_INDICATORS, (cxm_pls_predict_metric)k));
+        ck_ok(cxm_pls_prediction_metric(lm, 2, pr, CXM_PLS_PREDICT_INDICATORS,
+                                        (cxm_pls_predict_metric)(k + 3)));
+        ck_near(pls[0], lm[0], 1e-12); /* y: one regression on x either way */
+    }
+    /* z from x alone: PLS uses β_xy·β_yz, the benchmark a direct regression; both beat the mean. */
+    ck_ok(cxm_pls_prediction_metric(pls, 2, pr, CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_Q2));
+    ck_assert(pls[0] > 0.15 && pls[1] > 0);
+    double *v = malloc(2 * n * sizeof *v), *w = malloc(2 * n * sizeof *w);
+    ck_ok(cxm_pls_prediction_values(v, 2 * n, pr, CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_PLS));
+    ck_ok(cxm_pls_prediction_values(w, 2 * n, pr, CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_LM));
+    for (size_t i = 0; i < n; i++)
+        ck_near(v[2 * i], w[2 * i], 1e-12);
+    ck_ok(cxm_pls_prediction_values(w, 2 * n, pr, CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_ACTUAL));
+    ck_assert_double_eq(w[1], x[2]);
+    free(v);
+    free(w);
+    cxm_pls_prediction_free(pr);
+    cxm_pls_model_free(m);
+    free(x);
+}
+END_TEST
+
+/* PLSpredict's folds, numbers and errors: the same for any number of
+ * threads, folds of nearly equal size, respondents left out marked. */
+START_TEST(pls_predict_folds_threads_and_errors)
+{
+    size_t p, n = 203;
+    double *x = simulate_chain(n, 23, &p);
+    x[4 * p + 1] = NAN; /* respondent 4 is left out (listwise) */
+    cxm_pls_model *m = chain_model(0);
+    cxm_pls_predict_options o = CXM_PLS_PREDICT_OPTIONS_INIT;
+    o.folds = 5;
+    o.repetitions = 3;
+    o.seed = 77;
+    cxm_pls_prediction *pr[2] = { NULL, NULL };
+    size_t ni = 0, nc = 0;
+    double *v[2];
+    size_t *folds[2];
+    for (int t = 0; t < 2; t++) {
+        o.threads = (size_t)t + 1;
+        o.approach = CXM_PLS_DIRECT_ANTECEDENTS;
+        ck_ok(cxm_pls_predict(&pr[t], m, n, p, x, NULL, NULL, &o));
+        ni = cxm_pls_prediction_count(pr[t], CXM_PLS_PREDICT_INDICATORS);
+        nc = cxm_pls_prediction_count(pr[t], CXM_PLS_PREDICT_CONSTRUCTS);
+        v[t] = malloc((6 * ni + 3 * nc + 2 * n * ni) * sizeof(double));
+        for (int k = 0; k < 6; k++)
+            ck_ok(cxm_pls_prediction_metric(v[t] + k * ni, ni, pr[t], CXM_PLS_PREDICT_INDICATORS,
+                                            (cxm_pls_predict_metric)k));
+        for (int k = 0; k < 3; k++)
+            ck_ok(cxm_pls_prediction_metric(v[t] + 6 * ni + k * nc, nc, pr[t],
+                                            CXM_PLS_PREDICT_CONSTRUCTS, (cxm_pls_predict_metric)k));
+        ck_ok(cxm_pls_prediction_values(v[t] + 6 * ni + 3 * nc, n * ni, pr[t],
+                                        CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_PLS));
+        ck_ok(cxm_pls_prediction_values(v[t] + 6 * ni + 3 * nc + n * ni, n * ni, pr[t],
+                                        CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_LM));
+        folds[t] = malloc(n * 3 * sizeof(size_t));
+        ck_ok(cxm_pls_prediction_folds(folds[t], n * 3, pr[t]));
+    }
+    size_t bytes = (6 * ni + 3 * nc + 2 * n * ni) * sizeof(double);
+    ck_assert_msg(memcmp(v[0], v[1], bytes) == 0, "2 threads changed the predictions");
+    ck_assert(memcmp(folds[0], folds[1], n * 3 * sizeof(size_t)) == 0);
+    cxm_pls_predict_info info;
+    ck_ok(cxm_pls_prediction_info(&info, pr[0]));
+    ck_assert_uint_eq(info.rows, n - 1);
+    ck_assert_uint_eq(info.rows_dropped, 1);
+    ck_assert_int_eq(info.approach, CXM_PLS_DIRECT_ANTECEDENTS);
+    ck_assert_uint_eq(ni, 15); /* every construct but Expectations (3 items) */
+    for (size_t rep = 0; rep < 3; rep++) {
+        size_t sizes[5] = { 0 };
+        for (size_t i = 0; i < n; i++) {
+            size_t f = folds[0][i * 3 + rep];
+            if (i == 4) {
+                ck_assert_uint_eq(f, SIZE_MAX);
+                continue;
+            }
+            ck_assert_uint_lt(f, 5);
+            sizes[f]++;
+        }
+        for (int f = 0; f < 5; f++)
+            ck_assert(sizes[f] == 40 || sizes[f] == 41);
+    }
+    ck_assert(folds[0][0] != folds[0][1] || folds[0][0] != folds[0][2] ||
+              folds[0][3] != folds[0][5]); /* repetitions redraw the folds */
+    ck_assert(isnan(v[0][6 * ni + 3 * nc + 4 * ni]) && !isnan(v[0][6 * ni + 3 * nc]));
+    double d[64];
+    ck_fails(cxm_pls_prediction_metric(d, nc, pr[0], CXM_PLS_PREDICT_CONSTRUCTS, CXM_PLS_PREDICT_LM_Q2),
+             CXM_EINVAL, "predicts indicators, not constructs");
+    ck_fails(cxm_pls_prediction_metric(d, ni, pr[0], CXM_PLS_PREDICT_INDICATORS, (cxm_pls_predict_metric)6),
+             CXM_EINVAL, "metric 6");
+    ck_fails(cxm_pls_prediction_metric(d, 3, pr[0], CXM_PLS_PREDICT_INDICATORS, CXM_PLS_PREDICT_RMSE),
+             CXM_EINVAL, "got room for 3");
+    ck_fails(cxm_pls_prediction_values(d, 3, pr[0], CXM_PLS_PREDICT_CONSTRUCTS, CXM_PLS_PREDICT_LM),
+             CXM_EINVAL, "values");
+    ck_fails(cxm_pls_prediction_folds(folds[1], 3, pr[0]), CXM_EINVAL, "rows × repetitions");
+    ck_assert_uint_eq(cxm_pls_prediction_index(pr[0], CXM_PLS_PREDICT_INDICATORS, ni), SIZE_MAX);
+    ck_assert_uint_eq(cxm_pls_prediction_count(NULL, CXM_PLS_PREDICT_INDICATORS), 0);
+    char *json = NULL;
+    ck_ok(cxm_pls_prediction_to_json(&json, pr[0]));
+    ck_assert_ptr_nonnull(strstr(json, "\"q2_predict\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"direct antecedents\""));
+    cxm_free(json);
+    for (int t = 0; t < 2; t++) {
+        cxm_pls_prediction_free(pr[t]);
+        free(v[t]);
+        free(folds[t]);
+    }
+    cxm_pls_prediction *bad = NULL;
+    o.folds = 1;
+    ck_fails(cxm_pls_predict(&bad, m, n, p, x, NULL, NULL, &o), CXM_EINVAL, "at least 2 folds");
+    o.folds = 203; /* more than the 202 complete respondents */
+    ck_fails(cxm_pls_predict(&bad, m, n, p, x, NULL, NULL, &o), CXM_EINVAL, "203 folds");
+    o.folds = 10;
+    o.approach = (cxm_pls_predict_approach)5;
+    ck_fails(cxm_pls_predict(&bad, m, n, p, x, NULL, NULL, &o), CXM_EINVAL, "approach 5");
+    o.approach = CXM_PLS_EARLIEST_ANTECEDENTS;
+    o.version = 2;
+    ck_fails(cxm_pls_predict(&bad, m, n, p, x, NULL, NULL, &o), CXM_EINVAL, "version");
+    ck_assert_ptr_null(bad);
+    cxm_pls_prediction_free(NULL);
+    cxm_pls_model_free(m);
+    free(x);
+}
+END_TEST
+
 START_TEST(pls_estimate_errors)
 {
     cxm_pls_model *m = small_model();
@@ -1002,7 +1273,8 @@ START_TEST(pls_estimate_errors)
     ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_PATHS), 9);
     ck_assert_str_eq(cxm_pls_model_construct_name(cxm_pls_result_model(r), 2), "Loyalty");
     ck_assert_ptr_null(cxm_pls_result_model(NULL));
-    ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)12), 0);
+    ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)14), 0);
+    ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_INDIRECT_EFFECTS), 9);
     cxm_pls_result_free(r);
 
     /* Missing answers: listwise drops the row, mean replacement keeps it. */
@@ -1174,6 +1446,7 @@ static int pls_scenario(void *context)
     cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
     o.bootstrap = 40;
     o.threads = 2;
+    o.bca = 1;
     if (status == CXM_OK) {
         /* The chain preset's items have other names: estimate by position. */
         cxm_pls_model_free(copy);
@@ -1184,6 +1457,18 @@ static int pls_scenario(void *context)
         status = cxm_pls_result_to_json(&report, r);
     if (status == CXM_OK)
         status = cxm_pls_result_scores(scores, 70, r, 10, c->p, c->x, NULL, 1);
+    cxm_pls_prediction *pr = NULL;
+    cxm_pls_predict_options po = CXM_PLS_PREDICT_OPTIONS_INIT;
+    po.folds = 4;
+    po.threads = 2;
+    if (status == CXM_OK)
+        status = cxm_pls_predict(&pr, m, c->n, c->p, c->x, NULL, &o, &po);
+    if (status == CXM_OK) {
+        cxm_free(report);
+        report = NULL;
+        status = cxm_pls_prediction_to_json(&report, pr);
+    }
+    cxm_pls_prediction_free(pr);
     cxm_free(text);
     cxm_free(report);
     cxm_pls_result_free(r);
@@ -1309,6 +1594,19 @@ START_TEST(survey_pls)
     cxm_pls_model_free(m);
     ck_ok(cxm_pls_model_preset(&m, "ecsi"));
     ck_fails(cxm_survey_pls(&r, s, m, NULL), CXM_ENOTFOUND, "no column 'IMAG1'");
+    cxm_pls_prediction *pr = NULL;
+    ck_fails(cxm_survey_pls_predict(&pr, s, m, NULL, NULL), CXM_ENOTFOUND, "no column 'IMAG1'");
+    cxm_pls_model_free(m);
+    ck_ok(cxm_pls_model_from_json(&m,
+        "{\"constructs\": [{\"name\": \"Q\", \"items\": [\"q1\", \"q2\", \"q3\"]},"
+        "{\"name\": \"S\", \"items\": [\"s1\", \"s2\"]}], \"paths\": [[\"Q\", \"S\"]]}"));
+    ck_ok(cxm_survey_pls_predict(&pr, s, m, NULL, NULL));
+    cxm_pls_predict_info pinfo;
+    ck_ok(cxm_pls_prediction_info(&pinfo, pr));
+    ck_assert_uint_eq(pinfo.rows, 149);
+    ck_assert_uint_eq(pinfo.folds, 10);
+    cxm_pls_prediction_free(pr);
+    ck_fails(cxm_survey_pls_predict(&pr, NULL, m, NULL, NULL), CXM_EINVAL, "survey");
     cxm_pls_model_free(m);
     cxm_survey_free(s);
 }
@@ -1400,6 +1698,9 @@ int main(void)
     tcase_add_test(tc, pls_presets);
     tcase_add_test(tc, pls_recovers_simulated_paths);
     tcase_add_test(tc, pls_bootstrap_is_reproducible_across_threads);
+    tcase_add_test(tc, pls_bca_and_indirect_effects);
+    tcase_add_test(tc, pls_predict_single_items_equal_the_benchmark);
+    tcase_add_test(tc, pls_predict_folds_threads_and_errors);
     tcase_add_test(tc, pls_estimate_errors);
     tcase_add_test(tc, pls_collinear_mode_b_block);
     tcase_add_test(tc, pls_mode_b_dependence_is_always_found);

@@ -440,6 +440,39 @@ static int survey_pls(const void *o)
     return status;
 }
 
+/* PLSpredict reads two versioned structs: the estimation settings and its own. */
+static int pls_predict_estimation(const void *o)
+{
+    cxm_pls_predict_options few = CXM_PLS_PREDICT_OPTIONS_INIT;
+    few.folds = 3;
+    cxm_pls_prediction *p = NULL;
+    int status = cxm_survey_pls_predict(&p, survey, pls, o, &few);
+    cxm_pls_prediction_free(p);
+    return status;
+}
+
+static int pls_predict(const void *o)
+{
+    cxm_pls_prediction *p = NULL;
+    size_t rows = cxm_survey_rows(survey), columns = cxm_survey_columns(survey);
+    double *data = malloc(rows * columns * sizeof *data);
+    const char **names = malloc(columns * sizeof *names);
+    ck_assert(data != NULL && names != NULL);
+    for (size_t c = 0; c < columns; c++) {
+        names[c] = cxm_survey_column_name(survey, c);
+        double *column = malloc(rows * sizeof *column);
+        ck_assert_cxm_ok(cxm_survey_column(column, rows, survey, names[c]));
+        for (size_t r = 0; r < rows; r++)
+            data[r * columns + c] = column[r];
+        free(column);
+    }
+    int status = cxm_pls_predict(&p, pls, rows, columns, data, names, NULL, o);
+    cxm_pls_prediction_free(p);
+    free(data);
+    free(names);
+    return status;
+}
+
 static int sim_run(const void *o)
 {
     cxm_sim *w = NULL;
@@ -503,6 +536,7 @@ static const cxm_journey_options jo = CXM_JOURNEY_OPTIONS_INIT;
 static const cxm_fit_options fo = CXM_FIT_OPTIONS_INIT;
 static const cxm_value_options vo = { CXM_VALUE_OPTIONS_VERSION, 1.0, 12, 0.01, 1.0 };
 static const cxm_pls_options po = CXM_PLS_OPTIONS_INIT;
+static const cxm_pls_predict_options ppo = CXM_PLS_PREDICT_OPTIONS_INIT;
 static const cxm_sim_options so = CXM_SIM_OPTIONS_INIT;
 /* A converged report, for cxm_model_set_fit. */
 static const cxm_fit_report given_report = { CXM_FIT_REPORT_VERSION, CXM_FIT_CONVERGED, 5, 6,
@@ -529,7 +563,8 @@ static const options_case cases[] = {
     FIT(fit_survivors), FIT(fit_durations), FIT(fit_covariates),
     CASE(lifetime_value, cxm_value_options, margin, vo, CXM_VALUE_OPTIONS_VERSION),
     CASE(lifetime_value_interval, cxm_value_options, margin, vo, CXM_VALUE_OPTIONS_VERSION),
-    PLS(pls_estimate), PLS(survey_pls), PLS(pls_model_options),
+    PLS(pls_estimate), PLS(survey_pls), PLS(pls_model_options), PLS(pls_predict_estimation),
+    CASE(pls_predict, cxm_pls_predict_options, threads, ppo, CXM_PLS_PREDICT_OPTIONS_VERSION),
     CASE(sim_run, cxm_sim_options, progress_data, so, CXM_SIM_OPTIONS_VERSION),
     REPORT(set_fit, given_report), REPORT(fit_report, empty_report),
 };

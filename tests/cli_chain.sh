@@ -37,6 +37,16 @@ expect 0 '"name":[[:space:]]*"ECSI"' '^$' -- survey --preset ecsi --print-model
 expect 0 '"Emotion"' '^$' -- survey "$tmp/chain.json" --print-model
 expect 0 'Value of \+1 index point' '^$' -- survey "$data/model.json" "$data/survey.csv" --retention -3,0.07 --margin 100 --discount 0.12 --customers 1000
 expect 0 'Quality +0\.[0-9]{4}->0\.[0-9]{4} +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2}' '^$' -- survey "$data/model.json" "$data/survey.csv" --retention -3,0.07 --margin 100 --discount 0.12
+expect 0 'BCa interval' '^$' -- survey "$data/model.json" "$data/survey.csv" --bootstrap 60 --seed 3 --bca
+expect 0 'Quality +-> Satisfaction +0\.[0-9]{4} +0\.[0-9]{4} +[0-9.]+ +0\.[0-9]{4} +\[' '^$' -- survey "$data/model.json" "$data/survey.csv" --bootstrap 60 --seed 3
+expect 0 'Quality -> Satisfaction -> Loyalty' '^$' -- survey "$data/model.json" "$data/survey.csv" --indirect
+expect 0 'PLSpredict: 5-fold cross-validation, 2 repetitions, earliest antecedents' '^$' -- survey "$data/model.json" "$data/survey.csv" --predict 5 --repetitions 2
+expect 0 'Loyalty +l1 +[0-9.]+' '^$' -- survey "$data/model.json" "$data/survey.csv" --predict 5 --approach direct
+expect 0 '"plspredict"' '^$' -- survey "$data/model.json" "$data/survey.csv" --predict 5 --bootstrap 20 --bca --json
+expect 0 '"bca_lower"' '^$' -- survey "$data/model.json" "$data/survey.csv" --bootstrap 20 --bca --json
+expect 2 '^$' '--predict needs at least 2 folds' -- survey "$data/model.json" "$data/survey.csv" --predict 1
+expect 2 '^$' '--approach must be earliest or direct' -- survey "$data/model.json" "$data/survey.csv" --predict 5 --approach late
+expect 1 '^$' '500 folds of 149 respondents' -- survey "$data/model.json" "$data/survey.csv" --predict 500
 expect 2 '^$' '--retention, --margin and --discount go together' -- survey "$data/model.json" "$data/survey.csv" --margin 100
 expect 2 '^$' '--retention needs A,B' -- survey "$data/model.json" "$data/survey.csv" --retention 0.5 --margin 1 --discount 0.1
 expect 0 'usage: cxm survey' '^$' -- survey --help

@@ -31,9 +31,12 @@ typedef struct survey_args {
     bool print_model;
     money value;
     /* Command-line settings override the model's "estimation"; -1 (NaN) = not given. */
-    int scheme, miss;
+    int scheme, miss, bca;
     double level, tolerance, seed;
     size_t bootstrap, threads, iterations;
+    bool indirect;               /* print the specific indirect effects */
+    size_t folds, repetitions;   /* PLSpredict: 0 folds = none */
+    int approach;
 } survey_args;
 
 static int parse_survey(void *args, int argc, char **argv);
@@ -73,7 +76,11 @@ const cli_command cli_command_survey = {
     "  --preset NAME           acsi, ecsi or chain instead of MODEL.json\n"
     "  --print-model           print the model as JSON and stop\n"
     "  --scheme S              inner weighting: path (default), centroid, factorial\n"
-    "  --bootstrap N           resamples for standard errors and percentile intervals\n"
+    "  --bootstrap N           resamples for standard errors, t and p values and\n"
+    "                          percentile intervals\n"
+    "  --bca                   also bias-corrected and accelerated (BCa) intervals\n"
+    "                          (Efron 1987; a jackknife: one more estimate per\n"
+    "                          respondent)\n"
     "  --seed S                seed of the bootstrap (same seed, same numbers)\n"
     "  --level L               confidence level of the intervals (default 0.95)\n"
     "  --threads T             threads for the bootstrap (default: all processors;\n"
@@ -84,6 +91,18 @@ const cli_command cli_command_survey = {
     "                          item) or mean (replace by the item's mean)\n"
     "  --target NAME           construct whose drivers are ranked (default: the\n"
     "                          model's \"target\")\n"
+    "  --indirect              print the specific indirect effects: the product of\n"
+    "                          the paths along every route of the chain (with\n"
+    "                          their intervals when bootstrapped)\n"
+    "\n"
+    "Out-of-sample prediction (PLSpredict, Shmueli et al. 2016, 2019):\n"
+    "  --predict K             K-fold cross-validated predictions of the endogenous\n"
+    "                          constructs and their items: RMSE, MAE and Q2predict\n"
+    "                          (above 0: better than the training mean) of PLS and\n"
+    "                          of a linear regression on the exogenous items\n"
+    "  --repetitions R         redraw the K folds R times (default 1; --seed)\n"
+    "  --approach A            earliest (default: predict from the exogenous\n"
+    "                          constructs) or direct (from direct predecessors)\n"
     "  -o, --output FILE       write the full report as JSON to FILE ('-': standard\n"
     "                          output instead of the text report)\n"
     "  --json                  same as -o -\n"
@@ -98,7 +117,7 @@ const cli_command cli_command_survey = {
     "The file (see cxm nps --help): --delimiter C, --no-header, --quote C,\n"
     "--no-quote, --skip-bad-rows. Empty fields and NA, N/A, NaN, NULL are missing.\n"
     "\n"
-    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 500\n",
+    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 1000 --bca --predict 10\n",
     sizeof(survey_args), parse_survey, run_survey,
 };
 
@@ -138,8 +157,9 @@ typedef struct report_numbers {
     cxm_pls_info info;
     size_t c;
     int width; /* of the construct names' column */
-    bool boot;
+    bool boot, bca;
     double *paths, *se, *lo, *hi, *total, *total_index, *r2, *indices; /* c*c, or c for the last two */
+    double *t, *pv, *blo, *bhi; /* c*c: t and p values, BCa bounds */
 } report_numbers;
 
 static bool report_numbers_of(report_numbers *nb, const cxm_pls_result *r)
@@ -148,7 +168,7 @@ static bool report_numbers_of(report_numbers *nb, const cxm_pls_result *r)
     nb->m = cxm_pls_result_model(r);
     size_t c = nb->c = cxm_pls_model_construct_count(nb->m);
     cxm_pls_result_info(&nb->info, r);
-    nb->paths = malloc((6 * c * c + 2 * c) * sizeof *nb->paths + 1);
+    nb->paths = malloc((10 * c * c + 2 * c) * sizeof *nb->paths + 1);
     if (nb->paths == NULL) {
         fprintf(stderr, "cxm survey: out of memory\n");
         return false;
@@ -160,6 +180,10 @@ static bool report_numbers_of(report_numbers *nb, const cxm_pls_result *r)
     nb->total_index = nb->total + c * c;
     nb->r2 = nb->total_index + c * c;
     nb->indices = nb->r2 + c;
+    nb->t = nb->indices + c;
+    nb->pv = nb->t + c * c;
+    nb->blo = nb->pv + c * c;
+    nb->bhi = nb->blo + c * c;
     cxm_pls_result_get(nb->paths, c * c, r, CXM_PLS_PATHS);
     cxm_pls_result_get(nb->r2, c, r, CXM_PLS_R_SQUARED);
     cxm_pls_result_get(nb->indices, c, r, CXM_PLS_INDICES);
@@ -170,7 +194,15 @@ static bool report_numbers_of(report_numbers *nb, const cxm_pls_result *r)
         cxm_pls_result_bootstrap(nb->se, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_STD_ERROR);
         cxm_pls_result_bootstrap(nb->lo, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_LOWER);
         cxm_pls_result_bootstrap(nb->hi, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_UPPER);
+        cxm_pls_result_bootstrap(nb->t, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_T_VALUE);
+        cxm_pls_result_bootstrap(nb->pv, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_P_VALUE);
     }
+    nb->bca = nb->boot &&
+              cxm_pls_result_bootstrap(nb->blo, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_BCA_LOWER) ==
+                  CXM_OK &&
+              cxm_pls_result_bootstrap(nb->bhi, c * c, r, CXM_PLS_PATHS, CXM_PLS_BOOT_BCA_UPPER) ==
+                  CXM_OK;
+    cxm_error_clear();
     size_t width = 12;
     for (size_t j = 0; j < c; j++) {
         size_t len = strlen(cxm_pls_model_construct_name(nb->m, j));
@@ -197,8 +229,9 @@ static void print_paths(const report_numbers *nb)
         printf(" (%zu failed)", info->resamples_failed);
     printf("\n\nPaths\n");
     if (nb->boot)
-        printf("  %-*s    %-*s  %9s %9s   %g%% interval\n", w, "from", w, "to", "estimate",
-               "std.err", 100 * info->level);
+        printf("  %-*s    %-*s  %9s %9s %7s %7s   %g%% interval%s\n", w, "from", w, "to",
+               "estimate", "std.err", "t", "p", 100 * info->level,
+               nb->bca ? "       BCa interval" : "");
     else
         printf("  %-*s    %-*s  %9s\n", w, "from", w, "to", "estimate");
     for (size_t k = 0; k < cxm_pls_model_path_count(m); k++) {
@@ -208,8 +241,13 @@ static void print_paths(const report_numbers *nb)
         printf("  %-*s -> %-*s  %9.4f", w, cxm_pls_model_construct_name(m, from), w,
                cxm_pls_model_construct_name(m, to), nb->paths[at]);
         if (nb->boot)
-            printf(" %9.4f   [%7.4f, %7.4f]%s", nb->se[at], nb->lo[at], nb->hi[at],
-                   (nb->lo[at] > 0 || nb->hi[at] < 0) ? "" : "  (includes 0)");
+            printf(" %9.4f %7.2f %7.4f   [%7.4f, %7.4f]", nb->se[at], nb->t[at], nb->pv[at],
+                   nb->lo[at], nb->hi[at]);
+        if (nb->bca)
+            printf("  [%7.4f, %7.4f]", nb->blo[at], nb->bhi[at]);
+        double lo = nb->bca ? nb->blo[at] : nb->lo[at], hi = nb->bca ? nb->bhi[at] : nb->hi[at];
+        if (nb->boot && !(lo > 0 || hi < 0))
+            printf("  (includes 0)");
         putchar('\n');
     }
 }
@@ -229,6 +267,52 @@ static void print_constructs(const report_numbers *nb)
         else
             printf("  %8.2f\n", nb->indices[j]);
     }
+}
+
+/* The effect along every route of the chain, with its intervals. */
+static int print_indirect(const report_numbers *nb)
+{
+    const cxm_pls_result *r = nb->r;
+    size_t n = cxm_pls_result_indirect_count(r), c = nb->c;
+    if (n == 0) {
+        printf("\nIndirect effects: none (no route of two or more paths, or too many)\n");
+        return CLI_EXIT_OK;
+    }
+    double *v = malloc(6 * n * sizeof *v);
+    size_t *nodes = malloc((c + 1) * sizeof *nodes);
+    if (v == NULL || nodes == NULL) {
+        free(v);
+        free(nodes);
+        fprintf(stderr, "cxm survey: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    static const cxm_pls_statistic stats[5] = { CXM_PLS_BOOT_STD_ERROR, CXM_PLS_BOOT_LOWER,
+                                                 CXM_PLS_BOOT_UPPER, CXM_PLS_BOOT_BCA_LOWER,
+                                                 CXM_PLS_BOOT_BCA_UPPER };
+    cxm_pls_result_get(v, n, r, CXM_PLS_SPECIFIC_INDIRECT_EFFECTS);
+    for (int s = 0; s < (nb->bca ? 5 : nb->boot ? 3 : 0); s++)
+        cxm_pls_result_bootstrap(v + (size_t)(s + 1) * n, n, r, CXM_PLS_SPECIFIC_INDIRECT_EFFECTS,
+                                 stats[s]);
+    printf("\nIndirect effects (the product of the paths along each route)\n");
+    for (size_t k = 0; k < n; k++) {
+        size_t len = cxm_pls_result_indirect_length(r, k);
+        cxm_pls_result_indirect_path(nodes, len, r, k);
+        printf("  %9.4f", v[k]);
+        if (nb->boot)
+            printf(" %9.4f   [%7.4f, %7.4f]", v[n + k], v[2 * n + k], v[3 * n + k]);
+        if (nb->bca)
+            printf("  [%7.4f, %7.4f]", v[4 * n + k], v[5 * n + k]);
+        printf("  ");
+        for (size_t u = 0; u < len; u++)
+            printf("%s%s", u ? " -> " : "", cxm_pls_model_construct_name(nb->m, nodes[u]));
+        putchar('\n');
+    }
+    if (nb->boot)
+        printf("  (estimate, std.err, %g%% percentile interval%s, route)\n", 100 * nb->info.level,
+               nb->bca ? ", BCa interval" : "");
+    free(v);
+    free(nodes);
+    return CLI_EXIT_OK;
 }
 
 /* The constructs with a total effect on the target, by importance
@@ -312,21 +396,66 @@ static int print_drivers(const report_numbers *nb, size_t target, const money *v
     return value->wanted ? print_driver_values(nb, drivers, n, target, value) : CLI_EXIT_OK;
 }
 
-static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
+static int print_text(const cxm_pls_result *r, const survey_args *a)
 {
     report_numbers nb;
     if (!report_numbers_of(&nb, r))
         return CLI_EXIT_DATA;
     print_paths(&nb);
     print_constructs(&nb);
+    int code = a->indirect ? print_indirect(&nb) : CLI_EXIT_OK;
     size_t target = nb.c;
-    if (target_name != NULL)
-        cxm_pls_model_find(&target, nb.m, target_name);
+    if (a->target != NULL)
+        cxm_pls_model_find(&target, nb.m, a->target);
     else if (cxm_pls_model_target(&target, nb.m) != CXM_OK)
         target = nb.c;
-    int code = target < nb.c ? print_drivers(&nb, target, value) : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK && target < nb.c)
+        code = print_drivers(&nb, target, &a->value);
     free(nb.paths);
     return code;
+}
+
+/* The PLSpredict tables. */
+static int print_prediction(const cxm_pls_prediction *p, const cxm_pls_model *m)
+{
+    cxm_pls_predict_info info;
+    cxm_pls_prediction_info(&info, p);
+    size_t ni = cxm_pls_prediction_count(p, CXM_PLS_PREDICT_INDICATORS);
+    size_t nc = cxm_pls_prediction_count(p, CXM_PLS_PREDICT_CONSTRUCTS);
+    double *v = malloc((6 * ni + 3 * nc + 1) * sizeof *v);
+    if (v == NULL) {
+        fprintf(stderr, "cxm survey: out of memory\n");
+        return CLI_EXIT_DATA;
+    }
+    for (int k = 0; k < 6; k++)
+        cxm_pls_prediction_metric(v + (size_t)k * ni, ni, p, CXM_PLS_PREDICT_INDICATORS,
+                                  (cxm_pls_predict_metric)k);
+    for (int k = 0; k < 3; k++)
+        cxm_pls_prediction_metric(v + 6 * ni + (size_t)k * nc, nc, p, CXM_PLS_PREDICT_CONSTRUCTS,
+                                  (cxm_pls_predict_metric)k);
+    printf("\nPLSpredict: %zu-fold cross-validation, %zu repetition%s, %s antecedents\n",
+           info.folds, info.repetitions, info.repetitions == 1 ? "" : "s",
+           info.approach == CXM_PLS_EARLIEST_ANTECEDENTS ? "earliest" : "direct");
+    printf("  %-14s %-10s %9s %9s %9s   %9s %9s %9s\n", "construct", "item", "PLS RMSE", "MAE",
+           "Q2predict", "LM RMSE", "MAE", "Q2predict");
+    size_t better = 0;
+    for (size_t k = 0; k < ni; k++) {
+        size_t h = cxm_pls_prediction_index(p, CXM_PLS_PREDICT_INDICATORS, k);
+        better += v[k] < v[3 * ni + k];
+        printf("  %-14s %-10s %9.4f %9.4f %9.4f   %9.4f %9.4f %9.4f\n",
+               cxm_pls_model_construct_name(m, cxm_pls_model_indicator_construct(m, h)),
+               cxm_pls_model_indicator_name(m, h), v[k], v[ni + k], v[2 * ni + k], v[3 * ni + k],
+               v[4 * ni + k], v[5 * ni + k]);
+    }
+    printf("  PLS predicts better than the linear benchmark (lower RMSE) on %zu of %zu items\n",
+           better, ni);
+    printf("  %-25s %9s %9s %9s\n", "construct (standardized)", "RMSE", "MAE", "Q2predict");
+    for (size_t k = 0; k < nc; k++)
+        printf("  %-25s %9.4f %9.4f %9.4f\n",
+               cxm_pls_model_construct_name(m, cxm_pls_prediction_index(p, CXM_PLS_PREDICT_CONSTRUCTS, k)),
+               v[6 * ni + k], v[6 * ni + nc + k], v[6 * ni + 2 * nc + k]);
+    free(v);
+    return CLI_EXIT_OK;
 }
 
 static bool parse_choice(const char *value, const char *const *names, size_t n, int *out)
@@ -358,6 +487,7 @@ static int estimation_option(survey_args *a, int c, const char *optarg)
         cli_usage_error("survey", "--missing must be listwise or mean, got '%s'", optarg);
         return -1;
     case 'b': return cli_parse_size("survey", "bootstrap", optarg, &a->bootstrap) ? 1 : -1;
+    case 'B': a->bca = 1; return 1;
     case 't': return cli_parse_size("survey", "threads", optarg, &a->threads) ? 1 : -1;
     case 'i': return cli_parse_size("survey", "max-iterations", optarg, &a->iterations) ? 1 : -1;
     case 'l': return cli_parse_double("survey", "level", optarg, &a->level) ? 1 : -1;
@@ -425,6 +555,11 @@ static int parse_survey(void *args, int argc, char **argv)
         { "print-model", no_argument, NULL, 'P' },
         { "scheme", required_argument, NULL, 's' },
         { "bootstrap", required_argument, NULL, 'b' },
+        { "bca", no_argument, NULL, 'B' },
+        { "indirect", no_argument, NULL, 'I' },
+        { "predict", required_argument, NULL, 'K' },
+        { "repetitions", required_argument, NULL, 'r' },
+        { "approach", required_argument, NULL, 'A' },
         { "seed", required_argument, NULL, 'e' },
         { "level", required_argument, NULL, 'l' },
         { "threads", required_argument, NULL, 't' },
@@ -449,7 +584,8 @@ static int parse_survey(void *args, int argc, char **argv)
     a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
     a->csv.delimiter = CXM_CSV_DETECT;
     a->value = (money){ false, { 0 }, NAN, NAN, 1.0 };
-    a->scheme = a->miss = -1;
+    a->scheme = a->miss = a->bca = -1;
+    a->repetitions = 1;
     a->level = a->tolerance = a->seed = NAN;
     a->bootstrap = a->threads = a->iterations = (size_t)-1;
     money *value = &a->value;
@@ -472,6 +608,29 @@ static int parse_survey(void *args, int argc, char **argv)
         case 'g':
             a->target = optarg;
             break;
+        case 'I':
+            a->indirect = true;
+            break;
+        case 'K':
+            if (!cli_parse_size("survey", "predict", optarg, &a->folds))
+                return CLI_EXIT_USAGE;
+            if (a->folds < 2)
+                return cli_usage_error("survey", "--predict needs at least 2 folds, got '%s'",
+                                       optarg);
+            break;
+        case 'r':
+            if (!cli_parse_size("survey", "repetitions", optarg, &a->repetitions))
+                return CLI_EXIT_USAGE;
+            if (a->repetitions < 1)
+                return cli_usage_error("survey", "--repetitions must be at least 1");
+            break;
+        case 'A':
+            if (strcmp(optarg, "earliest") == 0 || strcmp(optarg, "direct") == 0) {
+                a->approach = optarg[0] == 'd';
+                break;
+            }
+            return cli_usage_error("survey", "--approach must be earliest or direct, got '%s'",
+                                   optarg);
         case 'R':
             if (!parse_retention(optarg, value))
                 return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
@@ -568,10 +727,28 @@ static void survey_options(cxm_pls_options *o, const survey_args *a, const cxm_p
         o->level = a->level;
     if (!isnan(a->tolerance))
         o->tolerance = a->tolerance;
+    if (a->bca >= 0)
+        o->bca = a->bca;
 }
 
-/* Read the model's items from the survey file and estimate the model. */
-static int estimate(cxm_pls_result **result, const survey_args *a, const cxm_pls_model *model)
+/* PLSpredict on the survey already read, with the estimation settings. */
+static int predict(cxm_pls_prediction **prediction, const survey_args *a,
+                   const cxm_pls_model *model, const cxm_survey *survey,
+                   const cxm_pls_options *estimation)
+{
+    cxm_pls_predict_options po = CXM_PLS_PREDICT_OPTIONS_INIT;
+    po.folds = a->folds;
+    po.repetitions = a->repetitions;
+    po.seed = estimation->seed;
+    po.threads = estimation->threads;
+    po.approach = (cxm_pls_predict_approach)a->approach;
+    return cxm_survey_pls_predict(prediction, survey, model, estimation, &po);
+}
+
+/* Read the model's items from the survey file, estimate the model and,
+ * with --predict, cross-validate it. */
+static int estimate(cxm_pls_result **result, cxm_pls_prediction **prediction,
+                    const survey_args *a, const cxm_pls_model *model)
 {
     cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
     survey_options(&o, a, model);
@@ -595,6 +772,11 @@ static int estimate(cxm_pls_result **result, const survey_args *a, const cxm_pls
                           o.bootstrap);
     if (rc == CXM_OK)
         rc = cxm_survey_pls(result, survey, model, &o);
+    if (rc == CXM_OK && a->folds > 0) {
+        cli_progress_step(&progress, "PLSpredict: %zu folds, %zu repetitions", a->folds,
+                          a->repetitions);
+        rc = predict(prediction, a, model, survey, &o);
+    }
     cli_progress_end(&progress);
     size_t skipped = cxm_survey_skipped(survey);
     cxm_survey_free(survey);
@@ -605,20 +787,47 @@ static int estimate(cxm_pls_result **result, const survey_args *a, const cxm_pls
     return CLI_EXIT_OK;
 }
 
+/* The report's JSON with the prediction's as its member "plspredict":
+ * both are objects, so the second goes in before the first's closing brace. */
+static char *join_json(const char *report, const char *prediction)
+{
+    size_t end = strlen(report);
+    while (end > 0 && report[end - 1] != '}')
+        end--;
+    size_t size = end + strlen(prediction) + 32;
+    char *text = end > 0 ? malloc(size) : NULL;
+    if (text != NULL)
+        snprintf(text, size, "%.*s,\n\t\"plspredict\":\t%s\n}\n", (int)(end - 1), report,
+                 prediction);
+    return text;
+}
+
 /* The JSON report to -o (only it with '-'), else or then the text report. */
-static int report_survey(const survey_args *a, const cxm_pls_result *result)
+static int report_survey(const survey_args *a, const cxm_pls_result *result,
+                         const cxm_pls_prediction *prediction)
 {
     if (a->output != NULL) {
-        char *json = NULL;
+        char *json = NULL, *extra = NULL, *joined = NULL;
         int rc = cxm_pls_result_to_json(&json, result);
-        if (rc != CXM_OK)
+        if (rc == CXM_OK && prediction != NULL)
+            rc = cxm_pls_prediction_to_json(&extra, prediction);
+        if (rc == CXM_OK && prediction != NULL && (joined = join_json(json, extra)) == NULL)
+            rc = CXM_ENOMEM;
+        cxm_free(extra);
+        if (rc != CXM_OK) {
+            cxm_free(json);
             return cli_library_error("survey", rc, false);
-        int code = cli_output_text("survey", a->output, json);
+        }
+        int code = cli_output_text("survey", a->output, joined != NULL ? joined : json);
         cxm_free(json);
+        free(joined);
         if (code != CLI_EXIT_OK || strcmp(a->output, "-") == 0)
             return code;
     }
-    return print_text(result, a->target, &a->value);
+    int code = print_text(result, a);
+    if (code == CLI_EXIT_OK && prediction != NULL)
+        code = print_prediction(prediction, cxm_pls_result_model(result));
+    return code;
 }
 
 static int run_survey(const void *args)
@@ -626,14 +835,16 @@ static int run_survey(const void *args)
     const survey_args *a = args;
     cxm_pls_model *model = NULL;
     cxm_pls_result *result = NULL;
+    cxm_pls_prediction *prediction = NULL;
     int code = load_pls_model(a, &model);
     if (code == CLI_EXIT_OK && a->print_model)
         code = print_model(model);
     else if (code == CLI_EXIT_OK)
-        code = estimate(&result, a, model);
+        code = estimate(&result, &prediction, a, model);
     cxm_pls_model_free(model);
     if (code == CLI_EXIT_OK && !a->print_model)
-        code = report_survey(a, result);
+        code = report_survey(a, result, prediction);
     cxm_pls_result_free(result);
+    cxm_pls_prediction_free(prediction);
     return code;
 }

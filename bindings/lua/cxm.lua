@@ -306,8 +306,12 @@ end
 function PathModel:to_json() return core.pls_model_to_json(self.handle) end
 
 --- Estimate on rows: each row a table keyed by item name, or positional in items() order.
--- opts: scheme, bootstrap, seed, level, tolerance, max_iterations, threads, missing.
--- Returns a table: paths, r_squared, indices, weights, drivers (of the target), json.
+-- opts: scheme, bootstrap, seed, level, tolerance, max_iterations, threads, missing, bca
+-- (true: BCa intervals too).
+-- Returns a table: paths (with std_error, t_value, p_value, lower, upper and bca_lower,
+-- bca_upper when there are resamples), r_squared, indices, weights, drivers (of the target),
+-- indirect_effects (one per route of the chain: path, estimate and the same statistics), json,
+-- and predict(popts): PLSpredict.
 function PathModel:fit(rows, opts)
   opts = opts or {}
   local items = self:items()
@@ -326,7 +330,7 @@ function PathModel:fit(rows, opts)
   if not missing then error("unknown missing-data rule '" .. tostring(opts.missing) .. "'", 2) end
   local r = core.pls_estimate(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
     opts.max_iterations or 300, opts.bootstrap or 0, opts.seed or 1, opts.level or 0.95,
-    opts.threads or 0, missing)
+    opts.threads or 0, missing, opts.bca and 1 or 0)
   local info = core.pls_result_info(r)
   local names = self:constructs()
   local c = #names
@@ -336,15 +340,38 @@ function PathModel:fit(rows, opts)
     resamples = info.resamples, paths = {}, r_squared = {}, indices = {}, weights = {}, drivers = {} }
   local paths, total, total_index = get(core.PLS_PATHS), get(core.PLS_TOTAL_EFFECTS),
     get(core.PLS_TOTAL_EFFECTS_INDEX)
-  local se, lo, hi
-  if info.resamples > 0 then
-    se, lo, hi = boot(core.PLS_PATHS, 1), boot(core.PLS_PATHS, 2), boot(core.PLS_PATHS, 3)
+  -- Bootstrap statistics of a quantity by name, or nil without resamples (BCa: without bca).
+  local STATISTICS = { std_error = core.PLS_BOOT_STD_ERROR, lower = core.PLS_BOOT_LOWER,
+    upper = core.PLS_BOOT_UPPER, t_value = core.PLS_BOOT_T_VALUE, p_value = core.PLS_BOOT_P_VALUE,
+    bca_lower = core.PLS_BOOT_BCA_LOWER, bca_upper = core.PLS_BOOT_BCA_UPPER }
+  local function statistics(q)
+    local out = {}
+    if info.resamples == 0 then return out end
+    for name, code in pairs(STATISTICS) do
+      if not name:match("^bca") or opts.bca then out[name] = boot(q, code) end
+    end
+    return out
   end
+  local function with_statistics(row, stats, at)
+    for name, values in pairs(stats) do row[name] = values[at] end
+    return row
+  end
+  local path_stats = statistics(core.PLS_PATHS)
   for k = 0, core.pls_model_path_count(self.handle) - 1 do
     local from, to = core.pls_model_path(self.handle, k)
     local at = from * c + to + 1
-    fit.paths[#fit.paths + 1] = { from = names[from + 1], to = names[to + 1], estimate = paths[at],
-      std_error = se and se[at], lower = lo and lo[at], upper = hi and hi[at] }
+    fit.paths[#fit.paths + 1] = with_statistics({ from = names[from + 1], to = names[to + 1],
+      estimate = paths[at] }, path_stats, at)
+  end
+  fit.indirect_effects = {}
+  local specific = get(core.PLS_SPECIFIC_INDIRECT_EFFECTS)
+  local specific_stats = statistics(core.PLS_SPECIFIC_INDIRECT_EFFECTS)
+  for k = 0, core.pls_result_indirect_count(r) - 1 do
+    local nodes = core.pls_result_indirect_path(core.pls_result_indirect_length(r, k), r, k)
+    local path = {}
+    for i, j in ipairs(nodes) do path[i] = names[math.floor(j) + 1] end
+    fit.indirect_effects[k + 1] = with_statistics({ path = path, from = path[1],
+      to = path[#path], estimate = specific[k + 1] }, specific_stats, k + 1)
   end
   local r2, indices = get(core.PLS_R_SQUARED), get(core.PLS_INDICES)
   for j, name in ipairs(names) do
@@ -374,6 +401,41 @@ function PathModel:fit(rows, opts)
     fit.target = target
   end
   fit.json = function() return core.pls_result_to_json(r) end
+  --- PLSpredict: popts.folds (10), repetitions (1), seed (1), approach ("earliest" or
+  -- "direct"), threads. Returns {indicators = {{construct, item, rmse, mae, q2_predict,
+  -- lm_rmse, lm_mae, lm_q2_predict}, ...}, constructs = {{construct, rmse, mae, q2_predict},
+  -- ...}, json = function}.
+  fit.predict = function(popts)
+    popts = popts or {}
+    local approach = ({ earliest = 0, direct = 1 })[popts.approach or "earliest"]
+    if not approach then error("unknown approach '" .. tostring(popts.approach) .. "'", 2) end
+    local p = core.pls_predict(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
+      opts.max_iterations or 300, missing, popts.folds or 10, popts.repetitions or 1,
+      popts.seed or 1, approach, popts.threads or 0)
+    local out = { indicators = {}, constructs = {} }
+    local METRICS = { "rmse", "mae", "q2_predict", "lm_rmse", "lm_mae", "lm_q2_predict" }
+    for level, list in ipairs({ out.indicators, out.constructs }) do
+      local count = core.pls_prediction_count(p, level - 1)
+      local metrics = {}
+      for m = 1, level == 1 and 6 or 3 do
+        metrics[METRICS[m]] = core.pls_prediction_metric(count, p, level - 1, m - 1)
+      end
+      for k = 0, count - 1 do
+        local index = core.pls_prediction_index(p, level - 1, k)
+        local row = {}
+        if level == 1 then
+          row.construct = names[core.pls_model_indicator_construct(self.handle, index) + 1]
+          row.item = core.pls_model_indicator_name(self.handle, index)
+        else
+          row.construct = names[index + 1]
+        end
+        for name, values in pairs(metrics) do row[name] = values[k + 1] end
+        list[#list + 1] = row
+      end
+    end
+    out.json = function() return core.pls_prediction_to_json(p) end
+    return out
+  end
   --- What +points index points of driver are worth: retention ({intercept=, slope=}) on the
   -- target's 0-100 index; opts.margin, opts.discount, opts.customers, opts.points, opts.prepaid.
   fit.value_of_driver = function(driver, retention, o)

@@ -634,13 +634,17 @@ typedef struct cxm_pls_options {
     double level;              /**< confidence level of the bootstrap percentile intervals (0.95). */
     size_t threads;            /**< threads for the bootstrap; 0 = one per online processor (0). */
     cxm_pls_missing missing;   /**< missing answers (listwise). */
+    /* Version 2. */
+    int bca;                   /**< 1: with resamples, also bias-corrected and accelerated (BCa)
+                                    intervals (Efron 1987), whose acceleration needs a jackknife:
+                                    one more estimate per respondent (0). */
 } cxm_pls_options;
 
 /** The version of cxm_pls_options that this header describes. */
-#define CXM_PLS_OPTIONS_VERSION 1
+#define CXM_PLS_OPTIONS_VERSION 2
 /** Default estimation settings. */
 #define CXM_PLS_OPTIONS_INIT \
-    { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE }
+    { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE, 0 }
 
 /** Set @p options to the defaults (#CXM_PLS_OPTIONS_INIT). */
 static inline void cxm_pls_options_init(cxm_pls_options *options)
@@ -893,15 +897,31 @@ typedef enum cxm_pls_quantity {
     CXM_PLS_INDICES = 8,                /**< per construct: the 0–100 index (performance). */
     CXM_PLS_CONSTRUCT_CORRELATIONS = 9, /**< correlations of the construct scores. */
     CXM_PLS_INDICATOR_MEANS = 10,       /**< per indicator: the item's mean. */
-    CXM_PLS_INDICATOR_STD_DEVS = 11     /**< per indicator: the item's standard deviation (n − 1). */
+    CXM_PLS_INDICATOR_STD_DEVS = 11,    /**< per indicator: the item's standard deviation (n − 1). */
+    CXM_PLS_INDIRECT_EFFECTS = 12,      /**< total indirect effects: total effects minus paths. */
+    CXM_PLS_SPECIFIC_INDIRECT_EFFECTS = 13 /**< per indirect path (cxm_pls_result_indirect_path()):
+                                                the product of the path coefficients along it. */
 } cxm_pls_quantity;
 
-/** Bootstrap statistics of a quantity. */
+/**
+ * Bootstrap statistics of a quantity. Values that do not vary over the
+ * resamples (a path that is not in the model) have NaN t and p values and
+ * intervals of zero width.
+ */
 typedef enum cxm_pls_statistic {
     CXM_PLS_BOOT_MEAN = 0,      /**< mean over the resamples. */
     CXM_PLS_BOOT_STD_ERROR = 1, /**< standard deviation over the resamples (n − 1). */
     CXM_PLS_BOOT_LOWER = 2,     /**< lower percentile bound at the options' level. */
-    CXM_PLS_BOOT_UPPER = 3      /**< upper percentile bound. */
+    CXM_PLS_BOOT_UPPER = 3,     /**< upper percentile bound. */
+    CXM_PLS_BOOT_BCA_LOWER = 4, /**< lower BCa bound (Efron 1987; needs options.bca). */
+    CXM_PLS_BOOT_BCA_UPPER = 5, /**< upper BCa bound (needs options.bca). */
+    CXM_PLS_BOOT_T_VALUE = 6,   /**< estimate / bootstrap standard error. */
+    CXM_PLS_BOOT_P_VALUE = 7,   /**< two-sided p value of the t value: 2·P(T > |t|), T Student
+                                     with respondents − 1 degrees of freedom. */
+    CXM_PLS_BOOT_BIAS_CORRECTION = 8, /**< BCa's z0 = Φ⁻¹(share of resamples below the
+                                           estimate, ties counting half) (needs options.bca). */
+    CXM_PLS_BOOT_ACCELERATION = 9     /**< BCa's acceleration a = Σd³ / (6 (Σd²)^1.5), d the
+                                           jackknife deviations from their mean (needs options.bca). */
 } cxm_pls_statistic;
 
 /** Number of values of a quantity (0 for an unknown quantity or NULL). */
@@ -920,10 +940,25 @@ CXM_API int cxm_pls_result_get(double *dst, size_t n, const cxm_pls_result *resu
                                cxm_pls_quantity quantity);
 
 /**
- * A bootstrap statistic of a quantity (percentile intervals).
+ * A bootstrap statistic of a quantity: mean, standard error, percentile and
+ * BCa intervals, t and p values (#cxm_pls_statistic).
  *
+ * Percentile bounds are the level's tail quantiles of the resamples (linear
+ * interpolation between order statistics, R's type 7). BCa bounds (Efron
+ * 1987) are quantiles of the same resamples at the tail probabilities
+ * Φ(z0 + (z0 + z_α)/(1 − a(z0 + z_α))), with z0 the bias correction and a the
+ * acceleration from a delete-one jackknife over the respondents; they need
+ * the option bca. Every statistic uses the resamples where the value is
+ * defined (NaN values, e.g. R² of an exogenous construct, are left out).
+ *
+ * @param[out] dst   @p n values.
+ * @param n          must equal cxm_pls_result_size().
+ * @param result     an estimate with bootstrap resamples.
+ * @param quantity   which quantity.
+ * @param statistic  which statistic.
  * @return #CXM_OK, #CXM_EINVAL, or #CXM_ESTATE when the estimate has no
- *         successful resamples.
+ *         successful resamples, or when a BCa statistic is asked of an
+ *         estimate made without the option bca.
  */
 CXM_API int cxm_pls_result_bootstrap(double *dst, size_t n, const cxm_pls_result *result,
                                      cxm_pls_quantity quantity, cxm_pls_statistic statistic);
@@ -936,6 +971,31 @@ CXM_API int cxm_pls_result_bootstrap(double *dst, size_t n, const cxm_pls_result
  */
 CXM_API int cxm_pls_result_bootstrap_draws(double *dst, size_t n, const cxm_pls_result *result,
                                            cxm_pls_quantity quantity);
+
+/**
+ * Number of indirect paths of the inner model: every directed route of two
+ * or more paths from one construct to another (expectations → perceptions →
+ * satisfaction → loyalty), one value each of #CXM_PLS_SPECIFIC_INDIRECT_EFFECTS.
+ * They come ordered by their sequence of construct indices (lexicographic).
+ * A model with more than 10000 such routes gets none (the total indirect
+ * effects, #CXM_PLS_INDIRECT_EFFECTS, remain). 0 for NULL.
+ */
+CXM_API size_t cxm_pls_result_indirect_count(const cxm_pls_result *result);
+
+/** Number of constructs on indirect path @p k (at least 3), or 0 when there is no such path. */
+CXM_API size_t cxm_pls_result_indirect_length(const cxm_pls_result *result, size_t k);
+
+/**
+ * The constructs along indirect path @p k, from its start to its end.
+ *
+ * @param[out] dst  @p n construct indices (cxm_pls_model_construct_name()).
+ * @param n         must equal cxm_pls_result_indirect_length().
+ * @param result    the estimate.
+ * @param k         the path, < cxm_pls_result_indirect_count().
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_result_indirect_path(size_t *dst, size_t n, const cxm_pls_result *result,
+                                         size_t k);
 
 /**
  * Construct scores of respondents (the estimation data or new data).
@@ -991,6 +1051,189 @@ CXM_API int cxm_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *r
                                     size_t driver, size_t target, double points,
                                     const cxm_logit *retention, double margin, double discount,
                                     cxm_cash_timing timing, double customers);
+
+
+/* ------------------------------------------------------------------------
+ * Out-of-sample prediction of the chain: PLSpredict
+ * ------------------------------------------------------------------------ */
+
+/** Cross-validated predictions of a path model (cxm_pls_predict()). */
+typedef struct cxm_pls_prediction cxm_pls_prediction;
+
+/** How the structural model predicts the endogenous constructs of a held-out respondent. */
+typedef enum cxm_pls_predict_approach {
+    /** From the exogenous constructs only, through the total effects (the reduced form;
+     *  Shmueli et al. 2016): no answer about an endogenous construct is used. */
+    CXM_PLS_EARLIEST_ANTECEDENTS = 0,
+    /** From the scores of each construct's direct predecessors, computed from their own
+     *  answers (Danks & Ray 2018). */
+    CXM_PLS_DIRECT_ANTECEDENTS = 1
+} cxm_pls_predict_approach;
+
+/** Settings of cxm_pls_predict(). Initialise with #CXM_PLS_PREDICT_OPTIONS_INIT. */
+typedef struct cxm_pls_predict_options {
+    unsigned version;                  /**< #CXM_PLS_PREDICT_OPTIONS_VERSION. */
+    size_t folds;                      /**< k of k-fold cross-validation, 2..respondents (10). */
+    size_t repetitions;                /**< times the k-fold split is redrawn (1). */
+    unsigned long long seed;           /**< seed of the folds (1): the same seed, the same folds. */
+    cxm_pls_predict_approach approach; /**< earliest antecedents (the default) or direct ones. */
+    size_t threads;                    /**< threads over the folds; 0 = all processors (0). */
+} cxm_pls_predict_options;
+
+/** The version of cxm_pls_predict_options that this header describes. */
+#define CXM_PLS_PREDICT_OPTIONS_VERSION 1
+/** Default prediction settings. */
+#define CXM_PLS_PREDICT_OPTIONS_INIT \
+    { CXM_PLS_PREDICT_OPTIONS_VERSION, 10, 1, 1, CXM_PLS_EARLIEST_ANTECEDENTS, 0 }
+
+/** Set @p options to the defaults (#CXM_PLS_PREDICT_OPTIONS_INIT). */
+static inline void cxm_pls_predict_options_init(cxm_pls_predict_options *options)
+{
+    if (options) {
+        cxm_pls_predict_options defaults = CXM_PLS_PREDICT_OPTIONS_INIT;
+        *options = defaults;
+    }
+}
+
+/** What is predicted: the answers to the items of endogenous constructs, or the constructs. */
+typedef enum cxm_pls_predict_level {
+    CXM_PLS_PREDICT_INDICATORS = 0, /**< indicators of endogenous constructs. */
+    CXM_PLS_PREDICT_CONSTRUCTS = 1  /**< endogenous constructs (standardized scores). */
+} cxm_pls_predict_level;
+
+/** Out-of-sample accuracy measures, over every held-out prediction of every repetition. */
+typedef enum cxm_pls_predict_metric {
+    CXM_PLS_PREDICT_RMSE = 0,    /**< PLS: root mean squared prediction error. */
+    CXM_PLS_PREDICT_MAE = 1,     /**< PLS: mean absolute prediction error. */
+    CXM_PLS_PREDICT_Q2 = 2,      /**< PLS: Q²_predict = 1 − Σ(error²) / Σ(error² of the
+                                      training-sample mean); above 0 beats the mean. */
+    CXM_PLS_PREDICT_LM_RMSE = 3, /**< linear benchmark (indicators only): RMSE. */
+    CXM_PLS_PREDICT_LM_MAE = 4,  /**< linear benchmark: MAE. */
+    CXM_PLS_PREDICT_LM_Q2 = 5    /**< linear benchmark: Q²_predict. */
+} cxm_pls_predict_metric;
+
+/** Per-respondent series of a prediction. */
+typedef enum cxm_pls_predict_series {
+    CXM_PLS_PREDICT_PLS = 0,    /**< the PLS prediction (mean over the repetitions). */
+    CXM_PLS_PREDICT_LM = 1,     /**< the linear benchmark's prediction (indicators only). */
+    CXM_PLS_PREDICT_ACTUAL = 2  /**< what was predicted: the answer, or for a construct its
+                                     score from its own answers with the fold's weights
+                                     (mean over the repetitions). */
+} cxm_pls_predict_series;
+
+/** How a prediction went. This struct's layout is part of the ABI. */
+typedef struct cxm_pls_predict_info {
+    size_t rows;         /**< respondents used. */
+    size_t rows_dropped; /**< respondents left out for missing answers (listwise). */
+    size_t folds;        /**< k. */
+    size_t repetitions;  /**< repetitions of the k-fold split. */
+    int approach;        /**< the #cxm_pls_predict_approach used. */
+} cxm_pls_predict_info;
+
+/**
+ * PLSpredict (Shmueli, Ray, Velasquez Estrada & Chatla 2016; Shmueli et al.
+ * 2019): k-fold cross-validated predictions of the endogenous constructs and
+ * their indicators, with a linear benchmark.
+ *
+ * The respondents (those cxm_pls_estimate() would use) are shuffled with
+ * the seed and cut into k folds of nearly equal size. For each fold, the
+ * model is estimated on the others (the training sample) and the fold is
+ * predicted: answers are standardized with the training means and standard
+ * deviations, exogenous constructs get their scores from the training
+ * weights, endogenous constructs are predicted by the structural model
+ * (#cxm_pls_predict_approach), and each indicator of an endogenous construct
+ * is predicted as the training mean + sd × loading × predicted score. The
+ * linear benchmark (LM) regresses each such indicator on every item of the
+ * exogenous constructs by least squares on the training sample. The
+ * accuracy measures (#cxm_pls_predict_metric) pool every held-out
+ * prediction of every repetition; Q²_predict compares with predicting the
+ * training mean. Folds run in parallel; the numbers do not depend on the
+ * number of threads.
+ *
+ * @param[out] out         the prediction; release it with cxm_pls_prediction_free().
+ * @param model            the model (copied).
+ * @param n_rows           respondents.
+ * @param n_columns        columns of @p data.
+ * @param data             n_rows × n_columns answers, row-major; NaN marks a missing answer.
+ * @param column_names     as in cxm_pls_estimate().
+ * @param estimation       estimation settings (scheme, tolerance, missing answers), or NULL;
+ *                         the bootstrap settings are not used.
+ * @param options          prediction settings, or NULL for the defaults.
+ * @return as cxm_pls_estimate(); #CXM_EINVAL also for bad options (fewer than 2 folds
+ *         or more folds than respondents); #CXM_EDOMAIN when a training sample cannot be
+ *         estimated or its exogenous items are collinear (the message names the fold).
+ */
+CXM_API int cxm_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, size_t n_rows,
+                            size_t n_columns, const double *data, const char *const *column_names,
+                            const cxm_pls_options *estimation,
+                            const cxm_pls_predict_options *options);
+
+/** Release a prediction (NULL is accepted). */
+CXM_API void cxm_pls_prediction_free(cxm_pls_prediction *prediction);
+
+/** @return #CXM_OK or #CXM_EINVAL. */
+CXM_API int cxm_pls_prediction_info(cxm_pls_predict_info *out,
+                                    const cxm_pls_prediction *prediction);
+
+/** Number of predicted indicators or constructs (0 for NULL or an unknown level). */
+CXM_API size_t cxm_pls_prediction_count(const cxm_pls_prediction *prediction,
+                                        cxm_pls_predict_level level);
+
+/**
+ * What entry @p k of a level is: an indicator number (cxm_pls_model_indicator_name(),
+ * cxm_pls_model_indicator_construct()) or a construct number of the model; SIZE_MAX when
+ * there is no such entry.
+ */
+CXM_API size_t cxm_pls_prediction_index(const cxm_pls_prediction *prediction,
+                                        cxm_pls_predict_level level, size_t k);
+
+/**
+ * An accuracy measure of every predicted indicator or construct.
+ *
+ * @param[out] dst   @p n values.
+ * @param n          must equal cxm_pls_prediction_count().
+ * @param prediction the prediction.
+ * @param level      indicators or constructs.
+ * @param metric     the measure; the linear benchmark's only for indicators.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_prediction_metric(double *dst, size_t n, const cxm_pls_prediction *prediction,
+                                      cxm_pls_predict_level level, cxm_pls_predict_metric metric);
+
+/**
+ * Per-respondent predictions (or the values predicted).
+ *
+ * @param[out] dst   n_rows × cxm_pls_prediction_count() values, row-major, one row per
+ *                   row of the data given to cxm_pls_predict(); NaN for respondents left out.
+ * @param n          must be that size.
+ * @param prediction the prediction.
+ * @param level      indicators or constructs.
+ * @param series     PLS, the linear benchmark (indicators only) or the actual values.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_prediction_values(double *dst, size_t n, const cxm_pls_prediction *prediction,
+                                      cxm_pls_predict_level level, cxm_pls_predict_series series);
+
+/**
+ * The fold of every respondent in every repetition: fold numbers 0..k−1, or
+ * SIZE_MAX for a respondent left out.
+ *
+ * @param[out] dst   n_rows × repetitions values, row-major (one row per data row).
+ * @param n          must be that size.
+ * @param prediction the prediction.
+ * @return #CXM_OK or #CXM_EINVAL.
+ */
+CXM_API int cxm_pls_prediction_folds(size_t *dst, size_t n, const cxm_pls_prediction *prediction);
+
+/**
+ * The prediction as JSON: settings, and per predicted indicator and
+ * construct the accuracy measures of PLS and of the linear benchmark.
+ *
+ * @param[out] out  NUL-terminated text; release it with cxm_free().
+ * @param prediction the prediction.
+ * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOMEM.
+ */
+CXM_API int cxm_pls_prediction_to_json(char **out, const cxm_pls_prediction *prediction);
 
 
 /* ------------------------------------------------------------------------
@@ -1063,6 +1306,16 @@ CXM_API int cxm_survey_nps(cxm_nps_estimate *out, const cxm_survey *survey, cons
  */
 CXM_API int cxm_survey_pls(cxm_pls_result **out, const cxm_survey *survey,
                            const cxm_pls_model *model, const cxm_pls_options *options);
+
+/**
+ * PLSpredict on a survey (cxm_pls_predict() with the model's items found among the
+ * survey's columns by name).
+ *
+ * @return as cxm_pls_predict().
+ */
+CXM_API int cxm_survey_pls_predict(cxm_pls_prediction **out, const cxm_survey *survey,
+                                   const cxm_pls_model *model, const cxm_pls_options *estimation,
+                                   const cxm_pls_predict_options *options);
 
 #ifdef __cplusplus
 }

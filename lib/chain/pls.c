@@ -310,7 +310,7 @@ static int iterate_weights(const pls_plan *plan, const double *r, pls_work *work
     size_t c = plan->c, q = plan->q;
     double *w = work->w, *w_old = work->w_old;
     for (size_t h = 0; h < q; h++)
-        w[h] = 1.0;
+        w[h] = work->start != NULL ? work->start[h] : 1.0;
     for (size_t j = 0; j < c; j++)
         if (normalize_block(plan, r, w, j) != CXM_OK)
             return core_fail(quiet, CXM_EDOMAIN, "construct '%s' has a degenerate block",
@@ -466,6 +466,8 @@ static int check_options(const cxm_pls_options *o)
         return cxm__fail(CXM_EINVAL, "max_iterations must be at least 1");
     if (o->bootstrap > 0 && !(o->level > 0 && o->level < 1))
         return cxm__fail(CXM_EINVAL, "confidence level %g is outside (0, 1)", o->level);
+    if (o->bca != 0 && o->bca != 1)
+        return cxm__fail(CXM_EINVAL, "bca must be 0 or 1, got %d", o->bca);
     return CXM_OK;
 }
 
@@ -489,8 +491,8 @@ static int check_model(const cxm_pls_model *m)
 }
 
 /* Column of each model item: by name, or the identity when names is NULL. */
-static int map_columns(size_t *column, const cxm_pls_model *m, size_t n_columns,
-                       const char *const *names)
+int cxm__pls_map_columns(size_t *column, const cxm_pls_model *m, size_t n_columns,
+                         const char *const *names)
 {
     if (names == NULL) {
         if (n_columns != m->n_items)
@@ -534,54 +536,6 @@ static void item_scales(const cxm_pls_model *m, const double *obs_min, const dou
     }
 }
 
-static int statistics_compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Mean, SE and percentile bounds (type 7) of each parameter over the draws. */
-static int bootstrap_statistics(cxm_pls_result *r)
-{
-    size_t total = r->layout.total, b = r->info.resamples;
-    double *column = cxm__malloc((b ? b : 1) * sizeof *column);
-    if (column == NULL)
-        return CXM_ENOMEM;
-    double alpha = 0.5 * (1.0 - r->info.level);
-    for (size_t k = 0; k < total; k++) {
-        size_t n = 0;
-        double mean = 0, m2 = 0;
-        for (size_t s = 0; s < b; s++) {
-            double v = r->draws[s * total + k];
-            if (isnan(v))
-                continue;
-            column[n++] = v;
-            double d = v - mean;
-            mean += d / (double)n;
-            m2 += d * (v - mean);
-        }
-        double *boot = r->boot;
-        if (n == 0) {
-            boot[k] = boot[total + k] = boot[2 * total + k] = boot[3 * total + k] = NAN;
-            continue;
-        }
-        qsort(column, n, sizeof *column, statistics_compare);
-        double quantile[2];
-        for (int side = 0; side < 2; side++) {
-            double h = (double)(n - 1) * (side == 0 ? alpha : 1.0 - alpha);
-            size_t lo = (size_t)floor(h);
-            size_t hi = lo + 1 < n ? lo + 1 : lo;
-            quantile[side] = column[lo] + (h - (double)lo) * (column[hi] - column[lo]);
-        }
-        boot[k] = mean;
-        boot[total + k] = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
-        boot[2 * total + k] = quantile[0];
-        boot[3 * total + k] = quantile[1];
-    }
-    cxm__free(column);
-    return CXM_OK;
-}
-
 void cxm_pls_result_free(cxm_pls_result *result)
 {
     if (result == NULL)
@@ -592,6 +546,7 @@ void cxm_pls_result_free(cxm_pls_result *result)
     cxm__free(result->mean);
     cxm__free(result->draws);
     cxm__free(result->boot);
+    cxm__pls_inference_free(result);
     cxm__free(result);
 }
 
@@ -732,14 +687,23 @@ static int prepare_data(cxm_pls_result *res, const size_t *column, size_t n_rows
     return CXM_OK;
 }
 
+int cxm__pls_options_read(cxm_pls_options *dst, const cxm_pls_options *given)
+{
+    static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
+        CXM__FIELDS_END(cxm_pls_options, missing),
+        CXM__FIELDS_END(cxm_pls_options, bca),
+    };
+    cxm_pls_options_init(dst);
+    int status = cxm__options_read(dst, given, option_sizes, CXM_PLS_OPTIONS_VERSION,
+                                   "cxm_pls_options");
+    return status == CXM_OK ? check_options(dst) : status;
+}
+
 int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_rows,
                      size_t n_columns, const double *data, const char *const *column_names,
                      const cxm_pls_options *options)
 {
-    cxm_pls_options opt = CXM_PLS_OPTIONS_INIT;
-    static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
-        CXM__FIELDS_END(cxm_pls_options, missing),
-    };
+    cxm_pls_options opt;
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
         status = cxm__check_pointer(model, "model");
@@ -748,11 +712,8 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
     if (status != CXM_OK)
         return status;
     *out = NULL;
-    status = cxm__options_read(&opt, options, option_sizes, CXM_PLS_OPTIONS_VERSION,
-                               "cxm_pls_options");
+    status = cxm__pls_options_read(&opt, options);
     options = &opt;
-    if (status == CXM_OK)
-        status = check_options(options);
     if (status == CXM_OK)
         status = check_model(model);
     if (status != CXM_OK)
@@ -784,7 +745,7 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
         res->sd = res->mean + p;
         res->low = res->sd + p;
         res->range = res->low + p;
-        status = map_columns(column, model, n_columns, column_names);
+        status = cxm__pls_map_columns(column, model, n_columns, column_names);
     }
     if (status == CXM_OK)
         status = prepare_data(res, column, n_rows, n_columns, data, options->missing,
@@ -796,22 +757,8 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
         status = cxm__pls_core(&res->plan, r, &moments, &work, &res->layout, res->estimate,
                                &res->info.iterations, 0);
     }
-    if (status == CXM_OK && options->bootstrap > 0) {
-        res->draws = cxm__malloc(options->bootstrap * res->layout.total * sizeof *res->draws);
-        res->boot = cxm__malloc(4 * res->layout.total * sizeof *res->boot);
-        if (!res->draws || !res->boot)
-            status = CXM_ENOMEM;
-        size_t ok = 0;
-        if (status == CXM_OK)
-            status = cxm__pls_bootstrap(&res->plan, &res->layout, x, xi, n, res->mean, res->low,
-                                        res->range, options->bootstrap, options->seed,
-                                        options->threads, res->draws, &ok);
-        if (status == CXM_OK) {
-            res->info.resamples = ok;
-            res->info.resamples_failed = options->bootstrap - ok;
-            status = bootstrap_statistics(res);
-        }
-    }
+    if (status == CXM_OK)
+        status = cxm__pls_inference(res, r, x, xi, n, options);
     cxm__pls_work_free(&work);
     cxm__free(x);
     cxm__free(xi);
@@ -844,20 +791,22 @@ int cxm_pls_result_info(cxm_pls_info *out, const cxm_pls_result *result)
 
 size_t cxm_pls_result_size(const cxm_pls_result *result, cxm_pls_quantity quantity)
 {
-    if (result == NULL || (unsigned)quantity >= PLS_QUANTITY_COUNT)
-        return 0;
-    return result->layout.size[quantity];
+    size_t offset, size;
+    return result != NULL && cxm__pls_quantity_span(result, (int)quantity, &offset, &size) ? size : 0;
 }
 
-static int check_quantity(size_t n, const double *dst, const cxm_pls_result *result,
-                          cxm_pls_quantity quantity, size_t rows)
+/* The quantity's place in the stride-wide vectors (estimate, then the
+ * extensions' values), after checking the caller's room. */
+static int check_quantity(size_t *offset, size_t n, const double *dst,
+                          const cxm_pls_result *result, cxm_pls_quantity quantity, size_t rows)
 {
     int status = cxm__check_pointer(result, "result");
     if (status != CXM_OK)
         return status;
-    if ((unsigned)quantity >= PLS_QUANTITY_COUNT)
+    size_t size;
+    if (!cxm__pls_quantity_span(result, (int)quantity, offset, &size))
         return cxm__fail(CXM_EINVAL, "quantity %d does not exist", (int)quantity);
-    size_t need = rows * result->layout.size[quantity];
+    size_t need = rows * size;
     if (n != need)
         return cxm__fail(CXM_EINVAL, "this quantity has %zu values, got room for %zu", need, n);
     if (n > 0)
@@ -868,44 +817,50 @@ static int check_quantity(size_t n, const double *dst, const cxm_pls_result *res
 int cxm_pls_result_get(double *dst, size_t n, const cxm_pls_result *result,
                        cxm_pls_quantity quantity)
 {
-    int status = check_quantity(n, dst, result, quantity, 1);
-    if (status == CXM_OK && n > 0)
-        memcpy(dst, result->estimate + result->layout.offset[quantity], n * sizeof *dst);
+    size_t offset;
+    int status = check_quantity(&offset, n, dst, result, quantity, 1);
+    if (status == CXM_OK && n > 0) {
+        size_t total = result->layout.total;
+        memcpy(dst, offset < total ? result->estimate + offset : result->extra + (offset - total),
+               n * sizeof *dst);
+    }
     return status;
 }
 
 int cxm_pls_result_bootstrap(double *dst, size_t n, const cxm_pls_result *result,
                              cxm_pls_quantity quantity, cxm_pls_statistic statistic)
 {
-    int status = check_quantity(n, dst, result, quantity, 1);
+    size_t offset;
+    int status = check_quantity(&offset, n, dst, result, quantity, 1);
     if (status != CXM_OK)
         return status;
-    if ((unsigned)statistic > CXM_PLS_BOOT_UPPER)
+    if ((unsigned)statistic >= PLS_STATISTIC_COUNT)
         return cxm__fail(CXM_EINVAL, "bootstrap statistic %d does not exist", (int)statistic);
     if (result->info.resamples == 0)
         return cxm__fail(CXM_ESTATE, "the estimate has no bootstrap resamples");
+    int needs_bca = statistic == CXM_PLS_BOOT_BCA_LOWER || statistic == CXM_PLS_BOOT_BCA_UPPER ||
+                    statistic == CXM_PLS_BOOT_BIAS_CORRECTION || statistic == CXM_PLS_BOOT_ACCELERATION;
+    if (needs_bca && !result->bca)
+        return cxm__fail(CXM_ESTATE, "BCa statistics need an estimate made with the option bca");
     if (n > 0)
-        memcpy(dst,
-               result->boot + (size_t)statistic * result->layout.total +
-                   result->layout.offset[quantity],
-               n * sizeof *dst);
+        memcpy(dst, result->boot + (size_t)statistic * result->stride + offset, n * sizeof *dst);
     return CXM_OK;
 }
 
 int cxm_pls_result_bootstrap_draws(double *dst, size_t n, const cxm_pls_result *result,
                                    cxm_pls_quantity quantity)
 {
+    size_t offset;
     int status = cxm__check_pointer(result, "result");
     if (status == CXM_OK)
-        status = check_quantity(n, dst, result, quantity, result->info.resamples);
+        status = check_quantity(&offset, n, dst, result, quantity, result->info.resamples);
     if (status != CXM_OK)
         return status;
     if (result->info.resamples == 0)
         return cxm__fail(CXM_ESTATE, "the estimate has no bootstrap resamples");
-    size_t size = result->layout.size[quantity], total = result->layout.total;
+    size_t size = n / result->info.resamples, stride = result->stride;
     for (size_t s = 0; s < result->info.resamples; s++)
-        memcpy(dst + s * size, result->draws + s * total + result->layout.offset[quantity],
-               size * sizeof *dst);
+        memcpy(dst + s * size, result->draws + s * stride + offset, size * sizeof *dst);
     return CXM_OK;
 }
 
@@ -930,7 +885,7 @@ int cxm_pls_result_scores(double *dst, size_t n, const cxm_pls_result *result, s
     size_t *column = cxm__malloc(p * sizeof *column);
     if (column == NULL)
         return CXM_ENOMEM;
-    status = map_columns(column, result->model, n_columns, column_names);
+    status = cxm__pls_map_columns(column, result->model, n_columns, column_names);
     const double *unstd = result->estimate + result->layout.offset[CXM_PLS_WEIGHTS_UNSTANDARDIZED];
     const double *index_w = result->estimate + result->layout.offset[CXM_PLS_INDEX_WEIGHTS];
     const pls_plan *plan = &result->plan;

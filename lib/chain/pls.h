@@ -70,6 +70,7 @@ typedef struct pls_work {
     double *block_inv;       /* Σ_j n_j²: inverses of the Mode B blocks */
     double *small;           /* (c + 1) × (c + 1) + c: regressions */
     size_t *perm;            /* c */
+    const double *start;     /* q starting weights (a nearby solution), or NULL: all ones */
 } pls_work;
 
 int cxm__pls_work_alloc(pls_work *work, const pls_plan *plan);
@@ -99,6 +100,72 @@ int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const dou
                        const double *range, size_t n_boot, uint64_t seed, size_t threads,
                        double *draws, size_t *n_ok);
 
+/* Statistics of a resample beyond the estimate vector (pls_boot.c): the
+ * specific indirect effects, and any vector a function of the resample's
+ * correlations, moments and estimate (e.g. HTMT). Each gets the bootstrap,
+ * its percentile and BCa intervals and the jackknife like the estimate. */
+typedef struct pls_extension {
+    size_t size; /* values it writes */
+    /* Fill out[0..size) for one sample; a failure (not CXM_OK) drops the sample. */
+    int (*compute)(double *out, const void *context, const pls_plan *plan, const double *r,
+                   const pls_moments *moments, const pls_layout *layout, const double *estimate);
+    const void *context;
+} pls_extension;
+
+enum { PLS_EXTENSION_MAX = 8 };
+
+typedef struct pls_extensions {
+    size_t count, total;   /* extensions, their values */
+    size_t offset[PLS_EXTENSION_MAX];
+    pls_extension item[PLS_EXTENSION_MAX];
+} pls_extensions;
+
+/* The indirect paths of the inner model (pls_boot.c): path k visits
+ * node[start[k]] .. node[start[k+1]-1]. */
+typedef struct pls_routes {
+    size_t count;
+    size_t *start; /* count + 1 */
+    size_t *node;
+} pls_routes;
+
+/* Run every extension on one sample (NULL: none), writing after the
+ * estimate: estimate[layout->total ..]. */
+int cxm__pls_extensions_compute(const pls_extensions *extensions, const pls_plan *plan,
+                                const double *r, const pls_moments *moments,
+                                const pls_layout *layout, double *estimate);
+
+/* Everything that follows one estimate: extensions (the indirect effects
+ * first), then with resamples the bootstrap and its statistics, and with
+ * options->bca the jackknife (pls_boot.c). r is the p × p correlation
+ * matrix of the estimate, x, xi and n as for cxm__pls_bootstrap. */
+struct cxm_pls_result;
+int cxm__pls_inference(struct cxm_pls_result *res, const double *r, const double *x,
+                       const int16_t *xi, size_t n, const cxm_pls_options *options);
+void cxm__pls_inference_free(struct cxm_pls_result *res);
+
+/* The extended bootstrap: rows of draws are `stride` = layout->total +
+ * extensions->total values, the estimate then the extensions' values. */
+int cxm__pls_bootstrap_ext(const pls_plan *plan, const pls_layout *layout,
+                           const pls_extensions *extensions, const double *x, const int16_t *xi,
+                           size_t n, const double *centre, const double *low, const double *range,
+                           size_t n_boot, uint64_t seed, size_t threads, double *draws,
+                           size_t *n_ok);
+
+/* Bootstrap statistics per value, in result->boot (PLS_STATISTIC_COUNT × stride). */
+enum { PLS_STATISTIC_COUNT = 10 };
+
+/* Where a quantity (cxm_pls_quantity) sits in the stride-wide vectors:
+ * 1 and its offset and size, or 0 for an unknown quantity. */
+int cxm__pls_quantity_span(const struct cxm_pls_result *res, int quantity, size_t *offset,
+                           size_t *size);
+
+/* Read a caller's options of any version into dst and check them. */
+int cxm__pls_options_read(cxm_pls_options *dst, const cxm_pls_options *given);
+
+/* Column of each model item in data with these names (NULL: the identity). */
+int cxm__pls_map_columns(size_t *column, const cxm_pls_model *m, size_t n_columns,
+                         const char *const *names);
+
 /* An estimate (pls.c), written as JSON by pls_json.c. */
 struct cxm_pls_result {
     cxm_pls_model *model;
@@ -108,8 +175,15 @@ struct cxm_pls_result {
     double *estimate;           /* layout.total */
     double *mean, *sd;          /* p: item moments of the estimation sample */
     double *low, *range;        /* p: item scales */
-    double *draws;              /* info.resamples × layout.total */
-    double *boot;               /* 4 × layout.total: mean, SE, lower, upper */
+    double *draws;              /* info.resamples × stride */
+    double *boot;               /* PLS_STATISTIC_COUNT × stride, by cxm_pls_statistic */
+    /* Inference (pls_boot.c). */
+    size_t stride;              /* layout.total + extensions.total */
+    pls_extensions extensions;
+    pls_routes routes;          /* the indirect paths */
+    double *extra;              /* extensions.total: the extensions' estimates */
+    int bca;                    /* the jackknife ran: BCa statistics exist */
+    size_t jackknife_failed;    /* delete-one estimates that failed */
 };
 
 /* The model as a cJSON tree, NULL when out of memory (pls_json.c). */

@@ -21,12 +21,15 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "chain/pls.h"
 #include "core/internal.h"
+#include "numeric/parallel.h"
 #include "numeric/rng.h"
+#include "numeric/stats.h"
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
@@ -91,6 +94,8 @@ static inline uint64_t draw_below(cxm_rng *rng, uint64_t n, uint64_t threshold)
 typedef struct boot_shared {
     const pls_plan *plan;
     const pls_layout *layout;
+    const pls_extensions *extensions; /* or NULL */
+    size_t stride;           /* values per resample: layout->total + extension values */
     const double *x;         /* n × p, centred */
     const int16_t *xi;       /* n × p, the raw answers when they are small integers, or NULL */
     double zmax;             /* largest |product| of two answers (integer path) */
@@ -301,7 +306,11 @@ static int finish_resample(boot_thread *t, const double *mb, double *estimate)
             t->mean[i] += s->centre[i];
     pls_moments moments = { t->mean, t->sd, s->low, s->range };
     size_t iterations;
-    return cxm__pls_core(s->plan, t->r, &moments, &t->work, s->layout, estimate, &iterations, 1);
+    int status = cxm__pls_core(s->plan, t->r, &moments, &t->work, s->layout, estimate, &iterations, 1);
+    if (status == CXM_OK)
+        status = cxm__pls_extensions_compute(s->extensions, s->plan, t->r, &moments, s->layout,
+                                             estimate);
+    return status;
 }
 
 /* Integer cross-products of the pass's resamples: blocks of row pairs,
@@ -429,7 +438,7 @@ static void run_pass(boot_thread *t, size_t first, size_t count)
         }
     }
     for (size_t b = 0; b < count; b++) {
-        double *estimate = s->draws + (first + b) * s->layout->total;
+        double *estimate = s->draws + (first + b) * s->stride;
         if (s->ok[first + b])
             s->ok[first + b] = finish_resample(t, t->m + b * qp, estimate) == CXM_OK;
     }
@@ -504,14 +513,26 @@ int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const dou
                        const double *range, size_t n_boot, uint64_t seed, size_t threads,
                        double *draws, size_t *n_ok)
 {
+    return cxm__pls_bootstrap_ext(plan, layout, NULL, x, xi, n, centre, low, range, n_boot, seed,
+                                  threads, draws, n_ok);
+}
+
+int cxm__pls_bootstrap_ext(const pls_plan *plan, const pls_layout *layout,
+                           const pls_extensions *extensions, const double *x, const int16_t *xi,
+                           size_t n, const double *centre, const double *low, const double *range,
+                           size_t n_boot, uint64_t seed, size_t threads, double *draws,
+                           size_t *n_ok)
+{
     size_t p = plan->p;
     size_t q = p + p * (p + 1) / 2;
     size_t tile = xi != NULL ? TILE_QI : TILE_Q;
     double zmax = 0;
     for (size_t k = 0; xi != NULL && k < n * p; k++)
         zmax = fmax(zmax, (double)xi[k] * (double)xi[k]);
-    boot_shared s = { plan, layout, x, xi, zmax, n, p, (q + tile - 1) / tile * tile, centre, low,
-                      range, NULL, draws, NULL, have_avx2() };
+    size_t stride = layout->total + (extensions != NULL ? extensions->total : 0);
+    boot_shared s = { plan, layout, extensions, stride, x, xi, zmax, n, p,
+                      (q + tile - 1) / tile * tile, centre, low, range, NULL, draws, NULL,
+                      have_avx2() };
     if (threads == 0)
         threads = online_processors();
     /* At least 16 resamples per thread: fewer do not pay for a thread. */
@@ -552,11 +573,11 @@ int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const dou
                 boot_worker(&t[k]); /* no thread to be had: do its share here */
         }
         /* Keep the successful resamples, in resample order. */
-        size_t kept = 0, total = layout->total;
+        size_t kept = 0;
         for (size_t b = 0; b < n_boot; b++)
             if (ok[b]) {
                 if (kept != b)
-                    memmove(draws + kept * total, draws + b * total, total * sizeof *draws);
+                    memmove(draws + kept * stride, draws + b * stride, stride * sizeof *draws);
                 kept++;
             }
         *n_ok = kept;
@@ -566,5 +587,474 @@ int cxm__pls_bootstrap(const pls_plan *plan, const pls_layout *layout, const dou
     cxm__free(t);
     cxm__free(ok);
     cxm__free(streams);
+    return status;
+}
+
+/* ------------------------------------------------------------------ extensions */
+
+int cxm__pls_extensions_compute(const pls_extensions *extensions, const pls_plan *plan,
+                                const double *r, const pls_moments *moments,
+                                const pls_layout *layout, double *estimate)
+{
+    for (size_t k = 0; extensions != NULL && k < extensions->count; k++) {
+        const pls_extension *e = &extensions->item[k];
+        int status = e->compute(estimate + layout->total + extensions->offset[k], e->context, plan,
+                                r, moments, layout, estimate);
+        if (status != CXM_OK)
+            return status;
+    }
+    return CXM_OK;
+}
+
+static int extension_add(pls_extensions *extensions, const pls_extension *e)
+{
+    if (extensions->count == PLS_EXTENSION_MAX)
+        return cxm__fail(CXM_ENOMEM, "too many bootstrap extensions");
+    extensions->offset[extensions->count] = extensions->total;
+    extensions->item[extensions->count++] = *e;
+    extensions->total += e->size;
+    return CXM_OK;
+}
+
+/* ------------------------------------------------------------------ indirect effects */
+
+/* More routes than this and a model gets no specific indirect effects:
+ * their number grows exponentially with dense inner models. */
+#define PLS_ROUTES_MAX 10000
+
+static void routes_free(pls_routes *routes)
+{
+    cxm__free(routes->start);
+    cxm__free(routes->node);
+    memset(routes, 0, sizeof *routes);
+}
+
+/* Depth-first walks from every construct along its successors, in index
+ * order, so that routes come in lexicographic order (a route before its
+ * extensions). With `store` NULL, only count (up to the limit). */
+static size_t routes_walk(const pls_plan *plan, size_t *stack, size_t *next, pls_routes *store)
+{
+    size_t c = plan->c, count = 0, used = 0;
+    for (size_t s = 0; s < c; s++) {
+        size_t depth = 1;
+        stack[0] = s;
+        next[0] = 0;
+        while (depth > 0) {
+            size_t top = stack[depth - 1], j = next[depth - 1];
+            while (j < c && !plan->adj[top * c + j])
+                j++;
+            if (j == c) {
+                depth--;
+                continue;
+            }
+            next[depth - 1] = j + 1;
+            stack[depth] = j;
+            next[depth] = 0;
+            depth++;
+            if (depth < 3)
+                continue;
+            if (++count > PLS_ROUTES_MAX)
+                return count;
+            if (store != NULL) {
+                store->start[count - 1] = used;
+                memcpy(store->node + used, stack, depth * sizeof *stack);
+                used += depth;
+                store->start[count] = used;
+            }
+        }
+    }
+    return count;
+}
+
+static int routes_build(pls_routes *routes, const pls_plan *plan)
+{
+    size_t c = plan->c;
+    memset(routes, 0, sizeof *routes);
+    size_t *stack = cxm__calloc(2 * (c + 1), sizeof *stack);
+    if (stack == NULL)
+        return CXM_ENOMEM;
+    size_t count = routes_walk(plan, stack, stack + c + 1, NULL);
+    int status = CXM_OK;
+    if (count > 0 && count <= PLS_ROUTES_MAX) {
+        routes->start = cxm__calloc(count + 1, sizeof *routes->start);
+        routes->node = cxm__calloc(count * c, sizeof *routes->node);
+        if (routes->start == NULL || routes->node == NULL) {
+            routes_free(routes);
+            status = CXM_ENOMEM;
+        } else {
+            routes->count = routes_walk(plan, stack, stack + c + 1, routes);
+        }
+    }
+    cxm__free(stack);
+    return status;
+}
+
+/* Total indirect effects (total − direct, c × c), then one product of path
+ * coefficients per route. */
+static int indirect_compute(double *out, const void *context, const pls_plan *plan,
+                            const double *r, const pls_moments *moments, const pls_layout *layout,
+                            const double *estimate)
+{
+    const pls_routes *routes = context;
+    size_t c = plan->c;
+    const double *paths = estimate + layout->offset[CXM_PLS_PATHS];
+    const double *total = estimate + layout->offset[CXM_PLS_TOTAL_EFFECTS];
+    (void)r;
+    (void)moments;
+    for (size_t k = 0; k < c * c; k++)
+        out[k] = total[k] - paths[k];
+    for (size_t k = 0; k < routes->count; k++) {
+        double product = 1.0;
+        for (size_t u = routes->start[k]; u + 1 < routes->start[k + 1]; u++)
+            product *= paths[routes->node[u] * c + routes->node[u + 1]];
+        out[c * c + k] = product;
+    }
+    return CXM_OK;
+}
+
+int cxm__pls_quantity_span(const cxm_pls_result *res, int quantity, size_t *offset, size_t *size)
+{
+    size_t c = res->plan.c;
+    if (quantity >= 0 && quantity < PLS_QUANTITY_COUNT) {
+        *offset = res->layout.offset[quantity];
+        *size = res->layout.size[quantity];
+        return 1;
+    }
+    if (quantity == CXM_PLS_INDIRECT_EFFECTS || quantity == CXM_PLS_SPECIFIC_INDIRECT_EFFECTS) {
+        int specific = quantity == CXM_PLS_SPECIFIC_INDIRECT_EFFECTS;
+        *offset = res->layout.total + res->extensions.offset[0] + (specific ? c * c : 0);
+        *size = specific ? res->routes.count : c * c;
+        return 1;
+    }
+    return 0;
+}
+
+size_t cxm_pls_result_indirect_count(const cxm_pls_result *result)
+{
+    return result != NULL ? result->routes.count : 0;
+}
+
+size_t cxm_pls_result_indirect_length(const cxm_pls_result *result, size_t k)
+{
+    if (result == NULL || k >= result->routes.count)
+        return 0;
+    return result->routes.start[k + 1] - result->routes.start[k];
+}
+
+int cxm_pls_result_indirect_path(size_t *dst, size_t n, const cxm_pls_result *result, size_t k)
+{
+    int status = cxm__check_pointer(result, "result");
+    if (status != CXM_OK)
+        return status;
+    if (k >= result->routes.count)
+        return cxm__fail(CXM_EINVAL, "indirect path %zu does not exist (the model has %zu)", k,
+                         result->routes.count);
+    size_t length = cxm_pls_result_indirect_length(result, k);
+    if (n != length)
+        return cxm__fail(CXM_EINVAL, "indirect path %zu has %zu constructs, got room for %zu", k,
+                         length, n);
+    status = cxm__check_pointer(dst, "dst");
+    if (status == CXM_OK)
+        memcpy(dst, result->routes.node + result->routes.start[k], n * sizeof *dst);
+    return status;
+}
+
+/* ------------------------------------------------------------------ the jackknife */
+
+/* Sums over the delete-one estimates of each value, per block of
+ * respondents: count, Σe, Σe², Σe³ with e = θ_(i) − θ̂ (about the
+ * full-sample estimate, which is close to their mean: no cancellation).
+ * Blocks of at least JACK_BLOCK respondents, at most JACK_BLOCKS of them:
+ * their number depends on n only, never on the threads. */
+enum { JACK_BLOCK = 1024, JACK_BLOCKS = 256, JACK_SUMS = 4 };
+
+typedef struct jack_shared {
+    const cxm_pls_result *res;
+    pls_plan plan;          /* the result's, with a tighter tolerance */
+    const double *x;        /* n × p, centred at res->mean */
+    size_t n;
+    const double *cross;    /* p × p: Σ x xᵀ */
+    const double *sum;      /* p: Σ x (rounding only) */
+    const double *full;     /* stride: the full-sample estimate and extensions */
+    double *sums;           /* blocks × JACK_SUMS × stride */
+    size_t *failed;         /* blocks */
+} jack_shared;
+
+/* Correlations and moments without respondent i, from the full sums. */
+static int delete_one(const jack_shared *s, size_t i, double *r, double *mean, double *sd)
+{
+    const cxm_pls_result *res = s->res;
+    size_t p = res->plan.p, n = s->n;
+    const double *xi = s->x + i * p;
+    double m = (double)(n - 1);
+    for (size_t j = 0; j < p; j++)
+        mean[j] = (s->sum[j] - xi[j]) / m; /* the centred mean without i */
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = j; k < p; k++)
+            r[j * p + k] = s->cross[j * p + k] - xi[j] * xi[k] - m * mean[j] * mean[k];
+    for (size_t j = 0; j < p; j++) {
+        if (!(r[j * p + j] > 0))
+            return CXM_EDOMAIN;
+        sd[j] = sqrt(r[j * p + j]);
+    }
+    for (size_t j = 0; j < p; j++) {
+        r[j * p + j] = 1.0;
+        for (size_t k = j + 1; k < p; k++)
+            r[k * p + j] = r[j * p + k] = r[j * p + k] / (sd[j] * sd[k]);
+    }
+    double scale = 1.0 / sqrt(m - 1.0);
+    for (size_t j = 0; j < p; j++) {
+        sd[j] *= scale;
+        mean[j] += res->mean[j];
+    }
+    return CXM_OK;
+}
+
+static int jack_block(void *context, size_t block, size_t begin, size_t end)
+{
+    const jack_shared *s = context;
+    const cxm_pls_result *res = s->res;
+    size_t p = res->plan.p, stride = res->stride;
+    double *buffer = cxm__malloc((p * p + 2 * p + stride) * sizeof *buffer);
+    pls_work work = { 0 };
+    int status = buffer != NULL ? cxm__pls_work_alloc(&work, &s->plan) : CXM_ENOMEM;
+    if (status != CXM_OK) {
+        cxm__free(buffer);
+        return status;
+    }
+    double *r = buffer, *mean = r + p * p, *sd = mean + p, *theta = sd + p;
+    double *sums = s->sums + block * JACK_SUMS * stride;
+    work.start = res->estimate + res->layout.offset[CXM_PLS_WEIGHTS];
+    pls_moments moments = { mean, sd, res->low, res->range };
+    for (size_t i = begin; i < end; i++) {
+        size_t iterations;
+        int ok = delete_one(s, i, r, mean, sd) == CXM_OK &&
+                 cxm__pls_core(&s->plan, r, &moments, &work, &res->layout, theta, &iterations,
+                               1) == CXM_OK &&
+                 cxm__pls_extensions_compute(&res->extensions, &s->plan, r, &moments,
+                                             &res->layout, theta) == CXM_OK;
+        if (!ok) {
+            s->failed[block]++;
+            continue;
+        }
+        for (size_t k = 0; k < stride; k++) {
+            double e = theta[k] - s->full[k];
+            if (isnan(e))
+                continue;
+            sums[k] += 1;
+            sums[stride + k] += e;
+            sums[2 * stride + k] += e * e;
+            sums[3 * stride + k] += e * e * e;
+        }
+    }
+    cxm__pls_work_free(&work);
+    cxm__free(buffer);
+    return CXM_OK;
+}
+
+/* The acceleration of every value (Efron 1987, eq. 6.6, with the delete-one
+ * jackknife): a = Σu³ / (6 (Σu²)^1.5), u_i = mean − θ_(i). 0 for a value
+ * that does not move. */
+static int jackknife(cxm_pls_result *res, const double *x, size_t n, const double *full,
+                     size_t threads, double *acceleration)
+{
+    size_t block_rows = (n + JACK_BLOCKS - 1) / JACK_BLOCKS;
+    block_rows = block_rows > JACK_BLOCK ? block_rows : JACK_BLOCK;
+    size_t p = res->plan.p, stride = res->stride, blocks = cxm__block_count(n, block_rows);
+    jack_shared s = { res, res->plan, x, n, NULL, NULL, full, NULL, NULL };
+    /* Delete-one changes are O(1/n): the weights must converge well below that. */
+    s.plan.tolerance = fmin(res->plan.tolerance, 1e-10);
+    double *cross = cxm__calloc(p * p + p, sizeof *cross);
+    s.sums = cxm__calloc(blocks * JACK_SUMS * stride, sizeof *s.sums);
+    s.failed = cxm__calloc(blocks, sizeof *s.failed);
+    int status = cross && s.sums && s.failed ? CXM_OK : CXM_ENOMEM;
+    if (status == CXM_OK) {
+        double *sum = cross + p * p;
+        for (size_t i = 0; i < n; i++) {
+            const double *xi = x + i * p;
+            for (size_t j = 0; j < p; j++) {
+                sum[j] += xi[j];
+                for (size_t k = j; k < p; k++)
+                    cross[j * p + k] += xi[j] * xi[k];
+            }
+        }
+        s.cross = cross;
+        s.sum = sum;
+        unsigned t = cxm__thread_count((unsigned)threads, n, 2 * JACK_BLOCK);
+        status = cxm__parallel_blocks(n, block_rows, t, jack_block, &s);
+    }
+    if (status == CXM_OK) {
+        /* Combine the blocks in order: the same numbers for any number of threads. */
+        for (size_t b = 1; b < blocks; b++) {
+            for (size_t k = 0; k < JACK_SUMS * stride; k++)
+                s.sums[k] += s.sums[b * JACK_SUMS * stride + k];
+            s.failed[0] += s.failed[b];
+        }
+        res->jackknife_failed = s.failed[0];
+        for (size_t k = 0; k < stride; k++) {
+            double m = s.sums[k], e1 = s.sums[stride + k], e2 = s.sums[2 * stride + k],
+                   e3 = s.sums[3 * stride + k];
+            double mean = m > 0 ? e1 / m : 0.0;
+            double u2 = e2 - m * mean * mean;
+            double u3 = -(e3 - 3.0 * mean * e2 + 2.0 * m * mean * mean * mean);
+            acceleration[k] = u2 > 0 ? u3 / (6.0 * pow(u2, 1.5)) : 0.0;
+        }
+    }
+    cxm__free(cross);
+    cxm__free(s.sums);
+    cxm__free(s.failed);
+    return status;
+}
+
+/* ------------------------------------------------------------------ bootstrap statistics */
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quantile of sorted values with linear interpolation (R's type 7). */
+static double quantile7(const double *sorted, size_t n, double probability)
+{
+    double h = (double)(n - 1) * probability;
+    size_t lo = (size_t)floor(h);
+    if (lo >= n - 1)
+        return sorted[n - 1];
+    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+/* BCa tail probability for the normal quantile z (Efron 1987, eq. 2.3). */
+static double bca_probability(double z0, double a, double z)
+{
+    double shifted = z0 + z, denominator = 1.0 - a * shifted;
+    if (!(denominator > 0))
+        return shifted > 0 ? 1.0 : 0.0;
+    return cxm__normal_cdf(z0 + shifted / denominator);
+}
+
+/* The statistics of value k from its resamples (sorted into column). */
+static void value_statistics(cxm_pls_result *res, size_t k, double estimate, double *column,
+                             const double *acceleration)
+{
+    size_t stride = res->stride, b = res->info.resamples, n = 0;
+    double *boot = res->boot;
+    double mean = 0, m2 = 0;
+    for (size_t s = 0; s < b; s++) {
+        double v = res->draws[s * stride + k];
+        if (isnan(v))
+            continue;
+        column[n++] = v;
+        double d = v - mean;
+        mean += d / (double)n;
+        m2 += d * (v - mean);
+    }
+    for (int st = 0; st < PLS_STATISTIC_COUNT; st++)
+        boot[(size_t)st * stride + k] = NAN;
+    if (n == 0)
+        return;
+    qsort(column, n, sizeof *column, compare_doubles);
+    double alpha = 0.5 * (1.0 - res->info.level), se = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
+    boot[CXM_PLS_BOOT_MEAN * stride + k] = mean;
+    boot[CXM_PLS_BOOT_STD_ERROR * stride + k] = se;
+    boot[CXM_PLS_BOOT_LOWER * stride + k] = quantile7(column, n, alpha);
+    boot[CXM_PLS_BOOT_UPPER * stride + k] = quantile7(column, n, 1.0 - alpha);
+    if (isnan(estimate))
+        return;
+    if (se > 0 && isfinite(se)) {
+        double t = estimate / se, df = (double)res->info.rows - 1.0;
+        boot[CXM_PLS_BOOT_T_VALUE * stride + k] = t;
+        boot[CXM_PLS_BOOT_P_VALUE * stride + k] = fmin(1.0, 2.0 * cxm__student_t_cdf(-fabs(t), df));
+    }
+    if (acceleration == NULL)
+        return;
+    size_t below = 0, tied = 0;
+    for (size_t s = 0; s < n; s++) {
+        below += column[s] < estimate;
+        tied += column[s] == estimate;
+    }
+    /* Ties count half; kept inside (1/2B, 1 − 1/2B) so that z0 stays finite. */
+    double share = ((double)below + 0.5 * (double)tied) / (double)n;
+    share = fmin(fmax(share, 0.5 / (double)n), 1.0 - 0.5 / (double)n);
+    double z0 = cxm__normal_quantile(share), a = acceleration[k];
+    double z = cxm__normal_quantile(alpha);
+    boot[CXM_PLS_BOOT_BIAS_CORRECTION * stride + k] = z0;
+    boot[CXM_PLS_BOOT_ACCELERATION * stride + k] = a;
+    boot[CXM_PLS_BOOT_BCA_LOWER * stride + k] = quantile7(column, n, bca_probability(z0, a, z));
+    boot[CXM_PLS_BOOT_BCA_UPPER * stride + k] = quantile7(column, n, bca_probability(z0, a, -z));
+}
+
+static int bootstrap_statistics(cxm_pls_result *res, const double *full, const double *acceleration)
+{
+    size_t stride = res->stride, b = res->info.resamples;
+    res->boot = cxm__malloc(PLS_STATISTIC_COUNT * stride * sizeof *res->boot);
+    double *column = cxm__malloc((b ? b : 1) * sizeof *column);
+    int status = res->boot && column ? CXM_OK : CXM_ENOMEM;
+    for (size_t k = 0; status == CXM_OK && k < stride; k++)
+        value_statistics(res, k, full[k], column, acceleration);
+    cxm__free(column);
+    return status;
+}
+
+/* ------------------------------------------------------------------ inference */
+
+void cxm__pls_inference_free(cxm_pls_result *res)
+{
+    routes_free(&res->routes);
+    cxm__free(res->extra);
+    res->extra = NULL;
+}
+
+/* The statistics that follow every estimate, resample and jackknife
+ * estimate. The indirect effects come first (cxm__pls_quantity_span finds
+ * them at offset 0); another statistic (HTMT, ...) is one more
+ * extension_add() here and one more case in cxm__pls_quantity_span. */
+static int register_extensions(cxm_pls_result *res)
+{
+    int status = routes_build(&res->routes, &res->plan);
+    pls_extension indirect = { res->plan.c * res->plan.c + res->routes.count, indirect_compute,
+                               &res->routes };
+    if (status == CXM_OK)
+        status = extension_add(&res->extensions, &indirect);
+    return status;
+}
+
+int cxm__pls_inference(cxm_pls_result *res, const double *r, const double *x, const int16_t *xi,
+                       size_t n, const cxm_pls_options *options)
+{
+    int status = register_extensions(res);
+    size_t total = res->layout.total;
+    res->stride = total + res->extensions.total;
+    double *full = cxm__malloc(2 * res->stride * sizeof *full);
+    res->extra = cxm__calloc(res->extensions.total ? res->extensions.total : 1, sizeof *res->extra);
+    if (status == CXM_OK && (full == NULL || res->extra == NULL))
+        status = CXM_ENOMEM;
+    if (status == CXM_OK) {
+        pls_moments moments = { res->mean, res->sd, res->low, res->range };
+        memcpy(full, res->estimate, total * sizeof *full);
+        status = cxm__pls_extensions_compute(&res->extensions, &res->plan, r, &moments,
+                                             &res->layout, full);
+        memcpy(res->extra, full + total, res->extensions.total * sizeof *full);
+    }
+    if (status == CXM_OK && options->bootstrap > 0) {
+        res->draws = cxm__malloc(options->bootstrap * res->stride * sizeof *res->draws);
+        size_t ok = 0;
+        status = res->draws != NULL ? CXM_OK : CXM_ENOMEM;
+        if (status == CXM_OK)
+            status = cxm__pls_bootstrap_ext(&res->plan, &res->layout, &res->extensions, x, xi, n,
+                                            res->mean, res->low, res->range, options->bootstrap,
+                                            options->seed, options->threads, res->draws, &ok);
+        res->info.resamples = ok;
+        res->info.resamples_failed = options->bootstrap - ok;
+        double *acceleration = NULL;
+        if (status == CXM_OK && options->bca && ok > 0) {
+            acceleration = full + res->stride;
+            status = jackknife(res, x, n, full, options->threads, acceleration);
+            res->bca = status == CXM_OK;
+        }
+        if (status == CXM_OK)
+            status = bootstrap_statistics(res, full, acceleration);
+    }
+    cxm__free(full);
     return status;
 }

@@ -77,7 +77,7 @@ static int json_choice(const cJSON *value, const char *const *names, size_t n, i
 static int json_estimation(cxm_pls_options *o, const cJSON *e)
 {
     static const char *const known[] = { "scheme", "tolerance", "max_iterations", "bootstrap",
-                                         "seed", "level", "threads", "missing", NULL };
+                                         "seed", "level", "threads", "missing", "bca", NULL };
     if (!cJSON_IsObject(e))
         return json_error("\"estimation\"", "must be an object");
     int status = unknown_keys(e, known, "\"estimation\"");
@@ -114,6 +114,12 @@ static int json_estimation(cxm_pls_options *o, const cJSON *e)
     if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "seed")) != NULL &&
         (status = json_whole(v, 9007199254740992.0, &whole, "estimation.seed")) == CXM_OK)
         o->seed = (unsigned long long)whole;
+    if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "bca")) != NULL) {
+        if (!cJSON_IsBool(v))
+            status = json_error("estimation.bca", "must be true or false");
+        else
+            o->bca = cJSON_IsTrue(v);
+    }
     return status;
 }
 
@@ -379,6 +385,8 @@ cJSON *cxm__pls_model_cjson(const cxm_pls_model *model)
         ok &= cJSON_AddNumberToObject(est, "level", o->level) != NULL;
         ok &= cJSON_AddNumberToObject(est, "threads", (double)o->threads) != NULL;
         ok &= cJSON_AddStringToObject(est, "missing", missing_names[o->missing]) != NULL;
+        if (o->bca)
+            ok &= cJSON_AddBoolToObject(est, "bca", 1) != NULL;
     }
     if (!ok) {
         cJSON_Delete(root);
@@ -414,12 +422,20 @@ static int add_number(cJSON *object, const char *key, double value)
 static int add_estimate(cJSON *object, const cxm_pls_result *r, cxm_pls_quantity q, size_t k,
                         const char *key)
 {
-    size_t at = r->layout.offset[q] + k, total = r->layout.total;
-    int ok = add_number(object, key, r->estimate[at]);
+    size_t at, size, total = r->layout.total, stride = r->stride;
+    cxm__pls_quantity_span(r, (int)q, &at, &size);
+    at += k;
+    int ok = add_number(object, key, at < total ? r->estimate[at] : r->extra[at - total]);
     if (r->info.resamples > 0) {
-        ok &= add_number(object, "std_error", r->boot[total + at]);
-        ok &= add_number(object, "lower", r->boot[2 * total + at]);
-        ok &= add_number(object, "upper", r->boot[3 * total + at]);
+        ok &= add_number(object, "std_error", r->boot[CXM_PLS_BOOT_STD_ERROR * stride + at]);
+        ok &= add_number(object, "lower", r->boot[CXM_PLS_BOOT_LOWER * stride + at]);
+        ok &= add_number(object, "upper", r->boot[CXM_PLS_BOOT_UPPER * stride + at]);
+        ok &= add_number(object, "t_value", r->boot[CXM_PLS_BOOT_T_VALUE * stride + at]);
+        ok &= add_number(object, "p_value", r->boot[CXM_PLS_BOOT_P_VALUE * stride + at]);
+    }
+    if (r->info.resamples > 0 && r->bca) {
+        ok &= add_number(object, "bca_lower", r->boot[CXM_PLS_BOOT_BCA_LOWER * stride + at]);
+        ok &= add_number(object, "bca_upper", r->boot[CXM_PLS_BOOT_BCA_UPPER * stride + at]);
     }
     return ok;
 }
@@ -448,6 +464,9 @@ static int add_estimation(cJSON *root, const cxm_pls_result *r)
         ok &= add_number(info, "resamples", (double)r->info.resamples);
         ok &= add_number(info, "resamples_failed", (double)r->info.resamples_failed);
         ok &= add_number(info, "level", r->info.level);
+        ok &= cJSON_AddBoolToObject(info, "bca", r->bca) != NULL;
+        if (r->bca)
+            ok &= add_number(info, "jackknife_failed", (double)r->jackknife_failed);
     }
     return ok;
 }
@@ -495,7 +514,26 @@ static int add_indicators(cJSON *root, const cxm_pls_result *r)
     return ok;
 }
 
-/* The paths, then the nonzero total effects. */
+/* The specific indirect effects, one per route through the inner model. */
+static int add_indirect(cJSON *root, const cxm_pls_result *r)
+{
+    const cxm_pls_model *m = r->model;
+    const pls_routes *routes = &r->routes;
+    cJSON *arr = cJSON_AddArrayToObject(root, "indirect_effects");
+    int ok = arr != NULL;
+    for (size_t k = 0; ok && k < routes->count; k++) {
+        cJSON *o = append_object(arr), *path = NULL;
+        ok = o != NULL && (path = cJSON_AddArrayToObject(o, "path")) != NULL;
+        for (size_t u = routes->start[k]; ok && u < routes->start[k + 1]; u++) {
+            cJSON *name = cJSON_CreateString(m->constructs[routes->node[u]].name);
+            ok = name != NULL && cJSON_AddItemToArray(path, name);
+        }
+        ok &= ok && add_estimate(o, r, CXM_PLS_SPECIFIC_INDIRECT_EFFECTS, k, "estimate");
+    }
+    return ok;
+}
+
+/* The paths, then the nonzero total effects (with their indirect part). */
 static int add_effects(cJSON *root, const cxm_pls_result *r)
 {
     const cxm_pls_model *m = r->model;
@@ -523,8 +561,12 @@ static int add_effects(cJSON *root, const cxm_pls_result *r)
             ok &= ok && cJSON_AddStringToObject(o, "to", m->constructs[j].name) != NULL;
             ok &= ok && add_estimate(o, r, CXM_PLS_TOTAL_EFFECTS, i * c + j, "estimate");
             ok &= ok && add_number(o, "index_points", total_index[i * c + j]);
+            cJSON *indirect = NULL;
+            if (r->extra[i * c + j] != 0) /* the part through other constructs */
+                ok &= ok && (indirect = cJSON_AddObjectToObject(o, "indirect")) != NULL &&
+                      add_estimate(indirect, r, CXM_PLS_INDIRECT_EFFECTS, i * c + j, "estimate");
         }
-    return ok;
+    return ok && add_indirect(root, r);
 }
 
 /* Drivers of the target ranked by importance (index-scale total effect),

@@ -219,3 +219,14 @@ int cxm_survey_pls(cxm_pls_result **out, const cxm_survey *survey, const cxm_pls
     return cxm_pls_estimate(out, model, survey->rows, survey->columns, survey->data,
                             (const char *const *)survey->names, options);
 }
+
+int cxm_survey_pls_predict(cxm_pls_prediction **out, const cxm_survey *survey,
+                           const cxm_pls_model *model, const cxm_pls_options *estimation,
+                           const cxm_pls_predict_options *options)
+{
+    int status = cxm__check_pointer(survey, "survey");
+    if (status != CXM_OK)
+        return status;
+    return cxm_pls_predict(out, model, survey->rows, survey->columns, survey->data,
+                           (const char *const *)survey->names, estimation, options);
+}

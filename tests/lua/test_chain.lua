@@ -107,6 +107,29 @@ check("unknown preset raises", not ok and tostring(err):find("no preset model 's
 ok, err = pcall(model.fit, model, { { q1 = 1 } })
 check("missing item raises", not ok and tostring(err):find("no value for 'q2'", 1, true), err)
 
+-- A chain Q -> S -> L: BCa intervals, the indirect effect and PLSpredict.
+local chain = cxm.path_model({
+  constructs = { { name = "Q", items = { "q1", "q2" } }, { name = "S", items = { "s1", "s2" } },
+    { name = "L", items = { "l1" } } },
+  paths = { { "Q", "S" }, { "S", "L" } } })
+for i = 1, 200 do rows[i].l1 = math.floor(rows[i].s1 / 2 + rand() * 4) end
+local cfit = chain:fit(rows, { bootstrap = 60, seed = 5, bca = true })
+local qs = cfit.paths[1]
+check("pls bca interval", qs.bca_lower < qs.estimate and qs.estimate < qs.bca_upper)
+check("pls t and p", near(qs.t_value, qs.estimate / qs.std_error, 1e-12) and qs.p_value < 0.01)
+local route = cfit.indirect_effects[1]
+check("pls indirect = product of paths", #cfit.indirect_effects == 1 and route.path[1] == "Q" and
+  route.path[3] == "L" and route.estimate == cfit.paths[1].estimate * cfit.paths[2].estimate)
+check("pls indirect interval", route.bca_lower < route.bca_upper and route.std_error > 0)
+local prediction = cfit.predict({ folds = 5, repetitions = 2 })
+check("plspredict tables", #prediction.indicators == 3 and #prediction.constructs == 2 and
+  prediction.indicators[3].item == "l1" and prediction.constructs[1].construct == "S")
+check("plspredict numbers", prediction.indicators[1].rmse > 0 and prediction.indicators[1].lm_rmse > 0
+  and prediction.constructs[1].q2_predict > 0 and prediction.constructs[1].lm_rmse == nil)
+check("plspredict json", prediction.json():find('"q2_predict"', 1, true) ~= nil)
+ok, err = pcall(cfit.predict, { folds = 1 })
+check("plspredict folds raise", not ok and tostring(err):find("at least 2 folds", 1, true), err)
+
 if failures > 0 then
   print(failures .. " Lua checks failed")
   os.exit(1)

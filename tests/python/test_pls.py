@@ -204,15 +204,17 @@ class Bootstrap(unittest.TestCase):
         one = model.fit(data, bootstrap=64, seed=11, threads=1)
         two = model.fit(data, bootstrap=64, seed=11, threads=2)
         three = model.fit(data, bootstrap=64, seed=11, threads=3)
-        pd.testing.assert_frame_equal(one.bootstrap("paths"), two.bootstrap("paths"))
-        pd.testing.assert_frame_equal(one.bootstrap("weights"), three.bootstrap("weights"))
+        pd.testing.assert_frame_equal(one.bootstrap("paths", draws=True),
+                                      two.bootstrap("paths", draws=True))
+        pd.testing.assert_frame_equal(one.bootstrap("weights", draws=True),
+                                      three.bootstrap("weights", draws=True))
         other = model.fit(data, bootstrap=64, seed=12)
-        self.assertFalse(np.array_equal(one.bootstrap("paths").to_numpy(),
-                                        other.bootstrap("paths").to_numpy()))
+        self.assertFalse(np.array_equal(one.bootstrap("paths", draws=True).to_numpy(),
+                                        other.bootstrap("paths", draws=True).to_numpy()))
         paths_table = one.paths
         self.assertTrue((paths_table["lower"] <= paths_table["estimate"]).all())
         self.assertTrue((paths_table["estimate"] <= paths_table["upper"]).all())
-        draws = one.bootstrap("paths")
+        draws = one.bootstrap("paths", draws=True)
         column = draws["C2 -> C3"]
         self.assertAlmostEqual(paths_table.set_index(["from", "to"]).loc[("C2", "C3"), "std_error"],
                                column.std(ddof=1), places=12)
@@ -231,10 +233,11 @@ class Bootstrap(unittest.TestCase):
         exact = model.fit(data, bootstrap=48, seed=5, threads=2)
         floating = model.fit(data * 1.5, bootstrap=48, seed=5, threads=1)
         for quantity in ("paths", "weights", "loadings", "r_squared"):
-            np.testing.assert_allclose(exact.bootstrap(quantity).to_numpy(),
-                                       floating.bootstrap(quantity).to_numpy(), atol=1e-11)
+            np.testing.assert_allclose(exact.bootstrap(quantity, draws=True).to_numpy(),
+                                       floating.bootstrap(quantity, draws=True).to_numpy(), atol=1e-11)
         one = model.fit(data, bootstrap=48, seed=5, threads=1)
-        pd.testing.assert_frame_equal(one.bootstrap("paths"), exact.bootstrap("paths"))
+        pd.testing.assert_frame_equal(one.bootstrap("paths", draws=True),
+                                      exact.bootstrap("paths", draws=True))
 
 
 class ValueOfDriver(unittest.TestCase):

@@ -11,7 +11,10 @@ emotions. This module measures each link with the libcxm C library:
 * survey files: :func:`read_survey` (libcxm's strict CSV reader);
 * the structural chain from survey data: :class:`PathModel` (PLS path
   modelling with ACSI, ECSI and libcxm-chain presets) and its
-  :class:`PathModelFit` (paths, R², indices, importance–performance);
+  :class:`PathModelFit` (paths, R², indices, importance–performance,
+  bootstrap t and p values with percentile and BCa intervals, the indirect
+  effect along every route of the chain, and :class:`PLSPrediction`:
+  PLSpredict's out-of-sample accuracy);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
   :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
@@ -49,7 +52,7 @@ __all__ = [
     "fit_retention", "RetentionModel", "value_of_improvement", "return_on_quality",
     "satisfaction_index", "NPS", "NPSComparison", "CSAT", "CES", "Servqual", "Kano",
     "ValueLink", "ReturnOnQuality", "SERVQUAL_DIMENSIONS", "KANO_CATEGORIES",
-    "PathModel", "PLSModel", "PathModelFit", "read_survey",
+    "PathModel", "PLSModel", "PathModelFit", "PLSPrediction", "read_survey",
 ]
 
 #: The five SERVQUAL dimensions of the standard 22-item instrument, with their items (1-based).
@@ -857,7 +860,16 @@ _QUANTITIES = {
     "weights": 0, "weights_unstandardized": 1, "index_weights": 2, "loadings": 3, "paths": 4,
     "total_effects": 5, "total_effects_index": 6, "r_squared": 7, "indices": 8,
     "construct_correlations": 9, "indicator_means": 10, "indicator_std_devs": 11,
+    "indirect_effects": 12, "specific_indirect_effects": 13,
 }
+# Bootstrap statistics (cxm_pls_statistic) by column name.
+_STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4, "bca_upper": 5,
+               "t_value": 6, "p_value": 7, "bias_correction": 8, "acceleration": 9}
+_APPROACHES = {"earliest": 0, "direct": 1}
+# The shape of each quantity (the rest are per indicator).
+_KINDS = {"paths": "matrix", "total_effects": "matrix", "total_effects_index": "matrix",
+          "construct_correlations": "matrix", "indirect_effects": "matrix",
+          "r_squared": "construct", "indices": "construct", "specific_indirect_effects": "route"}
 _QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
               (False, False): "low priority", (False, True): "possible overkill"}
 
@@ -1023,17 +1035,19 @@ class PathModel:
 
     def fit(self, data: Any, *, scheme: str = "path", bootstrap: int = 0, seed: int = 1,
             level: float = 0.95, tolerance: float = 1e-7, max_iterations: int = 300,
-            threads: int = 0, missing: str = "listwise") -> PathModelFit:
+            threads: int = 0, missing: str = "listwise", bca: bool = False) -> PathModelFit:
         """Estimate the model by PLS path modelling.
 
         ``scheme``: ``"path"``, ``"centroid"`` or ``"factorial"`` inner weighting;
-        ``bootstrap``: resamples for standard errors and percentile intervals at
-        ``level`` (reproducible with ``seed``; split over ``threads``, 0 = all
-        processors, without changing the numbers); ``missing``: ``"listwise"``
-        or ``"mean"`` replacement. ``data`` is a DataFrame, a 2-D array whose
-        columns are :attr:`items` in order, or the path of a survey file (read
-        with :func:`read_survey`, only the model's items). Returns a
-        :class:`PathModelFit`.
+        ``bootstrap``: resamples for standard errors, t and p values and
+        percentile intervals at ``level`` (reproducible with ``seed``; split
+        over ``threads``, 0 = all processors, without changing the numbers);
+        ``bca``: also bias-corrected and accelerated intervals (Efron 1987),
+        at the cost of a jackknife (one more estimate per respondent);
+        ``missing``: ``"listwise"`` or ``"mean"`` replacement. ``data`` is a
+        DataFrame, a 2-D array whose columns are :attr:`items` in order, or
+        the path of a survey file (read with :func:`read_survey`, only the
+        model's items). Returns a :class:`PathModelFit`.
         """
         if isinstance(data, (str, os.PathLike)):
             data = read_survey(data, self.items)
@@ -1044,8 +1058,11 @@ class PathModel:
                     as_seed(seed), as_float(level, "level"), as_count(threads, "threads"))
         x, _ = self._matrix(data)
         handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], *settings,
-                                   _MISSING[missing])
-        return PathModelFit(self, handle)
+                                   _MISSING[missing], int(bool(bca)))
+        fit = PathModelFit(self, handle)
+        fit._data = x
+        fit._settings = (_SCHEMES[scheme], settings[0], settings[1], _MISSING[missing])
+        return fit
 
 
 #: Another name for :class:`PathModel`.
@@ -1056,19 +1073,34 @@ class PathModelFit:
     """An estimated :class:`PathModel`: weights, loadings, paths, R², effects, indices.
 
     Tables are pandas objects; with bootstrap resamples the long tables carry
-    ``std_error``, ``lower`` and ``upper`` columns (percentile intervals).
+    ``std_error``, ``t_value``, ``p_value``, ``lower`` and ``upper`` columns
+    (percentile intervals), and with ``bca=True`` ``bca_lower`` and
+    ``bca_upper``. :meth:`bootstrap` gives the full inference table of any
+    quantity, :attr:`indirect_effects` the effect along every route of the
+    chain and :meth:`predict` the out-of-sample accuracy (PLSpredict).
     """
 
     def __init__(self, model: PathModel, handle: Any) -> None:
         self.model = model
         self._handle = handle
         self._constructs = model.constructs
+        self._data: Optional[FloatArray] = None
+        self._settings: Tuple[int, float, int, int] = (0, 1e-7, 300, 0)
         info = core.pls_result_info(handle)
         #: rows, rows_dropped, iterations, resamples, resamples_failed, level, scheme
         self.info = {key: getattr(info, key) for key in
                      ("rows", "rows_dropped", "iterations", "resamples", "resamples_failed",
                       "level")}
         self.info["scheme"] = [k for k, v in _SCHEMES.items() if v == info.scheme][0]
+        self.info["bca"] = bool(self.info["resamples"]) and self._has_bca()
+
+    def _has_bca(self) -> bool:
+        try:
+            core.pls_result_bootstrap(np.empty(core.pls_result_size(self._handle, 7)),
+                                      self._handle, 7, _STATISTICS["bca_lower"])
+        except Exception:  # StateError: estimated without bca
+            return False
+        return True
 
     def _get(self, quantity: str, statistic: Optional[int] = None) -> FloatArray:
         code = _QUANTITIES[quantity]
@@ -1079,11 +1111,17 @@ class PathModelFit:
             core.pls_result_bootstrap(dst, self._handle, code, statistic)
         return dst
 
+    def _statistics(self) -> List[str]:
+        """The bootstrap columns this fit has."""
+        if not self.info["resamples"]:
+            return []
+        names = ["std_error", "t_value", "p_value", "lower", "upper"]
+        return names + (["bca_lower", "bca_upper"] if self.info["bca"] else [])
+
     def _long(self, quantity: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame["estimate"] = self._get(quantity)
-        if self.info["resamples"]:
-            for name, statistic in (("std_error", 1), ("lower", 2), ("upper", 3)):
-                frame[name] = self._get(quantity, statistic)
+        for name in self._statistics():
+            frame[name] = self._get(quantity, _STATISTICS[name])
         return frame
 
     def _square(self, quantity: str) -> pd.DataFrame:
@@ -1158,21 +1196,135 @@ class PathModelFit:
         import pandas as pd
         return pd.Series(self._get("indices"), index=self._constructs, name="index")
 
-    def bootstrap(self, quantity: str = "paths") -> pd.DataFrame:
-        """The bootstrap estimates of a quantity, one row per resample (a DataFrame)."""
+    def _labels(self, quantity: str) -> Tuple[List[Any], List[str], NDArray[np.intp]]:
+        """Row labels, index names and the positions in the quantity's vector of its
+        meaningful values (paths: the model's paths; effects: pairs with a route)."""
+        names = self._constructs
+        c = len(names)
+        kind = _KINDS.get(quantity, "indicator")
+        if kind == "route":
+            labels: List[Any] = [" -> ".join(route) for route in self.routes()]
+            return labels, ["path"], np.arange(len(labels), dtype=np.intp)
+        if kind == "construct":
+            return list(names), ["construct"], np.arange(c, dtype=np.intp)
+        if kind == "indicator":
+            labels = list(self.model.indicators)
+            return labels, ["construct", "item"], np.arange(len(labels), dtype=np.intp)
+        if quantity == "paths":
+            at = [names.index(a) * c + names.index(b) for a, b in self.model.paths]
+        elif quantity == "construct_correlations":
+            at = [a * c + b for a in range(c) for b in range(a + 1, c)]
+        else:
+            values = self._get(quantity)
+            total = self._get("total_effects")
+            at = [k for k in range(c * c)
+                  if total[k] != 0 and (quantity != "indirect_effects" or values[k] != 0)]
+        return ([(names[k // c], names[k % c]) for k in at], ["from", "to"],
+                np.asarray(at, dtype=np.intp))
+
+    def bootstrap(self, quantity: str = "paths", *, draws: bool = False) -> pd.DataFrame:
+        """The bootstrap inference table of a quantity, one row per value.
+
+        Columns: ``estimate``, ``mean`` (over the resamples), ``std_error``,
+        ``t_value`` (estimate / std_error), ``p_value`` (two-sided, Student t
+        with respondents − 1 degrees of freedom), ``lower`` and ``upper``
+        (percentile interval at the fit's level) and, for fits with
+        ``bca=True``, ``bca_lower``, ``bca_upper`` (Efron's bias-corrected and
+        accelerated interval), ``bias_correction`` (z0) and ``acceleration``
+        (a). Quantities: ``"paths"``, ``"total_effects"``,
+        ``"indirect_effects"`` (total indirect), ``"specific_indirect_effects"``
+        (one row per route of the chain), ``"weights"``, ``"loadings"``,
+        ``"r_squared"``, ``"indices"``, ... With ``draws=True``, the
+        resamples themselves instead: one row per resample, one column per
+        value.
+        """
         import pandas as pd
-        code = _QUANTITIES[as_choice(quantity, _QUANTITIES, "quantity")]
+        quantity = as_choice(quantity, _QUANTITIES, "quantity")
+        if draws:
+            return self._draws(quantity)
+        if not self.info["resamples"]:
+            raise _invalid("the fit has no bootstrap resamples: fit(..., bootstrap=N)")
+        labels, index_names, at = self._labels(quantity)
+        if len(index_names) > 1:
+            index = pd.MultiIndex.from_tuples(labels, names=index_names)
+        else:
+            index = pd.Index(labels, name=index_names[0])
+        frame = pd.DataFrame(index=index)
+        frame["estimate"] = self._get(quantity)[at] if len(at) else []
+        columns = ["mean"] + self._statistics()
+        if self.info["bca"]:
+            columns += ["bias_correction", "acceleration"]
+        for name in columns:
+            values = self._get(quantity, _STATISTICS[name])
+            frame[name] = values[at] if len(at) else []
+        return frame
+
+    def _draws(self, quantity: str) -> pd.DataFrame:
+        import pandas as pd
+        code = _QUANTITIES[quantity]
         size = core.pls_result_size(self._handle, code)
         dst = np.empty(self.info["resamples"] * size)
         core.pls_result_bootstrap_draws(dst, self._handle, code)
-        c = len(self._constructs)
-        if size == c * c:
+        kind = _KINDS.get(quantity, "indicator")
+        if kind == "route":
+            columns = [" -> ".join(route) for route in self.routes()]
+        elif kind == "matrix":
             columns = [f"{a} -> {b}" for a in self._constructs for b in self._constructs]
-        elif size == c:
+        elif kind == "construct":
             columns = self._constructs
         else:
             columns = [f"{a}:{b}" for a, b in self.model.indicators]
         return pd.DataFrame(dst.reshape(-1, size), columns=columns)
+
+    def routes(self) -> List[Tuple[str, ...]]:
+        """Every route of two or more paths through the inner model (constructs in order),
+        in the order of :attr:`indirect_effects`."""
+        routes = []
+        for k in range(core.pls_result_indirect_count(self._handle)):
+            nodes = np.empty(core.pls_result_indirect_length(self._handle, k))
+            core.pls_result_indirect_path(nodes, self._handle, k)
+            routes.append(tuple(self._constructs[int(j)] for j in nodes))
+        return routes
+
+    @property
+    def indirect_effects(self) -> pd.DataFrame:
+        """Specific indirect effects: one row per route of the chain (e.g. ``Expectation
+        -> Quality -> Satisfaction``), the product of the path coefficients along it, with
+        ``from``, ``to``, ``path`` and, with resamples, its bootstrap statistics. For
+        every pair, the effects of its routes add up to the total indirect effect
+        (:attr:`total_indirect_effects`)."""
+        import pandas as pd
+        routes = self.routes()
+        frame = pd.DataFrame({"from": [r[0] for r in routes], "to": [r[-1] for r in routes],
+                              "path": [" -> ".join(r) for r in routes]})
+        return self._long("specific_indirect_effects", frame)
+
+    @property
+    def total_indirect_effects(self) -> pd.DataFrame:
+        """Total indirect effects (total effects minus the direct paths), rows: from."""
+        return self._square("indirect_effects")
+
+    def predict(self, k: int = 10, *, repetitions: int = 1, seed: int = 1,
+                approach: str = "earliest", threads: int = 0) -> PLSPrediction:
+        """PLSpredict (Shmueli et al. 2016, 2019): k-fold out-of-sample accuracy.
+
+        The fit's data are shuffled (``seed``) into ``k`` folds; the model,
+        with this fit's settings, is estimated without each fold and predicts
+        it: the indicators of every endogenous construct and the constructs
+        themselves, from the exogenous constructs (``approach="earliest"``)
+        or each construct's direct predecessors (``"direct"``). The split is
+        redrawn ``repetitions`` times. A linear-regression benchmark (each
+        indicator on every exogenous item) and the training mean (Q²_predict)
+        are the yardsticks. Returns a :class:`PLSPrediction`.
+        """
+        if self._data is None:
+            raise _invalid("this fit does not hold its data: fit the model again")
+        approach = as_choice(approach, _APPROACHES, "approach")
+        handle = core.pls_predict(self.model._handle, self._data, *self._settings,
+                                  as_count(k, "k"), as_count(repetitions, "repetitions"),
+                                  as_seed(seed), _APPROACHES[approach],
+                                  as_count(threads, "threads"))
+        return PLSPrediction(self.model, handle)
 
     def importance_performance(self, target: Optional[str] = None) -> pd.DataFrame:
         """Drivers of ``target`` (default: the model's target) by importance and performance.
@@ -1251,3 +1403,101 @@ class PathModelFit:
 
     def __repr__(self) -> str:
         return f"<PathModelFit {self.info}>"
+
+
+_METRICS = ("rmse", "mae", "q2_predict")
+_LEVELS = {"indicators": 0, "constructs": 1}
+_SERIES = {"pls": 0, "lm": 1, "actual": 2}
+
+
+class PLSPrediction:
+    """Out-of-sample accuracy of a path model (PLSpredict), from :meth:`PathModelFit.predict`.
+
+    :attr:`indicators` and :attr:`constructs` are the PLSpredict tables:
+    ``rmse``, ``mae`` and ``q2_predict`` of the PLS predictions and, for
+    indicators, of the linear benchmark (``lm_rmse``, ``lm_mae``,
+    ``lm_q2_predict``). Q²_predict above 0 means the model predicts better
+    than the training mean; PLS RMSE below the benchmark's on most indicators
+    means the model's structure helps prediction (Shmueli et al. 2019).
+    """
+
+    def __init__(self, model: PathModel, handle: Any) -> None:
+        self.model = model
+        self._handle = handle
+        info = core.pls_prediction_info(handle)
+        #: rows, rows_dropped, folds, repetitions, approach
+        self.info = {key: getattr(info, key) for key in
+                     ("rows", "rows_dropped", "folds", "repetitions")}
+        self.info["approach"] = [k for k, v in _APPROACHES.items() if v == info.approach][0]
+
+    def _entries(self, level: int) -> List[int]:
+        return [core.pls_prediction_index(self._handle, level, k)
+                for k in range(core.pls_prediction_count(self._handle, level))]
+
+    def _metric(self, level: int, metric: int) -> FloatArray:
+        dst = np.empty(core.pls_prediction_count(self._handle, level))
+        core.pls_prediction_metric(dst, self._handle, level, metric)
+        return dst
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """Per indicator of an endogenous construct: PLS and linear-benchmark accuracy."""
+        import pandas as pd
+        indicators = self.model.indicators
+        index = pd.MultiIndex.from_tuples([indicators[h] for h in self._entries(0)],
+                                          names=["construct", "item"])
+        frame = pd.DataFrame(index=index)
+        for metric, name in enumerate(_METRICS):
+            frame[name] = self._metric(0, metric)
+        for metric, name in enumerate(_METRICS):
+            frame["lm_" + name] = self._metric(0, metric + 3)
+        return frame
+
+    @property
+    def constructs(self) -> pd.DataFrame:
+        """Per endogenous construct: accuracy of its predicted score (standardized) against
+        its score from its own answers."""
+        import pandas as pd
+        names = self.model.constructs
+        frame = pd.DataFrame(index=pd.Index([names[j] for j in self._entries(1)],
+                                            name="construct"))
+        for metric, name in enumerate(_METRICS):
+            frame[name] = self._metric(1, metric)
+        return frame
+
+    def values(self, series: str = "pls", *, level: str = "indicators") -> pd.DataFrame:
+        """Per-respondent values, one row per data row (NaN for respondents left out):
+        ``series`` ``"pls"`` (out-of-sample predictions, mean over the repetitions),
+        ``"lm"`` (the benchmark's, indicators only) or ``"actual"``; ``level``
+        ``"indicators"`` or ``"constructs"``."""
+        import pandas as pd
+        lv_code = _LEVELS[as_choice(level, _LEVELS, "level")]
+        code = _SERIES[as_choice(series, _SERIES, "series")]
+        count = core.pls_prediction_count(self._handle, lv_code)
+        rows = self.info["rows"] + self.info["rows_dropped"]
+        dst = np.empty(rows * count)
+        core.pls_prediction_values(dst, self._handle, lv_code, code)
+        if lv_code == 0:
+            indicators = self.model.indicators
+            columns = pd.MultiIndex.from_tuples([indicators[h] for h in self._entries(0)],
+                                                names=["construct", "item"])
+        else:
+            names = self.model.constructs
+            columns = pd.Index([names[j] for j in self._entries(1)], name="construct")
+        return pd.DataFrame(dst.reshape(rows, count), columns=columns)
+
+    @property
+    def folds(self) -> NDArray[np.int64]:
+        """The fold (0..k−1) of every data row in every repetition (rows × repetitions),
+        −1 for respondents left out."""
+        rows = self.info["rows"] + self.info["rows_dropped"]
+        dst = np.empty(rows * self.info["repetitions"])
+        core.pls_prediction_folds(dst, self._handle)
+        return dst.reshape(rows, -1).astype(np.int64)
+
+    def to_json(self) -> str:
+        """The accuracy tables as JSON (the format of ``cxm survey --predict``)."""
+        return core.pls_prediction_to_json(self._handle)
+
+    def __repr__(self) -> str:
+        return f"<PLSPrediction {self.info}>"
