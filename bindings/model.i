@@ -426,11 +426,13 @@ static int cxmb_model_for_customer(cxm_model **out, const cxm_model *model, cons
 
 /* ---------------------------------------------------------------- time-varying covariates */
 %apply (const double *IN_ARRAY1, size_t DIM1) {
-    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n)
+    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n),
+    (const double *hz, size_t hz_n)
 };
 #if defined(SWIGPYTHON)
 %apply (double *IN_ARRAY1, size_t DIM1) {
-    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n)
+    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n),
+    (const double *hz, size_t hz_n)
 };
 #endif
 %apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst4, size_t dst4_n) };
@@ -505,9 +507,9 @@ static int cxmb_model_fit_dynamic(cxm_model *model, const double *a, size_t a_n,
 }
 
 /* what 0: each customer's ln L (counts in f); 1: P(alive); 2: expected
- * purchases in (T, T + t] with the horizons t in dst2 (read, not written). */
+ * purchases in (T, T + t] with the horizons t in hz (empty otherwise). */
 static int cxmb_model_dynamic_predict(const cxm_model *model, int what, double *dst,
-                                      size_t dst_n, double *dst2, size_t dst2_n,
+                                      size_t dst_n, const double *hz, size_t hz_n,
                                       const double *a, size_t a_n, const double *b, size_t b_n,
                                       const double *c, size_t c_n, const double *d, size_t d_n,
                                       const double *e, size_t e_n, const double *f, size_t f_n,
@@ -518,13 +520,13 @@ static int cxmb_model_dynamic_predict(const cxm_model *model, int what, double *
     int status = cxmb_dyncov(&data, &offsets, model, a, a_n, b, b_n, c, c_n, d, d_n, e, e_n, f,
                              f_n, g, g_n, h, h_n);
     if (status == CXM_OK) status = cxmb_same_length(a_n, dst_n, "dst");
-    if (status == CXM_OK && what == 2) status = cxmb_same_length(a_n, dst2_n, "t");
+    if (status == CXM_OK && what == 2) status = cxmb_same_length(a_n, hz_n, "t");
     if (status == CXM_OK && (what < 0 || what > 2))
         status = cxmb_fail(CXM_EINVAL, "what must be 0, 1 or 2");
     if (status == CXM_OK)
         status = what == 0   ? cxm_model_dynamic_log_likelihood(dst, dst_n, model, &data)
                  : what == 1 ? cxm_model_dynamic_p_alive(dst, dst_n, model, &data)
-                             : cxm_model_dynamic_conditional_purchases(dst, dst_n, model, dst2,
+                             : cxm_model_dynamic_conditional_purchases(dst, dst_n, model, hz,
                                                                        &data);
     free(offsets);
     return status;
