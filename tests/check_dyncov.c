@@ -1,4 +1,4 @@
-/* Pareto/NBD with time-varying covariates (docs/models.md §1.12): recovery
+/* Pareto/NBD with time-varying covariates (docs/models.md §1.13): recovery
  * of known effects from 10^5 simulated customers with about 50 weekly
  * periods each; every effect 0 against the Pareto/NBD and covariates that
  * never change against the static covariates (independent code paths); the

@@ -872,7 +872,7 @@ function Model:for_customer(purchase, dropout)
   return wrap_model(core.model_for_customer(self.handle, purchase or {}, dropout or {}))
 end
 
--- Time-varying covariates (Pareto/NBD with covariates; docs/models.md section 1.12).
+-- Time-varying covariates (Pareto/NBD with covariates; docs/models.md section 1.13).
 -- data = { x = {...}, t_x = {...}, T = {...}, segments = {segments per customer},
 --   ends = {each segment's end, customer time}, counts = {repeat purchases per segment},
 --   purchase = {one row of purchase covariates per segment}, dropout = {...} }.

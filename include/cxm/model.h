@@ -796,7 +796,7 @@ CXM_API int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n,
 
 /*
  * Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021,
- * docs/models.md §1.12): customer i buys at rate λ_i·exp(γ_p'x_i(t)) and
+ * docs/models.md §1.13): customer i buys at rate λ_i·exp(γ_p'x_i(t)) and
  * drops out at rate μ_i·exp(γ_d'z_i(t)), λ ~ Gamma(r, alpha),
  * μ ~ Gamma(s, beta), the covariates piecewise constant over segments of the
  * customer's time. The model is a Pareto/NBD model with covariates
@@ -880,8 +880,12 @@ CXM_API int cxm_model_dynamic_log_likelihood(double *dst, size_t n, const cxm_mo
                                              const cxm_dyncov_data *data);
 
 /**
- * P(alive at T | x, t_x, T, covariates up to T) of each customer, in [0, 1]
- * (counts are not needed).
+ * P(alive at T | x, t_x, T, covariates up to T) of each customer, in [0, 1].
+ *
+ * @param[out] dst  @p n values.
+ * @param n         data->n.
+ * @param model     a Pareto/NBD model with covariates and parameters.
+ * @param data      the customers (counts are not needed).
  */
 CXM_API int cxm_model_dynamic_p_alive(double *dst, size_t n, const cxm_model *model,
                                       const cxm_dyncov_data *data);

@@ -1,5 +1,5 @@
 /* Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021;
- * docs/models.md §1.12). Customer i buys at rate λ·exp(γ_p'x(t)) while alive
+ * docs/models.md §1.13). Customer i buys at rate λ·exp(γ_p'x(t)) while alive
  * and drops out at rate μ·exp(γ_d'z(t)); λ ~ Gamma(r, α), μ ~ Gamma(s, β);
  * x(t), z(t) are constant on each segment of the customer's time. With
  * B(t) = ∫_0^t exp(γ_p'x) and D(t) = ∫_0^t exp(γ_d'z), both piecewise linear,

@@ -1,4 +1,4 @@
-"""Pareto/NBD with time-varying covariates from Python (docs/models.md section 1.12):
+"""Pareto/NBD with time-varying covariates from Python (docs/models.md section 1.13):
 the likelihood against an independent scipy.integrate.quad evaluation of the formula,
 every effect 0 against the Pareto/NBD, the segments built from a transaction log,
 recovery of known effects, predictions with future covariates, errors naming the
@@ -21,8 +21,7 @@ except ImportError:  # pragma: no cover - scipy is a development dependency
 
 def fitter_with(params, purchase=("p1", "p2"), dropout=("d1",)):
     """A ParetoNBDFitter with covariates and given parameters."""
-    f = cxm.ParetoNBDFitter()
-    cxm.core.model_set_covariates(f._model, list(purchase), list(dropout))
+    f = cxm.ParetoNBDFitter().set_covariates(purchase, dropout)
     f.params_ = list(params)
     return f
 

@@ -13,7 +13,7 @@
 
 A customer buys at rate lambda·exp(g_p'x(t)) and drops out at rate
 mu·exp(g_d'z(t)) with covariates constant over calendar periods
-(docs/models.md section 1.12). :class:`DynamicCovariates` holds what the
+(docs/models.md section 1.13). :class:`DynamicCovariates` holds what the
 library needs: each customer's periods cut at its first purchase, in its own
 time (0 = first purchase), with the number of repeat purchases in each. The
 maths is libcxm's (lib/clv/dyncov.c).

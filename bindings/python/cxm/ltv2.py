@@ -109,7 +109,7 @@ class ParetoNBDFitter(_PurchaseFitter):
                     max_iterations: Optional[int] = None, threads: Optional[int] = None,
                     verbose: bool = False) -> Self:
         """Fit the Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021;
-        docs/models.md section 1.12) on a :class:`cxm.DynamicCovariates`: purchase rate
+        docs/models.md section 1.13) on a :class:`cxm.DynamicCovariates`: purchase rate
         lambda·exp(g_p'x(t)), dropout rate mu·exp(g_d'z(t)). The effects appear in
         ``params_`` as ``purchase.<name>`` and ``dropout.<name>`` (as with static
         covariates, which are the special case of covariates that never change);
