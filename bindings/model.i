@@ -79,6 +79,14 @@ typedef struct cxm_model {} cxm_model;
 %ignore cxm_model_share_covariates;
 %ignore cxm_model_covariate_groups;
 %ignore cxm_model_fit_covariates;
+/* Time-varying covariates: adapters below (flat arrays for cxm_dyncov_data). */
+%ignore cxm_dyncov_data;
+%ignore cxm_dyncov_data_init;
+%ignore cxm_model_fit_dynamic;
+%ignore cxm_model_dynamic_log_likelihood;
+%ignore cxm_model_dynamic_p_alive;
+%ignore cxm_model_dynamic_conditional_purchases;
+%ignore cxm_model_dynamic_simulate;
 %ignore cxm_model_for_customer;
 %ignore cxm_fit_options;
 %ignore cxm_fit_options_init;
@@ -415,6 +423,138 @@ static int cxmb_model_for_customer(cxm_model **out, const cxm_model *model, cons
     if (status == CXM_OK) status = cxmb_same_length(kp, a_n, "purchase covariates");
     if (status == CXM_OK) status = cxmb_same_length(kd, b_n, "dropout covariates");
     return status ? status : cxm_model_for_customer(out, model, a_n ? a : NULL, b_n ? b : NULL);
+}
+%}
+
+/* ---------------------------------------------------------------- time-varying covariates */
+%apply (const double *IN_ARRAY1, size_t DIM1) {
+    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n),
+    (const double *hz, size_t hz_n)
+};
+#if defined(SWIGPYTHON)
+%apply (double *IN_ARRAY1, size_t DIM1) {
+    (const double *f, size_t f_n), (const double *g, size_t g_n), (const double *h, size_t h_n),
+    (const double *hz, size_t hz_n)
+};
+#endif
+%apply (double *INPLACE_ARRAY1, size_t DIM1) { (double *dst4, size_t dst4_n) };
+%rename(model_fit_dynamic) cxmb_model_fit_dynamic;
+%rename(model_dynamic_predict) cxmb_model_dynamic_predict;
+%rename(model_dynamic_simulate) cxmb_model_dynamic_simulate;
+%inline %{
+/* The customers of cxm_dyncov_data from flat arrays: x, t_x, T in a, b, c;
+ * each customer's number of segments in d; the segments' ends in e, counts
+ * in f (empty: none), purchase covariates in g (segments × purchase_n),
+ * dropout covariates in h; *offsets is allocated (free it). */
+static int cxmb_dyncov(cxm_dyncov_data *data, size_t **offsets, const cxm_model *model,
+                       const double *a, size_t a_n, const double *b, size_t b_n,
+                       const double *c, size_t c_n, const double *d, size_t d_n,
+                       const double *e, size_t e_n, const double *f, size_t f_n,
+                       const double *g, size_t g_n, const double *h, size_t h_n)
+{
+    size_t kp = 0, kd = 0, total = 0;
+    *offsets = NULL;
+    int status = cxm_model_covariate_count(&kp, &kd, model);
+    if (status == CXM_OK) status = cxmb_same_length(a_n, b_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, c_n, "T");
+    if (status == CXM_OK) status = cxmb_same_length(a_n, d_n, "segments per customer");
+    if (status != CXM_OK)
+        return status;
+    *offsets = malloc((a_n + 1) * sizeof **offsets);
+    if (*offsets == NULL)
+        return cxmb_fail(CXM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < a_n; i++) {
+        if (!(d[i] >= 0.0) || d[i] != floor(d[i]) || d[i] > 4503599627370496.0)
+            return cxmb_fail(CXM_EINVAL, "segments per customer must be whole numbers >= 0");
+        (*offsets)[i] = total;
+        total += (size_t)d[i];
+    }
+    (*offsets)[a_n] = total;
+    if (status == CXM_OK) status = cxmb_same_length(total, e_n, "segment ends");
+    if (status == CXM_OK && f_n) status = cxmb_same_length(total, f_n, "segment counts");
+    if (status == CXM_OK) status = cxmb_same_length(total * kp, g_n, "purchase covariates");
+    if (status == CXM_OK) status = cxmb_same_length(total * kd, h_n, "dropout covariates");
+    cxm_dyncov_data_init(data);
+    data->n = a_n, data->x = a, data->t_x = b, data->T = c, data->offsets = *offsets;
+    data->ends = e, data->counts = f_n ? f : NULL;
+    data->purchase = kp ? g : NULL, data->dropout = kd ? h : NULL;
+    return status;
+}
+
+/* Arrays as cxmb_dyncov; weights in w (empty: none); the effects'
+ * penalties; fit options. */
+static int cxmb_model_fit_dynamic(cxm_model *model, const double *a, size_t a_n,
+                                  const double *b, size_t b_n, const double *c, size_t c_n,
+                                  const double *d, size_t d_n, const double *e, size_t e_n,
+                                  const double *f, size_t f_n, const double *g, size_t g_n,
+                                  const double *h, size_t h_n, const double *w, size_t w_n,
+                                  double purchase_penalty, double dropout_penalty,
+                                  double penalty, unsigned max_iterations, double tolerance,
+                                  unsigned threads, unsigned flags)
+{
+    cxm_dyncov_data data;
+    cxm_fit_options o;
+    size_t *offsets = NULL;
+    int status = cxmb_dyncov(&data, &offsets, model, a, a_n, b, b_n, c, c_n, d, d_n, e, e_n, f,
+                             f_n, g, g_n, h, h_n);
+    if (status == CXM_OK) status = cxmb_weights(a_n, w_n);
+    if (status == CXM_OK) status = cxmb_fit_options(&o, penalty, max_iterations, tolerance, threads, flags);
+    o.purchase_penalty = purchase_penalty;
+    o.dropout_penalty = dropout_penalty;
+    data.weights = w_n ? w : NULL;
+    if (status == CXM_OK)
+        status = cxm_model_fit_dynamic(model, &data, &o);
+    free(offsets);
+    return status;
+}
+
+/* what 0: each customer's ln L (counts in f); 1: P(alive); 2: expected
+ * purchases in (T, T + t] with the horizons t in hz (empty otherwise). */
+static int cxmb_model_dynamic_predict(const cxm_model *model, int what, double *dst,
+                                      size_t dst_n, const double *hz, size_t hz_n,
+                                      const double *a, size_t a_n, const double *b, size_t b_n,
+                                      const double *c, size_t c_n, const double *d, size_t d_n,
+                                      const double *e, size_t e_n, const double *f, size_t f_n,
+                                      const double *g, size_t g_n, const double *h, size_t h_n)
+{
+    cxm_dyncov_data data;
+    size_t *offsets = NULL;
+    int status = cxmb_dyncov(&data, &offsets, model, a, a_n, b, b_n, c, c_n, d, d_n, e, e_n, f,
+                             f_n, g, g_n, h, h_n);
+    if (status == CXM_OK) status = cxmb_same_length(a_n, dst_n, "dst");
+    if (status == CXM_OK && what == 2) status = cxmb_same_length(a_n, hz_n, "t");
+    if (status == CXM_OK && (what < 0 || what > 2))
+        status = cxmb_fail(CXM_EINVAL, "what must be 0, 1 or 2");
+    if (status == CXM_OK)
+        status = what == 0   ? cxm_model_dynamic_log_likelihood(dst, dst_n, model, &data)
+                 : what == 1 ? cxm_model_dynamic_p_alive(dst, dst_n, model, &data)
+                             : cxm_model_dynamic_conditional_purchases(dst, dst_n, model, hz,
+                                                                       &data);
+    free(offsets);
+    return status;
+}
+
+/* x into dst, t_x into dst2, counts per segment into dst3, alive into dst4;
+ * T in c, segments per customer in d, ends in e, covariates in g and h. */
+static int cxmb_model_dynamic_simulate(const cxm_model *model, double *dst, size_t dst_n,
+                                       double *dst2, size_t dst2_n, double *dst3, size_t dst3_n,
+                                       double *dst4, size_t dst4_n, const double *c, size_t c_n,
+                                       const double *d, size_t d_n, const double *e, size_t e_n,
+                                       const double *g, size_t g_n, const double *h, size_t h_n,
+                                       unsigned long long seed)
+{
+    cxm_dyncov_data data;
+    size_t *offsets = NULL;
+    int status = cxmb_dyncov(&data, &offsets, model, c, c_n, c, c_n, c, c_n, d, d_n, e, e_n, e, 0,
+                             g, g_n, h, h_n);
+    if (status == CXM_OK) status = cxmb_same_length(c_n, dst_n, "x");
+    if (status == CXM_OK) status = cxmb_same_length(c_n, dst2_n, "t_x");
+    if (status == CXM_OK) status = cxmb_same_length(e_n, dst3_n, "counts");
+    if (status == CXM_OK) status = cxmb_same_length(c_n, dst4_n, "alive");
+    if (status == CXM_OK)
+        status = cxm_model_dynamic_simulate(dst, dst2, dst3, dst4, model, &data, seed);
+    free(offsets);
+    return status;
 }
 %}
 

@@ -934,6 +934,69 @@ function Model:for_customer(purchase, dropout)
   return wrap_model(core.model_for_customer(self.handle, purchase or {}, dropout or {}))
 end
 
+-- Time-varying covariates (Pareto/NBD with covariates; docs/models.md section 1.13).
+-- data = { x = {...}, t_x = {...}, T = {...}, segments = {segments per customer},
+--   ends = {each segment's end, customer time}, counts = {repeat purchases per segment},
+--   purchase = {one row of purchase covariates per segment}, dropout = {...} }.
+local function dynamic_arrays(model, data, with_counts)
+  local kp, kd = model:covariate_count()
+  if type(data) ~= "table" or type(data.ends) ~= "table" then
+    error("time-varying covariate data: a table with x, t_x, T, segments, ends, counts, "
+      .. "purchase and dropout", 3)
+  end
+  local rows = #data.ends
+  local x = data.x or {}
+  return x, data.t_x or x, data.T, data.segments, data.ends,
+    with_counts and (data.counts or {}) or {},
+    flat_rows(data.purchase, rows, kp, "purchase"), flat_rows(data.dropout, rows, kd, "dropout")
+end
+
+--- Fit the time-varying covariates model (set_covariates first on a Pareto/NBD model).
+-- opts as for fit_covariates.
+function Model:fit_dynamic(data, opts)
+  local weights, penalty, iterations, tolerance, threads, flags = fit_options(opts)
+  local x, t_x, T, per, ends, counts, zp, zd = dynamic_arrays(self, data, true)
+  core.model_fit_dynamic(self.handle, x, t_x, T, per, ends, counts, zp, zd, weights,
+    opts and opts.purchase_penalty or 0, opts and opts.dropout_penalty or 0, penalty,
+    iterations, tolerance, threads, flags)
+  return self
+end
+
+--- Each customer's log-likelihood under the time-varying covariates model.
+function Model:dynamic_log_likelihood(data)
+  local x, t_x, T, per, ends, counts, zp, zd = dynamic_arrays(self, data, true)
+  return core.model_dynamic_predict(self.handle, 0, #x, {}, x, t_x, T, per, ends, counts, zp, zd)
+end
+
+--- Each customer's P(alive) at T given its covariates up to T.
+function Model:dynamic_p_alive(data)
+  local x, t_x, T, per, ends, counts, zp, zd = dynamic_arrays(self, data, false)
+  return core.model_dynamic_predict(self.handle, 1, #x, {}, x, t_x, T, per, ends, counts, zp, zd)
+end
+
+--- Each customer's expected purchases in (T, T + t] (t a number or a table), given its
+-- covariates up to T + t (its segments must reach that far).
+function Model:dynamic_conditional_purchases(t, data)
+  local x, t_x, T, per, ends, counts, zp, zd = dynamic_arrays(self, data, false)
+  local horizon = t
+  if type(t) ~= "table" then
+    horizon = {}
+    for i = 1, #x do horizon[i] = t end
+  end
+  return core.model_dynamic_predict(self.handle, 2, #x, horizon, x, t_x, T, per, ends, counts,
+    zp, zd)
+end
+
+--- Customers drawn on data's segments and T: tables x, t_x, counts (per segment) and
+-- alive (1 or 0).
+function Model:dynamic_simulate(data, seed)
+  local kp, kd = self:covariate_count()
+  local rows, n = #data.ends, #data.T
+  return core.model_dynamic_simulate(self.handle, n, n, rows, n, data.T, data.segments,
+    data.ends, flat_rows(data.purchase, rows, kp, "purchase"),
+    flat_rows(data.dropout, rows, kd, "dropout"), seed)
+end
+
 --- Simulated customers observed for T (a table): returns tables x and t_x.
 function Model:simulate(T, seed)
   return core.model_simulate(self.handle, #T, #T, T, seed)

@@ -792,6 +792,141 @@ CXM_API int cxm_model_covariate_groups(size_t *groups, size_t *dst, size_t n,
                                        const cxm_model *model, const double *purchase,
                                        const double *dropout);
 
+/* ------------------------------------------------------------------ time-varying covariates */
+
+/*
+ * Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021,
+ * docs/models.md §1.13): customer i buys at rate λ_i·exp(γ_p'x_i(t)) and
+ * drops out at rate μ_i·exp(γ_d'z_i(t)), λ ~ Gamma(r, alpha),
+ * μ ~ Gamma(s, beta), the covariates piecewise constant over segments of the
+ * customer's time. The model is a Pareto/NBD model with covariates
+ * (cxm_model_set_covariates(), cxm_model_share_covariates()): the same
+ * parameters and names, and a customer whose covariates never change has the
+ * static covariates' likelihood, so that every effect 0 is the Pareto/NBD.
+ *
+ * Data. Each customer's time starts at the first purchase (0) and is cut
+ * into segments: segment j of a customer runs from the previous segment's end
+ * (0 for the first) to ends[j], with one row of purchase and of dropout
+ * covariates and the number of repeat purchases made in it. The last segment
+ * ends at or after T; predictions over (T, T + t] need segments up to T + t
+ * (the covariates' future path). Only the purchases per segment enter the
+ * likelihood, not their times (beyond t_x).
+ */
+
+/** Customers with time-varying covariates. Initialise with
+ *  #CXM_DYNCOV_DATA_INIT or cxm_dyncov_data_init() (it sets @c struct_size, so
+ *  that a library newer than the caller reads only the fields the caller has). */
+typedef struct cxm_dyncov_data {
+    size_t struct_size;      /**< sizeof(cxm_dyncov_data) as the caller compiled it. */
+    size_t n;                /**< Customers. */
+    const double *x;         /**< @c n repeat purchase counts. */
+    const double *t_x;       /**< @c n times of the last purchase (0 when x = 0). */
+    const double *T;         /**< @c n observation lengths. */
+    const size_t *offsets;   /**< @c n + 1 increasing offsets: customer i's segments are
+                                  offsets[i] to offsets[i+1] − 1 of the arrays below. */
+    const double *ends;      /**< Each segment's end (customer time): increasing within a
+                                  customer, the first > 0. */
+    const double *counts;    /**< Repeat purchases in each segment (whole numbers adding up
+                                  to the customer's x; none in a segment that starts after
+                                  t_x). Fits and likelihoods only; NULL elsewhere. */
+    const double *purchase;  /**< Segments × purchase_n purchase covariates, row-major
+                                  (NULL without purchase covariates). */
+    const double *dropout;   /**< Segments × dropout_n dropout covariates (or NULL). */
+    const double *weights;   /**< @c n customers per row, or NULL for 1 each (fits). */
+} cxm_dyncov_data;
+
+/** Empty time-varying covariate data of the caller's size. */
+#define CXM_DYNCOV_DATA_INIT \
+    { sizeof(cxm_dyncov_data), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** Fill @p data with #CXM_DYNCOV_DATA_INIT (inline, for the caller's struct size). */
+static inline void cxm_dyncov_data_init(cxm_dyncov_data *data)
+{
+    if (data) {
+        cxm_dyncov_data empty = CXM_DYNCOV_DATA_INIT;
+        *data = empty;
+    }
+}
+
+/**
+ * Fit a Pareto/NBD model with covariates (cxm_model_set_covariates() first)
+ * on time-varying covariates by maximum likelihood: Newton's method with the
+ * analytic gradient and Hessian, started from the Pareto/NBD fit of (x, t_x,
+ * T) with every effect 0 (or the model's parameters with
+ * #CXM_FIT_WARM_START). Penalties as cxm_model_fit_covariates()
+ * (purchase_penalty and dropout_penalty weigh the effects); standard errors
+ * from the observed information.
+ *
+ * @param model    a Pareto/NBD model with covariates; on failure it keeps its state.
+ * @param data     the customers, with counts.
+ * @param options  NULL for the defaults.
+ * @return #CXM_OK, #CXM_EINVAL naming the customer (element) and what is
+ *         wrong with its segments, or a covariate with the same value in every
+ *         segment, #CXM_EUNSUPPORTED for another kind, #CXM_ECONVERGE, #CXM_ENOMEM.
+ */
+CXM_API int cxm_model_fit_dynamic(cxm_model *model, const cxm_dyncov_data *data,
+                                  const cxm_fit_options *options);
+
+/**
+ * Each customer's log-likelihood ln L_i under the model's parameters (given
+ * or fitted), in @p dst.
+ *
+ * @param[out] dst  @p n values.
+ * @param n         data->n.
+ * @param model     a Pareto/NBD model with covariates and parameters.
+ * @param data      the customers, with counts (weights are not used).
+ */
+CXM_API int cxm_model_dynamic_log_likelihood(double *dst, size_t n, const cxm_model *model,
+                                             const cxm_dyncov_data *data);
+
+/**
+ * P(alive at T | x, t_x, T, covariates up to T) of each customer, in [0, 1].
+ *
+ * @param[out] dst  @p n values.
+ * @param n         data->n.
+ * @param model     a Pareto/NBD model with covariates and parameters.
+ * @param data      the customers (counts are not needed).
+ */
+CXM_API int cxm_model_dynamic_p_alive(double *dst, size_t n, const cxm_model *model,
+                                      const cxm_dyncov_data *data);
+
+/**
+ * The expected number of purchases of each customer in (T, T + t[i]] given
+ * its history and the covariates' path, which its segments must give up to
+ * T + t[i] (#CXM_EINVAL naming the customer otherwise). Counts are not needed.
+ *
+ * @param[out] dst  @p n values.
+ * @param n         data->n.
+ * @param model     a Pareto/NBD model with covariates and parameters.
+ * @param t         @p n horizons, >= 0.
+ * @param data      the customers.
+ */
+CXM_API int cxm_model_dynamic_conditional_purchases(double *dst, size_t n,
+                                                    const cxm_model *model, const double *t,
+                                                    const cxm_dyncov_data *data);
+
+/**
+ * Draw customers of the model on given segments: customer i is observed for
+ * data->T[i] from a first purchase at 0, with the covariates of its segments
+ * (x, t_x and counts of @p data are not read). Lifetimes are drawn by
+ * inverting the piecewise linear cumulative dropout intensity, purchases as
+ * Poisson counts per segment. The same seed gives the same customers on every
+ * platform, and customer i does not depend on the others.
+ *
+ * @param[out] dst_x       data->n repeat purchase counts.
+ * @param[out] dst_t_x     data->n times of the last purchase (0 when none).
+ * @param[out] dst_counts  offsets[n] − offsets[0] purchases per segment (0
+ *                         after T), indexed as the segments less offsets[0].
+ * @param[out] dst_alive   data->n values, 1 alive at T, 0 not; or NULL.
+ * @param model   a Pareto/NBD model with covariates and parameters.
+ * @param data    the segments, covariates and T.
+ * @param seed    any 64-bit value.
+ * @return #CXM_OK, #CXM_EINVAL, #CXM_ERANGE (expected purchases beyond 2^52).
+ */
+CXM_API int cxm_model_dynamic_simulate(double *dst_x, double *dst_t_x, double *dst_counts,
+                                       double *dst_alive, const cxm_model *model,
+                                       const cxm_dyncov_data *data, unsigned long long seed);
+
 /* ------------------------------------------------------------------ prediction intervals */
 
 /*

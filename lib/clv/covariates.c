@@ -240,6 +240,11 @@ const char *cxm__covariate(const cxm_model *model, int set, size_t c, int *share
     return model->cov->raw[set][c];
 }
 
+size_t cxm__covariate_param(const cxm_model *model, int set, size_t c)
+{
+    return model->cov->index[set][c];
+}
+
 int cxm_model_shared_covariate_count(size_t *out, const cxm_model *model)
 {
     int status = cxm__check_pointer(out, "out");

@@ -112,6 +112,10 @@ int cxm__cov_evaluate(cxm__cov_eval *ce, const double *params, int order, double
  * its name, and whether (purchase set) its effect is shared. */
 const char *cxm__covariate(const cxm_model *model, int set, size_t c, int *shared);
 
+/* The parameter index of covariate c's effect in a set (0 purchase, 1
+ * dropout): a shared covariate's two effects have the same index. */
+size_t cxm__covariate_param(const cxm_model *model, int set, size_t c);
+
 /* Prediction plumbing. */
 unsigned cxm__model_threads(const cxm_model *model, size_t n);
 int cxm__require_hook(const cxm_model *model, const void *hook, const char *what);

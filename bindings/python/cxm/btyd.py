@@ -609,6 +609,15 @@ class _PurchaseFitter(_Fitter):
     def _before_fit(self) -> None:
         """A subclass's last word on the model before a fit (ParetoNBDFitter's use_cor)."""
 
+    def set_covariates(self, purchase: Sequence[str] = (), dropout: Sequence[str] = ()) -> Self:
+        """Name the purchase and dropout covariates of a model whose parameters you set
+        yourself: ``params_`` then takes their effects after the model's own
+        (``purchase.<name>``, ``dropout.<name>``), e.g. to simulate customers with known
+        effects. A fit names them itself; this forgets the parameters."""
+        core.model_set_covariates(self._model, [str(n) for n in purchase],
+                                  [str(n) for n in dropout])
+        return self
+
     def customer_model(self, purchase_covariates: Any = None,
                        dropout_covariates: Any = None) -> Self:
         """The model of customers with these covariates (one value per covariate, in the

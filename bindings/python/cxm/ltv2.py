@@ -29,7 +29,7 @@ exact and summing to 1 over n.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -38,6 +38,7 @@ from . import core
 from . import btyd
 from .btyd import (COUNT, _Fitter, _PurchaseFitter, _columns, _elementwise, _flat, _pandas,
                    _seed, _simulated_size, _weights)
+from .dynamic import DynamicCovariates
 from ._arrays import FloatArray, Values, as_count, as_float, as_float_array, customers_named
 from ._errors import InvalidArgumentError, DomainError
 
@@ -99,6 +100,94 @@ class ParetoNBDFitter(_PurchaseFitter):
         """The correlation of the purchase rate and the dropout rate (use_cor=True)."""
         self._require_params()
         return float(core.model_rate_correlation(self._model))
+
+    # ------------------------------------------------------------------ time-varying covariates
+
+    def fit_dynamic(self, data: DynamicCovariates, weights: Optional[ArrayLike] = None,
+                    purchase_penalty: float = 0.0, dropout_penalty: float = 0.0,
+                    shared_covariates: Sequence[str] = (), tol: Optional[float] = None,
+                    max_iterations: Optional[int] = None, threads: Optional[int] = None,
+                    verbose: bool = False) -> Self:
+        """Fit the Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021;
+        docs/models.md section 1.13) on a :class:`cxm.DynamicCovariates`: purchase rate
+        lambda·exp(g_p'x(t)), dropout rate mu·exp(g_d'z(t)). The effects appear in
+        ``params_`` as ``purchase.<name>`` and ``dropout.<name>`` (as with static
+        covariates, which are the special case of covariates that never change);
+        ``purchase_penalty``, ``dropout_penalty`` and ``shared_covariates`` as in ``fit``.
+        Errors about a customer's segments name the customer."""
+        if not isinstance(data, DynamicCovariates):
+            raise InvalidArgumentError("fit_dynamic takes a cxm.DynamicCovariates")
+        if self.use_cor:
+            raise InvalidArgumentError("time-varying covariates are not offered with "
+                                       "use_cor=True")
+        self._before_fit()
+        core.model_set_covariates(self._model, data.purchase_names, data.dropout_names)
+        if shared_covariates:
+            core.model_share_covariates(self._model, [str(n) for n in shared_covariates])
+        w = _weights(weights, len(data))
+        with customers_named(data.index.to_series()):
+            core.model_fit_dynamic(self._model, *data.arrays(), w,
+                                   as_float(purchase_penalty, "purchase_penalty", minimum=0),
+                                   as_float(dropout_penalty, "dropout_penalty", minimum=0),
+                                   *self._fit_options(tol, max_iterations, threads, False))
+        self.data = _pandas().DataFrame({"frequency": data.frequency, "recency": data.recency,
+                                         "T": data.T}, index=data.index)
+        return self._after_fit(verbose)
+
+    def _dynamic(self, what: int, data: DynamicCovariates, t: Any, name: str) -> Any:
+        """Per-customer results of the library on ``data`` as a pandas Series."""
+        self._require_params()
+        dst = np.empty(len(data))
+        horizon = np.ascontiguousarray(np.broadcast_to(
+            as_float_array(t, "t", finite=True), (len(data),)), dtype=float)
+        arrays = list(data.arrays())
+        if what != 0:
+            arrays[5] = np.empty(0)  # counts are not needed
+        with customers_named(data.index.to_series()):
+            core.model_dynamic_predict(self._model, what, dst, horizon, *arrays)
+        return _pandas().Series(dst, index=data.index, name=name)
+
+    def dynamic_log_likelihood(self, data: DynamicCovariates) -> Any:
+        """Each customer's log-likelihood under the time-varying covariates model."""
+        return self._dynamic(0, data, 0.0, "log_likelihood")
+
+    def conditional_probability_alive(self, frequency: Any, recency: Any = None,
+                                      T: Any = None, purchase_covariates: Any = None,
+                                      dropout_covariates: Any = None) -> Any:
+        """P(alive) of customers with the given histories, in [0, 1]; with a
+        :class:`cxm.DynamicCovariates` in place of ``frequency`` (a model fitted with
+        ``fit_dynamic``), each customer's P(alive) at its T given its covariates' path."""
+        if isinstance(frequency, DynamicCovariates):
+            return self._dynamic(1, frequency, 0.0, "p_alive")
+        return super().conditional_probability_alive(frequency, recency, T,
+                                                     purchase_covariates, dropout_covariates)
+
+    def conditional_expected_number_of_purchases_up_to_time(
+            self, t: Any, frequency: Any = None, recency: Any = None, T: Any = None,
+            purchase_covariates: Any = None, dropout_covariates: Any = None) -> Any:
+        """E[Y(t) | frequency, recency, T]; with a :class:`cxm.DynamicCovariates` in place
+        of ``frequency``, the expected purchases in (T, T + t] given each customer's
+        covariates up to T + t (its segments must reach that far)."""
+        if isinstance(frequency, DynamicCovariates):
+            return self._dynamic(2, frequency, t, "predicted_purchases")
+        return super().conditional_expected_number_of_purchases_up_to_time(
+            t, frequency, recency, T, purchase_covariates, dropout_covariates)
+
+    def simulate_dynamic(self, data: DynamicCovariates,
+                         seed: Optional[int] = None) -> Tuple[DynamicCovariates, Any]:
+        """Customers of this model on the segments and T of ``data`` (its purchases are not
+        read): a new :class:`cxm.DynamicCovariates` with simulated frequency, recency and
+        counts, and a Series saying who is alive at T (1) or not (0)."""
+        self._require_params()
+        n, segments = len(data), data.ends.size
+        x, t_x, counts, alive = (np.empty(n), np.empty(n), np.empty(segments), np.empty(n))
+        core.model_dynamic_simulate(self._model, x, t_x, counts, alive, data.T, data.segments,
+                                    data.ends, data.purchase.reshape(-1),
+                                    data.dropout.reshape(-1), _seed(seed))
+        drawn = DynamicCovariates(x, t_x, data.T, data.segments, data.ends, counts,
+                                  data.purchase, data.dropout, data.purchase_names,
+                                  data.dropout_names, index=data.index)
+        return drawn, _pandas().Series(alive, index=data.index, name="alive")
 
 
 class BetaGeoBetaBinomFitter(_Fitter):
