@@ -109,6 +109,11 @@ class Cluster:
     def server(self, argv):
         argv = [os.path.join(PG_BINDIR, argv[0])] + argv[1:]
         env = ["env", f"LD_LIBRARY_PATH={self.lib}"]
+        # A sanitizer build's module needs the ASan runtime loaded first, as the
+        # interpreters do (configure --enable-sanitizers).
+        preload = os.environ.get("CXM_SANITIZER_PRELOAD", "")
+        if preload:
+            env += [f"LD_PRELOAD={preload}", "ASAN_OPTIONS=detect_leaks=0"]
         if self.as_postgres:
             argv = ["runuser", "-u", "postgres", "--"] + env + argv
         else:
