@@ -17,4 +17,19 @@ lua5.4 -e 'local cxm = require "cxm"; assert(math.abs(cxm.clv(100, 0.8, 0.12) - 
 /usr/bin/cxm demo >/dev/null
 /usr/bin/cxm --version
 man -w cxm >/dev/null && man -w 3 libcxm >/dev/null
+# The SQLite extension by its name, from the library path.
+sqlite3 :memory: '.load libcxm_sqlite' \
+  "SELECT cxm_rfm('a', d, 10, 'day', '2020-01-31') FROM (SELECT '2020-01-01' AS d UNION ALL
+   SELECT '2020-01-11')" | grep -q '"frequency":1,"recency":10,"T":30'
+# The PostgreSQL extension: CREATE EXTENSION in a throw-away cluster (Unix socket only).
+pgbin=/usr/lib/postgresql/15/bin
+mkdir "$tmp/pg" && chown postgres "$tmp/pg" && chmod 755 "$tmp"
+runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U cxm --no-sync >/dev/null
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w \
+  -o "-k $tmp/pg -c listen_addresses=''" start >/dev/null
+value=$("$pgbin/psql" -X -q -A -t -h "$tmp/pg" -U cxm -d postgres -v ON_ERROR_STOP=1 -c \
+  "CREATE EXTENSION cxm;" -c "SELECT (cxm_rfm('a', d, 10, 'day', date '2020-01-31')).frequency
+   FROM (VALUES (date '2020-01-01'), (date '2020-01-11')) v(d);" 2>&1) || true
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg/data" -m immediate stop >/dev/null
+[ "$value" = "1" ] || { echo "test-deb: CREATE EXTENSION cxm failed: $value"; exit 1; }
 echo "test-deb: the installed packages work"
