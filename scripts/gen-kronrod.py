@@ -75,6 +75,9 @@ for k in range(3 * n + 2):
     assert abs(mp.fsum(wk[j] * nodes[j] ** k for j in range(2 * n + 1)) - moment(k)) < mp.mpf(10) ** -40
 half = [(x, wk[j], wg.get(mp.nstr(x, 40), mp.mpf(0))) for j, x in enumerate(nodes) if x >= -mp.mpf(10) ** -50]
 print(f"/* {2 * n + 1}-point Kronrod extension of the {n}-point Gauss rule, x >= 0 (scripts/gen-kronrod.py) */")
+print("static const double log_wk[] = {")
+print(",\n".join(f"    {mp.nstr(mp.log(v[1]), 21, min_fixed=-1, max_fixed=1)}" for v in half))
+print("};")
 for name, col in (("x", 0), ("wk", 1), ("wg", 2)):
     print(f"static const double {name}[] = {{")
     print(",\n".join(f"    {mp.nstr(abs(v[col]) if col == 0 else v[col], 21, min_fixed=-1, max_fixed=1) if v[col] != 0 else '0.0'}" for v in half))

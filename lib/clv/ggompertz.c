@@ -91,12 +91,11 @@ static at_lambda at(double lambda, double beta)
 /* ------------------------------------------------------------------ the likelihood */
 
 /* Derivatives of q(τ) = −m·ln(1 + τ/α) − k·Λ(τ) in (r, α, b, s, β), where k
- * is s plus a constant; A = ln(1 + τ/α). g[5], h[25] (full). */
+ * is s plus a constant; A = ln(1 + τ/α), a: at(Λ(τ)). g[5], h[25] (full). */
 static void log_term(const double *p, double m, double k, double tau, double A, double lambda,
-                     int order, double *g, double *h)
+                     at_lambda a, int order, double *g, double *h)
 {
     double alpha = p[PALPHA], beta = p[PBETA];
-    at_lambda a = at(lambda, beta);
     double ra = tau / (alpha * (alpha + tau)); /* −∂A/∂α */
     g[PR] = -A;
     g[PALPHA] = m * ra;
@@ -120,19 +119,33 @@ static void log_term(const double *p, double m, double k, double tau, double A, 
 }
 
 /* The integrand of the likelihood's integral in u (header): m, α + t_x,
- * s, 1/w(t_x) and b. Keeps δ, ln(1 + δ/(α+t_x)) and u/s = Λ(τ) − Λ(t_x). */
+ * s, 1/w(t_x), its logarithm and b. Keeps δ, ln(1 + δ/(α+t_x)),
+ * q = u/s = Λ(τ) − Λ(t_x), e^−q and 1 − e^−q, from which the derivatives'
+ * e^−Λ, v and w follow without another exponential. */
 typedef struct row_ctx {
-    double m, c, s, inv_w0, b;
+    double m, c, s, inv_w0, log_inv_w0, b;
 } row_ctx;
 
 static double row_log_f(void *context, double u, double *keep)
 {
     const row_ctx *c = context;
-    double q = u / c->s, bd = log1p_scaled_expm1(c->inv_w0, q);
+    double q = u / c->s, bd, emq, omq;
+    if (q <= 30.0) { /* log1p_scaled_expm1() with e^q kept */
+        double e1 = expm1(q);
+        bd = log1p(c->inv_w0 * e1);
+        emq = 1.0 / (1.0 + e1);
+        omq = e1 * emq;
+    } else {
+        emq = exp(-q);
+        omq = 1.0 - emq;
+        bd = q + c->log_inv_w0 + log1p((1.0 / c->inv_w0 - 1.0) * emq);
+    }
     double delta = bd / c->b, la = log_one_plus_ratio(delta, c->c);
     keep[0] = delta;
     keep[1] = la;
     keep[2] = q;
+    keep[3] = emq;
+    keep[4] = omq;
     return -u - c->m * la;
 }
 
@@ -145,7 +158,7 @@ static int second_term(const double *p, double x, double t_x, double T, int orde
     double lambda0 = big_lambda(b, beta, t_x), A0 = log_one_plus_ratio(t_x, alpha);
     at_lambda a0 = at(lambda0, beta);
     double dy = s * log1p_scaled_expm1(a0.w, b * (T - t_x));
-    row_ctx ctx = { m, alpha + t_x, s, 1.0 / a0.w, b };
+    row_ctx ctx = { m, alpha + t_x, s, 1.0 / a0.w, -log(a0.w), b };
     /* f falls like e^(−κu) at 0, κ = 1 + m·δ'(0)/(α+t_x), δ'(0) = 1/(s·b·w). */
     double kappa = 1.0 + m / ((alpha + t_x) * s * b * a0.w);
     cxm__log_rule rule;
@@ -157,7 +170,7 @@ static int second_term(const double *p, double x, double t_x, double T, int orde
         return CXM_OK;
     /* Moments about the features at τ = t_x. */
     double g0[NP], h0[NH], g[NP], h[NH], mean[NP] = { 0 }, cov[NH] = { 0 }, eh[NH] = { 0 };
-    log_term(p, m, s + 1.0, t_x, A0, lambda0, order, g0, h0);
+    log_term(p, m, s + 1.0, t_x, A0, lambda0, a0, order, g0, h0);
     g0[PB] += t_x;
     for (size_t k = 0; k < rule.count; k++) {
         double pk = exp(rule.log_weight[k] - rule.log_integral);
@@ -165,7 +178,12 @@ static int second_term(const double *p, double x, double t_x, double T, int orde
             continue;
         const double *keep = rule.keep + k * CXM__RULE_KEEP;
         double tau = t_x + keep[0];
-        log_term(p, m, s + 1.0, tau, A0 + keep[1], lambda0 + keep[2], order, g, h);
+        /* e^−Λ = e^−Λ0·e^−q; v = 1 − e^−Λ = v0 + e^−Λ0·(1 − e^−q): no cancellation */
+        at_lambda a;
+        a.em = a0.em * keep[3];
+        a.v = a0.v + a0.em * keep[4];
+        a.w = a.em / beta + a.v;
+        log_term(p, m, s + 1.0, tau, A0 + keep[1], lambda0 + keep[2], a, order, g, h);
         g[PB] += tau;
         double d[NP];
         for (int i = 0; i < NP; i++) {
@@ -222,7 +240,7 @@ static int row(const double *p, double x, double t_x, double T, const double *ta
     double g1[NP], h1[NH], g2[NP] = { 0 }, h2[NH] = { 0 }, l2 = -INFINITY;
     double l1 = -m * A - p[PS] * lambda;
     if (order >= 1)
-        log_term(p, m, p[PS], T, A, lambda, order, g1, h1);
+        log_term(p, m, p[PS], T, A, lambda, at(lambda, beta), order, g1, h1);
     if (t_x < T && second_term(p, x, t_x, T, order, &l2, g2, h2) != CXM_OK)
         return CXM_EDOMAIN;
     double lu = cxm__logaddexp(l1, l2);

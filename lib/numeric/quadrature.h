@@ -112,7 +112,7 @@ int cxm__line_moments(cxm__line_fn fn, void *context, double u_lo, double u_hi, 
 /* ------------------------------------------------------------------ an interval, adaptively */
 
 enum {
-    CXM__RULE_KEEP = 4,           /* values a caller keeps per node */
+    CXM__RULE_KEEP = 5,           /* values a caller keeps per node */
     CXM__RULE_PANELS = 96,        /* panels of 21 nodes at most */
     CXM__RULE_NODES = 21 * CXM__RULE_PANELS
 };
@@ -134,18 +134,19 @@ typedef struct cxm__log_rule {
 } cxm__log_rule;
 
 /* ∫_a^b f(u) du of a positive, smooth f given by its logarithm, to ~1e-14
- * relative (panels' error estimates sum to at most 5e-14 of the integral).
+ * relative (panels' error estimates, pessimistic for smooth integrands, sum
+ * to at most 1e-12 of the integral).
  *
  * Method: the 21-point Gauss–Kronrod rule (scripts/gen-kronrod.py) on
  * panels, globally adaptive (the panel of largest estimated error is
  * halved; QUADPACK's error estimate), with sums in log space so that f may
  * span any range of magnitudes. scale (> 0) is the length over which f
- * first falls by about e from a: the first panels are [a, a+scale],
- * [a+scale, a+3·scale], ... doubling (growing 8-fold once a panel adds
+ * first falls by about e from a: the first panels are [a, a+8·scale],
+ * [a+8·scale, a+24·scale], ... doubling (growing 8-fold once a panel adds
  * less than 1% of the first), so that an integrand concentrated near a, or
  * with a slow tail, costs a few panels. When ln f falls at least at tail_rate (> 0) beyond
  * tail_from, the rule stops at the first panel edge q >= tail_from where the
- * rest, at most f(q)/tail_rate, is below 1e-17 of the sum (b may then be
+ * rest, at most f(q)/tail_rate, is below 1e-16 of the sum (b may then be
  * +inf); tail_rate 0: no such bound (b finite). Costs 21 evaluations a
  * panel; CXM_EDOMAIN (no message) when CXM__RULE_PANELS panels do not
  * suffice or f fails. */
