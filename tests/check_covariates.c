@@ -573,6 +573,51 @@ START_TEST(numerical_grid_with_effects)
 }
 END_TEST
 
+/* The same grid for GGompertz/NBD (r, alpha, b, s, beta): base parameters
+ * 1e-2, 1 and 1e2, effects up to ±5 on alpha and beta through covariates up
+ * to ±2; a customer whose alpha or beta leaves [1e-10, 1e10] is refused. */
+START_TEST(numerical_grid_ggompertz)
+{
+    static const double values[] = { 1e-2, 1, 1e2 };
+    static const double effects[][2] = { { -5, -5 }, { -5, 5 }, { 0, 0 }, { 5, 5 } };
+    static const double z[][2] = { { -2, -2 }, { 2, -2 }, { 0.3, -1.1 } };
+    long checked = 0, refused = 0;
+    cxm_model *m = with_covariates(CXM_MODEL_GGOMPERTZ_NBD, 2, 2, 0);
+    for (int i = 0; i < 243; i++)
+        for (size_t e = 0; e < COUNT(effects) * COUNT(effects); e++) {
+            const double *gp = effects[e % COUNT(effects)], *gd = effects[e / COUNT(effects)];
+            double p[9] = { values[i % 3], values[i / 3 % 3],  values[i / 9 % 3],
+                            values[i / 27 % 3], values[i / 81], gp[0], gp[1], gd[0], gd[1] };
+            ck_assert_cxm_ok(cxm_model_set_params(m, p, 9));
+            for (size_t v = 0; v < COUNT(z); v++) {
+                const double *zp = z[v], *zd = z[(v + 1) % COUNT(z)];
+                double alpha = p[1] * exp(-(p[5] * zp[0] + p[6] * zp[1]));
+                double beta = p[4] * exp(-(p[7] * zd[0] + p[8] * zd[1]));
+                char what[256];
+                snprintf(what, sizeof what,
+                         "ggompertz-nbd (%g, %g, %g, %g, %g; effects %g %g / %g %g) at z "
+                         "(%g, %g / %g, %g)",
+                         p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], zp[0], zp[1],
+                         zd[0], zd[1]);
+                cxm_model *c = NULL;
+                int status = cxm_model_for_customer(&c, m, zp, zd);
+                if (alpha >= 1e-10 && alpha <= 1e10 && beta >= 1e-10 && beta <= 1e10) {
+                    ck_assert_msg(status == CXM_OK, "%s: %s", what, cxm_error_message());
+                    checked += grid_customer(c, what);
+                } else {
+                    ck_assert_msg(status == CXM_EINVAL && strstr(cxm_error_message(), "is outside"),
+                                  "%s: status %d, %s", what, status, cxm_error_message());
+                    refused++;
+                }
+                cxm_model_free(c);
+            }
+        }
+    cxm_model_free(m);
+    ck_assert_int_gt(checked, 50000);
+    ck_assert_int_gt(refused, 0);
+}
+END_TEST
+
 START_TEST(covariate_errors)
 {
     static const char *const names[] = { "gender", "gender" };
@@ -656,6 +701,7 @@ int main(void)
         { "customer models", customer_models },
         { "errors", covariate_errors },
         { "grid", numerical_grid_with_effects },
+        { "ggompertz grid", numerical_grid_ggompertz },
     };
     for (size_t i = 0; i < COUNT(tests); i++) {
         TCase *tc = tcase_create(tests[i].name);

@@ -628,6 +628,62 @@ START_TEST(numerical_grid)
 }
 END_TEST
 
+/* GGompertz/NBD over every parameter from 1e-4 to 1e4 (b·T up to 1e8, so
+ * that S(T) spans e^−1e12), the same histories, horizons and checks: the
+ * log-likelihood finite too, and each history's calls within a second. */
+START_TEST(numerical_grid_ggompertz)
+{
+    static const double values[] = { 1e-4, 1e-2, 1, 1e2, 1e4 };
+    static const double histories[][3] = { { 0, 0, 1e4 },  { 1, 5e3, 1e4 },  { 10, 1e4, 1e4 },
+                                            { 1e3, 1, 1 }, { 0, 0, 0 },     { 1e4, 1e-4, 1e4 },
+                                            { 10, 0.5, 3 } };
+    static const double ts[] = { 0, 1e-4, 1, 100, 1e4 };
+    enum { NT = sizeof ts / sizeof ts[0] };
+    long checked = 0;
+    cxm_model *m;
+    ck_assert_cxm_ok(cxm_model_create(&m, CXM_MODEL_GGOMPERTZ_NBD));
+    for (int i = 0; i < 3125; i++) {
+        double p[5] = { values[i % 5], values[i / 5 % 5], values[i / 25 % 5], values[i / 125 % 5],
+                        values[i / 625] };
+        ck_assert_cxm_ok(cxm_model_set_params(m, p, 5));
+        double ex[NT];
+        ck_assert_cxm_ok(cxm_model_expected_purchases(ex, NT, m, ts));
+        for (int q = 0; q < NT; q++)
+            ck_assert_msg(isfinite(ex[q]) && ex[q] >= 0 && (q == 0 || ex[q] >= ex[q - 1] * (1 - 1e-12)),
+                          "(%g, %g, %g, %g, %g): E[X(%g)] = %.17g", p[0], p[1], p[2], p[3], p[4],
+                          ts[q], ex[q]);
+        for (size_t h = 0; h < COUNT(histories); h++) {
+            double x = histories[h][0], tx = histories[h][1], T = histories[h][2];
+            double X[NT], TX[NT], TT[NT], ey[NT], alive, low, high, ll, cols[3] = { x, tx, T };
+            for (int q = 0; q < NT; q++)
+                X[q] = x, TX[q] = tx, TT[q] = T;
+            double start = extreme_now();
+            ck_assert_cxm_ok(cxm_model_p_alive(&alive, 1, m, &x, &tx, &T));
+            ck_assert_msg(alive >= 0 && alive <= 1, "P(alive) = %g", alive);
+            ck_assert_cxm_ok(cxm_model_conditional_purchases(ey, NT, m, ts, X, TX, TT));
+            for (int q = 0; q < NT; q++)
+                ck_assert_msg(isfinite(ey[q]) && ey[q] >= 0 &&
+                                  (q == 0 || ey[q] >= ey[q - 1] * (1 - 1e-12)),
+                              "(%g, %g, %g, %g, %g), x=%g t_x=%g T=%g: E[Y(%g)] = %.17g", p[0],
+                              p[1], p[2], p[3], p[4], x, tx, T, ts[q], ey[q]);
+            ck_assert_cxm_ok(cxm_model_dert(&low, 1, m, 1e-3, &x, &tx, &T));
+            ck_assert_cxm_ok(cxm_model_dert(&high, 1, m, 1.0, &x, &tx, &T));
+            ck_assert_msg(isfinite(low) && high >= 0 && high <= low * (1 + 1e-12),
+                          "(%g, %g, %g, %g, %g), x=%g: DERT %g at 1e-3, %g at 1", p[0], p[1],
+                          p[2], p[3], p[4], x, low, high);
+            ck_assert_cxm_ok(cxm_model_log_likelihood_of(&ll, m, 1, cols, NULL));
+            ck_assert_msg(isfinite(ll), "(%g, %g, %g, %g, %g), x=%g t_x=%g T=%g: ln L %g", p[0],
+                          p[1], p[2], p[3], p[4], x, tx, T, ll);
+            ck_assert_msg(extreme_now() - start < 1.0, "x=%g t_x=%g T=%g took %g s", x, tx, T,
+                          extreme_now() - start);
+            checked += NT + 4;
+        }
+    }
+    cxm_model_free(m);
+    ck_assert_int_eq(checked, 3125 * 7 * 9);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ extreme arguments */
 
 /* Histories (x, t_x, T) at the edges: T and t_x up to the largest double, x
@@ -1861,6 +1917,7 @@ static Suite *model_suite(void)
     tcase_add_test(slow, recovery_mbgnbd);
     tcase_add_test(slow, recovery_gamma_gamma);
     tcase_add_test(slow, numerical_grid);
+    tcase_add_test(slow, numerical_grid_ggompertz);
     suite_add_tcase(s, slow);
     TCase *extremes = tcase_create("extremes");
     tcase_set_timeout(extremes, 300);

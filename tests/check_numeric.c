@@ -316,6 +316,66 @@ START_TEST(halfline_moments_match_closed_forms)
 }
 END_TEST
 
+/* ln f of the adaptive rule's tests: −k·u (∫_0^b = −expm1(−kb)/k, the mean
+ * of u 1/k − b/expm1(kb)), or −q·ln(1 + u/d) (∫_0^b = d(1 − (1+b/d)^(1−q))/(q−1),
+ * a singularity at distance d), keeping u. */
+typedef struct rule_integrand {
+    double k, q, d;
+} rule_integrand;
+
+static double rule_point(void *context, double u, double *keep)
+{
+    const rule_integrand *c = context;
+    keep[0] = u;
+    return c->q > 0.0 ? -c->q * log1p(u / c->d) : -c->k * u;
+}
+
+START_TEST(log_quadrature_matches_closed_forms)
+{
+    static const double ks[] = { 1e-8, 1.0, 7.0, 1e4 }, bs[] = { 1e-6, 1.0, 50.0, INFINITY };
+    cxm__log_rule rule;
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 4; j++) {
+            rule_integrand c = { ks[i], 0.0, 0.0 };
+            double b = bs[j], want = b == INFINITY ? 1.0 / c.k : -expm1(-c.k * b) / c.k;
+            if (b == INFINITY && c.k < 1e-3)
+                continue; /* the tail would need 1e9 panels: refused below */
+            ck_assert_int_eq(cxm__log_quadrature(rule_point, &c, 0.0, b, 1.0 / c.k, 0.0, c.k,
+                                                 &rule), CXM_OK);
+            ck_assert_msg(fabs(exp(rule.log_integral) / want - 1.0) < 1e-14,
+                          "k %g b %g: %.17g, want %.17g", c.k, b, exp(rule.log_integral), want);
+            double mean = 0.0, want_mean = b == INFINITY ? 1.0 / c.k
+                                                       : 1.0 / c.k - b / expm1(c.k * b);
+            for (size_t n = 0; n < rule.count; n++)
+                mean += exp(rule.log_weight[n] - rule.log_integral) * rule.keep[n * CXM__RULE_KEEP];
+            if (c.k * b > 1e-3) /* else the closed form's difference cancels */
+                ck_assert_msg(fabs(mean / want_mean - 1.0) < 1e-12, "k %g b %g: mean %.17g, want %.17g",
+                              c.k, b, mean, want_mean);
+            ck_assert_uint_le(rule.count, 21u * 12u);
+        }
+    /* Algebraic decay with a singularity near the left end. */
+    static const double qs[] = { 1.5, 3.0, 40.0 }, ds[] = { 1e-8, 1e-2, 1.0 };
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++) {
+            rule_integrand c = { 0.0, qs[i], ds[j] };
+            double b = 100.0, want = c.d * -expm1((1.0 - c.q) * log1p(b / c.d)) / (c.q - 1.0);
+            ck_assert_int_eq(cxm__log_quadrature(rule_point, &c, 0.0, b, c.d / c.q, 0.0, 0.0,
+                                                 &rule), CXM_OK);
+            ck_assert_msg(fabs(exp(rule.log_integral) / want - 1.0) < 1e-14,
+                          "q %g d %g: %.17g, want %.17g", c.q, c.d, exp(rule.log_integral), want);
+        }
+    /* Beyond the panel budget, or without a bound on an infinite range: refused. */
+    rule_integrand slow = { 1e-8, 0.0, 0.0 };
+    ck_assert_int_eq(cxm__log_quadrature(rule_point, &slow, 0.0, INFINITY, 1e8, 0.0, 1e-8, &rule),
+                     CXM_OK);
+    ck_assert_int_eq(cxm__log_quadrature(rule_point, &slow, 0.0, INFINITY, 1.0, 0.0, 0.0, &rule),
+                     CXM_EDOMAIN);
+    ck_assert_int_eq(cxm__log_quadrature(rule_point, &slow, 0.0, 0.0, 1.0, 0.0, 0.0, &rule),
+                     CXM_OK);
+    ck_assert(rule.count == 0 && rule.log_integral == -INFINITY);
+}
+END_TEST
+
 /* e^g(u) = z·(1 + z)^−(1+k) at z = e^u, whose integral over the line is
  * 1/k, with ln(1 + z) exponential of rate k under it. */
 static void line_point(void *context, double u, cxm__line_point *out)
@@ -371,6 +431,7 @@ int main(void)
     tcase_add_test(tc, welch_test_matches_scipy);
     tcase_add_test(tc, halfline_moments_match_closed_forms);
     tcase_add_test(tc, line_moments_sum_slow_tails_in_closed_form);
+    tcase_add_test(tc, log_quadrature_matches_closed_forms);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);
 }

@@ -51,6 +51,21 @@ recovered() {
   done
 }
 
+# GGompertz/NBD by CLVTools' name (ggomnbd): alpha·exp(−gp·z), beta·exp(−gd·z).
+for z in 0 1; do
+  awk -v z=$z 'BEGIN { printf "{\"format\":\"libcxm-model\",\"format_version\":1,\"kind\":\"ggomnbd\",\"state\":\"given\",\"parameters\":{\"r\":0.8,\"alpha\":%.17g,\"b\":0.05,\"s\":1.2,\"beta\":%.17g}}\n", 6 * exp(-0.5 * z), 3 * exp(0.4 * z) }' >"$tmp/gg-$z.json"
+done
+{
+  "$CXM" simulate "$tmp/gg-0.json" --customers 20000 --seed 21 --T-min 26 --T-max 52 |
+    awk -F, 'NR == 1 { print $0 ",Channel"; next } { print "a" $0 ",0" }'
+  "$CXM" simulate "$tmp/gg-1.json" --customers 20000 --seed 22 --T-min 26 --T-max 52 |
+    awk -F, 'NR > 1 { print "b" $0 ",1" }'
+} >"$tmp/gg.csv"
+expect 0 '^dropout\.Channel ' '^$' -- fit ggomnbd "$tmp/gg.csv" --purchase-covariates Channel \
+  --dropout-covariates Channel -o "$tmp/gg-cov.json"
+recovered r=0.8 alpha=6 b=0.05 s=1.2 beta=3 purchase.Channel=0.5 dropout.Channel=-0.4
+expect 0 '^b1,' '^$' -- predict "$tmp/gg-cov.json" "$tmp/gg.csv" --horizon 52 --dert-rate 0.01
+
 simulate bgnbd 0.8 6 0.6 2.5 0.5 0.4
 expect 0 '^dropout\.Channel ' '^$' -- fit bgnbd "$tmp/bgnbd.csv" --purchase-covariates Gender,Channel \
   --dropout-covariates Channel -o "$tmp/bgnbd-cov.json"

@@ -28,13 +28,14 @@ static int run_fit(const void *args);
 
 const cli_command cli_command_fit = {
     "fit",
-    "fit BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma or sBG to customer data",
+    "fit BG/NBD, MBG/NBD, Pareto/NBD, GGompertz/NBD, BG/BB, Gamma-Gamma or sBG to customer data",
     "usage: cxm fit MODEL SUMMARY.csv [-o MODEL.json] [OPTIONS]\n"
     "\n"
     "Fit a model by maximum likelihood and print its parameters, their\n"
     "standard errors and 95% intervals (on the log scale), the log-likelihood,\n"
     "AIC and BIC. MODEL is bgnbd (Fader, Hardie & Lee 2005), mbgnbd (Batislam\n"
-    "et al. 2007), pnbd (Pareto/NBD, Schmittlein et al. 1987), bgbb (BG/BB,\n"
+    "et al. 2007), pnbd (Pareto/NBD, Schmittlein et al. 1987), ggomnbd\n"
+    "(GGompertz/NBD, Bemmaor & Glady 2012: Gompertz lifetimes), bgbb (BG/BB,\n"
     "discrete opportunities: T is the number of opportunities, read from a\n"
     "column T, n_periods, periods or n), gg (Gamma-Gamma spend, fitted on\n"
     "customers with at least one repeat purchase) or sbg (shifted-beta-geometric\n"
@@ -50,8 +51,8 @@ const cli_command cli_command_fit = {
     "  --tolerance E           largest accepted gradient component (default 1e-9)\n"
     "  --threads N             threads for the likelihood sums (default: automatic)\n"
     "\n"
-    "Static covariates (bgnbd, mbgnbd, pnbd; docs/models.md section 1.11): numeric\n"
-    "columns of the summary, named in the header, that scale each customer's\n"
+    "Static covariates (bgnbd, mbgnbd, pnbd, ggomnbd; docs/models.md section\n"
+    "1.11): numeric columns of the summary, named in the header, that scale each customer's\n"
     "purchase or dropout rate by exp(effect * value). Their effects are printed\n"
     "and saved with the model; cxm predict reads the same columns.\n"
     "  --purchase-covariates LIST  columns on the purchase process, separated by\n"

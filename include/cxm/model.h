@@ -85,7 +85,14 @@ typedef enum cxm_model_kind {
         omega·L1·L2·√(rs)/((alpha+1)(beta+1)) with L1 = (alpha/(alpha+1))^r and
         L2 = (beta/(beta+1))^s (cxm_model_rate_correlation()). Predictions: P(alive),
         E[X(t)], E[Y(t) | x, t_x, T], DERT, lifetime value, simulation. */
-    CXM_MODEL_PARETO_NBD_COR = 9
+    CXM_MODEL_PARETO_NBD_COR = 9,
+    /** GGompertz/NBD (Bemmaor & Glady 2012; CLVTools' ggomnbd; docs/models.md §1.6.2):
+        r, alpha, b, s, beta; data x, t_x, T. Purchases as in the Pareto/NBD; lifetimes
+        Gompertz with survival exp(−η(e^(bτ) − 1)), η ~ Gamma(s, beta), so that
+        S(τ) = (beta/(beta + e^(bτ) − 1))^s. b → 0 with beta/b fixed is the Pareto/NBD.
+        Static covariates scale alpha and beta. Predictions: P(alive), E[X(t)],
+        E[Y(t) | x, t_x, T], DERT, lifetime value, simulation (not P(X(t) = n)). */
+    CXM_MODEL_GGOMPERTZ_NBD = 10
 } cxm_model_kind;
 
 /**

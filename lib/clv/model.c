@@ -26,6 +26,7 @@ static const cxm__kind *const kinds[] = {
     &cxm__kind_bgnbd,      &cxm__kind_mbgnbd, &cxm__kind_gamma_gamma,
     &cxm__kind_pareto_nbd, &cxm__kind_bgbb,   &cxm__kind_sbg,
     &cxm__kind_bgcnbd,     &cxm__kind_mbgcnbd, &cxm__kind_pareto_nbd_cor,
+    &cxm__kind_ggompertz_nbd,
 };
 enum { KIND_COUNT = sizeof kinds / sizeof kinds[0] };
 

@@ -187,10 +187,18 @@ extern const cxm__kind cxm__kind_pareto_nbd;
 extern const cxm__kind cxm__kind_pareto_nbd_cor;
 extern const cxm__kind cxm__kind_bgcnbd;
 extern const cxm__kind cxm__kind_mbgcnbd;
+extern const cxm__kind cxm__kind_ggompertz_nbd;
 
 /* Shared checks for (x, t_x, T) rows: x a whole number >= 0, 0 <= t_x <= T,
  * t_x = 0 when x = 0, all finite. Element i appears in the message. */
 int cxm__check_purchase_row(double x, double t_x, double T, size_t i);
+/* One customer observed for T who buys at rate λ until `death` (after T:
+ * alive at T): x, t_x and, when times is not NULL, the purchase times, as a
+ * kind's simulate hook; latent gets λ, the dropout parameter given and 1 or
+ * 0 for alive at T. Shared by the Pareto/NBD family and GGompertz/NBD. */
+int cxm__simulate_given_death(double lambda, double dropout, double death, cxm_rng *rng,
+                              double T, double *x, double *t_x, double *times, size_t capacity,
+                              double *latent);
 /* A whole number >= 0 (a count). */
 int cxm__check_count(double value, const char *name, size_t i);
 

@@ -1167,6 +1167,13 @@ int cxm__pnbd_simulate_given(double lambda, double mu, cxm_rng *rng, double T, d
                              double *t_x, double *times, size_t capacity, double *latent)
 {
     double death = mu > 0.0 ? cxm__rng_exponential(rng, mu) : INFINITY;
+    return cxm__simulate_given_death(lambda, mu, death, rng, T, x, t_x, times, capacity, latent);
+}
+
+int cxm__simulate_given_death(double lambda, double dropout, double death, cxm_rng *rng,
+                              double T, double *x, double *t_x, double *times, size_t capacity,
+                              double *latent)
+{
     double span = death < T ? death : T;
     if (lambda * span > CXM__SIM_MAX_MEAN)
         return cxm__fail(CXM_ERANGE,
@@ -1179,7 +1186,7 @@ int cxm__pnbd_simulate_given(double lambda, double mu, cxm_rng *rng, double T, d
     *t_x = last;
     if (latent) {
         latent[0] = lambda;
-        latent[1] = mu;
+        latent[1] = dropout;
         latent[2] = death > T ? 1.0 : 0.0;
     }
     if (times == NULL || N == 0.0)

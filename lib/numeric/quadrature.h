@@ -109,4 +109,48 @@ typedef void (*cxm__line_fn)(void *context, double u, cxm__line_point *out);
 int cxm__line_moments(cxm__line_fn fn, void *context, double u_lo, double u_hi, double h,
                       size_t nfeatures, unsigned max_nodes, cxm__moments *out);
 
+/* ------------------------------------------------------------------ an interval, adaptively */
+
+enum {
+    CXM__RULE_KEEP = 5,           /* values a caller keeps per node */
+    CXM__RULE_PANELS = 96,        /* panels of 21 nodes at most */
+    CXM__RULE_NODES = 21 * CXM__RULE_PANELS
+};
+
+/* ln f(u) of a positive integrand at u; may store up to CXM__RULE_KEEP values
+ * of its own in keep (what it computed on the way, for the moments later).
+ * −inf is a zero of f; NaN or +inf is a failure. */
+typedef double (*cxm__log_fn)(void *context, double u, double *keep);
+
+/* The accepted nodes: node k has ln(weight·f) log_weight[k] and the values
+ * the integrand kept, keep[k·CXM__RULE_KEEP ...]; e^(log_weight − log_integral)
+ * are the probabilities of a distribution with density ∝ f, so that moments
+ * are weighted sums over the nodes. */
+typedef struct cxm__log_rule {
+    size_t count;
+    double log_integral;
+    double log_weight[CXM__RULE_NODES];
+    double keep[CXM__RULE_NODES * CXM__RULE_KEEP];
+} cxm__log_rule;
+
+/* ∫_a^b f(u) du of a positive, smooth f given by its logarithm, to ~1e-14
+ * relative (panels' error estimates, pessimistic for smooth integrands, sum
+ * to at most 1e-12 of the integral).
+ *
+ * Method: the 21-point Gauss–Kronrod rule (scripts/gen-kronrod.py) on
+ * panels, globally adaptive (the panel of largest estimated error is
+ * halved; QUADPACK's error estimate), with sums in log space so that f may
+ * span any range of magnitudes. scale (> 0) is the length over which f
+ * first falls by about e from a: the first panels are [a, a+8·scale],
+ * [a+8·scale, a+24·scale], ... doubling (growing 8-fold once a panel adds
+ * less than 1% of the first), so that an integrand concentrated near a, or
+ * with a slow tail, costs a few panels. When ln f falls at least at tail_rate (> 0) beyond
+ * tail_from, the rule stops at the first panel edge q >= tail_from where the
+ * rest, at most f(q)/tail_rate, is below 1e-16 of the sum (b may then be
+ * +inf); tail_rate 0: no such bound (b finite). Costs 21 evaluations a
+ * panel; CXM_EDOMAIN (no message) when CXM__RULE_PANELS panels do not
+ * suffice or f fails. */
+int cxm__log_quadrature(cxm__log_fn fn, void *context, double a, double b, double scale,
+                        double tail_from, double tail_rate, cxm__log_rule *out);
+
 #endif

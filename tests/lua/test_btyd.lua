@@ -130,6 +130,11 @@ local sharing = cxm.model("bgnbd"):set_covariates({ "channel" }, { "channel" }):
 check("shared effect", sharing:param_names()[5] == "shared.channel" and #sharing:param_names() == 5)
 local correlated = cxm.model("pnbd-cor", { r = 0.5, alpha = 1, s = 0.5, beta = 1, omega = 2 })
 check("rate correlation", near(correlated:rate_correlation(), 0.125, 1e-15), correlated:rate_correlation())
+local gg = cxm.model("ggomnbd", { r = 0.553, alpha = 10.578, b = 1e-9, s = 0.606, beta = 11.669e-9 })
+local pn = cxm.model("pnbd", { r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669 })
+check("GGompertz/NBD by CLVTools' name, its Pareto/NBD limit",
+  gg:param_names()[3] == "b" and near(gg:p_alive(2, 30.43, 38.86), pn:p_alive(2, 30.43, 38.86), 1e-7),
+  gg:p_alive(2, 30.43, 38.86))
 local kp, kd = fitted:covariate_count()
 check("covariate count", kp == 1 and kd == 0)
 local one = fitted:for_customer({ 1 }, {})

@@ -30,6 +30,13 @@ of the likelihood written down here from the papers, independently of the librar
     b_i = b exp(g_d'z);
 maximised by Nelder-Mead on the log-parameters and the effects (scipy is not needed),
 restarted until it no longer improves.
+
+GGompertz/NBD (Bemmaor & Glady 2012), S(tau) = (beta/(beta + e^(b tau) - 1))^s, f = -S':
+    L = G(r+x) alpha^r / G(r) [ (alpha+T)^-(r+x) S(T) + Int_{t_x}^T (alpha+tau)^-(r+x) f(tau) dtau ],
+the integral by Gauss-Legendre panels in tau, maximised with scipy.optimize. On apparel its
+likelihood rises towards b -> 0 with beta/b fixed, the Pareto/NBD (its limit): the direct
+maximisation runs there and its supremum is the Pareto/NBD's maximum, and the library
+refuses to print a point on the way (as for the BG/NBD with Channel below).
 """
 import os
 import sys
@@ -39,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 import cxm
+from cxm import core
 
 TOP = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "..", ".."))
 APPAREL = os.environ.get("CXM_APPAREL_DIR") or os.path.join(TOP, "..", "shared", "data",
@@ -120,6 +128,30 @@ def bgnbd_loglik(theta, x, t_x, T, zp, zd):
     first = stay - (r + x) * np.log(alpha_i + T)
     second = np.where(x > 0, drop - (r + x) * np.log(alpha_i + t_x), -np.inf)
     return common + np.logaddexp(first, second)
+
+
+def ggomnbd_loglik(theta, x, t_x, T, zp, zd):
+    """GGompertz/NBD log-likelihood of every customer; theta = ln r, ln alpha, ln b, ln s,
+    ln beta, then the purchase and the dropout effects (beta_i = beta exp(-g_d'z))."""
+    r, alpha, b, s, beta = np.exp(theta[:5])
+    gp, gd = theta[5:5 + zp.shape[1]], theta[5 + zp.shape[1]:]
+    alpha_i, beta_i = alpha * np.exp(-zp @ gp), beta * np.exp(-zd @ gd)
+    rx = r + x
+
+    def big_lambda(tau, beta_i):  # -ln S / s
+        return np.log1p(np.expm1(b * tau) / beta_i)
+
+    first = -rx * np.log(alpha_i + T) - s * big_lambda(T, beta_i)
+    integral = np.zeros_like(x)
+    for panel in range(4):
+        a = t_x + (T - t_x) * panel / 4
+        c = t_x + (T - t_x) * (panel + 1) / 4
+        tau = (a + c)[:, None] / 2 + (c - a)[:, None] / 2 * NODES[None, :]
+        log_f = (np.log(s * b / beta_i)[:, None] + b * tau
+                 - (s + 1) * big_lambda(tau, beta_i[:, None]))
+        integral += (c - a) / 2 * (np.exp(log_f - rx[:, None] * np.log(alpha_i[:, None] + tau))
+                                   @ WEIGHTS)
+    return (log_gamma_ratio(r, x) + r * np.log(alpha_i) + np.log(np.exp(first) + integral))
 
 
 def nelder_mead(f, start, step=0.5, tol=1e-12, max_evals=40000):
@@ -244,6 +276,64 @@ class Apparel(unittest.TestCase):
         self.assertGreater(min(theta[2], theta[3]), 15.0)   # ln a, ln b
         self.assertLess(theta[7], -10.0)                     # dropout.Channel
         self.assertGreater(supremum, gender.log_likelihood_)
+
+    def test_ggompertz_nbd(self):
+        from scipy import optimize
+        d = self.data
+        x, t_x, T = (d[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+        sups = []
+        for purchase, dropout in (([], []), (COVARIATES, COVARIATES)):
+            zp, zd = (d[names].to_numpy(dtype=float) for names in (purchase, dropout))
+            with self.assertRaisesRegex(cxm.ConvergenceError, "b → 0, beta → 0"):
+                fit(cxm.GGompertzNBDFitter, d, purchase, dropout)
+
+            def negative(theta):
+                with np.errstate(all="ignore"):
+                    value = -ggomnbd_loglik(theta, x, t_x, T, zp, zd).sum()
+                return value if np.isfinite(value) else 1e300
+
+            # Without covariates from b = e^-3 per week and every other parameter 1; with
+            # them from the point reached without (moved to b = 1e-8) and no effect.
+            start = np.concatenate([[0.0, 0.0, -3.0, 0.0, 0.0] if not sups else near[:5],
+                                    np.zeros(zp.shape[1] * 2)])
+            # Restarted from where it stopped until a restart no longer improves.
+            theta, value = start, negative(start)
+            for _ in range(50):
+                result = optimize.minimize(negative, theta, method="Nelder-Mead",
+                                           options={"maxfev": 20000, "xatol": 1e-8,
+                                                    "fatol": 1e-10})
+                improved = value - result.fun
+                theta, value = result.x, result.fun
+                if improved < 1e-9:
+                    break
+            sup = -value
+            pnbd = fit(cxm.ParetoNBDFitter, d, purchase, dropout)
+            self.assertLess(np.exp(theta[2]), 1e-5)  # b -> 0
+            self.assertLess(abs(sup - pnbd.log_likelihood_), 1e-3)
+            self.assertLessEqual(sup, pnbd.log_likelihood_ + 1e-6)
+            # beta/b -> the Pareto/NBD's beta.
+            self.assertAlmostEqual(np.exp(theta[4] - theta[2]) / pnbd.params_["beta"], 1.0,
+                                   places=2)
+            # The library's likelihood is the one written above, at the start and at the
+            # point reached with b moved to 1e-8 (beta/b kept), within the library's range
+            # (summed over the covariate patterns' customer models).
+            near = theta.copy()
+            near[[2, 4]] += np.log(1e-8) - theta[2]
+            for point in (start, near):
+                gg = cxm.GGompertzNBDFitter()
+                if purchase:
+                    core.model_set_covariates(gg._model, purchase, dropout)
+                core.model_set_params(gg._model, np.concatenate([np.exp(point[:5]), point[5:]]))
+                total = 0.0
+                for key, rows in d.groupby(purchase or (lambda _: 0)):
+                    z = np.atleast_1d(np.asarray(key, dtype=float)) if purchase else None
+                    one = gg.customer_model(z, z) if purchase else gg
+                    total += one.log_likelihood_of(rows["frequency"], rows["recency"],
+                                                   rows["T"])
+                want = ggomnbd_loglik(point, x, t_x, T, zp, zd).sum()
+                self.assertLess(abs(total - want), 1e-6 * abs(want))
+            sups.append(sup)
+        self.assertGreater(sups[1], sups[0] + 20)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from .rfm import (summary_data_from_transaction_data, calibration_and_holdout_da
                   summary_from_csv, RFMSummary)
 from .btyd import (BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter,
                    likelihood_ratio_test, load_model)
-from .ltv2 import ParetoNBDFitter, BetaGeoBetaBinomFitter, ShiftedBetaGeometric
+from .ltv2 import (ParetoNBDFitter, GGompertzNBDFitter, BetaGeoBetaBinomFitter,
+                   ShiftedBetaGeometric)
 from .dynamic import DynamicCovariates
 from .regular import (BGCNBDFitter, MBGCNBDFitter, estimate_regularity,
                       litt_from_transaction_data)
@@ -51,7 +52,8 @@ __all__ = [
     "RFMSummary",
     "BetaGeoFitter", "ModifiedBetaGeoFitter", "GammaGammaFitter", "load_model",
     "likelihood_ratio_test",
-    "ParetoNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric", "DynamicCovariates",
+    "ParetoNBDFitter", "GGompertzNBDFitter", "BetaGeoBetaBinomFitter", "ShiftedBetaGeometric",
+    "DynamicCovariates",
     "BGCNBDFitter", "MBGCNBDFitter", "estimate_regularity", "litt_from_transaction_data",
     "sim", "simulate", "plotting", "generate_data", "utils", "datasets",
 ]

@@ -190,6 +190,25 @@ class ParetoNBDFitter(_PurchaseFitter):
         return drawn, _pandas().Series(alive, index=data.index, name="alive")
 
 
+class GGompertzNBDFitter(_PurchaseFitter):
+    """GGompertz/NBD (Bemmaor & Glady 2012; CLVTools' ggomnbd).
+
+    While alive a customer buys at rate lambda ~ Gamma(r, alpha); the lifetime is Gompertz
+    with survival exp(-eta (e^(b tau) - 1)), eta ~ Gamma(s, beta), so that over customers
+    S(tau) = (beta / (beta + e^(b tau) - 1))^s: a dropout rate that rises (or falls) with
+    age through b, where the Pareto/NBD's is constant (b -> 0 with beta/b fixed is the
+    Pareto/NBD). Fit with ``fit(frequency, recency, T)``, with ``purchase_covariates`` and
+    ``dropout_covariates`` as the other fitters (alpha and beta scaled by exp(-effect'z),
+    CLVTools' parameterisation). The likelihood's integral is computed by adaptive
+    Gauss-Kronrod quadrature to ~1e-14 (docs/models.md section 1.6.2); P(X(t) = n) is not
+    available for this model.
+    """
+
+    _kind = core.MODEL_GGOMPERTZ_NBD
+    _names = ("r", "alpha", "b", "s", "beta")
+    _public_names = ("r", "alpha", "b", "s", "beta")
+
+
 class BetaGeoBetaBinomFitter(_Fitter):
     """BG/BB (Fader, Hardie & Shang 2010): discrete transaction opportunities.
 
@@ -459,6 +478,7 @@ class ShiftedBetaGeometric(_Fitter):
 
 
 btyd._FITTERS.update({core.MODEL_PARETO_NBD: ParetoNBDFitter,
+                      core.MODEL_GGOMPERTZ_NBD: GGompertzNBDFitter,
                       core.MODEL_PARETO_NBD_COR: ParetoNBDFitter,
                       core.MODEL_BGBB: BetaGeoBetaBinomFitter,
                       core.MODEL_SBG: ShiftedBetaGeometric})
