@@ -180,53 +180,109 @@ int cxm_rfm_period_end(double *out, const cxm_rfm *r, int which)
     return CXM_OK;
 }
 
-/* ------------------------------------------------------------------ CSV output */
+/* ------------------------------------------------------------------ CSV output
+ *
+ * Text goes straight into one buffer: each row first makes room for its
+ * numbers (reserve), then writes them without further checks. Counts and,
+ * with scale 1, recency and T are integers and are written as such (the
+ * text that cxm__format_double gives them); dates repeat, and so do
+ * recency and T at other scales: their text is remembered. */
+
+enum { WRITER_BUFFER = 1 << 16, ROW_ROOM = 512 };
 
 typedef struct writer {
     FILE *stream;
     const char *name;
-    char buf[1 << 16];
+    char *buf;
     size_t used;
     int status;
-    /* Summaries repeat the same few recency and T values: remember their text. */
+    /* The text of recent numbers (recency and T at scales other than 1). */
     struct { uint64_t bits; unsigned char len; char text[31]; } cache[1024];
+    /* The text of recent dates (first purchases come in time order when the
+     * log does). */
+    struct { double days; unsigned char len; char text[39]; } dates[256];
+    char space[WRITER_BUFFER];
 } writer;
+
+static void flush(writer *w)
+{
+    if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
+        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+    w->used = 0;
+}
+
+/* Room for n more bytes (n <= WRITER_BUFFER). */
+static inline char *reserve(writer *w, size_t n)
+{
+    if (w->used + n > WRITER_BUFFER)
+        flush(w);
+    return w->buf + w->used;
+}
 
 static void put(writer *w, const char *text, size_t len)
 {
-    if (w->status != CXM_OK)
-        return;
-    if (w->used + len > sizeof w->buf) {
-        if (fwrite(w->buf, 1, w->used, w->stream) != w->used)
-            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
-        w->used = 0;
+    while (len > 0) {
+        size_t room = WRITER_BUFFER - w->used;
+        if (room == 0) {
+            flush(w);
+            room = WRITER_BUFFER;
+        }
+        size_t n = len < room ? len : room;
+        memcpy(w->buf + w->used, text, n);
+        w->used += n;
+        text += n;
+        len -= n;
     }
-    if (len > sizeof w->buf) {
-        if (w->status == CXM_OK && fwrite(text, 1, len, w->stream) != len)
-            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
-        return;
-    }
-    memcpy(w->buf + w->used, text, len);
-    w->used += len;
 }
 
-static void put_number(writer *w, double v)
+/* The number's text at p (ROW_ROOM reserved); returns its length. */
+static inline size_t number_at(char *p, double v)
+{
+    return cxm__format_double(p, 32, v);
+}
+
+static inline size_t cached_number_at(writer *w, char *p, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     size_t slot = (size_t)(cxm__mix64(bits) & 1023);
     if (w->cache[slot].len && w->cache[slot].bits == bits) {
-        put(w, w->cache[slot].text, w->cache[slot].len);
-        return;
+        memcpy(p, w->cache[slot].text, sizeof w->cache[slot].text);
+        return w->cache[slot].len;
     }
-    char text[32];
-    size_t len = cxm__format_double(text, sizeof text, v);
-    put(w, text, len);
+    size_t len = number_at(p, v);
     if (len > 0 && len < sizeof w->cache[slot].text) {
         w->cache[slot].bits = bits;
         w->cache[slot].len = (unsigned char)len;
-        memcpy(w->cache[slot].text, text, len);
+        memcpy(w->cache[slot].text, p, len);
     }
+    return len;
+}
+
+static inline size_t int_at(char *p, int64_t v)
+{
+    if (v >= 0)
+        return cxm__format_uint(p, (uint64_t)v);
+    *p = '-';
+    return 1 + cxm__format_uint(p + 1, 0 - (uint64_t)v);
+}
+
+static inline size_t date_at(writer *w, char *p, double days)
+{
+    uint64_t bits;
+    memcpy(&bits, &days, sizeof bits);
+    size_t slot = (size_t)((bits * CXM__GOLDEN) >> 56);
+    if (w->dates[slot].len && w->dates[slot].days == days) {
+        memcpy(p, w->dates[slot].text, sizeof w->dates[slot].text);
+        return w->dates[slot].len;
+    }
+    size_t len = cxm__time_format_iso(p, 40, days);
+    if (len > 0 && len < sizeof w->dates[slot].text) {
+        w->dates[slot].days = days;
+        w->dates[slot].len = (unsigned char)len;
+        memcpy(w->dates[slot].text, p, len);
+    }
+    return len;
 }
 
 /* A CSV field, quoted when it has to be. */
@@ -251,59 +307,96 @@ static void put_text(writer *w, const char *text, size_t len)
 
 static int finish_writer(writer *w)
 {
-    if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
-        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+    flush(w);
     if (w->status == CXM_OK && fflush(w->stream) != 0)
         w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
     return w->status;
 }
 
-static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
+/* The writer's tables need no zeroing but their lengths. */
+static writer *new_writer(FILE *stream, const char *name)
 {
-    writer *w = cxm__calloc(1, sizeof *w);
+    writer *w = cxm__malloc(sizeof *w);
     if (w == NULL)
-        return CXM_ENOMEM;
+        return NULL;
     w->stream = stream;
     w->name = name;
-    static const cxm_rfm_field all[] = { CXM_RFM_FREQUENCY, CXM_RFM_RECENCY, CXM_RFM_T,
-                                         CXM_RFM_MONETARY_VALUE, CXM_RFM_FREQUENCY_HOLDOUT,
-                                         CXM_RFM_MONETARY_VALUE_HOLDOUT, CXM_RFM_DURATION_HOLDOUT };
-    static const char *const names[] = { "frequency", "recency", "T", "monetary_value",
-                                         "frequency_holdout", "monetary_value_holdout",
-                                         "duration_holdout" };
-    cxm_rfm_field fields[8];
-    size_t nfields = 0;
-    put_text(w, r->id_name, strlen(r->id_name));
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
-        bool wanted = true;
-        if (all[k] == CXM_RFM_MONETARY_VALUE || all[k] == CXM_RFM_MONETARY_VALUE_HOLDOUT)
-            wanted = r->has_amount;
-        if (all[k] >= CXM_RFM_FREQUENCY_HOLDOUT)
-            wanted = wanted && r->has_cal;
-        if (!wanted)
-            continue;
-        fields[nfields++] = all[k];
-        put(w, ",", 1);
-        put(w, names[k], strlen(names[k]));
+    w->buf = w->space;
+    w->used = 0;
+    w->status = CXM_OK;
+    for (size_t i = 0; i < sizeof w->cache / sizeof w->cache[0]; i++)
+        w->cache[i].len = 0;
+    for (size_t i = 0; i < sizeof w->dates / sizeof w->dates[0]; i++)
+        w->dates[i].len = 0;
+    return w;
+}
+
+/* One customer's fields after the id, with the line end. */
+static size_t summary_row_at(writer *w, char *p, const cxm_rfm *r, const rfm_cust *c, size_t i,
+                             const char *holdout_duration, size_t holdout_duration_len)
+{
+    char *const start = p;
+    const bool whole = r->scale == 1.0;
+    *p++ = ',';
+    p += cxm__format_uint(p, cxm__rfm_frequency(r, c));
+    *p++ = ',';
+    int64_t recency = (int64_t)c->last - c->first, T = r->end_k - r->base - c->first;
+    p += whole ? int_at(p, recency) : cached_number_at(w, p, (double)recency / r->scale);
+    *p++ = ',';
+    p += whole ? int_at(p, T) : cached_number_at(w, p, (double)T / r->scale);
+    if (r->has_amount) {
+        *p++ = ',';
+        p += number_at(p, value_of(r, c, i, CXM_RFM_MONETARY_VALUE));
     }
+    if (r->has_cal) {
+        *p++ = ',';
+        p += cxm__format_uint(p, c->nhold);
+        if (r->has_amount) {
+            *p++ = ',';
+            p += number_at(p, value_of(r, c, i, CXM_RFM_MONETARY_VALUE_HOLDOUT));
+        }
+        *p++ = ',';
+        memcpy(p, holdout_duration, holdout_duration_len);
+        p += holdout_duration_len;
+    }
+    *p++ = ',';
+    p += date_at(w, p, r->first_time[i]);
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
+static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
+{
+    writer *w = new_writer(stream, name);
+    if (w == NULL)
+        return CXM_ENOMEM;
+    put_text(w, r->id_name, strlen(r->id_name));
+    put(w, ",frequency,recency,T", 20);
+    if (r->has_amount)
+        put(w, ",monetary_value", 15);
+    if (r->has_cal)
+        put(w, ",frequency_holdout", 18);
+    if (r->has_cal && r->has_amount)
+        put(w, ",monetary_value_holdout", 23);
+    if (r->has_cal)
+        put(w, ",duration_holdout", 17);
     put(w, ",first_purchase\n", 16);
-    char date[40];
+    char duration[40];
+    size_t duration_len = 0;
+    if (r->has_cal)
+        duration_len = cxm__format_double(duration, sizeof duration,
+                                          (double)(r->obs_k - r->cal_k) / r->scale);
     for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
         const rfm_cust *c = CUST(r, i);
+        char *p = reserve(w, ROW_ROOM);
         if (r->codes) {
-            int len = snprintf(date, sizeof date, "%lld", (long long)c->id.code);
-            put(w, date, (size_t)len);
+            p += int_at(p, c->id.code);
+            w->used = (size_t)(p - w->buf);
         } else {
             put_text(w, rfm_cust_id(c), c->meta & META_LENGTH);
+            p = reserve(w, ROW_ROOM);
         }
-        for (size_t k = 0; k < nfields; k++) {
-            put(w, ",", 1);
-            put_number(w, value_of(r, c, i, fields[k]));
-        }
-        put(w, ",", 1);
-        size_t len = cxm__time_format_iso(date, sizeof date, r->first_time[i]);
-        put(w, date, len);
-        put(w, "\n", 1);
+        w->used += summary_row_at(w, p, r, c, i, duration, duration_len);
     }
     int status = finish_writer(w);
     cxm__free(w);
@@ -344,22 +437,22 @@ int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
         status = cxm__check_pointer(stream, "stream");
     if (status != CXM_OK)
         return status;
-    writer *w = cxm__calloc(1, sizeof *w);
+    writer *w = new_writer(stream, "<stream>");
     if (w == NULL)
         return CXM_ENOMEM;
-    w->stream = stream;
-    w->name = "<stream>";
     static const char header[] = "frequency,recency,T,weight\n";
     put(w, header, sizeof header - 1);
-    for (size_t i = 0; i < r->nu; i++) {
-        put_number(w, (double)r->u[i].x);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].recency / r->scale);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].T / r->scale);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].weight);
-        put(w, "\n", 1);
+    for (size_t i = 0; i < r->nu && w->status == CXM_OK; i++) {
+        char *p = reserve(w, ROW_ROOM), *start = p;
+        p += cxm__format_uint(p, r->u[i].x);
+        *p++ = ',';
+        p += cached_number_at(w, p, (double)r->u[i].recency / r->scale);
+        *p++ = ',';
+        p += cached_number_at(w, p, (double)r->u[i].T / r->scale);
+        *p++ = ',';
+        p += cxm__format_uint(p, r->u[i].weight);
+        *p++ = '\n';
+        w->used += (size_t)(p - start);
     }
     status = finish_writer(w);
     cxm__free(w);
