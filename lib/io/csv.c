@@ -85,6 +85,10 @@ struct cxm_csv {
         double days;
     } time_cache[256];
     unsigned long long progress_next;
+    /* scan_fast's bitmaps of the 64 bytes at mask_at (valid while mask_ok) */
+    size_t mask_at;
+    uint64_t mask_seps, mask_odd;
+    bool mask_ok;
 };
 
 /* ------------------------------------------------------------------ messages */
@@ -215,6 +219,7 @@ static int read_more(cxm_csv *csv)
  * grow the buffer when full. Then read. */
 static int refill(cxm_csv *csv, size_t keep)
 {
+    csv->mask_ok = false;
     if (keep > 0) {
         memmove(csv->buf, csv->buf + keep, csv->end - keep);
         csv->end -= keep;
@@ -413,65 +418,87 @@ static int scan_record(cxm_csv *csv, size_t start, scan_result *r)
     return r->problem ? SCAN_BAD : SCAN_RECORD;
 }
 
+/* The common record, from bitmaps of 64 bytes at a time: fields separated
+ * by the delimiter, ended by LF or CRLF, without quotes, NUL or bare CR.
+ * The bitmaps (separators; odd bytes: quotes, NUL, CR not followed by LF)
+ * are kept for the records that follow in the same 64 bytes. Anything odd,
+ * a blank line, or the end of the buffer within reach sends the record to
+ * scan_record() (returns SCAN_MORE for "not handled here"). */
+static void load_masks(cxm_csv *csv, size_t at)
+{
+    const char *p = csv->buf + at;
+    uint64_t seps = 0, lf = 0, odd = 0, cr = 0;
 #if defined(__SSE2__)
-/* The common record, sixteen bytes at a time: fields separated by the
- * delimiter, ended by LF or CRLF, without quotes, NUL or bare CR. Any of
- * those, a blank line, or the end of the buffer within reach, sends the
- * record to scan_record() (returns SCAN_MORE for "not handled here"). */
+    const __m128i delim = _mm_set1_epi8((char)csv->delim), lfs = _mm_set1_epi8('\n');
+    const __m128i crs = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    const __m128i quote = _mm_set1_epi8((char)csv->opt.quote); /* 0: NUL, odd anyway */
+    for (int i = 0; i < 4; i++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        __m128i l = _mm_cmpeq_epi8(x, lfs);
+        seps |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, delim), l)) << (16 * i);
+        lf |= (uint64_t)(unsigned)_mm_movemask_epi8(l) << (16 * i);
+        odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                                  _mm_cmpeq_epi8(x, zero))) << (16 * i);
+        cr |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, crs)) << (16 * i);
+    }
+#else
+    const char delim = (char)csv->delim, quote = (char)csv->opt.quote;
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = UINT64_C(1) << i;
+        seps |= (p[i] == delim || p[i] == '\n') ? bit : 0;
+        lf |= p[i] == '\n' ? bit : 0;
+        odd |= (p[i] == quote || p[i] == '\0') ? bit : 0;
+        cr |= p[i] == '\r' ? bit : 0;
+    }
+#endif
+    uint64_t lf_next = (lf >> 1) | (p[64] == '\n' ? UINT64_C(1) << 63 : 0);
+    csv->mask_at = at;
+    csv->mask_seps = seps;
+    csv->mask_odd = odd | (cr & ~lf_next);
+    csv->mask_ok = true;
+}
+
 static int scan_fast(cxm_csv *csv, size_t start, scan_result *r)
 {
-    const char *const base = csv->buf + start;
-    const char *const limit = csv->buf + csv->end;
-    const __m128i delim = _mm_set1_epi8((char)csv->delim), lf = _mm_set1_epi8('\n');
-    const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-    const __m128i quote = _mm_set1_epi8((char)csv->opt.quote); /* 0: NUL, odd anyway */
+    const char *const buf = csv->buf;
     cxm_csv_field *fields = csv->fields;
     const size_t cap = csv->fields_cap;
-    size_t nf = 0;
-    const char *field = base;
-    if (*base == '\n' || *base == '\r')
+    size_t nf = 0, field = start, at = start;
+    if (buf[start] == '\n' || buf[start] == '\r')
         return SCAN_MORE;
-    for (const char *chunk = base; chunk + 17 <= limit; chunk += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)chunk);
-        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(chunk + 1));
-        unsigned seps = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, delim),
-                                                                 _mm_cmpeq_epi8(x, lf)));
-        /* Quotes and NUL, and CRs not followed by LF, are for the careful scanner. */
-        unsigned odd = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, zero)),
-                         _mm_andnot_si128(_mm_cmpeq_epi8(next, lf), _mm_cmpeq_epi8(x, cr))));
-        for (;;) {
-            unsigned bit = seps ? (unsigned)__builtin_ctz(seps) : 16;
-            if (odd & ((1u << bit) - 1)) /* an odd byte before this separator */
+    for (;;) {
+        if (!csv->mask_ok || at < csv->mask_at || at >= csv->mask_at + 64) {
+            if (at + 65 > csv->end || at - start > 4096)
                 return SCAN_MORE;
-            if (bit == 16)
-                break;
-            const char *q = chunk + bit;
+            load_masks(csv, at);
+        }
+        const unsigned shift = (unsigned)(at - csv->mask_at);
+        uint64_t seps = csv->mask_seps >> shift << shift, odd = csv->mask_odd >> shift << shift;
+        for (; seps; seps &= seps - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(seps);
+            if (odd & ((UINT64_C(1) << bit) - 1)) /* an odd byte before this separator */
+                return SCAN_MORE;
+            size_t q = csv->mask_at + bit;
             if (nf == cap)
                 return SCAN_MORE;
-            size_t length = (size_t)(q - field);
-            if (*q == '\n') {
-                if (length > 0 && q[-1] == '\r')
-                    length--;
-                fields[nf].text = field;
-                fields[nf].length = length;
-                csv->escaped[nf] = 0;
-                r->nfields = nf + 1;
-                r->next = (size_t)(q + 1 - csv->buf);
+            fields[nf].text = buf + field;
+            fields[nf].length = q - field;
+            nf++;
+            if (buf[q] == '\n') {
+                if (q > field && buf[q - 1] == '\r')
+                    fields[nf - 1].length--;
+                r->nfields = nf;
+                r->next = q + 1;
                 r->newlines = 1;
                 return SCAN_RECORD;
             }
-            fields[nf].text = field;
-            fields[nf].length = length;
-            csv->escaped[nf] = 0;
-            nf++;
             field = q + 1;
-            seps &= seps - 1;
         }
+        if (odd)
+            return SCAN_MORE;
+        at = csv->mask_at + 64;
     }
-    return SCAN_MORE;
 }
-#endif
 
 /* Undo doubled quotes in the fields that have them. */
 static void unescape(cxm_csv *csv)
@@ -516,7 +543,6 @@ static int read_record(cxm_csv *csv)
     for (;;) {
         scan_result r = { 0, 0, 0, NULL, 0, 0 };
         int s = SCAN_MORE;
-#if defined(__SSE2__)
         if (!csv->whitespace) {
             s = scan_fast(csv, csv->pos, &r);
             if (s == SCAN_RECORD && r.next - csv->pos > csv->opt.max_record_bytes &&
@@ -530,7 +556,6 @@ static int read_record(cxm_csv *csv)
                 return SCAN_RECORD;
             }
         }
-#endif
         s = scan_record(csv, csv->pos, &r);
         if (s < 0)
             return s;
@@ -805,6 +830,7 @@ int cxm__csv_rewind(cxm_csv *csv)
         csv->mem_pos = 0;
     }
     csv->pos = csv->end = 0;
+    csv->mask_ok = false;
     csv->eof = false;
     csv->line = 1;
     csv->records = 0;

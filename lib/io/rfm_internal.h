@@ -242,6 +242,7 @@ typedef struct rfm_feeder {
     cxm_rfm *r;
     rfm_pairs *set;           /* the second pass: count units, do not update */
     cxm__pipeline pipeline;   /* chunks, and the helper thread when there is one */
+    bool padded_ids;          /* 16 bytes are readable from each id (the CSV reader's) */
 } rfm_feeder;
 
 int cxm__rfm_create(cxm_rfm **out, const cxm_rfm_options *options);
