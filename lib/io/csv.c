@@ -424,7 +424,7 @@ static int scan_record(cxm_csv *csv, size_t start, scan_result *r)
  * are kept for the records that follow in the same 64 bytes. Anything odd,
  * a blank line, or the end of the buffer within reach sends the record to
  * scan_record() (returns SCAN_MORE for "not handled here"). */
-static void load_masks(cxm_csv *csv, size_t at)
+static void load_masks(const cxm_csv *csv, size_t at, uint64_t *seps_out, uint64_t *odd_out)
 {
     const char *p = csv->buf + at;
     uint64_t seps = 0, lf = 0, odd = 0, cr = 0;
@@ -452,52 +452,64 @@ static void load_masks(cxm_csv *csv, size_t at)
     }
 #endif
     uint64_t lf_next = (lf >> 1) | (p[64] == '\n' ? UINT64_C(1) << 63 : 0);
-    csv->mask_at = at;
-    csv->mask_seps = seps;
-    csv->mask_odd = odd | (cr & ~lf_next);
-    csv->mask_ok = true;
+    *seps_out = seps;
+    *odd_out = odd | (cr & ~lf_next);
 }
 
-static int scan_fast(cxm_csv *csv, size_t start, scan_result *r)
+/* The record at `start`: SCAN_RECORD with *next and *nfields (the fields in
+ * csv->fields), or SCAN_MORE. The bitmaps stay in locals while the record
+ * is scanned (stores to the fields could alias them). */
+static int scan_fast(cxm_csv *csv, size_t start, size_t *next, size_t *nfields)
 {
     const char *const buf = csv->buf;
-    cxm_csv_field *fields = csv->fields;
-    const size_t cap = csv->fields_cap;
-    size_t nf = 0, field = start, at = start;
+    cxm_csv_field *const fields = csv->fields;
+    const size_t cap = csv->fields_cap, end = csv->end;
+    size_t mask_at = csv->mask_at, nf = 0, field = start, at = start;
+    uint64_t mask_seps = csv->mask_seps, mask_odd = csv->mask_odd;
+    int result = SCAN_MORE;
+    if (!csv->mask_ok)
+        mask_at = SIZE_MAX - 64; /* no window: at - mask_at >= 64 */
     if (buf[start] == '\n' || buf[start] == '\r')
         return SCAN_MORE;
     for (;;) {
-        if (!csv->mask_ok || at < csv->mask_at || at >= csv->mask_at + 64) {
-            if (at + 65 > csv->end || at - start > 4096)
-                return SCAN_MORE;
-            load_masks(csv, at);
+        if (at - mask_at >= 64) {
+            if (at + 65 > end || at - start > 4096)
+                break;
+            load_masks(csv, at, &mask_seps, &mask_odd);
+            mask_at = at;
+            csv->mask_ok = true;
         }
-        const unsigned shift = (unsigned)(at - csv->mask_at);
-        uint64_t seps = csv->mask_seps >> shift << shift, odd = csv->mask_odd >> shift << shift;
+        const unsigned shift = (unsigned)(at - mask_at);
+        uint64_t seps = mask_seps >> shift << shift, odd = mask_odd >> shift << shift;
+        /* Separators after an odd byte are for the careful scanner. */
+        const unsigned first_odd = odd ? (unsigned)__builtin_ctzll(odd) : 64;
         for (; seps; seps &= seps - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(seps);
-            if (odd & ((UINT64_C(1) << bit) - 1)) /* an odd byte before this separator */
-                return SCAN_MORE;
-            size_t q = csv->mask_at + bit;
-            if (nf == cap)
-                return SCAN_MORE;
+            if (bit > first_odd || nf == cap)
+                goto done;
+            size_t q = mask_at + bit;
             fields[nf].text = buf + field;
             fields[nf].length = q - field;
             nf++;
             if (buf[q] == '\n') {
                 if (q > field && buf[q - 1] == '\r')
                     fields[nf - 1].length--;
-                r->nfields = nf;
-                r->next = q + 1;
-                r->newlines = 1;
-                return SCAN_RECORD;
+                *nfields = nf;
+                *next = q + 1;
+                result = SCAN_RECORD;
+                goto done;
             }
             field = q + 1;
         }
         if (odd)
-            return SCAN_MORE;
-        at = csv->mask_at + 64;
+            break;
+        at = mask_at + 64;
     }
+done:
+    csv->mask_at = mask_at;
+    csv->mask_seps = mask_seps;
+    csv->mask_odd = mask_odd;
+    return result;
 }
 
 /* Undo doubled quotes in the fields that have them. */
@@ -544,7 +556,7 @@ static int read_record(cxm_csv *csv)
         scan_result r = { 0, 0, 0, NULL, 0, 0 };
         int s = SCAN_MORE;
         if (!csv->whitespace) {
-            s = scan_fast(csv, csv->pos, &r);
+            s = scan_fast(csv, csv->pos, &r.next, &r.nfields);
             if (s == SCAN_RECORD && r.next - csv->pos > csv->opt.max_record_bytes &&
                 record_length(csv, r.next) > csv->opt.max_record_bytes)
                 return too_long(csv);
@@ -950,6 +962,16 @@ int cxm__csv_find_column(const cxm_csv *csv, const char *spec, size_t *index)
 
 int cxm__csv_next(cxm_csv *csv)
 {
+    /* The common record, without the careful path's checks. */
+    size_t next, nf;
+    if (!csv->pending && !csv->whitespace && scan_fast(csv, csv->pos, &next, &nf) == SCAN_RECORD &&
+        nf == csv->columns && next - csv->pos <= csv->opt.max_record_bytes) {
+        csv->record_line = csv->line++;
+        csv->pos = next;
+        csv->nfields = nf;
+        csv->records++;
+        return 1;
+    }
     if (csv->pending) {
         csv->pending = false;
         csv->records++;
