@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -186,47 +187,59 @@ int cxm_rfm_period_end(double *out, const cxm_rfm *r, int which)
  * numbers (reserve), then writes them without further checks. Counts and,
  * with scale 1, recency and T are integers and are written as such (the
  * text that cxm__format_double gives them); dates repeat, and so do
- * recency and T at other scales: their text is remembered. */
+ * recency and T at other scales: their text is remembered. With two
+ * threads a helper formats every other block of rows. */
 
 enum { WRITER_BUFFER = 1 << 16, ROW_ROOM = 512 };
 
 typedef struct writer {
-    FILE *stream;
+    FILE *stream;             /* NULL: the text collects in memory (buf grows) */
     const char *name;
     char *buf;
-    size_t used;
+    size_t used, cap;
     int status;
     /* The text of recent numbers (recency and T at scales other than 1). */
     struct { uint64_t bits; unsigned char len; char text[31]; } cache[1024];
     /* The text of recent dates (first purchases come in time order when the
      * log does). */
     struct { double days; unsigned char len; char text[39]; } dates[256];
-    char space[WRITER_BUFFER];
 } writer;
 
-static void flush(writer *w)
+/* Room for n more bytes (n <= WRITER_BUFFER): write the buffer out, or
+ * grow it in memory. After a failure the text goes nowhere. */
+static void make_room(writer *w, size_t n)
 {
-    if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
-        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
-    w->used = 0;
+    if (w->stream) {
+        if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
+            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+        w->used = 0;
+        return;
+    }
+    if (w->used + n <= w->cap)
+        return;
+    char *grown = w->status == CXM_OK ? cxm__realloc(w->buf, 2 * w->cap) : NULL;
+    if (grown == NULL) {
+        w->status = CXM_ENOMEM; /* (the message is this thread's: the caller sets its own) */
+        w->used = 0;
+        return;
+    }
+    w->buf = grown;
+    w->cap *= 2;
 }
 
-/* Room for n more bytes (n <= WRITER_BUFFER). */
 static inline char *reserve(writer *w, size_t n)
 {
-    if (w->used + n > WRITER_BUFFER)
-        flush(w);
+    if (w->used + n > w->cap)
+        make_room(w, n);
     return w->buf + w->used;
 }
 
 static void put(writer *w, const char *text, size_t len)
 {
     while (len > 0) {
-        size_t room = WRITER_BUFFER - w->used;
-        if (room == 0) {
-            flush(w);
-            room = WRITER_BUFFER;
-        }
+        if (w->used == w->cap)
+            make_room(w, 1);
+        size_t room = w->cap - w->used;
         size_t n = len < room ? len : room;
         memcpy(w->buf + w->used, text, n);
         w->used += n;
@@ -307,22 +320,36 @@ static void put_text(writer *w, const char *text, size_t len)
 
 static int finish_writer(writer *w)
 {
-    flush(w);
+    make_room(w, w->cap);
     if (w->status == CXM_OK && fflush(w->stream) != 0)
         w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
     return w->status;
 }
 
-/* The writer's tables need no zeroing but their lengths. */
+static void free_writer(writer *w)
+{
+    if (w) {
+        cxm__free(w->buf);
+        cxm__free(w);
+    }
+}
+
+/* A writer to stream, or to memory (stream NULL). The tables need no
+ * zeroing but their lengths. */
 static writer *new_writer(FILE *stream, const char *name)
 {
     writer *w = cxm__malloc(sizeof *w);
-    if (w == NULL)
+    char *buf = cxm__malloc(WRITER_BUFFER);
+    if (w == NULL || buf == NULL) {
+        cxm__free(w);
+        cxm__free(buf);
         return NULL;
+    }
     w->stream = stream;
     w->name = name;
-    w->buf = w->space;
+    w->buf = buf;
     w->used = 0;
+    w->cap = WRITER_BUFFER;
     w->status = CXM_OK;
     for (size_t i = 0; i < sizeof w->cache / sizeof w->cache[0]; i++)
         w->cache[i].len = 0;
@@ -365,6 +392,130 @@ static size_t summary_row_at(writer *w, char *p, const cxm_rfm *r, const rfm_cus
     return (size_t)(p - start);
 }
 
+/* Customers [from, to) as rows. */
+static void write_rows(writer *w, const cxm_rfm *r, size_t from, size_t to, const char *duration,
+                       size_t duration_len)
+{
+    for (size_t i = from; i < to && w->status == CXM_OK; i++) {
+        const rfm_cust *c = CUST(r, i);
+        char *p = reserve(w, ROW_ROOM);
+        if (r->codes) {
+            p += int_at(p, c->id.code);
+            w->used = (size_t)(p - w->buf);
+        } else {
+            put_text(w, rfm_cust_id(c), c->meta & META_LENGTH);
+            p = reserve(w, ROW_ROOM);
+        }
+        w->used += summary_row_at(w, p, r, c, i, duration, duration_len);
+    }
+}
+
+/* With two threads the rows are formatted in blocks of BLOCK customers: the
+ * helper formats the odd blocks into memory (two buffers, so that it runs a
+ * block ahead), the caller the even ones straight into the stream, and the
+ * caller writes the helper's blocks in their turn. */
+enum { BLOCK = 1 << 15 };
+
+typedef struct odd_blocks {
+    const cxm_rfm *r;
+    const char *duration;
+    size_t duration_len, nblocks;
+    writer *w[2];
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t formatted, written; /* odd blocks formatted by the helper, written by the caller */
+    bool stop;
+} odd_blocks;
+
+static void *format_odd_blocks(void *arg)
+{
+    odd_blocks *o = arg;
+    for (size_t j = 0; 2 * j + 1 < o->nblocks; j++) {
+        pthread_mutex_lock(&o->lock);
+        while (j >= o->written + 2 && !o->stop)
+            pthread_cond_wait(&o->changed, &o->lock);
+        bool stop = o->stop;
+        pthread_mutex_unlock(&o->lock);
+        if (stop)
+            break;
+        writer *w = o->w[j % 2];
+        size_t from = (2 * j + 1) * (size_t)BLOCK, to = from + BLOCK;
+        w->used = 0;
+        write_rows(w, o->r, from, to < o->r->n ? to : o->r->n, o->duration, o->duration_len);
+        pthread_mutex_lock(&o->lock);
+        o->formatted = j + 1;
+        pthread_cond_broadcast(&o->changed);
+        pthread_mutex_unlock(&o->lock);
+        if (w->status != CXM_OK)
+            break;
+    }
+    return NULL;
+}
+
+/* All rows with the helper; false when it could not be started (the caller
+ * then writes them alone). */
+static bool write_rows_in_two(writer *w, const cxm_rfm *r, const char *duration, size_t duration_len)
+{
+    odd_blocks o;
+    memset(&o, 0, sizeof o);
+    o.r = r;
+    o.duration = duration;
+    o.duration_len = duration_len;
+    o.nblocks = (r->n + BLOCK - 1) / BLOCK;
+    o.w[0] = new_writer(NULL, w->name);
+    o.w[1] = new_writer(NULL, w->name);
+    pthread_t thread;
+    bool ok = o.w[0] && o.w[1];
+    ok = ok && pthread_mutex_init(&o.lock, NULL) == 0;
+    ok = ok && (pthread_cond_init(&o.changed, NULL) == 0 || (pthread_mutex_destroy(&o.lock), false));
+    if (ok && pthread_create(&thread, NULL, format_odd_blocks, &o) != 0) {
+        pthread_cond_destroy(&o.changed);
+        pthread_mutex_destroy(&o.lock);
+        ok = false;
+    }
+    if (!ok) {
+        free_writer(o.w[0]);
+        free_writer(o.w[1]);
+        return false;
+    }
+    for (size_t b = 0; b < o.nblocks && w->status == CXM_OK; b++) {
+        size_t from = b * (size_t)BLOCK, to = from + BLOCK < r->n ? from + BLOCK : r->n;
+        if (b % 2 == 0) {
+            write_rows(w, r, from, to, duration, duration_len);
+            continue;
+        }
+        size_t j = b / 2;
+        pthread_mutex_lock(&o.lock);
+        while (o.formatted <= j)
+            pthread_cond_wait(&o.changed, &o.lock);
+        pthread_mutex_unlock(&o.lock);
+        writer *h = o.w[j % 2];
+        if (h->status != CXM_OK)
+            w->status = cxm__fail(CXM_ENOMEM, "out of memory writing %s", w->name);
+        else if (h->used > WRITER_BUFFER / 2) {
+            make_room(w, w->cap); /* out with the buffer, then the block as it is */
+            if (w->status == CXM_OK && fwrite(h->buf, 1, h->used, w->stream) != h->used)
+                w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+        } else {
+            put(w, h->buf, h->used);
+        }
+        pthread_mutex_lock(&o.lock);
+        o.written = j + 1;
+        pthread_cond_broadcast(&o.changed);
+        pthread_mutex_unlock(&o.lock);
+    }
+    pthread_mutex_lock(&o.lock);
+    o.stop = true;
+    pthread_cond_broadcast(&o.changed);
+    pthread_mutex_unlock(&o.lock);
+    pthread_join(thread, NULL);
+    pthread_cond_destroy(&o.changed);
+    pthread_mutex_destroy(&o.lock);
+    free_writer(o.w[0]);
+    free_writer(o.w[1]);
+    return true;
+}
+
 static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
 {
     writer *w = new_writer(stream, name);
@@ -386,20 +537,10 @@ static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
     if (r->has_cal)
         duration_len = cxm__format_double(duration, sizeof duration,
                                           (double)(r->obs_k - r->cal_k) / r->scale);
-    for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
-        const rfm_cust *c = CUST(r, i);
-        char *p = reserve(w, ROW_ROOM);
-        if (r->codes) {
-            p += int_at(p, c->id.code);
-            w->used = (size_t)(p - w->buf);
-        } else {
-            put_text(w, rfm_cust_id(c), c->meta & META_LENGTH);
-            p = reserve(w, ROW_ROOM);
-        }
-        w->used += summary_row_at(w, p, r, c, i, duration, duration_len);
-    }
+    if (r->threads < 2 || r->n <= 2 * (size_t)BLOCK || !write_rows_in_two(w, r, duration, duration_len))
+        write_rows(w, r, 0, r->n, duration, duration_len);
     int status = finish_writer(w);
-    cxm__free(w);
+    free_writer(w);
     return status;
 }
 
@@ -455,7 +596,7 @@ int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
         w->used += (size_t)(p - start);
     }
     status = finish_writer(w);
-    cxm__free(w);
+    free_writer(w);
     return status;
 }
 
