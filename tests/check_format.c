@@ -317,6 +317,33 @@ START_TEST(the_layout_is_the_earlier_one)
 }
 END_TEST
 
+/* Whole numbers: cxm__format_uint as printf's %llu, at every power of ten
+ * and its neighbours and at random. */
+START_TEST(integers_as_printf)
+{
+    char a[32], b[32];
+    for (long i = 0; i < 1000000; i++) {
+        uint64_t u = next_bits();
+        if (i < 60) {
+            u = 1;
+            for (long k = 0; k < i / 3; k++)
+                u *= 10;
+            u += (uint64_t)(i % 3) - 1; /* 10^k - 1, 10^k, 10^k + 1 */
+        } else if (i % 2) {
+            u >>= u % 64;
+        }
+        size_t n = cxm__format_uint(a, u);
+        a[n] = '\0';
+        snprintf(b, sizeof b, "%llu", (unsigned long long)u);
+        if (strcmp(a, b) != 0)
+            ck_abort_msg("%s written as %s", b, a);
+    }
+    size_t n = cxm__format_uint(a, UINT64_MAX);
+    a[n] = '\0';
+    ck_assert_str_eq(a, "18446744073709551615");
+}
+END_TEST
+
 static Suite *format_suite(void)
 {
     Suite *s = suite_create("format");
@@ -325,6 +352,7 @@ static Suite *format_suite(void)
     tcase_add_test(t, every_double_reads_back);
     tcase_add_test(t, the_text_is_the_shortest);
     tcase_add_test(t, the_layout_is_the_earlier_one);
+    tcase_add_test(t, integers_as_printf);
     tcase_set_timeout(t, 300);
     suite_add_tcase(s, t);
     return s;

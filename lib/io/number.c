@@ -246,49 +246,74 @@ static const char two_digits[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/* The decimal digits of u, right-aligned ending at end; returns the count. */
-static inline int write_digits_backwards(char *end, uint64_t u)
+/* The number of decimal digits of u (1 for 0). */
+static inline int digit_count(uint64_t u)
 {
-    char *p = end;
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100);
-        u /= 100;
-        p -= 2;
-        memcpy(p, two_digits + 2 * d, 2);
+    static const uint64_t powers[20] = {
+        UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
+        UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+        UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+        UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+        UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    /* floor(bits * log10 2), then one comparison */
+    int t = ((64 - __builtin_clzll(u | 1)) * 1233) >> 12;
+    return t + (u >= powers[t]) + (t == 0 && u == 0);
+}
+
+/* The n = digit_count(u) digits of u at dst, two at a time, in 32-bit
+ * arithmetic below 10^8. */
+static inline void write_digits(char *dst, uint64_t u, int n)
+{
+    char *p = dst + n;
+    while (u >= 100000000) {
+        uint32_t low = (uint32_t)(u % 100000000), a = low / 10000, b = low % 10000;
+        u /= 100000000;
+        p -= 8;
+        memcpy(p, two_digits + 2 * (a / 100), 2);
+        memcpy(p + 2, two_digits + 2 * (a % 100), 2);
+        memcpy(p + 4, two_digits + 2 * (b / 100), 2);
+        memcpy(p + 6, two_digits + 2 * (b % 100), 2);
     }
-    if (u >= 10) {
+    uint32_t v = (uint32_t)u;
+    while (v >= 100) {
         p -= 2;
-        memcpy(p, two_digits + 2 * u, 2);
-    } else {
-        *--p = (char)('0' + u);
+        memcpy(p, two_digits + 2 * (v % 100), 2);
+        v /= 100;
     }
-    return (int)(end - p);
+    if (v >= 10)
+        memcpy(p - 2, two_digits + 2 * v, 2);
+    else
+        p[-1] = (char)('0' + v);
 }
 
 size_t cxm__format_uint(char *dst, uint64_t u)
 {
-    char tmp[24];
-    int n = write_digits_backwards(tmp + sizeof tmp, u);
-    memcpy(dst, tmp + sizeof tmp - n, (size_t)n);
+    int n = digit_count(u);
+    write_digits(dst, u, n);
     return (size_t)n;
 }
 
-/* digits (nd of them, no trailing zero) * 10^(x - nd + 1) as printf's "%.*g"
+/* d (nd digits, no trailing zero) * 10^(x - nd + 1) as printf's "%.*g"
  * writes it with precision p = max(15, nd): the layout that the library
  * wrote before this formatter (with %.15g, %.16g or %.17g, whichever was
- * the first to read back), kept byte for byte. */
-static size_t layout(char *out, bool negative, const char *digits, int nd, int x)
+ * the first to read back), kept byte for byte. out has 40 bytes. */
+static size_t layout(char *out, bool negative, uint64_t d, int nd, int x)
 {
     const int p = nd > 15 ? nd : 15;
     size_t w = 0;
     if (negative)
         out[w++] = '-';
     if (x < -4 || x >= p) {
-        out[w++] = digits[0];
+        /* d.ddde+XX: the digits one place on, then the first moved back */
+        write_digits(out + w + 1, d, nd);
+        out[w] = out[w + 1];
         if (nd > 1) {
-            out[w++] = '.';
-            memcpy(out + w, digits + 1, (size_t)nd - 1);
-            w += (size_t)nd - 1;
+            out[w + 1] = '.';
+            w += (size_t)nd + 1;
+        } else {
+            w += 1;
         }
         out[w++] = 'e';
         out[w++] = x < 0 ? '-' : '+';
@@ -299,25 +324,26 @@ static size_t layout(char *out, bool negative, const char *digits, int nd, int x
         return w + 2;
     }
     if (x < 0) {
-        out[w++] = '0';
-        out[w++] = '.';
-        for (int i = 0; i < -x - 1; i++)
-            out[w++] = '0';
-        memcpy(out + w, digits, (size_t)nd);
+        /* 0.000ddd (x >= -4) */
+        memcpy(out + w, "0.000", 5);
+        w += (size_t)(1 - x);
+        write_digits(out + w, d, nd);
         return w + (size_t)nd;
     }
     if (nd <= x + 1) {
-        memcpy(out + w, digits, (size_t)nd);
+        /* ddd000 */
+        write_digits(out + w, d, nd);
         w += (size_t)nd;
         for (int i = nd; i <= x; i++)
             out[w++] = '0';
         return w;
     }
-    memcpy(out + w, digits, (size_t)x + 1);
-    w += (size_t)x + 1;
-    out[w++] = '.';
-    memcpy(out + w, digits + x + 1, (size_t)(nd - x - 1));
-    return w + (size_t)(nd - x - 1);
+    /* ddd.ddd: the digits one place on, then the whole part moved back */
+    write_digits(out + w + 1, d, nd);
+    for (int i = 0; i <= x; i++)
+        out[w + (size_t)i] = out[w + (size_t)i + 1];
+    out[w + (size_t)x + 1] = '.';
+    return w + (size_t)nd + 1;
 }
 
 size_t cxm__format_double(char *dst, size_t size, double value)
@@ -340,14 +366,12 @@ size_t cxm__format_double(char *dst, size_t size, double value)
     } else {
         int e;
         uint64_t d = shortest_digits(bits, &e);
-        char digits[24];
-        int nd = write_digits_backwards(digits + 20, d);
-        const char *first = digits + 20 - nd;
-        while (first[nd - 1] == '0') { /* the multiple of 10^(k+1) ends in zeros */
-            nd--;
+        while (d % 10 == 0) { /* the multiple of 10^(k+1) ends in zeros */
+            d /= 10;
             e++;
         }
-        w = layout(out, negative, first, nd, e + nd - 1);
+        int nd = digit_count(d);
+        w = layout(out, negative, d, nd, e + nd - 1);
     }
     if (w + 1 > size)
         return 0;

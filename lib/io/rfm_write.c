@@ -301,6 +301,22 @@ static inline size_t date_at(writer *w, char *p, double days)
 /* A CSV field, quoted when it has to be. */
 static void put_text(writer *w, const char *text, size_t len)
 {
+    if (len > 0 && len <= ROW_ROOM) {
+        /* Copy and look for the bytes that need quotes in one pass. */
+        char *p = reserve(w, ROW_ROOM);
+        unsigned special = text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
+                           text[len - 1] == '\t';
+        for (size_t i = 0; i < len; i++) {
+            char c = text[i];
+            p[i] = c;
+            special |= (unsigned)(c == ',') | (unsigned)(c == '"') | (unsigned)(c == '\n') |
+                       (unsigned)(c == '\r');
+        }
+        if (!special) {
+            w->used += len;
+            return;
+        }
+    }
     bool quote = len > 0 && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
                              text[len - 1] == '\t');
     for (size_t i = 0; i < len && !quote; i++)
