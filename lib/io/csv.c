@@ -31,6 +31,8 @@ enum { DEFAULT_CHUNK = 1 << 20, PROGRESS_STEP = 1 << 24 };
 /* Bytes allocated after the data's end (the sentinel and beyond), so that a
  * field may be read 16 bytes at a time. */
 enum { PAD = 32 };
+/* Plain records scanned at once, for files of at most QUEUE_COLUMNS columns. */
+enum { QUEUE = 64, QUEUE_COLUMNS = 32 };
 
 /* Byte classes. TEXT bytes never stop a scan. */
 enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_LF, C_CR, C_NUL };
@@ -85,6 +87,14 @@ struct cxm_csv {
         double days;
     } time_cache[256];
     unsigned long long progress_next;
+    /* The current record's fields: csv->fields, or a record of the queue. */
+    const cxm_csv_field *cur;
+    /* Plain records scanned ahead (scan_batch), QUEUE at most, each with
+     * `columns` fields and the offset after it; [qhead, qcount) not yet
+     * returned. NULL for files with more than QUEUE_COLUMNS columns. */
+    cxm_csv_field *queue;
+    size_t *queue_next;
+    size_t qhead, qcount;
     /* scan_fast's bitmaps of the 64 bytes at mask_at (valid while mask_ok) */
     size_t mask_at;
     uint64_t mask_seps, mask_odd;
@@ -432,14 +442,26 @@ static void load_masks(const cxm_csv *csv, size_t at, uint64_t *seps_out, uint64
     const __m128i delim = _mm_set1_epi8((char)csv->delim), lfs = _mm_set1_epi8('\n');
     const __m128i crs = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
     const __m128i quote = _mm_set1_epi8((char)csv->opt.quote); /* 0: NUL, odd anyway */
+    __m128i x[4], any = zero;
     for (int i = 0; i < 4; i++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-        __m128i l = _mm_cmpeq_epi8(x, lfs);
-        seps |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, delim), l)) << (16 * i);
-        lf |= (uint64_t)(unsigned)_mm_movemask_epi8(l) << (16 * i);
-        odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                                  _mm_cmpeq_epi8(x, zero))) << (16 * i);
-        cr |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, crs)) << (16 * i);
+        x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        __m128i l = _mm_cmpeq_epi8(x[i], lfs);
+        seps |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x[i], delim), l)) << (16 * i);
+        any = _mm_or_si128(any, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x[i], quote),
+                                                          _mm_cmpeq_epi8(x[i], zero)),
+                                             _mm_cmpeq_epi8(x[i], crs)));
+    }
+    if (_mm_movemask_epi8(any) == 0) {
+        /* The usual block: no quote, NUL or CR at all. */
+        *seps_out = seps;
+        *odd_out = 0;
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        lf |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[i], lfs)) << (16 * i);
+        odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x[i], quote),
+                                                                  _mm_cmpeq_epi8(x[i], zero))) << (16 * i);
+        cr |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[i], crs)) << (16 * i);
     }
 #else
     const char delim = (char)csv->delim, quote = (char)csv->opt.quote;
@@ -510,6 +532,65 @@ done:
     csv->mask_seps = mask_seps;
     csv->mask_odd = mask_odd;
     return result;
+}
+
+/* As many plain records as scan_fast would take, up to QUEUE, into the
+ * queue: one pass over the bitmaps instead of a call per record. Stops
+ * before the first record that is not plain, has the wrong number of
+ * fields, or is long; returns the number queued. */
+static size_t scan_batch(cxm_csv *csv)
+{
+    const char *const buf = csv->buf;
+    const size_t columns = csv->columns, end = csv->end, longest = csv->opt.max_record_bytes;
+    cxm_csv_field *const out = csv->queue;
+    size_t *const nexts = csv->queue_next;
+    size_t mask_at = csv->mask_ok ? csv->mask_at : SIZE_MAX - 64, n = 0, nf = 0;
+    size_t start = csv->pos, field = start, at = start;
+    uint64_t mask_seps = csv->mask_seps, mask_odd = csv->mask_odd;
+    if (buf[start] == '\n' || buf[start] == '\r')
+        return 0;
+    for (;;) {
+        if (at - mask_at >= 64) {
+            if (at + 65 > end || at - start > 4096)
+                break;
+            load_masks(csv, at, &mask_seps, &mask_odd);
+            mask_at = at;
+            csv->mask_ok = true;
+        }
+        const unsigned shift = (unsigned)(at - mask_at);
+        uint64_t seps = mask_seps >> shift << shift, odd = mask_odd >> shift << shift;
+        const unsigned first_odd = odd ? (unsigned)__builtin_ctzll(odd) : 64;
+        for (; seps; seps &= seps - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(seps);
+            size_t q = mask_at + bit;
+            if (bit > first_odd || nf == columns)
+                goto done;
+            cxm_csv_field *f = &out[n * columns + nf++];
+            f->text = buf + field;
+            f->length = q - field;
+            field = q + 1;
+            if (buf[q] != '\n')
+                continue;
+            if (nf != columns || q + 1 - start > longest)
+                goto done;
+            if (f->length > 0 && buf[q - 1] == '\r')
+                f->length--;
+            nexts[n++] = q + 1;
+            start = q + 1;
+            nf = 0;
+            /* (start <= mask_at + 64 < end: a byte of the data) */
+            if (n == QUEUE || buf[start] == '\n' || buf[start] == '\r')
+                goto done;
+        }
+        if (odd)
+            break;
+        at = mask_at + 64;
+    }
+done:
+    csv->mask_at = mask_at;
+    csv->mask_seps = mask_seps;
+    csv->mask_odd = mask_odd;
+    return n;
 }
 
 /* Undo doubled quotes in the fields that have them. */
@@ -678,6 +759,7 @@ static int start(cxm_csv *csv, bool first_time)
         build_classes(csv);
     }
     int s = read_record(csv);
+    csv->cur = csv->fields;
     if (s < 0)
         return s;
     if (s == SCAN_END)
@@ -692,6 +774,12 @@ static int start(cxm_csv *csv, bool first_time)
         return cxm_error_status(); /* the first record defines the layout: it must be sound */
     csv->columns = csv->nfields;
     csv->first_line = csv->record_line;
+    if (csv->columns <= QUEUE_COLUMNS) {
+        csv->queue = cxm__malloc((size_t)QUEUE * csv->columns * sizeof *csv->queue);
+        csv->queue_next = cxm__malloc((size_t)QUEUE * sizeof *csv->queue_next);
+        if (csv->queue == NULL || csv->queue_next == NULL)
+            return CXM_ENOMEM;
+    }
     if (!csv->opt.header) {
         csv->pending = true;
         return CXM_OK;
@@ -826,6 +914,8 @@ void cxm__csv_close(cxm_csv *csv)
         cxm__free(csv->messages[i]);
     cxm__free(csv->messages);
     cxm__free(csv->fields);
+    cxm__free(csv->queue);
+    cxm__free(csv->queue_next);
     cxm__free(csv->escaped);
     cxm__free(csv->buf);
     cxm__free(csv->name);
@@ -842,6 +932,7 @@ int cxm__csv_rewind(cxm_csv *csv)
         csv->mem_pos = 0;
     }
     csv->pos = csv->end = 0;
+    csv->qhead = csv->qcount = 0;
     csv->mask_ok = false;
     csv->eof = false;
     csv->line = 1;
@@ -962,16 +1053,21 @@ int cxm__csv_find_column(const cxm_csv *csv, const char *spec, size_t *index)
 
 int cxm__csv_next(cxm_csv *csv)
 {
-    /* The common record, without the careful path's checks. */
-    size_t next, nf;
-    if (!csv->pending && !csv->whitespace && scan_fast(csv, csv->pos, &next, &nf) == SCAN_RECORD &&
-        nf == csv->columns && next - csv->pos <= csv->opt.max_record_bytes) {
+    /* Plain records come from the queue, scanned many at a time. */
+    if (csv->qhead == csv->qcount && csv->queue && !csv->pending && !csv->whitespace) {
+        csv->qhead = 0;
+        csv->qcount = scan_batch(csv);
+    }
+    if (csv->qhead < csv->qcount) {
+        size_t k = csv->qhead++;
+        csv->cur = csv->queue + k * csv->columns;
+        csv->nfields = csv->columns;
         csv->record_line = csv->line++;
-        csv->pos = next;
-        csv->nfields = nf;
+        csv->pos = csv->queue_next[k];
         csv->records++;
         return 1;
     }
+    csv->cur = csv->fields;
     if (csv->pending) {
         csv->pending = false;
         csv->records++;
@@ -979,6 +1075,7 @@ int cxm__csv_next(cxm_csv *csv)
     }
     for (;;) {
         int s = read_record(csv);
+        csv->cur = csv->fields; /* (read_record may move them) */
         if (s < 0)
             return s;
         if (s == SCAN_END)
@@ -1006,7 +1103,7 @@ int cxm__csv_next(cxm_csv *csv)
 
 const cxm_csv_field *cxm__csv_fields(const cxm_csv *csv)
 {
-    return csv->fields;
+    return csv->cur;
 }
 
 const char *cxm__csv_field(const cxm_csv *csv, size_t i, size_t *length)
@@ -1015,8 +1112,8 @@ const char *cxm__csv_field(const cxm_csv *csv, size_t i, size_t *length)
         *length = 0;
         return "";
     }
-    *length = csv->fields[i].length;
-    return csv->fields[i].text;
+    *length = csv->cur[i].length;
+    return csv->cur[i].text;
 }
 
 unsigned long long cxm__csv_line(const cxm_csv *csv)
