@@ -694,6 +694,73 @@ START_TEST(csv_out_of_memory)
 }
 END_TEST
 
+/* Everything read from text in one go (the 64-byte bitmap scanner takes the
+ * plain records) and in chunks of 1 to 9 bytes (the careful scanner takes
+ * nearly all): records, fields, lines, skipped records and messages, and
+ * the final status and message, as one string. */
+static void read_transcript(const char *text, size_t size, size_t chunk, char *dst, size_t dst_size)
+{
+    cxm_csv_options o = csv_defaults();
+    o.skip_bad_rows = 1;
+    cxm_csv *csv;
+    size_t w = 0;
+    int more = cxm__csv_open_memory(&csv, text, size, "t.csv", &o, chunk);
+    if (more == CXM_OK) {
+        while ((more = cxm__csv_next(csv)) > 0 && w + 200 < dst_size) {
+            w += (size_t)snprintf(dst + w, dst_size - w, "%llu:", cxm__csv_line(csv));
+            for (size_t i = 0; i < cxm__csv_columns(csv); i++) {
+                size_t len;
+                const char *f = cxm__csv_field(csv, i, &len);
+                w += (size_t)snprintf(dst + w, dst_size - w, "[%.*s]", (int)len, f);
+            }
+            dst[w++] = '\n';
+        }
+        for (size_t i = 0; cxm__csv_skipped_message(csv, i); i++)
+            w += (size_t)snprintf(dst + w, dst_size - w, "skipped: %s\n", cxm__csv_skipped_message(csv, i));
+        w += (size_t)snprintf(dst + w, dst_size - w, "%llu skipped\n", cxm__csv_skipped(csv));
+        cxm__csv_close(csv);
+    }
+    snprintf(dst + w, dst_size - w, "end %d %s\n", more, more < 0 ? cxm_error_message() : "");
+}
+
+START_TEST(csv_fast_and_careful_scans_agree)
+{
+    /* Mostly plain records of three fields, now and then a quote, a CR, a
+     * blank line, a NUL, a wrong field count, a long field. */
+    static const char odd[] = "\"\r\n,\0 xy";
+    static char text[6000], a[60000], b[60000];
+    srand(2024);
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 0;
+        n += (size_t)snprintf(text, sizeof text, "id,date,amount\n");
+        while (n < 3000 + (size_t)(trial % 7) * 300) {
+            int fields = rand() % 40 == 0 ? 2 : 3;
+            for (int f = 0; f < fields; f++) {
+                int len = rand() % 12 == 0 ? 70 + rand() % 80 : rand() % 14;
+                for (int k = 0; k < len; k++)
+                    text[n++] = rand() % 150 == 0 ? odd[rand() % 8] : (char)('a' + rand() % 26);
+                if (f + 1 < fields)
+                    text[n++] = ',';
+            }
+            if (rand() % 30 == 0)
+                text[n++] = '\r';
+            text[n++] = '\n';
+            if (rand() % 50 == 0)
+                text[n++] = '\n';
+        }
+        read_transcript(text, n, 0, a, sizeof a);
+        read_transcript(text, n, 1 + (size_t)(trial % 9), b, sizeof b);
+        size_t i = 0;
+        while (a[i] && a[i] == b[i])
+            i++;
+        size_t from = i > 100 ? i - 100 : 0;
+        if (a[i] != b[i])
+            ck_abort_msg("trial %d, at %zu: in one go:\n%.200s\nin chunks:\n%.200s", trial, i, a + from,
+                         b + from);
+    }
+}
+END_TEST
+
 static Suite *io_suite(void)
 {
     Suite *s = suite_create("io");
@@ -724,6 +791,7 @@ static Suite *io_suite(void)
     tcase_add_test(csv, csv_options_are_checked);
     tcase_add_test(csv, csv_files);
     tcase_add_test(csv, csv_out_of_memory);
+    tcase_add_test(csv, csv_fast_and_careful_scans_agree);
     tcase_set_timeout(csv, 60);
     suite_add_tcase(s, csv);
     return s;

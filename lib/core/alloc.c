@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE 1
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,11 @@ void *cxm__calloc(size_t count, size_t size)
         return NULL;
     }
     size_t bytes = count * size;
+    if (allocator.malloc_fn == default_malloc) {
+        /* calloc knows when its memory is fresh from the kernel, already zero. */
+        void *p = calloc(bytes ? bytes : 1, 1);
+        return p ? p : out_of_memory(bytes);
+    }
     void *p = cxm__malloc(bytes);
     if (p)
         memset(p, 0, bytes > 0 ? bytes : 1);
@@ -135,7 +141,7 @@ int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size)
     return CXM_OK;
 }
 
-void *cxm__malloc_large(size_t size, void **block)
+static void *large(size_t size, void **block, bool zeroed)
 {
     const size_t huge = (size_t)2 << 20;
     size_t alignment = size >= 2 * huge ? huge : 64;
@@ -143,7 +149,7 @@ void *cxm__malloc_large(size_t size, void **block)
         cxm__fail(CXM_ENOMEM, "cannot allocate %zu bytes: the size overflows", size);
         return NULL;
     }
-    char *p = cxm__malloc(size + alignment);
+    char *p = zeroed ? cxm__calloc(1, size + alignment) : cxm__malloc(size + alignment);
     *block = p;
     if (p == NULL)
         return NULL;
@@ -154,4 +160,14 @@ void *cxm__malloc_large(size_t size, void **block)
         madvise(p, size & ~(huge - 1), MADV_HUGEPAGE);
 #endif
     return p;
+}
+
+void *cxm__malloc_large(size_t size, void **block)
+{
+    return large(size, block, false);
+}
+
+void *cxm__calloc_large(size_t size, void **block)
+{
+    return large(size, block, true);
 }

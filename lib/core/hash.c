@@ -64,10 +64,9 @@ static int rehash(cxm__hash *t, size_t slots)
 {
     size_t bytes = slots * sizeof(uint64_t);
     void *block;
-    uint64_t *fresh = cxm__malloc_large(bytes, &block);
+    uint64_t *fresh = cxm__calloc_large(bytes, &block);
     if (fresh == NULL)
         return CXM_ENOMEM;
-    memset(fresh, 0, bytes);
     size_t mask = slots - 1;
     for (size_t i = 0; t->count > 0 && i <= t->mask; i++) {
         uint64_t s = t->slots[i];

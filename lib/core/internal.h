@@ -55,6 +55,9 @@ int cxm__grow(void **array, size_t *capacity, size_t need, size_t element_size);
  * use, since 4 KiB pages cost a TLB miss on nearly every access. Returns
  * the aligned pointer; release *block with cxm__free(). */
 void *cxm__malloc_large(size_t size, void **block);
+/* cxm__malloc_large, zero-filled (without touching fresh pages when the
+ * default allocator's calloc gets them from the kernel). */
+void *cxm__calloc_large(size_t size, void **block);
 
 /* Argument checks: return CXM_OK or fail with a message naming the argument. */
 int cxm__check_finite(double value, const char *name);

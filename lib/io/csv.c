@@ -31,6 +31,8 @@ enum { DEFAULT_CHUNK = 1 << 20, PROGRESS_STEP = 1 << 24 };
 /* Bytes allocated after the data's end (the sentinel and beyond), so that a
  * field may be read 16 bytes at a time. */
 enum { PAD = 32 };
+/* Plain records scanned at once, for files of at most QUEUE_COLUMNS columns. */
+enum { QUEUE = 64, QUEUE_COLUMNS = 32 };
 
 /* Byte classes. TEXT bytes never stop a scan. */
 enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_LF, C_CR, C_NUL };
@@ -85,6 +87,18 @@ struct cxm_csv {
         double days;
     } time_cache[256];
     unsigned long long progress_next;
+    /* The current record's fields: csv->fields, or a record of the queue. */
+    const cxm_csv_field *cur;
+    /* Plain records scanned ahead (scan_batch), QUEUE at most, each with
+     * `columns` fields and the offset after it; [qhead, qcount) not yet
+     * returned. NULL for files with more than QUEUE_COLUMNS columns. */
+    cxm_csv_field *queue;
+    size_t *queue_next;
+    size_t qhead, qcount;
+    /* scan_fast's bitmaps of the 64 bytes at mask_at (valid while mask_ok) */
+    size_t mask_at;
+    uint64_t mask_seps, mask_odd;
+    bool mask_ok;
 };
 
 /* ------------------------------------------------------------------ messages */
@@ -215,6 +229,7 @@ static int read_more(cxm_csv *csv)
  * grow the buffer when full. Then read. */
 static int refill(cxm_csv *csv, size_t keep)
 {
+    csv->mask_ok = false;
     if (keep > 0) {
         memmove(csv->buf, csv->buf + keep, csv->end - keep);
         csv->end -= keep;
@@ -413,65 +428,170 @@ static int scan_record(cxm_csv *csv, size_t start, scan_result *r)
     return r->problem ? SCAN_BAD : SCAN_RECORD;
 }
 
-#if defined(__SSE2__)
-/* The common record, sixteen bytes at a time: fields separated by the
- * delimiter, ended by LF or CRLF, without quotes, NUL or bare CR. Any of
- * those, a blank line, or the end of the buffer within reach, sends the
- * record to scan_record() (returns SCAN_MORE for "not handled here"). */
-static int scan_fast(cxm_csv *csv, size_t start, scan_result *r)
+/* The common record, from bitmaps of 64 bytes at a time: fields separated
+ * by the delimiter, ended by LF or CRLF, without quotes, NUL or bare CR.
+ * The bitmaps (separators; odd bytes: quotes, NUL, CR not followed by LF)
+ * are kept for the records that follow in the same 64 bytes. Anything odd,
+ * a blank line, or the end of the buffer within reach sends the record to
+ * scan_record() (returns SCAN_MORE for "not handled here"). */
+static void load_masks(const cxm_csv *csv, size_t at, uint64_t *seps_out, uint64_t *odd_out)
 {
-    const char *const base = csv->buf + start;
-    const char *const limit = csv->buf + csv->end;
-    const __m128i delim = _mm_set1_epi8((char)csv->delim), lf = _mm_set1_epi8('\n');
-    const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    const char *p = csv->buf + at;
+    uint64_t seps = 0, lf = 0, odd = 0, cr = 0;
+#if defined(__SSE2__)
+    const __m128i delim = _mm_set1_epi8((char)csv->delim), lfs = _mm_set1_epi8('\n');
+    const __m128i crs = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
     const __m128i quote = _mm_set1_epi8((char)csv->opt.quote); /* 0: NUL, odd anyway */
-    cxm_csv_field *fields = csv->fields;
-    const size_t cap = csv->fields_cap;
-    size_t nf = 0;
-    const char *field = base;
-    if (*base == '\n' || *base == '\r')
-        return SCAN_MORE;
-    for (const char *chunk = base; chunk + 17 <= limit; chunk += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)chunk);
-        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(chunk + 1));
-        unsigned seps = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, delim),
-                                                                 _mm_cmpeq_epi8(x, lf)));
-        /* Quotes and NUL, and CRs not followed by LF, are for the careful scanner. */
-        unsigned odd = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, zero)),
-                         _mm_andnot_si128(_mm_cmpeq_epi8(next, lf), _mm_cmpeq_epi8(x, cr))));
-        for (;;) {
-            unsigned bit = seps ? (unsigned)__builtin_ctz(seps) : 16;
-            if (odd & ((1u << bit) - 1)) /* an odd byte before this separator */
-                return SCAN_MORE;
-            if (bit == 16)
-                break;
-            const char *q = chunk + bit;
-            if (nf == cap)
-                return SCAN_MORE;
-            size_t length = (size_t)(q - field);
-            if (*q == '\n') {
-                if (length > 0 && q[-1] == '\r')
-                    length--;
-                fields[nf].text = field;
-                fields[nf].length = length;
-                csv->escaped[nf] = 0;
-                r->nfields = nf + 1;
-                r->next = (size_t)(q + 1 - csv->buf);
-                r->newlines = 1;
-                return SCAN_RECORD;
-            }
-            fields[nf].text = field;
-            fields[nf].length = length;
-            csv->escaped[nf] = 0;
-            nf++;
-            field = q + 1;
-            seps &= seps - 1;
-        }
+    __m128i x[4], any = zero;
+    for (int i = 0; i < 4; i++) {
+        x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        __m128i l = _mm_cmpeq_epi8(x[i], lfs);
+        seps |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x[i], delim), l)) << (16 * i);
+        any = _mm_or_si128(any, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x[i], quote),
+                                                          _mm_cmpeq_epi8(x[i], zero)),
+                                             _mm_cmpeq_epi8(x[i], crs)));
     }
-    return SCAN_MORE;
-}
+    if (_mm_movemask_epi8(any) == 0) {
+        /* The usual block: no quote, NUL or CR at all. */
+        *seps_out = seps;
+        *odd_out = 0;
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        lf |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[i], lfs)) << (16 * i);
+        odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x[i], quote),
+                                                                  _mm_cmpeq_epi8(x[i], zero))) << (16 * i);
+        cr |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[i], crs)) << (16 * i);
+    }
+#else
+    const char delim = (char)csv->delim, quote = (char)csv->opt.quote;
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = UINT64_C(1) << i;
+        seps |= (p[i] == delim || p[i] == '\n') ? bit : 0;
+        lf |= p[i] == '\n' ? bit : 0;
+        odd |= (p[i] == quote || p[i] == '\0') ? bit : 0;
+        cr |= p[i] == '\r' ? bit : 0;
+    }
 #endif
+    uint64_t lf_next = (lf >> 1) | (p[64] == '\n' ? UINT64_C(1) << 63 : 0);
+    *seps_out = seps;
+    *odd_out = odd | (cr & ~lf_next);
+}
+
+/* The record at `start`: SCAN_RECORD with *next and *nfields (the fields in
+ * csv->fields), or SCAN_MORE. The bitmaps stay in locals while the record
+ * is scanned (stores to the fields could alias them). */
+static int scan_fast(cxm_csv *csv, size_t start, size_t *next, size_t *nfields)
+{
+    const char *const buf = csv->buf;
+    cxm_csv_field *const fields = csv->fields;
+    const size_t cap = csv->fields_cap, end = csv->end;
+    size_t mask_at = csv->mask_at, nf = 0, field = start, at = start;
+    uint64_t mask_seps = csv->mask_seps, mask_odd = csv->mask_odd;
+    int result = SCAN_MORE;
+    if (!csv->mask_ok)
+        mask_at = SIZE_MAX - 64; /* no window: at - mask_at >= 64 */
+    if (buf[start] == '\n' || buf[start] == '\r')
+        return SCAN_MORE;
+    for (;;) {
+        if (at - mask_at >= 64) {
+            if (at + 65 > end || at - start > 4096)
+                break;
+            load_masks(csv, at, &mask_seps, &mask_odd);
+            mask_at = at;
+            csv->mask_ok = true;
+        }
+        const unsigned shift = (unsigned)(at - mask_at);
+        uint64_t seps = mask_seps >> shift << shift, odd = mask_odd >> shift << shift;
+        /* Separators after an odd byte are for the careful scanner. */
+        const unsigned first_odd = odd ? (unsigned)__builtin_ctzll(odd) : 64;
+        for (; seps; seps &= seps - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(seps);
+            if (bit > first_odd || nf == cap)
+                goto done;
+            size_t q = mask_at + bit;
+            fields[nf].text = buf + field;
+            fields[nf].length = q - field;
+            nf++;
+            if (buf[q] == '\n') {
+                if (q > field && buf[q - 1] == '\r')
+                    fields[nf - 1].length--;
+                *nfields = nf;
+                *next = q + 1;
+                result = SCAN_RECORD;
+                goto done;
+            }
+            field = q + 1;
+        }
+        if (odd)
+            break;
+        at = mask_at + 64;
+    }
+done:
+    csv->mask_at = mask_at;
+    csv->mask_seps = mask_seps;
+    csv->mask_odd = mask_odd;
+    return result;
+}
+
+/* As many plain records as scan_fast would take, up to QUEUE, into the
+ * queue: one pass over the bitmaps instead of a call per record. Stops
+ * before the first record that is not plain, has the wrong number of
+ * fields, or is long; returns the number queued. */
+static size_t scan_batch(cxm_csv *csv)
+{
+    const char *const buf = csv->buf;
+    const size_t columns = csv->columns, end = csv->end, longest = csv->opt.max_record_bytes;
+    cxm_csv_field *const out = csv->queue;
+    size_t *const nexts = csv->queue_next;
+    size_t mask_at = csv->mask_ok ? csv->mask_at : SIZE_MAX - 64, n = 0, nf = 0;
+    size_t start = csv->pos, field = start, at = start;
+    uint64_t mask_seps = csv->mask_seps, mask_odd = csv->mask_odd;
+    if (buf[start] == '\n' || buf[start] == '\r')
+        return 0;
+    for (;;) {
+        if (at - mask_at >= 64) {
+            if (at + 65 > end || at - start > 4096)
+                break;
+            load_masks(csv, at, &mask_seps, &mask_odd);
+            mask_at = at;
+            csv->mask_ok = true;
+        }
+        const unsigned shift = (unsigned)(at - mask_at);
+        uint64_t seps = mask_seps >> shift << shift, odd = mask_odd >> shift << shift;
+        const unsigned first_odd = odd ? (unsigned)__builtin_ctzll(odd) : 64;
+        for (; seps; seps &= seps - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(seps);
+            size_t q = mask_at + bit;
+            if (bit > first_odd || nf == columns)
+                goto done;
+            cxm_csv_field *f = &out[n * columns + nf++];
+            f->text = buf + field;
+            f->length = q - field;
+            field = q + 1;
+            if (buf[q] != '\n')
+                continue;
+            if (nf != columns || q + 1 - start > longest)
+                goto done;
+            if (f->length > 0 && buf[q - 1] == '\r')
+                f->length--;
+            nexts[n++] = q + 1;
+            start = q + 1;
+            nf = 0;
+            /* (start <= mask_at + 64 < end: a byte of the data) */
+            if (n == QUEUE || buf[start] == '\n' || buf[start] == '\r')
+                goto done;
+        }
+        if (odd)
+            break;
+        at = mask_at + 64;
+    }
+done:
+    csv->mask_at = mask_at;
+    csv->mask_seps = mask_seps;
+    csv->mask_odd = mask_odd;
+    return n;
+}
 
 /* Undo doubled quotes in the fields that have them. */
 static void unescape(cxm_csv *csv)
@@ -516,9 +636,8 @@ static int read_record(cxm_csv *csv)
     for (;;) {
         scan_result r = { 0, 0, 0, NULL, 0, 0 };
         int s = SCAN_MORE;
-#if defined(__SSE2__)
         if (!csv->whitespace) {
-            s = scan_fast(csv, csv->pos, &r);
+            s = scan_fast(csv, csv->pos, &r.next, &r.nfields);
             if (s == SCAN_RECORD && r.next - csv->pos > csv->opt.max_record_bytes &&
                 record_length(csv, r.next) > csv->opt.max_record_bytes)
                 return too_long(csv);
@@ -530,7 +649,6 @@ static int read_record(cxm_csv *csv)
                 return SCAN_RECORD;
             }
         }
-#endif
         s = scan_record(csv, csv->pos, &r);
         if (s < 0)
             return s;
@@ -641,6 +759,7 @@ static int start(cxm_csv *csv, bool first_time)
         build_classes(csv);
     }
     int s = read_record(csv);
+    csv->cur = csv->fields;
     if (s < 0)
         return s;
     if (s == SCAN_END)
@@ -655,6 +774,12 @@ static int start(cxm_csv *csv, bool first_time)
         return cxm_error_status(); /* the first record defines the layout: it must be sound */
     csv->columns = csv->nfields;
     csv->first_line = csv->record_line;
+    if (csv->columns <= QUEUE_COLUMNS) {
+        csv->queue = cxm__malloc((size_t)QUEUE * csv->columns * sizeof *csv->queue);
+        csv->queue_next = cxm__malloc((size_t)QUEUE * sizeof *csv->queue_next);
+        if (csv->queue == NULL || csv->queue_next == NULL)
+            return CXM_ENOMEM;
+    }
     if (!csv->opt.header) {
         csv->pending = true;
         return CXM_OK;
@@ -789,6 +914,8 @@ void cxm__csv_close(cxm_csv *csv)
         cxm__free(csv->messages[i]);
     cxm__free(csv->messages);
     cxm__free(csv->fields);
+    cxm__free(csv->queue);
+    cxm__free(csv->queue_next);
     cxm__free(csv->escaped);
     cxm__free(csv->buf);
     cxm__free(csv->name);
@@ -805,6 +932,8 @@ int cxm__csv_rewind(cxm_csv *csv)
         csv->mem_pos = 0;
     }
     csv->pos = csv->end = 0;
+    csv->qhead = csv->qcount = 0;
+    csv->mask_ok = false;
     csv->eof = false;
     csv->line = 1;
     csv->records = 0;
@@ -924,6 +1053,21 @@ int cxm__csv_find_column(const cxm_csv *csv, const char *spec, size_t *index)
 
 int cxm__csv_next(cxm_csv *csv)
 {
+    /* Plain records come from the queue, scanned many at a time. */
+    if (csv->qhead == csv->qcount && csv->queue && !csv->pending && !csv->whitespace) {
+        csv->qhead = 0;
+        csv->qcount = scan_batch(csv);
+    }
+    if (csv->qhead < csv->qcount) {
+        size_t k = csv->qhead++;
+        csv->cur = csv->queue + k * csv->columns;
+        csv->nfields = csv->columns;
+        csv->record_line = csv->line++;
+        csv->pos = csv->queue_next[k];
+        csv->records++;
+        return 1;
+    }
+    csv->cur = csv->fields;
     if (csv->pending) {
         csv->pending = false;
         csv->records++;
@@ -931,6 +1075,7 @@ int cxm__csv_next(cxm_csv *csv)
     }
     for (;;) {
         int s = read_record(csv);
+        csv->cur = csv->fields; /* (read_record may move them) */
         if (s < 0)
             return s;
         if (s == SCAN_END)
@@ -958,7 +1103,7 @@ int cxm__csv_next(cxm_csv *csv)
 
 const cxm_csv_field *cxm__csv_fields(const cxm_csv *csv)
 {
-    return csv->fields;
+    return csv->cur;
 }
 
 const char *cxm__csv_field(const cxm_csv *csv, size_t i, size_t *length)
@@ -967,8 +1112,8 @@ const char *cxm__csv_field(const cxm_csv *csv, size_t i, size_t *length)
         *length = 0;
         return "";
     }
-    *length = csv->fields[i].length;
-    return csv->fields[i].text;
+    *length = csv->cur[i].length;
+    return csv->cur[i].text;
 }
 
 unsigned long long cxm__csv_line(const cxm_csv *csv)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "io/number.h"
+#include "io/pow10.h"
 
 /* Powers of ten that doubles hold exactly (10^22 is the largest). */
 static const double exact_powers[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -138,162 +139,243 @@ int cxm__parse_double(const char *text, size_t n, double *out)
     return parse_slow(text, n, out);
 }
 
-/* snprintf("%.*g") then replace the locale's decimal point, whatever its
- * bytes, by '.': the output is sign, digits, point, digits, exponent. */
-static size_t print_g(char *dst, size_t size, int precision, double value)
+/* ------------------------------------------------------------------ shortest round-trip output
+ *
+ * The shortest decimal that reads back as the double, by R. Giulietti's
+ * Schubfach ("The Schubfach way to render doubles", 2020): the doubles that
+ * round to v = c 2^q form an interval; scaled by 10^-k (k chosen so that the
+ * interval is narrower than 10^(k+1) and wider than 10^k) its bounds and v
+ * are computed with a 126-bit over-estimate of 10^-k (lib/io/pow10.h),
+ * rounded to odd, which keeps every comparison with a decimal exact. Then
+ * the interval holds at most one multiple of 10^(k+1) (the shortest when
+ * there), and at least one multiple of 10^k (the one nearest to v). */
+
+/* floor(log10 2^e), floor(log10(3/4 2^e)) and floor(log2 10^e) as
+ * fixed-point products, exact for |e| <= 1700
+ * (tests/check_io.c checks them over that range with exact arithmetic). */
+static inline int floor_log10_pow2(int e)
 {
-    char tmp[64];
-    int len = snprintf(tmp, sizeof tmp, "%.*g", precision, value);
-    if (len <= 0 || (size_t)len >= sizeof tmp)
-        return 0;
-    size_t w = 0;
-    for (int r = 0; r < len;) {
-        char c = tmp[r];
-        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' || c == 'E') {
-            if (w + 1 >= size)
-                return 0;
-            dst[w++] = c;
-            r++;
-        } else {
-            while (r < len && !((tmp[r] >= '0' && tmp[r] <= '9') || tmp[r] == 'e'))
-                r++;
-            if (w + 1 >= size)
-                return 0;
-            dst[w++] = '.';
-        }
-    }
-    dst[w] = '\0';
-    return w;
+    return (int)(((int64_t)e * INT64_C(661971961083)) >> 41);
 }
 
-#if defined(__SIZEOF_INT128__)
-typedef unsigned __int128 u128;
-
-/* Shortest round-trip digits, exactly, for 1e-4 <= |value| < 1e15 (not a
- * whole number): the doubles that round to value form an interval; scaled by
- * 10^k (17 + k significant digits) its bounds are exact rationals with a
- * power-of-two denominator, computed in 128-bit integers. The decimal with
- * the most trailing zeros inside the interval, nearest to value, is the
- * answer (the method of Ryu and Grisu, without their tables, for a limited
- * range). Returns the length, or 0 outside the range. */
-static size_t shortest(char *dst, size_t size, double value)
+static inline int floor_log10_three_quarters_pow2(int e)
 {
-    double v = fabs(value);
-    if (!(v >= 1e-4 && v < 1e15))
-        return 0;
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    int exponent = (int)(bits >> 52) - 1075;               /* v = f * 2^exponent */
-    uint64_t f = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
-    int e10 = -4;                                          /* 10^e10 <= v < 10^(e10+1), about */
-    static const double tens[] = { 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-    while (e10 < 14 && v >= tens[e10 + 4])
-        e10++;
-    int k = 17 - e10;                                      /* 3..21 */
-    unsigned shift = (unsigned)(2 - exponent);             /* 5..70 */
-    u128 p10 = 1;
-    for (int i = 0; i < k; i++)
-        p10 *= 10;
-    /* The value and the interval's bounds in units of 2^(exponent-2), times 10^k. */
-    u128 mv = (u128)(4 * f) * p10;
-    u128 mp = (u128)(4 * f + 2) * p10;
-    u128 mm = (u128)(4 * f - (f == (UINT64_C(1) << 52) ? 1 : 2)) * p10;
-    const u128 low_mask = ((u128)1 << shift) - 1;
-    bool inclusive = (f & 1) == 0;                         /* ties round to even */
-    uint64_t lo = (uint64_t)(mm >> shift) + ((mm & low_mask) != 0 || !inclusive);
-    uint64_t hi = (uint64_t)(mp >> shift) - ((mp & low_mask) == 0 && !inclusive);
-    uint64_t vfloor = (uint64_t)(mv >> shift);
-    bool vfrac = (mv & low_mask) != 0;
-    /* The most trailing zeros that a number in [lo, hi] can have. */
-    uint64_t q = 1;
-    int t = 0;
-    while (t < 18 && (hi / (q * 10)) * (q * 10) >= lo) {
-        q *= 10;
-        t++;
-    }
-    /* The multiple of q nearest to the value, within the interval. */
-    uint64_t c = vfloor / q, rem = vfloor % q;
-    if (2 * rem > q || (2 * rem == q && (vfrac || (c & 1))))
-        c++;
-    if (c * q > hi)
-        c--;
-    if (c * q < lo)
-        c++;
-    /* Write c * 10^(t - k) in fixed notation. */
-    char digits[24];
-    int nd = 0;
-    for (uint64_t x = c; x; x /= 10)
-        digits[nd++] = (char)('0' + x % 10);
-    int point = nd - (k - t); /* digits before the decimal point */
-    size_t w = 0;
-    char out[48];
-    if (value < 0)
-        out[w++] = '-';
-    if (point <= 0) {
-        out[w++] = '0';
-        out[w++] = '.';
-        for (int i = 0; i < -point; i++)
-            out[w++] = '0';
-        for (int i = nd - 1; i >= 0; i--)
-            out[w++] = digits[i];
+    return (int)(((int64_t)e * INT64_C(661971961083) - INT64_C(274743187321)) >> 41);
+}
+
+static inline int floor_log2_pow10(int e)
+{
+    return (int)(((int64_t)e * INT64_C(913124641741)) >> 38);
+}
+
+/* The high 64 bits of a * b. */
+static inline uint64_t mul_high(uint64_t a, uint64_t b, uint64_t *low)
+{
+#if defined(__SIZEOF_INT128__)
+    unsigned __int128 p = (unsigned __int128)a * b;
+    *low = (uint64_t)p;
+    return (uint64_t)(p >> 64);
+#else
+    uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+    *low = (mid << 32) | (p00 & 0xffffffffu);
+    return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
+/* g cp / 2^127 rounded to odd (the floor, its last bit set when inexact),
+ * g = g1 2^63 + g0. */
+static inline uint64_t round_to_odd(const uint64_t g[2], uint64_t cp)
+{
+    uint64_t x0, y0;
+    uint64_t x1 = mul_high(g[1], cp, &x0);
+    uint64_t y1 = mul_high(g[0], cp, &y0);
+    uint64_t z = (y0 >> 1) + x1;
+    uint64_t floor = y1 + (z >> 63);
+    const uint64_t mask63 = (UINT64_C(1) << 63) - 1;
+    return floor | (((z & mask63) + mask63) >> 63);
+}
+
+/* The shortest decimal digits * 10^*exponent in the rounding interval of
+ * the positive finite double with these bits, nearest to it among the
+ * shortest (ties to an even last digit). */
+static uint64_t shortest_digits(uint64_t bits, int *exponent)
+{
+    const uint64_t fraction = bits & ((UINT64_C(1) << 52) - 1);
+    const int biased = (int)(bits >> 52);
+    uint64_t c = biased ? fraction | (UINT64_C(1) << 52) : fraction;
+    int q = biased ? biased - 1075 : -1074;
+    const uint64_t out = c & 1; /* odd: the interval's ends round away */
+    uint64_t cb = c << 2, cbr = cb + 2, cbl;
+    int k;
+    if (fraction != 0 || biased <= 1) {
+        cbl = cb - 2;
+        k = floor_log10_pow2(q);
     } else {
-        for (int i = nd - 1; i >= 0; i--) {
-            out[w++] = digits[i];
-            if (nd - 1 - i == point - 1 && i > 0)
-                out[w++] = '.';
+        /* At a power of two the interval below is half as wide. */
+        cbl = cb - 1;
+        k = floor_log10_three_quarters_pow2(q);
+    }
+    const int h = q + floor_log2_pow10(-k) + 2;
+    const uint64_t *g = cxm__pow10_table[-k - CXM__POW10_MIN];
+    const uint64_t vb = round_to_odd(g, cb << h), vbl = round_to_odd(g, cbl << h),
+                   vbr = round_to_odd(g, cbr << h);
+    const uint64_t s = vb >> 2;
+    if (s >= 10) {
+        /* The multiples of 10^(k+1) around v: at most one is inside. */
+        const uint64_t sp = s / 10 * 10, tp = sp + 10;
+        const bool up_in = vbl + out <= sp << 2, tp_in = (tp << 2) + out <= vbr;
+        if (up_in != tp_in) {
+            *exponent = k;
+            return up_in ? sp : tp;
         }
-        for (int i = nd; i < point; i++)
+    }
+    const uint64_t t = s + 1;
+    const bool s_in = vbl + out <= s << 2, t_in = (t << 2) + out <= vbr;
+    *exponent = k;
+    if (s_in != t_in)
+        return s_in ? s : t;
+    /* Both inside: the nearer (vb is v * 4 in units of 10^k, rounded to odd). */
+    const uint64_t mid = (s + t) << 1;
+    return vb < mid || (vb == mid && (s & 1) == 0) ? s : t;
+}
+
+static const char two_digits[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The number of decimal digits of u (1 for 0). */
+static inline int digit_count(uint64_t u)
+{
+    static const uint64_t powers[20] = {
+        UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
+        UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+        UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+        UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+        UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    /* floor(bits * log10 2), then one comparison */
+    int t = ((64 - __builtin_clzll(u | 1)) * 1233) >> 12;
+    return t + (u >= powers[t]) + (t == 0 && u == 0);
+}
+
+/* The n = digit_count(u) digits of u at dst, two at a time, in 32-bit
+ * arithmetic below 10^8. */
+static inline void write_digits(char *dst, uint64_t u, int n)
+{
+    char *p = dst + n;
+    while (u >= 100000000) {
+        uint32_t low = (uint32_t)(u % 100000000), a = low / 10000, b = low % 10000;
+        u /= 100000000;
+        p -= 8;
+        memcpy(p, two_digits + 2 * (a / 100), 2);
+        memcpy(p + 2, two_digits + 2 * (a % 100), 2);
+        memcpy(p + 4, two_digits + 2 * (b / 100), 2);
+        memcpy(p + 6, two_digits + 2 * (b % 100), 2);
+    }
+    uint32_t v = (uint32_t)u;
+    while (v >= 100) {
+        p -= 2;
+        memcpy(p, two_digits + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(p - 2, two_digits + 2 * v, 2);
+    else
+        p[-1] = (char)('0' + v);
+}
+
+size_t cxm__format_uint(char *dst, uint64_t u)
+{
+    int n = digit_count(u);
+    write_digits(dst, u, n);
+    return (size_t)n;
+}
+
+/* d (nd digits, no trailing zero) * 10^(x - nd + 1) as printf's "%.*g"
+ * writes it with precision p = max(15, nd): the layout that the library
+ * wrote before this formatter (with %.15g, %.16g or %.17g, whichever was
+ * the first to read back), kept byte for byte. out has 40 bytes. */
+static size_t layout(char *out, bool negative, uint64_t d, int nd, int x)
+{
+    const int p = nd > 15 ? nd : 15;
+    size_t w = 0;
+    if (negative)
+        out[w++] = '-';
+    if (x < -4 || x >= p) {
+        /* d.ddde+XX: the digits one place on, then the first moved back */
+        write_digits(out + w + 1, d, nd);
+        out[w] = out[w + 1];
+        if (nd > 1) {
+            out[w + 1] = '.';
+            w += (size_t)nd + 1;
+        } else {
+            w += 1;
+        }
+        out[w++] = 'e';
+        out[w++] = x < 0 ? '-' : '+';
+        unsigned ax = (unsigned)(x < 0 ? -x : x);
+        if (ax >= 100)
+            out[w++] = (char)('0' + ax / 100);
+        memcpy(out + w, two_digits + 2 * (ax % 100), 2);
+        return w + 2;
+    }
+    if (x < 0) {
+        /* 0.000ddd (x >= -4) */
+        memcpy(out + w, "0.000", 5);
+        w += (size_t)(1 - x);
+        write_digits(out + w, d, nd);
+        return w + (size_t)nd;
+    }
+    if (nd <= x + 1) {
+        /* ddd000 */
+        write_digits(out + w, d, nd);
+        w += (size_t)nd;
+        for (int i = nd; i <= x; i++)
             out[w++] = '0';
+        return w;
+    }
+    /* ddd.ddd: the digits one place on, then the whole part moved back */
+    write_digits(out + w + 1, d, nd);
+    for (int i = 0; i <= x; i++)
+        out[w + (size_t)i] = out[w + (size_t)i + 1];
+    out[w + (size_t)x + 1] = '.';
+    return w + (size_t)nd + 1;
+}
+
+size_t cxm__format_double(char *dst, size_t size, double value)
+{
+    char out[40];
+    size_t w;
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    const bool negative = (bits >> 63) != 0;
+    bits &= ~(UINT64_C(1) << 63);
+    double a = fabs(value);
+    if (!isfinite(value)) {
+        const char *text = isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        w = strlen(text);
+        memcpy(out, text, w);
+    } else if (a < 9007199254740992.0 && a == (double)(uint64_t)a) {
+        /* Whole numbers below 2^53 print as integers ("-0" for -0). */
+        out[0] = '-';
+        w = negative + cxm__format_uint(out + negative, (uint64_t)a);
+    } else {
+        int e;
+        uint64_t d = shortest_digits(bits, &e);
+        while (d % 10 == 0) { /* the multiple of 10^(k+1) ends in zeros */
+            d /= 10;
+            e++;
+        }
+        int nd = digit_count(d);
+        w = layout(out, negative, d, nd, e + nd - 1);
     }
     if (w + 1 > size)
         return 0;
     memcpy(dst, out, w);
     dst[w] = '\0';
     return w;
-}
-#endif
-
-size_t cxm__format_double(char *dst, size_t size, double value)
-{
-    if (!isfinite(value)) {
-        const char *text = isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
-        int len = snprintf(dst, size, "%s", text);
-        return len > 0 && (size_t)len < size ? (size_t)len : 0;
-    }
-    /* Whole numbers below 2^53 print as integers. */
-    if (fabs(value) < 9007199254740992.0 && value == (double)(int64_t)value) {
-        char digits[24];
-        int64_t i = (int64_t)value;
-        uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
-        size_t n = 0;
-        do {
-            digits[n++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        bool minus = i < 0 || signbit(value);
-        if (n + minus + 1 > size)
-            return 0;
-        size_t w = 0;
-        if (minus)
-            dst[w++] = '-';
-        while (n)
-            dst[w++] = digits[--n];
-        dst[w] = '\0';
-        return w;
-    }
-#if defined(__SIZEOF_INT128__)
-    size_t exact = shortest(dst, size, value);
-    if (exact > 0)
-        return exact;
-#endif
-    for (int precision = 15; precision <= 17; precision++) {
-        size_t len = print_g(dst, size, precision, value);
-        double back;
-        if (len == 0)
-            return 0;
-        if (precision == 17 || (cxm__parse_double(dst, len, &back) == 0 && back == value))
-            return len;
-    }
-    return 0;
 }

@@ -296,7 +296,7 @@ enum { CHUNK_ROWS = 4096, CHUNK_IDS = CHUNK_ROWS * 24, SUB = 64, RING = 4 };
 
 typedef struct chunk {
     size_t n, used;
-    char ids[CHUNK_IDS];      /* copies of the ids (the reader's buffer moves on) */
+    char ids[CHUNK_IDS + 16]; /* copies of the ids (the reader's buffer moves on) */
     rfm_row rows[CHUNK_ROWS];
 } chunk;
 
@@ -382,6 +382,7 @@ int cxm__rfm_feeder_start(rfm_feeder *f, cxm_rfm *r, unsigned threads, rfm_pairs
 {
     f->r = r;
     f->set = set;
+    f->padded_ids = false;
     return cxm__pipeline_start(&f->pipeline, sizeof(chunk), threads, apply_feeder_chunk, f);
 }
 
@@ -416,7 +417,10 @@ int cxm__rfm_feeder_add(rfm_feeder *f, const rfm_row *w)
     *slot = *w;
     if (w->id) {
         /* The reader's buffer moves on: keep a copy of the id in the chunk. */
-        memcpy(ch->ids + ch->used, w->id, w->len);
+        if (f->padded_ids && w->len <= 16)
+            memcpy(ch->ids + ch->used, w->id, 16); /* one fixed-size copy */
+        else
+            memcpy(ch->ids + ch->used, w->id, w->len);
         slot->id = ch->ids + ch->used;
         ch->used += w->len;
     }

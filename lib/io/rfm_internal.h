@@ -112,12 +112,26 @@ static inline const char *rfm_cust_id(const rfm_cust *c)
     return (c->meta & META_LENGTH) > INLINE_ID ? c->id.ptr : c->id.text;
 }
 
+/* Whether record c holds this id. Ids of up to INLINE_ID bytes are compared
+ * as two words: the rows' ids lie in the feeder's chunks, which keep 16
+ * readable bytes after each, and inline ids are zero-padded. */
 static inline bool rfm_same_id(const cxm_rfm *r, const rfm_cust *c, const char *id, size_t len,
                                int64_t code)
 {
     if (r->codes)
         return c->id.code == code;
-    return (c->meta & META_LENGTH) == len && memcmp(rfm_cust_id(c), id, len) == 0;
+    if ((c->meta & META_LENGTH) != len)
+        return false;
+    if (len > INLINE_ID)
+        return memcmp(c->id.ptr, id, len) == 0;
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, id, 8);
+    memcpy(&a1, id + 8, 8);
+    memcpy(&b0, c->id.text, 8);
+    memcpy(&b1, c->id.text + 8, 8);
+    const uint64_t m0 = len >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * len)) - 1;
+    const uint64_t m1 = len <= 8 ? 0 : (UINT64_C(1) << (8 * (len - 8))) - 1; /* len <= 15 */
+    return (((a0 ^ b0) & m0) | ((a1 ^ b1) & m1)) == 0;
 }
 
 /* Add the customer at the end of probe p (cxm__rfm_lookup ended it): its
@@ -242,6 +256,7 @@ typedef struct rfm_feeder {
     cxm_rfm *r;
     rfm_pairs *set;           /* the second pass: count units, do not update */
     cxm__pipeline pipeline;   /* chunks, and the helper thread when there is one */
+    bool padded_ids;          /* 16 bytes are readable from each id (the CSV reader's) */
 } rfm_feeder;
 
 int cxm__rfm_create(cxm_rfm **out, const cxm_rfm_options *options);

@@ -75,17 +75,92 @@ static int csv_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, siz
     return 1;
 }
 
+/* The date text of the last row that was read the careful way, with its
+ * time and unit: logs repeat each date on many rows in a row. */
+typedef struct last_date {
+    uint64_t text[2]; /* zero-padded */
+    size_t length;    /* 0: none */
+    double t;
+    int64_t k;
+} last_date;
+
+static inline void short_key(const char *text, size_t n, uint64_t key[2])
+{
+    /* Fields have at least 16 readable bytes after their start (the
+     * reader's buffer pads its data). */
+    uint64_t a, b;
+    memcpy(&a, text, 8);
+    memcpy(&b, text + 8, 8);
+    key[0] = n >= 8 ? a : a & ((UINT64_C(1) << (8 * n)) - 1);
+    key[1] = n >= 16 ? b : n <= 8 ? 0 : b & ((UINT64_C(1) << (8 * (n - 8))) - 1);
+}
+
+static void remember_date(last_date *last, cxm_csv *csv, size_t time_col, const rfm_row *w)
+{
+    size_t n;
+    const char *text = cxm__csv_field(csv, time_col, &n);
+    last->length = 0;
+    if (n == 0 || n > 16 || text[0] == ' ' || text[0] == '\t' || text[n - 1] == ' ' ||
+        text[n - 1] == '\t')
+        return;
+    short_key(text, n, last->text);
+    last->length = n;
+    last->t = w->t;
+    last->k = w->k;
+}
+
+/* The common row: a non-empty id, the last row's date, a plain amount.
+ * Returns false for anything else, which then goes the careful way. */
+static inline bool fast_row(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col,
+                            size_t amount_col, const last_date *last, rfm_row *w)
+{
+    const cxm_csv_field *fields = cxm__csv_fields(csv);
+    const cxm_csv_field *date = &fields[time_col];
+    if (date->length != last->length || last->length == 0)
+        return false;
+    uint64_t key[2];
+    short_key(date->text, date->length, key);
+    if (key[0] != last->text[0] || key[1] != last->text[1])
+        return false;
+    w->id = fields[id_col].text;
+    w->len = fields[id_col].length;
+    if (w->len == 0)
+        return false;
+    w->v = 0;
+    if (r->has_amount && cxm__parse_double(fields[amount_col].text, fields[amount_col].length, &w->v) != 0)
+        return false;
+    w->t = last->t;
+    w->k = last->k;
+    w->code = 0;
+    w->hash = cxm__hash_bytes(r->ids.seed, w->id, w->len);
+    return true;
+}
+
 static int read_csv(cxm_rfm *r, cxm_csv *csv, size_t id_col, size_t time_col, size_t amount_col,
                     unsigned threads)
 {
     rfm_feeder f;
     int status = cxm__rfm_feeder_start(&f, r, threads, NULL), more = 0;
+    f.padded_ids = true; /* the reader's buffer has room after its data */
     rfm_row w;
+    last_date last = { { 0, 0 }, 0, 0, 0 };
     while (status == CXM_OK && (more = cxm__csv_next(csv)) > 0) {
+        if (fast_row(r, csv, id_col, time_col, amount_col, &last, &w)) {
+            /* The date of the previous good row: placed already. */
+            if (w.k > r->obs_k) {
+                r->after_end++;
+                continue;
+            }
+            r->rows++;
+            status = cxm__rfm_feeder_add(&f, &w);
+            continue;
+        }
         int got = csv_row(r, csv, id_col, time_col, amount_col, &w, false);
         if (got > 0) {
             int placed = cxm__rfm_place(r, &w); /* 1: after the observation end, dropped */
             got = placed < 0 ? placed : placed == 0;
+            if (placed >= 0)
+                remember_date(&last, csv, time_col, &w);
         }
         if (got < 0)
             status = got;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -180,58 +181,142 @@ int cxm_rfm_period_end(double *out, const cxm_rfm *r, int which)
     return CXM_OK;
 }
 
-/* ------------------------------------------------------------------ CSV output */
+/* ------------------------------------------------------------------ CSV output
+ *
+ * Text goes straight into one buffer: each row first makes room for its
+ * numbers (reserve), then writes them without further checks. Counts and,
+ * with scale 1, recency and T are integers and are written as such (the
+ * text that cxm__format_double gives them); dates repeat, and so do
+ * recency and T at other scales: their text is remembered. With two
+ * threads a helper formats every other block of rows. */
+
+enum { WRITER_BUFFER = 1 << 16, ROW_ROOM = 512 };
 
 typedef struct writer {
-    FILE *stream;
+    FILE *stream;             /* NULL: the text collects in memory (buf grows) */
     const char *name;
-    char buf[1 << 16];
-    size_t used;
+    char *buf;
+    size_t used, cap;
     int status;
-    /* Summaries repeat the same few recency and T values: remember their text. */
+    /* The text of recent numbers (recency and T at scales other than 1). */
     struct { uint64_t bits; unsigned char len; char text[31]; } cache[1024];
+    /* The text of recent dates (first purchases come in time order when the
+     * log does). */
+    struct { double days; unsigned char len; char text[39]; } dates[256];
 } writer;
+
+/* Room for n more bytes (n <= WRITER_BUFFER): write the buffer out, or
+ * grow it in memory. After a failure the text goes nowhere. */
+static void make_room(writer *w, size_t n)
+{
+    if (w->stream) {
+        if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
+            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+        w->used = 0;
+        return;
+    }
+    if (w->used + n <= w->cap)
+        return;
+    char *grown = w->status == CXM_OK ? cxm__realloc(w->buf, 2 * w->cap) : NULL;
+    if (grown == NULL) {
+        w->status = CXM_ENOMEM; /* (the message is this thread's: the caller sets its own) */
+        w->used = 0;
+        return;
+    }
+    w->buf = grown;
+    w->cap *= 2;
+}
+
+static inline char *reserve(writer *w, size_t n)
+{
+    if (w->used + n > w->cap)
+        make_room(w, n);
+    return w->buf + w->used;
+}
 
 static void put(writer *w, const char *text, size_t len)
 {
-    if (w->status != CXM_OK)
-        return;
-    if (w->used + len > sizeof w->buf) {
-        if (fwrite(w->buf, 1, w->used, w->stream) != w->used)
-            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
-        w->used = 0;
+    while (len > 0) {
+        if (w->used == w->cap)
+            make_room(w, 1);
+        size_t room = w->cap - w->used;
+        size_t n = len < room ? len : room;
+        memcpy(w->buf + w->used, text, n);
+        w->used += n;
+        text += n;
+        len -= n;
     }
-    if (len > sizeof w->buf) {
-        if (w->status == CXM_OK && fwrite(text, 1, len, w->stream) != len)
-            w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
-        return;
-    }
-    memcpy(w->buf + w->used, text, len);
-    w->used += len;
 }
 
-static void put_number(writer *w, double v)
+/* The number's text at p (ROW_ROOM reserved); returns its length. */
+static inline size_t number_at(char *p, double v)
+{
+    return cxm__format_double(p, 32, v);
+}
+
+static inline size_t cached_number_at(writer *w, char *p, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     size_t slot = (size_t)(cxm__mix64(bits) & 1023);
     if (w->cache[slot].len && w->cache[slot].bits == bits) {
-        put(w, w->cache[slot].text, w->cache[slot].len);
-        return;
+        memcpy(p, w->cache[slot].text, sizeof w->cache[slot].text);
+        return w->cache[slot].len;
     }
-    char text[32];
-    size_t len = cxm__format_double(text, sizeof text, v);
-    put(w, text, len);
+    size_t len = number_at(p, v);
     if (len > 0 && len < sizeof w->cache[slot].text) {
         w->cache[slot].bits = bits;
         w->cache[slot].len = (unsigned char)len;
-        memcpy(w->cache[slot].text, text, len);
+        memcpy(w->cache[slot].text, p, len);
     }
+    return len;
+}
+
+static inline size_t int_at(char *p, int64_t v)
+{
+    if (v >= 0)
+        return cxm__format_uint(p, (uint64_t)v);
+    *p = '-';
+    return 1 + cxm__format_uint(p + 1, 0 - (uint64_t)v);
+}
+
+static inline size_t date_at(writer *w, char *p, double days)
+{
+    uint64_t bits;
+    memcpy(&bits, &days, sizeof bits);
+    size_t slot = (size_t)((bits * CXM__GOLDEN) >> 56);
+    if (w->dates[slot].len && w->dates[slot].days == days) {
+        memcpy(p, w->dates[slot].text, sizeof w->dates[slot].text);
+        return w->dates[slot].len;
+    }
+    size_t len = cxm__time_format_iso(p, 40, days);
+    if (len > 0 && len < sizeof w->dates[slot].text) {
+        w->dates[slot].days = days;
+        w->dates[slot].len = (unsigned char)len;
+        memcpy(w->dates[slot].text, p, len);
+    }
+    return len;
 }
 
 /* A CSV field, quoted when it has to be. */
 static void put_text(writer *w, const char *text, size_t len)
 {
+    if (len > 0 && len <= ROW_ROOM) {
+        /* Copy and look for the bytes that need quotes in one pass. */
+        char *p = reserve(w, ROW_ROOM);
+        unsigned special = text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
+                           text[len - 1] == '\t';
+        for (size_t i = 0; i < len; i++) {
+            char c = text[i];
+            p[i] = c;
+            special |= (unsigned)(c == ',') | (unsigned)(c == '"') | (unsigned)(c == '\n') |
+                       (unsigned)(c == '\r');
+        }
+        if (!special) {
+            w->used += len;
+            return;
+        }
+    }
     bool quote = len > 0 && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' ||
                              text[len - 1] == '\t');
     for (size_t i = 0; i < len && !quote; i++)
@@ -251,62 +336,227 @@ static void put_text(writer *w, const char *text, size_t len)
 
 static int finish_writer(writer *w)
 {
-    if (w->status == CXM_OK && w->used && fwrite(w->buf, 1, w->used, w->stream) != w->used)
-        w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+    make_room(w, w->cap);
     if (w->status == CXM_OK && fflush(w->stream) != 0)
         w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
     return w->status;
 }
 
-static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
+static void free_writer(writer *w)
 {
-    writer *w = cxm__calloc(1, sizeof *w);
-    if (w == NULL)
-        return CXM_ENOMEM;
+    if (w) {
+        cxm__free(w->buf);
+        cxm__free(w);
+    }
+}
+
+/* A writer to stream, or to memory (stream NULL). The tables need no
+ * zeroing but their lengths. */
+static writer *new_writer(FILE *stream, const char *name)
+{
+    writer *w = cxm__malloc(sizeof *w);
+    char *buf = cxm__malloc(WRITER_BUFFER);
+    if (w == NULL || buf == NULL) {
+        cxm__free(w);
+        cxm__free(buf);
+        return NULL;
+    }
     w->stream = stream;
     w->name = name;
-    static const cxm_rfm_field all[] = { CXM_RFM_FREQUENCY, CXM_RFM_RECENCY, CXM_RFM_T,
-                                         CXM_RFM_MONETARY_VALUE, CXM_RFM_FREQUENCY_HOLDOUT,
-                                         CXM_RFM_MONETARY_VALUE_HOLDOUT, CXM_RFM_DURATION_HOLDOUT };
-    static const char *const names[] = { "frequency", "recency", "T", "monetary_value",
-                                         "frequency_holdout", "monetary_value_holdout",
-                                         "duration_holdout" };
-    cxm_rfm_field fields[8];
-    size_t nfields = 0;
-    put_text(w, r->id_name, strlen(r->id_name));
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
-        bool wanted = true;
-        if (all[k] == CXM_RFM_MONETARY_VALUE || all[k] == CXM_RFM_MONETARY_VALUE_HOLDOUT)
-            wanted = r->has_amount;
-        if (all[k] >= CXM_RFM_FREQUENCY_HOLDOUT)
-            wanted = wanted && r->has_cal;
-        if (!wanted)
-            continue;
-        fields[nfields++] = all[k];
-        put(w, ",", 1);
-        put(w, names[k], strlen(names[k]));
+    w->buf = buf;
+    w->used = 0;
+    w->cap = WRITER_BUFFER;
+    w->status = CXM_OK;
+    for (size_t i = 0; i < sizeof w->cache / sizeof w->cache[0]; i++)
+        w->cache[i].len = 0;
+    for (size_t i = 0; i < sizeof w->dates / sizeof w->dates[0]; i++)
+        w->dates[i].len = 0;
+    return w;
+}
+
+/* One customer's fields after the id, with the line end. */
+static size_t summary_row_at(writer *w, char *p, const cxm_rfm *r, const rfm_cust *c, size_t i,
+                             const char *holdout_duration, size_t holdout_duration_len)
+{
+    char *const start = p;
+    const bool whole = r->scale == 1.0;
+    *p++ = ',';
+    p += cxm__format_uint(p, cxm__rfm_frequency(r, c));
+    *p++ = ',';
+    int64_t recency = (int64_t)c->last - c->first, T = r->end_k - r->base - c->first;
+    p += whole ? int_at(p, recency) : cached_number_at(w, p, (double)recency / r->scale);
+    *p++ = ',';
+    p += whole ? int_at(p, T) : cached_number_at(w, p, (double)T / r->scale);
+    if (r->has_amount) {
+        *p++ = ',';
+        p += number_at(p, value_of(r, c, i, CXM_RFM_MONETARY_VALUE));
     }
-    put(w, ",first_purchase\n", 16);
-    char date[40];
-    for (size_t i = 0; i < r->n && w->status == CXM_OK; i++) {
+    if (r->has_cal) {
+        *p++ = ',';
+        p += cxm__format_uint(p, c->nhold);
+        if (r->has_amount) {
+            *p++ = ',';
+            p += number_at(p, value_of(r, c, i, CXM_RFM_MONETARY_VALUE_HOLDOUT));
+        }
+        *p++ = ',';
+        memcpy(p, holdout_duration, holdout_duration_len);
+        p += holdout_duration_len;
+    }
+    *p++ = ',';
+    p += date_at(w, p, r->first_time[i]);
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
+/* Customers [from, to) as rows. */
+static void write_rows(writer *w, const cxm_rfm *r, size_t from, size_t to, const char *duration,
+                       size_t duration_len)
+{
+    for (size_t i = from; i < to && w->status == CXM_OK; i++) {
         const rfm_cust *c = CUST(r, i);
+        char *p = reserve(w, ROW_ROOM);
         if (r->codes) {
-            int len = snprintf(date, sizeof date, "%lld", (long long)c->id.code);
-            put(w, date, (size_t)len);
+            p += int_at(p, c->id.code);
+            w->used = (size_t)(p - w->buf);
         } else {
             put_text(w, rfm_cust_id(c), c->meta & META_LENGTH);
+            p = reserve(w, ROW_ROOM);
         }
-        for (size_t k = 0; k < nfields; k++) {
-            put(w, ",", 1);
-            put_number(w, value_of(r, c, i, fields[k]));
-        }
-        put(w, ",", 1);
-        size_t len = cxm__time_format_iso(date, sizeof date, r->first_time[i]);
-        put(w, date, len);
-        put(w, "\n", 1);
+        w->used += summary_row_at(w, p, r, c, i, duration, duration_len);
     }
+}
+
+/* With two threads the rows are formatted in blocks of BLOCK customers: the
+ * helper formats the odd blocks into memory (two buffers, so that it runs a
+ * block ahead), the caller the even ones straight into the stream, and the
+ * caller writes the helper's blocks in their turn. */
+enum { BLOCK = 1 << 15 };
+
+typedef struct odd_blocks {
+    const cxm_rfm *r;
+    const char *duration;
+    size_t duration_len, nblocks;
+    writer *w[2];
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t formatted, written; /* odd blocks formatted by the helper, written by the caller */
+    bool stop;
+} odd_blocks;
+
+static void *format_odd_blocks(void *arg)
+{
+    odd_blocks *o = arg;
+    for (size_t j = 0; 2 * j + 1 < o->nblocks; j++) {
+        pthread_mutex_lock(&o->lock);
+        while (j >= o->written + 2 && !o->stop)
+            pthread_cond_wait(&o->changed, &o->lock);
+        bool stop = o->stop;
+        pthread_mutex_unlock(&o->lock);
+        if (stop)
+            break;
+        writer *w = o->w[j % 2];
+        size_t from = (2 * j + 1) * (size_t)BLOCK, to = from + BLOCK;
+        w->used = 0;
+        write_rows(w, o->r, from, to < o->r->n ? to : o->r->n, o->duration, o->duration_len);
+        pthread_mutex_lock(&o->lock);
+        o->formatted = j + 1;
+        pthread_cond_broadcast(&o->changed);
+        pthread_mutex_unlock(&o->lock);
+        if (w->status != CXM_OK)
+            break;
+    }
+    return NULL;
+}
+
+/* All rows with the helper; false when it could not be started (the caller
+ * then writes them alone). */
+static bool write_rows_in_two(writer *w, const cxm_rfm *r, const char *duration, size_t duration_len)
+{
+    odd_blocks o;
+    memset(&o, 0, sizeof o);
+    o.r = r;
+    o.duration = duration;
+    o.duration_len = duration_len;
+    o.nblocks = (r->n + BLOCK - 1) / BLOCK;
+    o.w[0] = new_writer(NULL, w->name);
+    o.w[1] = new_writer(NULL, w->name);
+    pthread_t thread;
+    bool ok = o.w[0] && o.w[1];
+    ok = ok && pthread_mutex_init(&o.lock, NULL) == 0;
+    ok = ok && (pthread_cond_init(&o.changed, NULL) == 0 || (pthread_mutex_destroy(&o.lock), false));
+    if (ok && pthread_create(&thread, NULL, format_odd_blocks, &o) != 0) {
+        pthread_cond_destroy(&o.changed);
+        pthread_mutex_destroy(&o.lock);
+        ok = false;
+    }
+    if (!ok) {
+        free_writer(o.w[0]);
+        free_writer(o.w[1]);
+        return false;
+    }
+    for (size_t b = 0; b < o.nblocks && w->status == CXM_OK; b++) {
+        size_t from = b * (size_t)BLOCK, to = from + BLOCK < r->n ? from + BLOCK : r->n;
+        if (b % 2 == 0) {
+            write_rows(w, r, from, to, duration, duration_len);
+            continue;
+        }
+        size_t j = b / 2;
+        pthread_mutex_lock(&o.lock);
+        while (o.formatted <= j)
+            pthread_cond_wait(&o.changed, &o.lock);
+        pthread_mutex_unlock(&o.lock);
+        writer *h = o.w[j % 2];
+        if (h->status != CXM_OK)
+            w->status = cxm__fail(CXM_ENOMEM, "out of memory writing %s", w->name);
+        else if (h->used > WRITER_BUFFER / 2) {
+            make_room(w, w->cap); /* out with the buffer, then the block as it is */
+            if (w->status == CXM_OK && fwrite(h->buf, 1, h->used, w->stream) != h->used)
+                w->status = cxm__fail(CXM_EIO, "%s: cannot write: %s", w->name, strerror(errno));
+        } else {
+            put(w, h->buf, h->used);
+        }
+        pthread_mutex_lock(&o.lock);
+        o.written = j + 1;
+        pthread_cond_broadcast(&o.changed);
+        pthread_mutex_unlock(&o.lock);
+    }
+    pthread_mutex_lock(&o.lock);
+    o.stop = true;
+    pthread_cond_broadcast(&o.changed);
+    pthread_mutex_unlock(&o.lock);
+    pthread_join(thread, NULL);
+    pthread_cond_destroy(&o.changed);
+    pthread_mutex_destroy(&o.lock);
+    free_writer(o.w[0]);
+    free_writer(o.w[1]);
+    return true;
+}
+
+static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
+{
+    writer *w = new_writer(stream, name);
+    if (w == NULL)
+        return CXM_ENOMEM;
+    put_text(w, r->id_name, strlen(r->id_name));
+    put(w, ",frequency,recency,T", 20);
+    if (r->has_amount)
+        put(w, ",monetary_value", 15);
+    if (r->has_cal)
+        put(w, ",frequency_holdout", 18);
+    if (r->has_cal && r->has_amount)
+        put(w, ",monetary_value_holdout", 23);
+    if (r->has_cal)
+        put(w, ",duration_holdout", 17);
+    put(w, ",first_purchase\n", 16);
+    char duration[40];
+    size_t duration_len = 0;
+    if (r->has_cal)
+        duration_len = cxm__format_double(duration, sizeof duration,
+                                          (double)(r->obs_k - r->cal_k) / r->scale);
+    if (r->threads < 2 || r->n <= 2 * (size_t)BLOCK || !write_rows_in_two(w, r, duration, duration_len))
+        write_rows(w, r, 0, r->n, duration, duration_len);
     int status = finish_writer(w);
-    cxm__free(w);
+    free_writer(w);
     return status;
 }
 
@@ -344,25 +594,25 @@ int cxm_rfm_write_unique_csv_stream(const cxm_rfm *r, FILE *stream)
         status = cxm__check_pointer(stream, "stream");
     if (status != CXM_OK)
         return status;
-    writer *w = cxm__calloc(1, sizeof *w);
+    writer *w = new_writer(stream, "<stream>");
     if (w == NULL)
         return CXM_ENOMEM;
-    w->stream = stream;
-    w->name = "<stream>";
     static const char header[] = "frequency,recency,T,weight\n";
     put(w, header, sizeof header - 1);
-    for (size_t i = 0; i < r->nu; i++) {
-        put_number(w, (double)r->u[i].x);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].recency / r->scale);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].T / r->scale);
-        put(w, ",", 1);
-        put_number(w, (double)r->u[i].weight);
-        put(w, "\n", 1);
+    for (size_t i = 0; i < r->nu && w->status == CXM_OK; i++) {
+        char *p = reserve(w, ROW_ROOM), *start = p;
+        p += cxm__format_uint(p, r->u[i].x);
+        *p++ = ',';
+        p += cached_number_at(w, p, (double)r->u[i].recency / r->scale);
+        *p++ = ',';
+        p += cached_number_at(w, p, (double)r->u[i].T / r->scale);
+        *p++ = ',';
+        p += cxm__format_uint(p, r->u[i].weight);
+        *p++ = '\n';
+        w->used += (size_t)(p - start);
     }
     status = finish_writer(w);
-    cxm__free(w);
+    free_writer(w);
     return status;
 }
 
