@@ -71,6 +71,7 @@ CXMB_RESULT_STRUCT(cxm_roq)
 %ignore cxm_pls_result_model;
 %ignore cxm_pls_result_scores;
 %ignore cxm_pls_value_of_driver;
+%ignore cxm_pls_model_htmt;
 %ignore cxm_survey_read;
 %ignore cxm_survey_pls;
 %ignore cxm_survey_column;
@@ -420,7 +421,7 @@ static int cxmb_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *r
 
 static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
                             size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                            double level, size_t threads, int missing)
+                            double level, size_t threads, int missing, int consistent)
 {
     cxm_pls_options_init(o);
     o->scheme = (cxm_pls_scheme)scheme;
@@ -431,6 +432,7 @@ static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
     o->level = level;
     o->threads = threads;
     o->missing = (cxm_pls_missing)missing;
+    o->consistent = consistent;
     return CXM_OK;
 }
 %}
@@ -479,11 +481,11 @@ static int cxmb_survey_column(double *dst, size_t n, const cxm_survey *survey, c
 static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
                            const cxm_survey *survey, int scheme, double tolerance,
                            size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                           double level, size_t threads, int missing)
+                           double level, size_t threads, int missing, int consistent)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, consistent);
     return cxm_survey_pls(out, survey, model, &o);
 }
 %}
@@ -497,11 +499,11 @@ static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, double *data,
                              size_t rows, size_t columns, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing)
+                             double level, size_t threads, int missing, int consistent)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, consistent);
     return cxm_pls_estimate(out, model, rows, columns, data, NULL, &o);
 }
 
@@ -509,6 +511,17 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
                                   double *data, size_t rows, size_t columns, int rescaled)
 {
     return cxm_pls_result_scores(dst, dst_n, result, rows, columns, data, NULL, rescaled);
+}
+%}
+%rename(pls_model_htmt) cxmb_pls_model_htmt;
+%inline %{
+/* Correlations: a square 2-D array over the model's items in order. */
+static int cxmb_pls_model_htmt(double *dst, size_t dst_n, const cxm_pls_model *model,
+                               double *data, size_t rows, size_t columns)
+{
+    if (rows != columns)
+        return cxmb_fail(CXM_EINVAL, "the correlation matrix must be square");
+    return cxm_pls_model_htmt(dst, dst_n, model, rows, data);
 }
 %}
 #elif defined(SWIGLUA)
@@ -519,14 +532,14 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, const double *a,
                              size_t a_n, size_t rows, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing)
+                             double level, size_t threads, int missing, int consistent)
 {
     cxm_pls_options o;
     size_t columns = cxm_pls_model_item_count(model);
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing);
+                     missing, consistent);
     return cxm_pls_estimate(out, model, rows, columns, a, NULL, &o);
 }
 
@@ -537,6 +550,18 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
     return cxm_pls_result_scores(dst, dst_n, result, rows, columns, a, NULL, rescaled);
+}
+%}
+%rename(pls_model_htmt) cxmb_pls_model_htmt;
+%inline %{
+/* Correlations: a flat table, row after row, over the model's items in order. */
+static int cxmb_pls_model_htmt(double *dst, size_t dst_n, const cxm_pls_model *model,
+                               const double *a, size_t a_n)
+{
+    size_t p = cxm_pls_model_item_count(model);
+    if (a_n != p * p)
+        return cxmb_fail(CXM_EINVAL, "the correlation table must hold items × items values");
+    return cxm_pls_model_htmt(dst, dst_n, model, p, a);
 }
 %}
 #endif

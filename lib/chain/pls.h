@@ -47,6 +47,7 @@ typedef struct pls_plan {
     cxm_pls_scheme scheme;
     double tolerance;
     size_t max_iterations;
+    int consistent;     /* PLSc: correct the construct correlations (plsc.c) */
 } pls_plan;
 
 /* Layout of the flat estimate vector (one per fit and per resample). */
@@ -110,6 +111,7 @@ struct cxm_pls_result {
     double *low, *range;        /* p: item scales */
     double *draws;              /* info.resamples × layout.total */
     double *boot;               /* 4 × layout.total: mean, SE, lower, upper */
+    double *r;                  /* p × p: item correlations of the estimation sample */
 };
 
 /* The model as a cJSON tree, NULL when out of memory (pls_json.c). */

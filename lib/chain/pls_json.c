@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "chain/pls.h"
+#include "chain/pls_quality.h"
 #include "core/internal.h"
 #include "core/json.h"
 
@@ -77,7 +78,8 @@ static int json_choice(const cJSON *value, const char *const *names, size_t n, i
 static int json_estimation(cxm_pls_options *o, const cJSON *e)
 {
     static const char *const known[] = { "scheme", "tolerance", "max_iterations", "bootstrap",
-                                         "seed", "level", "threads", "missing", NULL };
+                                         "seed", "level", "threads", "missing", "consistent",
+                                         NULL };
     if (!cJSON_IsObject(e))
         return json_error("\"estimation\"", "must be an object");
     int status = unknown_keys(e, known, "\"estimation\"");
@@ -114,6 +116,12 @@ static int json_estimation(cxm_pls_options *o, const cJSON *e)
     if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "seed")) != NULL &&
         (status = json_whole(v, 9007199254740992.0, &whole, "estimation.seed")) == CXM_OK)
         o->seed = (unsigned long long)whole;
+    if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "consistent")) != NULL) {
+        if (!cJSON_IsBool(v))
+            status = json_error("estimation.consistent", "must be true or false");
+        else
+            o->consistent = cJSON_IsTrue(v);
+    }
     return status;
 }
 
@@ -379,6 +387,7 @@ cJSON *cxm__pls_model_cjson(const cxm_pls_model *model)
         ok &= cJSON_AddNumberToObject(est, "level", o->level) != NULL;
         ok &= cJSON_AddNumberToObject(est, "threads", (double)o->threads) != NULL;
         ok &= cJSON_AddStringToObject(est, "missing", missing_names[o->missing]) != NULL;
+        ok &= cJSON_AddBoolToObject(est, "consistent", o->consistent) != NULL;
     }
     if (!ok) {
         cJSON_Delete(root);
@@ -448,6 +457,7 @@ static int add_estimation(cJSON *root, const cxm_pls_result *r)
         ok &= add_number(info, "resamples", (double)r->info.resamples);
         ok &= add_number(info, "resamples_failed", (double)r->info.resamples_failed);
         ok &= add_number(info, "level", r->info.level);
+        ok &= cJSON_AddBoolToObject(info, "consistent", r->plan.consistent) != NULL;
     }
     return ok;
 }
@@ -593,7 +603,8 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
     if (!ok)
         cJSON_Delete(model);
     ok = ok && add_estimation(root, result) && add_constructs(root, result) &&
-         add_indicators(root, result) && add_effects(root, result);
+         add_indicators(root, result) && add_effects(root, result) &&
+         cxm__pls_quality_json(root, result);
     size_t target;
     if (ok && result->model->target && cxm_pls_model_target(&target, result->model) == CXM_OK)
         ok = add_importance_performance(root, result, target);

@@ -354,6 +354,7 @@ int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model)
     /* The size of each version of cxm_pls_options (docs/ABI.md). */
     static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
         CXM__FIELDS_END(cxm_pls_options, missing),
+        CXM__FIELDS_END(cxm_pls_options, consistent),
     };
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
