@@ -19,6 +19,11 @@
 
 enum { QUALITY_COUNT = CXM_PLS_R_SQUARED_ADJUSTED + 1 };
 
+/* A variable whose squared multiple correlation with the ones before it
+ * exceeds 1 − 1e-10 (a VIF above 1e10) is taken as a linear combination of
+ * them: rounding leaves such a pivot near 1e-16 rather than 0. */
+#define COLLINEAR_RTOL 1e-10
+
 size_t cxm_pls_result_quality_size(const cxm_pls_result *result, cxm_pls_quality quality)
 {
     if (result == NULL)
@@ -167,6 +172,22 @@ int cxm__pls_htmt(double *dst, const pls_plan *plan, const double *r, int quiet)
     return CXM_OK;
 }
 
+/* The diagonal of the inverse of the n × n correlation matrix a (which it
+ * overwrites; column: n doubles), or CXM_EDOMAIN with *dependent the first
+ * variable that is a linear combination of earlier ones. */
+static int inverse_diagonal(double *dst, double *a, size_t n, double *column, size_t *dependent)
+{
+    if (cxm__cholesky_rank(a, n, COLLINEAR_RTOL, dependent, NULL) != CXM_OK)
+        return CXM_EDOMAIN;
+    for (size_t j = 0; j < n; j++) {
+        for (size_t i = 0; i < n; i++)
+            column[i] = i == j ? 1.0 : 0.0;
+        cxm__cholesky_solve(a, n, column);
+        dst[j] = column[j];
+    }
+    return CXM_OK;
+}
+
 /* The diagonal of the inverse of each block's correlation matrix. */
 static int indicator_vif(double *dst, const cxm_pls_result *res)
 {
@@ -175,23 +196,20 @@ static int indicator_vif(double *dst, const cxm_pls_result *res)
     for (size_t j = 0; j < plan->c; j++)
         largest = plan->start[j + 1] - plan->start[j] > largest ? plan->start[j + 1] - plan->start[j]
                                                                 : largest;
-    double *a = cxm__malloc(largest * largest * sizeof *a);
+    double *a = cxm__malloc((largest * largest + largest) * sizeof *a);
     if (a == NULL)
         return CXM_ENOMEM;
     int status = CXM_OK;
     for (size_t j = 0; status == CXM_OK && j < plan->c; j++) {
-        size_t first = plan->start[j], k = plan->start[j + 1] - first;
+        size_t first = plan->start[j], k = plan->start[j + 1] - first, dependent;
         for (size_t u = 0; u < k; u++)
             for (size_t v = 0; v < k; v++)
                 a[u * k + v] = res->r[plan->item[first + u] * p + plan->item[first + v]];
-        if (cxm__spd_invert(a, k) != CXM_OK) {
-            status = cxm__fail(CXM_EDOMAIN, "construct '%s': its items are collinear (one is a "
-                               "linear combination of others), so their VIFs are infinite",
-                               plan->names[j]);
-            break;
-        }
-        for (size_t u = 0; u < k; u++)
-            dst[first + u] = a[u * k + u];
+        if (inverse_diagonal(dst + first, a, k, a + k * k, &dependent) != CXM_OK)
+            status = cxm__fail(CXM_EDOMAIN, "construct '%s': its items are collinear ('%s' is "
+                               "a linear combination of the items before it), so their VIFs are "
+                               "infinite",
+                               plan->names[j], plan->item_names[plan->item[first + dependent]]);
     }
     cxm__free(a);
     return status;
@@ -219,7 +237,8 @@ static int r_squared_without(double *out, const pls_plan *plan, const double *co
     }
     double *x = b + n;
     memcpy(x, b, n * sizeof *x);
-    if (n > 0 && cxm__cholesky(a, n) != CXM_OK)
+    size_t dependent;
+    if (n > 0 && cxm__cholesky_rank(a, n, COLLINEAR_RTOL, &dependent, NULL) != CXM_OK)
         return CXM_EDOMAIN;
     if (n > 0)
         cxm__cholesky_solve(a, n, x);
@@ -251,20 +270,22 @@ static int f_squared_of(double *dst, const pls_plan *plan, const double *cor, si
     return CXM_OK;
 }
 
-/* VIF of each predecessor of j: the diagonal of the inverse of their correlations. */
+/* VIF of each predecessor of j: the diagonal of the inverse of their
+ * correlations; a: m² + 2m doubles. */
 static int structural_vif_of(double *dst, const pls_plan *plan, const double *cor, size_t j,
                              double *a)
 {
-    size_t c = plan->c, m = plan->n_pred[j];
+    size_t c = plan->c, m = plan->n_pred[j], dependent;
     const size_t *pred = plan->pred + j * c;
+    double *diagonal = a + m * m;
     for (size_t u = 0; u < m; u++)
         for (size_t v = 0; v < m; v++)
             a[u * m + v] = cor[pred[u] * c + pred[v]];
-    if (cxm__spd_invert(a, m) != CXM_OK)
+    if (inverse_diagonal(diagonal, a, m, diagonal + m, &dependent) != CXM_OK)
         return cxm__fail(CXM_EDOMAIN, "construct '%s': its predecessors are collinear, so their "
                          "VIFs are infinite", plan->names[j]);
     for (size_t u = 0; u < m; u++)
-        dst[pred[u] * c + j] = a[u * m + u];
+        dst[pred[u] * c + j] = diagonal[u];
     return CXM_OK;
 }
 
