@@ -72,6 +72,7 @@ CXMB_RESULT_STRUCT(cxm_roq)
 %ignore cxm_pls_result_scores;
 %ignore cxm_pls_value_of_driver;
 %ignore cxm_pls_model_htmt;
+%ignore cxm_pls_model_construct_mode;
 %ignore cxm_survey_read;
 %ignore cxm_survey_pls;
 %ignore cxm_survey_column;
@@ -399,6 +400,18 @@ static int cxmb_satisfaction_index(double *out, const double *a, size_t a_n, con
 {
     int status = cxmb_same_length(a_n, b_n, "means");
     return status ? status : cxm_satisfaction_index(out, a_n, a, b, scale_min, scale_max);
+}
+%}
+
+%apply int *OUTPUT { int *mode };
+%rename(pls_model_construct_mode) cxmb_pls_model_construct_mode;
+%inline %{
+static int cxmb_pls_model_construct_mode(int *mode, const cxm_pls_model *model, size_t j)
+{
+    cxm_pls_mode m = CXM_PLS_MODE_A;
+    int status = cxm_pls_model_construct_mode(&m, model, j);
+    *mode = (int)m;
+    return status;
 }
 %}
 

@@ -207,6 +207,14 @@ START_TEST(single_items_and_mode_b_blocks)
     hadamard_items(x, 3, cols);
     cxm_pls_model *m = model_of(names, 2, sizes, items, modes);
     ck_ok(cxm_pls_model_add_path(m, "X", "S"));
+    cxm_pls_mode mode = CXM_PLS_MODE_A;
+    ck_ok(cxm_pls_model_construct_mode(&mode, m, 0));
+    ck_assert_int_eq(mode, CXM_PLS_MODE_B);
+    ck_ok(cxm_pls_model_construct_mode(&mode, m, 1));
+    ck_assert_int_eq(mode, CXM_PLS_MODE_A);
+    ck_fails(cxm_pls_model_construct_mode(&mode, m, 2), CXM_EINVAL,
+             "construct 2 does not exist (the model has 2)");
+    ck_fails(cxm_pls_model_construct_mode(NULL, m, 0), CXM_EINVAL, "out");
     for (int consistent = 0; consistent <= 1; consistent++) {
         cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
         o.consistent = consistent;

@@ -18,6 +18,8 @@
 
 bool cli_chain_file_option(const char *command, int option, const char *value,
                            cxm_csv_options *csv, int *status);
+/* The quality report (survey_quality.c). */
+int survey_print_quality(const cxm_pls_result *result);
 
 typedef struct money {
     bool wanted;
@@ -34,6 +36,8 @@ typedef struct survey_args {
     int scheme, miss;
     double level, tolerance, seed;
     size_t bootstrap, threads, iterations;
+    int consistent; /* -1: the model's */
+    bool quality;
 } survey_args;
 
 static int parse_survey(void *args, int argc, char **argv);
@@ -82,6 +86,16 @@ const cli_command cli_command_survey = {
     "  --max-iterations N      iteration limit (default 300)\n"
     "  --missing M             listwise (default: drop respondents with a missing\n"
     "                          item) or mean (replace by the item's mean)\n"
+    "  --consistent            consistent PLS (PLSc; Dijkstra & Henseler 2015): the\n"
+    "                          correlations of reflective (mode A) constructs are\n"
+    "                          corrected by their reliability rho_A, so that paths,\n"
+    "                          R² and loadings are not attenuated by measurement error\n"
+    "  --quality               add the quality report: reliability (alpha, rho_A,\n"
+    "                          rho_C) and AVE per construct, loadings, item VIFs and\n"
+    "                          cross-loadings, HTMT and Fornell-Larcker tables,\n"
+    "                          structural VIFs, f-squared and adjusted R², with '*'\n"
+    "                          beyond the usual thresholds (the JSON report always\n"
+    "                          has them, under \"quality\")\n"
     "  --target NAME           construct whose drivers are ranked (default: the\n"
     "                          model's \"target\")\n"
     "  -o, --output FILE       write the full report as JSON to FILE ('-': standard\n"
@@ -98,7 +112,7 @@ const cli_command cli_command_survey = {
     "The file (see cxm nps --help): --delimiter C, --no-header, --quote C,\n"
     "--no-quote, --skip-bad-rows. Empty fields and NA, N/A, NaN, NULL are missing.\n"
     "\n"
-    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 500\n",
+    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 500 --quality\n",
     sizeof(survey_args), parse_survey, run_survey,
 };
 
@@ -138,7 +152,7 @@ typedef struct report_numbers {
     cxm_pls_info info;
     size_t c;
     int width; /* of the construct names' column */
-    bool boot;
+    bool boot, consistent;
     double *paths, *se, *lo, *hi, *total, *total_index, *r2, *indices; /* c*c, or c for the last two */
 } report_numbers;
 
@@ -187,7 +201,8 @@ static void print_paths(const report_numbers *nb)
     const cxm_pls_info *info = &nb->info;
     const cxm_pls_model *m = nb->m;
     int w = nb->width;
-    printf("%s: %zu respondents", "PLS path model", info->rows);
+    printf("%s: %zu respondents", nb->consistent ? "Consistent PLS (PLSc) path model"
+                                                 : "PLS path model", info->rows);
     if (info->rows_dropped)
         printf(" (%zu dropped for missing answers)", info->rows_dropped);
     printf(", %s scheme, %zu iterations", schemes[info->scheme], info->iterations);
@@ -312,11 +327,13 @@ static int print_drivers(const report_numbers *nb, size_t target, const money *v
     return value->wanted ? print_driver_values(nb, drivers, n, target, value) : CLI_EXIT_OK;
 }
 
-static int print_text(const cxm_pls_result *r, const char *target_name, const money *value)
+static int print_text(const cxm_pls_result *r, const char *target_name, const money *value,
+                      bool consistent)
 {
     report_numbers nb;
     if (!report_numbers_of(&nb, r))
         return CLI_EXIT_DATA;
+    nb.consistent = consistent;
     print_paths(&nb);
     print_constructs(&nb);
     size_t target = nb.c;
@@ -362,6 +379,9 @@ static int estimation_option(survey_args *a, int c, const char *optarg)
     case 'i': return cli_parse_size("survey", "max-iterations", optarg, &a->iterations) ? 1 : -1;
     case 'l': return cli_parse_double("survey", "level", optarg, &a->level) ? 1 : -1;
     case 'T': return cli_parse_double("survey", "tolerance", optarg, &a->tolerance) ? 1 : -1;
+    case 'k':
+        a->consistent = 1;
+        return 1;
     case 'e':
         if (!cli_parse_double("survey", "seed", optarg, &a->seed))
             return -1;
@@ -443,13 +463,15 @@ static int parse_survey(void *args, int argc, char **argv)
         { "margin", required_argument, NULL, 'M' },
         { "discount", required_argument, NULL, 'd' },
         { "customers", required_argument, NULL, 'C' },
+        { "consistent", no_argument, NULL, 'k' },
+        { "quality", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
     survey_args *a = args;
     a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
     a->csv.delimiter = CXM_CSV_DETECT;
     a->value = (money){ false, { 0 }, NAN, NAN, 1.0 };
-    a->scheme = a->miss = -1;
+    a->scheme = a->miss = a->consistent = -1;
     a->level = a->tolerance = a->seed = NAN;
     a->bootstrap = a->threads = a->iterations = (size_t)-1;
     money *value = &a->value;
@@ -471,6 +493,9 @@ static int parse_survey(void *args, int argc, char **argv)
             break;
         case 'g':
             a->target = optarg;
+            break;
+        case 'U':
+            a->quality = true;
             break;
         case 'R':
             if (!parse_retention(optarg, value))
@@ -568,6 +593,8 @@ static void survey_options(cxm_pls_options *o, const survey_args *a, const cxm_p
         o->level = a->level;
     if (!isnan(a->tolerance))
         o->tolerance = a->tolerance;
+    if (a->consistent >= 0)
+        o->consistent = a->consistent;
 }
 
 /* Read the model's items from the survey file and estimate the model. */
@@ -618,7 +645,10 @@ static int report_survey(const survey_args *a, const cxm_pls_result *result)
         if (code != CLI_EXIT_OK || strcmp(a->output, "-") == 0)
             return code;
     }
-    return print_text(result, a->target, &a->value);
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    survey_options(&o, a, cxm_pls_result_model(result));
+    int code = print_text(result, a->target, &a->value, o.consistent);
+    return code == CLI_EXIT_OK && a->quality ? survey_print_quality(result) : code;
 }
 
 static int run_survey(const void *args)

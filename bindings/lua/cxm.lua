@@ -296,6 +296,14 @@ function PathModel:constructs()
   end
   return out
 end
+--- Mode of each construct by name: "A" (reflective) or "B" (formative).
+function PathModel:modes()
+  local out = {}
+  for j, name in ipairs(self:constructs()) do
+    out[name] = core.pls_model_construct_mode(self.handle, j - 1) == 1 and "B" or "A"
+  end
+  return out
+end
 function PathModel:items()
   local out = {}
   for i = 0, core.pls_model_item_count(self.handle) - 1 do

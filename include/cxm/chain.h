@@ -734,8 +734,9 @@ CXM_API int cxm_pls_model_set_target(cxm_pls_model *model, const char *construct
  *       "target": "Satisfaction",              (optional)
  *       "estimation": {"scheme": "path", "tolerance": 1e-7, "max_iterations": 300,
  *                      "bootstrap": 500, "seed": 1, "level": 0.95, "threads": 0,
- *                      "missing": "listwise"}  (optional; scheme path|centroid|factorial,
- *                                               missing listwise|mean)
+ *                      "missing": "listwise", "consistent": false}
+ *                                              (optional; scheme path|centroid|factorial,
+ *                                               missing listwise|mean, consistent: PLSc)
  *     }
  *
  * "mode" is "A" (default, reflective) or "B" (formative). Unknown keys are
@@ -800,6 +801,11 @@ CXM_API int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *mod
 CXM_API size_t cxm_pls_model_construct_count(const cxm_pls_model *model);
 /** Name of construct @p j, or NULL when there is no such construct. */
 CXM_API const char *cxm_pls_model_construct_name(const cxm_pls_model *model, size_t j);
+/**
+ * Mode of construct @p j: #CXM_PLS_MODE_A (reflective) or #CXM_PLS_MODE_B (formative).
+ * @return #CXM_OK or #CXM_EINVAL when there is no such construct.
+ */
+CXM_API int cxm_pls_model_construct_mode(cxm_pls_mode *out, const cxm_pls_model *model, size_t j);
 /**
  * Index of the construct called @p name.
  * @return #CXM_OK or #CXM_ENOTFOUND.

@@ -70,6 +70,10 @@ check("PLSc path = the factors' correlation", near(consistent.paths[1].estimate,
 check("PLSc loadings", near(consistent.weights[1].loading, math.sqrt(2 / 3)))
 check("PLSc in JSON", consistent.json():find('"consistent":%s*true') ~= nil)
 
+local mixed = cxm.path_model({ constructs = { { name = "F", items = { "f1" }, mode = "B" },
+  { name = "R", items = { "r1" } } }, paths = { { "F", "R" } } })
+check("modes", mixed:modes().F == "B" and mixed:modes().R == "A")
+
 if failures > 0 then
   print(failures .. " Lua checks failed")
   os.exit(1)

@@ -106,6 +106,11 @@ class Exact(unittest.TestCase):
         with self.assertRaisesRegex(cxm.InvalidArgumentError, "items 'x1' and 'y2'"):
             model.htmt(r)
 
+    def test_modes(self):
+        model = cxm.chain.PathModel({"F": ["f1", "f2"], "R": ["r1"]}, [("F", "R")], modes={"F": "B"})
+        self.assertEqual(model.modes, {"F": "B", "R": "A"})
+        self.assertEqual(set(cxm.chain.PathModel.preset("ecsi").modes.values()), {"A"})
+
     def test_undefined_criteria_raise(self):
         data = hadamard_items({"x1": (1, 2), "x2": (1, 3), "y1": (1, 4)})
         data["x3"] = data["x1"] + data["x2"]

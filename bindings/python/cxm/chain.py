@@ -10,8 +10,10 @@ emotions. This module measures each link with the libcxm C library:
   :func:`delight`, :func:`peak_end`, :func:`valence`;
 * survey files: :func:`read_survey` (libcxm's strict CSV reader);
 * the structural chain from survey data: :class:`PathModel` (PLS path
-  modelling with ACSI, ECSI and libcxm-chain presets) and its
-  :class:`PathModelFit` (paths, R², indices, importance–performance);
+  modelling with ACSI, ECSI and libcxm-chain presets, plain or consistent
+  PLS) and its :class:`PathModelFit` (paths, R², indices,
+  importance–performance, and the quality criteria: reliability, HTMT,
+  Fornell–Larcker, cross-loadings, VIFs, f², adjusted R²);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
   :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
@@ -977,6 +979,13 @@ class PathModel:
         return [core.pls_model_construct_name(h, j) for j in range(core.pls_model_construct_count(h))]
 
     @property
+    def modes(self) -> Dict[str, str]:
+        """Mode of each construct: ``"A"`` (reflective) or ``"B"`` (formative)."""
+        h = self._handle
+        return {name: "AB"[core.pls_model_construct_mode(h, j)]
+                for j, name in enumerate(self.constructs)}
+
+    @property
     def items(self) -> List[str]:
         """Distinct item (column) names, in the order a data array's columns must follow."""
         h = self._handle
@@ -1096,6 +1105,10 @@ class PathModelFit:
 
     Tables are pandas objects; with bootstrap resamples the long tables carry
     ``std_error``, ``lower`` and ``upper`` columns (percentile intervals).
+    The quality of the model: :attr:`reliability`, :attr:`htmt`,
+    :attr:`fornell_larcker`, :attr:`cross_loadings`, :attr:`vif`,
+    :attr:`structural_vif`, :attr:`f_squared`, :attr:`r_squared_adjusted`
+    (docs/chain.md, "Reading the quality of a model").
     """
 
     def __init__(self, model: PathModel, handle: Any) -> None:
