@@ -33,4 +33,13 @@ expect 1 '^$' 'estimation\.consistent must be true or false' -- survey "$tmp/bad
 expect 0 'Consistent PLS.*50 bootstrap resamples' '^$' -- survey "$data/model.json" "$data/survey.csv" --consistent --bootstrap 50
 expect 0 '--consistent +consistent PLS' '^$' -- survey --help
 expect 0 '--quality +add the quality report' '^$' -- survey --help
+
+# The demo's HTML report shows the survey's measurement quality.
+if "$CXM" demo --customers 2000 --bootstrap 10 --html "$tmp/report.html" >/dev/null 2>"$tmp/err" &&
+   grep -q '<th>highest HTMT</th>' "$tmp/report.html" &&
+   grep -Eq '<tr><td>Satisfaction</td>(<td>[01]\.[0-9]{2}</td>){4}</tr>' "$tmp/report.html"; then
+  echo "ok: demo --html has the quality table"
+else
+  echo "FAIL: demo --html lacks the quality table: $(cat "$tmp/err")"; failures=$((failures + 1))
+fi
 finish
