@@ -92,19 +92,29 @@ static void print_indicators(const quality_report *qr)
 {
     size_t c = qr->c;
     printf("\nIndicators (reflective items: loading above 0.708; formative items: VIF below\n"
-           "5, ideally 3; each item should load highest on its own construct)\n");
+           "5, ideally 3; cross-loadings, the correlations with each construct's score:\n"
+           "each item should correlate highest with its own construct)\n");
     printf("  %-*s  %-10s  %8s  %7s ", qr->width, "construct", "item", "loading", "VIF");
     for (size_t k = 0; k < c; k++)
         printf(" %12.12s", cxm_pls_model_construct_name(qr->m, k));
     putchar('\n');
     double *cross = criterion(qr, CXM_PLS_CROSS_LOADINGS, "cross-loadings");
     double *vif = cross ? criterion(qr, CXM_PLS_INDICATOR_VIF, "indicator VIF") : NULL;
+    double *loadings = malloc((qr->q ? qr->q : 1) * sizeof *loadings);
+    if (vif && (loadings == NULL ||
+                cxm_pls_result_get(loadings, qr->q, qr->r, CXM_PLS_LOADINGS) != CXM_OK)) {
+        printf("  (loadings: %s)\n", loadings ? cxm_error_message() : "out of memory");
+        free(vif);
+        vif = NULL;
+    }
     for (size_t h = 0; vif && h < qr->q; h++) {
         size_t j = cxm_pls_model_indicator_construct(qr->m, h);
-        double own = cross[h * c + j];
+        /* With PLSc the loading is the consistent one; cross-loadings stay
+         * correlations with the construct scores. */
+        double own = loadings[h];
         bool a = reflective(qr, j), low = a && own < 0.708;
         for (size_t k = 0; k < c; k++)
-            low |= k != j && fabs(cross[h * c + k]) > fabs(own);
+            low |= k != j && fabs(cross[h * c + k]) > fabs(cross[h * c + j]);
         printf("  %-*s  %-10s  %8.4f%c %7.3f%c", qr->width, cxm_pls_model_construct_name(qr->m, j),
                cxm_pls_model_indicator_name(qr->m, h), own, low ? '*' : ' ', vif[h],
                !a && vif[h] > 5 ? '*' : ' ');
@@ -114,6 +124,7 @@ static void print_indicators(const quality_report *qr)
     }
     free(cross);
     free(vif);
+    free(loadings);
 }
 
 /* A lower triangle (with the diagonal when it means something). */
