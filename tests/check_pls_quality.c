@@ -507,6 +507,161 @@ START_TEST(structural_vif_and_f_squared_with_two_predecessors)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ bootstrap HTMT */
+
+/* Ten respondents whose resamples can be told apart: two code items hold
+ * 11^k in row k (k < 5: item a, else b; 0 elsewhere), so a resample's
+ * means of a and b are Σ count_k·11^k / 10, whose base-11 digits are the
+ * counts (each at most 10). Items x1-x3 and y1-y3 are simulated. */
+enum { HB_ROWS = 10, HB_ITEMS = 8, HB_RESAMPLES = 200 };
+
+static void htmt_boot_data(double *x)
+{
+    double *sim = simulate_factors(HB_ROWS, 99);
+    for (int i = 0; i < HB_ROWS; i++) {
+        for (int k = 0; k < 6; k++)
+            x[i * HB_ITEMS + k] = sim[i * SIM_ITEMS + k];
+        x[i * HB_ITEMS + 6] = i < 5 ? pow(11, i) : 0;
+        x[i * HB_ITEMS + 7] = i < 5 ? 0 : pow(11, i - 5);
+    }
+    free(sim);
+}
+
+/* The counts of a resample from its means of the code items. */
+static void htmt_boot_counts(double *count, const double *means)
+{
+    for (int code = 0; code < 2; code++) {
+        long long sum = llround(means[6 + code] * HB_ROWS);
+        for (int k = 0; k < 5; k++, sum /= 11)
+            count[5 * code + k] = (double)(sum % 11);
+    }
+}
+
+/* Correlations of the data with row i repeated count[i] times. */
+static void weighted_correlations(double *r, const double *x, const double *count)
+{
+    double mean[HB_ITEMS] = { 0 }, total = 0;
+    for (int i = 0; i < HB_ROWS; i++) {
+        total += count[i];
+        for (int a = 0; a < HB_ITEMS; a++)
+            mean[a] += count[i] * x[i * HB_ITEMS + a];
+    }
+    for (int a = 0; a < HB_ITEMS; a++)
+        mean[a] /= total;
+    for (int a = 0; a < HB_ITEMS; a++)
+        for (int b = 0; b < HB_ITEMS; b++) {
+            double s = 0;
+            for (int i = 0; i < HB_ROWS; i++)
+                s += count[i] * (x[i * HB_ITEMS + a] - mean[a]) * (x[i * HB_ITEMS + b] - mean[b]);
+            r[a * HB_ITEMS + b] = s;
+        }
+    double sd[HB_ITEMS];
+    for (int a = 0; a < HB_ITEMS; a++)
+        sd[a] = sqrt(r[a * HB_ITEMS + a]);
+    for (int a = 0; a < HB_ITEMS; a++)
+        for (int b = 0; b < HB_ITEMS; b++)
+            r[a * HB_ITEMS + b] = a == b ? 1.0 : r[a * HB_ITEMS + b] / (sd[a] * sd[b]);
+}
+
+/* Every resample's HTMT (CXM_PLS_HETEROTRAIT_MONOTRAIT) is
+ * cxm_pls_model_htmt() of that resample's item correlations, and its
+ * statistics exist like any quantity's (BCa included). */
+START_TEST(bootstrap_htmt_is_each_resamples_htmt)
+{
+    static const char *const names[3] = { "X", "Y", "Code" };
+    static const char *const items[HB_ITEMS] = { "x1", "x2", "x3", "y1", "y2", "y3", "a", "b" };
+    static const size_t sizes[3] = { 3, 3, 2 };
+    double x[HB_ROWS * HB_ITEMS];
+    htmt_boot_data(x);
+    cxm_pls_model *m = model_of(names, 3, sizes, items, NULL);
+    ck_ok(cxm_pls_model_add_path(m, "X", "Y"));
+    ck_ok(cxm_pls_model_add_path(m, "Code", "Y"));
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    o.bootstrap = HB_RESAMPLES;
+    o.seed = 5;
+    o.bca = 1;
+    cxm_pls_result *r = NULL;
+    ck_ok(cxm_pls_estimate(&r, m, HB_ROWS, HB_ITEMS, x, NULL, &o));
+    cxm_pls_info info;
+    ck_ok(cxm_pls_result_info(&info, r));
+    ck_assert_uint_gt(info.resamples, HB_RESAMPLES / 2);
+    ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_HETEROTRAIT_MONOTRAIT), 9);
+    double estimate[9], direct[9];
+    ck_ok(cxm_pls_result_get(estimate, 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT));
+    quality(direct, 9, r, CXM_PLS_HTMT);
+    size_t b = info.resamples;
+    double *htmt = malloc(b * 9 * sizeof *htmt), *means = malloc(b * HB_ITEMS * sizeof *means);
+    ck_ok(cxm_pls_result_bootstrap_draws(htmt, b * 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT));
+    ck_ok(cxm_pls_result_bootstrap_draws(means, b * HB_ITEMS, r, CXM_PLS_INDICATOR_MEANS));
+    for (int k = 0; k < 9; k++)
+        ck_assert(k % 4 == 0 ? isnan(estimate[k]) && isnan(direct[k]) : estimate[k] == direct[k]);
+    for (size_t s = 0; s < b; s++) {
+        double count[HB_ROWS], total = 0, corr[HB_ITEMS * HB_ITEMS], expect[9];
+        htmt_boot_counts(count, means + s * HB_ITEMS);
+        for (int i = 0; i < HB_ROWS; i++)
+            total += count[i];
+        ck_assert_msg(total == HB_ROWS, "resample %zu: the counts add up to %g", s, total);
+        weighted_correlations(corr, x, count);
+        ck_ok(cxm_pls_model_htmt(expect, 9, m, HB_ITEMS, corr));
+        /* The code items' large range costs the library's one-pass moments a
+         * few digits (1e-10); x and y do not. */
+        for (int k = 0; k < 9; k++)
+            ck_assert_msg(k % 4 == 0 ? isnan(htmt[s * 9 + k])
+                                     : fabs(htmt[s * 9 + k] - expect[k]) <
+                                           (k == 1 || k == 3 ? 1e-13 : 1e-8),
+                          "resample %zu, value %d: %.15g, expected %.15g", s, k, htmt[s * 9 + k],
+                          expect[k]);
+    }
+    double lo[9], hi[9], bca_lo[9], bca_hi[9];
+    ck_ok(cxm_pls_result_bootstrap(lo, 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT, CXM_PLS_BOOT_LOWER));
+    ck_ok(cxm_pls_result_bootstrap(hi, 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT, CXM_PLS_BOOT_UPPER));
+    ck_ok(cxm_pls_result_bootstrap(bca_lo, 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT,
+                                   CXM_PLS_BOOT_BCA_LOWER));
+    ck_ok(cxm_pls_result_bootstrap(bca_hi, 9, r, CXM_PLS_HETEROTRAIT_MONOTRAIT,
+                                   CXM_PLS_BOOT_BCA_UPPER));
+    for (int k = 0; k < 9; k++) {
+        if (k % 4 == 0) /* the diagonal */
+            continue;
+        ck_assert(lo[k] >= 0 && lo[k] < hi[k] && isfinite(hi[k]));
+        ck_assert(bca_lo[k] >= 0 && bca_lo[k] < bca_hi[k] && isfinite(bca_hi[k]));
+    }
+    ck_assert(isnan(lo[0]) && isnan(hi[4]));
+    char *json = NULL;
+    ck_ok(cxm_pls_result_to_json(&json, r));
+    ck_assert_ptr_nonnull(strstr(json, "\"htmt_intervals\""));
+    cxm_free(json);
+    free(htmt);
+    free(means);
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(m);
+}
+END_TEST
+
+/* A block whose items are uncorrelated has no HTMT: the estimate still
+ * stands, with NaN for that quantity (cxm_pls_result_quality() says why). */
+START_TEST(undefined_htmt_does_not_fail_the_estimate)
+{
+    double x[8 * 3];
+    static const int cols[3][6] = { { 1, 2 }, { 3, 4 }, { 1, 3, 5 } };
+    hadamard_items(x, 3, cols);
+    static const size_t sizes[2] = { 2, 1 };
+    static const char *const items[3] = { "x1", "x2", "y1" };
+    cxm_pls_model *m = model_of(xy_names, 2, sizes, items, NULL);
+    ck_ok(cxm_pls_model_add_path(m, "X", "Y"));
+    cxm_pls_result *r = NULL;
+    ck_ok(cxm_pls_estimate(&r, m, 8, 3, x, NULL, NULL));
+    double v[4];
+    ck_ok(cxm_pls_result_get(v, 4, r, CXM_PLS_HETEROTRAIT_MONOTRAIT));
+    for (int k = 0; k < 4; k++)
+        ck_assert(isnan(v[k]));
+    ck_fails(cxm_pls_result_quality(v, 4, r, CXM_PLS_HTMT), CXM_EDOMAIN, "'X'");
+    ck_fails(cxm_pls_result_bootstrap(v, 4, r, CXM_PLS_HETEROTRAIT_MONOTRAIT, CXM_PLS_BOOT_LOWER),
+             CXM_ESTATE, "no bootstrap resamples");
+    cxm_pls_result_free(r);
+    cxm_pls_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ out of memory */
 
 typedef struct quality_chaos {
@@ -576,11 +731,13 @@ int main(void)
     tcase_add_test(tc, quality_errors);
     tcase_add_test(tc, consistent_pls_errors);
     tcase_add_test(tc, consistent_in_model_json);
+    tcase_add_test(tc, undefined_htmt_does_not_fail_the_estimate);
     suite_add_tcase(s, tc);
     tc = tcase_create("simulated");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, consistent_pls_recovers_a_factor_model);
     tcase_add_test(tc, structural_vif_and_f_squared_with_two_predecessors);
+    tcase_add_test(tc, bootstrap_htmt_is_each_resamples_htmt);
     tcase_add_test(tc, quality_out_of_memory);
     suite_add_tcase(s, tc);
     return cxm_check_run(s);

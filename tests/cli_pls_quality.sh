@@ -22,6 +22,13 @@ if grep -q 'Quality of the model' "$tmp/plain.txt"; then
 fi
 expect 0 '"fornell_larcker"' '^$' -- survey "$data/model.json" "$data/survey.csv" --json
 expect 0 '"rho_a"' '^$' -- survey "$data/model.json" "$data/survey.csv" --json --quality
+# With resamples, HTMT's bootstrap intervals (BCa with --bca) in the text and the JSON.
+expect 0 '^HTMT with 90% bootstrap intervals, 100 resamples' '^$' -- survey "$data/model.json" "$data/survey.csv" --quality --bootstrap 100 --level 0.9
+expect 0 '^  Quality +-> Loyalty +0\.[0-9]{4} +0\.[0-9]{4} +0\.[0-9]{4} +0\.[0-9]{4} +0\.[0-9]{4}$' '^$' -- survey "$data/model.json" "$data/survey.csv" --quality --bootstrap 100 --bca
+expect 0 '"htmt_intervals"' '^$' -- survey "$data/model.json" "$data/survey.csv" --json --bootstrap 20
+if grep -q 'HTMT with' "$tmp/plain.txt"; then
+  echo "FAIL: HTMT intervals without --quality"; failures=$((failures + 1))
+fi
 
 # PLSc, from the command line or the model's "estimation".
 expect 0 '^Consistent PLS \(PLSc\) path model: 149 respondents' '^$' -- survey "$data/model.json" "$data/survey.csv" --consistent

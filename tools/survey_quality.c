@@ -147,6 +147,49 @@ static void print_triangle(const quality_report *qr, const double *v, bool diago
     }
 }
 
+/* With resamples: every pair's HTMT with its bootstrap percentile (and BCa)
+ * interval; '*' when the upper bound reaches 1 (Henseler et al. 2015). */
+static void print_htmt_intervals(const quality_report *qr)
+{
+    cxm_pls_info info;
+    size_t c = qr->c, n = c * c;
+    if (cxm_pls_result_info(&info, qr->r) != CXM_OK || info.resamples == 0 || c < 2)
+        return;
+    double *v = malloc(5 * n * sizeof *v);
+    if (v == NULL) {
+        printf("  (HTMT intervals: out of memory)\n");
+        return;
+    }
+    static const cxm_pls_statistic which[4] = { CXM_PLS_BOOT_LOWER, CXM_PLS_BOOT_UPPER,
+                                                CXM_PLS_BOOT_BCA_LOWER, CXM_PLS_BOOT_BCA_UPPER };
+    bool ok = cxm_pls_result_get(v, n, qr->r, CXM_PLS_HETEROTRAIT_MONOTRAIT) == CXM_OK;
+    for (int k = 0; ok && k < 2; k++)
+        ok = cxm_pls_result_bootstrap(v + (size_t)(k + 1) * n, n, qr->r,
+                                      CXM_PLS_HETEROTRAIT_MONOTRAIT, which[k]) == CXM_OK;
+    bool bca = ok;
+    for (int k = 2; bca && k < 4; k++) /* CXM_ESTATE without the option bca */
+        bca = cxm_pls_result_bootstrap(v + (size_t)(k + 1) * n, n, qr->r,
+                                       CXM_PLS_HETEROTRAIT_MONOTRAIT, which[k]) == CXM_OK;
+    if (ok) {
+        printf("\nHTMT with %g%% bootstrap intervals, %zu resamples (the upper bound should\n"
+               "stay below 1)\n", 100 * info.level, info.resamples);
+        printf("  %-*s    %-*s  %8s  %8s  %8s%s\n", qr->width, "from", qr->width, "to", "HTMT",
+               "lower", "upper", bca ? "  BCa lower  BCa upper" : "");
+    }
+    for (size_t i = 0; ok && i < c; i++)
+        for (size_t j = i + 1; j < c; j++) {
+            size_t at = i * c + j;
+            double upper = bca ? v[4 * n + at] : v[2 * n + at];
+            printf("  %-*s -> %-*s  %8.4f  %8.4f  %8.4f", qr->width,
+                   cxm_pls_model_construct_name(qr->m, i), qr->width,
+                   cxm_pls_model_construct_name(qr->m, j), v[at], v[n + at], v[2 * n + at]);
+            if (bca)
+                printf("  %9.4f  %9.4f", v[3 * n + at], v[4 * n + at]);
+            printf("%s\n", upper >= 1 ? " *" : "");
+        }
+    free(v);
+}
+
 static void print_discriminant(const quality_report *qr)
 {
     printf("\nDiscriminant validity: HTMT (below 0.85, or 0.90 for conceptually close\n"
@@ -155,6 +198,7 @@ static void print_discriminant(const quality_report *qr)
     if (htmt)
         print_triangle(qr, htmt, false, 0.85);
     free(htmt);
+    print_htmt_intervals(qr);
     printf("\nFornell-Larcker (sqrt(AVE) on the diagonal should exceed the correlations in\n"
            "its row and column)\n");
     double *fl = criterion(qr, CXM_PLS_FORNELL_LARCKER, "Fornell-Larcker");

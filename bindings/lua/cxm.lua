@@ -471,7 +471,9 @@ function PathModel:fit(rows, opts)
   --- Quality criteria (docs/chain.md): reliability[construct] = {alpha, rhoA, rhoC, AVE,
   -- r_squared_adjusted}; htmt[a][b] and fornell_larcker[a][b] by construct names (HTMT nil on
   -- the diagonal); cross_loadings[k] = {construct, item, vif, [construct] = loading, ...};
-  -- paths[k] = {from, to, vif, f_squared}. Raises when a criterion is undefined for the data.
+  -- paths[k] = {from, to, vif, f_squared}; with resamples htmt_interval[a][b] = {estimate,
+  -- std_error, lower, upper, ...} (bootstrap statistics of HTMT, each resample's from its own
+  -- item correlations). Raises when a criterion is undefined for the data.
   fit.quality = function()
     local function q(code) return core.pls_result_quality(core.pls_result_quality_size(r, code), r, code) end
     local alpha, rho_a, rho_c, ave = q(core.PLS_CRONBACH_ALPHA), q(core.PLS_RHO_A), q(core.PLS_RHO_C),
@@ -500,6 +502,19 @@ function PathModel:fit(rows, opts)
       local from, to = core.pls_model_path(self.handle, k)
       local at = from * c + to + 1
       out.paths[k + 1] = { from = names[from + 1], to = names[to + 1], vif = svif[at], f_squared = f2[at] }
+    end
+    if info.resamples > 0 then
+      local stats = statistics(core.PLS_HETEROTRAIT_MONOTRAIT)
+      out.htmt_interval = {}
+      for j, name in ipairs(names) do
+        out.htmt_interval[name] = {}
+        for k, other in ipairs(names) do
+          local at = (j - 1) * c + k
+          if j ~= k then
+            out.htmt_interval[name][other] = with_statistics({ estimate = htmt[at] }, stats, at)
+          end
+        end
+      end
     end
     return out
   end

@@ -922,8 +922,13 @@ typedef enum cxm_pls_quantity {
     CXM_PLS_INDICATOR_MEANS = 10,       /**< per indicator: the item's mean. */
     CXM_PLS_INDICATOR_STD_DEVS = 11,    /**< per indicator: the item's standard deviation (n − 1). */
     CXM_PLS_INDIRECT_EFFECTS = 12,      /**< total indirect effects: total effects minus paths. */
-    CXM_PLS_SPECIFIC_INDIRECT_EFFECTS = 13 /**< per indirect path (cxm_pls_result_indirect_path()):
-                                                the product of the path coefficients along it. */
+    CXM_PLS_SPECIFIC_INDIRECT_EFFECTS = 13, /**< per indirect path (cxm_pls_result_indirect_path()):
+                                                 the product of the path coefficients along it. */
+    CXM_PLS_HETEROTRAIT_MONOTRAIT = 14  /**< constructs × constructs: HTMT (#CXM_PLS_HTMT, from the
+                                             item correlations), recomputed on every resample, so
+                                             that it has bootstrap intervals (Henseler, Ringle &
+                                             Sarstedt 2015); NaN on the diagonal, and where a block's
+                                             items are uncorrelated in that sample. */
 } cxm_pls_quantity;
 
 /**

@@ -583,6 +583,27 @@ static int add_effects(cJSON *root, const cxm_pls_result *r)
     return ok && add_indirect(root, r);
 }
 
+/* With resamples, quality.htmt_intervals: each pair of constructs' HTMT with
+ * its bootstrap statistics. */
+static int add_htmt_intervals(cJSON *root, const cxm_pls_result *r)
+{
+    if (r->info.resamples == 0)
+        return 1;
+    const cxm_pls_model *m = r->model;
+    size_t c = m->n_constructs;
+    cJSON *quality = cJSON_GetObjectItemCaseSensitive(root, "quality");
+    cJSON *arr = quality != NULL ? cJSON_AddArrayToObject(quality, "htmt_intervals") : NULL;
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < c; i++)
+        for (size_t j = i + 1; ok && j < c; j++) {
+            cJSON *o = append_object(arr);
+            ok = o != NULL && cJSON_AddStringToObject(o, "from", m->constructs[i].name) != NULL &&
+                 cJSON_AddStringToObject(o, "to", m->constructs[j].name) != NULL &&
+                 add_estimate(o, r, CXM_PLS_HETEROTRAIT_MONOTRAIT, i * c + j, "estimate");
+        }
+    return ok;
+}
+
 /* Drivers of the target ranked by importance (index-scale total effect),
  * in quadrants split at the mean importance and performance (Martilla &
  * James 1977). */
@@ -650,7 +671,7 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
         cJSON_Delete(model);
     ok = ok && add_estimation(root, result) && add_constructs(root, result) &&
          add_indicators(root, result) && add_effects(root, result) &&
-         cxm__pls_quality_json(root, result);
+         cxm__pls_quality_json(root, result) && add_htmt_intervals(root, result);
     size_t target;
     if (ok && result->model->target && cxm_pls_model_target(&target, result->model) == CXM_OK)
         ok = add_importance_performance(root, result, target);

@@ -70,6 +70,25 @@ check("PLSc path = the factors' correlation", near(consistent.paths[1].estimate,
 check("PLSc loadings", near(consistent.weights[1].loading, math.sqrt(2 / 3)))
 check("PLSc in JSON", consistent.json():find('"consistent":%s*true') ~= nil)
 
+-- HTMT's bootstrap: every resample's HTMT from its own item correlations.
+check("no resamples, no HTMT interval", q.htmt_interval == nil)
+math.randomseed(18)
+local function normal() return math.sqrt(-2 * math.log(1 - math.random())) * math.cos(2 * math.pi * math.random()) end
+local sim = {}
+for i = 1, 60 do
+  local fx = normal()
+  local fy = 0.5 * fx + math.sqrt(0.75) * normal()
+  sim[i] = { x1 = 0.8 * fx + 0.6 * normal(), x2 = 0.7 * fx + 0.71 * normal(),
+    y1 = 0.8 * fy + 0.6 * normal(), y2 = 0.7 * fy + 0.71 * normal() }
+end
+local boot = model:fit(sim, { bootstrap = 200, seed = 3, bca = true })
+local bq = boot.quality()
+local pair = bq.htmt_interval and bq.htmt_interval.X.Y
+check("HTMT interval", pair ~= nil and near(pair.estimate, bq.htmt.X.Y) and pair.lower < pair.upper
+  and pair.bca_lower < pair.bca_upper and pair.std_error > 0 and bq.htmt_interval.X.X == nil)
+check("HTMT interval symmetric", pair ~= nil and near(bq.htmt_interval.Y.X.upper, pair.upper))
+check("HTMT interval in JSON", pair ~= nil and boot.json():find('"htmt_intervals"') ~= nil)
+
 local mixed = cxm.path_model({ constructs = { { name = "F", items = { "f1" }, mode = "B" },
   { name = "R", items = { "r1" } } }, paths = { { "F", "R" } } })
 check("modes", mixed:modes().F == "B" and mixed:modes().R == "A")

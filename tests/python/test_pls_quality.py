@@ -201,6 +201,100 @@ def numpy_pls(z, blocks, paths, tol=1e-14, max_iter=10000):
     return w, y
 
 
+def numpy_htmt(r, blocks):
+    """HTMT (Henseler, Ringle & Sarstedt 2015) of blocks (lists of columns of the item
+    correlations r), with absolute correlations as seminr and cSEM; NaN on the diagonal."""
+    c = len(blocks)
+    htmt = np.full((c, c), np.nan)
+    abs_r = np.abs(r)
+
+    def monotrait(b):
+        k = len(b)
+        return 1.0 if k == 1 else abs_r[np.ix_(b, b)][np.triu_indices(k, 1)].mean()
+    for i in range(c):
+        for j in range(c):
+            if i != j:
+                hetero = abs_r[np.ix_(blocks[i], blocks[j])].mean()
+                htmt[i, j] = hetero / np.sqrt(monotrait(blocks[i]) * monotrait(blocks[j]))
+    return htmt
+
+
+class BootstrapHTMT(unittest.TestCase):
+    """HTMT's bootstrap (issue 18 point 1: HTMT with bootstrap intervals): every resample's
+    HTMT is the published formula on that resample's rows. Ten respondents make the
+    resamples identifiable: code items a and b hold 11**k in row k (a for k < 5, b from
+    5 on, 0 elsewhere), so a resample's means of a and b, times 10, have its counts as
+    base-11 digits."""
+
+    ROWS = 10
+
+    def setUp(self):
+        sim = simulate_factor_model(self.ROWS, 99)
+        data = sim[["x1", "x2", "x3", "y1", "y2", "y3"]].copy()
+        k = np.arange(self.ROWS)
+        data["a"] = np.where(k < 5, 11.0 ** k, 0.0)
+        data["b"] = np.where(k < 5, 0.0, 11.0 ** (k - 5))
+        self.data = data
+        self.model = cxm.chain.PathModel(
+            {"X": ["x1", "x2", "x3"], "Y": ["y1", "y2", "y3"], "Code": ["a", "b"]},
+            [("X", "Y"), ("Code", "Y")])
+        self.blocks = [[0, 1, 2], [3, 4, 5], [6, 7]]
+
+    def counts(self, means):
+        out = []
+        for code in ("a", "b"):
+            total = int(round(means[f"Code:{code}"] * self.ROWS))
+            for _ in range(5):
+                out.append(total % 11)
+                total //= 11
+        return np.array(out)
+
+    def test_each_resample_is_the_formula_on_its_rows(self):
+        fit = self.model.fit(self.data, bootstrap=200, seed=5, bca=True)
+        self.assertGreater(fit.info["resamples"], 100)
+        draws = fit.bootstrap("htmt", draws=True)
+        means = fit.bootstrap("indicator_means", draws=True)
+        names = self.model.constructs
+        self.assertEqual(list(draws.columns), [f"{a} -> {b}" for a in names for b in names])
+        x = self.data.to_numpy()
+        for s in range(len(draws)):
+            count = self.counts(means.iloc[s])
+            self.assertEqual(count.sum(), self.ROWS, f"resample {s}")
+            rows = x[np.repeat(np.arange(self.ROWS), count)]
+            r = np.corrcoef(rows, rowvar=False)
+            expected = numpy_htmt(r, self.blocks)
+            got = draws.iloc[s].to_numpy().reshape(3, 3)
+            # X-Y to rounding; pairs with the code items (whose large range costs the
+            # library's one-pass moments some digits) to 1e-8.
+            np.testing.assert_allclose(got[0, 1], expected[0, 1], rtol=0, atol=1e-13)
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-8)
+            np.testing.assert_allclose(self.model.htmt(r).to_numpy(), expected, atol=1e-13)
+        # The table: percentile bounds are the type-7 quantiles of the draws.
+        table = fit.bootstrap("htmt")
+        self.assertEqual(list(table.index), [("X", "Y"), ("X", "Code"), ("Y", "Code")])
+        for (a, b), row in table.iterrows():
+            column = draws[f"{a} -> {b}"]
+            self.assertAlmostEqual(row["estimate"], fit.htmt.loc[a, b], places=15)
+            low, high = np.quantile(column, [0.025, 0.975])
+            self.assertAlmostEqual(row["lower"], low, places=12)
+            self.assertAlmostEqual(row["upper"], high, places=12)
+            self.assertAlmostEqual(row["std_error"], column.std(ddof=1), places=12)
+            self.assertLess(row["bca_lower"], row["bca_upper"])
+        interval = fit.htmt_interval
+        self.assertEqual(list(interval.columns),
+                         ["estimate", "std_error", "lower", "upper", "bca_lower", "bca_upper"])
+        pd.testing.assert_frame_equal(interval, table[interval.columns])
+        intervals = json.loads(fit.to_json())["quality"]["htmt_intervals"]
+        self.assertEqual([(i["from"], i["to"]) for i in intervals], list(table.index))
+        self.assertAlmostEqual(intervals[0]["upper"], table["upper"].iloc[0], places=12)
+
+    def test_needs_resamples(self):
+        fit = self.model.fit(self.data)
+        with self.assertRaisesRegex(cxm.InvalidArgumentError, "no bootstrap resamples"):
+            fit.htmt_interval
+        self.assertNotIn("htmt_intervals", json.loads(fit.to_json())["quality"])
+
+
 @unittest.skipUnless(os.path.exists(MOBI), MOBI_ABSENT)
 class Mobi(unittest.TestCase):
     """Done-when check of issue 18 on the ECSI model: α, ρA, ρC, AVE and HTMT from the
@@ -246,18 +340,7 @@ class Mobi(unittest.TestCase):
         np.testing.assert_allclose(rel["rhoC"], rho_c, rtol=0, atol=1e-9)
         np.testing.assert_allclose(rel["AVE"], ave, rtol=0, atol=1e-9)
 
-        c = len(blocks)
-        htmt = np.full((c, c), np.nan)
-        abs_r = np.abs(r)
-
-        def monotrait(b):
-            k = len(b)
-            return 1.0 if k == 1 else abs_r[np.ix_(b, b)][np.triu_indices(k, 1)].mean()
-        for i in range(c):
-            for j in range(c):
-                if i != j:
-                    hetero = abs_r[np.ix_(blocks[i], blocks[j])].mean()
-                    htmt[i, j] = hetero / np.sqrt(monotrait(blocks[i]) * monotrait(blocks[j]))
+        htmt = numpy_htmt(r, blocks)
         np.testing.assert_allclose(self.fit.htmt.to_numpy(), htmt, rtol=0, atol=1e-9)
         np.testing.assert_allclose(self.model.htmt(self.data.corr()).to_numpy(), htmt, atol=1e-12)
 

@@ -14,9 +14,9 @@ emotions. This module measures each link with the libcxm C library:
   PLS) and its :class:`PathModelFit` (paths, R², indices,
   importance–performance, bootstrap t and p values with percentile and BCa
   intervals, the indirect effect along every route of the chain, the
-  quality criteria: reliability, HTMT, Fornell–Larcker, cross-loadings,
-  VIFs, f², adjusted R², and :class:`PLSPrediction`: PLSpredict's
-  out-of-sample accuracy);
+  quality criteria: reliability, HTMT with bootstrap intervals,
+  Fornell–Larcker, cross-loadings, VIFs, f², adjusted R², and
+  :class:`PLSPrediction`: PLSpredict's out-of-sample accuracy);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
   :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
@@ -862,7 +862,7 @@ _QUANTITIES = {
     "weights": 0, "weights_unstandardized": 1, "index_weights": 2, "loadings": 3, "paths": 4,
     "total_effects": 5, "total_effects_index": 6, "r_squared": 7, "indices": 8,
     "construct_correlations": 9, "indicator_means": 10, "indicator_std_devs": 11,
-    "indirect_effects": 12, "specific_indirect_effects": 13,
+    "indirect_effects": 12, "specific_indirect_effects": 13, "htmt": 14,
 }
 # Bootstrap statistics (cxm_pls_statistic) by column name.
 _STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4, "bca_upper": 5,
@@ -870,7 +870,7 @@ _STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4
 _APPROACHES = {"earliest": 0, "direct": 1}
 # The shape of each quantity (the rest are per indicator).
 _KINDS = {"paths": "matrix", "total_effects": "matrix", "total_effects_index": "matrix",
-          "construct_correlations": "matrix", "indirect_effects": "matrix",
+          "construct_correlations": "matrix", "indirect_effects": "matrix", "htmt": "matrix",
           "r_squared": "construct", "indices": "construct", "specific_indirect_effects": "route"}
 # cxm_pls_quality codes.
 _QUALITY = {
@@ -1126,9 +1126,10 @@ class PathModelFit:
     ``std_error``, ``t_value``, ``p_value``, ``lower`` and ``upper`` columns
     (percentile intervals), and with ``bca=True`` ``bca_lower`` and
     ``bca_upper``. :meth:`bootstrap` gives the full inference table of any
-    quantity, :attr:`indirect_effects` the effect along every route of the
-    chain and :meth:`predict` the out-of-sample accuracy (PLSpredict). The
-    quality of the model: :attr:`reliability`, :attr:`htmt`,
+    quantity (HTMT included), :attr:`indirect_effects` the effect along every
+    route of the chain and :meth:`predict` the out-of-sample accuracy
+    (PLSpredict). The quality of the model: :attr:`reliability`,
+    :attr:`htmt` (:attr:`htmt_interval` with resamples),
     :attr:`fornell_larcker`, :attr:`cross_loadings`, :attr:`vif`,
     :attr:`structural_vif`, :attr:`f_squared`, :attr:`r_squared_adjusted`
     (docs/chain.md, "Reading the quality of a model").
@@ -1221,8 +1222,21 @@ class PathModelFit:
     def htmt(self) -> pd.DataFrame:
         """Heterotrait–monotrait ratios (Henseler, Ringle & Sarstedt 2015), constructs ×
         constructs, NaN on the diagonal. Below 0.85 (conservative) or 0.90: discriminant
-        validity."""
+        validity; :attr:`htmt_interval` gives its bootstrap intervals."""
         return self._quality_square("htmt")
+
+    @property
+    def htmt_interval(self) -> pd.DataFrame:
+        """HTMT of each pair of constructs (``from``, ``to``) with its bootstrap
+        ``std_error``, percentile ``lower`` and ``upper`` bounds at the fit's level and,
+        with ``bca=True``, ``bca_lower`` and ``bca_upper``: every resample's HTMT is
+        computed from that resample's item correlations. Discriminant validity holds
+        when the upper bound stays below 1 (Henseler, Ringle & Sarstedt 2015), or
+        below 0.85/0.90 for the stricter tests. Needs ``fit(..., bootstrap=N)``;
+        :meth:`bootstrap` ``("htmt")`` has every statistic."""
+        table = self.bootstrap("htmt")
+        return table[["estimate", "std_error", "lower", "upper"] +
+                     (["bca_lower", "bca_upper"] if self.info["bca"] else [])]
 
     @property
     def fornell_larcker(self) -> pd.DataFrame:
@@ -1349,7 +1363,7 @@ class PathModelFit:
             return labels, ["construct", "item"], np.arange(len(labels), dtype=np.intp)
         if quantity == "paths":
             at = [names.index(a) * c + names.index(b) for a, b in self.model.paths]
-        elif quantity == "construct_correlations":
+        elif quantity in ("construct_correlations", "htmt"):
             at = [a * c + b for a in range(c) for b in range(a + 1, c)]
         else:
             values = self._get(quantity)
@@ -1371,7 +1385,8 @@ class PathModelFit:
         (a). Quantities: ``"paths"``, ``"total_effects"``,
         ``"indirect_effects"`` (total indirect), ``"specific_indirect_effects"``
         (one row per route of the chain), ``"weights"``, ``"loadings"``,
-        ``"r_squared"``, ``"indices"``, ... With ``draws=True``, the
+        ``"r_squared"``, ``"indices"``, ``"htmt"`` (one row per pair of
+        constructs), ... With ``draws=True``, the
         resamples themselves instead: one row per resample, one column per
         value.
         """
