@@ -71,6 +71,8 @@ CXMB_RESULT_STRUCT(cxm_roq)
 %ignore cxm_pls_result_model;
 %ignore cxm_pls_result_scores;
 %ignore cxm_pls_value_of_driver;
+%ignore cxm_pls_model_htmt;
+%ignore cxm_pls_model_construct_mode;
 %ignore cxm_survey_read;
 %ignore cxm_survey_pls;
 %ignore cxm_survey_pls_predict;
@@ -420,6 +422,18 @@ static int cxmb_satisfaction_index(double *out, const double *a, size_t a_n, con
 }
 %}
 
+%apply int *OUTPUT { int *mode };
+%rename(pls_model_construct_mode) cxmb_pls_model_construct_mode;
+%inline %{
+static int cxmb_pls_model_construct_mode(int *mode, const cxm_pls_model *model, size_t j)
+{
+    cxm_pls_mode m = CXM_PLS_MODE_A;
+    int status = cxm_pls_model_construct_mode(&m, model, j);
+    *mode = (int)m;
+    return status;
+}
+%}
+
 %rename(pls_model_add_construct) cxmb_pls_model_add_construct;
 %rename(pls_value_of_driver) cxmb_pls_value_of_driver;
 %rename(pls_result_indirect_path) cxmb_pls_result_indirect_path;
@@ -441,7 +455,8 @@ static int cxmb_pls_value_of_driver(cxm_value_link *out, const cxm_pls_result *r
 
 static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
                             size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                            double level, size_t threads, int missing, int bca)
+                            double level, size_t threads, int missing, int bca,
+                            int consistent)
 {
     cxm_pls_options_init(o);
     o->scheme = (cxm_pls_scheme)scheme;
@@ -453,6 +468,7 @@ static int cxmb_pls_options(cxm_pls_options *o, int scheme, double tolerance,
     o->threads = threads;
     o->missing = (cxm_pls_missing)missing;
     o->bca = bca;
+    o->consistent = consistent;
     return CXM_OK;
 }
 
@@ -540,11 +556,12 @@ static int cxmb_survey_column(double *dst, size_t n, const cxm_survey *survey, c
 static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
                            const cxm_survey *survey, int scheme, double tolerance,
                            size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                           double level, size_t threads, int missing, int bca)
+                           double level, size_t threads, int missing, int bca,
+                           int consistent)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing, bca);
+                     missing, bca, consistent);
     return cxm_survey_pls(out, survey, model, &o);
 }
 %}
@@ -559,23 +576,26 @@ static int cxmb_survey_pls(cxm_pls_result **out, const cxm_pls_model *model,
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, double *data,
                              size_t rows, size_t columns, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing, int bca)
+                             double level, size_t threads, int missing, int bca,
+                             int consistent)
 {
     cxm_pls_options o;
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing, bca);
+                     missing, bca, consistent);
     return cxm_pls_estimate(out, model, rows, columns, data, NULL, &o);
 }
 
 /* PLSpredict with the estimation settings of a fit. */
 static int cxmb_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, double *data,
                             size_t rows, size_t columns, int scheme, double tolerance,
-                            size_t max_iterations, int missing, size_t folds, size_t repetitions,
-                            unsigned long long seed, int approach, size_t threads)
+                            size_t max_iterations, int missing, int consistent, size_t folds,
+                            size_t repetitions, unsigned long long seed, int approach,
+                            size_t threads)
 {
     cxm_pls_options o;
     cxm_pls_predict_options p;
-    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0);
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0,
+                     consistent);
     cxmb_pls_predict_options(&p, folds, repetitions, seed, approach, threads);
     return cxm_pls_predict(out, model, rows, columns, data, NULL, &o, &p);
 }
@@ -584,6 +604,17 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
                                   double *data, size_t rows, size_t columns, int rescaled)
 {
     return cxm_pls_result_scores(dst, dst_n, result, rows, columns, data, NULL, rescaled);
+}
+%}
+%rename(pls_model_htmt) cxmb_pls_model_htmt;
+%inline %{
+/* Correlations: a square 2-D array over the model's items in order. */
+static int cxmb_pls_model_htmt(double *dst, size_t dst_n, const cxm_pls_model *model,
+                               double *data, size_t rows, size_t columns)
+{
+    if (rows != columns)
+        return cxmb_fail(CXM_EINVAL, "the correlation matrix must be square");
+    return cxm_pls_model_htmt(dst, dst_n, model, rows, data);
 }
 %}
 #elif defined(SWIGLUA)
@@ -595,28 +626,31 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
 static int cxmb_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, const double *a,
                              size_t a_n, size_t rows, int scheme, double tolerance,
                              size_t max_iterations, size_t bootstrap, unsigned long long seed,
-                             double level, size_t threads, int missing, int bca)
+                             double level, size_t threads, int missing, int bca,
+                             int consistent)
 {
     cxm_pls_options o;
     size_t columns = cxm_pls_model_item_count(model);
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
     cxmb_pls_options(&o, scheme, tolerance, max_iterations, bootstrap, seed, level, threads,
-                     missing, bca);
+                     missing, bca, consistent);
     return cxm_pls_estimate(out, model, rows, columns, a, NULL, &o);
 }
 
 static int cxmb_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, const double *a,
                             size_t a_n, size_t rows, int scheme, double tolerance,
-                            size_t max_iterations, int missing, size_t folds, size_t repetitions,
-                            unsigned long long seed, int approach, size_t threads)
+                            size_t max_iterations, int missing, int consistent, size_t folds,
+                            size_t repetitions, unsigned long long seed, int approach,
+                            size_t threads)
 {
     cxm_pls_options o;
     cxm_pls_predict_options p;
     size_t columns = cxm_pls_model_item_count(model);
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
-    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0);
+    cxmb_pls_options(&o, scheme, tolerance, max_iterations, 0, 1, 0.95, threads, missing, 0,
+                     consistent);
     cxmb_pls_predict_options(&p, folds, repetitions, seed, approach, threads);
     return cxm_pls_predict(out, model, rows, columns, a, NULL, &o, &p);
 }
@@ -628,6 +662,18 @@ static int cxmb_pls_result_scores(double *dst, size_t dst_n, const cxm_pls_resul
     if (rows * columns != a_n)
         return cxmb_fail(CXM_EINVAL, "the data table must hold rows × items values");
     return cxm_pls_result_scores(dst, dst_n, result, rows, columns, a, NULL, rescaled);
+}
+%}
+%rename(pls_model_htmt) cxmb_pls_model_htmt;
+%inline %{
+/* Correlations: a flat table, row after row, over the model's items in order. */
+static int cxmb_pls_model_htmt(double *dst, size_t dst_n, const cxm_pls_model *model,
+                               const double *a, size_t a_n)
+{
+    size_t p = cxm_pls_model_item_count(model);
+    if (a_n != p * p)
+        return cxmb_fail(CXM_EINVAL, "the correlation table must hold items × items values");
+    return cxm_pls_model_htmt(dst, dst_n, model, p, a);
 }
 %}
 #endif

@@ -1273,8 +1273,9 @@ START_TEST(pls_estimate_errors)
     ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_PATHS), 9);
     ck_assert_str_eq(cxm_pls_model_construct_name(cxm_pls_result_model(r), 2), "Loyalty");
     ck_assert_ptr_null(cxm_pls_result_model(NULL));
-    ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)14), 0);
+    ck_assert_uint_eq(cxm_pls_result_size(r, (cxm_pls_quantity)15), 0);
     ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_INDIRECT_EFFECTS), 9);
+    ck_assert_uint_eq(cxm_pls_result_size(r, CXM_PLS_HETEROTRAIT_MONOTRAIT), 9);
     cxm_pls_result_free(r);
 
     /* Missing answers: listwise drops the row, mean replacement keeps it. */

@@ -526,6 +526,30 @@ done:
     cxm_paths_free(paths);
 }
 
+/* Reliability, AVE and the highest HTMT of each construct of the survey's
+ * model; left empty when a criterion is undefined (the report then omits it). */
+static void survey_quality(demo_world *d, const cxm_pls_result *fit, const cxm_pls_model *model)
+{
+    size_t K = cxm_pls_model_construct_count(model);
+    double htmt[64];
+    if (K > 8 || cxm_pls_result_quality(d->alpha, K, fit, CXM_PLS_CRONBACH_ALPHA) != CXM_OK ||
+        cxm_pls_result_quality(d->rho_c, K, fit, CXM_PLS_RHO_C) != CXM_OK ||
+        cxm_pls_result_quality(d->ave, K, fit, CXM_PLS_AVE) != CXM_OK ||
+        cxm_pls_result_quality(htmt, K * K, fit, CXM_PLS_HTMT) != CXM_OK) {
+        cxm_error_clear();
+        return;
+    }
+    for (size_t j = 0; j < K; j++) {
+        d->htmt_max[j] = 0;
+        for (size_t k = 0; k < K; k++)
+            if (k != j)
+                d->htmt_max[j] = fmax(d->htmt_max[j], htmt[j * K + k]);
+        snprintf(d->construct[j], sizeof d->construct[j], "%s",
+                 cxm_pls_model_construct_name(model, j));
+    }
+    d->nconstructs = K;
+}
+
 static void drivers(demo_ctx *c, demo_world *d, const cxm_sim *w, size_t bootstrap)
 {
     cxm_table *survey = NULL;
@@ -559,6 +583,7 @@ static void drivers(demo_ctx *c, demo_world *d, const cxm_sim *w, size_t bootstr
         goto done;
     d->satisfaction_index = indices[target];
     d->r2_satisfaction = r2[target];
+    survey_quality(d, fit, model);
     for (size_t k = 0; k < K && d->ndrivers < 8; k++) {
         double e = effects[k * K + target];
         if (k == target || !(e != 0) || isnan(e))

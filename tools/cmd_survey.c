@@ -18,6 +18,8 @@
 
 bool cli_chain_file_option(const char *command, int option, const char *value,
                            cxm_csv_options *csv, int *status);
+/* The quality report (survey_quality.c). */
+int survey_print_quality(const cxm_pls_result *result);
 
 typedef struct money {
     bool wanted;
@@ -34,7 +36,9 @@ typedef struct survey_args {
     int scheme, miss, bca;
     double level, tolerance, seed;
     size_t bootstrap, threads, iterations;
+    int consistent;              /* -1: the model's */
     bool indirect;               /* print the specific indirect effects */
+    bool quality;                /* print the quality report */
     size_t folds, repetitions;   /* PLSpredict: 0 folds = none */
     int approach;
 } survey_args;
@@ -89,6 +93,17 @@ const cli_command cli_command_survey = {
     "  --max-iterations N      iteration limit (default 300)\n"
     "  --missing M             listwise (default: drop respondents with a missing\n"
     "                          item) or mean (replace by the item's mean)\n"
+    "  --consistent            consistent PLS (PLSc; Dijkstra & Henseler 2015): the\n"
+    "                          correlations of reflective (mode A) constructs are\n"
+    "                          corrected by their reliability rho_A, so that paths,\n"
+    "                          R² and loadings are not attenuated by measurement error\n"
+    "  --quality               add the quality report: reliability (alpha, rho_A,\n"
+    "                          rho_C) and AVE per construct, loadings, item VIFs and\n"
+    "                          cross-loadings, HTMT (with its bootstrap intervals\n"
+    "                          under --bootstrap) and Fornell-Larcker tables,\n"
+    "                          structural VIFs, f-squared and adjusted R², with '*'\n"
+    "                          beyond the usual thresholds (the JSON report always\n"
+    "                          has them, under \"quality\")\n"
     "  --target NAME           construct whose drivers are ranked (default: the\n"
     "                          model's \"target\")\n"
     "  --indirect              print the specific indirect effects: the product of\n"
@@ -117,7 +132,8 @@ const cli_command cli_command_survey = {
     "The file (see cxm nps --help): --delimiter C, --no-header, --quote C,\n"
     "--no-quote, --skip-bad-rows. Empty fields and NA, N/A, NaN, NULL are missing.\n"
     "\n"
-    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 1000 --bca --predict 10\n",
+    "Example: cxm survey --preset ecsi mobi.csv --bootstrap 1000 --bca --quality\n"
+    "         cxm survey --preset ecsi mobi.csv --consistent --predict 10\n",
     sizeof(survey_args), parse_survey, run_survey,
 };
 
@@ -157,7 +173,7 @@ typedef struct report_numbers {
     cxm_pls_info info;
     size_t c;
     int width; /* of the construct names' column */
-    bool boot, bca;
+    bool boot, bca, consistent;
     double *paths, *se, *lo, *hi, *total, *total_index, *r2, *indices; /* c*c, or c for the last two */
     double *t, *pv, *blo, *bhi; /* c*c: t and p values, BCa bounds */
 } report_numbers;
@@ -219,7 +235,8 @@ static void print_paths(const report_numbers *nb)
     const cxm_pls_info *info = &nb->info;
     const cxm_pls_model *m = nb->m;
     int w = nb->width;
-    printf("%s: %zu respondents", "PLS path model", info->rows);
+    printf("%s: %zu respondents", nb->consistent ? "Consistent PLS (PLSc) path model"
+                                                 : "PLS path model", info->rows);
     if (info->rows_dropped)
         printf(" (%zu dropped for missing answers)", info->rows_dropped);
     printf(", %s scheme, %zu iterations", schemes[info->scheme], info->iterations);
@@ -396,11 +413,12 @@ static int print_drivers(const report_numbers *nb, size_t target, const money *v
     return value->wanted ? print_driver_values(nb, drivers, n, target, value) : CLI_EXIT_OK;
 }
 
-static int print_text(const cxm_pls_result *r, const survey_args *a)
+static int print_text(const cxm_pls_result *r, const survey_args *a, bool consistent)
 {
     report_numbers nb;
     if (!report_numbers_of(&nb, r))
         return CLI_EXIT_DATA;
+    nb.consistent = consistent;
     print_paths(&nb);
     print_constructs(&nb);
     int code = a->indirect ? print_indirect(&nb) : CLI_EXIT_OK;
@@ -492,6 +510,9 @@ static int estimation_option(survey_args *a, int c, const char *optarg)
     case 'i': return cli_parse_size("survey", "max-iterations", optarg, &a->iterations) ? 1 : -1;
     case 'l': return cli_parse_double("survey", "level", optarg, &a->level) ? 1 : -1;
     case 'T': return cli_parse_double("survey", "tolerance", optarg, &a->tolerance) ? 1 : -1;
+    case 'k':
+        a->consistent = 1;
+        return 1;
     case 'e':
         if (!cli_parse_double("survey", "seed", optarg, &a->seed))
             return -1;
@@ -578,13 +599,15 @@ static int parse_survey(void *args, int argc, char **argv)
         { "margin", required_argument, NULL, 'M' },
         { "discount", required_argument, NULL, 'd' },
         { "customers", required_argument, NULL, 'C' },
+        { "consistent", no_argument, NULL, 'k' },
+        { "quality", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
     survey_args *a = args;
     a->csv = (cxm_csv_options)CXM_CSV_OPTIONS_INIT;
     a->csv.delimiter = CXM_CSV_DETECT;
     a->value = (money){ false, { 0 }, NAN, NAN, 1.0 };
-    a->scheme = a->miss = a->bca = -1;
+    a->scheme = a->miss = a->bca = a->consistent = -1;
     a->repetitions = 1;
     a->level = a->tolerance = a->seed = NAN;
     a->bootstrap = a->threads = a->iterations = (size_t)-1;
@@ -631,6 +654,9 @@ static int parse_survey(void *args, int argc, char **argv)
             }
             return cli_usage_error("survey", "--approach must be earliest or direct, got '%s'",
                                    optarg);
+        case 'U':
+            a->quality = true;
+            break;
         case 'R':
             if (!parse_retention(optarg, value))
                 return cli_usage_error("survey", "--retention needs A,B (intercept,slope), got '%s'",
@@ -729,6 +755,8 @@ static void survey_options(cxm_pls_options *o, const survey_args *a, const cxm_p
         o->tolerance = a->tolerance;
     if (a->bca >= 0)
         o->bca = a->bca;
+    if (a->consistent >= 0)
+        o->consistent = a->consistent;
 }
 
 /* PLSpredict on the survey already read, with the estimation settings. */
@@ -824,7 +852,11 @@ static int report_survey(const survey_args *a, const cxm_pls_result *result,
         if (code != CLI_EXIT_OK || strcmp(a->output, "-") == 0)
             return code;
     }
-    int code = print_text(result, a);
+    cxm_pls_options o = CXM_PLS_OPTIONS_INIT;
+    survey_options(&o, a, cxm_pls_result_model(result));
+    int code = print_text(result, a, o.consistent);
+    if (code == CLI_EXIT_OK && a->quality)
+        code = survey_print_quality(result);
     if (code == CLI_EXIT_OK && prediction != NULL)
         code = print_prediction(prediction, cxm_pls_result_model(result));
     return code;

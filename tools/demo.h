@@ -57,6 +57,11 @@ typedef struct demo_world {
     size_t ndrivers;
     char driver[8][32];
     double driver_effect[8], driver_index[8], satisfaction_index, r2_satisfaction;
+    /* the survey's measurement quality (docs/chain.md): per construct, its
+     * highest HTMT with another construct; nconstructs 0 when undefined */
+    size_t nconstructs;
+    char construct[8][32];
+    double alpha[8], rho_c[8], ave[8], htmt_max[8];
     /* the what-if */
     size_t worst;               /* touchpoint index */
     double quality, improved_quality;

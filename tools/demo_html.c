@@ -157,6 +157,27 @@ static void world_touchpoints(FILE *f, const demo_world *w)
     fprintf(f, "</table>\n");
 }
 
+/* Can the survey's constructs be believed? Reliability, convergent and
+ * discriminant validity of the path model (docs/chain.md). */
+static void survey_quality(FILE *f, const demo_world *w)
+{
+    if (w->nconstructs == 0)
+        return;
+    fprintf(f, "<p>Does the survey measure what the chain needs? Reliability (Cronbach's "
+               "&alpha;, composite &rho;<sub>C</sub>: above 0.70), average variance extracted "
+               "(above 0.50) and the highest heterotrait&ndash;monotrait ratio with another "
+               "construct (below 0.85 or 0.90: distinct constructs).</p>\n");
+    fprintf(f, "<table><tr><th>construct</th><th>&alpha;</th><th>&rho;<sub>C</sub></th>"
+               "<th>AVE</th><th>highest HTMT</th></tr>\n");
+    for (size_t j = 0; j < w->nconstructs; j++) {
+        fprintf(f, "<tr><td>");
+        svg_text(f, w->construct[j]);
+        fprintf(f, "</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr>\n",
+                w->alpha[j], w->rho_c[j], w->ave[j], w->htmt_max[j]);
+    }
+    fprintf(f, "</table>\n");
+}
+
 /* NPS, the drivers of satisfaction and BG/NBD against the simulation's truth. */
 static void world_chain(FILE *f, const demo_world *w)
 {
@@ -178,6 +199,7 @@ static void world_chain(FILE *f, const demo_world *w)
     svg_bar_chart(f, "Drivers of satisfaction: importance, the satisfaction index points gained "
                      "per index point of the driver (PLS, 0-100 indices)",
                   w->ndrivers, drivers, w->driver_effect, 2, NULL);
+    survey_quality(f, w);
     fprintf(f, "<p class=note>BG/NBD fitted to the simulated purchases: r %.3f (simulation "
                "%.3f), &alpha; %.2f (%.2f), a %.3f (%.3f), b %.2f (%.2f); satisfaction moves "
                "each simulated customer's b.</p>\n",

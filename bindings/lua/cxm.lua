@@ -296,6 +296,14 @@ function PathModel:constructs()
   end
   return out
 end
+--- Mode of each construct by name: "A" (reflective) or "B" (formative).
+function PathModel:modes()
+  local out = {}
+  for j, name in ipairs(self:constructs()) do
+    out[name] = core.pls_model_construct_mode(self.handle, j - 1) == 1 and "B" or "A"
+  end
+  return out
+end
 function PathModel:items()
   local out = {}
   for i = 0, core.pls_model_item_count(self.handle) - 1 do
@@ -305,13 +313,37 @@ function PathModel:items()
 end
 function PathModel:to_json() return core.pls_model_to_json(self.handle) end
 
+--- HTMT (Henseler, Ringle & Sarstedt 2015) of the constructs from an items × items correlation
+-- matrix (a table of rows, items() order): htmt[a][b] by construct names, nil on the diagonal.
+function PathModel:htmt(correlations)
+  local items, names = self:items(), self:constructs()
+  local flat = {}
+  for i = 1, #items do
+    local row = correlations[i]
+    if type(row) ~= "table" or #row ~= #items then
+      error(("correlations must be %d rows of %d values"):format(#items, #items), 2)
+    end
+    for k = 1, #items do flat[#flat + 1] = row[k] end
+  end
+  local v = core.pls_model_htmt(#names * #names, self.handle, flat)
+  local out = {}
+  for j, a in ipairs(names) do
+    out[a] = {}
+    for k, b in ipairs(names) do
+      local x = v[(j - 1) * #names + k]
+      out[a][b] = x == x and x or nil
+    end
+  end
+  return out
+end
+
 --- Estimate on rows: each row a table keyed by item name, or positional in items() order.
 -- opts: scheme, bootstrap, seed, level, tolerance, max_iterations, threads, missing, bca
--- (true: BCa intervals too).
+-- (true: BCa intervals too), consistent (true: PLSc, reflective constructs corrected by rho_A).
 -- Returns a table: paths (with std_error, t_value, p_value, lower, upper and bca_lower,
 -- bca_upper when there are resamples), r_squared, indices, weights, drivers (of the target),
 -- indirect_effects (one per route of the chain: path, estimate and the same statistics), json,
--- and predict(popts): PLSpredict.
+-- predict(popts): PLSpredict, and quality() (the measurement and structural quality criteria).
 function PathModel:fit(rows, opts)
   opts = opts or {}
   local items = self:items()
@@ -330,7 +362,7 @@ function PathModel:fit(rows, opts)
   if not missing then error("unknown missing-data rule '" .. tostring(opts.missing) .. "'", 2) end
   local r = core.pls_estimate(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
     opts.max_iterations or 300, opts.bootstrap or 0, opts.seed or 1, opts.level or 0.95,
-    opts.threads or 0, missing, opts.bca and 1 or 0)
+    opts.threads or 0, missing, opts.bca and 1 or 0, opts.consistent and 1 or 0)
   local info = core.pls_result_info(r)
   local names = self:constructs()
   local c = #names
@@ -410,8 +442,8 @@ function PathModel:fit(rows, opts)
     local approach = ({ earliest = 0, direct = 1 })[popts.approach or "earliest"]
     if not approach then error("unknown approach '" .. tostring(popts.approach) .. "'", 2) end
     local p = core.pls_predict(self.handle, flat, #rows, scheme, opts.tolerance or 1e-7,
-      opts.max_iterations or 300, missing, popts.folds or 10, popts.repetitions or 1,
-      popts.seed or 1, approach, popts.threads or 0)
+      opts.max_iterations or 300, missing, opts.consistent and 1 or 0, popts.folds or 10,
+      popts.repetitions or 1, popts.seed or 1, approach, popts.threads or 0)
     local out = { indicators = {}, constructs = {} }
     local METRICS = { "rmse", "mae", "q2_predict", "lm_rmse", "lm_mae", "lm_q2_predict" }
     for level, list in ipairs({ out.indicators, out.constructs }) do
@@ -434,6 +466,56 @@ function PathModel:fit(rows, opts)
       end
     end
     out.json = function() return core.pls_prediction_to_json(p) end
+    return out
+  end
+  --- Quality criteria (docs/chain.md): reliability[construct] = {alpha, rhoA, rhoC, AVE,
+  -- r_squared_adjusted}; htmt[a][b] and fornell_larcker[a][b] by construct names (HTMT nil on
+  -- the diagonal); cross_loadings[k] = {construct, item, vif, [construct] = loading, ...};
+  -- paths[k] = {from, to, vif, f_squared}; with resamples htmt_interval[a][b] = {estimate,
+  -- std_error, lower, upper, ...} (bootstrap statistics of HTMT, each resample's from its own
+  -- item correlations). Raises when a criterion is undefined for the data.
+  fit.quality = function()
+    local function q(code) return core.pls_result_quality(core.pls_result_quality_size(r, code), r, code) end
+    local alpha, rho_a, rho_c, ave = q(core.PLS_CRONBACH_ALPHA), q(core.PLS_RHO_A), q(core.PLS_RHO_C),
+      q(core.PLS_AVE)
+    local adjusted, htmt, fl = q(core.PLS_R_SQUARED_ADJUSTED), q(core.PLS_HTMT), q(core.PLS_FORNELL_LARCKER)
+    local cross, ivif = q(core.PLS_CROSS_LOADINGS), q(core.PLS_INDICATOR_VIF)
+    local svif, f2 = q(core.PLS_STRUCTURAL_VIF), q(core.PLS_F_SQUARED)
+    local out = { reliability = {}, htmt = {}, fornell_larcker = {}, cross_loadings = {}, paths = {} }
+    for j, name in ipairs(names) do
+      out.reliability[name] = { alpha = alpha[j], rhoA = rho_a[j], rhoC = rho_c[j], AVE = ave[j],
+        r_squared_adjusted = adjusted[j] == adjusted[j] and adjusted[j] or nil }
+      out.htmt[name], out.fornell_larcker[name] = {}, {}
+      for k, other in ipairs(names) do
+        local v = htmt[(j - 1) * c + k]
+        out.htmt[name][other] = v == v and v or nil
+        out.fornell_larcker[name][other] = fl[(j - 1) * c + k]
+      end
+    end
+    for k = 0, core.pls_model_indicator_count(self.handle) - 1 do
+      local row = { construct = names[core.pls_model_indicator_construct(self.handle, k) + 1],
+        item = core.pls_model_indicator_name(self.handle, k), vif = ivif[k + 1] }
+      for j, name in ipairs(names) do row[name] = cross[k * c + j] end
+      out.cross_loadings[k + 1] = row
+    end
+    for k = 0, core.pls_model_path_count(self.handle) - 1 do
+      local from, to = core.pls_model_path(self.handle, k)
+      local at = from * c + to + 1
+      out.paths[k + 1] = { from = names[from + 1], to = names[to + 1], vif = svif[at], f_squared = f2[at] }
+    end
+    if info.resamples > 0 then
+      local stats = statistics(core.PLS_HETEROTRAIT_MONOTRAIT)
+      out.htmt_interval = {}
+      for j, name in ipairs(names) do
+        out.htmt_interval[name] = {}
+        for k, other in ipairs(names) do
+          local at = (j - 1) * c + k
+          if j ~= k then
+            out.htmt_interval[name][other] = with_statistics({ estimate = htmt[at] }, stats, at)
+          end
+        end
+      end
+    end
     return out
   end
   --- What +points index points of driver are worth: retention ({intercept=, slope=}) on the

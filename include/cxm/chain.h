@@ -638,13 +638,17 @@ typedef struct cxm_pls_options {
     int bca;                   /**< 1: with resamples, also bias-corrected and accelerated (BCa)
                                     intervals (Efron 1987), whose acceleration needs a jackknife:
                                     one more estimate per respondent (0). */
+    /* Version 3. */
+    int consistent;            /**< 1: consistent PLS (PLSc; Dijkstra & Henseler 2015) for the
+                                    Mode A constructs: construct correlations corrected by ρA,
+                                    paths, R², effects and loadings re-estimated from them (0). */
 } cxm_pls_options;
 
 /** The version of cxm_pls_options that this header describes. */
-#define CXM_PLS_OPTIONS_VERSION 2
+#define CXM_PLS_OPTIONS_VERSION 3
 /** Default estimation settings. */
 #define CXM_PLS_OPTIONS_INIT \
-    { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE, 0 }
+    { CXM_PLS_OPTIONS_VERSION, CXM_PLS_PATH, 1e-7, 300, 0, 1, 0.95, 0, CXM_PLS_LISTWISE, 0, 0 }
 
 /** Set @p options to the defaults (#CXM_PLS_OPTIONS_INIT). */
 static inline void cxm_pls_options_init(cxm_pls_options *options)
@@ -734,8 +738,10 @@ CXM_API int cxm_pls_model_set_target(cxm_pls_model *model, const char *construct
  *       "target": "Satisfaction",              (optional)
  *       "estimation": {"scheme": "path", "tolerance": 1e-7, "max_iterations": 300,
  *                      "bootstrap": 500, "seed": 1, "level": 0.95, "threads": 0,
- *                      "missing": "listwise"}  (optional; scheme path|centroid|factorial,
- *                                               missing listwise|mean)
+ *                      "missing": "listwise", "bca": false, "consistent": false}
+ *                                              (optional; scheme path|centroid|factorial,
+ *                                               missing listwise|mean, bca: BCa intervals,
+ *                                               consistent: PLSc)
  *     }
  *
  * "mode" is "A" (default, reflective) or "B" (formative). Unknown keys are
@@ -801,6 +807,11 @@ CXM_API size_t cxm_pls_model_construct_count(const cxm_pls_model *model);
 /** Name of construct @p j, or NULL when there is no such construct. */
 CXM_API const char *cxm_pls_model_construct_name(const cxm_pls_model *model, size_t j);
 /**
+ * Mode of construct @p j: #CXM_PLS_MODE_A (reflective) or #CXM_PLS_MODE_B (formative).
+ * @return #CXM_OK or #CXM_EINVAL when there is no such construct.
+ */
+CXM_API int cxm_pls_model_construct_mode(cxm_pls_mode *out, const cxm_pls_model *model, size_t j);
+/**
  * Index of the construct called @p name.
  * @return #CXM_OK or #CXM_ENOTFOUND.
  */
@@ -845,6 +856,15 @@ CXM_API int cxm_pls_model_path(size_t *from, size_t *to, const cxm_pls_model *mo
  * its own random stream derived from the seed, so results do not depend on
  * the number of threads or on timing.
  *
+ * With options->consistent (PLSc; Dijkstra & Henseler 2015), the
+ * correlations of the Mode A constructs are divided by √(ρA,i·ρA,j) (ρA:
+ * #CXM_PLS_RHO_A; 1 for Mode B and single items), so that they estimate the
+ * correlations of common factors rather than of their error-laden
+ * composites; paths, R² and effects are then least squares on these
+ * correlations and Mode A loadings are consistent (ĉ·w, with ρA = (wᵀw)²ĉ²).
+ * Weights, scores and indices are those of plain PLS. Each bootstrap
+ * resample is corrected in the same way.
+ *
  * @param[out] out         the result; release it with cxm_pls_result_free().
  * @param model            the model (it is copied; it may be changed or freed afterwards).
  * @param n_rows           respondents.
@@ -857,7 +877,9 @@ CXM_API int cxm_pls_model_path(size_t *from, size_t *to, const cxm_pls_model *mo
  * @return #CXM_OK; #CXM_EINVAL (a model without paths, a construct without
  *         items or paths, bad options); #CXM_ENOTFOUND (an item without a
  *         column); #CXM_EDOMAIN (too few respondents, an item that does not
- *         vary, collinear constructs or Mode B items); #CXM_ECONVERGE; #CXM_ENOMEM.
+ *         vary, collinear constructs or Mode B items; with PLSc, a Mode A block with
+ *         ρA <= 0 or corrected correlations beyond ±1, naming the constructs);
+ *         #CXM_ECONVERGE; #CXM_ENOMEM.
  */
 CXM_API int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_rows,
                              size_t n_columns, const double *data,
@@ -888,19 +910,25 @@ typedef enum cxm_pls_quantity {
     CXM_PLS_WEIGHTS = 0,                /**< per indicator: standardized outer weights. */
     CXM_PLS_WEIGHTS_UNSTANDARDIZED = 1, /**< per indicator: weights on the raw items (weight/sd). */
     CXM_PLS_INDEX_WEIGHTS = 2,          /**< per indicator: index weights, summing to 1 per construct. */
-    CXM_PLS_LOADINGS = 3,               /**< per indicator: correlation of the item with its construct. */
+    CXM_PLS_LOADINGS = 3,               /**< per indicator: correlation of the item with its construct
+                                             (PLSc: the consistent loading of a Mode A item). */
     CXM_PLS_PATHS = 4,                  /**< path coefficients (0 where there is no path). */
     CXM_PLS_TOTAL_EFFECTS = 5,          /**< standardized total effects (direct + indirect). */
     CXM_PLS_TOTAL_EFFECTS_INDEX = 6,    /**< total effects in index points per index point
                                              (importance in importance–performance maps). */
     CXM_PLS_R_SQUARED = 7,              /**< per construct; NaN for exogenous constructs. */
     CXM_PLS_INDICES = 8,                /**< per construct: the 0–100 index (performance). */
-    CXM_PLS_CONSTRUCT_CORRELATIONS = 9, /**< correlations of the construct scores. */
+    CXM_PLS_CONSTRUCT_CORRELATIONS = 9, /**< correlations of the construct scores (PLSc: corrected). */
     CXM_PLS_INDICATOR_MEANS = 10,       /**< per indicator: the item's mean. */
     CXM_PLS_INDICATOR_STD_DEVS = 11,    /**< per indicator: the item's standard deviation (n − 1). */
     CXM_PLS_INDIRECT_EFFECTS = 12,      /**< total indirect effects: total effects minus paths. */
-    CXM_PLS_SPECIFIC_INDIRECT_EFFECTS = 13 /**< per indirect path (cxm_pls_result_indirect_path()):
-                                                the product of the path coefficients along it. */
+    CXM_PLS_SPECIFIC_INDIRECT_EFFECTS = 13, /**< per indirect path (cxm_pls_result_indirect_path()):
+                                                 the product of the path coefficients along it. */
+    CXM_PLS_HETEROTRAIT_MONOTRAIT = 14  /**< constructs × constructs: HTMT (#CXM_PLS_HTMT, from the
+                                             item correlations), recomputed on every resample, so
+                                             that it has bootstrap intervals (Henseler, Ringle &
+                                             Sarstedt 2015); NaN on the diagonal, and where a block's
+                                             items are uncorrelated in that sample. */
 } cxm_pls_quantity;
 
 /**
@@ -1156,8 +1184,9 @@ typedef struct cxm_pls_predict_info {
  * @param n_columns        columns of @p data.
  * @param data             n_rows × n_columns answers, row-major; NaN marks a missing answer.
  * @param column_names     as in cxm_pls_estimate().
- * @param estimation       estimation settings (scheme, tolerance, missing answers), or NULL;
- *                         the bootstrap settings are not used.
+ * @param estimation       estimation settings (scheme, tolerance, missing answers, PLSc:
+ *                         each training sample is then estimated by consistent PLS), or
+ *                         NULL; the bootstrap settings are not used.
  * @param options          prediction settings, or NULL for the defaults.
  * @return as cxm_pls_estimate(); #CXM_EINVAL also for bad options (fewer than 2 folds
  *         or more folds than respondents); #CXM_EDOMAIN when a training sample cannot be
@@ -1234,6 +1263,97 @@ CXM_API int cxm_pls_prediction_folds(size_t *dst, size_t n, const cxm_pls_predic
  * @return #CXM_OK, #CXM_EINVAL or #CXM_ENOMEM.
  */
 CXM_API int cxm_pls_prediction_to_json(char **out, const cxm_pls_prediction *prediction);
+
+
+/* ------------------------------------------------------------------------
+ * Quality of a path model: reliability, validity, collinearity, effect sizes
+ * (docs/chain.md, "Reading the quality of a model")
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Quality criteria of an estimate (cxm_pls_result_quality()). All come from
+ * the items' correlation matrix and the estimate, so with
+ * cxm_pls_options.consistent they use the consistent loadings and construct
+ * correlations. Matrices are constructs × constructs (row = from, column =
+ * to for paths); "per indicator" follows cxm_pls_model_indicator_name().
+ */
+typedef enum cxm_pls_quality {
+    /** Per construct: Cronbach's α of the standardized items,
+     *  K/(K − 1)·(1 − K/ΣΣr) (1 for a single item). */
+    CXM_PLS_CRONBACH_ALPHA = 0,
+    /** Per construct: ρA (Dijkstra & Henseler 2015) from the weights w (unit-variance score),
+     *  (wᵀw)²·wᵀ(R − I)w / ((wᵀw)² − Σw⁴); 1 for Mode B and single-item constructs. */
+    CXM_PLS_RHO_A = 1,
+    /** Per construct: composite reliability ρC = (Σλ)² / ((Σλ)² + Σ(1 − λ²)) of the loadings λ. */
+    CXM_PLS_RHO_C = 2,
+    /** Per construct: average variance extracted Σλ²/K (Fornell & Larcker 1981). */
+    CXM_PLS_AVE = 3,
+    /** Indicators × constructs: correlation of each indicator with each construct's score. */
+    CXM_PLS_CROSS_LOADINGS = 4,
+    /** Constructs × constructs: √AVE on the diagonal, construct correlations elsewhere. */
+    CXM_PLS_FORNELL_LARCKER = 5,
+    /** Constructs × constructs, symmetric: heterotrait–monotrait ratio (Henseler, Ringle &
+     *  Sarstedt 2015) of absolute item correlations; NaN on the diagonal (cxm_pls_model_htmt()). */
+    CXM_PLS_HTMT = 6,
+    /** Per indicator: variance inflation factor of the item within its block, the diagonal of
+     *  the inverse of the block's correlation matrix (1 for a single item). */
+    CXM_PLS_INDICATOR_VIF = 7,
+    /** Constructs × constructs: VIF of each predecessor in the regression of its successor
+     *  on all its predecessors (1 for a sole predecessor; 0 where there is no path). */
+    CXM_PLS_STRUCTURAL_VIF = 8,
+    /** Constructs × constructs: Cohen's f² = (R²(with) − R²(without)) / (1 − R²(with)) of each
+     *  path for its successor's R² (0 where there is no path). */
+    CXM_PLS_F_SQUARED = 9,
+    /** Per construct: 1 − (1 − R²)(n − 1)/(n − k − 1) with k predecessors; NaN for exogenous
+     *  constructs. */
+    CXM_PLS_R_SQUARED_ADJUSTED = 10
+} cxm_pls_quality;
+
+/** Number of values of a quality criterion (0 for an unknown one or NULL). */
+CXM_API size_t cxm_pls_result_quality_size(const cxm_pls_result *result, cxm_pls_quality quality);
+
+/**
+ * Compute a quality criterion of an estimate (docs/chain.md explains each
+ * and its usual thresholds).
+ *
+ * @param[out] dst   @p n values, laid out as #cxm_pls_quality says.
+ * @param n          must equal cxm_pls_result_quality_size().
+ * @param result     an estimate from cxm_pls_estimate().
+ * @param quality    which criterion.
+ * @return #CXM_OK; #CXM_EINVAL (bad arguments); #CXM_EDOMAIN when the
+ *         criterion is undefined for these data, with a message naming the
+ *         construct: a block whose items are collinear (indicator VIF), a
+ *         construct with collinear predecessors or an R² of 1 (structural
+ *         VIF, f²), a block whose items are all uncorrelated (HTMT).
+ */
+CXM_API int cxm_pls_result_quality(double *dst, size_t n, const cxm_pls_result *result,
+                                   cxm_pls_quality quality);
+
+/**
+ * The heterotrait–monotrait ratio of correlations (HTMT; Henseler, Ringle &
+ * Sarstedt 2015) of a model's constructs from a correlation matrix of its
+ * items, e.g. of a bootstrap resample:
+ *
+ *     HTMT(i, j) = mean |r(a, b)|, a in block i, b in block j
+ *                  / √(mean |r(a, a')| in block i · mean |r(b, b')| in block j)
+ *
+ * with the within-block means over distinct pairs (1 for a single item).
+ * Absolute correlations, as in seminr and cSEM: for items coded in the same
+ * direction this is the published formula. Below 0.85 (conservative) or
+ * 0.90 the constructs are empirically distinct.
+ *
+ * @param[out] dst        constructs × constructs values, symmetric, NaN on the diagonal.
+ * @param n               must be constructs².
+ * @param model           the model.
+ * @param n_items         must equal cxm_pls_model_item_count().
+ * @param correlations    n_items × n_items correlations, row-major, the items in the
+ *                        order of cxm_pls_model_item_name().
+ * @return #CXM_OK, #CXM_EINVAL (sizes; a correlation that is not a finite number in
+ *         [−1, 1], naming the two items) or #CXM_EDOMAIN (a block whose items are all
+ *         uncorrelated, naming the construct).
+ */
+CXM_API int cxm_pls_model_htmt(double *dst, size_t n, const cxm_pls_model *model, size_t n_items,
+                               const double *correlations);
 
 
 /* ------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "chain/pls.h"
+#include "chain/pls_quality.h"
 #include "core/internal.h"
 #include "numeric/linalg.h"
 
@@ -54,6 +55,7 @@ static int plan_build(pls_plan *plan, const cxm_pls_model *m, const cxm_pls_opti
     plan->scheme = o->scheme;
     plan->tolerance = o->tolerance;
     plan->max_iterations = o->max_iterations;
+    plan->consistent = o->consistent;
     plan->start = cxm__calloc(c + 1, sizeof *plan->start);
     plan->item = cxm__calloc(q ? q : 1, sizeof *plan->item);
     plan->construct = cxm__calloc(q ? q : 1, sizeof *plan->construct);
@@ -393,6 +395,8 @@ static int final_estimates(const pls_plan *plan, const double *r, const pls_mome
     double *w = work->w, *g = work->g, *cor = work->cor;
     double *a = work->small, *beta = a + c * c, *scratch = beta + c;
     scores_moments(plan, r, w, g, cor);
+    if (plan->consistent && cxm__plsc_correct(plan, r, w, g, cor, quiet) != CXM_OK)
+        return CXM_EDOMAIN;
     double *weights = estimate + layout->offset[CXM_PLS_WEIGHTS];
     double *unstd = estimate + layout->offset[CXM_PLS_WEIGHTS_UNSTANDARDIZED];
     double *index_w = estimate + layout->offset[CXM_PLS_INDEX_WEIGHTS];
@@ -464,6 +468,8 @@ static int check_options(const cxm_pls_options *o)
         return cxm__fail(CXM_EINVAL, "tolerance %g must be a positive number", o->tolerance);
     if (o->max_iterations == 0)
         return cxm__fail(CXM_EINVAL, "max_iterations must be at least 1");
+    if (o->consistent != 0 && o->consistent != 1)
+        return cxm__fail(CXM_EINVAL, "consistent must be 0 or 1, got %d", o->consistent);
     if (o->bootstrap > 0 && !(o->level > 0 && o->level < 1))
         return cxm__fail(CXM_EINVAL, "confidence level %g is outside (0, 1)", o->level);
     if (o->bca != 0 && o->bca != 1)
@@ -547,6 +553,7 @@ void cxm_pls_result_free(cxm_pls_result *result)
     cxm__free(result->draws);
     cxm__free(result->boot);
     cxm__pls_inference_free(result);
+    cxm__free(result->r);
     cxm__free(result);
 }
 
@@ -692,6 +699,7 @@ int cxm__pls_options_read(cxm_pls_options *dst, const cxm_pls_options *given)
     static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
         CXM__FIELDS_END(cxm_pls_options, missing),
         CXM__FIELDS_END(cxm_pls_options, bca),
+        CXM__FIELDS_END(cxm_pls_options, consistent),
     };
     cxm_pls_options_init(dst);
     int status = cxm__options_read(dst, given, option_sizes, CXM_PLS_OPTIONS_VERSION,
@@ -762,7 +770,7 @@ int cxm_pls_estimate(cxm_pls_result **out, const cxm_pls_model *model, size_t n_
     cxm__pls_work_free(&work);
     cxm__free(x);
     cxm__free(xi);
-    cxm__free(r);
+    res->r = r; /* the quality criteria need the item correlations */
     cxm__free(column);
     if (status != CXM_OK) {
         cxm_pls_result_free(res);

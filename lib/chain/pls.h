@@ -47,6 +47,7 @@ typedef struct pls_plan {
     cxm_pls_scheme scheme;
     double tolerance;
     size_t max_iterations;
+    int consistent;     /* PLSc: correct the construct correlations (plsc.c) */
 } pls_plan;
 
 /* Layout of the flat estimate vector (one per fit and per resample). */
@@ -177,6 +178,7 @@ struct cxm_pls_result {
     double *low, *range;        /* p: item scales */
     double *draws;              /* info.resamples × stride */
     double *boot;               /* PLS_STATISTIC_COUNT × stride, by cxm_pls_statistic */
+    double *r;                  /* p × p: item correlations of the estimation sample */
     /* Inference (pls_boot.c). */
     size_t stride;              /* layout.total + extensions.total */
     pls_extensions extensions;

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "chain/pls.h"
+#include "chain/pls_quality.h"
 #include "core/internal.h"
 #include "numeric/parallel.h"
 #include "numeric/rng.h"
@@ -606,6 +607,9 @@ int cxm__pls_extensions_compute(const pls_extensions *extensions, const pls_plan
     return CXM_OK;
 }
 
+/* The extensions every estimate gets, in this order (register_extensions). */
+enum { PLS_EXTENSION_INDIRECT = 0, PLS_EXTENSION_HTMT = 1 };
+
 static int extension_add(pls_extensions *extensions, const pls_extension *e)
 {
     if (extensions->count == PLS_EXTENSION_MAX)
@@ -712,9 +716,29 @@ static int indirect_compute(double *out, const void *context, const pls_plan *pl
     return CXM_OK;
 }
 
+/* ------------------------------------------------------------------ HTMT */
+
+/* HTMT of one sample's item correlations (Henseler, Ringle & Sarstedt 2015
+ * ask for its bootstrap interval). Where it is undefined in a sample (a block
+ * whose items are uncorrelated there) it is NaN rather than a failure: the
+ * sample's other statistics stand, and the bootstrap statistics skip NaN. */
+static int htmt_compute(double *out, const void *context, const pls_plan *plan, const double *r,
+                        const pls_moments *moments, const pls_layout *layout,
+                        const double *estimate)
+{
+    (void)context;
+    (void)moments;
+    (void)layout;
+    (void)estimate;
+    if (cxm__pls_htmt(out, plan, r, 1) != CXM_OK)
+        for (size_t k = 0; k < plan->c * plan->c; k++)
+            out[k] = NAN;
+    return CXM_OK;
+}
+
 int cxm__pls_quantity_span(const cxm_pls_result *res, int quantity, size_t *offset, size_t *size)
 {
-    size_t c = res->plan.c;
+    size_t c = res->plan.c, extra = res->layout.total;
     if (quantity >= 0 && quantity < PLS_QUANTITY_COUNT) {
         *offset = res->layout.offset[quantity];
         *size = res->layout.size[quantity];
@@ -722,8 +746,13 @@ int cxm__pls_quantity_span(const cxm_pls_result *res, int quantity, size_t *offs
     }
     if (quantity == CXM_PLS_INDIRECT_EFFECTS || quantity == CXM_PLS_SPECIFIC_INDIRECT_EFFECTS) {
         int specific = quantity == CXM_PLS_SPECIFIC_INDIRECT_EFFECTS;
-        *offset = res->layout.total + res->extensions.offset[0] + (specific ? c * c : 0);
+        *offset = extra + res->extensions.offset[PLS_EXTENSION_INDIRECT] + (specific ? c * c : 0);
         *size = specific ? res->routes.count : c * c;
+        return 1;
+    }
+    if (quantity == CXM_PLS_HETEROTRAIT_MONOTRAIT) {
+        *offset = extra + res->extensions.offset[PLS_EXTENSION_HTMT];
+        *size = c * c;
         return 1;
     }
     return 0;
@@ -1006,16 +1035,19 @@ void cxm__pls_inference_free(cxm_pls_result *res)
 }
 
 /* The statistics that follow every estimate, resample and jackknife
- * estimate. The indirect effects come first (cxm__pls_quantity_span finds
- * them at offset 0); another statistic (HTMT, ...) is one more
- * extension_add() here and one more case in cxm__pls_quantity_span. */
+ * estimate, in the order of PLS_EXTENSION_*: the indirect effects, then
+ * HTMT. Another statistic is one more extension_add() here and one more
+ * case in cxm__pls_quantity_span. */
 static int register_extensions(cxm_pls_result *res)
 {
     int status = routes_build(&res->routes, &res->plan);
-    pls_extension indirect = { res->plan.c * res->plan.c + res->routes.count, indirect_compute,
-                               &res->routes };
+    size_t c = res->plan.c;
+    pls_extension indirect = { c * c + res->routes.count, indirect_compute, &res->routes };
+    pls_extension htmt = { c * c, htmt_compute, NULL };
     if (status == CXM_OK)
         status = extension_add(&res->extensions, &indirect);
+    if (status == CXM_OK)
+        status = extension_add(&res->extensions, &htmt);
     return status;
 }
 

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "chain/pls.h"
+#include "chain/pls_quality.h"
 #include "core/internal.h"
 #include "core/json.h"
 
@@ -74,10 +75,23 @@ static int json_choice(const cJSON *value, const char *const *names, size_t n, i
     return cxm__fail(CXM_EINVAL, "model JSON: %s must be one of %s", where, text);
 }
 
+/* An optional true/false key of e into *dst (1 or 0). */
+static int json_flag(int *dst, const cJSON *e, const char *key, const char *where)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
+    if (v == NULL)
+        return CXM_OK;
+    if (!cJSON_IsBool(v))
+        return json_error(where, "must be true or false");
+    *dst = cJSON_IsTrue(v);
+    return CXM_OK;
+}
+
 static int json_estimation(cxm_pls_options *o, const cJSON *e)
 {
     static const char *const known[] = { "scheme", "tolerance", "max_iterations", "bootstrap",
-                                         "seed", "level", "threads", "missing", "bca", NULL };
+                                         "seed", "level", "threads", "missing", "bca",
+                                         "consistent", NULL };
     if (!cJSON_IsObject(e))
         return json_error("\"estimation\"", "must be an object");
     int status = unknown_keys(e, known, "\"estimation\"");
@@ -114,12 +128,10 @@ static int json_estimation(cxm_pls_options *o, const cJSON *e)
     if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "seed")) != NULL &&
         (status = json_whole(v, 9007199254740992.0, &whole, "estimation.seed")) == CXM_OK)
         o->seed = (unsigned long long)whole;
-    if (status == CXM_OK && (v = cJSON_GetObjectItemCaseSensitive(e, "bca")) != NULL) {
-        if (!cJSON_IsBool(v))
-            status = json_error("estimation.bca", "must be true or false");
-        else
-            o->bca = cJSON_IsTrue(v);
-    }
+    if (status == CXM_OK)
+        status = json_flag(&o->bca, e, "bca", "estimation.bca");
+    if (status == CXM_OK)
+        status = json_flag(&o->consistent, e, "consistent", "estimation.consistent");
     return status;
 }
 
@@ -387,6 +399,7 @@ cJSON *cxm__pls_model_cjson(const cxm_pls_model *model)
         ok &= cJSON_AddStringToObject(est, "missing", missing_names[o->missing]) != NULL;
         if (o->bca)
             ok &= cJSON_AddBoolToObject(est, "bca", 1) != NULL;
+        ok &= cJSON_AddBoolToObject(est, "consistent", o->consistent) != NULL;
     }
     if (!ok) {
         cJSON_Delete(root);
@@ -467,6 +480,7 @@ static int add_estimation(cJSON *root, const cxm_pls_result *r)
         ok &= cJSON_AddBoolToObject(info, "bca", r->bca) != NULL;
         if (r->bca)
             ok &= add_number(info, "jackknife_failed", (double)r->jackknife_failed);
+        ok &= cJSON_AddBoolToObject(info, "consistent", r->plan.consistent) != NULL;
     }
     return ok;
 }
@@ -569,6 +583,27 @@ static int add_effects(cJSON *root, const cxm_pls_result *r)
     return ok && add_indirect(root, r);
 }
 
+/* With resamples, quality.htmt_intervals: each pair of constructs' HTMT with
+ * its bootstrap statistics. */
+static int add_htmt_intervals(cJSON *root, const cxm_pls_result *r)
+{
+    if (r->info.resamples == 0)
+        return 1;
+    const cxm_pls_model *m = r->model;
+    size_t c = m->n_constructs;
+    cJSON *quality = cJSON_GetObjectItemCaseSensitive(root, "quality");
+    cJSON *arr = quality != NULL ? cJSON_AddArrayToObject(quality, "htmt_intervals") : NULL;
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < c; i++)
+        for (size_t j = i + 1; ok && j < c; j++) {
+            cJSON *o = append_object(arr);
+            ok = o != NULL && cJSON_AddStringToObject(o, "from", m->constructs[i].name) != NULL &&
+                 cJSON_AddStringToObject(o, "to", m->constructs[j].name) != NULL &&
+                 add_estimate(o, r, CXM_PLS_HETEROTRAIT_MONOTRAIT, i * c + j, "estimate");
+        }
+    return ok;
+}
+
 /* Drivers of the target ranked by importance (index-scale total effect),
  * in quadrants split at the mean importance and performance (Martilla &
  * James 1977). */
@@ -635,7 +670,8 @@ int cxm_pls_result_to_json(char **out, const cxm_pls_result *result)
     if (!ok)
         cJSON_Delete(model);
     ok = ok && add_estimation(root, result) && add_constructs(root, result) &&
-         add_indicators(root, result) && add_effects(root, result);
+         add_indicators(root, result) && add_effects(root, result) &&
+         cxm__pls_quality_json(root, result) && add_htmt_intervals(root, result);
     size_t target;
     if (ok && result->model->target && cxm_pls_model_target(&target, result->model) == CXM_OK)
         ok = add_importance_performance(root, result, target);

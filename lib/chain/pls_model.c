@@ -355,6 +355,7 @@ int cxm_pls_model_options(cxm_pls_options *out, const cxm_pls_model *model)
     static const size_t option_sizes[CXM_PLS_OPTIONS_VERSION] = {
         CXM__FIELDS_END(cxm_pls_options, missing),
         CXM__FIELDS_END(cxm_pls_options, bca),
+        CXM__FIELDS_END(cxm_pls_options, consistent),
     };
     int status = cxm__check_pointer(out, "out");
     if (status == CXM_OK)
@@ -473,4 +474,17 @@ int cxm__pls_model_copy(cxm_pls_model **out, const cxm_pls_model *model)
     m->options = model->options;
     *out = m;
     return CXM_OK;
+}
+
+int cxm_pls_model_construct_mode(cxm_pls_mode *out, const cxm_pls_model *model, size_t j)
+{
+    int status = cxm__check_pointer(out, "out");
+    if (status == CXM_OK)
+        status = cxm__check_pointer(model, "model");
+    if (status == CXM_OK && j >= model->n_constructs)
+        status = cxm__fail(CXM_EINVAL, "construct %zu does not exist (the model has %zu)", j,
+                           model->n_constructs);
+    if (status == CXM_OK)
+        *out = model->constructs[j].mode;
+    return status;
 }

@@ -10,11 +10,13 @@ emotions. This module measures each link with the libcxm C library:
   :func:`delight`, :func:`peak_end`, :func:`valence`;
 * survey files: :func:`read_survey` (libcxm's strict CSV reader);
 * the structural chain from survey data: :class:`PathModel` (PLS path
-  modelling with ACSI, ECSI and libcxm-chain presets) and its
-  :class:`PathModelFit` (paths, R², indices, importance–performance,
-  bootstrap t and p values with percentile and BCa intervals, the indirect
-  effect along every route of the chain, and :class:`PLSPrediction`:
-  PLSpredict's out-of-sample accuracy);
+  modelling with ACSI, ECSI and libcxm-chain presets, plain or consistent
+  PLS) and its :class:`PathModelFit` (paths, R², indices,
+  importance–performance, bootstrap t and p values with percentile and BCa
+  intervals, the indirect effect along every route of the chain, the
+  quality criteria: reliability, HTMT with bootstrap intervals,
+  Fornell–Larcker, cross-loadings, VIFs, f², adjusted R², and
+  :class:`PLSPrediction`: PLSpredict's out-of-sample accuracy);
 * the value link: :func:`fit_retention` (retention as a logistic function of
   satisfaction), :func:`value_of_improvement`, :func:`return_on_quality`,
   :func:`satisfaction_index`, :meth:`PathModelFit.value_of_driver`.
@@ -860,7 +862,7 @@ _QUANTITIES = {
     "weights": 0, "weights_unstandardized": 1, "index_weights": 2, "loadings": 3, "paths": 4,
     "total_effects": 5, "total_effects_index": 6, "r_squared": 7, "indices": 8,
     "construct_correlations": 9, "indicator_means": 10, "indicator_std_devs": 11,
-    "indirect_effects": 12, "specific_indirect_effects": 13,
+    "indirect_effects": 12, "specific_indirect_effects": 13, "htmt": 14,
 }
 # Bootstrap statistics (cxm_pls_statistic) by column name.
 _STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4, "bca_upper": 5,
@@ -868,8 +870,13 @@ _STATISTICS = {"mean": 0, "std_error": 1, "lower": 2, "upper": 3, "bca_lower": 4
 _APPROACHES = {"earliest": 0, "direct": 1}
 # The shape of each quantity (the rest are per indicator).
 _KINDS = {"paths": "matrix", "total_effects": "matrix", "total_effects_index": "matrix",
-          "construct_correlations": "matrix", "indirect_effects": "matrix",
+          "construct_correlations": "matrix", "indirect_effects": "matrix", "htmt": "matrix",
           "r_squared": "construct", "indices": "construct", "specific_indirect_effects": "route"}
+# cxm_pls_quality codes.
+_QUALITY = {
+    "alpha": 0, "rhoA": 1, "rhoC": 2, "AVE": 3, "cross_loadings": 4, "fornell_larcker": 5,
+    "htmt": 6, "indicator_vif": 7, "structural_vif": 8, "f_squared": 9, "r_squared_adjusted": 10,
+}
 _QUADRANTS = {(True, False): "concentrate here", (True, True): "keep up the good work",
               (False, False): "low priority", (False, True): "possible overkill"}
 
@@ -984,6 +991,13 @@ class PathModel:
         return [core.pls_model_construct_name(h, j) for j in range(core.pls_model_construct_count(h))]
 
     @property
+    def modes(self) -> Dict[str, str]:
+        """Mode of each construct: ``"A"`` (reflective) or ``"B"`` (formative)."""
+        h = self._handle
+        return {name: "AB"[core.pls_model_construct_mode(h, j)]
+                for j, name in enumerate(self.constructs)}
+
+    @property
     def items(self) -> List[str]:
         """Distinct item (column) names, in the order a data array's columns must follow."""
         h = self._handle
@@ -1035,7 +1049,8 @@ class PathModel:
 
     def fit(self, data: Any, *, scheme: str = "path", bootstrap: int = 0, seed: int = 1,
             level: float = 0.95, tolerance: float = 1e-7, max_iterations: int = 300,
-            threads: int = 0, missing: str = "listwise", bca: bool = False) -> PathModelFit:
+            threads: int = 0, missing: str = "listwise", bca: bool = False,
+            consistent: bool = False) -> PathModelFit:
         """Estimate the model by PLS path modelling.
 
         ``scheme``: ``"path"``, ``"centroid"`` or ``"factorial"`` inner weighting;
@@ -1044,7 +1059,11 @@ class PathModel:
         over ``threads``, 0 = all processors, without changing the numbers);
         ``bca``: also bias-corrected and accelerated intervals (Efron 1987),
         at the cost of a jackknife (one more estimate per respondent);
-        ``missing``: ``"listwise"`` or ``"mean"`` replacement. ``data`` is a
+        ``missing``: ``"listwise"`` or ``"mean"`` replacement; ``consistent``:
+        consistent PLS (PLSc, Dijkstra & Henseler 2015), which corrects the
+        correlations of reflective (Mode A) constructs by their reliability ρA
+        so that paths, R² and loadings are not attenuated by measurement error
+        (each resample and :meth:`PathModelFit.predict` too). ``data`` is a
         DataFrame, a 2-D array whose columns are :attr:`items` in order, or
         the path of a survey file (read with :func:`read_survey`, only the
         model's items). Returns a :class:`PathModelFit`.
@@ -1056,13 +1075,44 @@ class PathModel:
         settings = (as_float(tolerance, "tolerance", positive=True),
                     as_count(max_iterations, "max_iterations"), as_count(bootstrap, "bootstrap"),
                     as_seed(seed), as_float(level, "level"), as_count(threads, "threads"))
+        if not isinstance(consistent, (bool, np.bool_)):
+            raise ArgumentTypeError(f"consistent must be True or False, got {_describe(consistent)}")
         x, _ = self._matrix(data)
         handle = core.pls_estimate(self._handle, x, _SCHEMES[scheme], *settings,
-                                   _MISSING[missing], int(bool(bca)))
+                                   _MISSING[missing], int(bool(bca)), int(bool(consistent)))
         fit = PathModelFit(self, handle)
+        fit.info["consistent"] = bool(consistent)
         fit._data = x
-        fit._settings = (_SCHEMES[scheme], settings[0], settings[1], _MISSING[missing])
+        fit._settings = (_SCHEMES[scheme], settings[0], settings[1], _MISSING[missing],
+                         int(bool(consistent)))
         return fit
+
+    def htmt(self, correlations: Any) -> pd.DataFrame:
+        """The heterotrait–monotrait ratio (HTMT; Henseler, Ringle & Sarstedt 2015) of the
+        constructs from a correlation matrix of the items (e.g. of a bootstrap resample).
+
+        ``correlations`` is a square DataFrame whose index and columns include the
+        model's :attr:`items`, or a 2-D array over :attr:`items` in order. Returns a
+        constructs × constructs DataFrame, NaN on the diagonal; see
+        :attr:`PathModelFit.htmt`.
+        """
+        import pandas as pd
+        items = self.items
+        if _is_pandas(correlations) and correlations.ndim == 2:
+            missing = [item for item in items
+                       if item not in correlations.index or item not in correlations.columns]
+            if missing:
+                from ._errors import NotFoundError
+                raise NotFoundError(f"the correlations have no item {missing[0]!r}")
+            correlations = correlations.loc[items, items]
+        r = np.ascontiguousarray(as_float_array(correlations, "correlations"))
+        if r.ndim != 2 or r.shape != (len(items), len(items)):
+            raise _invalid(f"correlations must be a {len(items)} × {len(items)} matrix over the "
+                           f"model's items, got shape {r.shape}")
+        names = self.constructs
+        dst = np.empty(len(names) ** 2)
+        core.pls_model_htmt(dst, self._handle, r)
+        return pd.DataFrame(dst.reshape(len(names), -1), index=names, columns=names)
 
 
 #: Another name for :class:`PathModel`.
@@ -1076,8 +1126,13 @@ class PathModelFit:
     ``std_error``, ``t_value``, ``p_value``, ``lower`` and ``upper`` columns
     (percentile intervals), and with ``bca=True`` ``bca_lower`` and
     ``bca_upper``. :meth:`bootstrap` gives the full inference table of any
-    quantity, :attr:`indirect_effects` the effect along every route of the
-    chain and :meth:`predict` the out-of-sample accuracy (PLSpredict).
+    quantity (HTMT included), :attr:`indirect_effects` the effect along every
+    route of the chain and :meth:`predict` the out-of-sample accuracy
+    (PLSpredict). The quality of the model: :attr:`reliability`,
+    :attr:`htmt` (:attr:`htmt_interval` with resamples),
+    :attr:`fornell_larcker`, :attr:`cross_loadings`, :attr:`vif`,
+    :attr:`structural_vif`, :attr:`f_squared`, :attr:`r_squared_adjusted`
+    (docs/chain.md, "Reading the quality of a model").
     """
 
     def __init__(self, model: PathModel, handle: Any) -> None:
@@ -1085,7 +1140,7 @@ class PathModelFit:
         self._handle = handle
         self._constructs = model.constructs
         self._data: Optional[FloatArray] = None
-        self._settings: Tuple[int, float, int, int] = (0, 1e-7, 300, 0)
+        self._settings: Tuple[int, float, int, int, int] = (0, 1e-7, 300, 0, 0)
         info = core.pls_result_info(handle)
         #: rows, rows_dropped, iterations, resamples, resamples_failed, level, scheme
         self.info = {key: getattr(info, key) for key in
@@ -1129,6 +1184,102 @@ class PathModelFit:
         c = len(self._constructs)
         return pd.DataFrame(self._get(quantity).reshape(c, c), index=self._constructs,
                             columns=self._constructs)
+
+    def _quality(self, name: str) -> FloatArray:
+        code = _QUALITY[name]
+        dst = np.empty(core.pls_result_quality_size(self._handle, code))
+        core.pls_result_quality(dst, self._handle, code)
+        return dst
+
+    def _quality_square(self, name: str) -> pd.DataFrame:
+        import pandas as pd
+        c = len(self._constructs)
+        return pd.DataFrame(self._quality(name).reshape(c, c), index=self._constructs,
+                            columns=self._constructs)
+
+    def _per_path(self, name: str, column: str) -> pd.DataFrame:
+        import pandas as pd
+        c = len(self._constructs)
+        values = self._quality(name)
+        pairs = self.model.paths
+        return pd.DataFrame({
+            "from": [a for a, _ in pairs], "to": [b for _, b in pairs],
+            column: [values[self._constructs.index(a) * c + self._constructs.index(b)]
+                     for a, b in pairs]})
+
+    @property
+    def reliability(self) -> pd.DataFrame:
+        """Internal consistency and convergent validity of each construct: Cronbach's
+        ``alpha`` (standardized items), ``rhoA`` (Dijkstra & Henseler 2015), composite
+        reliability ``rhoC`` and average variance extracted ``AVE`` (Fornell & Larcker
+        1981). Usual thresholds for reflective constructs: alpha, rhoA, rhoC > 0.7
+        (below 0.95), AVE > 0.5. Single-item and Mode B constructs have rhoA = 1."""
+        import pandas as pd
+        return pd.DataFrame({name: self._quality(name) for name in ("alpha", "rhoA", "rhoC", "AVE")},
+                            index=pd.Index(self._constructs, name="construct"))
+
+    @property
+    def htmt(self) -> pd.DataFrame:
+        """Heterotrait–monotrait ratios (Henseler, Ringle & Sarstedt 2015), constructs ×
+        constructs, NaN on the diagonal. Below 0.85 (conservative) or 0.90: discriminant
+        validity; :attr:`htmt_interval` gives its bootstrap intervals."""
+        return self._quality_square("htmt")
+
+    @property
+    def htmt_interval(self) -> pd.DataFrame:
+        """HTMT of each pair of constructs (``from``, ``to``) with its bootstrap
+        ``std_error``, percentile ``lower`` and ``upper`` bounds at the fit's level and,
+        with ``bca=True``, ``bca_lower`` and ``bca_upper``: every resample's HTMT is
+        computed from that resample's item correlations. Discriminant validity holds
+        when the upper bound stays below 1 (Henseler, Ringle & Sarstedt 2015), or
+        below 0.85/0.90 for the stricter tests. Needs ``fit(..., bootstrap=N)``;
+        :meth:`bootstrap` ``("htmt")`` has every statistic."""
+        table = self.bootstrap("htmt")
+        return table[["estimate", "std_error", "lower", "upper"] +
+                     (["bca_lower", "bca_upper"] if self.info["bca"] else [])]
+
+    @property
+    def fornell_larcker(self) -> pd.DataFrame:
+        """The Fornell–Larcker table: √AVE on the diagonal, construct correlations elsewhere;
+        each diagonal value should exceed the correlations in its row and column."""
+        return self._quality_square("fornell_larcker")
+
+    @property
+    def cross_loadings(self) -> pd.DataFrame:
+        """Correlations of every indicator (rows: construct, item) with every construct's
+        score (columns); each item should load highest on its own construct."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        return pd.DataFrame(self._quality("cross_loadings").reshape(len(index), -1), index=index,
+                            columns=self._constructs)
+
+    @property
+    def vif(self) -> pd.Series:
+        """Variance inflation factor of each indicator within its block (construct, item);
+        for formative (Mode B) blocks it should stay below 5, ideally 3."""
+        import pandas as pd
+        index = pd.MultiIndex.from_tuples(self.model.indicators, names=["construct", "item"])
+        return pd.Series(self._quality("indicator_vif"), index=index, name="vif")
+
+    @property
+    def structural_vif(self) -> pd.DataFrame:
+        """VIF of each path's predecessor among the predecessors of its successor, one row
+        per path (``from``, ``to``, ``vif``); below 5, ideally 3."""
+        return self._per_path("structural_vif", "vif")
+
+    @property
+    def f_squared(self) -> pd.DataFrame:
+        """Cohen's f² of each path (``from``, ``to``, ``f_squared``): how much of its
+        successor's R² it alone explains, relative to 1 − R²; 0.02 small, 0.15 medium,
+        0.35 large (Cohen 1988)."""
+        return self._per_path("f_squared", "f_squared")
+
+    @property
+    def r_squared_adjusted(self) -> pd.Series:
+        """R² adjusted for the number of predecessors (NaN for exogenous constructs)."""
+        import pandas as pd
+        return pd.Series(self._quality("r_squared_adjusted"), index=self._constructs,
+                         name="r_squared_adjusted")
 
     @property
     def weights(self) -> pd.DataFrame:
@@ -1212,7 +1363,7 @@ class PathModelFit:
             return labels, ["construct", "item"], np.arange(len(labels), dtype=np.intp)
         if quantity == "paths":
             at = [names.index(a) * c + names.index(b) for a, b in self.model.paths]
-        elif quantity == "construct_correlations":
+        elif quantity in ("construct_correlations", "htmt"):
             at = [a * c + b for a in range(c) for b in range(a + 1, c)]
         else:
             values = self._get(quantity)
@@ -1234,7 +1385,8 @@ class PathModelFit:
         (a). Quantities: ``"paths"``, ``"total_effects"``,
         ``"indirect_effects"`` (total indirect), ``"specific_indirect_effects"``
         (one row per route of the chain), ``"weights"``, ``"loadings"``,
-        ``"r_squared"``, ``"indices"``, ... With ``draws=True``, the
+        ``"r_squared"``, ``"indices"``, ``"htmt"`` (one row per pair of
+        constructs), ... With ``draws=True``, the
         resamples themselves instead: one row per resample, one column per
         value.
         """
