@@ -555,7 +555,7 @@ int cxm_pls_predict(cxm_pls_prediction **out, const cxm_pls_model *model, size_t
         status = cxm__pls_map_columns(column, model, n_columns, column_names);
     if (status == CXM_OK)
         status = prediction_data(&s, &x, &row, column, n_rows, n_columns, data, est.missing);
-    size_t width = IND_SUMS * res->count[0] + CON_SUMS * res->count[1];
+    size_t width = status == CXM_OK ? IND_SUMS * res->count[0] + CON_SUMS * res->count[1] : 0;
     if (status == CXM_OK) {
         s.sums = cxm__calloc(opt.folds * width + 1, sizeof *s.sums);
         totals = cxm__calloc(width + 1, sizeof *totals);

@@ -132,8 +132,14 @@ def _check_columns(frame: Any, names: Sequence[str]) -> None:
                                    f"({', '.join(map(str, frame.columns))}); give columns=")
 
 
+def _aligned(array: Any) -> FloatArray:
+    """Contiguous, aligned doubles: arrays that travelled between processes may sit at any
+    byte offset of a buffer (pickle protocol 5), and C reads doubles at 8-byte boundaries."""
+    return np.require(array, dtype=np.float64, requirements=["C", "A"])
+
+
 def _arrays(frame: Any, names: Sequence[Hashable]) -> List[FloatArray]:
-    return [np.ascontiguousarray(frame[c].to_numpy(dtype=np.float64)) for c in names]
+    return [_aligned(frame[c].to_numpy(dtype=np.float64)) for c in names]
 
 
 # Workers keep a few models, keyed by what built them.
@@ -190,7 +196,7 @@ def _matrix(frame: pd.DataFrame, names: Sequence[str]) -> FloatArray:
     if not names:
         return np.empty(0)
     columns = [as_float_array(frame[name], name) for name in names]
-    return np.ascontiguousarray(np.column_stack(columns).reshape(-1))
+    return _aligned(np.column_stack(columns).reshape(-1))
 
 
 # ------------------------------------------------------------------ fitting (worker side)
@@ -199,6 +205,7 @@ def _chunk_loglik(frame: pd.DataFrame, kind: int, names: Sequence[str], weights:
                   params: FloatArray, order: int, threads: int,
                   covariates: Optional[Covariates] = None) -> FloatArray:
     """Chunk results of one partition (runs on a worker)."""
+    params = _aligned(params)
     w = _arrays(frame, [weights])[0] if weights is not None else np.empty(0)
     if covariates is None:
         model = _kind_model(kind, threads)
@@ -562,15 +569,15 @@ def _reduce_partition(frame: pd.DataFrame, customer: Hashable, when: Hashable,
             column = pd.to_datetime(column, format=datetime_format)
         except (TypeError, ValueError) as exc:
             raise InvalidArgumentError(f"{when}: {exc}") from None
-    days = np.ascontiguousarray(_days(column, when))
+    days = _aligned(_days(column, when))
     n = len(frame)
-    amounts = (np.ascontiguousarray(frame[amount].to_numpy(dtype=np.float64))
+    amounts = (_aligned(frame[amount].to_numpy(dtype=np.float64))
                if amount is not None else np.empty(0))
     codes_out = np.empty(n, dtype=np.int64)
     times_out = np.empty(n)
     amounts_out = np.empty(n if amount is not None else 0)
     count = int(core.rfm_reduce(codes_out, times_out, amounts_out,
-                                np.ascontiguousarray(codes, dtype=np.int64), days, amounts,
+                                np.require(codes, dtype=np.int64, requirements=["C", "A"]), days, amounts,
                                 amount is not None, *unit))
     out = {customer: uniques.take(codes_out[:count]), "_time": times_out[:count]}
     if amount is not None:
@@ -595,10 +602,10 @@ def _summarise_partition(frame: pd.DataFrame, customer: Hashable, has_amount: bo
         return pd.DataFrame({n: np.empty(0) for n in names},
                             index=pd.Index(frame[customer].iloc[:0], name=customer))
     codes, uniques = pd.factorize(frame[customer], sort=False)
-    times = np.ascontiguousarray(frame["_time"].to_numpy(dtype=np.float64))
-    amounts = (np.ascontiguousarray(frame["_amount"].to_numpy(dtype=np.float64))
+    times = _aligned(frame["_time"].to_numpy(dtype=np.float64))
+    amounts = (_aligned(frame["_amount"].to_numpy(dtype=np.float64))
                if has_amount else np.empty(0))
-    handle = core.rfm_from_codes(np.ascontiguousarray(codes, dtype=np.int64), times, amounts,
+    handle = core.rfm_from_codes(np.require(codes, dtype=np.int64, requirements=["C", "A"]), times, amounts,
                                  has_amount, unit_days, unit_months, origin, scale, cal, obs,
                                  include_first, 1)
     fields = [core.RFM_FREQUENCY, core.RFM_RECENCY, core.RFM_T] + \
@@ -734,10 +741,10 @@ def _count_paths(frame: pd.DataFrame, path: str, conversions: str, nulls: Option
     if missing.any():
         raise InvalidArgumentError(f"{path} is missing in row {frame.index[missing.argmax()]!r}")
     texts = [str(p) for p in frame[path].tolist()]
-    conv = np.ascontiguousarray(frame[conversions].to_numpy(dtype=np.float64))
-    null = (np.ascontiguousarray(frame[nulls].to_numpy(dtype=np.float64))
+    conv = _aligned(frame[conversions].to_numpy(dtype=np.float64))
+    null = (_aligned(frame[nulls].to_numpy(dtype=np.float64))
             if nulls is not None else np.empty(0))
-    value = (np.ascontiguousarray(frame[values].to_numpy(dtype=np.float64))
+    value = (_aligned(frame[values].to_numpy(dtype=np.float64))
              if values is not None else np.empty(0))
     if texts:
         core.paths_add_many(handle, texts, conv, null, value)
