@@ -34,6 +34,14 @@ DATA = os.path.join(TOP, "tests", "data")
 TOL = 1e-10
 
 HAVE_PG = os.path.exists(PG_MODULE) and os.path.exists(os.path.join(PG_BINDIR, "initdb"))
+# A sanitizer build's module needs the ASan runtime loaded first, and PostgreSQL deadlocks
+# at start (postgres -V) with that runtime preloaded: such a run checks the SQL glue through
+# SQLite, in the interpreter, and leaves PostgreSQL to the plain build's run.
+SANITIZED = bool(os.environ.get("CXM_SANITIZER_PRELOAD"))
+if HAVE_PG and SANITIZED:
+    HAVE_PG = False
+    print("test_sql: SKIP: PostgreSQL under the sanitizer build (the server deadlocks with the "
+          "ASan runtime preloaded); the plain build's run tests it", file=sys.stderr)
 HAVE_SQLITE = os.path.exists(SQLITE_MODULE)
 for present, what in ((HAVE_PG, "PostgreSQL extension"), (HAVE_SQLITE, "SQLite extension")):
     if not present:
@@ -108,25 +116,22 @@ class Cluster:
 
     def server(self, argv):
         argv = [os.path.join(PG_BINDIR, argv[0])] + argv[1:]
-        env = ["env", f"LD_LIBRARY_PATH={self.lib}"]
-        # A sanitizer build's module needs the ASan runtime loaded first, as the
-        # interpreters do (configure --enable-sanitizers).
-        preload = os.environ.get("CXM_SANITIZER_PRELOAD", "")
-        if preload:
-            env += [f"LD_PRELOAD={preload}", "ASAN_OPTIONS=detect_leaks=0"]
+        # The server runs without the interpreter's preloads (a sanitizer run's LD_PRELOAD).
+        env = ["env", "-u", "LD_PRELOAD", f"LD_LIBRARY_PATH={self.lib}"]
         if self.as_postgres:
             argv = ["runuser", "-u", "postgres", "--"] + env + argv
         else:
             argv = env + argv
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       cwd=self.root)
+                       cwd=self.root, timeout=300)
 
     def psql(self, sql, stop_on_error=True):
         """(stdout, stderr) of psql running sql: unaligned, tuples only, comma-separated."""
         argv = [os.path.join(PG_BINDIR, "psql"), "-X", "-q", "-A", "-t", "-F", ",",
                 "-h", self.root, "-U", "cxm", "-d", "postgres",
                 "-v", f"ON_ERROR_STOP={1 if stop_on_error else 0}", "-v", "VERBOSITY=verbose"]
-        done = subprocess.run(argv, input=sql, capture_output=True, text=True, cwd=self.root)
+        done = subprocess.run(argv, input=sql, capture_output=True, text=True, cwd=self.root,
+                              timeout=600)
         if stop_on_error and done.returncode != 0:
             raise AssertionError(f"psql failed: {done.stderr}")
         return done.stdout, done.stderr
@@ -365,7 +370,7 @@ class SQLite(unittest.TestCase):
             script = f".load {os.path.splitext(SQLITE_MODULE)[0]}\n" + "\n".join(
                 block.replace(".load libcxm_sqlite", "") for block in sql_blocks("sqlite"))
             done = subprocess.run([SQLITE3, "-batch", "-bail", "-csv", ":memory:"], input=script,
-                                  capture_output=True, text=True, cwd=tmp)
+                                  capture_output=True, text=True, cwd=tmp, timeout=300)
         self.assertEqual(done.returncode, 0, done.stderr)
         ranked = [line.split(",") for line in done.stdout.strip().splitlines()]
         _, _, _, value = python_reference(orders)
