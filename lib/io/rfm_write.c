@@ -550,9 +550,10 @@ static int write_summary(const cxm_rfm *r, FILE *stream, const char *name)
     put(w, ",first_purchase\n", 16);
     char duration[40];
     size_t duration_len = 0;
-    if (r->has_cal)
+    /* Without a row the observation's last unit is undefined (INT64_MIN): no duration. */
+    if (r->has_cal && r->n > 0)
         duration_len = cxm__format_double(duration, sizeof duration,
-                                          (double)(r->obs_k - r->cal_k) / r->scale);
+                                          ((double)r->obs_k - (double)r->cal_k) / r->scale);
     if (r->threads < 2 || r->n <= 2 * (size_t)BLOCK || !write_rows_in_two(w, r, duration, duration_len))
         write_rows(w, r, 0, r->n, duration, duration_len);
     int status = finish_writer(w);
